@@ -1,0 +1,37 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import huella from './tools/eslint-plugin-huella/index.js';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-output/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    plugins: { huella },
+    rules: {
+      'huella/layering': 'error',
+      'huella/no-focused-or-skipped-tests': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The renderer has no network: fetch/XHR/WebSocket are never used (DESIGN §1 A5, §7).
+      'no-restricted-globals': ['error',
+        { name: 'fetch', message: 'The renderer talks only through window.huella.' },
+        { name: 'XMLHttpRequest', message: 'The renderer talks only through window.huella.' },
+        { name: 'WebSocket', message: 'The renderer talks only through window.huella.' },
+      ],
+    },
+  },
+);
