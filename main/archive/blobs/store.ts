@@ -1,0 +1,235 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HuellaError, fromSystemError } from '../errors';
+import { fsyncDir } from '../fs/durable';
+import { createAgeDecryptStream, createAgeEncryptStream } from './age';
+import { x25519PublicFromSecret } from './age-keys';
+
+/**
+ * Content-addressed store of age v1 files (DESIGN §3). Plaintext never touches the disk: bytes are hashed and
+ * encrypted in one streaming pass straight into tmp/.
+ *
+ * Write protocol (crash-safe, no orphans):
+ *   1. stream → tmp/<random>.part, fsync            (stage)
+ *   2. rename → tmp/<object name>.ready, fsync tmp/ (the name needs the hash, known only at the end)
+ *   3. caller commits the object row + custody event in one DB transaction
+ *   4. rename → blobs/<ab>/<object name>, fsync dir  (publish)
+ * On open, `recover()` deletes *.part and uncommitted *.ready files (interrupted ingests) and rolls forward any
+ * committed *.ready whose publish step did not happen. DESIGN §3 renames before the DB commit; that order leaves an
+ * orphan blob after a crash between the two steps that only a full directory scan could find. Committing first and
+ * rolling forward on open costs the same fsyncs and leaves nothing to scan for.
+ */
+
+export const HEAD_BYTES = 4100; // enough for content sniffing (file-type reads at most 4100 bytes)
+
+export type StagedObject = {
+  readonly name: string;
+  readonly sha256: Buffer;
+  readonly size: number;
+  /** The first bytes of the plaintext, kept in memory only, for media-type sniffing. */
+  readonly head: Buffer;
+  readonly readyPath: string;
+};
+
+export type StageOptions = {
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly onBytes?: (n: number) => void;
+};
+
+export type RecoveryReport = { readonly discarded: number; readonly rolledForward: number };
+
+export class BlobStore {
+  readonly blobsDir: string;
+  readonly tmpDir: string;
+  readonly #recipient: Buffer;
+  readonly #identity: Buffer;
+  readonly #nameKey: Buffer;
+
+  constructor(vaultDir: string, identitySecret: Buffer, nameKey: Buffer) {
+    this.blobsDir = path.join(vaultDir, 'blobs');
+    this.tmpDir = path.join(vaultDir, 'tmp');
+    this.#identity = identitySecret;
+    this.#recipient = x25519PublicFromSecret(identitySecret);
+    this.#nameKey = nameKey;
+  }
+
+  get recipientPublicKey(): Buffer {
+    return this.#recipient;
+  }
+
+  /** Object name = hex(HMAC-SHA256(nameKey, sha256(plaintext))): a known photo's hash is not findable on disk. */
+  objectName(sha256: Uint8Array): string {
+    return crypto.createHmac('sha256', this.#nameKey).update(sha256).digest('hex');
+  }
+
+  pathOf(name: string): string {
+    if (!/^[0-9a-f]{64}$/.test(name)) throw new HuellaError('INTERNAL', 'invalid object name');
+    return path.join(this.blobsDir, name.slice(0, 2), name);
+  }
+
+  /** Hash + encrypt `source` into tmp/ in one pass. Nothing is visible in blobs/ until publish(). */
+  async stage(source: Readable, options: StageOptions = {}): Promise<StagedObject> {
+    const partPath = path.join(this.tmpDir, `${crypto.randomBytes(12).toString('hex')}.part`);
+    const hash = crypto.createHash('sha256');
+    const headParts: Buffer[] = [];
+    let headLen = 0;
+    let size = 0;
+    const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          cb(new HuellaError('FILE_TOO_LARGE', `The file is larger than the limit of ${formatBytes(maxBytes)}.`));
+          return;
+        }
+        hash.update(chunk);
+        if (headLen < HEAD_BYTES) {
+          const take = chunk.subarray(0, HEAD_BYTES - headLen);
+          headParts.push(Buffer.from(take));
+          headLen += take.length;
+        }
+        options.onBytes?.(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(partPath, 'wx', 0o600);
+      const out = fh.createWriteStream({ autoClose: false });
+      await pipeline(source, tap, createAgeEncryptStream([this.#recipient]), out, options.signal ? { signal: options.signal } : {});
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      const sha256 = hash.digest();
+      const name = this.objectName(sha256);
+      const readyPath = path.join(this.tmpDir, `${name}.ready`);
+      await fsp.rename(partPath, readyPath);
+      await fsyncDir(this.tmpDir);
+      return { name, sha256, size, head: Buffer.concat(headParts), readyPath };
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      await fsp.rm(partPath, { force: true }).catch(() => undefined);
+      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.', { cause: e });
+      if (e instanceof HuellaError) throw e;
+      throw fromSystemError(e, 'writing an encrypted object');
+    }
+  }
+
+  /** Drop a staged object (duplicate content, or its DB commit failed). */
+  async discard(staged: StagedObject): Promise<void> {
+    await fsp.rm(staged.readyPath, { force: true });
+  }
+
+  /** Step 4: move a committed object into blobs/. Idempotent for recovery: a missing .ready with the blob present is fine. */
+  async publish(name: string): Promise<void> {
+    const ready = path.join(this.tmpDir, `${name}.ready`);
+    const dest = this.pathOf(name);
+    const dir = path.dirname(dest);
+    try {
+      let created = false;
+      try {
+        await fsp.mkdir(dir);
+        created = true;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      }
+      if (created) await fsyncDir(this.blobsDir);
+      await fsp.rename(ready, dest);
+      await fsyncDir(dir);
+    } catch (e) {
+      throw fromSystemError(e, 'storing an encrypted object');
+    }
+  }
+
+  /**
+   * Clean tmp/ after a crash. `isCommitted(name)` says whether the DB holds the object row. Returns what was done so
+   * the caller can record an `ingest.interrupted` custody event.
+   */
+  async recover(isCommitted: (name: string) => boolean): Promise<RecoveryReport> {
+    let discarded = 0;
+    let rolledForward = 0;
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(this.tmpDir);
+    } catch {
+      await fsp.mkdir(this.tmpDir, { recursive: true });
+      return { discarded, rolledForward };
+    }
+    for (const entry of entries) {
+      const full = path.join(this.tmpDir, entry);
+      const m = /^([0-9a-f]{64})\.ready$/.exec(entry);
+      if (m && isCommitted(m[1]!)) {
+        await this.publish(m[1]!);
+        rolledForward++;
+      } else {
+        await fsp.rm(full, { force: true, recursive: true });
+        discarded++;
+      }
+    }
+    if (discarded > 0) await fsyncDir(this.tmpDir);
+    return { discarded, rolledForward };
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      await fsp.access(this.pathOf(name));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. */
+  openPlaintext(name: string): Readable {
+    const file = this.pathOf(name);
+    const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+    const decrypt = createAgeDecryptStream([this.#identity]);
+    input.on('error', (e) => {
+      decrypt.destroy(
+        (e as { code?: string }).code === 'ENOENT'
+          ? new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e })
+          : fromSystemError(e, 'reading an encrypted object'),
+      );
+    });
+    return input.pipe(decrypt);
+  }
+
+  /** Small objects (previews) only. */
+  async readPlaintext(name: string, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of this.openPlaintext(name)) {
+      n += (chunk as Buffer).length;
+      if (n > maxBytes) throw new HuellaError('FILE_TOO_LARGE', 'Object too large to read into memory.');
+      parts.push(chunk as Buffer);
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** Stage an in-memory working copy (previews). */
+  async stageBuffer(data: Buffer): Promise<StagedObject> {
+    return this.stage(Readable.from([data]));
+  }
+
+  async remove(name: string): Promise<void> {
+    const file = this.pathOf(name);
+    await fsp.rm(file, { force: true });
+    await fsyncDir(path.dirname(file));
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}

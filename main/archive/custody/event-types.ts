@@ -1,0 +1,46 @@
+/**
+ * Every kind of state change that the custody log records (DESIGN §5). Adding a type is a compatible change;
+ * renaming or removing one is not (old logs must keep verifying).
+ */
+export const CUSTODY_EVENT_TYPES = [
+  'vault.created',
+  'vault.passphrase-changed',
+  'vault.recovery-key-replaced',
+  'vault.restored',
+  'vault.identity-exported',
+  'item.ingested',
+  'item.derived',
+  'item.updated',
+  'item.deleted',
+  'item.restored',
+  'item.purged',
+  'item.tagged',
+  'item.untagged',
+  'ingest.interrupted',
+  'case.created',
+  'case.updated',
+  'case.deleted',
+  'case.item-linked',
+  'case.item-unlinked',
+  'person.created',
+  'person.updated',
+  'person.deleted',
+  'person.role-set',
+  'person.role-removed',
+  'testimony.created',
+  'testimony.edited',
+  'testimony.deleted',
+  'testimony.item-linked',
+  'testimony.item-unlinked',
+  'consent.recorded',
+  'consent.revoked',
+  'link.created',
+  'link.removed',
+  'tag.assigned',
+  'tag.removed',
+  'packet.exported',
+  'verify.run',
+  'backup.written',
+] as const;
+
+export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];

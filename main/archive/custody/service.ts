@@ -1,0 +1,137 @@
+import { HuellaError } from '../errors';
+import type { Vault } from '../vault/vault';
+import { tryDecodeBase64 } from './base64';
+import { parseCheckpointBody, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint';
+import { verifyConsistency } from './merkle';
+import { formatMinisignPublicKey, parseMinisignPublicKey } from './minisign';
+import { parseVerifierKey, verifierKey } from './note';
+import { formatTlogProof, parseTlogProof, tlogProofFromJson, tlogProofToJson, verifyTlogProof, type TlogProof, type TlogProofJson } from './tlog-proof';
+
+/** What reviewers and documenters do with the custody log beyond appending: keys, proofs, consistency. */
+
+export type PublicKeyForms = { readonly noteVerifierKey: string; readonly minisignPublicKey: string; readonly base64: string };
+
+export function publicKeyForms(origin: string, publicKey: Buffer): PublicKeyForms {
+  return {
+    noteVerifierKey: verifierKey(origin, publicKey),
+    minisignPublicKey: formatMinisignPublicKey(publicKey),
+    base64: publicKey.toString('base64'),
+  };
+}
+
+/** Accepts a signed-note verifier key, a minisign public key file, or the raw key in base64. */
+export function parsePublicKeyText(text: string): Buffer {
+  const t = text.trim();
+  if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(t)) return Buffer.from(parseVerifierKey(t).publicKey);
+  if (t.startsWith('untrusted comment:') || /^RW[A-Za-z0-9+/]{54}$/.test(t)) return Buffer.from(parseMinisignPublicKey(t).publicKey);
+  const raw = tryDecodeBase64(t);
+  if (raw && raw.length === 32) return raw;
+  throw new HuellaError('FORMAT_INVALID', 'Not a public key: expected a signed-note verifier key (name+hash+key), a minisign public key, or a base64 Ed25519 key.');
+}
+
+function checkpointCovering(vault: Vault, size: number): string {
+  const latest = vault.log.latestCheckpoint();
+  if (latest && latest.size >= size && latest.size === vault.log.size()) return latest.note;
+  return vault.log.writeCheckpoint('proof requested').note;
+}
+
+function verifiedOwnCheckpoint(vault: Vault, text: string): VerifiedCheckpoint {
+  const cp = verifyCheckpoint(text, { name: vault.log.origin, publicKey: vault.log.publicKey });
+  const size = vault.log.size();
+  if (cp.size > size) throw new HuellaError('VERIFY_FAILED', `This checkpoint covers ${cp.size} events but the log has ${size}: the log was rolled back.`);
+  if (!vault.log.root(cp.size).equals(cp.rootHash)) {
+    throw new HuellaError('VERIFY_FAILED', `This checkpoint (size ${cp.size}) is not consistent with the vault's log: history was rewritten after it was signed.`);
+  }
+  return cp;
+}
+
+export type InclusionProofOutput = { readonly event: Buffer; readonly text: string; readonly json: TlogProofJson & { readonly event: string; readonly eventSignature: string } };
+
+/** The inclusion proof of an item's ingest event, against the given checkpoint (or a current one). */
+export function itemInclusionProof(vault: Vault, itemId: string, checkpointText?: string): InclusionProofOutput {
+  const row = vault.db.prepare<[string], { ingest_seq: number }>('SELECT ingest_seq FROM items WHERE id = ?').get(itemId);
+  if (!row) throw new HuellaError('NOT_FOUND', `No item with id ${itemId} in this vault.`);
+  return eventInclusionProof(vault, row.ingest_seq, checkpointText);
+}
+
+export function eventInclusionProof(vault: Vault, seq: number, checkpointText?: string): InclusionProofOutput {
+  const ev = vault.log.event(seq);
+  if (!ev) throw new HuellaError('NOT_FOUND', `No custody event #${seq}.`);
+  let note: string;
+  let size: number;
+  if (checkpointText !== undefined) {
+    const cp = verifiedOwnCheckpoint(vault, checkpointText);
+    if (cp.size <= seq) throw new HuellaError('INVALID_INPUT', `That checkpoint (size ${cp.size}) was signed before event #${seq} existed; use a later one.`);
+    note = checkpointText;
+    size = cp.size;
+  } else {
+    note = checkpointCovering(vault, seq + 1);
+    size = parseCheckpointBody(note.slice(0, note.indexOf('\n\n') + 1)).size;
+  }
+  const proof = { index: seq, proof: vault.log.inclusionProof(seq, size), checkpoint: note };
+  return {
+    event: ev.bytes,
+    text: formatTlogProof(proof),
+    json: { ...tlogProofToJson(proof), event: ev.bytes.toString('utf8'), eventSignature: ev.signature.toString('base64') },
+  };
+}
+
+export type StandaloneProofResult =
+  | { readonly ok: true; readonly index: number; readonly size: number; readonly origin: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** The reviewer's check: needs only the event bytes, the proof, the checkpoint and a key obtained out of band. */
+export function verifyStandaloneProof(input: { event: Buffer; proofText: string; checkpointText?: string; keyText: string }): StandaloneProofResult {
+  try {
+    const publicKey = parsePublicKeyText(input.keyText);
+    let proof: TlogProof;
+    const trimmed = input.proofText.trimStart();
+    if (trimmed.startsWith('{')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(trimmed);
+      } catch {
+        throw new HuellaError('FORMAT_INVALID', 'The proof file is neither a .tlog-proof nor valid JSON.');
+      }
+      proof = tlogProofFromJson(json);
+    } else {
+      proof = parseTlogProof(input.proofText);
+    }
+    if (input.checkpointText !== undefined) proof = { ...proof, checkpoint: input.checkpointText };
+    const origin = parseCheckpointBody(proof.checkpoint.slice(0, proof.checkpoint.indexOf('\n\n') + 1)).origin;
+    const verified = verifyTlogProof(proof, input.event, { name: origin, publicKey });
+    return { ok: true, index: verified.index, size: verified.checkpoint.size, origin };
+  } catch (e) {
+    if (e instanceof HuellaError) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+export type ConsistencyReport = {
+  readonly consistent: boolean;
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly proof: readonly string[];
+  readonly toCheckpoint: string;
+  readonly reason?: string;
+};
+
+/** Proves that an earlier checkpoint is a prefix of the current log (or says precisely why not). */
+export function consistencyReport(vault: Vault, oldCheckpointText: string): ConsistencyReport {
+  const old = verifyCheckpoint(oldCheckpointText, { name: vault.log.origin, publicKey: vault.log.publicKey });
+  const size = vault.log.size();
+  const toCheckpoint = checkpointCovering(vault, size);
+  if (old.size > size) {
+    return { consistent: false, fromSize: old.size, toSize: size, proof: [], toCheckpoint, reason: `The earlier checkpoint covers ${old.size} events; the log now has only ${size}: events were removed.` };
+  }
+  const proof = vault.log.consistencyProof(old.size, size);
+  const ok = old.size === 0 || verifyConsistency(old.size, size, old.rootHash, vault.log.root(size), proof);
+  return {
+    consistent: ok,
+    fromSize: old.size,
+    toSize: size,
+    proof: proof.map((h) => h.toString('base64')),
+    toCheckpoint,
+    ...(ok ? {} : { reason: `The first ${old.size} events are not the ones the earlier checkpoint signed: history was rewritten.` }),
+  };
+}

@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { HuellaError } from '../errors';
+import { migrate } from './migrate';
+
+export type Db = Database.Database;
+
+/**
+ * Opens archive.db as a SQLCipher 4 database with a raw 32-byte key (DESIGN §3). The pragma order is part of the
+ * format: cipher='sqlcipher', legacy=4, then the key; another order writes a file upstream SQLCipher cannot read.
+ */
+export function openDatabase(file: string, key: Uint8Array, options: { readonly create: boolean }): Db {
+  if (key.length !== 32) throw new HuellaError('INTERNAL', 'database key must be 32 bytes');
+  let db: Db;
+  try {
+    db = new Database(file, { fileMustExist: !options.create });
+  } catch (e) {
+    throw new HuellaError('VAULT_CORRUPT', 'The vault database (archive.db) is missing or cannot be opened.', { cause: e });
+  }
+  try {
+    db.pragma("cipher='sqlcipher'");
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+    // The first read proves the key: with a wrong key or a damaged file SQLite reports SQLITE_NOTADB here.
+    db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+  } catch (e) {
+    db.close();
+    throw new HuellaError('VAULT_CORRUPT', 'The vault database (archive.db) cannot be decrypted with this vault\'s key: the file is damaged or was replaced.', { cause: e });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // Temporary tables and sort spills must never reach disk in plaintext.
+    db.pragma('temp_store = MEMORY');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (e) {
+    db.close();
+    if (e instanceof HuellaError) throw e;
+    throw new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: it could not be prepared for use.', { cause: e });
+  }
+  return db;
+}
+
+/** PRAGMA quick_check: used by verify. Returns the problems found (empty when the database is sound). */
+export function databaseIntegrityProblems(db: Db): string[] {
+  const rows = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+  return rows.map((r) => r.quick_check).filter((s) => s !== 'ok');
+}

@@ -1,0 +1,322 @@
+import './vips-env';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiError } from '../../../shared/errors';
+import { canonicalBytes } from '../custody/jcs';
+import { HuellaError, fromSystemError } from '../errors';
+import type { StagedObject } from '../blobs/store';
+import type { Vault } from '../vault/vault';
+import { WorkerPool } from '../workers/pool';
+import { MAX_INPUT_PIXELS } from './vips-env';
+import type { ExtractedMetadata } from './metadata';
+import { METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { sniffMediaType } from './sniff';
+import { newItemId } from '../ids';
+
+/**
+ * Ingest (DESIGN §3–§4): files and folders, recursively. Per file, in one streaming pass, the bytes are hashed and
+ * encrypted into the blob store while a worker thread reads the metadata and makes a preview from the same file.
+ * The item row and its custody event commit in one transaction; the batch ends with a signed checkpoint.
+ *
+ * A file whose metadata cannot be read (truncated, corrupt, hostile, parser timeout) is still preserved — its bytes
+ * are the evidence — and reported with a warning; a file that cannot be read, is too large, or fills the disk is
+ * reported as failed and nothing of it remains. One file's failure never stops the batch; cancel does.
+ */
+
+export type IngestStatus = 'ingested' | 'duplicate' | 'failed' | 'skipped';
+
+export type IngestWarning = { readonly code: 'PARSER_FAILED' | 'PARSER_TIMEOUT' | 'TYPE_MISMATCH' | 'PREVIEW_FAILED'; readonly message: string };
+
+export type IngestFileResult = {
+  readonly path: string;
+  readonly status: IngestStatus;
+  readonly itemId?: string;
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly mediaType?: string;
+  readonly warnings: readonly IngestWarning[];
+  readonly error?: ApiError;
+};
+
+export type IngestProgress = {
+  readonly phase: 'scanning' | 'ingesting' | 'done';
+  readonly filesTotal: number;
+  readonly filesDone: number;
+  readonly bytesTotal: number;
+  readonly bytesDone: number;
+};
+
+export type IngestOptions = {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: IngestProgress) => void;
+  readonly onFile?: (r: IngestFileResult) => void;
+  readonly maxFileBytes?: number;
+  readonly parseTimeoutMs?: number;
+  readonly previews?: boolean;
+  readonly sourceNote?: string;
+};
+
+export type IngestReport = {
+  readonly results: readonly IngestFileResult[];
+  readonly ingested: number;
+  readonly duplicates: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: boolean;
+  readonly checkpointSize?: number;
+};
+
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3;
+export const DEFAULT_PARSE_TIMEOUT_MS = 30_000;
+export const PREVIEW_SIZE = 512;
+/** Above this size we do not ask the parser for a preview (a 512 px preview of a huge TIFF is not worth the risk). */
+const PREVIEW_MAX_BYTES = 256 * 1024 * 1024;
+
+type SourceFile = { readonly path: string; readonly display: string; readonly size: number };
+
+async function collectFiles(inputs: readonly string[], skipped: IngestFileResult[]): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  const visit = async (full: string, display: string): Promise<void> => {
+    let st: fs.Stats;
+    try {
+      st = await fsp.lstat(full);
+    } catch (e) {
+      skipped.push({ path: display, status: 'failed', warnings: [], error: fromSystemError(e, 'reading the file').toApiError() });
+      return;
+    }
+    if (st.isSymbolicLink()) {
+      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Symbolic links are not followed; ingest the file it points to instead.' } });
+    } else if (st.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = (await fsp.readdir(full)).sort();
+      } catch (e) {
+        skipped.push({ path: display, status: 'failed', warnings: [], error: fromSystemError(e, 'reading the folder').toApiError() });
+        return;
+      }
+      for (const entry of entries) await visit(path.join(full, entry), path.join(display, entry));
+    } else if (st.isFile()) {
+      files.push({ path: full, display, size: st.size });
+    } else {
+      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Not a regular file (device, socket or pipe); skipped.' } });
+    }
+  };
+  for (const input of inputs) await visit(path.resolve(input), input);
+  return files;
+}
+
+let parserPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
+function parsers(): WorkerPool<ParseRequest, ParseResponse> {
+  parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(new URL('./parse-worker.ts', import.meta.url), {
+    size: Math.max(1, Math.min(2, os.availableParallelism() - 1)),
+    heapMb: 512,
+  });
+  return parserPool;
+}
+
+/** Stops the parser threads (the CLI calls this before exiting; the app keeps them). */
+export async function shutdownIngestWorkers(): Promise<void> {
+  const pool = parserPool;
+  parserPool = undefined;
+  await pool?.close();
+}
+
+function commitment(salt: Buffer, value: unknown): string {
+  return crypto.createHash('sha256').update(salt).update(canonicalBytes(value)).digest('hex');
+}
+
+export async function ingestPaths(vault: Vault, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+  const results: IngestFileResult[] = [];
+  const record = (r: IngestFileResult): void => {
+    results.push(r);
+    options.onFile?.(r);
+  };
+  const early: IngestFileResult[] = [];
+  options.onProgress?.({ phase: 'scanning', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 });
+  const files = await collectFiles(inputs, early);
+  early.forEach(record);
+  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
+  let bytesDone = 0;
+  let filesDone = 0;
+  const progress = (phase: IngestProgress['phase']): void =>
+    options.onProgress?.({ phase, filesTotal: files.length, filesDone, bytesTotal, bytesDone });
+  progress('ingesting');
+  let cancelled = false;
+  let committedAny = false;
+  for (const file of files) {
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const before = bytesDone;
+    try {
+      const r = await ingestOne(vault, file, options, (n) => {
+        bytesDone += n;
+        progress('ingesting');
+      });
+      if (r.status === 'ingested') committedAny = true;
+      record(r);
+    } catch (e) {
+      const err = e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file');
+      if (err.code === 'CANCELLED') {
+        cancelled = true;
+        record({ path: file.display, status: 'failed', warnings: [], error: err.toApiError() });
+        break;
+      }
+      record({ path: file.display, status: 'failed', warnings: [], error: err.toApiError() });
+    }
+    bytesDone = before + file.size;
+    filesDone++;
+    progress('ingesting');
+  }
+  let checkpointSize: number | undefined;
+  if (committedAny) checkpointSize = vault.log.writeCheckpoint(cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
+  progress('done');
+  const count = (s: IngestStatus): number => results.filter((r) => r.status === s).length;
+  const report: { -readonly [K in keyof IngestReport]: IngestReport[K] } = {
+    results,
+    ingested: count('ingested'),
+    duplicates: count('duplicate'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    cancelled,
+  };
+  if (checkpointSize !== undefined) report.checkpointSize = checkpointSize;
+  return report;
+}
+
+async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions, onBytes: (n: number) => void): Promise<IngestFileResult> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (file.size > maxBytes) {
+    throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
+  }
+  const before = await fsp.stat(file.path);
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file.path, 'r');
+  } catch (e) {
+    throw fromSystemError(e, 'opening the file');
+  }
+  const source = handle.createReadStream({ highWaterMark: 1024 * 1024 });
+  const stageOpts = options.signal ? { maxBytes, onBytes, signal: options.signal } : { maxBytes, onBytes };
+  // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
+  // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.
+  const headBuf = Buffer.alloc(4100);
+  const { bytesRead } = await handle.read(headBuf, 0, headBuf.length, 0);
+  const sniff = await sniffMediaType(headBuf.subarray(0, bytesRead), file.display);
+  const wantMetadata = METADATA_TYPES.has(sniff.mediaType);
+  const wantPreview = (options.previews ?? true) && PREVIEW_TYPES.has(sniff.mediaType) && file.size <= PREVIEW_MAX_BYTES;
+  const parsePromise: Promise<ParseResponse | HuellaError> =
+    wantMetadata || wantPreview
+      ? parsers()
+          .run({
+            request: { path: file.path, mediaType: sniff.mediaType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
+            timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+          })
+          .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')))
+      : Promise.resolve({ metadata: {} });
+  let staged: StagedObject;
+  try {
+    staged = await vault.blobs.stage(source, stageOpts);
+  } catch (e) {
+    await parsePromise; // never leave a worker task dangling
+    throw e;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  const parsed = await parsePromise;
+  const after = await fsp.stat(file.path).catch(() => undefined);
+  if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs || staged.size !== before.size) {
+    await vault.blobs.discard(staged);
+    throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
+  }
+
+  const existing = vault.db
+    .prepare<[string], { id: string }>('SELECT i.id FROM items i WHERE i.object_name = ?')
+    .get(staged.name);
+  if (existing) {
+    await vault.blobs.discard(staged);
+    return { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] };
+  }
+
+  const warnings: IngestWarning[] = [];
+  if (sniff.mismatch) warnings.push({ code: 'TYPE_MISMATCH', message: sniff.mismatch });
+  let metadata: ExtractedMetadata = {};
+  let preview: ParseResponse['preview'];
+  if (parsed instanceof HuellaError) {
+    warnings.push({ code: parsed.code === 'PARSER_TIMEOUT' ? 'PARSER_TIMEOUT' : 'PARSER_FAILED', message: `${parsed.message} The file itself was preserved.` });
+  } else {
+    metadata = parsed.metadata;
+    if (parsed.metadataError) warnings.push({ code: 'PARSER_FAILED', message: `Metadata could not be read (${parsed.metadataError}). The file itself was preserved.` });
+    if (parsed.previewError) warnings.push({ code: 'PREVIEW_FAILED', message: `No preview could be made (${parsed.previewError}).` });
+    preview = parsed.preview;
+  }
+
+  const itemId = newItemId();
+  const salt = crypto.randomBytes(16);
+  const now = new Date();
+  const originalName = path.basename(file.display);
+  try {
+    vault.transaction(() => {
+      vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'original', now.toISOString());
+      // The event commits to the file name and metadata without revealing them: packets include this event, and a
+      // file name or GPS position must not leave with it unless the lawyer exports them on purpose.
+      const ev = vault.log.append('item.ingested', itemId, {
+        sha256: staged.sha256.toString('hex'),
+        size: staged.size,
+        mediaType: sniff.mediaType,
+        nameCommitment: commitment(salt, originalName),
+        metadataCommitment: commitment(salt, metadata),
+      }, now);
+      vault.db
+        .prepare(
+          `INSERT INTO items (id, object_name, media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
+             capture_time, gps_lat, gps_lon, warnings)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          itemId, staged.name, sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
+          metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null,
+        );
+    });
+  } catch (e) {
+    await vault.blobs.discard(staged);
+    throw fromSystemError(e, 'recording the item in the vault database');
+  }
+  await vault.blobs.publish(staged.name);
+
+  if (preview) {
+    try {
+      await storePreview(vault, itemId, Buffer.from(preview.buffer, preview.byteOffset, preview.byteLength));
+    } catch (e) {
+      warnings.push({ code: 'PREVIEW_FAILED', message: `The preview could not be stored (${e instanceof HuellaError ? e.message : 'unexpected error'}).` });
+    }
+  }
+  return { path: file.display, status: 'ingested', itemId, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings };
+}
+
+/** A preview is a working copy: stored encrypted like the original, its derivation recorded in the custody log. */
+async function storePreview(vault: Vault, itemId: string, data: Buffer): Promise<void> {
+  const staged = await vault.blobs.stageBuffer(data);
+  const known = vault.db.prepare<[string], { name: string }>('SELECT name FROM objects WHERE name = ?').get(staged.name);
+  try {
+    vault.transaction(() => {
+      if (!known) vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'preview', new Date().toISOString());
+      vault.db.prepare('UPDATE items SET preview_object = ? WHERE id = ?').run(staged.name, itemId);
+      vault.log.append('item.derived', itemId, {
+        kind: 'preview',
+        sha256: staged.sha256.toString('hex'),
+        size: staged.size,
+        method: `sharp: auto-orient, fit inside ${PREVIEW_SIZE}px, WebP q78, metadata not copied`,
+      });
+    });
+  } catch (e) {
+    await vault.blobs.discard(staged);
+    throw fromSystemError(e, 'recording a preview');
+  }
+  if (known) await vault.blobs.discard(staged);
+  else await vault.blobs.publish(staged.name);
+}

@@ -1,0 +1,25 @@
+import type { ExtractedMetadata } from './metadata';
+
+/** Messages between the ingest code and the parser worker. */
+export type ParseRequest = {
+  readonly path: string;
+  readonly mediaType: string;
+  readonly wantMetadata: boolean;
+  readonly wantPreview: boolean;
+  readonly previewSize: number;
+  readonly maxPixels: number;
+};
+
+export type ParseResponse = {
+  readonly metadata: ExtractedMetadata;
+  readonly metadataError?: string;
+  readonly preview?: Uint8Array; // WebP, re-encoded, orientation applied, no metadata
+  readonly previewWidth?: number;
+  readonly previewHeight?: number;
+  readonly previewError?: string;
+};
+
+/** Media types whose metadata exifr can read. */
+export const METADATA_TYPES = new Set(['image/jpeg', 'image/tiff', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif']);
+/** Media types we re-encode into previews with sharp (SVG is excluded: a scriptable document, not a photo). */
+export const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif', 'image/heic', 'image/heif']);

@@ -1,0 +1,106 @@
+import { Worker } from 'node:worker_threads';
+import { HuellaError } from '../errors';
+
+/**
+ * A small pool of worker threads for untrusted parsing (DESIGN §1 A3): each task has a time limit, and a worker
+ * that overruns it is terminated and replaced, so a hostile file can hang nothing. Workers get a heap limit.
+ */
+export type WorkerTask<Req> = { readonly request: Req; readonly timeoutMs: number; readonly transfer?: readonly ArrayBuffer[] };
+
+type Slot = { worker: Worker; busy: boolean };
+type Pending<Res> = { resolve: (r: Res) => void; reject: (e: unknown) => void };
+
+export class WorkerPool<Req, Res> {
+  readonly #entry: URL;
+  readonly #size: number;
+  readonly #heapMb: number;
+  readonly #slots: Slot[] = [];
+  readonly #queue: { task: WorkerTask<Req>; pending: Pending<Res> }[] = [];
+  #closed = false;
+
+  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number }) {
+    this.#entry = entry;
+    this.#size = Math.max(1, options.size);
+    this.#heapMb = options.heapMb ?? 512;
+  }
+
+  run(task: WorkerTask<Req>): Promise<Res> {
+    if (this.#closed) return Promise.reject(new HuellaError('INTERNAL', 'worker pool is closed'));
+    return new Promise<Res>((resolve, reject) => {
+      this.#queue.push({ task, pending: { resolve, reject } });
+      this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const slots = this.#slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const q of this.#queue.splice(0)) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
+  }
+
+  #spawn(): Slot {
+    const bootstrap = new URL('./bootstrap.mjs', import.meta.url);
+    const worker = new Worker(bootstrap, {
+      workerData: { __entry: this.#entry.href },
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+    const slot: Slot = { worker, busy: false };
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      let slot = this.#slots.find((s) => !s.busy);
+      if (!slot) {
+        if (this.#slots.length >= this.#size) return;
+        slot = this.#spawn();
+      }
+      const next = this.#queue.shift()!;
+      this.#dispatch(slot, next.task, next.pending);
+    }
+  }
+
+  #dispatch(slot: Slot, task: WorkerTask<Req>, pending: Pending<Res>): void {
+    slot.busy = true;
+    const { worker } = slot;
+    let settled = false;
+    const finish = (fn: () => void, replace: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (replace) {
+        const i = this.#slots.indexOf(slot);
+        if (i >= 0) this.#slots.splice(i, 1);
+        void worker.terminate();
+      } else {
+        slot.busy = false;
+      }
+      fn();
+      this.#pump();
+    };
+    const onMessage = (msg: { ok: true; value: Res } | { ok: false; error: { code: string; message: string } }): void => {
+      if (msg.ok) finish(() => pending.resolve(msg.value), false);
+      else finish(() => pending.reject(new HuellaError((msg.error.code as never) ?? 'PARSER_FAILED', msg.error.message)), false);
+    };
+    const onError = (e: Error): void => {
+      const oom = /heap|memory/i.test(e.message);
+      finish(() => pending.reject(new HuellaError('PARSER_FAILED', oom ? 'The file needed too much memory to parse.' : 'The parser crashed on this file.', { cause: e })), true);
+    };
+    const onExit = (): void => finish(() => pending.reject(new HuellaError('PARSER_FAILED', 'The parser stopped unexpectedly on this file.')), true);
+    const timer = setTimeout(() => {
+      finish(() => pending.reject(new HuellaError('PARSER_TIMEOUT', `Reading this file's metadata took longer than ${Math.round(task.timeoutMs / 1000)} s and was stopped.`)), true);
+    }, task.timeoutMs);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(task.request, task.transfer as ArrayBuffer[] | undefined);
+  }
+}

@@ -1,0 +1,129 @@
+import { pipeline } from 'node:stream/promises';
+import { formatBytes } from '../../archive/blobs/store';
+import { ingestPaths, shutdownIngestWorkers, type IngestFileResult } from '../../archive/ingest/ingest';
+import { getItem, listItems, openItemContent } from '../../archive/items';
+import type { Command } from '../command';
+import { str } from '../command';
+import { progressBar } from '../io';
+import { withVault } from '../unlock';
+
+function fileLine(r: IngestFileResult): string {
+  const warn = r.warnings.length > 0 ? `  (${r.warnings.map((w) => w.message).join(' ')})` : '';
+  switch (r.status) {
+    case 'ingested':
+      return `ingested   ${r.itemId}  ${r.sha256}  ${String(r.size).padStart(12)}  ${r.mediaType}  ${r.path}${warn}`;
+    case 'duplicate':
+      return `duplicate  ${r.itemId}  ${r.sha256}  ${String(r.size).padStart(12)}  ${r.mediaType}  ${r.path}  (same bytes as an item already in the vault; stored once)`;
+    case 'failed':
+    case 'skipped':
+      return `${r.status.padEnd(10)} ${r.path}: ${r.error?.message ?? 'unknown error'}`;
+  }
+}
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'add files and folders (recursively) to the vault',
+  usage: 'huella ingest <vault> <path>... [--note TEXT] [--no-previews] [--json]',
+  options: { note: { type: 'string' }, 'no-previews': { type: 'boolean' } },
+  args: [2, Infinity],
+  async run([dir, ...paths], values, out) {
+    const bar = progressBar(!out.json);
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const report = await withVault(dir!, values, (vault) => {
+        const note = str(values, 'note');
+        return ingestPaths(vault, paths, {
+          signal: controller.signal,
+          previews: !values['no-previews'],
+          ...(note ? { sourceNote: note } : {}),
+          onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
+          onFile: (r) => {
+            bar.done();
+            if (out.json) out.data(r);
+            else out.line(fileLine(r));
+          },
+        });
+      });
+      bar.done();
+      const summary = `${report.ingested} ingested, ${report.duplicates} duplicate, ${report.failed} failed, ${report.skipped} skipped${report.cancelled ? ' (cancelled: files not listed were not ingested)' : ''}.`;
+      if (out.json) out.data({ summary: { ingested: report.ingested, duplicates: report.duplicates, failed: report.failed, skipped: report.skipped, cancelled: report.cancelled, checkpointSize: report.checkpointSize ?? null } });
+      else out.info(summary);
+      return report.failed > 0 || report.cancelled ? 1 : 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      await shutdownIngestWorkers();
+    }
+  },
+};
+
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'list items',
+  usage: 'huella ls <vault> [--all] [--json]',
+  options: { all: { type: 'boolean' } },
+  args: [1, 1],
+  async run([dir], values, out) {
+    const items = await withVault(dir!, values, async (vault) => listItems(vault, { includeDeleted: Boolean(values.all) }));
+    for (const it of items) {
+      if (out.json) out.data(it);
+      else out.line(`${it.id}  ${it.sha256.slice(0, 16)}  ${String(it.size).padStart(12)}  ${it.mediaType.padEnd(24)}  ${it.hasGps ? 'GPS ' : '    '}${it.deleted ? '[deleted] ' : ''}${it.originalName}`);
+    }
+    return 0;
+  },
+};
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'show one item with its metadata',
+  usage: 'huella show <vault> <item id> [--json]',
+  args: [2, 2],
+  async run([dir, id], values, out) {
+    const item = await withVault(dir!, values, async (vault) => getItem(vault, id!));
+    if (out.json) {
+      out.data(item);
+      return 0;
+    }
+    const m = item.metadata;
+    const rows: [string, string | undefined][] = [
+      ['id', item.id],
+      ['file name', item.originalName],
+      ['media type', item.mediaType],
+      ['size', `${item.size} bytes (${formatBytes(item.size)})`],
+      ['sha256', item.sha256],
+      ['ingested', item.ingestedAt],
+      ['custody event', `#${item.ingestSeq}`],
+      ['source note', item.sourceNote],
+      ['capture time', m.captureTime],
+      ['GPS', m.gps ? `${m.gps.lat.toFixed(6)}, ${m.gps.lon.toFixed(6)}${m.gps.alt !== undefined ? ` alt ${m.gps.alt} m` : ''}  (!) location recorded in the file` : undefined],
+      ['make', m.make],
+      ['model', m.model],
+      ['serial', m.serial],
+      ['lens', m.lensModel],
+      ['software', m.software],
+      ['orientation', m.orientation?.toString()],
+      ['dimensions', m.width && m.height ? `${m.width} × ${m.height}` : undefined],
+      ['creators', m.creators?.join('; ')],
+      ['copyright', m.copyright],
+      ['preview', item.hasPreview ? 'yes' : 'no'],
+      ['status', item.deleted ? 'deleted (tombstoned; bytes kept until purge)' : 'active'],
+    ];
+    for (const [k, v] of rows) if (v !== undefined) out.line(`${k.padEnd(14)} ${v}`);
+    for (const w of item.warnings) out.line(`${'warning'.padEnd(14)} ${w.message}`);
+    return 0;
+  },
+};
+
+export const catCommand: Command = {
+  name: 'cat',
+  summary: 'write the original bytes of an item to stdout',
+  usage: 'huella cat <vault> <item id> > file',
+  args: [2, 2],
+  async run([dir, id], values) {
+    await withVault(dir!, values, async (vault) => {
+      await pipeline(openItemContent(vault, id!), process.stdout);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import { createVault, openVault } from '../../archive/vault/vault';
+import { HuellaError } from '../../archive/errors';
+import type { Command } from '../command';
+import { str } from '../command';
+import { newPassphraseFrom, passphraseFrom, unlockFrom } from '../io';
+import { withVault } from '../unlock';
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'create a new vault',
+  usage: 'huella init <vault> [--passphrase-file F] [--recovery-key-out F] [--json]',
+  options: { 'recovery-key-out': { type: 'string' } },
+  args: [1, 1],
+  async run([dir], values, out) {
+    const passphrase = values['passphrase-file'] || process.env.HUELLA_PASSPHRASE !== undefined
+      ? await passphraseFrom({ 'passphrase-file': str(values, 'passphrase-file') })
+      : await newPassphraseFrom(undefined, 'HUELLA_PASSPHRASE');
+    const { vault, recoveryKey } = await createVault(dir!, passphrase);
+    const id = vault.id;
+    vault.lock();
+    const keyOut = str(values, 'recovery-key-out');
+    if (keyOut) fs.writeFileSync(keyOut, recoveryKey + '\n', { mode: 0o600, flag: 'wx' });
+    if (out.json) {
+      out.data({ vault: dir, vaultId: id, recoveryKey });
+    } else {
+      out.line(`Created vault ${id} in ${dir}.`);
+      out.line('');
+      out.line('RECOVERY KEY (shown once; write it on paper and keep it somewhere safe, away from this computer):');
+      out.line('');
+      out.line(`    ${recoveryKey}`);
+      out.line('');
+      out.line('Anyone with this key can open the vault. Without it, a forgotten passphrase means the evidence is lost.');
+    }
+    return 0;
+  },
+};
+
+export const unlockTestCommand: Command = {
+  name: 'unlock-test',
+  summary: 'exit 0 if the passphrase (or recovery key) opens the vault',
+  usage: 'huella unlock-test <vault> [--passphrase-file F | --recovery-key-file F] [--json]',
+  args: [1, 1],
+  async run([dir], values, out) {
+    const vault = await openVault(dir!, await unlockFrom({ 'passphrase-file': str(values, 'passphrase-file'), 'recovery-key-file': str(values, 'recovery-key-file') }));
+    const id = vault.id;
+    vault.lock();
+    if (out.json) out.data({ ok: true, vaultId: id });
+    else out.line(`OK: the vault ${id} opens.`);
+    return 0;
+  },
+};
+
+export const passwdCommand: Command = {
+  name: 'passwd',
+  summary: 'change the passphrase (unlock with the old one or the recovery key)',
+  usage: 'huella passwd <vault> [--passphrase-file OLD | --recovery-key-file F] [--new-passphrase-file NEW] [--json]',
+  options: { 'new-passphrase-file': { type: 'string' } },
+  args: [1, 1],
+  async run([dir], values, out) {
+    await withVault(dir!, values, async (vault) => {
+      const next = await newPassphraseFrom(str(values, 'new-passphrase-file'), 'HUELLA_NEW_PASSPHRASE');
+      await vault.changePassphrase(next);
+    });
+    if (out.json) out.data({ ok: true });
+    else out.line('Passphrase changed. The recovery key is unchanged.');
+    return 0;
+  },
+};
+
+export const identityExportCommand: Command = {
+  name: 'identity export',
+  summary: 'print the age identity that decrypts every blob (needs --yes)',
+  usage: 'huella identity export <vault> --yes',
+  options: { yes: { type: 'boolean' } },
+  args: [1, 1],
+  async run([dir], values, out) {
+    if (!values.yes) {
+      throw new HuellaError(
+        'INVALID_INPUT',
+        'This prints the secret key that decrypts every file in the vault. Anyone who sees it can read all the evidence. Run again with --yes if you really need it (e.g. to recover files with `age -d -i`).',
+      );
+    }
+    const identity = await withVault(dir!, values, async (vault) => ({ identity: vault.exportAgeIdentity(), recipient: vault.ageRecipient }));
+    if (out.json) out.data(identity);
+    else {
+      out.info('WARNING: this key decrypts every file of the vault. Store it offline; delete it when done.');
+      out.line(`# recipient: ${identity.recipient}`);
+      out.line(identity.identity);
+    }
+    return 0;
+  },
+};
