@@ -1,29 +1,10 @@
 import type { Readable } from 'node:stream';
 import { HuellaError } from './errors';
-import type { ExtractedMetadata } from './ingest/metadata';
-import type { IngestWarning } from './ingest/ingest';
+import type { ExtractedMetadata, IngestWarning, ItemDetail, ItemSummary } from '../../shared/model/items';
 import type { Vault } from './vault/vault';
 
 /** Read side of items: the rows documenters browse and the bytes they open. */
-export type ItemSummary = {
-  readonly id: string;
-  readonly mediaType: string;
-  readonly originalName: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly ingestedAt: string;
-  readonly captureTime?: string;
-  readonly hasGps: boolean;
-  readonly hasPreview: boolean;
-  readonly deleted: boolean;
-};
-
-export type ItemDetail = ItemSummary & {
-  readonly ingestSeq: number;
-  readonly sourceNote?: string;
-  readonly metadata: ExtractedMetadata;
-  readonly warnings: readonly IngestWarning[];
-};
+export type { ItemDetail, ItemSummary };
 
 type ItemRow = {
   id: string;
@@ -41,10 +22,13 @@ type ItemRow = {
   metadata: string;
   warnings: string | null;
   object_name: string;
+  title: string | null;
+  description: string | null;
+  place: string | null;
 };
 
 const SELECT = `SELECT i.id, i.media_type, i.original_name, o.size, o.sha256, i.ingested_at, i.capture_time, i.gps_lat, i.preview_object,
-  i.deleted_at, i.ingest_seq, i.source_note, i.metadata, i.warnings, i.object_name
+  i.deleted_at, i.ingest_seq, i.source_note, i.metadata, i.warnings, i.object_name, i.title, i.description, i.place
   FROM items i JOIN objects o ON o.name = i.object_name`;
 
 function summary(r: ItemRow): ItemSummary {
@@ -60,6 +44,7 @@ function summary(r: ItemRow): ItemSummary {
     deleted: r.deleted_at !== null,
   };
   if (r.capture_time) s.captureTime = r.capture_time;
+  if (r.title) s.title = r.title;
   return s;
 }
 
@@ -88,6 +73,8 @@ export function getItem(vault: Vault, id: string): ItemDetail {
     warnings: r.warnings ? (JSON.parse(r.warnings) as IngestWarning[]) : [],
   };
   if (r.source_note) d.sourceNote = r.source_note;
+  if (r.description) d.description = r.description;
+  if (r.place) d.place = r.place;
   return d;
 }
 
@@ -104,4 +91,57 @@ export async function readItemPreview(vault: Vault, id: string): Promise<Buffer 
 
 export function itemObjectName(vault: Vault, id: string): string {
   return row(vault, id).object_name;
+}
+
+export type ItemSortKey = 'ingested-desc' | 'ingested-asc' | 'captured-desc' | 'captured-asc' | 'name-asc' | 'size-desc';
+export type ItemListFilters = {
+  readonly mediaTypePrefix?: string | undefined;
+  readonly caseId?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly hasGps?: boolean | undefined;
+  readonly includeDeleted?: boolean | undefined;
+  readonly dateFrom?: string | undefined;
+  readonly dateTo?: string | undefined;
+};
+
+const ORDER: Record<ItemSortKey, string> = {
+  'ingested-desc': 'i.ingested_at DESC, i.rowid DESC',
+  'ingested-asc': 'i.ingested_at ASC, i.rowid ASC',
+  'captured-desc': 'coalesce(i.capture_time, i.ingested_at) DESC, i.rowid DESC',
+  'captured-asc': 'coalesce(i.capture_time, i.ingested_at) ASC, i.rowid ASC',
+  'name-asc': 'i.original_name COLLATE NOCASE ASC, i.rowid ASC',
+  'size-desc': 'o.size DESC, i.rowid DESC',
+};
+
+/** A page of items for the library view, with the total for the virtualised list. */
+export function listItemsPage(vault: Vault, page: { offset: number; limit: number; sort: ItemSortKey; filters?: ItemListFilters | undefined }): { total: number; offset: number; items: ItemSummary[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const f = page.filters ?? {};
+  if (!f.includeDeleted) where.push('i.deleted_at IS NULL');
+  if (f.mediaTypePrefix) {
+    where.push("i.media_type LIKE ? ESCAPE '\\'");
+    params.push(f.mediaTypePrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%');
+  }
+  if (f.hasGps !== undefined) where.push(f.hasGps ? 'i.gps_lat IS NOT NULL' : 'i.gps_lat IS NULL');
+  if (f.caseId) {
+    where.push('EXISTS (SELECT 1 FROM case_items ci WHERE ci.item_id = i.id AND ci.case_id = ?)');
+    params.push(f.caseId);
+  }
+  if (f.tag) {
+    where.push("EXISTS (SELECT 1 FROM tag_assignments t WHERE t.target_type = 'item' AND t.target_id = i.id AND t.term_id = ? AND t.removed_at IS NULL)");
+    params.push(f.tag);
+  }
+  if (f.dateFrom) {
+    where.push('coalesce(i.capture_time, i.ingested_at) >= ?');
+    params.push(f.dateFrom);
+  }
+  if (f.dateTo) {
+    where.push('coalesce(i.capture_time, i.ingested_at) <= ?');
+    params.push(f.dateTo.length === 10 ? `${f.dateTo}T23:59:59.999` : f.dateTo);
+  }
+  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (vault.db.prepare(`SELECT count(*) AS n FROM items i ${whereSql}`).get(...params) as { n: number }).n;
+  const rows = vault.db.prepare<unknown[], ItemRow>(`${SELECT} ${whereSql} ORDER BY ${ORDER[page.sort]} LIMIT ? OFFSET ?`).all(...params, page.limit, page.offset);
+  return { total, offset: page.offset, items: rows.map(summary) };
 }

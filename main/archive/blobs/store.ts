@@ -97,14 +97,10 @@ export class BlobStore {
         cb(null, chunk);
       },
     });
-    let fh: fsp.FileHandle | undefined;
     try {
-      fh = await fsp.open(partPath, 'wx', 0o600);
-      const out = fh.createWriteStream({ autoClose: false });
+      // flush: fsync before close; pipeline resolves only after the close, so the bytes are durable here.
+      const out = fs.createWriteStream(partPath, { flags: 'wx', mode: 0o600, flush: true });
       await pipeline(source, tap, createAgeEncryptStream([this.#recipient]), out, options.signal ? { signal: options.signal } : {});
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
       const sha256 = hash.digest();
       const name = this.objectName(sha256);
       const readyPath = path.join(this.tmpDir, `${name}.ready`);
@@ -112,7 +108,6 @@ export class BlobStore {
       await fsyncDir(this.tmpDir);
       return { name, sha256, size, head: Buffer.concat(headParts), readyPath };
     } catch (e) {
-      await fh?.close().catch(() => undefined);
       await fsp.rm(partPath, { force: true }).catch(() => undefined);
       if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.', { cause: e });
       if (e instanceof HuellaError) throw e;

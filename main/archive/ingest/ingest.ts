@@ -1,11 +1,10 @@
 import './vips-env';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ApiError } from '../../../shared/errors';
-import { canonicalBytes } from '../custody/jcs';
+import type { IngestFileResult, IngestProgress, IngestReport, IngestStatus, IngestWarning } from '../../../shared/model/items';
+import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { HuellaError, fromSystemError } from '../errors';
 import type { StagedObject } from '../blobs/store';
 import type { Vault } from '../vault/vault';
@@ -26,28 +25,7 @@ import { newItemId } from '../ids';
  * reported as failed and nothing of it remains. One file's failure never stops the batch; cancel does.
  */
 
-export type IngestStatus = 'ingested' | 'duplicate' | 'failed' | 'skipped';
-
-export type IngestWarning = { readonly code: 'PARSER_FAILED' | 'PARSER_TIMEOUT' | 'TYPE_MISMATCH' | 'PREVIEW_FAILED'; readonly message: string };
-
-export type IngestFileResult = {
-  readonly path: string;
-  readonly status: IngestStatus;
-  readonly itemId?: string;
-  readonly sha256?: string;
-  readonly size?: number;
-  readonly mediaType?: string;
-  readonly warnings: readonly IngestWarning[];
-  readonly error?: ApiError;
-};
-
-export type IngestProgress = {
-  readonly phase: 'scanning' | 'ingesting' | 'done';
-  readonly filesTotal: number;
-  readonly filesDone: number;
-  readonly bytesTotal: number;
-  readonly bytesDone: number;
-};
+export type { IngestFileResult, IngestProgress, IngestReport, IngestStatus, IngestWarning };
 
 export type IngestOptions = {
   readonly signal?: AbortSignal;
@@ -57,16 +35,6 @@ export type IngestOptions = {
   readonly parseTimeoutMs?: number;
   readonly previews?: boolean;
   readonly sourceNote?: string;
-};
-
-export type IngestReport = {
-  readonly results: readonly IngestFileResult[];
-  readonly ingested: number;
-  readonly duplicates: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly cancelled: boolean;
-  readonly checkpointSize?: number;
 };
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3;
@@ -122,10 +90,6 @@ export async function shutdownIngestWorkers(): Promise<void> {
   const pool = parserPool;
   parserPool = undefined;
   await pool?.close();
-}
-
-function commitment(salt: Buffer, value: unknown): string {
-  return crypto.createHash('sha256').update(salt).update(canonicalBytes(value)).digest('hex');
 }
 
 export async function ingestPaths(vault: Vault, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
@@ -256,7 +220,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
   }
 
   const itemId = newItemId();
-  const salt = crypto.randomBytes(16);
+  const salt = newCommitmentSalt();
   const now = new Date();
   const originalName = path.basename(file.display);
   try {

@@ -2,25 +2,9 @@
  * Metadata extracted at ingest and kept as evidence (DESIGN §4): capture time, GPS, device, software, orientation,
  * authorship. Pure functions over exifr's segment output, so they run in the parser worker and in tests alike.
  */
-export type GpsPosition = { readonly lat: number; readonly lon: number; readonly alt?: number };
+import type { ExtractedMetadata, GpsPosition } from '../../../shared/model/items';
 
-export type ExtractedMetadata = {
-  readonly captureTime?: string; // as recorded by the device, ISO-like, with offset when the file has one
-  readonly gps?: GpsPosition;
-  readonly make?: string;
-  readonly model?: string;
-  readonly serial?: string;
-  readonly lensModel?: string;
-  readonly lensSerial?: string;
-  readonly software?: string;
-  readonly orientation?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly creators?: readonly string[];
-  readonly copyright?: string;
-  /** Every parsed segment (ifd0, exif, gps, xmp, iptc…), with binary values dropped, capped in size. */
-  readonly segments?: Record<string, Record<string, unknown>>;
-};
+export type { ExtractedMetadata, GpsPosition };
 
 type Segment = Record<string, unknown>;
 

@@ -11,6 +11,7 @@ import { EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
 import { databaseIntegrityProblems } from '../db/open';
 import { HuellaError } from '../errors';
 import type { Vault } from '../vault/vault';
+import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 
 /**
  * `huella verify` (DESIGN §5): recomputes everything from the bytes and names each problem precisely — which
@@ -18,45 +19,7 @@ import type { Vault } from '../vault/vault';
  * stored derived value (hashes, Merkle nodes) without recomputing it.
  */
 
-export type VerifyCheck =
-  | 'database.integrity'
-  | 'event.sequence'
-  | 'event.json'
-  | 'event.canonical'
-  | 'event.fields'
-  | 'event.chain'
-  | 'event.hash'
-  | 'event.signature'
-  | 'event.type'
-  | 'genesis.key'
-  | 'merkle.node'
-  | 'checkpoint.signature'
-  | 'checkpoint.origin'
-  | 'checkpoint.size'
-  | 'checkpoint.consistency'
-  | 'item.event'
-  | 'object.row'
-  | 'object.missing'
-  | 'object.decrypt'
-  | 'object.hash'
-  | 'object.size'
-  | 'object.name'
-  | 'object.orphan'
-  | 'external.key'
-  | 'external.checkpoint';
-
-export type VerifyProblem = {
-  readonly check: VerifyCheck;
-  readonly message: string;
-  readonly event?: number;
-  readonly item?: string;
-  readonly object?: string;
-  readonly checkpoint?: number;
-  readonly expected?: string;
-  readonly found?: string;
-};
-
-export type VerifyProgress = { readonly phase: 'database' | 'events' | 'tree' | 'checkpoints' | 'objects'; readonly done: number; readonly total: number; readonly bytesDone: number; readonly bytesTotal: number };
+export type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport };
 
 export type VerifyOptions = {
   readonly onProgress?: (p: VerifyProgress) => void;
@@ -67,16 +30,6 @@ export type VerifyOptions = {
   readonly externalCheckpoints?: readonly string[];
   /** Skip re-hashing blob contents (fast structural check). */
   readonly skipObjects?: boolean;
-};
-
-export type VerifyReport = {
-  readonly ok: boolean;
-  readonly problems: readonly VerifyProblem[];
-  readonly events: number;
-  readonly checkpoints: number;
-  readonly objects: number;
-  readonly bytesHashed: number;
-  readonly root: string;
 };
 
 type ObjectExpectation = { readonly sha256: string; readonly size: number; readonly event: number; readonly item: string; readonly kind: string };

@@ -68,6 +68,7 @@ export class WorkerPool<Req, Res> {
   #dispatch(slot: Slot, task: WorkerTask<Req>, pending: Pending<Res>): void {
     slot.busy = true;
     const { worker } = slot;
+    worker.ref();
     let settled = false;
     const finish = (fn: () => void, replace: boolean): void => {
       if (settled) return;
@@ -82,6 +83,8 @@ export class WorkerPool<Req, Res> {
         void worker.terminate();
       } else {
         slot.busy = false;
+        // An idle worker must not keep the process alive; a busy one must (else Node exits mid-task).
+        worker.unref();
       }
       fn();
       this.#pump();

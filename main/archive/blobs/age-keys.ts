@@ -1,0 +1,92 @@
+/**
+ * age X25519 keys (C2SP age, "The X25519 recipient type": https://c2sp.org/age, https://age-encryption.org/v1).
+ *
+ *   identity  = 32 random bytes, Bech32 with HRP "AGE-SECRET-KEY-" (upper case)  → AGE-SECRET-KEY-1…
+ *   recipient = X25519(identity, basepoint), Bech32 with HRP "age" (lower case)   → age1…
+ *
+ * Bech32 is BIP 173 without its 90-character limit (the spec lifts it; an identity is 74 characters, but we pass
+ * `false` rather than rely on that). Like the reference implementation we accept each kind of key only in its own
+ * case, so a key has one spelling. X25519 itself is Node's native (OpenSSL) implementation.
+ */
+import crypto from 'node:crypto';
+import { bech32 } from '@scure/base';
+import { HuellaError } from '../errors';
+
+export const X25519_KEY_BYTES = 32;
+const IDENTITY_HRP = 'AGE-SECRET-KEY-';
+const RECIPIENT_HRP = 'age';
+// DER wrappers that turn a raw X25519 key into what node:crypto imports (RFC 8410 PKCS#8 and SPKI).
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+export function generateX25519Secret(): Buffer {
+  return crypto.randomBytes(X25519_KEY_BYTES);
+}
+
+export function x25519PublicFromSecret(secret: Uint8Array): Buffer {
+  const spki = crypto.createPublicKey(x25519PrivateKeyObject(secret)).export({ type: 'spki', format: 'der' });
+  return Buffer.from(spki.subarray(SPKI_X25519_PREFIX.length));
+}
+
+/**
+ * X25519(secret, point), or undefined when the result is all zeroes (a low-order point: RFC 7748 §6.1, which age
+ * requires us to refuse). OpenSSL itself refuses that case with an error, which we fold into the same answer.
+ */
+export function x25519SharedSecret(secret: Uint8Array, point: Uint8Array): Buffer | undefined {
+  assertKeyLength(point, 'X25519 public key');
+  let shared: Buffer;
+  try {
+    const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, point]), format: 'der', type: 'spki' });
+    shared = crypto.diffieHellman({ privateKey: x25519PrivateKeyObject(secret), publicKey });
+  } catch {
+    return undefined;
+  }
+  return shared.every((b) => b === 0) ? undefined : shared;
+}
+
+export function encodeAgeIdentity(secret: Uint8Array): string {
+  assertKeyLength(secret, 'X25519 identity');
+  return bech32.encode(IDENTITY_HRP.toLowerCase(), bech32.toWords(secret), false).toUpperCase();
+}
+
+export function decodeAgeIdentity(s: string): Buffer {
+  return decodeAgeKey(s, IDENTITY_HRP, 'age identity (AGE-SECRET-KEY-1…)');
+}
+
+export function encodeAgeRecipient(pub: Uint8Array): string {
+  assertKeyLength(pub, 'X25519 recipient');
+  return bech32.encode(RECIPIENT_HRP, bech32.toWords(pub), false);
+}
+
+export function decodeAgeRecipient(s: string): Buffer {
+  return decodeAgeKey(s, RECIPIENT_HRP, 'age recipient (age1…)');
+}
+
+function decodeAgeKey(s: string, hrp: string, what: string): Buffer {
+  // The spelling must be exactly the canonical one: identities upper case, recipients lower case.
+  const expectedCase = hrp === hrp.toUpperCase() ? s.toUpperCase() : s.toLowerCase();
+  if (s !== expectedCase) throw new HuellaError('FORMAT_INVALID', `Not a valid ${what}: wrong letter case.`);
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32.decode(s.toLowerCase() as `${string}1${string}`, false);
+  } catch {
+    throw new HuellaError('FORMAT_INVALID', `Not a valid ${what}: bad Bech32 encoding or checksum.`);
+  }
+  if (decoded.prefix !== hrp.toLowerCase()) throw new HuellaError('FORMAT_INVALID', `Not a valid ${what}: wrong prefix.`);
+  const bytes = bech32.fromWordsUnsafe(decoded.words);
+  if (!bytes || bytes.length !== X25519_KEY_BYTES) {
+    throw new HuellaError('FORMAT_INVALID', `Not a valid ${what}: the key must be ${X25519_KEY_BYTES} bytes.`);
+  }
+  return Buffer.from(bytes);
+}
+
+function x25519PrivateKeyObject(secret: Uint8Array): crypto.KeyObject {
+  assertKeyLength(secret, 'X25519 secret');
+  return crypto.createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, secret]), format: 'der', type: 'pkcs8' });
+}
+
+function assertKeyLength(key: Uint8Array, what: string): void {
+  if (key.length !== X25519_KEY_BYTES) {
+    throw new HuellaError('FORMAT_INVALID', `${what} must be ${X25519_KEY_BYTES} bytes, found ${key.length}.`);
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * age v1 files (https://c2sp.org/age, https://age-encryption.org/v1) as Node streams, X25519 recipients only.
+ * This is the vault's blob format (DESIGN §3): any object stays readable with the `age` CLI and the vault identity.
+ *
+ *   file    = header (age-header.ts) ‖ 16-byte nonce ‖ STREAM chunks
+ *   payload key = HKDF-SHA-256(ikm = file key, salt = nonce, info = "payload")
+ *   chunk i = ChaCha20-Poly1305(payload key, nonce = i as 11-byte big-endian ‖ last?0x01:0x00, ≤64 KiB plaintext)
+ *
+ * Only the final chunk may be shorter than 64 KiB; it may also be full-size, and it is empty only if the whole
+ * plaintext is. So neither side can tell a chunk is the last until it has seen whether any byte follows it: both
+ * streams hold back exactly one chunk, which bounds their memory to ~64 KiB plus whatever piece the caller writes.
+ *
+ * Decryption emits a chunk's plaintext only after that chunk authenticated. Errors are HuellaError:
+ *   AGE_FORMAT              header syntax, unsupported version, truncation (no final chunk), data after the final
+ *                           chunk, an empty final chunk after others
+ *   AGE_NO_IDENTITY_MATCHED no X25519 stanza opens with the given identities
+ *   AGE_INTEGRITY           header MAC mismatch, or a chunk that fails authentication (details.chunk = its index)
+ */
+import crypto from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { HuellaError } from '../errors';
+import {
+  AGE_FILE_KEY_BYTES,
+  AGE_MAX_HEADER_BYTES,
+  buildAgeHeader,
+  checkAgeVersionPrefix,
+  findAgeHeaderEnd,
+  lastLineStart,
+  parseAgeHeader,
+  unwrapFileKey,
+  verifyHeaderMac,
+  wrapFileKeyX25519,
+} from './age-header';
+import { ByteQueue, PayloadCipher } from './age-payload';
+import { AEAD_TAG_BYTES, hkdfSha256 } from './age-primitives';
+
+export { parseAgeHeader } from './age-header';
+export type { AgeHeader, AgeStanza } from './age-header';
+
+export const AGE_CHUNK_SIZE = 64 * 1024;
+export const AGE_ENCRYPTED_CHUNK_SIZE = AGE_CHUNK_SIZE + AEAD_TAG_BYTES;
+export const AGE_PAYLOAD_NONCE_BYTES = 16;
+
+/** Plaintext in, a complete age file encrypted to `recipients` (X25519 public keys) out. */
+export function createAgeEncryptStream(recipients: readonly Uint8Array[]): Transform {
+  if (recipients.length === 0) throw new HuellaError('INTERNAL', 'age encryption needs at least one recipient.');
+  const fileKey = crypto.randomBytes(AGE_FILE_KEY_BYTES);
+  const payloadNonce = crypto.randomBytes(AGE_PAYLOAD_NONCE_BYTES);
+  let header: Buffer;
+  let payload: PayloadCipher;
+  try {
+    header = buildAgeHeader(fileKey, recipients.map((r) => wrapFileKeyX25519(fileKey, r)));
+    payload = new PayloadCipher(hkdfSha256(fileKey, payloadNonce, 'payload'));
+  } finally {
+    fileKey.fill(0);
+  }
+  // A full chunk waits here until we know whether more plaintext follows (then it is not the last).
+  const pending = Buffer.allocUnsafe(AGE_CHUNK_SIZE);
+  let pendingLength = 0;
+
+  const stream = new Transform({
+    transform(data: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        let offset = 0;
+        while (offset < data.length) {
+          if (pendingLength === AGE_CHUNK_SIZE) {
+            emit(this, payload.seal(pending, false));
+            pendingLength = 0;
+          }
+          if (pendingLength === 0 && data.length - offset > AGE_CHUNK_SIZE) {
+            // Whole chunks with more bytes after them in this same piece: encrypt in place, no copy.
+            emit(this, payload.seal(data.subarray(offset, offset + AGE_CHUNK_SIZE), false));
+            offset += AGE_CHUNK_SIZE;
+            continue;
+          }
+          const n = Math.min(AGE_CHUNK_SIZE - pendingLength, data.length - offset);
+          data.copy(pending, pendingLength, offset, offset + n);
+          pendingLength += n;
+          offset += n;
+        }
+        callback();
+      } catch (e) {
+        callback(asHuellaError(e, 'encrypting'));
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        emit(this, payload.seal(pending.subarray(0, pendingLength), true));
+        payload.destroy();
+        pending.fill(0);
+        callback();
+      } catch (e) {
+        callback(asHuellaError(e, 'encrypting'));
+      }
+    },
+    destroy(error, callback) {
+      payload.destroy();
+      pending.fill(0);
+      callback(error);
+    },
+  });
+  stream.push(Buffer.concat([header, payloadNonce]));
+  return stream;
+}
+
+type DecryptState = 'header' | 'nonce' | 'payload' | 'done';
+
+/** An age file in, its plaintext out, authenticated chunk by chunk with one of `identities` (X25519 secrets). */
+export function createAgeDecryptStream(identities: readonly Uint8Array[]): Transform {
+  let state: DecryptState = 'header';
+  let headerBuf = Buffer.alloc(0);
+  let headerLength = 0;
+  let headerScanFrom = 0;
+  let fileKey: Buffer | undefined;
+  let payload: PayloadCipher | undefined;
+  const queue = new ByteQueue();
+
+  function onHeaderBytes(data: Buffer): Buffer | undefined {
+    const needed = headerLength + data.length;
+    if (needed > headerBuf.length) {
+      const grown = Buffer.alloc(Math.min(Math.max(needed, headerBuf.length * 2, 1024), AGE_MAX_HEADER_BYTES + data.length));
+      headerBuf.copy(grown, 0, 0, headerLength);
+      headerBuf = grown;
+    }
+    data.copy(headerBuf, headerLength);
+    headerLength = needed;
+    const seen = headerBuf.subarray(0, headerLength);
+    checkAgeVersionPrefix(seen);
+    const end = findAgeHeaderEnd(seen, headerScanFrom);
+    if (end < 0) {
+      if (headerLength > AGE_MAX_HEADER_BYTES) throw new HuellaError('AGE_FORMAT', 'Malformed age header: it is too large.');
+      headerScanFrom = lastLineStart(seen, headerScanFrom);
+      return undefined;
+    }
+    const header = parseAgeHeader(seen.subarray(0, end));
+    fileKey = unwrapFileKey(header.stanzas, identities);
+    verifyHeaderMac(fileKey, header);
+    state = 'nonce';
+    const rest = Buffer.from(seen.subarray(end)); // copy: headerBuf is dropped below
+    headerBuf = Buffer.alloc(0);
+    return rest;
+  }
+
+  function drainPayload(stream: Transform, atEnd: boolean): void {
+    if (state === 'nonce') {
+      if (queue.length < AGE_PAYLOAD_NONCE_BYTES) {
+        if (atEnd) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload nonce is missing or short.');
+        return;
+      }
+      const nonce = queue.take(AGE_PAYLOAD_NONCE_BYTES);
+      payload = new PayloadCipher(hkdfSha256(fileKey!, nonce, 'payload'));
+      fileKey!.fill(0);
+      fileKey = undefined;
+      state = 'payload';
+    }
+    if (state !== 'payload' || !payload) return;
+    // More than one encrypted chunk buffered: the first one is followed by data, so it must be a non-final chunk.
+    while (queue.length > AGE_ENCRYPTED_CHUNK_SIZE) {
+      const chunk = queue.take(AGE_ENCRYPTED_CHUNK_SIZE);
+      const index = payload.index;
+      const plain = payload.open(chunk, false);
+      if (plain) {
+        emit(stream, [plain]);
+        continue;
+      }
+      const finalPlain = payload.open(chunk, true, index);
+      if (!finalPlain) throw chunkIntegrityError(index);
+      // A valid final chunk followed by more bytes: what it says is authentic, the extra bytes are not part of it.
+      if (index > 0 && finalPlain.length === 0) throw emptyFinalChunkError(index);
+      emit(stream, [finalPlain]);
+      state = 'done';
+      throw new HuellaError('AGE_FORMAT', `The age file has unexpected data after its final chunk (chunk ${index}).`, {
+        details: { chunk: index },
+      });
+    }
+    if (!atEnd) return;
+    const index = payload.index;
+    if (queue.length === 0 && index === 0) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload has no chunks.');
+    if (queue.length < AEAD_TAG_BYTES) {
+      throw new HuellaError('AGE_FORMAT', `The age file is truncated: chunk ${index} is shorter than an authentication tag.`, {
+        details: { chunk: index },
+      });
+    }
+    const chunk = queue.take(queue.length);
+    const plain = payload.open(chunk, true);
+    if (!plain) {
+      // Not a valid final chunk. If it is an authentic non-final one, the file was cut short (the spec requires an
+      // error when the end comes without a final chunk); otherwise the chunk itself was altered.
+      const nonFinal = payload.open(chunk, false, index);
+      if (!nonFinal) throw chunkIntegrityError(index);
+      if (chunk.length === AGE_ENCRYPTED_CHUNK_SIZE) {
+        // Authentic and well-formed, so it is released like every earlier chunk (as the reference implementation does).
+        emit(stream, [nonFinal]);
+        throw new HuellaError('AGE_FORMAT', `The age file is truncated: it ends after chunk ${index} without a final chunk.`, {
+          details: { chunk: index },
+        });
+      }
+      nonFinal.fill(0);
+      throw new HuellaError('AGE_FORMAT', `The age file is truncated or malformed: chunk ${index} is short but not the final chunk.`, {
+        details: { chunk: index },
+      });
+    }
+    if (index > 0 && plain.length === 0) throw emptyFinalChunkError(index);
+    emit(stream, [plain]);
+    state = 'done';
+  }
+
+  function cleanup(): void {
+    fileKey?.fill(0);
+    fileKey = undefined;
+    payload?.destroy();
+    headerBuf.fill(0);
+  }
+
+  return new Transform({
+    transform(data: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        if (state === 'done') throw new HuellaError('AGE_FORMAT', 'The age file has unexpected data after its final chunk.');
+        let rest: Buffer | undefined = data;
+        if (state === 'header') rest = onHeaderBytes(data);
+        if (rest && rest.length > 0) queue.push(rest);
+        drainPayload(this, false);
+        callback();
+      } catch (e) {
+        cleanup();
+        callback(asHuellaError(e, 'decrypting'));
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        if (state === 'header') {
+          if (headerLength === 0) throw new HuellaError('AGE_FORMAT', 'The age file is empty.');
+          throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its header is incomplete.');
+        }
+        drainPayload(this, true);
+        cleanup();
+        callback();
+      } catch (e) {
+        cleanup();
+        callback(asHuellaError(e, 'decrypting'));
+      }
+    },
+    destroy(error, callback) {
+      cleanup();
+      callback(error);
+    },
+  });
+}
+
+export async function ageEncryptBuffer(plaintext: Uint8Array, recipients: readonly Uint8Array[]): Promise<Buffer> {
+  return runTransform(createAgeEncryptStream(recipients), plaintext);
+}
+
+export async function ageDecryptBuffer(file: Uint8Array, identities: readonly Uint8Array[]): Promise<Buffer> {
+  return runTransform(createAgeDecryptStream(identities), file);
+}
+
+async function runTransform(transform: Transform, input: Uint8Array): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    transform.on('data', (b: Buffer) => parts.push(b));
+    transform.on('end', resolve);
+    transform.on('error', reject);
+  });
+  transform.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+  await done;
+  return Buffer.concat(parts);
+}
+
+function emit(stream: Transform, parts: readonly Buffer[]): void {
+  for (const p of parts) if (p.length > 0) stream.push(p);
+}
+
+function chunkIntegrityError(index: number): HuellaError {
+  return new HuellaError('AGE_INTEGRITY', `The age file has been altered or damaged: chunk ${index} failed authentication.`, {
+    details: { chunk: index },
+  });
+}
+
+function emptyFinalChunkError(index: number): HuellaError {
+  return new HuellaError('AGE_FORMAT', `The age file is malformed: its final chunk ${index} is empty.`, { details: { chunk: index } });
+}
+
+function asHuellaError(e: unknown, what: string): HuellaError {
+  if (e instanceof HuellaError) return e;
+  return new HuellaError('INTERNAL', `Unexpected failure while ${what} an age file.`, { cause: e });
+}

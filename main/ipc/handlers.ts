@@ -1,0 +1,145 @@
+import type { ApiMethod, ApiOutput, ApiParsedInput } from '../../shared/api';
+import type { IngestProgress } from '../../shared/model/items';
+import { currentCheckpoint, eventPage } from '../archive/custody/views';
+import { publicKeyForms } from '../archive/custody/service';
+import { HuellaError } from '../archive/errors';
+import { ingestPaths } from '../archive/ingest/ingest';
+import { getItem, listItemsPage } from '../archive/items';
+import { createVault, openVault } from '../archive/vault/vault';
+import { verifyItem } from '../archive/verify/item';
+import { recordVerification } from '../archive/verify/record';
+import { verifyVault } from '../archive/verify/verify';
+import type { Session } from './session';
+
+/**
+ * One handler per API method (DESIGN §2). The mapped type makes a missing or extra handler a compile error.
+ * Inputs arrive already validated by dispatch(); handlers call main/archive and return plain data.
+ */
+export type Handlers = { readonly [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+export function createHandlers(session: Session): Handlers {
+  return {
+    async 'session.status'() {
+      const vault = session.vault && !session.vault.isLocked ? session.vault : undefined;
+      return {
+        state: vault ? 'unlocked' : session.vaultPath ? 'locked' : 'no-vault',
+        ...(session.vaultPath ? { vaultPath: session.vaultPath } : {}),
+        ...(vault ? { vaultId: vault.id } : {}),
+        settings: session.settings(),
+      };
+    },
+    async 'vault.create'(input) {
+      const { vault, recoveryKey } = await createVault(input.path, input.passphrase);
+      session.setVault(vault, input.path);
+      session.appState.save({ ...session.appState.load(), language: input.language });
+      return { vaultId: vault.id, recoveryKey };
+    },
+    async 'vault.unlock'(input) {
+      const vault = await openVault(input.path, 'passphrase' in input ? { passphrase: input.passphrase } : { recoveryKey: input.recoveryKey });
+      session.setVault(vault, input.path);
+      return { vaultId: vault.id };
+    },
+    async 'vault.lock'(input) {
+      session.lock(input.reason ?? 'user');
+      return {};
+    },
+    async 'vault.changePassphrase'(input) {
+      const vault = session.requireVault();
+      // Re-prove knowledge of the current passphrase: an unlocked, unattended laptop must not allow a takeover.
+      const check = await openVault(vault.dir, { passphrase: input.current });
+      check.lock();
+      await vault.changePassphrase(input.next);
+      return {};
+    },
+    async 'settings.get'() {
+      return session.settings();
+    },
+    async 'settings.set'(input) {
+      if (input.language) session.appState.save({ ...session.appState.load(), language: input.language });
+      if (input.autoLockMinutes !== undefined || input.actor !== undefined) {
+        const vault = session.requireVault();
+        vault.transaction(() => {
+          if (input.autoLockMinutes !== undefined) vault.setSetting('autoLockMinutes', String(input.autoLockMinutes));
+          if (input.actor !== undefined) {
+            vault.setSetting('actor', input.actor);
+            vault.log.actor = input.actor;
+          }
+        });
+      }
+      return session.settings();
+    },
+    async 'dialog.chooseVaultFolder'(input) {
+      const p = await session.dialogs.chooseVaultFolder(input.mode);
+      return p ? { path: p } : null;
+    },
+    async 'dialog.pickFiles'(input) {
+      const p = await session.dialogs.pickFiles(input.folders);
+      return p && p.length > 0 ? { paths: p } : null;
+    },
+    async 'dialog.choosePacketDestination'(input) {
+      const p = await session.dialogs.choosePacketDestination(input.suggestedName);
+      return p ? { path: p } : null;
+    },
+    async 'dialog.choosePacket'() {
+      const p = await session.dialogs.choosePacket();
+      return p ? { path: p } : null;
+    },
+    async 'items.list'(input) {
+      return listItemsPage(session.requireVault(), input);
+    },
+    async 'items.get'(input) {
+      const vault = session.requireVault();
+      const item = getItem(vault, input.id);
+      return { item, events: eventPage(vault, { offset: 0, limit: 1000, subject: input.id }).events };
+    },
+    async 'items.verify'(input) {
+      return verifyItem(session.requireVault(), input.id);
+    },
+    async 'ingest.start'(input) {
+      const vault = session.requireVault();
+      const operationId = session.startOperation('ingest', async (signal, progress) => {
+        let latest: IngestProgress = { phase: 'scanning', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
+        const report = await ingestPaths(vault, input.paths, {
+          signal,
+          onProgress: (p) => {
+            latest = p;
+            progress({ kind: 'ingest', progress: p }, p.phase === 'done');
+          },
+          // Every per-file result is delivered (forced), so the import screen can list each error.
+          onFile: (file) => progress({ kind: 'ingest', progress: latest, file }, true),
+        });
+        return { kind: 'ingest', report };
+      });
+      return { operationId };
+    },
+    async 'verify.start'(input) {
+      const vault = session.requireVault();
+      const operationId = session.startOperation('verify', async (signal, progress) => {
+        const report = await verifyVault(vault, { signal, skipObjects: !input.objects, onProgress: (p) => progress({ kind: 'verify', progress: p }) });
+        recordVerification(vault, report);
+        return { kind: 'verify', report };
+      });
+      return { operationId };
+    },
+    async 'operations.cancel'(input) {
+      session.cancelOperation(input.operationId);
+      return {};
+    },
+    async 'custody.events'(input) {
+      return eventPage(session.requireVault(), input);
+    },
+    async 'custody.checkpoint'() {
+      return currentCheckpoint(session.requireVault());
+    },
+    async 'custody.publicKey'() {
+      const vault = session.requireVault();
+      const forms = publicKeyForms(vault.log.origin, vault.log.publicKey);
+      return { noteVerifierKey: forms.noteVerifierKey, minisignPublicKey: forms.minisignPublicKey };
+    },
+  };
+}
+
+export function assertHandlersComplete(handlers: Handlers, methods: readonly string[]): void {
+  const missing = methods.filter((m) => typeof (handlers as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) throw new HuellaError('INTERNAL', `missing handlers: ${missing.join(', ')}`);
+}

@@ -1,0 +1,21 @@
+import type { ApiEventName, ApiEvents, Language } from '../../shared/api';
+
+/**
+ * What main/ipc needs from its host (Electron, or the e2e test host), as small injected interfaces, so the
+ * handlers are the same everywhere and testable without Electron.
+ */
+export type DialogPort = {
+  chooseVaultFolder(mode: 'create' | 'open'): Promise<string | null>;
+  pickFiles(folders: boolean): Promise<string[] | null>;
+  choosePacketDestination(suggestedName: string): Promise<string | null>;
+  choosePacket(): Promise<string | null>;
+};
+
+/** App-level state that must exist while no vault is unlocked (kept outside vaults). */
+export type AppState = { readonly lastVaultPath?: string; readonly language?: Language };
+export type AppStatePort = {
+  load(): AppState;
+  save(state: AppState): void;
+};
+
+export type EventSink = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { ApiError, Result } from './errors';
+import type { CustodyEventView, VerifyProgress, VerifyReport } from './model/custody';
+import type { IngestFileResult, IngestProgress, IngestReport, ItemDetail, ItemSummary } from './model/items';
+
+/**
+ * The one API contract between the renderer and the main process (DESIGN §2, STYLE 2–4).
+ *
+ * - Every method is declared here once: its name, the zod schema of its input, and the TypeScript type of its
+ *   output. Handlers in main/ipc validate the input with the schema; the preload (Electron) and the e2e test host
+ *   expose exactly these methods (a contract test checks it).
+ * - Results cross the boundary as `{ ok, value } | { ok, error: { code, message } }`; never a stack or a key.
+ * - Long operations (ingest, export, verify) return an operation id at once, then report through the events
+ *   `operation.progress` and `operation.done`; `operations.cancel` stops one.
+ * - Events from main to the renderer are typed subscriptions returning an unsubscribe function.
+ *
+ * Absolute paths cross the boundary only where the user chose them (dialogs, drag-and-drop); evidence file
+ * names are shown to the unlocked user, which is the point of the app, but never logged.
+ */
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+/** Declares a method: input schema + output type (outputs come from our own main process and are typed only). */
+export function method<Output>() {
+  return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output });
+}
+
+const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{10}$`), `not a ${prefix} id`);
+const itemId = id('it');
+const path = z.string().min(1).max(4096);
+const passphrase = z.string().min(1).max(1024);
+export const LANGUAGES = ['en', 'es', 'fr', 'ar'] as const;
+export type Language = (typeof LANGUAGES)[number];
+const language = z.enum(LANGUAGES);
+const empty = z.object({}).strict();
+
+// ---------------------------------------------------------------------------------------------- shapes
+
+export type SessionState = 'no-vault' | 'locked' | 'unlocked';
+export type Settings = { readonly autoLockMinutes: number; readonly language: Language; readonly actor: string };
+export type SessionStatus = {
+  readonly state: SessionState;
+  /** The vault folder chosen in this session (or the most recent one), so the unlock screen can offer it. */
+  readonly vaultPath?: string;
+  readonly vaultId?: string;
+  readonly settings: Settings;
+};
+
+export const ItemSort = z.enum(['ingested-desc', 'ingested-asc', 'captured-desc', 'captured-asc', 'name-asc', 'size-desc']);
+export const ItemFilters = z
+  .object({
+    mediaTypePrefix: z.string().max(100).optional(),
+    caseId: id('case').optional(),
+    tag: z.string().max(200).optional(),
+    hasGps: z.boolean().optional(),
+    includeDeleted: z.boolean().optional(),
+    dateFrom: z.string().max(40).optional(),
+    dateTo: z.string().max(40).optional(),
+  })
+  .strict();
+
+export type ItemPage = { readonly total: number; readonly offset: number; readonly items: readonly ItemSummary[] };
+
+export type OperationKind = 'ingest' | 'verify' | 'export' | 'packet-verify';
+export type OperationStarted = { readonly operationId: string };
+
+export type ItemVerification = {
+  readonly ok: boolean;
+  readonly checks: readonly { readonly name: 'content-hash' | 'ingest-event-signature' | 'inclusion-proof' | 'checkpoint-signature'; readonly ok: boolean; readonly detail: string }[];
+};
+
+export type ItemView = {
+  readonly item: ItemDetail;
+  readonly events: readonly CustodyEventView[];
+};
+
+export type CustodyPage = { readonly total: number; readonly events: readonly CustodyEventView[] };
+export type CheckpointView = { readonly note: string; readonly size: number; readonly root: string; readonly createdAt: string };
+export type PublicKeyView = { readonly noteVerifierKey: string; readonly minisignPublicKey: string };
+
+// ---------------------------------------------------------------------------------------------- methods
+
+export const API = {
+  // Session and vault
+  'session.status': method<SessionStatus>()(empty),
+  'vault.create': method<{ vaultId: string; recoveryKey: string }>()(z.object({ path, passphrase: z.string().min(10).max(1024), language }).strict()),
+  'vault.unlock': method<{ vaultId: string }>()(
+    z.union([z.object({ path, passphrase }).strict(), z.object({ path, recoveryKey: z.string().min(10).max(200) }).strict()]),
+  ),
+  /** `reason: 'idle'` when the renderer's idle timer fired, so the unlock screen can say why it locked. */
+  'vault.lock': method<Record<string, never>>()(z.object({ reason: z.enum(['user', 'idle']).optional() }).strict()),
+  'vault.changePassphrase': method<Record<string, never>>()(z.object({ current: passphrase, next: z.string().min(10).max(1024) }).strict()),
+
+  // Settings (stored in the vault when unlocked; language also app-wide)
+  'settings.get': method<Settings>()(empty),
+  'settings.set': method<Settings>()(
+    z.object({ autoLockMinutes: z.number().int().min(1).max(240).optional(), language: language.optional(), actor: z.string().min(1).max(100).optional() }).strict(),
+  ),
+
+  // Native dialogs (main process). null = the person cancelled.
+  'dialog.chooseVaultFolder': method<{ path: string } | null>()(z.object({ mode: z.enum(['create', 'open']) }).strict()),
+  'dialog.pickFiles': method<{ paths: string[] } | null>()(z.object({ folders: z.boolean() }).strict()),
+  'dialog.choosePacketDestination': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
+  'dialog.choosePacket': method<{ path: string } | null>()(empty),
+
+  // Items
+  'items.list': method<ItemPage>()(
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000), sort: ItemSort, filters: ItemFilters.optional() }).strict(),
+  ),
+  'items.get': method<ItemView>()(z.object({ id: itemId }).strict()),
+  'items.verify': method<ItemVerification>()(z.object({ id: itemId }).strict()),
+
+  // Long operations
+  'ingest.start': method<OperationStarted>()(z.object({ paths: z.array(path).min(1).max(10_000) }).strict()),
+  'verify.start': method<OperationStarted>()(z.object({ objects: z.boolean() }).strict()),
+  'operations.cancel': method<Record<string, never>>()(z.object({ operationId: z.string().uuid() }).strict()),
+
+  // Custody log
+  'custody.events': method<CustodyPage>()(z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000), subject: z.string().max(40).optional() }).strict()),
+  'custody.checkpoint': method<CheckpointView>()(empty),
+  'custody.publicKey': method<PublicKeyView>()(empty),
+} as const;
+
+export type Api = typeof API;
+export type ApiMethod = keyof Api;
+export type ApiInput<M extends ApiMethod> = z.input<Api[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<Api[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = Api[M]['output'];
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+
+// ---------------------------------------------------------------------------------------------- events
+
+export type OperationProgress =
+  | { readonly kind: 'ingest'; readonly progress: IngestProgress; readonly file?: IngestFileResult }
+  | { readonly kind: 'verify'; readonly progress: VerifyProgress }
+  | { readonly kind: 'export'; readonly progress: { readonly phase: string; readonly done: number; readonly total: number } }
+  | { readonly kind: 'packet-verify'; readonly progress: { readonly phase: string; readonly done: number; readonly total: number } };
+
+export type OperationResult =
+  | { readonly kind: 'ingest'; readonly report: IngestReport }
+  | { readonly kind: 'verify'; readonly report: VerifyReport }
+  | { readonly kind: 'export'; readonly report: unknown }
+  | { readonly kind: 'packet-verify'; readonly report: unknown };
+
+export type ApiEvents = {
+  'operation.progress': { readonly operationId: string } & OperationProgress;
+  'operation.done': { readonly operationId: string } & ({ readonly ok: true; readonly result: OperationResult } | { readonly ok: false; readonly error: ApiError });
+  /** The vault was locked (on demand, idle, suspend, screen lock, shortcut): the renderer must drop its state. */
+  'session.locked': { readonly reason: 'user' | 'idle' | 'suspend' | 'screen-lock' | 'shortcut' | 'menu' };
+};
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENTS: readonly ApiEventName[] = ['operation.progress', 'operation.done', 'session.locked'];
+
+// ---------------------------------------------------------------------------------------------- the bridge
+
+/**
+ * What the renderer sees as `window.huella`. The Electron preload and the e2e test host both implement exactly
+ * this, built from API_METHODS and API_EVENTS.
+ */
+export type HuellaBridge = {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<Result<ApiOutput<M>>>;
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** URL of an item's re-encoded preview, served by the main process (never a file:// path). */
+  previewUrl(itemId: string): string;
+  /** The filesystem path of a file dropped on the window (Electron webUtils), or undefined where unknown. */
+  pathForFile(file: File): string | undefined;
+};
+
+export const IPC_CHANNEL_PREFIX = 'huella:';
+export const IPC_EVENT_PREFIX = 'huella-event:';
+export function channelFor(m: ApiMethod): string {
+  return `${IPC_CHANNEL_PREFIX}${m}`;
+}
