@@ -2,6 +2,47 @@ import { z } from 'zod';
 import type { ApiError, Result } from './errors';
 import type { CustodyEventView, VerifyProgress, VerifyReport } from './model/custody';
 import type { IngestFileResult, IngestProgress, IngestReport, ItemDetail, ItemSummary } from './model/items';
+import {
+  CASE_STATUSES,
+  CaseCreateInput,
+  CaseIdInput,
+  CaseItemsInput,
+  CaseUpdateInput,
+  ConsentIdInput,
+  ConsentRecordInput,
+  ItemDeleteInput,
+  ItemEditInput,
+  ItemIdInput,
+  LinkCreateInput,
+  LinkIdInput,
+  PersonCreateInput,
+  PersonIdInput,
+  PersonRoleInput,
+  PersonUpdateInput,
+  SearchQuery,
+  TagAssignInput,
+  TagRemoveInput,
+  TestimonyCreateInput,
+  TestimonyEditInput,
+  TestimonyIdInput,
+  TestimonyItemsInput,
+  linkEndpointId,
+  tagTargetId,
+  type Case,
+  type CaseSummary,
+  type Consent,
+  type ConsentStatus,
+  type Link,
+  type Person,
+  type PersonSummary,
+  type SearchResult,
+  type TagAssignment,
+  type Testimony,
+  type TestimonyRevision,
+  type TestimonyRevisionSummary,
+  type TestimonySummary,
+} from './model/catalogue';
+import { caseId as caseIdField, personId as personIdField } from './model/fields';
 
 /**
  * The one API contract between the renderer and the main process (DESIGN §2, STYLE 2–4).
@@ -74,6 +115,12 @@ export type ItemView = {
   readonly events: readonly CustodyEventView[];
 };
 
+/** Where an item sits in the catalogue, for the item view (cases and testimonies that include it). */
+export type ItemContext = {
+  readonly cases: readonly { readonly id: string; readonly title: string }[];
+  readonly testimonies: readonly { readonly id: string; readonly title: string }[];
+};
+
 export type CustodyPage = { readonly total: number; readonly events: readonly CustodyEventView[] };
 export type CheckpointView = { readonly note: string; readonly size: number; readonly root: string; readonly createdAt: string };
 export type PublicKeyView = { readonly noteVerifierKey: string; readonly minisignPublicKey: string };
@@ -109,6 +156,55 @@ export const API = {
   ),
   'items.get': method<ItemView>()(z.object({ id: itemId }).strict()),
   'items.verify': method<ItemVerification>()(z.object({ id: itemId }).strict()),
+
+  'items.context': method<ItemContext>()(z.object({ id: itemId }).strict()),
+  'items.edit': method<ItemDetail>()(ItemEditInput),
+  'items.delete': method<Record<string, never>>()(ItemDeleteInput),
+  'items.restore': method<ItemDetail>()(ItemIdInput),
+
+  // Catalogue (DESIGN §4). Input schemas are the catalogue's own (shared/model/catalogue.ts), so the API refuses
+  // exactly what the archive refuses.
+  'cases.list': method<CaseSummary[]>()(z.object({ status: z.enum(CASE_STATUSES).optional() }).strict()),
+  'cases.get': method<Case>()(CaseIdInput),
+  'cases.create': method<Case>()(CaseCreateInput),
+  'cases.update': method<Case>()(CaseUpdateInput),
+  'cases.delete': method<Record<string, never>>()(CaseIdInput),
+  'cases.addItems': method<{ added: number }>()(CaseItemsInput),
+  'cases.removeItems': method<{ removed: number }>()(CaseItemsInput),
+
+  'persons.list': method<PersonSummary[]>()(z.object({ caseId: caseIdField.optional() }).strict()),
+  'persons.get': method<Person>()(PersonIdInput),
+  'persons.create': method<Person>()(PersonCreateInput),
+  'persons.update': method<Person>()(PersonUpdateInput),
+  'persons.delete': method<Record<string, never>>()(PersonIdInput),
+  'persons.setRole': method<Person>()(PersonRoleInput),
+  'persons.removeRole': method<Person>()(PersonRoleInput),
+
+  'testimonies.list': method<TestimonySummary[]>()(z.object({ caseId: caseIdField.optional() }).strict()),
+  'testimonies.get': method<Testimony>()(TestimonyIdInput),
+  'testimonies.create': method<Testimony>()(TestimonyCreateInput),
+  /** Autosave and explicit save: a save over a newer revision than `baseRevision` is refused with CONFLICT. */
+  'testimonies.edit': method<Testimony>()(TestimonyEditInput),
+  'testimonies.delete': method<Record<string, never>>()(TestimonyIdInput),
+  'testimonies.history': method<TestimonyRevisionSummary[]>()(TestimonyIdInput),
+  'testimonies.revision': method<TestimonyRevision>()(z.object({ id: TestimonyIdInput.shape.id, revision: z.number().int().min(1) }).strict()),
+  'testimonies.linkItems': method<{ added: number }>()(TestimonyItemsInput),
+  'testimonies.unlinkItems': method<{ removed: number }>()(TestimonyItemsInput),
+
+  'consent.list': method<Consent[]>()(z.object({ personId: personIdField }).strict()),
+  'consent.statuses': method<ConsentStatus[]>()(z.object({ personId: personIdField }).strict()),
+  'consent.record': method<Consent>()(ConsentRecordInput),
+  'consent.revoke': method<Consent>()(ConsentIdInput),
+
+  'tags.list': method<TagAssignment[]>()(z.object({ targetId: tagTargetId }).strict()),
+  'tags.assign': method<TagAssignment>()(TagAssignInput),
+  'tags.remove': method<{ removed: number }>()(TagRemoveInput),
+
+  'links.list': method<Link[]>()(z.object({ objectId: linkEndpointId }).strict()),
+  'links.create': method<Link>()(LinkCreateInput),
+  'links.remove': method<Record<string, never>>()(LinkIdInput),
+
+  'search.query': method<SearchResult>()(SearchQuery),
 
   // Long operations
   'ingest.start': method<OperationStarted>()(z.object({ paths: z.array(path).min(1).max(10_000) }).strict()),

@@ -4,6 +4,25 @@ import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
 import { ingestPaths } from '../archive/ingest/ingest';
+import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
+import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
+import { deleteItem, editItem, restoreItem } from '../archive/catalogue/items-edit';
+import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
+import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
+import { searchCatalogue } from '../archive/catalogue/search';
+import { assignTag, listTags, removeTag } from '../archive/catalogue/tags';
+import {
+  createTestimony,
+  deleteTestimony,
+  editTestimony,
+  getTestimony,
+  getTestimonyRevision,
+  linkTestimonyItems,
+  listTestimonies,
+  testimonyHistory,
+  unlinkTestimonyItems,
+} from '../archive/catalogue/testimonies';
+import { itemContext } from '../archive/item-context';
 import { getItem, listItemsPage } from '../archive/items';
 import { createVault, openVault } from '../archive/vault/vault';
 import { verifyItem } from '../archive/verify/item';
@@ -95,6 +114,133 @@ export function createHandlers(session: Session): Handlers {
     async 'items.verify'(input) {
       return verifyItem(session.requireVault(), input.id);
     },
+    async 'items.context'(input) {
+      return itemContext(session.requireVault(), input.id);
+    },
+    async 'items.edit'(input) {
+      return editItem(session.requireVault(), input);
+    },
+    async 'items.delete'(input) {
+      deleteItem(session.requireVault(), input);
+      return {};
+    },
+    async 'items.restore'(input) {
+      return restoreItem(session.requireVault(), input);
+    },
+
+    async 'cases.list'(input) {
+      return listCases(session.requireVault(), input);
+    },
+    async 'cases.get'(input) {
+      return getCase(session.requireVault(), input.id);
+    },
+    async 'cases.create'(input) {
+      return createCase(session.requireVault(), input);
+    },
+    async 'cases.update'(input) {
+      return updateCase(session.requireVault(), input);
+    },
+    async 'cases.delete'(input) {
+      deleteCase(session.requireVault(), input);
+      return {};
+    },
+    async 'cases.addItems'(input) {
+      return addCaseItems(session.requireVault(), input);
+    },
+    async 'cases.removeItems'(input) {
+      return removeCaseItems(session.requireVault(), input);
+    },
+
+    async 'persons.list'(input) {
+      return listPersons(session.requireVault(), input);
+    },
+    async 'persons.get'(input) {
+      return getPerson(session.requireVault(), input.id);
+    },
+    async 'persons.create'(input) {
+      return createPerson(session.requireVault(), input);
+    },
+    async 'persons.update'(input) {
+      return updatePerson(session.requireVault(), input);
+    },
+    async 'persons.delete'(input) {
+      deletePerson(session.requireVault(), input);
+      return {};
+    },
+    async 'persons.setRole'(input) {
+      return setPersonRole(session.requireVault(), input);
+    },
+    async 'persons.removeRole'(input) {
+      return removePersonRole(session.requireVault(), input);
+    },
+
+    async 'testimonies.list'(input) {
+      return listTestimonies(session.requireVault(), input);
+    },
+    async 'testimonies.get'(input) {
+      return getTestimony(session.requireVault(), input.id);
+    },
+    async 'testimonies.create'(input) {
+      return createTestimony(session.requireVault(), input);
+    },
+    async 'testimonies.edit'(input) {
+      return editTestimony(session.requireVault(), input);
+    },
+    async 'testimonies.delete'(input) {
+      deleteTestimony(session.requireVault(), input);
+      return {};
+    },
+    async 'testimonies.history'(input) {
+      return testimonyHistory(session.requireVault(), input.id);
+    },
+    async 'testimonies.revision'(input) {
+      return getTestimonyRevision(session.requireVault(), input.id, input.revision);
+    },
+    async 'testimonies.linkItems'(input) {
+      return linkTestimonyItems(session.requireVault(), input);
+    },
+    async 'testimonies.unlinkItems'(input) {
+      return unlinkTestimonyItems(session.requireVault(), input);
+    },
+
+    async 'consent.list'(input) {
+      return listConsents(session.requireVault(), input);
+    },
+    async 'consent.statuses'(input) {
+      return consentStatuses(session.requireVault(), input.personId);
+    },
+    async 'consent.record'(input) {
+      return recordConsent(session.requireVault(), input);
+    },
+    async 'consent.revoke'(input) {
+      return revokeConsent(session.requireVault(), input);
+    },
+
+    async 'tags.list'(input) {
+      return listTags(session.requireVault(), input.targetId);
+    },
+    async 'tags.assign'(input) {
+      return assignTag(session.requireVault(), input);
+    },
+    async 'tags.remove'(input) {
+      return removeTag(session.requireVault(), input);
+    },
+
+    async 'links.list'(input) {
+      return listLinks(session.requireVault(), input.objectId);
+    },
+    async 'links.create'(input) {
+      return createLink(session.requireVault(), input);
+    },
+    async 'links.remove'(input) {
+      removeLink(session.requireVault(), input);
+      return {};
+    },
+
+    async 'search.query'(input) {
+      return searchCatalogue(session.requireVault(), input);
+    },
+
     async 'ingest.start'(input) {
       const vault = session.requireVault();
       const operationId = session.startOperation('ingest', async (signal, progress) => {

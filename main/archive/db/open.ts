@@ -44,6 +44,12 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
 
 /** PRAGMA quick_check: used by verify. Returns the problems found (empty when the database is sound). */
 export function databaseIntegrityProblems(db: Db): string[] {
-  const rows = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
-  return rows.map((r) => r.quick_check).filter((s) => s !== 'ok');
+  try {
+    const rows = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+    return rows.map((r) => r.quick_check).filter((s) => s !== 'ok');
+  } catch (e) {
+    // SQLCipher authenticates every page (HMAC): a changed page makes the read fail with SQLITE_CORRUPT.
+    const code = (e as { code?: string }).code ?? 'error';
+    return [`a database page failed authentication or is malformed (${code}): archive.db was damaged or altered on disk`];
+  }
 }

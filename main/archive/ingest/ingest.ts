@@ -1,5 +1,5 @@
 import './vips-env';
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +9,14 @@ import { HuellaError, fromSystemError } from '../errors';
 import type { StagedObject } from '../blobs/store';
 import type { Vault } from '../vault/vault';
 import { WorkerPool } from '../workers/pool';
+import { shutdownHashWorker } from '../blobs/parallel-hash';
+import { workerEntry } from '../workers/entry';
 import { MAX_INPUT_PIXELS } from './vips-env';
 import type { ExtractedMetadata } from './metadata';
 import { METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 import { sniffMediaType } from './sniff';
 import { newItemId } from '../ids';
+import { indexItem } from '../catalogue/search-index';
 
 /**
  * Ingest (DESIGN §3–§4): files and folders, recursively. Per file, in one streaming pass, the bytes are hashed and
@@ -78,7 +81,7 @@ async function collectFiles(inputs: readonly string[], skipped: IngestFileResult
 
 let parserPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
 function parsers(): WorkerPool<ParseRequest, ParseResponse> {
-  parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(new URL('./parse-worker.ts', import.meta.url), {
+  parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
     size: Math.max(1, Math.min(2, os.availableParallelism() - 1)),
     heapMb: 512,
   });
@@ -89,7 +92,7 @@ function parsers(): WorkerPool<ParseRequest, ParseResponse> {
 export async function shutdownIngestWorkers(): Promise<void> {
   const pool = parserPool;
   parserPool = undefined;
-  await pool?.close();
+  await Promise.all([pool?.close(), shutdownHashWorker()]);
 }
 
 export async function ingestPaths(vault: Vault, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
@@ -165,7 +168,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
     throw fromSystemError(e, 'opening the file');
   }
   const source = handle.createReadStream({ highWaterMark: 1024 * 1024 });
-  const stageOpts = options.signal ? { maxBytes, onBytes, signal: options.signal } : { maxBytes, onBytes };
+  const stageOpts = options.signal ? { maxBytes, onBytes, signal: options.signal, sizeHint: before.size } : { maxBytes, onBytes, sizeHint: before.size };
   // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
   // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.
   const headBuf = Buffer.alloc(4100);
@@ -245,6 +248,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
           itemId, staged.name, sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
           metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null,
         );
+      indexItem(vault, itemId);
     });
   } catch (e) {
     await vault.blobs.discard(staged);

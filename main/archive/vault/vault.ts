@@ -166,7 +166,13 @@ export class Vault {
   /** @internal used by createVault/openVault only. */
   static async _open(dir: string, secrets: VaultSecrets, create: boolean): Promise<Vault> {
     const db = openDatabase(path.join(dir, VAULT_FILES.db), secrets.dbKey, { create });
-    const vault = new Vault(dir, secrets, db);
+    let vault: Vault;
+    try {
+      vault = new Vault(dir, secrets, db);
+    } catch (e) {
+      db.close();
+      throw new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: a page failed authentication while opening (archive.db was altered or corrupted).', { cause: e });
+    }
     try {
       await fsp.mkdir(path.join(dir, VAULT_FILES.blobs), { recursive: true });
       const recovered = await vault.blobs.recover((name) => db.prepare('SELECT 1 FROM objects WHERE name = ?').get(name) !== undefined);

@@ -51,6 +51,10 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
 
   progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
   for (const msg of databaseIntegrityProblems(db)) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
+  if (problems.length > 0) {
+    // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
+    return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
+  }
 
   const publicKey = vault.log.publicKey;
   if (options.expectedPublicKey && !options.expectedPublicKey.equals(publicKey)) {

@@ -1,6 +1,13 @@
 import type { Command } from '../command';
 import { logCheckpointCommand, logConsistencyCommand, logKeyCommand, logProofCommand, logShowCommand, logVerifyProofCommand, verifyCommand } from './custody';
 import { catCommand, ingestCommand, lsCommand, showCommand } from './items';
+import { caseAddItemsCommand, caseCreateCommand, caseDeleteCommand, caseListCommand, caseRemoveItemsCommand, caseShowCommand, caseUpdateCommand } from './cases';
+import { consentListCommand, consentRecordCommand, consentRevokeCommand } from './consent';
+import { itemEditCommand, purgeCommand, restoreItemCommand, rmCommand } from './item-edit';
+import { personCreateCommand, personListCommand, personRoleCommand, personShowCommand, personUpdateCommand } from './persons';
+import { searchCommand } from './search';
+import { tagCommand, untagCommand } from './tags';
+import { testimonyCreateCommand, testimonyEditCommand, testimonyHistoryCommand, testimonyListCommand, testimonyShowCommand } from './testimonies';
 import { identityExportCommand, initCommand, passwdCommand, unlockTestCommand } from './vault';
 
 /** Every command of `huella`, in the order `huella --help` lists them. */
@@ -10,6 +17,33 @@ export const COMMANDS: readonly Command[] = [
   lsCommand,
   showCommand,
   catCommand,
+  itemEditCommand,
+  rmCommand,
+  restoreItemCommand,
+  purgeCommand,
+  searchCommand,
+  tagCommand,
+  untagCommand,
+  caseCreateCommand,
+  caseListCommand,
+  caseShowCommand,
+  caseUpdateCommand,
+  caseDeleteCommand,
+  caseAddItemsCommand,
+  caseRemoveItemsCommand,
+  personCreateCommand,
+  personListCommand,
+  personShowCommand,
+  personUpdateCommand,
+  personRoleCommand,
+  testimonyCreateCommand,
+  testimonyEditCommand,
+  testimonyShowCommand,
+  testimonyListCommand,
+  testimonyHistoryCommand,
+  consentRecordCommand,
+  consentListCommand,
+  consentRevokeCommand,
   verifyCommand,
   logShowCommand,
   logCheckpointCommand,

@@ -1,5 +1,7 @@
 import type { Migration } from '../migrate';
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-catalogue';
+import { migration0003 } from './0003-catalogue-search';
 
 /** Append only. A migration, once released, is never edited: write the next one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];

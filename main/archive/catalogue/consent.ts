@@ -1,0 +1,196 @@
+import {
+  ConsentIdInput,
+  ConsentRecordInput,
+  type Consent,
+  type ConsentRecordingMethod,
+  type ConsentState,
+  type ConsentStatus,
+} from '../../../shared/model/catalogue';
+import { newId } from '../ids';
+import type { Vault } from '../vault/vault';
+import { requireLiveItem, requirePerson } from './exists';
+import { checkMechanisms, knownMechanismIds } from './mechanisms';
+import { nowIso, recordEvent } from './record';
+import { all, one, run } from './sql';
+import { conflict, notFound, parseInput } from './validate';
+
+/**
+ * Consent per person and mechanism (DESIGN §4). Records are never edited: a change of mind is a new record, a
+ * withdrawal is a revocation. How records combine into a state is defined on CONSENT_STATES
+ * (shared/model/catalogue.ts) and implemented once, in `consentStateOf`.
+ */
+
+type ConsentRow = {
+  id: string;
+  person_id: string;
+  mechanism: string;
+  disclose_name: number;
+  share_material: number;
+  recipients: string | null;
+  given_at: string;
+  how_recorded: ConsentRecordingMethod;
+  evidence_item: string | null;
+  notes: string | null;
+  recorded_at: string;
+  revoked_at: string | null;
+};
+
+function toConsent(r: ConsentRow): Consent {
+  return {
+    id: r.id,
+    personId: r.person_id,
+    mechanism: r.mechanism,
+    discloseName: r.disclose_name === 1,
+    shareMaterial: r.share_material === 1,
+    ...(r.recipients ? { recipients: r.recipients } : {}),
+    givenAt: r.given_at,
+    howRecorded: r.how_recorded,
+    ...(r.evidence_item ? { evidenceItemId: r.evidence_item } : {}),
+    ...(r.notes ? { notes: r.notes } : {}),
+    recordedAt: r.recorded_at,
+    ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+  };
+}
+
+/** Newest first: the order in which records take precedence. */
+const ORDER = 'ORDER BY given_at DESC, recorded_at DESC, rowid DESC';
+
+/** The state for one mechanism from a person's records (any order); see CONSENT_STATES. */
+export function consentStateOf(records: readonly Consent[], mechanism: string): { state: ConsentState; consentId?: string } {
+  let inForce: Consent | undefined;
+  for (const c of records) {
+    if (c.mechanism !== mechanism && c.mechanism !== '*') continue;
+    if (!inForce || c.givenAt > inForce.givenAt || (c.givenAt === inForce.givenAt && c.recordedAt > inForce.recordedAt)) inForce = c;
+  }
+  if (!inForce) return { state: 'none' };
+  if (inForce.revokedAt) return { state: 'revoked', consentId: inForce.id };
+  const state: ConsentState = inForce.discloseName
+    ? inForce.shareMaterial
+      ? 'granted'
+      : 'material-withheld'
+    : inForce.shareMaterial
+      ? 'name-withheld'
+      : 'refused';
+  return { state, consentId: inForce.id };
+}
+
+export function listConsents(vault: Vault, options: { readonly personId?: string } = {}): Consent[] {
+  const rows = options.personId
+    ? all<ConsentRow>(vault, `SELECT * FROM consents WHERE person_id = ? ${ORDER}`, options.personId)
+    : all<ConsentRow>(vault, `SELECT * FROM consents ${ORDER}`);
+  return rows.map(toConsent);
+}
+
+export function getConsent(vault: Vault, id: string): Consent {
+  const r = one<ConsentRow>(vault, 'SELECT * FROM consents WHERE id = ?', id);
+  if (!r) notFound('id', 'consent record', id);
+  return toConsent(r);
+}
+
+/** The person's state for one mechanism ('*' = the records given for any mechanism only). */
+export function consentStatus(vault: Vault, personId: string, mechanism: string): ConsentStatus {
+  requirePerson(vault, personId);
+  checkMechanisms([mechanism], 'mechanism', true);
+  const s = consentStateOf(listConsents(vault, { personId }), mechanism);
+  return { personId, mechanism, ...s };
+}
+
+/** The person's state for every mechanism template (and '*'). */
+export function consentStatuses(vault: Vault, personId: string): ConsentStatus[] {
+  requirePerson(vault, personId);
+  const records = listConsents(vault, { personId });
+  return ['*', ...knownMechanismIds()].map((m) => ({ personId, mechanism: m, ...consentStateOf(records, m) }));
+}
+
+/**
+ * A test "does this person have `state` for `mechanism`" (without a mechanism: for at least one mechanism
+ * template), reading the consent table once. For the search filter, which asks it of every person in a case.
+ */
+export function consentStateMatcher(vault: Vault, state: ConsentState, mechanism?: string): (personId: string) => boolean {
+  const byPerson = new Map<string, Consent[]>();
+  const rows = all<Pick<ConsentRow, 'id' | 'person_id' | 'mechanism' | 'disclose_name' | 'share_material' | 'given_at' | 'recorded_at' | 'revoked_at'>>(
+    vault,
+    `SELECT id, person_id, mechanism, disclose_name, share_material, given_at, recorded_at, revoked_at FROM consents ${ORDER}`,
+  );
+  for (const r of rows) {
+    const c = toConsent({ ...r, recipients: null, how_recorded: 'other', evidence_item: null, notes: null });
+    const list = byPerson.get(c.personId);
+    if (list) list.push(c);
+    else byPerson.set(c.personId, [c]);
+  }
+  const mechanisms = mechanism ? [mechanism] : knownMechanismIds();
+  const cache = new Map<string, boolean>();
+  return (personId) => {
+    let hit = cache.get(personId);
+    if (hit === undefined) {
+      const records = byPerson.get(personId) ?? [];
+      hit = mechanisms.some((m) => consentStateOf(records, m).state === state);
+      cache.set(personId, hit);
+    }
+    return hit;
+  };
+}
+
+/** Ids of live persons whose state is `state` for `mechanism` (or, without one, for at least one template). */
+export function personsWithConsentState(vault: Vault, state: ConsentState, mechanism?: string): Set<string> {
+  const matches = consentStateMatcher(vault, state, mechanism);
+  return new Set(all<{ id: string }>(vault, 'SELECT id FROM persons WHERE deleted_at IS NULL').map((p) => p.id).filter(matches));
+}
+
+export function recordConsent(vault: Vault, input: ConsentRecordInput): Consent {
+  const v = parseInput(ConsentRecordInput, input, 'consent');
+  checkMechanisms([v.mechanism], 'mechanism', true);
+  const id = newId('con');
+  vault.transaction(() => {
+    requirePerson(vault, v.personId);
+    if (v.evidenceItemId) requireLiveItem(vault, v.evidenceItemId, 'evidenceItemId');
+    run(
+      vault,
+      `INSERT INTO consents (id, person_id, mechanism, disclose_name, share_material, recipients, given_at, how_recorded, evidence_item, notes, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      v.personId,
+      v.mechanism,
+      v.discloseName ? 1 : 0,
+      v.shareMaterial ? 1 : 0,
+      v.recipients || null,
+      v.givenAt,
+      v.howRecorded,
+      v.evidenceItemId ?? null,
+      v.notes || null,
+      nowIso(),
+    );
+    const secret: Record<string, string> = {};
+    if (v.recipients) secret.recipients = v.recipients;
+    if (v.notes) secret.notes = v.notes;
+    recordEvent(
+      vault,
+      'consent.recorded',
+      v.personId,
+      {
+        consentId: id,
+        mechanism: v.mechanism,
+        discloseName: v.discloseName,
+        shareMaterial: v.shareMaterial,
+        givenAt: v.givenAt,
+        howRecorded: v.howRecorded,
+        ...(v.evidenceItemId ? { evidenceItemId: v.evidenceItemId } : {}),
+      },
+      secret,
+    );
+  });
+  return getConsent(vault, id);
+}
+
+/** Withdraws a consent record. The person's state becomes 'revoked' unless a newer record applies. */
+export function revokeConsent(vault: Vault, input: ConsentIdInput): Consent {
+  const v = parseInput(ConsentIdInput, input, 'consent');
+  vault.transaction(() => {
+    const r = one<ConsentRow>(vault, 'SELECT * FROM consents WHERE id = ?', v.id);
+    if (!r) notFound('id', 'consent record', v.id);
+    if (r.revoked_at) conflict('id', `Consent record ${v.id} was already revoked on ${r.revoked_at}.`);
+    run(vault, 'UPDATE consents SET revoked_at = ? WHERE id = ?', nowIso(), v.id);
+    recordEvent(vault, 'consent.revoked', r.person_id, { consentId: v.id, mechanism: r.mechanism });
+  });
+  return getConsent(vault, v.id);
+}

@@ -1,0 +1,20 @@
+export { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from './cases';
+export { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from './persons';
+export {
+  createTestimony,
+  deleteTestimony,
+  editTestimony,
+  getTestimony,
+  getTestimonyRevision,
+  linkTestimonyItems,
+  listTestimonies,
+  testimonyHistory,
+  unlinkTestimonyItems,
+} from './testimonies';
+export { consentStateMatcher, consentStateOf, consentStatus, consentStatuses, getConsent, listConsents, personsWithConsentState, recordConsent, revokeConsent } from './consent';
+export { assignTag, expandTermFilter, listTags, removeTag } from './tags';
+export { createLink, listLinks, removeLink } from './links';
+export { deleteItem, editItem, purgeItem, restoreItem, type PurgeResult } from './items-edit';
+export { searchCatalogue } from './search';
+export { indexDoc, indexItem, rebuildSearchIndex, removeDoc } from './search-index';
+export { commitment, eventSalt } from './record';

@@ -1,0 +1,197 @@
+import { SEARCH_DOC_TYPES, type ConsentState, type SearchDocType, type SearchQuery, type SearchSort } from '../../../shared/model/catalogue';
+import { normalizeForSearch } from '../../../shared/text';
+import { assertNever } from '../../../shared/errors';
+import type { Vault } from '../vault/vault';
+import { consentStateMatcher } from './consent';
+import { requireCase } from './exists';
+import { checkMechanisms } from './mechanisms';
+import { ftsMatchExpression, type QueryToken } from './search-query';
+import { stmt } from './sql';
+import { expandTermFilter } from './tags';
+
+/**
+ * The SQL of a catalogue search, from fixed fragments and bound parameters (search.ts runs it). Filters that only
+ * make sense for items (media type, date, place, GPS, consent) restrict the result to items; the case filter
+ * applies to every type (an item or testimony in the case, the case itself, its people); tag filters apply to what
+ * can be tagged (items, testimonies, cases), and a group term also matches its sub-terms.
+ */
+
+export type Parsed = ReturnType<typeof SearchQuery.parse>;
+
+/**
+ * A query plan: what drives the scan, the per-row predicates, their parameters. The driver matters at 100k items
+ * (SQLite has no statistics on these tables): a text query is driven by the FTS match (CROSS JOIN fixes the join
+ * order), a browse with a case or tag filter by that small candidate list, any other browse by a covering index.
+ */
+export type Plan = { readonly withSql: string; readonly from: string; readonly where: string[]; readonly params: unknown[] };
+type Candidates = { readonly sql: string; readonly params: unknown[] };
+
+const ITEM_ONLY_FILTERS = ['mediaType', 'dateFrom', 'dateTo', 'place', 'hasGps', 'consentState'] as const;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The day after a YYYY-MM-DD date, so "to 2024-05-01" includes all of that day whatever the time zone suffix. */
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** [lo, hi) bounds of the strings starting with `prefix` (a range an index can serve; LIKE could not). */
+function prefixRange(prefix: string): [string, string] {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
+}
+
+export function docTypesFor(q: Parsed): SearchDocType[] {
+  const f = q.filters ?? {};
+  let types: SearchDocType[] = [...(f.docTypes ?? SEARCH_DOC_TYPES)];
+  if (ITEM_ONLY_FILTERS.some((k) => f[k] !== undefined)) types = types.filter((t) => t === 'item');
+  if (f.tags && f.tags.length > 0) types = types.filter((t) => t !== 'person');
+  return [...new Set(types)];
+}
+
+/** The documents of a case: its items, testimonies, itself, its people. */
+function caseCandidates(caseId: string, types: readonly SearchDocType[]): Candidates {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const t of types) {
+    switch (t) {
+      case 'item':
+        parts.push("SELECT 'item' AS t, item_id AS id FROM case_items WHERE case_id = ?");
+        break;
+      case 'testimony':
+        parts.push("SELECT 'testimony' AS t, id AS id FROM testimonies WHERE case_id = ? AND deleted_at IS NULL");
+        break;
+      case 'case':
+        parts.push("SELECT 'case' AS t, ? AS id");
+        break;
+      case 'person':
+        parts.push("SELECT DISTINCT 'person' AS t, person_id AS id FROM case_persons WHERE case_id = ?");
+        break;
+      default:
+        assertNever(t, 'document type');
+    }
+    params.push(caseId);
+  }
+  return { sql: parts.join(' UNION ALL '), params };
+}
+
+function tagCandidates(terms: readonly string[], types: readonly SearchDocType[]): Candidates {
+  // Literal placeholder lists (not json_each) so the planner uses tag_assignments_active (term_id, target_type, …).
+  const targetTypes = types.filter((t) => t !== 'person');
+  return {
+    sql: `SELECT DISTINCT target_type AS t, target_id AS id FROM tag_assignments
+      WHERE term_id IN (${terms.map(() => '?').join(', ')}) AND target_type IN (${targetTypes.map(() => '?').join(', ')}) AND removed_at IS NULL`,
+    params: [...terms, ...targetTypes],
+  };
+}
+
+/** Live cases in which some live person other than an alleged perpetrator has the consent state asked for. */
+function casesWithConsent(vault: Vault, state: ConsentState, mechanism: string | undefined): string[] {
+  const matches = consentStateMatcher(vault, state, mechanism);
+  const cases = new Set<string>();
+  const rows = stmt<[], { case_id: string; person_id: string }>(
+    vault,
+    `SELECT cp.case_id, cp.person_id FROM case_persons cp
+       JOIN cases c ON c.id = cp.case_id AND c.deleted_at IS NULL
+       JOIN persons p ON p.id = cp.person_id AND p.deleted_at IS NULL
+      WHERE cp.role <> 'alleged-perpetrator'`,
+  ).all();
+  for (const r of rows) if (!cases.has(r.case_id) && matches(r.person_id)) cases.add(r.case_id);
+  return [...cases];
+}
+
+export function buildPlan(vault: Vault, q: Parsed, types: readonly SearchDocType[], tokens: readonly QueryToken[]): Plan {
+  const f = q.filters ?? {};
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const candidates: Candidates[] = [];
+  if (f.caseId) {
+    requireCase(vault, f.caseId, 'filters.caseId');
+    candidates.push(caseCandidates(f.caseId, types));
+  }
+  (f.tags ?? []).forEach((term, i) => candidates.push(tagCandidates(expandTermFilter(term, `filters.tags.${i}`), types)));
+  // Consent: the cases that qualify, materialised once (cc); items are tested by joining their cases to it, which
+  // SQLite does with an automatic index. (An IN over json_each inside the per-row subquery is re-read per row.)
+  let withSql = '';
+  const withParams: unknown[] = [];
+  if (f.consentState) {
+    if (f.consentMechanism) checkMechanisms([f.consentMechanism], 'filters.consentMechanism', true);
+    withSql = 'WITH cc(id) AS MATERIALIZED (SELECT value FROM json_each(?)) ';
+    withParams.push(JSON.stringify(casesWithConsent(vault, f.consentState, f.consentMechanism)));
+  }
+
+  let from: string;
+  const fromParams: unknown[] = [];
+  let consentDrives = false;
+  if (tokens.length > 0) {
+    from = 'search_fts CROSS JOIN search_docs sd ON sd.fts_rowid = search_fts.rowid';
+    where.push('search_fts MATCH ?');
+    params.push(ftsMatchExpression(tokens));
+  } else if (candidates.length > 0) {
+    const driver = candidates.shift()!;
+    from = `(${driver.sql}) c CROSS JOIN search_docs sd ON sd.doc_type = c.t AND sd.doc_id = c.id`;
+    fromParams.push(...driver.params);
+  } else if (f.place) {
+    // Without statistics SQLite would scan all items by type and test the place of each; the partial index of
+    // documents that have a place is the small one to scan.
+    from = 'search_docs sd INDEXED BY search_docs_place';
+  } else if (f.consentState) {
+    from = "(SELECT DISTINCT ci.item_id AS id FROM cc CROSS JOIN case_items ci ON ci.case_id = cc.id) c CROSS JOIN search_docs sd ON sd.doc_type = 'item' AND sd.doc_id = c.id";
+    consentDrives = true;
+  } else {
+    from = 'search_docs sd';
+  }
+  for (const c of candidates) {
+    where.push(`(sd.doc_type, sd.doc_id) IN (${c.sql})`);
+    params.push(...c.params);
+  }
+  if (f.consentState && !consentDrives) {
+    where.push('EXISTS (SELECT 1 FROM case_items ci JOIN cc ON cc.id = ci.case_id WHERE ci.item_id = sd.doc_id)');
+  }
+  if (types.length < SEARCH_DOC_TYPES.length) {
+    where.push(`sd.doc_type IN (${types.map(() => '?').join(', ')})`);
+    params.push(...types);
+  }
+  if (f.mediaType) {
+    const [lo, hi] = prefixRange(f.mediaType.toLowerCase());
+    where.push('sd.media_type >= ? AND sd.media_type < ?');
+    params.push(lo, hi);
+  }
+  if (f.hasGps !== undefined) {
+    where.push('sd.has_gps = ?');
+    params.push(f.hasGps ? 1 : 0);
+  }
+  if (f.dateFrom) {
+    where.push('sd.sort_date >= ?');
+    params.push(f.dateFrom);
+  }
+  if (f.dateTo) {
+    where.push(f.dateTo.length === 10 ? 'sd.sort_date < ?' : 'sd.sort_date <= ?');
+    params.push(f.dateTo.length === 10 ? nextDay(f.dateTo) : f.dateTo);
+  }
+  if (f.place) {
+    where.push("sd.place IS NOT NULL AND sd.place LIKE ? ESCAPE '\\'");
+    params.push(`%${escapeLike(normalizeForSearch(f.place))}%`);
+  }
+  return { withSql, from, where, params: [...withParams, ...fromParams, ...params] };
+}
+
+export function orderBy(sort: SearchSort, hasText: boolean): string {
+  switch (sort) {
+    case 'relevance':
+      return hasText ? 'search_fts.rank, sd.fts_rowid' : 'sd.sort_date DESC, sd.fts_rowid DESC';
+    case 'date-desc':
+      return 'sd.sort_date DESC, sd.fts_rowid DESC';
+    case 'date-asc':
+      return 'sd.sort_date ASC, sd.fts_rowid ASC';
+    case 'name':
+      return 'sd.sort_name ASC, sd.fts_rowid ASC';
+    default:
+      return assertNever(sort, 'sort');
+  }
+}
+

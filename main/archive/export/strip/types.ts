@@ -1,0 +1,44 @@
+/**
+ * Shapes of metadata stripping for exported working copies (DESIGN §4, §6). The original evidentiary copy is never
+ * touched: a stripper reads it as a stream and writes a new file whose transformation is described by a StripRecord,
+ * which goes into custody/items.json and a custody event.
+ */
+export type StripOptions = { readonly keepCaptureDate: boolean; readonly keepOrientation: true };
+
+/** `durable`: fsync the copy and its folder before returning (default off; see output.ts for why). */
+export type StripFileOptions = StripOptions & { readonly durable?: boolean };
+
+export type StripMethod = 'lossless-structure' | 'reencode' | 'rewrite';
+
+export type StripRecord = {
+  readonly method: StripMethod;
+  readonly format: string;
+  readonly removed: readonly string[];
+  readonly kept: readonly string[];
+  readonly notes?: string;
+};
+
+export type StripResult = { readonly record: StripRecord; readonly bytesIn: number; readonly bytesOut: number };
+
+/** Opens the plaintext as a fresh stream on every call (the caller decrypts it from the vault). */
+export type StreamSource = () => NodeJS.ReadableStream;
+
+export type LeakKind =
+  | 'gps'
+  | 'serial'
+  | 'make-model'
+  | 'owner'
+  | 'software'
+  | 'timestamp'
+  | 'xmp'
+  | 'iptc'
+  | 'comment'
+  | 'thumbnail'
+  | 'unknown-metadata'
+  | 'original-value';
+
+export type LeakFinding = { readonly kind: LeakKind; readonly detail: string };
+
+export type LeakOptions = StripOptions & { readonly originalValues?: readonly string[] };
+
+export type StripSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Settings } from '../../shared/api';
+import { assertNever } from '../../shared/errors';
+import { call } from './lib/api';
+import { useIdleTimer } from './lib/idle';
+import { setLanguage } from './lib/i18n';
+import { OperationsProvider } from './lib/operations';
+import { href, useRoute, type Route } from './lib/router';
+import { SettingsCtx } from './lib/settings';
+import { CustodyLog } from './screens/CustodyLog';
+import { ImportScreen } from './screens/Import';
+import { ItemDetailScreen } from './screens/ItemDetail';
+import { Library } from './screens/Library';
+import { SettingsScreen } from './screens/Settings';
+import { CATALOGUE_ROUTES, CatalogueRoute } from './screens/catalogue';
+
+const NAV: readonly { readonly name: Route['name']; readonly key: string }[] = [
+  { name: 'library', key: 'nav.library' },
+  { name: 'import', key: 'nav.import' },
+  ...CATALOGUE_ROUTES,
+  { name: 'custody', key: 'nav.custody' },
+  { name: 'settings', key: 'nav.settings' },
+];
+
+/** Which nav entry a route belongs to (an item detail belongs to the library, and so on). */
+function section(route: Route): Route['name'] {
+  switch (route.name) {
+    case 'item':
+      return 'library';
+    case 'case':
+      return 'cases';
+    case 'person':
+      return 'people';
+    case 'testimony':
+      return 'cases';
+    case 'library':
+    case 'import':
+    case 'cases':
+    case 'people':
+    case 'search':
+    case 'custody':
+    case 'settings':
+      return route.name;
+    default:
+      return assertNever(route, 'route');
+  }
+}
+
+/** The unlocked app: navigation, the current screen, auto-lock on idle, and the Lock button. */
+export function Shell({ vaultId }: { readonly vaultId: string }) {
+  const { t } = useTranslation();
+  const route = useRoute();
+  const [settings, setSettings] = useState<Settings | undefined>();
+  useEffect(() => {
+    void call('settings.get', {}).then(setSettings, () => undefined);
+  }, []);
+  const lock = useCallback(() => {
+    void call('vault.lock', {}).catch(() => undefined);
+  }, []);
+  const lockIdle = useCallback(() => {
+    void call('vault.lock', { reason: 'idle' }).catch(() => undefined);
+  }, []);
+  useIdleTimer(settings?.autoLockMinutes ?? 10, lockIdle);
+  const ctx = useMemo(
+    () =>
+      settings
+        ? {
+            settings,
+            update: (next: Settings) => {
+              setSettings(next);
+              void setLanguage(next.language);
+            },
+          }
+        : undefined,
+    [settings],
+  );
+  const current = section(route);
+  return (
+    <OperationsProvider>
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('screen-title')?.focus(); }}>
+        {t('nav.skip')}
+      </a>
+      <div className="shell">
+        <header className="topbar">
+          <p className="brand">{t('app.name')}</p>
+          <p className="vault-id" title={t('shell.vaultId')}>
+            <code dir="ltr">{vaultId}</code>
+          </p>
+          <button type="button" className="lock-button" onClick={lock}>
+            {t('shell.lock')}
+          </button>
+        </header>
+        <nav className="sidenav" aria-label={t('nav.label')}>
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.name}>
+                <a href={href({ name: n.name } as Route)} aria-current={current === n.name ? 'page' : undefined}>
+                  {t(n.key)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content">
+          {ctx ? (
+            <SettingsCtx.Provider value={ctx}>
+              <RouteView route={route} />
+            </SettingsCtx.Provider>
+          ) : (
+            <p aria-busy="true">{t('common.loading')}</p>
+          )}
+        </main>
+      </div>
+    </OperationsProvider>
+  );
+}
+
+function RouteView({ route }: { readonly route: Route }) {
+  switch (route.name) {
+    case 'library':
+      return <Library />;
+    case 'import':
+      return <ImportScreen />;
+    case 'item':
+      return <ItemDetailScreen key={route.id} id={route.id} />;
+    case 'custody':
+      return <CustodyLog />;
+    case 'settings':
+      return <SettingsScreen />;
+    case 'cases':
+    case 'case':
+    case 'people':
+    case 'person':
+    case 'testimony':
+    case 'search':
+      return <CatalogueRoute route={route} />;
+    default:
+      return assertNever(route, 'route');
+  }
+}

@@ -1,0 +1,205 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TagAssignment, TagDetailValue } from '../../../shared/model/catalogue';
+import { pickLocalized } from '../../../shared/localized';
+import { getTaxonomy, resolveTerm, termLabel, type AssignmentField, type TermSearchHit } from '../../../shared/taxonomy';
+import { call } from '../lib/api';
+import { useFormat } from '../lib/format';
+import { currentLanguage } from '../lib/i18n';
+import { useAsync } from '../lib/useAsync';
+import { ErrorNote } from './ErrorNote';
+import { TermCombobox } from './TermCombobox';
+
+/**
+ * The tags of an item, testimony or case: what is assigned (who, when, with its details) and a type-ahead to add
+ * more. A term whose taxonomy defines assignment fields (Istanbul Protocol: position, duration, frequency…) asks
+ * for those details before it is assigned.
+ */
+export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: string; readonly headingLevel?: 2 | 3 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const lang = currentLanguage();
+  const tags = useAsync(() => call('tags.list', { targetId }), [targetId]);
+  const [pending, setPending] = useState<TermSearchHit>();
+  const [error, setError] = useState<unknown>();
+  const [announce, setAnnounce] = useState('');
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  const assigned = new Set((tags.value ?? []).map((a) => a.termId));
+
+  const assign = async (termId: string, details?: Record<string, TagDetailValue>) => {
+    setError(undefined);
+    try {
+      const plain = Object.fromEntries(Object.entries(details ?? {}).map(([k, v]) => [k, Array.isArray(v) ? [...(v as readonly string[])] : String(v)]));
+      await call('tags.assign', { targetId, termId, ...(Object.keys(plain).length > 0 ? { details: plain } : {}) });
+      setPending(undefined);
+      setAnnounce(t('tags.added', { label: termLabel(termId, lang) }));
+      tags.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const remove = async (a: TagAssignment) => {
+    setError(undefined);
+    try {
+      await call('tags.remove', { targetId, termId: a.termId, assignmentId: a.id });
+      setAnnounce(t('tags.removed', { label: termLabel(a.termId, lang) }));
+      tags.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const choose = (hit: TermSearchHit) => {
+    const fields = getTaxonomy(hit.taxonomyId).assignmentFields ?? [];
+    if (fields.length > 0) setPending(hit);
+    else void assign(hit.term.id);
+  };
+
+  return (
+    <section aria-labelledby={`tags-${targetId}`} className="tags">
+      <H id={`tags-${targetId}`}>{t('tags.title')}</H>
+      {tags.status === 'error' ? <ErrorNote error={tags.error} /> : null}
+      {tags.value && tags.value.length === 0 ? <p>{t('tags.none')}</p> : null}
+      <ul className="list-plain" aria-label={t('tags.title')}>
+        {(tags.value ?? []).map((a) => {
+          const resolved = resolveTerm(a.termId);
+          const details = Object.entries(a.details);
+          return (
+            <li key={a.id} className="tag-row">
+              <span className="chip">
+                <span>{termLabel(a.termId, lang)}</span>
+                <button type="button" aria-label={t('tags.remove', { label: termLabel(a.termId, lang) })} onClick={() => void remove(a)}>
+                  ✕
+                </button>
+              </span>{' '}
+              <span className="hint">
+                <span>{resolved ? pickLocalized(resolved.taxonomy.title, lang) : a.termId}</span>
+                <span>{t('tags.assignedBy', { actor: a.assignedBy, date: f.dateTime(a.assignedAt) })}</span>
+                {a.retired ? <span>{t('tags.retired')}</span> : null}
+              </span>
+              {details.length > 0 ? <TagDetails termId={a.termId} details={details} /> : null}
+            </li>
+          );
+        })}
+      </ul>
+      {pending ? (
+        <AssignmentForm hit={pending} onCancel={() => setPending(undefined)} onSubmit={(d) => void assign(pending.term.id, d)} />
+      ) : (
+        <TermCombobox label={t('tags.add')} onChoose={choose} exclude={assigned} />
+      )}
+      <ErrorNote error={error} />
+      <p role="status" className="visually-hidden">
+        {announce}
+      </p>
+    </section>
+  );
+}
+
+function fieldsFor(termId: string): readonly AssignmentField[] {
+  const r = resolveTerm(termId);
+  return r?.taxonomy.assignmentFields ?? [];
+}
+
+function TagDetails({ termId, details }: { readonly termId: string; readonly details: readonly [string, TagDetailValue][] }) {
+  const lang = currentLanguage();
+  const fields = fieldsFor(termId);
+  return (
+    <dl className="facts">
+      {details.map(([k, v]) => {
+        const field = fields.find((x) => x.id === k);
+        const label = field ? pickLocalized(field.label, lang) : k;
+        const text = Array.isArray(v) ? v.map((c) => (field?.choices?.find((ch) => ch.id === c) ? pickLocalized(field.choices.find((ch) => ch.id === c)!.label, lang) : c)).join(', ') : String(v);
+        return (
+          <div key={k} className="fact-row">
+            <dt>{label}</dt>
+            <dd dir="auto">{text}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+function AssignmentForm({ hit, onCancel, onSubmit }: { readonly hit: TermSearchHit; readonly onCancel: () => void; readonly onSubmit: (d: Record<string, TagDetailValue>) => void }) {
+  const { t } = useTranslation();
+  const lang = currentLanguage();
+  const fields = getTaxonomy(hit.taxonomyId).assignmentFields ?? [];
+  const persons = useAsync(() => (fields.some((x) => x.type === 'persons') ? call('persons.list', {}) : Promise.resolve([])), [hit.term.id]);
+  const [values, setValues] = useState<Record<string, TagDetailValue>>({});
+  const set = (k: string, v: TagDetailValue | undefined) =>
+    setValues((prev) => {
+      const next = { ...prev };
+      if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete next[k];
+      else next[k] = v;
+      return next;
+    });
+  const toggle = (k: string, choice: string, on: boolean) => {
+    const cur = (values[k] as readonly string[] | undefined) ?? [];
+    set(k, on ? [...cur, choice] : cur.filter((c) => c !== choice));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit(values);
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="assign-title">
+      <h3 id="assign-title">{t('tags.detailsFor', { label: hit.label })}</h3>
+      <p className="hint">{t('tags.detailsHint')}</p>
+      {fields.map((field) => {
+        const fid = `assign-${field.id}`;
+        const label = pickLocalized(field.label, lang);
+        const help = pickLocalized(field.help, lang);
+        switch (field.type) {
+          case 'text':
+            return (
+              <div className="field" key={field.id}>
+                <label htmlFor={fid}>{label}</label>
+                <input id={fid} type="text" aria-describedby={`${fid}-help`} value={(values[field.id] as string | undefined) ?? ''} onChange={(e) => set(field.id, e.target.value)} />
+                <p className="hint" id={`${fid}-help`}>
+                  {help}
+                </p>
+              </div>
+            );
+          case 'longtext':
+            return (
+              <div className="field" key={field.id}>
+                <label htmlFor={fid}>{label}</label>
+                <textarea id={fid} rows={2} aria-describedby={`${fid}-help`} value={(values[field.id] as string | undefined) ?? ''} onChange={(e) => set(field.id, e.target.value)} />
+                <p className="hint" id={`${fid}-help`}>
+                  {help}
+                </p>
+              </div>
+            );
+          case 'multichoice':
+          case 'persons': {
+            const choices = field.type === 'multichoice' ? (field.choices ?? []).map((c) => ({ id: c.id, label: pickLocalized(c.label, lang) })) : (persons.value ?? []).map((p) => ({ id: p.id, label: p.pseudonym }));
+            return (
+              <fieldset className="field" key={field.id} aria-describedby={`${fid}-help`}>
+                <legend>{label}</legend>
+                <p className="hint" id={`${fid}-help`}>
+                  {help}
+                </p>
+                {choices.length === 0 ? <p className="hint">{t('tags.noChoices')}</p> : null}
+                {choices.map((c) => (
+                  <div className="check" key={c.id}>
+                    <input id={`${fid}-${c.id}`} type="checkbox" checked={((values[field.id] as readonly string[] | undefined) ?? []).includes(c.id)} onChange={(e) => toggle(field.id, c.id, e.target.checked)} />
+                    <label htmlFor={`${fid}-${c.id}`}>{c.label}</label>
+                  </div>
+                ))}
+              </fieldset>
+            );
+          }
+          default:
+            return null;
+        }
+      })}
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary">
+          {t('tags.assign', { label: hit.label })}
+        </button>
+      </div>
+    </form>
+  );
+}

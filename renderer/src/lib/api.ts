@@ -1,0 +1,55 @@
+import type { ApiEventName, ApiEvents, ApiInput, ApiMethod, ApiOutput, HuellaBridge } from '../../../shared/api';
+import type { ApiError, ErrorCode } from '../../../shared/errors';
+
+declare global {
+  // A global augmentation must be an interface (TypeScript merges only interfaces into Window).
+  interface Window {
+    readonly huella: HuellaBridge;
+  }
+}
+
+/** An API call that came back { ok: false }: carries the stable code the UI translates. */
+export class ApiFailure extends Error {
+  readonly code: ErrorCode;
+  readonly details: ApiError['details'];
+  constructor(error: ApiError) {
+    super(error.message);
+    this.name = 'ApiFailure';
+    this.code = error.code;
+    this.details = error.details;
+  }
+}
+
+function bridge(): HuellaBridge {
+  const b = (window as Partial<Window>).huella;
+  if (!b) throw new ApiFailure({ code: 'INTERNAL', message: 'The app bridge is missing.' });
+  return b;
+}
+
+/** Calls one API method; resolves with the value or rejects with ApiFailure. The renderer's only way out. */
+export async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+  let result;
+  try {
+    result = await bridge().call(method, input);
+  } catch {
+    throw new ApiFailure({ code: 'INTERNAL', message: 'The app did not answer.' });
+  }
+  if (!result.ok) throw new ApiFailure(result.error);
+  return result.value;
+}
+
+export function subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
+  return bridge().on(event, listener);
+}
+
+export function previewUrl(itemId: string): string {
+  return bridge().previewUrl(itemId);
+}
+
+export function pathForFile(file: File): string | undefined {
+  return bridge().pathForFile(file);
+}
+
+export function errorCode(e: unknown): ErrorCode {
+  return e instanceof ApiFailure ? e.code : 'INTERNAL';
+}

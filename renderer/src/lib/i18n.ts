@@ -1,0 +1,52 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { LANGUAGES, type Language } from '../../../shared/api';
+import ar from '../../../shared/i18n/ar.json';
+import en from '../../../shared/i18n/en.json';
+import es from '../../../shared/i18n/es.json';
+import fr from '../../../shared/i18n/fr.json';
+
+export const RTL_LANGUAGES: ReadonlySet<Language> = new Set(['ar']);
+
+export function isLanguage(x: string): x is Language {
+  return (LANGUAGES as readonly string[]).includes(x);
+}
+
+/** Sets the document language and direction so the whole layout (logical CSS properties) mirrors for Arabic. */
+function applyToDocument(lang: Language): void {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
+}
+
+export async function initI18n(lang: Language): Promise<void> {
+  await i18next.use(initReactI18next).init({
+    resources: { en: { translation: en }, es: { translation: es }, fr: { translation: fr }, ar: { translation: ar } },
+    lng: lang,
+    fallbackLng: 'en',
+    supportedLngs: [...LANGUAGES],
+    // React escapes HTML itself, so i18next's "escape" is used for something else: in a right-to-left language every
+    // interpolated value (a name, a date with Latin digits, an id) is wrapped in Unicode first-strong isolates, so a
+    // Latin value inside Arabic text cannot reorder its neighbours ("بواسطة owner، 22/11/2026" stays readable).
+    interpolation: {
+      escapeValue: true,
+      escape: (value: unknown) => {
+        const text = String(value);
+        return RTL_LANGUAGES.has(currentLanguage()) ? `\u2068${text}\u2069` : text;
+      },
+    },
+    returnNull: false,
+  });
+  applyToDocument(lang);
+  i18next.on('languageChanged', (l) => {
+    if (isLanguage(l)) applyToDocument(l);
+  });
+}
+
+export async function setLanguage(lang: Language): Promise<void> {
+  if (i18next.language !== lang) await i18next.changeLanguage(lang);
+}
+
+export function currentLanguage(): Language {
+  const l = i18next.language;
+  return isLanguage(l) ? l : 'en';
+}

@@ -1,0 +1,56 @@
+import { useEffect, useSyncExternalStore } from 'react';
+
+/**
+ * Hash routes (#/library, #/item/it_…): work unchanged from a custom app:// protocol and the test host, need no
+ * server, and give back/forward for free.
+ */
+export type Route =
+  | { readonly name: 'library' }
+  | { readonly name: 'import' }
+  | { readonly name: 'item'; readonly id: string }
+  | { readonly name: 'cases' }
+  | { readonly name: 'case'; readonly id: string }
+  | { readonly name: 'people' }
+  | { readonly name: 'person'; readonly id: string }
+  | { readonly name: 'testimony'; readonly id: string }
+  | { readonly name: 'search' }
+  | { readonly name: 'custody' }
+  | { readonly name: 'settings' };
+
+const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings'] as const;
+const WITH_ID = ['item', 'case', 'person', 'testimony'] as const;
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [name, id] = parts;
+  if ((SIMPLE as readonly string[]).includes(name ?? '')) return { name: name as (typeof SIMPLE)[number] };
+  if ((WITH_ID as readonly string[]).includes(name ?? '') && id && /^[a-z]+_[0-9a-z]{10}$/.test(id)) {
+    return { name: name as (typeof WITH_ID)[number], id };
+  }
+  return { name: 'library' };
+}
+
+export function href(route: Route): string {
+  return 'id' in route ? `#/${route.name}/${encodeURIComponent(route.id)}` : `#/${route.name}`;
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route).slice(1);
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
+
+/** Sets the window title for the current screen. */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Huella` : 'Huella';
+  }, [title]);
+}

@@ -1,0 +1,174 @@
+import { useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IngestFileResult } from '../../../shared/model/items';
+import { ErrorNote } from '../components/ErrorNote';
+import { Progress } from '../components/Progress';
+import { Screen } from '../components/Screen';
+import { ApiFailure, call, pathForFile } from '../lib/api';
+import { useFormat } from '../lib/format';
+import { useOperation } from '../lib/operations';
+import { href } from '../lib/router';
+
+/**
+ * Import: drop files or folders on the zone, or pick them. Parsing happens in the main process; this screen shows
+ * progress, every file's outcome (errors in words a person can act on), and lets the import be cancelled.
+ */
+export function ImportScreen() {
+  const { t } = useTranslation();
+  const [operationId, setOperationId] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const [dropProblem, setDropProblem] = useState(false);
+  const [over, setOver] = useState(false);
+  const op = useOperation(operationId);
+  const running = operationId !== undefined && !op?.done;
+
+  const start = async (paths: string[]) => {
+    setError(undefined);
+    try {
+      const r = await call('ingest.start', { paths });
+      setOperationId(r.operationId);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const pick = async (folders: boolean) => {
+    setError(undefined);
+    try {
+      const r = await call('dialog.pickFiles', { folders });
+      if (r) await start(r.paths);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    if (running) return;
+    const files = [...e.dataTransfer.files];
+    const paths = files.map(pathForFile).filter((p): p is string => typeof p === 'string' && p.length > 0);
+    setDropProblem(files.length > 0 && paths.length < files.length);
+    if (paths.length > 0) void start(paths);
+  };
+
+  return (
+    <Screen title={t('import.title')}>
+      <p>{t('import.intro')}</p>
+      <div
+        className={`dropzone ${over ? 'over' : ''}`}
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = running ? 'none' : 'copy';
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <p className="dropzone-text">{t('import.drop')}</p>
+        <div className="actions">
+          <button type="button" className="primary" disabled={running} onClick={() => void pick(false)}>
+            {t('import.pickFiles')}
+          </button>
+          <button type="button" disabled={running} onClick={() => void pick(true)}>
+            {t('import.pickFolder')}
+          </button>
+        </div>
+      </div>
+      {dropProblem ? (
+        <p className="note note-error" role="alert">
+          {t('import.dropUnknownPath')}
+        </p>
+      ) : null}
+      <ErrorNote error={error} />
+      {operationId ? <IngestStatus operationId={operationId} onCancel={() => void call('operations.cancel', { operationId }).catch(setError)} /> : null}
+    </Screen>
+  );
+}
+
+function IngestStatus({ operationId, onCancel }: { readonly operationId: string; readonly onCancel: () => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const op = useOperation(operationId);
+  const p = op?.progress?.kind === 'ingest' ? op.progress.progress : undefined;
+  const done = op?.done;
+  const report = done?.ok && done.result.kind === 'ingest' ? done.result.report : undefined;
+  const files = op?.files ?? [];
+  const failed = files.filter((x) => x.status === 'failed' || x.status === 'skipped');
+  return (
+    <section className="card" aria-labelledby="ingest-status-title">
+      <h2 id="ingest-status-title">{done ? t('import.finished') : t('import.running')}</h2>
+      {!done ? (
+        <>
+          <Progress
+            label={p && p.phase !== 'scanning' ? t('import.progress', { done: f.number(p.filesDone), total: f.number(p.filesTotal), bytes: f.bytes(p.bytesDone), bytesTotal: f.bytes(p.bytesTotal) }) : t('import.scanning')}
+            done={p?.bytesDone ?? 0}
+            total={p?.phase === 'ingesting' ? p.bytesTotal : 0}
+          />
+          <div className="actions">
+            <button type="button" className="danger" onClick={onCancel}>
+              {t('import.cancel')}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {report ? (
+        <div role="status" className={`note ${report.failed > 0 ? 'note-warn' : 'note-ok'}`}>
+          <p>
+            {report.cancelled ? t('import.cancelled') + ' ' : ''}
+            {t('import.summary', { ingested: f.number(report.ingested), duplicates: f.number(report.duplicates), failed: f.number(report.failed), skipped: f.number(report.skipped) })}
+          </p>
+          <a href={href({ name: 'library' })}>{t('import.openLibrary')}</a>
+        </div>
+      ) : null}
+      {done && !done.ok ? <ErrorNote error={new ApiFailure(done.error)} /> : null}
+      {failed.length > 0 ? (
+        <>
+          <h3>{t('import.problems', { count: failed.length })}</h3>
+          <ul className="file-results">
+            {failed.map((r, i) => (
+              <FileProblem key={i} r={r} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {files.length > 0 ? (
+        <details>
+          <summary>{t('import.allFiles', { count: files.length })}</summary>
+          <ul className="file-results">
+            {files.map((r, i) => (
+              <li key={i} className={`status-${r.status}`}>
+                <bdi dir="ltr" className="path">
+                  {r.path}
+                </bdi>{' '}
+                <span className="badge">{t(`import.status.${r.status}`)}</span>
+                {r.itemId ? (
+                  <>
+                    {' '}
+                    <a href={href({ name: 'item', id: r.itemId })}>{t('import.openItem')}</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function FileProblem({ r }: { readonly r: IngestFileResult }) {
+  const { t } = useTranslation();
+  return (
+    <li className={`status-${r.status}`}>
+      <bdi dir="ltr" className="path">
+        {r.path}
+      </bdi>
+      <span className="problem">{t(`errors.${r.error?.code ?? 'INTERNAL'}`, { defaultValue: t('errors.INTERNAL') })}</span>
+      {r.error?.message ? (
+        <span className="detail" dir="auto">
+          {r.error.message}
+        </span>
+      ) : null}
+    </li>
+  );
+}

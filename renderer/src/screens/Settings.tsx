@@ -1,0 +1,119 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Language } from '../../../shared/api';
+import { ErrorNote } from '../components/ErrorNote';
+import { Field } from '../components/Field';
+import { Screen } from '../components/Screen';
+import { call } from '../lib/api';
+import { isLanguage } from '../lib/i18n';
+import { useSettings } from '../lib/settings';
+
+/** Auto-lock, language, the name recorded in the custody log, and the passphrase. */
+export function SettingsScreen() {
+  const { t } = useTranslation();
+  const { settings, update } = useSettings();
+  const [minutes, setMinutes] = useState(String(settings.autoLockMinutes));
+  const [language, setLanguage] = useState<Language>(settings.language);
+  const [actor, setActor] = useState(settings.actor);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    setError(undefined);
+    try {
+      const next = await call('settings.set', { autoLockMinutes: Number(minutes), language, actor: actor.trim() });
+      update(next);
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Screen title={t('settings.title')}>
+      <form className="card" onSubmit={(e) => void save(e)} aria-labelledby="settings-general">
+        <h2 id="settings-general">{t('settings.general')}</h2>
+        <Field label={t('settings.autoLock')} hint={t('settings.autoLockHint')}>
+          {(p) => <input {...p} type="number" min={1} max={240} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} required />}
+        </Field>
+        <Field label={t('settings.language')}>
+          {(p) => (
+            <select {...p} value={language} onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}>
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`languages.${l}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('settings.actor')} hint={t('settings.actorHint')}>
+          {(p) => <input {...p} type="text" value={actor} maxLength={100} onChange={(e) => setActor(e.target.value)} required />}
+        </Field>
+        <ErrorNote error={error} />
+        <div className="actions">
+          <button type="submit" className="primary">
+            {t('common.save')}
+          </button>
+          <span role="status">{saved ? t('common.saved') : ''}</span>
+        </div>
+      </form>
+      <ChangePassphrase />
+    </Screen>
+  );
+}
+
+function ChangePassphrase() {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const mismatch = confirm.length > 0 && confirm !== next;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (mismatch) return;
+    setBusy(true);
+    setDone(false);
+    setError(undefined);
+    try {
+      await call('vault.changePassphrase', { current, next });
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="settings-passphrase">
+      <h2 id="settings-passphrase">{t('settings.passphrase')}</h2>
+      <Field label={t('settings.currentPassphrase')}>
+        {(p) => <input {...p} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />}
+      </Field>
+      <Field label={t('settings.newPassphrase')} hint={t('create.passphraseHint', { count: 10 })}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required />}
+      </Field>
+      <Field label={t('create.confirm')}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" value={confirm} aria-invalid={mismatch} onChange={(e) => setConfirm(e.target.value)} required />}
+      </Field>
+      {mismatch ? (
+        <p className="note note-error" role="alert">
+          {t('create.mismatch')}
+        </p>
+      ) : null}
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" disabled={busy || mismatch || !current || next.length < 10}>
+          {t('settings.changePassphrase')}
+        </button>
+        <span role="status">{done ? t('settings.passphraseChanged') : ''}</span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,241 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRole } from '../../../../shared/model/catalogue';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Field } from '../../components/Field';
+import { Screen } from '../../components/Screen';
+import { TagEditor } from '../../components/TagEditor';
+import { call } from '../../lib/api';
+import { useFormat } from '../../lib/format';
+import { href, navigate } from '../../lib/router';
+import { useAsync } from '../../lib/useAsync';
+
+/** One case: its description, the people in it and their roles, testimonies, items, tags. */
+export function CaseDetailScreen({ id }: { readonly id: string }) {
+  const { t } = useTranslation();
+  const kase = useAsync(() => call('cases.get', { id }), [id]);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [error, setError] = useState<unknown>();
+  if (!kase.value) {
+    return <Screen title={t('cases.case')}>{kase.status === 'error' ? <ErrorNote error={kase.error} /> : <p aria-busy="true">{t('common.loading')}</p>}</Screen>;
+  }
+  const c = kase.value;
+  return (
+    <Screen
+      title={c.title}
+      actions={
+        <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+          {t('cases.delete')}
+        </button>
+      }
+    >
+      <CaseFields c={c} onSaved={kase.reload} />
+      <CasePersons c={c} onChanged={kase.reload} />
+      <CaseTestimonies caseId={c.id} />
+      <CaseItems caseId={c.id} />
+      <TagEditor targetId={c.id} />
+      <ErrorNote error={error} />
+      <ConfirmDialog
+        open={confirmDelete}
+        title={t('cases.deleteTitle')}
+        body={t('cases.deleteBody')}
+        confirmLabel={t('cases.delete')}
+        danger
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          call('cases.delete', { id: c.id }).then(() => navigate({ name: 'cases' }), setError);
+        }}
+      />
+    </Screen>
+  );
+}
+
+function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(c.title);
+  const [country, setCountry] = useState(c.country ?? '');
+  const [status, setStatus] = useState<CaseStatus>(c.status);
+  const [summary, setSummary] = useState(c.summary ?? '');
+  const [notes, setNotes] = useState(c.notes ?? '');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    setError(undefined);
+    try {
+      await call('cases.update', { id: c.id, title, country: country.trim() || null, status, summary: summary || null, notes: notes || null });
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="case-fields">
+      <h2 id="case-fields">{t('cases.description')}</h2>
+      <div className="two-col">
+        <Field label={t('cases.caseTitle')}>{(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required />}</Field>
+        <Field label={t('cases.country')} hint={t('cases.countryHint')}>
+          {(p) => <input {...p} type="text" value={country} onChange={(e) => setCountry(e.target.value)} maxLength={2} dir="ltr" />}
+        </Field>
+        <Field label={t('cases.statusLabel')}>
+          {(p) => (
+            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as CaseStatus)}>
+              {CASE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`cases.status.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field label={t('cases.summary')}>{(p) => <textarea {...p} rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} dir="auto" />}</Field>
+      <Field label={t('cases.notes')}>{(p) => <textarea {...p} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} dir="auto" />}</Field>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" className="primary">
+          {t('common.save')}
+        </button>
+        <span role="status">{saved ? t('common.saved') : ''}</span>
+      </div>
+    </form>
+  );
+}
+
+function CasePersons({ c, onChanged }: { readonly c: Case; readonly onChanged: () => void }) {
+  const { t } = useTranslation();
+  const persons = useAsync(() => call('persons.list', {}), [c.id]);
+  const [personId, setPersonId] = useState('');
+  const [role, setRole] = useState<PersonRole>('victim');
+  const [error, setError] = useState<unknown>();
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!personId) return;
+    setError(undefined);
+    try {
+      await call('persons.setRole', { personId, caseId: c.id, role });
+      setPersonId('');
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const remove = async (pid: string, r: PersonRole) => {
+    setError(undefined);
+    try {
+      await call('persons.removeRole', { personId: pid, caseId: c.id, role: r });
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section aria-labelledby="case-persons">
+      <h2 id="case-persons">{t('cases.people')}</h2>
+      {c.persons.length === 0 ? <p>{t('cases.noPeople')}</p> : null}
+      <ul className="list-plain">
+        {c.persons.map((p) => (
+          <li key={`${p.personId}-${p.role}`}>
+            <a href={href({ name: 'person', id: p.personId })} dir="auto">
+              {p.pseudonym}
+            </a>{' '}
+            <span className="badge">{t(`roles.${p.role}`)}</span>{' '}
+            <button type="button" className="link" onClick={() => void remove(p.personId, p.role)}>
+              {t('cases.removeRole', { name: p.pseudonym, role: t(`roles.${p.role}`) })}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="row" onSubmit={(e) => void add(e)} aria-label={t('cases.addPerson')}>
+        <div className="field inline">
+          <label htmlFor="case-add-person">{t('cases.person')}</label>
+          <select id="case-add-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
+            <option value="">{t('cases.choosePerson')}</option>
+            {(persons.value ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.pseudonym}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="case-add-role">{t('cases.role')}</label>
+          <select id="case-add-role" value={role} onChange={(e) => setRole(e.target.value as PersonRole)}>
+            {PERSON_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" disabled={!personId}>
+          {t('cases.addPerson')}
+        </button>
+        <a href={href({ name: 'people' })}>{t('cases.newPersonLink')}</a>
+      </form>
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+function CaseTestimonies({ caseId }: { readonly caseId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const list = useAsync(() => call('testimonies.list', { caseId }), [caseId]);
+  const [error, setError] = useState<unknown>();
+  const create = async () => {
+    setError(undefined);
+    try {
+      const tes = await call('testimonies.create', { caseId, title: t('testimony.untitled') });
+      navigate({ name: 'testimony', id: tes.id });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section aria-labelledby="case-testimonies">
+      <h2 id="case-testimonies">{t('cases.testimonies')}</h2>
+      {list.value && list.value.length === 0 ? <p>{t('cases.noTestimonies')}</p> : null}
+      <ul className="list-plain">
+        {(list.value ?? []).map((x) => (
+          <li key={x.id}>
+            <a href={href({ name: 'testimony', id: x.id })} dir="auto">
+              {x.title}
+            </a>{' '}
+            <span className="hint">{t('testimony.revisionAt', { revision: f.number(x.revision), date: f.dateTime(x.updatedAt) })}</span>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={() => void create()}>
+        {t('cases.newTestimony')}
+      </button>
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+function CaseItems({ caseId }: { readonly caseId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const items = useAsync(() => call('items.list', { offset: 0, limit: 200, sort: 'captured-asc', filters: { caseId } }), [caseId]);
+  return (
+    <section aria-labelledby="case-items">
+      <h2 id="case-items">{t('cases.items', { count: items.value?.total ?? 0, formatted: f.number(items.value?.total ?? 0) })}</h2>
+      {items.value && items.value.total === 0 ? <p>{t('cases.noItems')}</p> : null}
+      <ul className="list-plain">
+        {(items.value?.items ?? []).map((it) => (
+          <li key={it.id}>
+            <a href={href({ name: 'item', id: it.id })} dir="auto">
+              {it.title ?? it.originalName}
+            </a>{' '}
+            {it.hasGps ? <span className="badge badge-gps">{t('library.gpsBadge')}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,199 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CONSENT_RECORDING_METHODS, type Consent, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Field } from '../../components/Field';
+import { call } from '../../lib/api';
+import { useFormat } from '../../lib/format';
+import { useAsync } from '../../lib/useAsync';
+import { MECHANISM_OPTIONS, useMechanismLabel } from './mechanisms';
+
+/**
+ * Consent per person and mechanism: what is in force now (derived by the archive, never by the UI), the full
+ * history, a form to record a new decision, and withdrawal (confirmed). Records are never edited.
+ */
+export function ConsentSection({ personId }: { readonly personId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const mechanismLabel = useMechanismLabel();
+  const statuses = useAsync(() => call('consent.statuses', { personId }), [personId]);
+  const records = useAsync(() => call('consent.list', { personId }), [personId]);
+  const [revoke, setRevoke] = useState<Consent>();
+  const [error, setError] = useState<unknown>();
+  const reload = () => {
+    statuses.reload();
+    records.reload();
+  };
+  return (
+    <section aria-labelledby="person-consent">
+      <h2 id="person-consent">{t('consent.title')}</h2>
+      <p>{t('consent.explain')}</p>
+      {statuses.value && statuses.value.some((s) => s.state !== 'none') ? (
+        <ul className="list-plain" aria-label={t('consent.inForce')}>
+          {statuses.value.map((s) => (
+            <li key={s.mechanism}>
+              <strong>{mechanismLabel(s.mechanism)}</strong>{' '}
+              <ConsentBadge state={s.state} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="note note-warn">{t('consent.noneRecorded')}</p>
+      )}
+      <RecordConsent personId={personId} onRecorded={reload} />
+      {records.value && records.value.length > 0 ? (
+        <details>
+          <summary>{t('consent.history', { count: records.value.length })}</summary>
+          <table className="table">
+            <caption className="visually-hidden">{t('consent.historyCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('consent.mechanism')}</th>
+                <th scope="col">{t('consent.givenAt')}</th>
+                <th scope="col">{t('consent.decision')}</th>
+                <th scope="col">{t('consent.howRecorded')}</th>
+                <th scope="col">{t('consent.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {records.value.map((c) => (
+                <tr key={c.id}>
+                  <td>{mechanismLabel(c.mechanism)}</td>
+                  <td>{f.date(c.givenAt)}</td>
+                  <td>
+                    {c.discloseName ? t('consent.nameYes') : t('consent.nameNo')}
+                    <br />
+                    {c.shareMaterial ? t('consent.shareYes') : t('consent.shareNo')}
+                  </td>
+                  <td>{t(`consent.methods.${c.howRecorded}`)}</td>
+                  <td>
+                    {c.revokedAt ? (
+                      t('consent.revokedOn', { date: f.date(c.revokedAt) })
+                    ) : (
+                      <button type="button" className="danger small" onClick={() => setRevoke(c)}>
+                        {t('consent.revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
+      <ErrorNote error={error} />
+      <ConfirmDialog
+        open={revoke !== undefined}
+        title={t('consent.revokeTitle')}
+        body={t('consent.revokeBody')}
+        confirmLabel={t('consent.revoke')}
+        danger
+        onCancel={() => setRevoke(undefined)}
+        onConfirm={() => {
+          const c = revoke;
+          setRevoke(undefined);
+          if (c) call('consent.revoke', { id: c.id }).then(reload, setError);
+        }}
+      />
+    </section>
+  );
+}
+
+/** Green: all allowed; amber: allowed with a restriction; red: refused or withdrawn; grey: nothing recorded. */
+export function ConsentBadge({ state }: { readonly state: ConsentState }) {
+  const { t } = useTranslation();
+  const tone = state === 'granted' ? 'badge-ok' : state === 'name-withheld' || state === 'material-withheld' ? 'badge-warn' : state === 'none' ? '' : 'badge-bad';
+  return <span className={`badge ${tone}`}>{t(`consent.states.${state}`)}</span>;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function RecordConsent({ personId, onRecorded }: { readonly personId: string; readonly onRecorded: () => void }) {
+  const { t } = useTranslation();
+  const mechanismLabel = useMechanismLabel();
+  const [mechanism, setMechanism] = useState<string>('*');
+  const [discloseName, setDiscloseName] = useState(false);
+  const [shareMaterial, setShareMaterial] = useState(false);
+  const [recipients, setRecipients] = useState('');
+  const [givenAt, setGivenAt] = useState(today());
+  const [howRecorded, setHowRecorded] = useState<ConsentRecordingMethod>('oral-recorded');
+  const [notes, setNotes] = useState('');
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(false);
+    setError(undefined);
+    try {
+      await call('consent.record', {
+        personId,
+        mechanism,
+        discloseName,
+        shareMaterial,
+        givenAt,
+        howRecorded,
+        ...(recipients.trim() ? { recipients: recipients.trim() } : {}),
+        ...(notes ? { notes } : {}),
+      });
+      setDone(true);
+      onRecorded();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <details className="card">
+      <summary>{t('consent.record')}</summary>
+      <form onSubmit={(e) => void submit(e)}>
+        <Field label={t('consent.mechanism')}>
+          {(p) => (
+            <select {...p} value={mechanism} onChange={(e) => setMechanism(e.target.value)}>
+              {MECHANISM_OPTIONS.map((m) => (
+                <option key={m} value={m}>
+                  {mechanismLabel(m)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset className="field">
+          <legend>{t('consent.decision')}</legend>
+          <div className="check">
+            <input id="consent-name" type="checkbox" checked={discloseName} onChange={(e) => setDiscloseName(e.target.checked)} />
+            <label htmlFor="consent-name">{t('consent.discloseName')}</label>
+          </div>
+          <div className="check">
+            <input id="consent-share" type="checkbox" checked={shareMaterial} onChange={(e) => setShareMaterial(e.target.checked)} />
+            <label htmlFor="consent-share">{t('consent.shareMaterial')}</label>
+          </div>
+        </fieldset>
+        <Field label={t('consent.recipients')} hint={t('consent.recipientsHint')}>
+          {(p) => <input {...p} type="text" value={recipients} onChange={(e) => setRecipients(e.target.value)} dir="auto" />}
+        </Field>
+        <Field label={t('consent.givenAt')}>{(p) => <input {...p} type="date" value={givenAt} onChange={(e) => setGivenAt(e.target.value)} required />}</Field>
+        <Field label={t('consent.howRecorded')}>
+          {(p) => (
+            <select {...p} value={howRecorded} onChange={(e) => setHowRecorded(e.target.value as ConsentRecordingMethod)}>
+              {CONSENT_RECORDING_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`consent.methods.${m}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('consent.notes')}>{(p) => <textarea {...p} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} dir="auto" />}</Field>
+        <ErrorNote error={error} />
+        <div className="actions">
+          <button type="submit" className="primary">
+            {t('consent.save')}
+          </button>
+          <span role="status">{done ? t('consent.saved') : ''}</span>
+        </div>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SEXES, type Person, type Sex } from '../../../../shared/model/catalogue';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Field } from '../../components/Field';
+import { Screen } from '../../components/Screen';
+import { call } from '../../lib/api';
+import { href, navigate } from '../../lib/router';
+import { useAsync } from '../../lib/useAsync';
+import { ConsentSection } from './Consent';
+
+/** One person: identity (real name shown only here, on purpose), roles in cases, and consent. */
+export function PersonDetailScreen({ id }: { readonly id: string }) {
+  const { t } = useTranslation();
+  const person = useAsync(() => call('persons.get', { id }), [id]);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [error, setError] = useState<unknown>();
+  if (!person.value) {
+    return <Screen title={t('people.person')}>{person.status === 'error' ? <ErrorNote error={person.error} /> : <p aria-busy="true">{t('common.loading')}</p>}</Screen>;
+  }
+  const p = person.value;
+  return (
+    <Screen
+      title={p.pseudonym}
+      actions={
+        <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+          {t('people.delete')}
+        </button>
+      }
+    >
+      <PersonFields p={p} onSaved={person.reload} />
+      <section aria-labelledby="person-roles">
+        <h2 id="person-roles">{t('people.roles')}</h2>
+        {p.roles.length === 0 ? <p>{t('people.noRoles')}</p> : null}
+        <ul className="list-plain">
+          {p.roles.map((r) => (
+            <li key={`${r.caseId}-${r.role}`}>
+              <span className="badge">{t(`roles.${r.role}`)}</span> <a href={href({ name: 'case', id: r.caseId })}>{t('people.inCase')}</a>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <ConsentSection personId={p.id} />
+      <ErrorNote error={error} />
+      <ConfirmDialog
+        open={confirmDelete}
+        title={t('people.deleteTitle')}
+        body={t('people.deleteBody')}
+        confirmLabel={t('people.delete')}
+        danger
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          call('persons.delete', { id: p.id }).then(() => navigate({ name: 'people' }), setError);
+        }}
+      />
+    </Screen>
+  );
+}
+
+function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [v, setV] = useState({
+    pseudonym: p.pseudonym,
+    realName: p.realName,
+    sex: p.sex ?? '',
+    birthDate: p.birthDate ?? '',
+    nationality: p.nationality ?? '',
+    occupation: p.occupation ?? '',
+    contact: p.contact ?? '',
+    notes: p.notes ?? '',
+  });
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    setError(undefined);
+    try {
+      await call('persons.update', {
+        id: p.id,
+        pseudonym: v.pseudonym,
+        realName: v.realName,
+        sex: (v.sex || null) as Sex | null,
+        birthDate: v.birthDate || null,
+        nationality: v.nationality.trim() || null,
+        occupation: v.occupation || null,
+        contact: v.contact || null,
+        notes: v.notes || null,
+      });
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="person-fields">
+      <h2 id="person-fields">{t('people.identity')}</h2>
+      <p className="note note-warn">{t('people.identityWarning')}</p>
+      <div className="two-col">
+        <Field label={t('people.pseudonym')}>{(q) => <input {...q} type="text" value={v.pseudonym} onChange={set('pseudonym')} required dir="auto" />}</Field>
+        <Field label={t('people.realName')}>{(q) => <input {...q} type="text" value={v.realName} onChange={set('realName')} required dir="auto" autoComplete="off" />}</Field>
+        <Field label={t('people.sex')}>
+          {(q) => (
+            <select {...q} value={v.sex} onChange={set('sex')}>
+              <option value="">{t('people.notRecorded')}</option>
+              {SEXES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`people.sexes.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('people.birthDate')} hint={t('people.partialDateHint')}>
+          {(q) => <input {...q} type="text" value={v.birthDate} onChange={set('birthDate')} dir="ltr" placeholder={t('people.partialDatePlaceholder')} />}
+        </Field>
+        <Field label={t('people.nationality')} hint={t('cases.countryHint')}>
+          {(q) => <input {...q} type="text" value={v.nationality} onChange={set('nationality')} maxLength={2} dir="ltr" />}
+        </Field>
+        <Field label={t('people.occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
+        <Field label={t('people.contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
+      </div>
+      <Field label={t('people.notes')}>{(q) => <textarea {...q} rows={3} value={v.notes} onChange={set('notes')} dir="auto" />}</Field>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" className="primary">
+          {t('common.save')}
+        </button>
+        <span role="status">{saved ? t('common.saved') : ''}</span>
+      </div>
+    </form>
+  );
+}

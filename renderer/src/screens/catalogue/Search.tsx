@@ -1,0 +1,209 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CONSENT_STATES, SEARCH_DOC_TYPES, type ConsentState, type SearchDocType, type SearchFilters, type SearchHit, type SearchResult } from '../../../../shared/model/catalogue';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Screen } from '../../components/Screen';
+import { TermCombobox } from '../../components/TermCombobox';
+import { call } from '../../lib/api';
+import { useFormat } from '../../lib/format';
+import { currentLanguage } from '../../lib/i18n';
+import { href, type Route } from '../../lib/router';
+import { useAsync } from '../../lib/useAsync';
+import { termLabel } from '../../../../shared/taxonomy';
+
+const PAGE = 50;
+
+function routeOf(hit: SearchHit): Route {
+  switch (hit.docType) {
+    case 'item':
+      return { name: 'item', id: hit.id };
+    case 'case':
+      return { name: 'case', id: hit.id };
+    case 'testimony':
+      return { name: 'testimony', id: hit.id };
+    case 'person':
+      return { name: 'person', id: hit.id };
+  }
+}
+
+/** The snippet with the matched ranges marked. */
+function Highlighted({ text, ranges }: { readonly text: string; readonly ranges: SearchHit['highlights'] }) {
+  const out: ReactNode[] = [];
+  let at = 0;
+  ranges.forEach(([s, e], i) => {
+    if (s > at) out.push(text.slice(at, s));
+    out.push(<mark key={i}>{text.slice(s, e)}</mark>);
+    at = e;
+  });
+  if (at < text.length) out.push(text.slice(at));
+  return <>{out}</>;
+}
+
+/** Full-text search over titles, notes, testimony text, file names and tags, with filters. */
+export function SearchScreen() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const lang = currentLanguage();
+  const [text, setText] = useState('');
+  const [docTypes, setDocTypes] = useState<readonly SearchDocType[]>([]);
+  const [tags, setTags] = useState<readonly string[]>([]);
+  const [caseId, setCaseId] = useState('');
+  const [mediaType, setMediaType] = useState('');
+  const [hasGps, setHasGps] = useState('');
+  const [dateFrom, setDateFrom] = useState('');
+  const [dateTo, setDateTo] = useState('');
+  const [consentState, setConsentState] = useState<ConsentState | ''>('');
+  const [result, setResult] = useState<SearchResult>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const cases = useAsync(() => call('cases.list', {}), []);
+
+  const filters = (): SearchFilters => ({
+    ...(docTypes.length > 0 ? { docTypes: [...docTypes] } : {}),
+    ...(tags.length > 0 ? { tags: [...tags] } : {}),
+    ...(caseId ? { caseId } : {}),
+    ...(mediaType ? { mediaType } : {}),
+    ...(hasGps ? { hasGps: hasGps === 'yes' } : {}),
+    ...(dateFrom ? { dateFrom } : {}),
+    ...(dateTo ? { dateTo } : {}),
+    ...(consentState ? { consentState } : {}),
+  });
+  const run = async (offset: number) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('search.query', { ...(text.trim() ? { text } : {}), filters: filters(), offset, limit: PAGE, sort: text.trim() ? 'relevance' : 'date-desc' });
+      setResult(offset === 0 || !result ? r : { ...r, hits: [...result.hits, ...r.hits] });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(0);
+  };
+  const toggleType = (d: SearchDocType, on: boolean) => setDocTypes(on ? [...docTypes, d] : docTypes.filter((x) => x !== d));
+
+  return (
+    <Screen title={t('search.title')}>
+      <form onSubmit={submit} role="search" aria-label={t('search.title')} className="card">
+        <div className="row">
+          <div className="field">
+            <label htmlFor="search-text">{t('search.text')}</label>
+            <input id="search-text" type="search" value={text} onChange={(e) => setText(e.target.value)} dir="auto" />
+          </div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('search.submit')}
+          </button>
+        </div>
+        <details>
+          <summary>{t('search.filters')}</summary>
+          <fieldset className="field">
+            <legend>{t('search.docTypes')}</legend>
+            <div className="row">
+              {SEARCH_DOC_TYPES.map((d) => (
+                <div className="check" key={d}>
+                  <input id={`search-type-${d}`} type="checkbox" checked={docTypes.includes(d)} onChange={(e) => toggleType(d, e.target.checked)} />
+                  <label htmlFor={`search-type-${d}`}>{t(`search.docType.${d}`)}</label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+          <div className="row">
+            <div className="field inline">
+              <label htmlFor="search-case">{t('library.filter.case')}</label>
+              <select id="search-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}>
+                <option value="">{t('library.filter.caseAny')}</option>
+                {(cases.value ?? []).map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.title}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor="search-media">{t('library.filter.type')}</label>
+              <select id="search-media" value={mediaType} onChange={(e) => setMediaType(e.target.value)}>
+                <option value="">{t('library.filter.typeAll')}</option>
+                <option value="image/">{t('media.image')}</option>
+                <option value="video/">{t('media.video')}</option>
+                <option value="audio/">{t('media.audio')}</option>
+                <option value="application/pdf">{t('media.pdf')}</option>
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor="search-gps">{t('library.filter.gps')}</label>
+              <select id="search-gps" value={hasGps} onChange={(e) => setHasGps(e.target.value)}>
+                <option value="">{t('library.filter.gpsAny')}</option>
+                <option value="yes">{t('library.filter.gpsYes')}</option>
+                <option value="no">{t('library.filter.gpsNo')}</option>
+              </select>
+            </div>
+            <div className="field inline">
+              <label htmlFor="search-from">{t('library.filter.from')}</label>
+              <input id="search-from" type="date" value={dateFrom} onChange={(e) => setDateFrom(e.target.value)} />
+            </div>
+            <div className="field inline">
+              <label htmlFor="search-to">{t('library.filter.to')}</label>
+              <input id="search-to" type="date" value={dateTo} onChange={(e) => setDateTo(e.target.value)} />
+            </div>
+            <div className="field inline">
+              <label htmlFor="search-consent">{t('search.consent')}</label>
+              <select id="search-consent" value={consentState} onChange={(e) => setConsentState(e.target.value as ConsentState | '')}>
+                <option value="">{t('search.consentAny')}</option>
+                {CONSENT_STATES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`consent.states.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <TermCombobox label={t('search.tagFilter')} onChoose={(h) => setTags([...tags, h.term.id])} exclude={new Set(tags)} />
+          {tags.length > 0 ? (
+            <ul className="chips" aria-label={t('search.tagsChosen')}>
+              {tags.map((id) => (
+                <li key={id} className="chip">
+                  <span>{termLabel(id, lang)}</span>
+                  <button type="button" aria-label={t('tags.remove', { label: termLabel(id, lang) })} onClick={() => setTags(tags.filter((x) => x !== id))}>
+                    ✕
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </details>
+      </form>
+      <ErrorNote error={error} />
+      {result ? (
+        <section aria-labelledby="search-results">
+          <h2 id="search-results" role="status">
+            {t('search.results', { count: result.total, formatted: f.number(result.total) })}
+          </h2>
+          <ul className="list-plain">
+            {result.hits.map((h) => (
+              <li key={`${h.docType}-${h.id}`} className="search-hit">
+                <span className="badge">{t(`search.docType.${h.docType}`)}</span>{' '}
+                <a href={href(routeOf(h))} dir="auto">
+                  {h.title}
+                </a>{' '}
+                {h.hasGps ? <span className="badge badge-gps">{t('library.gpsBadge')}</span> : null}
+                {h.captureTime ? <span className="hint"> {f.dateTime(h.captureTime)}</span> : null}
+                <p dir="auto" className="hint">
+                  <Highlighted text={h.snippet} ranges={h.highlights} />
+                </p>
+              </li>
+            ))}
+          </ul>
+          {result.hits.length < result.total ? (
+            <button type="button" onClick={() => void run(result.hits.length)} disabled={busy}>
+              {t('search.more')}
+            </button>
+          ) : null}
+        </section>
+      ) : null}
+    </Screen>
+  );
+}

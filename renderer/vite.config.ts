@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The renderer is built once and loaded from a custom protocol (Electron) or the e2e test host, hence relative
+// asset URLs. Everything is bundled: no remote fonts, images or scripts (DESIGN §1 A5), and no inline script or
+// style, so the strict CSP (script-src 'self'; style-src 'self') holds.
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  plugins: [react()],
+  build: {
+    // Relative to `root` (this folder): the repository's dist/renderer.
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'chrome130',
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+});

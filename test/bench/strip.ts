@@ -1,0 +1,149 @@
+// Throughput of JPEG metadata stripping (main/archive/export/strip) next to `exiftool -all= -o outdir/ …` (one
+// exiftool process over all files, writing copies, never overwriting), on the same photos. Both outputs are then
+// checked for leaks. A measurement, not a test: `npx tsx test/bench/strip.ts [count] [megapixels] [runs]`.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { findLeaks, stripToFile } from '../../main/archive/export/strip/index';
+import type { StripOptions } from '../../main/archive/export/strip/index';
+import { makeJpegs, richJpegOptions } from '../fixtures/photos';
+
+const run = promisify(execFile);
+const OPTS: StripOptions = { keepCaptureDate: false, keepOrientation: true };
+const DISTINCT_PHOTOS = 8;
+
+export type Throughput = { readonly medianSeconds: number; readonly filesPerSecond: number };
+export type StripBenchResult = {
+  /** One file after the other, like the single exiftool process. */
+  readonly ours: Throughput;
+  readonly exiftool: Throughput;
+  /** exiftool's time over ours (sequential): > 1 means we are faster. */
+  readonly ratio: number;
+  /** Four files at a time (stripping is I/O-bound; an export can overlap files). */
+  readonly oursConcurrent: Throughput;
+  /** Sequential with `durable: true` (fsync of every copy and its folder). */
+  readonly oursDurable: Throughput;
+  readonly files: number;
+  readonly megabytes: number;
+  readonly filesWithLeaks: { readonly ours: number; readonly exiftool: number };
+};
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function freshDir(p: string): string {
+  fs.rmSync(p, { recursive: true, force: true });
+  fs.mkdirSync(p, { recursive: true });
+  return p;
+}
+
+async function makeInputs(count: number, megapixels: number, workDir: string): Promise<string[]> {
+  const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
+  const height = Math.round((width * 3) / 4);
+  const baseDir = freshDir(path.join(workDir, 'base'));
+  // A few distinct photos with every kind of metadata (Exif+GPS+serials+MakerNote+thumbnail, XMP, IPTC, ICC, COM,
+  // MPF preview after EOI), copied to `count` files: pixel generation in JS is the slow part, not the test.
+  const bases = await makeJpegs(Array.from({ length: Math.min(DISTINCT_PHOTOS, count) }, (_, i) => richJpegOptions(baseDir, 1000 + i, { width, height, mpf: true, name: `base-${i}.jpg` })));
+  const inDir = freshDir(path.join(workDir, 'in'));
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const f = path.join(inDir, `photo-${String(i).padStart(4, '0')}.jpg`);
+    fs.copyFileSync((bases[i % bases.length] as { path: string }).path, f);
+    files.push(f);
+  }
+  return files;
+}
+
+async function timeOurs(files: readonly string[], outDir: string, concurrency = 1, durable = false): Promise<number> {
+  freshDir(outDir);
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const f = files[next++] as string;
+      await stripToFile(() => fs.createReadStream(f, { highWaterMark: 1 << 20 }), 'image/jpeg', path.join(outDir, path.basename(f)), { ...OPTS, durable });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (performance.now() - t0) / 1000;
+}
+
+async function timeExiftool(files: readonly string[], outDir: string): Promise<number> {
+  freshDir(outDir);
+  const argfile = path.join(outDir, '..', 'exiftool-args.txt');
+  fs.writeFileSync(argfile, `${['-all=', '-o', `${outDir}/`, ...files].join('\n')}\n`);
+  const t0 = performance.now();
+  await run('exiftool', ['-@', argfile], { maxBuffer: 16 * 1024 * 1024 });
+  return (performance.now() - t0) / 1000;
+}
+
+async function countLeaky(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of fs.readdirSync(dir)) {
+    if ((await findLeaks(path.join(dir, f), 'image/jpeg', OPTS)).length > 0) n++;
+  }
+  return n;
+}
+
+export async function benchStrip(opts: { count: number; megapixels: number; workDir: string; runs: number }): Promise<StripBenchResult> {
+  const files = await makeInputs(opts.count, opts.megapixels, opts.workDir);
+  const oursOut = path.join(opts.workDir, 'out-ours');
+  const toolOut = path.join(opts.workDir, 'out-exiftool');
+  const ours: number[] = [];
+  const tool: number[] = [];
+  const concurrent: number[] = [];
+  const durable: number[] = [];
+  for (let r = 0; r < opts.runs; r++) {
+    // Alternate the order so neither side always gets the warmer page cache.
+    if (r % 2 === 0) {
+      ours.push(await timeOurs(files, oursOut));
+      tool.push(await timeExiftool(files, toolOut));
+    } else {
+      tool.push(await timeExiftool(files, toolOut));
+      ours.push(await timeOurs(files, oursOut));
+    }
+    concurrent.push(await timeOurs(files, oursOut, 4));
+    durable.push(await timeOurs(files, oursOut, 1, true));
+  }
+  const o = median(ours);
+  const e = median(tool);
+  const tp = (seconds: number): Throughput => ({ medianSeconds: seconds, filesPerSecond: files.length / seconds });
+  const megabytes = files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1e6;
+  return {
+    ours: tp(o),
+    exiftool: tp(e),
+    ratio: e / o,
+    oursConcurrent: tp(median(concurrent)),
+    oursDurable: tp(median(durable)),
+    files: files.length,
+    megabytes,
+    filesWithLeaks: { ours: await countLeaky(oursOut), exiftool: await countLeaky(toolOut) },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const count = Number(process.argv[2] ?? 200);
+  const megapixels = Number(process.argv[3] ?? 12);
+  const runs = Number(process.argv[4] ?? 3);
+  // tmpfs when there is one: on a shared machine, disk writeback of ~1 GB per run swamps what is being measured.
+  const base = process.env.HUELLA_BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  const workDir = fs.mkdtempSync(path.join(base, 'huella-strip-bench-'));
+  try {
+    const r = await benchStrip({ count, megapixels, workDir, runs });
+    console.log(`${r.files} JPEGs × ${megapixels} MP (${r.megabytes.toFixed(0)} MB) in ${base}, median of ${runs} runs, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0]?.toFixed(2)}`);
+    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}`);
+    console.log(`${'huella stripToFile'.padEnd(34)}${r.ours.medianSeconds.toFixed(2).padStart(10)}${r.ours.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.ours).padStart(13)}`);
+    console.log(`${'exiftool -all= -o outdir/'.padEnd(34)}${r.exiftool.medianSeconds.toFixed(2).padStart(10)}${r.exiftool.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.exiftool).padStart(13)}`);
+    console.log(`${'huella, 4 files at a time'.padEnd(34)}${r.oursConcurrent.medianSeconds.toFixed(2).padStart(10)}${r.oursConcurrent.filesPerSecond.toFixed(1).padStart(10)}`);
+    console.log(`${'huella, durable (fsync each)'.padEnd(34)}${r.oursDurable.medianSeconds.toFixed(2).padStart(10)}${r.oursDurable.filesPerSecond.toFixed(1).padStart(10)}`);
+    console.log(`ratio (exiftool time / huella time, sequential): ${r.ratio.toFixed(2)}×; with 4 at a time: ${(r.exiftool.medianSeconds / r.oursConcurrent.medianSeconds).toFixed(2)}×`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../shared/api';
+import { startTestHost, type TestHost } from './host/server';
+import { openApp, recordAxe, runAxe, screenshot, type AppWindow, type AxeSummary } from './support/browser';
+import { PASSPHRASE } from './support/flows';
+import { messages } from './support/messages';
+import { addSymlink, writePhotoFolder } from './support/photos';
+import { seedCatalogue, type Seeded } from './support/seed';
+
+/**
+ * Every screen, in English and in Arabic (right to left): a screenshot saved to test-output/screenshots/ for
+ * people to look at, and axe-core run on it — zero serious or critical violations allowed on any screen. The
+ * state is made through the API so that each screen has realistic content.
+ */
+
+const LANGS: readonly Language[] = ['en', 'ar'];
+
+for (const lang of LANGS) {
+  describe(`every screen in ${lang}`, () => {
+    const m = messages(lang);
+    let host: TestHost;
+    let app: AppWindow;
+    let tmp: string;
+    let photosDir: string;
+    let seeded: Seeded;
+    const axe: AxeSummary[] = [];
+
+    const shoot = async (page: Page, screen: string): Promise<void> => {
+      // Let images decode and late answers render before the picture is taken.
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(150);
+      await screenshot(page, `${lang}-${screen}`);
+      const result = await runAxe(page, `${lang}-${screen}`);
+      recordAxe(result);
+      axe.push(result);
+      expect(result.serious, `${lang}-${screen}: ${JSON.stringify(result.serious, null, 1)}`).toEqual([]);
+    };
+    const go = async (page: Page, hash: string, heading: string): Promise<void> => {
+      await page.evaluate((h) => {
+        (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+      }, hash);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    };
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-screens-${lang}-`));
+      const photos = await writePhotoFolder(path.join(tmp, 'photos'), 4);
+      photosDir = photos.dir;
+      addSymlink(photosDir, photos.photos[0]!);
+      host = await startTestHost({ appState: { language: lang } });
+      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-screens-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await host?.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      const counts = axe.map((a) => `${a.screen}: ${a.serious.length} serious/critical, ${a.all.length} in all`);
+      console.log(`axe (${lang}):\n  ${counts.join('\n  ')}`);
+    });
+
+    it('lays the page out in the right direction', async () => {
+      const { page } = app;
+      await page.getByRole('heading', { level: 1, name: m('create.title') }).waitFor();
+      const html = page.locator('html');
+      expect([await html.getAttribute('lang'), await html.getAttribute('dir')]).toEqual([lang, lang === 'ar' ? 'rtl' : 'ltr']);
+    });
+
+    it('create vault and recovery sheet', async () => {
+      const { page } = app;
+      await shoot(page, '01-create-vault');
+      host.dialogs.queue('chooseVaultFolder', path.join(tmp, 'vault'));
+      await page.getByRole('button', { name: m('create.chooseFolder') }).click();
+      await page.getByLabel(m('create.passphrase'), { exact: true }).fill(PASSPHRASE);
+      await page.getByLabel(m('create.confirm')).fill(PASSPHRASE);
+      await page.getByRole('button', { name: m('create.submit') }).click();
+      await page.getByRole('heading', { level: 1, name: m('recovery.title') }).waitFor({ timeout: 60_000 });
+      await shoot(page, '02-recovery-sheet');
+      await page.getByLabel(m('recovery.confirm')).check();
+      await page.getByRole('button', { name: m('recovery.continue') }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await shoot(page, '03-library-empty');
+    });
+
+    it('import with progress, summary and per-file problems', async () => {
+      const { page } = app;
+      await go(page, '#/import', m('import.title'));
+      await shoot(page, '04-import');
+      host.dialogs.queue('pickFiles', [photosDir]);
+      await page.getByRole('button', { name: m('import.pickFolder') }).click();
+      await page.getByRole('heading', { name: m('import.finished') }).waitFor({ timeout: 120_000 });
+      await shoot(page, '05-import-finished');
+      // A long import in progress, then cancelled.
+      const many = path.join(tmp, 'many');
+      fs.mkdirSync(many);
+      const base = fs.readFileSync(path.join(photosDir, 'IMG_1001.jpg'));
+      for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(many, `scan-${i}.jpg`), Buffer.concat([base, Buffer.from(`#${i}`)]));
+      host.dialogs.queue('pickFiles', [many]);
+      await page.getByRole('button', { name: m('import.pickFolder') }).click();
+      await page.locator('progress[value]').waitFor();
+      await screenshot(page, `${lang}-05b-import-progress`);
+      await page.getByRole('button', { name: m('import.cancel') }).click();
+      await page.getByText(m('import.cancelled')).waitFor({ timeout: 60_000 });
+      await shoot(page, '05c-import-cancelled');
+    });
+
+    it('library grid, list and filters', async () => {
+      const { page } = app;
+      // The rest of the catalogue, through the API (the import above already brought the photos in).
+      seeded = await seedCatalogue(host, photosDir);
+      await go(page, '#/library', m('library.title'));
+      await page.locator('ul.items .cell-link img').first().waitFor();
+      await shoot(page, '06-library-grid');
+      await page.getByRole('button', { name: m('library.list') }).click();
+      await page.locator('ul.items-list .row-link').first().waitFor();
+      await shoot(page, '07-library-list');
+      await page.getByRole('button', { name: m('library.grid') }).click();
+    });
+
+    it('item detail with GPS flagged, tags, custody and verification', async () => {
+      const { page } = app;
+      await go(page, `#/item/${seeded.gpsItemId}`, 'IMG_1000.jpg');
+      await page.getByTestId('gps-flag').waitFor();
+      await page.getByRole('button', { name: m('item.verify') }).click();
+      await page.getByText(m('item.verifyOk')).waitFor();
+      await shoot(page, '08-item-detail');
+      await page.getByRole('heading', { name: m('item.custody') }).scrollIntoViewIfNeeded();
+      await shoot(page, '09-item-detail-custody');
+      // Choosing an Istanbul Protocol method opens the details form.
+      const box = page.getByRole('combobox', { name: m('tags.add') });
+      await box.scrollIntoViewIfNeeded();
+      await box.fill(lang === 'ar' ? 'تعليق' : 'susp');
+      await page.getByRole('option').first().waitFor();
+      await shoot(page, '10-tag-type-ahead');
+      await box.press('Enter');
+      await page.locator('#assign-title').waitFor();
+      await shoot(page, '11-tag-details');
+      await page.getByRole('button', { name: m('common.cancel') }).click();
+    });
+
+    it('cases, a case, and the delete confirmation', async () => {
+      const { page } = app;
+      await go(page, '#/cases', m('cases.title'));
+      await shoot(page, '12-cases');
+      await go(page, `#/case/${seeded.caseId}`, 'Detention of A. in Istanbul');
+      await shoot(page, '13-case-detail');
+      await page.getByRole('button', { name: m('cases.delete') }).click();
+      await page.getByRole('dialog').waitFor();
+      await shoot(page, '14-confirm-delete');
+      await page.getByRole('dialog').getByRole('button', { name: m('common.cancel') }).click();
+    });
+
+    it('people, a person with consent', async () => {
+      const { page } = app;
+      await go(page, '#/people', m('people.title'));
+      await shoot(page, '15-people');
+      await go(page, `#/person/${seeded.witnessId}`, 'Witness A');
+      await page.getByText(m('consent.record')).click();
+      await shoot(page, '16-person-consent');
+    });
+
+    it('testimony editor with history', async () => {
+      const { page } = app;
+      await go(page, `#/testimony/${seeded.testimonyId}`, 'Interview with Witness A');
+      await page.getByTestId('save-state').waitFor();
+      await shoot(page, '17-testimony');
+      await page.getByRole('heading', { name: m('testimony.history') }).scrollIntoViewIfNeeded();
+      await page.locator('#tes-history ~ ol button').last().click();
+      await shoot(page, '18-testimony-history');
+    });
+
+    it('search with results', async () => {
+      const { page } = app;
+      await go(page, '#/search', m('search.title'));
+      await page.getByLabel(m('search.text')).fill('port');
+      await page.getByRole('button', { name: m('search.submit'), exact: true }).click();
+      await page.locator('.search-hit').first().waitFor();
+      await shoot(page, '19-search');
+    });
+
+    it('custody log with the checkpoint', async () => {
+      const { page } = app;
+      await go(page, '#/custody', m('custody.title'));
+      await page.getByTestId('checkpoint-note').waitFor();
+      await shoot(page, '20-custody-log');
+    });
+
+    it('settings', async () => {
+      const { page } = app;
+      await go(page, '#/settings', m('settings.title'));
+      await shoot(page, '21-settings');
+    });
+
+    it('unlock after locking, with the reason', async () => {
+      const { page } = app;
+      await page.getByRole('button', { name: m('shell.lock') }).click();
+      await page.getByRole('heading', { level: 1, name: m('unlock.title') }).waitFor();
+      await shoot(page, '22-unlock');
+      await page.getByLabel(m('unlock.passphrase')).fill('not the passphrase');
+      await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
+      await page.getByRole('alert').waitFor();
+      await shoot(page, '23-unlock-wrong-passphrase');
+      await page.getByRole('button', { name: m('unlock.useRecoveryKey') }).click();
+      await shoot(page, '24-unlock-recovery-key');
+    });
+
+    it('stayed on the test host, with no CSP violation or page error', async () => {
+      await app.close();
+      app.assertClean();
+    });
+  });
+}

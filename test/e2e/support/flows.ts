@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { OperationResult } from '../../../shared/api';
+import type { TestHost } from '../host/server';
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+/** Waits until the host has emitted operation.done for `operationId`; returns the result or throws the error. */
+export async function waitForOperation(host: TestHost, operationId: string, timeoutMs = 120_000): Promise<OperationResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = host.emitted.find((e) => e.event === 'operation.done' && (e.payload as { operationId: string }).operationId === operationId);
+    if (done) {
+      const p = done.payload as { ok: true; result: OperationResult } | { ok: false; error: { code: string; message: string } };
+      if (!p.ok) throw new Error(`operation failed: ${p.error.code} ${p.error.message}`);
+      return p.result;
+    }
+    if (Date.now() > deadline) throw new Error('operation did not finish in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Creates a vault through the UI (create screen → recovery sheet → library). Returns the recovery key shown. */
+export async function createVaultViaUi(page: Page, host: TestHost, vaultDir: string, t: { create: string; choose: string; passphrase: string; confirm: string; submit: string; recovery: string; kept: RegExp; continue: string }): Promise<string> {
+  await page.getByRole('heading', { name: t.create }).waitFor();
+  host.dialogs.queue('chooseVaultFolder', vaultDir);
+  await page.getByRole('button', { name: t.choose }).click();
+  await page.getByText(vaultDir).waitFor();
+  await page.getByLabel(t.passphrase, { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel(t.confirm).fill(PASSPHRASE);
+  await page.getByRole('button', { name: t.submit }).click();
+  await page.getByRole('heading', { name: t.recovery }).waitFor({ timeout: 60_000 });
+  const key = (await page.locator('.recovery-key').innerText()).replace(/\s+/g, ' ').trim();
+  await page.getByLabel(t.kept).check();
+  await page.getByRole('button', { name: t.continue }).click();
+  return key;
+}
+
+export const EN = {
+  create: 'Create a vault',
+  choose: 'Choose an empty folder…',
+  passphrase: 'Passphrase',
+  confirm: 'Type the passphrase again',
+  submit: 'Create the vault',
+  recovery: 'Recovery sheet',
+  kept: /I have printed/,
+  continue: 'Continue to the library',
+};
+
+/** Imports paths through the API (fast set-up for tests that are not about importing). */
+export async function importViaApi(host: TestHost, paths: string[]): Promise<void> {
+  const { operationId } = await host.call('ingest.start', { paths });
+  const result = await waitForOperation(host, operationId);
+  if (result.kind !== 'ingest') throw new Error('not an ingest');
+}
+
+export function fixtureDir(base: string, name: string): string {
+  return path.join(base, name);
+}

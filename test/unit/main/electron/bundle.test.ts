@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParseRequest, ParseResponse } from '../../../../main/archive/ingest/parse-protocol';
+import { REPO_ROOT as ROOT, buildMainBundles, removeMainBundles } from '../../../helpers/build-main';
+import { writeGpsPhoto } from '../../../helpers/photos';
+import { tempDir } from '../../../helpers/tmp';
+
+/**
+ * The bundled main process (scripts/build-main.js), checked as shipped:
+ * - "the main process opens no sockets", static half: nothing in the import graph of main.cjs / parse-worker.cjs
+ *   (main/electron + main/ipc + main/archive + shared + bundled packages) loads a network module or calls a
+ *   network API, except the socket guard itself and one reviewed third-party case;
+ * - the guard runs before any other module, and libvips' no-spill setting before sharp loads;
+ * - the bundled parse worker really works outside tsx (the packaged app has no tsx).
+ */
+let ELECTRON_OUT: string;
+
+type Meta = {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
+};
+let meta: Meta;
+
+const NETWORK_MODULES = ['net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns', 'dns/promises', 'child_process', 'inspector'];
+const isNetworkModule = (p: string): boolean => NETWORK_MODULES.includes(p.replace(/^node:/, ''));
+/** Only the guard may touch these: it imports them to disable them. */
+const GUARD_IMPORTS: Readonly<Record<string, readonly string[]>> = { 'main/electron/guard/install.ts': ['node:net', 'node:dgram'] };
+/**
+ * Reviewed third-party code whose text mentions a network module. exifr can read images from URLs through a
+ * dynamic import of http/https; we only ever give it file paths (ingest/parse-worker.ts), and the socket guard,
+ * installed first in the worker, would refuse the connection anyway.
+ */
+const REVIEWED_THIRD_PARTY: Readonly<Record<string, string>> = {
+  'node_modules/exifr/dist/full.umd.js': 'URL input path, unused: we pass file paths; refused at run time by the socket guard',
+};
+
+const NETWORK_CALLS: readonly RegExp[] = [
+  /\bfetch\s*\(/,
+  /\bnew\s+WebSocket\b/,
+  /\bXMLHttpRequest\b/,
+  /\bEventSource\b/,
+  /\bnavigator\.sendBeacon\b/,
+  /\b(require|import)\s*\(\s*['"`](node:)?(net|http|https|http2|tls|dgram|dns)['"`]\s*\)/,
+  /\bnet\.(request|fetch|isOnline)\b/,
+  /\bshell\.openExternal\b/,
+  /\bimport\s*\{[^}]*\bnet\b[^}]*\}\s*from\s*['"]electron['"]/,
+];
+
+function withoutComments(file: string): string {
+  const src = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return ts.createPrinter({ removeComments: true }).printFile(src);
+}
+
+const firstParty = (f: string): boolean => /^(main|shared)\//.test(f);
+
+const BUILTINS = new Set(builtinModules);
+beforeAll(() => {
+  ELECTRON_OUT = buildMainBundles();
+  meta = JSON.parse(fs.readFileSync(path.join(ELECTRON_OUT, 'meta.json'), 'utf8')) as Meta;
+}, 120_000);
+afterAll(() => removeMainBundles(ELECTRON_OUT));
+
+describe('scripts/build-main.js output', () => {
+  it('writes the main, preload and worker bundles and the worker bootstrap', () => {
+    for (const f of ['main.cjs', 'preload.cjs', 'parse-worker.cjs', 'bootstrap.mjs']) expect(fs.existsSync(path.join(ELECTRON_OUT, f)), f).toBe(true);
+  });
+
+  it('bundles the whole archive, ipc and electron layers (so the scan below sees them)', () => {
+    const inputs = Object.keys(meta.inputs);
+    for (const f of ['main/electron/main.ts', 'main/ipc/handlers.ts', 'main/ipc/dispatch.ts', 'main/archive/vault/vault.ts', 'main/archive/ingest/parse-worker.ts', 'shared/api.ts']) {
+      expect(inputs, f).toContain(f);
+    }
+  });
+
+  it('keeps only electron and the native modules external, never a network module outside the guard', () => {
+    const allowed = new Set(['electron', 'better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo']);
+    for (const [file, info] of Object.entries(meta.inputs)) {
+      for (const imp of info.imports.filter((i) => i.external)) {
+        if (isNetworkModule(imp.path)) {
+          expect(GUARD_IMPORTS[file] ?? [], `${file} imports ${imp.path}`).toContain(imp.path);
+          continue;
+        }
+        expect(imp.path.startsWith('node:') || BUILTINS.has(imp.path) || allowed.has(imp.path), `${file} imports ${imp.path}`).toBe(true);
+      }
+    }
+  });
+
+  it('the preload needs nothing but electron (a sandboxed preload can load nothing else)', () => {
+    const preload = Object.entries(meta.outputs).find(([f]) => f.endsWith('preload.cjs'))![1];
+    expect(preload.imports.filter((i) => i.external).map((i) => i.path)).toEqual(['electron']);
+    expect(Object.keys(preload.inputs).some((f) => f.startsWith('main/archive') || f.startsWith('main/ipc'))).toBe(false);
+  });
+});
+
+describe('no sockets in the main process (static check of the bundled import graph)', () => {
+  it('our code (main/electron, main/ipc, main/archive, shared) calls no network API', () => {
+    const files = Object.keys(meta.inputs).filter(firstParty);
+    expect(files.length).toBeGreaterThan(40);
+    for (const file of files) {
+      const code = withoutComments(file);
+      for (const re of NETWORK_CALLS) expect(re.test(code), `${file} matches ${re}`).toBe(false);
+    }
+  });
+
+  it('bundled packages load no network module, except the reviewed ones', () => {
+    const mention = /["'`](node:)?(net|http|https|http2|tls|dgram|dns)["'`]|\bnew\s+WebSocket\b|\bXMLHttpRequest\b/;
+    const hits = Object.keys(meta.inputs)
+      .filter((f) => f.startsWith('node_modules/'))
+      .filter((f) => mention.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(hits.sort()).toEqual(Object.keys(REVIEWED_THIRD_PARTY).sort());
+  });
+
+  it('the scan would catch a violation (it is not vacuous)', () => {
+    const probe = 'main/electron/__probe__.ts';
+    const code = "import { net } from 'electron';\nconst r = await fetch('https://example.org');\nconst s = require('node:https');\n";
+    const hits = NETWORK_CALLS.filter((re) => re.test(code));
+    expect(hits.length, probe).toBeGreaterThanOrEqual(3);
+    expect(isNetworkModule('node:http2')).toBe(true);
+  });
+
+  it('the parse worker installs the socket guard before it loads anything else', () => {
+    // (main.cjs is checked at run time in main-glue.test.ts.) The worker bundle has no lazy CommonJS wrappers
+    // before the guard: the guard call is the first statement that requires anything but net/dgram/url.
+    const code = fs.readFileSync(path.join(ELECTRON_OUT, 'parse-worker.cjs'), 'utf8');
+    const guard = code.indexOf('installSocketGuard({ net:');
+    expect(guard).toBeGreaterThan(0);
+    expect(code.indexOf('require("sharp")')).toBeGreaterThan(guard);
+    expect(code.indexOf('require("node:worker_threads")')).toBeGreaterThan(guard);
+  });
+
+  it('libvips is told to keep pixels in memory before sharp loads (no plaintext spill to TMPDIR)', () => {
+    const code = fs.readFileSync(path.join(ELECTRON_OUT, 'parse-worker.cjs'), 'utf8');
+    const env = code.indexOf('process.env.VIPS_DISC_THRESHOLD =');
+    const sharp = code.indexOf('require("sharp")');
+    expect(env).toBeGreaterThan(0);
+    expect(sharp).toBeGreaterThan(env);
+  });
+
+  it('production bundles have DevTools compiled out', () => {
+    const code = fs.readFileSync(path.join(ELECTRON_OUT, 'main.cjs'), 'utf8');
+    expect(code).toMatch(/var DEVELOPMENT = false(;| &&)/);
+    expect(code).not.toContain('HUELLA_DEVELOPMENT');
+  });
+});
+
+describe('the bundled parse worker', () => {
+  const dir = tempDir();
+
+  it('runs through bootstrap.mjs without tsx and returns metadata and a re-encoded preview', async () => {
+    const photo = await writeGpsPhoto(dir, 'photo.jpg', 7);
+    const entry = new URL(`file://${path.join(ELECTRON_OUT, 'parse-worker.cjs')}`);
+    const worker = new Worker(new URL(`file://${path.join(ELECTRON_OUT, 'bootstrap.mjs')}`), { workerData: { __entry: entry.href }, stdout: false, stderr: false });
+    try {
+      const request: ParseRequest = { path: photo.file, mediaType: 'image/jpeg', wantMetadata: true, wantPreview: true, previewSize: 64, maxPixels: 10_000_000 };
+      const reply = await new Promise<{ ok: boolean; value?: ParseResponse }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage(request);
+      });
+      expect(reply.ok).toBe(true);
+      const value = reply.value!;
+      expect(value.preview && Buffer.from(value.preview).subarray(8, 12).toString('latin1')).toBe('WEBP');
+      expect(Math.max(value.previewWidth ?? 0, value.previewHeight ?? 0)).toBe(64);
+      expect(JSON.stringify(value.metadata)).toContain(photo.serial);
+    } finally {
+      await worker.terminate();
+    }
+  }, 60_000);
+});
