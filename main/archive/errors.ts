@@ -31,7 +31,8 @@ export function fromSystemError(e: unknown, context: string): HuellaError {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new HuellaError('DISK_FULL', `Disk full while ${context}`, { cause: e });
+    case 'SQLITE_FULL':
+      return new HuellaError('DISK_FULL', `Disk full while ${context}: this was not stored, and nothing already in the vault was lost. Free some space and try again.`, { cause: e });
     case 'EACCES':
     case 'EPERM':
       return new HuellaError('FILE_UNREADABLE', `Permission denied while ${context}`, { cause: e });

@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { HuellaError } from '../errors';
+import { cachedPrivateKey, cachedPublicKey } from '../crypto/key-cache';
 
 export const X25519_KEY_BYTES = 32;
 const IDENTITY_HRP = 'AGE-SECRET-KEY-';
@@ -24,7 +25,7 @@ export function generateX25519Secret(): Buffer {
 }
 
 export function x25519PublicFromSecret(secret: Uint8Array): Buffer {
-  const spki = crypto.createPublicKey(x25519PrivateKeyObject(secret)).export({ type: 'spki', format: 'der' });
+  const spki = crypto.createPublicKey(cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret))).export({ type: 'spki', format: 'der' });
   return Buffer.from(spki.subarray(SPKI_X25519_PREFIX.length));
 }
 
@@ -36,8 +37,8 @@ export function x25519SharedSecret(secret: Uint8Array, point: Uint8Array): Buffe
   assertKeyLength(point, 'X25519 public key');
   let shared: Buffer;
   try {
-    const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, point]), format: 'der', type: 'spki' });
-    shared = crypto.diffieHellman({ privateKey: x25519PrivateKeyObject(secret), publicKey });
+    const publicKey = cachedPublicKey(point, () => crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, point]), format: 'der', type: 'spki' }));
+    shared = crypto.diffieHellman({ privateKey: cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret)), publicKey });
   } catch {
     return undefined;
   }

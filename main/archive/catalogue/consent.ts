@@ -102,41 +102,6 @@ export function consentStatuses(vault: Vault, personId: string): ConsentStatus[]
   return ['*', ...knownMechanismIds()].map((m) => ({ personId, mechanism: m, ...consentStateOf(records, m) }));
 }
 
-/**
- * A test "does this person have `state` for `mechanism`" (without a mechanism: for at least one mechanism
- * template), reading the consent table once. For the search filter, which asks it of every person in a case.
- */
-export function consentStateMatcher(vault: Vault, state: ConsentState, mechanism?: string): (personId: string) => boolean {
-  const byPerson = new Map<string, Consent[]>();
-  const rows = all<Pick<ConsentRow, 'id' | 'person_id' | 'mechanism' | 'disclose_name' | 'share_material' | 'given_at' | 'recorded_at' | 'revoked_at'>>(
-    vault,
-    `SELECT id, person_id, mechanism, disclose_name, share_material, given_at, recorded_at, revoked_at FROM consents ${ORDER}`,
-  );
-  for (const r of rows) {
-    const c = toConsent({ ...r, recipients: null, how_recorded: 'other', evidence_item: null, notes: null });
-    const list = byPerson.get(c.personId);
-    if (list) list.push(c);
-    else byPerson.set(c.personId, [c]);
-  }
-  const mechanisms = mechanism ? [mechanism] : knownMechanismIds();
-  const cache = new Map<string, boolean>();
-  return (personId) => {
-    let hit = cache.get(personId);
-    if (hit === undefined) {
-      const records = byPerson.get(personId) ?? [];
-      hit = mechanisms.some((m) => consentStateOf(records, m).state === state);
-      cache.set(personId, hit);
-    }
-    return hit;
-  };
-}
-
-/** Ids of live persons whose state is `state` for `mechanism` (or, without one, for at least one template). */
-export function personsWithConsentState(vault: Vault, state: ConsentState, mechanism?: string): Set<string> {
-  const matches = consentStateMatcher(vault, state, mechanism);
-  return new Set(all<{ id: string }>(vault, 'SELECT id FROM persons WHERE deleted_at IS NULL').map((p) => p.id).filter(matches));
-}
-
 export function recordConsent(vault: Vault, input: ConsentRecordInput): Consent {
   const v = parseInput(ConsentRecordInput, input, 'consent');
   checkMechanisms([v.mechanism], 'mechanism', true);

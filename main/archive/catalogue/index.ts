@@ -11,7 +11,8 @@ export {
   testimonyHistory,
   unlinkTestimonyItems,
 } from './testimonies';
-export { consentStateMatcher, consentStateOf, consentStatus, consentStatuses, getConsent, listConsents, personsWithConsentState, recordConsent, revokeConsent } from './consent';
+export { consentStateOf, consentStatus, consentStatuses, getConsent, listConsents, recordConsent, revokeConsent } from './consent';
+export { casesWithConsentState, personsWithConsentState } from './consent-sql';
 export { assignTag, expandTermFilter, listTags, removeTag } from './tags';
 export { createLink, listLinks, removeLink } from './links';
 export { deleteItem, editItem, purgeItem, restoreItem, type PurgeResult } from './items-edit';

@@ -1,12 +1,11 @@
-import { SEARCH_DOC_TYPES, type ConsentState, type SearchDocType, type SearchQuery, type SearchSort } from '../../../shared/model/catalogue';
+import { SEARCH_DOC_TYPES, type SearchDocType, type SearchQuery, type SearchSort } from '../../../shared/model/catalogue';
 import { normalizeForSearch } from '../../../shared/text';
 import { assertNever } from '../../../shared/errors';
 import type { Vault } from '../vault/vault';
-import { consentStateMatcher } from './consent';
+import { casesWithConsentState } from './consent-sql';
 import { requireCase } from './exists';
 import { checkMechanisms } from './mechanisms';
 import { ftsMatchExpression, type QueryToken } from './search-query';
-import { stmt } from './sql';
 import { expandTermFilter } from './tags';
 
 /**
@@ -89,21 +88,6 @@ function tagCandidates(terms: readonly string[], types: readonly SearchDocType[]
   };
 }
 
-/** Live cases in which some live person other than an alleged perpetrator has the consent state asked for. */
-function casesWithConsent(vault: Vault, state: ConsentState, mechanism: string | undefined): string[] {
-  const matches = consentStateMatcher(vault, state, mechanism);
-  const cases = new Set<string>();
-  const rows = stmt<[], { case_id: string; person_id: string }>(
-    vault,
-    `SELECT cp.case_id, cp.person_id FROM case_persons cp
-       JOIN cases c ON c.id = cp.case_id AND c.deleted_at IS NULL
-       JOIN persons p ON p.id = cp.person_id AND p.deleted_at IS NULL
-      WHERE cp.role <> 'alleged-perpetrator'`,
-  ).all();
-  for (const r of rows) if (!cases.has(r.case_id) && matches(r.person_id)) cases.add(r.case_id);
-  return [...cases];
-}
-
 export function buildPlan(vault: Vault, q: Parsed, types: readonly SearchDocType[], tokens: readonly QueryToken[]): Plan {
   const f = q.filters ?? {};
   const where: string[] = [];
@@ -121,7 +105,7 @@ export function buildPlan(vault: Vault, q: Parsed, types: readonly SearchDocType
   if (f.consentState) {
     if (f.consentMechanism) checkMechanisms([f.consentMechanism], 'filters.consentMechanism', true);
     withSql = 'WITH cc(id) AS MATERIALIZED (SELECT value FROM json_each(?)) ';
-    withParams.push(JSON.stringify(casesWithConsent(vault, f.consentState, f.consentMechanism)));
+    withParams.push(JSON.stringify(casesWithConsentState(vault, f.consentState, f.consentMechanism)));
   }
 
   let from: string;

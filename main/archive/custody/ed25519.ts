@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { HuellaError } from '../errors';
+import { cachedPrivateKey, cachedPublicKey } from '../crypto/key-cache';
 
 export const ED25519_SEED_BYTES = 32;
 export const ED25519_PUBLIC_KEY_BYTES = 32;
@@ -40,14 +41,14 @@ export function ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
 
 /** Deterministic 64-byte Ed25519 signature of `message` (RFC 8032 §5.1.6). */
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Buffer {
-  return crypto.sign(null, message, privateKeyFromSeed(seed));
+  return crypto.sign(null, message, cachedPrivateKey(seed, () => privateKeyFromSeed(seed)));
 }
 
 /** True only for a valid signature; false (never an exception) for any malformed key, signature or message. */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
-    return crypto.verify(null, message, publicKeyObject(publicKey), signature);
+    return crypto.verify(null, message, cachedPublicKey(publicKey, () => publicKeyObject(publicKey)), signature);
   } catch {
     return false;
   }

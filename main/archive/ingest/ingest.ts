@@ -202,9 +202,11 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
   }
 
   const existing = vault.db
-    .prepare<[string], { id: string }>('SELECT i.id FROM items i WHERE i.object_name = ?')
+    .prepare<[string], { id: string; purged_at: string | null }>('SELECT i.id, o.purged_at FROM items i JOIN objects o ON o.name = i.object_name WHERE i.object_name = ?')
     .get(staged.name);
-  if (existing) {
+  // Content that was purged (destroyed on purpose) and is ingested again revives its item: same id, a new signed
+  // item.ingested event, bytes stored again. Otherwise the same bytes are stored once and reported as a duplicate.
+  if (existing && !existing.purged_at) {
     await vault.blobs.discard(staged);
     return { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] };
   }
@@ -222,13 +224,15 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
     preview = parsed.preview;
   }
 
-  const itemId = newItemId();
+  const revived = existing?.purged_at ? existing.id : undefined;
+  const itemId = revived ?? newItemId();
   const salt = newCommitmentSalt();
   const now = new Date();
   const originalName = path.basename(file.display);
   try {
     vault.transaction(() => {
-      vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'original', now.toISOString());
+      if (revived) vault.db.prepare('UPDATE objects SET purged_at = NULL, created_at = ? WHERE name = ?').run(now.toISOString(), staged.name);
+      else vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'original', now.toISOString());
       // The event commits to the file name and metadata without revealing them: packets include this event, and a
       // file name or GPS position must not leave with it unless the lawyer exports them on purpose.
       const ev = vault.log.append('item.ingested', itemId, {
@@ -237,17 +241,27 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
         mediaType: sniff.mediaType,
         nameCommitment: commitment(salt, originalName),
         metadataCommitment: commitment(salt, metadata),
+        ...(revived ? { revivesPurged: true } : {}),
       }, now);
-      vault.db
-        .prepare(
-          `INSERT INTO items (id, object_name, media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
-             capture_time, gps_lat, gps_lon, warnings)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          itemId, staged.name, sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
-          metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null,
-        );
+      const fields = [sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
+        metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null];
+      if (revived) {
+        // Same row (cases, testimonies and consent records keep pointing at it), fresh evidence fields.
+        vault.db
+          .prepare(
+            `UPDATE items SET media_type = ?, original_name = ?, source_note = ?, ingested_at = ?, ingest_seq = ?, metadata = ?, commit_salt = ?,
+               capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
+          )
+          .run(...fields, itemId);
+      } else {
+        vault.db
+          .prepare(
+            `INSERT INTO items (media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
+               capture_time, gps_lat, gps_lon, warnings, id, object_name)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(...fields, itemId, staged.name);
+      }
       indexItem(vault, itemId);
     });
   } catch (e) {
@@ -269,10 +283,13 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
 /** A preview is a working copy: stored encrypted like the original, its derivation recorded in the custody log. */
 async function storePreview(vault: Vault, itemId: string, data: Buffer): Promise<void> {
   const staged = await vault.blobs.stageBuffer(data);
-  const known = vault.db.prepare<[string], { name: string }>('SELECT name FROM objects WHERE name = ?').get(staged.name);
+  const row = vault.db.prepare<[string], { name: string; purged_at: string | null }>('SELECT name, purged_at FROM objects WHERE name = ?').get(staged.name);
+  // A preview shared with another live item is already on disk; a purged one must be written again.
+  const known = row !== undefined && row.purged_at === null;
   try {
     vault.transaction(() => {
-      if (!known) vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'preview', new Date().toISOString());
+      if (row?.purged_at) vault.db.prepare('UPDATE objects SET purged_at = NULL WHERE name = ?').run(staged.name);
+      if (!row) vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'preview', new Date().toISOString());
       vault.db.prepare('UPDATE items SET preview_object = ? WHERE id = ?').run(staged.name, itemId);
       vault.log.append('item.derived', itemId, {
         kind: 'preview',

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { BlobStore } from '../blobs/store';
+import { ageDecryptBuffer } from '../blobs/age';
 import { encodeAgeIdentity, encodeAgeRecipient } from '../blobs/age-keys';
 import { CustodyLog } from '../custody/log';
 import { openDatabase, type Db } from '../db/open';
@@ -85,6 +86,15 @@ export class Vault {
     const identity = encodeAgeIdentity(this.#secrets.blobSecret);
     this.transaction(() => this.log.append('vault.identity-exported', null, {}));
     return identity;
+  }
+
+  /**
+   * Decrypts a small age file encrypted to this vault's own recipient (a backup's custody record). Objects in
+   * blobs/ are read with `blobs.openPlaintext`, as streams; this reads the whole input into memory.
+   */
+  async decryptOwnAgeFile(file: Uint8Array): Promise<Buffer> {
+    if (!this.#secrets) throw new HuellaError('VAULT_LOCKED', 'The vault is locked.');
+    return ageDecryptBuffer(file, [this.#secrets.blobSecret]);
   }
 
   /** Runs `fn` in an IMMEDIATE transaction (writers never deadlock on lock upgrade). */

@@ -275,8 +275,10 @@ function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectatio
   const d = ev.data as Record<string, unknown>;
   if (ev.type === 'item.ingested' && typeof d.sha256 === 'string' && typeof d.size === 'number' && ev.subject) {
     itemEvents.set(ev.subject, ev.seq);
+    purged.delete(d.sha256); // content ingested again after a purge is expected again
     out.set(d.sha256, { sha256: d.sha256, size: d.size, event: ev.seq, item: ev.subject, kind: 'original' });
   } else if (ev.type === 'item.derived' && typeof d.sha256 === 'string' && typeof d.size === 'number' && ev.subject) {
+    purged.delete(d.sha256);
     if (!out.has(d.sha256)) out.set(d.sha256, { sha256: d.sha256, size: d.size, event: ev.seq, item: ev.subject, kind: String(d.kind ?? 'derived') });
   } else if (ev.type === 'item.purged' && Array.isArray(d.sha256s)) {
     for (const s of d.sha256s) if (typeof s === 'string') purged.add(s);

@@ -9,6 +9,9 @@ import { searchCommand } from './search';
 import { tagCommand, untagCommand } from './tags';
 import { testimonyCreateCommand, testimonyEditCommand, testimonyHistoryCommand, testimonyListCommand, testimonyShowCommand } from './testimonies';
 import { identityExportCommand, initCommand, passwdCommand, unlockTestCommand } from './vault';
+import { exportCommand, packetVerifyCommand } from './packet';
+import { backupCommand, backupVerifyCommand, restoreCommand } from './backup';
+import { recoverySheetCommand } from './recovery-sheet';
 
 /** Every command of `huella`, in the order `huella --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -54,4 +57,10 @@ export const COMMANDS: readonly Command[] = [
   passwdCommand,
   unlockTestCommand,
   identityExportCommand,
+  recoverySheetCommand,
+  backupCommand,
+  backupVerifyCommand,
+  restoreCommand,
+  exportCommand,
+  packetVerifyCommand,
 ];

@@ -3,22 +3,35 @@ import { createVault, openVault } from '../../archive/vault/vault';
 import { HuellaError } from '../../archive/errors';
 import type { Command } from '../command';
 import { str } from '../command';
-import { newPassphraseFrom, passphraseFrom, unlockFrom } from '../io';
+import { newPassphraseFrom, passphraseFrom, UsageError, unlockFrom } from '../io';
+import { SHEET_OPTIONS, sheetLanguage, sheetPaper, writeSheet } from './recovery-sheet';
 import { withVault } from '../unlock';
 
 export const initCommand: Command = {
   name: 'init',
   summary: 'create a new vault',
-  usage: 'huella init <vault> [--passphrase-file F] [--recovery-key-out F] [--json]',
-  options: { 'recovery-key-out': { type: 'string' } },
+  usage: 'huella init <vault> [--passphrase-file F] [--recovery-key-out F] [--recovery-sheet FILE.pdf|- [--lang en|es|fr|ar] [--paper a4|letter]] [--json]',
+  options: { 'recovery-key-out': { type: 'string' }, 'recovery-sheet': { type: 'string' }, ...SHEET_OPTIONS },
   args: [1, 1],
   async run([dir], values, out) {
     const passphrase = values['passphrase-file'] || process.env.HUELLA_PASSPHRASE !== undefined
       ? await passphraseFrom({ 'passphrase-file': str(values, 'passphrase-file') })
       : await newPassphraseFrom(undefined, 'HUELLA_PASSPHRASE');
+    const sheet = str(values, 'recovery-sheet');
+    if (sheet) {
+      sheetLanguage(values);
+      sheetPaper(values);
+      if (sheet === '-' && out.json) throw new UsageError('--recovery-sheet - writes the PDF to standard output; it cannot be combined with --json.');
+      if (sheet !== '-' && fs.existsSync(sheet)) throw new HuellaError('CONFLICT', 'The recovery sheet file already exists; choose a new file name.');
+    }
     const { vault, recoveryKey } = await createVault(dir!, passphrase);
     const id = vault.id;
-    vault.lock();
+    try {
+      if (sheet) await writeSheet(vault, recoveryKey, sheet, values, out);
+    } finally {
+      vault.lock();
+    }
+    if (sheet === '-') return 0;
     const keyOut = str(values, 'recovery-key-out');
     if (keyOut) fs.writeFileSync(keyOut, recoveryKey + '\n', { mode: 0o600, flag: 'wx' });
     if (out.json) {
@@ -31,6 +44,7 @@ export const initCommand: Command = {
       out.line(`    ${recoveryKey}`);
       out.line('');
       out.line('Anyone with this key can open the vault. Without it, a forgotten passphrase means the evidence is lost.');
+      if (sheet) out.line(`The printable recovery sheet is in ${sheet}.`);
     }
     return 0;
   },

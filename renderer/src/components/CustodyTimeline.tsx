@@ -12,7 +12,7 @@ export function CustodyTimeline({ events, showSubject }: { readonly events: read
       {events.map((e) => (
         <li key={e.seq}>
           <div className="timeline-head">
-            <span className="seq" dir="ltr">
+            <span className="seq">
               {t('custody.seq', { seq: e.seq })}
             </span>
             <strong>{t(`custody.type.${e.type}`, { defaultValue: e.type })}</strong>

@@ -70,14 +70,7 @@ export function useItemPages(query: ItemQuery) {
 
   const get = useCallback((index: number): ItemSummary | undefined => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], []);
 
-  const reload = useCallback(() => {
-    generation.current++;
-    pages.current = new Map();
-    inflight.current = new Set();
-    fetchPage(0);
-  }, [fetchPage]);
-
   const total = totalFor?.key === key ? totalFor.total : undefined;
   const error = errorFor?.key === key ? errorFor.error : undefined;
-  return { total, error, version, get, ensure, reload };
+  return { total, error, version, get, ensure };
 }

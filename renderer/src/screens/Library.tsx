@@ -61,7 +61,7 @@ export function Library() {
         </div>
       }
     >
-      <LibraryFilters query={query} onChange={setQuery} extra={<LibraryCatalogueFilters query={query} onChange={setQuery} />} />
+      <LibraryFilters query={query} onChange={setQuery} extra={<LibraryCatalogueFilters query={query} onChange={setQuery} ready={pages.total !== undefined} />} />
       <p className="count" role="status" id="library-count">
         {pages.total === undefined ? t('common.loading') : t('library.count', { count: pages.total, formatted: f.number(pages.total) })}
       </p>

@@ -7,9 +7,11 @@ import { useAsync } from '../lib/useAsync';
 import type { LibraryQuery } from './LibraryFilters';
 
 /** Library filters that come from the catalogue: one case, one tag (type-ahead over the taxonomies). */
-export function LibraryCatalogueFilters({ query, onChange }: { readonly query: LibraryQuery; readonly onChange: (q: LibraryQuery) => void }) {
+export function LibraryCatalogueFilters({ query, onChange, ready }: { readonly query: LibraryQuery; readonly onChange: (q: LibraryQuery) => void; readonly ready: boolean }) {
   const { t } = useTranslation();
-  const cases = useAsync(() => call('cases.list', {}), []);
+  // The case list waits for the first page of items: the main process answers one request at a time, and with
+  // thousands of cases their list would otherwise delay what the person came to see.
+  const cases = useAsync(() => (ready || query.filters.caseId ? call('cases.list', {}) : Promise.resolve([])), [ready || Boolean(query.filters.caseId)]);
   const f = query.filters;
   const set = (patch: Partial<LibraryQuery['filters']>, remove?: keyof LibraryQuery['filters']) => {
     const next = { ...f, ...patch };

@@ -118,8 +118,13 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const token = crypto.randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
   const bridgeJs = await bundleBridge(token);
-  const indexHtml = fs.readFileSync(indexFile, 'utf8').replace('<script type="module"', '<script src="./huella-bridge.js"></script>\n    <script type="module"');
-  if (!indexHtml.includes('huella-bridge.js')) throw new Error('could not inject the bridge into index.html');
+  // Read on every request: a rebuild of the renderer while a long-running host is up (perf runs) stays consistent.
+  const indexHtml = (): string => {
+    const html = fs.readFileSync(indexFile, 'utf8').replace('<script type="module"', '<script src="./huella-bridge.js"></script>\n    <script type="module"');
+    if (!html.includes('huella-bridge.js')) throw new Error('could not inject the bridge into index.html');
+    return html;
+  };
+  indexHtml();
 
   const sseClients = new Set<http.ServerResponse>();
   const emitted: TestHost['emitted'] = [];
@@ -185,7 +190,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
         if (!preview) return send(res, 404, 'text/plain', 'not found');
         return send(res, 200, preview.type, preview.data);
       }
-      if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, TYPES['.html']!, indexHtml);
+      if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, TYPES['.html']!, indexHtml());
       if (url.pathname === '/huella-bridge.js') return send(res, 200, TYPES['.js']!, bridgeJs);
 
       const file = path.resolve(rendererDir, '.' + path.posix.normalize(decodeURIComponent(url.pathname)));

@@ -69,18 +69,18 @@ async function wheelScroll(page: Page, steps: number, deltaY: number): Promise<F
   const box = await page.getByTestId('library-scroll').boundingBox();
   if (!box) throw new Error('no library');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.evaluate(() => {
-    const w = globalThis as unknown as Probe;
-    w.__frames = [];
-    w.__recording = true;
+  // A string, not a function: tsx (esbuild keepNames) would wrap inner functions in a helper the page lacks.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
     let last = 0;
-    const tick = (t: number) => {
-      if (last) w.__frames!.push(t - last);
+    const tick = (t) => {
+      if (last) window.__frames.push(t - last);
       last = t;
-      if (w.__recording) w.requestAnimationFrame(tick);
+      if (window.__recording) requestAnimationFrame(tick);
     };
-    w.requestAnimationFrame(tick);
-  });
+    requestAnimationFrame(tick);
+  })()`);
   for (let i = 0; i < steps; i++) {
     await page.mouse.wheel(0, deltaY);
     await page.waitForTimeout(16);

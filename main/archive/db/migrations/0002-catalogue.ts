@@ -95,8 +95,9 @@ export const migration0002: Migration = {
         PRIMARY KEY (testimony_id, item_id)
       ) STRICT, WITHOUT ROWID;
 
-      -- Consent per person and mechanism ('*' = any mechanism). The newest non-revoked row for a
-      -- (person, mechanism) pair is in force; older rows stay as history.
+      -- Consent per person and mechanism ('*' = any mechanism). The newest row for the mechanism or for '*' is
+      -- in force; if that row is revoked the state is 'revoked' (a withdrawal never brings back an older consent).
+      -- Older rows stay as history. See main/archive/catalogue/consent.ts consentStateOf.
       CREATE TABLE consents (
         id              TEXT PRIMARY KEY,
         person_id       TEXT NOT NULL REFERENCES persons(id),

@@ -1,6 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { consentStateOf, consentStatus, consentStatuses, createPerson, listConsents, recordConsent, revokeConsent } from '../../../../../main/archive/catalogue';
-import type { Consent } from '../../../../../shared/model/catalogue';
+import fc from 'fast-check';
+import {
+  casesWithConsentState,
+  consentStateOf,
+  consentStatus,
+  consentStatuses,
+  createCase,
+  createPerson,
+  listConsents,
+  personsWithConsentState,
+  recordConsent,
+  revokeConsent,
+  setPersonRole,
+} from '../../../../../main/archive/catalogue';
+import { CONSENT_STATES, type Consent } from '../../../../../shared/model/catalogue';
 import type { Vault } from '../../../../../main/archive/vault/vault';
 import { MECHANISMS } from '../../../../../shared/mechanisms';
 import { tempDir } from '../../../../helpers/tmp';
@@ -69,6 +82,35 @@ describe('consent', () => {
     expect(consentStateOf([mk({ shareMaterial: false })], 'x').state).toBe('material-withheld');
     expect(consentStateOf([mk({ discloseName: false, shareMaterial: false })], 'x').state).toBe('refused');
     expect(consentStateOf([mk({ revokedAt: '2024-02-01T00:00:00Z' })], 'x').state).toBe('revoked');
+  });
+
+  it('the SQL used by the search filter agrees with consentStateOf on random histories (property)', () => {
+    const mechs = MECHANISMS.map((m) => m.id);
+    const record = fc.record({
+      who: fc.nat(3),
+      mechanism: fc.constantFrom('*', ...mechs),
+      discloseName: fc.boolean(),
+      shareMaterial: fc.boolean(),
+      day: fc.integer({ min: 1, max: 4 }),
+      revoke: fc.nat(4).map((x) => x === 0),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 12 }), fc.constantFrom(...CONSENT_STATES), fc.constantFrom(undefined, ...mechs), (records, state, mechanism) => {
+        const people = [0, 1, 2, 3].map((i) => createPerson(vault, { realName: `R${i}`, pseudonym: `P${i}` }).id);
+        const c = createCase(vault, { title: 'consent property' });
+        people.forEach((p, i) => setPersonRole(vault, { personId: p, caseId: c.id, role: i === 3 ? 'alleged-perpetrator' : 'victim' }));
+        for (const r of records) {
+          const rec = recordConsent(vault, { personId: people[r.who]!, mechanism: r.mechanism, discloseName: r.discloseName, shareMaterial: r.shareMaterial, givenAt: `2024-01-0${r.day}`, howRecorded: 'other' });
+          if (r.revoke) revokeConsent(vault, { id: rec.id });
+        }
+        const expectedPersons = people.filter((p) => (mechanism ? [mechanism] : mechs).some((m) => consentStateOf(listConsents(vault, { personId: p }), m).state === state));
+        const sqlPersons = personsWithConsentState(vault, state, mechanism);
+        expect(people.filter((p) => sqlPersons.has(p))).toEqual(expectedPersons);
+        const caseMatches = expectedPersons.some((p) => p !== people[3]);
+        expect(casesWithConsentState(vault, state, mechanism).includes(c.id)).toBe(caseMatches);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses invalid consent and changes nothing', async () => {

@@ -10,6 +10,7 @@ import { verifyVault } from '../../../../../main/archive/verify/verify';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import sharp from 'sharp';
+import { deleteItem, purgeItem } from '../../../../../main/archive/catalogue/items-edit';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -212,6 +213,19 @@ describe('ingest', () => {
     expect(report.ingested).toBeGreaterThanOrEqual(2);
     expect(report.ingested).toBeLessThan(6);
     expect(fs.readdirSync(vault.blobs.tmpDir)).toEqual([]);
+    expect((await verifyVault(vault)).problems).toEqual([]);
+  });
+
+  it('revives a purged item when its content is ingested again (same id, new signed ingest event)', async () => {
+    const p = await writeGpsPhoto(path.join(root, 'purge'), 'again.jpg', 55);
+    const first = (await ingestPaths(vault, [p.file])).results[0]!;
+    deleteItem(vault, { id: first.itemId!, reason: 'endangers a witness' });
+    await purgeItem(vault, { id: first.itemId! });
+    expect((await verifyVault(vault)).problems).toEqual([]);
+    const again = (await ingestPaths(vault, [p.file])).results[0]!;
+    expect(again).toMatchObject({ status: 'ingested', itemId: first.itemId });
+    expect((await readAll(openItemContent(vault, first.itemId!))).equals(fs.readFileSync(p.file))).toBe(true);
+    expect(getItem(vault, first.itemId!)).toMatchObject({ deleted: false, hasPreview: true });
     expect((await verifyVault(vault)).problems).toEqual([]);
   });
 });

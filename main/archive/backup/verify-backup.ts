@@ -1,0 +1,214 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { parseVaultHeader } from '../vault/header';
+import { HuellaError } from '../errors';
+import { hashFile } from './copy';
+import { backupObjectPath, listGenerations, loadGeneration, readMarker, readObjectsList, type LoadedGeneration } from './folder';
+import { BACKUP_FILES, GENERATION_FILES, type FileEntry, type ObjectRecord } from './format';
+import { backupKeyFingerprint, normalizeFingerprint } from './keys';
+
+/**
+ * `huella backup verify <dir>`: checks a backup WITHOUT the passphrase — every object present and byte-identical to
+ * what the signed manifest lists (SHA-256 of the age file), the generation's own files likewise, the database copy
+ * still encrypted, the manifest signature valid, the generations chained and signed by one key. It cannot tell
+ * whether the key is the right vault's: that is what the printed fingerprint is for (compare it with the one shown
+ * at backup time, or pass it as `expectedFingerprint`), and what a full restore with the passphrase settles.
+ */
+
+export type BackupCheck =
+  | 'backup.marker'
+  | 'backup.empty'
+  | 'manifest.missing'
+  | 'manifest.format'
+  | 'manifest.signature'
+  | 'manifest.key'
+  | 'manifest.chain'
+  | 'file.missing'
+  | 'file.hash'
+  | 'file.format'
+  | 'database.plaintext'
+  | 'objects.list'
+  | 'object.missing'
+  | 'object.size'
+  | 'object.hash';
+
+export type BackupProblem = {
+  readonly check: BackupCheck;
+  readonly generation?: number;
+  readonly object?: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+};
+
+export type BackupGenerationSummary = {
+  readonly generation: number;
+  readonly createdAt: string | null;
+  readonly objects: number;
+  readonly signature: LoadedGeneration['signature'];
+  readonly ok: boolean;
+};
+
+export type BackupVerifyReport = {
+  readonly ok: boolean;
+  readonly backupId: string | null;
+  readonly keyFingerprint: string | null;
+  readonly generations: readonly BackupGenerationSummary[];
+  readonly objectsChecked: number;
+  readonly bytesHashed: number;
+  readonly problems: readonly BackupProblem[];
+};
+
+export type BackupVerifyProgress = { readonly done: number; readonly total: number; readonly bytesDone: number; readonly bytesTotal: number };
+
+export type BackupVerifyOptions = {
+  /** Check this generation only (default: the latest). */
+  readonly generation?: number;
+  /** Check every generation. */
+  readonly all?: boolean;
+  /** The fingerprint noted at backup time: the manifests must be signed by that key. */
+  readonly expectedFingerprint?: string;
+  /** A public key re-derived from the vault (restore and `--full` use it). */
+  readonly expectedKey?: Buffer;
+  readonly onProgress?: (p: BackupVerifyProgress) => void;
+  readonly signal?: AbortSignal;
+};
+
+const SQLITE_PLAINTEXT_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+export async function verifyBackup(backupDirInput: string, options: BackupVerifyOptions = {}): Promise<BackupVerifyReport> {
+  const backupDir = path.resolve(backupDirInput);
+  const problems: BackupProblem[] = [];
+  const add = (p: BackupProblem): void => {
+    problems.push(p);
+  };
+  let backupId: string | null = null;
+  try {
+    const marker = await readMarker(backupDir);
+    if (marker) backupId = marker.backupId;
+    else add({ check: 'backup.marker', message: `${BACKUP_FILES.marker} is missing: this folder does not hold a Huella backup (or its marker was deleted).` });
+  } catch (e) {
+    add({ check: 'backup.marker', message: (e as Error).message });
+  }
+  const all = await listGenerations(backupDir);
+  if (all.length === 0) {
+    add({ check: 'backup.empty', message: 'The folder holds no complete backup generation.' });
+    return { ok: false, backupId, keyFingerprint: null, generations: [], objectsChecked: 0, bytesHashed: 0, problems };
+  }
+  let selected: number[];
+  if (options.all) selected = all;
+  else if (options.generation !== undefined) {
+    if (!all.includes(options.generation)) throw new HuellaError('NOT_FOUND', `The backup has no generation ${options.generation}; it has ${all.join(', ')}.`);
+    selected = [options.generation];
+  } else selected = [all.at(-1)!];
+
+  const loaded = new Map<number, LoadedGeneration>();
+  for (const g of all) loaded.set(g, await loadGeneration(backupDir, g, options.expectedKey));
+  // The key: the one the person expects, else the one the newest readable manifest names.
+  const keys = [...loaded.values()].map((l) => l.signingKey).filter((k): k is Buffer => k !== undefined);
+  const key = options.expectedKey ?? keys.at(-1);
+  const keyFingerprint = key ? backupKeyFingerprint(key) : null;
+  if (options.expectedFingerprint && keyFingerprint && normalizeFingerprint(options.expectedFingerprint) !== keyFingerprint) {
+    add({ check: 'manifest.key', message: 'The backup is signed by a different key than the fingerprint you gave: it was not made by your vault, or it was replaced.', expected: normalizeFingerprint(options.expectedFingerprint), found: keyFingerprint });
+  }
+
+  const summaries: BackupGenerationSummary[] = [];
+  const objectsToCheck = new Map<string, { record: ObjectRecord; generations: number[] }>();
+  for (const g of selected) {
+    const gen = loaded.get(g)!;
+    const before = problems.length;
+    const where = { generation: g };
+    if (!gen.manifest) {
+      add({ check: gen.error?.includes('missing') ? 'manifest.missing' : 'manifest.format', ...where, message: `Generation ${g}: ${gen.error ?? 'the manifest cannot be read'}.` });
+      summaries.push({ generation: g, createdAt: null, objects: 0, signature: gen.signature, ok: false });
+      continue;
+    }
+    if (gen.signature !== 'valid') add({ check: gen.signature === 'untrusted-key' ? 'manifest.key' : 'manifest.signature', ...where, message: `Generation ${g}: ${gen.error ?? 'the signature does not verify'}.` });
+    if (key && gen.signingKey && !gen.signingKey.equals(key)) add({ check: 'manifest.key', ...where, message: `Generation ${g} is signed by another key than the rest of the backup.`, expected: backupKeyFingerprint(key), found: backupKeyFingerprint(gen.signingKey) });
+    if (backupId && gen.manifest.backupId !== backupId) add({ check: 'manifest.format', ...where, message: `Generation ${g} belongs to another backup set (its backup id differs from the folder's).` });
+    const prev = gen.manifest.previous;
+    if (prev) {
+      const p = loaded.get(prev.generation);
+      if (p?.manifestSha256 !== undefined && p.manifestSha256 !== prev.manifestSha256) {
+        add({ check: 'manifest.chain', ...where, message: `Generation ${g} was built on a generation ${prev.generation} whose manifest has since changed.`, expected: prev.manifestSha256, found: p.manifestSha256 });
+      }
+    }
+    const files: [keyof typeof GENERATION_FILES, FileEntry][] = [
+      ['header', gen.manifest.files.vaultHeader],
+      ['database', gen.manifest.files.database],
+      ['custody', gen.manifest.files.custody],
+      ['objects', gen.manifest.files.objects],
+    ];
+    for (const [which, entry] of files) {
+      const file = path.join(gen.dir, GENERATION_FILES[which]);
+      const h = await hashFile(file);
+      if (!h) {
+        add({ check: 'file.missing', ...where, message: `Generation ${g}: ${GENERATION_FILES[which]} is missing.` });
+        continue;
+      }
+      if (h.size !== entry.size || h.sha256 !== entry.sha256) {
+        add({ check: 'file.hash', ...where, message: `Generation ${g}: ${GENERATION_FILES[which]} is not the file the manifest lists (changed or damaged).`, expected: `${entry.sha256} / ${entry.size} bytes`, found: `${h.sha256} / ${h.size} bytes` });
+      }
+      if (which === 'header') {
+        try {
+          parseVaultHeader(await fsp.readFile(file, 'utf8'));
+        } catch (e) {
+          add({ check: 'file.format', ...where, message: `Generation ${g}: vault.json is not a vault header (${(e as Error).message})` });
+        }
+      } else if (which === 'database') {
+        const fh = await fsp.open(file, 'r');
+        const head = Buffer.alloc(SQLITE_PLAINTEXT_MAGIC.length);
+        await fh.read(head, 0, head.length, 0).finally(() => fh.close());
+        if (head.equals(SQLITE_PLAINTEXT_MAGIC)) add({ check: 'database.plaintext', ...where, message: `Generation ${g}: archive.db is an UNENCRYPTED SQLite file. Huella never writes one; delete this backup and make a new one.` });
+      }
+    }
+    let list: ObjectRecord[] = [];
+    try {
+      list = await readObjectsList(gen);
+    } catch (e) {
+      add({ check: 'objects.list', ...where, message: `Generation ${g}: ${(e as Error).message}` });
+    }
+    for (const record of list) {
+      const seen = objectsToCheck.get(record.name);
+      if (seen) seen.generations.push(g);
+      else objectsToCheck.set(record.name, { record, generations: [g] });
+    }
+    summaries.push({ generation: g, createdAt: gen.manifest.createdAt, objects: list.length, signature: gen.signature, ok: problems.length === before });
+  }
+
+  // Objects, each hashed once even when several generations list it.
+  const entries = [...objectsToCheck.values()];
+  const bytesTotal = entries.reduce((a, e) => a + e.record.size, 0);
+  let bytesHashed = 0;
+  let done = 0;
+  const failedGenerations = new Set<number>();
+  for (const { record, generations } of entries) {
+    options.signal?.throwIfAborted();
+    const h = await hashFile(backupObjectPath(backupDir, record.name), (n) => {
+      bytesHashed += n;
+    });
+    const where = { generation: generations[0]!, object: record.name };
+    const fail = (): void => generations.forEach((g) => failedGenerations.add(g));
+    if (!h) {
+      add({ check: 'object.missing', ...where, message: `Object ${record.name} is missing from the backup.` });
+      fail();
+    } else if (h.size !== record.size) {
+      add({ check: 'object.size', ...where, message: `Object ${record.name} has the wrong size (truncated or damaged).`, expected: String(record.size), found: String(h.size) });
+      fail();
+    } else if (h.sha256 !== record.sha256) {
+      add({ check: 'object.hash', ...where, message: `Object ${record.name} is damaged: its bytes changed since the backup was written.`, expected: record.sha256, found: h.sha256 });
+      fail();
+    }
+    done++;
+    if (done % 100 === 0 || done === entries.length) options.onProgress?.({ done, total: entries.length, bytesDone: bytesHashed, bytesTotal });
+  }
+  return {
+    ok: problems.length === 0,
+    backupId,
+    keyFingerprint,
+    generations: summaries.map((s) => (failedGenerations.has(s.generation) ? { ...s, ok: false } : s)),
+    objectsChecked: entries.length,
+    bytesHashed,
+    problems,
+  };
+}

@@ -1,0 +1,189 @@
+import {
+  AlignmentType,
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  WidthType,
+  type ParagraphChild,
+} from 'docx';
+import type { CoverModel, Text } from './model';
+
+/**
+ * The editable cover document (DOCX), made with the `docx` package. Lawyers finish it in Word or LibreOffice
+ * before sending, so it is plain: headings, paragraphs and tables, no fields, macros or embedded files.
+ *
+ * Right to left (Arabic): every paragraph is `bidirectional` (w:bidi), every run of text in the document
+ * language is `rightToLeft` (w:rtl) and tables are `visuallyRightToLeft` (w:bidiVisual), so Word and LibreOffice
+ * lay the page out from the right. Left-to-right data (dates, hashes, file names, commands) are runs without
+ * w:rtl, bracketed by LEFT-TO-RIGHT MARKs so the bidi algorithm cannot reorder a date like 2024-03-05.
+ *
+ * Fonts: Arial for Latin and for complex scripts (it has Arabic on Windows and macOS, and LibreOffice falls
+ * back to a font with Arabic); monospace data in Courier New. Fonts are not embedded: an editable document
+ * should use the fonts of the machine it is edited on. Document properties name no person: creator and last
+ * editor are "Huella".
+ */
+
+const LRM = '\u200E';
+const FONT = { ascii: 'Arial', hAnsi: 'Arial', cs: 'Arial', eastAsia: 'Arial' };
+const MONO = { ascii: 'Courier New', hAnsi: 'Courier New', cs: 'Courier New', eastAsia: 'Courier New' };
+
+type Ctx = { readonly rtl: boolean; readonly lang: string };
+
+function run(ctx: Ctx, t: Text, opts: { bold?: boolean; size?: number; mono?: boolean; color?: string } = {}): TextRun {
+  const ltr = t.ltr === true;
+  return new TextRun({
+    text: ltr && ctx.rtl ? `${LRM}${t.text}${LRM}` : t.text,
+    rightToLeft: ctx.rtl && !ltr,
+    font: opts.mono || (ltr && t.text.length >= 40) ? MONO : FONT,
+    ...(opts.bold ? { bold: true, boldComplexScript: true } : {}),
+    ...(opts.size ? { size: opts.size, sizeComplexScript: opts.size } : {}),
+    ...(opts.color ? { color: opts.color } : {}),
+  });
+}
+
+function para(ctx: Ctx, children: ParagraphChild[], opts: { heading?: (typeof HeadingLevel)[keyof typeof HeadingLevel]; ltr?: boolean; spacingAfter?: number } = {}): Paragraph {
+  return new Paragraph({
+    children,
+    bidirectional: ctx.rtl && !opts.ltr,
+    ...(opts.ltr && ctx.rtl ? { alignment: AlignmentType.LEFT } : {}),
+    ...(opts.heading ? { heading: opts.heading } : {}),
+    spacing: { after: opts.spacingAfter ?? 80 },
+  });
+}
+
+function cell(ctx: Ctx, lines: readonly Text[], opts: { widthPct?: number; header?: boolean; span?: number; color?: string; size?: number; mono?: boolean } = {}): TableCell {
+  return new TableCell({
+    children: (lines.length > 0 ? lines : [{ text: '' }]).map((l) => para(ctx, [run(ctx, l, { bold: opts.header ?? false, ...(opts.color ? { color: opts.color } : {}), ...(opts.size ? { size: opts.size } : {}), ...(opts.mono ? { mono: true } : {}) })], { spacingAfter: 0 })),
+    ...(opts.widthPct ? { width: { size: opts.widthPct, type: WidthType.PERCENTAGE } } : {}),
+    ...(opts.span ? { columnSpan: opts.span } : {}),
+    ...(opts.header ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'EEEEEE' } } : {}),
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
+  });
+}
+
+function table(ctx: Ctx, rows: TableRow[]): Table {
+  return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE }, layout: TableLayoutType.FIXED, visuallyRightToLeft: ctx.rtl });
+}
+
+function twoColumn(ctx: Ctx, rows: readonly (readonly [string, readonly Text[], { color?: string; mono?: boolean }?])[]): Table {
+  return table(
+    ctx,
+    rows.map(([k, v, o]) => new TableRow({ children: [cell(ctx, [{ text: k }], { widthPct: 32, header: true }), cell(ctx, v, { widthPct: 68, ...(o ?? {}) })] })),
+  );
+}
+
+export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
+  const ctx: Ctx = { rtl: m.rtl, lang: m.lang };
+  const h = m.headings;
+  const body: (Paragraph | Table)[] = [];
+  body.push(para(ctx, [run(ctx, { text: m.title }, { bold: true })], { heading: HeadingLevel.TITLE }));
+  if (m.caseTitle) body.push(para(ctx, [run(ctx, { text: m.caseTitle }, { size: 24 })]));
+  for (const n of m.notices) body.push(para(ctx, [run(ctx, { text: n }, { bold: true, color: 'AA0000' })]));
+  body.push(twoColumn(ctx, m.meta.map(([k, v]) => [k, [v]] as const)));
+  body.push(para(ctx, [run(ctx, { text: m.namesNote }, { color: '444444' })]));
+  for (const s of m.sections) {
+    body.push(para(ctx, [run(ctx, { text: s.title })], { heading: HeadingLevel.HEADING_2 }));
+    body.push(
+      twoColumn(
+        ctx,
+        s.fields.map((f) => [f.label, f.confidential ? [...f.lines, { text: h.confidential }] : f.lines, f.missing ? { color: 'AA0000' } : {}] as const),
+      ),
+    );
+  }
+  if (m.evidence.length > 0) {
+    body.push(para(ctx, [run(ctx, { text: h.evidence })], { heading: HeadingLevel.HEADING_2 }));
+    const rows: TableRow[] = [
+      new TableRow({
+        tableHeader: true,
+        children: [
+          cell(ctx, [{ text: h.number }], { widthPct: 8, header: true }),
+          cell(ctx, [{ text: h.file }], { widthPct: 24, header: true }),
+          cell(ctx, [{ text: h.shows }], { widthPct: 28, header: true }),
+          cell(ctx, [{ text: h.tags }], { widthPct: 20, header: true }),
+          cell(ctx, [{ text: h.transformation }], { widthPct: 20, header: true }),
+        ],
+      }),
+    ];
+    for (const e of m.evidence) {
+      rows.push(
+        new TableRow({
+          children: [
+            cell(ctx, [{ text: e.label, ltr: true }], { widthPct: 8 }),
+            cell(ctx, [{ text: e.file, ltr: true }], { widthPct: 24 }),
+            cell(ctx, [{ text: e.shows }], { widthPct: 28 }),
+            cell(ctx, [{ text: e.tags }], { widthPct: 20 }),
+            cell(ctx, [{ text: e.transformation }], { widthPct: 20 }),
+          ],
+        }),
+        new TableRow({
+          children: [
+            cell(ctx, [{ text: 'SHA-256' }], { widthPct: 8, size: 14 }),
+            cell(
+              ctx,
+              [
+                { text: `${h.original}:` },
+                { text: e.originalSha256, ltr: true },
+                ...(e.exportedSha256 ? [{ text: `${h.exported}:` }, { text: e.exportedSha256, ltr: true }] : []),
+              ],
+              { widthPct: 92, span: 4, size: 14 },
+            ),
+          ],
+        }),
+      );
+    }
+    body.push(table(ctx, rows));
+  }
+  if (m.testimonies.length > 0) {
+    body.push(para(ctx, [run(ctx, { text: h.testimonies })], { heading: HeadingLevel.HEADING_2 }));
+    body.push(
+      table(ctx, [
+        new TableRow({
+          tableHeader: true,
+          children: [h.number, h.file, h.witness, h.interviewDate].map((x, i) => cell(ctx, [{ text: x }], { widthPct: [10, 30, 35, 25][i]!, header: true })),
+        }),
+        ...m.testimonies.map(
+          (t) =>
+            new TableRow({
+              children: [
+                cell(ctx, [{ text: t.label, ltr: true }], { widthPct: 10 }),
+                cell(ctx, [{ text: t.file, ltr: true }], { widthPct: 30 }),
+                cell(ctx, [{ text: t.witness }], { widthPct: 35 }),
+                cell(ctx, [{ text: t.date, ltr: true }], { widthPct: 25 }),
+              ],
+            }),
+        ),
+      ]),
+    );
+  }
+  body.push(para(ctx, [run(ctx, { text: h.custody })], { heading: HeadingLevel.HEADING_2 }));
+  body.push(para(ctx, [run(ctx, { text: m.custodyIntro })]));
+  body.push(twoColumn(ctx, m.custody.map(([k, v]) => [k, [v]] as const)));
+  body.push(para(ctx, [run(ctx, { text: h.verify })], { heading: HeadingLevel.HEADING_2 }));
+  body.push(para(ctx, [run(ctx, { text: m.verifyIntro })]));
+  for (const [label, cmd] of m.commands) {
+    body.push(para(ctx, [run(ctx, { text: label })], { spacingAfter: 20 }));
+    body.push(para(ctx, [run(ctx, { text: cmd, ltr: true }, { mono: true, size: 16 })], { ltr: true }));
+  }
+  const doc = new Document({
+    creator: 'Huella',
+    lastModifiedBy: 'Huella',
+    title: m.title,
+    description: '',
+    styles: {
+      default: {
+        document: {
+          run: { font: FONT, size: 20, sizeComplexScript: 20, language: { value: m.lang === 'ar' ? 'ar-SA' : m.lang, bidirectional: 'ar-SA' } },
+        },
+      },
+    },
+    sections: [{ properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } }, children: body }],
+  });
+  return Packer.toBuffer(doc);
+}

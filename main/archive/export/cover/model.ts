@@ -1,0 +1,227 @@
+import type { Language } from '../../../../shared/api';
+import { coverText } from '../../../../shared/cover';
+import { allFields, type AnswerValue, type Mechanism, type MechanismField } from '../../../../shared/mechanisms';
+import { pickLocalized } from '../../../../shared/localized';
+import type { PacketProfile, PlannedField } from '../../../../shared/model/packet';
+import { termLabel } from '../../../../shared/taxonomy';
+
+/**
+ * The content of a packet's cover documents, independent of the file format: the DOCX (editable, lawyers finish it
+ * before sending) and the PDF are both rendered from this one model, so they always say the same thing.
+ *
+ * A `Text` marked `ltr` is data that must read left to right whatever the document direction (hashes, file names,
+ * dates, ids, commands): the renderers isolate it, so an Arabic document does not reorder "2024-03-05" or a hash.
+ */
+
+export type Text = { readonly text: string; readonly ltr?: boolean };
+
+export type CoverField = { readonly label: string; readonly lines: readonly Text[]; readonly missing: boolean; readonly confidential: boolean };
+export type CoverSection = { readonly title: string; readonly fields: readonly CoverField[] };
+
+export type EvidenceRow = {
+  readonly label: string;
+  readonly file: string;
+  readonly shows: string;
+  readonly tags: string;
+  readonly originalSha256: string;
+  readonly exportedSha256: string | undefined;
+  readonly transformation: string;
+};
+
+export type CoverModel = {
+  readonly lang: Language;
+  readonly rtl: boolean;
+  readonly title: string;
+  readonly caseTitle: string;
+  readonly notices: readonly string[];
+  readonly meta: readonly (readonly [string, Text])[];
+  readonly namesNote: string;
+  readonly sections: readonly CoverSection[];
+  readonly evidence: readonly EvidenceRow[];
+  readonly testimonies: readonly { readonly label: string; readonly file: string; readonly witness: string; readonly date: string }[];
+  readonly custodyIntro: string;
+  readonly custody: readonly (readonly [string, Text])[];
+  readonly verifyIntro: string;
+  readonly commands: readonly (readonly [string, string])[];
+  readonly headings: {
+    readonly fields: string;
+    readonly evidence: string;
+    readonly testimonies: string;
+    readonly custody: string;
+    readonly verify: string;
+    readonly number: string;
+    readonly file: string;
+    readonly shows: string;
+    readonly tags: string;
+    readonly hashes: string;
+    readonly original: string;
+    readonly exported: string;
+    readonly transformation: string;
+    readonly witness: string;
+    readonly interviewDate: string;
+    readonly confidential: string;
+  };
+};
+
+export type CoverInput = {
+  readonly lang: Language;
+  readonly mechanism: Mechanism;
+  readonly caseTitle: string;
+  readonly packetId: string;
+  readonly preparedOn: string;
+  readonly profile: PacketProfile;
+  readonly fields: readonly PlannedField[];
+  readonly evidence: readonly {
+    readonly label: string;
+    readonly file: string;
+    readonly shows: string;
+    readonly tagIds: readonly string[];
+    readonly originalSha256: string;
+    readonly exportedSha256?: string;
+    readonly method?: 'lossless-structure' | 'reencode' | 'rewrite';
+    readonly encryptedOriginal: boolean;
+  }[];
+  readonly testimonies: readonly { readonly label: string; readonly file: string; readonly witness?: string; readonly date?: string }[];
+  readonly custody: {
+    readonly firstIngest: string;
+    readonly lastIngest: string;
+    readonly origin: string;
+    readonly size: number;
+    readonly rootHash: string;
+    readonly events: number;
+    readonly minisignKeyLine: string;
+    readonly exampleProofSeq: number | undefined;
+  };
+};
+
+function countryName(code: string, lang: Language): string {
+  try {
+    const name = new Intl.DisplayNames([lang], { type: 'region' }).of(code);
+    return name && name !== code ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
+}
+
+function valueLines(field: MechanismField | undefined, value: AnswerValue, lang: Language): Text[] {
+  if (value === null) return [];
+  if (typeof value === 'boolean') return [{ text: coverText(value ? 'yes' : 'no', lang) }];
+  const choiceLabel = (id: string): string => {
+    const c = field?.choices?.find((x) => x.id === id);
+    if (c) return pickLocalized(c.label, lang);
+    return /^[a-z]+\.[a-z0-9.-]+$/.test(id) ? termLabel(id, lang) : id;
+  };
+  if (Array.isArray(value)) {
+    if (field?.type === 'items') return value.map((v: string) => ({ text: v, ltr: true }));
+    return value.map((v: string) => ({ text: choiceLabel(v) }));
+  }
+  const s = value as string;
+  switch (field?.type) {
+    case 'choice':
+      return [{ text: choiceLabel(s) }];
+    case 'country':
+      return [{ text: countryName(s, lang) }];
+    case 'date':
+      return [{ text: s, ltr: true }];
+    default:
+      return s.split('\n').map((line) => ({ text: line }));
+  }
+}
+
+function transformationText(method: 'lossless-structure' | 'reencode' | 'rewrite' | undefined, encrypted: boolean, lang: Language): string {
+  const parts: string[] = [];
+  if (method === 'lossless-structure') parts.push(coverText('strippedLossless', lang));
+  else if (method === 'reencode') parts.push(coverText('strippedReencode', lang));
+  else if (method === 'rewrite') parts.push(coverText('strippedRewrite', lang));
+  if (encrypted) parts.push(coverText('encryptedOriginal', lang));
+  return parts.join('; ');
+}
+
+export function buildCoverModel(input: CoverInput): CoverModel {
+  const { lang, mechanism } = input;
+  const t = (k: Parameters<typeof coverText>[0]): string => coverText(k, lang);
+  const byId = new Map(allFields(mechanism).map((f) => [f.id, f]));
+  const notices: string[] = [];
+  if (mechanism.status === 'draft') notices.push(t('templateDraft'));
+  else if (mechanism.status === 'partial') notices.push(t('templatePartial'));
+  const sections: CoverSection[] = mechanism.sections.map((s) => ({
+    title: pickLocalized(s.title, lang),
+    fields: input.fields
+      .filter((f) => f.sectionId === s.id)
+      .map((f) => {
+        const lines = valueLines(byId.get(f.fieldId), f.value, lang);
+        const missing = lines.length === 0;
+        return {
+          label: f.label,
+          lines: missing ? [{ text: f.required ? t('missing') : t('notAnswered') }] : lines,
+          missing: missing && f.required,
+          confidential: f.confidential,
+        };
+      }),
+  }));
+  const keyId = input.custody.minisignKeyLine;
+  const example = input.custody.exampleProofSeq;
+  return {
+    lang,
+    rtl: lang === 'ar',
+    title: pickLocalized(mechanism.title, lang),
+    caseTitle: input.caseTitle,
+    notices,
+    meta: [
+      [t('to'), { text: pickLocalized(mechanism.addressee.name, lang) }],
+      [t('contact'), { text: `${mechanism.addressee.contact} — ${t('contactCheck')}` }],
+      [t('packetId'), { text: input.packetId, ltr: true }],
+      [t('prepared'), { text: input.preparedOn, ltr: true }],
+      [t('profile'), { text: t(input.profile === 'forensic' ? 'profile.forensic' : 'profile.redacted') }],
+    ],
+    namesNote: t('namesNote'),
+    sections,
+    evidence: input.evidence.map((e) => ({
+      label: e.label,
+      file: e.file,
+      shows: e.shows || t('noDescription'),
+      tags: e.tagIds.map((id) => termLabel(id, lang)).join('; '),
+      originalSha256: e.originalSha256,
+      exportedSha256: e.exportedSha256,
+      transformation: transformationText(e.method, e.encryptedOriginal, lang),
+    })),
+    testimonies: input.testimonies.map((x) => ({ label: x.label, file: x.file, witness: x.witness ?? '—', date: x.date ?? '—' })),
+    custodyIntro: t('custodyIntro'),
+    custody: [
+      [t('firstIngest'), { text: input.custody.firstIngest, ltr: true }],
+      [t('lastIngest'), { text: input.custody.lastIngest, ltr: true }],
+      [t('checkpointOrigin'), { text: input.custody.origin, ltr: true }],
+      [t('checkpointSize'), { text: String(input.custody.size), ltr: true }],
+      [t('checkpointRoot'), { text: input.custody.rootHash, ltr: true }],
+      [t('eventsListed'), { text: String(input.custody.events), ltr: true }],
+      [t('publicKey'), { text: keyId, ltr: true }],
+    ],
+    verifyIntro: t('verifyIntro'),
+    commands: [
+      [t('verifySignature'), 'minisign -Vm tagmanifest-sha256.txt -p <signing-key.pub>'],
+      [t('verifyHashes'), 'sha256sum -c manifest-sha256.txt'],
+      ...(example !== undefined
+        ? ([[t('verifyProof'), `node rfc9162-check.mjs tlog-proof --proof-file custody/proofs/${example}.tlog-proof --leaf-file custody/entries/${example}.json --verifier-key "$(cat custody/verifier-key)"`]] as const)
+        : []),
+      [t('verifyAll'), 'huella packet verify <packet> --key <signing-key.pub>'],
+    ],
+    headings: {
+      fields: pickLocalized(mechanism.title, lang),
+      evidence: t('evidenceIndex'),
+      testimonies: t('testimonies'),
+      custody: t('custody'),
+      verify: t('howToVerify'),
+      number: t('col.number'),
+      file: t('col.file'),
+      shows: t('col.shows'),
+      tags: t('col.tags'),
+      hashes: t('col.hashes'),
+      original: t('col.original'),
+      exported: t('col.exported'),
+      transformation: t('col.transformation'),
+      witness: t('col.witness'),
+      interviewDate: t('col.interviewDate'),
+      confidential: t('confidential'),
+    },
+  };
+}

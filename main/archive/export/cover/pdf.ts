@@ -1,0 +1,68 @@
+import type * as MupdfModule from 'mupdf';
+import { HuellaError } from '../../errors';
+import { loadFonts } from './fonts';
+import { coverHtml } from './html';
+import type { CoverModel } from './model';
+
+/**
+ * The PDF cover document. Library: MuPDF.js (already a dependency for PDF stripping; AGPL like Huella). Its HTML
+ * engine lays the document out with HarfBuzz shaping and the Unicode bidi algorithm, so Arabic joins and runs
+ * right to left correctly, which the simpler PDF writers (pdf-lib, pdfkit without a shaper) cannot do. Fonts come
+ * from ./fonts.ts through MuPDF's font callback (never from the system, never from the network) and are subset
+ * into the file. The PDF carries no Info dictionary or XMP: nothing about the machine or the person.
+ */
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 48;
+
+let loading: Promise<typeof MupdfModule> | undefined;
+function loadMupdf(): Promise<typeof MupdfModule> {
+  loading ??= import('mupdf').then((m) => {
+    const fonts = loadFonts();
+    // Called by the layout engine for every font family it meets (and for script fallbacks): only ours exist.
+    m.installLoadFontFunction((name, script, bold) => {
+      // Commands and hashes: MuPDF's built-in Courier (Nimbus Mono, embedded like the others), which has no "fi"
+      // ligature, so a command copied from the PDF is the command typed.
+      if (name === 'monospace' && !/arab/i.test(script)) return new m.Font('Courier');
+      const arabic = /arab/i.test(script) || /arab/i.test(name);
+      const data = arabic ? (bold ? fonts.arabicBold : fonts.arabic) : bold ? fonts.sansBold : fonts.sans;
+      return new m.Font(arabic ? 'NotoNaskhArabic' : 'NotoSans', data);
+    });
+    return m;
+  });
+  return loading;
+}
+
+export async function renderCoverPdf(model: CoverModel): Promise<Buffer> {
+  const mupdf = await loadMupdf();
+  const html = coverHtml(model);
+  let doc: MupdfModule.Document | undefined;
+  let pdf: MupdfModule.PDFDocument | undefined;
+  try {
+    doc = mupdf.Document.openDocument(Buffer.from(html, 'utf8'), 'text/html');
+    doc.layout(A4.width - 2 * MARGIN, A4.height - 2 * MARGIN, 9.5);
+    const buf = new mupdf.Buffer();
+    const writer = new mupdf.DocumentWriter(buf, 'pdf', 'compress');
+    const pages = doc.countPages();
+    for (let i = 0; i < pages; i++) {
+      const page = doc.loadPage(i);
+      const dev = writer.beginPage([0, 0, A4.width, A4.height]);
+      page.run(dev, mupdf.Matrix.translate(MARGIN, MARGIN));
+      writer.endPage();
+      page.destroy();
+    }
+    writer.close();
+    // The writer embeds whole fonts; subsetting keeps the PDF small (≈ 70 KB instead of ≈ 1.5 MB).
+    const opened = mupdf.Document.openDocument(buf.asUint8Array(), 'application/pdf').asPDF();
+    if (!opened) throw new Error('not a PDF');
+    pdf = opened;
+    pdf.setLanguage(model.lang);
+    pdf.subsetFonts();
+    return Buffer.from(pdf.saveToBuffer('compress,garbage=deduplicate').asUint8Array());
+  } catch (e) {
+    throw new HuellaError('INTERNAL', 'The PDF cover document could not be produced.', { cause: e });
+  } finally {
+    pdf?.destroy();
+    doc?.destroy();
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Where things live inside a packet (DESIGN §6). A BagIt 1.0 bag (RFC 8493): payload under data/, everything else
+ * a tag file listed in tagmanifest-sha256.txt, which tagmanifest-sha256.txt.minisig signs. Paths use '/' always.
+ */
+export const BAG = {
+  bagit: 'bagit.txt',
+  bagInfo: 'bag-info.txt',
+  manifest: 'manifest-sha256.txt',
+  tagmanifest: 'tagmanifest-sha256.txt',
+  signature: 'tagmanifest-sha256.txt.minisig',
+  evidence: 'data/evidence',
+  originals: 'data/originals',
+  testimonies: 'data/testimonies',
+  submission: 'data/submission',
+  items: 'custody/items.json',
+  events: 'custody/events.jsonl',
+  entries: 'custody/entries',
+  proofs: 'custody/proofs',
+  checkpoint: 'custody/checkpoint',
+  publicKey: 'custody/public-key',
+  verifierKey: 'custody/verifier-key',
+} as const;
+
+export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';
+
+/** The items.json format identifier; a change of shape bumps it. */
+export const ITEMS_FORMAT = 'huella-packet-items/1';
+
+export const BAG_SOFTWARE_AGENT = 'Huella packet builder 1';
+
+export function proofPath(seq: number): string {
+  return `${BAG.proofs}/${seq}.tlog-proof`;
+}
+
+export function entryPath(seq: number): string {
+  return `${BAG.entries}/${seq}.json`;
+}

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import { HuellaError } from '../../archive/errors';
+import { exportPacket, planPacket, verifyPacket } from '../../archive/export';
+import { shutdownIngestWorkers } from '../../archive/ingest/ingest';
+import type { PacketExportInput, PacketPlan, PacketProfile, PacketVerifyReport } from '../../../shared/model/packet';
+import type { Language } from '../../../shared/api';
+import type { Command, ParsedValues } from '../command';
+import { list, str } from '../command';
+import { progressBar, UsageError } from '../io';
+import { withVault } from '../unlock';
+
+/** `huella export` (writes a submission packet) and `huella packet verify` (checks one without the vault). */
+
+function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new HuellaError('FILE_UNREADABLE', `Cannot read the ${what} file.`, { cause: e });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new HuellaError('INVALID_INPUT', `The ${what} file is not valid JSON.`, { cause: e });
+  }
+}
+
+function ids(values: ParsedValues, key: string): string[] | undefined {
+  const raw = list(values, key);
+  if (raw.length === 0) return undefined;
+  const out = raw.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  return out.length === 1 && out[0] === 'none' ? [] : out;
+}
+
+function exportInput(values: ParsedValues): PacketExportInput {
+  const need = (k: string): string => {
+    const v = str(values, k);
+    if (!v) throw new UsageError(`--${k} is required. Usage: ${exportCommand.usage}`);
+    return v;
+  };
+  const answersFile = str(values, 'answers');
+  const answers = answersFile ? readJsonFile(answersFile, 'answers') : undefined;
+  if (answers !== undefined && (typeof answers !== 'object' || answers === null || Array.isArray(answers))) throw new UsageError('--answers must be a JSON object: { "fieldId": value, … }.');
+  if (values['keep-capture-date'] && values['drop-capture-date']) throw new UsageError('Give --keep-capture-date or --drop-capture-date, not both.');
+  const itemIds = ids(values, 'items');
+  const testimonyIds = ids(values, 'testimonies');
+  const recipient = str(values, 'recipient');
+  return {
+    mechanismId: need('mechanism'),
+    caseId: need('case'),
+    profile: need('profile') as PacketProfile,
+    lang: (str(values, 'lang') ?? 'en') as Language,
+    outPath: values['dry-run'] ? 'dry-run' : need('out'),
+    ...(itemIds ? { itemIds } : {}),
+    ...(testimonyIds ? { testimonyIds } : {}),
+    ...(recipient ? { recipient } : {}),
+    ...(answers ? { answers: answers as PacketExportInput['answers'] } : {}),
+    ...(values['keep-capture-date'] ? { keepCaptureDate: true } : values['drop-capture-date'] ? { keepCaptureDate: false } : {}),
+    ...(values['include-file-names'] ? { includeFileNames: true } : {}),
+    ...(values.zip ? { zip: true } : {}),
+  };
+}
+
+function printPlan(plan: PacketPlan, line: (s: string) => void): void {
+  line(`Mechanism: ${plan.mechanismId} (${plan.mechanismTitle}, template ${plan.mechanismStatus}); profile ${plan.profile}; language ${plan.lang}; capture dates ${plan.keepCaptureDate ? 'kept' : 'removed'}`);
+  line('Items:');
+  for (const i of plan.items) {
+    const where = [i.exportPath, i.originalPath].filter(Boolean).join(' + ') || 'nothing';
+    line(`  ${i.label} ${i.itemId} ${i.mediaType}: ${i.action} -> ${where}${i.removes.length ? `; removes ${i.removes.join(', ')}` : ''}${i.reason ? `; ${i.reason}` : ''}`);
+  }
+  line('Testimonies:');
+  for (const t of plan.testimonies) line(`  ${t.label} ${t.testimonyId} -> ${t.exportPath ?? 'not exported'}; ${t.replacements} name occurrence(s) replaced`);
+  line('Persons:');
+  for (const p of plan.persons) line(`  ${p.pseudonym} (${p.personId}, ${p.roles.join('/') || 'no role'}): shown by ${p.shownAs}; material consent ${p.materialConsent}; ${p.why}`);
+  if (plan.missingFields.length) line(`Missing required fields: ${plan.missingFields.join(', ')}`);
+  for (const w of plan.warnings) line(`Warning: ${w}`);
+  for (const b of plan.blockers) line(`BLOCKED [${b.code}]: ${b.message}`);
+  line(plan.canExport ? 'The packet can be exported.' : 'The packet cannot be exported until the problems above are fixed.');
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write a submission packet (BagIt, signed) for a UN mechanism',
+  usage:
+    'huella export <vault> --mechanism ID --case ID --profile redacted|forensic [--recipient age1…] [--lang en|es|fr|ar] --out PATH [--items ID,…] [--testimonies ID,…|none] [--answers FILE] [--zip] [--keep-capture-date|--drop-capture-date] [--include-file-names] [--dry-run] [--json]',
+  options: {
+    mechanism: { type: 'string' },
+    case: { type: 'string' },
+    items: { type: 'string', multiple: true },
+    testimonies: { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    recipient: { type: 'string' },
+    lang: { type: 'string' },
+    out: { type: 'string' },
+    answers: { type: 'string' },
+    zip: { type: 'boolean' },
+    'keep-capture-date': { type: 'boolean' },
+    'drop-capture-date': { type: 'boolean' },
+    'include-file-names': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  },
+  args: [1, 1],
+  async run([dir], values, out) {
+    const input = exportInput(values);
+    const bar = progressBar(!out.json);
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      return await withVault(dir!, values, async (vault) => {
+        if (values['dry-run']) {
+          const { outPath: _o, zip: _z, ...planInput } = input;
+          const plan = planPacket(vault, planInput);
+          if (out.json) out.data(plan);
+          else printPlan(plan, out.line);
+          return plan.canExport ? 0 : 1;
+        }
+        try {
+          const report = await exportPacket(vault, input, {
+            signal: controller.signal,
+            onProgress: (p) => bar.update(p.done, p.total, p.phase),
+          });
+          bar.done();
+          if (out.json) out.data(report);
+          else {
+            out.line(`Packet ${report.packetId} written to ${report.outPath} (${report.format}, ${report.files} files, ${report.payloadBytes} payload bytes, ${report.durationMs} ms).`);
+            out.line(`tagmanifest-sha256.txt SHA-256: ${report.tagmanifestSha256}; checkpoint ${report.checkpoint.origin} size ${report.checkpoint.size}; logged as event #${report.exportedEventSeq}.`);
+            if (report.missingFields.length) out.line(`To complete in the cover document: ${report.missingFields.join(', ')}`);
+            for (const w of report.warnings) out.info(`Warning: ${w}`);
+          }
+          return 0;
+        } finally {
+          bar.done();
+          await shutdownIngestWorkers();
+        }
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+  },
+};
+
+function printVerify(report: PacketVerifyReport, line: (s: string) => void): void {
+  const width = Math.max(4, ...report.files.map((f) => f.path.length));
+  line('Checks:');
+  for (const c of report.checks) line(`  ${c.status}  ${c.name.padEnd(13)} ${c.reason}`);
+  line('Files:');
+  for (const f of report.files) line(`  ${f.status}  ${f.path.padEnd(width)}  ${f.reason}`);
+  line(report.keyNote);
+  const failed = report.checks.filter((c) => c.status === 'FAIL').length + report.files.filter((f) => f.status === 'FAIL').length;
+  line(report.ok ? `PASS: packet ${report.packetId ?? '?'} verified (${report.files.length} files).` : `FAIL: ${failed} problem(s) found.`);
+}
+
+export const packetVerifyCommand: Command = {
+  name: 'packet verify',
+  summary: 'verify a packet (folder or zip) without the vault: manifests, signature, proofs, custody records',
+  usage: 'huella packet verify <packet> [--key KEYFILE] [--json]',
+  options: { key: { type: 'string' } },
+  args: [1, 1],
+  async run([packet], values, out) {
+    const keyFile = str(values, 'key');
+    let key: string | undefined;
+    if (keyFile) {
+      try {
+        key = fs.readFileSync(keyFile, 'utf8');
+      } catch (e) {
+        throw new HuellaError('FILE_UNREADABLE', 'Cannot read the key file.', { cause: e });
+      }
+    }
+    const bar = progressBar(!out.json);
+    const report = await verifyPacket(packet!, { ...(key !== undefined ? { key } : {}), onProgress: (p) => bar.update(p.done, p.total, 'hashing') });
+    bar.done();
+    if (out.json) out.data(report);
+    else printVerify(report, out.line);
+    return report.ok ? 0 : 1;
+  },
+};

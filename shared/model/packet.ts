@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import type { Language } from '../api';
+import type { AnswerValue, InvalidAnswer } from '../mechanisms/types';
+import type { ConsentState, PersonRole } from './catalogue';
+import { caseId, itemId, mechanismId, testimonyId } from './fields';
+
+/**
+ * Submission packets (DESIGN §6): what the wizard, the API and the CLI exchange with the packet builder and the
+ * packet verifier. Pure: no Node imports. The builder is main/archive/export (planPacket, exportPacket,
+ * verifyPacket).
+ *
+ * The plan says, before anything is written, exactly what will and will not leave the vault: per item whether a
+ * stripped copy, an encrypted original, or nothing goes out and why; per person whether the real name or the
+ * pseudonym is shown and which consent record decides it; which mechanism fields are filled, from where, and
+ * which are still missing.
+ */
+
+export const PACKET_PROFILES = ['redacted', 'forensic'] as const;
+export type PacketProfile = (typeof PACKET_PROFILES)[number];
+
+const PACKET_LANGUAGES = ['en', 'es', 'fr', 'ar'] as const satisfies readonly Language[];
+
+/** An age X25519 recipient (age1… Bech32, lower case). The checksum is checked by the builder. */
+export const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, { message: 'is not an age recipient (age1…)' });
+
+const answerValue = z.union([z.string().max(200_000), z.boolean(), z.array(z.string().max(2_000)).max(1_000), z.null()]);
+
+export const PacketPlanInput = z
+  .object({
+    mechanismId: mechanismId.refine((m) => m !== '*', { message: 'must name one mechanism' }),
+    caseId,
+    /** Items to include; absent = every live item of the case. */
+    itemIds: z.array(itemId).max(10_000).optional(),
+    /** Testimonies to include; absent = every testimony of the case; [] = none. */
+    testimonyIds: z.array(testimonyId).max(1_000).optional(),
+    profile: z.enum(PACKET_PROFILES),
+    /** Required for the forensic profile: the originals are encrypted to this key only. */
+    recipient: ageRecipient.optional(),
+    lang: z.enum(PACKET_LANGUAGES),
+    /** Answers to the mechanism's fields that the catalogue cannot fill (field id → value). */
+    answers: z.record(z.string().max(100), answerValue).optional(),
+    /**
+     * Keep the capture date (DateTimeOriginal and its kin) in stripped copies. Default: false for 'redacted' (a
+     * timestamp can tie a photo to a person's movements; the date of events goes in the cover document instead),
+     * true for 'forensic' (the recipient is trusted with the originals anyway).
+     */
+    keepCaptureDate: z.boolean().optional(),
+    /** Put the original file name into the exported name (off by default: names like "IMG_0042 Ana.jpg" leak). */
+    includeFileNames: z.boolean().optional(),
+  })
+  .strict();
+export type PacketPlanInput = z.input<typeof PacketPlanInput>;
+
+export const PacketExportInput = PacketPlanInput.extend({
+  /** The packet folder or .zip file to create; it must not exist. */
+  outPath: z.string().min(1).max(4096),
+  zip: z.boolean().optional(),
+}).strict();
+export type PacketExportInput = z.input<typeof PacketExportInput>;
+
+export const PacketVerifyInput = z
+  .object({
+    path: z.string().min(1).max(4096),
+    /** The vault's public key obtained out of band (minisign file, signed-note verifier key or base64). */
+    key: z.string().max(2_000).optional(),
+  })
+  .strict();
+export type PacketVerifyInput = z.input<typeof PacketVerifyInput>;
+
+// ------------------------------------------------------------------------------------------------ the plan
+
+/**
+ * What happens to one item:
+ *  - 'strip': a metadata-stripped copy goes out (redacted, or forensic without a usable original);
+ *  - 'strip-and-encrypt-original': forensic: the stripped copy plus the original bytes encrypted to the recipient;
+ *  - 'encrypt-original-only': forensic, for a format that cannot be stripped: only the encrypted original goes;
+ *  - 'refuse': nothing of this item leaves (no stripper for its format in a redacted packet, or no consent).
+ */
+export const ITEM_ACTIONS = ['strip', 'strip-and-encrypt-original', 'encrypt-original-only', 'refuse'] as const;
+export type PacketItemAction = (typeof ITEM_ACTIONS)[number];
+
+export type PlannedItem = {
+  readonly itemId: string;
+  /** E001, E002… in packet order. */
+  readonly label: string;
+  readonly mediaType: string;
+  readonly action: PacketItemAction;
+  /** The exported copy's path inside the packet (absent when refused or encrypt-original-only). */
+  readonly exportPath?: string;
+  /** The encrypted original's path inside the packet (forensic). */
+  readonly originalPath?: string;
+  /** Identifying metadata this item carries that the stripped copy will not (gps, serial, make/model…). */
+  readonly removes: readonly string[];
+  readonly reason?: string;
+};
+
+export type PlannedTestimony = {
+  readonly testimonyId: string;
+  /** T01, T02… */
+  readonly label: string;
+  readonly included: boolean;
+  readonly exportPath?: string;
+  /** How many occurrences of a withheld real name were replaced by a pseudonym in the exported text. */
+  readonly replacements: number;
+  readonly reason?: string;
+};
+
+export type PersonShownAs = 'name' | 'pseudonym';
+
+export type PlannedPerson = {
+  readonly personId: string;
+  readonly roles: readonly PersonRole[];
+  readonly pseudonym: string;
+  readonly shownAs: PersonShownAs;
+  readonly consentState: ConsentState;
+  readonly consentId?: string;
+  /** Whether this person's consent to share material is needed for this packet, and whether it is there. */
+  readonly materialConsent: 'not-needed' | 'given' | 'missing';
+  readonly why: string;
+};
+
+export type PlannedFieldSource = 'catalogue' | 'answer' | 'missing';
+
+export type PlannedField = {
+  readonly fieldId: string;
+  readonly sectionId: string;
+  readonly label: string;
+  readonly required: boolean;
+  readonly confidential: boolean;
+  readonly source: PlannedFieldSource;
+  /** The value as it will appear in the cover documents (names already per consent). */
+  readonly value: AnswerValue;
+};
+
+export type PacketBlocker = {
+  readonly code: 'CONSENT_REQUIRED' | 'INVALID_INPUT' | 'STRIP_UNSUPPORTED' | 'NOT_FOUND';
+  readonly message: string;
+  readonly personId?: string;
+  readonly consentId?: string;
+  readonly itemId?: string;
+  readonly fieldId?: string;
+};
+
+export type PacketPlan = {
+  readonly mechanismId: string;
+  readonly mechanismTitle: string;
+  /** 'draft' templates must be checked against the mechanism's current form before sending. */
+  readonly mechanismStatus: 'confirmed' | 'partial' | 'draft';
+  readonly caseId: string;
+  readonly profile: PacketProfile;
+  readonly lang: Language;
+  readonly keepCaptureDate: boolean;
+  readonly includeFileNames: boolean;
+  readonly recipient?: string;
+  readonly items: readonly PlannedItem[];
+  readonly testimonies: readonly PlannedTestimony[];
+  readonly persons: readonly PlannedPerson[];
+  readonly fields: readonly PlannedField[];
+  /** Required fields without a value: the cover documents mark them "to be completed". */
+  readonly missingFields: readonly string[];
+  readonly invalidAnswers: readonly InvalidAnswer[];
+  /** Anything here stops the export; each names the record or field at fault. */
+  readonly blockers: readonly PacketBlocker[];
+  /** Things a person must check before sending (e.g. name replacement limits). */
+  readonly warnings: readonly string[];
+  readonly canExport: boolean;
+};
+
+// ------------------------------------------------------------------------------------------------ progress and results
+
+export const PACKET_PHASES = ['planning', 'stripping', 'testimonies', 'custody', 'documents', 'manifests', 'verifying', 'zipping', 'done'] as const;
+export type PacketPhase = (typeof PACKET_PHASES)[number];
+export type PacketProgress = { readonly phase: PacketPhase; readonly done: number; readonly total: number };
+
+export type PacketExportReport = {
+  readonly packetId: string;
+  readonly outPath: string;
+  readonly format: 'folder' | 'zip';
+  readonly profile: PacketProfile;
+  readonly mechanismId: string;
+  readonly files: number;
+  readonly payloadBytes: number;
+  readonly tagmanifestSha256: string;
+  /** The checkpoint inside the packet (covers every listed event). */
+  readonly checkpoint: { readonly origin: string; readonly size: number; readonly rootHash: string };
+  /** The packet.exported event recorded in the vault after the packet was written. */
+  readonly exportedEventSeq: number;
+  readonly items: readonly { readonly itemId: string; readonly label: string; readonly exportPath?: string; readonly sha256?: string; readonly originalPath?: string }[];
+  readonly testimonies: readonly { readonly testimonyId: string; readonly exportPath: string; readonly replacements: number }[];
+  readonly missingFields: readonly string[];
+  readonly warnings: readonly string[];
+  readonly durationMs: number;
+};
+
+export type PacketCheckStatus = 'PASS' | 'FAIL';
+
+export const PACKET_CHECKS = [
+  'container',
+  'bagit.txt',
+  'bag-info.txt',
+  'payload-oxum',
+  'manifest',
+  'tagmanifest',
+  'signature',
+  'public-key',
+  'checkpoint',
+  'events',
+  'proofs',
+  'items',
+] as const;
+export type PacketCheckName = (typeof PACKET_CHECKS)[number];
+
+export type PacketCheck = { readonly name: PacketCheckName; readonly status: PacketCheckStatus; readonly reason: string };
+export type PacketFileRow = { readonly path: string; readonly status: PacketCheckStatus; readonly reason: string };
+
+export type PacketVerifyReport = {
+  readonly ok: boolean;
+  readonly packetId?: string;
+  readonly format: 'folder' | 'zip';
+  /**
+   * 'given': the signatures were checked with a key supplied by the reviewer (proves origin, if the key was
+   * obtained out of band); 'packet': with the key inside the packet (proves only that nothing changed after
+   * signing: anyone can re-sign a packet with their own key).
+   */
+  readonly keySource: 'given' | 'packet';
+  readonly keyNote: string;
+  readonly checks: readonly PacketCheck[];
+  readonly files: readonly PacketFileRow[];
+};
