@@ -30,7 +30,9 @@ const OUT = path.resolve(values.out ?? path.join(ROOT, 'dist/main'));
 const ELECTRON_OUT = path.join(OUT, 'electron');
 const DEVELOPMENT = process.env.HUELLA_DEV === '1';
 
-export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo'];
+// mupdf (PDF stripping, PDF cover documents) is an ES module with top-level await around a WebAssembly file it
+// loads from its own folder: it cannot live in a CommonJS bundle, so it stays a run-time `import('mupdf')`.
+export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo', 'mupdf'];
 // Electron 45 ships Node 22 and Chromium 140.
 const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome140';
@@ -94,6 +96,18 @@ try {
   console.error('build:main failed');
   process.exit(1);
 }
+
+// The PDF cover documents embed these fonts (main/archive/export/cover/fonts.ts looks for fonts/ beside the
+// bundle first): copied from their npm packages (SIL OFL 1.1), so no font binary lives in the repository.
+const FONTS = [
+  '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+  '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
+  '@expo-google-fonts/noto-naskh-arabic/400Regular/NotoNaskhArabic_400Regular.ttf',
+  '@expo-google-fonts/noto-naskh-arabic/700Bold/NotoNaskhArabic_700Bold.ttf',
+];
+fs.mkdirSync(path.join(ELECTRON_OUT, 'fonts'), { recursive: true });
+for (const f of FONTS) fs.copyFileSync(path.join(ROOT, 'node_modules', f), path.join(ELECTRON_OUT, 'fonts', path.basename(f)));
+fs.copyFileSync(path.join(ROOT, 'node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT'), path.join(ELECTRON_OUT, 'fonts', 'OFL.txt'));
 
 // The pool spawns every worker through bootstrap.mjs (it loads tsx only for .ts entries).
 fs.copyFileSync(path.join(ROOT, 'main/archive/workers/bootstrap.mjs'), path.join(ELECTRON_OUT, 'bootstrap.mjs'));

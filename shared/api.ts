@@ -43,6 +43,7 @@ import {
   type TestimonySummary,
 } from './model/catalogue';
 import { caseId as caseIdField, personId as personIdField } from './model/fields';
+import { PacketExportInput, PacketPlanInput, PacketVerifyInput, type PacketExportReport, type PacketPlan, type PacketProgress, type PacketVerifyReport } from './model/packet';
 
 /**
  * The one API contract between the renderer and the main process (DESIGN §2, STYLE 2–4).
@@ -206,6 +207,13 @@ export const API = {
 
   'search.query': method<SearchResult>()(SearchQuery),
 
+  // Submission packets (DESIGN §6). The plan says, before anything is written, what each item becomes, who is
+  // named, which fields are missing and what blocks the export; export and verify are long operations.
+  'packets.plan': method<PacketPlan>()(PacketPlanInput),
+  'packets.export': method<OperationStarted>()(PacketExportInput),
+  /** Verifies a packet (ours or anyone's): needs no unlocked vault. */
+  'packets.verify': method<OperationStarted>()(PacketVerifyInput),
+
   // Long operations
   'ingest.start': method<OperationStarted>()(z.object({ paths: z.array(path).min(1).max(10_000) }).strict()),
   'verify.start': method<OperationStarted>()(z.object({ objects: z.boolean() }).strict()),
@@ -229,14 +237,14 @@ export const API_METHODS = Object.keys(API) as ApiMethod[];
 export type OperationProgress =
   | { readonly kind: 'ingest'; readonly progress: IngestProgress; readonly file?: IngestFileResult }
   | { readonly kind: 'verify'; readonly progress: VerifyProgress }
-  | { readonly kind: 'export'; readonly progress: { readonly phase: string; readonly done: number; readonly total: number } }
-  | { readonly kind: 'packet-verify'; readonly progress: { readonly phase: string; readonly done: number; readonly total: number } };
+  | { readonly kind: 'export'; readonly progress: PacketProgress }
+  | { readonly kind: 'packet-verify'; readonly progress: PacketProgress };
 
 export type OperationResult =
   | { readonly kind: 'ingest'; readonly report: IngestReport }
   | { readonly kind: 'verify'; readonly report: VerifyReport }
-  | { readonly kind: 'export'; readonly report: unknown }
-  | { readonly kind: 'packet-verify'; readonly report: unknown };
+  | { readonly kind: 'export'; readonly report: PacketExportReport }
+  | { readonly kind: 'packet-verify'; readonly report: PacketVerifyReport };
 
 export type ApiEvents = {
   'operation.progress': { readonly operationId: string } & OperationProgress;

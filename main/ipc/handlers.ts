@@ -22,6 +22,9 @@ import {
   testimonyHistory,
   unlinkTestimonyItems,
 } from '../archive/catalogue/testimonies';
+import { exportPacket } from '../archive/export/packet/build';
+import { planPacket } from '../archive/export/packet/plan';
+import { verifyPacket } from '../archive/export/packet/verify';
 import { itemContext } from '../archive/item-context';
 import { getItem, listItemsPage } from '../archive/items';
 import { createVault, openVault } from '../archive/vault/vault';
@@ -239,6 +242,25 @@ export function createHandlers(session: Session): Handlers {
 
     async 'search.query'(input) {
       return searchCatalogue(session.requireVault(), input);
+    },
+
+    async 'packets.plan'(input) {
+      return planPacket(session.requireVault(), input);
+    },
+    async 'packets.export'(input) {
+      const vault = session.requireVault();
+      const operationId = session.startOperation('export', async (signal, progress) => {
+        const report = await exportPacket(vault, input, { signal, onProgress: (p) => progress({ kind: 'export', progress: p }, p.phase === 'done') });
+        return { kind: 'export', report };
+      });
+      return { operationId };
+    },
+    async 'packets.verify'(input) {
+      const operationId = session.startOperation('packet-verify', async (signal, progress) => {
+        const report = await verifyPacket(input.path, { signal, ...(input.key ? { key: input.key } : {}), onProgress: (p) => progress({ kind: 'packet-verify', progress: p }) });
+        return { kind: 'packet-verify', report };
+      });
+      return { operationId };
     },
 
     async 'ingest.start'(input) {

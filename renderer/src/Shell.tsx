@@ -13,12 +13,16 @@ import { ImportScreen } from './screens/Import';
 import { ItemDetailScreen } from './screens/ItemDetail';
 import { Library } from './screens/Library';
 import { SettingsScreen } from './screens/Settings';
+import { PacketWizard } from './screens/packets/PacketWizard';
+import { VerifyPacketScreen } from './screens/packets/VerifyPacket';
 import { CATALOGUE_ROUTES, CatalogueRoute } from './screens/catalogue';
 
 const NAV: readonly { readonly name: Route['name']; readonly key: string }[] = [
   { name: 'library', key: 'nav.library' },
   { name: 'import', key: 'nav.import' },
   ...CATALOGUE_ROUTES,
+  { name: 'packet', key: 'nav.packet' },
+  { name: 'verify-packet', key: 'nav.verifyPacket' },
   { name: 'custody', key: 'nav.custody' },
   { name: 'settings', key: 'nav.settings' },
 ];
@@ -41,6 +45,8 @@ function section(route: Route): Route['name'] {
     case 'search':
     case 'custody':
     case 'settings':
+    case 'packet':
+    case 'verify-packet':
       return route.name;
     default:
       return assertNever(route, 'route');
@@ -128,6 +134,10 @@ function RouteView({ route }: { readonly route: Route }) {
       return <CustodyLog />;
     case 'settings':
       return <SettingsScreen />;
+    case 'packet':
+      return <PacketWizard key={route.id ?? ''} caseId={route.id} />;
+    case 'verify-packet':
+      return <VerifyPacketScreen />;
     case 'cases':
     case 'case':
     case 'people':

@@ -44,7 +44,7 @@ describe('documenter journey (Chromium, real vault)', () => {
     const key = await createVaultViaUi(page, host, path.join(tmp, 'vault'), EN);
     expect(key).toMatch(/^([A-Z2-7]{5} ){10,}[A-Z2-7]{1,5}$/);
     await page.getByRole('heading', { name: 'Library' }).waitFor();
-    await expect(page.getByText('The library is empty.', { exact: false }).isVisible()).resolves.toBe(true);
+    await page.getByText('The library is empty.', { exact: false }).waitFor();
     expect(fs.existsSync(path.join(tmp, 'vault', 'vault.json'))).toBe(true);
   });
 
@@ -91,7 +91,9 @@ describe('documenter journey (Chromium, real vault)', () => {
       await page.getByRole('heading', { name: /^Details for/ }).waitFor();
       await page.getByLabel('Duration').fill(duration);
       await page.getByRole('button', { name: /^Add “/ }).click();
-      await page.getByText(duration).waitFor();
+      // The assigned tag's details (not the field's hint, which also quotes examples).
+      await page.locator('.tags dd', { hasText: duration }).waitFor();
+      await page.locator('.tags .chip', { hasText: option }).waitFor();
     };
     await tagWith('electric', /Electric shock/i, '20 minutes');
     expect(await page.locator('.tags .chip').first().innerText()).toMatch(/Electric shock/i);
@@ -150,12 +152,12 @@ describe('documenter journey (Chromium, real vault)', () => {
     await page.getByLabel('Testimony', { exact: true }).press('End');
     await page.getByLabel('Testimony', { exact: true }).pressSequentially(' They asked about my brother.');
     await page.getByTestId('save-state').getByText(/^Saved: version [3-9]/).waitFor({ timeout: 10_000 });
-    const versions = await page.locator('#tes-history ~ ol li').count();
-    expect(versions).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.locator('#tes-history ~ ol li').count()).toBeGreaterThanOrEqual(3);
     const testimonies = await host.call('testimonies.list', {});
     expect(testimonies[0]?.title).toBe('Interview with Witness A');
-    const saved = await host.call('testimonies.get', { id: testimonies[0]!.id });
-    expect(saved.text).toBe('They took us to a building near the port. I heard screams from the next room. They asked about my brother.');
+    const expected = 'They took us to a building near the port. I heard screams from the next room. They asked about my brother.';
+    await expect.poll(async () => (await host.call('testimonies.get', { id: testimonies[0]!.id })).text, { timeout: 10_000 }).toBe(expected);
+    await page.getByTestId('save-state').getByText(/^Saved: version/).waitFor();
   });
 
   it('adds a tagged photo to the case from its page and finds things by search', async () => {

@@ -149,7 +149,7 @@ describe('keyboard-only journey', () => {
     const add = await tabTo(page, /^Add “/);
     expect(add.outline).not.toBe('none');
     await page.keyboard.press('Enter');
-    await page.getByText('20 minutes').waitFor();
+    await page.locator('.tags dd', { hasText: '20 minutes' }).waitFor();
     const tags = await host.call('tags.list', { targetId: page.url().split('/').at(-1)! });
     expect(tags.map((t) => t.termId)).toEqual(['ip.electric-shock']);
     expect(tags[0]!.details).toEqual({ duration: '20 minutes' });

@@ -122,11 +122,12 @@ async function prepareFolder(backupDir: string, vaultDir: string): Promise<{ bac
   return { backupId, fresh: true };
 }
 
-/** Removes what an interrupted run left: tmp/ contents and unfinished generation folders. */
+/** Removes what an interrupted run left (tmp/ contents, unfinished generation folders); makes the folders. */
 async function cleanLeftovers(backupDir: string): Promise<void> {
   const tmp = path.join(backupDir, BACKUP_FILES.tmp);
   await fsp.rm(tmp, { recursive: true, force: true });
   await fsp.mkdir(tmp, { mode: 0o700 });
+  await fsp.mkdir(path.join(backupDir, BACKUP_FILES.blobs), { recursive: true, mode: 0o700 });
   const gens = path.join(backupDir, BACKUP_FILES.generations);
   await fsp.mkdir(gens, { recursive: true, mode: 0o700 });
   for (const e of await fsp.readdir(gens)) {

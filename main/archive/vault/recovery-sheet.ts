@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import encodeQR from 'qr';
 import type * as MupdfModule from 'mupdf';
 import type { Language } from '../../../shared/api';
 import { HuellaError } from '../errors';
+import { loadFonts } from '../export/cover/fonts';
 import { parseRecoveryKey } from './recovery-key';
 import { sheetText, uiText } from './recovery-sheet-text';
 
@@ -13,9 +12,9 @@ import { sheetText, uiText } from './recovery-sheet-text';
  * Arabic). Never the passphrase: it is not an input of this module.
  *
  * Layout: HTML laid out by MuPDF (the `mupdf` package, already our PDF library: export/strip/pdf.ts), whose HTML
- * engine does the bidirectional layout and Arabic shaping (HarfBuzz) that hand-placed PDF text would not. Fonts are
- * embedded from npm packages (Noto Sans, Noto Naskh Arabic, SIL OFL: the same the packet cover documents use), never
- * fetched. The QR code (`qr` package: zero dependencies, by the author of @scure/base) is drawn as a grey-scale PNG at
+ * engine does the bidirectional layout and Arabic shaping (HarfBuzz) that hand-placed PDF text would not — the same
+ * library and fonts as the packet cover documents (export/cover/pdf.ts): Noto Sans and Noto Naskh Arabic (SIL OFL),
+ * embedded and subset, never fetched. The QR code (`qr` package: zero dependencies, by the author of @scure/base) is drawn as a grey-scale PNG at
  * 8 pixels per module, so it stays sharp at any print scale; error correction level M.
  *
  * The PDF holds the key in clear. Whoever makes one should print it and not keep the file: the CLI says so, and
@@ -43,38 +42,24 @@ const FONT_FAMILY = 'HuellaSheet';
 /** Noto Naskh Arabic also covers Latin; an Arabic sheet names it for the whole text, because MuPDF caches ONE
  * fallback font per script (the first weight asked for), which would set all Arabic text in bold. */
 const FONT_FAMILY_ARABIC = 'HuellaSheetArabic';
-const FONT_FILES = {
-  latin: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
-  latinBold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
-  arabic: '@expo-google-fonts/noto-naskh-arabic/400Regular/NotoNaskhArabic_400Regular.ttf',
-  arabicBold: '@expo-google-fonts/noto-naskh-arabic/700Bold/NotoNaskhArabic_700Bold.ttf',
-} as const;
 
 let loading: Promise<Mupdf> | undefined;
 
 /**
- * MuPDF asks this hook for every font the HTML names and, per script, for a fallback. It answers only for our own
- * family name and for Arabic, and leaves every other request (built-in fonts) to MuPDF, so another module that
- * renders HTML with MuPDF is not affected.
+ * MuPDF's font hook is global to the module, and export/cover/pdf.ts installs one too: whichever runs last answers
+ * for both. So this hook answers exactly like that one (same fonts, same rules: monospace → built-in Courier, a
+ * name or script containing "arab" → Noto Naskh Arabic, anything else → Noto Sans), and our family names are chosen
+ * so that either hook maps them right. Font files come from the same lookup (export/cover/fonts.ts: beside the
+ * packaged bundle, else the npm packages), never from the system or the network.
  */
 function loadMupdf(): Promise<Mupdf> {
   loading ??= import('mupdf').then((m) => {
-    m.setLog({ error: () => undefined, warning: () => undefined });
-    const require = createRequire(import.meta.url);
-    const cache = new Map<string, MupdfModule.Font>();
-    const font = (file: keyof typeof FONT_FILES): MupdfModule.Font => {
-      let f = cache.get(file);
-      if (!f) {
-        f = new m.Font(file, fs.readFileSync(require.resolve(FONT_FILES[file])));
-        cache.set(file, f);
-      }
-      return f;
-    };
+    const fonts = loadFonts();
     m.installLoadFontFunction((name, script, bold) => {
-      if (name === FONT_FAMILY) return font(bold ? 'latinBold' : 'latin');
-      if (name === FONT_FAMILY_ARABIC) return font(bold ? 'arabicBold' : 'arabic');
-      if (script === 'Arabic') return font('arabic');
-      return null;
+      if (name === 'monospace' && !/arab/i.test(script)) return new m.Font('Courier');
+      const arabic = /arab/i.test(script) || /arab/i.test(name);
+      const data = arabic ? (bold ? fonts.arabicBold : fonts.arabic) : bold ? fonts.sansBold : fonts.sans;
+      return new m.Font(arabic ? 'NotoNaskhArabic' : 'NotoSans', data);
     });
     return m;
   });
@@ -184,6 +169,7 @@ export async function renderRecoverySheet(input: RecoverySheetInput): Promise<Bu
     // Keep only the glyphs used (the full Noto fonts are ~650 KB) and drop the Info dictionary (producer name).
     const pdf = new m.PDFDocument(out.asUint8Array());
     try {
+      pdf.setLanguage(input.lang);
       pdf.subsetFonts();
       pdf.getTrailer().delete('Info');
       pdf.getTrailer().get('Root').delete('Info');

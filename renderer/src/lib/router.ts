@@ -15,15 +15,19 @@ export type Route =
   | { readonly name: 'testimony'; readonly id: string }
   | { readonly name: 'search' }
   | { readonly name: 'custody' }
-  | { readonly name: 'settings' };
+  | { readonly name: 'settings' }
+  | { readonly name: 'packet'; readonly id?: string }
+  | { readonly name: 'verify-packet' };
 
-const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings'] as const;
+const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings', 'verify-packet'] as const;
 const WITH_ID = ['item', 'case', 'person', 'testimony'] as const;
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [name, id] = parts;
   if ((SIMPLE as readonly string[]).includes(name ?? '')) return { name: name as (typeof SIMPLE)[number] };
+  // The packet wizard, optionally for one case (#/packet/case_…).
+  if (name === 'packet') return id && /^case_[0-9a-z]{10}$/.test(id) ? { name: 'packet', id } : { name: 'packet' };
   if ((WITH_ID as readonly string[]).includes(name ?? '') && id && /^[a-z]+_[0-9a-z]{10}$/.test(id)) {
     return { name: name as (typeof WITH_ID)[number], id };
   }
@@ -31,7 +35,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function href(route: Route): string {
-  return 'id' in route ? `#/${route.name}/${encodeURIComponent(route.id)}` : `#/${route.name}`;
+  return 'id' in route && route.id ? `#/${route.name}/${encodeURIComponent(route.id)}` : `#/${route.name}`;
 }
 
 export function navigate(route: Route): void {

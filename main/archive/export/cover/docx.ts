@@ -13,7 +13,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
-import type { CoverModel, Text } from './model';
+import { startsLeftToRight, type CoverModel, type Text } from './model';
 
 /**
  * The editable cover document (DOCX), made with the `docx` package. Lawyers finish it in Word or LibreOffice
@@ -22,7 +22,8 @@ import type { CoverModel, Text } from './model';
  * Right to left (Arabic): every paragraph is `bidirectional` (w:bidi), every run of text in the document
  * language is `rightToLeft` (w:rtl) and tables are `visuallyRightToLeft` (w:bidiVisual), so Word and LibreOffice
  * lay the page out from the right. Left-to-right data (dates, hashes, file names, commands) are runs without
- * w:rtl, bracketed by LEFT-TO-RIGHT MARKs so the bidi algorithm cannot reorder a date like 2024-03-05.
+ * w:rtl, bracketed by LEFT-TO-RIGHT MARKs so the bidi algorithm cannot reorder a date like 2024-03-05; so is
+ * any text that starts with a Latin letter (a Latin name with "(unit 7)" keeps its brackets in place).
  *
  * Fonts: Arial for Latin and for complex scripts (it has Arabic on Windows and macOS, and LibreOffice falls
  * back to a font with Arabic); monospace data in Courier New. Fonts are not embedded: an editable document
@@ -37,11 +38,11 @@ const MONO = { ascii: 'Courier New', hAnsi: 'Courier New', cs: 'Courier New', ea
 type Ctx = { readonly rtl: boolean; readonly lang: string };
 
 function run(ctx: Ctx, t: Text, opts: { bold?: boolean; size?: number; mono?: boolean; color?: string } = {}): TextRun {
-  const ltr = t.ltr === true;
+  const ltr = t.ltr === true || (ctx.rtl && startsLeftToRight(t.text));
   return new TextRun({
     text: ltr && ctx.rtl ? `${LRM}${t.text}${LRM}` : t.text,
     rightToLeft: ctx.rtl && !ltr,
-    font: opts.mono || (ltr && t.text.length >= 40) ? MONO : FONT,
+    font: opts.mono || t.mono ? MONO : FONT,
     ...(opts.bold ? { bold: true, boldComplexScript: true } : {}),
     ...(opts.size ? { size: opts.size, sizeComplexScript: opts.size } : {}),
     ...(opts.color ? { color: opts.color } : {}),
@@ -54,7 +55,7 @@ function para(ctx: Ctx, children: ParagraphChild[], opts: { heading?: (typeof He
     bidirectional: ctx.rtl && !opts.ltr,
     ...(opts.ltr && ctx.rtl ? { alignment: AlignmentType.LEFT } : {}),
     ...(opts.heading ? { heading: opts.heading } : {}),
-    spacing: { after: opts.spacingAfter ?? 80 },
+    spacing: opts.heading ? { before: 240, after: 80 } : { after: opts.spacingAfter ?? 80 },
   });
 }
 
@@ -129,8 +130,8 @@ export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
               ctx,
               [
                 { text: `${h.original}:` },
-                { text: e.originalSha256, ltr: true },
-                ...(e.exportedSha256 ? [{ text: `${h.exported}:` }, { text: e.exportedSha256, ltr: true }] : []),
+                { text: e.originalSha256, ltr: true, mono: true },
+                ...(e.exportedSha256 ? [{ text: `${h.exported}:` }, { text: e.exportedSha256, ltr: true, mono: true }] : []),
               ],
               { widthPct: 92, span: 4, size: 14 },
             ),

@@ -1,4 +1,4 @@
-import type { CoverModel, Text } from './model';
+import { startsLeftToRight, type CoverModel, type Text } from './model';
 
 /**
  * The cover document as HTML for MuPDF's layout engine (./pdf.ts), which shapes Arabic with HarfBuzz and applies
@@ -11,12 +11,25 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+// Set per document: in a right-to-left document, left-to-right runs are isolated (RLM keeps the paragraph
+// right-to-left and right-aligned; LRI … PDI lays the run out left to right). MuPDF honours these controls.
+let rtlDocument = false;
+
+function isolate(escaped: string): string {
+  return rtlDocument ? `\u200F\u2066${escaped}\u2069` : escaped;
+}
+
 function text(t: Text): string {
-  return t.ltr ? `<span dir="ltr">${esc(t.text)}</span>` : esc(t.text);
+  const inner = t.mono ? `<span class="mono">${esc(t.text)}</span>` : esc(t.text);
+  return t.ltr || (rtlDocument && startsLeftToRight(t.text)) ? isolate(inner) : inner;
 }
 
 function ltr(s: string): string {
-  return `<span dir="ltr">${esc(s)}</span>`;
+  return isolate(esc(s));
+}
+
+function free(s: string): string {
+  return rtlDocument && startsLeftToRight(s) ? isolate(esc(s)) : esc(s);
 }
 
 const STYLE = `
@@ -30,39 +43,44 @@ p { margin: 3pt 0; }
 table { border-collapse: collapse; width: 100%; margin: 2pt 0; }
 th, td { border: 1px solid #999; padding: 2pt 4pt; vertical-align: top; text-align: start; }
 th { background-color: #eee; font-weight: bold; }
-table.fields th { font-weight: normal; background-color: #f4f4f4; }
+p.label { font-size: 8.5pt; color: #444; margin: 5pt 0 0 0; }
+p.value { margin: 0 0 2pt 0; padding: 0 10pt; border-bottom: 1px solid #ddd; }
 .missing { color: #a00; font-weight: bold; }
 .conf { color: #a00; font-size: 8pt; }
-.hash { font-family: monospace; font-size: 7pt; color: #222; }
+.hash { font-size: 7.5pt; color: #222; }
+.mono { font-family: monospace; }
 .cmd { font-family: monospace; font-size: 8pt; background-color: #f4f4f4; padding: 2pt 4pt; margin: 1pt 0 6pt 0; }
 `;
 
+/** A label above its value: MuPDF ignores column widths in tables, so two-column forms are laid out as blocks. */
+function field(label: string, valueHtml: string): string {
+  return `<p class="label">${esc(label)}</p><p class="value">${valueHtml}</p>`;
+}
+
 export function coverHtml(m: CoverModel): string {
+  rtlDocument = m.rtl;
   const h = m.headings;
   const out: string[] = [];
   out.push(`<!DOCTYPE html><html lang="${m.lang}" dir="${m.rtl ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${esc(m.title)}</h1>`);
-  if (m.caseTitle) out.push(`<p class="case">${esc(m.caseTitle)}</p>`);
+  if (m.caseTitle) out.push(`<p class="case">${free(m.caseTitle)}</p>`);
   for (const n of m.notices) out.push(`<p class="notice">${esc(n)}</p>`);
-  out.push('<table class="fields">');
-  for (const [k, v] of m.meta) out.push(`<tr><th width="30%">${esc(k)}</th><td>${text(v)}</td></tr>`);
-  out.push('</table>');
+  for (const [k, v] of m.meta) out.push(field(k, text(v)));
   out.push(`<p class="note">${esc(m.namesNote)}</p>`);
   for (const s of m.sections) {
-    out.push(`<h2>${esc(s.title)}</h2><table class="fields">`);
+    out.push(`<h2>${esc(s.title)}</h2>`);
     for (const f of s.fields) {
       const value = f.lines.map(text).join('<br>');
       const conf = f.confidential ? `<br><span class="conf">${esc(h.confidential)}</span>` : '';
-      out.push(`<tr><th width="30%">${esc(f.label)}</th><td${f.missing ? ' class="missing"' : ''}>${value}${conf}</td></tr>`);
+      out.push(field(f.label, f.missing ? `<span class="missing">${value}</span>${conf}` : `${value}${conf}`));
     }
-    out.push('</table>');
   }
   if (m.evidence.length > 0) {
     out.push(`<h2>${esc(h.evidence)}</h2><table>`);
     out.push(`<tr><th>${esc(h.number)}</th><th>${esc(h.file)}</th><th>${esc(h.shows)}</th><th>${esc(h.tags)}</th><th>${esc(h.transformation)}</th></tr>`);
     for (const e of m.evidence) {
-      out.push(`<tr><td>${ltr(e.label)}</td><td>${ltr(e.file)}</td><td>${esc(e.shows)}</td><td>${esc(e.tags)}</td><td>${esc(e.transformation)}</td></tr>`);
-      const hashes = [`${esc(h.original)}: ${ltr(e.originalSha256)}`, ...(e.exportedSha256 ? [`${esc(h.exported)}: ${ltr(e.exportedSha256)}`] : [])].join('<br>');
+      out.push(`<tr><td>${ltr(e.label)}</td><td>${ltr(e.file)}</td><td>${free(e.shows)}</td><td>${free(e.tags)}</td><td>${free(e.transformation)}</td></tr>`);
+      const hashes = [`${esc(h.original)}: <span class="mono">${ltr(e.originalSha256)}</span>`, ...(e.exportedSha256 ? [`${esc(h.exported)}: <span class="mono">${ltr(e.exportedSha256)}</span>`] : [])].join('<br>');
       out.push(`<tr><td></td><td colspan="4" class="hash">SHA-256 — ${hashes}</td></tr>`);
     }
     out.push('</table>');
@@ -70,12 +88,11 @@ export function coverHtml(m: CoverModel): string {
   if (m.testimonies.length > 0) {
     out.push(`<h2>${esc(h.testimonies)}</h2><table>`);
     out.push(`<tr><th>${esc(h.number)}</th><th>${esc(h.file)}</th><th>${esc(h.witness)}</th><th>${esc(h.interviewDate)}</th></tr>`);
-    for (const t of m.testimonies) out.push(`<tr><td>${ltr(t.label)}</td><td>${ltr(t.file)}</td><td>${esc(t.witness)}</td><td>${ltr(t.date)}</td></tr>`);
+    for (const t of m.testimonies) out.push(`<tr><td>${ltr(t.label)}</td><td>${ltr(t.file)}</td><td>${free(t.witness)}</td><td>${ltr(t.date)}</td></tr>`);
     out.push('</table>');
   }
-  out.push(`<h2>${esc(h.custody)}</h2><p>${esc(m.custodyIntro)}</p><table class="fields">`);
-  for (const [k, v] of m.custody) out.push(`<tr><th>${esc(k)}</th><td${v.ltr && v.text.length > 40 ? ' class="hash"' : ''}>${text(v)}</td></tr>`);
-  out.push('</table>');
+  out.push(`<h2>${esc(h.custody)}</h2><p>${esc(m.custodyIntro)}</p>`);
+  for (const [k, v] of m.custody) out.push(field(k, v.mono ? `<span class="hash">${text(v)}</span>` : text(v)));
   out.push(`<h2>${esc(h.verify)}</h2><p>${esc(m.verifyIntro)}</p>`);
   for (const [label, cmd] of m.commands) out.push(`<p>${esc(label)}</p><p class="cmd" dir="ltr">${esc(cmd)}</p>`);
   out.push('</body></html>');

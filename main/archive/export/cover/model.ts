@@ -13,7 +13,17 @@ import { termLabel } from '../../../../shared/taxonomy';
  * dates, ids, commands): the renderers isolate it, so an Arabic document does not reorder "2024-03-05" or a hash.
  */
 
-export type Text = { readonly text: string; readonly ltr?: boolean };
+export type Text = { readonly text: string; readonly ltr?: boolean; readonly mono?: boolean };
+
+/**
+ * Whether a text reads left to right by its first strong letter (HTML's dir="auto" rule): a Latin name or phrase
+ * inside an Arabic document must still show "(unit 7)" with its brackets where they belong.
+ */
+export function startsLeftToRight(s: string): boolean {
+  const m = /[\p{L}]/u.exec(s);
+  if (!m) return false;
+  return !/[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u.test(m[0]);
+}
 
 export type CoverField = { readonly label: string; readonly lines: readonly Text[]; readonly missing: boolean; readonly confidential: boolean };
 export type CoverSection = { readonly title: string; readonly fields: readonly CoverField[] };
@@ -192,9 +202,9 @@ export function buildCoverModel(input: CoverInput): CoverModel {
       [t('lastIngest'), { text: input.custody.lastIngest, ltr: true }],
       [t('checkpointOrigin'), { text: input.custody.origin, ltr: true }],
       [t('checkpointSize'), { text: String(input.custody.size), ltr: true }],
-      [t('checkpointRoot'), { text: input.custody.rootHash, ltr: true }],
+      [t('checkpointRoot'), { text: input.custody.rootHash, ltr: true, mono: true }],
       [t('eventsListed'), { text: String(input.custody.events), ltr: true }],
-      [t('publicKey'), { text: keyId, ltr: true }],
+      [t('publicKey'), { text: keyId, ltr: true, mono: true }],
     ],
     verifyIntro: t('verifyIntro'),
     commands: [

@@ -61,7 +61,7 @@ type ItemOutcome = {
 };
 
 function blockerError(blockers: readonly PacketBlocker[]): HuellaError {
-  const consent = blockers.find((b) => b.code === 'CONSENT_REQUIRED');
+  const consent = blockers.find((b) => b.code === 'CONSENT_REQUIRED' && b.personId) ?? blockers.find((b) => b.code === 'CONSENT_REQUIRED');
   const first = consent ?? blockers[0]!;
   const more = blockers.length > 1 ? ` (${blockers.length - 1} more problem${blockers.length > 2 ? 's' : ''}: see the plan)` : '';
   return new HuellaError(first.code === 'STRIP_UNSUPPORTED' ? 'STRIP_UNSUPPORTED' : first.code, `The packet cannot be exported: ${first.message}${more}`, {

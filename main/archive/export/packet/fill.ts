@@ -84,6 +84,8 @@ function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): Answ
     }
     case 'longtext':
       return uses
+        // A term tagged with details says more than the same term tagged without: show the detailed one only.
+        .filter((u) => Object.keys(u.details).length > 0 || !uses.some((o) => o.termId === u.termId && Object.keys(o.details).length > 0))
         .map((u) => {
           const resolved = resolveTerm(u.termId);
           const fields = resolved?.taxonomy.assignmentFields ?? [];

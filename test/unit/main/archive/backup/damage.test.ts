@@ -185,6 +185,19 @@ describe('damaged backups', () => {
     expect(fs.readdirSync(root).sort()).toEqual(before);
   });
 
+  it('one run per folder: a live lock is refused, a stale one (its process is gone) is taken over; no host name is written', async () => {
+    const dir = copyOfBackup();
+    const lock = path.join(dir, '.lock');
+    fs.writeFileSync(lock, `${process.pid}\nabcdef\n`);
+    await expect(backupVault(vault, dir)).rejects.toMatchObject({ code: 'CONFLICT' });
+    fs.writeFileSync(lock, '2147483646\nabcdef\n');
+    let seen = '';
+    const r = await backupVault(vault, dir, { onProgress: () => (seen ||= fs.readFileSync(lock, 'utf8')) });
+    expect(r.generation).toBe(3);
+    expect(seen).toMatch(new RegExp(`^${process.pid}\\n[0-9a-f]{16}\\n$`));
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
   it('refuses to mix vaults in one backup folder, and refuses a non-empty folder that is not a backup', async () => {
     const other = (await createVault(path.join(root, 'other-vault'), TEST_PASSPHRASE)).vault;
     try {

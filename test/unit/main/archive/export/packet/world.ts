@@ -14,7 +14,7 @@ import {
 } from '../../../../../../main/archive/catalogue';
 import { ingestPaths } from '../../../../../../main/archive/ingest/ingest';
 import { createVault, type Vault } from '../../../../../../main/archive/vault/vault';
-import type { Answers } from '../../../../../../shared/mechanisms';
+import type { PacketPlanInput } from '../../../../../../shared/model/packet';
 import { makeJpegs, RICH_EXIF, richJpegOptions, type MadeFixture } from '../../../../../fixtures/photos';
 import { TEST_PASSPHRASE } from '../../../../../helpers/tmp';
 
@@ -49,6 +49,8 @@ export type World = {
 };
 
 export const MECHANISM = 'sp-communication';
+
+type Answers = NonNullable<PacketPlanInput['answers']>;
 
 export const ANSWERS: Answers = {
   incidentLocality: 'Villa Norte, comisaría 3',

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from './host/server';
+import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { PASSPHRASE } from './support/flows';
+import { messages } from './support/messages';
+import { writePhotoFolder } from './support/photos';
+import { seedCatalogue, type Seeded } from './support/seed';
+
+/**
+ * The packet wizard and packet verification, end to end: a case with GPS photos, a witness whose consent withholds
+ * the name, a testimony; the wizard shows what each file loses and who is named how, exports a redacted packet
+ * through the real builder, then the verify screen checks it (PASS) — and, after one byte of the packet is
+ * changed, reports FAIL. Screens are shot in English and Arabic with axe on each.
+ */
+for (const lang of ['en', 'ar'] as const) {
+  describe(`packets (${lang})`, () => {
+    const m = messages(lang);
+    let host: TestHost;
+    let app: AppWindow;
+    let tmp: string;
+    let seeded: Seeded;
+    const shoot = async (name: string) => {
+      await app.page.waitForTimeout(150);
+      await screenshot(app.page, `${lang}-${name}`);
+      const r = await runAxe(app.page, `${lang}-${name}`);
+      recordAxe(r);
+      expect(r.serious, JSON.stringify(r.serious, null, 1)).toEqual([]);
+    };
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-packets-${lang}-`));
+      host = await startTestHost({ appState: { language: lang } });
+      await host.call('vault.create', { path: path.join(tmp, 'vault'), passphrase: PASSPHRASE, language: lang });
+      seeded = await seedCatalogue(host, (await writePhotoFolder(path.join(tmp, 'photos'), 4)).dir);
+      // The victim's consent (material may be shared, name withheld): without it the plan blocks the export.
+      const victim = (await host.call('persons.list', { caseId: seeded.caseId })).find((p) => p.pseudonym === 'Victim B')!;
+      await host.call('consent.record', { personId: victim.id, mechanism: '*', discloseName: false, shareMaterial: true, givenAt: '2024-03-11', howRecorded: 'oral-recorded' });
+      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-packets-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await host?.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('walks the wizard: mechanism, fields, contents, profile, and a review of what leaves the vault', async () => {
+      const { page } = app;
+      await page.getByRole('link', { name: m('nav.packet'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('packet.title') }).waitFor();
+      await page.getByLabel(m('packet.case'), { exact: true }).selectOption(seeded.caseId);
+      await page.locator('#mech-wgad-individual').check();
+      await shoot('25-packet-mechanism');
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByRole('heading', { level: 2, name: m('packet.step.fields') }).waitFor();
+      await page.getByText(m('packet.fromCatalogue')).first().waitFor();
+      // The two answers this mechanism requires before anything can be sent.
+      await page.locator('#ans-personConsents').check();
+      await page.locator('#ans-personInformed').check();
+      await shoot('26-packet-fields');
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByRole('heading', { level: 2, name: m('packet.step.contents') }).waitFor();
+      await page.locator('input[id^=pi-]').first().waitFor();
+      await shoot('27-packet-contents');
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByLabel(m('packet.profiles.redacted')).check();
+      await shoot('28-packet-profile');
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      const review = page.getByTestId('packet-review');
+      await review.waitFor();
+      await review.locator('tbody tr').first().waitFor();
+      // The GPS photos lose their position; the witness is named by pseudonym (consent withholds the name).
+      expect(await review.innerText()).toContain(m('packet.removes.gps'));
+      expect(await review.locator('tr', { hasText: 'Witness A' }).innerText()).toContain(m('packet.pseudonymShown'));
+      expect(await review.innerText()).not.toContain('Ayşe');
+      await review.getByText(m('packet.ready')).waitFor();
+      await shoot('29-packet-review');
+    });
+
+    it('exports the packet through the real builder, with progress, and verifies it: PASS', async () => {
+      const { page } = app;
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      const out = path.join(tmp, 'out', 'packet.zip');
+      fs.mkdirSync(path.dirname(out));
+      host.dialogs.queue('choosePacketDestination', out);
+      await page.getByRole('button', { name: m('packet.export') }).click();
+      await page.getByText(m('packet.exported')).waitFor({ timeout: 120_000 });
+      expect(fs.existsSync(out)).toBe(true);
+      await shoot('30-packet-exported');
+      await page.getByRole('button', { name: m('packet.verifyIt') }).click();
+      await page.getByRole('heading', { level: 1, name: m('verifyPacket.title') }).waitFor();
+      await page.getByRole('button', { name: m('verifyPacket.verify'), exact: true }).click();
+      await page.getByRole('heading', { level: 2, name: m('verifyPacket.pass') }).waitFor({ timeout: 60_000 });
+      await shoot('31-verify-packet-pass');
+    });
+
+    it('reports FAIL, with the file at fault, after one byte of the packet is changed', async () => {
+      const { page } = app;
+      const out = path.join(tmp, 'out', 'packet.zip');
+      const bytes = fs.readFileSync(out);
+      // Flip a byte in the middle of the archive (inside some member's data).
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0xff;
+      fs.writeFileSync(out, bytes);
+      host.dialogs.queue('choosePacket', out);
+      await page.getByRole('button', { name: m('verifyPacket.choose') }).click();
+      await page.getByRole('button', { name: m('verifyPacket.verify'), exact: true }).click();
+      await page.getByRole('heading', { level: 2, name: m('verifyPacket.fail') }).waitFor({ timeout: 60_000 });
+      await shoot('32-verify-packet-fail');
+    });
+
+    it('stayed on the test host, with no CSP violation or page error', async () => {
+      await app.close();
+      app.assertClean();
+    });
+  });
+}

@@ -1,0 +1,144 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backupVault, restoreBackup, type BackupReport } from '../../../../../main/archive/backup';
+import { snapshotDatabase } from '../../../../../main/archive/backup/snapshot';
+import { openDatabase } from '../../../../../main/archive/db/open';
+import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import { createVault, openVault } from '../../../../../main/archive/vault/vault';
+import { verifyVault } from '../../../../../main/archive/verify/verify';
+import { huellaSpawn } from '../../../../helpers/cli';
+import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
+
+/** The database copy: encrypted, consistent while someone else writes, and the ingest commit-then-publish window. */
+describe('database snapshot', () => {
+  const root = tempDir();
+  afterAll(() => shutdownIngestWorkers());
+
+  it('better-sqlite3 backup() refuses an encrypted source to a keyless file (no plaintext copy); VACUUM INTO copies it encrypted with the same key', async () => {
+    const key = crypto.randomBytes(32);
+    const file = path.join(root, 'src.db');
+    const db = openDatabase(file, key, { create: true });
+    try {
+      db.prepare("INSERT INTO settings (key, value) VALUES ('secret', 'plaintext marker 8c1f')").run();
+      const viaBackupApi = path.join(root, 'via-backup-api.db');
+      await expect(db.backup(viaBackupApi)).rejects.toThrow(/not supported with incompatible source and target/);
+      // It leaves at most an empty file, never readable data.
+      expect(fs.existsSync(viaBackupApi) ? fs.statSync(viaBackupApi).size : 0).toBe(0);
+
+      const copy = path.join(root, 'copy.db');
+      db.prepare('VACUUM INTO ?').run(copy);
+      const bytes = fs.readFileSync(copy);
+      expect(bytes.subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+      expect(bytes.includes(Buffer.from('plaintext marker'))).toBe(false);
+      const plain = new Database(copy);
+      expect(() => plain.prepare('SELECT count(*) FROM sqlite_master').get()).toThrow(/not a database/);
+      plain.close();
+      const keyed = openDatabase(copy, key, { create: false });
+      try {
+        expect(keyed.prepare("SELECT value FROM settings WHERE key = 'secret'").get()).toEqual({ value: 'plaintext marker 8c1f' });
+        expect(keyed.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      } finally {
+        keyed.close();
+      }
+      expect(() => openDatabase(copy, crypto.randomBytes(32), { create: false })).toThrow(/cannot be decrypted/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('snapshotDatabase lists exactly the objects of the copy and its latest checkpoint, and leaves no extra files', async () => {
+    const { vault } = await createVault(path.join(root, 'v1'), TEST_PASSPHRASE);
+    try {
+      fs.mkdirSync(path.join(root, 'snap'));
+      const dest = path.join(root, 'snap', 'archive.db');
+      const s = snapshotDatabase(vault, dest);
+      expect(s.objects).toEqual([]);
+      expect(s.checkpoint).toMatch(new RegExp(`^huella/${vault.id}\\n`));
+      expect(s.treeSize).toBe(vault.log.size());
+      expect(fs.readdirSync(path.join(root, 'snap'))).toEqual(['archive.db']);
+      expect(vault.db.prepare('PRAGMA database_list').all()).toHaveLength(1); // detached again
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it('copies an object that is committed but not yet published (still tmp/<name>.ready), and the restore verifies', async () => {
+    const { vault } = await createVault(path.join(root, 'v2'), TEST_PASSPHRASE);
+    const backupDir = path.join(root, 'b2');
+    const inbox = path.join(root, 'in2');
+    fs.mkdirSync(inbox);
+    fs.writeFileSync(path.join(inbox, 'a.bin'), crypto.randomBytes(200_000));
+    const blobs = vault.blobs;
+    const publish = blobs.publish.bind(blobs);
+    let during: BackupReport | undefined;
+    let sawReady = false;
+    blobs.publish = async (name: string): Promise<void> => {
+      if (!during) {
+        sawReady = fs.existsSync(path.join(blobs.tmpDir, `${name}.ready`)) && !fs.existsSync(blobs.pathOf(name));
+        during = await backupVault(vault, backupDir);
+      }
+      return publish(name);
+    };
+    try {
+      const r = await ingestPaths(vault, [inbox], { previews: false });
+      expect(r.ingested).toBe(1);
+      expect(sawReady).toBe(true);
+      expect(during!.objects).toMatchObject({ total: 1, copied: 1, missingAtSource: [] });
+    } finally {
+      vault.lock();
+    }
+    const restored = await restoreBackup(backupDir, path.join(root, 'r2'), { passphrase: TEST_PASSPHRASE });
+    expect(restored.verify.problems).toEqual([]);
+    expect(restored.objects).toEqual({ total: 1, restored: 1, damaged: [] });
+  });
+
+  it('a backup taken while another process ingests is consistent: each generation restores and verifies', async () => {
+    const vaultDir = path.join(root, 'v3');
+    const backupDir = path.join(root, 'b3');
+    const inbox = path.join(root, 'in3');
+    fs.mkdirSync(inbox);
+    const FILES = 120;
+    for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(inbox, `f${String(i).padStart(3, '0')}.bin`), crypto.randomBytes(20_000 + i));
+    (await createVault(vaultDir, TEST_PASSPHRASE)).vault.lock();
+    // Open first: opening cleans tmp/, which must not happen under a running ingest.
+    const vault = await openVault(vaultDir, { passphrase: TEST_PASSPHRASE });
+    const reports: BackupReport[] = [];
+    try {
+      const child = huellaSpawn(['ingest', vaultDir, inbox, '--no-previews', '--json']);
+      let exited = false;
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+        exited = true;
+        resolve(code);
+      }));
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      while (!exited) {
+        reports.push(await backupVault(vault, backupDir, { keep: 1000 }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await exit, stderr).toBe(0);
+      reports.push(await backupVault(vault, backupDir, { keep: 1000 }));
+      expect((await verifyVault(vault)).problems).toEqual([]);
+    } finally {
+      vault.lock();
+    }
+    const counts: number[] = [];
+    for (const r of reports) expect(r.objects.missingAtSource).toEqual([]);
+    // Restore up to 6 generations spread over the run (each restore verifies every object), the last included.
+    const step = Math.max(1, Math.ceil(reports.length / 6));
+    const sample = reports.filter((_, i) => i % step === 0 || i === reports.length - 1);
+    expect(sample.length).toBeGreaterThanOrEqual(2);
+    for (const r of sample) {
+      const restored = await restoreBackup(backupDir, path.join(root, `r3-${r.generation}`), { passphrase: TEST_PASSPHRASE }, { generation: r.generation });
+      expect(restored.verify.problems, `generation ${r.generation}`).toEqual([]);
+      expect(restored.objects.damaged).toEqual([]);
+      counts.push(restored.objects.total);
+    }
+    // At least one generation was taken mid-ingest (some but not all files), and the last has everything.
+    expect(counts.some((n) => n > 0 && n < FILES), `objects per restored generation: ${counts.join(', ')}`).toBe(true);
+    expect(counts.at(-1)).toBe(FILES);
+  }, 180_000);
+});
