@@ -59,8 +59,7 @@ for (const lang of ['en', 'ar'] as const) {
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByRole('heading', { level: 2, name: m('packet.step.fields') }).waitFor();
       await page.getByText(m('packet.fromCatalogue')).first().waitFor();
-      // The two answers this mechanism requires before anything can be sent.
-      await page.locator('#ans-personConsents').check();
+      // personConsents comes from the recorded consent; personInformed must be answered before anything is sent.
       await page.locator('#ans-personInformed').check();
       await shoot('26-packet-fields');
       await page.getByRole('button', { name: m('packet.next') }).click();

@@ -250,7 +250,8 @@ function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: PacketP
   const lang = currentLanguage();
   const mechanism = getMechanism(choices.mechanismId);
   if (!mechanism) return null;
-  const filled = new Map((plan?.fields ?? []).filter((f) => f.source === 'catalogue').map((f) => [f.fieldId, f.value]));
+  // A catalogue value is shown as such; a field the catalogue leaves empty is asked here like any other.
+  const filled = new Map((plan?.fields ?? []).filter((f) => f.source === 'catalogue' && f.value !== null && f.value !== '').map((f) => [f.fieldId, f.value]));
   return (
     <>
       <p>{t('packet.fieldsIntro')}</p>
