@@ -97,7 +97,7 @@ try {
   process.exit(1);
 }
 
-// The PDF cover documents embed these fonts (main/archive/export/cover/fonts.ts looks for fonts/ beside the
+// The PDF cover documents embed these fonts (main/archive/pdf/fonts.ts looks for fonts/ beside the
 // bundle first): copied from their npm packages (SIL OFL 1.1), so no font binary lives in the repository.
 const FONTS = [
   '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',

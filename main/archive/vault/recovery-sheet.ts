@@ -2,7 +2,7 @@ import encodeQR from 'qr';
 import type * as MupdfModule from 'mupdf';
 import type { Language } from '../../../shared/api';
 import { HuellaError } from '../errors';
-import { loadFonts } from '../export/cover/fonts';
+import { loadMupdfForWriting } from '../pdf/mupdf';
 import { parseRecoveryKey } from './recovery-key';
 import { sheetText, uiText } from './recovery-sheet-text';
 
@@ -42,29 +42,6 @@ const FONT_FAMILY = 'HuellaSheet';
 /** Noto Naskh Arabic also covers Latin; an Arabic sheet names it for the whole text, because MuPDF caches ONE
  * fallback font per script (the first weight asked for), which would set all Arabic text in bold. */
 const FONT_FAMILY_ARABIC = 'HuellaSheetArabic';
-
-let loading: Promise<Mupdf> | undefined;
-
-/**
- * MuPDF's font hook is global to the module, and export/cover/pdf.ts installs one too: whichever runs last answers
- * for both. So this hook answers exactly like that one (same fonts, same rules: monospace → built-in Courier, a
- * name or script containing "arab" → Noto Naskh Arabic, anything else → Noto Sans), and our family names are chosen
- * so that either hook maps them right. Font files come from the same lookup (export/cover/fonts.ts: beside the
- * packaged bundle, else the npm packages), never from the system or the network.
- */
-function loadMupdf(): Promise<Mupdf> {
-  loading ??= import('mupdf').then((m) => {
-    const fonts = loadFonts();
-    m.installLoadFontFunction((name, script, bold) => {
-      if (name === 'monospace' && !/arab/i.test(script)) return new m.Font('Courier');
-      const arabic = /arab/i.test(script) || /arab/i.test(name);
-      const data = arabic ? (bold ? fonts.arabicBold : fonts.arabic) : bold ? fonts.sansBold : fonts.sans;
-      return new m.Font(arabic ? 'NotoNaskhArabic' : 'NotoSans', data);
-    });
-    return m;
-  });
-  return loading;
-}
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function esc(s: string): string {
@@ -149,7 +126,7 @@ ${input.backupKeyFingerprint ? `<p class="small">${t('backupKeyHint').replace('h
 /** Renders the sheet; returns the PDF bytes. Throws WRONG_RECOVERY_KEY if `recoveryKey` is not a well-formed key. */
 export async function renderRecoverySheet(input: RecoverySheetInput): Promise<Buffer> {
   parseRecoveryKey(input.recoveryKey).fill(0); // never print something that would not unlock
-  const m = await loadMupdf();
+  const m = await loadMupdfForWriting();
   const groups = input.recoveryKey.trim().toUpperCase().split(/[\s-]+/).filter(Boolean);
   const html = sheetHtml(input, qrPng(m, groups.join('-')), groups);
   const [w, h] = PAPER[input.paper ?? 'a4'];

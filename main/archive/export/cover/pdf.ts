@@ -1,6 +1,6 @@
 import type * as MupdfModule from 'mupdf';
 import { HuellaError } from '../../errors';
-import { loadFonts } from './fonts';
+import { loadMupdfForWriting } from '../../pdf/mupdf';
 import { coverHtml } from './html';
 import type { CoverModel } from './model';
 
@@ -8,33 +8,14 @@ import type { CoverModel } from './model';
  * The PDF cover document. Library: MuPDF.js (already a dependency for PDF stripping; AGPL like Huella). Its HTML
  * engine lays the document out with HarfBuzz shaping and the Unicode bidi algorithm, so Arabic joins and runs
  * right to left correctly, which the simpler PDF writers (pdf-lib, pdfkit without a shaper) cannot do. Fonts come
- * from ./fonts.ts through MuPDF's font callback (never from the system, never from the network) and are subset
- * into the file. The PDF carries no Info dictionary or XMP: nothing about the machine or the person.
+ * from main/archive/pdf (never from the system, never from the network) and are subset into the file. The PDF carries no Info dictionary or XMP: nothing about the machine or the person.
  */
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 48;
 
-let loading: Promise<typeof MupdfModule> | undefined;
-function loadMupdf(): Promise<typeof MupdfModule> {
-  loading ??= import('mupdf').then((m) => {
-    const fonts = loadFonts();
-    // Called by the layout engine for every font family it meets (and for script fallbacks): only ours exist.
-    m.installLoadFontFunction((name, script, bold) => {
-      // Commands and hashes: MuPDF's built-in Courier (Nimbus Mono, embedded like the others), which has no "fi"
-      // ligature, so a command copied from the PDF is the command typed.
-      if (name === 'monospace' && !/arab/i.test(script)) return new m.Font('Courier');
-      const arabic = /arab/i.test(script) || /arab/i.test(name);
-      const data = arabic ? (bold ? fonts.arabicBold : fonts.arabic) : bold ? fonts.sansBold : fonts.sans;
-      return new m.Font(arabic ? 'NotoNaskhArabic' : 'NotoSans', data);
-    });
-    return m;
-  });
-  return loading;
-}
-
 export async function renderCoverPdf(model: CoverModel): Promise<Buffer> {
-  const mupdf = await loadMupdf();
+  const mupdf = await loadMupdfForWriting();
   const html = coverHtml(model);
   let doc: MupdfModule.Document | undefined;
   let pdf: MupdfModule.PDFDocument | undefined;

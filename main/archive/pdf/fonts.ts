@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HuellaError } from '../../errors';
+import { HuellaError } from '../errors';
 
 /**
- * Fonts embedded (subset) in the PDF cover documents: Noto Sans (Latin, Greek, Cyrillic) and Noto Naskh Arabic,
+ * Fonts embedded (subset) in the PDFs we make (packet cover documents, recovery sheet): Noto Sans (Latin, Greek, Cyrillic) and Noto Naskh Arabic,
  * regular and bold, SIL Open Font License 1.1. They come from the npm packages @expo-google-fonts/noto-sans and
  * @expo-google-fonts/noto-naskh-arabic (plain TTF files; the @fontsource packages ship only WOFF/WOFF2), so no
  * font binary is committed to this repository and none is ever fetched at run time (DESIGN §1 A5).
