@@ -101,13 +101,18 @@ function fieldsFor(termId: string): readonly AssignmentField[] {
 
 function TagDetails({ termId, details }: { readonly termId: string; readonly details: readonly [string, TagDetailValue][] }) {
   const lang = currentLanguage();
+  const f = useFormat();
   const fields = fieldsFor(termId);
   return (
     <dl className="facts">
       {details.map(([k, v]) => {
         const field = fields.find((x) => x.id === k);
         const label = field ? pickLocalized(field.label, lang) : k;
-        const text = Array.isArray(v) ? v.map((c) => (field?.choices?.find((ch) => ch.id === c) ? pickLocalized(field.choices.find((ch) => ch.id === c)!.label, lang) : c)).join(', ') : String(v);
+        const choiceLabel = (c: string) => {
+          const choice = field?.choices?.find((ch) => ch.id === c);
+          return choice ? pickLocalized(choice.label, lang) : c;
+        };
+        const text = Array.isArray(v) ? f.list(v.map(choiceLabel)) : String(v);
         return (
           <div key={k} className="fact-row">
             <dt>{label}</dt>

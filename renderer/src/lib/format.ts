@@ -12,6 +12,8 @@ export type Formatters = {
   number(n: number): string;
   bytes(n: number): string;
   percent(done: number, total: number): string;
+  /** "a, b and c" / "a، b و c": a list joined the way the language joins lists. */
+  list(items: readonly string[]): string;
 };
 
 const cache = new Map<string, Formatters>();
@@ -21,6 +23,7 @@ function make(lang: string): Formatters {
   const dateTimeFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   const num = new Intl.NumberFormat(lang);
   const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const listFmt = new Intl.ListFormat(lang, { style: 'long', type: 'unit' });
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
   const unitFmts = units.map((unit) => new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
   const parse = (iso: string | undefined): Date | undefined => {
@@ -49,6 +52,7 @@ function make(lang: string): Formatters {
       return unitFmts[i]!.format(v);
     },
     percent: (done, total) => pct.format(total > 0 ? Math.min(1, done / total) : 0),
+    list: (items) => listFmt.format(items),
   };
 }
 

@@ -130,6 +130,7 @@ const IDENTIFYING: readonly (keyof ExtractedMetadata)[] = ['make', 'model', 'ser
  */
 function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const present = IDENTIFYING.filter((k) => metadata[k] !== undefined && metadata[k] !== '');
   if (!metadata.gps && present.length === 0) {
     return (
@@ -182,7 +183,7 @@ function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadat
               <div key={k} className="fact-row">
                 <dt>{t(`item.meta.${k}`)}</dt>
                 <dd>
-                  <bdi dir="auto">{Array.isArray(v) ? v.join(', ') : String(v)}</bdi>
+                  <bdi dir="auto">{Array.isArray(v) ? f.list(v as readonly string[]) : String(v)}</bdi>
                 </dd>
               </div>
             );

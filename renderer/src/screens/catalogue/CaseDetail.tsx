@@ -25,9 +25,14 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
     <Screen
       title={c.title}
       actions={
-        <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
-          {t('cases.delete')}
-        </button>
+        <>
+          <a className="button" href={href({ name: 'packet', id: c.id })}>
+            {t('cases.preparePacket')}
+          </a>
+          <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+            {t('cases.delete')}
+          </button>
+        </>
       }
     >
       <CaseFields c={c} onSaved={kase.reload} />

@@ -4,6 +4,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
 import { call } from '../../lib/api';
+import { useFormat } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 
@@ -13,6 +14,7 @@ import { useAsync } from '../../lib/useAsync';
  */
 export function PeopleScreen() {
   const { t } = useTranslation();
+  const f = useFormat();
   const people = useAsync(() => call('persons.list', {}), []);
   const [showNames, setShowNames] = useState(false);
   return (
@@ -46,7 +48,7 @@ export function PeopleScreen() {
                   </a>
                 </th>
                 <td dir="auto">{showNames ? p.realName : t('people.hidden')}</td>
-                <td>{[...new Set(p.roles.map((r) => t(`roles.${r.role}`)))].join(', ')}</td>
+                <td>{f.list([...new Set(p.roles.map((r) => t(`roles.${r.role}`)))])}</td>
               </tr>
             ))}
           </tbody>

@@ -88,99 +88,101 @@ export function SearchScreen() {
 
   return (
     <Screen title={t('search.title')}>
-      <form onSubmit={submit} role="search" aria-label={t('search.title')} className="card">
-        <div className="row">
-          <div className="field">
-            <label htmlFor="search-text">{t('search.text')}</label>
-            <input id="search-text" type="search" value={text} onChange={(e) => setText(e.target.value)} dir="auto" />
-          </div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t('search.submit')}
-          </button>
-        </div>
-        <details>
-          <summary>{t('search.filters')}</summary>
-          <fieldset className="field">
-            <legend>{t('search.docTypes')}</legend>
-            <div className="row">
-              {SEARCH_DOC_TYPES.map((d) => (
-                <div className="check" key={d}>
-                  <input id={`search-type-${d}`} type="checkbox" checked={docTypes.includes(d)} onChange={(e) => toggleType(d, e.target.checked)} />
-                  <label htmlFor={`search-type-${d}`}>{t(`search.docType.${d}`)}</label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
+      <div role="search" aria-label={t('search.title')}>
+        <form onSubmit={submit} className="card search-form">
           <div className="row">
-            <div className="field inline">
-              <label htmlFor="search-case">{t('library.filter.case')}</label>
-              <select id="search-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-                <option value="">{t('library.filter.caseAny')}</option>
-                {(cases.value ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.title}
-                  </option>
-                ))}
-              </select>
+            <div className="field">
+              <label htmlFor="search-text">{t('search.text')}</label>
+              <input id="search-text" type="search" value={text} onChange={(e) => setText(e.target.value)} dir="auto" />
             </div>
-            <div className="field inline">
-              <label htmlFor="search-media">{t('library.filter.type')}</label>
-              <select id="search-media" value={mediaType} onChange={(e) => setMediaType(e.target.value)}>
-                <option value="">{t('library.filter.typeAll')}</option>
-                <option value="image/">{t('media.image')}</option>
-                <option value="video/">{t('media.video')}</option>
-                <option value="audio/">{t('media.audio')}</option>
-                <option value="application/pdf">{t('media.pdf')}</option>
-              </select>
-            </div>
-            <div className="field inline">
-              <label htmlFor="search-gps">{t('library.filter.gps')}</label>
-              <select id="search-gps" value={hasGps} onChange={(e) => setHasGps(e.target.value)}>
-                <option value="">{t('library.filter.gpsAny')}</option>
-                <option value="yes">{t('library.filter.gpsYes')}</option>
-                <option value="no">{t('library.filter.gpsNo')}</option>
-              </select>
-            </div>
-            <div className="field inline">
-              <label htmlFor="search-from">{t('library.filter.from')}</label>
-              <input id="search-from" type="date" value={dateFrom} onChange={(e) => setDateFrom(e.target.value)} />
-            </div>
-            <div className="field inline">
-              <label htmlFor="search-to">{t('library.filter.to')}</label>
-              <input id="search-to" type="date" value={dateTo} onChange={(e) => setDateTo(e.target.value)} />
-            </div>
-            <div className="field inline">
-              <label htmlFor="search-consent">{t('search.consent')}</label>
-              <select id="search-consent" value={consentState} onChange={(e) => setConsentState(e.target.value as ConsentState | '')}>
-                <option value="">{t('search.consentAny')}</option>
-                {CONSENT_STATES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`consent.states.${s}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <button type="submit" className="primary" disabled={busy}>
+              {t('search.submit')}
+            </button>
           </div>
-          <TermCombobox label={t('search.tagFilter')} onChoose={(h) => setTags([...tags, h.term.id])} exclude={new Set(tags)} />
-          {tags.length > 0 ? (
-            <ul className="chips" aria-label={t('search.tagsChosen')}>
-              {tags.map((id) => (
-                <li key={id} className="chip">
-                  <span>{termLabel(id, lang)}</span>
-                  <button type="button" aria-label={t('tags.remove', { label: termLabel(id, lang) })} onClick={() => setTags(tags.filter((x) => x !== id))}>
-                    ✕
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </details>
-      </form>
+          <details>
+            <summary>{t('search.filters')}</summary>
+            <fieldset className="field">
+              <legend>{t('search.docTypes')}</legend>
+              <div className="row">
+                {SEARCH_DOC_TYPES.map((d) => (
+                  <div className="check" key={d}>
+                    <input id={`search-type-${d}`} type="checkbox" checked={docTypes.includes(d)} onChange={(e) => toggleType(d, e.target.checked)} />
+                    <label htmlFor={`search-type-${d}`}>{t(`search.docType.${d}`)}</label>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+            <div className="row">
+              <div className="field inline">
+                <label htmlFor="search-case">{t('library.filter.case')}</label>
+                <select id="search-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}>
+                  <option value="">{t('library.filter.caseAny')}</option>
+                  {(cases.value ?? []).map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field inline">
+                <label htmlFor="search-media">{t('library.filter.type')}</label>
+                <select id="search-media" value={mediaType} onChange={(e) => setMediaType(e.target.value)}>
+                  <option value="">{t('library.filter.typeAll')}</option>
+                  <option value="image/">{t('media.image')}</option>
+                  <option value="video/">{t('media.video')}</option>
+                  <option value="audio/">{t('media.audio')}</option>
+                  <option value="application/pdf">{t('media.pdf')}</option>
+                </select>
+              </div>
+              <div className="field inline">
+                <label htmlFor="search-gps">{t('library.filter.gps')}</label>
+                <select id="search-gps" value={hasGps} onChange={(e) => setHasGps(e.target.value)}>
+                  <option value="">{t('library.filter.gpsAny')}</option>
+                  <option value="yes">{t('library.filter.gpsYes')}</option>
+                  <option value="no">{t('library.filter.gpsNo')}</option>
+                </select>
+              </div>
+              <div className="field inline">
+                <label htmlFor="search-from">{t('library.filter.from')}</label>
+                <input id="search-from" type="date" value={dateFrom} onChange={(e) => setDateFrom(e.target.value)} />
+              </div>
+              <div className="field inline">
+                <label htmlFor="search-to">{t('library.filter.to')}</label>
+                <input id="search-to" type="date" value={dateTo} onChange={(e) => setDateTo(e.target.value)} />
+              </div>
+              <div className="field inline">
+                <label htmlFor="search-consent">{t('search.consent')}</label>
+                <select id="search-consent" value={consentState} onChange={(e) => setConsentState(e.target.value as ConsentState | '')}>
+                  <option value="">{t('search.consentAny')}</option>
+                  {CONSENT_STATES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`consent.states.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <TermCombobox label={t('search.tagFilter')} onChoose={(h) => setTags([...tags, h.term.id])} exclude={new Set(tags)} />
+            {tags.length > 0 ? (
+              <ul className="chips" aria-label={t('search.tagsChosen')}>
+                {tags.map((id) => (
+                  <li key={id} className="chip">
+                    <span>{termLabel(id, lang)}</span>
+                    <button type="button" aria-label={t('tags.remove', { label: termLabel(id, lang) })} onClick={() => setTags(tags.filter((x) => x !== id))}>
+                      ✕
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </details>
+        </form>
+      </div>
       <ErrorNote error={error} />
       {result ? (
         <section aria-labelledby="search-results">
-          <h2 id="search-results" role="status">
-            {t('search.results', { count: result.total, formatted: f.number(result.total) })}
+          <h2 id="search-results">
+            <span role="status">{t('search.results', { count: result.total, formatted: f.number(result.total) })}</span>
           </h2>
           <ul className="list-plain">
             {result.hits.map((h) => (

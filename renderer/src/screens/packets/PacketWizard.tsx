@@ -247,6 +247,7 @@ function FieldInput({ field, value, onChange }: { readonly field: MechanismField
 
 function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: PacketPlan | undefined }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const lang = currentLanguage();
   const mechanism = getMechanism(choices.mechanismId);
   if (!mechanism) return null;
@@ -263,7 +264,7 @@ function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: PacketP
               <div className="field" key={field.id}>
                 <span className="label">{pickLocalized(field.label, lang)}</span>
                 <p className="from-catalogue">
-                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(filled.get(field.id) ?? null, t('packet.yes'), t('packet.no'))}</bdi>
+                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(filled.get(field.id) ?? null, t('packet.yes'), t('packet.no'), f.list)}</bdi>
                 </p>
               </div>
             ) : (
@@ -276,10 +277,10 @@ function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: PacketP
   );
 }
 
-function formatAnswer(v: AnswerValue, yes: string, no: string): string {
+function formatAnswer(v: AnswerValue, yes: string, no: string, list: (items: readonly string[]) => string): string {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? yes : no;
-  return Array.isArray(v) ? v.join(', ') : String(v);
+  return Array.isArray(v) ? list(v as readonly string[]) : String(v);
 }
 
 function ContentsStep({ choices, set }: StepProps) {
@@ -375,6 +376,7 @@ function ProfileStep({ choices, set }: StepProps) {
 
 function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefined; readonly stale: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
   return (
     <div aria-busy={stale} data-testid="packet-review">
@@ -400,13 +402,15 @@ function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefined; re
         <p className="note note-ok">{t('packet.ready')}</p>
       )}
       {plan.warnings.length > 0 ? (
-        <ul className="note note-warn">
-          {plan.warnings.map((w, i) => (
-            <li key={i} dir="auto">
-              {w}
-            </li>
-          ))}
-        </ul>
+        <div className="note note-warn">
+          <ul className="inside">
+            {plan.warnings.map((w, i) => (
+              <li key={i} dir="auto">
+                {w}
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {plan.missingFields.length > 0 ? <p className="note note-warn">{t('packet.missing', { count: plan.missingFields.length })}</p> : null}
       <h3>{t('packet.whatLeaves')}</h3>
@@ -435,7 +439,7 @@ function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefined; re
                   </span>
                 ) : null}
               </td>
-              <td>{it.removes.length > 0 ? it.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r })).join(', ') : t('packet.nothingToRemove')}</td>
+              <td>{it.removes.length > 0 ? f.list(it.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}</td>
             </tr>
           ))}
         </tbody>
