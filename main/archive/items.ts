@@ -110,7 +110,17 @@ const ORDER: Record<ItemSortKey, string> = {
   'captured-desc': 'coalesce(i.capture_time, i.ingested_at) DESC, i.rowid DESC',
   'captured-asc': 'coalesce(i.capture_time, i.ingested_at) ASC, i.rowid ASC',
   'name-asc': 'i.original_name COLLATE NOCASE ASC, i.rowid ASC',
-  'size-desc': 'o.size DESC, i.rowid DESC',
+  'size-desc': 'i.size DESC, i.rowid DESC',
+};
+
+/** [live items only, deleted included] index for each sort of the plain library view (migration 0004). */
+const PLAIN_INDEX: Record<ItemSortKey, readonly [string, string]> = {
+  'ingested-desc': ['items_live_ingested', 'items_ingested_at'],
+  'ingested-asc': ['items_live_ingested', 'items_ingested_at'],
+  'captured-desc': ['items_live_captured', 'items_captured_any'],
+  'captured-asc': ['items_live_captured', 'items_captured_any'],
+  'name-asc': ['items_live_name', 'items_name_any'],
+  'size-desc': ['items_live_size', 'items_size_any'],
 };
 
 /** A page of items for the library view, with the total for the virtualised list. */
@@ -141,7 +151,27 @@ export function listItemsPage(vault: Vault, page: { offset: number; limit: numbe
     params.push(f.dateTo.length === 10 ? `${f.dateTo}T23:59:59.999` : f.dateTo);
   }
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (vault.db.prepare(`SELECT count(*) AS n FROM items i ${whereSql}`).get(...params) as { n: number }).n;
-  const rows = vault.db.prepare<unknown[], ItemRow>(`${SELECT} ${whereSql} ORDER BY ${ORDER[page.sort]} LIMIT ? OFFSET ?`).all(...params, page.limit, page.offset);
-  return { total, offset: page.offset, items: rows.map(summary) };
+  // The plain library view (no filter but "deleted or not") walks one index in sort order and counts over an index:
+  // named explicitly, because with or without ANALYZE statistics SQLite sometimes prefers scanning the item rows
+  // (large: they hold the metadata) — measured 4–7 ms per page at 100k items this way, 100–600 ms otherwise.
+  // Filtered views scan the covering index items_filter (filter columns + sort keys) and sort the matches; the
+  // sort key is written so that it cannot drive the scan (`+`).
+  const plain = where.length === (f.includeDeleted ? 0 : 1);
+  const sortIndex = plain ? PLAIN_INDEX[page.sort][f.includeDeleted ? 1 : 0] : undefined;
+  const countIndex = f.includeDeleted ? 'items_ingested_at' : 'items_live_ingested';
+  const total = (
+    vault.db.prepare(`SELECT count(*) AS n FROM items i INDEXED BY ${plain ? countIndex : 'items_filter'} ${whereSql}`).get(...params) as { n: number }
+  ).n;
+  // Row ids first, over the indexes alone (the skipped rows of a deep page are never joined), then the page itself.
+  const from = `items i INDEXED BY ${sortIndex ?? 'items_filter'}`;
+  const orderSql = plain ? ORDER[page.sort] : `+${ORDER[page.sort]}`;
+  const ids = vault.db
+    .prepare<unknown[], { rowid: number }>(`SELECT i.rowid AS rowid FROM ${from} ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`)
+    .all(...params, page.limit, page.offset)
+    .map((r) => r.rowid);
+  if (ids.length === 0) return { total, offset: page.offset, items: [] };
+  const byRowid = vault.db.prepare<unknown[], ItemRow & { rid: number }>(`${SELECT.replace('SELECT ', 'SELECT i.rowid AS rid, ')} WHERE i.rowid IN (${ids.map(() => '?').join(',')})`).all(...ids);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  byRowid.sort((a, b) => order.get(a.rid)! - order.get(b.rid)!);
+  return { total, offset: page.offset, items: byRowid.map(summary) };
 }

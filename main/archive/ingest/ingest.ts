@@ -244,21 +244,21 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
         ...(revived ? { revivesPurged: true } : {}),
       }, now);
       const fields = [sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
-        metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null];
+        metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null, staged.size];
       if (revived) {
         // Same row (cases, testimonies and consent records keep pointing at it), fresh evidence fields.
         vault.db
           .prepare(
             `UPDATE items SET media_type = ?, original_name = ?, source_note = ?, ingested_at = ?, ingest_seq = ?, metadata = ?, commit_salt = ?,
-               capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
+               capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, size = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
           )
           .run(...fields, itemId);
       } else {
         vault.db
           .prepare(
             `INSERT INTO items (media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
-               capture_time, gps_lat, gps_lon, warnings, id, object_name)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               capture_time, gps_lat, gps_lon, warnings, size, id, object_name)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(...fields, itemId, staged.name);
       }

@@ -425,7 +425,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     keyNote:
       keySource === 'given'
         ? 'Signatures were checked with the key you supplied: if you obtained it from the sender by a separate channel, this proves who made the packet.'
-        : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the key from the sender separately and use --key to prove origin.',
+        : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
     checks,
     files: rows,
   };
