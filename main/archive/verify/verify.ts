@@ -277,6 +277,8 @@ function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectatio
     itemEvents.set(ev.subject, ev.seq);
     purged.delete(d.sha256); // content ingested again after a purge is expected again
     out.set(d.sha256, { sha256: d.sha256, size: d.size, event: ev.seq, item: ev.subject, kind: 'original' });
+  } else if (ev.type === 'item.derived' && d.kind === 'packet-copy') {
+    // A packet copy left the vault (it lives in the packet, checked by `packet verify`); the vault never stores it.
   } else if (ev.type === 'item.derived' && typeof d.sha256 === 'string' && typeof d.size === 'number' && ev.subject) {
     purged.delete(d.sha256);
     if (!out.has(d.sha256)) out.set(d.sha256, { sha256: d.sha256, size: d.size, event: ev.seq, item: ev.subject, kind: String(d.kind ?? 'derived') });

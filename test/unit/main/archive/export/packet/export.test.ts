@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { exportPacket, planPacket, verifyPacket } from '../../../../../../main/archive/export';
 import { parseEvent } from '../../../../../../main/archive/custody/log';
 import { shutdownIngestWorkers } from '../../../../../../main/archive/ingest/ingest';
+import { verifyVault } from '../../../../../../main/archive/verify/verify';
 import type { PacketExportReport } from '../../../../../../shared/model/packet';
 import { exiftoolFindings, jpegCodingData } from '../strip/strip-helpers';
 import { tempDir } from '../../../../../helpers/tmp';
@@ -226,6 +227,12 @@ describe('packet export (redacted folder, forensic zip)', () => {
     expect(fs.readdirSync(path.join(dir, 'data/submission'))).toContain(`cover-${MECHANISM}-es.pdf`);
     const es = execFileSync('pdftotext', [path.join(dir, `data/submission/cover-${MECHANISM}-es.pdf`), '-']).toString('utf8');
     expect(es).toContain('Índice de pruebas');
+  });
+
+  it('leaves the vault verifying: packet copies are logged, not stored, and verify does not ask for them', async () => {
+    const report = await verifyVault(w.vault);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 
   it('never overwrites: a second export to the same path is refused and changes nothing', async () => {
