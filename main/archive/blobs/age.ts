@@ -42,43 +42,85 @@ export const AGE_CHUNK_SIZE = 64 * 1024;
 export const AGE_ENCRYPTED_CHUNK_SIZE = AGE_CHUNK_SIZE + AEAD_TAG_BYTES;
 export const AGE_PAYLOAD_NONCE_BYTES = 16;
 
+/**
+ * age encryption as plain calls, for loops that manage their own buffers (BlobStore.stageFile): `start()` gives the
+ * header and nonce, `update()` the sealed chunks for a piece of plaintext (the piece may be reused by the caller as
+ * soon as update returns: nothing refers to it afterwards), `final()` the last chunk. Holds back one chunk, as the
+ * module comment explains.
+ */
+export class AgeEncryptor {
+  readonly #payload: PayloadCipher;
+  readonly #prefix: Buffer;
+  // A full chunk waits here until we know whether more plaintext follows (then it is not the last).
+  readonly #pending = Buffer.allocUnsafe(AGE_CHUNK_SIZE);
+  #pendingLength = 0;
+
+  constructor(recipients: readonly Uint8Array[]) {
+    if (recipients.length === 0) throw new HuellaError('INTERNAL', 'age encryption needs at least one recipient.');
+    const fileKey = crypto.randomBytes(AGE_FILE_KEY_BYTES);
+    const payloadNonce = crypto.randomBytes(AGE_PAYLOAD_NONCE_BYTES);
+    try {
+      this.#prefix = Buffer.concat([buildAgeHeader(fileKey, recipients.map((r) => wrapFileKeyX25519(fileKey, r))), payloadNonce]);
+      this.#payload = new PayloadCipher(hkdfSha256(fileKey, payloadNonce, 'payload'));
+    } finally {
+      fileKey.fill(0);
+    }
+  }
+
+  /** Header ‖ payload nonce: the first bytes of the file. */
+  start(): Buffer {
+    return this.#prefix;
+  }
+
+  update(data: Buffer, out: Buffer[] = []): Buffer[] {
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        if (this.#pendingLength === AGE_CHUNK_SIZE) {
+          out.push(...this.#payload.seal(this.#pending, false));
+          this.#pendingLength = 0;
+        }
+        if (this.#pendingLength === 0 && data.length - offset > AGE_CHUNK_SIZE) {
+          // Whole chunks with more bytes after them in this same piece: sealed straight from the input, no copy.
+          out.push(...this.#payload.seal(data.subarray(offset, offset + AGE_CHUNK_SIZE), false));
+          offset += AGE_CHUNK_SIZE;
+          continue;
+        }
+        const n = Math.min(AGE_CHUNK_SIZE - this.#pendingLength, data.length - offset);
+        data.copy(this.#pending, this.#pendingLength, offset, offset + n);
+        this.#pendingLength += n;
+        offset += n;
+      }
+      return out;
+    } catch (e) {
+      throw asHuellaError(e, 'encrypting');
+    }
+  }
+
+  final(): Buffer[] {
+    try {
+      return this.#payload.seal(this.#pending.subarray(0, this.#pendingLength), true);
+    } catch (e) {
+      throw asHuellaError(e, 'encrypting');
+    } finally {
+      this.destroy();
+    }
+  }
+
+  /** Wipes the payload key and the held-back plaintext (also after a failure). */
+  destroy(): void {
+    this.#payload.destroy();
+    this.#pending.fill(0);
+  }
+}
+
 /** Plaintext in, a complete age file encrypted to `recipients` (X25519 public keys) out. */
 export function createAgeEncryptStream(recipients: readonly Uint8Array[]): Transform {
-  if (recipients.length === 0) throw new HuellaError('INTERNAL', 'age encryption needs at least one recipient.');
-  const fileKey = crypto.randomBytes(AGE_FILE_KEY_BYTES);
-  const payloadNonce = crypto.randomBytes(AGE_PAYLOAD_NONCE_BYTES);
-  let header: Buffer;
-  let payload: PayloadCipher;
-  try {
-    header = buildAgeHeader(fileKey, recipients.map((r) => wrapFileKeyX25519(fileKey, r)));
-    payload = new PayloadCipher(hkdfSha256(fileKey, payloadNonce, 'payload'));
-  } finally {
-    fileKey.fill(0);
-  }
-  // A full chunk waits here until we know whether more plaintext follows (then it is not the last).
-  const pending = Buffer.allocUnsafe(AGE_CHUNK_SIZE);
-  let pendingLength = 0;
-
+  const encryptor = new AgeEncryptor(recipients);
   const stream = new Transform({
     transform(data: Buffer, _encoding, callback: TransformCallback) {
       try {
-        let offset = 0;
-        while (offset < data.length) {
-          if (pendingLength === AGE_CHUNK_SIZE) {
-            emit(this, payload.seal(pending, false));
-            pendingLength = 0;
-          }
-          if (pendingLength === 0 && data.length - offset > AGE_CHUNK_SIZE) {
-            // Whole chunks with more bytes after them in this same piece: encrypt in place, no copy.
-            emit(this, payload.seal(data.subarray(offset, offset + AGE_CHUNK_SIZE), false));
-            offset += AGE_CHUNK_SIZE;
-            continue;
-          }
-          const n = Math.min(AGE_CHUNK_SIZE - pendingLength, data.length - offset);
-          data.copy(pending, pendingLength, offset, offset + n);
-          pendingLength += n;
-          offset += n;
-        }
+        emit(this, encryptor.update(data));
         callback();
       } catch (e) {
         callback(asHuellaError(e, 'encrypting'));
@@ -86,21 +128,18 @@ export function createAgeEncryptStream(recipients: readonly Uint8Array[]): Trans
     },
     flush(callback: TransformCallback) {
       try {
-        emit(this, payload.seal(pending.subarray(0, pendingLength), true));
-        payload.destroy();
-        pending.fill(0);
+        emit(this, encryptor.final());
         callback();
       } catch (e) {
         callback(asHuellaError(e, 'encrypting'));
       }
     },
     destroy(error, callback) {
-      payload.destroy();
-      pending.fill(0);
+      encryptor.destroy();
       callback(error);
     },
   });
-  stream.push(Buffer.concat([header, payloadNonce]));
+  stream.push(encryptor.start());
   return stream;
 }
 

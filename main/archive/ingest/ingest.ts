@@ -167,7 +167,6 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
   } catch (e) {
     throw fromSystemError(e, 'opening the file');
   }
-  const source = handle.createReadStream({ highWaterMark: 1024 * 1024 });
   const stageOpts = options.signal ? { maxBytes, onBytes, signal: options.signal, sizeHint: before.size } : { maxBytes, onBytes, sizeHint: before.size };
   // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
   // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.
@@ -187,7 +186,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
       : Promise.resolve({ metadata: {} });
   let staged: StagedObject;
   try {
-    staged = await vault.blobs.stage(source, stageOpts);
+    staged = await vault.blobs.stageFile(handle, stageOpts);
   } catch (e) {
     await parsePromise; // never leave a worker task dangling
     throw e;

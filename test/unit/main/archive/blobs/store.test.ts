@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
+import { PARALLEL_THRESHOLD, shutdownHashWorker } from '../../../../../main/archive/blobs/parallel-hash';
+import { BlobStore, HEAD_BYTES, dropBytes, type StagedObject } from '../../../../../main/archive/blobs/store';
+import { HuellaError } from '../../../../../main/archive/errors';
+import { tempDir } from '../../../../helpers/tmp';
+
+/**
+ * BlobStore.stageFile (the ingest path: a ring of reused buffers, hashing on a second thread for large files) must
+ * give exactly what stage() gives for every size, including the chunk and slot boundaries, and clean up after a
+ * failure or a cancel.
+ */
+const root = tempDir('huella-store-');
+const identity = crypto.randomBytes(32);
+const store = (() => {
+  fs.mkdirSync(path.join(root, 'blobs'));
+  fs.mkdirSync(path.join(root, 'tmp'));
+  return new BlobStore(root, identity, crypto.randomBytes(32));
+})();
+afterAll(() => shutdownHashWorker());
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+async function stageFileOf(file: string, opts: { sizeHint?: number; maxBytes?: number; signal?: AbortSignal } = {}): Promise<StagedObject> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    return await store.stageFile(fh, opts);
+  } finally {
+    await fh.close();
+  }
+}
+
+function writeInput(bytes: number): { file: string; data: Buffer } {
+  const data = crypto.randomBytes(bytes);
+  const file = path.join(root, `in-${bytes}-${crypto.randomBytes(4).toString('hex')}`);
+  fs.writeFileSync(file, data);
+  return { file, data };
+}
+
+const tmpEntries = (): string[] => fs.readdirSync(store.tmpDir);
+
+describe('BlobStore.stageFile', () => {
+  // Empty, sub-chunk, the 64 KiB chunk edges, the 1 MiB and 4 MiB slot edges, and both sides of the threshold
+  // where hashing moves to the worker (with a ragged tail so the last slot is partial).
+  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB, MiB + 1, 4 * MiB, 4 * MiB + 7, PARALLEL_THRESHOLD - 1, PARALLEL_THRESHOLD, 3 * 4 * MiB + 12345];
+  it.each(sizes)('%i bytes: same hash, size, head and plaintext as stage()', async (bytes) => {
+    const { file, data } = writeInput(bytes);
+    const viaStream = await store.stage(Readable.from([data]));
+    const streamCiphertext = fs.readFileSync(viaStream.readyPath);
+    await store.discard(viaStream); // same content, same name: one .ready at a time
+    const viaFile = await stageFileOf(file, { sizeHint: bytes });
+    expect(viaFile.sha256.toString('hex')).toBe(crypto.createHash('sha256').update(data).digest('hex'));
+    expect(viaFile.name).toBe(viaStream.name);
+    expect(viaFile.size).toBe(bytes);
+    expect(viaFile.head.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
+    // A fresh file key and nonce each time: same plaintext, different ciphertext of the same length.
+    const fileCiphertext = fs.readFileSync(viaFile.readyPath);
+    expect(fileCiphertext.length).toBe(streamCiphertext.length);
+    expect(fileCiphertext.equals(streamCiphertext)).toBe(false);
+    await store.publish(viaFile.name);
+    expect((await store.readPlaintext(viaFile.name)).equals(data)).toBe(true);
+    await store.remove(viaFile.name);
+  });
+
+  it('a large file hashed on the second thread decrypts with the age CLI to the same bytes', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + 3 * MiB + 1);
+    const staged = await stageFileOf(file, { sizeHint: data.length });
+    const idFile = path.join(root, 'identity.txt');
+    fs.writeFileSync(idFile, `${encodeAgeIdentity(identity)}\n`, { mode: 0o600 });
+    const r = spawnSync('age', ['-d', '-i', idFile, staged.readyPath], { maxBuffer: 64 * MiB });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stdout.equals(data)).toBe(true);
+    await store.discard(staged);
+  });
+
+  it('a wrong size hint changes nothing but the thread that hashes', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + 5);
+    for (const sizeHint of [0, data.length, 10 * data.length]) {
+      const staged = await stageFileOf(file, { sizeHint });
+      expect(staged.sha256.equals(crypto.createHash('sha256').update(data).digest())).toBe(true);
+      await store.discard(staged);
+    }
+  });
+
+  it('over maxBytes: FILE_TOO_LARGE, and nothing is left in tmp/', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + MiB);
+    const before = tmpEntries();
+    const e = await stageFileOf(file, { sizeHint: data.length, maxBytes: PARALLEL_THRESHOLD }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(HuellaError);
+    expect((e as HuellaError).code).toBe('FILE_TOO_LARGE');
+    expect(tmpEntries()).toEqual(before);
+  });
+
+  it('cancelled: CANCELLED, and nothing is left in tmp/; the next file stages normally', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + 9 * MiB);
+    const before = tmpEntries();
+    const ac = new AbortController();
+    const fh = await fsp.open(file, 'r');
+    let seen = 0;
+    const e = await store
+      .stageFile(fh, {
+        sizeHint: data.length,
+        signal: ac.signal,
+        onBytes: (n) => {
+          seen += n;
+          if (seen > 4 * MiB) ac.abort();
+        },
+      })
+      .catch((x: unknown) => x)
+      .finally(() => fh.close());
+    expect((e as HuellaError).code).toBe('CANCELLED');
+    expect(tmpEntries()).toEqual(before);
+    const again = await stageFileOf(file, { sizeHint: data.length });
+    expect(again.sha256.equals(crypto.createHash('sha256').update(data).digest())).toBe(true);
+    await store.discard(again);
+  });
+
+  it('an unreadable source (a directory): a clear error, nothing left in tmp/', async () => {
+    const before = tmpEntries();
+    const fh = await fsp.open(root, 'r');
+    const e = await store.stageFile(fh, { sizeHint: 0 }).catch((x: unknown) => x).finally(() => fh.close());
+    expect(e).toBeInstanceOf(HuellaError);
+    expect((e as HuellaError).message).toMatch(/encrypted object/);
+    expect(tmpEntries()).toEqual(before);
+  });
+});
+
+describe('dropBytes (after a short writev)', () => {
+  const parts = [Buffer.from('abc'), Buffer.from('de'), Buffer.from('fghi')];
+  const rest = (n: number): string => Buffer.concat(dropBytes(parts, n)).toString();
+  it.each([0, 1, 3, 4, 5, 8, 9])('after %i bytes the rest is the tail', (n) => {
+    expect(rest(n)).toBe('abcdefghi'.slice(n));
+  });
+});
