@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
+import { writevFully } from '../fs/writev';
 import { AgeEncryptor, createAgeDecryptStream, createAgeEncryptStream } from './age';
 import { x25519PublicFromSecret } from './age-keys';
 import { createHashRing, createSlotHasher, slotView, type HashRing } from './parallel-hash';
@@ -379,28 +380,10 @@ class BatchWriter {
     const parts = this.#batch;
     this.#batch = [];
     this.#batchBytes = 0;
-    this.#writing = writeFully(this.#out, parts);
+    this.#writing = writevFully(this.#out, parts).then(() => undefined);
     // A failed write surfaces at the next flush or at finish(); never as an unhandled rejection meanwhile.
     this.#writing.catch(() => undefined);
   }
-}
-
-async function writeFully(out: fsp.FileHandle, parts: Buffer[]): Promise<void> {
-  let rest = parts;
-  while (rest.length > 0) {
-    const { bytesWritten } = await out.writev(rest);
-    if (bytesWritten === 0) throw new HuellaError('DISK_FULL', 'Disk full while writing an encrypted object: the disk accepted no more bytes. Nothing already in the vault was lost.');
-    rest = dropBytes(rest, bytesWritten);
-  }
-}
-
-/** The pieces left after the first `n` bytes were written (a short write is rare but legal). */
-export function dropBytes(parts: Buffer[], n: number): Buffer[] {
-  let skip = n;
-  let i = 0;
-  while (i < parts.length && skip >= parts[i]!.length) skip -= parts[i++]!.length;
-  if (i === parts.length) return [];
-  return [parts[i]!.subarray(skip), ...parts.slice(i + 1)];
 }
 
 export function formatBytes(n: number): string {

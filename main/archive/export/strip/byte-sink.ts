@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { writevFully } from '../../fs/writev';
 
 /**
  * Where a stripper writes. `patch` rewrites bytes already written (a RIFF size, a flags byte) once the final
@@ -35,19 +36,11 @@ export class FileSink implements ByteSink {
 
   async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    let parts = this.pending;
+    const parts = this.pending;
     const total = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    let at = this.flushedTo;
-    while (parts.length > 0) {
-      const { bytesWritten } = await this.fh.writev(parts, at);
-      at += bytesWritten;
-      // Short writes are rare but legal: drop what was written and go on with the rest.
-      let skip = bytesWritten;
-      while (parts.length > 0 && skip >= (parts[0] as Buffer).length) skip -= (parts.shift() as Buffer).length;
-      if (skip > 0 && parts.length > 0) parts = [(parts[0] as Buffer).subarray(skip), ...parts.slice(1)];
-    }
+    await writevFully(this.fh, parts, this.flushedTo);
     this.flushedTo += total;
   }
 

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
 import { PARALLEL_THRESHOLD, shutdownHashWorker } from '../../../../../main/archive/blobs/parallel-hash';
-import { BlobStore, HEAD_BYTES, dropBytes, type StagedObject } from '../../../../../main/archive/blobs/store';
+import { BlobStore, HEAD_BYTES, type StagedObject } from '../../../../../main/archive/blobs/store';
+import { dropBytes } from '../../../../../main/archive/fs/writev';
 import { HuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
 

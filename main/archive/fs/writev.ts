@@ -1,0 +1,27 @@
+import type { FileHandle } from 'node:fs/promises';
+import { HuellaError } from '../errors';
+
+/**
+ * Writes every byte of `parts` with writev, at `position` (or at the file offset when null), going on after a
+ * short write (rare but legal). Returns the number of bytes written (the total of `parts`).
+ */
+export async function writevFully(fh: FileHandle, parts: readonly Buffer[], position: number | null = null): Promise<number> {
+  let rest = parts.filter((p) => p.length > 0);
+  let total = 0;
+  while (rest.length > 0) {
+    const { bytesWritten } = await (position === null ? fh.writev(rest) : fh.writev(rest, position + total));
+    if (bytesWritten === 0) throw new HuellaError('DISK_FULL', 'Disk full: the disk accepted no more bytes. Nothing already in the vault was lost.');
+    total += bytesWritten;
+    rest = dropBytes(rest, bytesWritten);
+  }
+  return total;
+}
+
+/** The pieces left after the first `n` bytes were written. */
+export function dropBytes(parts: readonly Buffer[], n: number): Buffer[] {
+  let skip = n;
+  let i = 0;
+  while (i < parts.length && skip >= parts[i]!.length) skip -= parts[i++]!.length;
+  if (i === parts.length) return [];
+  return [parts[i]!.subarray(skip), ...parts.slice(i + 1)];
+}
