@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { HuellaError } from '../errors';
 import { migrate } from './migrate';
@@ -24,7 +26,7 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
   } catch (e) {
     db.close();
-    throw new HuellaError('VAULT_CORRUPT', 'The vault database (archive.db) cannot be decrypted with this vault\'s key: the file is damaged or was replaced.', { cause: e });
+    throw diskError(file, e) ?? new HuellaError('VAULT_CORRUPT', 'The vault database (archive.db) cannot be decrypted with this vault\'s key: the file is damaged or was replaced.', { cause: e });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -37,9 +39,33 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
   } catch (e) {
     db.close();
     if (e instanceof HuellaError) throw e;
-    throw new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: it could not be prepared for use.', { cause: e });
+    throw diskError(file, e) ?? new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: it could not be prepared for use.', { cause: e });
   }
   return db;
+}
+
+/** Below this much free space an I/O error while opening is the full disk, not damage. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * A full disk makes the first read fail too: SQLite cannot grow its -shm/-wal files (SQLITE_IOERR_SHMSIZE,
+ * SQLITE_FULL). Saying "damaged or replaced" then would frighten a person into thinking the evidence is gone, so
+ * an I/O error is reported as what it is: the disk is full, or the disk failed to read or write.
+ */
+function diskError(file: string, e: unknown): HuellaError | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !(code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'))) return undefined;
+  let free: number | undefined;
+  try {
+    const st = fs.statfsSync(path.dirname(file));
+    free = st.bavail * st.bsize;
+  } catch {
+    free = undefined;
+  }
+  if (code === 'SQLITE_FULL' || (free !== undefined && free < NEARLY_FULL_BYTES)) {
+    return new HuellaError('DISK_FULL', 'Disk full: the vault cannot be opened until there is some free space on its disk (its database needs room for working files). Nothing in the vault was lost. Free some space and try again.', { cause: e });
+  }
+  return new HuellaError('VAULT_CORRUPT', `The vault database (archive.db) could not be read: the disk reported an input/output error (${code}). The disk may be failing or was disconnected; nothing was changed.`, { cause: e });
 }
 
 /** PRAGMA quick_check: used by verify. Returns the problems found (empty when the database is sound). */
