@@ -98,6 +98,18 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new HuellaError('CANCELLED', 'The export was cancelled; nothing was written.');
 }
 
+/**
+ * A stripper's error says what is wrong with the file but not which item it is: add the label and item id, so the
+ * person knows which item to leave out (the CLI prints the message; the UI uses details.itemId).
+ */
+function namingItem(e: unknown, planned: PlannedItemInternal['planned']): unknown {
+  if (!(e instanceof HuellaError) || e.code === 'CANCELLED' || e.code === 'DISK_FULL') return e;
+  return new HuellaError(e.code, `${planned.label} (${planned.itemId}): ${e.message} Nothing was exported; leave this item out (--items) or export the original encrypted (forensic profile).`, {
+    cause: e,
+    details: { ...e.details, itemId: planned.itemId },
+  });
+}
+
 async function exportItem(vault: Vault, details: PlanDetails, root: string, it: PlannedItemInternal, signal: AbortSignal | undefined): Promise<ItemOutcome> {
   const { planned, detail, objectName } = it;
   const keepCaptureDate = details.plan.keepCaptureDate;
@@ -105,7 +117,9 @@ async function exportItem(vault: Vault, details: PlanDetails, root: string, it: 
   let original: ItemOutcome['original'];
   if (planned.exportPath) {
     const abs = path.join(root, planned.exportPath);
-    const result = await stripToFile(() => vault.blobs.openPlaintext(objectName), detail.mediaType, abs, { keepCaptureDate, keepOrientation: true });
+    const result = await stripToFile(() => vault.blobs.openPlaintext(objectName), detail.mediaType, abs, { keepCaptureDate, keepOrientation: true }).catch((e: unknown) => {
+      throw namingItem(e, planned);
+    });
     const leaks = await findLeaks(abs, detail.mediaType, { keepCaptureDate, keepOrientation: true, originalValues: it.originalValues });
     if (leaks.length > 0) {
       const kinds = [...new Set(leaks.map((l) => l.kind))].join(', ');
