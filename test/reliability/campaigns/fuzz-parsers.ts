@@ -1,0 +1,182 @@
+/**
+ * Property-based fuzzing (fast-check) of the parsers we wrote ourselves, run by the malformed campaign in a child
+ * process with a time limit (a parser stuck in a loop cannot hang the campaign, and the last "fuzz:" line names
+ * it). Property for each: on arbitrary bytes/text, and on mutated valid inputs, the parser returns a result or
+ * throws a HuellaError (the project's one error class, with a stable code); any other exception, or a run slower
+ * than the per-file limit, is a failure with fast-check's reproducible seed and counterexample.
+ *
+ * Usage: node --import tsx fuzz-parsers.ts <seed> <runs> <workDir> [basesDir]; prints one JSON line (FuzzReport).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { buildAgeHeader, parseAgeHeader, wrapFileKeyX25519 } from '../../../main/archive/blobs/age-header';
+import { parseCustodyRecord, parseManifest, parseMarker, parseObjectsList } from '../../../main/archive/backup/format';
+import { formatCheckpointBody, parseCheckpointBody, signCheckpoint, verifyCheckpoint } from '../../../main/archive/custody/checkpoint';
+import { ed25519KeyPairFromSeed } from '../../../main/archive/custody/ed25519';
+import { parseCanonicalJson } from '../../../main/archive/custody/jcs';
+import { parseEvent } from '../../../main/archive/custody/log';
+import { formatMinisignPublicKey, minisignSign, minisignVerify, parseMinisignPublicKey } from '../../../main/archive/custody/minisign';
+import { openNote, parseVerifierKey, verifierKey } from '../../../main/archive/custody/note';
+import { formatTlogProof, parseTlogProof, tlogProofFromJson } from '../../../main/archive/custody/tlog-proof';
+import { isHuellaError } from '../../../main/archive/errors';
+import { assessIccProfile } from '../../../main/archive/export/strip/icc';
+import { findLeaks, stripToFile } from '../../../main/archive/export/strip';
+import { readExifOrientation, readTiffOrientation } from '../../../main/archive/export/strip/exif-orientation';
+import { readZipSafely } from '../../../main/archive/export/strip/zip-read';
+import { sniffMediaType } from '../../../main/archive/ingest/sniff';
+import { PER_FILE_LIMIT_MS } from './malformed';
+
+type Target = {
+  readonly name: string;
+  /** Share of the run budget (slow targets such as re-encoding strippers get fewer runs). */
+  readonly weight: number;
+  readonly input: fc.Arbitrary<Buffer>;
+  readonly call: (input: Buffer, runDir: string) => unknown;
+};
+
+const [seedArg, runsArg, workDir, basesDir] = process.argv.slice(2);
+const seed = Number(seedArg);
+const runs = Number(runsArg);
+fs.mkdirSync(workDir!, { recursive: true });
+
+/** Arbitrary bytes, or a valid example with byte edits, a cut, an insertion or a duplicated range. */
+function mutated(valid: readonly Buffer[], maxLength = 4096): fc.Arbitrary<Buffer> {
+  const raw = fc.uint8Array({ maxLength }).map((a) => Buffer.from(a));
+  if (valid.length === 0) return raw;
+  const edit = fc.record({
+    base: fc.constantFrom(...valid),
+    edits: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { maxLength: 24 }),
+    cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    insert: fc.option(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 64 }))),
+    repeat: fc.option(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 256 }), fc.integer({ min: 2, max: 64 }))),
+  }).map(({ base, edits, cut, insert, repeat }) => {
+    let b = Buffer.from(base);
+    for (const [at, v] of edits) if (b.length > 0) b[Math.floor(at * b.length) % b.length] = v;
+    if (insert) {
+      const at = Math.floor(insert[0] * b.length);
+      b = Buffer.concat([b.subarray(0, at), Buffer.from(insert[1]), b.subarray(at)]);
+    }
+    if (repeat) {
+      const at = Math.floor(repeat[0] * b.length);
+      const slice = b.subarray(at, at + repeat[1]);
+      b = Buffer.concat([b.subarray(0, at), ...Array.from({ length: repeat[2] }, () => slice), b.subarray(at)]);
+    }
+    if (cut !== null) b = b.subarray(0, Math.floor(cut * b.length));
+    return b;
+  });
+  return fc.oneof({ weight: 1, arbitrary: raw }, { weight: 4, arbitrary: edit });
+}
+
+function textual(valid: readonly string[]): fc.Arbitrary<Buffer> {
+  const lines = fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('', '—', 'age-encryption.org/v1', '-> X25519', '---', 'c2sp.org/tlog-proof@v1', 'index 0', 'untrusted comment:', 'trusted comment:', '\u2014 name AAAA')), { maxLength: 12 });
+  return fc.oneof(lines.map((l) => Buffer.from(l.join('\n'))), mutated(valid.map((v) => Buffer.from(v))));
+}
+
+// ─── valid examples to mutate ──────────────────────────────────────────────────────────────────────────────────
+const keySeed = crypto.createHash('sha256').update(`fuzz ${seed}`).digest();
+const keys = ed25519KeyPairFromSeed(keySeed);
+const noteName = 'huella.example/fuzz';
+const verifier = { name: noteName, publicKey: keys.publicKey };
+const body = formatCheckpointBody({ origin: noteName, size: 3, rootHash: crypto.createHash('sha256').update('root').digest() });
+const checkpoint = signCheckpoint(body, noteName, keySeed);
+const proof = formatTlogProof({ index: 1, proof: [crypto.createHash('sha256').update('a').digest(), crypto.createHash('sha256').update('b').digest()], checkpoint });
+const fileKey = keySeed.subarray(0, 16);
+const ageHeader = buildAgeHeader(fileKey, [wrapFileKeyX25519(fileKey, keys.publicKey)]);
+const minisignKey = formatMinisignPublicKey(keys.publicKey);
+const minisignSig = await minisignSign(keySeed, keys.publicKey, Buffer.from('data'), { trustedComment: 'fuzz' });
+const event = Buffer.from(JSON.stringify({ v: 1, seq: 0, type: 'vault.created', at: '2026-01-01T00:00:00.000Z', data: {}, prev: 'AAAA' }));
+const tiffLoop = Buffer.concat([Buffer.from('II*\0'), Buffer.from([8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 8, 0, 0, 0])]);
+
+function readBases(exts: readonly string[]): Buffer[] {
+  if (!basesDir) return [];
+  return fs.readdirSync(basesDir).filter((n) => exts.some((e) => n.endsWith(`.${e}`))).map((n) => fs.readFileSync(path.join(basesDir, n))).filter((b) => b.length <= 2 * 1024 * 1024);
+}
+
+const STRIP_OPTS = { keepCaptureDate: false, keepOrientation: true } as const;
+let stripCounter = 0;
+
+/** Strips the bytes to a file, then runs the leak finder on the result (both must only fail with HuellaError). */
+function stripper(mediaType: string, exts: readonly string[], weight: number): Target {
+  return {
+    name: `strip+findLeaks ${mediaType}`,
+    weight,
+    input: mutated(readBases(exts), 64 * 1024),
+    call: async (input, runDir) => {
+      const out = path.join(runDir, `out-${++stripCounter}`);
+      try {
+        await stripToFile(() => Readable.from([input]), mediaType, out, STRIP_OPTS);
+        await findLeaks(out, mediaType, STRIP_OPTS);
+      } finally {
+        fs.rmSync(out, { force: true });
+      }
+    },
+  };
+}
+
+const targets: Target[] = [
+  { name: 'sniffMediaType', weight: 1, input: mutated(readBases(['jpg', 'png', 'tif', 'webp', 'pdf', 'docx', 'zip', 'mp4', 'odt'])), call: (b) => sniffMediaType(b.subarray(0, 4100), 'evidence.jpg') },
+  { name: 'parseAgeHeader', weight: 1, input: mutated([ageHeader]), call: (b) => parseAgeHeader(b) },
+  { name: 'parseCheckpointBody', weight: 1, input: textual([body]), call: (b) => parseCheckpointBody(b.toString('utf8')) },
+  { name: 'verifyCheckpoint/openNote', weight: 1, input: textual([checkpoint]), call: (b) => { try { openNote(b, verifier); } finally { verifyCheckpoint(b, verifier); } } },
+  { name: 'parseVerifierKey', weight: 1, input: textual([verifierKey(noteName, keys.publicKey)]), call: (b) => parseVerifierKey(b.toString('utf8')) },
+  { name: 'parseTlogProof', weight: 1, input: textual([proof]), call: (b) => parseTlogProof(b) },
+  { name: 'tlogProofFromJson', weight: 1, input: textual([JSON.stringify({ index: 1, proof: ['AAAA'], checkpoint })]), call: (b) => { let j: unknown; try { j = JSON.parse(b.toString('utf8')); } catch { return; } tlogProofFromJson(j); } },
+  { name: 'parseMinisignPublicKey', weight: 1, input: textual([minisignKey]), call: (b) => parseMinisignPublicKey(b.toString('utf8')) },
+  { name: 'minisignVerify', weight: 1, input: textual([minisignSig]), call: (b) => minisignVerify(minisignKey, b, Buffer.from('data')) },
+  { name: 'parseEvent', weight: 1, input: textual([event.toString()]), call: (b) => parseEvent(b) },
+  { name: 'parseCanonicalJson', weight: 1, input: textual([event.toString()]), call: (b) => parseCanonicalJson(b) },
+  { name: 'backup parseMarker', weight: 1, input: textual(['{"format":"huella-backup","version":1,"backupId":"abc"}']), call: (b) => parseMarker(b.toString('utf8')) },
+  { name: 'backup parseManifest', weight: 1, input: textual(['{"format":"huella-backup-manifest","version":1}']), call: (b) => parseManifest(b) },
+  { name: 'backup parseObjectsList', weight: 1, input: textual([`${'a'.repeat(64)} 12 ${'b'.repeat(64)}\n`]), call: (b) => parseObjectsList(b.toString('utf8')) },
+  { name: 'backup parseCustodyRecord', weight: 1, input: textual(['{"format":"huella-backup-custody","version":1}']), call: (b) => parseCustodyRecord(b) },
+  { name: 'readTiffOrientation', weight: 1, input: mutated([tiffLoop]), call: (b) => readTiffOrientation(b) },
+  { name: 'readExifOrientation', weight: 1, input: mutated([Buffer.concat([Buffer.from('Exif\0\0'), tiffLoop])]), call: (b) => readExifOrientation(b) },
+  { name: 'assessIccProfile', weight: 1, input: mutated([]), call: (b) => assessIccProfile(b) },
+  { name: 'readZipSafely', weight: 0.5, input: mutated(readBases(['zip', 'docx', 'odt']), 64 * 1024), call: (b) => readZipSafely(b, 'fuzz.zip') },
+  stripper('image/jpeg', ['jpg'], 0.25),
+  stripper('image/png', ['png'], 0.25),
+  stripper('image/webp', ['webp'], 0.25),
+  stripper('image/tiff', ['tif'], 0.05),
+  stripper('video/mp4', ['mp4'], 0.25),
+  stripper('application/pdf', ['pdf'], 0.05),
+  stripper('application/vnd.openxmlformats-officedocument.wordprocessingml.document', ['docx'], 0.1),
+  stripper('application/vnd.oasis.opendocument.text', ['odt'], 0.1),
+  stripper('text/plain', [], 0.1),
+];
+
+const failures: string[] = [];
+const parsers: { name: string; runs: number; slowestMs: number }[] = [];
+const hex = (b: Buffer): string => (b.length > 96 ? `${b.subarray(0, 96).toString('hex')}… (${b.length} bytes)` : b.toString('hex'));
+
+for (const [i, t] of targets.entries()) {
+  const numRuns = Math.max(5, Math.ceil(runs * t.weight));
+  const runDir = path.join(workDir!, `t${i}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  console.log(`fuzz: ${t.name} (${numRuns} runs)`);
+  let slowest = 0;
+  const property = fc.asyncProperty(t.input, async (input) => {
+    const started = performance.now();
+    let thrown: unknown;
+    try {
+      await t.call(input, runDir);
+    } catch (e) {
+      thrown = e ?? new Error('threw a nullish value');
+    }
+    const ms = performance.now() - started;
+    slowest = Math.max(slowest, ms);
+    if (ms > PER_FILE_LIMIT_MS) throw new Error(`took ${Math.round(ms)} ms on input ${hex(input)}`);
+    if (thrown === undefined) return;
+    if (!isHuellaError(thrown)) throw new Error(`threw ${(thrown as Error)?.constructor?.name ?? typeof thrown}: ${String((thrown as Error)?.message ?? thrown).slice(0, 200)} on input ${hex(input)}`);
+    if (!thrown.message || thrown.message.length < 10) throw new Error(`HuellaError ${thrown.code} without a clear message on input ${hex(input)}`);
+  });
+  const result = await fc.check(property, { seed: seed + i, numRuns, endOnFailure: true });
+  parsers.push({ name: t.name, runs: result.numRuns, slowestMs: Math.round(slowest) });
+  if (result.failed) {
+    const err = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+    failures.push(`${t.name}: ${err.slice(0, 600)} (fast-check seed ${result.seed}, path ${result.counterexamplePath ?? '-'})`);
+  }
+}
+console.log(JSON.stringify({ parsers, failures }));
