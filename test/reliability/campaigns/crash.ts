@@ -28,8 +28,11 @@ const OPS: readonly Op[] = ['ingest', 'tagging', 'export'];
 const MECHANISM = 'sp-communication';
 const CASE_TITLE = 'Crash campaign case';
 const TERMS = ['perp.police', 'perp.military', 'perp.prison-staff', 'perp.intelligence', 'perp.paramilitary', 'perp.unknown'];
-/** First guesses of how long each operation takes (ms); replaced by measurements of runs that finished unkilled. */
-const INITIAL_ESTIMATE_MS: Record<Op, number> = { ingest: 3000, tagging: 6000, export: 6000 };
+/**
+ * How long things take on this machine right now (ms), measured once before the runs: kill moments are spread
+ * over the work itself rather than mostly over Node's start-up, which would test nothing.
+ */
+type Timing = { readonly startup: number; readonly ingestPerMiB: number; readonly export: number };
 
 type Source = { readonly file: string; readonly name: string; readonly sha256: string; readonly needles: readonly Buffer[] };
 type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number };
@@ -138,7 +141,8 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   let verifyFailures = 0;
   let partialLeftovers = 0;
   let passed = 0;
-  const estimate = { ...INITIAL_ESTIMATE_MS };
+  /** Ingest runs killed after at least one file was reported: the moments where a loss would hurt most. */
+  let killedAfterReports = 0;
 
   // The vault, and a case of photos to export (JPEGs: the redacted profile strips them).
   const exportSources: Source[] = [];
@@ -193,16 +197,54 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     return { stdout: '', stderr: '', code: 0, killed: false, ms: performance.now() - started };
   }
 
+  /** A batch of fresh files for one ingest run: seeded random binaries and a photo (parsed, previewed). */
+  async function makeBatch(runNo: number): Promise<{ dir: string; sources: Source[] }> {
+    const dir = path.join(workDir, 'in', `run-${runNo}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const sources: Source[] = [];
+    const n = 2 + Math.floor(rnd() * 4);
+    for (let i = 0; i < n; i++) {
+      const file = path.join(dir, `r${runNo}-f${i}-${crypto.createHash('sha256').update(`${seed}/${runNo}/${i}`).digest('hex').slice(0, 8)}.bin`);
+      fs.writeFileSync(file, seededBytes(`${seed}/${runNo}/${i}`, (quick ? 16 : 32) * 1024 + Math.floor(rnd() * (quick ? 1024 : 4096) * 1024)));
+      sources.push(sourceOf(file));
+    }
+    sources.push(sourceOf((await writeGpsPhoto(dir, `r${runNo}-photo.jpg`, seed * 1000 + runNo)).file));
+    return { dir, sources };
+  }
+  const mib = (sources: readonly Source[]): number => sources.reduce((a, s) => a + fs.statSync(s.file).size, 0) / (1024 * 1024);
+
+  /** Start-up (open the vault and exit), an ingest and an export, unkilled; what they report counts like any run's. */
+  async function calibrate(): Promise<Timing> {
+    const startup = (await runKillable(['unlock-test', vaultDir], 120_000)).ms;
+    const batch = await makeBatch(0);
+    const ing = await runKillable(['ingest', vaultDir, batch.dir, '--json'], 120_000);
+    if (ing.code !== 0) throw new Error(`calibration ingest failed: ${ing.stderr}`);
+    for (const line of completeJsonLines(ing.stdout)) {
+      const src = batch.sources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
+      if (src && line.status === 'ingested' && typeof line.itemId === 'string') {
+        ingested.set(line.itemId, src);
+        itemIds.push(line.itemId);
+      }
+    }
+    const out = path.join(outDir, 'calibration');
+    const exp = await runKillable(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', out, '--json'], 120_000);
+    if (exp.code !== 0) throw new Error(`calibration export failed: ${exp.stderr}`);
+    fs.rmSync(out, { recursive: true, force: true });
+    return { startup, ingestPerMiB: Math.max(10, (ing.ms - startup) / mib(batch.sources)), export: exp.ms };
+  }
+  const timing = await calibrate();
+  log(`crash calibration: start-up ${Math.round(timing.startup)} ms, ingest ${Math.round(timing.ingestPerMiB)} ms/MiB, export ${Math.round(timing.export)} ms`);
+
   const fail = (runNo: number, op: Op, what: string): void => {
     failures.push(`seed ${seed} run ${runNo} (${op}): ${what}`);
+    log(`FAILURE ${failures[failures.length - 1]!}`);
   };
 
   for (let runNo = 1; runNo <= runs; runNo++) {
     // Operations in seeded order, each of the three once in every block of three runs.
     if ((runNo - 1) % 3 === 0) order = shuffled(OPS, rnd);
     const op = order[(runNo - 1) % 3]!;
-    const fraction = 0.05 + 0.9 * rnd();
-    const killAfter = Math.round(fraction * estimate[op]);
+    const fraction = rnd();
     counts[op]++;
     const before = failures.length;
     const runStart = Date.now();
@@ -212,16 +254,16 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const runIngested: string[] = [];
     const exportOut = path.join(outDir, `packet-${runNo}${rnd() < 0.5 ? '.zip' : ''}`);
 
+    // Kill moments: from late in start-up (the vault is being opened) to the end of the expected work.
+    const lead = 0.7 * timing.startup;
+    const killAt = (expected: number): number => Math.round(lead + fraction * Math.max(expected - lead, 200));
+    let killAfter = 0;
+
     if (op === 'ingest') {
-      const dir = path.join(workDir, 'in', `run-${runNo}`);
-      fs.mkdirSync(dir, { recursive: true });
-      const n = 2 + Math.floor(rnd() * 4);
-      for (let i = 0; i < n; i++) {
-        const file = path.join(dir, `r${runNo}-f${i}-${crypto.createHash('sha256').update(`${seed}/${runNo}/${i}`).digest('hex').slice(0, 8)}.bin`);
-        fs.writeFileSync(file, seededBytes(`${seed}/${runNo}/${i}`, (quick ? 16 : 32) * 1024 + Math.floor(rnd() * (quick ? 512 : 2048) * 1024)));
-        runSources.push(sourceOf(file));
-      }
-      runSources.push(sourceOf((await writeGpsPhoto(dir, `r${runNo}-photo.jpg`, seed * 1000 + runNo)).file));
+      const batch = await makeBatch(runNo);
+      const dir = batch.dir;
+      runSources.push(...batch.sources);
+      killAfter = killAt(timing.startup + mib(batch.sources) * timing.ingestPerMiB);
       outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAfter);
       for (const line of completeJsonLines(outcome.stdout)) {
         const src = runSources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
@@ -250,14 +292,16 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
           edits.push({ args: ['case', 'add-items', vaultDir, caseId, item, '--json'], reported: () => caseItemsReported.add(item) });
         }
       }
+      killAfter = Math.round(fraction * edits.length * (timing.startup + 150));
       outcome = await runEdits(edits, killAfter, (e, r) => fail(runNo, op, `\`huella ${e.args.join(' ')}\` failed unkilled: ${r.stderr.trim()}`));
     } else {
       const args = ['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', exportOut, '--json'];
+      killAfter = killAt(timing.export);
       outcome = await runKillable(args, killAfter);
       if (!outcome.killed && outcome.code !== 0) fail(runNo, op, `export failed unkilled: ${outcome.stderr.trim()}`);
     }
     if (outcome.killed) killed++;
-    else if (op !== 'tagging' || outcome.code === 0) estimate[op] = Math.round(0.5 * estimate[op] + 0.5 * outcome.ms * 1.1);
+    if (outcome.killed && runIngested.length > 0) killedAfterReports++;
 
     // 1. Before anything reopens the vault: no plaintext in tmp/, in the database files, or in blobs written now.
     const touched = [
@@ -350,6 +394,6 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     return (v.db.prepare('SELECT title FROM cases WHERE id = ?').get(id) as { title: string }).title;
   }
 
-  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way), ${lost} lost, ${verifyFailures} verify failures${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
-  return { name: 'crash', total: runs, passed, failures, summary, details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, estimatesMs: estimate } };
+  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files), ${lost} lost, ${verifyFailures} verify failures${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
+  return { name: 'crash', total: runs, passed, failures, summary, details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, timingMs: timing } };
 };
