@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createVault } from '../../main/archive/vault/vault';
-import { makeRandomFile, mbps, median, printTable, timeShell, type Row } from './lib';
+import { makeRandomFile, mbps, median, peakRssOfCommand, printTable, timeShell, type Row } from './lib';
 
 /**
  * Ingest of one large file (hash + encrypt + durable write), next to the reference tools on the same bytes in the
@@ -17,53 +17,70 @@ export type IngestLargeResult = {
   readonly huellaMBps: number;
   readonly peakRssMb: number;
   readonly baselineRssMb: number;
+  /** Peak RSS of `age -r … -o out < file` on the same bytes (the reference for memory). */
+  readonly agePeakRssMb: number;
   readonly ageSyncSeconds: number;
   readonly opensslThenAgeSeconds: number;
 };
 
+export const BENCH_PASSPHRASE = 'benchmark passphrase 1';
+/** A recipient whose identity nobody keeps: the reference tools encrypt to it and the output is thrown away. */
+export const BENCH_AGE_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+export type ChildIngest = { readonly seconds: number; readonly peakRssMb: number; readonly baselineRssMb: number };
+
+/** One ingest (library ingestPaths) in a fresh process (ingest-child.ts), so its timing and peak RSS are its own. */
+export function ingestInChild(vaultDir: string, inputs: readonly string[], opts: { previews?: boolean; expect?: number } = {}): ChildIngest {
+  const args = [...inputs, '--expect', String(opts.expect ?? 1), ...(opts.previews ? ['--previews'] : [])];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-child.ts'), vaultDir, ...args], {
+    env: { ...process.env, HUELLA_PASSPHRASE: BENCH_PASSPHRASE, HUELLA_TEST_WEAK_KDF: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; maxRssKb: number; rssBeforeKb: number };
+  return { seconds: m.seconds, peakRssMb: m.maxRssKb / 1024, baselineRssMb: m.rssBeforeKb / 1024 };
+}
+
+/** An empty vault at `dir` (weak KDF: key derivation is reported separately; it is not what ingest measures). */
+export async function freshVault(dir: string): Promise<void> {
+  process.env.HUELLA_TEST_WEAK_KDF = '1';
+  fs.rmSync(dir, { recursive: true, force: true });
+  (await createVault(dir, BENCH_PASSPHRASE)).vault.lock();
+}
+
 export async function benchIngestLarge(opts: { bytes: number; runs: number; workDir: string }): Promise<IngestLargeResult> {
-  process.env.HUELLA_TEST_WEAK_KDF = '1'; // key derivation is reported separately; it is not what this measures
-  const passphrase = 'benchmark passphrase 1';
   const file = path.join(opts.workDir, `input-${opts.bytes}.bin`);
   makeRandomFile(file, opts.bytes);
-  const recipient = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
-  const ours: number[] = [];
-  const rss: number[] = [];
-  const base: number[] = [];
+  const ours: ChildIngest[] = [];
   const ageRuns: number[] = [];
   const sslRuns: number[] = [];
   const out = path.join(opts.workDir, 'out.age');
   for (let i = 0; i < opts.runs; i++) {
     const dir = path.join(opts.workDir, `vault-${i}`);
-    fs.rmSync(dir, { recursive: true, force: true });
-    (await createVault(dir, passphrase)).vault.lock();
+    await freshVault(dir);
     timeShell('sync');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-child.ts'), dir, file], {
-      env: { ...process.env, HUELLA_PASSPHRASE: passphrase },
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr}`);
-    const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; maxRssKb: number; rssBeforeKb: number };
-    ours.push(m.seconds);
-    rss.push(m.maxRssKb / 1024);
-    base.push(m.rssBeforeKb / 1024);
+    ours.push(ingestInChild(dir, [file]));
     fs.rmSync(dir, { recursive: true, force: true });
     timeShell('sync');
-    ageRuns.push(timeShell(`age -r ${recipient} -o ${out} ${file}; sync`));
+    ageRuns.push(timeShell(`age -r ${BENCH_AGE_RECIPIENT} -o ${out} ${file}; sync`));
     fs.rmSync(out, { force: true });
     timeShell('sync');
-    sslRuns.push(timeShell(`openssl dgst -sha256 ${file} > /dev/null; age -r ${recipient} -o ${out} ${file}; sync`));
+    sslRuns.push(timeShell(`openssl dgst -sha256 ${file} > /dev/null; age -r ${BENCH_AGE_RECIPIENT} -o ${out} ${file}; sync`));
     fs.rmSync(out, { force: true });
   }
+  const agePeakRssMb = await peakRssOfCommand('age', ['-r', BENCH_AGE_RECIPIENT, '-o', out], file);
+  fs.rmSync(out, { force: true });
   fs.rmSync(file, { force: true });
-  const huellaSeconds = median(ours);
+  const huellaSeconds = median(ours.map((o) => o.seconds));
   return {
     bytes: opts.bytes,
     runs: opts.runs,
     huellaSeconds,
     huellaMBps: mbps(opts.bytes, huellaSeconds),
-    peakRssMb: Math.max(...rss),
-    baselineRssMb: median(base),
+    peakRssMb: Math.max(...ours.map((o) => o.peakRssMb)),
+    baselineRssMb: median(ours.map((o) => o.baselineRssMb)),
+    agePeakRssMb,
     ageSyncSeconds: median(ageRuns),
     opensslThenAgeSeconds: median(sslRuns),
   };
@@ -74,7 +91,7 @@ export function ingestLargeRows(r: IngestLargeResult): Row[] {
   return [
     { name: `ingest ${gib} GiB (s)`, ours: r.huellaSeconds.toFixed(2), referenceName: 'age -r …; sync', reference: r.ageSyncSeconds.toFixed(2), ratio: `${(r.ageSyncSeconds / r.huellaSeconds).toFixed(2)}×` },
     { name: `ingest ${gib} GiB (s)`, ours: r.huellaSeconds.toFixed(2), referenceName: 'openssl dgst -sha256; age; sync', reference: r.opensslThenAgeSeconds.toFixed(2), ratio: `${(r.opensslThenAgeSeconds / r.huellaSeconds).toFixed(2)}×` },
-    { name: `ingest ${gib} GiB peak RSS (MB)`, ours: r.peakRssMb.toFixed(0), referenceName: `(process baseline before ingest)`, reference: r.baselineRssMb.toFixed(0), ratio: '' },
+    { name: `ingest ${gib} GiB peak RSS (MB)`, ours: r.peakRssMb.toFixed(0), referenceName: 'age -r … (peak RSS)', reference: r.agePeakRssMb.toFixed(0), ratio: `${(r.agePeakRssMb / r.peakRssMb).toFixed(2)}×` },
   ];
 }
 

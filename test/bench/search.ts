@@ -30,6 +30,9 @@ export type BenchResult = {
   readonly events: number;
   readonly dbBytes: number;
   readonly queries: readonly QueryTiming[];
+  /** Every query of every kind pooled: the figures the issue's goal is stated for. */
+  readonly allP50Ms: number;
+  readonly allP99Ms: number;
 };
 
 const PASSPHRASE = 'benchmark passphrase, not secret';
@@ -117,6 +120,7 @@ export async function benchSearch(opts: BenchOptions): Promise<BenchResult> {
     const rnd = seededRandom(7);
     const n = opts.queries ?? 100;
     const timings: QueryTiming[] = [];
+    const all: number[] = [];
     for (const kind of queryKinds(caseIds)) {
       const ms: number[] = [];
       const totals: number[] = [];
@@ -127,6 +131,7 @@ export async function benchSearch(opts: BenchOptions): Promise<BenchResult> {
         ms.push(performance.now() - start);
         totals.push(r.total);
       }
+      all.push(...ms);
       ms.sort((a, b) => a - b);
       totals.sort((a, b) => a - b);
       timings.push({ name: kind.name, p50Ms: round(percentile(ms, 50)), p99Ms: round(percentile(ms, 99)), count: percentile(totals, 50) });
@@ -141,6 +146,8 @@ export async function benchSearch(opts: BenchOptions): Promise<BenchResult> {
       events: vault.log.size(),
       dbBytes: fs.statSync(path.join(dir, 'archive.db')).size,
       queries: timings,
+      allP50Ms: round(percentile(all.sort((a, b) => a - b), 50)),
+      allP99Ms: round(percentile(all, 99)),
     };
   } finally {
     vault.lock();
@@ -159,6 +166,7 @@ function table(r: BenchResult): string {
     `${'query'.padEnd(40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'median total'.padStart(13)}`,
   ];
   for (const q of r.queries) lines.push(`${q.name.padEnd(40)} ${q.p50Ms.toFixed(2).padStart(8)} ${q.p99Ms.toFixed(2).padStart(8)} ${String(q.count).padStart(13)}`);
+  lines.push(`${'all kinds pooled'.padEnd(40)} ${r.allP50Ms.toFixed(2).padStart(8)} ${r.allP99Ms.toFixed(2).padStart(8)}`);
   return lines.join('\n');
 }
 

@@ -29,6 +29,8 @@ export type StripBenchResult = {
   readonly files: number;
   readonly megabytes: number;
   readonly filesWithLeaks: { readonly ours: number; readonly exiftool: number };
+  /** Output files whose image data (quantisation and Huffman tables, frame header, every scan) is byte-identical to the input's. */
+  readonly losslessFiles: { readonly ours: number; readonly exiftool: number };
 };
 
 function median(xs: readonly number[]): number {
@@ -43,13 +45,13 @@ function freshDir(p: string): string {
   return p;
 }
 
-async function makeInputs(count: number, megapixels: number, workDir: string): Promise<string[]> {
+async function makeInputs(count: number, megapixels: number, workDir: string, distinct: number): Promise<string[]> {
   const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
   const height = Math.round((width * 3) / 4);
   const baseDir = freshDir(path.join(workDir, 'base'));
   // A few distinct photos with every kind of metadata (Exif+GPS+serials+MakerNote+thumbnail, XMP, IPTC, ICC, COM,
   // MPF preview after EOI), copied to `count` files: pixel generation in JS is the slow part, not the test.
-  const bases = await makeJpegs(Array.from({ length: Math.min(DISTINCT_PHOTOS, count) }, (_, i) => richJpegOptions(baseDir, 1000 + i, { width, height, mpf: true, name: `base-${i}.jpg` })));
+  const bases = await makeJpegs(Array.from({ length: Math.min(distinct, count) }, (_, i) => richJpegOptions(baseDir, 1000 + i, { width, height, mpf: true, name: `base-${i}.jpg` })));
   const inDir = freshDir(path.join(workDir, 'in'));
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -91,8 +93,39 @@ async function countLeaky(dir: string): Promise<number> {
   return n;
 }
 
-export async function benchStrip(opts: { count: number; megapixels: number; workDir: string; runs: number }): Promise<StripBenchResult> {
-  const files = await makeInputs(opts.count, opts.megapixels, opts.workDir);
+/** Markers of the segments that define the decoded pixels: SOF0–15 (less DHT/JPG/DAC), DHT, DQT, DRI. */
+const isCodingMarker = (m: number): boolean => (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || m === 0xdb || m === 0xdd;
+
+/**
+ * The bytes that decide a JPEG's pixels: its table and frame segments, in order, then everything from the first SOS
+ * (all scans, to EOI). Metadata segments (APPn, COM) are left out, and so is anything after EOI in the input (an
+ * MPF preview), by cutting the input's tail to the length of the output's.
+ */
+function codingBytes(jpeg: Buffer): { readonly tables: Buffer; readonly scans: Buffer } {
+  const tables: Buffer[] = [];
+  let at = 2;
+  while (at + 4 <= jpeg.length && jpeg[at] === 0xff && jpeg[at + 1] !== 0xda) {
+    const end = at + 2 + jpeg.readUInt16BE(at + 2);
+    if (isCodingMarker(jpeg[at + 1] as number)) tables.push(jpeg.subarray(at, end));
+    at = end;
+  }
+  return { tables: Buffer.concat(tables), scans: jpeg.subarray(at) };
+}
+
+/** A stripped copy is lossless when its coding bytes equal the original's (the original may carry data after EOI). */
+function sameImageData(original: Buffer, copy: Buffer): boolean {
+  const a = codingBytes(original);
+  const b = codingBytes(copy);
+  return b.scans.length > 0 && a.tables.equals(b.tables) && a.scans.subarray(0, b.scans.length).equals(b.scans) && b.scans.subarray(-2).equals(Buffer.from([0xff, 0xd9]));
+}
+
+function countLossless(inputs: readonly string[], outDir: string): number {
+  return inputs.filter((f) => sameImageData(fs.readFileSync(f), fs.readFileSync(path.join(outDir, path.basename(f))))).length;
+}
+
+/** `distinct`: how many different photos to render (default 8); the others are copies of them. */
+export async function benchStrip(opts: { count: number; megapixels: number; workDir: string; runs: number; distinct?: number }): Promise<StripBenchResult> {
+  const files = await makeInputs(opts.count, opts.megapixels, opts.workDir, opts.distinct ?? DISTINCT_PHOTOS);
   const oursOut = path.join(opts.workDir, 'out-ours');
   const toolOut = path.join(opts.workDir, 'out-exiftool');
   const ours: number[] = [];
@@ -124,6 +157,7 @@ export async function benchStrip(opts: { count: number; megapixels: number; work
     files: files.length,
     megabytes,
     filesWithLeaks: { ours: await countLeaky(oursOut), exiftool: await countLeaky(toolOut) },
+    losslessFiles: { ours: countLossless(files, oursOut), exiftool: countLossless(files, toolOut) },
   };
 }
 
@@ -137,9 +171,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const r = await benchStrip({ count, megapixels, workDir, runs });
     console.log(`${r.files} JPEGs × ${megapixels} MP (${r.megabytes.toFixed(0)} MB) in ${base}, median of ${runs} runs, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0]?.toFixed(2)}`);
-    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}`);
-    console.log(`${'huella stripToFile'.padEnd(34)}${r.ours.medianSeconds.toFixed(2).padStart(10)}${r.ours.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.ours).padStart(13)}`);
-    console.log(`${'exiftool -all= -o outdir/'.padEnd(34)}${r.exiftool.medianSeconds.toFixed(2).padStart(10)}${r.exiftool.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.exiftool).padStart(13)}`);
+    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}${'lossless'.padStart(10)}`);
+    console.log(`${'huella stripToFile'.padEnd(34)}${r.ours.medianSeconds.toFixed(2).padStart(10)}${r.ours.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.ours).padStart(13)}${String(r.losslessFiles.ours).padStart(10)}`);
+    console.log(`${'exiftool -all= -o outdir/'.padEnd(34)}${r.exiftool.medianSeconds.toFixed(2).padStart(10)}${r.exiftool.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.exiftool).padStart(13)}${String(r.losslessFiles.exiftool).padStart(10)}`);
     console.log(`${'huella, 4 files at a time'.padEnd(34)}${r.oursConcurrent.medianSeconds.toFixed(2).padStart(10)}${r.oursConcurrent.filesPerSecond.toFixed(1).padStart(10)}`);
     console.log(`${'huella, durable (fsync each)'.padEnd(34)}${r.oursDurable.medianSeconds.toFixed(2).padStart(10)}${r.oursDurable.filesPerSecond.toFixed(1).padStart(10)}`);
     console.log(`ratio (exiftool time / huella time, sequential): ${r.ratio.toFixed(2)}×; with 4 at a time: ${(r.exiftool.medianSeconds / r.oursConcurrent.medianSeconds).toFixed(2)}×`);

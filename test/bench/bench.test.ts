@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCli, printReport, QUICK_SIZES, RATIO_CONVENTION, runBench, SECTIONS, type BenchReport } from './run';
+
+/**
+ * The quick benchmark (`npm run bench -- --quick`), run in-process so regressions in any section show in CI. Timings
+ * are not asserted (the machine is shared); what is asserted is that every section produced its figures, each next
+ * to a reference value and a ratio computed one way only, and that the stripped copies stayed lossless and clean.
+ */
+describe('npm run bench --quick', () => {
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({ quick: true });
+  }, 240_000);
+
+  it('has every section, each figure positive and finite with a reference value and ratio = reference / huella', () => {
+    expect(report.options.sections).toEqual(SECTIONS);
+    for (const section of SECTIONS) expect(report.measures.filter((m) => m.section === section).length, section).toBeGreaterThan(0);
+    for (const m of report.measures) {
+      for (const v of [m.huella, m.referenceValue, m.ratio]) {
+        expect(Number.isFinite(v), `${m.measure}: ${v}`).toBe(true);
+        expect(v, m.measure).toBeGreaterThan(0);
+      }
+      expect(m.reference.trim(), m.measure).not.toBe('');
+      expect(m.ratio, m.measure).toBe(m.referenceValue / m.huella);
+      expect(['cli', 'library']).toContain(m.via);
+    }
+    expect(report.ratioConvention).toBe(RATIO_CONVENTION);
+  });
+
+  it('states peak RSS for each ingest size, next to age on the same file', () => {
+    const sizes = QUICK_SIZES.ingestMiB.map((m) => m * 1024 * 1024);
+    expect(report.details.ingest?.map((r) => r.bytes)).toEqual(sizes);
+    const rss = report.measures.filter((m) => m.section === 'ingest' && m.unit === 'MB');
+    expect(rss).toHaveLength(sizes.length);
+    for (const m of rss) expect(m.goal?.text).toMatch(/≤ 200 MB/);
+    for (const r of report.details.ingest ?? []) {
+      expect(r.peakRssMb).toBeGreaterThan(r.baselineRssMb);
+      expect(r.agePeakRssMb).toBeGreaterThan(0);
+    }
+  });
+
+  it('measured what it says: every photo ingested and verified, a verified packet, lossless clean strips', () => {
+    const d = report.details;
+    expect(d.batch?.files).toBe(QUICK_SIZES.smallJpegs);
+    // Every original (previews come on top; identical previews of copies are stored once).
+    expect(d.verify?.objects).toBeGreaterThan(QUICK_SIZES.smallJpegs);
+    expect(d.verify?.bytesHashed).toBeGreaterThan(d.batch!.bytes);
+    expect(d.packet?.items).toBe(QUICK_SIZES.packetItems);
+    expect(d.packet?.payloadBytes).toBeGreaterThan(0);
+    expect(d.search?.items).toBe(QUICK_SIZES.searchItems);
+    expect(d.search?.queries.length).toBeGreaterThan(0);
+    expect(d.strip?.files).toBe(QUICK_SIZES.stripPhotos);
+    expect(d.strip?.losslessFiles).toEqual({ ours: QUICK_SIZES.stripPhotos, exiftool: QUICK_SIZES.stripPhotos });
+    expect(d.strip?.filesWithLeaks.ours).toBe(0);
+  });
+
+  it('records the machine, and survives a JSON round trip', () => {
+    expect(report.machine.node).toBe(process.version);
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.machine.loadAverageAtStart).toHaveLength(3);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('prints one table row per figure under a header that states the ratio convention', () => {
+    const lines: string[] = [];
+    printReport(report, (l) => lines.push(l));
+    expect(lines.join('\n')).toContain(RATIO_CONVENTION);
+    expect(lines.some((l) => /^measure\s+huella\s+reference\s+ref value\s+ratio\s+goal$/.test(l))).toBe(true);
+    for (const m of report.measures) expect(lines.some((l) => l.startsWith(`${m.measure} (${m.unit}) [${m.via}]`) && l.includes(`${m.ratio.toFixed(2)}×`)), m.measure).toBe(true);
+  });
+});
+
+describe('npm run bench flags', () => {
+  it('parses its flags, and refuses an unknown section or a bad run count with the usage', () => {
+    expect(parseCli(['--quick', '--json', '--only', 'ingest, strip', '--runs', '5', '--cache', 'c'])).toEqual({ quick: true, json: true, runs: 5, sections: ['ingest', 'strip'], cacheDir: 'c' });
+    expect(parseCli([])).toEqual({ quick: false, json: false });
+    expect(parseCli(['--only', 'ingest,nope'])).toEqual({ error: expect.stringMatching(/unknown section\(s\): nope\nusage: npm run bench/) });
+    expect(parseCli(['--runs', '0'])).toEqual({ error: expect.stringMatching(/--runs must be a whole number/) });
+    expect(parseCli(['--fast'])).toEqual({ error: expect.stringMatching(/--fast/) });
+  });
+});
