@@ -4,6 +4,8 @@ import path from 'node:path';
 import { makeMp4 } from '../../fixtures/av';
 import { makeDocx, makeOdt, makePdf, writeZipFile } from '../../fixtures/documents';
 import { makeJpegs, makePng, makeTiff, makeWebp, richJpegOptions } from '../../fixtures/photos';
+import { isHuellaError } from '../../../main/archive/errors';
+import { stripToFile } from '../../../main/archive/export/strip';
 import { seededRandom, type Campaign } from '../lib';
 import { STACK_FRAME, describeRun, jsonObjects, runCommand, runHuella, type RunOutcome } from './cli-run';
 import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt, hostilePdf, hostilePng, hostileTiff, hostileWebp, hostileZip, type Hostile } from './hostile';
@@ -102,7 +104,7 @@ type Ingested = { readonly file: CorpusFile; readonly itemId: string };
 const display = (f: CorpusFile): string => path.basename(f.path);
 
 /** Ingests one batch folder; a sentinel file sorted first makes every corpus file's time measurable. */
-async function ingestBatch(vault: string, batchDir: string, files: readonly CorpusFile[], failures: string[]): Promise<{ ingested: Ingested[]; maxMs: number; timings: number[] }> {
+async function ingestBatch(vault: string, batchDir: string, files: readonly CorpusFile[], failures: string[]): Promise<{ ingested: Ingested[]; maxMs: number; timings: number[]; warned: number }> {
   const sentinel = path.join(batchDir, '!sentinel.txt');
   fs.writeFileSync(sentinel, `sentinel ${batchDir} ${crypto.randomUUID()}\n`);
   const r = await runHuella(['ingest', vault, batchDir, '--json'], { timeoutMs: PER_FILE_LIMIT_MS * (files.length + 1) + 60_000 });
@@ -112,6 +114,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
   const timings: number[] = [];
   const ingested: Ingested[] = [];
   let maxMs = 0;
+  let warned = 0;
   for (const o of objs) {
     if (typeof o.value.status !== 'string') continue;
     const name = path.basename(String(o.value.path));
@@ -136,6 +139,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
     maxMs = Math.max(maxMs, got.ms);
     const v = got.value;
     const warnings = (v.warnings as { code?: string; message?: string }[] | undefined) ?? [];
+    if (warnings.length > 0) warned++;
     if (got.ms > PER_FILE_LIMIT_MS) failures.push(`${display(f)}: ingest took ${Math.round(got.ms)} ms (limit ${PER_FILE_LIMIT_MS} ms)${warnings.length ? `; warnings: ${warnings.map((w) => w.code).join(',')}` : ''}`);
     if (warnings.some((w) => !w.code || !w.message || w.message.length < 10)) failures.push(`${display(f)}: a warning without a clear message: ${JSON.stringify(warnings)}`);
     if (v.status === 'ingested' || v.status === 'duplicate') {
@@ -146,7 +150,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
       failures.push(`${display(f)}: ${String(v.status)} at ingest (${err?.code}: ${err?.message}): a malformed file must be preserved with a warning`);
     }
   }
-  return { ingested, maxMs, timings };
+  return { ingested, maxMs, timings, warned };
 }
 
 type ExportOutcome = { readonly exported: number; readonly refusedPlan: number; readonly refusedStrip: number; readonly packets: number };
@@ -156,37 +160,78 @@ function errorOf(r: RunOutcome): { code?: string; message?: string; details?: Re
 }
 
 /**
- * Exports the ingested items as one redacted packet; an item whose stripping fails stops the export with an error
- * naming it: it is recorded as refused (with the reason) and the export is retried without it.
+ * Which items the stripper refuses, found in-process on the same bytes (so the CLI export runs a few times, not once
+ * per refused item). A refusal must be a HuellaError with a clear message; anything else is a crash.
+ */
+async function predictRefusals(work: string, planned: readonly { itemId: string; mediaType: string }[], byId: ReadonlyMap<string, Ingested>, failures: string[]): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const dir = path.join(work, 'prestrip');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [i, p] of planned.entries()) {
+    const f = byId.get(p.itemId)!.file;
+    try {
+      await stripToFile(() => fs.createReadStream(f.path), p.mediaType, path.join(dir, String(i)), { keepCaptureDate: false, keepOrientation: true });
+    } catch (e) {
+      if (!isHuellaError(e)) failures.push(`${display(f)}: the stripper crashed: ${(e as Error)?.constructor?.name}: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
+      else if (e.code === 'INTERNAL' || e.message.length < 20) failures.push(`${display(f)}: the stripper refused it without a clear reason (${e.code}: ${e.message})`);
+      refused.set(p.itemId, isHuellaError(e) ? `${e.code}: ${e.message}` : 'crash');
+    }
+  }
+  return refused;
+}
+
+/**
+ * Exports the ingested items as redacted packets with `huella export`: first with every item the plan would strip
+ * (when the stripper refuses some, the CLI must fail naming one of them, with a clear reason), then without the
+ * refused ones (must succeed: each copy is checked to be stripped, and the packet verifies). An item refused
+ * only by the CLI is recorded and the export retried without it.
  */
 async function exportAll(work: string, vault: string, caseId: string, items: readonly Ingested[], failures: string[]): Promise<ExportOutcome> {
   const byId = new Map(items.map((i) => [i.itemId, i]));
   const dry = await runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--out', path.join(work, 'dry'), '--dry-run', '--json']);
-  const plan = jsonObjects(dry.lines)[0]?.value as { items?: { itemId: string; action: string; reason?: string }[] } | undefined;
+  const plan = jsonObjects(dry.lines)[0]?.value as { items?: { itemId: string; mediaType: string; action: string; reason?: string }[] } | undefined;
   if (dry.code !== 0 || !plan?.items) {
     failures.push(describeRun('export --dry-run', dry));
     return { exported: 0, refusedPlan: 0, refusedStrip: 0, packets: 0 };
   }
-  let remaining: string[] = [];
   let refusedPlan = 0;
+  const planned: { itemId: string; mediaType: string }[] = [];
   for (const p of plan.items) {
     const it = byId.get(p.itemId);
     if (!it) continue;
-    if (p.action === 'strip') remaining.push(p.itemId);
+    if (p.action === 'strip') planned.push(p);
     else {
       refusedPlan++;
       if (!p.reason || p.reason.length < 10) failures.push(`${display(it.file)}: refused by the plan without a clear reason`);
       if (it.file.kind === 'valid' && MUST_STRIP_VALID.has(it.file.format)) failures.push(`${display(it.file)}: a valid ${it.file.format} was refused by the plan: ${p.reason}`);
     }
   }
-  remaining = [...new Set(remaining)];
-  let refusedStrip = 0;
+  const predicted = await predictRefusals(work, planned, byId, failures);
+  for (const [id, reason] of predicted) {
+    const f = byId.get(id)!.file;
+    if (f.kind === 'valid' && MUST_STRIP_VALID.has(f.format)) failures.push(`${display(f)}: a valid ${f.format} could not be stripped: ${reason}`);
+  }
   let packets = 0;
   let exported = 0;
-  while (remaining.length > 0) {
+  let refusedStrip = predicted.size;
+  const exportOnce = (ids: readonly string[]): Promise<{ r: RunOutcome; out: string }> => {
     const out = path.join(work, `packet-${++packets}`);
-    const r = await runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--items', remaining.join(','), '--out', out, '--json'], { timeoutMs: PER_FILE_LIMIT_MS * remaining.length + 60_000 });
-    if (STACK_FRAME.test(r.stderr)) failures.push(`export: a stack trace on stderr: ${r.stderr.slice(0, 400)}`);
+    return runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--items', ids.join(','), '--out', out, '--json'], { timeoutMs: PER_FILE_LIMIT_MS * ids.length + 60_000 }).then((r) => {
+      if (STACK_FRAME.test(r.stderr)) failures.push(`export: a stack trace on stderr: ${r.stderr.slice(0, 400)}`);
+      if (r.code !== 0 && fs.existsSync(out)) failures.push(`a refused export left ${path.basename(out)} behind`);
+      return { r, out };
+    });
+  };
+  if (predicted.size > 0) {
+    const { r } = await exportOnce(planned.map((p) => p.itemId));
+    const err = errorOf(r);
+    const named = typeof err?.details?.itemId === 'string' ? err.details.itemId : undefined;
+    if (r.code === 0) failures.push(`export of every planned item succeeded although the stripper refuses ${predicted.size} of them (${[...predicted.keys()].map((id) => display(byId.get(id)!.file)).join(', ')})`);
+    else if (!named || !predicted.has(named) || !err?.message?.includes(named) || err.code === 'INTERNAL') failures.push(`${describeRun('export with refused items', r)}: the error does not name a refused item clearly (${JSON.stringify(err)})`);
+  }
+  let remaining = planned.map((p) => p.itemId).filter((id) => !predicted.has(id));
+  while (remaining.length > 0) {
+    const { r, out } = await exportOnce(remaining);
     if (r.code === 0) {
       const report = jsonObjects(r.lines)[0]?.value as { items?: { itemId: string; exportPath?: string }[] } | undefined;
       for (const it of report?.items ?? []) {
@@ -210,7 +255,6 @@ async function exportAll(work: string, vault: string, caseId: string, items: rea
     if (err.code === 'INTERNAL' || !err.message || err.message.length < 20) failures.push(`${display(it.file)}: refused at export without a clear reason (${err.code}: ${err.message})`);
     if (it.file.kind === 'valid' && MUST_STRIP_VALID.has(it.file.format)) failures.push(`${display(it.file)}: a valid ${it.file.format} could not be exported: ${err.message}`);
     remaining = remaining.filter((id) => id !== itemId);
-    if (fs.existsSync(out)) failures.push(`export refused for ${display(it.file)} but left ${path.basename(out)} behind`);
   }
   return { exported, refusedPlan, refusedStrip, packets };
 }
@@ -233,6 +277,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
   }
   const ingested: Ingested[] = [];
   const timings: number[] = [];
+  let warned = 0;
   for (let b = 0; b * batchSize < corpus.length; b++) {
     const batch = corpus.slice(b * batchSize, (b + 1) * batchSize);
     const dir = path.join(workDir, 'batches', String(b).padStart(3, '0'));
@@ -241,6 +286,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
     const r = await ingestBatch(vault, dir, batch, failures);
     ingested.push(...r.ingested);
     timings.push(...r.timings);
+    warned += r.warned;
     log(`malformed: batch ${b + 1}/${Math.ceil(corpus.length / batchSize)}: ${r.ingested.length}/${batch.length} ingested, slowest ${Math.round(r.maxMs)} ms`);
   }
   const c = await runHuella(['case', 'create', vault, '--title', 'Malformed corpus', '--json']);
@@ -253,7 +299,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
   const v = await runHuella(['verify', vault, '--json'], { timeoutMs: 300_000 });
   if (v.code !== 0) failures.push(`${describeRun('verify after the corpus', v)} ${v.stdout.slice(0, 400)}`);
   const sorted = [...timings].sort((a, b) => a - b);
-  return { ...ex, ingested: ingested.length, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
+  return { ...ex, ingested: ingested.length, ingestedWithWarning: warned, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
 }
 
 export type FuzzReport = { readonly parsers: readonly { readonly name: string; readonly runs: number; readonly slowestMs: number }[]; readonly failures: readonly string[] };
@@ -278,7 +324,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   fs.mkdirSync(corpusDir, { recursive: true });
   const corpus = await buildCorpus(corpusDir, seed, quick);
   log(`malformed: corpus of ${corpus.length} files (${['valid', 'truncated', 'bitflip', 'hostile'].map((k) => `${corpus.filter((f) => f.kind === k).length} ${k}`).join(', ')})`);
-  const figures = await ingestAndExport(workDir, corpus, quick ? 60 : 40, log, failures);
+  const figures = await ingestAndExport(workDir, corpus, quick ? 100 : 40, log, failures);
   const fuzzRuns = quick ? 40 : 2000;
   const fuzz = await fuzzParsers(seed, fuzzRuns, path.join(workDir, 'fuzz'), path.join(workDir, 'bases'), failures);
   const fuzzTotal = fuzz?.parsers.reduce((a, p) => a + p.runs, 0) ?? 0;
@@ -290,7 +336,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     total,
     passed: Math.max(0, total - failingFiles.size),
     failures,
-    summary: `malformed: ${corpus.length} files (ingest slowest ${String(figures.slowestIngestMs)} ms, ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed × ${fuzzRuns} runs (slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
+    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms; ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed × ${fuzzRuns} runs (slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
     details: { ...figures, corpus: corpus.length, fuzz: fuzz?.parsers ?? [] },
   };
 };
