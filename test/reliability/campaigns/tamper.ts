@@ -3,7 +3,7 @@ import path from 'node:path';
 import { exportPacket, verifyPacket } from '../../../main/archive/export';
 import { shutdownIngestWorkers } from '../../../main/archive/ingest/ingest';
 import type { PacketVerifyReport } from '../../../shared/model/packet';
-import { answeredPrecisely, bagEntries, failures, packetMutations, zipMutations, zipOf, type PacketAnswer } from '../../helpers/tamper/packet';
+import { answeredPrecisely, bagEntries, verifyPacketAnswer, failures, packetMutations, zipMutations, zipOf, type PacketAnswer } from '../../helpers/tamper/packet';
 import { checkVaultMutation, databasePageMutations, makePristineVault, VAULT_MUTATIONS, vaultJsonMutations, type VaultMutation } from '../../helpers/tamper/vault';
 import { MECHANISM, makeWorld } from '../../unit/main/archive/export/packet/world';
 import { seededRandom, type Campaign } from '../lib';
@@ -71,10 +71,10 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const dir = fresh();
     fs.cpSync(original, dir, { recursive: true });
     await m.apply(dir);
-    record(`packet folder: ${m.name}`, await verifyPacket(dir, { key }), m.expect);
+    record(`packet folder: ${m.name}`, await verifyPacketAnswer(dir, key), m.expect);
     if (!m.folderOnly && (!quick || rnd() < 0.3)) {
       const file = await zipped(dir, `${dir}.zip`);
-      record(`packet zip: ${m.name}`, await verifyPacket(file, { key }), m.expect);
+      record(`packet zip: ${m.name}`, await verifyPacketAnswer(file, key), m.expect);
       fs.rmSync(file, { force: true });
     }
     fs.rmSync(dir, { recursive: true, force: true });
@@ -82,7 +82,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   for (const z of zipMutations()) {
     const file = `${fresh()}.zip`;
     await z.make(file, original);
-    record(`packet zip entries: ${z.name}`, await verifyPacket(file, { key }), z.expect(original));
+    record(`packet zip entries: ${z.name}`, await verifyPacketAnswer(file, key), z.expect(original));
     fs.rmSync(file, { force: true });
   }
   log(`tamper: packet ${tried.slice(beforePacket).filter((t) => t.detected).length}/${tried.length - beforePacket} detected`);
