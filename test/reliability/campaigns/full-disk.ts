@@ -111,9 +111,10 @@ async function ingestPhase(ctx: Ctx, root: string, seed: number, quick: boolean)
   const init = await runHuella(['init', vault, '--json']);
   if (!check(ctx, init.code === 0, describeRun(`${label}: init on the tmpfs`, init))) return;
   // Ballast we delete later to free space; the rest of the disk is filled by the ingest itself.
-  const ballast = path.join(disk, 'ballast');
-  fillUntilFull(ballast, 2 * MiB);
   const bigSize = (quick ? 768 : 512 + Math.floor(rnd() * 1024)) * 1024;
+  const ballast = path.join(disk, 'ballast');
+  const ballastBytes = Math.max(2 * MiB, 2 * bigSize);
+  fillUntilFull(ballast, ballastBytes);
   const sources = new Map<string, Buffer>();
   for (let i = 0; i < (quick ? 8 : 12); i++) sources.set(`a-big-${String(i).padStart(2, '0')}.bin`, randomFile(path.join(src, `a-big-${String(i).padStart(2, '0')}.bin`), bigSize, rnd));
   for (let i = 0; i < 3; i++) sources.set(`z-small-${i}.bin`, randomFile(path.join(src, `z-small-${i}.bin`), 8 * 1024, rnd));
@@ -137,11 +138,11 @@ async function ingestPhase(ctx: Ctx, root: string, seed: number, quick: boolean)
   ctx.log(`full-disk: ${label}: ${ingested.length} ingested, ${refused.length} refused DISK_FULL (${ingested.filter((i) => i.name.startsWith('z-')).length} small ones fit after)`);
 
   await verifyOk(ctx, vault, `${label} (disk still full)`);
-  await checkIdentical(ctx, vault, ingested, label);
+  if (!quick) await checkIdentical(ctx, vault, ingested, label);
 
   // Free space, then the refused files that fit must go in.
   fs.rmSync(ballast);
-  const retry = refused.slice(0, Math.max(1, Math.floor((1.5 * MiB) / bigSize)));
+  const retry = refused.slice(0, Math.max(1, Math.floor((0.75 * ballastBytes) / bigSize)));
   const again = await runHuella(['ingest', vault, ...retry.map((n) => path.join(src, n)), '--json', '--no-previews'], { timeoutMs: 300_000 });
   const againOk = jsonObjects(again.lines).map((o) => o.value).filter((v) => v.status === 'ingested');
   check(ctx, again.code === 0 && againOk.length === retry.length, `${describeRun(`${label}: ingest after freeing space`, again)}; ${againOk.length}/${retry.length} ingested`);
@@ -156,7 +157,7 @@ async function taggingPhase(ctx: Ctx, vault: string, disk: string, itemIds: read
   const label = `seed ${seed} tagging`;
   const ballast = path.join(disk, 'ballast-full');
   fillUntilFull(ballast);
-  const ops = quick ? 4 : 16;
+  const ops = quick ? 2 : 16;
   const tagged: { item: string; term: string; ok: boolean }[] = [];
   const described = new Map<string, string | undefined>();
   let refusals = 0;
@@ -213,7 +214,7 @@ async function exportPhase(ctx: Ctx, root: string, seed: number, quick: boolean)
   const mountError = mountTmpfs(dest, 1);
   if (!check(ctx, mountError === undefined, `${label}: cannot mount the small destination tmpfs: ${mountError}`)) return;
   try {
-    for (const zip of [false, true]) {
+    for (const zip of quick ? [false] : [false, true]) {
       const out = path.join(dest, zip ? 'packet.zip' : 'packet');
       const r = await runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--out', out, ...(zip ? ['--zip'] : []), '--json'], { timeoutMs: 180_000 });
       check(ctx, isClearDiskFull(r), describeRun(`${label} (${zip ? 'zip' : 'folder'}) to a 1 MB disk must fail with DISK_FULL`, r) + ` ${r.stdout.slice(0, 300)}`);
@@ -227,10 +228,12 @@ async function exportPhase(ctx: Ctx, root: string, seed: number, quick: boolean)
   const roomy = path.join(root, 'roomy', 'packet');
   const ok = await runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--out', roomy, '--json'], { timeoutMs: 180_000 });
   check(ctx, ok.code === 0, describeRun(`${label}: the same export to a roomy destination`, ok));
-  const pv = await runHuella(['packet', 'verify', roomy, '--json']);
-  check(ctx, pv.code === 0, describeRun(`${label}: packet verify of the roomy export`, pv));
-  if (!quick) await verifyOk(ctx, vault, `${label} (after the good export)`);
-  ctx.log(`full-disk: ${label}: refused on a 1 MB destination (folder and zip), fine on a roomy one`);
+  if (!quick) {
+    const pv = await runHuella(['packet', 'verify', roomy, '--json']);
+    check(ctx, pv.code === 0, describeRun(`${label}: packet verify of the roomy export`, pv));
+    await verifyOk(ctx, vault, `${label} (after the good export)`);
+  }
+  ctx.log(`full-disk: ${label}: refused on a 1 MB destination (${quick ? 'folder' : 'folder and zip'}), fine on a roomy one`);
 }
 
 export const run: Campaign = async ({ seed, quick, workDir, log }) => {

@@ -104,7 +104,7 @@ type Ingested = { readonly file: CorpusFile; readonly itemId: string };
 const display = (f: CorpusFile): string => path.basename(f.path);
 
 /** Ingests one batch folder; a sentinel file sorted first makes every corpus file's time measurable. */
-async function ingestBatch(vault: string, batchDir: string, files: readonly CorpusFile[], failures: string[]): Promise<{ ingested: Ingested[]; maxMs: number; timings: number[]; warned: number }> {
+async function ingestBatch(vault: string, batchDir: string, files: readonly CorpusFile[], failures: string[]): Promise<{ ingested: Ingested[]; maxMs: number; slowest: string; timings: number[]; warned: number }> {
   const sentinel = path.join(batchDir, '!sentinel.txt');
   fs.writeFileSync(sentinel, `sentinel ${batchDir} ${crypto.randomUUID()}\n`);
   const r = await runHuella(['ingest', vault, batchDir, '--json'], { timeoutMs: PER_FILE_LIMIT_MS * (files.length + 1) + 60_000 });
@@ -114,6 +114,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
   const timings: number[] = [];
   const ingested: Ingested[] = [];
   let maxMs = 0;
+  let slowest = '';
   let warned = 0;
   for (const o of objs) {
     if (typeof o.value.status !== 'string') continue;
@@ -136,6 +137,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
       continue;
     }
     timings.push(got.ms);
+    if (got.ms > maxMs) slowest = display(f);
     maxMs = Math.max(maxMs, got.ms);
     const v = got.value;
     const warnings = (v.warnings as { code?: string; message?: string }[] | undefined) ?? [];
@@ -150,7 +152,7 @@ async function ingestBatch(vault: string, batchDir: string, files: readonly Corp
       failures.push(`${display(f)}: ${String(v.status)} at ingest (${err?.code}: ${err?.message}): a malformed file must be preserved with a warning`);
     }
   }
-  return { ingested, maxMs, timings, warned };
+  return { ingested, maxMs, slowest, timings, warned };
 }
 
 type ExportOutcome = { readonly exported: number; readonly refusedPlan: number; readonly refusedStrip: number; readonly packets: number };
@@ -278,6 +280,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
   const ingested: Ingested[] = [];
   const timings: number[] = [];
   let warned = 0;
+  let slowest = { ms: 0, file: '' };
   for (let b = 0; b * batchSize < corpus.length; b++) {
     const batch = corpus.slice(b * batchSize, (b + 1) * batchSize);
     const dir = path.join(workDir, 'batches', String(b).padStart(3, '0'));
@@ -287,6 +290,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
     ingested.push(...r.ingested);
     timings.push(...r.timings);
     warned += r.warned;
+    if (r.maxMs > slowest.ms) slowest = { ms: r.maxMs, file: r.slowest };
     log(`malformed: batch ${b + 1}/${Math.ceil(corpus.length / batchSize)}: ${r.ingested.length}/${batch.length} ingested, slowest ${Math.round(r.maxMs)} ms`);
   }
   const c = await runHuella(['case', 'create', vault, '--title', 'Malformed corpus', '--json']);
@@ -299,7 +303,7 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
   const v = await runHuella(['verify', vault, '--json'], { timeoutMs: 300_000 });
   if (v.code !== 0) failures.push(`${describeRun('verify after the corpus', v)} ${v.stdout.slice(0, 400)}`);
   const sorted = [...timings].sort((a, b) => a - b);
-  return { ...ex, ingested: ingested.length, ingestedWithWarning: warned, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
+  return { ...ex, ingested: ingested.length, ingestedWithWarning: warned, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), slowestIngestFile: slowest.file, medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
 }
 
 export type FuzzReport = { readonly parsers: readonly { readonly name: string; readonly runs: number; readonly slowestMs: number }[]; readonly failures: readonly string[] };
@@ -336,7 +340,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     total,
     passed: Math.max(0, total - failingFiles.size),
     failures,
-    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms; ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed × ${fuzzRuns} runs (slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
+    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms (${String(figures.slowestIngestFile)}); ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed × ${fuzzRuns} runs (slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
     details: { ...figures, corpus: corpus.length, fuzz: fuzz?.parsers ?? [] },
   };
 };

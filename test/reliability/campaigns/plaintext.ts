@@ -104,7 +104,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const missed = controlMisses(path.join(work, 'control'), needles);
     if (missed.length > 0) failures.push(`seed ${roundSeed}: control: the search did not find ${missed.length} needle(s) in a plaintext copy (first: ${missed[0]}): the check would be vacuous`);
     const report = searchFolders([journey.vaultDir, journey.restoredDir, tmp], needles, work);
-    if (report.files === 0 || !allFiles(journey.vaultDir).some((f) => f.endsWith('.db') || f.includes('.db'))) {
+    if (report.files === 0 || !allFiles(journey.vaultDir).some((f) => path.basename(f) === 'archive.db')) {
       failures.push(`seed ${roundSeed}: the search saw no vault database file (${report.files} files): nothing was checked`);
     }
     searchedFiles += report.files;
