@@ -71,16 +71,14 @@ export async function checkVaultMutation(m: VaultMutation, pristine: PristineVau
   let vault: Vault | undefined;
   try {
     vault = await openVault(dir, unlock);
-    const itemIds = (vault.db.prepare('SELECT id FROM items ORDER BY ingest_seq').all() as { id: string }[]).map((r) => r.id);
-    const v = vault;
-    const blobOf = (id: string): string =>
-      v.blobs.pathOf((v.db.prepare('SELECT object_name FROM items WHERE id = ?').get(id) as { object_name: string }).object_name);
-    const ctx: VaultCtx = { dir, vault, itemIds, blobOf, firstCheckpoint: pristine.firstCheckpoint };
-    await m.mutate?.(ctx);
+    // Nothing is read before verify unless the mutation needs it: a read of a damaged page here would be the
+    // harness failing, not the checker.
+    const ctx = m.mutate || m.where ? vaultCtx(vault, dir, pristine) : undefined;
+    if (m.mutate) await m.mutate(ctx!);
     const report = await verifyVault(vault, m.externalCheckpoint ? { externalCheckpoints: [pristine.firstCheckpoint] } : {});
     const checks = new Set(report.problems.map((p) => p.check));
     const answer = report.ok ? 'verify passed' : report.problems.map((p) => `${p.check}: ${p.message}`).join(' | ');
-    const precise = m.expect.some((c) => checks.has(c)) && (m.where ? m.where(report, ctx) : true) && report.problems.every((p) => p.message.length > 10);
+    const precise = m.expect.some((c) => checks.has(c)) && (m.where ? m.where(report, ctx!) : true) && report.problems.every((p) => p.message.length > 10);
     return { detected: !report.ok && precise, answer };
   } catch (e) {
     const code = isHuellaError(e) ? e.code : 'non-Huella error';
@@ -89,6 +87,13 @@ export async function checkVaultMutation(m: VaultMutation, pristine: PristineVau
   } finally {
     if (vault && !vault.isLocked) vault.lock();
   }
+}
+
+function vaultCtx(vault: Vault, dir: string, pristine: PristineVault): VaultCtx {
+  const itemIds = (vault.db.prepare('SELECT id FROM items ORDER BY ingest_seq').all() as { id: string }[]).map((r) => r.id);
+  const blobOf = (id: string): string =>
+    vault.blobs.pathOf((vault.db.prepare('SELECT object_name FROM items WHERE id = ?').get(id) as { object_name: string }).object_name);
+  return { dir, vault, itemIds, blobOf, firstCheckpoint: pristine.firstCheckpoint };
 }
 
 const eventRow = (v: Vault, seq: number) => v.db.prepare('SELECT bytes, signature, hash FROM events WHERE seq = ?').get(seq) as { bytes: Buffer; signature: Buffer; hash: Buffer };
