@@ -29,10 +29,11 @@ const MECHANISM = 'sp-communication';
 const CASE_TITLE = 'Crash campaign case';
 const TERMS = ['perp.police', 'perp.military', 'perp.prison-staff', 'perp.intelligence', 'perp.paramilitary', 'perp.unknown'];
 /**
- * How long things take on this machine right now (ms), measured once before the runs: kill moments are spread
- * over the work itself rather than mostly over Node's start-up, which would test nothing.
+ * How long things take on this machine right now (ms), measured before the runs and corrected by every run that
+ * finished before its kill moment (a loaded machine slows down): kill moments are spread over the work itself
+ * rather than over Node's start-up or after the end, which would test nothing.
  */
-type Timing = { readonly startup: number; readonly ingestPerMiB: number; readonly export: number };
+type Timing = { startup: number; ingestPerMiB: number; export: number; perEdit: number };
 
 type Source = { readonly file: string; readonly name: string; readonly sha256: string; readonly needles: readonly Buffer[] };
 type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number };
@@ -230,7 +231,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const exp = await runKillable(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', out, '--json'], 120_000);
     if (exp.code !== 0) throw new Error(`calibration export failed: ${exp.stderr}`);
     fs.rmSync(out, { recursive: true, force: true });
-    return { startup, ingestPerMiB: Math.max(10, (ing.ms - startup) / mib(batch.sources)), export: exp.ms };
+    return { startup, ingestPerMiB: Math.max(10, (ing.ms - startup) / mib(batch.sources)), export: exp.ms, perEdit: startup + 150 };
   }
   const timing = await calibrate();
   log(`crash calibration: start-up ${Math.round(timing.startup)} ms, ingest ${Math.round(timing.ingestPerMiB)} ms/MiB, export ${Math.round(timing.export)} ms`);
@@ -258,12 +259,15 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const lead = 0.7 * timing.startup;
     const killAt = (expected: number): number => Math.round(lead + fraction * Math.max(expected - lead, 200));
     let killAfter = 0;
+    let batchMiB = 0;
+    let editCount = 0;
 
     if (op === 'ingest') {
       const batch = await makeBatch(runNo);
       const dir = batch.dir;
       runSources.push(...batch.sources);
-      killAfter = killAt(timing.startup + mib(batch.sources) * timing.ingestPerMiB);
+      batchMiB = mib(batch.sources);
+      killAfter = killAt(timing.startup + batchMiB * timing.ingestPerMiB);
       outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAfter);
       for (const line of completeJsonLines(outcome.stdout)) {
         const src = runSources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
@@ -292,7 +296,8 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
           edits.push({ args: ['case', 'add-items', vaultDir, caseId, item, '--json'], reported: () => caseItemsReported.add(item) });
         }
       }
-      killAfter = Math.round(fraction * edits.length * (timing.startup + 150));
+      editCount = edits.length;
+      killAfter = Math.round(fraction * edits.length * timing.perEdit);
       outcome = await runEdits(edits, killAfter, (e, r) => fail(runNo, op, `\`huella ${e.args.join(' ')}\` failed unkilled: ${r.stderr.trim()}`));
     } else {
       const args = ['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', exportOut, '--json'];
@@ -301,6 +306,9 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       if (!outcome.killed && outcome.code !== 0) fail(runNo, op, `export failed unkilled: ${outcome.stderr.trim()}`);
     }
     if (outcome.killed) killed++;
+    else if (op === 'ingest') timing.ingestPerMiB = Math.max(timing.ingestPerMiB, (outcome.ms - timing.startup) / Math.max(batchMiB, 0.1));
+    else if (op === 'export') timing.export = Math.max(timing.export, outcome.ms);
+    else timing.perEdit = Math.max(timing.perEdit, outcome.ms / Math.max(editCount, 1));
     if (outcome.killed && runIngested.length > 0) killedAfterReports++;
 
     // 1. Before anything reopens the vault: no plaintext in tmp/, in the database files, or in blobs written now.
