@@ -129,7 +129,7 @@ async function ingestSection(ctx: Ctx, details: BenchReport['details']): Promise
         reference: 'age -r R -o out < file (peak RSS)',
         referenceValue: r.agePeakRssMb,
         via: 'library',
-        goal: r === largest ? { text: `≤ ${RSS_GOAL_MB} MB, flat (≤ ${mib(ctx.sizes.ingestMiB[0]!)} + ${RSS_FLAT_SLACK_MB} MB)`, met: r.peakRssMb <= RSS_GOAL_MB && flat } : { text: `≤ ${RSS_GOAL_MB} MB`, met: r.peakRssMb <= RSS_GOAL_MB },
+        goal: r === largest ? { text: `≤ ${RSS_GOAL_MB} MB, flat (≤ peak at ${mib(ctx.sizes.ingestMiB[0]!)} + ${RSS_FLAT_SLACK_MB} MB)`, met: r.peakRssMb <= RSS_GOAL_MB && flat } : { text: `≤ ${RSS_GOAL_MB} MB`, met: r.peakRssMb <= RSS_GOAL_MB },
       }),
     ),
   ];
