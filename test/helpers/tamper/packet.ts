@@ -159,17 +159,22 @@ function changeLeaf(doc: unknown, at: readonly (string | number)[]): void {
  * each manifest and tagmanifest line, each field of items.json (plain, and with the manifests recomputed so only
  * the signature can tell), each proof, event and entry, the checkpoint, the keys and the signature.
  */
-export function packetMutations(original: string, opts: { readonly sample?: (n: number) => boolean } = {}): PacketMutation[] {
+export function packetMutations(original: string, opts: { readonly sample?: (index: number) => boolean } = {}): PacketMutation[] {
   const keep = opts.sample ?? (() => true);
   const payload = manifestTargets(path.join(original, 'manifest-sha256.txt'));
   const tags = manifestTargets(path.join(original, 'tagmanifest-sha256.txt'));
   const firstEvidence = payload.filter((p) => p.startsWith('data/evidence/')).sort()[0]!;
   const testimony = payload.find((p) => p.startsWith('data/testimonies/'));
   const out: PacketMutation[] = [];
+  let generated = 0;
+  /** A generated mutation (one per file, line, field…), kept when `sample` says so; the named ones below always run. */
+  const gen = (...ms: PacketMutation[]): void => {
+    for (const m of ms) if (keep(generated++)) out.push(m);
+  };
 
   for (const p of payload) {
-    out.push({ name: `payload ${p}: one byte changed`, apply: (d) => flipFileByte(path.join(d, p)), expect: { file: p, reason: DIFFERS_MANIFEST } });
-    out.push({
+    gen({ name: `payload ${p}: one byte changed`, apply: (d) => flipFileByte(path.join(d, p)), expect: { file: p, reason: DIFFERS_MANIFEST } });
+    gen({
       name: `manifest line of ${p}: hash changed, tagmanifest recomputed`,
       apply: (d) => {
         rewriteManifestLine(path.join(d, 'manifest-sha256.txt'), p, '0'.repeat(64));
@@ -177,7 +182,7 @@ export function packetMutations(original: string, opts: { readonly sample?: (n: 
       },
       expect: { file: p, reason: DIFFERS_MANIFEST },
     });
-    out.push({
+    gen({
       name: `manifest line of ${p}: dropped, tagmanifest recomputed`,
       apply: (d) => {
         dropManifestLine(path.join(d, 'manifest-sha256.txt'), p);
@@ -187,15 +192,14 @@ export function packetMutations(original: string, opts: { readonly sample?: (n: 
     });
   }
   for (const t of tags) {
-    out.push({
+    gen({
       name: `tagmanifest line of ${t}: hash changed`,
       apply: (d) => rewriteManifestLine(path.join(d, 'tagmanifest-sha256.txt'), t, '0'.repeat(64)),
       expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'signature', reason: /does not match the file|changed after signing/ }],
     });
   }
   const items = JSON.parse(fs.readFileSync(path.join(original, 'custody/items.json'), 'utf8')) as unknown;
-  leaves(items).forEach((at, i) => {
-    if (!keep(i)) return;
+  leaves(items).forEach((at) => {
     const field = at.join('.');
     const edit = (d: string): void => {
       const f = path.join(d, 'custody/items.json');
@@ -203,8 +207,8 @@ export function packetMutations(original: string, opts: { readonly sample?: (n: 
       changeLeaf(doc, at);
       fs.writeFileSync(f, JSON.stringify(doc, null, 2) + '\n');
     };
-    out.push({ name: `items.json ${field}: changed`, apply: edit, expect: { file: 'custody/items.json', reason: DIFFERS_TAG } });
-    out.push({
+    gen({ name: `items.json ${field}: changed`, apply: edit, expect: { file: 'custody/items.json', reason: DIFFERS_TAG } });
+    gen({
       name: `items.json ${field}: changed, tagmanifest recomputed`,
       apply: (d) => {
         edit(d);
@@ -222,8 +226,8 @@ export function packetMutations(original: string, opts: { readonly sample?: (n: 
       lines[2] = h.toString('base64');
       fs.writeFileSync(f, lines.join('\n'));
     };
-    out.push({ name: `proof ${t}: a hash altered`, apply: tamperProof, expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'proofs', reason: /not in the signed log|altered/ }] });
-    out.push({
+    gen({ name: `proof ${t}: a hash altered`, apply: tamperProof, expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'proofs', reason: /not in the signed log|altered/ }] });
+    gen({
       name: `proof ${t}: a hash altered, tagmanifest recomputed`,
       apply: (d) => {
         tamperProof(d);
@@ -233,11 +237,11 @@ export function packetMutations(original: string, opts: { readonly sample?: (n: 
     });
   }
   for (const t of tags.filter((x) => x.startsWith('custody/entries/'))) {
-    out.push({ name: `entry ${t}: one byte changed`, apply: (d) => flipFileByte(path.join(d, t)), expect: { file: t, reason: DIFFERS_TAG } });
+    gen({ name: `entry ${t}: one byte changed`, apply: (d) => flipFileByte(path.join(d, t)), expect: { file: t, reason: DIFFERS_TAG } });
   }
   const eventLines = fs.readFileSync(path.join(original, 'custody/events.jsonl'), 'utf8').split('\n').filter(Boolean).length;
   for (let i = 0; i < eventLines; i++) {
-    out.push({
+    gen({
       name: `events.jsonl line ${i + 1}: a byte changed, tagmanifest recomputed`,
       apply: (d) => {
         const f = path.join(d, 'custody/events.jsonl');

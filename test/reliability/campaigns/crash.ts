@@ -30,8 +30,8 @@ const CASE_TITLE = 'Crash campaign case';
 const TERMS = ['perp.police', 'perp.military', 'perp.prison-staff', 'perp.intelligence', 'perp.paramilitary', 'perp.unknown'];
 /**
  * How long things take on this machine right now (ms), measured before the runs and corrected by every run that
- * finished before its kill moment (a loaded machine slows down): kill moments are spread over the work itself
- * rather than over Node's start-up or after the end, which would test nothing.
+ * finished before its kill moment (the load of a shared machine changes): kill moments are spread over the work
+ * itself rather than over Node's start-up or after the end, which would test nothing.
  */
 type Timing = { startup: number; ingestPerMiB: number; export: number; perEdit: number };
 
@@ -306,9 +306,13 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       if (!outcome.killed && outcome.code !== 0) fail(runNo, op, `export failed unkilled: ${outcome.stderr.trim()}`);
     }
     if (outcome.killed) killed++;
-    else if (op === 'ingest') timing.ingestPerMiB = Math.max(timing.ingestPerMiB, (outcome.ms - timing.startup) / Math.max(batchMiB, 0.1));
-    else if (op === 'export') timing.export = Math.max(timing.export, outcome.ms);
-    else timing.perEdit = Math.max(timing.perEdit, outcome.ms / Math.max(editCount, 1));
+    // Finished before its kill moment: the estimate was too long; take what this run measured.
+    else if (op === 'ingest') timing.ingestPerMiB = Math.max(10, (outcome.ms - timing.startup) / Math.max(batchMiB, 0.1));
+    else if (op === 'export') timing.export = outcome.ms;
+    else {
+      timing.perEdit = outcome.ms / Math.max(editCount, 1);
+      timing.startup = Math.min(timing.startup, timing.perEdit);
+    }
     if (outcome.killed && runIngested.length > 0) killedAfterReports++;
 
     // 1. Before anything reopens the vault: no plaintext in tmp/, in the database files, or in blobs written now.
