@@ -12,5 +12,5 @@ describe('reliability: full disk (quick)', () => {
     expect(r.failures).toEqual([]);
     expect(r.total).toBeGreaterThanOrEqual(25);
     expect(r.passed).toBe(r.total);
-  }, 300_000);
+  }, 600_000);
 });

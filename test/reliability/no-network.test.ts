@@ -10,5 +10,5 @@ describe('reliability: no network (quick)', () => {
     expect(r.details?.controlFlagged).toBe(true);
     expect(r.details?.traced).toBeGreaterThanOrEqual(17);
     expect(r.passed).toBe(r.total);
-  }, 300_000);
+  }, 600_000);
 });

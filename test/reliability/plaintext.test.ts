@@ -10,5 +10,5 @@ describe('reliability: no plaintext at rest (quick)', () => {
     expect(r.total).toBeGreaterThanOrEqual(80);
     expect(r.details?.searchedFiles).toBeGreaterThanOrEqual(10);
     expect(r.passed).toBe(r.total);
-  }, 300_000);
+  }, 600_000);
 });
