@@ -7,7 +7,7 @@ import { ageDecryptBuffer } from '../blobs/age';
 import { encodeAgeIdentity, encodeAgeRecipient } from '../blobs/age-keys';
 import { CustodyLog } from '../custody/log';
 import { openDatabase, type Db } from '../db/open';
-import { HuellaError } from '../errors';
+import { fromSystemError, HuellaError } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { openEnvelope, sealEnvelope, type Envelope } from './envelope';
 import { readVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, writeVaultHeader, type VaultHeader } from './header';
@@ -97,9 +97,17 @@ export class Vault {
     return ageDecryptBuffer(file, [this.#secrets.blobSecret]);
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction (writers never deadlock on lock upgrade). */
+  /**
+   * Runs `fn` in an IMMEDIATE transaction (writers never deadlock on lock upgrade). A full disk (SQLITE_FULL) rolls
+   * the transaction back and is reported as DISK_FULL, not as an unexpected error.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      if ((e as { code?: unknown } | null)?.code === 'SQLITE_FULL') throw fromSystemError(e, 'saving the change');
+      throw e;
+    }
   }
 
   getSetting(key: string): string | undefined {
