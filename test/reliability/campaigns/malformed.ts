@@ -340,7 +340,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     total,
     passed: Math.max(0, total - failingFiles.size),
     failures,
-    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms (${String(figures.slowestIngestFile)}); ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed × ${fuzzRuns} runs (slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
+    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms (${String(figures.slowestIngestFile)}); ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed with ${fuzzTotal} runs (up to ${fuzzRuns} each; slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
     details: { ...figures, corpus: corpus.length, fuzz: fuzz?.parsers ?? [] },
   };
 };
