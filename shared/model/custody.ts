@@ -1,6 +1,7 @@
 /** Custody-log and verification types shared by main and the renderer. */
 
 export type VerifyCheck =
+  | 'vault.header'
   | 'database.integrity'
   | 'event.sequence'
   | 'event.json'

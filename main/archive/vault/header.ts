@@ -17,7 +17,7 @@ const kdfSchema = z.discriminatedUnion('alg', [
   z.object({ alg: z.literal('hkdf-sha256'), salt: b64 }).strict(),
 ]);
 const envelopeSchema = z
-  .object({ method: z.enum(['passphrase', 'recovery']), kdf: kdfSchema, nonce: b64, kcv: b64, ciphertext: b64 })
+  .object({ method: z.enum(['passphrase', 'recovery']), kdf: kdfSchema, nonce: b64, kcv: b64, ciphertext: b64, sum: b64.optional() })
   .strict()
   .refine((e) => (e.method === 'passphrase') === (e.kdf.alg === 'argon2id13'), 'method and key derivation do not match');
 const headerSchema = z

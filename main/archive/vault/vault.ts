@@ -9,7 +9,7 @@ import { CustodyLog } from '../custody/log';
 import { openDatabase, type Db } from '../db/open';
 import { fromSystemError, HuellaError } from '../errors';
 import { fsyncDir } from '../fs/durable';
-import { openEnvelope, sealEnvelope, type Envelope } from './envelope';
+import { envelopeDamage, openEnvelope, sealEnvelope, type Envelope } from './envelope';
 import { readVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, writeVaultHeader, type VaultHeader } from './header';
 import { deriveRecoveryKek, derivePassphraseKek, newPassphraseKdf, newRecoveryKdf } from './kdf';
 import { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey } from './recovery-key';
@@ -267,6 +267,11 @@ export async function createVault(dir: string, passphrase: string): Promise<Crea
   return { vault, recoveryKey: formatted };
 }
 
+function throwIfDamaged(env: Envelope): void {
+  const damage = envelopeDamage(env);
+  if (damage) throw new HuellaError('VAULT_CORRUPT', damage);
+}
+
 /** Unlocks a vault. Errors: VAULT_NOT_FOUND, VAULT_TOO_NEW, VAULT_CORRUPT, WRONG_PASSPHRASE, WRONG_RECOVERY_KEY. */
 export async function openVault(dir: string, unlock: Unlock): Promise<Vault> {
   const target = path.resolve(dir);
@@ -275,6 +280,7 @@ export async function openVault(dir: string, unlock: Unlock): Promise<Vault> {
   if ('passphrase' in unlock) {
     const env = header.envelopes.find((e) => e.method === 'passphrase');
     if (!env || env.kdf.alg !== 'argon2id13') throw new HuellaError('VAULT_CORRUPT', 'vault.json has no passphrase envelope.');
+    throwIfDamaged(env); // before the key derivation: its cost comes from the possibly damaged fields
     const kek = await derivePassphraseKek(unlock.passphrase, env.kdf);
     try {
       secretsBytes = await openEnvelope(env, kek);
@@ -285,6 +291,7 @@ export async function openVault(dir: string, unlock: Unlock): Promise<Vault> {
     const key = parseRecoveryKey(unlock.recoveryKey);
     const env = header.envelopes.find((e) => e.method === 'recovery');
     if (!env || env.kdf.alg !== 'hkdf-sha256') throw new HuellaError('VAULT_CORRUPT', 'vault.json has no recovery-key envelope.');
+    throwIfDamaged(env);
     const kek = deriveRecoveryKek(key, env.kdf);
     try {
       secretsBytes = await openEnvelope(env, kek);

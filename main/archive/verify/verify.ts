@@ -10,7 +10,9 @@ import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
 import { EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
 import { databaseIntegrityProblems } from '../db/open';
 import { HuellaError } from '../errors';
-import type { Vault } from '../vault/vault';
+import { envelopeDamage } from '../vault/envelope';
+import { readVaultHeader } from '../vault/header';
+import { VAULT_FILES, type Vault } from '../vault/vault';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 
 /**
@@ -50,6 +52,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   const db = vault.db;
 
   progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
+  for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
   for (const msg of databaseIntegrityProblems(db)) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
   if (problems.length > 0) {
     // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
@@ -326,6 +329,29 @@ async function listBlobFiles(blobsDir: string): Promise<string[]> {
       continue;
     }
     for (const f of files) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * vault.json as it is now on disk (the vault was opened with it, but it may have been damaged since, and an unlock
+ * checks only the envelope it uses): both envelopes present and intact, so the other unlock method still works.
+ */
+function headerProblems(vaultDir: string): string[] {
+  let header;
+  try {
+    header = readVaultHeader(path.join(vaultDir, VAULT_FILES.header));
+  } catch (e) {
+    return [e instanceof HuellaError ? e.message : 'vault.json cannot be read.'];
+  }
+  const out: string[] = [];
+  for (const method of ['passphrase', 'recovery'] as const) {
+    const env = header.envelopes.find((e) => e.method === method);
+    if (!env) out.push(`vault.json has no ${method} envelope: the vault can no longer be opened with the ${method === 'passphrase' ? 'passphrase' : 'recovery key'}.`);
+    else {
+      const damage = envelopeDamage(env);
+      if (damage) out.push(damage);
+    }
   }
   return out;
 }

@@ -149,3 +149,53 @@ describe('vault lifecycle', () => {
     v.lock();
   });
 });
+
+describe('vault.json envelope checksums (damage is not a wrong passphrase)', () => {
+  const root = tempDir();
+  type Header = { envelopes: { method: string; kdf: { salt: string }; sum?: string }[] };
+  const edit = (dir: string, f: (h: Header) => void): void => {
+    const file = path.join(dir, 'vault.json');
+    const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Header;
+    f(h);
+    fs.writeFileSync(file, JSON.stringify(h, null, 2));
+  };
+  const flipSalt = (h: Header, method: string): void => {
+    const env = h.envelopes.find((e) => e.method === method)!;
+    const salt = Buffer.from(env.kdf.salt, 'base64');
+    salt[0]! ^= 1;
+    env.kdf.salt = salt.toString('base64');
+  };
+
+  it('a changed salt with the right passphrase is VAULT_CORRUPT naming vault.json, not WRONG_PASSPHRASE', async () => {
+    const dir = path.join(root, 'salt');
+    (await createVault(dir, TEST_PASSPHRASE)).vault.lock();
+    edit(dir, (h) => flipSalt(h, 'passphrase'));
+    const e = await openVault(dir, { passphrase: TEST_PASSPHRASE }).catch((x: unknown) => x);
+    expect(isHuellaError(e) && e.code).toBe('VAULT_CORRUPT');
+    expect((e as Error).message).toMatch(/passphrase envelope in vault\.json is damaged/);
+  });
+
+  it('verify reports a damaged recovery envelope while the passphrase still opens the vault', async () => {
+    const { verifyVault } = await import('../../../../../main/archive/verify/verify');
+    const dir = path.join(root, 'recovery');
+    (await createVault(dir, TEST_PASSPHRASE)).vault.lock();
+    edit(dir, (h) => flipSalt(h, 'recovery'));
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      const report = await verifyVault(vault);
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => [p.check, p.message])).toEqual([['vault.header', expect.stringMatching(/recovery envelope in vault\.json is damaged/)]]);
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it('envelopes written before the checksum existed open as before; a wrong passphrase is still WRONG_PASSPHRASE', async () => {
+    const dir = path.join(root, 'old');
+    (await createVault(dir, TEST_PASSPHRASE)).vault.lock();
+    edit(dir, (h) => h.envelopes.forEach((e) => delete e.sum));
+    (await openVault(dir, { passphrase: TEST_PASSPHRASE })).lock();
+    const e = await openVault(dir, { passphrase: 'not the passphrase at all' }).catch((x: unknown) => x);
+    expect(isHuellaError(e) && e.code).toBe('WRONG_PASSPHRASE');
+  });
+});
