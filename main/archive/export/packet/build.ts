@@ -175,7 +175,9 @@ export async function exportPacket(vault: Vault, rawInput: PacketExportInput, op
   if (await exists(out)) throw new HuellaError('CONFLICT', 'Something already exists at the output path; packets never overwrite anything. Choose a new name.');
   const parent = path.dirname(out);
   await fsp.mkdir(parent, { recursive: true });
-  const random = crypto.randomBytes(6).toString('hex');
+  await removeAbandonedPartials(parent);
+  // The pid in the name lets a later export tell a partial of a crashed export from one still being written.
+  const random = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
   const root = path.join(parent, `.${path.basename(out)}.partial-${random}`);
   const zipPartial = path.join(parent, `.${path.basename(out)}.zip-partial-${random}`);
   const packetId = newId('pkt');
@@ -495,6 +497,41 @@ export async function exportPacket(vault: Vault, rawInput: PacketExportInput, op
     if (e instanceof HuellaError) throw e;
     throw fromSystemError(e, 'writing the packet');
   }
+}
+
+const PARTIAL_NAME = /^\..+\.(zip-)?partial-(\d+)-[0-9a-f]{12}$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'; // alive, owned by someone else
+  }
+}
+
+/**
+ * An export killed mid-way (crash, power cut, kill -9) cannot clean up after itself: its hidden partial folder or
+ * zip, holding stripped copies of evidence, would stay beside the packets for good. Each export first removes the
+ * partials in its destination folder whose exporting process is gone. Partials of a live export are left alone.
+ */
+export async function removeAbandonedPartials(parent: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = PARTIAL_NAME.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await fsp.rm(path.join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** For tests: whether any partial file of an export is left next to `out`. */

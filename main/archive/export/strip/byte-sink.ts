@@ -12,7 +12,8 @@ export type ByteSink = {
   readonly bytesWritten: number;
 };
 
-const FLUSH_AT = 8 << 20;
+// 1 MiB per writev: 8 MiB calls cost ~7× the system time here (see WRITE_BUFFER_BYTES in blobs/store.ts).
+const FLUSH_AT = 1 << 20;
 
 export class FileSink implements ByteSink {
   private pending: Buffer[] = [];
