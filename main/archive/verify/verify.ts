@@ -53,8 +53,9 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
 
   progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
   for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
-  for (const msg of databaseIntegrityProblems(db)) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
-  if (problems.length > 0) {
+  const databaseProblems = databaseIntegrityProblems(db);
+  for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
+  if (databaseProblems.length > 0) {
     // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
     return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
   }
