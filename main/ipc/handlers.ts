@@ -6,7 +6,7 @@ import { HuellaError } from '../archive/errors';
 import { ingestPaths } from '../archive/ingest/ingest';
 import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
 import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
-import { deleteItem, editItem, restoreItem } from '../archive/catalogue/items-edit';
+import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
 import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
 import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
 import { searchCatalogue } from '../archive/catalogue/search';
@@ -22,14 +22,14 @@ import {
   testimonyHistory,
   unlinkTestimonyItems,
 } from '../archive/catalogue/testimonies';
-import { exportPacket } from '../archive/export/packet/build';
-import { planPacket } from '../archive/export/packet/plan';
-import { verifyPacket } from '../archive/export/packet/verify';
-import { itemContext } from '../archive/item-context';
-import { getItem, listItemsPage } from '../archive/items';
+import { exportPacket } from '../archive/export/build';
+import { planPacket } from '../archive/export/plan';
+import { verifyPacket } from '../archive/packet/verify';
+import { itemContext } from '../archive/items/context';
+import { getItem, listItemsPage } from '../archive/items/items';
 import { createVault, openVault } from '../archive/vault/vault';
-import { verifyItem } from '../archive/verify/item';
-import { recordVerification } from '../archive/verify/record';
+import { verifyItem } from '../archive/items/verify';
+import { recordVerification } from '../archive/verify/record-verification';
 import { verifyVault } from '../archive/verify/verify';
 import type { Session } from './session';
 

@@ -1,4 +1,4 @@
-import { readItemPreview } from '../archive/items';
+import { readItemPreview } from '../archive/items/items';
 import { isId } from '../archive/ids';
 import type { Session } from './session';
 

@@ -1,4 +1,4 @@
-// Throughput of JPEG metadata stripping (main/archive/export/strip) next to `exiftool -all= -o outdir/ …` (one
+// Throughput of JPEG metadata stripping (main/archive/formats) next to `exiftool -all= -o outdir/ …` (one
 // exiftool process over all files, writing copies, never overwriting), on the same photos. Both outputs are then
 // checked for leaks. A measurement, not a test: `npx tsx test/bench/strip.ts [count] [megapixels] [runs]`.
 import { execFile } from 'node:child_process';
@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { findLeaks, stripToFile } from '../../main/archive/export/strip/index';
-import type { StripOptions } from '../../main/archive/export/strip/index';
+import { findLeaks, stripToFile } from '../../main/archive/formats/index';
+import type { StripOptions } from '../../main/archive/formats/index';
 import { makeJpegs, richJpegOptions } from '../fixtures/photos';
 
 const run = promisify(execFile);

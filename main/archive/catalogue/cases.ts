@@ -13,7 +13,7 @@ import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireCase, requireLiveItem } from './exists';
 import { checkMechanisms } from './mechanisms';
-import { nowIso, recordEvent, type Secret } from './record';
+import { nowIso, recordEvent, type Secret } from './record-event';
 import { indexDoc, reindexCaseItems } from './search-index';
 import { all, one, run } from './sql';
 import { notFound, parseInput } from './validate';

@@ -10,7 +10,7 @@ import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireLiveItem, requirePerson } from './exists';
 import { checkMechanisms, knownMechanismIds } from './mechanisms';
-import { nowIso, recordEvent } from './record';
+import { nowIso, recordEvent } from './record-event';
 import { all, one, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';
 

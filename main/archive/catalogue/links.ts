@@ -2,7 +2,7 @@ import { LinkCreateInput, LinkIdInput, typeOfId, type Link, type LinkEndpointTyp
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireObject } from './exists';
-import { nowIso, recordEvent } from './record';
+import { nowIso, recordEvent } from './record-event';
 import { all, one, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';
 import { HuellaError } from '../errors';

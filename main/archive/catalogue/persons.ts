@@ -12,7 +12,7 @@ import {
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireCase, requirePerson } from './exists';
-import { nowIso, recordEvent, type Secret } from './record';
+import { nowIso, recordEvent, type Secret } from './record-event';
 import { indexDoc, reindexWitnessTestimonies } from './search-index';
 import { all, one, run } from './sql';
 import { notFound, parseInput } from './validate';

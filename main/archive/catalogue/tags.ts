@@ -5,7 +5,7 @@ import { HuellaError } from '../errors';
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireObject, requirePerson } from './exists';
-import { nowIso, recordEvent } from './record';
+import { nowIso, recordEvent } from './record-event';
 import { indexDoc } from './search-index';
 import { all, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';

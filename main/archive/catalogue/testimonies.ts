@@ -12,7 +12,7 @@ import {
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireCase, requireLiveItem, requirePerson, requireTestimony } from './exists';
-import { nowIso, recordEvent } from './record';
+import { nowIso, recordEvent } from './record-event';
 import { indexDoc } from './search-index';
 import { all, one, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';

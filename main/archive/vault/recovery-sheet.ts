@@ -11,7 +11,7 @@ import { sheetText, uiText } from './recovery-sheet-text';
  * code of the same key, the vault id, and instructions in the person's language (en, es, fr, ar, right to left for
  * Arabic). Never the passphrase: it is not an input of this module.
  *
- * Layout: HTML laid out by MuPDF (the `mupdf` package, already our PDF library: export/strip/pdf.ts), whose HTML
+ * Layout: HTML laid out by MuPDF (the `mupdf` package, already our PDF library: formats/pdf.ts), whose HTML
  * engine does the bidirectional layout and Arabic shaping (HarfBuzz) that hand-placed PDF text would not — the same
  * library and fonts as the packet cover documents (export/cover/pdf.ts): Noto Sans and Noto Naskh Arabic (SIL OFL),
  * embedded and subset, never fetched. The QR code (`qr` package: zero dependencies, by the author of @scure/base) is drawn as a grey-scale PNG at

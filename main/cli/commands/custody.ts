@@ -3,7 +3,7 @@ import { HuellaError } from '../../archive/errors';
 import { formatBytes } from '../../archive/blobs/store';
 import { consistencyReport, itemInclusionProof, parsePublicKeyText, publicKeyForms, verifyStandaloneProof } from '../../archive/custody/service';
 import { verifyVault, type VerifyProblem } from '../../archive/verify/verify';
-import { recordVerification } from '../../archive/verify/record';
+import { recordVerification } from '../../archive/verify/record-verification';
 import type { Command } from '../command';
 import { list, str } from '../command';
 import { progressBar } from '../io';

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
 import { ingestPaths, shutdownIngestWorkers, type IngestFileResult } from '../../archive/ingest/ingest';
-import { getItem, listItems, openItemContent } from '../../archive/items';
+import { getItem, listItems, openItemContent } from '../../archive/items/items';
 import type { Command } from '../command';
 import { str } from '../command';
 import { progressBar } from '../io';

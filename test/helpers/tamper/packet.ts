@@ -9,7 +9,7 @@ import { isHuellaError } from '../../../main/archive/errors';
 import type { PacketCheckName, PacketVerifyReport } from '../../../shared/model/packet';
 
 /**
- * Packet tamper mutations, shared by the unit test (test/unit/main/archive/export/packet/tamper.test.ts) and the
+ * Packet tamper mutations, shared by the unit test (test/unit/main/archive/packet/tamper.test.ts) and the
  * reliability campaign (test/reliability/campaigns/tamper.ts). Each says which file row or which check must FAIL
  * and with what reason: a packet verifier that only says "something is wrong" does not count.
  */

@@ -22,10 +22,10 @@ import { formatMinisignPublicKey, minisignSign, minisignVerify, parseMinisignPub
 import { openNote, parseVerifierKey, verifierKey } from '../../../main/archive/custody/note';
 import { formatTlogProof, parseTlogProof, tlogProofFromJson } from '../../../main/archive/custody/tlog-proof';
 import { isHuellaError } from '../../../main/archive/errors';
-import { assessIccProfile } from '../../../main/archive/export/strip/icc';
-import { findLeaks, stripToFile } from '../../../main/archive/export/strip';
-import { readExifOrientation, readTiffOrientation } from '../../../main/archive/export/strip/exif-orientation';
-import { readZipSafely } from '../../../main/archive/export/strip/zip-read';
+import { assessIccProfile } from '../../../main/archive/formats/icc';
+import { findLeaks, stripToFile } from '../../../main/archive/formats';
+import { readExifOrientation, readTiffOrientation } from '../../../main/archive/formats/exif-orientation';
+import { readZipSafely } from '../../../main/archive/formats/zip/read';
 import { sniffMediaType } from '../../../main/archive/ingest/sniff';
 import { PER_FILE_LIMIT_MS } from './malformed';
 

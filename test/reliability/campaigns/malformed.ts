@@ -5,7 +5,7 @@ import { makeMp4 } from '../../fixtures/av';
 import { makeDocx, makeOdt, makePdf, writeZipFile } from '../../fixtures/documents';
 import { makeJpegs, makePng, makeTiff, makeWebp, richJpegOptions } from '../../fixtures/photos';
 import { isHuellaError } from '../../../main/archive/errors';
-import { stripToFile } from '../../../main/archive/export/strip';
+import { stripToFile } from '../../../main/archive/formats';
 import { seededRandom, type Campaign } from '../lib';
 import { STACK_FRAME, describeRun, jsonObjects, runCommand, runHuella, type RunOutcome } from './cli-run';
 import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt, hostilePdf, hostilePng, hostileTiff, hostileWebp, hostileZip, type Hostile } from './hostile';

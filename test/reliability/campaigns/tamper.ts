@@ -5,7 +5,7 @@ import { shutdownIngestWorkers } from '../../../main/archive/ingest/ingest';
 import type { PacketVerifyReport } from '../../../shared/model/packet';
 import { answeredPrecisely, bagEntries, verifyPacketAnswer, failures, packetMutations, zipMutations, zipOf, type PacketAnswer } from '../../helpers/tamper/packet';
 import { checkVaultMutation, databasePageMutations, makePristineVault, VAULT_MUTATIONS, vaultJsonMutations, type VaultMutation } from '../../helpers/tamper/vault';
-import { MECHANISM, makeWorld } from '../../unit/main/archive/export/packet/world';
+import { MECHANISM, makeWorld } from '../../unit/main/archive/export/world';
 import { seededRandom, type Campaign } from '../lib';
 
 /**

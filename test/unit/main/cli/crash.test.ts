@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createVault, openVault } from '../../../../main/archive/vault/vault';
-import { listItems } from '../../../../main/archive/items';
+import { listItems } from '../../../../main/archive/items/items';
 import { verifyVault } from '../../../../main/archive/verify/verify';
 import { huellaSpawn } from '../../../helpers/cli';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../helpers/tmp';

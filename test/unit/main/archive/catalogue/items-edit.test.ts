@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteItem, editItem, purgeItem, restoreItem, searchCatalogue } from '../../../../../main/archive/catalogue';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
-import { getItem, listItems, readItemPreview } from '../../../../../main/archive/items';
+import { getItem, listItems, readItemPreview } from '../../../../../main/archive/items/items';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import type { Vault } from '../../../../../main/archive/vault/vault';
 import { writeGpsPhoto } from '../../../../helpers/photos';

@@ -5,12 +5,12 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
-import { getItem, listItems, openItemContent, readItemPreview } from '../../../../../main/archive/items';
+import { getItem, listItems, openItemContent, readItemPreview } from '../../../../../main/archive/items/items';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import sharp from 'sharp';
-import { deleteItem, purgeItem } from '../../../../../main/archive/catalogue/items-edit';
+import { deleteItem, purgeItem } from '../../../../../main/archive/items/edit';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -1,0 +1,197 @@
+import type { Language } from '../../../shared/api';
+import {
+  SEX_VALUES,
+  allFields,
+  isRequired,
+  taxonomyOfFillPath,
+  validateAnswers,
+  type AnswerValue,
+  type Answers,
+  type FillPath,
+  type InvalidAnswer,
+  type Mechanism,
+  type MechanismField,
+} from '../../../shared/mechanisms';
+import type { Case, TagDetailValue } from '../../../shared/model/catalogue';
+import type { PlannedField } from '../../../shared/model/packet';
+import { pickLocalized } from '../../../shared/localized';
+import { resolveTerm, termLabel } from '../../../shared/taxonomy';
+import { assertNever } from '../../../shared/errors';
+import type { PersonDecision } from './consent-policy';
+import type { Pseudonymiser } from './pseudonymise';
+
+/**
+ * Fills a mechanism template's fields (shared/mechanisms FILL_PATHS) from the catalogue, then from the answers
+ * the documenter gave for what the catalogue cannot fill. Rules:
+ *  - An answer overrides a catalogue value (the lawyer's explicit choice), EXCEPT for fields filled from consent
+ *    (`consent.*`) and the victim's name (`victim.displayName`): those follow the consent records, always.
+ *  - Every free text that leaves (answers, case title, occupation, tag details) goes through the pseudonymiser.
+ *  - `tags.*` reads the tags of the case, of the included items and of the included testimonies together.
+ */
+
+export type TagUse = { readonly termId: string; readonly details: Readonly<Record<string, TagDetailValue>> };
+
+export type FillContext = {
+  readonly mechanism: Mechanism;
+  readonly lang: Language;
+  readonly caseRecord: Case;
+  readonly persons: readonly PersonDecision[];
+  readonly earliestTestimonyDate: string | undefined;
+  readonly tags: readonly TagUse[];
+  /** Exported file names of the included items, in packet order. */
+  readonly itemFiles: readonly string[];
+  readonly submitter: string | undefined;
+  readonly pseudonymiser: Pseudonymiser;
+  readonly answers: Answers;
+};
+
+export type FillResult = {
+  readonly fields: readonly PlannedField[];
+  readonly missing: readonly string[];
+  readonly invalid: readonly InvalidAnswer[];
+  readonly warnings: readonly string[];
+};
+
+const CONSENT_BOUND: ReadonlySet<FillPath> = new Set(['consent.nameDisclosure', 'consent.sharing', 'victim.displayName']);
+const NAME_STATES = new Set(['granted', 'material-withheld']);
+const SHARE_STATES = new Set(['granted', 'name-withheld']);
+
+function isEmpty(v: AnswerValue | undefined): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+}
+
+function detailText(ctx: FillContext, taxonomyField: { id: string; label: Parameters<typeof pickLocalized>[0]; choices?: readonly { id: string; label: Parameters<typeof pickLocalized>[0] }[]; type: string } | undefined, key: string, value: TagDetailValue): string {
+  const label = taxonomyField ? pickLocalized(taxonomyField.label, ctx.lang) : key;
+  const values = Array.isArray(value) ? value : [value as string];
+  const shown = values.map((v) => {
+    if (taxonomyField?.type === 'persons') return ctx.persons.find((p) => p.personId === v)?.display ?? '—';
+    const choice = taxonomyField?.choices?.find((c) => c.id === v);
+    return choice ? pickLocalized(choice.label, ctx.lang) : ctx.pseudonymiser.apply(v).text;
+  });
+  return `${label}: ${shown.join(', ')}`;
+}
+
+function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
+  const taxonomy = taxonomyOfFillPath(path);
+  const uses = ctx.tags.filter((t) => resolveTerm(t.termId)?.taxonomy.id === taxonomy);
+  if (uses.length === 0) return undefined;
+  const ids = [...new Set(uses.map((u) => u.termId))];
+  switch (field.type) {
+    case 'multichoice': {
+      const allowed = new Set((field.choices ?? []).map((c) => c.id));
+      const chosen = ids.filter((id) => allowed.has(id));
+      return chosen.length > 0 ? chosen : undefined;
+    }
+    case 'longtext':
+      return uses
+        // A term tagged with details says more than the same term tagged without: show the detailed one only.
+        .filter((u) => Object.keys(u.details).length > 0 || !uses.some((o) => o.termId === u.termId && Object.keys(o.details).length > 0))
+        .map((u) => {
+          const resolved = resolveTerm(u.termId);
+          const fields = resolved?.taxonomy.assignmentFields ?? [];
+          const details = Object.entries(u.details).map(([k, v]) => detailText(ctx, fields.find((f) => f.id === k), k, v));
+          return details.length > 0 ? `${termLabel(u.termId, ctx.lang)} (${details.join('; ')})` : termLabel(u.termId, ctx.lang);
+        })
+        .filter((line, i, all) => all.indexOf(line) === i)
+        .join('\n');
+    default:
+      return ids.map((id) => termLabel(id, ctx.lang)).join('; ');
+  }
+}
+
+function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
+  const victims = ctx.persons.filter((p) => p.roles.includes('victim'));
+  const victim = victims[0];
+  const text = (s: string | undefined): string | undefined => (s ? ctx.pseudonymiser.apply(s).text : undefined);
+  switch (path) {
+    case 'case.title':
+      return text(ctx.caseRecord.title);
+    case 'case.country':
+      return ctx.caseRecord.country;
+    case 'victim.displayName':
+      return victims.length > 0 ? victims.map((v) => v.display).join('; ') : undefined;
+    case 'victim.sex':
+      return victim?.person.sex && (SEX_VALUES as readonly string[]).includes(victim.person.sex) ? victim.person.sex : undefined;
+    case 'victim.birthDate':
+      return victim?.person.birthDate;
+    case 'victim.nationality':
+      return victim?.person.nationality;
+    case 'victim.occupation':
+      return text(victim?.person.occupation);
+    case 'perpetrators.displayNames': {
+      const names = ctx.persons
+        .filter((p) => p.roles.includes('alleged-perpetrator'))
+        .map((p) => (p.person.occupation ? `${p.display} (${text(p.person.occupation)})` : p.display));
+      return names.length > 0 ? names.join(field.type === 'longtext' ? '\n' : '; ') : undefined;
+    }
+    case 'testimony.earliestDate':
+      return ctx.earliestTestimonyDate;
+    case 'consent.nameDisclosure':
+      return victim ? NAME_STATES.has(victim.consentState) : undefined;
+    case 'consent.sharing':
+      return victim ? SHARE_STATES.has(victim.consentState) : undefined;
+    case 'tags.wgad-categories':
+    case 'tags.istanbul-protocol-methods':
+    case 'tags.violation-types':
+    case 'tags.perpetrator-types':
+    case 'tags.detention-place-types':
+      return tagValue(ctx, path, field);
+    case 'items.index':
+      return ctx.itemFiles.length > 0 ? [...ctx.itemFiles] : undefined;
+    case 'submitter.name':
+      return ctx.submitter ? text(ctx.submitter) : undefined;
+    default:
+      return assertNever(path, 'fill path');
+  }
+}
+
+function pseudonymiseAnswer(ctx: FillContext, v: AnswerValue): AnswerValue {
+  if (typeof v === 'string') return ctx.pseudonymiser.apply(v).text;
+  if (Array.isArray(v)) return v.map((s: string) => ctx.pseudonymiser.apply(s).text);
+  return v;
+}
+
+export function fillFields(ctx: FillContext): FillResult {
+  const warnings: string[] = [];
+  const values: Record<string, AnswerValue> = {};
+  const sources: Record<string, PlannedField['source']> = {};
+  for (const field of allFields(ctx.mechanism)) {
+    const path = field.fill?.from;
+    const fromCatalogue = path ? catalogueValue(ctx, path, field) : undefined;
+    const answer = ctx.answers[field.id];
+    if (path && CONSENT_BOUND.has(path)) {
+      if (!isEmpty(answer) && JSON.stringify(answer) !== JSON.stringify(fromCatalogue)) {
+        warnings.push(`The answer to '${field.id}' was ignored: it follows the consent records (${path}).`);
+      }
+      if (!isEmpty(fromCatalogue)) {
+        values[field.id] = fromCatalogue!;
+        sources[field.id] = 'catalogue';
+      }
+      continue;
+    }
+    if (!isEmpty(answer)) {
+      values[field.id] = pseudonymiseAnswer(ctx, answer!);
+      sources[field.id] = 'answer';
+    } else if (!isEmpty(fromCatalogue)) {
+      values[field.id] = fromCatalogue!;
+      sources[field.id] = 'catalogue';
+    }
+  }
+  const unknown = Object.keys(ctx.answers).filter((k) => !allFields(ctx.mechanism).some((f) => f.id === k));
+  const check = validateAnswers(ctx.mechanism, { ...values, ...Object.fromEntries(unknown.map((k) => [k, ctx.answers[k]])) });
+  const fields: PlannedField[] = [];
+  for (const section of ctx.mechanism.sections) {
+    for (const field of section.fields) {
+      fields.push({
+        fieldId: field.id,
+        sectionId: section.id,
+        label: pickLocalized(field.label, ctx.lang),
+        required: isRequired(field, values),
+        confidential: field.confidential ?? false,
+        source: sources[field.id] ?? 'missing',
+        value: values[field.id] ?? null,
+      });
+    }
+  }
+  return { fields, missing: check.missing, invalid: check.invalid, warnings };
+}

@@ -1,0 +1,364 @@
+/**
+ * MP4 / MOV / M4A / 3GP (ISO base media file format, QuickTime), lossless by structure and in place: no byte
+ * moves, so every media offset (stco/co64, iloc) stays valid and the media data stays byte-identical.
+ *
+ * - udta (©xyz location, ©mak, ©mod, ©swr, ©day, names…), meta (keys/ilst: com.apple.quicktime.location.ISO6709,
+ *   make, model, software, creationdate…), uuid boxes (XMP, vendor camera data), and prft (wall-clock time) become
+ *   `free` boxes of the same size with zeroed content, wherever they are (top level, moov, trak, …).
+ * - The content of existing free/skip/wide boxes is zeroed: editors leave old metadata in padding.
+ * - mvhd/tkhd/mdhd creation and modification times are zeroed (creation kept when the profile keeps the capture
+ *   date); handler names ("DJI.AVC", "Core Media Video") and video compressor names are zeroed.
+ * - Tracks that are neither video nor sound (timed metadata such as Apple 'mebx', GoPro GPMF 'meta', camera motion
+ *   'camm', timecode, subtitle tracks that drones use for GPS) become `free` and their samples are zeroed in mdat.
+ * Two passes over the source: the first reads the box tree (holding only the small boxes), the second copies the
+ * file while applying the edits.
+ */
+import type { ByteReader } from './byte-reader';
+import type { ByteSink } from './byte-sink';
+import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
+import type { StripHandler } from './handler';
+import { withFileSink, withReader } from './output';
+import { RecordBuilder } from './strip-record';
+import type { StripOptions } from './types';
+
+const MAX_BOX_IN_MEMORY = 128 * 1024 * 1024;
+const MAX_CHUNKS = 20_000_000;
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'moof', 'traf']);
+const NEUTRALISE = new Set(['udta', 'meta', 'uuid', 'prft']);
+const PADDING = new Set(['free', 'skip', 'wide']);
+const AV_HANDLERS = new Set(['vide', 'soun']);
+const XMP_UUID = 'be7acfcb97a942e89c71999491e3afac';
+const FREE = Buffer.from('free', 'latin1');
+
+type Edit = { readonly from: number; readonly to: number; readonly bytes?: Buffer };
+
+type Ctx = {
+  readonly opts: StripOptions;
+  readonly edits: Edit[];
+  readonly rec: RecordBuilder;
+  readonly label: string;
+  times: number;
+  names: number;
+  metaTracks: number;
+  zeroedSampleBytes: number;
+  fragmented: boolean;
+};
+
+type Box = { readonly type: string; readonly start: number; readonly header: number; readonly size: number };
+
+function printable(type: string): string {
+  return /^[\x20-\x7e\xa9]{4}$/.test(type) ? type : '????';
+}
+
+function readBoxHeader(b: Buffer, off: number, label: string): Box {
+  if (off + 8 > b.length) throw stripFailed(label, 'a box header overruns its parent');
+  let size = b.readUInt32BE(off);
+  const type = b.toString('latin1', off + 4, off + 8);
+  let header = 8;
+  if (size === 1) {
+    if (off + 16 > b.length) throw stripFailed(label, 'a box header overruns its parent');
+    const big = b.readBigUInt64BE(off + 8);
+    if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw stripFailed(label, 'a box size overflows the file');
+    size = Number(big);
+    header = 16;
+  } else if (size === 0) size = b.length - off;
+  if (type === 'uuid') header += 16;
+  if (size < header || off + size > b.length) throw stripFailed(label, 'box sizes overflow their parent');
+  return { type, start: off, header, size };
+}
+
+function neutralise(ctx: Ctx, absStart: number, box: Box): void {
+  const typeAt = absStart + 4;
+  // The box keeps its size field (and largesize if any); its type becomes 'free' and everything after is zeroed.
+  ctx.edits.push({ from: typeAt, to: typeAt + 4, bytes: FREE });
+  // For uuid boxes the 16-byte user type (which says whose data it was) is zeroed too.
+  ctx.edits.push({ from: absStart + box.header - (box.type === 'uuid' ? 16 : 0), to: absStart + box.size });
+}
+
+function childTypes(b: Buffer, label: string): string[] {
+  const out: string[] = [];
+  let off = 0;
+  while (off + 8 <= b.length) {
+    const c = readBoxHeader(b, off, label);
+    const t = printable(c.type);
+    if (!out.includes(t)) out.push(t);
+    off += c.size;
+  }
+  return out;
+}
+
+function zeroTimes(ctx: Ctx, content: Buffer, absContent: number, type: string): void {
+  if (content.length < 4) return;
+  const v = content[0];
+  const width = v === 1 ? 8 : 4;
+  if (content.length < 4 + 2 * width) return;
+  const creation = content.subarray(4, 4 + width);
+  const modification = content.subarray(4 + width, 4 + 2 * width);
+  if (!ctx.opts.keepCaptureDate && creation.some((x) => x !== 0)) {
+    ctx.edits.push({ from: absContent + 4, to: absContent + 4 + width });
+    ctx.times++;
+  }
+  if (modification.some((x) => x !== 0)) {
+    ctx.edits.push({ from: absContent + 4 + width, to: absContent + 4 + 2 * width });
+    ctx.times++;
+  }
+  if (ctx.opts.keepCaptureDate && creation.some((x) => x !== 0)) ctx.rec.kept(`${type} creation time`);
+}
+
+function handlerOf(trak: Buffer, label: string): string | undefined {
+  const mdia = findChild(trak, 'mdia', label);
+  const hdlr = mdia ? findChild(mdia, 'hdlr', label) : undefined;
+  return hdlr && hdlr.length >= 12 ? hdlr.toString('latin1', 8, 12) : undefined;
+}
+
+function findChild(b: Buffer, type: string, label: string): Buffer | undefined {
+  let off = 0;
+  while (off + 8 <= b.length) {
+    const c = readBoxHeader(b, off, label);
+    if (c.type === type) return b.subarray(off + c.header, off + c.size);
+    off += c.size;
+  }
+  return undefined;
+}
+
+/** Byte ranges of every chunk of a track, from its sample tables (stsz, stsc, stco/co64). */
+function sampleRanges(trak: Buffer, label: string): Array<[number, number]> {
+  const stbl = ((): Buffer | undefined => {
+    const mdia = findChild(trak, 'mdia', label);
+    const minf = mdia ? findChild(mdia, 'minf', label) : undefined;
+    return minf ? findChild(minf, 'stbl', label) : undefined;
+  })();
+  if (!stbl) return [];
+  const stsz = findChild(stbl, 'stsz', label);
+  const stsc = findChild(stbl, 'stsc', label);
+  const stco = findChild(stbl, 'stco', label);
+  const co64 = findChild(stbl, 'co64', label);
+  if (!stsz || !stsc || (!stco && !co64)) return [];
+  const bad = (): never => {
+    throw stripFailed(label, 'a sample table is inconsistent');
+  };
+  const offsets: number[] = [];
+  const co = (stco ?? co64) as Buffer;
+  const nChunks = co.length >= 8 ? co.readUInt32BE(4) : bad();
+  if (nChunks > MAX_CHUNKS || 8 + nChunks * (stco ? 4 : 8) > co.length) bad();
+  for (let i = 0; i < nChunks; i++) offsets.push(stco ? co.readUInt32BE(8 + i * 4) : Number(co.readBigUInt64BE(8 + i * 8)));
+  const fixed = stsz.length >= 12 ? stsz.readUInt32BE(4) : bad();
+  const nSamples = stsz.readUInt32BE(8);
+  if (fixed === 0 && 12 + nSamples * 4 > stsz.length) bad();
+  const sizeOf = (i: number): number => (fixed !== 0 ? fixed : stsz.readUInt32BE(12 + i * 4));
+  const nRuns = stsc.length >= 8 ? stsc.readUInt32BE(4) : bad();
+  if (8 + nRuns * 12 > stsc.length) bad();
+  const ranges: Array<[number, number]> = [];
+  let sample = 0;
+  for (let run = 0; run < nRuns; run++) {
+    const firstChunk = stsc.readUInt32BE(8 + run * 12) - 1;
+    const perChunk = stsc.readUInt32BE(8 + run * 12 + 4);
+    const lastChunk = run + 1 < nRuns ? stsc.readUInt32BE(8 + (run + 1) * 12) - 1 : nChunks;
+    if (firstChunk < 0 || lastChunk > nChunks || lastChunk < firstChunk) bad();
+    for (let ch = firstChunk; ch < lastChunk; ch++) {
+      let bytes = 0;
+      for (let k = 0; k < perChunk && sample < nSamples; k++) bytes += sizeOf(sample++);
+      const start = offsets[ch] ?? bad();
+      if (bytes > 0) ranges.push([start, start + bytes]);
+    }
+  }
+  return ranges;
+}
+
+function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined): void {
+  let off = 0;
+  while (off + 8 <= b.length) {
+    const box = readBoxHeader(b, off, ctx.label);
+    const abs = absBase + off;
+    const content = b.subarray(off + box.header, off + box.size);
+    const absContent = abs + box.header;
+    off += box.size;
+    if (NEUTRALISE.has(box.type)) {
+      neutralise(ctx, abs, box);
+      const what =
+        box.type === 'uuid'
+          ? b.subarray(box.start + box.header - 16, box.start + box.header).toString('hex') === XMP_UUID
+            ? 'uuid (XMP)'
+            : 'uuid (vendor data)'
+          : box.type === 'udta'
+            ? `udta (${childTypes(content, ctx.label).join(', ') || 'empty'})`
+            : box.type;
+      ctx.rec.removed(what);
+      continue;
+    }
+    if (PADDING.has(box.type)) {
+      if (content.some((x) => x !== 0)) {
+        ctx.edits.push({ from: absContent, to: absContent + content.length });
+        ctx.rec.removed('leftover bytes in free-space boxes (zeroed)');
+      }
+      continue;
+    }
+    switch (box.type) {
+      case 'trak': {
+        const h = handlerOf(content, ctx.label);
+        if (h !== undefined && !AV_HANDLERS.has(h)) {
+          neutralise(ctx, abs, box);
+          for (const [from, to] of sampleRanges(content, ctx.label)) {
+            ctx.edits.push({ from, to });
+            ctx.zeroedSampleBytes += to - from;
+          }
+          ctx.metaTracks++;
+          ctx.rec.removed(`track of type '${printable(h)}' (timed metadata, timecode or text): track removed, its samples zeroed`);
+          continue;
+        }
+        walk(ctx, content, absContent, h);
+        continue;
+      }
+      case 'mvhd':
+      case 'tkhd':
+      case 'mdhd':
+        zeroTimes(ctx, content, absContent, box.type);
+        continue;
+      case 'hdlr':
+        if (content.length > 24 && content.subarray(24).some((x) => x !== 0)) {
+          ctx.edits.push({ from: absContent + 24, to: absContent + content.length });
+          ctx.names++;
+        }
+        continue;
+      case 'stsd':
+        if (handler === 'vide') zeroCompressorNames(ctx, content, absContent);
+        continue;
+      case 'dref':
+        refuseExternalData(ctx, content);
+        continue;
+      case 'moof':
+        ctx.fragmented = true;
+        walk(ctx, content, absContent, handler);
+        continue;
+      default:
+        if (CONTAINERS.has(box.type)) walk(ctx, content, absContent, handler);
+    }
+  }
+}
+
+function zeroCompressorNames(ctx: Ctx, stsd: Buffer, absContent: number): void {
+  let off = 8; // version/flags, entry_count
+  while (off + 8 <= stsd.length) {
+    const e = readBoxHeader(stsd, off, ctx.label);
+    if (e.size >= 82 && stsd.subarray(off + 50, off + 82).some((x) => x !== 0)) {
+      ctx.edits.push({ from: absContent + off + 50, to: absContent + off + 82 });
+      ctx.names++;
+    }
+    off += e.size;
+  }
+}
+
+function refuseExternalData(ctx: Ctx, dref: Buffer): void {
+  let off = 8;
+  while (off + 12 <= dref.length) {
+    const e = readBoxHeader(dref, off, ctx.label);
+    const flags = dref.readUInt32BE(off + 8) & 0xffffff;
+    if ((flags & 1) === 0) throw stripUnsupported(ctx.label, 'its media data lives in another file (external data reference), which we cannot strip');
+    off += e.size;
+  }
+}
+
+/** Pass one: top-level boxes, holding only the ones that can contain metadata. */
+async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: number }> {
+  let end = 0;
+  for (;;) {
+    const head = await r.readUpTo(8);
+    if (head.length === 0) break;
+    if (head.length < 8) {
+      // A few stray bytes after the last box: not a box, dropped (nothing refers to them).
+      return { end, total: end + head.length };
+    }
+    let size = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    let header = 8;
+    if (size === 1) {
+      const big = (await r.readExact(8)).readBigUInt64BE(0);
+      if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw stripFailed(ctx.label, 'a box size overflows the file');
+      size = Number(big);
+      header = 16;
+    }
+    if (end === 0 && type !== 'ftyp' && type !== 'wide' && type !== 'free' && type !== 'mdat' && type !== 'moov' && type !== 'skip') {
+      throw stripFailed(ctx.label, 'it does not begin with an ISO media box');
+    }
+    const start = end;
+    if (size === 0) {
+      // Last box, to the end of the file (an mdat being written when recording stopped, typically).
+      const rest = await r.drain();
+      if (type !== 'mdat') throw stripFailed(ctx.label, 'an open-ended box that is not media data');
+      return { end: start + header + rest, total: start + header + rest };
+    }
+    if (size < header) throw stripFailed(ctx.label, 'a box declares an impossible size');
+    const contentSize = size - header;
+    if (NEUTRALISE.has(type) || CONTAINERS.has(type) || PADDING.has(type)) {
+      if (contentSize > MAX_BOX_IN_MEMORY) {
+        if (!PADDING.has(type)) throw stripUnsupported(ctx.label, 'a metadata box is implausibly large');
+        ctx.edits.push({ from: start + header, to: start + size });
+        await r.skip(contentSize);
+      } else {
+        const content = await r.readExact(contentSize);
+        const whole = Buffer.concat([head, header === 16 ? Buffer.alloc(8) : Buffer.alloc(0), content]);
+        // Re-parse from a buffer that starts at this box so one walker handles top level and nested boxes alike.
+        if (header === 16) {
+          whole.writeUInt32BE(1, 0);
+          whole.writeBigUInt64BE(BigInt(size), 8);
+        }
+        walk(ctx, whole, start, undefined);
+      }
+    } else await r.skip(contentSize);
+    end = start + size;
+  }
+  return { end, total: end };
+}
+
+/** Pass two: copy up to `end`, applying the edits in order. */
+async function apply(r: ByteReader, sink: ByteSink, edits: readonly Edit[], end: number): Promise<void> {
+  let pos = 0;
+  for (const e of edits) {
+    if (e.from > pos) await r.copyTo(e.from - pos, sink);
+    const len = e.to - e.from;
+    await r.skip(len);
+    await sink.write(e.bytes ?? Buffer.alloc(len));
+    pos = e.to;
+  }
+  if (end > pos) await r.copyTo(end - pos, sink);
+}
+
+function normalise(edits: Edit[], end: number, label: string): Edit[] {
+  const sorted = [...edits].filter((e) => e.to > e.from).sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: Edit[] = [];
+  for (const e of sorted) {
+    if (e.to > end) throw stripFailed(label, 'a sample table points outside the file');
+    const last = out[out.length - 1];
+    if (last && e.from < last.to) {
+      // Overlapping zero ranges merge; a patch overlapping anything means a malformed, self-overlapping file.
+      if (last.bytes || e.bytes) throw stripFailed(label, 'boxes overlap each other');
+      out[out.length - 1] = { from: last.from, to: Math.max(last.to, e.to) };
+    } else out.push(e);
+  }
+  return out;
+}
+
+export function stripBmff(ext: string): StripHandler {
+  const label = ext.toUpperCase();
+  return async (source, tmpPath, opts) => {
+    const rec = new RecordBuilder(ext, 'lossless-structure');
+    const ctx: Ctx = { opts, edits: [], rec, label, times: 0, names: 0, metaTracks: 0, zeroedSampleBytes: 0, fragmented: false };
+    try {
+      const { value: extent } = await withReader(source, (r) => scan(r, ctx));
+      if (ctx.fragmented && ctx.metaTracks > 0) throw stripUnsupported(label, 'it is fragmented and has a timed-metadata track, whose fragments we cannot remove');
+      if (extent.end === 0) throw stripFailed(label, 'it contains no boxes');
+      const edits = normalise(ctx.edits, extent.end, label);
+      if (ctx.times > 0) rec.removed(`creation/modification times in mvhd/tkhd/mdhd (${ctx.times})`);
+      if (ctx.names > 0) rec.removed(`handler and compressor names (${ctx.names})`);
+      if (extent.total > extent.end) rec.removed(`stray bytes after the last box (${extent.total - extent.end})`);
+      rec.note(
+        `metadata boxes turned into free boxes of the same size: no offset moved, media data byte-identical${ctx.zeroedSampleBytes > 0 ? ` except ${ctx.zeroedSampleBytes} bytes of removed metadata-track samples (zeroed)` : ''}`,
+      );
+      const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => apply(r, sink, edits, extent.end)));
+      return { record: rec.build(), bytesIn };
+    } catch (e) {
+      if (e instanceof TruncatedInputError) throw stripFailed(label, 'box sizes overflow the file (it is truncated or damaged)', e);
+      throw e;
+    }
+  };
+}

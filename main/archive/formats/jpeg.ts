@@ -1,0 +1,266 @@
+/**
+ * JPEG, lossless by structure: every marker segment is read in order and either copied byte-identically (DQT, DHT,
+ * SOFn, DRI, SOS and the entropy-coded scan data with its RSTn markers, for every scan of a progressive file) or
+ * dropped (APPn, COM). The pixels are therefore exactly the original's. What is kept besides the frame:
+ *  - APP0 JFIF, rebuilt with its density only (its optional thumbnail is dropped);
+ *  - a new minimal APP1 Exif holding only Orientation, when the original's was not 1 (so the photo is not shown
+ *    sideways); everything else in Exif goes: GPS, serials, make/model, owner, software, dates, MakerNotes, IFD1
+ *    thumbnail;
+ *  - APP2 ICC_PROFILE when it is a standard colour space (see icc.ts for why);
+ *  - APP14 Adobe (12 bytes: version, flags, colour transform): decoders need its transform flag to decode CMYK and
+ *    YCCK JPEGs correctly (without it libjpeg guesses and inverts or miscolours them); it carries nothing
+ *    identifying, and is rebuilt to its 12 defined bytes so nothing rides along.
+ * Data after EOI (MPF preview images, motion-photo videos, vendor trailers with their own metadata) is dropped.
+ */
+import type { ByteReader } from './byte-reader';
+import type { ByteSink } from './byte-sink';
+import { stripFailed, TruncatedInputError } from './errors';
+import { minimalOrientationApp1, readExifOrientation } from './exif-orientation';
+import { assessIccProfile, iccLabel } from './icc';
+import { RecordBuilder } from './strip-record';
+import type { StripOptions, StripRecord } from './types';
+
+const FORMAT = 'JPEG';
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
+const EXIF_ID = 'Exif\0\0';
+const XMP_ID = 'http://ns.adobe.com/xap/1.0/\0';
+const XMP_EXT_ID = 'http://ns.adobe.com/xmp/extension/\0';
+const ICC_ID = 'ICC_PROFILE\0';
+
+function startsWith(b: Buffer, id: string): boolean {
+  return b.length >= id.length && b.toString('latin1', 0, id.length) === id;
+}
+
+function segment(marker: number, payload: Buffer): Buffer {
+  const s = Buffer.alloc(4 + payload.length);
+  s[0] = 0xff;
+  s[1] = marker;
+  s.writeUInt16BE(payload.length + 2, 2);
+  payload.copy(s, 4);
+  return s;
+}
+
+function appName(marker: number, head: Buffer): string {
+  const n = marker - 0xe0;
+  if (marker === 0xe1) {
+    if (startsWith(head, EXIF_ID)) return 'APP1/Exif';
+    if (startsWith(head, XMP_ID)) return 'APP1/XMP';
+    if (startsWith(head, XMP_EXT_ID)) return 'APP1/XMP-extended';
+  }
+  if (marker === 0xe2) {
+    if (startsWith(head, ICC_ID)) return 'APP2/ICC_PROFILE';
+    if (startsWith(head, 'MPF\0')) return 'APP2/MPF';
+    if (startsWith(head, 'FPXR\0')) return 'APP2/FPXR';
+  }
+  if (marker === 0xeb && startsWith(head, 'JP')) return 'APP11/JUMBF (C2PA)';
+  if (marker === 0xec && startsWith(head, 'Ducky')) return 'APP12/Ducky';
+  if (marker === 0xed) return startsWith(head, 'Photoshop 3.0\0') ? 'APP13/Photoshop-IRB (IPTC)' : 'APP13';
+  if (marker === 0xee) return 'APP14';
+  return `APP${n}`;
+}
+
+type Header = {
+  jfif?: Buffer;
+  orientation?: number;
+  exifSeen: boolean;
+  icc: Map<number, Buffer>;
+  iccCount: number;
+  iccBad: boolean;
+  adobe?: Buffer;
+  frame: Buffer[];
+  frameBytes: number;
+};
+
+async function readMarker(r: ByteReader): Promise<number> {
+  const first = await r.readExact(1);
+  if (first[0] !== 0xff) throw stripFailed(FORMAT, 'unexpected bytes between segments (the file is damaged)');
+  let m: number;
+  do {
+    m = (await r.readExact(1))[0] as number;
+  } while (m === 0xff);
+  if (m === 0x00) throw stripFailed(FORMAT, 'a stuffed byte outside scan data (the file is damaged)');
+  return m;
+}
+
+async function readPayload(r: ByteReader, marker: number): Promise<Buffer> {
+  const len = (await r.readExact(2)).readUInt16BE(0);
+  if (len < 2) throw stripFailed(FORMAT, `segment 0x${marker.toString(16)} has an impossible length`);
+  return r.readExact(len - 2);
+}
+
+/** Copies entropy-coded data up to (not including) the next marker other than RSTn, which is left in the reader. */
+async function copyScanData(r: ByteReader, sink: ByteSink): Promise<void> {
+  let chunk = await r.nextChunk();
+  let i = 0;
+  while (chunk !== null) {
+    const idx = chunk.indexOf(0xff, i);
+    if (idx < 0) {
+      await sink.write(chunk);
+      chunk = await r.nextChunk();
+      i = 0;
+      continue;
+    }
+    let j = idx + 1;
+    while (j < chunk.length && chunk[j] === 0xff) j++;
+    if (j >= chunk.length) {
+      // The 0xFF run reaches the end of this chunk: join it with the next one and look again.
+      await sink.write(chunk.subarray(0, idx));
+      const more = await r.nextChunk();
+      if (more === null) break;
+      chunk = Buffer.concat([chunk.subarray(idx), more]);
+      i = 0;
+      continue;
+    }
+    const b = chunk[j] as number;
+    if (b === 0x00 || (b >= 0xd0 && b <= 0xd7)) {
+      i = j + 1;
+      continue;
+    }
+    // A marker ends the scan. A run of several 0xFF before it is fill bytes, not scan data: dropped.
+    await sink.write(chunk.subarray(0, idx));
+    r.unshift(chunk.subarray(j - 1));
+    return;
+  }
+  throw new TruncatedInputError(1);
+}
+
+function iccProfileOf(h: Header): Buffer | undefined {
+  if (h.iccBad || h.icc.size === 0 || h.icc.size !== h.iccCount) return undefined;
+  const parts: Buffer[] = [];
+  for (let s = 1; s <= h.iccCount; s++) {
+    const p = h.icc.get(s);
+    if (p === undefined) return undefined;
+    parts.push(p.subarray(ICC_ID.length + 2));
+  }
+  return Buffer.concat(parts);
+}
+
+async function emitHeader(h: Header, sink: ByteSink, rec: RecordBuilder, opts: StripOptions): Promise<void> {
+  await sink.write(Buffer.from([0xff, 0xd8]));
+  if (h.jfif) {
+    await sink.write(segment(0xe0, h.jfif));
+    rec.kept('APP0/JFIF (version and density)');
+  }
+  if (opts.keepOrientation && h.orientation !== undefined && h.orientation !== 1) {
+    await sink.write(minimalOrientationApp1(h.orientation));
+    rec.kept(`Orientation=${h.orientation}`);
+  }
+  if (h.icc.size > 0) {
+    const profile = iccProfileOf(h);
+    const verdict = profile ? assessIccProfile(profile) : undefined;
+    if (profile && verdict?.standard) {
+      for (let s = 1; s <= h.iccCount; s++) await sink.write(segment(0xe2, h.icc.get(s) as Buffer));
+      rec.kept(`APP2/ICC_PROFILE (${iccLabel(profile)})`);
+    } else {
+      rec.removed(`APP2/ICC_PROFILE (${verdict?.reason ?? 'malformed'})`);
+      rec.note('a non-standard colour profile was dropped, colours may shift slightly');
+    }
+  }
+  if (h.adobe) {
+    await sink.write(segment(0xee, h.adobe));
+    rec.kept('APP14/Adobe (colour transform)');
+  }
+  for (const s of h.frame) await sink.write(s);
+}
+
+function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuilder): void {
+  const name = appName(marker, payload);
+  if (marker === 0xe0 && startsWith(payload, 'JFIF\0') && payload.length >= 14 && !h.jfif) {
+    const jfif = Buffer.from(payload.subarray(0, 14));
+    const thumbBytes = payload.length - 14;
+    jfif[12] = 0; // no thumbnail
+    jfif[13] = 0;
+    h.jfif = jfif;
+    if (thumbBytes > 0 || (payload[12] ?? 0) > 0) rec.removed('APP0/JFIF thumbnail');
+    return;
+  }
+  if (marker === 0xe0) {
+    rec.removed(startsWith(payload, 'JFXX\0') ? 'APP0/JFXX (thumbnail)' : startsWith(payload, 'JFIF\0') ? 'APP0/JFIF (duplicate)' : 'APP0');
+    return;
+  }
+  if (name === 'APP1/Exif') {
+    if (!h.exifSeen) {
+      h.exifSeen = true;
+      const o = readExifOrientation(payload);
+      if (o !== undefined) h.orientation = o;
+    }
+    rec.removed(name);
+    return;
+  }
+  if (name === 'APP2/ICC_PROFILE') {
+    if (payload.length < ICC_ID.length + 2) {
+      h.iccBad = true;
+      return;
+    }
+    const seq = payload[ICC_ID.length] as number;
+    const count = payload[ICC_ID.length + 1] as number;
+    if (seq === 0 || seq > count || (h.iccCount !== 0 && h.iccCount !== count) || h.icc.has(seq)) h.iccBad = true;
+    h.iccCount = count;
+    h.icc.set(seq, payload);
+    return;
+  }
+  if (marker === 0xee && startsWith(payload, 'Adobe') && payload.length >= 12 && !h.adobe) {
+    h.adobe = Buffer.from(payload.subarray(0, 12));
+    return;
+  }
+  rec.removed(name);
+}
+
+/** Strips one JPEG from `r` into `sink`. Throws STRIP_FAILED on damaged or truncated input. */
+export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOptions): Promise<StripRecord> {
+  const rec = new RecordBuilder('jpeg', 'lossless-structure');
+  try {
+    const soi = await r.readExact(2);
+    if (soi[0] !== 0xff || soi[1] !== 0xd8) throw stripFailed(FORMAT, 'it does not begin with a JPEG start-of-image marker');
+    const h: Header = { exifSeen: false, icc: new Map(), iccCount: 0, iccBad: false, frame: [], frameBytes: 0 };
+    let inHeader = true;
+    let scans = 0;
+    for (;;) {
+      const m = await readMarker(r);
+      if (m === 0xd9) {
+        if (inHeader) throw stripFailed(FORMAT, 'it has no image data');
+        await sink.write(Buffer.from([0xff, 0xd9]));
+        break;
+      }
+      if (m === 0xd8) throw stripFailed(FORMAT, 'a second start-of-image marker inside the image');
+      if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+        // Stand-alone markers without a length: copied as they are.
+        const b = Buffer.from([0xff, m]);
+        if (inHeader) h.frame.push(b);
+        else await sink.write(b);
+        continue;
+      }
+      const payload = await readPayload(r, m);
+      if ((m >= 0xe0 && m <= 0xef) || m === 0xfe) {
+        if (m === 0xfe) rec.removed('COM');
+        else if (inHeader) onHeaderApp(h, m, payload, rec);
+        else rec.removed(appName(m, payload));
+        continue;
+      }
+      const seg = segment(m, payload);
+      if (inHeader && m !== 0xda) {
+        h.frameBytes += seg.length;
+        if (h.frameBytes > MAX_HEADER_BYTES) throw stripFailed(FORMAT, 'implausibly large header');
+        h.frame.push(seg);
+        continue;
+      }
+      if (inHeader) {
+        await emitHeader(h, sink, rec, opts);
+        inHeader = false;
+      }
+      await sink.write(seg);
+      if (m === 0xda) {
+        scans++;
+        await copyScanData(r, sink);
+      }
+    }
+    const trailing = await r.drain();
+    if (trailing > 0) rec.removed(`data after end-of-image (${trailing} bytes: preview images or vendor trailers)`);
+    rec.note(`scan data and coding tables byte-identical (${scans} scan${scans === 1 ? '' : 's'})`);
+    return rec.build();
+  } catch (e) {
+    if (e instanceof TruncatedInputError) throw stripFailed(FORMAT, 'the file is truncated (it ends before the end-of-image marker)', e);
+    throw e;
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * DOCX / XLSX / PPTX (Office Open XML packages), recorded as method 'rewrite': the ZIP is read with safety limits,
+ * each part is cleaned, and a new ZIP is written with fixed entry times.
+ *
+ * - docProps/core.xml is written anew, empty but for dcterms:created when the profile keeps the capture date.
+ *   Decision on title/subject/keywords/description/category: removed too. They are hidden from the reader of the
+ *   document, often left over from a template or an earlier case, and Word's own Document Inspector removes them.
+ * - docProps/app.xml is written anew, empty (Company, Manager, Template, TotalTime, Application, AppVersion, the
+ *   titles of parts… are all optional).
+ * - docProps/custom.xml, people.xml (commenters' names and account ids) and customXml/ parts are removed with their
+ *   relationships and content-type overrides.
+ * - In every XML part: comment and tracked-change authors (w:author, w:initials; p:cmAuthor; persons of threaded
+ *   comments; comment authors of XLSX) become "Author"/"A", their dates go, w:rsid* editing-session ids go, and
+ *   settings that name paths or machines go (w:attachedTemplate, w:mailMerge, w:docVars, w14/w15:docId,
+ *   x15ac:absPath, xr:revisionPtr, fileVersion's application build).
+ * - Embedded media are stripped with their own stripper; printer settings lose the printer name; embedded objects
+ *   (OLE, packages, ActiveX, macros) are refused.
+ */
+import { stripFailed, stripUnsupported } from './errors';
+import type { StripHandler } from './handler';
+import { stripEmbeddedFile } from './embedded-media';
+import { readAllLimited } from './output';
+import { RecordBuilder } from './strip-record';
+import type { StripOptions } from './types';
+import type { XmlName } from './xml-rewrite';
+import { escapeXmlText, firstElementText, rewriteXml, XmlRewriteError } from './xml-rewrite';
+import { readZipSafely } from './zip/read';
+import type { ZipOutEntry } from './zip/write';
+import { writeZip } from './zip/write';
+
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+const W = new Set(['http://schemas.openxmlformats.org/wordprocessingml/2006/main', 'http://purl.oclc.org/ooxml/wordprocessingml/main']);
+const W14 = 'http://schemas.microsoft.com/office/word/2010/wordml';
+const W15 = 'http://schemas.microsoft.com/office/word/2012/wordml';
+const W16CEX = 'http://schemas.microsoft.com/office/word/2018/wordml/cex';
+const S = new Set(['http://schemas.openxmlformats.org/spreadsheetml/2006/main', 'http://purl.oclc.org/ooxml/spreadsheetml/main']);
+const X15AC = 'http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac';
+const XR = 'http://schemas.microsoft.com/office/spreadsheetml/2014/revision';
+const XTC = 'http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments';
+const P = new Set(['http://schemas.openxmlformats.org/presentationml/2006/main', 'http://purl.oclc.org/ooxml/presentationml/main']);
+const P188 = 'http://schemas.microsoft.com/office/powerpoint/2018/8/main';
+const REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const CT = 'http://schemas.openxmlformats.org/package/2006/content-types';
+const DCTERMS = 'http://purl.org/dc/terms/';
+
+const NEUTRAL_AUTHOR = 'Author';
+const NEUTRAL_INITIALS = 'A';
+const EPOCH = '1970-01-01T00:00:00Z';
+
+const DROPPED_REL_TYPES = /\/(custom-properties|people|customXml|attachedTemplate|mailMergeSource|mailMergeHeaderSource|recipientData)$/;
+
+const EMPTY_CORE = (created: string | undefined): string =>
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' +
+  '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+  (created ? `<dcterms:created xsi:type="dcterms:W3CDTF">${escapeXmlText(created)}</dcterms:created>` : '') +
+  '</cp:coreProperties>';
+
+const EMPTY_APP =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' +
+  '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>';
+
+/** A plain ISO 8601 date, so nothing else can ride along in a kept dcterms:created. */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+type Counters = { authors: number; dates: number; rsids: number; settings: number };
+
+function childNames(xml: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  rewriteXml(xml, {
+    replaceContent: (el) => {
+      depth++;
+      // The root's children are reported; the root itself is only entered.
+      if (depth === 1) return undefined;
+      if (!names.includes(el.local)) names.push(el.local);
+      return '';
+    },
+  });
+  return names;
+}
+
+function scrubPart(xml: string, c: Counters): string {
+  const isW = (n: XmlName): boolean => W.has(n.ns);
+  return rewriteXml(xml, {
+    dropElement: (el) => {
+      const drop =
+        (isW(el) && ['rsids', 'attachedTemplate', 'docVars', 'mailMerge'].includes(el.local)) ||
+        ((el.ns === W14 || el.ns === W15) && el.local === 'docId') ||
+        (el.ns === X15AC && el.local === 'absPath') ||
+        (el.ns === XR && el.local === 'revisionPtr');
+      if (drop) c.settings++;
+      return drop;
+    },
+    replaceContent: (el) => {
+      if (S.has(el.ns) && el.local === 'author') {
+        c.authors++;
+        return NEUTRAL_AUTHOR;
+      }
+      return undefined;
+    },
+    attribute: (el, attr) => {
+      if (W.has(attr.ns)) {
+        if (attr.local.startsWith('rsid')) {
+          c.rsids++;
+          return null;
+        }
+        if (attr.local === 'author') {
+          c.authors++;
+          return NEUTRAL_AUTHOR;
+        }
+        if (attr.local === 'initials') return NEUTRAL_INITIALS;
+        if (attr.local === 'date') {
+          c.dates++;
+          return null;
+        }
+      }
+      if (attr.ns === W16CEX && attr.local === 'dateUtc') {
+        c.dates++;
+        return null;
+      }
+      if (el.ns === XTC && el.local === 'person') {
+        if (attr.local === 'displayName') {
+          c.authors++;
+          return NEUTRAL_AUTHOR;
+        }
+        if (attr.local === 'userId' || attr.local === 'providerId') return null;
+      }
+      if (el.ns === XTC && el.local === 'threadedComment' && attr.local === 'dT') {
+        c.dates++;
+        return null;
+      }
+      if (S.has(el.ns) && el.local === 'fileVersion' && ['appName', 'lastEdited', 'lowestEdited', 'rupBuild'].includes(attr.local)) {
+        c.settings++;
+        return null;
+      }
+      if ((P.has(el.ns) && el.local === 'cmAuthor') || (el.ns === P188 && el.local === 'author')) {
+        if (attr.local === 'name') {
+          c.authors++;
+          return NEUTRAL_AUTHOR;
+        }
+        if (attr.local === 'initials') return NEUTRAL_INITIALS;
+        if (attr.local === 'userId' || attr.local === 'providerId') return null;
+        if (attr.local === 'clrIdx' || attr.local === 'lastIdx' || attr.local === 'id') return undefined;
+      }
+      if (P.has(el.ns) && el.local === 'cm' && attr.local === 'dt') {
+        c.dates++;
+        return null;
+      }
+      if (el.ns === P188 && (el.local === 'cm' || el.local === 'reply') && attr.local === 'created') {
+        // Required by the schema: a fixed value says nothing.
+        c.dates++;
+        return EPOCH;
+      }
+      return undefined;
+    },
+  });
+}
+
+function resolveTarget(relsPath: string, target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  const m = /^(.*?)_rels\/[^/]*\.rels$/.exec(relsPath);
+  const base = m?.[1] ?? '';
+  const out: string[] = [];
+  for (const seg of `${base}${target}`.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
+}
+
+function dropRelationships(relsPath: string, xml: string, removed: ReadonlySet<string>): string {
+  return rewriteXml(xml, {
+    dropElement: (el, attrs) => {
+      if (el.ns !== REL || el.local !== 'Relationship') return false;
+      if (DROPPED_REL_TYPES.test(attrs.get('Type') ?? '')) return true;
+      return attrs.get('TargetMode') !== 'External' && removed.has(resolveTarget(relsPath, attrs.get('Target') ?? ''));
+    },
+  });
+}
+
+function dropOverrides(xml: string, removed: ReadonlySet<string>): string {
+  return rewriteXml(xml, {
+    dropElement: (el, attrs) => el.ns === CT && el.local === 'Override' && removed.has((attrs.get('PartName') ?? '').replace(/^\//, '')),
+  });
+}
+
+/** DEVMODE printer settings begin with the printer's name (32 UTF-16 chars); zeroed so no machine is named. */
+function zeroPrinterName(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  out.fill(0, 0, Math.min(64, out.length));
+  return out;
+}
+
+type PartKind = 'core' | 'app' | 'remove' | 'xml' | 'rels' | 'content-types' | 'media' | 'printer' | 'keep' | 'refuse';
+
+function classify(name: string): PartKind {
+  const lower = name.toLowerCase();
+  if (lower === '[content_types].xml') return 'content-types';
+  if (lower === 'docprops/core.xml') return 'core';
+  if (lower === 'docprops/app.xml') return 'app';
+  if (lower === 'docprops/custom.xml' || lower.startsWith('customxml/') || /(^|\/)people\.xml$/.test(lower)) return 'remove';
+  if (lower.endsWith('.rels')) return 'rels';
+  if (/(^|\/)(embeddings|activex)\//.test(lower) || lower.endsWith('vbaproject.bin') || lower.endsWith('vbadata.xml')) return 'refuse';
+  if (/(^|\/)printersettings\/[^/]+\.bin$/.test(lower)) return 'printer';
+  if (/(^|\/)media\//.test(lower) || lower.startsWith('docprops/thumbnail.')) return 'media';
+  if (lower.endsWith('.xml')) return 'xml';
+  if (/\.(odttf|fntdata|ttf|otf|vml)$/.test(lower)) return 'keep';
+  return 'refuse';
+}
+
+export function stripOoxml(ext: string): StripHandler {
+  const label = ext.toUpperCase();
+  return async (source, tmpPath, opts: StripOptions) => {
+    const input = await readAllLimited(source, MAX_INPUT_BYTES, () => stripUnsupported(label, 'it is larger than 256 MiB'));
+    const entries = await readZipSafely(input, label);
+    if (!entries.some((e) => e.name === '[Content_Types].xml')) throw stripFailed(label, 'it has no [Content_Types].xml (not an Office Open XML package)');
+    const rec = new RecordBuilder(ext, 'rewrite');
+    const c: Counters = { authors: 0, dates: 0, rsids: 0, settings: 0 };
+    const removed = new Set<string>();
+    for (const e of entries) if (classify(e.name) === 'remove') removed.add(e.name);
+    const out: ZipOutEntry[] = [];
+    let media = 0;
+    let scratch = 0;
+    try {
+      for (const e of entries) {
+        const kind = classify(e.name);
+        const text = (): string => e.data.toString('utf8');
+        const put = (data: Buffer | string): void => void out.push({ name: e.name, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data, compress: e.compressed });
+        switch (kind) {
+          case 'core': {
+            const xml = text();
+            const fields = childNames(xml);
+            if (fields.length > 0) rec.removed(`docProps/core.xml: ${fields.join(', ')}`);
+            const created = firstElementText(xml, (el) => el.ns === DCTERMS && el.local === 'created')?.trim();
+            const keep = opts.keepCaptureDate && created !== undefined && ISO_DATE.test(created) ? created : undefined;
+            if (keep) rec.kept('docProps/core.xml: created');
+            put(EMPTY_CORE(keep));
+            break;
+          }
+          case 'app': {
+            const fields = childNames(text());
+            if (fields.length > 0) rec.removed(`docProps/app.xml: ${fields.join(', ')}`);
+            put(EMPTY_APP);
+            break;
+          }
+          case 'remove':
+            rec.removed(e.name.toLowerCase().startsWith('customxml/') ? 'customXml parts' : e.name);
+            break;
+          case 'rels':
+            put(dropRelationships(e.name, text(), removed));
+            break;
+          case 'content-types':
+            put(dropOverrides(text(), removed));
+            break;
+          case 'xml':
+            put(scrubPart(text(), c));
+            break;
+          case 'media': {
+            const r = await stripEmbeddedFile(e.data, `${tmpPath}.m${scratch++}`, opts, label);
+            put(r.data);
+            media++;
+            rec.removed(`embedded media: ${r.what}`);
+            break;
+          }
+          case 'printer':
+            put(zeroPrinterName(e.data));
+            rec.removed('printer name in printer settings');
+            break;
+          case 'keep':
+            put(e.data);
+            break;
+          case 'refuse':
+            throw stripUnsupported(label, 'it contains embedded objects, macros or parts of an unknown kind, which carry metadata we do not strip; export the original encrypted to the recipient instead');
+        }
+      }
+    } catch (e) {
+      if (e instanceof XmlRewriteError) throw stripFailed(label, `a part is not well-formed XML (${e.message})`);
+      throw e;
+    }
+    if (c.authors > 0) rec.removed(`comment and revision authors replaced by "${NEUTRAL_AUTHOR}" (${c.authors})`);
+    if (c.dates > 0) rec.removed(`comment and revision dates (${c.dates})`);
+    if (c.rsids > 0) rec.removed(`editing-session ids w:rsid* (${c.rsids})`);
+    if (c.settings > 0) rec.removed(`settings naming templates, paths, data sources or builds (${c.settings})`);
+    rec.note(`ZIP written anew with fixed entry times${media > 0 ? `; ${media} embedded media file${media === 1 ? '' : 's'} stripped` : ''}; document text unchanged`);
+    await writeZip(out, tmpPath);
+    return { record: rec.build(), bytesIn: input.length };
+  };
+}

@@ -1,0 +1,36 @@
+import { HuellaError, fromSystemError } from '../errors';
+import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
+import { formatFor } from './formats';
+import { writeAtomically } from './output';
+import type { StreamSource, StripFileOptions, StripResult, StripSupport } from './types';
+
+export function canStrip(mediaType: string): StripSupport {
+  const entry = formatFor(mediaType);
+  if (entry === undefined) {
+    return { ok: false, reason: `no metadata stripper exists for ${mediaType || 'this type'}; it cannot be exported as a stripped copy (export the original encrypted to the recipient instead)` };
+  }
+  return entry.kind === 'strip' ? { ok: true } : { ok: false, reason: entry.reason };
+}
+
+/**
+ * Writes a metadata-stripped working copy of `source` (the plaintext original, opened fresh on each call) to
+ * `outPath`. The original is only read. On any failure nothing is left at `outPath`.
+ */
+export async function stripToFile(source: () => NodeJS.ReadableStream, mediaType: string, outPath: string, opts: StripFileOptions): Promise<StripResult> {
+  const entry = formatFor(mediaType);
+  if (entry === undefined || entry.kind === 'refuse') {
+    const support = canStrip(mediaType);
+    throw stripUnsupported(entry?.label ?? 'file', support.ok ? 'unsupported' : support.reason);
+  }
+  const src: StreamSource = source;
+  try {
+    const { value, bytesOut } = await writeAtomically(outPath, (tmp) => entry.handler(src, tmp, opts), opts.durable === true);
+    return { record: value.record, bytesIn: value.bytesIn, bytesOut };
+  } catch (e) {
+    if (e instanceof HuellaError) throw e;
+    if (e instanceof TruncatedInputError) throw stripFailed(entry.label, 'the file is truncated', e);
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw fromSystemError(e, `writing a stripped ${entry.label} copy`);
+    throw stripFailed(entry.label, 'its structure could not be parsed', e);
+  }
+}

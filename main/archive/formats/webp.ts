@@ -1,0 +1,89 @@
+/**
+ * WebP (RIFF), lossless by structure: EXIF and XMP chunks are dropped, the VP8X flags are corrected and the RIFF
+ * size rewritten. Image chunks (VP8, VP8L, ALPH, ANIM, ANMF) are copied byte-identically; ICCP follows the ICC
+ * policy of icc.ts; any other chunk is dropped (unknown chunks are not needed to decode, by the WebP spec).
+ */
+import type { ByteReader } from './byte-reader';
+import type { ByteSink } from './byte-sink';
+import { stripFailed, TruncatedInputError } from './errors';
+import { assessIccProfile } from './icc';
+import { RecordBuilder } from './strip-record';
+import type { StripOptions, StripRecord } from './types';
+
+const FORMAT = 'WebP';
+const IMAGE_CHUNKS = new Set(['VP8 ', 'VP8L', 'ALPH', 'ANIM', 'ANMF']);
+const FLAG_ICC = 0x20;
+const FLAG_EXIF = 0x08;
+const FLAG_XMP = 0x04;
+
+export async function stripWebp(r: ByteReader, sink: ByteSink, _opts: StripOptions): Promise<StripRecord> {
+  const rec = new RecordBuilder('webp', 'lossless-structure');
+  try {
+    const riff = await r.readExact(12);
+    if (riff.toString('latin1', 0, 4) !== 'RIFF' || riff.toString('latin1', 8, 12) !== 'WEBP') throw stripFailed(FORMAT, 'it is not a RIFF WEBP file');
+    const riffSize = riff.readUInt32LE(4);
+    if (riffSize < 4 || riffSize % 2 !== 0) throw stripFailed(FORMAT, 'the RIFF size is invalid');
+    await sink.write(riff); // size patched at the end
+    let left = riffSize - 4;
+    let vp8xAt = -1;
+    let vp8xFlags = 0;
+    let iccKept = false;
+    let sawImage = false;
+    while (left > 0) {
+      if (left < 8) throw stripFailed(FORMAT, 'a chunk header overruns the RIFF size');
+      const head = await r.readExact(8);
+      const fourcc = head.toString('latin1', 0, 4);
+      const size = head.readUInt32LE(4);
+      const padded = size + (size & 1);
+      if (padded + 8 > left) throw stripFailed(FORMAT, 'a chunk overruns the RIFF size');
+      left -= 8 + padded;
+      if (fourcc === 'VP8X') {
+        if (size < 10 || vp8xAt >= 0) throw stripFailed(FORMAT, 'invalid VP8X chunk');
+        vp8xAt = sink.bytesWritten;
+        const body = await r.readExact(padded);
+        vp8xFlags = body[0] as number;
+        await sink.write(head);
+        await sink.write(body);
+        continue;
+      }
+      if (IMAGE_CHUNKS.has(fourcc)) {
+        sawImage = true;
+        await sink.write(head);
+        await r.copyTo(padded, sink);
+        continue;
+      }
+      if (fourcc === 'ICCP') {
+        if (size > 16 * 1024 * 1024) throw stripFailed(FORMAT, 'the colour profile is implausibly large');
+        const body = await r.readExact(padded);
+        if (assessIccProfile(body.subarray(0, size)).standard) {
+          await sink.write(head);
+          await sink.write(body);
+          iccKept = true;
+          rec.kept('ICCP (standard colour space)');
+        } else {
+          rec.removed('ICCP (device-specific colour profile)');
+          rec.note('a non-standard colour profile was dropped, colours may shift slightly');
+        }
+        continue;
+      }
+      await r.skip(padded);
+      rec.removed(fourcc === 'EXIF' ? 'EXIF' : fourcc === 'XMP ' ? 'XMP' : /^[A-Za-z0-9 ]{4}$/.test(fourcc) ? fourcc.trim() : 'invalid chunk');
+    }
+    if (!sawImage) throw stripFailed(FORMAT, 'it contains no image data');
+    const trailing = await r.drain();
+    if (trailing > 0) rec.removed(`data after the RIFF body (${trailing} bytes)`);
+    const total = sink.bytesWritten;
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(total - 8, 0);
+    await sink.patch(4, size);
+    if (vp8xAt >= 0) {
+      const flags = vp8xFlags & ~(FLAG_EXIF | FLAG_XMP) & (iccKept ? 0xff : ~FLAG_ICC);
+      if (flags !== vp8xFlags) await sink.patch(vp8xAt + 8, Buffer.from([flags]));
+      rec.note('VP8X flags and RIFF size rewritten; image chunks byte-identical');
+    } else rec.note('RIFF size rewritten; image chunks byte-identical');
+    return rec.build();
+  } catch (e) {
+    if (e instanceof TruncatedInputError) throw stripFailed(FORMAT, 'the file is truncated', e);
+    throw e;
+  }
+}

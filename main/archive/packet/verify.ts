@@ -1,0 +1,539 @@
+import crypto from 'node:crypto';
+import type { PacketCheck, PacketCheckName, PacketFileRow, PacketProgress, PacketVerifyReport } from '../../../shared/model/packet';
+import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint';
+import { ed25519Verify } from '../custody/ed25519';
+import { parseCanonicalJson } from '../custody/jcs';
+import type { CustodyEvent } from '../custody/log';
+import { formatMinisignPublicKey, minisignVerify } from '../custody/minisign';
+import { parseVerifierKey } from '../custody/note';
+import { parsePublicKeyText } from '../custody/service';
+import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
+import { HuellaError } from '../errors';
+import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
+import { itemsJsonSchema, type ItemsJson } from './items-json';
+import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
+import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits } from './source';
+
+/**
+ * verifyPacket: checks a packet (folder or zip) without the vault (DESIGN §6), and says per file PASS or FAIL and
+ * why. What it checks:
+ *  - the container: no links, devices, unsafe or duplicate names; zips against bomb limits (./source.ts);
+ *  - BagIt 1.0: bagit.txt, bag-info.txt (Payload-Oxum), both manifests complete in both directions, every hash;
+ *  - the minisign signature over tagmanifest-sha256.txt, with the reviewer's key (--key) or the packet's own;
+ *  - custody: the checkpoint's signature; each event in events.jsonl canonical, signed, equal to its entry file,
+ *    and included in the checkpoint's tree by its proof; items.json consistent with the events (original hash =
+ *    the ingest event's, exported hash = the manifest's and the derived event's, transformation = the derived
+ *    event's) and with the payload (every payload file described, every described file present).
+ * `ok` is true only when every check and every file passes.
+ */
+
+export type VerifyOptions = {
+  /** The vault's public key from the sender by another channel (minisign file, verifier key, or base64). */
+  readonly key?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PacketProgress) => void;
+  readonly limits?: ZipLimits;
+};
+
+const MAX_TAG_FILE = 64 * 1024 * 1024;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+type Row = { status: 'PASS' | 'FAIL'; reasons: string[]; passes: string[] };
+
+class Report {
+  readonly checks = new Map<PacketCheckName, { fails: string[]; passes: string[] }>();
+  readonly rows = new Map<string, Row>();
+
+  row(p: string): Row {
+    let r = this.rows.get(p);
+    if (!r) {
+      r = { status: 'PASS', reasons: [], passes: [] };
+      this.rows.set(p, r);
+    }
+    return r;
+  }
+  failFile(p: string, reason: string): void {
+    const r = this.row(p);
+    r.status = 'FAIL';
+    if (!r.reasons.includes(reason)) r.reasons.push(reason);
+  }
+  passFile(p: string, what: string): void {
+    const r = this.row(p);
+    if (!r.passes.includes(what)) r.passes.push(what);
+  }
+  check(name: PacketCheckName): { fails: string[]; passes: string[] } {
+    let c = this.checks.get(name);
+    if (!c) {
+      c = { fails: [], passes: [] };
+      this.checks.set(name, c);
+    }
+    return c;
+  }
+  fail(name: PacketCheckName, reason: string): void {
+    const c = this.check(name);
+    if (!c.fails.includes(reason)) c.fails.push(reason);
+  }
+  pass(name: PacketCheckName, reason: string): void {
+    this.check(name).passes.push(reason);
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof HuellaError ? e.message : e instanceof Error ? e.message : String(e);
+}
+
+async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string> }> {
+  const hashes = new Map<string, string>();
+  const small = new Map<string, Buffer>();
+  const errors = new Map<string, string>();
+  let done = 0;
+  for (const f of src.files) {
+    if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification was cancelled.');
+    const keep = !f.path.startsWith('data/') && f.size <= MAX_TAG_FILE;
+    const h = crypto.createHash('sha256');
+    const parts: Buffer[] = [];
+    let n = 0;
+    try {
+      const stream = await src.open(f.path);
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        n += chunk.length;
+        if (n > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
+        h.update(chunk);
+        if (keep) parts.push(chunk);
+      }
+      if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
+      hashes.set(f.path, h.digest('hex'));
+      if (keep) small.set(f.path, Buffer.concat(parts, n));
+    } catch (e) {
+      errors.set(f.path, `could not be read: ${message(e)}`);
+    }
+    opts.onProgress?.({ phase: 'verifying', done: ++done, total: src.files.length });
+  }
+  return { hashes, small, errors };
+}
+
+function text(small: Map<string, Buffer>, p: string): string | undefined {
+  const b = small.get(p);
+  if (!b) return undefined;
+  try {
+    return UTF8.decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+const isPayload = (p: string): boolean => p.startsWith('data/');
+const isSignatureFile = (p: string): boolean => p === BAG.tagmanifest || p === BAG.signature;
+
+function checkManifest(r: Report, which: 'manifest' | 'tagmanifest', entries: readonly ManifestEntry[], files: readonly string[], hashes: Map<string, string>): void {
+  const name = which === 'manifest' ? BAG.manifest : BAG.tagmanifest;
+  const inScope = (p: string): boolean => (which === 'manifest' ? isPayload(p) : !isPayload(p) && !isSignatureFile(p));
+  const listed = new Set<string>();
+  for (const e of entries) {
+    listed.add(e.path);
+    if (!inScope(e.path)) {
+      r.fail(which, `${name} lists ${e.path}, which does not belong in it`);
+      continue;
+    }
+    const actual = hashes.get(e.path);
+    if (actual === undefined) {
+      if (!files.includes(e.path)) {
+        r.failFile(e.path, `listed in ${name} but missing from the packet (removed or renamed)`);
+        r.fail(which, `${e.path} is listed but missing`);
+      }
+      continue;
+    }
+    if (actual !== e.sha256) {
+      r.failFile(e.path, `SHA-256 differs from ${name} (the file was changed after the packet was made)`);
+      r.fail(which, `${e.path} does not match its hash`);
+    } else r.passFile(e.path, `SHA-256 matches ${name}`);
+  }
+  for (const f of files) {
+    if (inScope(f) && !listed.has(f)) {
+      r.failFile(f, `not listed in ${name} (a file was added or renamed)`);
+      r.fail(which, `${f} is not listed`);
+    }
+  }
+  if (r.check(which).fails.length === 0) r.pass(which, `${entries.length} files listed, all present and matching`);
+}
+
+type ShippedEvent = { readonly seq: number; readonly bytes: Buffer; readonly event: CustodyEvent };
+
+export async function verifyPacket(packetPath: string, opts: VerifyOptions = {}): Promise<PacketVerifyReport> {
+  const r = new Report();
+  let src: PacketSource;
+  try {
+    src = await openPacketSource(packetPath, opts.limits);
+  } catch (e) {
+    if (e instanceof UnsafeArchiveError) {
+      return {
+        ok: false,
+        format: 'zip',
+        keySource: opts.key ? 'given' : 'packet',
+        keyNote: 'Nothing was checked: the archive was refused before reading.',
+        checks: [{ name: 'container', status: 'FAIL', reason: e.message }],
+        files: [{ path: e.entry, status: 'FAIL', reason: e.message }],
+      };
+    }
+    throw e;
+  }
+  try {
+    return await verifySource(src, r, opts);
+  } finally {
+    await src.close();
+  }
+}
+
+async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): Promise<PacketVerifyReport> {
+  const files = src.files.map((f) => f.path);
+  const sizes = new Map(src.files.map((f) => [f.path, f.size]));
+  for (const u of src.unsafe) {
+    r.failFile(u.path, u.reason);
+    r.fail('container', `${u.path} ${u.reason}`);
+  }
+  const { hashes, small, errors } = await hashAll(src, opts);
+  for (const [p, why] of errors) {
+    r.failFile(p, why);
+    r.fail('container', `${p} ${why}`);
+  }
+  if (r.check('container').fails.length === 0) r.pass('container', `${files.length} regular files, no links or unsafe names`);
+
+  // bagit.txt
+  const bagit = text(small, BAG.bagit);
+  if (bagit === undefined) r.fail('bagit.txt', 'bagit.txt is missing or unreadable: this is not a BagIt bag');
+  else if (bagit !== BAGIT_TXT) r.fail('bagit.txt', 'bagit.txt is not "BagIt-Version: 1.0" with UTF-8 tag files');
+  else r.pass('bagit.txt', 'BagIt 1.0, UTF-8');
+
+  // Manifests.
+  const manifestText = text(small, BAG.manifest);
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText, BAG.manifest);
+  if (!manifest) r.fail('manifest', 'manifest-sha256.txt is missing or unreadable');
+  else {
+    manifest.problems.forEach((p) => r.fail('manifest', p));
+    checkManifest(r, 'manifest', manifest.entries, files, hashes);
+  }
+  const tagmanifestBytes = small.get(BAG.tagmanifest);
+  const tagmanifestText = text(small, BAG.tagmanifest);
+  const tagmanifest = tagmanifestText === undefined ? undefined : parseManifest(tagmanifestText, BAG.tagmanifest);
+  if (!tagmanifest) r.fail('tagmanifest', 'tagmanifest-sha256.txt is missing or unreadable');
+  else {
+    tagmanifest.problems.forEach((p) => r.fail('tagmanifest', p));
+    checkManifest(r, 'tagmanifest', tagmanifest.entries, files, hashes);
+    for (const required of [BAG.bagit, BAG.bagInfo, BAG.manifest]) {
+      if (!tagmanifest.entries.some((e) => e.path === required)) r.fail('tagmanifest', `${required} is not covered by tagmanifest-sha256.txt`);
+    }
+  }
+
+  // bag-info.txt and Payload-Oxum.
+  const bagInfoText = text(small, BAG.bagInfo);
+  const bagInfo = bagInfoText === undefined ? undefined : parseBagInfo(bagInfoText);
+  const packetId = bagInfo ? bagInfoValue(bagInfo.info, 'External-Identifier') : undefined;
+  if (!bagInfo) r.fail('bag-info.txt', 'bag-info.txt is missing or unreadable');
+  else {
+    bagInfo.problems.forEach((p) => r.fail('bag-info.txt', p));
+    if (!packetId) r.fail('bag-info.txt', 'External-Identifier (the packet id) is missing');
+    if (r.check('bag-info.txt').fails.length === 0) r.pass('bag-info.txt', `packet ${packetId}`);
+    const oxum = bagInfoValue(bagInfo.info, 'Payload-Oxum');
+    const payloadFiles = src.files.filter((f) => isPayload(f.path));
+    const actual = `${payloadFiles.reduce((a, f) => a + f.size, 0)}.${payloadFiles.length}`;
+    if (!oxum) r.fail('payload-oxum', 'Payload-Oxum is missing from bag-info.txt');
+    else if (oxum !== actual) r.fail('payload-oxum', `Payload-Oxum says ${oxum} (bytes.files) but the payload is ${actual}`);
+    else r.pass('payload-oxum', `${actual} (bytes.files)`);
+  }
+
+  // Keys.
+  const bagKeyText = text(small, BAG.publicKey);
+  let publicKey: Buffer | undefined;
+  let keySource: 'given' | 'packet' = 'packet';
+  try {
+    if (opts.key !== undefined) {
+      publicKey = parsePublicKeyText(opts.key);
+      keySource = 'given';
+    } else if (bagKeyText !== undefined) {
+      publicKey = parsePublicKeyText(bagKeyText);
+    }
+  } catch (e) {
+    r.fail('public-key', opts.key !== undefined ? `the key you gave is not usable: ${message(e)}` : `custody/public-key is not a usable key: ${message(e)}`);
+  }
+  if (bagKeyText === undefined) r.fail('public-key', 'custody/public-key is missing');
+  else if (publicKey) {
+    try {
+      const bagKey = parsePublicKeyText(bagKeyText);
+      if (!bagKey.equals(publicKey)) r.fail('public-key', 'the public key inside the packet is NOT the key you gave: the packet was signed by someone else');
+      else r.pass('public-key', keySource === 'given' ? 'the packet names the key you gave' : 'read from the packet');
+    } catch (e) {
+      r.fail('public-key', `custody/public-key is malformed: ${message(e)}`);
+    }
+  }
+  const verifierText = text(small, BAG.verifierKey)?.trim();
+  let origin: string | undefined;
+  if (verifierText === undefined) r.fail('public-key', 'custody/verifier-key is missing');
+  else {
+    try {
+      const vk = parseVerifierKey(verifierText);
+      origin = vk.name;
+      if (publicKey && !vk.publicKey.equals(publicKey)) r.fail('public-key', 'custody/verifier-key names another key than the signing key');
+    } catch (e) {
+      r.fail('public-key', `custody/verifier-key is malformed: ${message(e)}`);
+    }
+  }
+
+  // Signature.
+  const sigText = text(small, BAG.signature);
+  if (sigText === undefined) r.fail('signature', `${BAG.signature} is missing`);
+  else if (!tagmanifestBytes) r.fail('signature', 'there is no tagmanifest to check the signature against');
+  else if (!publicKey) r.fail('signature', 'no usable public key to check the signature with');
+  else {
+    const res = await minisignVerify(formatMinisignPublicKey(publicKey), sigText, tagmanifestBytes);
+    if (res.ok) {
+      r.pass('signature', `valid minisign signature over tagmanifest-sha256.txt (trusted comment: ${res.trustedComment})`);
+      r.passFile(BAG.signature, 'valid signature');
+    } else {
+      r.fail('signature', res.message);
+      r.failFile(BAG.signature, res.message);
+    }
+  }
+  if (tagmanifestBytes && r.check('signature').fails.length > 0) r.failFile(BAG.tagmanifest, 'its signature does not verify');
+  else if (tagmanifestBytes) r.passFile(BAG.tagmanifest, 'signed');
+
+  // Checkpoint.
+  const checkpointText = text(small, BAG.checkpoint);
+  let checkpoint: VerifiedCheckpoint | undefined;
+  if (checkpointText === undefined) r.fail('checkpoint', 'custody/checkpoint is missing');
+  else if (!publicKey || !origin) r.fail('checkpoint', 'no usable key or origin to check the checkpoint with');
+  else {
+    try {
+      checkpoint = verifyCheckpoint(checkpointText, { name: origin, publicKey });
+      r.pass('checkpoint', `signed checkpoint of ${origin} at size ${checkpoint.size}`);
+      r.passFile(BAG.checkpoint, 'checkpoint signature valid');
+    } catch (e) {
+      r.fail('checkpoint', message(e));
+      r.failFile(BAG.checkpoint, message(e));
+    }
+  }
+
+  // Events and proofs.
+  const events = new Map<number, ShippedEvent>();
+  const referenced = new Set<string>();
+  const eventsText = text(small, BAG.events);
+  if (eventsText === undefined) r.fail('events', 'custody/events.jsonl is missing or unreadable');
+  else {
+    const lines = eventsText.split('\n').filter((l) => l.length > 0);
+    lines.forEach((line, i) => {
+      const where = `custody/events.jsonl line ${i + 1}`;
+      let rec: { event?: unknown; signature?: unknown; proof?: unknown; entry?: unknown };
+      try {
+        rec = JSON.parse(line) as typeof rec;
+      } catch {
+        r.fail('events', `${where} is not JSON`);
+        r.failFile(BAG.events, `${where} is not JSON`);
+        return;
+      }
+      if (typeof rec.event !== 'string' || typeof rec.signature !== 'string') {
+        r.fail('events', `${where} lacks "event" or "signature"`);
+        r.failFile(BAG.events, `${where} lacks "event" or "signature"`);
+        return;
+      }
+      const bytes = Buffer.from(rec.event, 'utf8');
+      let ev: CustodyEvent;
+      try {
+        ev = parseCanonicalJson(bytes) as CustodyEvent;
+      } catch (e) {
+        r.fail('events', `${where}: ${message(e)}`);
+        r.failFile(BAG.events, `${where}: ${message(e)}`);
+        return;
+      }
+      const seq = ev.seq;
+      if (!Number.isSafeInteger(seq) || events.has(seq)) {
+        r.fail('events', `${where} has a missing or repeated seq`);
+        r.failFile(BAG.events, `${where} has a missing or repeated seq`);
+        return;
+      }
+      events.set(seq, { seq, bytes, event: ev });
+      const sig = Buffer.from(rec.signature, 'base64');
+      if (!publicKey || sig.length !== 64 || !ed25519Verify(publicKey, bytes, sig)) {
+        r.fail('events', `event #${seq}: its Ed25519 signature does not verify`);
+        r.failFile(BAG.events, `event #${seq}: its signature does not verify`);
+      }
+      const ePath = entryPath(seq);
+      const pPath = proofPath(seq);
+      referenced.add(ePath);
+      referenced.add(pPath);
+      if (rec.entry !== undefined && rec.entry !== ePath) r.fail('events', `event #${seq} names entry file ${String(rec.entry)}, expected ${ePath}`);
+      if (rec.proof !== undefined && rec.proof !== pPath) r.fail('events', `event #${seq} names proof file ${String(rec.proof)}, expected ${pPath}`);
+      const entry = small.get(ePath);
+      if (!entry) r.failFile(ePath, `missing: event #${seq} has no entry file`);
+      else if (!entry.equals(bytes)) {
+        r.failFile(ePath, `differs from event #${seq} in events.jsonl`);
+        r.fail('events', `${ePath} differs from events.jsonl`);
+      } else r.passFile(ePath, `equals event #${seq}`);
+      const proofText = text(small, pPath);
+      if (proofText === undefined) {
+        r.failFile(pPath, `missing: event #${seq} has no inclusion proof`);
+        r.fail('proofs', `event #${seq} has no proof`);
+        return;
+      }
+      if (!checkpoint || !publicKey || !origin) {
+        r.failFile(pPath, 'cannot be checked without a valid checkpoint');
+        r.fail('proofs', 'proofs cannot be checked without a valid checkpoint');
+        return;
+      }
+      try {
+        const proof = parseTlogProof(proofText);
+        if (proof.checkpoint !== checkpointText) throw new HuellaError('VERIFY_FAILED', 'the proof is against another checkpoint than custody/checkpoint');
+        if (proof.index !== seq) throw new HuellaError('VERIFY_FAILED', `the proof is for entry ${proof.index}, not ${seq}`);
+        verifyTlogProof(proof, bytes, { name: origin, publicKey });
+        r.passFile(pPath, `event #${seq} is in the signed log (RFC 9162 inclusion proof)`);
+      } catch (e) {
+        r.failFile(pPath, `event #${seq}: ${message(e)}`);
+        r.fail('proofs', `event #${seq}: ${message(e)}`);
+      }
+    });
+    if (r.check('events').fails.length === 0) r.pass('events', `${events.size} events, canonical and signed`);
+    if (r.check('proofs').fails.length === 0 && events.size > 0) r.pass('proofs', `${events.size} inclusion proofs verify against custody/checkpoint`);
+    if (r.check('events').fails.length === 0) r.passFile(BAG.events, `${events.size} signed events`);
+  }
+  for (const f of files) {
+    if ((f.startsWith(`${BAG.proofs}/`) || f.startsWith(`${BAG.entries}/`)) && !referenced.has(f)) {
+      r.failFile(f, 'not referenced by any event in events.jsonl');
+      r.fail('events', `${f} is not referenced by any event`);
+    }
+  }
+
+  // items.json against events, manifest and payload.
+  checkItems(r, small, events, checkpoint, origin, packetId, manifest?.entries ?? [], hashes, sizes, files);
+
+  // Everything else still without a verdict.
+  for (const f of files) {
+    const row = r.row(f);
+    if (row.status === 'PASS' && row.passes.length === 0) r.passFile(f, 'present');
+  }
+  const checks: PacketCheck[] = [...r.checks.entries()].map(([name, c]) => ({
+    name,
+    status: c.fails.length > 0 ? 'FAIL' : 'PASS',
+    reason: c.fails.length > 0 ? c.fails.join('; ') : c.passes.join('; '),
+  }));
+  const rows: PacketFileRow[] = [...r.rows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([p, row]) => ({ path: p, status: row.status, reason: row.status === 'FAIL' ? row.reasons.join('; ') : row.passes.join('; ') }));
+  const ok = checks.every((c) => c.status === 'PASS') && rows.every((x) => x.status === 'PASS');
+  return {
+    ok,
+    ...(packetId ? { packetId } : {}),
+    format: src.format,
+    keySource,
+    keyNote:
+      keySource === 'given'
+        ? 'Signatures were checked with the key you supplied: if you obtained it from the sender by a separate channel, this proves who made the packet.'
+        : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
+    checks,
+    files: rows,
+  };
+}
+
+function checkItems(
+  r: Report,
+  small: Map<string, Buffer>,
+  events: Map<number, ShippedEvent>,
+  checkpoint: VerifiedCheckpoint | undefined,
+  origin: string | undefined,
+  packetId: string | undefined,
+  manifest: readonly ManifestEntry[],
+  hashes: Map<string, string>,
+  sizes: Map<string, number>,
+  files: readonly string[],
+): void {
+  const raw = text(small, BAG.items);
+  if (raw === undefined) {
+    r.fail('items', 'custody/items.json is missing or unreadable');
+    return;
+  }
+  let items: ItemsJson;
+  try {
+    const parsed = itemsJsonSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+    items = parsed.data;
+  } catch (e) {
+    r.fail('items', `custody/items.json is not valid: ${message(e)}`);
+    r.failFile(BAG.items, `not valid: ${message(e)}`);
+    return;
+  }
+  const manifestHash = new Map(manifest.map((e) => [e.path, e.sha256]));
+  const bad = (file: string | undefined, reason: string): void => {
+    r.fail('items', reason);
+    if (file) r.failFile(file, reason);
+  };
+  if (packetId && items.packetId !== packetId) bad(BAG.items, `items.json is for packet ${items.packetId}, bag-info.txt says ${packetId}`);
+  if (origin && items.origin !== origin) bad(BAG.items, `items.json names log ${items.origin}, the verifier key names ${origin}`);
+  if (checkpoint && items.checkpoint.size !== checkpoint.size) bad(BAG.items, `items.json says the checkpoint has size ${items.checkpoint.size}, it has ${checkpoint.size}`);
+  const described = new Set<string>();
+  const logged = (ref: { seq: number; proof: string }, type: readonly string[], subject: string, what: string, file: string): ShippedEvent | undefined => {
+    if (ref.proof !== proofPath(ref.seq)) bad(file, `${what}: proof path ${ref.proof} does not match event #${ref.seq}`);
+    const ev = events.get(ref.seq);
+    if (!ev) {
+      bad(file, `${what}: event #${ref.seq} is not in events.jsonl`);
+      return undefined;
+    }
+    if (!type.includes(ev.event.type) || ev.event.subject !== subject) {
+      bad(file, `${what}: event #${ref.seq} is a ${ev.event.type} about ${String(ev.event.subject)}, not a ${type.join('/')} about ${subject}`);
+      return undefined;
+    }
+    return ev;
+  };
+  const payloadFile = (p: string, sha: string, size: number, what: string): void => {
+    described.add(p);
+    if (!files.includes(p)) {
+      bad(p, `${what}: ${p} is described in items.json but missing`);
+      return;
+    }
+    if (manifestHash.get(p) !== sha) bad(p, `${what}: items.json gives another SHA-256 than manifest-sha256.txt`);
+    else if (hashes.get(p) !== sha) bad(p, `${what}: the file's SHA-256 is not the one in items.json`);
+    else if (sizes.get(p) !== size) bad(p, `${what}: the file's size is not the one in items.json`);
+    else r.passFile(p, 'described in items.json');
+  };
+  for (const it of items.items) {
+    const file = it.exported?.path ?? it.encryptedOriginal?.path;
+    const ingest = logged(it.original.ingested, ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
+    if (ingest) {
+      const d = ingest.event.data;
+      if (d.sha256 !== it.original.sha256 || d.size !== it.original.size) bad(file ?? BAG.items, `${it.label}: the original's SHA-256/size in items.json differ from the ingest event #${ingest.seq}`);
+      else if (file) r.passFile(file, `original SHA-256 matches ingest event #${ingest.seq}`);
+    }
+    if (it.exported) {
+      const x = it.exported;
+      payloadFile(x.path, x.sha256, x.size, it.label);
+      const derived = logged(x.derived, ['item.derived'], it.itemId, `${it.label} copy`, x.path);
+      if (derived) {
+        const d = derived.event.data as Record<string, unknown>;
+        const t = x.transformation;
+        const same =
+          d.kind === 'packet-copy' &&
+          d.packetId === items.packetId &&
+          d.sha256 === x.sha256 &&
+          d.size === x.size &&
+          d.method === t.method &&
+          d.format === t.format &&
+          JSON.stringify(d.removed) === JSON.stringify(t.removed) &&
+          JSON.stringify(d.kept) === JSON.stringify(t.kept) &&
+          d.keepCaptureDate === t.keepCaptureDate &&
+          (d.notes ?? undefined) === (t.notes ?? undefined);
+        if (!same) bad(x.path, `${it.label}: the copy or its transformation record differs from the derived event #${derived.seq}`);
+        else r.passFile(x.path, `copy and transformation logged in event #${derived.seq}`);
+      }
+    }
+    if (it.encryptedOriginal) payloadFile(it.encryptedOriginal.path, it.encryptedOriginal.sha256, it.encryptedOriginal.size, `${it.label} encrypted original`);
+  }
+  for (const t of items.testimonies) {
+    payloadFile(t.path, t.sha256, t.size, t.label);
+    if (t.revisionEvent) logged(t.revisionEvent, ['testimony.created', 'testimony.edited'], t.testimonyId, `${t.label} revision`, t.path);
+  }
+  for (const f of files) {
+    if ((f.startsWith(`${BAG.evidence}/`) || f.startsWith(`${BAG.originals}/`) || f.startsWith(`${BAG.testimonies}/`)) && !described.has(f)) {
+      bad(f, `${f} is not described in custody/items.json`);
+    }
+  }
+  if (r.check('items').fails.length === 0) {
+    r.pass('items', `${items.items.length} items and ${items.testimonies.length} testimonies consistent with the events and the manifest`);
+    r.passFile(BAG.items, 'consistent');
+  }
+}

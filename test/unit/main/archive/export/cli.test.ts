@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import type { PacketExportReport, PacketPlan, PacketVerifyReport } from '../../../../../shared/model/packet';
+import { huella } from '../../../../helpers/cli';
+import { tempDir } from '../../../../helpers/tmp';
+import { MECHANISM, makeWorld } from './world';
+
+/** `huella export` and `huella packet verify` as a person runs them (child processes). */
+describe('huella export / huella packet verify', () => {
+  const root = tempDir('huella-packet-cli-');
+  let vaultDir: string;
+  let caseId: string;
+  const answers = path.join(root, 'answers.json');
+
+  beforeAll(async () => {
+    const w = await makeWorld(root);
+    await shutdownIngestWorkers();
+    vaultDir = w.vault.dir;
+    caseId = w.caseId;
+    fs.writeFileSync(answers, JSON.stringify(w.answers));
+    w.vault.lock();
+  });
+
+  it('--dry-run prints the plan and writes nothing', () => {
+    const out = path.join(root, 'dry');
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--lang', 'es', '--out', out, '--answers', answers, '--dry-run', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as PacketPlan;
+    expect(plan.canExport).toBe(true);
+    expect(plan.items.map((i) => i.action)).toEqual(['strip', 'strip', 'strip', 'refuse']);
+    expect(fs.existsSync(out)).toBe(false);
+    const text = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--answers', answers, '--dry-run']);
+    expect(text.stdout).toMatch(/E004 .* refuse -> nothing/);
+    expect(text.stdout).toMatch(/Persona A .* shown by pseudonym/);
+  });
+
+  it('exports a zip and verifies it; a changed packet exits 1 with the reason', () => {
+    const out = path.join(root, 'out', 'packet.zip');
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--lang', 'ar', '--out', out, '--answers', answers, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as PacketExportReport;
+    expect(report.format).toBe('zip');
+    expect(fs.statSync(out).isFile()).toBe(true);
+
+    const key = path.join(root, 'vault.pub');
+    fs.writeFileSync(key, huella(['log', 'key', vaultDir, '--format', 'minisign']).stdout);
+    const v = huella(['packet', 'verify', out, '--key', key]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/^ {2}PASS {2}data\/evidence\/E001/m);
+    expect(v.stdout).toMatch(/PASS: packet pkt_/);
+    expect(v.stdout).toMatch(/key you supplied/);
+
+    const bytes = fs.readFileSync(out);
+    // Evidence is stored uncompressed in the zip: flip a byte well inside E001's data.
+    const at = bytes.indexOf(Buffer.from('data/evidence/E001'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 5000] = bytes[at + 5000]! ^ 0x40;
+    const tampered = path.join(root, 'tampered.zip');
+    fs.writeFileSync(tampered, bytes);
+    const bad = huella(['packet', 'verify', tampered, '--json']);
+    expect(bad.code).toBe(1);
+    const badReport = JSON.parse(bad.stdout) as PacketVerifyReport;
+    expect(badReport.ok).toBe(false);
+    const row = badReport.files.find((f) => f.path.startsWith('data/evidence/E001'))!;
+    expect(row).toMatchObject({ status: 'FAIL' });
+    expect(row.reason).toMatch(/SHA-256 differs from manifest-sha256.txt/);
+  });
+
+  it('refuses a forensic export without a recipient, and an existing --out, with exit 1', () => {
+    const out = path.join(root, 'forensic');
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'forensic', '--out', out, '--answers', answers]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/recipient/);
+    expect(fs.existsSync(out)).toBe(false);
+    const existing = path.join(root, 'out', 'packet.zip');
+    const again = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', existing, '--answers', answers]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/never overwrite/);
+  });
+});

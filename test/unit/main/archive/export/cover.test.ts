@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderCoverDocx } from '../../../../../main/archive/export/cover/docx';
+import { buildCoverModel, type CoverInput } from '../../../../../main/archive/export/cover/model';
+import { renderCoverPdf } from '../../../../../main/archive/export/cover/pdf';
+import { getMechanism } from '../../../../../shared/mechanisms';
+import { COVER_TEXT_KEYS, coverText } from '../../../../../shared/cover';
+import { LANGS } from '../../../../../shared/localized';
+import { tempDir } from '../../../../helpers/tmp';
+
+const mechanism = getMechanism('wgad-individual')!;
+
+function input(lang: CoverInput['lang']): CoverInput {
+  return {
+    lang,
+    mechanism,
+    caseTitle: 'Detention of Persona A',
+    packetId: 'pkt_0123456789',
+    preparedOn: '2024-05-01',
+    profile: 'redacted',
+    fields: mechanism.sections.flatMap((s) =>
+      s.fields.map((f) => ({ fieldId: f.id, sectionId: s.id, label: f.label[lang], required: f.required, confidential: f.confidential ?? false, source: 'answer' as const, value: f.type === 'date' ? '2024-03-05' : f.type === 'boolean' ? true : null })),
+    ),
+    evidence: [{ label: 'E001', file: 'E001.jpg', shows: 'North gate', tagIds: ['ip.blunt-trauma'], originalSha256: 'a'.repeat(64), exportedSha256: 'b'.repeat(64), method: 'lossless-structure', encryptedOriginal: false }],
+    testimonies: [{ label: 'T01', file: 'T01.txt', witness: 'Testigo B', date: '2024-03' }],
+    custody: { firstIngest: '2024-03-05T14:22:10Z', lastIngest: '2024-03-06T10:00:00Z', origin: 'huella/abc', size: 42, rootHash: `${'q'.repeat(43)}=`, events: 12, minisignKeyLine: `RWQ${'x'.repeat(53)}`, exampleProofSeq: 5 },
+  };
+}
+
+describe('cover documents', () => {
+  const dir = tempDir('huella-cover-');
+
+  it('has every text in all four languages', () => {
+    for (const k of COVER_TEXT_KEYS) for (const l of LANGS) expect(coverText(k, l).trim(), `${k}/${l}`).not.toBe('');
+  });
+
+  it('PDF: fonts embedded and subset (no system or network font), no document metadata, required fields marked', async () => {
+    for (const lang of ['en', 'ar'] as const) {
+      const file = path.join(dir, `${lang}.pdf`);
+      fs.writeFileSync(file, await renderCoverPdf(buildCoverModel(input(lang))));
+      const fonts = execFileSync('pdffonts', [file]).toString();
+      const rows = fonts.split('\n').slice(2).filter((l) => l.trim());
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const r of rows) expect(r, r).toMatch(/\+\S+\s.*\byes\s+yes\s+yes\b/);
+      if (lang === 'ar') expect(fonts).toMatch(/NotoNaskhArabic/);
+      const info = execFileSync('pdfinfo', [file]).toString();
+      expect(info).not.toMatch(/^(Producer|Creator|Author|CreationDate|ModDate):/m);
+      const text = execFileSync('pdftotext', [file, '-']).toString('utf8');
+      expect(text).toContain('b'.repeat(64));
+      if (lang === 'en') expect(text).toContain('[to be completed]');
+      expect(text).toContain('--proof-file custody/proofs/5.tlog-proof');
+    }
+  });
+
+  it('DOCX: Arabic paragraphs, runs and tables are right to left; data runs stay left to right; no person named in properties', async () => {
+    const file = path.join(dir, 'ar.docx');
+    fs.writeFileSync(file, await renderCoverDocx(buildCoverModel(input('ar'))));
+    const xml = execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8');
+    expect(xml).toContain('<w:bidi/>');
+    expect(xml).toContain('<w:rtl/>');
+    expect(xml).toContain('<w:bidiVisual/>');
+    expect(xml).toContain('\u200E2024-03-05\u200E');
+    const core = execFileSync('unzip', ['-p', file, 'docProps/core.xml']).toString('utf8');
+    expect(core).toMatch(/<dc:creator>Huella<\/dc:creator>/);
+    expect(core).toMatch(/<cp:lastModifiedBy>Huella<\/cp:lastModifiedBy>/);
+    const en = path.join(dir, 'en.docx');
+    fs.writeFileSync(en, await renderCoverDocx(buildCoverModel(input('en'))));
+    expect(execFileSync('unzip', ['-p', en, 'word/document.xml']).toString('utf8')).not.toContain('<w:bidi/>');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createPseudonymiser } from '../../../../../main/archive/export/pseudonymise';
+
+describe('pseudonymiser', () => {
+  const p = createPseudonymiser([
+    { realName: 'Ana María Pérez Quintana', pseudonym: 'Persona A' },
+    { realName: 'محمد العلي', pseudonym: 'الشاهد ب' },
+  ]);
+
+  it('replaces the full name whatever the case, accents or spacing', () => {
+    for (const written of ['Ana María Pérez Quintana', 'ANA MARIA PEREZ QUINTANA', 'ana  maría-pérez quintana', 'Ana Mari\u0301a Pe\u0301rez Quintana']) {
+      const r = p.apply(`Dijo ${written}, ayer.`);
+      expect(r.text).toBe('Dijo Persona A, ayer.');
+      expect(r.count).toBe(1);
+    }
+  });
+
+  it('replaces name parts of 4+ letters on their own, on word boundaries only', () => {
+    expect(p.apply('La señora Pérez llegó; QUINTANA también.').text).toBe('La señora Persona A llegó; Persona A también.');
+    // "Ana" is too short to be replaced alone; "Perezoso" is another word.
+    expect(p.apply('Ana es perezosa; Perezoso.').text).toBe('Ana es perezosa; Perezoso.');
+  });
+
+  it('handles Arabic with or without diacritics', () => {
+    expect(p.apply('قال مُحَمَّد العلي إنه رأى').text).toBe('قال الشاهد ب إنه رأى');
+  });
+
+  it('leaves text without names untouched and counts nothing', () => {
+    const text = 'Nada que cambiar aquí: 2024-03-05.';
+    expect(p.apply(text)).toEqual({ text, count: 0 });
+  });
+
+  it('does not catch nicknames or other spellings (the documented limit)', () => {
+    expect(p.apply('Anita y Mohammed Al-Ali').count).toBe(0);
+  });
+});

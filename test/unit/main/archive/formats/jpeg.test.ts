@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../../../../../main/archive/ingest/vips-env';
+import sharp from 'sharp';
+import { stripToFile } from '../../../../../main/archive/formats/index';
+import { isHuellaError } from '../../../../../main/archive/errors';
+import { tempDir } from '../../../../helpers/tmp';
+import type { MadeFixture } from '../../../../fixtures/photos';
+import { makeJpeg, makeJpegs, photoPixels, RICH_EXIF, richJpegOptions } from '../../../../fixtures/photos';
+import { exiftoolRead } from '../../../../fixtures/exiftool';
+import { expectClean, expectDirty, jpegCodingData, jpegMarkers, KEEP_DATE, OPTS, strip } from './strip-helpers';
+
+const dir = tempDir('huella-strip-jpeg-');
+
+async function rendered(file: string): Promise<{ data: Buffer; width: number; height: number }> {
+  // Auto-orientation, as a viewer displays the photo.
+  const { data, info } = await sharp(file).rotate().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+describe('JPEG stripping', () => {
+  let rich: MadeFixture;
+  let progressive: MadeFixture;
+
+  beforeAll(async () => {
+    [rich, progressive] = await makeJpegs([
+      richJpegOptions(dir, 1, { mpf: true, xmpExtended: true, name: 'rich.jpg' }),
+      richJpegOptions(dir, 2, { progressive: true, icc: 'srgb', name: 'progressive.jpg' }),
+    ]) as [MadeFixture, MadeFixture];
+  });
+
+  it('leaves no GPS, serial, make/model, owner, software, XMP, IPTC, MakerNote, thumbnail, comment or date', async () => {
+    await expectDirty(rich);
+    const before = await exiftoolRead(rich.path);
+    // The fixture really has every kind of metadata the test is about.
+    for (const k of ['GPS:GPSLatitude', 'ExifIFD:SerialNumber', 'IFD0:Make', 'XMP-dc:Creator', 'IPTC:By-line', 'IFD1:ThumbnailImage', 'MPF0:MPFVersion', 'File:Comment', 'XMP-xmpNote:HasExtendedXMP']) {
+      expect(before, k).toHaveProperty([k]);
+    }
+    const { out, result } = await strip(rich, dir);
+    await expectClean(rich, out);
+    expect(result.record).toMatchObject({ method: 'lossless-structure', format: 'jpeg' });
+    expect(result.record.removed).toEqual(expect.arrayContaining(['APP1/Exif', 'APP1/XMP', 'APP1/XMP-extended', 'APP13/Photoshop-IRB (IPTC)', 'APP2/MPF', 'COM']));
+    expect(result.record.removed.some((r) => r.startsWith('data after end-of-image'))).toBe(true);
+    expect(result.record.kept).toEqual(['Orientation=6', 'APP2/ICC_PROFILE (sP3C)']);
+    expect(result.bytesIn).toBe(fs.statSync(rich.path).size);
+    expect(result.bytesOut).toBe(fs.statSync(out).size);
+  });
+
+  it('keeps scan data and coding tables byte-identical (baseline and progressive)', async () => {
+    for (const fx of [rich, progressive]) {
+      const { out } = await strip(fx, dir);
+      const a = jpegCodingData(fs.readFileSync(fx.path));
+      const b = jpegCodingData(fs.readFileSync(out));
+      expect(a.length).toBeGreaterThan(1000);
+      expect(b.equals(a)).toBe(true);
+    }
+    const markers = jpegMarkers(fs.readFileSync(progressive.path));
+    expect(markers.filter((m) => m === 'da').length).toBeGreaterThan(1);
+  });
+
+  it('displays an Orientation-6 photo exactly as the original (same size, same pixels)', async () => {
+    const { out } = await strip(rich, dir);
+    const [a, b] = await Promise.all([rendered(rich.path), rendered(out)]);
+    expect([b.width, b.height]).toEqual([480, 640]);
+    expect([b.width, b.height]).toEqual([a.width, a.height]);
+    expect(b.data.equals(a.data)).toBe(true);
+    expect((await exiftoolRead(out))['IFD0:Orientation']).toBe('Rotate 90 CW');
+  });
+
+  it('writes no Exif at all when the orientation is normal', async () => {
+    const fx = await makeJpeg({ dir, name: 'upright.jpg', width: 64, height: 48, seed: 3, exif: { ...RICH_EXIF, orientation: 1 } });
+    const { out, result } = await strip(fx, dir);
+    expect(jpegMarkers(fs.readFileSync(out))).not.toContain('e1');
+    expect(result.record.kept).toEqual([]);
+    await expectClean(fx, out);
+  });
+
+  it('keeps a standard ICC profile byte-identical and drops a device profile', async () => {
+    const { out } = await strip(rich, dir);
+    const icc = async (f: string): Promise<Buffer> => (await sharp(f).metadata()).icc as Buffer;
+    expect((await icc(out)).equals(await icc(rich.path))).toBe(true);
+    // A display profile made by calibration software: same profile with its description renamed to a monitor.
+    const base = await icc(rich.path);
+    const device = Buffer.from(base);
+    // The description is an 'mluc' tag: UTF-16BE.
+    const desc = device.indexOf(Buffer.from('\0s\0P\x003\0C', 'latin1'));
+    expect(desc).toBeGreaterThan(0);
+    device.write('\0D\0L\x002\x007', desc, 'latin1');
+    const file = path.join(dir, 'device-profile.jpg');
+    await sharp(photoPixels(64, 48, 9), { raw: { width: 64, height: 48, channels: 3 } }).jpeg().toFile(file);
+    const src = fs.readFileSync(file);
+    const payload = Buffer.concat([Buffer.from('ICC_PROFILE\0\x01\x01', 'latin1'), device]);
+    const seg = Buffer.concat([Buffer.from([0xff, 0xe2, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+    fs.writeFileSync(file, Buffer.concat([src.subarray(0, 2), seg, src.subarray(2)]));
+    const fx: MadeFixture = { path: file, mediaType: 'image/jpeg', originalValues: [] };
+    const r = await strip(fx, dir);
+    expect(r.result.record.removed).toContain('APP2/ICC_PROFILE (device-specific profile)');
+    expect((await sharp(r.out).metadata()).icc).toBeUndefined();
+    await expectClean(fx, r.out);
+  });
+
+  it('keeps the Adobe APP14 transform of a CMYK JPEG, so it decodes to the same pixels', async () => {
+    const file = path.join(dir, 'cmyk.jpg');
+    await sharp(photoPixels(64, 48, 4), { raw: { width: 64, height: 48, channels: 3 } }).toColourspace('cmyk').jpeg().toFile(file);
+    const src = fs.readFileSync(file);
+    expect(jpegMarkers(src)).toContain('ee');
+    const fx: MadeFixture = { path: file, mediaType: 'image/jpeg', originalValues: [] };
+    const { out, result } = await strip(fx, dir);
+    expect(jpegMarkers(fs.readFileSync(out))).toContain('ee');
+    expect(result.record.kept).toContain('APP14/Adobe (colour transform)');
+    const raw = async (f: string): Promise<Buffer> => sharp(f).raw().toBuffer();
+    expect((await raw(out)).equals(await raw(file))).toBe(true);
+  });
+
+  it('drops fill bytes before markers and garbage after EOI, and records it', async () => {
+    const fx = await makeJpeg({ dir, name: 'fill.jpg', width: 64, height: 48, seed: 5, exif: RICH_EXIF });
+    const src = fs.readFileSync(fx.path);
+    // Fill bytes (0xFF 0xFF 0xFF) before the first DQT, and vendor junk after EOI.
+    const dqt = src.indexOf(Buffer.from([0xff, 0xdb]));
+    const patched = Buffer.concat([src.subarray(0, dqt), Buffer.from([0xff, 0xff, 0xff]), src.subarray(dqt), Buffer.from(`SAMSUNG TRAILER ${RICH_EXIF.serial}`, 'latin1')]);
+    fs.writeFileSync(fx.path, patched);
+    const { out, result } = await strip(fx, dir);
+    expect(result.record.removed).toContain(`data after end-of-image (${16 + RICH_EXIF.serial.length} bytes: preview images or vendor trailers)`);
+    expect(jpegCodingData(fs.readFileSync(out)).equals(jpegCodingData(patched))).toBe(true);
+    await expectClean(fx, out);
+  });
+
+  it('does not keep Exif dates in a JPEG even when the profile keeps the capture date', async () => {
+    // The capture date stays in the catalogue (custody/items.json); the JPEG keeps only Orientation in Exif.
+    const { out } = await strip(rich, dir, KEEP_DATE, 'keep-date.jpg');
+    await expectClean(rich, out, OPTS);
+  });
+
+  it('refuses a truncated JPEG with STRIP_FAILED and leaves nothing at outPath', async () => {
+    const src = fs.readFileSync(rich.path);
+    const cut = path.join(dir, 'truncated.jpg');
+    fs.writeFileSync(cut, src.subarray(0, Math.floor(src.length / 2)));
+    const out = path.join(dir, 'truncated-out.jpg');
+    const t0 = Date.now();
+    const err = await stripToFile(() => fs.createReadStream(cut), 'image/jpeg', out, OPTS).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(isHuellaError(err, 'STRIP_FAILED')).toBe(true);
+    expect((err as Error).message).toMatch(/JPEG.*truncated/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
+  it('refuses bytes that are not a JPEG', async () => {
+    const bad = path.join(dir, 'not.jpg');
+    fs.writeFileSync(bad, 'GIF89a not a jpeg at all');
+    const err = await stripToFile(() => fs.createReadStream(bad), 'image/jpeg', path.join(dir, 'not-out.jpg'), OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(err, 'STRIP_FAILED')).toBe(true);
+  });
+});
