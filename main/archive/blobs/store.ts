@@ -9,6 +9,7 @@ import { fsyncDir } from '../fs/durable';
 import { writevFully } from '../fs/writev';
 import { AgeEncryptor, createAgeDecryptStream, createAgeEncryptStream } from './age';
 import { x25519PublicFromSecret } from './age-keys';
+import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, slotView, type HashRing } from './parallel-hash';
 
 /**
@@ -88,6 +89,15 @@ export class BlobStore {
   /** Object name = hex(HMAC-SHA256(nameKey, sha256(plaintext))): a known photo's hash is not findable on disk. */
   objectName(sha256: Uint8Array): string {
     return crypto.createHmac('sha256', this.#nameKey).update(sha256).digest('hex');
+  }
+
+  /**
+   * A name for the same content in another context (a transfer bundle to one recipient): keyed by a key derived from
+   * the name key and `context`, so it can be linked neither to the plain hash nor to this vault's own object name.
+   */
+  contextObjectName(sha256: Uint8Array, context: Uint8Array): string {
+    const key = Buffer.from(crypto.hkdfSync('sha256', this.#nameKey, context, 'huella context object name v1', 32));
+    return crypto.createHmac('sha256', key).update(sha256).digest('hex');
   }
 
   pathOf(name: string): string {
@@ -315,6 +325,78 @@ export class BlobStore {
   /** Stage an in-memory working copy (previews). */
   async stageBuffer(data: Buffer): Promise<StagedObject> {
     return this.stage(Readable.from([data]));
+  }
+
+  /**
+   * Writes object `name` to `dest` (a new file) re-wrapped to `recipients` (transfer bundles, DESIGN §9): a new age
+   * header carrying the same file key, the payload copied byte for byte. Returns the written file's size and SHA-256.
+   */
+  async writeRewrapped(name: string, recipients: readonly Uint8Array[], dest: string, options: { readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void } = {}): Promise<{ size: number; sha256: string }> {
+    let source: fsp.FileHandle;
+    try {
+      source = await fsp.open(this.pathOf(name), 'r');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e });
+      throw fromSystemError(e, 'reading an encrypted object');
+    }
+    try {
+      const { header, payloadOffset } = await readAgeHeader(source);
+      const newHeader = rewrapAgeHeader(header, [this.#identity], recipients);
+      const hash = crypto.createHash('sha256').update(newHeader);
+      let size = newHeader.length;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          size += chunk.length;
+          options.onBytes?.(chunk.length);
+          cb(null, chunk);
+        },
+      });
+      const out = fs.createWriteStream(dest, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BUFFER_BYTES });
+      out.write(newHeader);
+      await pipeline(source.createReadStream({ start: payloadOffset, highWaterMark: READ_CHUNK_BYTES, autoClose: false }), tap, out, options.signal ? { signal: options.signal } : {});
+      return { size, sha256: hash.digest('hex') };
+    } catch (e) {
+      await fsp.rm(dest, { force: true }).catch(() => undefined);
+      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.', { cause: e });
+      throw fromSystemError(e, 'writing a re-wrapped copy of an encrypted object');
+    } finally {
+      await source.close();
+    }
+  }
+
+  /**
+   * Stages a received age file (a transfer bundle's object, encrypted to this vault's recipient): the header is
+   * re-wrapped to this vault alone (whatever other stanzas the sender put there are dropped), the payload copied
+   * into tmp/, and then the staged copy is decrypted — authenticating every chunk — to learn its plain SHA-256,
+   * size and first bytes. The plaintext is never written. Same write protocol as stage(): publish after the commit.
+   */
+  async stageReceived(source: fsp.FileHandle, options: StageOptions = {}): Promise<StagedObject> {
+    const partPath = this.#newPartPath();
+    try {
+      const { header, payloadOffset } = await readAgeHeader(source);
+      const newHeader = rewrapAgeHeader(header, [this.#identity], [this.#recipient]);
+      const out = fs.createWriteStream(partPath, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BUFFER_BYTES });
+      out.write(newHeader);
+      await pipeline(source.createReadStream({ start: payloadOffset, highWaterMark: READ_CHUNK_BYTES, autoClose: false }), out, options.signal ? { signal: options.signal } : {});
+      const hash = crypto.createHash('sha256');
+      const head = new HeadCollector();
+      let size = 0;
+      const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+      for await (const chunk of fs.createReadStream(partPath, { highWaterMark: READ_CHUNK_BYTES }).pipe(createAgeDecryptStream([this.#identity]))) {
+        if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
+        const b = chunk as Buffer;
+        size += b.length;
+        if (size > maxBytes) throw tooLarge(maxBytes);
+        head.add(b);
+        hash.update(b);
+        options.onBytes?.(b.length);
+        b.fill(0);
+      }
+      return await this.#makeReady(partPath, hash.digest(), size, head.bytes());
+    } catch (e) {
+      throw await this.#failStage(partPath, e, options.signal);
+    }
   }
 
   async remove(name: string): Promise<void> {

@@ -41,6 +41,8 @@ export const CUSTODY_EVENT_TYPES = [
   'packet.exported',
   'verify.run',
   'backup.written',
+  'items.transferred',
+  'item.received',
 ] as const;
 
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];

@@ -24,7 +24,7 @@ export async function verifyItem(vault: Vault, itemId: string): Promise<ItemVeri
   }
   const ev = parseEvent(stored.bytes);
   const data = ev.data as { sha256?: string; size?: number };
-  const sigOk = ed25519Verify(vault.log.publicKey, stored.bytes, stored.signature) && ev.type === 'item.ingested' && ev.subject === itemId;
+  const sigOk = ed25519Verify(vault.log.publicKey, stored.bytes, stored.signature) && (ev.type === 'item.ingested' || ev.type === 'item.received') && ev.subject === itemId;
   checks.push({ name: 'ingest-event-signature', ok: sigOk, detail: sigOk ? `Event #${stored.seq} is signed by this vault's key.` : `Event #${stored.seq} is not a valid signed ingest event for this item.` });
 
   const hash = crypto.createHash('sha256');

@@ -207,7 +207,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   for (const it of items) {
     const seq = itemEvents.get(it.id);
     if (seq === undefined) {
-      add({ check: 'item.event', item: it.id, message: `Item ${it.id} has no item.ingested event in the custody log.` });
+      add({ check: 'item.event', item: it.id, message: `Item ${it.id} has no item.ingested (or item.received) event in the custody log.` });
     } else if (seq !== it.ingest_seq) {
       add({ check: 'item.event', item: it.id, event: seq, message: `Item ${it.id} points at event #${it.ingest_seq} but was ingested in event #${seq}.`, expected: String(seq), found: String(it.ingest_seq) });
     }
@@ -277,7 +277,8 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
 
 function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectation>, purged: Set<string>, itemEvents: Map<string, number>): void {
   const d = ev.data as Record<string, unknown>;
-  if (ev.type === 'item.ingested' && typeof d.sha256 === 'string' && typeof d.size === 'number' && ev.subject) {
+  // item.received (a transfer from another vault, DESIGN §9) is an item's origin event just as item.ingested is.
+  if ((ev.type === 'item.ingested' || ev.type === 'item.received') && typeof d.sha256 === 'string' && typeof d.size === 'number' && ev.subject) {
     itemEvents.set(ev.subject, ev.seq);
     purged.delete(d.sha256); // content ingested again after a purge is expected again
     out.set(d.sha256, { sha256: d.sha256, size: d.size, event: ev.seq, item: ev.subject, kind: 'original' });

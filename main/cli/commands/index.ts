@@ -12,6 +12,7 @@ import { identityExportCommand, initCommand, passwdCommand, unlockTestCommand } 
 import { exportCommand, packetVerifyCommand } from './packet';
 import { backupCommand, backupVerifyCommand, restoreCommand } from './backup';
 import { recoverySheetCommand } from './recovery-sheet';
+import { contactCommand, receiveCommand, shareCommand } from './transfer';
 
 /** Every command of `huella`, in the order `huella --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -63,4 +64,7 @@ export const COMMANDS: readonly Command[] = [
   restoreCommand,
   exportCommand,
   packetVerifyCommand,
+  contactCommand,
+  shareCommand,
+  receiveCommand,
 ];

@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-catalogue';
 import { migration0003 } from './0003-catalogue-search';
 import { migration0004 } from './0004-library-indexes';
+import { migration0005 } from './0005-transfers';
 
 /** Append only. A migration, once released, is never edited: write the next one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
