@@ -1,9 +1,23 @@
 #!/usr/bin/env node
-// `huella` launcher. The CLI is TypeScript run through tsx (no separate build step to forget); the packaged
-// desktop app bundles its own copy of the archive code and does not use this file.
-import { register } from 'tsx/esm/api';
+// `huella` launcher: runs the bundled CLI in dist/cli (scripts/build-cli.js; `npm ci` builds it through the
+// `prepare` script). Before running it checks that the bundle was made from the sources as they are now, and
+// rebuilds it (about 1 s) when any of them changed: a stale CLI can never run, whoever edited the archive code.
+// The packaged desktop app bundles its own copy of the archive code and does not use this file.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { CLI_DIR, ROOT, entryOf, readCurrentBuild, staleReason } from '../scripts/cli-freshness.js';
 
-register();
-const { main } = await import('../main/cli/main.ts');
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+let current = readCurrentBuild();
+const reason = staleReason(current);
+if (reason !== undefined) {
+  process.stderr.write(`huella: ${reason}; building it (scripts/build-cli.js)…\n`);
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.js'), '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  current = readCurrentBuild();
+  // A source edited during that build leaves it marked stale (for the next start), but it is complete: run it.
+  if (built.status !== 0 || current === undefined) {
+    process.stderr.write(`huella: the CLI could not be built in ${CLI_DIR}. Run \`npm ci\` (or \`node scripts/build-cli.js\`) and look at its errors.\n`);
+    process.exit(1);
+  }
+}
+const { run } = await import(entryOf(current));
+process.exitCode = await run(process.argv.slice(2));

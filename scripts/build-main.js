@@ -4,93 +4,62 @@
 //   node scripts/build-main.js [--out <dir>]        default out: dist/main
 //   HUELLA_DEV=1 node scripts/build-main.js         development bundle (DevTools allowed when run from source)
 //
-// Output (<out>/electron/): main.cjs, preload.cjs, parse-worker.cjs, bootstrap.mjs, and meta.json (esbuild's
-// metafile: the import graph the no-sockets test reads).
+// Output (<out>/electron/): main.cjs, preload.cjs, the worker bundles (parse-worker.cjs, hash-worker.cjs, …: the
+// list is WORKERS in scripts/bundles.js), bootstrap.mjs, and meta.json (esbuild's metafile: the import graph the
+// no-sockets test reads).
 //
 // Decisions:
-// - CommonJS everywhere. A sandboxed preload must be CommonJS; for main and the worker, CJS keeps `require` of
-//   external modules in source order. That order matters: ingest/vips-env.ts must set VIPS_DISC_THRESHOLD
-//   before sharp loads libvips (else large images spill plaintext pixels to TMPDIR), and an ESM bundle would
-//   hoist `import sharp` above it.
-// - External: electron, and the native modules (better-sqlite3-multiple-ciphers, sharp) which electron-builder
-//   rebuilds for Electron's ABI and unpacks from asar. libsodium-wrappers-sumo stays external as well: it is a
-//   WebAssembly loader that locates its own files at run time, which a bundle would break. Everything else is
-//   bundled (the app then needs no other node_modules at run time).
-// - `import.meta.url` has no meaning in CJS: it is defined as the bundle file's own URL, so the archive's
-//   `workerEntry('parse-worker', import.meta.url)` finds parse-worker.cjs beside main.cjs.
+// - CommonJS everywhere. A sandboxed preload must be CommonJS; for main and the workers, CJS keeps `require` of
+//   external modules in source order (scripts/bundles.js says why that matters for sharp).
+// - External: electron, and NATIVE_EXTERNALS (scripts/bundles.js: the native modules, which electron-builder
+//   rebuilds for Electron's ABI and unpacks from asar, and two WebAssembly loaders). Everything else is bundled
+//   (the app then needs no other node_modules at run time).
 // - Every worker bundle starts with the socket guard, like main.ts does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { ELECTRON_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, buildWorkers, cjsOptions } from './bundles.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const OUT = path.resolve(values.out ?? path.join(ROOT, 'dist/main'));
 const ELECTRON_OUT = path.join(OUT, 'electron');
 const DEVELOPMENT = process.env.HUELLA_DEV === '1';
 
-// mupdf (PDF stripping, PDF cover documents) is an ES module with top-level await around a WebAssembly file it
-// loads from its own folder: it cannot live in a CommonJS bundle, so it stays a run-time `import('mupdf')`.
-export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo', 'mupdf'];
-// Electron 45 ships Node 22 and Chromium 140.
-const NODE_TARGET = 'node22';
+// Chromium 140 is Electron 45's.
 const CHROME_TARGET = 'chrome140';
 
-const importMetaUrlBanner = "const __huellaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
-
-const common = {
-  bundle: true,
-  format: 'cjs',
-  sourcemap: false,
-  minify: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-  absWorkingDir: ROOT,
-  define: { HUELLA_DEVELOPMENT: JSON.stringify(DEVELOPMENT), 'import.meta.url': '__huellaImportMetaUrl' },
-  banner: { js: importMetaUrlBanner },
-};
+const common = cjsOptions({ HUELLA_DEVELOPMENT: JSON.stringify(DEVELOPMENT) });
 
 fs.rmSync(ELECTRON_OUT, { recursive: true, force: true });
 fs.mkdirSync(ELECTRON_OUT, { recursive: true });
 
 let results;
 try {
-  results = await Promise.all([
-    build({
-      ...common,
-      entryPoints: ['main/electron/main.ts'],
-      outfile: path.join(ELECTRON_OUT, 'main.cjs'),
-      platform: 'node',
-      target: NODE_TARGET,
-      external: ['electron', ...NATIVE_EXTERNALS],
-    }),
-    build({
-      ...common,
-      entryPoints: ['main/electron/preload.ts'],
-      outfile: path.join(ELECTRON_OUT, 'preload.cjs'),
-      // The sandboxed preload has no Node: browser platform, and only 'electron' may stay a require().
-      platform: 'browser',
-      target: CHROME_TARGET,
-      external: ['electron'],
-      banner: {},
-      define: { HUELLA_DEVELOPMENT: JSON.stringify(DEVELOPMENT) },
-    }),
-    build({
-      ...common,
-      stdin: {
-        contents: "import './main/electron/guard/install';\nimport './main/archive/ingest/parse-worker';\n",
-        resolveDir: ROOT,
-        sourcefile: 'parse-worker-entry.ts',
-        loader: 'ts',
-      },
-      outfile: path.join(ELECTRON_OUT, 'parse-worker.cjs'),
-      platform: 'node',
-      target: NODE_TARGET,
-      external: NATIVE_EXTERNALS,
-    }),
-  ]);
+  results = (
+    await Promise.all([
+      build({
+        ...common,
+        entryPoints: ['main/electron/main.ts'],
+        outfile: path.join(ELECTRON_OUT, 'main.cjs'),
+        platform: 'node',
+        target: ELECTRON_NODE_TARGET,
+        external: ['electron', ...NATIVE_EXTERNALS],
+      }),
+      build({
+        ...common,
+        entryPoints: ['main/electron/preload.ts'],
+        outfile: path.join(ELECTRON_OUT, 'preload.cjs'),
+        // The sandboxed preload has no Node: browser platform, and only 'electron' may stay a require().
+        platform: 'browser',
+        target: CHROME_TARGET,
+        external: ['electron'],
+        banner: {},
+        define: { HUELLA_DEVELOPMENT: JSON.stringify(DEVELOPMENT) },
+      }),
+      buildWorkers(ELECTRON_OUT, { target: ELECTRON_NODE_TARGET, prelude: ['main/electron/guard/install'], define: { HUELLA_DEVELOPMENT: JSON.stringify(DEVELOPMENT) } }),
+    ])
+  ).flat();
 } catch {
   // esbuild has already printed the errors with their locations.
   console.error('build:main failed');
@@ -110,7 +79,7 @@ for (const f of FONTS) fs.copyFileSync(path.join(ROOT, 'node_modules', f), path.
 fs.copyFileSync(path.join(ROOT, 'node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT'), path.join(ELECTRON_OUT, 'fonts', 'OFL.txt'));
 
 // The pool spawns every worker through bootstrap.mjs (it loads tsx only for .ts entries).
-fs.copyFileSync(path.join(ROOT, 'main/archive/workers/bootstrap.mjs'), path.join(ELECTRON_OUT, 'bootstrap.mjs'));
+fs.copyFileSync(path.join(ROOT, WORKER_BOOTSTRAP), path.join(ELECTRON_OUT, 'bootstrap.mjs'));
 
 const meta = { inputs: {}, outputs: {} };
 for (const r of results) {

@@ -4,14 +4,18 @@ import type { Out } from './io';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
-/** One CLI command. `name` may have several words ("log show"). `run` returns the exit code. */
-export type Command = {
+/** What `huella --help` and the argument parser need to know of a command, without its code. Plain data. */
+export type CommandSpec = {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
   readonly options?: OptionSpec;
   /** Minimum and maximum number of positional arguments after the command words. */
   readonly args: readonly [number, number];
+};
+
+/** One CLI command. `name` may have several words ("log show"). `run` returns the exit code. */
+export type Command = CommandSpec & {
   readonly run: (positionals: readonly string[], values: ParsedValues, out: Out) => Promise<number>;
 };
 

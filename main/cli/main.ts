@@ -1,64 +1,82 @@
 import { parseArgs } from 'node:util';
 import { HuellaError } from '../archive/errors';
-import { COMMON_OPTIONS, type Command } from './command';
-import { COMMANDS } from './commands';
+import { COMMON_OPTIONS, type Command, type CommandSpec } from './command';
 import { makeOut, UsageError } from './io';
 
 /**
  * `huella` entry point. Exit codes: 0 success, 1 operational error (message on stderr; with --json also a JSON
  * object {"error":{code,message}} on stdout), 2 usage error.
+ *
+ * The commands come from a catalogue: their descriptions (name, summary, usage, options) up front, and each
+ * command's code loaded only when it runs. The built CLI (scripts/build-cli.js, main/cli/launch.ts) describes them
+ * from a manifest, so `huella --help` and `huella --version` load no command module at all, and no native module
+ * (SQLCipher, sharp, libsodium, mupdf).
  */
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+export type CommandCatalog = {
+  readonly version: string;
+  readonly specs: readonly CommandSpec[];
+  load(spec: CommandSpec): Promise<Command>;
+};
+
+/** A catalogue over command objects already in memory (tests; the build reads the manifest from one). */
+export function catalogOf(commands: readonly Command[], version: string): CommandCatalog {
+  return { version, specs: commands, load: (spec) => Promise.resolve(commands.find((c) => c.name === spec.name)!) };
+}
+
+function helpText(specs: readonly CommandSpec[]): string {
+  const width = Math.max(...specs.map((c) => c.name.length));
   return [
     'huella: offline, encrypted evidence archive',
     '',
     'Usage: huella <command> [arguments] [--json]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...specs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'The passphrase is asked on the terminal, or read from --passphrase-file FILE or HUELLA_PASSPHRASE.',
     'A recovery key unlocks too: --recovery-key-file FILE or HUELLA_RECOVERY_KEY.',
-    'Run `huella <command> --help` for a command\'s usage.',
+    'Run `huella <command> --help` for a command\'s usage; `huella --version` for the version.',
   ].join('\n');
 }
 
-function findCommand(words: readonly string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const c of COMMANDS) {
+function findCommand(specs: readonly CommandSpec[], words: readonly string[]): CommandSpec | undefined {
+  let best: CommandSpec | undefined;
+  for (const c of specs) {
     const parts = c.name.split(' ');
-    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.command.name.split(' ').length)) {
-      best = { command: c, rest: words.slice(parts.length) };
-    }
+    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.name.split(' ').length)) best = c;
   }
   return best;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], catalog: CommandCatalog): Promise<number> {
   const json = argv.includes('--json');
   const out = makeOut(json);
   try {
     const firstFlag = argv.findIndex((a) => a.startsWith('-'));
     const words = argv.slice(0, firstFlag === -1 ? argv.length : firstFlag);
     if (argv.length === 0 || (words.length === 0 && (argv[0] === '--help' || argv[0] === '-h'))) {
-      process.stdout.write(helpText() + '\n');
+      process.stdout.write(helpText(catalog.specs) + '\n');
       return argv.length === 0 ? 2 : 0;
     }
-    const found = findCommand(words);
-    if (!found) throw new UsageError(`Unknown command '${words.slice(0, 2).join(' ')}'. Run 'huella --help'.`);
-    const { command } = found;
+    if (words.length === 0 && (argv[0] === '--version' || argv[0] === '-V')) {
+      if (json) out.data({ version: catalog.version });
+      else out.line(`huella ${catalog.version}`);
+      return 0;
+    }
+    const spec = findCommand(catalog.specs, words);
+    if (!spec) throw new UsageError(`Unknown command '${words.slice(0, 2).join(' ')}'. Run 'huella --help'.`);
     const parsed = parseArgs({
-      args: argv.slice(command.name.split(' ').length),
-      options: { ...COMMON_OPTIONS, ...command.options },
+      args: argv.slice(spec.name.split(' ').length),
+      options: { ...COMMON_OPTIONS, ...spec.options },
       allowPositionals: true,
       strict: true,
     });
     if (parsed.values.help) {
-      process.stdout.write(`${command.usage}\n  ${command.summary}\n`);
+      process.stdout.write(`${spec.usage}\n  ${spec.summary}\n`);
       return 0;
     }
-    const [min, max] = command.args;
-    if (parsed.positionals.length < min || parsed.positionals.length > max) throw new UsageError(`Usage: ${command.usage}`);
+    const [min, max] = spec.args;
+    if (parsed.positionals.length < min || parsed.positionals.length > max) throw new UsageError(`Usage: ${spec.usage}`);
+    const command = await catalog.load(spec);
     return await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | string[] | undefined>, out);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,4 +1,4 @@
-import { openVault, type Vault } from '../archive/vault/vault';
+import type { Vault } from '../archive/vault/vault';
 import type { ParsedValues } from './command';
 import { unlockFrom } from './io';
 
@@ -8,6 +8,8 @@ export async function withVault<T>(dir: string, values: ParsedValues, fn: (vault
     'passphrase-file': typeof values['passphrase-file'] === 'string' ? values['passphrase-file'] : undefined,
     'recovery-key-file': typeof values['recovery-key-file'] === 'string' ? values['recovery-key-file'] : undefined,
   });
+  // Loaded on use: SQLCipher and libsodium are needed only by commands that open a vault.
+  const { openVault } = await import('../archive/vault/vault');
   const vault = await openVault(dir, unlock);
   try {
     return await fn(vault);

@@ -3,7 +3,7 @@
  * run on the same bytes, as a table (and `--json` for scripts that compare runs). Inputs are made here by scripts;
  * nothing is downloaded. The work folder (under the OS temp folder) is removed at the end.
  *
- *   npm run bench -- [--quick] [--json] [--runs N] [--only ingest,kdf,batch,verify,packet,search,strip] [--cache DIR]
+ *   npm run bench -- [--quick] [--json] [--runs N] [--only start,ingest,kdf,batch,verify,packet,search,strip] [--cache DIR]
  *
  * --quick: tiny sizes and one run (seconds; what `npm test` runs). --cache DIR keeps the generated search vault
  * (100,000 items take minutes to make) in DIR and reuses it on the next run.
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { shutdownIngestWorkers } from '../../main/archive/ingest/ingest';
+import { benchCliStart, type CliStartResult } from './cli-start';
 import { benchBatchIngest, makeSmallJpegs, type BatchIngestResult, type SmallJpegs } from './batch';
 import { benchIngestLarge, freshVault, ingestInChild, type IngestLargeResult } from './ingest-large';
 import { benchKdf, type KdfResult } from './kdf';
@@ -23,7 +24,7 @@ import { benchSearch, type BenchResult as SearchResult } from './search';
 import { benchStrip, type StripBenchResult } from './strip';
 import { benchVaultVerify, type VaultVerifyResult } from './vault-verify';
 
-export const SECTIONS = ['ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip'] as const;
+export const SECTIONS = ['start', 'ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
@@ -80,6 +81,7 @@ export type BenchReport = {
   readonly measures: readonly Measure[];
   /** Every figure each section measured, beyond those in `measures`. */
   readonly details: {
+    start?: CliStartResult;
     ingest?: readonly IngestLargeResult[];
     kdf?: KdfResult;
     batch?: BatchIngestResult;
@@ -97,6 +99,9 @@ const RSS_GOAL_MB = 200;
 const RSS_FLAT_SLACK_MB = 32;
 const SEARCH_GOAL_MS = { p50: 20, p99: 100 };
 const STRIP_GOAL_RATIO = 2;
+/** Issue 19: `huella --version` within 1.5× of `node -e 0`. */
+const START_GOAL_FACTOR = 1.5;
+const START_RUNS = { full: 30, quick: 3 };
 
 type Ctx = { readonly workDir: string; readonly runs: number; readonly sizes: Sizes; readonly cacheDir?: string; readonly log: (s: string) => void };
 
@@ -132,6 +137,16 @@ async function ingestSection(ctx: Ctx, details: BenchReport['details']): Promise
         goal: r === largest ? { text: `≤ ${RSS_GOAL_MB} MB, flat (≤ peak at ${mib(ctx.sizes.ingestMiB[0]!)} + ${RSS_FLAT_SLACK_MB} MB)`, met: r.peakRssMb <= RSS_GOAL_MB && flat } : { text: `≤ ${RSS_GOAL_MB} MB`, met: r.peakRssMb <= RSS_GOAL_MB },
       }),
     ),
+  ];
+}
+
+async function startSection(ctx: Ctx, details: BenchReport['details']): Promise<Measure[]> {
+  const runs = ctx.sizes === QUICK_SIZES ? START_RUNS.quick : START_RUNS.full;
+  ctx.log(`start: huella --version and node -e 0, ${runs} runs each, interleaved`);
+  const r = benchCliStart(runs);
+  details.start = r;
+  return [
+    measure({ section: 'start', measure: 'CLI cold start, huella --version', unit: 'ms', huella: r.huellaSeconds * 1000, reference: 'node -e 0', referenceValue: r.nodeSeconds * 1000, via: 'cli', goal: { text: `≤ ${START_GOAL_FACTOR}× node -e 0`, met: r.huellaSeconds <= START_GOAL_FACTOR * r.nodeSeconds } }),
   ];
 }
 
@@ -267,6 +282,7 @@ export async function runBench(opts: { quick: boolean; runs?: number; sections?:
   const measures: Measure[] = [];
   const inputs = new BatchInputs(ctx);
   const run: Record<Section, () => Promise<Measure[]>> = {
+    start: () => startSection(ctx, details),
     ingest: () => ingestSection(ctx, details),
     kdf: () => kdfSection(ctx, details),
     batch: () => batchSection(ctx, inputs, details),

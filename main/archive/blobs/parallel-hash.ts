@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { HuellaError } from '../errors';
+import { workerBootstrap, workerEntry } from '../workers/entry';
 import type { HashRequest, HashResponse } from './hash-protocol';
 
 /**
@@ -41,7 +42,7 @@ const jobs = new Map<number, Job>();
 
 function hashWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(new URL('../workers/bootstrap.mjs', import.meta.url), { workerData: { __entry: new URL('./hash-worker.ts', import.meta.url).href } });
+  const w = new Worker(workerBootstrap(), { workerData: { __entry: workerEntry('hash-worker', import.meta.url).href } });
   w.unref();
   w.on('message', (m: HashResponse) => {
     const job = jobs.get(m.id);

@@ -9,3 +9,11 @@ export function workerEntry(name: string, callerUrl: string): URL {
   const fromSource = new URL(callerUrl).pathname.endsWith('.ts');
   return new URL(`./${name}.${fromSource ? 'ts' : 'cjs'}`, callerUrl);
 }
+
+/**
+ * The shim every worker starts through (workers/bootstrap.mjs): beside this module in the source tree, and copied
+ * beside the bundle by the build scripts (scripts/bundles.js), where this module's code then lives.
+ */
+export function workerBootstrap(): URL {
+  return new URL('./bootstrap.mjs', import.meta.url);
+}

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HuellaError } from '../errors';
+import { workerBootstrap } from './entry';
 
 /**
  * A small pool of worker threads for untrusted parsing (DESIGN §1 A3): each task has a time limit, and a worker
@@ -40,8 +41,7 @@ export class WorkerPool<Req, Res> {
   }
 
   #spawn(): Slot {
-    const bootstrap = new URL('./bootstrap.mjs', import.meta.url);
-    const worker = new Worker(bootstrap, {
+    const worker = new Worker(workerBootstrap(), {
       workerData: { __entry: this.#entry.href },
       resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
       stdout: false,

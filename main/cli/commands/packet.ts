@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { HuellaError } from '../../archive/errors';
-import { exportPacket, planPacket, verifyPacket } from '../../archive/export';
-import { shutdownIngestWorkers } from '../../archive/ingest/ingest';
+import { verifyPacket } from '../../archive/packet/verify';
 import type { PacketExportInput, PacketPlan, PacketProfile, PacketVerifyReport } from '../../../shared/model/packet';
 import type { Language } from '../../../shared/api';
 import type { Command, ParsedValues } from '../command';
@@ -106,6 +105,8 @@ export const exportCommand: Command = {
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
+    // Loaded here, not at the top: `huella packet verify` (this module too) needs none of the export code.
+    const [{ exportPacket, planPacket }, { shutdownIngestWorkers }] = await Promise.all([import('../../archive/export'), import('../../archive/ingest/ingest')]);
     try {
       return await withVault(dir!, values, async (vault) => {
         if (values['dry-run']) {

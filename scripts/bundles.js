@@ -1,0 +1,75 @@
+// What the desktop main process (scripts/build-main.js) and the `huella` CLI (scripts/build-cli.js) bundle alike:
+// the native externals and the worker threads. One list, so a worker added for one is shipped with both.
+import path from 'node:path';
+import { build } from 'esbuild';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+// Not bundled, loaded from node_modules at run time:
+// - better-sqlite3-multiple-ciphers, sharp: native modules (electron-builder rebuilds them for Electron's ABI and
+//   unpacks them from asar);
+// - libsodium-wrappers-sumo: a WebAssembly loader that locates its own files at run time, which a bundle breaks;
+// - mupdf (PDF stripping, PDF cover documents): an ES module with top-level await around a WebAssembly file it
+//   loads from its own folder, so it stays a run-time `import('mupdf')`.
+export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo', 'mupdf'];
+
+// Electron 45 ships Node 22; the CLI runs on the Node of package.json's engines (20.19+).
+export const ELECTRON_NODE_TARGET = 'node22';
+export const CLI_NODE_TARGET = 'node20';
+
+/**
+ * Every worker thread the archive starts (main/archive/workers/entry.ts names them): name → source module. Each is
+ * bundled to `<name>.cjs` beside the bundle that starts it, and started through bootstrap.mjs (copied beside it).
+ */
+export const WORKERS = {
+  'parse-worker': 'main/archive/ingest/parse-worker.ts',
+  'hash-worker': 'main/archive/blobs/hash-worker.ts',
+};
+
+export const WORKER_BOOTSTRAP = 'main/archive/workers/bootstrap.mjs';
+
+// `import.meta.url` has no meaning in CJS: it is defined as the bundle file's own URL, so the archive's
+// `workerEntry(name, import.meta.url)` finds `<name>.cjs` beside the bundle.
+const importMetaUrlBanner = "const __huellaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/** esbuild options shared by the CommonJS bundles (main process, preload, workers). */
+export function cjsOptions(extraDefine = {}) {
+  return {
+    bundle: true,
+    format: 'cjs',
+    sourcemap: false,
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    absWorkingDir: ROOT,
+    define: { ...extraDefine, 'import.meta.url': '__huellaImportMetaUrl' },
+    banner: { js: importMetaUrlBanner },
+  };
+}
+
+/**
+ * Bundles every worker to `<outDir>/<name>.cjs`. CommonJS keeps `require` of externals in source order: the parse
+ * worker's ingest/vips-env.ts must set VIPS_DISC_THRESHOLD before sharp loads libvips (else large images spill
+ * plaintext pixels to TMPDIR), and an ES module bundle would hoist `import sharp` above it. `prelude` modules are
+ * imported first (the desktop app's socket guard).
+ */
+export function buildWorkers(outDir, { target, prelude = [], define = {} }) {
+  return Promise.all(
+    Object.entries(WORKERS).map(([name, source]) =>
+      build({
+        ...cjsOptions(define),
+        stdin: {
+          contents: [...prelude, source].map((m) => `import './${m}';`).join('\n'),
+          resolveDir: ROOT,
+          sourcefile: `${name}-entry.ts`,
+          loader: 'ts',
+        },
+        outfile: path.join(outDir, `${name}.cjs`),
+        platform: 'node',
+        target,
+        external: NATIVE_EXTERNALS,
+      }),
+    ),
+  );
+}
