@@ -309,8 +309,10 @@ export async function backupVault(vault: Vault, backupDirInput: string, options:
     const keyFile = path.join(backupDir, BACKUP_FILES.publicKey);
     const keyText = backupPublicKeyFile(key.publicKey);
     if ((await fsp.readFile(keyFile, 'utf8').catch(() => undefined)) !== keyText) {
-      await writeFileAtomic(keyFile, keyText, 0o644);
+      await writeFileAtomic(keyFile, keyText, 0o600);
       metadataBytes += Buffer.byteLength(keyText);
+    } else {
+      await fsp.chmod(keyFile, 0o600); // written 0644 by earlier versions
     }
 
     const keyFingerprint = backupKeyFingerprint(key.publicKey);

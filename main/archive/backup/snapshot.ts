@@ -35,6 +35,8 @@ export function snapshotDatabase(vault: Vault, destFile: string): DatabaseSnapsh
   // A fresh checkpoint first, so the snapshot's latest signed checkpoint covers (nearly) all of its events.
   vault.log.writeCheckpoint('backup');
   try {
+    // VACUUM INTO accepts an empty file: creating it first makes the copy owner-only (0600), not the umask's 0644.
+    fs.closeSync(fs.openSync(destFile, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
     db.prepare('VACUUM INTO ?').run(destFile);
   } catch (e) {
     const code = (e as { code?: string }).code;

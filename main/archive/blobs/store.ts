@@ -244,7 +244,7 @@ export class BlobStore {
     try {
       let created = false;
       try {
-        await fsp.mkdir(dir);
+        await fsp.mkdir(dir, { mode: 0o700 });
         created = true;
       } catch (e) {
         if ((e as { code?: string }).code !== 'EEXIST') throw e;
@@ -268,7 +268,7 @@ export class BlobStore {
     try {
       entries = await fsp.readdir(this.tmpDir);
     } catch {
-      await fsp.mkdir(this.tmpDir, { recursive: true });
+      await fsp.mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
       return { discarded, rolledForward };
     }
     for (const entry of entries) {

@@ -172,6 +172,14 @@ function asText(input: string | Uint8Array): string | undefined {
   }
 }
 
+/** The key ID a minisign signature file names (undefined when the file is not a signature). */
+export function minisignSignatureKeyId(signatureFile: string | Uint8Array): Buffer | undefined {
+  const text = asText(signatureFile);
+  if (text === undefined) return undefined;
+  const sig = readSignature(text);
+  return 'reason' in sig ? undefined : sig.value.keyId;
+}
+
 type Prepared = { readonly ok: true; readonly key: MinisignPublicKey; readonly sig: ParsedSignature } | Extract<MinisignVerifyResult, { ok: false }>;
 
 /** Everything that can be checked before reading the data (so a bad signature file costs no hashing). */

@@ -3,7 +3,7 @@ import type { Vault } from '../vault/vault';
 import { tryDecodeBase64 } from './base64';
 import { parseCheckpointBody, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint';
 import { verifyConsistency } from './merkle';
-import { formatMinisignPublicKey, parseMinisignPublicKey } from './minisign';
+import { formatMinisignPublicKey, minisignKeyIdHex, parseMinisignPublicKey } from './minisign';
 import { parseVerifierKey, verifierKey } from './note';
 import { formatTlogProof, parseTlogProof, tlogProofFromJson, tlogProofToJson, verifyTlogProof, type TlogProof, type TlogProofJson } from './tlog-proof';
 
@@ -21,12 +21,34 @@ export function publicKeyForms(origin: string, publicKey: Buffer): PublicKeyForm
 
 /** Accepts a signed-note verifier key, a minisign public key file, or the raw key in base64. */
 export function parsePublicKeyText(text: string): Buffer {
+  return describePublicKeyText(text).publicKey;
+}
+
+/**
+ * A public key with the name its own file gives it, for messages: the minisign key ID as written in that key file
+ * (minisign's own keys carry a random ID, not the one Huella derives from the key), or the verifier key's
+ * name+hash. A message must never name a key ID that appears in none of the files the person holds.
+ */
+export type DescribedKey = { readonly publicKey: Buffer; readonly id: string; readonly form: 'minisign' | 'note' | 'base64' };
+
+export function describePublicKeyText(text: string): DescribedKey {
   const t = text.trim();
-  if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(t)) return Buffer.from(parseVerifierKey(t).publicKey);
-  if (t.startsWith('untrusted comment:') || /^RW[A-Za-z0-9+/]{54}$/.test(t)) return Buffer.from(parseMinisignPublicKey(t).publicKey);
+  if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(t)) {
+    const vk = parseVerifierKey(t);
+    return { publicKey: Buffer.from(vk.publicKey), id: `${vk.name}+${vk.keyHash.toString('hex')}`, form: 'note' };
+  }
+  if (t.startsWith('untrusted comment:') || /^RW[A-Za-z0-9+/]{54}$/.test(t)) {
+    const pk = parseMinisignPublicKey(t);
+    return { publicKey: Buffer.from(pk.publicKey), id: minisignKeyIdHex(pk.keyId), form: 'minisign' };
+  }
   const raw = tryDecodeBase64(t);
-  if (raw && raw.length === 32) return raw;
+  if (raw && raw.length === 32) return { publicKey: raw, id: raw.toString('base64'), form: 'base64' };
   throw new HuellaError('FORMAT_INVALID', 'Not a public key: expected a signed-note verifier key (name+hash+key), a minisign public key, or a base64 Ed25519 key.');
+}
+
+/** "minisign key ID 3EE53588BD35DCC", "verifier key huella/…+1a2b3c4d", "base64 key …": how the file names the key. */
+export function keyLabel(k: DescribedKey): string {
+  return k.form === 'minisign' ? `minisign key ID ${k.id}` : k.form === 'note' ? `verifier key ${k.id}` : `base64 key ${k.id}`;
 }
 
 function checkpointCovering(vault: Vault, size: number): string {

@@ -14,6 +14,7 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
   if (key.length !== 32) throw new HuellaError('INTERNAL', 'database key must be 32 bytes');
   let db: Db;
   try {
+    if (options.create) createOwnerOnly(file);
     db = new Database(file, { fileMustExist: !options.create });
   } catch (e) {
     throw new HuellaError('VAULT_CORRUPT', 'The vault database (archive.db) is missing or cannot be opened.', { cause: e });
@@ -36,12 +37,38 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    ownerOnly(file);
   } catch (e) {
     db.close();
     if (e instanceof HuellaError) throw e;
     throw diskError(file, e) ?? new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: it could not be prepared for use.', { cause: e });
   }
   return db;
+}
+
+/**
+ * archive.db and its -wal/-shm files are readable by their owner only (0600), like every other file of the vault.
+ * SQLite creates a new database with the process umask (0644 usually) and gives -wal/-shm the database file's mode,
+ * so a new database file is created 0600 before SQLite opens it. The file is encrypted, but other local accounts
+ * have no business reading even its size changes.
+ */
+function createOwnerOnly(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EEXIST') throw e;
+  }
+}
+
+/** Vaults made before the files were created 0600 are corrected on open (the -wal/-shm files exist once opened in WAL mode). */
+function ownerOnly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /** Below this much free space an I/O error while opening is the full disk, not damage. */

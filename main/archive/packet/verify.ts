@@ -4,9 +4,9 @@ import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint
 import { ed25519Verify } from '../custody/ed25519';
 import { parseCanonicalJson } from '../custody/jcs';
 import type { CustodyEvent } from '../custody/log';
-import { formatMinisignPublicKey, minisignVerify } from '../custody/minisign';
+import { formatMinisignPublicKey, minisignKeyIdHex, minisignSignatureKeyId, minisignVerify } from '../custody/minisign';
 import { parseVerifierKey } from '../custody/note';
-import { parsePublicKeyText } from '../custody/service';
+import { describePublicKeyText, keyLabel, type DescribedKey } from '../custody/service';
 import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
 import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
@@ -241,30 +241,35 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     else r.pass('payload-oxum', `${actual} (bytes.files)`);
   }
 
-  // Keys.
+  // Keys. Messages name each key as its own file does (see describePublicKeyText).
   const bagKeyText = text(small, BAG.publicKey);
   let publicKey: Buffer | undefined;
+  let given: DescribedKey | undefined;
+  let bagKey: DescribedKey | undefined;
   let keySource: 'given' | 'packet' = 'packet';
-  try {
-    if (opts.key !== undefined) {
-      publicKey = parsePublicKeyText(opts.key);
+  if (opts.key !== undefined) {
+    try {
+      given = describePublicKeyText(opts.key);
+      publicKey = given.publicKey;
       keySource = 'given';
-    } else if (bagKeyText !== undefined) {
-      publicKey = parsePublicKeyText(bagKeyText);
+    } catch (e) {
+      r.fail('public-key', `the key you gave is not usable: ${message(e)}`);
     }
-  } catch (e) {
-    r.fail('public-key', opts.key !== undefined ? `the key you gave is not usable: ${message(e)}` : `custody/public-key is not a usable key: ${message(e)}`);
   }
   if (bagKeyText === undefined) r.fail('public-key', 'custody/public-key is missing');
-  else if (publicKey) {
+  else {
     try {
-      const bagKey = parsePublicKeyText(bagKeyText);
-      if (!bagKey.equals(publicKey)) r.fail('public-key', 'the public key inside the packet is NOT the key you gave: the packet was signed by someone else');
-      else r.pass('public-key', keySource === 'given' ? 'the packet names the key you gave' : 'read from the packet');
+      bagKey = describePublicKeyText(bagKeyText);
     } catch (e) {
-      r.fail('public-key', `custody/public-key is malformed: ${message(e)}`);
+      r.fail('public-key', opts.key !== undefined ? `custody/public-key is malformed: ${message(e)}` : `custody/public-key is not a usable key: ${message(e)}`);
     }
   }
+  if (opts.key === undefined) publicKey = bagKey?.publicKey;
+  if (given && bagKey) {
+    if (!bagKey.publicKey.equals(given.publicKey)) {
+      r.fail('public-key', `the public key inside the packet (custody/public-key: ${keyLabel(bagKey)}) is NOT the key you gave (${keyLabel(given)}): the packet was signed by someone else`);
+    } else r.pass('public-key', `the packet names the key you gave (${keyLabel(given)})`);
+  } else if (bagKey && !given && opts.key === undefined) r.pass('public-key', `read from the packet (${keyLabel(bagKey)})`);
   const verifierText = text(small, BAG.verifierKey)?.trim();
   let origin: string | undefined;
   if (verifierText === undefined) r.fail('public-key', 'custody/verifier-key is missing');
@@ -272,7 +277,9 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     try {
       const vk = parseVerifierKey(verifierText);
       origin = vk.name;
-      if (publicKey && !vk.publicKey.equals(publicKey)) r.fail('public-key', 'custody/verifier-key names another key than the signing key');
+      if (publicKey && !vk.publicKey.equals(publicKey)) {
+        r.fail('public-key', `custody/verifier-key (${vk.name}+${vk.keyHash.toString('hex')}) names another key than the ${keySource === 'given' ? 'one you gave' : 'signing key'}`);
+      }
     } catch (e) {
       r.fail('public-key', `custody/verifier-key is malformed: ${message(e)}`);
     }
@@ -289,8 +296,9 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
       r.pass('signature', `valid minisign signature over tagmanifest-sha256.txt (trusted comment: ${res.trustedComment})`);
       r.passFile(BAG.signature, 'valid signature');
     } else {
-      r.fail('signature', res.message);
-      r.failFile(BAG.signature, res.message);
+      const why = res.reason === 'KEY_ID_MISMATCH' ? keyMismatchMessage(sigText, given ?? bagKey) : res.message;
+      r.fail('signature', why);
+      r.failFile(BAG.signature, why);
     }
   }
   if (tagmanifestBytes && r.check('signature').fails.length > 0) r.failFile(BAG.tagmanifest, 'its signature does not verify');
@@ -429,6 +437,13 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     checks,
     files: rows,
   };
+}
+
+/** The signature's key ID (as minisign prints it) against the key it was checked with, each as its file names it. */
+function keyMismatchMessage(sigText: string, key: DescribedKey | undefined): string {
+  const sigId = minisignSignatureKeyId(sigText);
+  const signedBy = sigId ? `key ID ${minisignKeyIdHex(sigId)} (as ${BAG.signature} says)` : 'another key';
+  return `the signature was made with ${signedBy}, but it was checked with ${key ? keyLabel(key) : 'another key'}: a different key`;
 }
 
 function checkItems(

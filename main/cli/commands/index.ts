@@ -8,7 +8,7 @@ import { personCreateCommand, personListCommand, personRoleCommand, personShowCo
 import { searchCommand } from './search';
 import { tagCommand, untagCommand } from './tags';
 import { testimonyCreateCommand, testimonyEditCommand, testimonyHistoryCommand, testimonyListCommand, testimonyShowCommand } from './testimonies';
-import { identityExportCommand, initCommand, passwdCommand, unlockTestCommand } from './vault';
+import { identityExportCommand, identityRecipientCommand, initCommand, passwdCommand, unlockTestCommand } from './vault';
 import { exportCommand, packetVerifyCommand } from './packet';
 import { backupCommand, backupVerifyCommand, restoreCommand } from './backup';
 import { recoverySheetCommand } from './recovery-sheet';
@@ -57,6 +57,7 @@ export const COMMANDS: readonly Command[] = [
   logConsistencyCommand,
   passwdCommand,
   unlockTestCommand,
+  identityRecipientCommand,
   identityExportCommand,
   recoverySheetCommand,
   backupCommand,

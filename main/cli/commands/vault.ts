@@ -82,6 +82,20 @@ export const passwdCommand: Command = {
   },
 };
 
+export const identityRecipientCommand: Command = {
+  name: 'identity recipient',
+  summary: "print the vault's public age recipient (age1…), which is safe to share",
+  usage: 'huella identity recipient <vault> [--json]',
+  options: {},
+  args: [1, 1],
+  async run([dir], values, out) {
+    const recipient = await withVault(dir!, values, async (vault) => vault.ageRecipient);
+    if (out.json) out.data({ recipient });
+    else out.line(recipient);
+    return 0;
+  },
+};
+
 export const identityExportCommand: Command = {
   name: 'identity export',
   summary: 'print the age identity that decrypts every blob (needs --yes)',

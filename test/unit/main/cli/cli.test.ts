@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -94,6 +95,18 @@ describe('huella CLI', () => {
     const yes = huella(['identity', 'export', vault, '--yes']);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]+$/m);
+  });
+
+  it('identity recipient prints the public age recipient alone, the one the secret key belongs to', () => {
+    const r = huella(['identity', 'recipient', vault]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^age1[02-9ac-hj-np-z]{58}\n$/);
+    expect(r.stdout + r.stderr).not.toMatch(/SECRET/);
+    const secret = huella(['identity', 'export', vault, '--yes']).stdout.match(/^AGE-SECRET-KEY-1[0-9A-Z]+$/m)![0];
+    const keyFile = path.join(root, 'identity.txt');
+    fs.writeFileSync(keyFile, `${secret}\n`, { mode: 0o600 });
+    expect(execFileSync('age-keygen', ['-y', keyFile]).toString('utf8')).toBe(r.stdout);
+    expect(JSON.parse(huella(['identity', 'recipient', vault, '--json']).stdout)).toEqual({ recipient: r.stdout.trim() });
   });
 
   it('verify exits 0 on a sound vault and 1 with a named problem after tampering', () => {

@@ -16,7 +16,7 @@ import { MECHANISM, NAMES, PSEUDONYMS, makeWorld, packetTexts, type World } from
 
 const REPO = path.resolve(import.meta.dirname, '../../../../..');
 const RFC9162 = path.join(REPO, 'test/tools/rfc9162-check.mjs');
-const BAGIT = path.join(REPO, 'test/tools/bagit-validate.mjs');
+const BAGIT = path.join(REPO, 'test/tools/bagit-python/validate.py');
 
 function run(cmd: string, args: readonly string[], cwd?: string): { code: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
@@ -136,7 +136,8 @@ describe('packet export (redacted folder, forensic zip)', () => {
     expect(sums.out.match(/: OK$/gm)).toHaveLength(6);
     const tagsums = run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], folder);
     expect(tagsums.code, tagsums.out).toBe(0);
-    const bagit = run(process.execPath, [BAGIT, folder]);
+    const bagit = run('python3', [BAGIT, folder]);
+    expect(bagit.out).toMatch(/is valid/);
     expect(bagit.code, bagit.out).toBe(0);
     const verifierKey = fs.readFileSync(path.join(folder, 'custody/verifier-key'), 'utf8').trim();
     const proofs = fs.readdirSync(path.join(folder, 'custody/proofs'));
@@ -161,6 +162,25 @@ describe('packet export (redacted folder, forensic zip)', () => {
     const own = await verifyPacket(folder);
     expect(own.ok).toBe(true);
     expect(own.keyNote).toMatch(/only that nothing changed/);
+  });
+
+  it('with the wrong key, names each key by the ID its own file carries (a minisign key has a random ID)', async () => {
+    const other = path.join(root, 'other.pub');
+    const made = run('minisign', ['-G', '-W', '-p', other, '-s', path.join(root, 'other.key')]);
+    expect(made.code, made.out).toBe(0);
+    const otherId = /minisign public key ([0-9A-F]+)/.exec(fs.readFileSync(other, 'utf8'))![1]!;
+    const packetId = /minisign public key ([0-9A-F]+)/.exec(fs.readFileSync(path.join(folder, 'custody/public-key'), 'utf8'))![1]!;
+    const report = await verifyPacket(folder, { key: fs.readFileSync(other, 'utf8') });
+    expect(report.ok).toBe(false);
+    const reasons = report.checks.filter((c) => c.status === 'FAIL').map((c) => c.reason).join('\n');
+    expect(reasons).toContain(`minisign key ID ${otherId}`);
+    expect(reasons).toContain(packetId);
+    const mentioned = [...reasons.matchAll(/key ID ([0-9A-F]{8,16})\b/g)].map((m) => m[1]);
+    for (const id of mentioned) expect([otherId, packetId], `${id} appears in no key file`).toContain(id);
+    // minisign itself says the same about the same files.
+    const ms = run('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', other], folder);
+    expect(ms.out).toContain(packetId);
+    expect(ms.out).toContain(otherId);
   });
 
   it('shows pseudonyms everywhere for people without name consent: files, names, DOCX XML and PDF text', () => {
@@ -211,7 +231,7 @@ describe('packet export (redacted folder, forensic zip)', () => {
     expect(report.format).toBe('zip');
     const dir = path.join(root, 'unzipped', 'packet-forensic');
     expect(fs.existsSync(path.join(dir, 'bagit.txt'))).toBe(true);
-    expect(run(process.execPath, [BAGIT, dir]).code).toBe(0);
+    expect(run('python3', [BAGIT, dir]).code).toBe(0);
     const items = JSON.parse(fs.readFileSync(path.join(dir, 'custody/items.json'), 'utf8')) as {
       items: { itemId: string; original: { sha256: string }; encryptedOriginal?: { path: string; recipient: string }; exported?: { path: string; transformation: { keepCaptureDate: boolean } } }[];
     };
