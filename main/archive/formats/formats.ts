@@ -2,10 +2,12 @@
  * Which stripper handles which sniffed media type, and why the others are refused. A type absent from this table
  * is refused: an unknown format is never passed through (DESIGN §6).
  */
+import { isHuellaError } from '../errors';
 import { stripBmp } from './bmp';
 import { stripBmff } from './bmff';
 import { stripFlac } from './flac';
 import { stripGif } from './gif';
+import { stripHeif } from './heif';
 import type { StripHandler } from './handler';
 import { streaming } from './handler';
 import { stripJpeg } from './jpeg';
@@ -46,10 +48,22 @@ const BMFF = {
   'audio/3gpp': '3gp',
 } as const;
 
-const HEIF_REASON =
-  'HEIC/HEIF images are coded with HEVC, which the bundled image library cannot decode (so it cannot re-encode them), and removing HEIF metadata items by structure is not implemented; export the original encrypted to the recipient instead';
+const HEIF_SEQUENCE_REASON =
+  'HEIF image sequences (bursts, animations) keep their frames in tracks that we do not rewrite; export the original encrypted to the recipient instead';
 const OGG_REASON =
   'Ogg/Opus comments live inside the page stream with per-page checksums and serial numbers; rewriting them is not implemented; export the original encrypted to the recipient instead';
+
+/** AVIF: by structure; a file the structural path cannot take (old item tables, a sequence) is re-encoded instead. */
+function structureOrReencode(structural: StripHandler, reencode: StripHandler): StripHandler {
+  return async (source, tmpPath, opts) => {
+    try {
+      return await structural(source, tmpPath, opts);
+    } catch (e) {
+      if (isHuellaError(e) && e.code === 'STRIP_UNSUPPORTED') return reencode(source, tmpPath, opts);
+      throw e;
+    }
+  };
+}
 
 function table(): ReadonlyMap<string, FormatEntry> {
   const m = new Map<string, FormatEntry>();
@@ -63,8 +77,10 @@ function table(): ReadonlyMap<string, FormatEntry> {
   strip('image/gif', 'GIF', streaming(stripGif));
   strip('image/bmp', 'BMP', streaming(stripBmp));
   strip('image/tiff', 'TIFF', reencodeImage('tiff'));
-  strip('image/avif', 'AVIF', reencodeImage('avif'));
-  for (const t of ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']) refuse(t, 'HEIC/HEIF', HEIF_REASON);
+  strip('image/avif', 'AVIF', structureOrReencode(stripHeif('AVIF', 'avif'), reencodeImage('avif')));
+  strip('image/heic', 'HEIC', stripHeif('HEIC', 'heic'));
+  strip('image/heif', 'HEIF', stripHeif('HEIF', 'heif'));
+  for (const t of ['image/heic-sequence', 'image/heif-sequence']) refuse(t, 'HEIC/HEIF', HEIF_SEQUENCE_REASON);
   strip('application/pdf', 'PDF', stripPdf);
   for (const [t, ext] of Object.entries(OOXML)) strip(t, ext.toUpperCase(), stripOoxml(ext));
   for (const [t, ext] of Object.entries(ODF)) strip(t, ext.toUpperCase(), stripOdf(ext));

@@ -23,3 +23,8 @@ export type ParseResponse = {
 export const METADATA_TYPES = new Set(['image/jpeg', 'image/tiff', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif']);
 /** Media types we re-encode into previews with sharp (SVG is excluded: a scriptable document, not a photo). */
 export const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif', 'image/heic', 'image/heif']);
+
+/** ISO-BMFF image formats whose items we read ourselves (heif-metadata.ts). */
+export const HEIF_TYPES = new Set(['image/heic', 'image/heif', 'image/avif']);
+/** HEVC-coded HEIF, which only libheif-js decodes here (heif-preview.ts). */
+export const HEVC_TYPES = new Set(['image/heic', 'image/heif']);

@@ -2,14 +2,37 @@ import './vips-env';
 import { parentPort } from 'node:worker_threads';
 import exifr from 'exifr';
 import sharp from 'sharp';
+import fsp from 'node:fs/promises';
+import { decodeHeifPrimary } from './heif-preview';
+import { readHeifSegments } from './heif-metadata';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
-import type { ParseRequest, ParseResponse } from './parse-protocol';
+import { HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 // Runs in a worker thread (DESIGN §1 A3): a hostile file can crash or hang only this thread, which the pool kills.
 sharp.cache(false);
 sharp.concurrency(1);
 
+/** HEIF files are read whole (a photo is a few MB); anything larger is not a photo we need to parse in memory. */
+const MAX_HEIF_BYTES = 256 * 1024 * 1024;
+
+async function readHeif(path: string): Promise<Buffer> {
+  const { size } = await fsp.stat(path);
+  if (size > MAX_HEIF_BYTES) throw new Error('the file is too large to parse as a HEIF image');
+  return fsp.readFile(path);
+}
+
+async function readHeifMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
+  const h = await readHeifSegments(await readHeif(req.path));
+  const meta: Record<string, unknown> = { ...normalizeExifrOutput(h.raw) };
+  if (h.orientation !== undefined) meta.orientation = h.orientation;
+  else delete meta.orientation; // Exif Orientation is informative only in HEIF; no irot/imir means upright
+  if (h.width !== undefined) meta.width = h.width;
+  if (h.height !== undefined) meta.height = h.height;
+  return meta as ExtractedMetadata;
+}
+
 async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
+  if (HEIF_TYPES.has(req.mediaType)) return readHeifMetadata(req);
   const raw = (await exifr.parse(req.path, {
     tiff: true,
     ifd0: {},
@@ -35,8 +58,16 @@ async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
 }
 
 async function makePreview(req: ParseRequest): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(req.path, { limitInputPixels: req.maxPixels, failOn: 'error', animated: false })
-    .rotate() // apply EXIF orientation; output carries no metadata (sharp strips by default)
+  let input: sharp.Sharp;
+  if (HEVC_TYPES.has(req.mediaType)) {
+    // libvips as bundled cannot decode HEVC: libheif (WebAssembly) decodes, with rotation/mirror applied.
+    const img = await decodeHeifPrimary(await readHeif(req.path), req.maxPixels);
+    input = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 4 } });
+  } else {
+    input = sharp(req.path, { limitInputPixels: req.maxPixels, failOn: 'error', animated: false }).rotate(); // apply EXIF orientation
+  }
+  // The output carries no metadata (sharp strips by default).
+  const { data, info } = await input
     .resize({ width: req.previewSize, height: req.previewSize, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 78, effort: 2 })
     .toBuffer({ resolveWithObject: true });

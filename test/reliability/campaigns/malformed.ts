@@ -28,8 +28,8 @@ type CorpusFile = { readonly path: string; readonly format: string; readonly kin
 
 type Base = { readonly format: string; readonly ext: string; readonly bytes: Buffer; readonly values: readonly string[]; readonly hostile: Hostile[] };
 
-/** Only the formats whose valid file a redacted packet must carry (ZIP and HEIC are refused by design). */
-const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'pdf', 'docx', 'odt', 'mp4']);
+/** Only the formats whose valid file a redacted packet must carry (a generic ZIP is refused by design). */
+const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'heic', 'pdf', 'docx', 'odt', 'mp4']);
 
 async function makeBases(dir: string, seed: number, quick: boolean): Promise<Base[]> {
   fs.mkdirSync(dir, { recursive: true });

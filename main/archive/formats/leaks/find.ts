@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import type { LeakFinding, LeakOptions } from '../types';
 import { flacFindings, mp3Findings, wavFindings } from './audio';
 import { bmffFindings } from './bmff';
+import { heifStructure } from './heif';
 import { exifrFindings } from './exif';
 import { Findings } from './findings';
 import { bmpStructure, gifStructure, jpegStructure, pngStructure, webpStructure } from './images';
@@ -76,9 +77,12 @@ export async function findLeaks(path: string, mediaType: string, opts: LeakOptio
     case 'tiff':
       await exifrFindings(path, f, keep, true);
       break;
-    case 'heif':
+    case 'heif': {
+      const b = await readLimited(path, f);
+      if (b) heifStructure(b, f);
       await exifrFindings(path, f, keep);
       break;
+    }
     case 'pdf': {
       const b = await readLimited(path, f);
       if (b) pdfFindings(b, f, keep, needles);

@@ -17,16 +17,17 @@ describe('canStrip', () => {
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'application/vnd.openxmlformats-officedocument.presentationml.presentation', 'application/vnd.oasis.opendocument.text',
       'video/mp4', 'video/quicktime', 'audio/x-m4a', 'video/3gpp', 'audio/mpeg', 'audio/wav', 'audio/flac', 'text/plain', 'IMAGE/JPEG; charset=binary',
+      'image/heic', 'image/heif',
     ]) {
       expect(canStrip(t), t).toEqual({ ok: true });
     }
   });
 
-  it('refuses HEIC, Ogg, generic ZIP and unknown types, with a reason', () => {
-    const heic = canStrip('image/heic');
-    expect(heic.ok).toBe(false);
-    expect(!heic.ok && heic.reason).toMatch(/HEVC/);
-    for (const t of ['image/heif', 'audio/ogg', 'audio/opus', 'application/zip', 'application/x-msdownload', 'text/html', 'application/msword', '']) {
+  it('refuses HEIF image sequences, generic ZIP and unknown types, with a reason', () => {
+    const seq = canStrip('image/heic-sequence');
+    expect(seq.ok).toBe(false);
+    expect(!seq.ok && seq.reason).toMatch(/sequences/);
+    for (const t of ['image/heif-sequence', 'application/zip', 'application/x-msdownload', 'text/html', 'application/msword', '']) {
       const r = canStrip(t);
       expect(r.ok, t).toBe(false);
       expect(!r.ok && r.reason.length, t).toBeGreaterThan(20);
@@ -36,14 +37,14 @@ describe('canStrip', () => {
 
 describe('stripToFile', () => {
   it('refuses an unsupported type with STRIP_UNSUPPORTED, without reading it or writing anything', async () => {
-    const out = path.join(dir, 'x.heic');
+    const out = path.join(dir, 'x.heics');
     let opened = false;
     const err = await stripToFile(
       () => {
         opened = true;
         return Readable.from([Buffer.from('x')]);
       },
-      'image/heic',
+      'image/heic-sequence',
       out,
       OPTS,
     ).catch((e: unknown) => e);
