@@ -13,6 +13,7 @@ import { exportCommand, packetVerifyCommand } from './packet';
 import { backupCommand, backupVerifyCommand, restoreCommand } from './backup';
 import { recoverySheetCommand } from './recovery-sheet';
 import { contactCommand, receiveCommand, shareCommand } from './transfer';
+import { pullCommand, pushCommand, remoteAddCommand, remoteListCommand, remoteRemoveCommand } from './remote';
 
 /** Every command of `huella`, in the order `huella --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -68,4 +69,9 @@ export const COMMANDS: readonly Command[] = [
   contactCommand,
   shareCommand,
   receiveCommand,
+  remoteAddCommand,
+  remoteListCommand,
+  remoteRemoveCommand,
+  pushCommand,
+  pullCommand,
 ];

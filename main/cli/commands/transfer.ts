@@ -29,7 +29,7 @@ export const contactCommand: Command = {
   },
 };
 
-async function recipientFrom(values: ParsedValues): Promise<ContactCard> {
+export async function recipientFrom(values: ParsedValues): Promise<ContactCard> {
   const file = str(values, 'to');
   if (!file) throw new UsageError('Say who receives the bundle: --to CONTACT-CARD (a card file, or an image of its QR code).');
   let text: string;

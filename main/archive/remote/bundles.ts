@@ -1,0 +1,184 @@
+import crypto from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { HuellaError, fromSystemError } from '../errors';
+import { fsyncDir } from '../fs/durable';
+import { receivedBundle } from '../db/transfers';
+import { contactFingerprint, vaultContactCard } from '../transfer/contact';
+import { BUNDLE_FILES, BUNDLE_ID, parseBundleManifest, type BundleManifest } from '../transfer/format';
+import { receiveBundle, type ReceiveOptions, type ReceiveReport } from '../transfer/receive';
+import type { Vault } from '../vault/vault';
+import type { S3Remote } from './s3';
+
+/**
+ * Transfer bundles on an S3 remote (DESIGN §9): a bundle folder is stored as is under
+ *
+ *   <prefix>/bundles/<recipient fingerprint>/<bundle id>/{bundle.json, bundle.json.minisig, records.age, custody.age, objects/<name>}
+ *
+ * so the bucket holds exactly what the folder holds (ciphertext, signed records; names are keyed hashes) and a
+ * recipient lists only its own bundles. Push uploads every file that is not already there whole (same size and
+ * recorded SHA-256), the signature last: a bundle without its signature on the remote is unfinished, never pulled,
+ * and the next push completes it — a push killed at any moment loses nothing and sends nothing twice. Pull
+ * downloads into the vault's transfers/inbox/, checks and receives with the same code as a folder (receive.ts),
+ * skips bundles already received, and removes the local copy once the receipt committed.
+ */
+
+export const REMOTE_BUNDLES = 'bundles';
+
+export type PushProgress = { readonly file: number; readonly files: number; readonly bytesDone: number; readonly bytesTotal: number };
+
+export type PushReport = {
+  readonly bundleId: string;
+  readonly recipient: string;
+  readonly remote: string;
+  readonly uploaded: number;
+  readonly alreadyThere: number;
+  readonly bytesUploaded: number;
+  readonly retentionDays: number | null;
+};
+
+function bundlePrefix(recipient: string, bundleId: string): string {
+  return `${REMOTE_BUNDLES}/${recipient}/${bundleId}/`;
+}
+
+/** The files of a finished bundle folder, the signature last. */
+function bundleFiles(manifest: BundleManifest, manifestSize: number, signatureSize: number): { rel: string; size: number; sha256?: string }[] {
+  return [
+    ...manifest.objects.map((o) => ({ rel: `${BUNDLE_FILES.objects}/${o.name}`, size: o.size, sha256: o.sha256 })),
+    { rel: BUNDLE_FILES.records, ...manifest.records },
+    { rel: BUNDLE_FILES.custody, ...manifest.custody },
+    { rel: BUNDLE_FILES.manifest, size: manifestSize },
+    { rel: BUNDLE_FILES.signature, size: signatureSize },
+  ];
+}
+
+export async function pushBundle(remote: S3Remote, bundleDir: string, options: { readonly signal?: AbortSignal; readonly onProgress?: (p: PushProgress) => void; readonly now?: Date } = {}): Promise<PushReport> {
+  const dir = path.resolve(bundleDir);
+  const manifestBytes = await readLocal(dir, BUNDLE_FILES.manifest);
+  const signature = await readLocal(dir, BUNDLE_FILES.signature);
+  const manifest = parseBundleManifest(manifestBytes);
+  const prefix = bundlePrefix(manifest.recipient.fingerprint, manifest.bundleId);
+  const files = bundleFiles(manifest, manifestBytes.length, signature.length);
+  const present = new Map((await remote.list(prefix)).map((o) => [o.key, o.size]));
+  const retention = remote.config.retentionDays !== null && (await remote.objectLockEnabled()) ? remote.config.retentionDays : null;
+  if (remote.config.retentionDays !== null && retention === null) {
+    throw new HuellaError('INVALID_INPUT', `This remote is set to keep objects ${remote.config.retentionDays} days under Object Lock, but the bucket has no Object Lock. Nothing was sent; create the bucket with Object Lock or remove the retention from the remote.`);
+  }
+  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
+  let bytesDone = 0;
+  let uploaded = 0;
+  let bytesUploaded = 0;
+  let alreadyThere = 0;
+  for (const [i, f] of files.entries()) {
+    options.signal?.throwIfAborted();
+    const key = remote.key(prefix + f.rel);
+    const local = path.join(dir, ...f.rel.split('/'));
+    const sha256 = f.sha256 ?? (await hashLocal(local));
+    if (present.get(key) === f.size && (await remote.head(key))?.sha256 === sha256) {
+      alreadyThere++;
+      bytesDone += f.size;
+    } else {
+      const stat = await fsp.stat(local).catch((e: unknown) => {
+        throw fromSystemError(e, 'reading the bundle to push');
+      });
+      if (stat.size !== f.size) throw new HuellaError('PACKET_INVALID', `${f.rel} in the bundle folder is ${stat.size} bytes but bundle.json lists ${f.size}: the folder is damaged; nothing more was sent.`);
+      await remote.putFile(local, key, { sha256, size: f.size, ...(options.signal ? { signal: options.signal } : {}), onBytes: (n) => options.onProgress?.({ file: i, files: files.length, bytesDone: (bytesDone += n), bytesTotal }) });
+      if (retention !== null) await remote.retain(key, retention, options.now);
+      uploaded++;
+      bytesUploaded += f.size;
+    }
+    options.onProgress?.({ file: i + 1, files: files.length, bytesDone, bytesTotal });
+  }
+  return { bundleId: manifest.bundleId, recipient: manifest.recipient.fingerprint, remote: remote.key(prefix), uploaded, alreadyThere, bytesUploaded, retentionDays: retention };
+}
+
+async function readLocal(dir: string, name: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(path.join(dir, name));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('PACKET_INVALID', `That folder is not a finished transfer bundle: ${name} is missing.`);
+    throw fromSystemError(e, `reading ${name} of the bundle`);
+  }
+}
+
+async function hashLocal(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  h.update(await fsp.readFile(file));
+  return h.digest('hex');
+}
+
+export type PulledBundle =
+  | { readonly bundleId: string; readonly status: 'received'; readonly report: ReceiveReport }
+  | { readonly bundleId: string; readonly status: 'already-received' | 'unfinished' }
+  | { readonly bundleId: string; readonly status: 'refused'; readonly error: { readonly code: string; readonly message: string } };
+
+export type PullReport = { readonly remote: string; readonly bundles: readonly PulledBundle[] };
+
+/** The local folder a pull downloads into (ciphertext only, removed after the receipt). */
+export function inboxDir(vault: Vault, bundleId: string): string {
+  return path.join(vault.dir, 'transfers', 'inbox', bundleId);
+}
+
+export async function pullBundles(vault: Vault, remote: S3Remote, options: ReceiveOptions = {}): Promise<PullReport> {
+  const me = contactFingerprint(vaultContactCard(vault));
+  const root = `${REMOTE_BUNDLES}/${me}/`;
+  const listing = await remote.list(root);
+  const byBundle = new Map<string, Map<string, number>>();
+  for (const o of listing) {
+    const rest = o.key.slice(remote.key(root).length);
+    const id = rest.slice(0, rest.indexOf('/'));
+    if (!BUNDLE_ID.test(id)) continue;
+    const files = byBundle.get(id) ?? new Map<string, number>();
+    files.set(rest.slice(id.length + 1), o.size);
+    byBundle.set(id, files);
+  }
+  const out: PulledBundle[] = [];
+  for (const [bundleId, files] of [...byBundle].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    options.signal?.throwIfAborted();
+    if (receivedBundle(vault.db, bundleId)) {
+      out.push({ bundleId, status: 'already-received' });
+      continue;
+    }
+    if (!files.has(BUNDLE_FILES.signature)) {
+      out.push({ bundleId, status: 'unfinished' });
+      continue;
+    }
+    const local = inboxDir(vault, bundleId);
+    try {
+      await download(remote, `${root}${bundleId}/`, local, options.signal);
+      const report = await receiveBundle(vault, local, options);
+      await fsp.rm(local, { recursive: true, force: true });
+      out.push({ bundleId, status: 'received', report });
+    } catch (e) {
+      await fsp.rm(local, { recursive: true, force: true }).catch(() => undefined);
+      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Pull cancelled. What was already received stays; the rest comes with the next pull.', { cause: e });
+      if (!(e instanceof HuellaError) || e.code === 'INTERNAL' || e.code === 'DISK_FULL') throw e;
+      out.push({ bundleId, status: 'refused', error: { code: e.code, message: e.message } });
+    }
+  }
+  return { remote: remote.key(root), bundles: out };
+}
+
+/** Downloads one bundle: bundle.json first (its listing bounds every other file), then the rest. */
+async function download(remote: S3Remote, prefix: string, local: string, signal: AbortSignal | undefined): Promise<void> {
+  await fsp.rm(local, { recursive: true, force: true });
+  await fsp.mkdir(path.join(local, BUNDLE_FILES.objects), { recursive: true, mode: 0o700 });
+  const get = (rel: string, maxBytes: number): Promise<unknown> =>
+    remote.getFile(remote.key(prefix + rel), path.join(local, ...rel.split('/')), { maxBytes, ...(signal ? { signal } : {}) });
+  await get(BUNDLE_FILES.manifest, 64 * 1024 * 1024);
+  await get(BUNDLE_FILES.signature, 16 * 1024);
+  const manifest = parseBundleManifest(await fsp.readFile(path.join(local, BUNDLE_FILES.manifest)));
+  await get(BUNDLE_FILES.records, manifest.records.size);
+  await get(BUNDLE_FILES.custody, manifest.custody.size);
+  for (const o of manifest.objects) {
+    try {
+      await get(`${BUNDLE_FILES.objects}/${o.name}`, o.size);
+    } catch (e) {
+      if (e instanceof HuellaError && e.code === 'NOT_FOUND') continue; // receive names it as missing
+      const status = (e as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause?.$metadata?.httpStatusCode;
+      if (status === 404) continue;
+      throw e;
+    }
+  }
+  await fsyncDir(local);
+}
