@@ -17,10 +17,40 @@ export class NetworkRefusedError extends Error {
   }
 }
 
-export type SocketModules = { readonly net: typeof netModule; readonly dgram: typeof dgramModule };
+export type SocketModules = {
+  readonly net: typeof netModule;
+  readonly dgram: typeof dgramModule;
+  /**
+   * The one exception (DESIGN §9): a TCP connect to a host and port that a push, pull or S3 backup the person
+   * asked for has a permit for, while it runs (main/archive/remote/network-permit.ts). Unix sockets, servers and
+   * UDP are never permitted.
+   */
+  readonly isPermitted?: (host: string | undefined, port: number | undefined) => boolean;
+};
+
+type ConnectTarget = { readonly host: string | undefined; readonly port: number | undefined; readonly path: boolean };
+
+/**
+ * The target of a Socket#connect call in any of its forms: (options[, cb]), (port[, host][, cb]), (path[, cb]),
+ * and the normalized [options, cb] array that net.connect and http's agent pass.
+ */
+export function connectTarget(args: readonly unknown[]): ConnectTarget {
+  let first = args[0];
+  if (Array.isArray(first)) first = first[0];
+  if (typeof first === 'object' && first !== null) {
+    const o = first as { host?: unknown; port?: unknown; path?: unknown };
+    if (typeof o.path === 'string') return { host: undefined, port: undefined, path: true };
+    const port = typeof o.port === 'number' ? o.port : typeof o.port === 'string' && /^\d+$/.test(o.port) ? Number(o.port) : undefined;
+    return { host: typeof o.host === 'string' ? o.host : 'localhost', port, path: false };
+  }
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    return { host: typeof args[1] === 'string' ? args[1] : 'localhost', port: Number(first), path: false };
+  }
+  return { host: undefined, port: undefined, path: typeof first === 'string' };
+}
 
 /** Installs the guard. Returns a function that removes it, for tests only: the app never removes it. */
-export function installSocketGuard({ net, dgram }: SocketModules): () => void {
+export function installSocketGuard({ net, dgram, isPermitted }: SocketModules): () => void {
   const socket = net.Socket.prototype;
   const server = net.Server.prototype;
   const udp = dgram.Socket.prototype;
@@ -29,7 +59,11 @@ export function installSocketGuard({ net, dgram }: SocketModules): () => void {
     function refused(): never {
       throw new NetworkRefusedError(what);
     };
-  socket.connect = refuse('socket connect') as typeof socket.connect;
+  socket.connect = function guardedConnect(this: netModule.Socket, ...args: unknown[]) {
+    const target = connectTarget(args);
+    if (isPermitted && !target.path && isPermitted(target.host, target.port)) return (saved.connect as (...a: unknown[]) => netModule.Socket).apply(this, args);
+    throw new NetworkRefusedError(target.path ? 'socket connect' : `socket connect to ${target.host ?? '?'}:${target.port ?? '?'}`);
+  } as typeof socket.connect;
   server.listen = refuse('listen') as typeof server.listen;
   udp.bind = refuse('udp bind') as typeof udp.bind;
   udp.send = refuse('udp send') as typeof udp.send;

@@ -2,6 +2,8 @@
 // bucket → pull → lawyer; the bucket holds no plaintext; a tampered object, a bundle signed by another key, a
 // replay and an interrupted push are refused or resumed with precise messages; Object Lock retention holds.
 import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +12,8 @@ import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/
 import { minisignSign } from '../../../../../main/archive/custody/minisign';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { pullBundles, pushBundle } from '../../../../../main/archive/remote/bundles';
-import { permittedEndpoints } from '../../../../../main/archive/remote/network-permit';
+import { isConnectionPermitted, permittedEndpoints } from '../../../../../main/archive/remote/network-permit';
+import { installSocketGuard } from '../../../../../main/electron/guard/socket-guard';
 import { addVaultRemote, openRemote, outboxDir, pendingOutbox, pushToRemote } from '../../../../../main/archive/remote/remotes';
 import { createBundle, vaultContactCard } from '../../../../../main/archive/transfer';
 import { BUNDLE_FILES, parseBundleManifest, serializeBundleManifest, signatureComment } from '../../../../../main/archive/transfer/format';
@@ -161,6 +164,26 @@ describe('push and pull through S3', () => {
     const pulled = await pullBundles(lawyer, openRemote(lawyer, 'org'));
     const b = pulled.bundles.find((x) => x.bundleId === made.bundleId)!;
     expect(b).toMatchObject({ status: 'refused', error: { code: 'SIGNATURE_INVALID', message: expect.stringContaining('another key') } });
+  }, 120_000);
+});
+
+describe('the network stays closed except on purpose', () => {
+  it('under the desktop app\'s socket guard, push and pull work: they connect to the endpoint, and only while they run', async () => {
+    const uninstall = installSocketGuard({ net, dgram, isPermitted: isConnectionPermitted });
+    try {
+      const seen: string[] = [];
+      const r = await pushToRemote(documenter, 'org', { recipient: vaultContactCard(lawyer), itemIds: [itemIds[2]!] }, { onProgress: () => seen.push(...permittedEndpoints()) });
+      expect(r.pushed).toHaveLength(1);
+      const u = new URL(env.endpoint);
+      expect([...new Set(seen)]).toEqual([`${u.hostname}:${u.port}`]);
+      expect(permittedEndpoints()).toEqual([]);
+      const pulled = await pullBundles(lawyer, openRemote(lawyer, 'org'), { acceptNewSender: true });
+      expect(pulled.bundles.find((b) => b.bundleId === r.pushed[0]!.bundleId)?.status).toBe('received');
+      // Outside a push or pull the same endpoint is refused.
+      await expect(new Promise((resolve, reject) => net.connect(Number(u.port), u.hostname).on('connect', resolve).on('error', reject))).rejects.toThrow(/never opens network connections/);
+    } finally {
+      uninstall();
+    }
   }, 120_000);
 });
 

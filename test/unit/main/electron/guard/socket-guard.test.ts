@@ -4,7 +4,8 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkRefusedError, installSocketGuard } from '../../../../../main/electron/guard/socket-guard';
+import { isConnectionPermitted, withNetworkPermit } from '../../../../../main/archive/remote/network-permit';
+import { NetworkRefusedError, connectTarget, installSocketGuard } from '../../../../../main/electron/guard/socket-guard';
 
 /** Runs an attempt that may throw at once or fail later through an 'error' event or a rejected promise. */
 async function refusal(attempt: (onError: (e: unknown) => void) => unknown): Promise<unknown> {
@@ -59,5 +60,58 @@ describe('run-time socket guard', () => {
     const e = new NetworkRefusedError('socket connect');
     expect(e.code).toBe('ERR_HUELLA_NO_NETWORK');
     expect(e.message).toMatch(/never opens network connections/);
+  });
+});
+
+describe('the one door: a permit for the endpoint of a push, pull or S3 backup', () => {
+  let uninstall: () => void;
+  let server: net.Server;
+  let port = 0;
+  let other: net.Server;
+  let otherPort = 0;
+  beforeAll(async () => {
+    // Servers are opened before the guard is installed (the guard refuses to listen).
+    server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+    other = http.createServer((_req, res) => res.end('other'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherPort = (other.address() as net.AddressInfo).port;
+    uninstall = installSocketGuard({ net, dgram, isPermitted: isConnectionPermitted });
+  });
+  afterAll(async () => {
+    uninstall();
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => other.close(r));
+  });
+
+  const get = (p: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: p, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+
+  it('connects to the permitted endpoint only while the permit runs; every other host, port or family stays refused', async () => {
+    expect(isRefusal(await refusal(() => get(port)))).toBe(true);
+    await withNetworkPermit({ host: '127.0.0.1', port }, async () => {
+      expect(await get(port)).toBe('ok');
+      expect(isRefusal(await refusal(() => get(otherPort)))).toBe(true);
+      expect(isRefusal(await refusal((onError) => net.connect({ host: 'localhost', port }).on('error', onError)))).toBe(true);
+      expect(isRefusal(await refusal(() => fetch(`http://127.0.0.1:${otherPort}/`)))).toBe(true);
+      expect(isRefusal(await refusal((onError) => net.createConnection('/tmp/huella-no-such.sock').on('error', onError)))).toBe(true);
+    });
+    expect(isRefusal(await refusal(() => get(port)))).toBe(true);
+  });
+
+  it('reads every form of Socket#connect arguments', () => {
+    expect(connectTarget([{ host: 'a', port: 1 }])).toEqual({ host: 'a', port: 1, path: false });
+    expect(connectTarget([[{ host: 'a', port: '2' }, () => undefined]])).toEqual({ host: 'a', port: 2, path: false });
+    expect(connectTarget([3, 'b'])).toEqual({ host: 'b', port: 3, path: false });
+    expect(connectTarget([4])).toEqual({ host: 'localhost', port: 4, path: false });
+    expect(connectTarget(['/run/x.sock'])).toEqual({ host: undefined, port: undefined, path: true });
+    expect(connectTarget([{ path: '/run/x.sock' }])).toEqual({ host: undefined, port: undefined, path: true });
   });
 });
