@@ -8,6 +8,7 @@ import { setLanguage } from './lib/i18n';
 import { OperationsProvider } from './lib/operations';
 import { href, useRoute, type Route } from './lib/router';
 import { SettingsCtx } from './lib/settings';
+import { flushAllAutosaves } from './lib/useAutosave';
 import { CustodyLog } from './screens/CustodyLog';
 import { ImportScreen } from './screens/Import';
 import { ItemDetailScreen } from './screens/ItemDetail';
@@ -61,11 +62,12 @@ export function Shell({ vaultId }: { readonly vaultId: string }) {
   useEffect(() => {
     void call('settings.get', {}).then(setSettings, () => undefined);
   }, []);
+  // Whatever a form has not saved yet is saved first (drafts included): locking must never lose typing.
   const lock = useCallback(() => {
-    void call('vault.lock', {}).catch(() => undefined);
+    void flushAllAutosaves().then(() => call('vault.lock', {}).catch(() => undefined));
   }, []);
   const lockIdle = useCallback(() => {
-    void call('vault.lock', { reason: 'idle' }).catch(() => undefined);
+    void flushAllAutosaves().then(() => call('vault.lock', { reason: 'idle' }).catch(() => undefined));
   }, []);
   useIdleTimer(settings?.autoLockMinutes ?? 10, lockIdle);
   const ctx = useMemo(

@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../components/CopyButton';
 import { CustodyTimeline } from '../components/CustodyTimeline';
 import { ErrorNote } from '../components/ErrorNote';
-import { Progress } from '../components/Progress';
+import { OperationControls } from '../components/OperationControls';
 import { Screen } from '../components/Screen';
-import { ApiFailure, call } from '../lib/api';
+import { call } from '../lib/api';
 import { useFormat } from '../lib/format';
-import { useOperation } from '../lib/operations';
 import { useAsync } from '../lib/useAsync';
+import { useLongOperation } from '../lib/useLongOperation';
 
 const PAGE = 50;
 
@@ -90,38 +90,18 @@ function Checkpoint() {
 function VerifyArchive() {
   const { t } = useTranslation();
   const f = useFormat();
-  const [operationId, setOperationId] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const op = useOperation(operationId);
-  const p = op?.progress?.kind === 'verify' ? op.progress.progress : undefined;
-  const done = op?.done;
-  const report = done?.ok && done.result.kind === 'verify' ? done.result.report : undefined;
-  const running = operationId !== undefined && !done;
-  const start = async () => {
-    setError(undefined);
-    try {
-      setOperationId((await call('verify.start', { objects: true })).operationId);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const op = useLongOperation('verify');
+  const report = op.report;
   return (
     <section aria-labelledby="custody-verify" className="card">
       <h2 id="custody-verify">{t('custody.verifyTitle')}</h2>
       <p>{t('custody.verifyExplain')}</p>
-      <div className="actions">
-        <button type="button" className="primary" disabled={running} onClick={() => void start()}>
-          {t('custody.verifyStart')}
-        </button>
-        {running ? (
-          <button type="button" className="danger" onClick={() => void call('operations.cancel', { operationId: operationId! }).catch(setError)}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
-      {running ? <Progress label={p ? t(`custody.phase.${p.phase}`) : t('common.starting')} done={p?.done ?? 0} total={p?.total ?? 0} /> : null}
-      <ErrorNote error={error} />
-      {done && !done.ok ? <ErrorNote error={new ApiFailure(done.error)} /> : null}
+      <OperationControls
+        op={op}
+        startLabel={t('custody.verifyStart')}
+        onStart={() => void op.start(() => call('verify.start', { objects: true }))}
+        describe={(p) => ({ label: p ? t(`custody.phase.${p.phase}`) : t('common.starting'), done: p?.done ?? 0, total: p?.total ?? 0 })}
+      />
       {report ? (
         <div role="status" className={`note ${report.ok ? 'note-ok' : 'note-error'}`}>
           <p>

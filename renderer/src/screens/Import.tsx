@@ -2,12 +2,12 @@ import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IngestFileResult } from '../../../shared/model/items';
 import { ErrorNote } from '../components/ErrorNote';
-import { Progress } from '../components/Progress';
+import { OperationControls } from '../components/OperationControls';
 import { Screen } from '../components/Screen';
-import { ApiFailure, call, pathForFile } from '../lib/api';
+import { call, pathForFile } from '../lib/api';
 import { useFormat } from '../lib/format';
-import { useOperation } from '../lib/operations';
 import { href } from '../lib/router';
+import { useLongOperation, type LongOperation } from '../lib/useLongOperation';
 
 /**
  * Import: drop files or folders on the zone, or pick them. Parsing happens in the main process; this screen shows
@@ -15,30 +15,17 @@ import { href } from '../lib/router';
  */
 export function ImportScreen() {
   const { t } = useTranslation();
-  const [operationId, setOperationId] = useState<string>();
-  const [error, setError] = useState<unknown>();
   const [dropProblem, setDropProblem] = useState(false);
   const [over, setOver] = useState(false);
-  const op = useOperation(operationId);
-  const running = operationId !== undefined && !op?.done;
+  const op = useLongOperation('ingest');
+  const running = op.running;
 
-  const start = async (paths: string[]) => {
-    setError(undefined);
-    try {
-      const r = await call('ingest.start', { paths });
-      setOperationId(r.operationId);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const pick = async (folders: boolean) => {
-    setError(undefined);
-    try {
+  const start = (paths: string[]) => op.start(() => call('ingest.start', { paths }));
+  const pick = (folders: boolean) => {
+    void op.start(async () => {
       const r = await call('dialog.pickFiles', { folders });
-      if (r) await start(r.paths);
-    } catch (e) {
-      setError(e);
-    }
+      return r ? call('ingest.start', { paths: r.paths }) : null;
+    });
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -66,10 +53,10 @@ export function ImportScreen() {
       >
         <p className="dropzone-text">{t('import.drop')}</p>
         <div className="actions">
-          <button type="button" className="primary" disabled={running} onClick={() => void pick(false)}>
+          <button type="button" className="primary" disabled={running} onClick={() => pick(false)}>
             {t('import.pickFiles')}
           </button>
-          <button type="button" disabled={running} onClick={() => void pick(true)}>
+          <button type="button" disabled={running} onClick={() => pick(true)}>
             {t('import.pickFolder')}
           </button>
         </div>
@@ -79,38 +66,29 @@ export function ImportScreen() {
           {t('import.dropUnknownPath')}
         </p>
       ) : null}
-      <ErrorNote error={error} />
-      {operationId ? <IngestStatus operationId={operationId} onCancel={() => void call('operations.cancel', { operationId }).catch(setError)} /> : null}
+      {op.operationId ? <IngestStatus op={op} /> : <ErrorNote error={op.error} />}
     </Screen>
   );
 }
 
-function IngestStatus({ operationId, onCancel }: { readonly operationId: string; readonly onCancel: () => void }) {
+function IngestStatus({ op }: { readonly op: LongOperation<'ingest'> }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const op = useOperation(operationId);
-  const p = op?.progress?.kind === 'ingest' ? op.progress.progress : undefined;
-  const done = op?.done;
-  const report = done?.ok && done.result.kind === 'ingest' ? done.result.report : undefined;
-  const files = op?.files ?? [];
+  const report = op.report;
+  const files = op.files;
   const failed = files.filter((x) => x.status === 'failed' || x.status === 'skipped');
   return (
     <section className="card" aria-labelledby="ingest-status-title">
-      <h2 id="ingest-status-title">{done ? t('import.finished') : t('import.running')}</h2>
-      {!done ? (
-        <>
-          <Progress
-            label={p && p.phase !== 'scanning' ? t('import.progress', { done: f.number(p.filesDone), total: f.number(p.filesTotal), bytes: f.bytes(p.bytesDone), bytesTotal: f.bytes(p.bytesTotal) }) : t('import.scanning')}
-            done={p?.bytesDone ?? 0}
-            total={p?.phase === 'ingesting' ? p.bytesTotal : 0}
-          />
-          <div className="actions">
-            <button type="button" className="danger" onClick={onCancel}>
-              {t('import.cancel')}
-            </button>
-          </div>
-        </>
-      ) : null}
+      <h2 id="ingest-status-title">{op.finished ? t('import.finished') : t('import.running')}</h2>
+      <OperationControls
+        op={op}
+        cancelLabel={t('import.cancel')}
+        describe={(p) => ({
+          label: p && p.phase !== 'scanning' ? t('import.progress', { done: f.number(p.filesDone), total: f.number(p.filesTotal), bytes: f.bytes(p.bytesDone), bytesTotal: f.bytes(p.bytesTotal) }) : t('import.scanning'),
+          done: p?.bytesDone ?? 0,
+          total: p?.phase === 'ingesting' ? p.bytesTotal : 0,
+        })}
+      />
       {report ? (
         <div role="status" className={`note ${report.failed > 0 ? 'note-warn' : 'note-ok'}`}>
           <p>
@@ -120,7 +98,6 @@ function IngestStatus({ operationId, onCancel }: { readonly operationId: string;
           <a href={href({ name: 'library' })}>{t('import.openLibrary')}</a>
         </div>
       ) : null}
-      {done && !done.ok ? <ErrorNote error={new ApiFailure(done.error)} /> : null}
       {failed.length > 0 ? (
         <>
           <h3>{t('import.problems', { count: failed.length })}</h3>

@@ -1,18 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemVerification } from '../../../shared/api';
-import type { ExtractedMetadata, ItemDetail } from '../../../shared/model/items';
-import { CopyButton } from '../components/CopyButton';
-import { CustodyTimeline } from '../components/CustodyTimeline';
 import { ErrorNote } from '../components/ErrorNote';
 import { Screen } from '../components/Screen';
-import { call, previewUrl } from '../lib/api';
-import { useFormat } from '../lib/format';
+import { call } from '../lib/api';
 import { useAsync } from '../lib/useAsync';
-import { mediaFamily } from './Library';
-import { ItemCatalogue } from './catalogue';
+import { ItemDetailView } from './ItemDetailView';
 
-/** One item as evidence: preview, facts, identifying metadata flagged, catalogue links, custody, verification. */
+/** One item as evidence: loads it, runs the per-item verification; ItemDetailView draws it. */
 export function ItemDetailScreen({ id }: { readonly id: string }) {
   const { t } = useTranslation();
   const state = useAsync(() => call('items.get', { id }), [id]);
@@ -31,207 +26,19 @@ export function ItemDetailScreen({ id }: { readonly id: string }) {
       </Screen>
     );
   }
-  const { item, events } = state.value;
   return (
-    <Screen
-      title={item.title ?? item.originalName}
-      className="item-detail"
-      actions={
-        <button type="button" onClick={() => void verify.run()} disabled={verify.busy}>
-          {verify.busy ? t('item.verifying') : t('item.verify')}
-        </button>
-      }
-    >
-      <VerifyResult result={verify.result} error={verify.error} />
-      <div className="item-layout">
-        <div className="item-preview">
-          {item.hasPreview ? (
-            <img src={previewUrl(item.id)} alt={t('item.previewAlt', { name: item.originalName })} />
-          ) : (
-            <div className="thumb-type large">{t(`media.${mediaFamily(item.mediaType)}`)}</div>
-          )}
-          <p className="hint">{t('item.previewNote')}</p>
-        </div>
-        <div className="item-facts">
-          <IdentifyingMetadata metadata={item.metadata} />
-          <EvidenceFacts item={item} />
-        </div>
-      </div>
-      {item.warnings.length > 0 ? (
-        <section aria-labelledby="item-warnings">
-          <h2 id="item-warnings">{t('item.warnings')}</h2>
-          <ul>
-            {item.warnings.map((w, i) => (
-              <li key={i}>
-                {t(`item.warning.${w.code}`)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <ItemCatalogue item={item} onChanged={state.reload} />
-      <section aria-labelledby="item-custody">
-        <h2 id="item-custody">{t('item.custody')}</h2>
-        <CustodyTimeline events={events} />
-      </section>
-      <AllMetadata metadata={item.metadata} />
-    </Screen>
+    <ItemDetailView
+      item={state.value.item}
+      events={state.value.events}
+      onVerify={() => void verify.run()}
+      verifying={verify.busy}
+      verifyResult={verify.result}
+      verifyError={verify.error}
+      onChanged={state.reload}
+    />
   );
 }
 
-function EvidenceFacts({ item }: { readonly item: ItemDetail }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  return (
-    <section aria-labelledby="item-facts">
-      <h2 id="item-facts">{t('item.facts')}</h2>
-      <dl className="facts">
-        <dt>{t('item.originalName')}</dt>
-        <dd>
-          <bdi dir="auto">{item.originalName}</bdi>
-        </dd>
-        <dt>{t('item.mediaType')}</dt>
-        <dd>
-          <code dir="ltr">{item.mediaType}</code>
-        </dd>
-        <dt>{t('item.size')}</dt>
-        <dd>{f.bytes(item.size)}</dd>
-        <dt>{t('item.captured')}</dt>
-        <dd>{item.captureTime ? f.dateTime(item.captureTime) : t('item.unknown')}</dd>
-        <dt>{t('item.ingested')}</dt>
-        <dd>{f.dateTime(item.ingestedAt)}</dd>
-        <dt>{t('item.sha256')}</dt>
-        <dd>
-          <code dir="ltr" className="hash" id="item-sha256">
-            {item.sha256}
-          </code>{' '}
-          <CopyButton text={item.sha256} label={t('item.copyHash')} targetId="item-sha256" />
-        </dd>
-        <dt>{t('item.id')}</dt>
-        <dd>
-          <code dir="ltr">{item.id}</code>
-        </dd>
-        {item.sourceNote ? (
-          <>
-            <dt>{t('item.source')}</dt>
-            <dd dir="auto">{item.sourceNote}</dd>
-          </>
-        ) : null}
-      </dl>
-    </section>
-  );
-}
-
-const IDENTIFYING: readonly (keyof ExtractedMetadata)[] = ['make', 'model', 'serial', 'lensModel', 'lensSerial', 'software', 'creators', 'copyright'];
-
-/**
- * Metadata that can identify a person, a device or a place, shown as evidence but clearly flagged: documenters
- * must know before they share anything that the file says where it was made and by which device.
- */
-function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const present = IDENTIFYING.filter((k) => metadata[k] !== undefined && metadata[k] !== '');
-  if (!metadata.gps && present.length === 0) {
-    return (
-      <section aria-labelledby="item-identifying" className="note note-ok">
-        <h2 id="item-identifying">{t('item.identifying')}</h2>
-        <p>{t('item.noIdentifying')}</p>
-      </section>
-    );
-  }
-  const gps = metadata.gps;
-  return (
-    <section aria-labelledby="item-identifying" className="identifying">
-      <h2 id="item-identifying">
-        <span className="flag-icon" aria-hidden="true">
-          ⚠
-        </span>{' '}
-        {t('item.identifying')}
-      </h2>
-      <p>{t('item.identifyingExplain')}</p>
-      {gps ? (
-        <div className="gps-flag" data-testid="gps-flag">
-          <p className="gps-title">
-            <strong>{t('item.gpsPresent')}</strong>
-          </p>
-          <dl className="facts">
-            <dt>{t('item.latitude')}</dt>
-            <dd>
-              <code dir="ltr">{gps.lat.toFixed(6)}</code>
-            </dd>
-            <dt>{t('item.longitude')}</dt>
-            <dd>
-              <code dir="ltr">{gps.lon.toFixed(6)}</code>
-            </dd>
-            {gps.alt !== undefined ? (
-              <>
-                <dt>{t('item.altitude')}</dt>
-                <dd>
-                  <code dir="ltr">{gps.alt.toFixed(1)}</code>
-                </dd>
-              </>
-            ) : null}
-          </dl>
-        </div>
-      ) : null}
-      {present.length > 0 ? (
-        <dl className="facts">
-          {present.map((k) => {
-            const v = metadata[k];
-            return (
-              <div key={k} className="fact-row">
-                <dt>{t(`item.meta.${k}`)}</dt>
-                <dd>
-                  <bdi dir="auto">{Array.isArray(v) ? f.list(v as readonly string[]) : String(v)}</bdi>
-                </dd>
-              </div>
-            );
-          })}
-        </dl>
-      ) : null}
-    </section>
-  );
-}
-
-function AllMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
-  const { t } = useTranslation();
-  const segments = Object.entries(metadata.segments ?? {});
-  if (segments.length === 0) return null;
-  return (
-    <section aria-labelledby="item-all-meta">
-      <h2 id="item-all-meta">{t('item.allMetadata')}</h2>
-      {segments.map(([name, fields]) => (
-        <details key={name}>
-          <summary>
-            <code dir="ltr">{name}</code>
-          </summary>
-          <table className="meta-table">
-            <caption className="visually-hidden">{name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('item.metaField')}</th>
-                <th scope="col">{t('item.metaValue')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(fields).map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row">
-                    <code dir="ltr">{k}</code>
-                  </th>
-                  <td dir="auto">{typeof v === 'string' ? v : JSON.stringify(v)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      ))}
-    </section>
-  );
-}
-
-/** "Verify this item": the button sits with the screen's actions, the result under the heading. */
 function useVerifyItem(id: string) {
   const [result, setResult] = useState<ItemVerification>();
   const [busy, setBusy] = useState(false);
@@ -249,32 +56,4 @@ function useVerifyItem(id: string) {
     }
   };
   return { result, busy, error, run };
-}
-
-function VerifyResult({ result, error }: { readonly result: ItemVerification | undefined; readonly error: unknown }) {
-  const { t } = useTranslation();
-  return (
-    <div role="status" className="verify-item">
-      {result ? (
-        <div className={`note ${result.ok ? 'note-ok' : 'note-error'}`}>
-          <p>
-            <strong>{result.ok ? t('item.verifyOk') : t('item.verifyFailed')}</strong>
-          </p>
-          <ul className="checks">
-            {result.checks.map((c) => (
-              <li key={c.name} className={c.ok ? 'pass' : 'fail'}>
-                <span className="badge">{c.ok ? t('common.pass') : t('common.fail')}</span> {t(`item.check.${c.name}`)}
-                {!c.ok ? (
-                  <span className="detail" dir="auto">
-                    {c.detail}
-                  </span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      <ErrorNote error={error} />
-    </div>
-  );
 }

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRole } from '../../../../shared/model/catalogue';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
@@ -10,12 +9,13 @@ import { call } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import { useConfirm } from '../../lib/useConfirm';
 
 /** One case: its description, the people in it and their roles, testimonies, items, tags. */
 export function CaseDetailScreen({ id }: { readonly id: string }) {
   const { t } = useTranslation();
   const kase = useAsync(() => call('cases.get', { id }), [id]);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const confirm = useConfirm();
   const [error, setError] = useState<unknown>();
   if (!kase.value) {
     return <Screen title={t('cases.case')}>{kase.status === 'error' ? <ErrorNote error={kase.error} /> : <p aria-busy="true">{t('common.loading')}</p>}</Screen>;
@@ -29,7 +29,19 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
           <a className="button" href={href({ name: 'packet', id: c.id })}>
             {t('cases.preparePacket')}
           </a>
-          <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() =>
+              confirm.ask({
+                title: t('cases.deleteTitle'),
+                body: t('cases.deleteBody'),
+                confirmLabel: t('cases.delete'),
+                danger: true,
+                onConfirm: () => void call('cases.delete', { id: c.id }).then(() => navigate({ name: 'cases' }), setError),
+              })
+            }
+          >
             {t('cases.delete')}
           </button>
         </>
@@ -41,18 +53,7 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
       <CaseItems caseId={c.id} />
       <TagEditor targetId={c.id} />
       <ErrorNote error={error} />
-      <ConfirmDialog
-        open={confirmDelete}
-        title={t('cases.deleteTitle')}
-        body={t('cases.deleteBody')}
-        confirmLabel={t('cases.delete')}
-        danger
-        onCancel={() => setConfirmDelete(false)}
-        onConfirm={() => {
-          setConfirmDelete(false);
-          call('cases.delete', { id: c.id }).then(() => navigate({ name: 'cases' }), setError);
-        }}
-      />
+      {confirm.dialog}
     </Screen>
   );
 }

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_RECORDING_METHODS, type Consent, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { call } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { useAsync } from '../../lib/useAsync';
+import { useConfirm } from '../../lib/useConfirm';
 import { MECHANISM_OPTIONS, useMechanismLabel } from './mechanisms';
 
 /**
@@ -19,7 +19,7 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
   const mechanismLabel = useMechanismLabel();
   const statuses = useAsync(() => call('consent.statuses', { personId }), [personId]);
   const records = useAsync(() => call('consent.list', { personId }), [personId]);
-  const [revoke, setRevoke] = useState<Consent>();
+  const confirm = useConfirm();
   const [error, setError] = useState<unknown>();
   const reload = () => {
     statuses.reload();
@@ -71,7 +71,19 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
                     {c.revokedAt ? (
                       t('consent.revokedOn', { date: f.date(c.revokedAt) })
                     ) : (
-                      <button type="button" className="danger small" onClick={() => setRevoke(c)}>
+                      <button
+                        type="button"
+                        className="danger small"
+                        onClick={() =>
+                          confirm.ask({
+                            title: t('consent.revokeTitle'),
+                            body: t('consent.revokeBody'),
+                            confirmLabel: t('consent.revoke'),
+                            danger: true,
+                            onConfirm: () => void call('consent.revoke', { id: c.id }).then(reload, setError),
+                          })
+                        }
+                      >
                         {t('consent.revoke')}
                       </button>
                     )}
@@ -83,19 +95,7 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
         </details>
       ) : null}
       <ErrorNote error={error} />
-      <ConfirmDialog
-        open={revoke !== undefined}
-        title={t('consent.revokeTitle')}
-        body={t('consent.revokeBody')}
-        confirmLabel={t('consent.revoke')}
-        danger
-        onCancel={() => setRevoke(undefined)}
-        onConfirm={() => {
-          const c = revoke;
-          setRevoke(undefined);
-          if (c) call('consent.revoke', { id: c.id }).then(reload, setError);
-        }}
-      />
+      {confirm.dialog}
     </section>
   );
 }

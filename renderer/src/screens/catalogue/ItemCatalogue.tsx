@@ -2,13 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemDetail } from '../../../../shared/model/items';
 import { LINK_RELATIONS, typeOfId, type LinkRelation } from '../../../../shared/model/catalogue';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CasePicker } from '../../components/CasePicker';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { TagEditor } from '../../components/TagEditor';
 import { call } from '../../lib/api';
 import { href, type Route } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import { useConfirm } from '../../lib/useConfirm';
 
 function routeFor(id: string): Route | undefined {
   switch (typeOfId(id)) {
@@ -80,7 +81,6 @@ function ItemDescription({ itemId, title: t0, description: d0, place: p0 }: { re
 
 function ItemMemberships({ itemId, context, onChanged }: { readonly itemId: string; readonly context: { cases: readonly { id: string; title: string }[]; testimonies: readonly { id: string; title: string }[] } | undefined; readonly onChanged: () => void }) {
   const { t } = useTranslation();
-  const cases = useAsync(() => call('cases.list', {}), []);
   const testimonies = useAsync(() => call('testimonies.list', {}), []);
   const [caseId, setCaseId] = useState('');
   const [testimonyId, setTestimonyId] = useState('');
@@ -123,19 +123,7 @@ function ItemMemberships({ itemId, context, onChanged }: { readonly itemId: stri
         ))}
       </ul>
       <div className="row">
-        <div className="field inline">
-          <label htmlFor="item-add-case">{t('item.addToCase')}</label>
-          <select id="item-add-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-            <option value="">{t('item.chooseCase')}</option>
-            {(cases.value ?? [])
-              .filter((c) => !inCases.has(c.id))
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-          </select>
-        </div>
+        <CasePicker id="item-add-case" inline label={t('item.addToCase')} emptyLabel={t('item.chooseCase')} value={caseId} onChange={setCaseId} exclude={inCases} />
         <button type="button" disabled={!caseId} onClick={() => void act(call('cases.addItems', { caseId, itemIds: [itemId] })).then(() => setCaseId(''))}>
           {t('item.add')}
         </button>
@@ -240,7 +228,7 @@ function ItemLinks({ itemId }: { readonly itemId: string }) {
 function DeleteItem({ itemId, deleted, onChanged }: { readonly itemId: string; readonly deleted: boolean; readonly onChanged: () => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const [confirm, setConfirm] = useState(false);
+  const confirm = useConfirm();
   const [error, setError] = useState<unknown>();
   if (deleted) {
     return (
@@ -259,22 +247,24 @@ function DeleteItem({ itemId, deleted, onChanged }: { readonly itemId: string; r
       <summary>{t('item.deleteTitle')}</summary>
       <p>{t('item.deleteExplain')}</p>
       <Field label={t('item.deleteReason')}>{(p) => <input {...p} type="text" value={reason} onChange={(e) => setReason(e.target.value)} dir="auto" />}</Field>
-      <button type="button" className="danger" disabled={!reason.trim()} onClick={() => setConfirm(true)}>
+      <button
+        type="button"
+        className="danger"
+        disabled={!reason.trim()}
+        onClick={() =>
+          confirm.ask({
+            title: t('item.deleteConfirmTitle'),
+            body: t('item.deleteConfirmBody'),
+            confirmLabel: t('item.delete'),
+            danger: true,
+            onConfirm: () => void call('items.delete', { id: itemId, reason: reason.trim() }).then(onChanged, setError),
+          })
+        }
+      >
         {t('item.delete')}
       </button>
       <ErrorNote error={error} />
-      <ConfirmDialog
-        open={confirm}
-        title={t('item.deleteConfirmTitle')}
-        body={t('item.deleteConfirmBody')}
-        confirmLabel={t('item.delete')}
-        danger
-        onCancel={() => setConfirm(false)}
-        onConfirm={() => {
-          setConfirm(false);
-          call('items.delete', { id: itemId, reason: reason.trim() }).then(onChanged, setError);
-        }}
-      />
+      {confirm.dialog}
     </details>
   );
 }

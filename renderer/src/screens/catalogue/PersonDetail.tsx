@@ -1,20 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEXES, type Person, type Sex } from '../../../../shared/model/catalogue';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
 import { call } from '../../lib/api';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import { useConfirm } from '../../lib/useConfirm';
 import { ConsentSection } from './Consent';
 
 /** One person: identity (real name shown only here, on purpose), roles in cases, and consent. */
 export function PersonDetailScreen({ id }: { readonly id: string }) {
   const { t } = useTranslation();
   const person = useAsync(() => call('persons.get', { id }), [id]);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const confirm = useConfirm();
   const [error, setError] = useState<unknown>();
   if (!person.value) {
     return <Screen title={t('people.person')}>{person.status === 'error' ? <ErrorNote error={person.error} /> : <p aria-busy="true">{t('common.loading')}</p>}</Screen>;
@@ -24,7 +24,19 @@ export function PersonDetailScreen({ id }: { readonly id: string }) {
     <Screen
       title={p.pseudonym}
       actions={
-        <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+        <button
+          type="button"
+          className="danger"
+          onClick={() =>
+            confirm.ask({
+              title: t('people.deleteTitle'),
+              body: t('people.deleteBody'),
+              confirmLabel: t('people.delete'),
+              danger: true,
+              onConfirm: () => void call('persons.delete', { id: p.id }).then(() => navigate({ name: 'people' }), setError),
+            })
+          }
+        >
           {t('people.delete')}
         </button>
       }
@@ -43,18 +55,7 @@ export function PersonDetailScreen({ id }: { readonly id: string }) {
       </section>
       <ConsentSection personId={p.id} />
       <ErrorNote error={error} />
-      <ConfirmDialog
-        open={confirmDelete}
-        title={t('people.deleteTitle')}
-        body={t('people.deleteBody')}
-        confirmLabel={t('people.delete')}
-        danger
-        onCancel={() => setConfirmDelete(false)}
-        onConfirm={() => {
-          setConfirmDelete(false);
-          call('persons.delete', { id: p.id }).then(() => navigate({ name: 'people' }), setError);
-        }}
-      />
+      {confirm.dialog}
     </Screen>
   );
 }

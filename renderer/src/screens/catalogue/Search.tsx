@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_STATES, SEARCH_DOC_TYPES, type ConsentState, type SearchDocType, type SearchFilters, type SearchHit, type SearchResult } from '../../../../shared/model/catalogue';
+import { CasePicker } from '../../components/CasePicker';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Screen } from '../../components/Screen';
 import { TermCombobox } from '../../components/TermCombobox';
@@ -8,7 +9,6 @@ import { call } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { currentLanguage } from '../../lib/i18n';
 import { href, type Route } from '../../lib/router';
-import { useAsync } from '../../lib/useAsync';
 import { termLabel } from '../../../../shared/taxonomy';
 
 const PAGE = 50;
@@ -56,7 +56,6 @@ export function SearchScreen() {
   const [result, setResult] = useState<SearchResult>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const cases = useAsync(() => call('cases.list', {}), []);
 
   const filters = (): SearchFilters => ({
     ...(docTypes.length > 0 ? { docTypes: [...docTypes] } : {}),
@@ -113,17 +112,7 @@ export function SearchScreen() {
               </div>
             </fieldset>
             <div className="row">
-              <div className="field inline">
-                <label htmlFor="search-case">{t('library.filter.case')}</label>
-                <select id="search-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-                  <option value="">{t('library.filter.caseAny')}</option>
-                  {(cases.value ?? []).map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.title}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <CasePicker id="search-case" inline label={t('library.filter.case')} emptyLabel={t('library.filter.caseAny')} value={caseId} onChange={setCaseId} />
               <div className="field inline">
                 <label htmlFor="search-media">{t('library.filter.type')}</label>
                 <select id="search-media" value={mediaType} onChange={(e) => setMediaType(e.target.value)}>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../components/ErrorNote';
-import { Progress } from '../../components/Progress';
+import { OperationControls } from '../../components/OperationControls';
 import { Screen } from '../../components/Screen';
-import { ApiFailure, call } from '../../lib/api';
+import { call } from '../../lib/api';
 import { recall } from '../../lib/memory';
-import { useOperation } from '../../lib/operations';
+import { useLongOperation } from '../../lib/useLongOperation';
 
 /**
  * Verify a packet (ours or anyone's): bag completeness and manifests, the minisign signature, every inclusion proof
@@ -17,14 +17,10 @@ export function VerifyPacketScreen() {
   const { t } = useTranslation();
   const [path, setPath] = useState<string | undefined>(() => recall<string>('verify.path'));
   const [key, setKey] = useState('');
-  const [operationId, setOperationId] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [onlyFailing, setOnlyFailing] = useState(true);
-  const op = useOperation(operationId);
-  const done = op?.done;
-  const p = op?.progress?.kind === 'packet-verify' ? op.progress.progress : undefined;
-  const report = done?.ok && done.result.kind === 'packet-verify' ? done.result.report : undefined;
-  const running = operationId !== undefined && !done;
+  const op = useLongOperation('packet-verify');
+  const report = op.report;
 
   const choose = async () => {
     setError(undefined);
@@ -35,14 +31,9 @@ export function VerifyPacketScreen() {
       setError(e);
     }
   };
-  const verify = async () => {
+  const verify = () => {
     if (!path) return;
-    setError(undefined);
-    try {
-      setOperationId((await call('packets.verify', { path, ...(key.trim() ? { key: key.trim() } : {}) })).operationId);
-    } catch (e) {
-      setError(e);
-    }
+    void op.start(() => call('packets.verify', { path, ...(key.trim() ? { key: key.trim() } : {}) }));
   };
   const files = report ? (onlyFailing ? report.files.filter((f) => f.status === 'FAIL') : report.files) : [];
 
@@ -70,19 +61,14 @@ export function VerifyPacketScreen() {
             {t('verifyPacket.keyHelp')}
           </p>
         </div>
-        <div className="actions">
-          <button type="button" className="primary" disabled={!path || running} onClick={() => void verify()}>
-            {t('verifyPacket.verify')}
-          </button>
-          {running ? (
-            <button type="button" className="danger" onClick={() => void call('operations.cancel', { operationId: operationId! }).catch(setError)}>
-              {t('common.cancel')}
-            </button>
-          ) : null}
-        </div>
-        {running ? <Progress label={p ? t(`packet.phase.${p.phase}`) : t('common.starting')} done={p?.done ?? 0} total={p?.total ?? 0} /> : null}
+        <OperationControls
+          op={op}
+          startLabel={t('verifyPacket.verify')}
+          onStart={verify}
+          startDisabled={!path}
+          describe={(p) => ({ label: p ? t(`packet.phase.${p.phase}`) : t('common.starting'), done: p?.done ?? 0, total: p?.total ?? 0 })}
+        />
         <ErrorNote error={error} />
-        {done && !done.ok ? <ErrorNote error={new ApiFailure(done.error)} /> : null}
       </div>
       {report ? (
         <section aria-labelledby="vp-result" data-testid="verify-report">

@@ -1,0 +1,257 @@
+import { useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CasePicker } from '../../components/CasePicker';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Screen } from '../../components/Screen';
+import { TagEditor } from '../../components/TagEditor';
+import { call } from '../../lib/api';
+import { useFormat } from '../../lib/format';
+import { href } from '../../lib/router';
+import { useAsync } from '../../lib/useAsync';
+import { ConsentBadge } from './Consent';
+import { useMechanismLabel } from './mechanisms';
+
+export type TestimonyFields = {
+  readonly title: string;
+  readonly caseId: string;
+  readonly witnessId: string;
+  readonly interviewDate: string;
+  readonly place: string;
+  readonly interviewer: string;
+  readonly language: string;
+  readonly interpreter: string;
+  readonly text: string;
+};
+
+export type TestimonySaveState =
+  | { readonly kind: 'saved'; readonly revision: number; readonly at: string }
+  | { readonly kind: 'dirty' }
+  | { readonly kind: 'saving' }
+  | { readonly kind: 'error'; readonly error: unknown; readonly conflict: boolean };
+
+/** The testimony editor as drawn: the interview record, the text, the witness's consent, items, tags, history. */
+export function TestimonyView({
+  testimonyId,
+  fields,
+  onChange,
+  saveState,
+  onSaveNow,
+  onReloadLatest,
+  onDelete,
+  itemIds,
+  onUnlink,
+  currentRevision,
+  historyTick,
+  onRestore,
+  error,
+}: {
+  readonly testimonyId: string;
+  readonly fields: TestimonyFields;
+  readonly onChange: (next: TestimonyFields) => void;
+  readonly saveState: TestimonySaveState;
+  readonly onSaveNow: () => void;
+  readonly onReloadLatest: () => void;
+  readonly onDelete: () => void;
+  readonly itemIds: readonly string[];
+  readonly onUnlink: (itemId: string) => void;
+  readonly currentRevision: number;
+  readonly historyTick: number;
+  readonly onRestore: (f: Partial<TestimonyFields>) => void;
+  readonly error: unknown;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const persons = useAsync(() => call('persons.list', {}), []);
+  const onField = (e: { target: { name: string; value: string } }) => onChange({ ...fields, [e.target.name as keyof TestimonyFields]: e.target.value });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      onSaveNow();
+    }
+  };
+  return (
+    <Screen
+      title={fields.title || t('testimony.untitled')}
+      actions={
+        <>
+          <span className="save-state" role="status" data-testid="save-state">
+            {saveState.kind === 'saved'
+              ? t('testimony.savedRevision', { revision: f.number(saveState.revision), date: f.dateTime(saveState.at) })
+              : saveState.kind === 'saving'
+                ? t('testimony.saving')
+                : saveState.kind === 'dirty'
+                  ? t('testimony.unsaved')
+                  : t('testimony.saveFailed')}
+          </span>
+          <button type="button" onClick={onSaveNow} disabled={saveState.kind === 'saved' || saveState.kind === 'saving'}>
+            {t('testimony.saveNow')}
+          </button>
+          <button type="button" className="danger" onClick={onDelete}>
+            {t('testimony.delete')}
+          </button>
+        </>
+      }
+    >
+      <div onKeyDown={onKeyDown}>
+        {saveState.kind === 'error' ? <ErrorNote error={saveState.error} /> : null}
+        {saveState.kind === 'error' && saveState.conflict ? (
+          <button type="button" onClick={onReloadLatest}>
+            {t('testimony.reloadLatest')}
+          </button>
+        ) : null}
+        <form className="card" aria-labelledby="testimony-fields" onSubmit={(e) => e.preventDefault()}>
+          <h2 id="testimony-fields">{t('testimony.record')}</h2>
+          <div className="two-col">
+            <div className="field">
+              <label htmlFor="tes-title">{t('testimony.fields.title')}</label>
+              <input id="tes-title" type="text" value={fields.title} name="title" onChange={onField} required dir="auto" />
+            </div>
+            <CasePicker id="tes-case" label={t('testimony.fields.case')} emptyLabel={t('testimony.noCase')} value={fields.caseId} onChange={(caseId) => onChange({ ...fields, caseId })} />
+            <div className="field">
+              <label htmlFor="tes-witness">{t('testimony.fields.witness')}</label>
+              <select id="tes-witness" value={fields.witnessId} name="witnessId" onChange={onField}>
+                <option value="">{t('testimony.noWitness')}</option>
+                {(persons.value ?? []).map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.pseudonym}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="tes-date">{t('testimony.fields.interviewDate')}</label>
+              <input id="tes-date" type="text" value={fields.interviewDate} name="interviewDate" onChange={onField} dir="ltr" aria-describedby="tes-date-hint" placeholder={t('people.partialDatePlaceholder')} />
+              <p className="hint" id="tes-date-hint">
+                {t('people.partialDateHint')}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor="tes-place">{t('testimony.fields.place')}</label>
+              <input id="tes-place" type="text" value={fields.place} name="place" onChange={onField} dir="auto" />
+            </div>
+            <div className="field">
+              <label htmlFor="tes-interviewer">{t('testimony.fields.interviewer')}</label>
+              <input id="tes-interviewer" type="text" value={fields.interviewer} name="interviewer" onChange={onField} dir="auto" />
+            </div>
+            <div className="field">
+              <label htmlFor="tes-language">{t('testimony.fields.language')}</label>
+              <input id="tes-language" type="text" value={fields.language} name="language" onChange={onField} dir="ltr" aria-describedby="tes-language-hint" />
+              <p className="hint" id="tes-language-hint">
+                {t('testimony.languageHint')}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor="tes-interpreter">{t('testimony.fields.interpreter')}</label>
+              <input id="tes-interpreter" type="text" value={fields.interpreter} name="interpreter" onChange={onField} dir="auto" />
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor="tes-text">{t('testimony.fields.text')}</label>
+            <textarea id="tes-text" className="testimony-text" value={fields.text} name="text" onChange={onField} dir="auto" aria-describedby="tes-text-hint" rows={14} />
+            <p className="hint" id="tes-text-hint">
+              {t('testimony.textHint')}
+            </p>
+          </div>
+        </form>
+        {fields.witnessId ? <WitnessConsent personId={fields.witnessId} /> : null}
+        <section aria-labelledby="tes-items">
+          <h2 id="tes-items">{t('testimony.items')}</h2>
+          {itemIds.length === 0 ? <p>{t('testimony.noItems')}</p> : null}
+          <ul className="list-plain">
+            {itemIds.map((itemId) => (
+              <li key={itemId}>
+                <a href={href({ name: 'item', id: itemId })}>
+                  <code dir="ltr">{itemId}</code>
+                </a>{' '}
+                <button type="button" className="link" onClick={() => onUnlink(itemId)}>
+                  {t('testimony.unlink')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <TagEditor targetId={testimonyId} />
+        <History id={testimonyId} tick={historyTick} current={currentRevision} onRestore={onRestore} />
+        <ErrorNote error={error} />
+      </div>
+    </Screen>
+  );
+}
+
+function WitnessConsent({ personId }: { readonly personId: string }) {
+  const { t } = useTranslation();
+  const mechanismLabel = useMechanismLabel();
+  const statuses = useAsync(() => call('consent.statuses', { personId }), [personId]);
+  const recorded = (statuses.value ?? []).filter((s) => s.state !== 'none');
+  return (
+    <section aria-labelledby="tes-consent" className={recorded.length > 0 ? 'card' : 'note note-warn'}>
+      <h2 id="tes-consent">{t('testimony.witnessConsent')}</h2>
+      {statuses.value && recorded.length === 0 ? <p>{t('consent.noneRecorded')}</p> : null}
+      <ul className="list-plain">
+        {recorded.map((s) => (
+          <li key={s.mechanism}>
+            <strong>{mechanismLabel(s.mechanism)}</strong> <ConsentBadge state={s.state} />
+          </li>
+        ))}
+      </ul>
+      <a href={href({ name: 'person', id: personId })}>{t('testimony.manageConsent')}</a>
+    </section>
+  );
+}
+
+function History({ id, tick, current, onRestore }: { readonly id: string; readonly tick: number; readonly current: number; readonly onRestore: (f: Partial<TestimonyFields>) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const history = useAsync(() => call('testimonies.history', { id }), [id, tick]);
+  const [viewing, setViewing] = useState<number>();
+  const revision = useAsync(() => (viewing ? call('testimonies.revision', { id, revision: viewing }) : Promise.resolve(undefined)), [id, viewing]);
+  return (
+    <section aria-labelledby="tes-history">
+      <h2 id="tes-history">{t('testimony.history')}</h2>
+      <ol className="list-plain">
+        {[...(history.value ?? [])].reverse().map((r) => (
+          <li key={r.revision}>
+            <button type="button" className="link" aria-pressed={viewing === r.revision} onClick={() => setViewing(viewing === r.revision ? undefined : r.revision)}>
+              {t('testimony.revisionAt', { revision: f.number(r.revision), date: f.dateTime(r.savedAt) })}
+            </button>{' '}
+            <span className="hint">{t('testimony.revisionChars', { count: r.textLength, formatted: f.number(r.textLength) })}</span>
+            {r.revision === current ? <span className="badge">{t('testimony.current')}</span> : null}
+          </li>
+        ))}
+      </ol>
+      {viewing && revision.value ? (
+        <div className="card" aria-live="polite">
+          <h3>{t('testimony.revisionTitle', { revision: f.number(viewing) })}</h3>
+          <p>
+            <strong>{revision.value.fields.title}</strong>
+          </p>
+          <pre className="canonical" dir="auto">
+            {revision.value.text}
+          </pre>
+          {viewing !== current ? (
+            <button
+              type="button"
+              onClick={() => {
+                const r = revision.value!;
+                onRestore({
+                  title: r.fields.title,
+                  caseId: r.fields.caseId ?? '',
+                  witnessId: r.fields.witnessId ?? '',
+                  interviewDate: r.fields.interviewDate ?? '',
+                  place: r.fields.place ?? '',
+                  interviewer: r.fields.interviewer ?? '',
+                  language: r.fields.language ?? '',
+                  interpreter: r.fields.interpreter ?? '',
+                  text: r.text,
+                });
+                setViewing(undefined);
+              }}
+            >
+              {t('testimony.restore')}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import { useTranslation } from 'react-i18next';
+import { call } from '../../lib/api';
+import { useAsync } from '../../lib/useAsync';
+import type { StepProps } from './wizard-state';
+
+export function ContentsStep({ choices, set }: StepProps) {
+  const { t } = useTranslation();
+  const items = useAsync(() => call('items.list', { offset: 0, limit: 1000, sort: 'captured-asc', filters: { caseId: choices.caseId } }), [choices.caseId]);
+  const testimonies = useAsync(() => call('testimonies.list', { caseId: choices.caseId }), [choices.caseId]);
+  const allItems = (items.value?.items ?? []).map((i) => i.id);
+  const chosenItems = new Set(choices.itemIds ?? allItems);
+  const allTestimonies = (testimonies.value ?? []).map((x) => x.id);
+  const chosenTestimonies = new Set(choices.testimonyIds ?? allTestimonies);
+  const toggle = (set0: Set<string>, id: string, on: boolean) => {
+    const next = new Set(set0);
+    if (on) next.add(id);
+    else next.delete(id);
+    return [...next];
+  };
+  return (
+    <>
+      <fieldset className="field">
+        <legend>{t('packet.items', { count: chosenItems.size })}</legend>
+        {items.value && items.value.items.length === 0 ? <p>{t('cases.noItems')}</p> : null}
+        {(items.value?.items ?? []).map((it) => (
+          <div className="check" key={it.id}>
+            <input id={`pi-${it.id}`} type="checkbox" checked={chosenItems.has(it.id)} onChange={(e) => set({ itemIds: toggle(chosenItems, it.id, e.target.checked) })} />
+            <label htmlFor={`pi-${it.id}`}>
+              <bdi>{it.title ?? it.originalName}</bdi> {it.hasGps ? <span className="badge badge-gps">{t('library.gpsBadge')}</span> : null}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      <fieldset className="field">
+        <legend>{t('packet.testimonies', { count: chosenTestimonies.size })}</legend>
+        {testimonies.value && testimonies.value.length === 0 ? <p>{t('cases.noTestimonies')}</p> : null}
+        {(testimonies.value ?? []).map((x) => (
+          <div className="check" key={x.id}>
+            <input id={`pt-${x.id}`} type="checkbox" checked={chosenTestimonies.has(x.id)} onChange={(e) => set({ testimonyIds: toggle(chosenTestimonies, x.id, e.target.checked) })} />
+            <label htmlFor={`pt-${x.id}`}>
+              <bdi>{x.title}</bdi>
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </>
+  );
+}

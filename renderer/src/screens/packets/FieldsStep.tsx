@@ -1,0 +1,133 @@
+import { useTranslation } from 'react-i18next';
+import { pickLocalized } from '../../../../shared/localized';
+import { getMechanism, type AnswerValue, type MechanismField } from '../../../../shared/mechanisms';
+import type { PacketPlan } from '../../../../shared/model/packet';
+import { useFormat } from '../../lib/format';
+import { currentLanguage } from '../../lib/i18n';
+import type { StepProps } from './wizard-state';
+
+export function FieldInput({ field, value, onChange }: { readonly field: MechanismField; readonly value: AnswerValue | undefined; readonly onChange: (v: AnswerValue) => void }) {
+  const { t } = useTranslation();
+  const lang = currentLanguage();
+  const id = `ans-${field.id}`;
+  const label = (
+    <>
+      {pickLocalized(field.label, lang)}
+      {field.required ? <span className="badge">{t('packet.required')}</span> : null}
+      {field.confidential ? <span className="badge badge-warn">{t('packet.confidential')}</span> : null}
+    </>
+  );
+  const help = (
+    <p className="hint" id={`${id}-help`}>
+      {pickLocalized(field.help, lang)}
+    </p>
+  );
+  switch (field.type) {
+    case 'boolean':
+      return (
+        <div className="field">
+          <div className="check">
+            <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-help`} />
+            <label htmlFor={id}>{label}</label>
+          </div>
+          {help}
+        </div>
+      );
+    case 'choice':
+      return (
+        <div className="field">
+          <label htmlFor={id}>{label}</label>
+          <select id={id} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={`${id}-help`}>
+            <option value="">{t('packet.noAnswer')}</option>
+            {(field.choices ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {pickLocalized(c.label, lang)}
+              </option>
+            ))}
+          </select>
+          {help}
+        </div>
+      );
+    case 'multichoice': {
+      const list = Array.isArray(value) ? (value as readonly string[]) : [];
+      return (
+        <fieldset className="field" aria-describedby={`${id}-help`}>
+          <legend>{label}</legend>
+          {help}
+          {(field.choices ?? []).map((c) => (
+            <div className="check" key={c.id}>
+              <input id={`${id}-${c.id}`} type="checkbox" checked={list.includes(c.id)} onChange={(e) => onChange(e.target.checked ? [...list, c.id] : list.filter((x) => x !== c.id))} />
+              <label htmlFor={`${id}-${c.id}`}>{pickLocalized(c.label, lang)}</label>
+            </div>
+          ))}
+        </fieldset>
+      );
+    }
+    case 'longtext':
+      return (
+        <div className="field">
+          <label htmlFor={id}>{label}</label>
+          <textarea id={id} rows={3} dir="auto" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={`${id}-help`} />
+          {help}
+        </div>
+      );
+    case 'person':
+    case 'items':
+      return (
+        <div className="field">
+          <span className="label">{label}</span>
+          <p className="hint">{t('packet.fromCatalogueOnly')}</p>
+        </div>
+      );
+    case 'text':
+    case 'date':
+    case 'country':
+      return (
+        <div className="field">
+          <label htmlFor={id}>{label}</label>
+          <input id={id} type="text" dir={field.type === 'text' ? 'auto' : 'ltr'} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value || null)} aria-describedby={`${id}-help`} />
+          {help}
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
+export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: PacketPlan | undefined }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const lang = currentLanguage();
+  const mechanism = getMechanism(choices.mechanismId);
+  if (!mechanism) return null;
+  // A catalogue value is shown as such; a field the catalogue leaves empty is asked here like any other.
+  const filled = new Map((plan?.fields ?? []).filter((f) => f.source === 'catalogue' && f.value !== null && f.value !== '').map((f) => [f.fieldId, f.value]));
+  return (
+    <>
+      <p>{t('packet.fieldsIntro')}</p>
+      {mechanism.sections.map((section) => (
+        <fieldset key={section.id} className="field">
+          <legend>{pickLocalized(section.title, lang)}</legend>
+          {section.fields.map((field) =>
+            filled.has(field.id) && choices.answers[field.id] === undefined ? (
+              <div className="field" key={field.id}>
+                <span className="label">{pickLocalized(field.label, lang)}</span>
+                <p className="from-catalogue">
+                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(filled.get(field.id) ?? null, t('packet.yes'), t('packet.no'), f.list)}</bdi>
+                </p>
+              </div>
+            ) : (
+              <FieldInput key={field.id} field={field} value={choices.answers[field.id]} onChange={(v) => set({ answers: { ...choices.answers, [field.id]: v } })} />
+            ),
+          )}
+        </fieldset>
+      ))}
+    </>
+  );
+}
+
+export function formatAnswer(v: AnswerValue, yes: string, no: string, list: (items: readonly string[]) => string): string {
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? yes : no;
+  return Array.isArray(v) ? list(v as readonly string[]) : String(v);
+}

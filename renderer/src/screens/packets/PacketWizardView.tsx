@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PacketPlan, PacketPlanInput } from '../../../../shared/model/packet';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Screen } from '../../components/Screen';
+import { ContentsStep } from './ContentsStep';
+import { ExportStep } from './ExportStep';
+import { FieldsStep } from './FieldsStep';
+import { MechanismStep } from './MechanismStep';
+import { ProfileStep } from './ProfileStep';
+import { ReviewStep } from './ReviewStep';
+import { STEPS, type Choices, type Step } from './wizard-state';
+
+/** The wizard as drawn: the stepper, the current step, Back and Next. */
+export function PacketWizardView({
+  step,
+  choices,
+  set,
+  input,
+  plan,
+  planStale,
+  planError,
+  canNext,
+  onBack,
+  onNext,
+}: {
+  readonly step: Step;
+  readonly choices: Choices;
+  readonly set: (patch: Partial<Choices>) => void;
+  readonly input: PacketPlanInput | undefined;
+  readonly plan: PacketPlan | undefined;
+  readonly planStale: boolean;
+  readonly planError: unknown;
+  readonly canNext: boolean;
+  readonly onBack: (() => void) | undefined;
+  readonly onNext: (() => void) | undefined;
+}) {
+  const { t } = useTranslation();
+  const index = STEPS.indexOf(step);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [step]);
+  return (
+    <Screen title={t('packet.title')}>
+      <ol className="stepper" aria-label={t('packet.steps')}>
+        {STEPS.map((s, i) => (
+          <li key={s} aria-current={s === step ? 'step' : undefined} className={i < index ? 'done' : ''}>
+            <span className="step-number">{i + 1}</span> {t(`packet.step.${s}`)}
+          </li>
+        ))}
+      </ol>
+      <section className="card" aria-labelledby="packet-step-title">
+        <h2 id="packet-step-title" ref={heading} tabIndex={-1}>
+          {t(`packet.step.${step}`)}
+        </h2>
+        {step === 'mechanism' ? <MechanismStep choices={choices} set={set} /> : null}
+        {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
+        {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
+        {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
+        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} /> : null}
+        {step === 'export' && input ? <ExportStep input={input} plan={plan} /> : null}
+        <ErrorNote error={planError} />
+        <div className="actions">
+          {onBack ? (
+            <button type="button" onClick={onBack}>
+              {t('common.back')}
+            </button>
+          ) : null}
+          {onNext ? (
+            <button type="button" className="primary" disabled={!canNext} onClick={onNext}>
+              {t('packet.next')}
+            </button>
+          ) : null}
+        </div>
+      </section>
+    </Screen>
+  );
+}

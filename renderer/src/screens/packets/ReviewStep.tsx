@@ -1,0 +1,115 @@
+import { useTranslation } from 'react-i18next';
+import type { PacketPlan } from '../../../../shared/model/packet';
+import { useFormat } from '../../lib/format';
+import { href } from '../../lib/router';
+
+export function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefined; readonly stale: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
+  return (
+    <div aria-busy={stale} data-testid="packet-review">
+      {plan.mechanismStatus !== 'confirmed' ? <p className="note note-warn">{t(`packet.templateWarning.${plan.mechanismStatus}`)}</p> : null}
+      {plan.blockers.length > 0 ? (
+        <div className="note note-error" role="alert">
+          <p>
+            <strong>{t('packet.blocked', { count: plan.blockers.length })}</strong>
+          </p>
+          <ul>
+            {plan.blockers.map((b, i) => (
+              <li key={i}>
+                {t(`errors.${b.code}`)}{' '}
+                <span className="detail" dir="auto">
+                  {b.message}
+                </span>
+                {b.personId ? <a href={href({ name: 'person', id: b.personId })}>{t('packet.openPerson')}</a> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="note note-ok">{t('packet.ready')}</p>
+      )}
+      {plan.warnings.length > 0 ? (
+        <div className="note note-warn">
+          <ul className="inside">
+            {plan.warnings.map((w, i) => (
+              <li key={i} dir="auto">
+                {w}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {plan.missingFields.length > 0 ? <p className="note note-warn">{t('packet.missing', { count: plan.missingFields.length })}</p> : null}
+      <h3>{t('packet.whatLeaves')}</h3>
+      <table className="table">
+        <caption className="visually-hidden">{t('packet.itemsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('packet.label')}</th>
+            <th scope="col">{t('packet.action')}</th>
+            <th scope="col">{t('packet.removed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.items.map((it) => (
+            <tr key={it.itemId}>
+              <th scope="row">
+                <a href={href({ name: 'item', id: it.itemId })}>
+                  <bdi>{it.label}</bdi>
+                </a>
+              </th>
+              <td>
+                <span className={`badge ${it.action === 'refuse' ? 'badge-bad' : ''}`}>{t(`packet.actions.${it.action}`)}</span>
+                {it.reason ? (
+                  <span className="detail" dir="auto">
+                    {it.reason}
+                  </span>
+                ) : null}
+              </td>
+              <td>{it.removes.length > 0 ? f.list(it.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t('packet.whoIsNamed')}</h3>
+      <table className="table">
+        <caption className="visually-hidden">{t('packet.personsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('people.pseudonym')}</th>
+            <th scope="col">{t('packet.shownAs')}</th>
+            <th scope="col">{t('consent.title')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.persons.map((p) => (
+            <tr key={p.personId}>
+              <th scope="row">
+                <bdi>{p.pseudonym}</bdi>
+              </th>
+              <td>{p.shownAs === 'name' ? t('packet.realNameShown') : t('packet.pseudonymShown')}</td>
+              <td>
+                {t(`consent.states.${p.consentState}`)}
+                {p.materialConsent === 'missing' ? <span className="badge badge-bad">{t('packet.materialConsentMissing')}</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {plan.testimonies.length > 0 ? (
+        <>
+          <h3>{t('packet.testimoniesOut')}</h3>
+          <ul className="list-plain">
+            {plan.testimonies.map((x) => (
+              <li key={x.testimonyId}>
+                <bdi>{x.label}</bdi> {x.included ? t('packet.testimonyIncluded', { count: x.replacements }) : t('packet.testimonyExcluded')}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
+  );
+}
