@@ -42,6 +42,7 @@ import {
   type TestimonyRevisionSummary,
   type TestimonySummary,
 } from './model/catalogue';
+import { DraftKey, DraftSaveInput, type Draft, type DraftSummary } from './model/drafts';
 import { caseId as caseIdField, personId as personIdField } from './model/fields';
 import { PacketExportInput, PacketPlanInput, PacketVerifyInput, type PacketExportReport, type PacketPlan, type PacketProgress, type PacketVerifyReport } from './model/packet';
 
@@ -206,6 +207,13 @@ export const API = {
   'links.remove': method<Record<string, never>>()(LinkIdInput),
 
   'search.query': method<SearchResult>()(SearchQuery),
+
+  // Drafts (shared/model/drafts.ts): what a form holds before it is saved for real, written as the person types,
+  // valid or not. Not custody events; deleting a record discards its drafts.
+  'drafts.get': method<Draft | null>()(DraftKey),
+  'drafts.save': method<{ savedAt: string }>()(DraftSaveInput),
+  'drafts.discard': method<{ discarded: boolean }>()(DraftKey),
+  'drafts.list': method<DraftSummary[]>()(empty),
 
   // Submission packets (DESIGN §6). The plan says, before anything is written, what each item becomes, who is
   // named, which fields are missing and what blocks the export; export and verify are long operations.

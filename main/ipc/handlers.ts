@@ -22,6 +22,7 @@ import {
   testimonyHistory,
   unlinkTestimonyItems,
 } from '../archive/catalogue/testimonies';
+import { discardDraft, getDraft, listDrafts, saveDraft } from '../archive/drafts/drafts';
 import { exportPacket } from '../archive/export/build';
 import { planPacket } from '../archive/export/plan';
 import { verifyPacket } from '../archive/packet/verify';
@@ -242,6 +243,19 @@ export function createHandlers(session: Session): Handlers {
 
     async 'search.query'(input) {
       return searchCatalogue(session.requireVault(), input);
+    },
+
+    async 'drafts.get'(input) {
+      return getDraft(session.requireVault(), input);
+    },
+    async 'drafts.save'(input) {
+      return saveDraft(session.requireVault(), input);
+    },
+    async 'drafts.discard'(input) {
+      return discardDraft(session.requireVault(), input);
+    },
+    async 'drafts.list'() {
+      return listDrafts(session.requireVault());
     },
 
     async 'packets.plan'(input) {

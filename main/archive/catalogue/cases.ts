@@ -17,6 +17,7 @@ import { nowIso, recordEvent, type Secret } from './record-event';
 import { indexDoc, reindexCaseItems } from './search-index';
 import { all, one, run } from './sql';
 import { notFound, parseInput } from './validate';
+import { deleteDraftRowsOfRecord } from '../db/drafts';
 
 /** Cases (DESIGN §4): a matter such as one detainee or one incident, with its items, people and testimonies. */
 
@@ -161,6 +162,7 @@ export function deleteCase(vault: Vault, input: CaseIdInput): void {
     requireCase(vault, v.id, 'id');
     run(vault, 'UPDATE cases SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'case.deleted', v.id, {});
+    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'case', v.id);
     reindexCaseItems(vault, v.id);
   });

@@ -16,6 +16,7 @@ import { nowIso, recordEvent, type Secret } from './record-event';
 import { indexDoc, reindexWitnessTestimonies } from './search-index';
 import { all, one, run } from './sql';
 import { notFound, parseInput } from './validate';
+import { deleteDraftRowsOfRecord } from '../db/drafts';
 
 /**
  * People (DESIGN §4): victims, witnesses, alleged perpetrators, documenters. The real name is stored (encrypted with
@@ -174,6 +175,7 @@ export function deletePerson(vault: Vault, input: PersonIdInput): void {
     requirePerson(vault, v.id, 'id');
     run(vault, 'UPDATE persons SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'person.deleted', v.id, {});
+    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'person', v.id);
     reindexWitnessTestimonies(vault, v.id);
   });

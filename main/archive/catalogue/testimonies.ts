@@ -16,6 +16,7 @@ import { nowIso, recordEvent } from './record-event';
 import { indexDoc } from './search-index';
 import { all, one, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';
+import { deleteDraftRowsOfRecord } from '../db/drafts';
 
 /**
  * Testimonies (DESIGN §4): structured interview records with a full edit history. Every save that changes
@@ -213,6 +214,7 @@ export function deleteTestimony(vault: Vault, input: TestimonyIdInput): void {
     requireTestimony(vault, v.id, 'id');
     run(vault, 'UPDATE testimonies SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'testimony.deleted', v.id, {});
+    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'testimony', v.id);
   });
 }

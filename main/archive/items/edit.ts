@@ -7,6 +7,7 @@ import { nowIso, recordEvent } from '../catalogue/record-event';
 import { indexItem, removeDoc } from '../catalogue/search-index';
 import { all, one, run } from '../catalogue/sql';
 import { conflict, notFound, parseInput } from '../catalogue/validate';
+import { deleteDraftRowsOfRecord } from '../db/drafts';
 
 /**
  * What documenters change about an item: its description (title, what it shows, where), and its life cycle.
@@ -55,6 +56,7 @@ export function deleteItem(vault: Vault, input: ItemDeleteInput): void {
     if (cur.deleted_at) conflict('id', `Item ${v.id} is already deleted.`);
     run(vault, 'UPDATE items SET deleted_at = ? WHERE id = ?', nowIso(), v.id);
     recordEvent(vault, 'item.deleted', v.id, {}, { reason: v.reason });
+    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
     removeDoc(vault, 'item', v.id);
   });
 }
