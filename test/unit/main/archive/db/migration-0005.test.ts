@@ -12,8 +12,9 @@ describe('migration 0005-transfers', () => {
   it('adds the transfer tables to a version-4 database without touching its rows', () => {
     const old = path.join(tempDir('huella-mig5-'), 'v4.db');
     const key = crypto.randomBytes(32);
-    // A version-4 database: made at the latest version, the 0005 tables dropped, user_version set back to 4.
+    // A version-4 database: made at the latest version, the tables of 0005 and later dropped, user_version set back to 4.
     const raw = openDatabase(old, key, { create: true });
+    raw.exec('DROP TABLE drafts;');
     raw.exec('DROP TABLE remotes; DROP TABLE transfers_sent; DROP TABLE received_custody; DROP TABLE transfers_received; DROP TABLE transfer_senders;');
     raw.pragma('user_version = 4');
     raw.prepare("INSERT INTO settings (key, value) VALUES ('actor', 'documenter')").run();
