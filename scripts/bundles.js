@@ -24,6 +24,7 @@ export const CLI_NODE_TARGET = 'node20';
 export const WORKERS = {
   'parse-worker': 'main/archive/ingest/parse-worker.ts',
   'hash-worker': 'main/archive/blobs/hash-worker.ts',
+  'crypto-worker': 'main/archive/workers/crypto-worker.ts',
 };
 
 export const WORKER_BOOTSTRAP = 'main/archive/workers/bootstrap.mjs';

@@ -17,8 +17,10 @@ export class PayloadCipher {
   #counter = 0;
   readonly #nonce = Buffer.alloc(AEAD_NONCE_BYTES);
 
-  constructor(key: Buffer) {
+  /** `firstIndex`: the chunk counter to start at (a slot of a large file sealed apart from the chunks before it). */
+  constructor(key: Buffer, firstIndex = 0) {
     this.#key = key;
+    this.#counter = firstIndex;
   }
 
   get index(): number {

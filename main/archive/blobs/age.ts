@@ -43,6 +43,26 @@ export const AGE_ENCRYPTED_CHUNK_SIZE = AGE_CHUNK_SIZE + AEAD_TAG_BYTES;
 export const AGE_PAYLOAD_NONCE_BYTES = 16;
 
 /**
+ * A new age file's beginning (header ‖ payload nonce, for `recipients`) and its payload key, from a fresh random file
+ * key that is wiped before returning. Whoever holds the payload key can seal any chunk of the file by its index
+ * (AgeEncryptor seals them in order; large-file ingest seals slots of one file on several threads). The caller
+ * wipes the key when done.
+ */
+export function newAgePayload(recipients: readonly Uint8Array[]): { readonly prefix: Buffer; readonly payloadKey: Buffer } {
+  if (recipients.length === 0) throw new HuellaError('INTERNAL', 'age encryption needs at least one recipient.');
+  const fileKey = crypto.randomBytes(AGE_FILE_KEY_BYTES);
+  const payloadNonce = crypto.randomBytes(AGE_PAYLOAD_NONCE_BYTES);
+  try {
+    return {
+      prefix: Buffer.concat([buildAgeHeader(fileKey, recipients.map((r) => wrapFileKeyX25519(fileKey, r))), payloadNonce]),
+      payloadKey: hkdfSha256(fileKey, payloadNonce, 'payload'),
+    };
+  } finally {
+    fileKey.fill(0);
+  }
+}
+
+/**
  * age encryption as plain calls, for loops that manage their own buffers (BlobStore.stageFile): `start()` gives the
  * header and nonce, `update()` the sealed chunks for a piece of plaintext (the piece may be reused by the caller as
  * soon as update returns: nothing refers to it afterwards), `final()` the last chunk. Holds back one chunk, as the
@@ -56,15 +76,9 @@ export class AgeEncryptor {
   #pendingLength = 0;
 
   constructor(recipients: readonly Uint8Array[]) {
-    if (recipients.length === 0) throw new HuellaError('INTERNAL', 'age encryption needs at least one recipient.');
-    const fileKey = crypto.randomBytes(AGE_FILE_KEY_BYTES);
-    const payloadNonce = crypto.randomBytes(AGE_PAYLOAD_NONCE_BYTES);
-    try {
-      this.#prefix = Buffer.concat([buildAgeHeader(fileKey, recipients.map((r) => wrapFileKeyX25519(fileKey, r))), payloadNonce]);
-      this.#payload = new PayloadCipher(hkdfSha256(fileKey, payloadNonce, 'payload'));
-    } finally {
-      fileKey.fill(0);
-    }
+    const { prefix, payloadKey } = newAgePayload(recipients);
+    this.#prefix = prefix;
+    this.#payload = new PayloadCipher(payloadKey);
   }
 
   /** Header ‖ payload nonce: the first bytes of the file. */
@@ -145,70 +159,123 @@ export function createAgeEncryptStream(recipients: readonly Uint8Array[]): Trans
 
 type DecryptState = 'header' | 'nonce' | 'payload' | 'done';
 
-/** An age file in, its plaintext out, authenticated chunk by chunk with one of `identities` (X25519 secrets). */
-export function createAgeDecryptStream(identities: readonly Uint8Array[]): Transform {
-  let state: DecryptState = 'header';
-  let headerBuf = Buffer.alloc(0);
-  let headerLength = 0;
-  let headerScanFrom = 0;
-  let fileKey: Buffer | undefined;
-  let payload: PayloadCipher | undefined;
-  const queue = new ByteQueue();
+/**
+ * age decryption as plain calls (the counterpart of AgeEncryptor), for loops that read into their own buffers (the
+ * crypto workers of verify) and for the stream below: `update()` returns the plaintext of every chunk that
+ * authenticated, `final()` that of the last one, appended to `out`. It holds back one encrypted chunk, as the module
+ * comment explains, by reference: a buffer given to update() must stay unchanged until the next update() or final()
+ * returns (callers reading into reused buffers alternate two of them). Errors are the module comment's HuellaErrors;
+ * plaintext that authenticated before an error (a valid final chunk followed by junk, a file cut short after an
+ * authentic chunk) is in `out` when the error is thrown, and the stream releases it, as the reference
+ * implementation does.
+ */
+export class AgeDecryptor {
+  readonly #identities: readonly Uint8Array[];
+  #state: DecryptState = 'header';
+  #headerBuf = Buffer.alloc(0);
+  #headerLength = 0;
+  #headerScanFrom = 0;
+  #fileKey: Buffer | undefined;
+  #payload: PayloadCipher | undefined;
+  readonly #queue = new ByteQueue();
 
-  function onHeaderBytes(data: Buffer): Buffer | undefined {
-    const needed = headerLength + data.length;
-    if (needed > headerBuf.length) {
-      const grown = Buffer.alloc(Math.min(Math.max(needed, headerBuf.length * 2, 1024), AGE_MAX_HEADER_BYTES + data.length));
-      headerBuf.copy(grown, 0, 0, headerLength);
-      headerBuf = grown;
+  constructor(identities: readonly Uint8Array[]) {
+    this.#identities = identities;
+  }
+
+  update(data: Buffer, out: Buffer[] = []): Buffer[] {
+    try {
+      if (this.#state === 'done') throw new HuellaError('AGE_FORMAT', 'The age file has unexpected data after its final chunk.');
+      let rest: Buffer | undefined = data;
+      if (this.#state === 'header') rest = this.#onHeaderBytes(data);
+      if (rest && rest.length > 0) this.#queue.push(rest);
+      this.#drain(out, false);
+      return out;
+    } catch (e) {
+      this.destroy();
+      throw asHuellaError(e, 'decrypting');
     }
-    data.copy(headerBuf, headerLength);
-    headerLength = needed;
-    const seen = headerBuf.subarray(0, headerLength);
+  }
+
+  final(out: Buffer[] = []): Buffer[] {
+    try {
+      if (this.#state === 'header') {
+        if (this.#headerLength === 0) throw new HuellaError('AGE_FORMAT', 'The age file is empty.');
+        throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its header is incomplete.');
+      }
+      this.#drain(out, true);
+      return out;
+    } catch (e) {
+      throw asHuellaError(e, 'decrypting');
+    } finally {
+      this.destroy();
+    }
+  }
+
+  /** Wipes the file key, the payload key and the header bytes (also after a failure). */
+  destroy(): void {
+    this.#fileKey?.fill(0);
+    this.#fileKey = undefined;
+    this.#payload?.destroy();
+    this.#headerBuf.fill(0);
+  }
+
+  #onHeaderBytes(data: Buffer): Buffer | undefined {
+    const needed = this.#headerLength + data.length;
+    if (needed > this.#headerBuf.length) {
+      const grown = Buffer.alloc(Math.min(Math.max(needed, this.#headerBuf.length * 2, 1024), AGE_MAX_HEADER_BYTES + data.length));
+      this.#headerBuf.copy(grown, 0, 0, this.#headerLength);
+      this.#headerBuf = grown;
+    }
+    data.copy(this.#headerBuf, this.#headerLength);
+    this.#headerLength = needed;
+    const seen = this.#headerBuf.subarray(0, this.#headerLength);
     checkAgeVersionPrefix(seen);
-    const end = findAgeHeaderEnd(seen, headerScanFrom);
+    const end = findAgeHeaderEnd(seen, this.#headerScanFrom);
     if (end < 0) {
-      if (headerLength > AGE_MAX_HEADER_BYTES) throw new HuellaError('AGE_FORMAT', 'Malformed age header: it is too large.');
-      headerScanFrom = lastLineStart(seen, headerScanFrom);
+      if (this.#headerLength > AGE_MAX_HEADER_BYTES) throw new HuellaError('AGE_FORMAT', 'Malformed age header: it is too large.');
+      this.#headerScanFrom = lastLineStart(seen, this.#headerScanFrom);
       return undefined;
     }
     const header = parseAgeHeader(seen.subarray(0, end));
-    fileKey = unwrapFileKey(header.stanzas, identities);
-    verifyHeaderMac(fileKey, header);
-    state = 'nonce';
+    this.#fileKey = unwrapFileKey(header.stanzas, this.#identities);
+    verifyHeaderMac(this.#fileKey, header);
+    this.#state = 'nonce';
     const rest = Buffer.from(seen.subarray(end)); // copy: headerBuf is dropped below
-    headerBuf = Buffer.alloc(0);
+    this.#headerBuf = Buffer.alloc(0);
     return rest;
   }
 
-  function drainPayload(stream: Transform, atEnd: boolean): void {
-    if (state === 'nonce') {
+  #drain(out: Buffer[], atEnd: boolean): void {
+    const queue = this.#queue;
+    if (this.#state === 'nonce') {
       if (queue.length < AGE_PAYLOAD_NONCE_BYTES) {
         if (atEnd) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload nonce is missing or short.');
         return;
       }
       const nonce = queue.take(AGE_PAYLOAD_NONCE_BYTES);
-      payload = new PayloadCipher(hkdfSha256(fileKey!, nonce, 'payload'));
-      fileKey!.fill(0);
-      fileKey = undefined;
-      state = 'payload';
+      this.#payload = new PayloadCipher(hkdfSha256(this.#fileKey!, nonce, 'payload'));
+      this.#fileKey!.fill(0);
+      this.#fileKey = undefined;
+      this.#state = 'payload';
     }
-    if (state !== 'payload' || !payload) return;
+    const payload = this.#payload;
+    if (this.#state !== 'payload' || !payload) return;
     // More than one encrypted chunk buffered: the first one is followed by data, so it must be a non-final chunk.
     while (queue.length > AGE_ENCRYPTED_CHUNK_SIZE) {
       const chunk = queue.take(AGE_ENCRYPTED_CHUNK_SIZE);
       const index = payload.index;
       const plain = payload.open(chunk, false);
       if (plain) {
-        emit(stream, [plain]);
+        push(out, plain);
         continue;
       }
       const finalPlain = payload.open(chunk, true, index);
       if (!finalPlain) throw chunkIntegrityError(index);
       // A valid final chunk followed by more bytes: what it says is authentic, the extra bytes are not part of it.
       if (index > 0 && finalPlain.length === 0) throw emptyFinalChunkError(index);
-      emit(stream, [finalPlain]);
-      state = 'done';
+      push(out, finalPlain);
+      this.#state = 'done';
       throw new HuellaError('AGE_FORMAT', `The age file has unexpected data after its final chunk (chunk ${index}).`, {
         details: { chunk: index },
       });
@@ -230,7 +297,7 @@ export function createAgeDecryptStream(identities: readonly Uint8Array[]): Trans
       if (!nonFinal) throw chunkIntegrityError(index);
       if (chunk.length === AGE_ENCRYPTED_CHUNK_SIZE) {
         // Authentic and well-formed, so it is released like every earlier chunk (as the reference implementation does).
-        emit(stream, [nonFinal]);
+        push(out, nonFinal);
         throw new HuellaError('AGE_FORMAT', `The age file is truncated: it ends after chunk ${index} without a final chunk.`, {
           details: { chunk: index },
         });
@@ -241,47 +308,39 @@ export function createAgeDecryptStream(identities: readonly Uint8Array[]): Trans
       });
     }
     if (index > 0 && plain.length === 0) throw emptyFinalChunkError(index);
-    emit(stream, [plain]);
-    state = 'done';
+    push(out, plain);
+    this.#state = 'done';
   }
+}
 
-  function cleanup(): void {
-    fileKey?.fill(0);
-    fileKey = undefined;
-    payload?.destroy();
-    headerBuf.fill(0);
-  }
+function push(out: Buffer[], plain: Buffer): void {
+  if (plain.length > 0) out.push(plain);
+}
 
+/** An age file in, its plaintext out, authenticated chunk by chunk with one of `identities` (X25519 secrets). */
+export function createAgeDecryptStream(identities: readonly Uint8Array[]): Transform {
+  const decryptor = new AgeDecryptor(identities);
+  const run = (stream: Transform, step: (out: Buffer[]) => void, callback: TransformCallback): void => {
+    const out: Buffer[] = [];
+    try {
+      step(out);
+    } catch (e) {
+      emit(stream, out);
+      callback(asHuellaError(e, 'decrypting'));
+      return;
+    }
+    emit(stream, out);
+    callback();
+  };
   return new Transform({
     transform(data: Buffer, _encoding, callback: TransformCallback) {
-      try {
-        if (state === 'done') throw new HuellaError('AGE_FORMAT', 'The age file has unexpected data after its final chunk.');
-        let rest: Buffer | undefined = data;
-        if (state === 'header') rest = onHeaderBytes(data);
-        if (rest && rest.length > 0) queue.push(rest);
-        drainPayload(this, false);
-        callback();
-      } catch (e) {
-        cleanup();
-        callback(asHuellaError(e, 'decrypting'));
-      }
+      run(this, (out) => decryptor.update(data, out), callback);
     },
     flush(callback: TransformCallback) {
-      try {
-        if (state === 'header') {
-          if (headerLength === 0) throw new HuellaError('AGE_FORMAT', 'The age file is empty.');
-          throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its header is incomplete.');
-        }
-        drainPayload(this, true);
-        cleanup();
-        callback();
-      } catch (e) {
-        cleanup();
-        callback(asHuellaError(e, 'decrypting'));
-      }
+      run(this, (out) => decryptor.final(out), callback);
     },
     destroy(error, callback) {
-      cleanup();
+      decryptor.destroy();
       callback(error);
     },
   });

@@ -6,11 +6,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
-import { writevFully } from '../fs/writev';
-import { AgeEncryptor, createAgeDecryptStream, createAgeEncryptStream } from './age';
+import { createAgeDecryptStream, createAgeEncryptStream } from './age';
+import { encryptInline, encryptInParallel, HEAD_BYTES, HeadCollector, tooLarge } from './encrypt-file';
+import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
-import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, slotView, type HashRing } from './parallel-hash';
+import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
 
 /**
  * Content-addressed store of age v1 files (DESIGN §3). Plaintext never touches the disk: bytes are hashed and
@@ -27,16 +28,12 @@ import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, slotView, type Ha
  * rolling forward on open costs the same fsyncs and leaves nothing to scan for.
  */
 
-export const HEAD_BYTES = 4100;
-/**
- * Ciphertext is written in batches of this size. Measured here (1 GiB, writev of 64 KiB pieces, then fsync):
- * 1 MiB per call 1.2 s (0.27 s system time), 8 MiB per call 2.8 s (1.9 s system time); 16 KiB writes are slower
- * again (one syscall per 16 KiB).
- */
+export { HEAD_BYTES };
+/** stage()'s output buffer: see WRITE_BUFFER_BYTES in encrypt-file.ts. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 /**
- * stageFile's read ring. Large files: 16 slots of 1 MiB shared with the hashing thread (it may lag 15 slots behind
- * the encryption before the reader waits). Small files: 2 slots of 1 MiB, hashed inline. Rings are reused from file
+ * stageFile's read ring. Large files: 16 slots of 1 MiB shared with the hashing thread and the crypto workers
+ * (the reader waits for a slot only when both are 15 slots behind). Small files: 2 slots of 1 MiB, hashed inline. Rings are reused from file
  * to file: fresh buffers per read cost page faults, which on this VM were as dear as the encryption itself.
  * 1 GiB (quiet machine): 4×4 MiB slots with 8 MiB writes 3.6 s, 16×1 MiB with 1 MiB writes 2.5–2.65 s; age 2.6–2.9 s.
  */
@@ -140,55 +137,26 @@ export class BlobStore {
   /**
    * Hash + encrypt an open file into tmp/ in one pass, the way ingest does it: the file is read into a ring of
    * reused buffers; each piece is handed to the hasher (a second thread for large files, reading the same memory)
-   * and encrypted on this thread while the next piece is being read and the previous ciphertext written. Same
-   * result and guarantees as stage(); on 1 GiB here 2.5–2.7 s against 3.6 s for the earlier stream path with a
-   * copying hash worker (npm run bench -- --only ingest compares it with age).
+   * and encrypted, on this thread for small files, by the crypto workers for large ones (encrypt-file.ts: slots
+   * sealed in parallel, each written at its own position). Same result and guarantees as stage()
+   * (npm run bench -- --only ingest compares it with age).
    */
   async stageFile(file: fsp.FileHandle, options: StageFileOptions = {}): Promise<StagedObject> {
     const partPath = this.#newPartPath();
     const large = (options.sizeHint ?? 0) >= PARALLEL_THRESHOLD;
     const ring = this.#takeRing(large);
     const hasher = createSlotHasher(ring, options.sizeHint ?? 0);
-    const encryptor = new AgeEncryptor([this.#recipient]);
-    const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
-    const head = new HeadCollector();
-    let size = 0;
-    let reading: Promise<number> | undefined;
+    const loop = large ? encryptInParallel : encryptInline;
     let out: fsp.FileHandle | undefined;
     try {
       out = await fsp.open(partPath, 'wx', 0o600);
-      const writer = new BatchWriter(out);
-      writer.add([encryptor.start()]);
-      let slot = 0;
-      reading = readInto(file, ring, slot, 0);
-      for (;;) {
-        const n = await reading;
-        reading = undefined;
-        if (n === 0) break;
-        if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
-        size += n;
-        if (size > maxBytes) throw tooLarge(maxBytes);
-        const data = slotView(ring, slot, n);
-        head.add(data);
-        options.onBytes?.(n);
-        hasher.submit(slot, n);
-        const next = (slot + 1) % ring.slots;
-        await hasher.released(next);
-        reading = readInto(file, ring, next, size);
-        writer.add(encryptor.update(data));
-        await writer.flushIfFull();
-        slot = next;
-      }
-      writer.add(encryptor.final());
-      await writer.finish();
+      const { size, head } = await loop(file, out, ring, hasher, this.#recipient, { maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, signal: options.signal, onBytes: options.onBytes });
       await out.sync();
       await out.close();
       out = undefined;
-      return await this.#makeReady(partPath, await hasher.digest(), size, head.bytes());
+      return await this.#makeReady(partPath, await hasher.digest(), size, head);
     } catch (e) {
-      encryptor.destroy();
       hasher.abort();
-      await reading?.catch(() => undefined);
       await out?.close().catch(() => undefined);
       throw await this.#failStage(partPath, e, options.signal);
     } finally {
@@ -406,83 +374,4 @@ export class BlobStore {
   }
 }
 
-function tooLarge(maxBytes: number): HuellaError {
-  return new HuellaError('FILE_TOO_LARGE', `The file is larger than the limit of ${formatBytes(maxBytes)}.`);
-}
-
-/** Keeps a copy of the first HEAD_BYTES of the plaintext (in memory only) for media-type sniffing. */
-class HeadCollector {
-  readonly #parts: Buffer[] = [];
-  #length = 0;
-
-  add(chunk: Buffer): void {
-    if (this.#length >= HEAD_BYTES) return;
-    const take = chunk.subarray(0, HEAD_BYTES - this.#length);
-    this.#parts.push(Buffer.from(take));
-    this.#length += take.length;
-  }
-
-  bytes(): Buffer {
-    return Buffer.concat(this.#parts);
-  }
-}
-
-/** Reads up to one slot of `file` at `position` into `slot` (pread: the file offset is not used). */
-async function readInto(file: fsp.FileHandle, ring: HashRing, slot: number, position: number): Promise<number> {
-  const { bytesRead } = await file.read(slotView(ring, slot), 0, ring.slotBytes, position);
-  return bytesRead;
-}
-
-/**
- * Collects ciphertext pieces and writes them with writev in batches of ~WRITE_BUFFER_BYTES, one write in flight
- * while the caller encrypts the next batch.
- */
-class BatchWriter {
-  readonly #out: fsp.FileHandle;
-  #batch: Buffer[] = [];
-  #batchBytes = 0;
-  #writing: Promise<void> = Promise.resolve();
-
-  constructor(out: fsp.FileHandle) {
-    this.#out = out;
-  }
-
-  add(parts: readonly Buffer[]): void {
-    for (const p of parts) {
-      if (p.length === 0) continue;
-      this.#batch.push(p);
-      this.#batchBytes += p.length;
-    }
-  }
-
-  /** Starts writing the batch once it is full, after the previous write has finished (so at most two are held). */
-  async flushIfFull(): Promise<void> {
-    if (this.#batchBytes >= WRITE_BUFFER_BYTES) await this.#flush();
-  }
-
-  async finish(): Promise<void> {
-    await this.#flush();
-    await this.#writing;
-  }
-
-  async #flush(): Promise<void> {
-    await this.#writing;
-    const parts = this.#batch;
-    this.#batch = [];
-    this.#batchBytes = 0;
-    this.#writing = writevFully(this.#out, parts).then(() => undefined);
-    // A failed write surfaces at the next flush or at finish(); never as an unhandled rejection meanwhile.
-    this.#writing.catch(() => undefined);
-  }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
+export { formatBytes };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { HuellaError } from '../errors';
 
@@ -13,6 +14,19 @@ export async function writevFully(fh: FileHandle, parts: readonly Buffer[], posi
     if (bytesWritten === 0) throw new HuellaError('DISK_FULL', 'Disk full: the disk accepted no more bytes. Nothing already in the vault was lost.');
     total += bytesWritten;
     rest = dropBytes(rest, bytesWritten);
+  }
+  return total;
+}
+
+/** writevFully for a worker thread that owns no FileHandle: the same loop with writevSync at `position`. */
+export function writevFullySync(fd: number, parts: readonly Buffer[], position: number): number {
+  let rest = parts.filter((p) => p.length > 0);
+  let total = 0;
+  while (rest.length > 0) {
+    const n = fs.writevSync(fd, rest, position + total);
+    if (n === 0) throw new HuellaError('DISK_FULL', 'Disk full: the disk accepted no more bytes. Nothing already in the vault was lost.');
+    total += n;
+    rest = dropBytes(rest, n);
   }
   return total;
 }

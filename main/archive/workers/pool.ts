@@ -8,6 +8,23 @@ import { workerBootstrap } from './entry';
  */
 export type WorkerTask<Req> = { readonly request: Req; readonly timeoutMs: number; readonly transfer?: readonly ArrayBuffer[] };
 
+/** What a failed task is reported as (the defaults speak of parsing a file, the pool's first use). */
+export type PoolFailures = {
+  readonly code: 'PARSER_FAILED' | 'INTERNAL';
+  readonly outOfMemory: string;
+  readonly crashed: string;
+  readonly stopped: string;
+  readonly timedOut: (seconds: number) => string;
+};
+
+const PARSER_FAILURES: PoolFailures = {
+  code: 'PARSER_FAILED',
+  outOfMemory: 'The file needed too much memory to parse.',
+  crashed: 'The parser crashed on this file.',
+  stopped: 'The parser stopped unexpectedly on this file.',
+  timedOut: (s) => `Reading this file's metadata took longer than ${s} s and was stopped.`,
+};
+
 type Slot = { worker: Worker; busy: boolean };
 type Pending<Res> = { resolve: (r: Res) => void; reject: (e: unknown) => void };
 
@@ -15,14 +32,22 @@ export class WorkerPool<Req, Res> {
   readonly #entry: URL;
   readonly #size: number;
   readonly #heapMb: number;
+  readonly #youngMb: number | undefined;
+  readonly #failures: PoolFailures;
   readonly #slots: Slot[] = [];
   readonly #queue: { task: WorkerTask<Req>; pending: Pending<Res> }[] = [];
   #closed = false;
 
-  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number }) {
+  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures }) {
     this.#entry = entry;
     this.#size = Math.max(1, options.size);
     this.#heapMb = options.heapMb ?? 512;
+    this.#youngMb = options.youngMb;
+    this.#failures = options.failures ?? PARSER_FAILURES;
+  }
+
+  get size(): number {
+    return this.#size;
   }
 
   run(task: WorkerTask<Req>): Promise<Res> {
@@ -43,7 +68,7 @@ export class WorkerPool<Req, Res> {
   #spawn(): Slot {
     const worker = new Worker(workerBootstrap(), {
       workerData: { __entry: this.#entry.href },
-      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, ...(this.#youngMb ? { maxYoungGenerationSizeMb: this.#youngMb } : {}) },
       stdout: false,
       stderr: false,
     });
@@ -91,15 +116,16 @@ export class WorkerPool<Req, Res> {
     };
     const onMessage = (msg: { ok: true; value: Res } | { ok: false; error: { code: string; message: string } }): void => {
       if (msg.ok) finish(() => pending.resolve(msg.value), false);
-      else finish(() => pending.reject(new HuellaError((msg.error.code as never) ?? 'PARSER_FAILED', msg.error.message)), false);
+      else finish(() => pending.reject(new HuellaError((msg.error.code as never) ?? failures.code, msg.error.message)), false);
     };
+    const failures = this.#failures;
     const onError = (e: Error): void => {
       const oom = /heap|memory/i.test(e.message);
-      finish(() => pending.reject(new HuellaError('PARSER_FAILED', oom ? 'The file needed too much memory to parse.' : 'The parser crashed on this file.', { cause: e })), true);
+      finish(() => pending.reject(new HuellaError(failures.code, oom ? failures.outOfMemory : failures.crashed, { cause: e })), true);
     };
-    const onExit = (): void => finish(() => pending.reject(new HuellaError('PARSER_FAILED', 'The parser stopped unexpectedly on this file.')), true);
+    const onExit = (): void => finish(() => pending.reject(new HuellaError(failures.code, failures.stopped)), true);
     const timer = setTimeout(() => {
-      finish(() => pending.reject(new HuellaError('PARSER_TIMEOUT', `Reading this file's metadata took longer than ${Math.round(task.timeoutMs / 1000)} s and was stopped.`)), true);
+      finish(() => pending.reject(new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(task.timeoutMs / 1000)))), true);
     }, task.timeoutMs);
     worker.on('message', onMessage);
     worker.on('error', onError);

@@ -49,8 +49,10 @@ const tmpEntries = (): string[] => fs.readdirSync(store.tmpDir);
 
 describe('BlobStore.stageFile', () => {
   // Empty, sub-chunk, the 64 KiB chunk edges, the 1 MiB and 4 MiB slot edges, and both sides of the threshold
-  // where hashing moves to the worker (with a ragged tail so the last slot is partial).
-  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB, MiB + 1, 4 * MiB, 4 * MiB + 7, PARALLEL_THRESHOLD - 1, PARALLEL_THRESHOLD, 3 * 4 * MiB + 12345];
+  // where hashing and encryption move to the workers (with a ragged tail so the last slot is partial). Above it,
+  // slots are sealed in parallel: a whole number of slots (the final chunk is a full one), a whole number of chunks,
+  // and more slots than the ring holds (slots are reused while others are still being sealed).
+  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB, MiB + 1, 4 * MiB, 4 * MiB + 7, PARALLEL_THRESHOLD - 1, PARALLEL_THRESHOLD, 3 * 4 * MiB + 12345, 16 * MiB, 17 * MiB + 64 * KiB, 40 * MiB + 3];
   it.each(sizes)('%i bytes: same hash, size, head and plaintext as stage()', async (bytes) => {
     const { file, data } = writeInput(bytes);
     const viaStream = await store.stage(Readable.from([data]));
@@ -79,6 +81,16 @@ describe('BlobStore.stageFile', () => {
     expect(r.status, r.stderr.toString()).toBe(0);
     expect(r.stdout.equals(data)).toBe(true);
     await store.discard(staged);
+  });
+
+  it('an empty file announced as large is still an empty age file (one empty final chunk, sealed by a worker)', async () => {
+    const { file } = writeInput(0);
+    const staged = await stageFileOf(file, { sizeHint: 10 * PARALLEL_THRESHOLD });
+    expect(staged.size).toBe(0);
+    expect(staged.sha256.equals(crypto.createHash('sha256').digest())).toBe(true);
+    await store.publish(staged.name);
+    expect((await store.readPlaintext(staged.name)).length).toBe(0);
+    await store.remove(staged.name);
   });
 
   it('a wrong size hint changes nothing but the thread that hashes', async () => {

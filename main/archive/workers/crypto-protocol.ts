@@ -1,0 +1,41 @@
+/**
+ * Messages between the archive and its crypto worker threads (workers/crypto-worker.ts, started by workers/crypto.ts).
+ * Secrets (an age identity, a payload key) travel by structured clone, a copy inside the same process; the worker
+ * zeroes its copy when the task ends.
+ */
+
+/** Decrypt each age file with `identity` and hash its plaintext (verify: no plaintext leaves the worker). */
+export type HashObjectsRequest = { readonly type: 'hash-objects'; readonly identity: Uint8Array; readonly files: readonly string[] };
+
+export type ObjectHash =
+  | { readonly kind: 'ok'; readonly sha256: string; readonly size: number }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * Encrypt `length` bytes of plaintext at `offset` in `ring` as age STREAM chunks `firstChunk`, `firstChunk + 1`, …
+ * (the last of them flagged final when `last`), and write the ciphertext to `fd` at `position` (large-file ingest:
+ * the chunks of an age payload are independent, so slots of one file are sealed in parallel).
+ */
+export type SealSlotRequest = {
+  readonly type: 'seal-slot';
+  readonly key: Uint8Array;
+  readonly ring: SharedArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+  readonly firstChunk: number;
+  readonly last: boolean;
+  readonly fd: number;
+  readonly position: number;
+};
+
+/** Ed25519 signatures checked in one batch: `valid[i]` for `messages[i]`, `signatures[i]`. */
+export type VerifySignaturesRequest = { readonly type: 'verify-signatures'; readonly publicKey: Uint8Array; readonly messages: readonly Uint8Array[]; readonly signatures: readonly Uint8Array[] };
+
+export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest;
+
+export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
+  ? readonly ObjectHash[]
+  : R extends SealSlotRequest
+    ? { readonly written: number }
+    : readonly boolean[];
