@@ -26,6 +26,7 @@ import { BAG, BAGIT_TXT, BAG_SOFTWARE_AGENT, entryPath, ITEMS_FORMAT, proofPath 
 import { buildPlan, type PlanDetails, type PlannedItemInternal } from './plan';
 import { verifyPacket } from '../packet/verify';
 import { writePacketZip } from './zip-write';
+import { senderLinksFor } from '../transfer/packet-links';
 
 /**
  * exportPacket (DESIGN §6): writes the plan as a BagIt packet, atomically.
@@ -269,6 +270,9 @@ export async function exportPacket(vault: Vault, rawInput: PacketExportInput, op
     const minisignKey = formatMinisignPublicKey(vault.log.publicKey);
     await writeTag(BAG.publicKey, minisignKey);
     await writeTag(BAG.verifierKey, `${verifierKey(origin, vault.log.publicKey)}\n`);
+    // Exhibits received from another vault carry the sender's link of their chain (DESIGN §9).
+    const senderLinks = senderLinksFor(vault, outcomes.map((o) => o.it.planned.itemId));
+    for (const [p, content] of senderLinks.files) await writeTag(p, content);
     progress('custody', 1, 1);
 
     // items.json
@@ -310,6 +314,7 @@ export async function exportPacket(vault: Vault, rawInput: PacketExportInput, op
               }
             : {}),
           ...(o.original ? { encryptedOriginal: { path: o.original.path, sha256: o.original.hashed.sha256, size: o.original.hashed.size, recipient: plan.recipient! } } : {}),
+          ...(senderLinks.received.has(planned.itemId) ? { received: senderLinks.received.get(planned.itemId)! } : {}),
         };
       }),
       testimonies: details.testimonies.map((t): PacketTestimonyRecord => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ITEMS_FORMAT } from './layout';
+import { receivedSchema } from './sender-link';
 
 /**
  * custody/items.json: per exported file, what it is and how to check it against the custody log (DESIGN §6).
@@ -9,6 +10,8 @@ import { ITEMS_FORMAT } from './layout';
  *  - exported: the working copy in data/evidence: its SHA-256 (= its manifest line), the transformation applied
  *    (the stripper's record), and the `item.derived` event that logged this very copy, with its proof.
  *  - encryptedOriginal (forensic): the age file's path and the recipient it was encrypted to.
+ *  - received: for an exhibit received from another vault, where the sender's records for it are (sender-link.ts);
+ *    its `original.ingested` is then this vault's item.received event.
  *
  * Names of people never appear here: titles are already pseudonymised per consent.
  */
@@ -39,6 +42,8 @@ export const packetItemSchema = z
     original: z.object({ sha256, size: z.number().int().min(0), ingested: logRef }).strict(),
     exported: z.object({ path: packetPath, sha256, size: z.number().int().min(0), transformation: transformationSchema, derived: logRef }).strict().optional(),
     encryptedOriginal: z.object({ path: packetPath, sha256, size: z.number().int().min(0), recipient: z.string().max(200) }).strict().optional(),
+    /** The exhibit came from another vault (DESIGN §9): the sender's link of its chain (./sender-link.ts). */
+    received: receivedSchema.optional(),
   })
   .strict();
 export type PacketItemRecord = z.infer<typeof packetItemSchema>;

@@ -10,6 +10,7 @@ import { describePublicKeyText, keyLabel, type DescribedKey } from '../custody/s
 import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
 import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
+import { verifySenderLink } from './sender-link';
 import { itemsJsonSchema, type ItemsJson } from './items-json';
 import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
 import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits } from './source';
@@ -508,11 +509,18 @@ function checkItems(
   };
   for (const it of items.items) {
     const file = it.exported?.path ?? it.encryptedOriginal?.path;
-    const ingest = logged(it.original.ingested, ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
+    // An exhibit received from another vault has item.received as its origin event, and the sender's link with it.
+    const ingest = logged(it.original.ingested, it.received ? ['item.received'] : ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
     if (ingest) {
       const d = ingest.event.data;
       if (d.sha256 !== it.original.sha256 || d.size !== it.original.size) bad(file ?? BAG.items, `${it.label}: the original's SHA-256/size in items.json differ from the ingest event #${ingest.seq}`);
       else if (file) r.passFile(file, `original SHA-256 matches ingest event #${ingest.seq}`);
+      if (it.received) {
+        const link = verifySenderLink(small, it.received, it.original, ingest.event);
+        for (const f of link.failures) bad(f.file, `${it.label}: ${f.reason}`);
+        for (const p of link.passes) r.passFile(p.file, p.reason);
+        if (link.failures.length === 0 && file) r.passFile(file, `received from ${it.received.origin}: its ingest event #${it.received.ingested.seq} and transfer event #${it.received.transferred.seq} are in that log`);
+      }
     }
     if (it.exported) {
       const x = it.exported;

@@ -1,0 +1,147 @@
+// The issue's journey through a bundle on a folder, with no network at all: documenter vault → bundle → lawyer vault
+// → WGAD packet → reviewer. `huella packet verify` (our verifier) and the standard tools (minisign, sha256sum, the LoC
+// BagIt validator, the independent RFC 9162 checker) pass, and the packet's custody holds both vaults' events:
+// the lawyer's item.received and the documenter's item.ingested and items.transferred, each proven in its own log.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCaseItems, createCase, updateCase } from '../../../../../main/archive/catalogue/cases';
+import { recordConsent } from '../../../../../main/archive/catalogue/consent';
+import { createPerson, setPersonRole } from '../../../../../main/archive/catalogue/persons';
+import { assignTag } from '../../../../../main/archive/catalogue/tags';
+import { parseEvent } from '../../../../../main/archive/custody/log';
+import { exportPacket, planPacket, verifyPacket } from '../../../../../main/archive/export';
+import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import { createBundle, receiveBundle, vaultContactCard } from '../../../../../main/archive/transfer';
+import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
+import { writeGpsPhoto } from '../../../../helpers/photos';
+import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
+import { itemHash } from '../backup/helpers';
+
+const REPO = path.resolve(import.meta.dirname, '../../../../..');
+const RFC9162 = path.join(REPO, 'test/tools/rfc9162-check.mjs');
+const BAGIT = path.join(REPO, 'test/tools/bagit-python/validate.py');
+const MECHANISM = 'wgad-individual';
+
+function run(cmd: string, args: readonly string[], cwd?: string): { code: number | null; out: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const root = tempDir('huella-journey-');
+let documenter: Vault;
+let lawyer: Vault;
+let packet: string;
+let senderItems: string[];
+
+beforeAll(async () => {
+  documenter = (await createVault(path.join(root, 'documenter'), TEST_PASSPHRASE)).vault;
+  lawyer = (await createVault(path.join(root, 'lawyer'), TEST_PASSPHRASE)).vault;
+  const inbox = path.join(root, 'inbox');
+  await Promise.all([1, 2].map((i) => writeGpsPhoto(inbox, `detencion-${i}.jpg`, 40 + i)));
+  const ing = await ingestPaths(documenter, [inbox]);
+  senderItems = ing.results.map((r) => r.itemId!);
+  const c = createCase(documenter, { title: 'Detención arbitraria en el retén norte', country: 'VE' });
+  addCaseItems(documenter, { caseId: c.id, itemIds: senderItems });
+  const bundle = await createBundle(documenter, path.join(root, 'usb', 'bundle'), { recipient: vaultContactCard(lawyer), caseId: c.id });
+  const received = await receiveBundle(lawyer, bundle.dir, { acceptNewSender: true });
+  // The lawyer completes the case for the WGAD: the victim (pseudonym, consent to share), tags, the answers.
+  const caseId = received.caseId!;
+  updateCase(lawyer, { id: caseId, mechanisms: [MECHANISM] });
+  const victim = createPerson(lawyer, { realName: 'Josefina Ramírez Olmedo', pseudonym: 'Persona A' });
+  setPersonRole(lawyer, { personId: victim.id, caseId, role: 'victim' });
+  recordConsent(lawyer, { personId: victim.id, mechanism: MECHANISM, discloseName: false, shareMaterial: true, givenAt: '2024-04-01', howRecorded: 'written-signed' });
+  assignTag(lawyer, { targetId: caseId, termId: 'wgad.category-i' });
+  assignTag(lawyer, { targetId: caseId, termId: 'place.police-station' });
+  const input = {
+    mechanismId: MECHANISM,
+    caseId,
+    profile: 'redacted' as const,
+    lang: 'es' as const,
+    answers: {
+      familyName: 'A',
+      firstName: 'Persona',
+      arrestDate: '2024-03-05',
+      arrestPlace: 'Retén norte',
+      circumstances: 'Detenida en el retén norte el 5 de marzo de 2024, sin orden judicial.',
+      arbitrarinessReasons: 'No se presentó orden ni se informó de los cargos.',
+      domesticSteps: 'Habeas corpus presentado el 6 de marzo, sin respuesta.',
+      submitterName: 'Colectivo de Defensoras',
+      submitterContact: 'canal seguro acordado',
+      submissionDate: '2024-04-10',
+      personInformed: true,
+    },
+  };
+  const plan = planPacket(lawyer, input);
+  if (plan.blockers.length > 0) throw new Error(`the WGAD packet is blocked: ${JSON.stringify(plan.blockers)}`);
+  packet = path.join(root, 'packet');
+  await exportPacket(lawyer, { ...input, outPath: packet });
+}, 240_000);
+
+afterAll(async () => {
+  documenter.lock();
+  lawyer.lock();
+  await shutdownIngestWorkers();
+});
+
+describe('documenter → bundle on a folder → lawyer → WGAD packet → reviewer', () => {
+  it('passes huella packet verify, with each exhibit linked to the documenter\'s log', async () => {
+    const key = fs.readFileSync(path.join(packet, 'custody/public-key'), 'utf8');
+    const report = await verifyPacket(packet, { key });
+    expect(report.checks.filter((c) => c.status !== 'PASS'), JSON.stringify(report.checks)).toEqual([]);
+    expect(report.ok).toBe(true);
+    const e1 = report.files.find((f) => f.path.startsWith('data/evidence/E001'))!;
+    expect(e1.reason).toMatch(/received from huella\//);
+    expect(report.files.some((f) => f.path.startsWith('custody/senders/1/proofs/') && f.status === 'PASS')).toBe(true);
+  });
+
+  it('passes the standard tools: minisign, sha256sum, the BagIt validator, and RFC 9162 checks of BOTH logs', () => {
+    expect(run('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', 'custody/public-key'], packet).code).toBe(0);
+    expect(run('sha256sum', ['-c', 'manifest-sha256.txt'], packet).code).toBe(0);
+    expect(run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], packet).code).toBe(0);
+    const bagit = run('python3', [BAGIT, packet]);
+    expect(bagit.code, bagit.out).toBe(0);
+    for (const dir of ['custody', 'custody/senders/1']) {
+      const verifierKey = fs.readFileSync(path.join(packet, dir, 'verifier-key'), 'utf8').trim();
+      const proofs = fs.readdirSync(path.join(packet, dir, 'proofs'));
+      expect(proofs.length).toBeGreaterThan(0);
+      for (const p of proofs) {
+        const seq = p.replace('.tlog-proof', '');
+        const r = run(process.execPath, [RFC9162, 'tlog-proof', '--proof-file', `${dir}/proofs/${p}`, '--leaf-file', `${dir}/entries/${seq}.json`, '--verifier-key', verifierKey], packet);
+        expect(r.code, r.out).toBe(0);
+      }
+    }
+  });
+
+  it('shows both vaults\' events: the lawyer\'s item.received, the documenter\'s item.ingested and items.transferred', async () => {
+    const own = fs.readFileSync(path.join(packet, 'custody/events.jsonl'), 'utf8').trim().split('\n').map((l) => parseEvent(Buffer.from((JSON.parse(l) as { event: string }).event)));
+    const senders = fs.readFileSync(path.join(packet, 'custody/senders/1/events.jsonl'), 'utf8').trim().split('\n').map((l) => parseEvent(Buffer.from((JSON.parse(l) as { event: string }).event)));
+    expect(own.filter((e) => e.type === 'item.received')).toHaveLength(2);
+    expect(senders.filter((e) => e.type === 'item.ingested').map((e) => e.subject).sort()).toEqual([...senderItems].sort());
+    expect(senders.filter((e) => e.type === 'items.transferred')).toHaveLength(1);
+    // The documenter's checkpoint in the packet is one the documenter's own vault signed, over its own log.
+    const cp = fs.readFileSync(path.join(packet, 'custody/senders/1/checkpoint'), 'utf8');
+    expect(cp.startsWith(`${documenter.log.origin}\n`)).toBe(true);
+    // And the exhibit's original is byte-identical to what the documenter imported.
+    const items = JSON.parse(fs.readFileSync(path.join(packet, 'custody/items.json'), 'utf8')) as { items: { original: { sha256: string }; received?: { ingested: { seq: number } } }[] };
+    for (const it of items.items) {
+      const senderIngest = senders.find((e) => e.seq === it.received!.ingested.seq)!;
+      expect(senderIngest.data.sha256).toBe(it.original.sha256);
+      expect(await itemHash(documenter, senderIngest.subject!)).toBe(it.original.sha256);
+    }
+  });
+
+  it('a tampered sender record in the packet fails verification, naming the file', async () => {
+    const copy = path.join(root, 'packet-tampered');
+    fs.cpSync(packet, copy, { recursive: true });
+    const proofs = fs.readdirSync(path.join(copy, 'custody/senders/1/proofs'));
+    const f = path.join(copy, 'custody/senders/1/entries', proofs[0]!.replace('.tlog-proof', '.json'));
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"v":1', '"v":2'));
+    const report = await verifyPacket(copy, { key: fs.readFileSync(path.join(copy, 'custody/public-key'), 'utf8') });
+    expect(report.ok).toBe(false);
+    const rel = path.relative(copy, f).split(path.sep).join('/');
+    expect(report.files.find((x) => x.path === rel)?.status).toBe('FAIL');
+    expect(report.checks.find((c) => c.name === 'items')).toMatchObject({ status: 'FAIL', reason: expect.stringContaining("the sender's event") });
+  });
+});
