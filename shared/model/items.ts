@@ -17,6 +17,9 @@ export type ExtractedMetadata = {
   readonly height?: number;
   readonly creators?: readonly string[];
   readonly copyright?: string;
+  /** Audio/video length in seconds and codecs (Ogg, Matroska/WebM), e.g. ['opus'] or ['V_VP9', 'A_OPUS']. */
+  readonly durationSeconds?: number;
+  readonly codecs?: readonly string[];
   /** Every parsed segment (ifd0, exif, gps, xmp, iptc…), binary values dropped, capped in size. */
   readonly segments?: Record<string, Record<string, unknown>>;
 };

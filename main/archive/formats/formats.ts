@@ -11,7 +11,9 @@ import { stripHeif } from './heif';
 import type { StripHandler } from './handler';
 import { streaming } from './handler';
 import { stripJpeg } from './jpeg';
+import { stripMatroska } from './matroska';
 import { stripMp3 } from './mp3';
+import { stripOgg } from './ogg';
 import { stripOdf } from './odf';
 import { stripOoxml } from './ooxml';
 import { stripPdf } from './pdf';
@@ -50,8 +52,6 @@ const BMFF = {
 
 const HEIF_SEQUENCE_REASON =
   'HEIF image sequences (bursts, animations) keep their frames in tracks that we do not rewrite; export the original encrypted to the recipient instead';
-const OGG_REASON =
-  'Ogg/Opus comments live inside the page stream with per-page checksums and serial numbers; rewriting them is not implemented; export the original encrypted to the recipient instead';
 
 /** AVIF: by structure; a file the structural path cannot take (old item tables, a sequence) is re-encoded instead. */
 function structureOrReencode(structural: StripHandler, reencode: StripHandler): StripHandler {
@@ -86,9 +86,11 @@ function table(): ReadonlyMap<string, FormatEntry> {
   for (const [t, ext] of Object.entries(ODF)) strip(t, ext.toUpperCase(), stripOdf(ext));
   for (const [t, ext] of Object.entries(BMFF)) strip(t, ext.toUpperCase(), stripBmff(ext));
   strip('audio/mpeg', 'MP3', stripMp3);
+  for (const t of ['video/webm', 'audio/webm']) strip(t, 'WebM', stripMatroska);
+  for (const t of ['video/x-matroska', 'audio/x-matroska', 'video/matroska', 'audio/matroska']) strip(t, 'Matroska', stripMatroska);
   for (const t of ['audio/wav', 'audio/x-wav', 'audio/vnd.wave', 'audio/wave']) strip(t, 'WAV', streaming(stripWav));
   for (const t of ['audio/flac', 'audio/x-flac']) strip(t, 'FLAC', streaming(stripFlac));
-  for (const t of ['audio/ogg', 'audio/opus', 'video/ogg', 'application/ogg']) refuse(t, 'Ogg', OGG_REASON);
+  for (const t of ['audio/ogg', 'audio/opus', 'video/ogg', 'application/ogg']) strip(t, 'Ogg', streaming(stripOgg));
   strip('text/plain', 'text', streaming(plainTextStripper('text')));
   strip('text/csv', 'CSV', streaming(plainTextStripper('csv')));
   refuse('application/zip', 'ZIP', 'a generic ZIP archive can hold any files, each with its own metadata; export the files individually or the original encrypted to the recipient');

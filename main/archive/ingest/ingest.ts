@@ -13,7 +13,7 @@ import { shutdownHashWorker } from '../blobs/parallel-hash';
 import { workerEntry } from '../workers/entry';
 import { MAX_INPUT_PIXELS } from './vips-env';
 import type { ExtractedMetadata } from './metadata';
-import { METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { baseMediaType, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 import { sniffMediaType } from './sniff';
 import { newItemId } from '../ids';
 import { indexItem } from '../catalogue/search-index';
@@ -173,13 +173,14 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
   const headBuf = Buffer.alloc(4100);
   const { bytesRead } = await handle.read(headBuf, 0, headBuf.length, 0);
   const sniff = await sniffMediaType(headBuf.subarray(0, bytesRead), file.display);
-  const wantMetadata = METADATA_TYPES.has(sniff.mediaType);
-  const wantPreview = (options.previews ?? true) && PREVIEW_TYPES.has(sniff.mediaType) && file.size <= PREVIEW_MAX_BYTES;
+  const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
+  const wantMetadata = METADATA_TYPES.has(baseType);
+  const wantPreview = (options.previews ?? true) && PREVIEW_TYPES.has(baseType) && file.size <= PREVIEW_MAX_BYTES;
   const parsePromise: Promise<ParseResponse | HuellaError> =
     wantMetadata || wantPreview
       ? parsers()
           .run({
-            request: { path: file.path, mediaType: sniff.mediaType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
+            request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
             timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
           })
           .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')))

@@ -20,7 +20,10 @@ export type ParseResponse = {
 };
 
 /** Media types whose metadata exifr can read. */
-export const METADATA_TYPES = new Set(['image/jpeg', 'image/tiff', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif']);
+export const METADATA_TYPES = new Set([
+  'image/jpeg', 'image/tiff', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif',
+  'audio/ogg', 'audio/opus', 'video/ogg', 'application/ogg', 'video/webm', 'audio/webm', 'video/x-matroska', 'audio/x-matroska', 'video/matroska', 'audio/matroska',
+]);
 /** Media types we re-encode into previews with sharp (SVG is excluded: a scriptable document, not a photo). */
 export const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif', 'image/heic', 'image/heif']);
 
@@ -28,3 +31,8 @@ export const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', '
 export const HEIF_TYPES = new Set(['image/heic', 'image/heif', 'image/avif']);
 /** HEVC-coded HEIF, which only libheif-js decodes here (heif-preview.ts). */
 export const HEVC_TYPES = new Set(['image/heic', 'image/heif']);
+
+/** The media type without parameters, lower-case: what the type tables above are keyed by. */
+export function baseMediaType(mediaType: string): string {
+  return mediaType.split(';')[0]!.trim().toLowerCase();
+}

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
+import { MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
 import { decodeHeifPrimary } from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
@@ -33,6 +34,7 @@ async function readHeifMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
 
 async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   if (HEIF_TYPES.has(req.mediaType)) return readHeifMetadata(req);
+  if (OGG_TYPES.has(req.mediaType) || MATROSKA_TYPES.has(req.mediaType)) return readAvInfo(req.path, req.mediaType);
   const raw = (await exifr.parse(req.path, {
     tiff: true,
     ifd0: {},

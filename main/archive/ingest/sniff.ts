@@ -11,7 +11,7 @@ export type SniffResult = { readonly mediaType: string; readonly extension?: str
 const EXTENSION_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff',
   heic: 'image/heic', heif: 'image/heif', avif: 'image/avif', pdf: 'application/pdf', mp4: 'video/mp4', mov: 'video/quicktime',
-  mp3: 'audio/mpeg', wav: 'audio/wav', m4a: 'audio/x-m4a', ogg: 'audio/ogg', opus: 'audio/ogg',
+  mp3: 'audio/mpeg', wav: 'audio/wav', m4a: 'audio/x-m4a', ogg: 'audio/ogg', opus: 'audio/ogg', oga: 'audio/ogg', webm: 'video/webm', mkv: 'video/matroska',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', odt: 'application/vnd.oasis.opendocument.text',
   txt: 'text/plain', md: 'text/plain', zip: 'application/zip',
 };
@@ -33,7 +33,8 @@ export async function sniffMediaType(head: Buffer, fileName: string): Promise<Sn
   const expected = EXTENSION_TYPES[ext];
   const result: { mediaType: string; extension?: string; mismatch?: string } = { mediaType };
   if (ft?.ext) result.extension = ft.ext;
-  if (expected && expected !== mediaType && !(expected === 'text/plain' && mediaType.startsWith('text/'))) {
+  const base = mediaType.split(';')[0]!.trim();
+  if (expected && expected !== base && !(expected === 'text/plain' && mediaType.startsWith('text/'))) {
     const zipFamily = expected.startsWith('application/vnd.') && mediaType === 'application/zip';
     if (!zipFamily) result.mismatch = `The file is named .${ext} but its content is ${mediaType}.`;
   }

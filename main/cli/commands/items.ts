@@ -104,6 +104,8 @@ export const showCommand: Command = {
       ['software', m.software],
       ['orientation', m.orientation?.toString()],
       ['dimensions', m.width && m.height ? `${m.width} × ${m.height}` : undefined],
+      ['duration', m.durationSeconds !== undefined ? `${m.durationSeconds} s` : undefined],
+      ['codecs', m.codecs?.join(', ')],
       ['creators', m.creators?.join('; ')],
       ['copyright', m.copyright],
       ['preview', item.hasPreview ? 'yes' : 'no'],

@@ -27,6 +27,19 @@ import { findLeaks, stripToFile } from '../../../main/archive/formats';
 import { readExifOrientation, readTiffOrientation } from '../../../main/archive/formats/exif-orientation';
 import { readZipSafely } from '../../../main/archive/formats/zip/read';
 import { sniffMediaType } from '../../../main/archive/ingest/sniff';
+import { matroskaInfo, oggInfo } from '../../../main/archive/ingest/av-info';
+import { readHeifSegments } from '../../../main/archive/ingest/heif-metadata';
+import { HeifFormatError, HeifUnsupportedError } from '../../../main/archive/formats/heif-structure';
+
+/**
+ * The HEIF metadata reader runs in the parser worker, which turns any error into a warning on the item: its own
+ * refusals and exifr's (plain Error) are expected; a TypeError or RangeError would be a bug in our parser.
+ */
+function heifOnly(e: unknown): undefined {
+  if (e instanceof HeifFormatError || e instanceof HeifUnsupportedError) return undefined;
+  if (e instanceof Error && e.constructor === Error) return undefined;
+  throw e;
+}
 import { PER_FILE_LIMIT_MS } from './malformed';
 
 type Target = {
@@ -117,7 +130,7 @@ function stripper(mediaType: string, exts: readonly string[], weight: number): T
 }
 
 const targets: Target[] = [
-  { name: 'sniffMediaType', weight: 1, input: mutated(readBases(['jpg', 'png', 'tif', 'webp', 'pdf', 'docx', 'zip', 'mp4', 'odt'])), call: (b) => sniffMediaType(b.subarray(0, 4100), 'evidence.jpg') },
+  { name: 'sniffMediaType', weight: 1, input: mutated(readBases(['jpg', 'png', 'tif', 'webp', 'pdf', 'docx', 'zip', 'mp4', 'odt', 'heic', 'opus', 'webm'])), call: (b) => sniffMediaType(b.subarray(0, 4100), 'evidence.jpg') },
   { name: 'parseAgeHeader', weight: 1, input: mutated([ageHeader]), call: (b) => parseAgeHeader(b) },
   { name: 'parseCheckpointBody', weight: 1, input: textual([body]), call: (b) => parseCheckpointBody(b.toString('utf8')) },
   { name: 'verifyCheckpoint/openNote', weight: 1, input: textual([checkpoint]), call: (b) => { try { openNote(b, verifier); } finally { verifyCheckpoint(b, verifier); } } },
@@ -145,6 +158,11 @@ const targets: Target[] = [
   stripper('application/vnd.openxmlformats-officedocument.wordprocessingml.document', ['docx'], 0.1),
   stripper('application/vnd.oasis.opendocument.text', ['odt'], 0.1),
   stripper('text/plain', [], 0.1),
+  stripper('image/heic', ['heic'], 0.25),
+  stripper('audio/ogg', ['opus'], 0.25),
+  stripper('video/webm', ['webm'], 0.25),
+  { name: 'readHeifSegments', weight: 0.5, input: mutated(readBases(['heic']), 64 * 1024), call: (b) => readHeifSegments(b).catch(heifOnly) },
+  { name: 'oggInfo/matroskaInfo', weight: 0.5, input: mutated(readBases(['opus', 'webm']), 64 * 1024), call: (b) => [oggInfo(b, b), matroskaInfo(b)] },
 ];
 
 const failures: string[] = [];

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeMp4 } from '../../fixtures/av';
+import { makeHeif, makeMatroska, makeOgg } from '../../fixtures/phone-media';
 import { makeDocx, makeOdt, makePdf, writeZipFile } from '../../fixtures/documents';
 import { makeJpegs, makePng, makeTiff, makeWebp, richJpegOptions } from '../../fixtures/photos';
 import { isHuellaError } from '../../../main/archive/errors';
@@ -12,7 +13,7 @@ import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt
 
 /**
  * Malformed input (DESIGN §1 A3: a crafted file triggers parser bugs). A seeded corpus of valid JPEG, PNG, TIFF,
- * WebP, HEIC-like, PDF, DOCX, ODT, ZIP and MP4 files, then truncated, bit-flipped and structurally hostile
+ * WebP, HEIC-like and real HEIC (heif-enc), PDF, DOCX, ODT, ZIP, MP4, Ogg Opus (opusenc) and WebM (ffmpeg) files, then truncated, bit-flipped and structurally hostile
  * variants of each (see hostile.ts). For every file:
  *  - `huella ingest --json` reports it (the bytes are the evidence: a file whose metadata cannot be read is still
  *    preserved, with a warning), within 10 s, with no stack trace, and the exit code matches the report;
@@ -29,7 +30,7 @@ type CorpusFile = { readonly path: string; readonly format: string; readonly kin
 type Base = { readonly format: string; readonly ext: string; readonly bytes: Buffer; readonly values: readonly string[]; readonly hostile: Hostile[] };
 
 /** Only the formats whose valid file a redacted packet must carry (a generic ZIP is refused by design). */
-const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'heic', 'pdf', 'docx', 'odt', 'mp4']);
+const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'heic', 'iphone-heic', 'pdf', 'docx', 'odt', 'mp4', 'opus', 'webm']);
 
 async function makeBases(dir: string, seed: number, quick: boolean): Promise<Base[]> {
   fs.mkdirSync(dir, { recursive: true });
@@ -44,6 +45,10 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
   const zipPath = path.join(dir, 'base.zip');
   await writeZipFile(zipPath, [{ name: 'notes.txt', data: 'lista de detenidos, borrador\n' }, { name: 'photo.jpg', data: read(jpeg!.path), store: true }]);
   const mp4 = makeMp4({ dir, name: 'base.mp4' });
+  // Real encoder output (heif-enc, opusenc, ffmpeg): phone photos, voice notes and video.
+  const heic = await makeHeif({ dir, name: 'base-iphone.heic', seed, width: 128, height: 96 });
+  const opus = makeOgg({ dir, kind: 'opus', name: 'base.opus', seconds: 1 });
+  const webm = makeMatroska({ dir, name: 'base.webm' });
   const jpegBytes = read(jpeg!.path);
   return [
     { format: 'jpeg', ext: 'jpg', bytes: jpegBytes, values: jpeg!.originalValues, hostile: hostileJpeg(jpegBytes) },
@@ -56,6 +61,9 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
     { format: 'odt', ext: 'odt', bytes: read(odt.path), values: odt.originalValues, hostile: hostileOdt() },
     { format: 'zip', ext: 'zip', bytes: read(zipPath), values: [], hostile: hostileZip(quick) },
     { format: 'mp4', ext: 'mp4', bytes: read(mp4.path), values: mp4.originalValues, hostile: hostileMp4(read(mp4.path)) },
+    { format: 'iphone-heic', ext: 'heic', bytes: read(heic.path), values: heic.originalValues, hostile: [] },
+    { format: 'opus', ext: 'opus', bytes: read(opus.path), values: opus.originalValues, hostile: [] },
+    { format: 'webm', ext: 'webm', bytes: read(webm.path), values: webm.originalValues, hostile: [] },
   ];
 }
 
@@ -311,7 +319,7 @@ export type FuzzReport = { readonly parsers: readonly { readonly name: string; r
 async function fuzzParsers(seed: number, runs: number, workDir: string, basesDir: string, failures: string[]): Promise<FuzzReport | undefined> {
   const script = path.join(import.meta.dirname, 'fuzz-parsers.ts');
   const limitMs = 60_000 + runs * 400;
-  const r = await runCommand(process.execPath, ['--import', 'tsx', script, String(seed), String(runs), workDir], { timeoutMs: limitMs });
+  const r = await runCommand(process.execPath, ['--import', 'tsx', script, String(seed), String(runs), workDir, basesDir], { timeoutMs: limitMs });
   const last = r.lines.filter((l) => l.text.startsWith('{')).pop();
   if (r.timedOut || r.code !== 0 || !last) {
     failures.push(`${describeRun('fuzz-parsers', r)}: ${r.timedOut ? 'hung (a parser did not return)' : 'did not finish'}; last progress: ${r.lines.filter((l) => l.text.startsWith('fuzz:')).pop()?.text ?? 'none'}`);

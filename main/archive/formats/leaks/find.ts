@@ -9,6 +9,8 @@ import type { LeakFinding, LeakOptions } from '../types';
 import { flacFindings, mp3Findings, wavFindings } from './audio';
 import { bmffFindings } from './bmff';
 import { heifStructure } from './heif';
+import { matroskaFindings } from './matroska';
+import { oggFindings } from './ogg';
 import { exifrFindings } from './exif';
 import { Findings } from './findings';
 import { bmpStructure, gifStructure, jpegStructure, pngStructure, webpStructure } from './images';
@@ -18,7 +20,7 @@ import { zipFindings } from './zip';
 
 const MAX_IN_MEMORY = 512 * 1024 * 1024;
 
-type Family = 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'heif' | 'pdf' | 'ooxml' | 'odf' | 'bmff' | 'mp3' | 'wav' | 'flac' | 'text';
+type Family = 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'heif' | 'pdf' | 'ooxml' | 'odf' | 'bmff' | 'mp3' | 'wav' | 'flac' | 'ogg' | 'matroska' | 'text';
 
 function familyOf(mediaType: string): Family | undefined {
   const t = mediaType.toLowerCase().split(';')[0]?.trim() ?? '';
@@ -36,6 +38,8 @@ function familyOf(mediaType: string): Family | undefined {
   if (t === 'audio/mpeg') return 'mp3';
   if (/^audio\/(wav|x-wav|vnd\.wave|wave)$/.test(t)) return 'wav';
   if (t === 'audio/flac' || t === 'audio/x-flac') return 'flac';
+  if (/^(video|audio)\/(webm|x-matroska|matroska)$/.test(t)) return 'matroska';
+  if (t === 'audio/ogg' || t === 'audio/opus' || t === 'video/ogg' || t === 'application/ogg') return 'ogg';
   if (t === 'text/plain' || t === 'text/csv') return 'text';
   return undefined;
 }
@@ -105,6 +109,12 @@ export async function findLeaks(path: string, mediaType: string, opts: LeakOptio
       break;
     case 'flac':
       await flacFindings(path, f);
+      break;
+    case 'ogg':
+      await oggFindings(path, f);
+      break;
+    case 'matroska':
+      await matroskaFindings(path, f);
       break;
     case 'text':
       break;

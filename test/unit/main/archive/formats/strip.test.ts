@@ -17,7 +17,7 @@ describe('canStrip', () => {
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'application/vnd.openxmlformats-officedocument.presentationml.presentation', 'application/vnd.oasis.opendocument.text',
       'video/mp4', 'video/quicktime', 'audio/x-m4a', 'video/3gpp', 'audio/mpeg', 'audio/wav', 'audio/flac', 'text/plain', 'IMAGE/JPEG; charset=binary',
-      'image/heic', 'image/heif',
+      'image/heic', 'image/heif', 'audio/ogg', 'audio/ogg; codecs=opus', 'audio/opus', 'video/webm', 'audio/webm', 'video/matroska', 'video/x-matroska',
     ]) {
       expect(canStrip(t), t).toEqual({ ok: true });
     }

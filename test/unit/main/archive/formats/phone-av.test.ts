@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { isHuellaError } from '../../../../../main/archive/errors';
+import { stripToFile } from '../../../../../main/archive/formats/index';
+import { readAvInfo } from '../../../../../main/archive/ingest/av-info';
+import { exiftoolRead } from '../../../../fixtures/exiftool';
+import { decodedMd5, makeMatroska, makeOgg, packetMd5s, type OggKind } from '../../../../fixtures/phone-media';
+import { tempDir } from '../../../../helpers/tmp';
+import { expectClean, expectDirty, OPTS, strip } from './strip-helpers';
+
+const dir = tempDir('huella-phone-av-');
+
+/** exiftool tags that would identify a voice note or video: comments, titles, artists, dates, locations, apps. */
+async function identifying(file: string): Promise<string[]> {
+  const tags = await exiftoolRead(file);
+  return Object.entries(tags)
+    .filter(([k]) => !k.startsWith('System:') && !k.startsWith('ExifTool:') && /(Vorbis|Opus|FLAC|Matroska|Track\d)/.test(k.split(':')[0] ?? ''))
+    .filter(([k, v]) => /(Artist|Title|Date|Location|Device|Comment|Vendor|MuxingApp|WritingApp|TrackName|Picture|Attach|Tag)/i.test(k) && String(v).length > 0)
+    .map(([k]) => k);
+}
+
+describe('Ogg voice notes (Opus, Vorbis, FLAC in Ogg)', () => {
+  for (const kind of ['opus', 'vorbis', 'flac'] as OggKind[]) {
+    it(`${kind}: comments, vendor string and pictures removed; audio packets and decoded audio identical; pages renumbered with valid CRCs`, async () => {
+      const fx = makeOgg({ dir, kind });
+      await expectDirty(fx);
+      expect((await identifying(fx.path)).length).toBeGreaterThan(0);
+      const { out, result } = await strip(fx, dir);
+      expect(result.record.method).toBe('lossless-structure');
+      await expectClean(fx, out);
+      expect(await identifying(out)).toEqual([]);
+      // Every audio packet byte-identical (stream copy), and the decoded audio identical.
+      const packets = packetMd5s(fx.path);
+      expect(packets.length).toBeGreaterThan(10);
+      expect(packetMd5s(out)).toEqual(packets);
+      expect(decodedMd5(out)).toBe(decodedMd5(fx.path));
+      if (kind === 'flac') expect(result.record.removed).toEqual(expect.arrayContaining(['PICTURE']));
+    }, 60_000);
+  }
+
+  it('refuses a damaged page checksum and a truncated file with STRIP_FAILED, leaving nothing', async () => {
+    const fx = makeOgg({ dir, kind: 'opus', name: 'damaged.opus' });
+    const b = fs.readFileSync(fx.path);
+    const flipped = Buffer.from(b);
+    flipped[b.length - 10] = (flipped[b.length - 10] as number) ^ 0x40;
+    for (const [name, bytes] of [['crc.opus', flipped], ['cut.opus', b.subarray(0, Math.floor(b.length / 2))]] as const) {
+      const out = path.join(dir, `out-${name}`);
+      const err = await stripToFile(() => Readable.from([bytes]), 'audio/ogg', out, OPTS).catch((e: unknown) => e);
+      expect(isHuellaError(err, 'STRIP_FAILED'), name).toBe(true);
+      expect(fs.existsSync(out)).toBe(false);
+    }
+  });
+
+  it('records duration and codec at import', async () => {
+    const opus = makeOgg({ dir, kind: 'opus', name: 'dur.opus', seconds: 3 });
+    expect(await readAvInfo(opus.path, 'audio/ogg')).toEqual({ codecs: ['opus'], durationSeconds: 3 });
+    const flac = makeOgg({ dir, kind: 'flac', name: 'dur.oga', seconds: 2 });
+    expect(await readAvInfo(flac.path, 'audio/ogg')).toEqual({ codecs: ['flac'], durationSeconds: 2 });
+  }, 60_000);
+});
+
+describe('WebM / Matroska video', () => {
+  for (const mkv of [false, true]) {
+    it(`${mkv ? 'Matroska (mkvmerge)' : 'WebM (ffmpeg)'}: tags, attachments, title, dates, app names and track names gone in place; every frame identical`, async () => {
+      const fx = makeMatroska({ dir, mkv });
+      await expectDirty(fx);
+      const { out, result } = await strip(fx, dir);
+      await expectClean(fx, out);
+      expect(await identifying(out)).toEqual([]);
+      expect(result.record.removed).toEqual(expect.arrayContaining(['Info Title', 'Info DateUTC (muxing date)', 'Tags (title, artist, date, location, encoder… per track or file)']));
+      if (mkv) expect(result.record.removed).toEqual(expect.arrayContaining(['Attachments (cover art, fonts, attached files)', 'track names']));
+      // Same size: nothing moved, so SeekHead and Cues positions still hold; every coded frame identical.
+      expect(fs.statSync(out).size).toBe(fs.statSync(fx.path).size);
+      const maps = ['0:v:0', '0:a:0'];
+      expect(packetMd5s(out, maps)).toEqual(packetMd5s(fx.path, maps));
+      expect(decodedMd5(out, maps)).toBe(decodedMd5(fx.path, maps));
+      expect(await readAvInfo(out, fx.mediaType)).toEqual({ codecs: ['V_VP9', 'A_OPUS'], durationSeconds: expect.closeTo(2, 1) as unknown as number });
+    }, 60_000);
+  }
+
+  it('fails clearly on a truncated file', async () => {
+    const fx = makeMatroska({ dir, name: 'cut.webm' });
+    const b = fs.readFileSync(fx.path);
+    const out = path.join(dir, 'out-cut.webm');
+    const err = await stripToFile(() => Readable.from([b.subarray(0, Math.floor(b.length * 0.6))]), 'video/webm', out, OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(err, 'STRIP_FAILED')).toBe(true);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
