@@ -18,6 +18,8 @@ import { addVaultRemote, openRemote, outboxDir, pendingOutbox, pushToRemote } fr
 import { createBundle, vaultContactCard } from '../../../../../main/archive/transfer';
 import { BUNDLE_FILES, parseBundleManifest, serializeBundleManifest, signatureComment } from '../../../../../main/archive/transfer/format';
 import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
+import { verifyPacket } from '../../../../../main/archive/export';
+import { exportWgadPacket, reviewerToolsPass } from '../transfer/wgad';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import { adminClient, getBytes, listKeys, makeBucket, putBytes, requireS3 } from '../../../../helpers/s3';
@@ -79,6 +81,16 @@ describe('push and pull through S3', () => {
     expect(fs.existsSync(path.join(lawyer.dir, 'transfers', 'inbox', pushed.pushed[0]!.bundleId))).toBe(false);
     expect((await verifyVault(lawyer)).ok).toBe(true);
     expect((await verifyVault(documenter)).ok).toBe(true);
+  }, 180_000);
+
+  it('the lawyer\'s WGAD packet of the pulled case passes packet verify and the standard tools over both logs', async () => {
+    const caseId = (lawyer.db.prepare('SELECT id FROM cases ORDER BY created_at LIMIT 1').get() as { id: string }).id;
+    const packet = path.join(root, 'wgad-packet');
+    await exportWgadPacket(lawyer, caseId, packet);
+    const report = await verifyPacket(packet, { key: fs.readFileSync(path.join(packet, 'custody/public-key'), 'utf8') });
+    expect(report.checks.filter((c) => c.status !== 'PASS')).toEqual([]);
+    expect(report.files.filter((f) => f.path.startsWith('custody/senders/')).length).toBeGreaterThan(4);
+    expect(reviewerToolsPass(packet)).toEqual([]);
   }, 180_000);
 
   it('the bucket holds no plaintext: every object grepped for file names, EXIF strings, plain hashes, names', async () => {
