@@ -113,7 +113,7 @@ export function createHandlers(session: Session): Handlers {
     async 'items.get'(input) {
       const vault = session.requireVault();
       const item = getItem(vault, input.id);
-      return { item, events: eventPage(vault, { offset: 0, limit: 1000, subject: input.id }).events };
+      return { item, events: eventPage(vault.log, { offset: 0, limit: 1000, subject: input.id }).events };
     },
     async 'items.verify'(input) {
       return verifyItem(session.requireVault(), input.id);
@@ -308,10 +308,10 @@ export function createHandlers(session: Session): Handlers {
       return {};
     },
     async 'custody.events'(input) {
-      return eventPage(session.requireVault(), input);
+      return eventPage(session.requireVault().log, input);
     },
     async 'custody.checkpoint'() {
-      return currentCheckpoint(session.requireVault());
+      return currentCheckpoint(session.requireVault().log);
     },
     async 'custody.publicKey'() {
       const vault = session.requireVault();

@@ -190,7 +190,7 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
     try {
       // A database copy that opens can still have damaged pages further in: refuse it whole (it is the catalogue and
       // the custody log; nothing restored on top of it could be trusted), and point to the other generations.
-      const damagedDb = databaseIntegrityProblems(vault.db);
+      const damagedDb = databaseIntegrityProblems(vault.store);
       if (damagedDb.length > 0) {
         const others = generations.filter((g) => g !== generation);
         throw new HuellaError(

@@ -162,7 +162,7 @@ export function deleteCase(vault: Vault, input: CaseIdInput): void {
     requireCase(vault, v.id, 'id');
     run(vault, 'UPDATE cases SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'case.deleted', v.id, {});
-    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
+    deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'case', v.id);
     reindexCaseItems(vault, v.id);
   });

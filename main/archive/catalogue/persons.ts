@@ -175,7 +175,7 @@ export function deletePerson(vault: Vault, input: PersonIdInput): void {
     requirePerson(vault, v.id, 'id');
     run(vault, 'UPDATE persons SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'person.deleted', v.id, {});
-    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
+    deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'person', v.id);
     reindexWitnessTestimonies(vault, v.id);
   });

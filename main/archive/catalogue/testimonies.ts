@@ -214,7 +214,7 @@ export function deleteTestimony(vault: Vault, input: TestimonyIdInput): void {
     requireTestimony(vault, v.id, 'id');
     run(vault, 'UPDATE testimonies SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
     recordEvent(vault, 'testimony.deleted', v.id, {});
-    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
+    deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'testimony', v.id);
   });
 }

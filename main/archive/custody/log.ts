@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/open';
+import * as custodyTables from '../db/custody';
+import { inTransaction, transaction, type ReadableDb, type WritableDb } from '../db/open';
 import { HuellaError } from '../errors';
+import { commitment, newCommitmentSalt } from './commitment';
 import { canonicalBytes } from './jcs';
 import { ed25519KeyPairFromSeed, ed25519Sign } from './ed25519';
 import { appendLeaf, consistencyProof, inclusionProof, leafHash, treeRoot, type MerkleNodeStore } from './merkle';
@@ -33,67 +35,58 @@ export type CustodyEvent = {
   readonly prev: string;
 };
 
-export type StoredEvent = {
-  readonly seq: number;
-  readonly bytes: Buffer;
-  readonly signature: Buffer;
-  readonly hash: Buffer;
-};
+export type StoredEvent = custodyTables.EventRow;
 
-export type StoredCheckpoint = { readonly id: number; readonly size: number; readonly note: string; readonly reason: string; readonly createdAt: string };
+export type StoredCheckpoint = custodyTables.CheckpointRow;
 
 export function checkpointOrigin(vaultId: string): string {
   return `huella/${vaultId}`;
 }
 
+/** The Merkle tree's stored nodes (db/custody.ts merkle_nodes). */
 export class DbMerkleStore implements MerkleNodeStore {
-  readonly #get;
-  readonly #put;
-  constructor(db: Db) {
-    this.#get = db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?');
-    this.#put = db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)');
+  readonly #db: WritableDb;
+  constructor(db: WritableDb) {
+    this.#db = db;
   }
   getNode(level: number, index: number): Buffer | undefined {
-    return this.#get.get(level, index)?.hash;
+    return custodyTables.merkleNode(this.#db, level, index);
   }
   putNode(level: number, index: number, hash: Buffer): void {
-    this.#put.run(level, index, hash);
+    custodyTables.insertMerkleNode(this.#db, level, index, hash);
   }
 }
 
 export class CustodyLog {
-  readonly #db: Db;
+  readonly #db: WritableDb;
   readonly #seed: Buffer;
   readonly publicKey: Buffer;
   readonly origin: string;
   readonly store: DbMerkleStore;
-  readonly #insertEvent;
-  readonly #lastEvent;
-  readonly #eventBySeq;
-  readonly #count;
   actor = 'owner';
 
-  constructor(db: Db, signingSeed: Buffer, vaultId: string) {
+  constructor(db: WritableDb, signingSeed: Buffer, vaultId: string) {
     this.#db = db;
     this.#seed = signingSeed;
     this.publicKey = ed25519KeyPairFromSeed(signingSeed).publicKey;
     this.origin = checkpointOrigin(vaultId);
     this.store = new DbMerkleStore(db);
-    this.#insertEvent = db.prepare('INSERT INTO events (seq, type, subject, bytes, signature, hash) VALUES (?, ?, ?, ?, ?, ?)');
-    this.#lastEvent = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
-    this.#eventBySeq = db.prepare<[number], StoredEvent>('SELECT seq, bytes, signature, hash FROM events WHERE seq = ?');
-    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
+  }
+
+  /** The database the log lives in, for readers of the log's tables (db/custody.ts). */
+  get db(): ReadableDb {
+    return this.#db;
   }
 
   /** Number of events = Merkle tree size. */
   size(): number {
-    return this.#count.get()!.n;
+    return custodyTables.eventCount(this.#db);
   }
 
   /** Appends one event. Must be called inside the transaction that makes the change it records. */
   append(type: CustodyEventType, subject: string | null, data: CustodyEvent['data'], time = new Date()): StoredEvent {
-    if (!this.#db.inTransaction) throw new HuellaError('INTERNAL', 'custody events must be appended inside the transaction of their change');
-    const last = this.#lastEvent.get();
+    if (!inTransaction(this.#db)) throw new HuellaError('INTERNAL', 'custody events must be appended inside the transaction of their change');
+    const last = custodyTables.lastEvent(this.#db);
     const seq = last ? last.seq + 1 : 0;
     const event: CustodyEvent = {
       v: EVENT_VERSION,
@@ -108,18 +101,42 @@ export class CustodyLog {
     const bytes = canonicalBytes(event);
     const signature = ed25519Sign(this.#seed, bytes);
     const hash = crypto.createHash('sha256').update(bytes).digest();
-    this.#insertEvent.run(seq, type, subject, bytes, signature, hash);
+    custodyTables.insertEvent(this.#db, { seq, type, subject, bytes, signature, hash });
     appendLeaf(this.store, seq, leafHash(bytes));
     return { seq, bytes, signature, hash };
   }
 
+  /**
+   * Appends one event whose `secret` fields (free text, personal data) appear only as a salted commitment:
+   *
+   *   { fields: [names, sorted], commitment: hex(SHA-256(salt ‖ JCS({ field: value, … }))) }
+   *
+   * Packets may carry events to UN mechanisms, so `data` holds only ids, term ids, enumerations, counts and dates.
+   * The 16-byte salt is random per event and kept in event_salts (inside the encrypted database), so the owner can
+   * later prove what was recorded by revealing salt and values for that one event, while nobody holding only the
+   * event can confirm a guess (a name, "female", a date of birth). Without a non-empty secret this is `append`.
+   * Call inside the change's transaction.
+   */
+  record(type: CustodyEventType, subject: string | null, data: CustodyEvent['data'], secret?: Readonly<Record<string, JsonValue>>): StoredEvent {
+    if (!secret || Object.keys(secret).length === 0) return this.append(type, subject, data);
+    const salt = newCommitmentSalt();
+    const fields = Object.keys(secret).sort();
+    const ev = this.append(type, subject, { ...data, fields, commitment: commitment(salt, secret) });
+    custodyTables.insertEventSalt(this.#db, ev.seq, salt);
+    return ev;
+  }
+
+  /** The salt of an event's commitment (for opening it to a reviewer), or undefined. */
+  salt(seq: number): Buffer | undefined {
+    return custodyTables.eventSalt(this.#db, seq);
+  }
+
   event(seq: number): StoredEvent | undefined {
-    return this.#eventBySeq.get(seq);
+    return custodyTables.eventBySeq(this.#db, seq);
   }
 
   *events(fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Generator<StoredEvent> {
-    const stmt = this.#db.prepare<[number, number], StoredEvent>('SELECT seq, bytes, signature, hash FROM events WHERE seq >= ? AND seq < ? ORDER BY seq');
-    yield* stmt.iterate(fromSeq, toSeq);
+    yield* custodyTables.iterateEvents(this.#db, fromSeq, toSeq);
   }
 
   root(size = this.size()): Buffer {
@@ -141,24 +158,18 @@ export class CustodyLog {
       const body = formatCheckpointBody({ origin: this.origin, size, rootHash: this.root(size) });
       const note = signCheckpoint(body, this.origin, this.#seed);
       const createdAt = time.toISOString();
-      const info = this.#db.prepare('INSERT INTO checkpoints (size, note, reason, created_at) VALUES (?, ?, ?, ?)').run(size, note, reason, createdAt);
-      return { id: Number(info.lastInsertRowid), size, note, reason, createdAt };
+      const id = custodyTables.insertCheckpoint(this.#db, { size, note, reason, createdAt });
+      return { id, size, note, reason, createdAt };
     };
-    return this.#db.inTransaction ? run() : this.#db.transaction(run).immediate();
+    return transaction(this.#db, run);
   }
 
   latestCheckpoint(): StoredCheckpoint | undefined {
-    const row = this.#db
-      .prepare<[], { id: number; size: number; note: string; reason: string; created_at: string }>('SELECT id, size, note, reason, created_at FROM checkpoints ORDER BY id DESC LIMIT 1')
-      .get();
-    return row ? { id: row.id, size: row.size, note: row.note, reason: row.reason, createdAt: row.created_at } : undefined;
+    return custodyTables.latestCheckpoint(this.#db);
   }
 
   checkpoints(): StoredCheckpoint[] {
-    return this.#db
-      .prepare<[], { id: number; size: number; note: string; reason: string; created_at: string }>('SELECT id, size, note, reason, created_at FROM checkpoints ORDER BY id')
-      .all()
-      .map((row) => ({ id: row.id, size: row.size, note: row.note, reason: row.reason, createdAt: row.created_at }));
+    return custodyTables.allCheckpoints(this.#db);
   }
 }
 

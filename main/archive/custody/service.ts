@@ -1,5 +1,5 @@
 import { HuellaError } from '../errors';
-import type { Vault } from '../vault/vault';
+import type { CustodyLog } from './log';
 import { tryDecodeBase64 } from './base64';
 import { parseCheckpointBody, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint';
 import { verifyConsistency } from './merkle';
@@ -51,17 +51,17 @@ export function keyLabel(k: DescribedKey): string {
   return k.form === 'minisign' ? `minisign key ID ${k.id}` : k.form === 'note' ? `verifier key ${k.id}` : `base64 key ${k.id}`;
 }
 
-function checkpointCovering(vault: Vault, size: number): string {
-  const latest = vault.log.latestCheckpoint();
-  if (latest && latest.size >= size && latest.size === vault.log.size()) return latest.note;
-  return vault.log.writeCheckpoint('proof requested').note;
+function checkpointCovering(log: CustodyLog, size: number): string {
+  const latest = log.latestCheckpoint();
+  if (latest && latest.size >= size && latest.size === log.size()) return latest.note;
+  return log.writeCheckpoint('proof requested').note;
 }
 
-function verifiedOwnCheckpoint(vault: Vault, text: string): VerifiedCheckpoint {
-  const cp = verifyCheckpoint(text, { name: vault.log.origin, publicKey: vault.log.publicKey });
-  const size = vault.log.size();
+function verifiedOwnCheckpoint(log: CustodyLog, text: string): VerifiedCheckpoint {
+  const cp = verifyCheckpoint(text, { name: log.origin, publicKey: log.publicKey });
+  const size = log.size();
   if (cp.size > size) throw new HuellaError('VERIFY_FAILED', `This checkpoint covers ${cp.size} events but the log has ${size}: the log was rolled back.`);
-  if (!vault.log.root(cp.size).equals(cp.rootHash)) {
+  if (!log.root(cp.size).equals(cp.rootHash)) {
     throw new HuellaError('VERIFY_FAILED', `This checkpoint (size ${cp.size}) is not consistent with the vault's log: history was rewritten after it was signed.`);
   }
   return cp;
@@ -69,28 +69,22 @@ function verifiedOwnCheckpoint(vault: Vault, text: string): VerifiedCheckpoint {
 
 export type InclusionProofOutput = { readonly event: Buffer; readonly text: string; readonly json: TlogProofJson & { readonly event: string; readonly eventSignature: string } };
 
-/** The inclusion proof of an item's ingest event, against the given checkpoint (or a current one). */
-export function itemInclusionProof(vault: Vault, itemId: string, checkpointText?: string): InclusionProofOutput {
-  const row = vault.db.prepare<[string], { ingest_seq: number }>('SELECT ingest_seq FROM items WHERE id = ?').get(itemId);
-  if (!row) throw new HuellaError('NOT_FOUND', `No item with id ${itemId} in this vault.`);
-  return eventInclusionProof(vault, row.ingest_seq, checkpointText);
-}
-
-export function eventInclusionProof(vault: Vault, seq: number, checkpointText?: string): InclusionProofOutput {
-  const ev = vault.log.event(seq);
+/** The inclusion proof of event `seq`, against the given checkpoint (or a current one). */
+export function eventInclusionProof(log: CustodyLog, seq: number, checkpointText?: string): InclusionProofOutput {
+  const ev = log.event(seq);
   if (!ev) throw new HuellaError('NOT_FOUND', `No custody event #${seq}.`);
   let note: string;
   let size: number;
   if (checkpointText !== undefined) {
-    const cp = verifiedOwnCheckpoint(vault, checkpointText);
+    const cp = verifiedOwnCheckpoint(log, checkpointText);
     if (cp.size <= seq) throw new HuellaError('INVALID_INPUT', `That checkpoint (size ${cp.size}) was signed before event #${seq} existed; use a later one.`);
     note = checkpointText;
     size = cp.size;
   } else {
-    note = checkpointCovering(vault, seq + 1);
+    note = checkpointCovering(log, seq + 1);
     size = parseCheckpointBody(note.slice(0, note.indexOf('\n\n') + 1)).size;
   }
-  const proof = { index: seq, proof: vault.log.inclusionProof(seq, size), checkpoint: note };
+  const proof = { index: seq, proof: log.inclusionProof(seq, size), checkpoint: note };
   return {
     event: ev.bytes,
     text: formatTlogProof(proof),
@@ -139,15 +133,15 @@ export type ConsistencyReport = {
 };
 
 /** Proves that an earlier checkpoint is a prefix of the current log (or says precisely why not). */
-export function consistencyReport(vault: Vault, oldCheckpointText: string): ConsistencyReport {
-  const old = verifyCheckpoint(oldCheckpointText, { name: vault.log.origin, publicKey: vault.log.publicKey });
-  const size = vault.log.size();
-  const toCheckpoint = checkpointCovering(vault, size);
+export function consistencyReport(log: CustodyLog, oldCheckpointText: string): ConsistencyReport {
+  const old = verifyCheckpoint(oldCheckpointText, { name: log.origin, publicKey: log.publicKey });
+  const size = log.size();
+  const toCheckpoint = checkpointCovering(log, size);
   if (old.size > size) {
     return { consistent: false, fromSize: old.size, toSize: size, proof: [], toCheckpoint, reason: `The earlier checkpoint covers ${old.size} events; the log now has only ${size}: events were removed.` };
   }
-  const proof = vault.log.consistencyProof(old.size, size);
-  const ok = old.size === 0 || verifyConsistency(old.size, size, old.rootHash, vault.log.root(size), proof);
+  const proof = log.consistencyProof(old.size, size);
+  const ok = old.size === 0 || verifyConsistency(old.size, size, old.rootHash, log.root(size), proof);
   return {
     consistent: ok,
     fromSize: old.size,

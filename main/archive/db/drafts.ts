@@ -1,10 +1,9 @@
-import type Database from 'better-sqlite3-multiple-ciphers';
 import type { DraftForm } from '../../../shared/model/drafts';
-import type { Db } from './open';
+import { reader, writer, type ReadableDb, type WritableDb } from './connection';
 
 /**
  * The drafts table (migration 0006): typed reads and writes, nothing else touches it. Statements are prepared once
- * per connection (a draft is written about every second while someone types).
+ * per connection (db/connection.ts; a draft is written about every second while someone types).
  */
 
 export type DraftRow = {
@@ -26,38 +25,28 @@ const SQL = {
   count: 'SELECT count(*) AS n FROM drafts',
 } as const;
 
-const caches = new WeakMap<Db, Map<string, Database.Statement>>();
-
-function stmt(db: Db, sql: string): Database.Statement {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
+export function readDraftRow(db: ReadableDb, form: DraftForm, recordId: string): DraftRow | undefined {
+  return reader(db).one<DraftRow>(SQL.read, form, recordId);
 }
 
-export function readDraftRow(db: Db, form: DraftForm, recordId: string): DraftRow | undefined {
-  return stmt(db, SQL.read).get(form, recordId) as DraftRow | undefined;
-}
-
-export function listDraftRows(db: Db): Omit<DraftRow, 'data'>[] {
-  return stmt(db, SQL.list).all() as Omit<DraftRow, 'data'>[];
+export function listDraftRows(db: ReadableDb): Omit<DraftRow, 'data'>[] {
+  return reader(db).all<Omit<DraftRow, 'data'>>(SQL.list);
 }
 
 /** Inserts or replaces the draft of (form, recordId); keeps its first creation time. */
-export function writeDraftRow(db: Db, row: { form: DraftForm; recordId: string; data: string; base: string | null; savedAt: string }): void {
-  stmt(db, SQL.write).run(row);
+export function writeDraftRow(db: WritableDb, row: { form: DraftForm; recordId: string; data: string; base: string | null; savedAt: string }): void {
+  writer(db).run(SQL.write, row);
 }
 
-export function deleteDraftRow(db: Db, form: DraftForm, recordId: string): boolean {
-  return stmt(db, SQL.remove).run(form, recordId).changes > 0;
+export function deleteDraftRow(db: WritableDb, form: DraftForm, recordId: string): boolean {
+  return writer(db).run(SQL.remove, form, recordId).changes > 0;
 }
 
 /** Every draft of one record, whatever the form (the record was deleted). */
-export function deleteDraftRowsOfRecord(db: Db, recordId: string): number {
-  return stmt(db, SQL.removeOfRecord).run(recordId).changes;
+export function deleteDraftRowsOfRecord(db: WritableDb, recordId: string): number {
+  return writer(db).run(SQL.removeOfRecord, recordId).changes;
 }
 
-export function countDraftRows(db: Db): number {
-  return (stmt(db, SQL.count).get() as { n: number }).n;
+export function countDraftRows(db: ReadableDb): number {
+  return reader(db).one<{ n: number }>(SQL.count)!.n;
 }

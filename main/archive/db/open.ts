@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { HuellaError } from '../errors';
+import { Connection, connectionOf, handleOf, type ReadableDb, type WritableDb } from './connection';
 import { migrate } from './migrate';
 
-export type Db = Database.Database;
+export type { ReadableDb, WritableDb } from './connection';
 
 /**
  * Opens archive.db as a SQLCipher 4 database with a raw 32-byte key (DESIGN §3). The pragma order is part of the
  * format: cipher='sqlcipher', legacy=4, then the key; another order writes a file upstream SQLCipher cannot read.
  */
-export function openDatabase(file: string, key: Uint8Array, options: { readonly create: boolean }): Db {
+export function openDatabase(file: string, key: Uint8Array, options: { readonly create: boolean }): WritableDb {
   if (key.length !== 32) throw new HuellaError('INTERNAL', 'database key must be 32 bytes');
-  let db: Db;
+  let db: Database.Database;
   try {
     if (options.create) createOwnerOnly(file);
     db = new Database(file, { fileMustExist: !options.create });
@@ -43,7 +44,34 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
     if (e instanceof HuellaError) throw e;
     throw diskError(file, e) ?? new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: it could not be prepared for use.', { cause: e });
   }
-  return db;
+  return handleOf(new Connection(db));
+}
+
+/**
+ * Closes the connection after folding the write-ahead log into archive.db (a failed checkpoint is harmless: the
+ * WAL, encrypted too, is replayed on the next open). Closing twice is a no-op.
+ */
+export function closeDatabase(db: ReadableDb): void {
+  const c = connectionOf(db);
+  if (!c.isOpen) return;
+  try {
+    c.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // see above
+  }
+  c.close();
+}
+
+/**
+ * Runs `fn` in an IMMEDIATE transaction (a savepoint when nested). A full disk rolls it back and is DISK_FULL.
+ * Every table module's writes, and the custody event that records them, run inside one of these.
+ */
+export function transaction<T>(db: WritableDb, fn: () => T): T {
+  return connectionOf(db).transaction(fn);
+}
+
+export function inTransaction(db: ReadableDb): boolean {
+  return connectionOf(db).inTransaction;
 }
 
 /**
@@ -96,9 +124,9 @@ function diskError(file: string, e: unknown): HuellaError | undefined {
 }
 
 /** PRAGMA quick_check: used by verify. Returns the problems found (empty when the database is sound). */
-export function databaseIntegrityProblems(db: Db): string[] {
+export function databaseIntegrityProblems(db: ReadableDb): string[] {
   try {
-    const rows = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+    const rows = connectionOf(db).all<{ quick_check: string }>('PRAGMA quick_check');
     return rows.map((r) => r.quick_check).filter((s) => s !== 'ok');
   } catch (e) {
     // SQLCipher authenticates every page (HMAC): a changed page makes the read fail with SQLITE_CORRUPT.

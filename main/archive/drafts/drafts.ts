@@ -44,10 +44,10 @@ function recordIsLive(vault: Vault, form: DraftForm, recordId: string): boolean 
 
 export function getDraft(vault: Vault, key: DraftKey): Draft | null {
   const k = parseInput(DraftKey, key, 'draft');
-  const row = readDraftRow(vault.db, k.form, k.recordId);
+  const row = readDraftRow(vault.store, k.form, k.recordId);
   if (!row) return null;
   if (!recordIsLive(vault, k.form, k.recordId)) {
-    deleteDraftRow(vault.db, k.form, k.recordId);
+    deleteDraftRow(vault.store, k.form, k.recordId);
     return null;
   }
   return {
@@ -65,22 +65,22 @@ export function saveDraft(vault: Vault, input: DraftSaveInput): { savedAt: strin
   const savedAt = nowIso();
   vault.transaction(() => {
     requireRecord(vault, v.form, v.recordId);
-    writeDraftRow(vault.db, { form: v.form, recordId: v.recordId, data: JSON.stringify(v.data), base: v.base ?? null, savedAt });
+    writeDraftRow(vault.store, { form: v.form, recordId: v.recordId, data: JSON.stringify(v.data), base: v.base ?? null, savedAt });
   });
   return { savedAt };
 }
 
 export function discardDraft(vault: Vault, key: DraftKey): { discarded: boolean } {
   const k = parseInput(DraftKey, key, 'draft');
-  return { discarded: deleteDraftRow(vault.db, k.form, k.recordId) };
+  return { discarded: deleteDraftRow(vault.store, k.form, k.recordId) };
 }
 
 /** The drafts held, newest first (without their contents), dropping those whose record is gone. */
 export function listDrafts(vault: Vault): DraftSummary[] {
   const out: DraftSummary[] = [];
-  for (const row of listDraftRows(vault.db)) {
+  for (const row of listDraftRows(vault.store)) {
     if (!recordIsLive(vault, row.form, row.recordId)) {
-      deleteDraftRow(vault.db, row.form, row.recordId);
+      deleteDraftRow(vault.store, row.form, row.recordId);
       continue;
     }
     out.push({ form: row.form, recordId: row.recordId, ...(row.base !== null ? { base: row.base } : {}), createdAt: row.createdAt, savedAt: row.savedAt });

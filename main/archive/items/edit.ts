@@ -56,7 +56,7 @@ export function deleteItem(vault: Vault, input: ItemDeleteInput): void {
     if (cur.deleted_at) conflict('id', `Item ${v.id} is already deleted.`);
     run(vault, 'UPDATE items SET deleted_at = ? WHERE id = ?', nowIso(), v.id);
     recordEvent(vault, 'item.deleted', v.id, {}, { reason: v.reason });
-    deleteDraftRowsOfRecord(vault.db, v.id); // its unsaved drafts go with it
+    deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     removeDoc(vault, 'item', v.id);
   });
 }

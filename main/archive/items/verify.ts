@@ -5,6 +5,7 @@ import { ed25519Verify } from '../custody/ed25519';
 import { leafHash, verifyInclusion } from '../custody/merkle';
 import { eventInclusionProof } from '../custody/service';
 import { parseEvent } from '../custody/log';
+import { itemIngestSeq } from '../db/items';
 import { HuellaError } from '../errors';
 import { itemObjectName } from './items';
 import type { Vault } from '../vault/vault';
@@ -15,12 +16,12 @@ import type { Vault } from '../vault/vault';
  * that a freshly signed checkpoint commits to.
  */
 export async function verifyItem(vault: Vault, itemId: string): Promise<ItemVerification> {
-  const row = vault.db.prepare<[string], { ingest_seq: number }>('SELECT ingest_seq FROM items WHERE id = ?').get(itemId);
-  if (!row) throw new HuellaError('NOT_FOUND', `No item with id ${itemId} in this vault.`);
-  const stored = vault.log.event(row.ingest_seq);
+  const ingestSeq = itemIngestSeq(vault.store, itemId);
+  if (ingestSeq === undefined) throw new HuellaError('NOT_FOUND', `No item with id ${itemId} in this vault.`);
+  const stored = vault.log.event(ingestSeq);
   const checks: { name: ItemVerification['checks'][number]['name']; ok: boolean; detail: string }[] = [];
   if (!stored) {
-    return { ok: false, checks: [{ name: 'ingest-event-signature', ok: false, detail: `The ingest event #${row.ingest_seq} is missing from the custody log.` }] };
+    return { ok: false, checks: [{ name: 'ingest-event-signature', ok: false, detail: `The ingest event #${ingestSeq} is missing from the custody log.` }] };
   }
   const ev = parseEvent(stored.bytes);
   const data = ev.data as { sha256?: string; size?: number };
@@ -46,7 +47,7 @@ export async function verifyItem(vault: Vault, itemId: string): Promise<ItemVeri
     detail: readError ?? (contentOk ? `SHA-256 ${actual} (${size} bytes), as recorded at ingest.` : `Content hashes to ${actual} (${size} bytes) but the ingest event records ${String(data.sha256)} (${String(data.size)} bytes).`),
   });
 
-  const proof = eventInclusionProof(vault, stored.seq);
+  const proof = eventInclusionProof(vault.log, stored.seq);
   let cpOk = false;
   let inclusionOk = false;
   try {

@@ -135,7 +135,7 @@ export async function pullBundles(vault: Vault, remote: S3Remote, options: Recei
   const out: PulledBundle[] = [];
   for (const [bundleId, files] of [...byBundle].sort(([a], [b]) => (a < b ? -1 : 1))) {
     options.signal?.throwIfAborted();
-    if (receivedBundle(vault.db, bundleId)) {
+    if (receivedBundle(vault.store, bundleId)) {
       out.push({ bundleId, status: 'already-received' });
       continue;
     }

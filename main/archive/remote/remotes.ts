@@ -37,7 +37,7 @@ export function addVaultRemote(vault: Vault, input: RemoteInput): Remote {
   if (input.retentionDays !== undefined && (!Number.isInteger(input.retentionDays) || input.retentionDays < 1 || input.retentionDays > 36_500)) {
     throw new HuellaError('INVALID_INPUT', 'The retention is a whole number of days between 1 and 36500.');
   }
-  if (getRemote(vault.db, input.name)) throw new HuellaError('CONFLICT', `This vault already has a remote named "${input.name}".`);
+  if (getRemote(vault.store, input.name)) throw new HuellaError('CONFLICT', `This vault already has a remote named "${input.name}".`);
   const remote: Remote = {
     name: input.name,
     url: formatS3Url(loc),
@@ -48,20 +48,20 @@ export function addVaultRemote(vault: Vault, input: RemoteInput): Remote {
     createdAt: new Date().toISOString(),
   };
   remoteConfig(remote); // the whole configuration must be usable before it is saved
-  addRemote(vault.db, remote);
+  addRemote(vault.store, remote);
   return remote;
 }
 
 export function vaultRemotes(vault: Vault): Remote[] {
-  return listRemotes(vault.db);
+  return listRemotes(vault.store);
 }
 
 export function removeVaultRemote(vault: Vault, name: string): void {
-  if (!removeRemote(vault.db, name)) throw new HuellaError('NOT_FOUND', `This vault has no remote named "${name}".`);
+  if (!removeRemote(vault.store, name)) throw new HuellaError('NOT_FOUND', `This vault has no remote named "${name}".`);
 }
 
 export function openRemote(vault: Vault, name: string): S3Remote {
-  const r = getRemote(vault.db, name);
+  const r = getRemote(vault.store, name);
   if (!r) throw new HuellaError('NOT_FOUND', `This vault has no remote named "${name}". Add one with huella remote add.`);
   return new S3Remote(remoteConfig(r));
 }

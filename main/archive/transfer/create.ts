@@ -132,12 +132,12 @@ function selectItems(vault: Vault, input: CreateBundleInput): ItemForTransfer[] 
   const ids = new Set<string>();
   if (input.caseId) {
     getCase(vault, input.caseId); // NOT_FOUND if there is no such case
-    for (const id of caseItemIds(vault.db, input.caseId)) ids.add(id);
+    for (const id of caseItemIds(vault.store, input.caseId)) ids.add(id);
   }
   for (const id of input.itemIds ?? []) ids.add(id);
   if (ids.size === 0) throw new HuellaError('INVALID_INPUT', 'Nothing to share: choose a case with items, or items.');
   return [...ids].map((id) => {
-    const it = itemForTransfer(vault.db, id);
+    const it = itemForTransfer(vault.store, id);
     if (!it) throw new HuellaError('NOT_FOUND', `No item with id ${id} in this vault.`);
     if (it.deleted || it.purged) throw new HuellaError('INVALID_INPUT', `Item ${id} was removed from the vault; restore it before sharing it.`);
     return it;
@@ -210,7 +210,7 @@ function recordTransfer(vault: Vault, bundleId: string, recipient: ContactCard, 
       items: records.length,
       objects: records.map((r) => r.commitment).sort(),
     });
-    recordSentBundle(vault.db, { bundleId, recipient: fingerprint, createdAt, items: records.length, eventSeq: ev.seq });
+    recordSentBundle(vault.store, { bundleId, recipient: fingerprint, createdAt, items: records.length, eventSeq: ev.seq });
     return { seq: ev.seq };
   });
 }
@@ -218,7 +218,7 @@ function recordTransfer(vault: Vault, bundleId: string, recipient: ContactCard, 
 /** custody.age: every event about the shared items and the transfer event, each with its proof against one checkpoint. */
 function custodyFile(vault: Vault, bundleId: string, items: readonly ItemForTransfer[], transferSeq: number): BundleCustody {
   const checkpoint = vault.log.writeCheckpoint('transfer');
-  const seqs = [...eventSeqsForSubjects(vault.db, items.map((it) => it.id)), transferSeq].sort((a, b) => a - b);
+  const seqs = [...eventSeqsForSubjects(vault.store, items.map((it) => it.id)), transferSeq].sort((a, b) => a - b);
   const events = [...new Set(seqs)].map((seq) => {
     const ev = vault.log.event(seq);
     if (!ev) throw new HuellaError('INTERNAL', `custody event ${seq} vanished while making a bundle`);

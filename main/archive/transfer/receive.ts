@@ -150,7 +150,7 @@ function checkAddressedHere(vault: Vault, manifest: BundleManifest): void {
 }
 
 function checkNotReceived(vault: Vault, bundleId: string): void {
-  const earlier = receivedBundle(vault.db, bundleId);
+  const earlier = receivedBundle(vault.store, bundleId);
   if (earlier) {
     throw new HuellaError('CONFLICT', `This bundle (${bundleId}) was already received on ${earlier.receivedAt}: nothing was imported again.`, {
       details: { bundleId, receivedAt: earlier.receivedAt },
@@ -207,7 +207,7 @@ function checkSender(vault: Vault, sender: ContactCard, origin: string, options:
       details: { sender: info.display },
     });
   }
-  const pinned = pinnedSenderByFingerprint(vault.db, fingerprint);
+  const pinned = pinnedSenderByFingerprint(vault.store, fingerprint);
   if (pinned) {
     if (pinned.origin !== origin) {
       throw new HuellaError('VERIFY_FAILED', `This sender's key now signs another log (${origin}) than the one pinned on ${pinned.firstSeen}. Nothing was imported.`);
@@ -323,7 +323,7 @@ async function stageObjects(vault: Vault, dir: string, manifest: BundleManifest,
   try {
     for (const record of records.items) {
       options.signal?.throwIfAborted();
-      const existing = itemBySha256(vault.db, Buffer.from(record.sha256, 'hex'));
+      const existing = itemBySha256(vault.store, Buffer.from(record.sha256, 'hex'));
       const entry = entries.get(record.object)!;
       const file = path.join(dir, BUNDLE_FILES.objects, record.object);
       await checkObjectFile(file, entry);
@@ -418,7 +418,7 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
   const root = c.log.checkpoint.rootHash.toString('base64');
   return vault.transaction(() => {
     checkNotReceived(vault, c.manifest.bundleId); // a second receipt that ran in parallel committed first
-    if (!c.pin.pinned) pinSender(vault.db, { fingerprint: c.pin.info.fingerprint, card: contactLine(c.sender), publicKey: c.sender.custodyKey, origin: c.custody.origin, firstSeen: receivedAt });
+    if (!c.pin.pinned) pinSender(vault.store, { fingerprint: c.pin.info.fingerprint, card: contactLine(c.sender), publicKey: c.sender.custodyKey, origin: c.custody.origin, firstSeen: receivedAt });
     const items: ReceivedItem[] = [];
     const custodyRows: { itemId: string; json: string }[] = [];
     let lastSeq = -1;
@@ -455,7 +455,7 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
       );
       lastSeq = ev.seq;
       const gps = (record.metadata as { gps?: { lat?: unknown; lon?: unknown } }).gps;
-      insertReceivedItem(vault.db, {
+      insertReceivedItem(vault.store, {
         id: itemId,
         objectName: object.name,
         sha256: object.sha256,
@@ -478,7 +478,7 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
       custodyRows.push({ itemId, json: senderCustodyFor(c, record) });
       items.push({ itemId, senderItemId: record.sender.itemId, status: 'received', sha256: record.sha256, size: record.size, eventSeq: ev.seq });
     }
-    recordReceivedBundle(vault.db, {
+    recordReceivedBundle(vault.store, {
       bundleId: c.manifest.bundleId,
       sender: c.pin.info.fingerprint,
       receivedAt,
@@ -486,7 +486,7 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
       duplicates: items.filter((i) => i.status === 'duplicate').length,
       eventSeq: lastSeq,
     });
-    for (const r of custodyRows) recordReceivedCustody(vault.db, r.itemId, c.manifest.bundleId, r.json);
+    for (const r of custodyRows) recordReceivedCustody(vault.store, r.itemId, c.manifest.bundleId, r.json);
     let caseId: string | undefined;
     if (c.records.case) {
       caseId = createCase(vault, { title: c.records.case.title, ...(c.records.case.country ? { country: c.records.case.country } : {}), ...(c.records.case.summary ? { summary: c.records.case.summary } : {}) }).id;

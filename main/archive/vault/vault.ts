@@ -6,8 +6,12 @@ import { BlobStore } from '../blobs/store';
 import { ageDecryptBuffer } from '../blobs/age';
 import { encodeAgeIdentity, encodeAgeRecipient } from '../blobs/age-keys';
 import { CustodyLog } from '../custody/log';
-import { openDatabase, type Db } from '../db/open';
-import { fromSystemError, HuellaError } from '../errors';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { rawDatabase } from '../db/connection';
+import { closeDatabase, openDatabase, transaction, type WritableDb } from '../db/open';
+import { objectExists } from '../db/objects';
+import { getSetting, setSetting } from '../db/settings';
+import { HuellaError } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { envelopeDamage, openEnvelope, sealEnvelope, type Envelope } from './envelope';
 import { readVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, writeVaultHeader, type VaultHeader } from './header';
@@ -36,11 +40,11 @@ export class Vault {
   readonly dir: string;
   readonly id: string;
   #secrets: VaultSecrets | undefined;
-  #db: Db | undefined;
+  #db: WritableDb | undefined;
   #blobs: BlobStore | undefined;
   #log: CustodyLog | undefined;
 
-  private constructor(dir: string, secrets: VaultSecrets, db: Db) {
+  private constructor(dir: string, secrets: VaultSecrets, db: WritableDb) {
     this.dir = dir;
     this.id = secrets.vaultId;
     this.#secrets = secrets;
@@ -55,9 +59,18 @@ export class Vault {
     return this.#db === undefined;
   }
 
-  get db(): Db {
+  /** The vault's database, for the table modules of main/archive/db (an opaque handle: no SQL outside db/). */
+  get store(): WritableDb {
     if (!this.#db) throw new HuellaError('VAULT_LOCKED', 'The vault is locked.');
     return this.#db;
+  }
+
+  /**
+   * @deprecated The raw connection, while the last queries move to main/archive/db (issue 18): use `store` and a
+   * table module. Removed once no feature issues SQL.
+   */
+  get db(): Database.Database {
+    return rawDatabase(this.store);
   }
 
   get blobs(): BlobStore {
@@ -102,20 +115,15 @@ export class Vault {
    * the transaction back and is reported as DISK_FULL, not as an unexpected error.
    */
   transaction<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (e) {
-      if ((e as { code?: unknown } | null)?.code === 'SQLITE_FULL') throw fromSystemError(e, 'saving the change');
-      throw e;
-    }
+    return transaction(this.store, fn);
   }
 
   getSetting(key: string): string | undefined {
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+    return getSetting(this.store, key);
   }
 
   setSetting(key: string, value: string): void {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    setSetting(this.store, key, value);
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {
@@ -161,14 +169,7 @@ export class Vault {
   }
 
   lock(): void {
-    if (this.#db) {
-      try {
-        this.#db.pragma('wal_checkpoint(TRUNCATE)');
-      } catch {
-        // A failed checkpoint is harmless: the WAL (encrypted) is replayed on next open.
-      }
-      this.#db.close();
-    }
+    if (this.#db) closeDatabase(this.#db);
     if (this.#secrets) zeroSecrets(this.#secrets);
     this.#db = undefined;
     this.#secrets = undefined;
@@ -188,12 +189,12 @@ export class Vault {
     try {
       vault = new Vault(dir, secrets, db);
     } catch (e) {
-      db.close();
+      closeDatabase(db);
       throw new HuellaError('VAULT_CORRUPT', 'The vault database is damaged: a page failed authentication while opening (archive.db was altered or corrupted).', { cause: e });
     }
     try {
       await fsp.mkdir(path.join(dir, VAULT_FILES.blobs), { recursive: true });
-      const recovered = await vault.blobs.recover((name) => db.prepare('SELECT 1 FROM objects WHERE name = ?').get(name) !== undefined);
+      const recovered = await vault.blobs.recover((name) => objectExists(db, name));
       if (recovered.discarded > 0) {
         vault.transaction(() => vault.log.append('ingest.interrupted', null, { discardedPartialObjects: recovered.discarded }));
       }
@@ -242,14 +243,13 @@ export async function createVault(dir: string, passphrase: string): Promise<Crea
     const db = openDatabase(path.join(building, VAULT_FILES.db), secrets.dbKey, { create: true });
     try {
       const log = new CustodyLog(db, secrets.signingSeed, secrets.vaultId);
-      db.transaction(() => {
+      transaction(db, () => {
         // The genesis event names the signing key: a later swap of the key shows up as events signed by another key.
         log.append('vault.created', null, { formatVersion: VAULT_FORMAT_VERSION, publicKey: log.publicKey.toString('base64') });
         log.writeCheckpoint('vault created');
-      }).immediate();
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      });
     } finally {
-      db.close();
+      closeDatabase(db);
     }
     await fsyncDir(building);
     await fsp.rename(building, target);

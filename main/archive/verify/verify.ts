@@ -8,6 +8,9 @@ import { parseCheckpointBody } from '../custody/checkpoint';
 import { openNote } from '../custody/note';
 import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
 import { EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
+import { eventCount, iterateEvents, iterateMerkleNodes } from '../db/custody';
+import { itemIngestRecords } from '../db/items';
+import { allObjects } from '../db/objects';
 import { databaseIntegrityProblems } from '../db/open';
 import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
@@ -49,11 +52,10 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     problems.push(p);
   };
   const progress = options.onProgress ?? (() => undefined);
-  const db = vault.db;
 
   progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
   for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
-  const databaseProblems = databaseIntegrityProblems(db);
+  const databaseProblems = databaseIntegrityProblems(vault.store);
   for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
   if (databaseProblems.length > 0) {
     // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
@@ -66,14 +68,14 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   }
 
   // 1. Events: sequence, canonical form, chain, stored hash, signature, field shape.
-  const total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const total = eventCount(vault.store);
   const leaves: Buffer[] = [];
   const expectations = new Map<string, ObjectExpectation>(); // sha256 hex → expectation (originals + derived)
   const purged = new Set<string>();
   const itemEvents = new Map<string, number>(); // item id → seq of item.ingested
   let prevHash = GENESIS_PREV;
   let expectedSeq = 0;
-  const rows = db.prepare('SELECT seq, bytes, signature, hash FROM events ORDER BY seq').iterate() as IterableIterator<{ seq: number; bytes: Buffer; signature: Buffer; hash: Buffer }>;
+  const rows = iterateEvents(vault.store);
   for (const row of rows) {
     if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
     if (row.seq !== expectedSeq) {
@@ -140,7 +142,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
     levels.push(above);
   }
-  const storedNodes = db.prepare('SELECT level, idx, hash FROM merkle_nodes').iterate() as IterableIterator<{ level: number; idx: number; hash: Buffer }>;
+  const storedNodes = iterateMerkleNodes(vault.store);
   let nodesSeen = 0;
   for (const n of storedNodes) {
     nodesSeen++;
@@ -201,18 +203,16 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   (options.externalCheckpoints ?? []).forEach((note, i) => checkOne(note, `Checkpoint you supplied (#${i + 1})`, undefined, true));
 
   // 4. Items and objects: every item has its ingest event; every object's bytes hash to what the signed log says.
-  const items = db.prepare('SELECT i.id, i.ingest_seq, i.object_name, o.sha256, o.size FROM items i JOIN objects o ON o.name = i.object_name').all() as {
-    id: string; ingest_seq: number; object_name: string; sha256: Buffer; size: number;
-  }[];
+  const items = itemIngestRecords(vault.store);
   for (const it of items) {
     const seq = itemEvents.get(it.id);
     if (seq === undefined) {
       add({ check: 'item.event', item: it.id, message: `Item ${it.id} has no item.ingested (or item.received) event in the custody log.` });
-    } else if (seq !== it.ingest_seq) {
-      add({ check: 'item.event', item: it.id, event: seq, message: `Item ${it.id} points at event #${it.ingest_seq} but was ingested in event #${seq}.`, expected: String(seq), found: String(it.ingest_seq) });
+    } else if (seq !== it.ingestSeq) {
+      add({ check: 'item.event', item: it.id, event: seq, message: `Item ${it.id} points at event #${it.ingestSeq} but was ingested in event #${seq}.`, expected: String(seq), found: String(it.ingestSeq) });
     }
   }
-  const objects = db.prepare('SELECT name, sha256, size, kind, purged_at FROM objects').all() as { name: string; sha256: Buffer; size: number; kind: string; purged_at: string | null }[];
+  const objects = allObjects(vault.store);
   const byName = new Map(objects.map((o) => [o.name, o]));
   const toHash: { name: string; exp: ObjectExpectation }[] = [];
   for (const [sha, exp] of expectations) {
@@ -229,7 +229,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     toHash.push({ name, exp });
   }
   for (const o of objects) {
-    if (o.purged_at) continue;
+    if (o.purgedAt) continue;
     if (vault.blobs.objectName(o.sha256) !== o.name) {
       add({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
     }
@@ -258,7 +258,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     }
     progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
     // Blob files that no database row knows (would be leftovers or planted files).
-    const known = new Set(objects.filter((o) => !o.purged_at).map((o) => o.name));
+    const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
     for (const file of await listBlobFiles(vault.blobs.blobsDir)) {
       if (!known.has(file)) add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` });
     }

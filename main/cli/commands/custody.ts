@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { HuellaError } from '../../archive/errors';
 import { formatBytes } from '../../archive/blobs/store';
-import { consistencyReport, itemInclusionProof, parsePublicKeyText, publicKeyForms, verifyStandaloneProof } from '../../archive/custody/service';
+import { consistencyReport, parsePublicKeyText, publicKeyForms, verifyStandaloneProof } from '../../archive/custody/service';
+import { itemInclusionProof } from '../../archive/items/proof';
 import { verifyVault, type VerifyProblem } from '../../archive/verify/verify';
 import { recordVerification } from '../../archive/verify/record-verification';
 import type { Command } from '../command';
@@ -175,7 +176,7 @@ export const logConsistencyCommand: Command = {
   async run([dir], values, out) {
     const from = str(values, 'from');
     if (!from) throw new HuellaError('INVALID_INPUT', 'Give the earlier checkpoint with --from FILE.');
-    const report = await withVault(dir!, values, async (vault) => consistencyReport(vault, readText(from, 'checkpoint')));
+    const report = await withVault(dir!, values, async (vault) => consistencyReport(vault.log, readText(from, 'checkpoint')));
     if (out.json) out.data(report);
     else if (report.consistent) {
       out.line(`OK: the checkpoint of size ${report.fromSize} is a prefix of the current log (size ${report.toSize}).`);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupVault, restoreBackup, type BackupReport } from '../../../../../main/archive/backup';
 import { snapshotDatabase } from '../../../../../main/archive/backup/snapshot';
+import { rawDatabase } from '../../../../../main/archive/db/connection';
 import { openDatabase } from '../../../../../main/archive/db/open';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createVault, openVault } from '../../../../../main/archive/vault/vault';
@@ -20,7 +21,7 @@ describe('database snapshot', () => {
   it('better-sqlite3 backup() refuses an encrypted source to a keyless file (no plaintext copy); VACUUM INTO copies it encrypted with the same key', async () => {
     const key = crypto.randomBytes(32);
     const file = path.join(root, 'src.db');
-    const db = openDatabase(file, key, { create: true });
+    const db = rawDatabase(openDatabase(file, key, { create: true }));
     try {
       db.prepare("INSERT INTO settings (key, value) VALUES ('secret', 'plaintext marker 8c1f')").run();
       const viaBackupApi = path.join(root, 'via-backup-api.db');
@@ -36,7 +37,7 @@ describe('database snapshot', () => {
       const plain = new Database(copy);
       expect(() => plain.prepare('SELECT count(*) FROM sqlite_master').get()).toThrow(/not a database/);
       plain.close();
-      const keyed = openDatabase(copy, key, { create: false });
+      const keyed = rawDatabase(openDatabase(copy, key, { create: false }));
       try {
         expect(keyed.prepare("SELECT value FROM settings WHERE key = 'secret'").get()).toEqual({ value: 'plaintext marker 8c1f' });
         expect(keyed.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);

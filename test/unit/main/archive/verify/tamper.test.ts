@@ -53,9 +53,9 @@ describe('tamper campaign: verify detects every mutation and names it', () => {
     fs.cpSync(pristine.dir, dir, { recursive: true });
     const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
     try {
-      expect(consistencyReport(vault, pristine.firstCheckpoint).consistent).toBe(true);
+      expect(consistencyReport(vault.log, pristine.firstCheckpoint).consistent).toBe(true);
       rewriteHistory(vault, 4);
-      const after = consistencyReport(vault, pristine.firstCheckpoint);
+      const after = consistencyReport(vault.log, pristine.firstCheckpoint);
       expect(after.consistent).toBe(false);
       expect(after.reason).toMatch(/rewritten/);
     } finally {
