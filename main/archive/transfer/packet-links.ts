@@ -36,7 +36,7 @@ export function senderLinksFor(vault: Vault, itemIds: readonly string[]): Sender
   // One folder per (origin, checkpoint): the proofs in it are all against that checkpoint.
   const dirs = new Map<string, { dir: string; events: Map<number, BundleEvent> }>();
   for (const itemId of itemIds) {
-    const raw = receivedCustodyOf(vault.db, itemId);
+    const raw = receivedCustodyOf(vault.store, itemId);
     if (!raw) continue;
     const link = JSON.parse(raw) as StoredLink;
     const group = `${link.origin}\n${link.checkpoint}`;
