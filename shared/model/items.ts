@@ -3,6 +3,30 @@
 export type GpsPosition = { readonly lat: number; readonly lon: number; readonly alt?: number };
 
 /** Metadata extracted at ingest and kept as evidence (DESIGN §4). */
+/**
+ * What a C2PA manifest store said at import, as validated by the library named in `validator`. `valid` means the
+ * claim signature verifies and every hashed assertion and hard binding (the file's bytes) matches; the signer's
+ * certificate is NOT checked against a trust list (none is configured), so `signer` is what the certificate
+ * claims, not an identity vouched for.
+ */
+export type ContentCredentials = {
+  readonly state: 'valid' | 'invalid';
+  readonly validator: string;
+  readonly manifests: number;
+  readonly activeManifest?: string;
+  readonly claimGenerator?: string;
+  readonly signer?: string;
+  readonly issuer?: string;
+  readonly signedAt?: string;
+  readonly assertions: readonly string[];
+  /** Actions (c2pa.created, c2pa.edited…) with their digital source type and software agent. */
+  readonly actions?: readonly { readonly action: string; readonly digitalSourceType?: string; readonly softwareAgent?: string; readonly when?: string }[];
+  /** Capture assertions (Exif, metadata, location, creative work) as the manifest states them, size-capped. */
+  readonly captureAssertions?: Record<string, unknown>;
+  /** Validation status codes that are failures (empty when valid), with the component they concern. */
+  readonly failures: readonly { readonly code: string; readonly url?: string }[];
+};
+
 export type ExtractedMetadata = {
   readonly captureTime?: string;
   readonly gps?: GpsPosition;
@@ -20,6 +44,8 @@ export type ExtractedMetadata = {
   /** Audio/video length in seconds and codecs (Ogg, Matroska/WebM), e.g. ['opus'] or ['V_VP9', 'A_OPUS']. */
   readonly durationSeconds?: number;
   readonly codecs?: readonly string[];
+  /** The file's Content Credentials (C2PA manifest store), read and validated at import. */
+  readonly contentCredentials?: ContentCredentials;
   /** Every parsed segment (ifd0, exif, gps, xmp, iptc…), binary values dropped, capped in size. */
   readonly segments?: Record<string, Record<string, unknown>>;
 };

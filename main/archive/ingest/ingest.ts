@@ -241,6 +241,9 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
         mediaType: sniff.mediaType,
         nameCommitment: commitment(salt, originalName),
         metadataCommitment: commitment(salt, metadata),
+        // Whether the file's Content Credentials validated is stated in clear (it identifies nobody); who signed
+        // them and what they assert is inside the metadata commitment.
+        ...(metadata.contentCredentials ? { contentCredentials: metadata.contentCredentials.state } : {}),
         ...(revived ? { revivesPurged: true } : {}),
       }, now);
       const fields = [sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,

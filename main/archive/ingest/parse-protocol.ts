@@ -23,7 +23,11 @@ export type ParseResponse = {
 export const METADATA_TYPES = new Set([
   'image/jpeg', 'image/tiff', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif',
   'audio/ogg', 'audio/opus', 'video/ogg', 'application/ogg', 'video/webm', 'audio/webm', 'video/x-matroska', 'audio/x-matroska', 'video/matroska', 'audio/matroska',
+  // Content Credentials only (content-credentials.ts):
+  'video/mp4', 'video/quicktime', 'audio/mp4', 'audio/x-m4a', 'audio/mpeg',
 ]);
+/** Media types exifr reads directly. */
+export const EXIFR_TYPES = new Set(['image/jpeg', 'image/tiff', 'image/png', 'image/webp']);
 /** Media types we re-encode into previews with sharp (SVG is excluded: a scriptable document, not a photo). */
 export const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif', 'image/heic', 'image/heif']);
 

@@ -4,10 +4,11 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
 import { MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
+import { C2PA_TYPES, readContentCredentials } from './content-credentials';
 import { decodeHeifPrimary } from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
-import { HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 // Runs in a worker thread (DESIGN §1 A3): a hostile file can crash or hang only this thread, which the pool kills.
 sharp.cache(false);
@@ -32,9 +33,22 @@ async function readHeifMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   return meta as ExtractedMetadata;
 }
 
+/** Files up to this size are read whole for their Content Credentials (the library works on a buffer). */
+const MAX_C2PA_BYTES = 256 * 1024 * 1024;
+
 async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
+  const base = await readFormatMetadata(req);
+  if (!C2PA_TYPES.has(req.mediaType)) return base;
+  const { size } = await fsp.stat(req.path);
+  if (size > MAX_C2PA_BYTES) return base;
+  const cc = await readContentCredentials(await fsp.readFile(req.path));
+  return cc ? { ...base, contentCredentials: cc } : base;
+}
+
+async function readFormatMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   if (HEIF_TYPES.has(req.mediaType)) return readHeifMetadata(req);
   if (OGG_TYPES.has(req.mediaType) || MATROSKA_TYPES.has(req.mediaType)) return readAvInfo(req.path, req.mediaType);
+  if (!EXIFR_TYPES.has(req.mediaType)) return {};
   const raw = (await exifr.parse(req.path, {
     tiff: true,
     ifd0: {},

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
 import { ingestPaths, shutdownIngestWorkers, type IngestFileResult } from '../../archive/ingest/ingest';
 import { getItem, listItems, openItemContent } from '../../archive/items/items';
+import type { ItemDetail } from '../../../shared/model/items';
 import type { Command } from '../command';
 import { str } from '../command';
 import { progressBar } from '../io';
@@ -106,6 +107,7 @@ export const showCommand: Command = {
       ['dimensions', m.width && m.height ? `${m.width} × ${m.height}` : undefined],
       ['duration', m.durationSeconds !== undefined ? `${m.durationSeconds} s` : undefined],
       ['codecs', m.codecs?.join(', ')],
+      ...contentCredentialRows(m.contentCredentials),
       ['creators', m.creators?.join('; ')],
       ['copyright', m.copyright],
       ['preview', item.hasPreview ? 'yes' : 'no'],
@@ -116,6 +118,22 @@ export const showCommand: Command = {
     return 0;
   },
 };
+
+/** Content Credentials as `huella show` prints them: the verdict first, then who signed and what they assert. */
+function contentCredentialRows(cc: ItemDetail['metadata']['contentCredentials']): [string, string | undefined][] {
+  if (!cc) return [];
+  const verdict = cc.state === 'valid' ? 'VALID (signature, assertions and file hash match)' : `INVALID (${cc.failures.map((f) => f.code).join(', ') || 'see failures'})`;
+  return [
+    ['credentials', `${verdict}; checked with ${cc.validator}`],
+    ['  signer', cc.signer ? `${cc.signer} (certificate not checked against a trust list)` : undefined],
+    ['  issuer', cc.issuer],
+    ['  signed at', cc.signedAt],
+    ['  generator', cc.claimGenerator],
+    ['  manifests', `${cc.manifests}${cc.activeManifest ? `, active ${cc.activeManifest}` : ''}`],
+    ['  assertions', cc.assertions.join(', ') || undefined],
+    ['  actions', cc.actions?.map((a) => [a.action, a.digitalSourceType?.split('/').pop(), a.softwareAgent].filter(Boolean).join(' ')).join('; ')],
+  ];
+}
 
 export const catCommand: Command = {
   name: 'cat',

@@ -52,6 +52,7 @@ export function ItemDetailView({
         </div>
         <div className="item-facts">
           <IdentifyingMetadata metadata={item.metadata} />
+          <ContentCredentialsFacts metadata={item.metadata} />
           <EvidenceFacts item={item} />
         </div>
       </div>
@@ -189,6 +190,43 @@ function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadat
           })}
         </dl>
       ) : null}
+    </section>
+  );
+}
+
+/** The file's Content Credentials (C2PA) as validated at import: the verdict, then who signed and what they assert. */
+function ContentCredentialsFacts({ metadata }: { readonly metadata: ExtractedMetadata }) {
+  const { t } = useTranslation();
+  const cc = metadata.contentCredentials;
+  if (!cc) return null;
+  const valid = cc.state === 'valid';
+  const rows: [string, string | undefined][] = [
+    ['signer', cc.signer],
+    ['issuer', cc.issuer],
+    ['signedAt', cc.signedAt],
+    ['generator', cc.claimGenerator],
+    ['assertions', cc.assertions.join(', ') || undefined],
+    ['actions', cc.actions?.map((a) => [a.action, a.digitalSourceType?.split('/').pop(), a.softwareAgent].filter(Boolean).join(' ')).join('; ')],
+    ['failures', cc.failures.map((f) => f.code).join(', ') || undefined],
+    ['validator', cc.validator],
+  ];
+  return (
+    <section aria-labelledby="item-c2pa">
+      <h2 id="item-c2pa">{t('item.c2pa.title')}</h2>
+      <div className={`note ${valid ? 'note-ok' : 'note-error'}`}>
+        <p>{valid ? t('item.c2pa.valid') : t('item.c2pa.invalid')}</p>
+      </div>
+      <p className="hint">{t('item.c2pa.trustNote')}</p>
+      <dl className="facts">
+        {rows
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => (
+            <div key={k}>
+              <dt>{t(`item.c2pa.${k}`)}</dt>
+              <dd dir="auto">{v}</dd>
+            </div>
+          ))}
+      </dl>
     </section>
   );
 }
