@@ -11,6 +11,7 @@ import { huella, huellaBytes, huellaSpawn, jsonLines } from '../../helpers/cli';
 import { writeGpsPhoto } from '../../helpers/photos';
 import { allFiles, TEST_PASSPHRASE } from '../../helpers/tmp';
 import { seededRandom, type Campaign } from '../lib';
+import { runTransferCrashes } from './crash-transfer';
 
 /**
  * Crash campaign (issue 9, DESIGN §1 A6): kill -9 the real CLI at a seeded random moment of an ingest (a batch of
@@ -20,7 +21,8 @@ import { seededRandom, type Campaign } from '../lib';
  * (`huella cat` for one, the library stream for the rest), nothing reported failed may be half-present, every
  * catalogue edit the CLI reported must have stuck, and an interrupted export leaves either nothing or a whole,
  * verifying packet at --out (hidden `.name.partial-…` siblings are counted, then removed).
- * One vault serves every run (reopened after each kill), as a user's vault would.
+ * One vault serves every run (reopened after each kill), as a user's vault would. Then push and pull are killed
+ * likewise between two vaults and the real S3 gateway (./crash-transfer.ts; 60 runs, quick 4).
  */
 
 type Op = 'ingest' | 'tagging' | 'export';
@@ -407,6 +409,17 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     return (v.db.prepare('SELECT title FROM cases WHERE id = ?').get(id) as { title: string }).title;
   }
 
-  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files), ${lost} lost, ${verifyFailures} verify failures${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
-  return { name: 'crash', total: runs, passed, failures, summary, details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, timingMs: timing } };
+  // Push and pull (issue 15): kill -9 between documenter, S3 and lawyer (./crash-transfer.ts).
+  const transfer = await runTransferCrashes({ seed, quick, workDir, log });
+  failures.push(...transfer.failures);
+  const tc = transfer.details.counts as { push: number; pull: number } | undefined;
+  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files), ${lost} lost, ${verifyFailures} verify failures; transfer: ${transfer.total} runs (push ${tc?.push ?? 0}, pull ${tc?.pull ?? 0}; ${String(transfer.details.killed ?? 0)} killed), ${String(transfer.details.reportedPushed ?? 0)} reported bundles all whole at the lawyer's${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
+  return {
+    name: 'crash',
+    total: runs + transfer.total,
+    passed: passed + transfer.passed,
+    failures,
+    summary,
+    details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, timingMs: timing, transfer: transfer.details },
+  };
 };
