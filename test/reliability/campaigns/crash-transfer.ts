@@ -137,7 +137,7 @@ export async function runTransferCrashes({ seed, quick, workDir, log }: { seed: 
   let itemsChecked = 0;
   try {
     for (const id of reportedPushed) {
-      if (!receivedBundle(law.db, id)) failures.push(`bundle ${id} was reported pushed but the lawyer never received it`);
+      if (!receivedBundle(law.store, id)) failures.push(`bundle ${id} was reported pushed but the lawyer never received it`);
     }
     const rows = law.db.prepare('SELECT i.id, i.object_name, o.sha256 FROM items i JOIN objects o ON o.name = i.object_name').all() as { id: string; object_name: string; sha256: Buffer }[];
     const seen = new Set<string>();
