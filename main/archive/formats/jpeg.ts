@@ -4,9 +4,10 @@
  * dropped (APPn, COM). The pixels are therefore exactly the original's. What is kept besides the frame:
  *  - APP0 JFIF, rebuilt with its density only (its optional thumbnail is dropped);
  *  - a new minimal APP1 Exif holding only Orientation, when the original's was not 1 (so the photo is not shown
- *    sideways); everything else in Exif goes: GPS, serials, make/model, owner, software, dates, MakerNotes, IFD1
- *    thumbnail;
- *  - APP2 ICC_PROFILE when it is a standard colour space (see icc.ts for why);
+ *    sideways), and with keepCaptureDate the capture date and its kin (exif-kept.ts); everything else in Exif goes:
+ *    GPS, serials, make/model, owner, software, other dates, MakerNotes, IFD1 thumbnail;
+ *  - APP2 ICC_PROFILE with the colour kept and the identity removed (icc.ts: neutraliseIccProfile), re-split into
+ *    APP2 segments;
  *  - APP14 Adobe (12 bytes: version, flags, colour transform): decoders need its transform flag to decode CMYK and
  *    YCCK JPEGs correctly (without it libjpeg guesses and inverts or miscolours them); it carries nothing
  *    identifying, and is rebuilt to its 12 defined bytes so nothing rides along.
@@ -15,8 +16,8 @@
 import type { ByteReader } from './byte-reader';
 import type { ByteSink } from './byte-sink';
 import { stripFailed, TruncatedInputError } from './errors';
-import { minimalOrientationApp1, readExifOrientation } from './exif-orientation';
-import { assessIccProfile, iccLabel } from './icc';
+import { keptExifIsEmpty, keptExifLabels, minimalExifApp1, readKeptExif, type KeptExif } from './exif-kept';
+import { neutraliseIccProfile } from './icc';
 import { RecordBuilder } from './strip-record';
 import type { StripOptions, StripRecord } from './types';
 
@@ -62,7 +63,7 @@ function appName(marker: number, head: Buffer): string {
 
 type Header = {
   jfif?: Buffer;
-  orientation?: number;
+  exif?: KeptExif;
   exifSeen: boolean;
   icc: Map<number, Buffer>;
   iccCount: number;
@@ -136,25 +137,35 @@ function iccProfileOf(h: Header): Buffer | undefined {
   return Buffer.concat(parts);
 }
 
+/** APP2 segments carrying `profile`: "ICC_PROFILE\0", sequence number, count, then at most 65519 bytes each. */
+function iccSegments(profile: Buffer): Buffer[] {
+  const max = 0xffff - 2 - ICC_ID.length - 2;
+  const count = Math.ceil(profile.length / max);
+  return Array.from({ length: count }, (_, i) =>
+    segment(0xe2, Buffer.concat([Buffer.from(ICC_ID, 'latin1'), Buffer.from([i + 1, count]), profile.subarray(i * max, (i + 1) * max)])),
+  );
+}
+
 async function emitHeader(h: Header, sink: ByteSink, rec: RecordBuilder, opts: StripOptions): Promise<void> {
   await sink.write(Buffer.from([0xff, 0xd8]));
   if (h.jfif) {
     await sink.write(segment(0xe0, h.jfif));
     rec.kept('APP0/JFIF (version and density)');
   }
-  if (opts.keepOrientation && h.orientation !== undefined && h.orientation !== 1) {
-    await sink.write(minimalOrientationApp1(h.orientation));
-    rec.kept(`Orientation=${h.orientation}`);
+  if (opts.keepOrientation && h.exif && !keptExifIsEmpty(h.exif)) {
+    await sink.write(minimalExifApp1(h.exif));
+    for (const label of keptExifLabels(h.exif)) rec.kept(label);
   }
   if (h.icc.size > 0) {
     const profile = iccProfileOf(h);
-    const verdict = profile ? assessIccProfile(profile) : undefined;
-    if (profile && verdict?.standard) {
-      for (let s = 1; s <= h.iccCount; s++) await sink.write(segment(0xe2, h.icc.get(s) as Buffer));
-      rec.kept(`APP2/ICC_PROFILE (${iccLabel(profile)})`);
+    const neutral = profile ? neutraliseIccProfile(profile) : undefined;
+    if (neutral?.ok) {
+      for (const seg of iccSegments(neutral.profile)) await sink.write(seg);
+      rec.kept(`APP2/ICC_PROFILE (${neutral.label}; colour tags byte-identical)`);
+      for (const r of neutral.removed) rec.removed(`ICC profile: ${r}`);
     } else {
-      rec.removed(`APP2/ICC_PROFILE (${verdict?.reason ?? 'malformed'})`);
-      rec.note('a non-standard colour profile was dropped, colours may shift slightly');
+      rec.removed(`APP2/ICC_PROFILE (${neutral?.reason ?? 'malformed'})`);
+      rec.note('a damaged colour profile was dropped, colours may shift slightly');
     }
   }
   if (h.adobe) {
@@ -164,7 +175,7 @@ async function emitHeader(h: Header, sink: ByteSink, rec: RecordBuilder, opts: S
   for (const s of h.frame) await sink.write(s);
 }
 
-function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuilder): void {
+function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuilder, opts: StripOptions): void {
   const name = appName(marker, payload);
   if (marker === 0xe0 && startsWith(payload, 'JFIF\0') && payload.length >= 14 && !h.jfif) {
     const jfif = Buffer.from(payload.subarray(0, 14));
@@ -182,8 +193,7 @@ function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuil
   if (name === 'APP1/Exif') {
     if (!h.exifSeen) {
       h.exifSeen = true;
-      const o = readExifOrientation(payload);
-      if (o !== undefined) h.orientation = o;
+      if (payload.length >= 14) h.exif = readKeptExif(payload.subarray(6), opts.keepCaptureDate);
     }
     rec.removed(name);
     return;
@@ -234,7 +244,7 @@ export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOption
       const payload = await readPayload(r, m);
       if ((m >= 0xe0 && m <= 0xef) || m === 0xfe) {
         if (m === 0xfe) rec.removed('COM');
-        else if (inHeader) onHeaderApp(h, m, payload, rec);
+        else if (inHeader) onHeaderApp(h, m, payload, rec, opts);
         else rec.removed(appName(m, payload));
         continue;
       }

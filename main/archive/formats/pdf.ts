@@ -68,7 +68,8 @@ function filterNames(dict: PdfObj): string[] {
 async function stripEmbeddedJpeg(ref: PdfObj, opts: StripOptions): Promise<boolean> {
   const raw = Buffer.from(ref.readRawStream().asUint8Array());
   const sink = new BufferSink();
-  const record = await stripJpeg(ByteReader.fromBuffer(raw), sink, opts).catch((e: unknown) => {
+  // A photo inside a document keeps no date of its own: the document's CreationDate is its capture date.
+  const record = await stripJpeg(ByteReader.fromBuffer(raw), sink, { ...opts, keepCaptureDate: false }).catch((e: unknown) => {
     throw stripFailed(FORMAT, 'an embedded JPEG image is damaged', e);
   });
   if (record.removed.length === 0) return false;

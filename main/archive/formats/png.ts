@@ -1,11 +1,11 @@
 /**
  * PNG (and APNG), lossless by structure: chunks are copied byte-identically (nothing inside a kept chunk is
- * recomputed) or dropped. Every chunk's CRC is verified, kept or not: a bad CRC means a damaged file and is refused.
+ * recomputed, except iCCP, below) or dropped. Every chunk's CRC is verified, kept or not: a bad CRC means a damaged file and is refused.
  *
  * Kept, because a decoder needs them to show the image as its author saw it:
  *  - critical: IHDR, PLTE, IDAT, IEND;
- *  - colour and transparency: tRNS, gAMA, cHRM, sRGB, sBIT, cICP, mDCv, cLLi, and iCCP when the profile is a
- *    standard colour space (icc.ts; a device profile is dropped: it names the device);
+ *  - colour and transparency: tRNS, gAMA, cHRM, sRGB, sBIT, cICP, mDCv, cLLi, and iCCP rebuilt with the colour kept
+ *    and the identity removed (icc.ts: neutraliseIccProfile; its free-text keyword replaced);
  *  - pHYs (pixel aspect ratio; a non-square aspect changes how the image displays);
  *  - bKGD (background colour for transparent images);
  *  - APNG animation: acTL, fcTL, fdAT.
@@ -18,7 +18,7 @@ import zlib from 'node:zlib';
 import type { ByteReader } from './byte-reader';
 import type { ByteSink } from './byte-sink';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
-import { assessIccProfile } from './icc';
+import { neutraliseIccProfile } from './icc';
 import { RecordBuilder } from './strip-record';
 import type { StripOptions, StripRecord } from './types';
 
@@ -46,20 +46,29 @@ function describeDropped(type: string): string {
   }
 }
 
-/** The iCCP chunk: keyword, NUL, method, zlib data. Kept only for a standard profile under a plain keyword. */
-function iccpIsStandard(data: Buffer): boolean {
+/**
+ * The iCCP chunk (keyword, NUL, method, zlib data) rebuilt: the profile neutralised (icc.ts), the keyword, which is
+ * free text chosen by the writer and may name a display, replaced by "ICC profile". Undefined when it is damaged.
+ */
+function neutralIccp(data: Buffer): { chunk: Buffer; label: string; removed: readonly string[] } | { reason: string } {
   const nul = data.indexOf(0);
-  if (nul < 1 || nul > 79 || data[nul + 1] !== 0) return false;
+  if (nul < 1 || nul > 79 || data[nul + 1] !== 0) return { reason: 'malformed iCCP chunk' };
+  let profile: Buffer;
   try {
-    const profile = zlib.inflateSync(data.subarray(nul + 2), { maxOutputLength: MAX_ICC });
-    const verdict = assessIccProfile(profile);
-    // The keyword is free text chosen by the writer: it may name a display. Only neutral keywords pass.
-    const keyword = data.toString('latin1', 0, nul);
-    const neutral = /^(icc|icc profile|embedded profile|srgb|display p3|adobe rgb \(1998\)|photoshop icc profile|p3|icc_profile)$/i.test(keyword.trim());
-    return verdict.standard && neutral;
+    profile = zlib.inflateSync(data.subarray(nul + 2), { maxOutputLength: MAX_ICC });
   } catch {
-    return false;
+    return { reason: 'the profile does not decompress' };
   }
+  const n = neutraliseIccProfile(profile);
+  if (!n.ok) return { reason: n.reason };
+  const body = Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), zlib.deflateSync(n.profile)]);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length, 0);
+  head.write('iCCP', 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body, zlib.crc32(head.subarray(4, 8))), 0);
+  const keywordChanged = data.toString('latin1', 0, nul) !== 'ICC profile';
+  return { chunk: Buffer.concat([head, body, crc]), label: n.label, removed: [...(keywordChanged ? ['profile name replaced'] : []), ...n.removed] };
 }
 
 export async function stripPng(r: ByteReader, sink: ByteSink, _opts: StripOptions): Promise<StripRecord> {
@@ -79,7 +88,7 @@ export async function stripPng(r: ByteReader, sink: ByteSink, _opts: StripOption
       first = false;
       const critical = (type.charCodeAt(0) & 0x20) === 0;
       if (critical && !CRITICAL.has(type)) throw stripUnsupported(FORMAT, 'it contains an unknown critical chunk that a decoder would need');
-      let keep = KEEP.has(type);
+      const keep = KEEP.has(type);
       let crc = zlib.crc32(head.subarray(4, 8));
       if (type === 'iCCP') {
         if (length > MAX_BUFFERED_CHUNK) throw stripFailed(FORMAT, 'the colour profile chunk is implausibly large');
@@ -87,17 +96,14 @@ export async function stripPng(r: ByteReader, sink: ByteSink, _opts: StripOption
         crc = zlib.crc32(data, crc);
         const stored = (await r.readExact(4)).readUInt32BE(0);
         if (stored !== crc) throw stripFailed(FORMAT, 'a chunk checksum (CRC) does not match: the file is damaged');
-        keep = iccpIsStandard(data);
-        if (keep) {
-          await sink.write(head);
-          await sink.write(data);
-          const c = Buffer.alloc(4);
-          c.writeUInt32BE(stored, 0);
-          await sink.write(c);
-          rec.kept('iCCP (standard colour space)');
+        const neutral = neutralIccp(data);
+        if ('chunk' in neutral) {
+          await sink.write(neutral.chunk);
+          rec.kept(`iCCP (${neutral.label}; colour tags byte-identical)`);
+          for (const x of neutral.removed) rec.removed(`ICC profile: ${x}`);
         } else {
-          rec.removed('iCCP (device-specific colour profile)');
-          rec.note('a non-standard colour profile was dropped, colours may shift slightly');
+          rec.removed(`iCCP (${neutral.reason})`);
+          rec.note('a damaged colour profile was dropped, colours may shift slightly');
         }
         continue;
       }

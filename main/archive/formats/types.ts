@@ -39,6 +39,14 @@ export type LeakKind =
 
 export type LeakFinding = { readonly kind: LeakKind; readonly detail: string };
 
-export type LeakOptions = StripOptions & { readonly originalValues?: readonly string[] };
+/**
+ * What the re-read found that a copy may legitimately hold: where it holds a capture date (empty: none), its
+ * Orientation, the description of its colour profile.
+ */
+export type CopyFacts = { readonly captureDate: readonly string[]; readonly orientation?: number; readonly colourProfile?: string };
+
+export type CopyInspection = { readonly leaks: readonly LeakFinding[]; readonly facts: CopyFacts };
+
+export type LeakOptions = StripOptions & { readonly originalValues?: readonly (string | { readonly field: string; readonly value: string })[] };
 
 export type StripSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };

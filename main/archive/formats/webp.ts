@@ -1,12 +1,12 @@
 /**
  * WebP (RIFF), lossless by structure: EXIF and XMP chunks are dropped, the VP8X flags are corrected and the RIFF
- * size rewritten. Image chunks (VP8, VP8L, ALPH, ANIM, ANMF) are copied byte-identically; ICCP follows the ICC
- * policy of icc.ts; any other chunk is dropped (unknown chunks are not needed to decode, by the WebP spec).
+ * size rewritten. Image chunks (VP8, VP8L, ALPH, ANIM, ANMF) are copied byte-identically; ICCP is neutralised by
+ * the ICC policy of icc.ts; any other chunk is dropped (unknown chunks are not needed to decode, by the WebP spec).
  */
 import type { ByteReader } from './byte-reader';
 import type { ByteSink } from './byte-sink';
 import { stripFailed, TruncatedInputError } from './errors';
-import { assessIccProfile } from './icc';
+import { neutraliseIccProfile } from './icc';
 import { RecordBuilder } from './strip-record';
 import type { StripOptions, StripRecord } from './types';
 
@@ -55,14 +55,19 @@ export async function stripWebp(r: ByteReader, sink: ByteSink, _opts: StripOptio
       if (fourcc === 'ICCP') {
         if (size > 16 * 1024 * 1024) throw stripFailed(FORMAT, 'the colour profile is implausibly large');
         const body = await r.readExact(padded);
-        if (assessIccProfile(body.subarray(0, size)).standard) {
-          await sink.write(head);
-          await sink.write(body);
+        const neutral = neutraliseIccProfile(body.subarray(0, size));
+        if (neutral.ok) {
+          const h = Buffer.alloc(8);
+          h.write('ICCP', 0, 'latin1');
+          h.writeUInt32LE(neutral.profile.length, 4);
+          await sink.write(h);
+          await sink.write(neutral.profile.length % 2 === 0 ? neutral.profile : Buffer.concat([neutral.profile, Buffer.alloc(1)]));
           iccKept = true;
-          rec.kept('ICCP (standard colour space)');
+          rec.kept(`ICCP (${neutral.label}; colour tags byte-identical)`);
+          for (const x of neutral.removed) rec.removed(`ICC profile: ${x}`);
         } else {
-          rec.removed('ICCP (device-specific colour profile)');
-          rec.note('a non-standard colour profile was dropped, colours may shift slightly');
+          rec.removed(`ICCP (${neutral.reason})`);
+          rec.note('a damaged colour profile was dropped, colours may shift slightly');
         }
         continue;
       }

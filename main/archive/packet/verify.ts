@@ -279,7 +279,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
       const vk = parseVerifierKey(verifierText);
       origin = vk.name;
       if (publicKey && !vk.publicKey.equals(publicKey)) {
-        r.fail('public-key', `custody/verifier-key (${vk.name}+${vk.keyHash.toString('hex')}) names another key than the ${keySource === 'given' ? 'one you gave' : 'signing key'}`);
+        r.fail('public-key', `custody/verifier-key names another key than the ${keySource === 'given' ? 'one you gave' : 'signing key'} (it names ${vk.name}+${vk.keyHash.toString('hex')})`);
       }
     } catch (e) {
       r.fail('public-key', `custody/verifier-key is malformed: ${message(e)}`);

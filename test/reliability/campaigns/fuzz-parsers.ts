@@ -22,7 +22,9 @@ import { formatMinisignPublicKey, minisignSign, minisignVerify, parseMinisignPub
 import { openNote, parseVerifierKey, verifierKey } from '../../../main/archive/custody/note';
 import { formatTlogProof, parseTlogProof, tlogProofFromJson } from '../../../main/archive/custody/tlog-proof';
 import { isHuellaError } from '../../../main/archive/errors';
-import { assessIccProfile } from '../../../main/archive/formats/icc';
+import { assessIccProfile, neutraliseIccProfile } from '../../../main/archive/formats/icc';
+import { readKeptExif } from '../../../main/archive/formats/exif-kept';
+import { phoneIccProfile } from '../../fixtures/phone-icc';
 import { findLeaks, stripToFile } from '../../../main/archive/formats';
 import { readExifOrientation, readTiffOrientation } from '../../../main/archive/formats/exif-orientation';
 import { readZipSafely } from '../../../main/archive/formats/zip/read';
@@ -148,6 +150,8 @@ const targets: Target[] = [
   { name: 'readTiffOrientation', weight: 1, input: mutated([tiffLoop]), call: (b) => readTiffOrientation(b) },
   { name: 'readExifOrientation', weight: 1, input: mutated([Buffer.concat([Buffer.from('Exif\0\0'), tiffLoop])]), call: (b) => readExifOrientation(b) },
   { name: 'assessIccProfile', weight: 1, input: mutated([]), call: (b) => assessIccProfile(b) },
+  { name: 'neutraliseIccProfile', weight: 1, input: mutated([phoneIccProfile('google'), phoneIccProfile('huawei')]), call: (b) => neutraliseIccProfile(b) },
+  { name: 'readKeptExif', weight: 1, input: mutated([tiffLoop]), call: (b) => readKeptExif(b, true) },
   { name: 'readZipSafely', weight: 0.5, input: mutated(readBases(['zip', 'docx', 'odt']), 64 * 1024), call: (b) => readZipSafely(b, 'fuzz.zip') },
   stripper('image/jpeg', ['jpg'], 0.25),
   stripper('image/png', ['png'], 0.25),

@@ -57,6 +57,7 @@ function inspect(b: Buffer, f: Findings, keepCaptureDate: boolean, handler?: str
         const created = c.body.subarray(4, 4 + w).some((x) => x !== 0);
         const modified = c.body.subarray(4 + w, 4 + 2 * w).some((x) => x !== 0);
         if ((created && !keepCaptureDate) || modified) f.add('timestamp', `${c.type} times`);
+        else if (created) f.captureDate(`${c.type} creation time`);
         break;
       }
       case 'hdlr':

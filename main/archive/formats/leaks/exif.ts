@@ -49,7 +49,8 @@ export function classifyTag(key: string, keepCaptureDate: boolean): LeakKind | '
 }
 
 function add(f: Findings, kind: LeakKind | 'capture-date', detail: string): void {
-  if (kind !== 'capture-date') f.add(kind, detail);
+  if (kind === 'capture-date') f.captureDate(detail);
+  else f.add(kind, detail);
 }
 
 /** What exifr finds in a file or buffer, classified. `tiffStructureAllowed` for re-encoded TIFFs. */
@@ -69,9 +70,14 @@ export async function exifrFindings(input: string | Buffer, f: Findings, keepCap
       case 'errors':
         // exifr's own parse warnings (silentErrors), not metadata.
         continue;
-      case 'icc':
+      case 'icc': {
+        // Profiles are kept with their identity removed (icc.ts); the value scan still covers every byte.
+        const desc = (value as Record<string, unknown>).ProfileDescription;
+        f.setColourProfile(typeof desc === 'string' ? desc : '');
+        continue;
+      }
       case 'ihdr':
-        // ICC: only standard colour-space profiles are kept (icc.ts); the value scan still covers them. IHDR: pixel layout.
+        // IHDR: pixel layout.
         continue;
       case 'jfif': {
         const j = value as Record<string, unknown>;
@@ -80,7 +86,12 @@ export async function exifrFindings(input: string | Buffer, f: Findings, keepCap
       }
       case 'ifd0':
         for (const k of keys) {
-          if (k === 'Orientation' || k === 'ExifIFD' || k === 'GpsIFD' || k === 'InteropIFD') continue;
+          if (k === 'Orientation') {
+            const o = Number((value as Record<string, unknown>)[k]);
+            if (Number.isInteger(o)) f.setOrientation(o);
+            continue;
+          }
+          if (k === 'ExifIFD' || k === 'GpsIFD' || k === 'InteropIFD') continue;
           if (tiffStructureAllowed && TIFF_STRUCTURE.has(k)) continue;
           add(f, classifyTag(k, keepCaptureDate), `IFD0:${k}`);
         }

@@ -7,22 +7,35 @@ import type { Findings } from './findings';
 const XMP_ID = 'http://ns.adobe.com/xap/1.0/';
 const XMP_EXT_ID = 'http://ns.adobe.com/xmp/extension/';
 
-/** Exif in a JPEG may hold exactly IFD0 with at most Orientation, and no further IFD. */
-function exifIsOrientationOnly(payload: Buffer): boolean {
+/** Exif IFD tags a copy may keep with keepCaptureDate (written out here, not shared with the strippers). */
+const CAPTURE_DATE_TAG_NUMBERS = new Set([0x9003, 0x9004, 0x9011, 0x9012, 0x9291, 0x9292]);
+
+/**
+ * Exif in a JPEG may hold IFD0 with at most Orientation and, when the capture date is kept, the Exif IFD pointer to
+ * an IFD of capture-date tags only; no further IFD (no IFD1 thumbnail).
+ */
+function exifIsAllowed(payload: Buffer, keepCaptureDate: boolean): boolean {
   const t = payload.subarray(6);
   if (t.length < 8) return false;
   const le = t.toString('latin1', 0, 2) === 'II';
   const u16 = (o: number): number => (le ? t.readUInt16LE(o) : t.readUInt16BE(o));
   const u32 = (o: number): number => (le ? t.readUInt32LE(o) : t.readUInt32BE(o));
-  const ifd = u32(4);
-  if (ifd + 2 > t.length) return false;
-  const n = u16(ifd);
-  if (n > 1 || ifd + 2 + n * 12 + 4 > t.length) return false;
-  if (n === 1 && u16(ifd + 2) !== 0x0112) return false;
-  return u32(ifd + 2 + n * 12) === 0;
+  const tags = (ifd: number): number[] | undefined => {
+    if (ifd < 8 || ifd + 2 > t.length) return undefined;
+    const n = u16(ifd);
+    if (ifd + 2 + n * 12 + 4 > t.length || u32(ifd + 2 + n * 12) !== 0) return undefined;
+    return Array.from({ length: n }, (_, i) => u16(ifd + 2 + i * 12));
+  };
+  const ifd0 = u32(4);
+  const top = tags(ifd0);
+  if (!top || top.some((tag) => tag !== 0x0112 && !(keepCaptureDate && tag === 0x8769))) return false;
+  const ptr = top.indexOf(0x8769);
+  if (ptr < 0) return true;
+  const exif = tags(u32(ifd0 + 2 + ptr * 12 + 8));
+  return exif !== undefined && exif.every((tag) => CAPTURE_DATE_TAG_NUMBERS.has(tag));
 }
 
-export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG'): void {
+export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG', keepCaptureDate = false): void {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) {
     f.add('unknown-metadata', `${where}: not a JPEG stream`);
     return;
@@ -57,7 +70,7 @@ export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG'): void {
       } else f.add(id.startsWith('JFXX') ? 'thumbnail' : 'unknown-metadata', `${where}: APP0 segment`);
     } else if (m === 0xe1) {
       if (id.startsWith('Exif\0\0')) {
-        if (!exifIsOrientationOnly(payload)) f.add('unknown-metadata', `${where}: Exif with more than Orientation`);
+        if (!exifIsAllowed(payload, keepCaptureDate)) f.add('unknown-metadata', `${where}: Exif with more than Orientation${keepCaptureDate ? ' and the capture date' : ''}`);
       } else if (id.startsWith(XMP_ID) || id.startsWith(XMP_EXT_ID)) f.add('xmp', `${where}: XMP segment`);
       else f.add('unknown-metadata', `${where}: APP1 segment`);
     } else if (m === 0xe2) {

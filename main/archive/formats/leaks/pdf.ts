@@ -19,7 +19,10 @@ function searchText(text: string, f: Findings, keepCaptureDate: boolean, where: 
   if (/\/Company\s*[(<]/.test(text)) f.add('owner', `${where}: /Company`);
   if (/\/ModDate\s*[(<]/.test(text)) f.add('timestamp', `${where}: /ModDate`);
   if (/\/LastModified\s*[(<]/.test(text)) f.add('timestamp', `${where}: /LastModified`);
-  if (!keepCaptureDate && /\/CreationDate\s*[(<]/.test(text)) f.add('timestamp', `${where}: /CreationDate`);
+  if (/\/CreationDate\s*[(<]/.test(text)) {
+    if (keepCaptureDate) f.captureDate(`${where}: /CreationDate`);
+    else f.add('timestamp', `${where}: /CreationDate`);
+  }
   if (/\/M\s*\(D:/.test(text)) f.add('timestamp', `${where}: annotation date /M`);
   if (/\/PieceInfo\b/.test(text)) f.add('unknown-metadata', `${where}: /PieceInfo`);
   if (/\/Metadata\s+\d+\s+\d+\s+R/.test(text) || /\/Type\s*\/Metadata\b/.test(text)) f.add('xmp', `${where}: /Metadata stream`);

@@ -35,7 +35,8 @@ function ooxmlProps(name: string, xml: string, f: Findings, keepCaptureDate: boo
     if (/^(creator|lastModifiedBy|Company|Manager)$/i.test(child)) f.add('owner', `${core ? 'core' : 'app'} properties: ${child}`);
     else if (/^(Application|AppVersion)$/i.test(child)) f.add('software', `app properties: ${child}`);
     else if (/^(modified|lastPrinted)$/.test(child) || (child === 'created' && !keepCaptureDate)) f.add('timestamp', `core properties: ${child}`);
-    else if (child !== 'created') f.add('unknown-metadata', `${core ? 'core' : 'app'} properties: ${child}`);
+    else if (child === 'created') f.captureDate('core properties: created');
+    else f.add('unknown-metadata', `${core ? 'core' : 'app'} properties: ${child}`);
   }
 }
 
@@ -56,6 +57,7 @@ function odfMeta(xml: string, f: Findings, keepCaptureDate: boolean): void {
   if (/<meta:initial-creator\b|<dc:creator\b|<meta:printed-by\b/.test(xml)) f.add('owner', 'meta.xml creator or printer user');
   if (/<meta:generator\b/.test(xml)) f.add('software', 'meta.xml generator');
   if (/<dc:date\b|<meta:print-date\b/.test(xml) || (!keepCaptureDate && /<meta:creation-date\b/.test(xml))) f.add('timestamp', 'meta.xml dates');
+  else if (/<meta:creation-date\b/.test(xml)) f.captureDate('meta.xml creation-date');
   if (/<meta:(editing-cycles|editing-duration|user-defined|template|keyword)\b|<dc:(title|subject|description)\b/.test(xml)) f.add('unknown-metadata', 'meta.xml fields');
 }
 

@@ -74,7 +74,7 @@ describe('PNG stripping', () => {
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).withIccProfile('p3').png().toFile(withIcc);
     const fx: MadeFixture = { path: withIcc, mediaType: 'image/png', originalValues: [] };
     const r = await strip(fx, dir);
-    expect(r.result.record.kept).toContain('iCCP (standard colour space)');
+    expect(r.result.record.kept).toContain('iCCP (sP3C; colour tags byte-identical)');
     expect(chunkTypes(fs.readFileSync(r.out))).toContain('iCCP');
   });
 });
@@ -86,7 +86,8 @@ describe('WebP stripping', () => {
       await expectDirty(fx);
       const { out, result } = await strip(fx, dir);
       await expectClean(fx, out);
-      expect(result.record.removed).toEqual(['EXIF', 'XMP']);
+      expect(result.record.removed.filter((r) => !r.startsWith('ICC profile: '))).toEqual(['EXIF', 'XMP']);
+      expect(result.record.kept.some((k) => k.startsWith('ICCP ('))).toBe(result.record.removed.some((r) => r.startsWith('ICC profile: ')));
       const b = fs.readFileSync(out);
       expect(b.readUInt32LE(4)).toBe(b.length - 8);
       const [x, y] = await Promise.all([pixels(fx.path), pixels(out)]);

@@ -9,7 +9,7 @@ import { tempDir } from '../../../../helpers/tmp';
 import type { MadeFixture } from '../../../../fixtures/photos';
 import { makeJpeg, makeJpegs, photoPixels, RICH_EXIF, richJpegOptions } from '../../../../fixtures/photos';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
-import { expectClean, expectDirty, jpegCodingData, jpegMarkers, KEEP_DATE, OPTS, strip } from './strip-helpers';
+import { colourTags, expectClean, expectDirty, jpegCodingData, jpegMarkers, KEEP_DATE, OPTS, strip } from './strip-helpers';
 
 const dir = tempDir('huella-strip-jpeg-');
 
@@ -42,7 +42,7 @@ describe('JPEG stripping', () => {
     expect(result.record).toMatchObject({ method: 'lossless-structure', format: 'jpeg' });
     expect(result.record.removed).toEqual(expect.arrayContaining(['APP1/Exif', 'APP1/XMP', 'APP1/XMP-extended', 'APP13/Photoshop-IRB (IPTC)', 'APP2/MPF', 'COM']));
     expect(result.record.removed.some((r) => r.startsWith('data after end-of-image'))).toBe(true);
-    expect(result.record.kept).toEqual(['Orientation=6', 'APP2/ICC_PROFILE (sP3C)']);
+    expect(result.record.kept).toEqual(['Orientation=6', 'APP2/ICC_PROFILE (sP3C; colour tags byte-identical)']);
     expect(result.bytesIn).toBe(fs.statSync(rich.path).size);
     expect(result.bytesOut).toBe(fs.statSync(out).size);
   });
@@ -76,10 +76,10 @@ describe('JPEG stripping', () => {
     await expectClean(fx, out);
   });
 
-  it('keeps a standard ICC profile byte-identical and drops a device profile', async () => {
+  it('keeps the colour of every profile and drops its identity: a calibration profile naming a monitor too', async () => {
     const { out } = await strip(rich, dir);
     const icc = async (f: string): Promise<Buffer> => (await sharp(f).metadata()).icc as Buffer;
-    expect((await icc(out)).equals(await icc(rich.path))).toBe(true);
+    expect(colourTags(await icc(out))).toEqual(colourTags(await icc(rich.path)));
     // A display profile made by calibration software: same profile with its description renamed to a monitor.
     const base = await icc(rich.path);
     const device = Buffer.from(base);
@@ -93,10 +93,12 @@ describe('JPEG stripping', () => {
     const payload = Buffer.concat([Buffer.from('ICC_PROFILE\0\x01\x01', 'latin1'), device]);
     const seg = Buffer.concat([Buffer.from([0xff, 0xe2, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
     fs.writeFileSync(file, Buffer.concat([src.subarray(0, 2), seg, src.subarray(2)]));
-    const fx: MadeFixture = { path: file, mediaType: 'image/jpeg', originalValues: [] };
+    const fx: MadeFixture = { path: file, mediaType: 'image/jpeg', originalValues: ['DL27'] };
     const r = await strip(fx, dir);
-    expect(r.result.record.removed).toContain('APP2/ICC_PROFILE (device-specific profile)');
-    expect((await sharp(r.out).metadata()).icc).toBeUndefined();
+    expect(r.result.record.kept).toEqual(['APP2/ICC_PROFILE (RGB; colour tags byte-identical)']);
+    const kept = (await sharp(r.out).metadata()).icc as Buffer;
+    expect(colourTags(kept)).toEqual(colourTags(device));
+    expect(kept.includes(Buffer.from('\0D\0L\x002\x007', 'latin1'))).toBe(false);
     await expectClean(fx, r.out);
   });
 
@@ -126,10 +128,33 @@ describe('JPEG stripping', () => {
     await expectClean(fx, out);
   });
 
-  it('does not keep Exif dates in a JPEG even when the profile keeps the capture date', async () => {
-    // The capture date stays in the catalogue (custody/items.json); the JPEG keeps only Orientation in Exif.
-    const { out } = await strip(rich, dir, KEEP_DATE, 'keep-date.jpg');
-    await expectClean(rich, out, OPTS);
+  it('keeps the capture date and its kin, and nothing else, when the profile keeps the capture date', async () => {
+    const { out, result } = await strip(rich, dir, KEEP_DATE, 'keep-date.jpg');
+    const tags = await exiftoolRead(out);
+    expect(tags['ExifIFD:DateTimeOriginal']).toBe(RICH_EXIF.dateTimeOriginal);
+    expect(tags['ExifIFD:CreateDate']).toBe(RICH_EXIF.dateTimeOriginal);
+    expect(tags['ExifIFD:OffsetTimeOriginal']).toBe('-03:00');
+    expect(String(tags['ExifIFD:SubSecTimeOriginal'])).toBe('042');
+    expect(tags['IFD0:ModifyDate']).toBeUndefined();
+    expect(tags['IFD0:Orientation']).toBe('Rotate 90 CW');
+    expect(result.record.kept).toEqual(['Orientation=6', 'capture date (DateTimeOriginal, CreateDate, OffsetTimeOriginal, SubSecTimeOriginal)', 'APP2/ICC_PROFILE (sP3C; colour tags byte-identical)']);
+    await expectClean({ ...rich, originalValues: rich.originalValues.filter((v) => v !== RICH_EXIF.dateTimeOriginal) }, out, KEEP_DATE);
+    // Without the option, no date at all.
+    const { out: strict } = await strip(rich, dir, OPTS, 'no-date.jpg');
+    expect(Object.keys(await exiftoolRead(strict)).filter((k) => /Date|SubSec|OffsetTime/.test(k) && !k.startsWith('System:') && !k.startsWith('ICC'))).toEqual([]);
+  });
+
+  it('drops a capture-date field that does not have the form Exif defines (a vendor string rides along nowhere)', async () => {
+    const fx = await makeJpeg({ dir, name: 'odd-date.jpg', width: 32, height: 32, seed: 8, exif: { dateTimeOriginal: '2024:03:05 14:22:10' } });
+    // exiftool refuses to write a malformed offset, so the bytes are patched: "-03:00" becomes "FABRIK".
+    const b = fs.readFileSync(fx.path);
+    const at = b.indexOf(Buffer.from('-03:00\0', 'latin1'));
+    expect(at).toBeGreaterThan(0);
+    b.write('FABRIK', at, 'latin1');
+    fs.writeFileSync(fx.path, b);
+    const { out, result } = await strip(fx, dir, KEEP_DATE, 'odd-date-out.jpg');
+    expect(result.record.kept).toEqual(['capture date (DateTimeOriginal, CreateDate, SubSecTimeOriginal)']);
+    expect(fs.readFileSync(out).includes(Buffer.from('FABRIK'))).toBe(false);
   });
 
   it('refuses a truncated JPEG with STRIP_FAILED and leaves nothing at outPath', async () => {

@@ -9,15 +9,17 @@ import { OPTS, strip } from './strip-helpers';
 const dir = tempDir('huella-leaks-');
 
 describe('findLeaks', () => {
-  it('names each kind of metadata in an original photo, without quoting any value', async () => {
+  it('names each kind of metadata in an original photo; only a found original value is quoted, with its field', async () => {
     const fx = await makeJpeg({ dir, width: 64, height: 48, seed: 1, exif: RICH_EXIF, xmp: true, iptc: true, makerNotes: true, thumbnail: true, comment: true });
     const leaks = await findLeaks(fx.path, 'image/jpeg', { ...OPTS, originalValues: fx.originalValues });
     const kinds = new Set(leaks.map((l) => l.kind));
     for (const k of ['gps', 'serial', 'make-model', 'owner', 'software', 'timestamp', 'xmp', 'iptc', 'comment', 'thumbnail', 'unknown-metadata', 'original-value'] as const) {
       expect(kinds.has(k), k).toBe(true);
     }
-    const text = JSON.stringify(leaks);
+    const text = JSON.stringify(leaks.filter((l) => l.kind !== 'original-value'));
     for (const v of fx.originalValues) expect(text.includes(v), v).toBe(false);
+    const named = await findLeaks(fx.path, 'image/jpeg', { ...OPTS, originalValues: [{ field: 'Make', value: RICH_EXIF.make }] });
+    expect(named.filter((l) => l.kind === 'original-value').map((l) => l.detail)).toEqual([expect.stringMatching(new RegExp(`^the original's Make "${RICH_EXIF.make}" appears in the copy \\(APP1, byte \\d+\\)$`))]);
   });
 
   it('treats capture dates as allowed only when the profile keeps them', async () => {
@@ -40,7 +42,22 @@ describe('findLeaks', () => {
     name.copy(b, b.length - 200);
     fs.writeFileSync(planted, b);
     const leaks = await findLeaks(planted, 'image/jpeg', { ...OPTS, originalValues: ['abc', 'Quispe'] });
-    expect(leaks).toContainEqual({ kind: 'original-value', detail: 'original metadata value #2 appears in the file bytes' });
+    expect(leaks).toContainEqual({ kind: 'original-value', detail: expect.stringMatching(/^the original's value #2 "Quispe" appears in the copy \(inside the coded image data, byte \d+\)$/) as unknown as string });
+  });
+
+  it('does not read a 4-letter value into compressed pixels (a chance match would block a good photo)', async () => {
+    const fx = await makeJpeg({ dir, name: 'sony.jpg', width: 32, height: 32, seed: 5 });
+    const { out } = await strip(fx, dir);
+    const b = fs.readFileSync(out);
+    Buffer.from('Sony', 'latin1').copy(b, b.length - 200);
+    const planted = path.join(dir, 'sony-in-pixels.jpg');
+    fs.writeFileSync(planted, b);
+    expect(await findLeaks(planted, 'image/jpeg', { ...OPTS, originalValues: [{ field: 'Make', value: 'Sony' }] })).toEqual([]);
+    // The same value in a metadata structure is found, and located.
+    const app = Buffer.concat([Buffer.from([0xff, 0xe4, 0, 10]), Buffer.from('xxSonyxx', 'latin1')]);
+    const withApp = path.join(dir, 'sony-in-app4.jpg');
+    fs.writeFileSync(withApp, Buffer.concat([b.subarray(0, 2), app, b.subarray(2)]));
+    expect((await findLeaks(withApp, 'image/jpeg', { ...OPTS, originalValues: [{ field: 'Make', value: 'Sony' }] })).map((l) => l.detail)).toContain(`the original's Make "Sony" appears in the copy (APP4, byte 8)`);
   });
 
   it('reports a type it cannot check instead of calling it clean', async () => {

@@ -19,8 +19,8 @@ export async function strip(fx: MadeFixture, outDir: string, opts: StripOptions 
  * Every exiftool tag (`-j -a -G1 -u`) that identifies: GPS, serials, make/model, XMP, IPTC, owners, software,
  * comments, thumbnails, maker notes, and dates (unless the capture date is kept). Returns "Group:Tag" names only.
  *
- * Not counted: System:* (the file system's own times), ICC groups (a kept profile is a standard colour space by
- * design, see icc.ts: its header date is the profile's publication date, its copyright the profile's), zeroed or fixed dates (QuickTime 0000:00:00, ZIP
+ * ICC groups: only the identity of a profile counts (vendor, device, creator, platform, date, copyright); its colour
+ * data is kept by design (icc.ts). Not counted: System:* (the file system's own times), zeroed or fixed dates (QuickTime 0000:00:00, ZIP
  * entries at the 1980 DOS epoch), and `allow` patterns the caller justifies.
  */
 export async function exiftoolFindings(file: string, keepCaptureDate: boolean, allow: readonly RegExp[] = []): Promise<string[]> {
@@ -29,8 +29,17 @@ export async function exiftoolFindings(file: string, keepCaptureDate: boolean, a
   for (const [key, value] of Object.entries(tags)) {
     if (key === 'SourceFile' || key.startsWith('System:') || key.startsWith('ExifTool:ExifToolVersion')) continue;
     if (allow.some((re) => re.test(key))) continue;
-    // A kept ICC profile is a standard colour space by policy (icc.ts); the policy has its own tests.
-    if (key.startsWith('ICC')) continue;
+    // A kept ICC profile keeps its colour tags and loses its identity (icc.ts): the header's vendor, device, creator,
+    // platform and date are blank, the copyright empty; the description is a colour space's name.
+    if (key.startsWith('ICC')) {
+      const [, field = ''] = key.split(':');
+      const v = String(value);
+      if (/^(ProfileCMMType|PrimaryPlatform|DeviceManufacturer|DeviceModel|ProfileCreator)$/.test(field) && !/^(|0|Unknown \(\))$/.test(v.trim())) bad.push(`icc-identity: ${key}`);
+      if (field === 'ProfileDateTime' && !/^0000:00:00/.test(v)) bad.push(`icc-date: ${key}`);
+      if (field === 'ProfileCopyright' && v.trim() !== '') bad.push(`icc-copyright: ${key}`);
+      if (/^(DeviceMfgDesc|DeviceModelDesc|Metadata|CalibrationDateTime|MakeAndModel|NativeDisplayInfo|VideoCardGamma)$/.test(field)) bad.push(`icc-identity: ${key}`);
+      continue;
+    }
     const [group = '', tag = ''] = key.split(':');
     const v = String(value);
     const checks: Array<[boolean, string]> = [
@@ -130,6 +139,30 @@ export function jpegMarkers(b: Buffer): string[] {
         }
       }
     }
+  }
+  return out;
+}
+
+const COLOUR_TAG = /^([rgb](XYZ|TRC)|kTRC|wtpt|bkpt|chad|chrm|lumi|meas|view|tech|ciis|gamt|[AD]2B\d|B2[AD]\d|pre\d|clro|clrt|clot|cicp)$/;
+
+/** Every tag signature of an ICC profile. */
+export function iccTagNames(profile: Buffer): string[] {
+  return Array.from({ length: profile.readUInt32BE(128) }, (_, i) => profile.toString('latin1', 132 + i * 12, 136 + i * 12));
+}
+
+/**
+ * The colour-defining tags of an ICC profile (ICC.1:2010 signatures, listed here independently of icc.ts),
+ * signature → bytes, to compare a copy's profile with the original's.
+ */
+export function colourTags(profile: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  const count = profile.readUInt32BE(128);
+  for (let i = 0; i < count; i++) {
+    const e = 132 + i * 12;
+    const sig = profile.toString('latin1', e, e + 4);
+    if (!COLOUR_TAG.test(sig)) continue;
+    const at = profile.readUInt32BE(e + 4);
+    out[sig] = profile.subarray(at, at + profile.readUInt32BE(e + 8)).toString('hex');
   }
   return out;
 }
