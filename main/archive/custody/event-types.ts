@@ -8,6 +8,7 @@ export const CUSTODY_EVENT_TYPES = [
   'vault.recovery-key-replaced',
   'vault.restored',
   'vault.identity-exported',
+  'vault.db-key-exported',
   'item.ingested',
   'item.derived',
   'item.updated',
@@ -43,6 +44,8 @@ export const CUSTODY_EVENT_TYPES = [
   'backup.written',
   'items.transferred',
   'item.received',
+  'witness.added',
+  'checkpoint.cosigned',
 ] as const;
 
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];

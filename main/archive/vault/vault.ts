@@ -102,6 +102,18 @@ export class Vault {
   }
 
   /**
+   * The SQLCipher key of archive.db, as 64 hex digits, so the database can be read without Huella (an upstream
+   * SQLCipher 4 shell: README, "Reading your vault without Huella"). Anyone holding it and the vault folder can read
+   * the whole catalogue: callers warn first. Recorded in the custody log like the identity export.
+   */
+  exportDatabaseKeyHex(): string {
+    if (!this.#secrets) throw new HuellaError('VAULT_LOCKED', 'The vault is locked.');
+    const hex = Buffer.from(this.#secrets.dbKey).toString('hex');
+    this.transaction(() => this.log.append('vault.db-key-exported', null, {}));
+    return hex;
+  }
+
+  /**
    * Decrypts a small age file encrypted to this vault's own recipient (a backup's custody record). Objects in
    * blobs/ are read with `blobs.openPlaintext`, as streams; this reads the whole input into memory.
    */

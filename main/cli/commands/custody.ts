@@ -9,6 +9,7 @@ import type { Command } from '../command';
 import { list, str } from '../command';
 import { progressBar } from '../io';
 import { withVault } from '../unlock';
+import { printWitnessRequest, witnessRequest } from './witness';
 
 function readText(file: string, what: string): string {
   try {
@@ -84,17 +85,32 @@ export const logShowCommand: Command = {
 
 export const logCheckpointCommand: Command = {
   name: 'log checkpoint',
-  summary: 'print the latest signed checkpoint (signing a new one if the log grew)',
-  usage: 'huella log checkpoint <vault>',
+  summary: 'print the latest signed checkpoint; with --for-witness or --since, the request to hand to a witness',
+  usage: 'huella log checkpoint <vault> [--for-witness WITNESS | --since SIZE] [--out FILE] [--qr] [--json]',
+  options: { 'for-witness': { type: 'string' }, since: { type: 'string' }, out: { type: 'string' }, qr: { type: 'boolean' } },
   args: [1, 1],
   async run([dir], values, out) {
+    const forWitness = str(values, 'for-witness');
+    const sinceText = str(values, 'since');
+    if (forWitness !== undefined || sinceText !== undefined) {
+      if (sinceText !== undefined && !/^(0|[1-9][0-9]*)$/.test(sinceText)) throw new HuellaError('INVALID_INPUT', '--since must be a tree size (a whole number).');
+      const request = await withVault(dir!, values, async (vault) =>
+        witnessRequest(vault, { ...(forWitness !== undefined ? { witness: forWitness } : {}), ...(sinceText !== undefined ? { since: Number(sinceText) } : {}) }),
+      );
+      if (out.json) out.data(request);
+      else {
+        printWitnessRequest(request.text, values, out);
+        out.info(`Checkpoint of size ${request.size} with the consistency proof from size ${request.oldSize}${request.witness ? ` (the last size ${request.witness.label} cosigned)` : ''}.`);
+      }
+      return 0;
+    }
     const note = await withVault(dir!, values, async (vault) => {
       const latest = vault.log.latestCheckpoint();
       if (latest && latest.size === vault.log.size()) return latest.note;
       return vault.log.writeCheckpoint('requested').note;
     });
     if (out.json) out.data({ checkpoint: note });
-    else process.stdout.write(note);
+    else printWitnessRequest(note, values, out);
     return 0;
   },
 };

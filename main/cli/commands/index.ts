@@ -14,6 +14,7 @@ import { backupCommand, backupVerifyCommand, restoreCommand } from './backup';
 import { recoverySheetCommand } from './recovery-sheet';
 import { contactCommand, receiveCommand, shareCommand } from './transfer';
 import { pullCommand, pushCommand, remoteAddCommand, remoteListCommand, remoteRemoveCommand } from './remote';
+import { dbKeyCommand, logAddCosignatureCommand, logCosignaturesCommand, logWitnessAddCommand, logWitnessListCommand, witnessCosignCommand, witnessInitCommand, witnessShowCommand } from './witness';
 
 /** Every command of `huella`, in the order `huella --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -56,10 +57,18 @@ export const COMMANDS: readonly Command[] = [
   logProofCommand,
   logVerifyProofCommand,
   logConsistencyCommand,
+  logWitnessAddCommand,
+  logWitnessListCommand,
+  logAddCosignatureCommand,
+  logCosignaturesCommand,
+  witnessInitCommand,
+  witnessShowCommand,
+  witnessCosignCommand,
   passwdCommand,
   unlockTestCommand,
   identityRecipientCommand,
   identityExportCommand,
+  dbKeyCommand,
   recoverySheetCommand,
   backupCommand,
   backupVerifyCommand,

@@ -5,6 +5,7 @@ import { migration0003 } from './0003-catalogue-search';
 import { migration0004 } from './0004-library-indexes';
 import { migration0005 } from './0005-transfers';
 import { migration0006 } from './0006-drafts';
+import { migration0007 } from './0007-witnesses';
 
 /** Append only. A migration, once released, is never edited: write the next one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
