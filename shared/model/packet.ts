@@ -207,6 +207,7 @@ export const PACKET_CHECKS = [
   'events',
   'proofs',
   'items',
+  'witnesses',
 ] as const;
 export type PacketCheckName = (typeof PACKET_CHECKS)[number];
 
@@ -226,4 +227,20 @@ export type PacketVerifyReport = {
   readonly keyNote: string;
   readonly checks: readonly PacketCheck[];
   readonly files: readonly PacketFileRow[];
+  /**
+   * Present when the packet carries cosigned checkpoints or witness keys were given: per exhibit (E…) and testimony
+   * (T…) covered by a cosigned checkpoint, the witnesses whose cosignature verified with a key the reviewer gave,
+   * and when each signed (seconds since 1970): the exhibit existed in the vault no later than that.
+   */
+  readonly witnessed?: readonly PacketWitnessedExhibit[];
+};
+
+export type PacketWitnessedExhibit = {
+  readonly label: string;
+  readonly itemId?: string;
+  readonly testimonyId?: string;
+  /** The custody event that first records it (ingest, or the testimony revision). */
+  readonly seq: number;
+  readonly checkpointSize: number;
+  readonly attestations: readonly { readonly witness: string; readonly signedAt: number }[];
 };

@@ -27,6 +27,7 @@ import { buildPlan, type PlanDetails, type PlannedItemInternal } from './plan';
 import { verifyPacket } from '../packet/verify';
 import { writePacketZip } from './zip-write';
 import { senderLinksFor } from '../transfer/packet-links';
+import { witnessedCustody } from './witnessed';
 
 /**
  * exportPacket (DESIGN §6): writes the plan as a BagIt packet, atomically.
@@ -266,6 +267,9 @@ export async function exportPacket(vault: Vault, rawInput: PacketExportInput, op
       jsonl.push(`${JSON.stringify({ event: e.bytes.toString('utf8'), signature: e.signature.toString('base64'), proof: proofPath(e.seq), entry: entryPath(e.seq) })}\n`);
     }
     await writeTag(BAG.events, jsonl.join(''));
+    const witnessed = witnessedCustody(vault, events.map((e) => e.seq), checkpoint.size);
+    if (witnessed.files.size > 0) await fsp.mkdir(path.join(root, BAG.witnessed, 'proofs'), { recursive: true, mode: 0o700 });
+    for (const [p, content] of witnessed.files) await writeTag(p, content);
     await writeTag(BAG.checkpoint, checkpoint.note);
     const minisignKey = formatMinisignPublicKey(vault.log.publicKey);
     await writeTag(BAG.publicKey, minisignKey);

@@ -19,6 +19,7 @@ export const BAG = {
   checkpoint: 'custody/checkpoint',
   publicKey: 'custody/public-key',
   verifierKey: 'custody/verifier-key',
+  witnessed: 'custody/witnessed',
 } as const;
 
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';
@@ -34,4 +35,19 @@ export function proofPath(seq: number): string {
 
 export function entryPath(seq: number): string {
   return `${BAG.entries}/${seq}.json`;
+}
+
+/** A checkpoint of the vault cosigned by witnesses, with their cosignature lines (./../export/witnessed.ts). */
+export function witnessedCheckpointPath(size: number): string {
+  return `${BAG.witnessed}/${size}.checkpoint`;
+}
+
+/** The consistency proof from that checkpoint to custody/checkpoint ("old N" + hashes). */
+export function witnessedConsistencyPath(size: number): string {
+  return `${BAG.witnessed}/${size}.consistency`;
+}
+
+/** Inclusion of an event in the earliest cosigned checkpoint that covers it. */
+export function witnessedProofPath(seq: number): string {
+  return `${BAG.witnessed}/proofs/${seq}.tlog-proof`;
 }

@@ -12,6 +12,7 @@ import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
 import { verifySenderLink } from './sender-link';
 import { itemsJsonSchema, type ItemsJson } from './items-json';
+import { verifyWitnessed, witnessSubjects } from './witnessed';
 import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
 import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits } from './source';
 
@@ -31,6 +32,8 @@ import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits
 export type VerifyOptions = {
   /** The vault's public key from the sender by another channel (minisign file, verifier key, or base64). */
   readonly key?: string;
+  /** Witness keys (C2SP cosigner verifier keys) whose cosignatures must be in the packet and verify. */
+  readonly witnessKeys?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: PacketProgress) => void;
   readonly limits?: ZipLimits;
@@ -412,6 +415,24 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
   // items.json against events, manifest and payload.
   checkItems(r, small, events, checkpoint, origin, packetId, manifest?.entries ?? [], hashes, sizes, files);
 
+  // Witness cosignatures (custody/witnessed/).
+  const witnessed = verifyWitnessed({
+    files,
+    text: (p) => text(small, p),
+    events,
+    checkpoint,
+    origin,
+    publicKey,
+    witnessKeys: opts.witnessKeys ?? [],
+    subjects: witnessSubjects(text(small, BAG.items)),
+  });
+  if (witnessed.check) {
+    witnessed.check.fails.forEach((f) => r.fail('witnesses', f));
+    witnessed.check.passes.forEach((p) => r.pass('witnesses', p));
+  }
+  witnessed.fileFails.forEach((why, p) => r.failFile(p, why));
+  witnessed.filePasses.forEach((what, p) => r.passFile(p, what));
+
   // Everything else still without a verdict.
   for (const f of files) {
     const row = r.row(f);
@@ -437,6 +458,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
         : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
     checks,
     files: rows,
+    ...(witnessed.check ? { witnessed: witnessed.exhibits } : {}),
   };
 }
 

@@ -148,6 +148,20 @@ function printVerify(report: PacketVerifyReport, line: (s: string) => void): voi
   line('Files:');
   for (const f of report.files) line(`  ${f.status}  ${f.path.padEnd(width)}  ${f.reason}`);
   line(report.keyNote);
+  if (report.witnessed) {
+    line('Witnesses:');
+    const attested = report.witnessed.filter((w) => w.attestations.length > 0);
+    for (const w of attested) {
+      const first = [...w.attestations].sort((a, b) => a.signedAt - b.signedAt)[0]!;
+      const when = new Date(first.signedAt * 1000).toISOString().replace('.000Z', 'Z');
+      const date = new Date(first.signedAt * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+      const also = w.attestations.length > 1 ? ` (and ${w.attestations.length - 1} more witness${w.attestations.length > 2 ? 'es' : ''})` : '';
+      line(`  ${w.label}${w.itemId ? ` (${w.itemId})` : ''} existed in the vault no later than ${date} (${when}), attested by witness ${first.witness}${also}: cosigned checkpoint of size ${w.checkpointSize}.`);
+    }
+    const unattested = report.witnessed.filter((w) => w.attestations.length === 0);
+    if (unattested.length > 0) line(`  ${unattested.map((w) => w.label).join(', ')}: covered by a cosigned checkpoint, but no cosignature verified with a witness key you gave (--witness KEY).`);
+    if (report.witnessed.length === 0) line('  No exhibit is covered by a cosigned checkpoint.');
+  }
   const failed = report.checks.filter((c) => c.status === 'FAIL').length + report.files.filter((f) => f.status === 'FAIL').length;
   line(report.ok ? `PASS: packet ${report.packetId ?? '?'} verified (${report.files.length} files).` : `FAIL: ${failed} problem(s) found.`);
 }
@@ -155,8 +169,8 @@ function printVerify(report: PacketVerifyReport, line: (s: string) => void): voi
 export const packetVerifyCommand: Command = {
   name: 'packet verify',
   summary: 'verify a packet (folder or zip) without the vault: manifests, signature, proofs, custody records',
-  usage: 'huella packet verify <packet> [--key KEYFILE] [--json]',
-  options: { key: { type: 'string' } },
+  usage: 'huella packet verify <packet> [--key KEYFILE] [--witness KEY|KEYFILE]... [--json]',
+  options: { key: { type: 'string' }, witness: { type: 'string', multiple: true } },
   args: [1, 1],
   async run([packet], values, out) {
     const keyFile = str(values, 'key');
@@ -168,8 +182,16 @@ export const packetVerifyCommand: Command = {
         throw new HuellaError('FILE_UNREADABLE', 'Cannot read the key file.', { cause: e });
       }
     }
+    const witnessKeys = list(values, 'witness').map((w) => {
+      if (w.includes('+')) return w;
+      try {
+        return fs.readFileSync(w, 'utf8').trim();
+      } catch (e) {
+        throw new HuellaError('FILE_UNREADABLE', `Cannot read the witness key file (${w}).`, { cause: e });
+      }
+    });
     const bar = progressBar(!out.json);
-    const report = await verifyPacket(packet!, { ...(key !== undefined ? { key } : {}), onProgress: (p) => bar.update(p.done, p.total, 'hashing') });
+    const report = await verifyPacket(packet!, { ...(key !== undefined ? { key } : {}), witnessKeys, onProgress: (p) => bar.update(p.done, p.total, 'hashing') });
     bar.done();
     if (out.json) out.data(report);
     else printVerify(report, out.line);
