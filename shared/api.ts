@@ -127,6 +127,37 @@ export type CustodyPage = { readonly total: number; readonly events: readonly Cu
 export type CheckpointView = { readonly note: string; readonly size: number; readonly root: string; readonly createdAt: string };
 export type PublicKeyView = { readonly noteVerifierKey: string; readonly minisignPublicKey: string };
 
+/** A witness this vault trusts (DESIGN §9). `label` is the holder's own name for it and never leaves the vault. */
+export type WitnessView = {
+  readonly id: number;
+  readonly name: string;
+  readonly label: string;
+  readonly verifierKey: string;
+  readonly fingerprint: string;
+  readonly addedAt: string;
+  /** The largest checkpoint this witness cosigned, and when it signed (seconds since 1970). */
+  readonly lastCosigned?: { readonly size: number; readonly signedAt: number };
+};
+/** What to hand to a witness: the checkpoint and the consistency proof from the size it last cosigned. */
+export type WitnessRequestView = {
+  readonly text: string;
+  readonly oldSize: number;
+  readonly size: number;
+  /** The same text as a QR code (rows of dark modules), or null when it is too long for one code. */
+  readonly qr: readonly (readonly boolean[])[] | null;
+  readonly savedTo?: string;
+};
+export type AddCosignatureView = {
+  readonly checkpointSize: number;
+  readonly added: readonly { readonly name: string; readonly label: string; readonly signedAt: number }[];
+  readonly alreadyKnown: number;
+};
+export type CosignedCheckpointView = {
+  readonly size: number;
+  readonly createdAt: string;
+  readonly cosignatures: readonly { readonly witnessId: number; readonly name: string; readonly label: string; readonly signedAt: number }[];
+};
+
 // ---------------------------------------------------------------------------------------------- methods
 
 export const API = {
@@ -151,6 +182,8 @@ export const API = {
   'dialog.pickFiles': method<{ paths: string[] } | null>()(z.object({ folders: z.boolean() }).strict()),
   'dialog.choosePacketDestination': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
   'dialog.choosePacket': method<{ path: string } | null>()(empty),
+  'dialog.chooseSaveFile': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
+  'dialog.chooseTextFile': method<{ path: string } | null>()(empty),
 
   // Items
   'items.list': method<ItemPage>()(
@@ -231,6 +264,15 @@ export const API = {
   'custody.events': method<CustodyPage>()(z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000), subject: z.string().max(40).optional() }).strict()),
   'custody.checkpoint': method<CheckpointView>()(empty),
   'custody.publicKey': method<PublicKeyView>()(empty),
+
+  // Witnesses (DESIGN §9): offline cosignatures of the custody log's checkpoints (C2SP tlog-cosignature).
+  'witnesses.list': method<WitnessView[]>()(empty),
+  'witnesses.add': method<WitnessView>()(z.object({ key: z.string().trim().min(1).max(1000), label: z.string().trim().max(200).optional() }).strict()),
+  /** The request for one witness (from the size it last cosigned), optionally saved to a file the person chose. */
+  'witnesses.request': method<WitnessRequestView>()(z.object({ witnessId: z.number().int().min(1).optional(), saveTo: path.optional() }).strict()),
+  /** A returned cosignature, pasted as text or read from a file the person chose; verified before it is stored. */
+  'witnesses.addCosignature': method<AddCosignatureView>()(z.union([z.object({ text: z.string().min(1).max(65_536) }).strict(), z.object({ path }).strict()])),
+  'witnesses.cosigned': method<CosignedCheckpointView[]>()(empty),
 } as const;
 
 export type Api = typeof API;

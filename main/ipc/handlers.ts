@@ -33,6 +33,7 @@ import { verifyItem } from '../archive/items/verify';
 import { recordVerification } from '../archive/verify/record-verification';
 import { verifyVault } from '../archive/verify/verify';
 import type { Session } from './session';
+import { witnessHandlers } from './witness-handlers';
 
 /**
  * One handler per API method (DESIGN §2). The mapped type makes a missing or extra handler a compile error.
@@ -42,6 +43,7 @@ export type Handlers = { readonly [M in ApiMethod]: (input: ApiParsedInput<M>) =
 
 export function createHandlers(session: Session): Handlers {
   return {
+    ...witnessHandlers(session),
     async 'session.status'() {
       const vault = session.vault && !session.vault.isLocked ? session.vault : undefined;
       return {

@@ -9,6 +9,10 @@ export type DialogPort = {
   pickFiles(folders: boolean): Promise<string[] | null>;
   choosePacketDestination(suggestedName: string): Promise<string | null>;
   choosePacket(): Promise<string | null>;
+  /** Where to save a small file (a witness request). */
+  chooseSaveFile(suggestedName: string): Promise<string | null>;
+  /** A small text file to read (a witness's cosignature). */
+  chooseTextFile(): Promise<string | null>;
 };
 
 /** App-level state that must exist while no vault is unlocked (kept outside vaults). */

@@ -63,8 +63,8 @@ function nowIso(): string {
 
 function infoOf(vault: Vault, w: WitnessRow): WitnessInfo {
   const key = parseCosignerVerifierKey(w.verifierKey);
-  const last = lastCosignedSize(vault.db, w.id);
-  const signedAt = last === undefined ? undefined : Math.max(...listCosignatures(vault.db).filter((c) => c.witnessId === w.id && c.checkpointSize === last).map((c) => c.signedAt));
+  const last = lastCosignedSize(vault.store, w.id);
+  const signedAt = last === undefined ? undefined : Math.max(...listCosignatures(vault.store).filter((c) => c.witnessId === w.id && c.checkpointSize === last).map((c) => c.signedAt));
   return {
     id: w.id,
     name: w.name,
@@ -77,7 +77,7 @@ function infoOf(vault: Vault, w: WitnessRow): WitnessInfo {
 }
 
 export function witnessesOf(vault: Vault): WitnessInfo[] {
-  return listWitnesses(vault.db).map((w) => infoOf(vault, w));
+  return listWitnesses(vault.store).map((w) => infoOf(vault, w));
 }
 
 /** Adds a witness key (or relabels a known one). The label stays in the vault; the key name travels with packets. */
@@ -85,12 +85,12 @@ export function addWitness(vault: Vault, keyText: string, label?: string): Witne
   const key = parseCosignerVerifierKey(keyText);
   const cleanLabel = (label ?? '').trim().slice(0, 200) || key.name;
   const row = vault.transaction(() => {
-    const known = witnessByVerifierKey(vault.db, key.verifierKey);
+    const known = witnessByVerifierKey(vault.store, key.verifierKey);
     if (known) {
-      if (label !== undefined && known.label !== cleanLabel) updateWitnessLabel(vault.db, known.id, cleanLabel);
+      if (label !== undefined && known.label !== cleanLabel) updateWitnessLabel(vault.store, known.id, cleanLabel);
       return { ...known, label: label !== undefined ? cleanLabel : known.label };
     }
-    const w = insertWitness(vault.db, { name: key.name, verifierKey: key.verifierKey, label: cleanLabel, addedAt: nowIso() });
+    const w = insertWitness(vault.store, { name: key.name, verifierKey: key.verifierKey, label: cleanLabel, addedAt: nowIso() });
     vault.log.append('witness.added', null, { name: key.name, keyHash: key.keyHash.toString('hex') });
     return w;
   });
@@ -98,7 +98,7 @@ export function addWitness(vault: Vault, keyText: string, label?: string): Witne
 }
 
 function findWitness(vault: Vault, ref: string): WitnessRow {
-  const all = listWitnesses(vault.db);
+  const all = listWitnesses(vault.store);
   const t = ref.trim();
   const byKey = t.includes('+') ? all.find((w) => w.verifierKey === parseCosignerVerifierKey(t).verifierKey) : undefined;
   const found = byKey ?? all.find((w) => String(w.id) === t || w.name === t || w.label === t);
@@ -120,7 +120,7 @@ function currentCheckpoint(vault: Vault): { id: number; size: number; note: stri
 export function witnessRequest(vault: Vault, options: { since?: number; witness?: string } = {}): WitnessRequestOutput {
   const w = options.witness !== undefined ? findWitness(vault, options.witness) : undefined;
   const cp = currentCheckpoint(vault);
-  const oldSize = options.since ?? (w ? (lastCosignedSize(vault.db, w.id) ?? 0) : 0);
+  const oldSize = options.since ?? (w ? (lastCosignedSize(vault.store, w.id) ?? 0) : 0);
   if (!Number.isSafeInteger(oldSize) || oldSize < 0) throw new HuellaError('INVALID_INPUT', '--since must be a whole number ≥ 0.');
   if (oldSize > cp.size) throw new HuellaError('INVALID_INPUT', `The log has ${cp.size} events; a witness cannot have cosigned a size of ${oldSize}.`);
   const proof = oldSize === 0 ? [] : vault.log.consistencyProof(oldSize, cp.size);
@@ -157,7 +157,7 @@ function parseLines(block: string): NoteSignature[] {
  */
 export function addCosignature(vault: Vault, input: string, now = new Date()): AddCosignatureResult {
   if (input.includes('\r')) throw new HuellaError('FORMAT_INVALID', 'The cosignature has Windows line endings (CR LF); use the file exactly as the witness wrote it.');
-  const witnesses = listWitnesses(vault.db);
+  const witnesses = listWitnesses(vault.store);
   const keys = witnesses.map((w) => parseCosignerVerifierKey(w.verifierKey));
   const candidates = checkpointCandidates(vault);
   let target: Candidate | undefined;
@@ -211,7 +211,7 @@ export function addCosignature(vault: Vault, input: string, now = new Date()): A
     const out: AddCosignatureResult['added'][number][] = [];
     for (const v of verified) {
       const w = witnesses.find((x) => x.verifierKey === v.key.verifierKey)!;
-      if (!insertCosignature(vault.db, { checkpointId: v.checkpoint.id, witnessId: w.id, signedAt: v.signedAt, line: v.line, addedAt })) {
+      if (!insertCosignature(vault.store, { checkpointId: v.checkpoint.id, witnessId: w.id, signedAt: v.signedAt, line: v.line, addedAt })) {
         alreadyKnown++;
         continue;
       }
@@ -224,9 +224,9 @@ export function addCosignature(vault: Vault, input: string, now = new Date()): A
 }
 
 export function cosignedCheckpoints(vault: Vault): CosignedCheckpoint[] {
-  const witnesses = new Map(listWitnesses(vault.db).map((w) => [w.id, w]));
+  const witnesses = new Map(listWitnesses(vault.store).map((w) => [w.id, w]));
   const byCheckpoint = new Map<number, CosignatureRow[]>();
-  for (const c of listCosignatures(vault.db)) byCheckpoint.set(c.checkpointId, [...(byCheckpoint.get(c.checkpointId) ?? []), c]);
+  for (const c of listCosignatures(vault.store)) byCheckpoint.set(c.checkpointId, [...(byCheckpoint.get(c.checkpointId) ?? []), c]);
   return [...byCheckpoint.values()].map((rows) => ({
     checkpointId: rows[0]!.checkpointId,
     size: rows[0]!.checkpointSize,

@@ -2,7 +2,7 @@
  * Owner of the tables `witnesses` and `cosignatures` (migration 0007). Typed reads and writes in domain words;
  * callers never see SQL. Writes must run inside the caller's transaction, with the custody event that records them.
  */
-import type { Db } from './open';
+import { reader, writer, type ReadableDb, type WritableDb } from './connection';
 
 export type WitnessRow = { readonly id: number; readonly name: string; readonly verifierKey: string; readonly label: string; readonly addedAt: string };
 
@@ -36,46 +36,51 @@ const toCosignature = (r: CosignatureSql): CosignatureRow => ({
 const COSIGNATURE_SELECT = `SELECT c.checkpoint_id, k.size, k.note, k.created_at, c.witness_id, c.signed_at, c.line, c.added_at
   FROM cosignatures c JOIN checkpoints k ON k.id = c.checkpoint_id`;
 
-export function insertWitness(db: Db, w: { name: string; verifierKey: string; label: string; addedAt: string }): WitnessRow {
-  const info = db.prepare('INSERT INTO witnesses (name, verifier_key, label, added_at) VALUES (?, ?, ?, ?)').run(w.name, w.verifierKey, w.label, w.addedAt);
+const SQL = {
+  insertWitness: 'INSERT INTO witnesses (name, verifier_key, label, added_at) VALUES (?, ?, ?, ?)',
+  witnessByKey: 'SELECT id, name, verifier_key, label, added_at FROM witnesses WHERE verifier_key = ?',
+  witnesses: 'SELECT id, name, verifier_key, label, added_at FROM witnesses ORDER BY id',
+  relabel: 'UPDATE witnesses SET label = ? WHERE id = ?',
+  insertCosignature: 'INSERT OR IGNORE INTO cosignatures (checkpoint_id, witness_id, signed_at, line, added_at) VALUES (?, ?, ?, ?, ?)',
+  cosignatures: `${COSIGNATURE_SELECT} ORDER BY k.size, c.signed_at`,
+  cosignaturesUpTo: `${COSIGNATURE_SELECT} WHERE k.size <= ? ORDER BY k.size, c.signed_at`,
+  lastCosignedSize: 'SELECT max(k.size) AS size FROM cosignatures c JOIN checkpoints k ON k.id = c.checkpoint_id WHERE c.witness_id = ?',
+} as const;
+
+export function insertWitness(db: WritableDb, w: { name: string; verifierKey: string; label: string; addedAt: string }): WitnessRow {
+  const info = writer(db).run(SQL.insertWitness, w.name, w.verifierKey, w.label, w.addedAt);
   return { id: Number(info.lastInsertRowid), ...w };
 }
 
-export function witnessByVerifierKey(db: Db, verifierKey: string): WitnessRow | undefined {
-  const r = db.prepare<[string], WitnessSql>('SELECT id, name, verifier_key, label, added_at FROM witnesses WHERE verifier_key = ?').get(verifierKey);
+export function witnessByVerifierKey(db: ReadableDb, verifierKey: string): WitnessRow | undefined {
+  const r = reader(db).one<WitnessSql>(SQL.witnessByKey, verifierKey);
   return r ? toWitness(r) : undefined;
 }
 
-export function listWitnesses(db: Db): WitnessRow[] {
-  return db.prepare<[], WitnessSql>('SELECT id, name, verifier_key, label, added_at FROM witnesses ORDER BY id').all().map(toWitness);
+export function listWitnesses(db: ReadableDb): WitnessRow[] {
+  return reader(db).all<WitnessSql>(SQL.witnesses).map(toWitness);
 }
 
-export function updateWitnessLabel(db: Db, id: number, label: string): void {
-  db.prepare('UPDATE witnesses SET label = ? WHERE id = ?').run(label, id);
+export function updateWitnessLabel(db: WritableDb, id: number, label: string): void {
+  writer(db).run(SQL.relabel, label, id);
 }
 
 /** True if the row was new (the same line added twice is one cosignature). */
-export function insertCosignature(db: Db, c: { checkpointId: number; witnessId: number; signedAt: number; line: string; addedAt: string }): boolean {
-  const info = db
-    .prepare('INSERT OR IGNORE INTO cosignatures (checkpoint_id, witness_id, signed_at, line, added_at) VALUES (?, ?, ?, ?, ?)')
-    .run(c.checkpointId, c.witnessId, c.signedAt, c.line, c.addedAt);
-  return info.changes > 0;
+export function insertCosignature(db: WritableDb, c: { checkpointId: number; witnessId: number; signedAt: number; line: string; addedAt: string }): boolean {
+  return writer(db).run(SQL.insertCosignature, c.checkpointId, c.witnessId, c.signedAt, c.line, c.addedAt).changes > 0;
 }
 
 /** Every cosignature with its checkpoint, oldest checkpoint first. */
-export function listCosignatures(db: Db): CosignatureRow[] {
-  return db.prepare<[], CosignatureSql>(`${COSIGNATURE_SELECT} ORDER BY k.size, c.signed_at`).all().map(toCosignature);
+export function listCosignatures(db: ReadableDb): CosignatureRow[] {
+  return reader(db).all<CosignatureSql>(SQL.cosignatures).map(toCosignature);
 }
 
 /** The cosignatures of checkpoints of at most `maxSize` events (those a packet checkpoint of that size extends). */
-export function cosignaturesUpTo(db: Db, maxSize: number): CosignatureRow[] {
-  return db.prepare<[number], CosignatureSql>(`${COSIGNATURE_SELECT} WHERE k.size <= ? ORDER BY k.size, c.signed_at`).all(maxSize).map(toCosignature);
+export function cosignaturesUpTo(db: ReadableDb, maxSize: number): CosignatureRow[] {
+  return reader(db).all<CosignatureSql>(SQL.cosignaturesUpTo, maxSize).map(toCosignature);
 }
 
 /** The largest checkpoint size this witness has cosigned, or undefined if none. */
-export function lastCosignedSize(db: Db, witnessId: number): number | undefined {
-  const r = db
-    .prepare<[number], { size: number | null }>('SELECT max(k.size) AS size FROM cosignatures c JOIN checkpoints k ON k.id = c.checkpoint_id WHERE c.witness_id = ?')
-    .get(witnessId);
-  return r?.size ?? undefined;
+export function lastCosignedSize(db: ReadableDb, witnessId: number): number | undefined {
+  return reader(db).one<{ size: number | null }>(SQL.lastCosignedSize, witnessId)?.size ?? undefined;
 }

@@ -29,7 +29,7 @@ export type WitnessedFiles = {
 
 export function witnessedCustody(vault: Vault, eventSeqs: readonly number[], packetCheckpointSize: number): WitnessedFiles {
   const bySize = new Map<number, CosignatureRow[]>();
-  for (const row of cosignaturesUpTo(vault.db, packetCheckpointSize)) {
+  for (const row of cosignaturesUpTo(vault.store, packetCheckpointSize)) {
     // Several checkpoints may share a size (written at different times, same tree): the first one cosigned wins.
     const rows = bySize.get(row.checkpointSize);
     if (!rows) bySize.set(row.checkpointSize, [row]);

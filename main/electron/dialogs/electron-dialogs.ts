@@ -1,6 +1,6 @@
 import { app, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { DialogPort } from '../../ipc/ports';
-import { packetDestinationDialog, packetDialog, pickFilesDialog, vaultFolderDialog } from './options';
+import { packetDestinationDialog, packetDialog, pickFilesDialog, saveFileDialog, textFileDialog, vaultFolderDialog } from './options';
 
 /** DialogPort over Electron's native dialogs, modal to our window when it exists. */
 export function electronDialogs(window: () => BrowserWindow | undefined): DialogPort {
@@ -24,6 +24,15 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
     },
     async choosePacket() {
       return (await open(packetDialog()))?.[0] ?? null;
+    },
+    async chooseSaveFile(suggestedName) {
+      const options = saveFileDialog(suggestedName, app.getPath('documents'));
+      const w = window();
+      const r = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async chooseTextFile() {
+      return (await open(textFileDialog()))?.[0] ?? null;
     },
   };
 }

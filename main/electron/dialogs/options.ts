@@ -39,3 +39,16 @@ export function packetDestinationDialog(suggestedName: string, baseDir: string):
 export function packetDialog(): OpenDialogOptions {
   return { title: 'Open a submission packet', buttonLabel: 'Verify', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Packets (zip)', extensions: ['zip'] }] };
 }
+
+export function saveFileDialog(suggestedName: string, baseDir: string): SaveDialogOptions {
+  return {
+    title: 'Save the file for your witness',
+    buttonLabel: 'Save',
+    defaultPath: path.join(baseDir, safeSuggestedName(suggestedName)),
+    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+  };
+}
+
+export function textFileDialog(): OpenDialogOptions {
+  return { title: "Open the witness's cosignature", buttonLabel: 'Open', properties: ['openFile', 'dontAddToRecent'] };
+}

@@ -7,6 +7,7 @@ import { Screen } from '../components/Screen';
 import { call } from '../lib/api';
 import { isLanguage } from '../lib/i18n';
 import { useSettings } from '../lib/settings';
+import { WitnessesSection } from './Witnesses';
 
 /** Auto-lock, language, the name recorded in the custody log, and the passphrase. */
 export function SettingsScreen() {
@@ -59,6 +60,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <ChangePassphrase />
+      <WitnessesSection />
     </Screen>
   );
 }

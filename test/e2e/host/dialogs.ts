@@ -5,6 +5,8 @@ type DialogAnswers = {
   readonly pickFiles: string[] | null;
   readonly choosePacketDestination: string | null;
   readonly choosePacket: string | null;
+  readonly chooseSaveFile: string | null;
+  readonly chooseTextFile: string | null;
 };
 export type DialogKind = keyof DialogAnswers;
 
@@ -40,5 +42,11 @@ export class ScriptedDialogs implements DialogPort {
   }
   choosePacket(): Promise<string | null> {
     return this.#next('choosePacket', undefined);
+  }
+  chooseSaveFile(suggestedName: string): Promise<string | null> {
+    return this.#next('chooseSaveFile', suggestedName);
+  }
+  chooseTextFile(): Promise<string | null> {
+    return this.#next('chooseTextFile', undefined);
   }
 }

@@ -11,7 +11,7 @@ import { Session } from '../../../../main/ipc/session';
 function session(): Session {
   let state = {};
   return new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null },
+    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null },
     appState: { load: () => state, save: (s) => void (state = s) },
     emit: () => undefined,
   });
