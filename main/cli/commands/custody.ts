@@ -9,6 +9,7 @@ import type { Command } from '../command';
 import { list, str } from '../command';
 import { progressBar } from '../io';
 import { withVault } from '../unlock';
+import { keyFingerprint } from '../../archive/custody/cosignature';
 import { printWitnessRequest, witnessRequest } from './witness';
 
 function readText(file: string, what: string): string {
@@ -122,13 +123,14 @@ export const logKeyCommand: Command = {
   options: { format: { type: 'string' } },
   args: [1, 1],
   async run([dir], values, out) {
-    const forms = await withVault(dir!, values, async (vault) => publicKeyForms(vault.log.origin, vault.log.publicKey));
+    const forms = await withVault(dir!, values, async (vault) => ({ ...publicKeyForms(vault.log.origin, vault.log.publicKey), fingerprint: keyFingerprint(vault.log.publicKey) }));
     const format = str(values, 'format');
     if (out.json) out.data(forms);
     else if (format === 'note') out.line(forms.noteVerifierKey);
     else if (format === 'minisign') process.stdout.write(forms.minisignPublicKey);
     else {
       out.line(`signed-note verifier key: ${forms.noteVerifierKey}`);
+      out.line(`fingerprint (a witness sees the same when it pins this key): ${forms.fingerprint}`);
       out.line('minisign public key:');
       process.stdout.write(forms.minisignPublicKey);
     }
