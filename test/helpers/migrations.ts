@@ -167,3 +167,10 @@ export function seedCatalogue(db: MigrationDb, core: CoreSeed): CatalogueSeed {
   db.prepare('UPDATE items SET title = ?, description = ? WHERE id = ?').run('Foto de la detención', 'Dos agentes', core.itemIds[0]);
   return { caseId, personIds, testimonyId };
 }
+
+/** Schema 7 rows: a witness and its cosignature of seedVaultCore's checkpoint (for migrations after 0007-witnesses). */
+export function seedWitnesses(db: MigrationDb): void {
+  db.prepare('INSERT INTO witnesses (id, name, verifier_key, label, added_at) VALUES (?, ?, ?, ?, ?)').run(1, 'witness.example/w1', 'witness.example/w1+8d66cf3f+BAAA', 'Abogada', '2024-05-03T12:00:00.000Z');
+  const checkpoint = db.prepare('SELECT id FROM checkpoints ORDER BY id LIMIT 1').get() as { id: number };
+  db.prepare('INSERT INTO cosignatures (checkpoint_id, witness_id, signed_at, line, added_at) VALUES (?, ?, ?, ?, ?)').run(checkpoint.id, 1, 1714737600, '— witness.example/w1 jWbPPw==', '2024-05-03T12:00:00.000Z');
+}

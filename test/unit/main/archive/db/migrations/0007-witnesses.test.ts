@@ -8,7 +8,7 @@ import {
   listWitnesses,
   witnessByVerifierKey,
 } from '../../../../../../main/archive/db/witnesses';
-import { databaseAt, expectRowsKept, seedCatalogue, seedVaultCore, snapshot, storeOf, upgrade } from '../../../../../helpers/migrations';
+import { databaseAt, expectRowsKept, seedCatalogue, seedVaultCore, seedWitnesses, snapshot, storeOf, upgrade } from '../../../../../helpers/migrations';
 import { tempDir } from '../../../../../helpers/tmp';
 
 describe('migration 0007-witnesses', () => {
@@ -44,6 +44,17 @@ describe('migration 0007-witnesses', () => {
       expect(listWitnesses(store)).toHaveLength(1);
       // A cosignature belongs to a kept checkpoint and a known witness.
       expect(() => insertCosignature(store, { checkpointId: 999, witnessId: w.id, signedAt: 1, line: 'l', addedAt: 'x' })).toThrow(/FOREIGN KEY/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('seedWitnesses fills the new tables for the tests of later migrations', () => {
+    const db = databaseAt(7, dir);
+    try {
+      seedVaultCore(db);
+      seedWitnesses(db);
+      expect(lastCosignedSize(storeOf(db), 1)).toBe(5);
     } finally {
       db.close();
     }
