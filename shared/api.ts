@@ -44,6 +44,7 @@ import {
 } from './model/catalogue';
 import { DraftKey, DraftSaveInput, type Draft, type DraftSummary } from './model/drafts';
 import { caseId as caseIdField, personId as personIdField } from './model/fields';
+import { LibraryMatch, SelectionAddToCaseInput, SelectionDeleteInput, SelectionTagInput, type SelectionResult } from './model/selection';
 import { PacketExportInput, PacketPlanInput, PacketVerifyInput, type PacketExportReport, type PacketPlan, type PacketProgress, type PacketVerifyReport } from './model/packet';
 
 /**
@@ -90,17 +91,8 @@ export type SessionStatus = {
 };
 
 export const ItemSort = z.enum(['ingested-desc', 'ingested-asc', 'captured-desc', 'captured-asc', 'name-asc', 'size-desc']);
-export const ItemFilters = z
-  .object({
-    mediaTypePrefix: z.string().max(100).optional(),
-    caseId: id('case').optional(),
-    tag: z.string().max(200).optional(),
-    hasGps: z.boolean().optional(),
-    includeDeleted: z.boolean().optional(),
-    dateFrom: z.string().max(40).optional(),
-    dateTo: z.string().max(40).optional(),
-  })
-  .strict();
+/** The library's filters (shared with selections: "every item that matches"). */
+export const ItemFilters = LibraryMatch;
 
 export type ItemPage = { readonly total: number; readonly offset: number; readonly items: readonly ItemSummary[] };
 
@@ -206,6 +198,11 @@ export const API = {
   'cases.delete': method<Record<string, never>>()(CaseIdInput),
   'cases.addItems': method<{ added: number }>()(CaseItemsInput),
   'cases.removeItems': method<{ removed: number }>()(CaseItemsInput),
+
+  // Several items at once (library and search): one call, one transaction (shared/model/selection.ts).
+  'selection.addToCase': method<SelectionResult>()(SelectionAddToCaseInput),
+  'selection.tag': method<SelectionResult>()(SelectionTagInput),
+  'selection.delete': method<SelectionResult>()(SelectionDeleteInput),
 
   'persons.list': method<PersonSummary[]>()(z.object({ caseId: caseIdField.optional() }).strict()),
   'persons.get': method<Person>()(PersonIdInput),

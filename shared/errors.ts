@@ -45,8 +45,35 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The error shape that crosses process and API boundaries: never a stack, key or absolute path. */
-export type ApiError = { readonly code: ErrorCode; readonly message: string; readonly details?: Readonly<Record<string, string | number | boolean>> };
+/**
+ * A value for a message's placeholder. `{ key }` is itself a message key (an enumeration, a field name, a check):
+ * it is translated before it is placed, so no English word travels inside a translated sentence.
+ */
+export type MessageParam = string | number | { readonly key: string };
+export type MessageParams = Readonly<Record<string, MessageParam>>;
+
+/**
+ * A sentence for a person, as a key and its parameters rather than as text: the renderer translates it
+ * (`problem.<key>` in shared/i18n/problems/*.json), the CLI prints the English text of the same key
+ * (shared/i18n/english.ts). Parameters are data (ids, counts, file names), never prose.
+ */
+export type Message = { readonly key: string; readonly params?: MessageParams };
+
+/** One refused field of an input: where it is (the path into the input) and why, shown at the field. */
+export type FieldIssue = { readonly path: readonly (string | number)[]; readonly message: Message };
+
+/**
+ * The error shape that crosses process and API boundaries: never a stack, key or absolute path. `message` is
+ * English (CLI, logs); `key`/`params` are the same sentence for translation; `issues` name each refused field.
+ */
+export type ApiError = {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly key?: string;
+  readonly params?: MessageParams;
+  readonly issues?: readonly FieldIssue[];
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+};
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 

@@ -1,22 +1,50 @@
-import type { ApiError, ErrorCode } from '../../shared/errors';
+import type { ApiError, ErrorCode, FieldIssue, Message, MessageParams } from '../../shared/errors';
+import { englishText } from '../../shared/i18n/english';
+import { englishIssues } from '../../shared/validation';
+import type { MessageKey } from '../../shared/i18n/keys';
+
+/** A Message whose key is checked at compile time against shared/i18n (en.json and problems/en.json). */
+export type KnownMessage = { readonly key: MessageKey; readonly params?: MessageParams };
+
+/** Builds a Message: `msg('problem.vault.notFound', { path })`. */
+export function msg(key: MessageKey, params?: MessageParams): KnownMessage {
+  return params ? { key, params } : { key };
+}
 
 /**
- * The one error class of the archive. `code` is stable (UI, CLI --json); `message` is for a person and
- * must never contain keys, passphrases, evidence content, evidence file names or GPS.
+ * The one error class of the archive. `code` is stable (UI, CLI --json); the text is a Message (a key of
+ * shared/i18n and its parameters) that the renderer translates, and `message` is its English text for the CLI and
+ * logs. A plain string is still accepted for English-only text, but the renderer can then show only the code's
+ * general sentence: every error a person can meet should carry a Message. Neither may contain keys, passphrases,
+ * evidence content, evidence file names or GPS.
  */
 export class HuellaError extends Error {
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, string | number | boolean>> | undefined;
+  readonly text: Message | undefined;
+  readonly issues: readonly FieldIssue[] | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, string | number | boolean> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: string | KnownMessage, options?: { cause?: unknown; details?: Record<string, string | number | boolean>; issues?: readonly FieldIssue[] }) {
+    const text = typeof message === 'string' ? undefined : message;
+    const english = text ? englishText(text) : (message as string);
+    // The CLI shows only `message`: refused fields are named in it ("… title: Required.").
+    const full = options?.issues && options.issues.length > 0 ? `${english} ${englishIssues(options.issues)}` : english;
+    super(full, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HuellaError';
     this.code = code;
     this.details = options?.details;
+    this.text = text;
+    this.issues = options?.issues;
   }
 
   toApiError(): ApiError {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.text ? { key: this.text.key, ...(this.text.params ? { params: this.text.params } : {}) } : {}),
+      ...(this.issues && this.issues.length > 0 ? { issues: this.issues } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 import { API, type ApiMethod } from '../../shared/api';
 import type { Result } from '../../shared/errors';
-import { HuellaError } from '../archive/errors';
+import { HuellaError, msg } from '../archive/errors';
+import { fieldIssues } from '../../shared/validation';
 import type { Handlers } from './handlers';
 
 const MAX_INPUT_JSON = 4 * 1024 * 1024;
@@ -12,21 +13,21 @@ const MAX_INPUT_JSON = 4 * 1024 * 1024;
  */
 export async function dispatch(handlers: Handlers, methodName: string, rawInput: unknown): Promise<Result<unknown>> {
   if (!Object.prototype.hasOwnProperty.call(API, methodName)) {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown API method.' } };
+    return { ok: false, error: new HuellaError('INVALID_INPUT', msg('problem.validation.unknownMethod')).toApiError() };
   }
   const m = methodName as ApiMethod;
   try {
     if (JSON.stringify(rawInput ?? null).length > MAX_INPUT_JSON) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: 'The request is too large.' } };
+      return { ok: false, error: new HuellaError('INVALID_INPUT', msg('problem.validation.tooLargeRequest')).toApiError() };
     }
   } catch {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: 'The request is not serialisable.' } };
+    return { ok: false, error: new HuellaError('INVALID_INPUT', msg('problem.validation.notSerialisable')).toApiError() };
   }
   const parsed = API[m].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-    return { ok: false, error: { code: 'INVALID_INPUT', message: `Invalid request${where}: ${issue?.message ?? 'does not match the contract'}.` } };
+    // Every refused field with its reason as a Message: the renderer shows each at its field, translated.
+    const issues = fieldIssues(parsed.error);
+    return { ok: false, error: new HuellaError('INVALID_INPUT', msg('problem.validation.invalidInput'), { issues }).toApiError() };
   }
   try {
     const handler = handlers[m] as (input: unknown) => Promise<unknown>;

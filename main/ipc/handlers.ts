@@ -10,6 +10,7 @@ import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
 import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
 import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
 import { searchCatalogue } from '../archive/catalogue/search';
+import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/catalogue/selection';
 import { assignTag, listTags, removeTag } from '../archive/catalogue/tags';
 import {
   createTestimony,
@@ -155,6 +156,16 @@ export function createHandlers(session: Session): Handlers {
     },
     async 'cases.removeItems'(input) {
       return removeCaseItems(session.requireVault(), input);
+    },
+
+    async 'selection.addToCase'(input) {
+      return addSelectionToCase(session.requireVault(), input);
+    },
+    async 'selection.tag'(input) {
+      return tagSelection(session.requireVault(), input);
+    },
+    async 'selection.delete'(input) {
+      return deleteSelection(session.requireVault(), input);
     },
 
     async 'persons.list'(input) {

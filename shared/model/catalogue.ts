@@ -18,6 +18,7 @@ import {
   termId,
   testimonyId,
 } from './fields';
+import { V } from '../validation';
 
 /**
  * The catalogue (DESIGN §4): domain types shared by main (archive, ipc, cli) and the renderer, and the zod schemas
@@ -230,8 +231,8 @@ export type SearchResult = { readonly total: number; readonly offset: number; re
 
 const nullableText = (max: number) => optionalText(max).nullable().optional();
 const nullableLong = (maxBytes: number) => longText(maxBytes).nullable().optional();
-const idList = <T extends z.ZodType>(id: T) => z.array(id).min(1, { message: 'needs at least one id' }).max(LIMITS.idsPerCall, { message: `has too many ids (at most ${LIMITS.idsPerCall})` });
-const mechanismList = z.array(mechanismId).max(50, { message: 'has too many mechanisms' });
+const idList = <T extends z.ZodType>(id: T) => z.array(id).min(1, { message: V('problem.validation.needsOne') }).max(LIMITS.idsPerCall, { message: V('problem.validation.tooMany') });
+const mechanismList = z.array(mechanismId).max(50, { message: V('problem.validation.tooMany') });
 
 export const CaseCreateInput = z
   .object({
@@ -357,20 +358,20 @@ export const ConsentIdInput = z.object({ id: consentId }).strict();
 export type ConsentIdInput = z.input<typeof ConsentIdInput>;
 
 /** A tag target or link endpoint: an item, testimony or case id (persons are not tagged). */
-export const tagTargetId = z.string().regex(/^(it|tes|case)_[0-9a-z]{10}$/, { message: 'is not an item, testimony or case id' });
-export const linkEndpointId = z.string().regex(/^(it|tes|case|per)_[0-9a-z]{10}$/, { message: 'is not an item, testimony, case or person id' });
+export const tagTargetId = z.string().regex(/^(it|tes|case)_[0-9a-z]{10}$/, { message: V('problem.validation.notAnId') });
+export const linkEndpointId = z.string().regex(/^(it|tes|case|per)_[0-9a-z]{10}$/, { message: V('problem.validation.notAnId') });
 
 /** Detail values: text for text fields, a list of choice ids or person ids for multichoice/persons fields. */
 const detailValue = z.union([
-  z.string().max(LIMITS.notesBytes, { message: 'is too long' }),
-  z.array(z.string().max(LIMITS.detailValue, { message: 'is too long' })).max(100, { message: 'has too many entries' }),
+  z.string().max(LIMITS.notesBytes, { message: V('problem.validation.tooLong') }),
+  z.array(z.string().max(LIMITS.detailValue, { message: V('problem.validation.tooLong') })).max(100, { message: V('problem.validation.tooMany') }),
 ]);
 
 export const TagAssignInput = z
   .object({
     targetId: tagTargetId,
     termId,
-    details: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,63}$/, { message: 'is not a detail field name' }), detailValue).optional(),
+    details: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,63}$/, { message: V('problem.validation.notAFieldName') }), detailValue).optional(),
   })
   .strict();
 export type TagAssignInput = z.input<typeof TagAssignInput>;
@@ -402,9 +403,9 @@ export const SearchFilters = z
   .object({
     caseId: caseId.optional(),
     /** A media type or its prefix, e.g. 'image/' or 'application/pdf'. Items only. */
-    mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+/-]{0,99}$/i, { message: "is not a media type or prefix (e.g. 'image/')" }).optional(),
+    mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+/-]{0,99}$/i, { message: V('problem.validation.notAMediaType') }).optional(),
     /** Every listed term must be assigned (AND). Items, testimonies and cases. */
-    tags: z.array(termId).max(20, { message: 'has too many tags (at most 20)' }).optional(),
+    tags: z.array(termId).max(20, { message: V('problem.validation.tooMany') }).optional(),
     /** Capture time, falling back to ingest time (items); interview date, falling back to creation (others). */
     dateFrom: dateOrDateTime.optional(),
     dateTo: dateOrDateTime.optional(),
@@ -423,11 +424,11 @@ export type SearchFilters = z.input<typeof SearchFilters>;
 
 export const SearchQuery = z
   .object({
-    text: z.string().max(LIMITS.query, { message: `is too long (at most ${LIMITS.query} characters)` }).optional(),
+    text: z.string().max(LIMITS.query, { message: V('problem.validation.tooLong') }).optional(),
     filters: SearchFilters.optional(),
     sort: z.enum(SEARCH_SORTS).optional(),
     offset: z.number().int().min(0).max(10_000_000).optional(),
-    limit: z.number().int().min(1).max(500, { message: 'is too large (at most 500)' }).optional(),
+    limit: z.number().int().min(1).max(500, { message: V('problem.validation.tooLarge') }).optional(),
   })
   .strict();
 export type SearchQuery = z.input<typeof SearchQuery>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TERM_ID_PATTERN } from '../taxonomy/types';
+import { canonicalLanguageTag, isCountryCode } from '../locale/codes';
+import { V } from '../validation';
 
 /**
  * Field validators shared by the catalogue input schemas. Every free-text field has a limit (so oversized input is
@@ -41,27 +43,27 @@ export function utf8Length(s: string): number {
 
 function wellFormed<T extends z.ZodString>(s: T) {
   return s
-    .refine((v) => !LONE_SURROGATE.test(v), { message: 'contains a broken Unicode character' })
-    .refine((v) => !v.includes('\u0000'), { message: 'contains a NUL character' });
+    .refine((v) => !LONE_SURROGATE.test(v), { message: V('problem.validation.brokenCharacter') })
+    .refine((v) => !v.includes('\u0000'), { message: V('problem.validation.nulCharacter') });
 }
 
 /** A required one-line text: trimmed, not empty, at most `max` characters. */
 export function requiredText(max: number) {
-  return wellFormed(z.string().trim().min(1, { message: 'is required' }).max(max, { message: `is too long (at most ${max} characters)` }));
+  return wellFormed(z.string().trim().min(1, { message: V('problem.validation.required') }).max(max, { message: V('problem.validation.tooLong') }));
 }
 
 /** An optional text of at most `max` characters; empty means "not set". */
 export function optionalText(max: number) {
-  return wellFormed(z.string().trim().max(max, { message: `is too long (at most ${max} characters)` }));
+  return wellFormed(z.string().trim().max(max, { message: V('problem.validation.tooLong') }));
 }
 
 /** A long text limited in UTF-8 bytes (notes, testimony text); kept exactly as written (no trimming). */
 export function longText(maxBytes: number) {
-  return wellFormed(z.string()).refine((v) => utf8Length(v) <= maxBytes, { message: `is too long (at most ${Math.round(maxBytes / 1024)} KB)` });
+  return wellFormed(z.string()).refine((v) => utf8Length(v) <= maxBytes, { message: V('problem.validation.tooLongKb'), params: { max: Math.round(maxBytes / 1024) } });
 }
 
 export function prefixedId(prefix: string) {
-  return z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{10}$`), { message: `is not a ${prefix}_… id` });
+  return z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{10}$`), { message: V('problem.validation.notAnId') });
 }
 
 export const caseId = prefixedId('case');
@@ -73,18 +75,24 @@ export const linkId = prefixedId('lnk');
 export const tagAssignmentId = prefixedId('tag');
 
 /** Taxonomy term ids look like `ip.electric-shock`; whether the term exists is checked against the taxonomy. */
-export const termId = z.string().max(128, { message: 'is not a taxonomy term id' }).regex(TERM_ID_PATTERN, { message: 'is not a taxonomy term id (e.g. "ip.electric-shock")' });
+export const termId = z.string().max(128, { message: V('problem.validation.notATerm') }).regex(TERM_ID_PATTERN, { message: V('problem.validation.notATerm') });
 
 /** A mechanism template id from shared/mechanisms, or '*' for any mechanism. */
-export const mechanismId = z.string().regex(/^(\*|[a-z0-9][a-z0-9-]{0,63})$/, { message: "is not a mechanism id (e.g. 'wgad-individual', or '*' for any)" });
+export const mechanismId = z.string().regex(/^(\*|[a-z0-9][a-z0-9-]{0,63})$/, { message: V('problem.validation.notAMechanism') });
 
+/** An ISO 3166-1 alpha-2 code that exists ("TR"; "tr" is upper-cased; "TU" or "Turkey" is refused). */
 export const countryCode = z
   .string()
   .trim()
-  .regex(/^[A-Za-z]{2}$/, { message: 'is not an ISO 3166-1 alpha-2 country code (e.g. "MX")' })
+  .refine((v) => /^[A-Za-z]{2}$/.test(v) && isCountryCode(v), { message: V('problem.validation.notACountry') })
   .transform((v) => v.toUpperCase());
 
-export const languageTag = z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, { message: 'is not a BCP 47 language tag (e.g. "es", "ar-SY")' });
+/** A BCP 47 language tag of a known language, stored in canonical form ("ar-SY"); "Turkish" or "tu" is refused. */
+export const languageTag = z
+  .string()
+  .trim()
+  .refine((v) => canonicalLanguageTag(v) !== undefined, { message: V('problem.validation.notALanguage') })
+  .transform((v) => canonicalLanguageTag(v)!);
 
 function validDay(y: number, m: number, d: number): boolean {
   const dt = new Date(Date.UTC(y, m - 1, d));
@@ -100,7 +108,7 @@ export const partialDate = z.string().refine(
     const day = m[3] === undefined ? 1 : Number(m[3]);
     return Number(m[1]) >= 1 && month >= 1 && month <= 12 && validDay(Number(m[1]), month, day);
   },
-  { message: 'is not a date (YYYY, YYYY-MM or YYYY-MM-DD)' },
+  { message: V('problem.validation.notAPartialDate') },
 );
 
 /** A calendar date (YYYY-MM-DD) or an ISO 8601 date-time. */
@@ -109,5 +117,5 @@ export const dateOrDateTime = z.string().refine(
     const m = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(v);
     return m !== null && validDay(Number(m[1]), Number(m[2]), Number(m[3]));
   },
-  { message: 'is not a date (YYYY-MM-DD or an ISO 8601 date-time)' },
+  { message: V('problem.validation.notADate') },
 );

@@ -3,6 +3,7 @@ import type { Language } from '../api';
 import type { AnswerValue, InvalidAnswer } from '../mechanisms/types';
 import type { ConsentState, PersonRole } from './catalogue';
 import { caseId, itemId, mechanismId, testimonyId } from './fields';
+import { V } from '../validation';
 
 /**
  * Submission packets (DESIGN §6): what the wizard, the API and the CLI exchange with the packet builder and the
@@ -21,13 +22,13 @@ export type PacketProfile = (typeof PACKET_PROFILES)[number];
 const PACKET_LANGUAGES = ['en', 'es', 'fr', 'ar'] as const satisfies readonly Language[];
 
 /** An age X25519 recipient (age1… Bech32, lower case). The checksum is checked by the builder. */
-export const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, { message: 'is not an age recipient (age1…)' });
+export const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, { message: V('problem.validation.notARecipient') });
 
 const answerValue = z.union([z.string().max(200_000), z.boolean(), z.array(z.string().max(2_000)).max(1_000), z.null()]);
 
 export const PacketPlanInput = z
   .object({
-    mechanismId: mechanismId.refine((m) => m !== '*', { message: 'must name one mechanism' }),
+    mechanismId: mechanismId.refine((m) => m !== '*', { message: V('problem.validation.notAMechanism') }),
     caseId,
     /** Items to include; absent = every live item of the case. */
     itemIds: z.array(itemId).max(10_000).optional(),

@@ -115,7 +115,9 @@ describe('documenter journey (Chromium, real vault)', () => {
     await page.getByRole('link', { name: 'Cases', exact: true }).click();
     await page.getByText('Open a new case').click();
     await page.getByLabel('Title').fill('Detention of A. in Istanbul');
-    await page.getByLabel('Country').fill('TR');
+    // The country from the picker: typed in part, chosen from the list.
+    await page.getByRole('combobox', { name: 'Country' }).fill('Turk');
+    await page.getByRole('option', { name: /^Türkiye/ }).click();
     await page.getByRole('button', { name: 'Create the case' }).click();
     await page.getByRole('heading', { name: 'Detention of A. in Istanbul' }).waitFor();
 

@@ -10,7 +10,8 @@ import { parseCheckpointBody } from '../custody/checkpoint';
 import { formatMinisignPublicKey, minisignSign } from '../custody/minisign';
 import { verifierKey } from '../custody/note';
 import { formatTlogProof } from '../custody/tlog-proof';
-import { HuellaError, fromSystemError } from '../errors';
+import { fieldIssues } from '../../../shared/validation';
+import { HuellaError, fromSystemError, msg } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
@@ -80,9 +81,9 @@ function blockerError(blockers: readonly PacketBlocker[]): HuellaError {
 function parseInput(raw: PacketExportInput): ReturnType<typeof PacketExportInput.parse> {
   const r = PacketExportInput.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue?.path.join('.') || 'input';
-    throw new HuellaError('INVALID_INPUT', `Invalid packet request: ${where} ${issue?.message ?? 'is invalid'}.`, { details: { field: where } });
+    const issues = fieldIssues(r.error);
+    const where = issues[0]?.path.join('.') || 'input';
+    throw new HuellaError('INVALID_INPUT', msg('problem.validation.invalidInput'), { details: { field: where }, issues });
   }
   return r.data;
 }

@@ -12,7 +12,8 @@ import {
 } from '../../../shared/model/packet';
 import { decodeAgeRecipient } from '../blobs/age-keys';
 import { getCase, getTestimony, listTestimonies } from '../catalogue';
-import { HuellaError } from '../errors';
+import { fieldIssues } from '../../../shared/validation';
+import { HuellaError, msg } from '../errors';
 import { getItem, itemObjectName } from '../items/items';
 import type { Vault } from '../vault/vault';
 import { canStrip } from '../formats';
@@ -63,9 +64,9 @@ export type PlanDetails = {
 function parse(input: PacketPlanInput): ReturnType<typeof PacketPlanInput.parse> {
   const r = PacketPlanInput.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue?.path.join('.') || 'input';
-    throw new HuellaError('INVALID_INPUT', `Invalid packet request: ${where} ${issue?.message ?? 'is invalid'}.`, { details: { field: where } });
+    const issues = fieldIssues(r.error);
+    const where = issues[0]?.path.join('.') || 'input';
+    throw new HuellaError('INVALID_INPUT', msg('problem.validation.invalidInput'), { details: { field: where }, issues });
   }
   return r.data;
 }

@@ -2,11 +2,37 @@ import { useTranslation } from 'react-i18next';
 import { isLanguage } from './i18n';
 
 /**
- * Dates, numbers and sizes in the UI language (Intl). Hashes, ids and coordinates are data, not prose: they are
- * shown as written (Latin digits, left to right) wherever they appear.
+ * Dates, numbers and sizes in the UI language (Intl), with the language's digits: Arabic-Indic in Arabic unless the
+ * person chose Latin digits in Settings (CLDR now defaults Arabic to Latin digits, so the numbering system is
+ * always named). Hashes, ids and coordinates are data, not prose: they are shown as written (Latin digits, left
+ * to right) wherever they appear.
  */
+export type Numerals = 'native' | 'latin';
+
+let numerals: Numerals = 'native';
+
+/** Set from the settings (app-wide, before any vault is open); the next render picks it up. */
+export function setNumerals(n: Numerals): void {
+  numerals = n;
+}
+
+/** The Intl locale for a UI language, with its numbering system: 'ar-u-nu-arab' or 'ar-u-nu-latn'. */
+export function intlLocale(lang: string): string {
+  if (lang === 'ar') return numerals === 'latin' ? 'ar-u-nu-latn' : 'ar-u-nu-arab';
+  return lang;
+}
+
+/** Digits a person may type (Arabic-Indic, Eastern Arabic-Indic) as ASCII digits. */
+export function asciiDigits(s: string): string {
+  return s.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
 export type Formatters = {
   readonly lang: string;
+  /** The Intl locale (language + numbering system) every formatter here uses. */
+  readonly locale: string;
+  /** An integer without grouping (a year, a day): "2024" / "٢٠٢٤". */
+  digits(n: number): string;
   date(iso: string | undefined): string;
   dateTime(iso: string | undefined): string;
   number(n: number): string;
@@ -18,14 +44,15 @@ export type Formatters = {
 
 const cache = new Map<string, Formatters>();
 
-function make(lang: string): Formatters {
-  const dateFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
-  const dateTimeFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
-  const num = new Intl.NumberFormat(lang);
-  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+function make(lang: string, locale: string): Formatters {
+  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const num = new Intl.NumberFormat(locale);
+  const plain = new Intl.NumberFormat(locale, { useGrouping: false });
+  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const listFmt = new Intl.ListFormat(lang, { style: 'long', type: 'unit' });
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-  const unitFmts = units.map((unit) => new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
+  const unitFmts = units.map((unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
   const parse = (iso: string | undefined): Date | undefined => {
     if (!iso) return undefined;
     const d = new Date(iso);
@@ -33,6 +60,8 @@ function make(lang: string): Formatters {
   };
   return {
     lang,
+    locale,
+    digits: (n) => plain.format(n),
     date: (iso) => {
       const d = parse(iso);
       return d ? dateFmt.format(d) : '';
@@ -57,9 +86,10 @@ function make(lang: string): Formatters {
 }
 
 export function formatters(lang: string): Formatters {
-  const key = isLanguage(lang) ? lang : 'en';
-  let f = cache.get(key);
-  if (!f) cache.set(key, (f = make(key)));
+  const l = isLanguage(lang) ? lang : 'en';
+  const locale = intlLocale(l);
+  let f = cache.get(locale);
+  if (!f) cache.set(locale, (f = make(l, locale)));
   return f;
 }
 

@@ -5,6 +5,11 @@ import ar from '../../../shared/i18n/ar.json';
 import en from '../../../shared/i18n/en.json';
 import es from '../../../shared/i18n/es.json';
 import fr from '../../../shared/i18n/fr.json';
+import problemsAr from '../../../shared/i18n/problems/ar.json';
+import problemsEn from '../../../shared/i18n/problems/en.json';
+import problemsEs from '../../../shared/i18n/problems/es.json';
+import problemsFr from '../../../shared/i18n/problems/fr.json';
+import { formatters } from './format';
 
 export const RTL_LANGUAGES: ReadonlySet<Language> = new Set(['ar']);
 
@@ -20,17 +25,26 @@ function applyToDocument(lang: Language): void {
 
 export async function initI18n(lang: Language): Promise<void> {
   await i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, es: { translation: es }, fr: { translation: fr }, ar: { translation: ar } },
+    // The sentences about problems that come from the main process live in their own files (shared/i18n/problems),
+    // under `problem.` like any other message.
+    resources: {
+      en: { translation: { ...en, problem: problemsEn } },
+      es: { translation: { ...es, problem: problemsEs } },
+      fr: { translation: { ...fr, problem: problemsFr } },
+      ar: { translation: { ...ar, problem: problemsAr } },
+    },
     lng: lang,
     fallbackLng: 'en',
     supportedLngs: [...LANGUAGES],
-    // React escapes HTML itself, so i18next's "escape" is used for something else: in a right-to-left language every
-    // interpolated value (a name, a date with Latin digits, an id) is wrapped in Unicode first-strong isolates, so a
+    // React escapes HTML itself, so i18next's "escape" is used for something else: a number is written with the
+    // language's digits (Arabic-Indic in Arabic unless the person chose Latin digits), and in a right-to-left
+    // language every interpolated value (a name, a date, an id) is wrapped in Unicode first-strong isolates, so a
     // Latin value inside Arabic text cannot reorder its neighbours ("بواسطة owner، 22/11/2026" stays readable).
     interpolation: {
       escapeValue: true,
+      useRawValueToEscape: true,
       escape: (value: unknown) => {
-        const text = String(value);
+        const text = typeof value === 'number' ? formatters(currentLanguage()).number(value) : String(value);
         return RTL_LANGUAGES.has(currentLanguage()) ? `\u2068${text}\u2069` : text;
       },
     },

@@ -11,10 +11,10 @@ export type ItemQuery = Pick<ApiInput<'items.list'>, 'sort' | 'filters'>;
 /**
  * The library's window onto a possibly huge item list: pages of PAGE_SIZE fetched lazily for the visible range,
  * kept in a bounded cache (pages far from the view are dropped), everything reset when the query changes.
- * Answers for an older query are ignored.
+ * Answers for an older query are ignored. `reload` changes force a fresh load of the same query (after an action).
  */
-export function useItemPages(query: ItemQuery) {
-  const key = JSON.stringify(query);
+export function useItemPages(query: ItemQuery, reload = 0) {
+  const key = JSON.stringify([query, reload]);
   // Total and error are stored with the query they belong to: a new query shows "loading" until its first page.
   const [totalFor, setTotalFor] = useState<{ key: string; total: number } | undefined>();
   const [errorFor, setErrorFor] = useState<{ key: string; error: unknown } | undefined>();
@@ -28,7 +28,7 @@ export function useItemPages(query: ItemQuery) {
       if (pages.current.has(page) || inflight.current.has(page)) return;
       const mine = generation.current;
       inflight.current.add(page);
-      call('items.list', { ...(JSON.parse(key) as ItemQuery), offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
+      call('items.list', { ...(JSON.parse(key) as [ItemQuery, number])[0], offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
         (r) => {
           if (generation.current !== mine) return;
           inflight.current.delete(page);

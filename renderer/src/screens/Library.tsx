@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
+import { SelectionBar } from '../components/SelectionBar';
 import { Screen } from '../components/Screen';
 import { LibraryCatalogueFilters } from './LibraryCatalogueFilters';
 import { ItemCollection, type View } from './LibraryCollection';
@@ -10,11 +11,12 @@ import { useFormat } from '../lib/format';
 import { href } from '../lib/router';
 import { useItemPages } from '../lib/useItemPages';
 import { recall, remember } from '../lib/memory';
+import { useSelection } from '../lib/selection';
 
 /**
  * The library: every item, virtualised (only the visible rows exist in the DOM; pages load as they come into
  * view), as a grid of encrypted thumbnails served by the main process or as a list. One tab stop; arrow keys,
- * Home/End and Page Up/Down move within it, Enter opens.
+ * Home/End and Page Up/Down move within it, Enter opens; several items can be selected for one action.
  */
 export function Library() {
   const { t } = useTranslation();
@@ -30,8 +32,12 @@ export function Library() {
     setQueryState(q);
   };
   const apiQuery = useMemo<Pick<ApiInput<'items.list'>, 'sort' | 'filters'>>(() => ({ sort: query.sort, filters: query.filters }), [query]);
-  const pages = useItemPages(apiQuery);
+  const [reloads, setReloads] = useState(0);
+  const pages = useItemPages(apiQuery, reloads);
   const f = useFormat();
+  // Selecting many: reset when the filters change (what "all that match" means changes with them).
+  const selection = useSelection(JSON.stringify(query.filters));
+  const total = pages.total ?? 0;
   return (
     <Screen
       title={t('library.title')}
@@ -52,6 +58,18 @@ export function Library() {
         {pages.total === undefined ? t('common.loading') : t('library.count', { count: pages.total, formatted: f.number(pages.total) })}
       </p>
       <ErrorNote error={pages.error} />
+      <SelectionBar
+        count={selection.count(total)}
+        total={total}
+        allSelected={selection.all}
+        selection={selection.toApi({ library: query.filters })}
+        onSelectAll={selection.selectAll}
+        onClear={selection.clear}
+        onChanged={(action) => {
+          if (action === 'remove') selection.clear();
+          setReloads((r) => r + 1);
+        }}
+      />
       {pages.total === 0 ? (
         <div className="empty">
           <p>{Object.keys(query.filters).length > 0 ? t('library.emptyFiltered') : t('library.empty')}</p>
@@ -62,7 +80,7 @@ export function Library() {
           ) : null}
         </div>
       ) : (
-        <ItemCollection view={view} total={pages.total ?? 0} get={pages.get} ensure={pages.ensure} version={pages.version} f={f} />
+        <ItemCollection view={view} total={total} get={pages.get} ensure={pages.ensure} version={pages.version} f={f} selection={selection} query={apiQuery} />
       )}
     </Screen>
   );

@@ -1,12 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApiInput } from '../../../shared/api';
 import type { ItemSummary } from '../../../shared/model/items';
-import { previewUrl } from '../lib/api';
+import { call, previewUrl } from '../lib/api';
 import type { Formatters } from '../lib/format';
 import { mediaFamily } from '../lib/media';
 import { recall, remember } from '../lib/memory';
 import { href } from '../lib/router';
+import type { Selection } from '../lib/selection';
 
 export type View = 'grid' | 'list';
 const CELL_MIN = 176;
@@ -24,6 +26,8 @@ export function ItemCollection({
   ensure,
   version,
   f,
+  selection,
+  query,
 }: {
   readonly view: View;
   readonly total: number;
@@ -31,6 +35,8 @@ export function ItemCollection({
   readonly ensure: (from: number, to: number) => void;
   readonly version: number;
   readonly f: Formatters;
+  readonly selection: Selection;
+  readonly query: Pick<ApiInput<'items.list'>, 'sort' | 'filters'>;
 }) {
   const { t } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -95,7 +101,76 @@ export function ItemCollection({
       wantFocus.current = false;
     }
   });
+  // Selection: Space toggles the focused item, Shift extends from the anchor (the last item toggled or moved to
+  // without Shift), Ctrl/Cmd+A selects everything that matches, Escape clears. Ctrl/Cmd-click and Shift-click do
+  // the same with the mouse; a plain click still opens the item.
+  const anchor = useRef(0);
+  const idsBetween = useCallback(
+    async (a: number, b: number): Promise<string[]> => {
+      const from = Math.min(a, b);
+      const to = Math.max(a, b);
+      const ids: string[] = [];
+      for (let i = from; i <= to; ) {
+        const item = get(i);
+        if (item) {
+          ids.push(item.id);
+          i++;
+          continue;
+        }
+        // Not loaded (far away in a long list): fetch the rest of the range from here, 1,000 at a time.
+        const page = await call('items.list', { ...query, offset: i, limit: Math.min(1000, to - i + 1) });
+        if (page.items.length === 0) break;
+        ids.push(...page.items.map((x) => x.id));
+        i += page.items.length;
+      }
+      return ids;
+    },
+    [get, query],
+  );
+  const selectRange = (to: number, add: boolean) => {
+    void idsBetween(anchor.current, to).then((ids) => (add ? selection.set(ids, true) : selection.only(ids)));
+  };
+  const onItemClick = (e: MouseEvent, i: number, id: string) => {
+    if (e.shiftKey) {
+      e.preventDefault();
+      selectRange(i, e.ctrlKey || e.metaKey);
+    } else if (e.ctrlKey || e.metaKey) {
+      e.preventDefault();
+      selection.toggle(id);
+      anchor.current = i;
+    }
+  };
+  const onCheck = (e: MouseEvent, i: number, id: string) => {
+    if (e.shiftKey) selectRange(i, true);
+    else {
+      selection.toggle(id);
+      anchor.current = i;
+    }
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    if (e.key === ' ' || e.key === 'Spacebar') {
+      e.preventDefault();
+      const item = get(tabTarget);
+      if (item) {
+        if (e.shiftKey) selectRange(tabTarget, true);
+        else {
+          selection.toggle(item.id);
+          anchor.current = tabTarget;
+        }
+      }
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      selection.selectAll();
+      return;
+    }
+    if (e.key === 'Escape' && selection.count(total) > 0) {
+      e.preventDefault();
+      selection.clear();
+      return;
+    }
     const rtl = document.documentElement.dir === 'rtl';
     const perPage = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight) / rowHeight)) * columns;
     let next: number | undefined;
@@ -129,6 +204,8 @@ export function ItemCollection({
     }
     e.preventDefault();
     const clamped = Math.max(0, Math.min(total - 1, next));
+    if (e.shiftKey) selectRange(clamped, e.ctrlKey || e.metaKey);
+    else anchor.current = clamped;
     wantFocus.current = true;
     setFocusIndex(clamped);
     virtualizer.scrollToIndex(Math.floor(clamped / columns), { align: 'auto' });
@@ -156,7 +233,7 @@ export function ItemCollection({
       ) : null}
       <div className="library-scroll" ref={scrollRef} data-testid="library-scroll">
         <ul
-          className={`items items-${view}`}
+          className={`items items-${view}${selection.count(total) > 0 ? ' selecting' : ''}`}
           aria-label={t('library.itemsLabel')}
           aria-describedby="library-count library-keys"
           onKeyDown={onKeyDown}
@@ -167,17 +244,30 @@ export function ItemCollection({
             const col = i % columns;
             const start = rows.find((r) => r.index === row)?.start ?? row * rowHeight;
             const item = get(i);
+            const selected = item ? selection.isSelected(item.id) : false;
+            const cell = { tabIndex: i === tabTarget ? 0 : -1, onFocus: () => setFocusIndex(i), selected, onClick: (e: MouseEvent) => item && onItemClick(e, i, item.id) };
             return (
               <li
                 key={item?.id ?? `p${i}`}
                 data-index={i}
                 aria-setsize={total}
                 aria-posinset={i + 1}
-                className={view === 'grid' ? 'grid-cell' : 'list-row'}
+                className={`${view === 'grid' ? 'grid-cell' : 'list-row'}${selected ? ' selected' : ''}`}
                 style={{ top: start, insetInlineStart: col * cellWidth, width: cellWidth, height: rowHeight }}
               >
                 {item ? (
-                  view === 'grid' ? <GridCell item={item} tabIndex={i === tabTarget ? 0 : -1} onFocus={() => setFocusIndex(i)} /> : <ListRow item={item} f={f} tabIndex={i === tabTarget ? 0 : -1} onFocus={() => setFocusIndex(i)} />
+                  <input
+                    type="checkbox"
+                    className="cell-check"
+                    tabIndex={-1}
+                    checked={selected}
+                    aria-label={t('selection.select', { name: item.title ?? item.originalName })}
+                    onChange={() => undefined}
+                    onClick={(e) => onCheck(e, i, item.id)}
+                  />
+                ) : null}
+                {item ? (
+                  view === 'grid' ? <GridCell item={item} {...cell} /> : <ListRow item={item} f={f} {...cell} />
                 ) : (
                   <span className="cell-link placeholder" tabIndex={i === tabTarget ? 0 : -1} onFocus={() => setFocusIndex(i)}>
                     {t('common.loading')}
@@ -189,7 +279,7 @@ export function ItemCollection({
         </ul>
       </div>
       <p className="hint" id="library-keys">
-        {t('library.keys')}
+        {t('library.keys')} {t('selection.keys')}
       </p>
     </>
   );
@@ -205,27 +295,37 @@ function Flags({ item }: { readonly item: ItemSummary }) {
   );
 }
 
-function GridCell({ item, tabIndex, onFocus }: { readonly item: ItemSummary; readonly tabIndex: number; readonly onFocus: () => void }) {
+type CellProps = { readonly tabIndex: number; readonly onFocus: () => void; readonly selected: boolean; readonly onClick: (e: MouseEvent) => void };
+
+/** Screen readers hear "selected" with the item's name (the checkbox beside it is for the mouse). */
+function SelectedMark({ selected }: { readonly selected: boolean }) {
+  const { t } = useTranslation();
+  return selected ? <span className="visually-hidden">{t('selection.selectedMark')}</span> : null;
+}
+
+function GridCell({ item, tabIndex, onFocus, selected, onClick }: { readonly item: ItemSummary } & CellProps) {
   const { t } = useTranslation();
   return (
-    <a className="cell-link" href={href({ name: 'item', id: item.id })} tabIndex={tabIndex} onFocus={onFocus}>
+    <a className="cell-link" href={href({ name: 'item', id: item.id })} tabIndex={tabIndex} onFocus={onFocus} onClick={onClick}>
       <span className="thumb">
         {item.hasPreview ? <img src={previewUrl(item.id)} alt="" loading="lazy" decoding="async" draggable={false} /> : <span className="thumb-type">{t(`media.${mediaFamily(item.mediaType)}`)}</span>}
       </span>
       <span className="cell-name">
         <bdi>{item.title ?? item.originalName}</bdi>
+        <SelectedMark selected={selected} />
       </span>
       <Flags item={item} />
     </a>
   );
 }
 
-function ListRow({ item, f, tabIndex, onFocus }: { readonly item: ItemSummary; readonly f: Formatters; readonly tabIndex: number; readonly onFocus: () => void }) {
+function ListRow({ item, f, tabIndex, onFocus, selected, onClick }: { readonly item: ItemSummary; readonly f: Formatters } & CellProps) {
   const { t } = useTranslation();
   return (
-    <a className="cell-link row-link" href={href({ name: 'item', id: item.id })} tabIndex={tabIndex} onFocus={onFocus}>
+    <a className="cell-link row-link" href={href({ name: 'item', id: item.id })} tabIndex={tabIndex} onFocus={onFocus} onClick={onClick}>
       <span className="row-name">
         <bdi>{item.title ?? item.originalName}</bdi>
+        <SelectedMark selected={selected} />
       </span>
       <span>{t(`media.${mediaFamily(item.mediaType)}`)}</span>
       <span>{f.date(item.captureTime)}</span>

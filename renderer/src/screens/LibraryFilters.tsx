@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../components/DateField';
 import type { ApiInput } from '../../../shared/api';
 
 export type LibraryQuery = {
@@ -60,14 +61,8 @@ export function LibraryFilters({ query, onChange, extra }: { readonly query: Lib
           <option value="no">{t('library.filter.gpsNo')}</option>
         </select>
       </div>
-      <div className="field inline">
-        <label htmlFor="lib-from">{t('library.filter.from')}</label>
-        <input id="lib-from" type="date" value={f.dateFrom ?? ''} onChange={(e) => setFilter('dateFrom', e.target.value)} />
-      </div>
-      <div className="field inline">
-        <label htmlFor="lib-to">{t('library.filter.to')}</label>
-        <input id="lib-to" type="date" value={f.dateTo ?? ''} onChange={(e) => setFilter('dateTo', e.target.value)} />
-      </div>
+      <DateField label={t('library.filter.from')} value={f.dateFrom} onChange={(d) => setFilter('dateFrom', d ?? undefined)} />
+      <DateField label={t('library.filter.to')} value={f.dateTo} onChange={(d) => setFilter('dateTo', d ?? undefined)} />
       {extra}
       <div className="check">
         <input id="lib-deleted" type="checkbox" checked={f.includeDeleted === true} onChange={(e) => setFilter('includeDeleted', e.target.checked ? true : undefined)} />

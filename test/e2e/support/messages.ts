@@ -2,9 +2,18 @@ import ar from '../../../shared/i18n/ar.json';
 import en from '../../../shared/i18n/en.json';
 import es from '../../../shared/i18n/es.json';
 import fr from '../../../shared/i18n/fr.json';
+import problemsAr from '../../../shared/i18n/problems/ar.json';
+import problemsEn from '../../../shared/i18n/problems/en.json';
+import problemsEs from '../../../shared/i18n/problems/es.json';
+import problemsFr from '../../../shared/i18n/problems/fr.json';
 import type { Language } from '../../../shared/api';
 
-const ALL = { en, es, fr, ar } as const;
+const ALL = {
+  en: { ...en, problem: problemsEn },
+  es: { ...es, problem: problemsEs },
+  fr: { ...fr, problem: problemsFr },
+  ar: { ...ar, problem: problemsAr },
+} as const;
 
 /**
  * The UI's own messages, so a test finds controls by what a person reads in any language (the journeys in

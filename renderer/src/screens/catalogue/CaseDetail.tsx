@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRole } from '../../../../shared/model/catalogue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
+import { CountryPicker } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
 import { TagEditor } from '../../components/TagEditor';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
 import { useFormat } from '../../lib/format';
+import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
@@ -61,7 +63,8 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
 function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => void }) {
   const { t } = useTranslation();
   const [title, setTitle] = useState(c.title);
-  const [country, setCountry] = useState(c.country ?? '');
+  const [country, setCountry] = useState<string | undefined>(c.country);
+  const text = useMessage();
   const [status, setStatus] = useState<CaseStatus>(c.status);
   const [summary, setSummary] = useState(c.summary ?? '');
   const [notes, setNotes] = useState(c.notes ?? '');
@@ -72,7 +75,7 @@ function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => 
     setSaved(false);
     setError(undefined);
     try {
-      await call('cases.update', { id: c.id, title, country: country.trim() || null, status, summary: summary || null, notes: notes || null });
+      await call('cases.update', { id: c.id, title, country: country ?? null, status, summary: summary || null, notes: notes || null });
       setSaved(true);
       onSaved();
     } catch (err) {
@@ -83,10 +86,10 @@ function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => 
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="case-fields">
       <h2 id="case-fields">{t('cases.description')}</h2>
       <div className="two-col">
-        <Field label={t('cases.caseTitle')}>{(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required />}</Field>
-        <Field label={t('cases.country')} hint={t('cases.countryHint')}>
-          {(p) => <input {...p} type="text" value={country} onChange={(e) => setCountry(e.target.value)} maxLength={2} dir="ltr" />}
+        <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
+          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required dir="auto" />}
         </Field>
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={country} error={text(issueAt(error, 'country'))} onChange={(v) => setCountry(v ?? undefined)} />
         <Field label={t('cases.statusLabel')}>
           {(p) => (
             <select {...p} value={status} onChange={(e) => setStatus(e.target.value as CaseStatus)}>

@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, type CaseStatus } from '../../../../shared/model/catalogue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
+import { CountryPicker } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
 import { useCountryName } from '../../lib/country';
 import { useFormat } from '../../lib/format';
+import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 
@@ -69,13 +71,14 @@ export function CasesScreen() {
 function NewCase() {
   const { t } = useTranslation();
   const [title, setTitle] = useState('');
-  const [countryCode, setCountryCode] = useState('');
+  const [countryCode, setCountryCode] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
+  const text = useMessage();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const c = await call('cases.create', { title, ...(countryCode.trim() ? { country: countryCode.trim() } : {}) });
+      const c = await call('cases.create', { title, ...(countryCode ? { country: countryCode } : {}) });
       navigate({ name: 'case', id: c.id });
     } catch (err) {
       setError(err);
@@ -85,11 +88,11 @@ function NewCase() {
     <details className="card">
       <summary>{t('cases.new')}</summary>
       <form onSubmit={(e) => void submit(e)}>
-        <Field label={t('cases.caseTitle')}>{(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />}</Field>
-        <Field label={t('cases.country')} hint={t('cases.countryHint')}>
-          {(p) => <input {...p} type="text" value={countryCode} onChange={(e) => setCountryCode(e.target.value)} maxLength={2} pattern="[A-Za-z]{2}" dir="ltr" className="short" />}
+        <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
+          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} dir="auto" />}
         </Field>
-        <ErrorNote error={error} />
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={countryCode} error={text(issueAt(error, 'country'))} onChange={(c) => setCountryCode(c ?? undefined)} />
+        <ErrorNote error={error} fieldsShown />
         <div className="actions">
           <button type="submit" className="primary" disabled={!title.trim()}>
             {t('cases.create')}

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
+import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
 import { useFormat } from '../../lib/format';
+import { useMessage } from '../../lib/message';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
 import { MECHANISM_OPTIONS, useMechanismLabel } from './mechanisms';
@@ -118,7 +120,8 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
   const [discloseName, setDiscloseName] = useState(false);
   const [shareMaterial, setShareMaterial] = useState(false);
   const [recipients, setRecipients] = useState('');
-  const [givenAt, setGivenAt] = useState(today());
+  const [givenAt, setGivenAt] = useState<string | undefined>(today());
+  const text = useMessage();
   const [howRecorded, setHowRecorded] = useState<ConsentRecordingMethod>('oral-recorded');
   const [notes, setNotes] = useState('');
   const [done, setDone] = useState(false);
@@ -127,6 +130,7 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
     e.preventDefault();
     setDone(false);
     setError(undefined);
+    if (!givenAt) return;
     try {
       await call('consent.record', {
         personId,
@@ -173,7 +177,7 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
         <Field label={t('consent.recipients')} hint={t('consent.recipientsHint')}>
           {(p) => <input {...p} type="text" value={recipients} onChange={(e) => setRecipients(e.target.value)} dir="auto" />}
         </Field>
-        <Field label={t('consent.givenAt')}>{(p) => <input {...p} type="date" value={givenAt} onChange={(e) => setGivenAt(e.target.value)} required />}</Field>
+        <DateField label={t('consent.givenAt')} value={givenAt} error={text(issueAt(error, 'givenAt'))} onChange={(d) => setGivenAt(d ?? undefined)} />
         <Field label={t('consent.howRecorded')}>
           {(p) => (
             <select {...p} value={howRecorded} onChange={(e) => setHowRecorded(e.target.value as ConsentRecordingMethod)}>
@@ -188,7 +192,7 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
         <Field label={t('consent.notes')}>{(p) => <textarea {...p} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} dir="auto" />}</Field>
         <ErrorNote error={error} />
         <div className="actions">
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={!givenAt}>
             {t('consent.save')}
           </button>
           <span role="status">{done ? t('consent.saved') : ''}</span>

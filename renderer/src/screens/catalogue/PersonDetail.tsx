@@ -2,9 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEXES, type Person, type Sex } from '../../../../shared/model/catalogue';
 import { ErrorNote } from '../../components/ErrorNote';
+import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
+import { CountryPicker } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
+import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
@@ -74,6 +77,8 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
   });
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
+  const text = useMessage();
+  const refusal = (path: string) => text(issueAt(error, path));
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -86,7 +91,7 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
         realName: v.realName,
         sex: (v.sex || null) as Sex | null,
         birthDate: v.birthDate || null,
-        nationality: v.nationality.trim() || null,
+        nationality: v.nationality || null,
         occupation: v.occupation || null,
         contact: v.contact || null,
         notes: v.notes || null,
@@ -102,8 +107,8 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
       <h2 id="person-fields">{t('people.identity')}</h2>
       <p className="note note-warn">{t('people.identityWarning')}</p>
       <div className="two-col">
-        <Field label={t('people.pseudonym')}>{(q) => <input {...q} type="text" value={v.pseudonym} onChange={set('pseudonym')} required dir="auto" />}</Field>
-        <Field label={t('people.realName')}>{(q) => <input {...q} type="text" value={v.realName} onChange={set('realName')} required dir="auto" autoComplete="off" />}</Field>
+        <Field label={t('people.pseudonym')} error={refusal('pseudonym')}>{(q) => <input {...q} type="text" value={v.pseudonym} onChange={set('pseudonym')} required dir="auto" />}</Field>
+        <Field label={t('people.realName')} error={refusal('realName')}>{(q) => <input {...q} type="text" value={v.realName} onChange={set('realName')} required dir="auto" autoComplete="off" />}</Field>
         <Field label={t('people.sex')}>
           {(q) => (
             <select {...q} value={v.sex} onChange={set('sex')}>
@@ -116,12 +121,8 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
             </select>
           )}
         </Field>
-        <Field label={t('people.birthDate')} hint={t('people.partialDateHint')}>
-          {(q) => <input {...q} type="text" value={v.birthDate} onChange={set('birthDate')} dir="ltr" placeholder={t('people.partialDatePlaceholder')} />}
-        </Field>
-        <Field label={t('people.nationality')} hint={t('cases.countryHint')}>
-          {(q) => <input {...q} type="text" value={v.nationality} onChange={set('nationality')} maxLength={2} dir="ltr" />}
-        </Field>
+        <DateField label={t('people.birthDate')} hint={t('people.partialDateHint')} partial value={v.birthDate || undefined} error={refusal('birthDate')} onChange={(d) => setV({ ...v, birthDate: d ?? '' })} />
+        <CountryPicker label={t('people.nationality')} value={v.nationality || undefined} error={refusal('nationality')} onChange={(c) => setV({ ...v, nationality: c ?? '' })} />
         <Field label={t('people.occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
         <Field label={t('people.contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
       </div>

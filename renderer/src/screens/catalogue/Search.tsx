@@ -2,13 +2,16 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_STATES, SEARCH_DOC_TYPES, type ConsentState, type SearchDocType, type SearchFilters, type SearchHit, type SearchResult } from '../../../../shared/model/catalogue';
 import { CasePicker } from '../../components/CasePicker';
+import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
+import { SelectionBar } from '../../components/SelectionBar';
 import { Screen } from '../../components/Screen';
 import { TermCombobox } from '../../components/TermCombobox';
 import { call } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { currentLanguage } from '../../lib/i18n';
 import { href, type Route } from '../../lib/router';
+import { useSelection } from '../../lib/selection';
 import { termLabel } from '../../../../shared/taxonomy';
 
 const PAGE = 50;
@@ -54,6 +57,10 @@ export function SearchScreen() {
   const [dateTo, setDateTo] = useState('');
   const [consentState, setConsentState] = useState<ConsentState | ''>('');
   const [result, setResult] = useState<SearchResult>();
+  // The query the results are for (text and filters as run), and how many of its hits are items: what "select
+  // all that match" selects.
+  const [ran, setRan] = useState<{ readonly text?: string; readonly filters: SearchFilters; readonly items: number }>();
+  const selection = useSelection(JSON.stringify(ran ?? null));
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -67,12 +74,17 @@ export function SearchScreen() {
     ...(dateTo ? { dateTo } : {}),
     ...(consentState ? { consentState } : {}),
   });
-  const run = async (offset: number) => {
+  const run = async (offset: number, again?: typeof ran) => {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await call('search.query', { ...(text.trim() ? { text } : {}), filters: filters(), offset, limit: PAGE, sort: text.trim() ? 'relevance' : 'date-desc' });
+      const q = again ?? { ...(text.trim() ? { text } : {}), filters: filters() };
+      const r = await call('search.query', { ...q, offset, limit: PAGE, sort: q.text ? 'relevance' : 'date-desc' });
       setResult(offset === 0 || !result ? r : { ...r, hits: [...result.hits, ...r.hits] });
+      if (offset === 0) {
+        const items = await call('search.query', { ...q, filters: { ...q.filters, docTypes: ['item'] }, limit: 1 });
+        setRan({ ...q, items: items.total });
+      }
     } catch (e) {
       setError(e);
     } finally {
@@ -131,14 +143,8 @@ export function SearchScreen() {
                   <option value="no">{t('library.filter.gpsNo')}</option>
                 </select>
               </div>
-              <div className="field inline">
-                <label htmlFor="search-from">{t('library.filter.from')}</label>
-                <input id="search-from" type="date" value={dateFrom} onChange={(e) => setDateFrom(e.target.value)} />
-              </div>
-              <div className="field inline">
-                <label htmlFor="search-to">{t('library.filter.to')}</label>
-                <input id="search-to" type="date" value={dateTo} onChange={(e) => setDateTo(e.target.value)} />
-              </div>
+              <DateField label={t('library.filter.from')} value={dateFrom || undefined} onChange={(d) => setDateFrom(d ?? '')} />
+              <DateField label={t('library.filter.to')} value={dateTo || undefined} onChange={(d) => setDateTo(d ?? '')} />
               <div className="field inline">
                 <label htmlFor="search-consent">{t('search.consent')}</label>
                 <select id="search-consent" value={consentState} onChange={(e) => setConsentState(e.target.value as ConsentState | '')}>
@@ -173,9 +179,28 @@ export function SearchScreen() {
           <h2 id="search-results">
             <span role="status">{t('search.results', { count: result.total, formatted: f.number(result.total) })}</span>
           </h2>
+          {ran ? (
+            <SelectionBar
+              count={selection.count(ran.items)}
+              total={ran.items}
+              allSelected={selection.all}
+              selection={selection.toApi({ search: { ...(ran.text ? { text: ran.text } : {}), filters: ran.filters } })}
+              onSelectAll={selection.selectAll}
+              onClear={selection.clear}
+              onChanged={(action) => {
+                if (action === 'remove') {
+                  selection.clear();
+                  void run(0, ran);
+                }
+              }}
+            />
+          ) : null}
           <ul className="list-plain">
             {result.hits.map((h) => (
-              <li key={`${h.docType}-${h.id}`} className="search-hit">
+              <li key={`${h.docType}-${h.id}`} className={h.docType === 'item' && selection.isSelected(h.id) ? 'search-hit selected' : 'search-hit'}>
+                {h.docType === 'item' ? (
+                  <input type="checkbox" className="hit-check" checked={selection.isSelected(h.id)} onChange={() => selection.toggle(h.id)} aria-label={t('selection.select', { name: h.title })} />
+                ) : null}
                 <span className="badge">{t(`search.docType.${h.docType}`)}</span>{' '}
                 <a href={href(routeOf(h))} dir="auto">
                   {h.title}

@@ -1,11 +1,14 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CasePicker } from '../../components/CasePicker';
+import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
+import { LanguagePicker } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
 import { TagEditor } from '../../components/TagEditor';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
 import { useFormat } from '../../lib/format';
+import { useMessage } from '../../lib/message';
 import { href } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { ConsentBadge } from './Consent';
@@ -63,6 +66,8 @@ export function TestimonyView({
   const f = useFormat();
   const persons = useAsync(() => call('persons.list', {}), []);
   const onField = (e: { target: { name: string; value: string } }) => onChange({ ...fields, [e.target.name as keyof TestimonyFields]: e.target.value });
+  const text = useMessage();
+  const refusal = (path: string) => text(issueAt(saveState.kind === 'error' ? saveState.error : undefined, path));
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
       e.preventDefault();
@@ -118,13 +123,14 @@ export function TestimonyView({
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="tes-date">{t('testimony.fields.interviewDate')}</label>
-              <input id="tes-date" type="text" value={fields.interviewDate} name="interviewDate" onChange={onField} dir="ltr" aria-describedby="tes-date-hint" placeholder={t('people.partialDatePlaceholder')} />
-              <p className="hint" id="tes-date-hint">
-                {t('people.partialDateHint')}
-              </p>
-            </div>
+            <DateField
+              label={t('testimony.fields.interviewDate')}
+              value={fields.interviewDate || undefined}
+              partial
+              hint={t('people.partialDateHint')}
+              error={refusal('interviewDate')}
+              onChange={(v) => onChange({ ...fields, interviewDate: v ?? '' })}
+            />
             <div className="field">
               <label htmlFor="tes-place">{t('testimony.fields.place')}</label>
               <input id="tes-place" type="text" value={fields.place} name="place" onChange={onField} dir="auto" />
@@ -133,13 +139,14 @@ export function TestimonyView({
               <label htmlFor="tes-interviewer">{t('testimony.fields.interviewer')}</label>
               <input id="tes-interviewer" type="text" value={fields.interviewer} name="interviewer" onChange={onField} dir="auto" />
             </div>
-            <div className="field">
-              <label htmlFor="tes-language">{t('testimony.fields.language')}</label>
-              <input id="tes-language" type="text" value={fields.language} name="language" onChange={onField} dir="ltr" aria-describedby="tes-language-hint" />
-              <p className="hint" id="tes-language-hint">
-                {t('testimony.languageHint')}
-              </p>
-            </div>
+            <LanguagePicker
+              id="tes-language"
+              label={t('testimony.fields.language')}
+              value={fields.language || undefined}
+              hint={t('testimony.languageHint')}
+              error={refusal('language')}
+              onChange={(code) => onChange({ ...fields, language: code ?? '' })}
+            />
             <div className="field">
               <label htmlFor="tes-interpreter">{t('testimony.fields.interpreter')}</label>
               <input id="tes-interpreter" type="text" value={fields.interpreter} name="interpreter" onChange={onField} dir="auto" />

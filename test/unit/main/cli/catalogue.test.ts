@@ -40,7 +40,7 @@ describe('huella catalogue commands', () => {
     const bad = huella(['case', 'create', vault, '--title', '', '--json']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT' } });
-    expect(bad.stderr).toMatch(/title is required/);
+    expect(bad.stderr).toMatch(/title: Required/);
   });
 
   it('person create / role / show; consent record / list / revoke', () => {

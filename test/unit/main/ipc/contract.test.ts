@@ -63,4 +63,18 @@ describe('API contract and handlers', () => {
       expect(r, m).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT' }) });
     }
   });
+
+  it('names each refused field with a translatable reason, and never repeats the value', async () => {
+    const handlers = createHandlers(session());
+    const r = await dispatch(handlers, 'cases.create', { title: 'Secret name Ximena '.repeat(40), country: 'TU' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({ code: 'INVALID_INPUT', key: 'problem.validation.invalidInput' });
+    expect(r.error.issues).toEqual([
+      { path: ['title'], message: { key: 'problem.validation.tooLong', params: { max: 500 } } },
+      { path: ['country'], message: { key: 'problem.validation.notACountry' } },
+    ]);
+    expect(r.error.message).toMatch(/title: Too long: at most 500 characters/);
+    expect(JSON.stringify(r.error)).not.toContain('Ximena');
+  });
 });

@@ -8,6 +8,10 @@ import ar from '../../../../shared/i18n/ar.json';
 import en from '../../../../shared/i18n/en.json';
 import es from '../../../../shared/i18n/es.json';
 import fr from '../../../../shared/i18n/fr.json';
+import problemsAr from '../../../../shared/i18n/problems/ar.json';
+import problemsEn from '../../../../shared/i18n/problems/en.json';
+import problemsEs from '../../../../shared/i18n/problems/es.json';
+import problemsFr from '../../../../shared/i18n/problems/fr.json';
 
 /**
  * The UI's messages: complete in all four languages, with the plural forms each language needs, the same
@@ -16,7 +20,13 @@ import fr from '../../../../shared/i18n/fr.json';
  */
 
 type Tree = { readonly [k: string]: string | Tree };
-const MESSAGES: Record<(typeof LANGUAGES)[number], Tree> = { en, es, fr, ar };
+// The renderer loads the problem sentences (shared/i18n/problems) under `problem.`: check them the same way.
+const MESSAGES: Record<(typeof LANGUAGES)[number], Tree> = {
+  en: { ...en, problem: problemsEn },
+  es: { ...es, problem: problemsEs },
+  fr: { ...fr, problem: problemsFr },
+  ar: { ...ar, problem: problemsAr },
+};
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 // CLDR plural categories Intl.PluralRules returns for integers in each language.
 const REQUIRED_FORMS: Record<string, readonly string[]> = {

@@ -44,7 +44,7 @@ describe('cases', () => {
     await expectRefused(vault, () => createCase(vault, { title: 'ok', colour: 'red' } as never), 'INVALID_INPUT');
     await expectRefused(vault, () => createCase(vault, null as never), 'INVALID_INPUT');
     const message = errorOf(() => createCase(vault, { title: 'Secret name Ximena'.repeat(40) })).message;
-    expect(message).toMatch(/title is too long \(at most 500 characters\)/);
+    expect(message).toMatch(/title: Too long: at most 500 characters/);
     expect(message).not.toContain('Ximena');
   });
 

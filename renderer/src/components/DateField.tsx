@@ -1,0 +1,181 @@
+import { useId, useMemo, useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asciiDigits, useFormat } from '../lib/format';
+
+type Part = 'day' | 'month' | 'year';
+type Parts = { readonly day: string; readonly month: string; readonly year: string };
+
+/** "2024", "2024-03" or "2024-03-05" as its parts (empty strings for what is not known). */
+function split(value: string | undefined): Parts {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value ?? '');
+  return m ? { year: m[1]!, month: m[2] ? String(Number(m[2])) : '', day: m[3] ? String(Number(m[3])) : '' } : { year: '', month: '', day: '' };
+}
+
+function validDay(y: number, m: number, d: number): boolean {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/**
+ * The stored form of what was typed: null when every part is empty, the ISO date (or year, or year-month where a
+ * partial date is allowed) when the parts make one, or 'invalid' with nothing stored.
+ */
+export function composeDate(p: Parts, partial: boolean): { readonly value: string | null } | 'invalid' {
+  const y = asciiDigits(p.year).trim();
+  const d = asciiDigits(p.day).trim();
+  const m = p.month;
+  if (!y && !m && !d) return { value: null };
+  if (!/^\d{4}$/.test(y) || Number(y) < 1) return 'invalid';
+  if (!m) return partial && !d ? { value: y } : 'invalid';
+  const mm = m.padStart(2, '0');
+  if (!d) return partial ? { value: `${y}-${mm}` } : 'invalid';
+  if (!/^\d{1,2}$/.test(d) || !validDay(Number(y), Number(m), Number(d))) return 'invalid';
+  return { value: `${y}-${mm}-${d.padStart(2, '0')}` };
+}
+
+/** The order of day, month and year in the language ("5 March 2024", "March 5, 2024", "٥ مارس ٢٠٢٤"). */
+function partOrder(locale: string): Part[] {
+  const parts = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).formatToParts(Date.UTC(2000, 0, 2));
+  const order = parts.map((p) => p.type).filter((t): t is Part => t === 'day' || t === 'month' || t === 'year');
+  return order.length === 3 ? order : ['day', 'month', 'year'];
+}
+
+/**
+ * A date typed in the app's language, independent of the browser's locale (an `<input type=date>` follows the
+ * browser): day, month (by name) and year in the language's order and digits, as the GOV.UK date pattern does, so
+ * a known year alone or a month and year can be given where the record allows it (a birth year, an interview
+ * month). Arabic-Indic digits are accepted as typed. A date that does not exist (30 February) is refused at the
+ * field and never passed on.
+ */
+export function DateField({
+  label,
+  value,
+  onChange,
+  partial = false,
+  hint,
+  error,
+}: {
+  readonly label: string;
+  readonly value: string | undefined;
+  /** null: every part emptied. Only whole, existing dates (or partial ones where allowed) are passed on. */
+  readonly onChange: (value: string | null) => void;
+  /** Allow a year alone, or a month and year. */
+  readonly partial?: boolean;
+  readonly hint?: string;
+  readonly error?: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  // Shown with the language's digits once the person leaves the part; typed digits are kept while typing.
+  const show = (s: string) => (/^\d+$/.test(asciiDigits(s)) ? f.digits(Number(asciiDigits(s))) : s);
+  const shown = (p: Parts): Parts => ({ day: show(p.day), month: p.month, year: show(p.year) });
+  const [parts, setParts] = useState<Parts>(() => shown(split(value)));
+  const [lastValue, setLastValue] = useState(value);
+  const [touched, setTouched] = useState(false);
+  // A new value from outside (a reload, another record) replaces what is shown, unless it is what we sent.
+  if (value !== lastValue) {
+    setLastValue(value);
+    const current = composeDate(parts, partial);
+    if (current === 'invalid' || (current.value ?? undefined) !== value) setParts(shown(split(value)));
+  }
+  const order = useMemo(() => partOrder(f.locale), [f.locale]);
+  const months = useMemo(() => {
+    const fmt = new Intl.DateTimeFormat(f.locale, { month: 'long', timeZone: 'UTC' });
+    return Array.from({ length: 12 }, (_, i) => fmt.format(Date.UTC(2000, i, 1)));
+  }, [f.locale]);
+  const composed = composeDate(parts, partial);
+  const invalid = touched && composed === 'invalid';
+  const shownError = invalid ? t(partial ? 'problem.validation.notAPartialDate' : 'problem.validation.notADate') : error;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : '', shownError ? errorId : ''].filter(Boolean).join(' ') || undefined;
+
+  const update = (patch: Partial<Parts>) => {
+    const next = { ...parts, ...patch };
+    setParts(next);
+    const c = composeDate(next, partial);
+    if (c !== 'invalid' && (c.value ?? undefined) !== value) {
+      setLastValue(c.value ?? undefined);
+      onChange(c.value);
+    }
+  };
+  const controls: Record<Part, ReactElement> = {
+    day: (
+      <div className="date-part date-day" key="day">
+        <label htmlFor={`${id}-day`}>{t('date.day')}</label>
+        <input
+          id={`${id}-day`}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={2}
+          value={parts.day}
+          aria-invalid={invalid || Boolean(error) || undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => update({ day: e.target.value })}
+          onBlur={(e) => {
+            setTouched(true);
+            setParts((p) => ({ ...p, day: show(e.target.value) }));
+          }}
+        />
+      </div>
+    ),
+    month: (
+      <div className="date-part date-month" key="month">
+        <label htmlFor={`${id}-month`}>{t('date.month')}</label>
+        <select
+          id={`${id}-month`}
+          value={parts.month}
+          aria-invalid={invalid || Boolean(error) || undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => update({ month: e.target.value })}
+          onBlur={() => setTouched(true)}
+        >
+          <option value="">{t('date.noMonth')}</option>
+          {months.map((name, i) => (
+            <option key={i} value={String(i + 1)}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </div>
+    ),
+    year: (
+      <div className="date-part date-year" key="year">
+        <label htmlFor={`${id}-year`}>{t('date.year')}</label>
+        <input
+          id={`${id}-year`}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={4}
+          value={parts.year}
+          aria-invalid={invalid || Boolean(error) || undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => update({ year: e.target.value })}
+          onBlur={(e) => {
+            setTouched(true);
+            setParts((p) => ({ ...p, year: show(e.target.value) }));
+          }}
+        />
+      </div>
+    ),
+  };
+  return (
+    <fieldset className={shownError ? 'field date-field field-invalid' : 'field date-field'} aria-describedby={describedBy}>
+      <legend>{label}</legend>
+      <div className="date-parts">{order.map((p) => controls[p])}</div>
+      {shownError ? (
+        <p className="field-error" id={errorId}>
+          {shownError}
+        </p>
+      ) : null}
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,148 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ItemSelection, SelectionResult } from '../../../shared/model/selection';
+import { call } from '../lib/api';
+import { useFormat } from '../lib/format';
+import { currentLanguage } from '../lib/i18n';
+import { termLabel } from '../../../shared/taxonomy';
+import { useAsync } from '../lib/useAsync';
+import { CasePicker } from './CasePicker';
+import { ErrorNote } from './ErrorNote';
+import { TermCombobox } from './TermCombobox';
+
+type Action = 'case' | 'tag' | 'remove';
+type Done = { readonly action: Action; readonly result: SelectionResult; readonly target: string };
+
+/**
+ * What can be done with the items selected in the library or in search results: add them to a case, tag them,
+ * or remove them (with a reason, restorable like one item). Each is one call and one transaction. Shown while
+ * something is selected; says how many are selected, offers "select all that match", and reports what the
+ * action did (how many changed, how many already were so).
+ */
+export function SelectionBar({
+  count,
+  total,
+  allSelected,
+  selection,
+  onSelectAll,
+  onClear,
+  onChanged,
+}: {
+  readonly count: number;
+  readonly total: number;
+  readonly allSelected: boolean;
+  /** The selection as the API takes it (undefined when nothing is selected). */
+  readonly selection: ItemSelection | undefined;
+  readonly onSelectAll: () => void;
+  readonly onClear: () => void;
+  /** Called after an action changed something, so the list reloads. */
+  readonly onChanged: (action: Action) => void;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const [action, setAction] = useState<Action | undefined>();
+  const [caseId, setCaseId] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<Done>();
+  const cases = useAsync(() => (action === 'case' ? call('cases.list', {}) : Promise.resolve([])), [action]);
+  const statusRef = useRef<HTMLParagraphElement>(null);
+
+  const run = async (kind: Action, target: string, go: (s: ItemSelection) => Promise<SelectionResult>) => {
+    if (!selection) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await go(selection);
+      setDone({ action: kind, result, target });
+      setAction(undefined);
+      setReason('');
+      onChanged(kind);
+      // Focus stays in the bar: the status says what happened.
+      statusRef.current?.focus();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const addToCase = (e: FormEvent) => {
+    e.preventDefault();
+    const title = cases.value?.find((c) => c.id === caseId)?.title ?? '';
+    if (caseId) void run('case', title, (s) => call('selection.addToCase', { selection: s, caseId }));
+  };
+  const remove = (e: FormEvent) => {
+    e.preventDefault();
+    if (reason.trim()) void run('remove', '', (s) => call('selection.delete', { selection: s, reason: reason.trim() }));
+  };
+
+  if (count === 0 && !done) return null;
+  return (
+    <section className="selection-bar" aria-label={t('selection.label')}>
+      {count > 0 ? (
+        <div className="selection-summary">
+          <p className="selection-count" role="status">
+            {t('selection.count', { count, formatted: f.number(count) })}
+          </p>
+          {!allSelected && total > count ? (
+            <button type="button" className="link" onClick={onSelectAll}>
+              {t('selection.selectAll', { count: total, formatted: f.number(total) })}
+            </button>
+          ) : null}
+          <button type="button" className="link" onClick={onClear}>
+            {t('selection.clear')}
+          </button>
+          <div className="selection-actions" role="group" aria-label={t('selection.actions')}>
+            <button type="button" aria-pressed={action === 'case'} onClick={() => setAction(action === 'case' ? undefined : 'case')}>
+              {t('selection.addToCase')}
+            </button>
+            <button type="button" aria-pressed={action === 'tag'} onClick={() => setAction(action === 'tag' ? undefined : 'tag')}>
+              {t('selection.tag')}
+            </button>
+            <button type="button" className="danger" aria-pressed={action === 'remove'} onClick={() => setAction(action === 'remove' ? undefined : 'remove')}>
+              {t('selection.remove')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {action === 'case' ? (
+        <form className="selection-form" onSubmit={addToCase}>
+          <CasePicker id="selection-case" inline label={t('selection.case')} emptyLabel={t('selection.chooseCase')} value={caseId} onChange={setCaseId} />
+          <button type="submit" className="primary" disabled={busy || !caseId}>
+            {t('selection.addN', { count, formatted: f.number(count) })}
+          </button>
+        </form>
+      ) : null}
+      {action === 'tag' ? (
+        <div className="selection-form inline-combobox">
+          <TermCombobox label={t('selection.tagWith')} onChoose={(h) => void run('tag', termLabel(h.term.id, currentLanguage()), (s) => call('selection.tag', { selection: s, termId: h.term.id }))} />
+        </div>
+      ) : null}
+      {action === 'remove' ? (
+        <form className="selection-form" onSubmit={remove}>
+          <div className="field inline">
+            <label htmlFor="selection-reason">{t('selection.reason')}</label>
+            <input id="selection-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} dir="auto" aria-describedby="selection-reason-hint" />
+          </div>
+          <button type="submit" className="danger" disabled={busy || !reason.trim()}>
+            {t('selection.removeN', { count, formatted: f.number(count) })}
+          </button>
+          <p className="hint" id="selection-reason-hint">
+            {t('selection.removeHint')}
+          </p>
+        </form>
+      ) : null}
+      <ErrorNote error={error} />
+      <p className="selection-done" role="status" tabIndex={-1} ref={statusRef}>
+        {done
+          ? t(`selection.done.${done.action}`, {
+              count: done.result.changed,
+              formatted: f.number(done.result.changed),
+              target: done.target,
+            }) + (done.result.unchanged > 0 ? ` ${t(`selection.unchanged.${done.action}`, { count: done.result.unchanged, formatted: f.number(done.result.unchanged) })}` : '')
+          : ''}
+      </p>
+    </section>
+  );
+}

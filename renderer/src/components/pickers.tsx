@@ -1,0 +1,74 @@
+import { useCallback, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { COUNTRY_CODES, LANGUAGE_CODES, canonicalLanguageTag } from '../../../shared/locale/codes';
+import { useFormat } from '../lib/format';
+import { CodePicker, type CodeOption } from './CodePicker';
+
+type PickerProps = {
+  readonly label: string;
+  readonly value: string | undefined;
+  readonly onChange: (code: string | null) => void;
+  readonly hint?: string;
+  readonly error?: string | undefined;
+  readonly id?: string;
+};
+
+function displayNames(lang: string, type: 'region' | 'language'): Intl.DisplayNames | undefined {
+  try {
+    return new Intl.DisplayNames([lang], { type, fallback: 'none' });
+  } catch {
+    return undefined;
+  }
+}
+
+function optionsOf(codes: readonly string[], lang: string, type: 'region' | 'language'): CodeOption[] {
+  const local = displayNames(lang, type);
+  const english = displayNames('en', type);
+  const collator = new Intl.Collator(lang);
+  return codes
+    .map((code) => {
+      const label = local?.of(code) ?? english?.of(code) ?? code;
+      const en = english?.of(code);
+      return { code, label, alt: en && en !== label ? [en] : [] };
+    })
+    .sort((a, b) => collator.compare(a.label, b.label));
+}
+
+/** Every country (ISO 3166-1), named in the UI language (Intl.DisplayNames), found by that name, English or code. */
+export function useCountryOptions(): readonly CodeOption[] {
+  const { lang } = useFormat();
+  return useMemo(() => optionsOf(COUNTRY_CODES, lang, 'region'), [lang]);
+}
+
+export function useLanguageOptions(): readonly CodeOption[] {
+  const { lang } = useFormat();
+  return useMemo(() => optionsOf(LANGUAGE_CODES, lang, 'language'), [lang]);
+}
+
+/** A country or nationality: stores the ISO 3166-1 alpha-2 code, shows the name. */
+export function CountryPicker(props: PickerProps) {
+  const { t } = useTranslation();
+  const options = useCountryOptions();
+  return <CodePicker {...props} options={options} refusal={t('problem.validation.notACountry')} />;
+}
+
+/**
+ * A language (BCP 47): the list offers languages; a tag with a region or script typed by its code ("ar-SY") is
+ * offered too, named by Intl ("Arabic (Syria)"), and stored in canonical form.
+ */
+export function LanguagePicker(props: PickerProps) {
+  const { t } = useTranslation();
+  const { lang } = useFormat();
+  const options = useLanguageOptions();
+  const extraOption = useCallback(
+    (query: string): CodeOption | undefined => {
+      const tag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})+$/.test(query.trim()) ? canonicalLanguageTag(query) : undefined;
+      if (!tag) return undefined;
+      const label = displayNames(lang, 'language')?.of(tag) ?? tag;
+      const en = displayNames('en', 'language')?.of(tag);
+      return { code: tag, label, alt: en && en !== label ? [en] : [] };
+    },
+    [lang],
+  );
+  return <CodePicker {...props} options={options} extraOption={extraOption} refusal={t('problem.validation.notALanguage')} />;
+}
