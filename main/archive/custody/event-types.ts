@@ -10,6 +10,7 @@ export const CUSTODY_EVENT_TYPES = [
   'vault.identity-exported',
   'vault.db-key-exported',
   'item.ingested',
+  'chat.imported',
   'item.derived',
   'item.updated',
   'item.deleted',

@@ -122,6 +122,15 @@ export const MATROSKA_TYPES = new Set(['video/webm', 'audio/webm', 'video/x-matr
 
 export async function readAvInfo(file: string, mediaType: string): Promise<AvInfo> {
   const { head, tail } = await headAndTail(file);
+  return infoOf(head, tail, mediaType);
+}
+
+/** The same from bytes in memory. */
+export function avInfoOf(data: Buffer, mediaType: string): AvInfo {
+  return infoOf(data.subarray(0, HEAD_BYTES), data.subarray(Math.max(0, data.length - TAIL_BYTES)), mediaType);
+}
+
+function infoOf(head: Buffer, tail: Buffer, mediaType: string): AvInfo {
   try {
     if (OGG_TYPES.has(mediaType)) return oggInfo(head, tail);
     if (MATROSKA_TYPES.has(mediaType)) return matroskaInfo(head);

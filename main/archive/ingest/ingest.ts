@@ -14,7 +14,7 @@ import { workerEntry } from '../workers/entry';
 import { MAX_INPUT_PIXELS } from './vips-env';
 import type { ExtractedMetadata } from './metadata';
 import { baseMediaType, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
-import { sniffMediaType } from './sniff';
+import { sniffMediaType, type SniffResult } from './sniff';
 import { newItemId } from '../ids';
 import { indexItem } from '../catalogue/search-index';
 
@@ -200,6 +200,43 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
     await vault.blobs.discard(staged);
     throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
   }
+  return recordIngested(vault, staged, sniff, parsed, file.display, options);
+}
+
+/** Starts the parser worker for a file (by path) or for bytes in memory; never rejects. */
+function parseInWorker(request: ParseRequest, wanted: boolean, options: IngestOptions): Promise<ParseResponse | HuellaError> {
+  if (!wanted) return Promise.resolve({ metadata: {} });
+  return parsers()
+    .run({ request, timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS })
+    .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));
+}
+
+/**
+ * Ingests bytes held in memory (an attachment read from a chat export's zip, which is never unpacked to disk: that
+ * would leave plaintext evidence behind). Same checks, metadata, preview and custody event as a file.
+ */
+export async function ingestBuffer(vault: Vault, display: string, data: Buffer, options: IngestOptions = {}): Promise<IngestFileResult> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (data.length > maxBytes) throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
+  const sniff = await sniffMediaType(data.subarray(0, 4100), display);
+  const baseType = baseMediaType(sniff.mediaType);
+  const wantMetadata = METADATA_TYPES.has(baseType);
+  const wantPreview = (options.previews ?? true) && PREVIEW_TYPES.has(baseType) && data.length <= PREVIEW_MAX_BYTES;
+  const request: ParseRequest = { path: '', data: new Uint8Array(data), mediaType: baseType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS };
+  const parsePromise = parseInWorker(request, wantMetadata || wantPreview, options);
+  let staged: StagedObject;
+  try {
+    staged = await vault.blobs.stageBuffer(data);
+  } catch (e) {
+    await parsePromise;
+    throw e;
+  }
+  return recordIngested(vault, staged, sniff, await parsePromise, display, options);
+}
+
+/** The staged object becomes an item (or a duplicate of one) with its custody event, then its preview is stored. */
+async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions): Promise<IngestFileResult> {
+  const file = { display };
 
   const existing = vault.db
     .prepare<[string], { id: string; purged_at: string | null }>('SELECT i.id, o.purged_at FROM items i JOIN objects o ON o.name = i.object_name WHERE i.object_name = ?')

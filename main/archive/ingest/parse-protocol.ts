@@ -2,7 +2,9 @@ import type { ExtractedMetadata } from './metadata';
 
 /** Messages between the ingest code and the parser worker. */
 export type ParseRequest = {
+  /** The file to parse, or '' when `data` holds its bytes (an attachment read from a chat export's zip). */
   readonly path: string;
+  readonly data?: Uint8Array;
   readonly mediaType: string;
   readonly wantMetadata: boolean;
   readonly wantPreview: boolean;

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
-import { MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
+import { avInfoOf, MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
 import { C2PA_TYPES, readContentCredentials } from './content-credentials';
 import { decodeHeifPrimary } from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
@@ -17,14 +17,29 @@ sharp.concurrency(1);
 /** HEIF files are read whole (a photo is a few MB); anything larger is not a photo we need to parse in memory. */
 const MAX_HEIF_BYTES = 256 * 1024 * 1024;
 
-async function readHeif(path: string): Promise<Buffer> {
-  const { size } = await fsp.stat(path);
-  if (size > MAX_HEIF_BYTES) throw new Error('the file is too large to parse as a HEIF image');
-  return fsp.readFile(path);
+/** The bytes to parse: given with the request (from memory), or read from the file. */
+function input(req: ParseRequest): string | Buffer {
+  return req.data ? Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength) : req.path;
+}
+
+async function sizeOf(req: ParseRequest): Promise<number> {
+  return req.data ? req.data.byteLength : (await fsp.stat(req.path)).size;
+}
+
+async function readWhole(req: ParseRequest, limit: number): Promise<Buffer | undefined> {
+  if ((await sizeOf(req)) > limit) return undefined;
+  const src = input(req);
+  return typeof src === 'string' ? fsp.readFile(src) : src;
+}
+
+async function readHeif(req: ParseRequest): Promise<Buffer> {
+  const b = await readWhole(req, MAX_HEIF_BYTES);
+  if (!b) throw new Error('the file is too large to parse as a HEIF image');
+  return b;
 }
 
 async function readHeifMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
-  const h = await readHeifSegments(await readHeif(req.path));
+  const h = await readHeifSegments(await readHeif(req));
   const meta: Record<string, unknown> = { ...normalizeExifrOutput(h.raw) };
   if (h.orientation !== undefined) meta.orientation = h.orientation;
   else delete meta.orientation; // Exif Orientation is informative only in HEIF; no irot/imir means upright
@@ -39,17 +54,17 @@ const MAX_C2PA_BYTES = 256 * 1024 * 1024;
 async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   const base = await readFormatMetadata(req);
   if (!C2PA_TYPES.has(req.mediaType)) return base;
-  const { size } = await fsp.stat(req.path);
-  if (size > MAX_C2PA_BYTES) return base;
-  const cc = await readContentCredentials(await fsp.readFile(req.path));
+  const whole = await readWhole(req, MAX_C2PA_BYTES);
+  if (!whole) return base;
+  const cc = await readContentCredentials(whole);
   return cc ? { ...base, contentCredentials: cc } : base;
 }
 
 async function readFormatMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   if (HEIF_TYPES.has(req.mediaType)) return readHeifMetadata(req);
-  if (OGG_TYPES.has(req.mediaType) || MATROSKA_TYPES.has(req.mediaType)) return readAvInfo(req.path, req.mediaType);
+  if (OGG_TYPES.has(req.mediaType) || MATROSKA_TYPES.has(req.mediaType)) return req.data ? avInfoOf(input(req) as Buffer, req.mediaType) : readAvInfo(req.path, req.mediaType);
   if (!EXIFR_TYPES.has(req.mediaType)) return {};
-  const raw = (await exifr.parse(req.path, {
+  const raw = (await exifr.parse(input(req), {
     tiff: true,
     ifd0: {},
     ifd1: false,
@@ -74,16 +89,16 @@ async function readFormatMetadata(req: ParseRequest): Promise<ExtractedMetadata>
 }
 
 async function makePreview(req: ParseRequest): Promise<{ data: Buffer; width: number; height: number }> {
-  let input: sharp.Sharp;
+  let image: sharp.Sharp;
   if (HEVC_TYPES.has(req.mediaType)) {
     // libvips as bundled cannot decode HEVC: libheif (WebAssembly) decodes, with rotation/mirror applied.
-    const img = await decodeHeifPrimary(await readHeif(req.path), req.maxPixels);
-    input = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 4 } });
+    const img = await decodeHeifPrimary(await readHeif(req), req.maxPixels);
+    image = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 4 } });
   } else {
-    input = sharp(req.path, { limitInputPixels: req.maxPixels, failOn: 'error', animated: false }).rotate(); // apply EXIF orientation
+    image = sharp(input(req), { limitInputPixels: req.maxPixels, failOn: 'error', animated: false }).rotate(); // apply EXIF orientation
   }
   // The output carries no metadata (sharp strips by default).
-  const { data, info } = await input
+  const { data, info } = await image
     .resize({ width: req.previewSize, height: req.previewSize, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 78, effort: 2 })
     .toBuffer({ resolveWithObject: true });

@@ -1,6 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
-import { ingestPaths, shutdownIngestWorkers, type IngestFileResult } from '../../archive/ingest/ingest';
+import { importChatExport, readChatExport } from '../../archive/chats/import';
+import { messagesNamingItem, readChat, readChatMessages } from '../../archive/db/chats';
+import { isHuellaError } from '../../archive/errors';
+import { ingestPaths, shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
 import { getItem, listItems, openItemContent } from '../../archive/items/items';
 import type { ItemDetail } from '../../../shared/model/items';
 import type { Command } from '../command';
@@ -33,19 +36,45 @@ export const ingestCommand: Command = {
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
     try {
-      const report = await withVault(dir!, values, (vault) => {
+      const report = await withVault(dir!, values, async (vault) => {
         const note = str(values, 'note');
-        return ingestPaths(vault, paths, {
+        const options = {
           signal: controller.signal,
           previews: !values['no-previews'],
           ...(note ? { sourceNote: note } : {}),
-          onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
-          onFile: (r) => {
+          onProgress: (p: IngestProgress) => bar.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
+          onFile: (r: IngestFileResult) => {
             bar.done();
             if (out.json) out.data(r);
             else out.line(fileLine(r));
           },
-        });
+        };
+        // Chat exports (WhatsApp zip or folder, Telegram JSON) are imported with their message links; the rest as files.
+        const plain: string[] = [];
+        const chatResults: IngestFileResult[] = [];
+        for (const p of paths) {
+          let files: Awaited<ReturnType<typeof readChatExport>>;
+          try {
+            files = await readChatExport(p);
+          } catch (e) {
+            const r: IngestFileResult = { path: p, status: 'failed', warnings: [], error: isHuellaError(e) ? e.toApiError() : { code: 'FILE_UNREADABLE', message: 'The chat export could not be read.' } };
+            options.onFile(r);
+            chatResults.push(r);
+            continue;
+          }
+          if (!files) {
+            plain.push(p);
+            continue;
+          }
+          const chat = await importChatExport(vault, p, files, options);
+          chatResults.push(...chat.results);
+          if (out.json) out.data({ chat: { itemId: chat.chatItemId, format: chat.format, messages: chat.messages, messagesWithAttachment: chat.messagesWithAttachment, linked: chat.linked, missing: chat.missing, alreadyImported: chat.alreadyImported } });
+          else out.line(`chat       ${chat.chatItemId}  ${chat.format}: ${chat.messages} messages, ${chat.linked} of ${chat.messagesWithAttachment} attachments linked to their items${chat.missing.length ? ` (not in the export: ${chat.missing.join(', ')})` : ''}${chat.alreadyImported ? ' (already imported)' : ''}`);
+        }
+        const rest = plain.length > 0 || chatResults.length === 0 ? await ingestPaths(vault, plain, options) : undefined;
+        const all = [...chatResults, ...(rest?.results ?? [])];
+        const count = (s: IngestFileResult['status']): number => all.filter((r) => r.status === s).length;
+        return { ingested: count('ingested'), duplicates: count('duplicate'), failed: count('failed'), skipped: count('skipped'), cancelled: rest?.cancelled ?? controller.signal.aborted, checkpointSize: rest?.checkpointSize ?? vault.log.size() };
       });
       bar.done();
       const summary = `${report.ingested} ingested, ${report.duplicates} duplicate, ${report.failed} failed, ${report.skipped} skipped${report.cancelled ? ' (cancelled: files not listed were not ingested)' : ''}.`;
@@ -81,9 +110,13 @@ export const showCommand: Command = {
   usage: 'huella show <vault> <item id> [--json]',
   args: [2, 2],
   async run([dir, id], values, out) {
-    const item = await withVault(dir!, values, async (vault) => getItem(vault, id!));
+    const { item, chat, namedIn } = await withVault(dir!, values, async (vault) => {
+      const it = getItem(vault, id!);
+      const c = readChat(vault.store, it.id);
+      return { item: it, chat: c ? { format: c.format, messages: readChatMessages(vault.store, it.id) } : undefined, namedIn: messagesNamingItem(vault.store, it.id) };
+    });
     if (out.json) {
-      out.data(item);
+      out.data(chat || namedIn.length > 0 ? { ...item, ...(chat ? { chat } : {}), ...(namedIn.length > 0 ? { namedInChats: namedIn } : {}) } : item);
       return 0;
     }
     const m = item.metadata;
@@ -115,6 +148,14 @@ export const showCommand: Command = {
     ];
     for (const [k, v] of rows) if (v !== undefined) out.line(`${k.padEnd(14)} ${v}`);
     for (const w of item.warnings) out.line(`${'warning'.padEnd(14)} ${w.message}`);
+    for (const n of namedIn) out.line(`${'in chat'.padEnd(14)} ${n.chatItem} message #${n.seq}${n.sender ? ` from ${n.sender}` : ''}${n.sentAt ? ` at ${n.sentAt} (phone's local time)` : ''}`);
+    if (chat) {
+      out.line(`${'chat export'.padEnd(14)} ${chat.format}, ${chat.messages.length} messages`);
+      for (const m of chat.messages) {
+        const link = m.attachmentName ? `  [${m.attachmentName} → ${m.attachmentItem ?? 'not in the export'}]` : '';
+        out.line(`  #${String(m.seq).padEnd(4)} ${m.sentAt ?? ''}  ${m.sender ?? '(system)'}: ${m.text.split('\n')[0]!.slice(0, 80)}${link}`);
+      }
+    }
     return 0;
   },
 };

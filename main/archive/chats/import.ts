@@ -1,0 +1,181 @@
+/**
+ * `huella ingest` of a chat export (issue 16): a WhatsApp export (zip or unpacked folder, iOS or Android layout) or
+ * a Telegram Desktop JSON export. Every file of the export becomes an item exactly as it is (the chat text too:
+ * nothing is rewritten), then the messages are recorded with the item each names as its attachment, and a
+ * `chat.imported` custody event commits to them.
+ *
+ * A zip is read with the one safe-zip reader (formats/zip/read.ts): a hostile archive (zip-slip `../`, absolute
+ * paths, bombs, too many entries) is refused before anything is imported, exactly as everywhere else. Its entries
+ * are ingested from memory, never unpacked to disk (plaintext evidence must not be left behind).
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { IngestFileResult } from '../../../shared/model/items';
+import { commitment, newCommitmentSalt } from '../custody/commitment';
+import { insertChat, readChat, type ChatMessageRow } from '../db/chats';
+import { HuellaError, isHuellaError } from '../errors';
+import { readZipSafely, type ZipEntryData } from '../formats/zip/read';
+import { ingestBuffer, ingestPaths, type IngestOptions } from '../ingest/ingest';
+import type { Vault } from '../vault/vault';
+import { isTelegramExportName, isWhatsAppChatName, parseTelegramJson, parseWhatsAppText, type ParsedChat } from './parse';
+
+export type ChatImportReport = {
+  readonly format: ParsedChat['format'];
+  readonly chatItemId: string;
+  readonly messages: number;
+  /** Messages that name an attachment, and how many of those were linked to an item. */
+  readonly messagesWithAttachment: number;
+  readonly linked: number;
+  /** Attachment names that no file of the export matched (WhatsApp omits media when exported "without media"). */
+  readonly missing: readonly string[];
+  readonly alreadyImported: boolean;
+  readonly results: readonly IngestFileResult[];
+};
+
+type ExportFile = { readonly name: string; readonly data?: Buffer; readonly path?: string };
+
+const MAX_CHAT_TEXT = 256 * 1024 * 1024;
+
+function isChatText(name: string): boolean {
+  return isWhatsAppChatName(name) || isTelegramExportName(name);
+}
+
+async function listFolder(root: string): Promise<ExportFile[]> {
+  const out: ExportFile[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    for (const e of (await fsp.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await visit(full);
+      else if (e.isFile()) out.push({ name: path.relative(root, full).split(path.sep).join('/'), path: full });
+    }
+  };
+  await visit(root);
+  return out;
+}
+
+function refusedZip(e: unknown): HuellaError {
+  const reason = isHuellaError(e) ? e.message.replace(/^.*?: /, '').replace(/\.$/, '') : 'it could not be read';
+  return new HuellaError('FORMAT_INVALID', `This chat export was refused (${reason}). Nothing was imported from it.`);
+}
+
+/**
+ * The files of a chat export at `input` (a folder, or a zip read safely into memory), or undefined when `input` is
+ * not a chat export (then it is ingested as ordinary files). A hostile zip that names a chat text is refused.
+ */
+export async function readChatExport(input: string): Promise<ExportFile[] | undefined> {
+  const st = await fsp.lstat(input).catch(() => undefined);
+  if (!st) return undefined;
+  if (st.isDirectory()) {
+    const top = await fsp.readdir(input).catch(() => [] as string[]);
+    if (!top.some(isChatText)) return undefined;
+    return listFolder(input);
+  }
+  if (!st.isFile() || st.size < 22) return undefined;
+  const fh = await fsp.open(input, 'r');
+  const head = Buffer.alloc(4);
+  try {
+    await fh.read(head, 0, 4, 0);
+  } finally {
+    await fh.close();
+  }
+  if (head.readUInt32LE(0) !== 0x04034b50) return undefined;
+  const buf = await fsp.readFile(input);
+  // Only a zip that names a chat text is a chat export; look at the names before trusting anything else in it.
+  if (!buf.includes(Buffer.from('_chat.txt', 'latin1')) && !/WhatsApp[^\0]{0,200}\.txt|result\.json/.test(buf.toString('latin1'))) return undefined;
+  let entries: ZipEntryData[];
+  try {
+    entries = await readZipSafely(buf, 'ZIP');
+  } catch (e) {
+    throw refusedZip(e);
+  }
+  const files = entries.filter((e) => !e.name.endsWith('/')).map((e) => ({ name: e.name, data: e.data }));
+  return files.some((f) => isChatText(f.name)) ? files : undefined;
+}
+
+/** Ingests every file of the export (chat text first); returns the results in the same order as `files`. */
+async function ingestAll(vault: Vault, files: readonly ExportFile[], label: (f: ExportFile) => string, options: IngestOptions): Promise<IngestFileResult[]> {
+  if (files.every((f) => f.path !== undefined)) {
+    // An unpacked folder: one ingest batch (one checkpoint), results in the order given.
+    const report = await ingestPaths(vault, files.map((f) => f.path!), options);
+    const byPath = new Map(report.results.map((r) => [r.path, r]));
+    return files.map((f) => byPath.get(f.path!) ?? { path: f.path!, status: 'failed', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'The file could not be read.' } });
+  }
+  const out: IngestFileResult[] = [];
+  for (const f of files) {
+    if (options.signal?.aborted) break;
+    let r: IngestFileResult;
+    try {
+      r = await ingestBuffer(vault, label(f), f.data!, options);
+    } catch (e) {
+      const err = isHuellaError(e) ? e : new HuellaError('FILE_UNREADABLE', 'The file could not be ingested.');
+      r = { path: label(f), status: 'failed', warnings: [], error: err.toApiError() };
+    }
+    options.onFile?.(r);
+    out.push(r);
+  }
+  return out;
+}
+
+function parseChat(name: string, text: string): ParsedChat {
+  const parsed = isTelegramExportName(name) ? parseTelegramJson(text) : parseWhatsAppText(text);
+  if (!parsed) throw new HuellaError('FORMAT_INVALID', 'The chat text of this export could not be read as a WhatsApp or Telegram chat.');
+  return parsed;
+}
+
+/** Imports a chat export read by readChatExport: every file as an item, then the messages with their links. */
+export async function importChatExport(vault: Vault, input: string, files: readonly ExportFile[], options: IngestOptions = {}): Promise<ChatImportReport> {
+  const chatFile = files.find((f) => isChatText(f.name) && !f.name.includes('/')) ?? files.find((f) => isChatText(f.name))!;
+  const text = chatFile.data ?? (await fsp.readFile(chatFile.path!));
+  if (text.length > MAX_CHAT_TEXT) throw new HuellaError('FILE_TOO_LARGE', 'The chat text of this export is too large.');
+  const parsed = parseChat(chatFile.name, text.toString('utf8'));
+  const label = (f: ExportFile): string => (f.data ? `${input}:${f.name}` : f.path!);
+  const ordered = [chatFile, ...files.filter((f) => f !== chatFile)];
+  const results = await ingestAll(vault, ordered, label, options);
+  const chatResult = results[0]!;
+  if (!chatResult.itemId) throw new HuellaError('FILE_UNREADABLE', `The chat text could not be ingested: ${chatResult.error?.message ?? 'unknown error'}`);
+  const byName = new Map<string, string>();
+  ordered.forEach((f, i) => {
+    const id = results[i]?.itemId;
+    if (i === 0 || !id) return;
+    byName.set(f.name, id);
+    if (!byName.has(path.posix.basename(f.name))) byName.set(path.posix.basename(f.name), id);
+  });
+  const rows: ChatMessageRow[] = parsed.messages.map((m) => ({
+    seq: m.seq,
+    sentAt: m.sentAt ?? null,
+    sender: m.sender ?? null,
+    text: m.text,
+    attachmentName: m.attachment ?? null,
+    attachmentItem: m.attachment ? (byName.get(m.attachment) ?? byName.get(path.posix.basename(m.attachment)) ?? null) : null,
+  }));
+  const withAttachment = rows.filter((r) => r.attachmentName !== null);
+  const linked = withAttachment.filter((r) => r.attachmentItem !== null);
+  const missing = [...new Set(withAttachment.filter((r) => r.attachmentItem === null).map((r) => r.attachmentName!))];
+  const already = readChat(vault.store, chatResult.itemId) !== undefined;
+  if (!already) {
+    const salt = newCommitmentSalt();
+    const now = new Date();
+    vault.transaction(() => {
+      // The event names the items and counts the links; who said what is personal data, committed with a salt.
+      const ev = vault.log.append('chat.imported', chatResult.itemId!, {
+        format: parsed.format,
+        messages: rows.length,
+        linked: linked.length,
+        attachmentItems: [...new Set(linked.map((r) => r.attachmentItem!))].sort(),
+        messagesCommitment: commitment(salt, rows),
+      }, now);
+      insertChat(vault.store, { itemId: chatResult.itemId!, format: parsed.format, title: parsed.title ?? null, importedAt: now.toISOString(), eventSeq: ev.seq, commitSalt: salt }, rows);
+    });
+  }
+  vault.log.writeCheckpoint('chat import');
+  return {
+    format: parsed.format,
+    chatItemId: chatResult.itemId,
+    messages: rows.length,
+    messagesWithAttachment: withAttachment.length,
+    linked: linked.length,
+    missing,
+    alreadyImported: already,
+    results,
+  };
+}
