@@ -284,7 +284,7 @@ export function createHandlers(session: Session): Handlers {
     },
     async 'packets.verify'(input) {
       const operationId = session.startOperation('packet-verify', async (signal, progress) => {
-        const report = await verifyPacket(input.path, { signal, ...(input.key ? { key: input.key } : {}), onProgress: (p) => progress({ kind: 'packet-verify', progress: p }) });
+        const report = await verifyPacket(input.path, { signal, ...(input.key ? { key: input.key } : {}), ...(input.witnessKeys ? { witnessKeys: input.witnessKeys } : {}), onProgress: (p) => progress({ kind: 'packet-verify', progress: p }) });
         return { kind: 'packet-verify', report };
       });
       return { operationId };

@@ -64,6 +64,8 @@ export const PacketVerifyInput = z
     path: z.string().min(1).max(4096),
     /** The vault's public key obtained out of band (minisign file, signed-note verifier key or base64). */
     key: z.string().max(2_000).optional(),
+    /** Witness keys (C2SP cosigner verifier keys) obtained from the witnesses: their cosignatures must verify. */
+    witnessKeys: z.array(z.string().trim().min(1).max(1_000)).max(20).optional(),
   })
   .strict();
 export type PacketVerifyInput = z.input<typeof PacketVerifyInput>;

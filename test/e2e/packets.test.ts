@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cosignRequest } from '../../main/archive/witness/cosign';
+import { initWitness } from '../../main/archive/witness/state';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
@@ -22,6 +24,7 @@ for (const lang of ['en', 'ar'] as const) {
     let app: AppWindow;
     let tmp: string;
     let seeded: Seeded;
+    let witnessKey = '';
     const shoot = async (name: string) => {
       await app.page.waitForTimeout(150);
       await screenshot(app.page, `${lang}-${name}`);
@@ -38,6 +41,11 @@ for (const lang of ['en', 'ar'] as const) {
       // The victim's consent (material may be shared, name withheld): without it the plan blocks the export.
       const victim = (await host.call('persons.list', { caseId: seeded.caseId })).find((p) => p.pseudonym === 'Victim B')!;
       await host.call('consent.record', { personId: victim.id, mechanism: '*', discloseName: false, shareMaterial: true, givenAt: '2024-03-11', howRecorded: 'oral-recorded' });
+      // A witness cosigned the log as it is now (issue 17): the packet carries that, and the verify screen reports it.
+      witnessKey = initWitness(path.join(tmp, 'witness'), 'witness.example.org/lawyer').verifierKey;
+      await host.call('witnesses.add', { key: witnessKey, label: 'Lawyer' });
+      const cosigned = cosignRequest(path.join(tmp, 'witness'), (await host.call('witnesses.request', {})).text);
+      await host.call('witnesses.addCosignature', { text: cosigned.cosignedCheckpoint });
       app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
     });
     afterEach(async (ctx) => {
@@ -93,8 +101,11 @@ for (const lang of ['en', 'ar'] as const) {
       await shoot('30-packet-exported');
       await page.getByRole('button', { name: m('packet.verifyIt') }).click();
       await page.getByRole('heading', { level: 1, name: m('verifyPacket.title') }).waitFor();
+      await page.getByLabel(m('verifyPacket.witnessKeys')).fill(witnessKey);
       await page.getByRole('button', { name: m('verifyPacket.verify'), exact: true }).click();
       await page.getByRole('heading', { level: 2, name: m('verifyPacket.pass') }).waitFor({ timeout: 60_000 });
+      await page.getByRole('heading', { level: 3, name: m('verifyPacket.witnessed') }).waitFor();
+      expect(await page.getByTestId('verify-report').innerText()).toContain('witness.example.org/lawyer');
       await shoot('31-verify-packet-pass');
     });
 

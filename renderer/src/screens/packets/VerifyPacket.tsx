@@ -6,6 +6,32 @@ import { Screen } from '../../components/Screen';
 import { call } from '../../lib/api';
 import { recall } from '../../lib/memory';
 import { useLongOperation } from '../../lib/useLongOperation';
+import { useFormat } from '../../lib/format';
+import type { PacketWitnessedExhibit } from '../../../../shared/model/packet';
+
+/** Per exhibit: which witnesses attest it existed in the vault, and no later than when (their signing time). */
+function Witnessed({ exhibits }: { readonly exhibits: readonly PacketWitnessedExhibit[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <>
+      <h3>{t('verifyPacket.witnessed')}</h3>
+      {exhibits.length === 0 ? <p>{t('verifyPacket.witnessedNone')}</p> : null}
+      <ul className="list-plain">
+        {exhibits.map((e) => {
+          const first = [...e.attestations].sort((a, b) => a.signedAt - b.signedAt)[0];
+          return (
+            <li key={e.label} className={first ? 'pass' : undefined}>
+              {first
+                ? t('verifyPacket.witnessedLine', { label: e.label, date: f.dateTime(new Date(first.signedAt * 1000).toISOString()), witness: first.witness, size: f.number(e.checkpointSize) })
+                : t('verifyPacket.witnessedUnchecked', { label: e.label })}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
 
 /**
  * Verify a packet (ours or anyone's): bag completeness and manifests, the minisign signature, every inclusion proof
@@ -17,6 +43,7 @@ export function VerifyPacketScreen() {
   const { t } = useTranslation();
   const [path, setPath] = useState<string | undefined>(() => recall<string>('verify.path'));
   const [key, setKey] = useState('');
+  const [witnessKeys, setWitnessKeys] = useState('');
   const [error, setError] = useState<unknown>();
   const [onlyFailing, setOnlyFailing] = useState(true);
   const op = useLongOperation('packet-verify');
@@ -33,7 +60,11 @@ export function VerifyPacketScreen() {
   };
   const verify = () => {
     if (!path) return;
-    void op.start(() => call('packets.verify', { path, ...(key.trim() ? { key: key.trim() } : {}) }));
+    const witnesses = witnessKeys
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    void op.start(() => call('packets.verify', { path, ...(key.trim() ? { key: key.trim() } : {}), ...(witnesses.length > 0 ? { witnessKeys: witnesses } : {}) }));
   };
   const files = report ? (onlyFailing ? report.files.filter((f) => f.status === 'FAIL') : report.files) : [];
 
@@ -59,6 +90,13 @@ export function VerifyPacketScreen() {
           <textarea id="vp-key" rows={2} dir="ltr" spellCheck={false} value={key} onChange={(e) => setKey(e.target.value)} aria-describedby="vp-key-help" />
           <p className="hint" id="vp-key-help">
             {t('verifyPacket.keyHelp')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="vp-witness-keys">{t('verifyPacket.witnessKeys')}</label>
+          <textarea id="vp-witness-keys" rows={2} dir="ltr" spellCheck={false} value={witnessKeys} onChange={(e) => setWitnessKeys(e.target.value)} aria-describedby="vp-witness-help" />
+          <p className="hint" id="vp-witness-help">
+            {t('verifyPacket.witnessKeysHelp')}
           </p>
         </div>
         <OperationControls
@@ -102,6 +140,7 @@ export function VerifyPacketScreen() {
               ))}
             </tbody>
           </table>
+          {report.witnessed ? <Witnessed exhibits={report.witnessed} /> : null}
           <h3>{t('verifyPacket.files', { count: report.files.length })}</h3>
           <div className="check">
             <input id="vp-only-failing" type="checkbox" checked={onlyFailing} onChange={(e) => setOnlyFailing(e.target.checked)} />
