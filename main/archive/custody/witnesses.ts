@@ -3,7 +3,7 @@
  * witness (./../witness/request.ts: the checkpoint and the consistency proof from the last size that witness
  * cosigned), and the cosignatures that come back, verified before they are stored beside their checkpoint.
  */
-import { HuellaError } from '../errors';
+import { HuellaError, msg } from '../errors';
 import {
   insertCosignature,
   insertWitness,
@@ -82,7 +82,12 @@ export function witnessesOf(vault: Vault): WitnessInfo[] {
 
 /** Adds a witness key (or relabels a known one). The label stays in the vault; the key name travels with packets. */
 export function addWitness(vault: Vault, keyText: string, label?: string): WitnessInfo {
-  const key = parseCosignerVerifierKey(keyText);
+  let key: ParsedCosignerKey;
+  try {
+    key = parseCosignerVerifierKey(keyText);
+  } catch (e) {
+    throw new HuellaError('FORMAT_INVALID', msg('problem.witness.badKey'), { cause: e });
+  }
   const cleanLabel = (label ?? '').trim().slice(0, 200) || key.name;
   const row = vault.transaction(() => {
     const known = witnessByVerifierKey(vault.store, key.verifierKey);
@@ -177,11 +182,9 @@ export function addCosignature(vault: Vault, input: string, now = new Date()): A
   const strangers = lines.filter((l) => !ours.includes(l));
   if (strangers.length > 0) {
     const s = strangers[0]!;
-    throw new HuellaError('NOT_FOUND', `This is cosigned by a witness this vault does not know: ${s.name} (key ID ${s.keyHash.toString('hex')}). Add the witness's key first (Settings › Witnesses, or huella log witness add), then add the cosignature again.`, {
-      details: { witness: s.name },
-    });
+    throw new HuellaError('NOT_FOUND', msg('problem.witness.unknownWitness', { witness: s.name, keyId: s.keyHash.toString('hex') }), { details: { witness: s.name } });
   }
-  if (ours.length === 0) throw new HuellaError('FORMAT_INVALID', 'There is no cosignature in this file.');
+  if (ours.length === 0) throw new HuellaError('FORMAT_INVALID', msg('problem.witness.noCosignature'));
 
   const verified: { key: ParsedCosignerKey; signedAt: number; line: string; checkpoint: Candidate }[] = [];
   for (const line of ours) {
@@ -197,10 +200,10 @@ export function addCosignature(vault: Vault, input: string, now = new Date()): A
       if (match) break;
     }
     if (!match) {
-      throw new HuellaError('SIGNATURE_INVALID', `The cosignature by ${line.name} matches none of this vault's checkpoints: it was damaged, or it is for another log.`, { details: { witness: line.name } });
+      throw new HuellaError('SIGNATURE_INVALID', msg('problem.witness.noMatch', { witness: line.name }), { details: { witness: line.name } });
     }
     if (match.signedAt > Math.floor(now.getTime() / 1000) + MAX_FUTURE_SECONDS) {
-      throw new HuellaError('VERIFY_FAILED', `The cosignature by ${line.name} is dated ${new Date(match.signedAt * 1000).toISOString()}, in the future: the witness's clock is wrong. Ask the witness to fix its clock and cosign again.`);
+      throw new HuellaError('VERIFY_FAILED', msg('problem.witness.futureTime', { witness: line.name }), { details: { signedAt: match.signedAt } });
     }
     verified.push(match);
   }
