@@ -133,20 +133,28 @@ export async function importChatExport(vault: Vault, input: string, files: reado
   const results = await ingestAll(vault, ordered, label, options);
   const chatResult = results[0]!;
   if (!chatResult.itemId) throw new HuellaError('FILE_UNREADABLE', `The chat text could not be ingested: ${chatResult.error?.message ?? 'unknown error'}`);
+  // Attachments are named relative to the chat text's folder (Telegram: `photos/photo_1@….jpg` beside result.json,
+  // which may itself sit in a `ChatExport_<date>/` folder of a zip); WhatsApp names bare files. The exact relative
+  // path wins; a bare file name is the fallback when it is unambiguous in the export.
+  const base = path.posix.dirname(chatFile.name);
+  const relative = (name: string): string => (base === '.' ? name : name.startsWith(`${base}/`) ? name.slice(base.length + 1) : name);
   const byName = new Map<string, string>();
+  const byBase = new Map<string, string | null>();
   ordered.forEach((f, i) => {
     const id = results[i]?.itemId;
     if (i === 0 || !id) return;
-    byName.set(f.name, id);
-    if (!byName.has(path.posix.basename(f.name))) byName.set(path.posix.basename(f.name), id);
+    byName.set(relative(f.name), id);
+    const b = path.posix.basename(f.name);
+    byBase.set(b, byBase.has(b) && byBase.get(b) !== id ? null : id);
   });
+  const itemFor = (name: string): string | null => byName.get(name.replace(/^\.\//, '')) ?? byBase.get(path.posix.basename(name)) ?? null;
   const rows: ChatMessageRow[] = parsed.messages.map((m) => ({
     seq: m.seq,
     sentAt: m.sentAt ?? null,
     sender: m.sender ?? null,
     text: m.text,
     attachmentName: m.attachment ?? null,
-    attachmentItem: m.attachment ? (byName.get(m.attachment) ?? byName.get(path.posix.basename(m.attachment)) ?? null) : null,
+    attachmentItem: m.attachment ? itemFor(m.attachment) : null,
   }));
   const withAttachment = rows.filter((r) => r.attachmentName !== null);
   const linked = withAttachment.filter((r) => r.attachmentItem !== null);

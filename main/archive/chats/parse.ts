@@ -9,7 +9,8 @@
  *  Dates follow the phone's locale: day/month or month/day (decided from the whole file: a first field over 12
  *  means day first), 2- or 4-digit years, 12- or 24-hour clock. Times are the phone's local time, without zone.
  * Telegram Desktop ("Export chat history", JSON): `result.json` with `messages[]` whose `photo` or `file` field is
- *  the attachment's path inside the export; a full-account export lists chats under `chats.list`.
+ *  the attachment's path inside the export, relative to result.json (or, when the file was left out of the export,
+ *  a note in parentheses); a full-account export lists chats under `chats.list`.
  * Nothing here touches the files: the caller decides what each attachment name refers to.
  */
 
@@ -126,7 +127,9 @@ export function parseTelegramJson(json: string): ParsedChat | undefined {
     for (const m of (Array.isArray(chat.messages) ? chat.messages : []) as Array<Record<string, unknown>>) {
       if (messages.length >= MAX_MESSAGES) break;
       if (!m || typeof m !== 'object' || m.type !== 'message') continue;
-      const attachment = [m.photo, m.file].find((v): v is string => typeof v === 'string' && !v.startsWith('(') && v.length < 1024);
+      // A path inside the export, or Telegram's note that the file was left out ("(File not included. Change data
+      // exporting settings to download.)"): kept as the attachment's name, so the message shows its file is missing.
+      const attachment = [m.photo, m.file].find((v): v is string => typeof v === 'string' && v.length > 0 && v.length < 1024);
       const date = typeof m.date === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(m.date) ? m.date : undefined;
       const sender = typeof m.from === 'string' ? m.from.slice(0, 200) : undefined;
       messages.push({

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { isHuellaError } from '../../../../../main/archive/errors';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { getItem, listItems } from '../../../../../main/archive/items/items';
 import { createVault } from '../../../../../main/archive/vault/vault';
-import { makeWhatsAppExport } from '../../../../fixtures/chat-exports';
+import { makeTelegramExport, makeWhatsAppExport } from '../../../../fixtures/chat-exports';
+import { huella, jsonLines } from '../../../../helpers/cli';
 import { rawZip } from '../../../../reliability/campaigns/hostile';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 
@@ -110,4 +112,73 @@ describe('chat export import', () => {
       vault.lock();
     }
   });
+
+  it('Telegram Desktop JSON export (folder): every file an item, the chat, each message linked to its photo, voice note or video', async () => {
+    const root = tempDir('huella-chat-telegram-');
+    const exp = await makeTelegramExport({ dir: path.join(root, 'in'), zip: false });
+    const { vault } = await createVault(path.join(root, 'vault'), TEST_PASSPHRASE);
+    try {
+      const files = await readChatExport(exp.path);
+      expect(files?.map((f) => f.name).sort()).toEqual(['result.json', ...exp.media, ...exp.unlinked].sort());
+      const report = await importChatExport(vault, exp.path, files!);
+      // result.json, 3 photos, the voice note, the video and its thumbnail: 7 items, each the export's bytes unchanged.
+      expect(report.results.map((r) => r.status)).toEqual(Array(7).fill('ingested'));
+      expect(listItems(vault, {}).length).toBe(7);
+      for (const r of report.results) expect(r.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(r.path)).digest('hex'));
+      // The message whose voice note was left out of the export keeps Telegram's note: it is reported missing.
+      expect(report).toMatchObject({ format: 'telegram-json', messages: exp.messages, messagesWithAttachment: 6, linked: 5, missing: [exp.omitted], alreadyImported: false });
+      const chat = getItem(vault, report.chatItemId);
+      expect(chat.originalName).toBe('result.json');
+      expect(readChat(vault.store, chat.id)).toMatchObject({ format: 'telegram-json', title: 'Plaza' });
+      const messages = readChatMessages(vault.store, chat.id);
+      expect(messages.map((m) => m.sender)).toEqual(['Lucía Fernández', 'Nahuel', 'Lucía Fernández', 'Nahuel', 'Lucía Fernández', 'Nahuel', 'Lucía Fernández', 'Nahuel']);
+      expect(messages[2]!.text).toBe('Mirá esto');
+      const types = new Map<string, string>();
+      for (const name of exp.media) {
+        const m = messages.find((x) => x.attachmentName === name)!;
+        const item = getItem(vault, m.attachmentItem!);
+        expect(item.originalName).toBe(path.basename(name));
+        expect(item.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(path.join(exp.path, name))).digest('hex'));
+        types.set(name.split('/')[0]!, item.mediaType.split(';')[0]!);
+        expect(messagesNamingItem(vault.store, item.id)).toEqual([{ chatItem: chat.id, seq: m.seq, sentAt: exp.attachmentMessages[name]!.sentAt, sender: exp.attachmentMessages[name]!.sender }]);
+      }
+      expect(Object.fromEntries(types)).toEqual({ photos: 'image/jpeg', voice_messages: 'audio/ogg', video_files: 'video/mp4' });
+      // Voice note metadata was read at import like any Ogg file.
+      const voice = getItem(vault, messages.find((x) => x.attachmentName?.startsWith('voice_messages/'))!.attachmentItem!);
+      expect(voice.metadata.codecs).toEqual(['opus']);
+      const ev = JSON.parse(vault.log.event(readChat(vault.store, chat.id)!.eventSeq)!.bytes.toString('utf8')) as { type: string; data: Record<string, unknown> };
+      expect(ev).toMatchObject({ type: 'chat.imported', data: { format: 'telegram-json', messages: exp.messages, linked: 5 } });
+      expect(JSON.stringify(ev)).not.toMatch(/Lucía|Nahuel|patrullero|Plaza/);
+      const again = await importChatExport(vault, exp.path, (await readChatExport(exp.path))!);
+      expect(again.alreadyImported).toBe(true);
+    } finally {
+      vault.lock();
+    }
+  }, 180_000);
+
+  it('huella ingest of a zipped Telegram export (folder inside the zip): items, chat and links; huella show lists them', async () => {
+    const root = tempDir('huella-chat-telegram-cli-');
+    const exp = await makeTelegramExport({ dir: path.join(root, 'in'), zip: true });
+    const vault = path.join(root, 'vault');
+    expect(huella(['init', vault, '--json']).code).toBe(0);
+    const r = huella(['ingest', vault, exp.path, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout) as Record<string, unknown>[];
+    const chat = lines.find((l) => 'chat' in l)!.chat as { itemId: string; format: string; messages: number; linked: number; missing: string[] };
+    expect(chat).toMatchObject({ format: 'telegram-json', messages: exp.messages, linked: 5, missing: [exp.omitted] });
+    expect(lines.filter((l) => l.status === 'ingested').length).toBe(7);
+    expect(lines.at(-1)).toMatchObject({ summary: { ingested: 7, failed: 0 } });
+    const shown = JSON.parse(huella(['show', vault, chat.itemId, '--json']).stdout) as { chat: { messages: { attachmentName: string | null; attachmentItem: string | null }[] } };
+    const linked = shown.chat.messages.filter((m) => m.attachmentItem);
+    expect(linked.map((m) => m.attachmentName)).toEqual(exp.media);
+    const video = linked.find((m) => m.attachmentName!.startsWith('video_files/'))!;
+    const videoItem = JSON.parse(huella(['show', vault, video.attachmentItem!, '--json']).stdout) as { mediaType: string; namedInChats: { chatItem: string; sender: string }[] };
+    expect(videoItem.mediaType).toBe('video/mp4');
+    expect(videoItem.namedInChats).toEqual([expect.objectContaining({ chatItem: chat.itemId, sender: 'Nahuel', sentAt: '2024-03-05T17:41:09' })]);
+    const text = huella(['show', vault, chat.itemId]).stdout;
+    expect(text).toMatch(/chat export\s+telegram-json, 8 messages/);
+    expect(text).toMatch(/Nahuel: .*\[video_files\/VID_20240305_174109\.mp4 → it_/);
+    expect(text).toMatch(/Lucía Fernández: +\[\(File not included\. .*\) → not in the export\]/);
+  }, 180_000);
 });
