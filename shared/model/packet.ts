@@ -48,6 +48,11 @@ export const PacketPlanInput = z
     keepCaptureDate: z.boolean().optional(),
     /** Put the original file name into the exported name (off by default: names like "IMG_0042 Ana.jpg" leak). */
     includeFileNames: z.boolean().optional(),
+    /**
+     * Forensic profile: items sent only as their original, encrypted to the recipient, with no stripped copy (the
+     * remedy when the re-read of a stripped copy still finds something the sender cannot remove).
+     */
+    originalOnlyItemIds: z.array(itemId).max(10_000).optional(),
   })
   .strict();
 export type PacketPlanInput = z.input<typeof PacketPlanInput>;
@@ -136,7 +141,7 @@ export type PlannedField = {
 };
 
 export type PacketBlocker = {
-  readonly code: 'CONSENT_REQUIRED' | 'INVALID_INPUT' | 'STRIP_UNSUPPORTED' | 'NOT_FOUND';
+  readonly code: 'CONSENT_REQUIRED' | 'INVALID_INPUT' | 'STRIP_UNSUPPORTED' | 'STRIP_FAILED' | 'LEAK_DETECTED' | 'NOT_FOUND';
   readonly message: string;
   readonly personId?: string;
   readonly consentId?: string;
@@ -175,6 +180,13 @@ export const PACKET_PHASES = ['planning', 'stripping', 'testimonies', 'custody',
 export type PacketPhase = (typeof PACKET_PHASES)[number];
 export type PacketProgress = { readonly phase: PacketPhase; readonly done: number; readonly total: number };
 
+/** What the written copy of one item holds, read back from the file (never what the stripper meant to write). */
+export type ExportedCopyFacts = {
+  /** Whether the copy holds a capture date (items.json `keepCaptureDate`). */
+  readonly captureDateKept: boolean;
+  readonly colourProfile?: string;
+};
+
 export type PacketExportReport = {
   readonly packetId: string;
   readonly outPath: string;
@@ -188,7 +200,14 @@ export type PacketExportReport = {
   readonly checkpoint: { readonly origin: string; readonly size: number; readonly rootHash: string };
   /** The packet.exported event recorded in the vault after the packet was written. */
   readonly exportedEventSeq: number;
-  readonly items: readonly { readonly itemId: string; readonly label: string; readonly exportPath?: string; readonly sha256?: string; readonly originalPath?: string }[];
+  readonly items: readonly {
+    readonly itemId: string;
+    readonly label: string;
+    readonly exportPath?: string;
+    readonly sha256?: string;
+    readonly originalPath?: string;
+    readonly copy?: ExportedCopyFacts;
+  }[];
   readonly testimonies: readonly { readonly testimonyId: string; readonly exportPath: string; readonly replacements: number }[];
   readonly missingFields: readonly string[];
   readonly warnings: readonly string[];

@@ -1,4 +1,4 @@
 export { planPacket } from './plan';
-export { exportPacket, type ExportOptions } from './build';
+export { checkPacket, exportPacket, type ExportOptions } from './build';
 export { verifyPacket, type VerifyOptions } from '../packet/verify';
 export type { PacketExportInput, PacketExportReport, PacketPlan, PacketPlanInput, PacketProgress, PacketVerifyReport } from '../../../shared/model/packet';

@@ -16,10 +16,11 @@ import { fieldIssues } from '../../../shared/validation';
 import { HuellaError, msg } from '../errors';
 import { getItem, itemObjectName } from '../items/items';
 import type { Vault } from '../vault/vault';
-import { canStrip } from '../formats';
-import { activeTags, itemInCase, liveCaseItemIds, personsLinkedToItems } from './catalogue-reads';
+import { canKeepCaptureDate, canStrip } from '../formats';
+import type { OriginalValue } from '../formats/leaks/values';
+import { activeTags, itemInCase, liveCaseItemIds, personsLinkedToItems } from '../db/packets';
 import { decidePersons, namesToHide, type PersonDecision } from './consent-policy';
-import { fillFields, type TagUse } from './fill';
+import { fillFields, type FillContext, type TagUse } from './fill';
 import { BAG } from '../packet/layout';
 import { baseNameWithoutExtension, exportFileName, itemLabel, testimonyLabel } from './names';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise';
@@ -33,8 +34,8 @@ export type PlannedItemInternal = {
   readonly planned: PlannedItem;
   readonly detail: ItemDetail;
   readonly objectName: string;
-  /** Identifying values of the original (for findLeaks' byte scan of the stripped copy). */
-  readonly originalValues: readonly string[];
+  /** Identifying values of the original with their fields (for the re-read's byte scan of the stripped copy). */
+  readonly originalValues: readonly OriginalValue[];
   /** "What it shows": the documenter's title and description, pseudonymised. */
   readonly shows: string;
   readonly tagIds: readonly string[];
@@ -79,7 +80,8 @@ function removesOf(detail: ItemDetail, keepCaptureDate: boolean): string[] {
   if (m.make || m.model || m.lensModel) out.push('make-model');
   if ((m.creators && m.creators.length > 0) || m.copyright) out.push('owner');
   if (m.software) out.push('software');
-  if (m.captureTime && !keepCaptureDate) out.push('capture-date');
+  // A copy of a format that cannot hold the date loses it whatever the profile says.
+  if (m.captureTime && !(keepCaptureDate && canKeepCaptureDate(detail.mediaType))) out.push('capture-date');
   const segments = Object.keys(m.segments ?? {});
   if (segments.some((s) => /xmp/i.test(s))) out.push('xmp');
   if (segments.some((s) => /iptc/i.test(s))) out.push('iptc');
@@ -88,15 +90,33 @@ function removesOf(detail: ItemDetail, keepCaptureDate: boolean): string[] {
   return out;
 }
 
-/** Strings of the original that must not survive stripping (each ≥ 4 characters is searched in the copy's bytes). */
-function originalValuesOf(detail: ItemDetail): string[] {
+/** Values of the original that must not survive stripping, each with the field it came from (for the message). */
+function originalValuesOf(detail: ItemDetail): OriginalValue[] {
   const m = detail.metadata;
-  const values = [m.make, m.model, m.serial, m.lensSerial, m.lensModel, m.software, m.copyright, ...(m.creators ?? []), baseNameWithoutExtension(detail.originalName)];
-  if (m.gps) values.push(String(m.gps.lat), String(m.gps.lon));
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.trim().length >= 4))];
+  const named: [string, string | undefined][] = [
+    ['Make', m.make],
+    ['Model', m.model],
+    ['serial number', m.serial],
+    ['lens serial number', m.lensSerial],
+    ['lens model', m.lensModel],
+    ['Software', m.software],
+    ['copyright', m.copyright],
+    ...(m.creators ?? []).map((c): [string, string] => ['author', c]),
+    ['file name', baseNameWithoutExtension(detail.originalName)],
+    ...(m.gps ? [['GPS latitude', String(m.gps.lat)] as [string, string], ['GPS longitude', String(m.gps.lon)] as [string, string]] : []),
+  ];
+  const seen = new Set<string>();
+  const out: OriginalValue[] = [];
+  for (const [field, value] of named) {
+    if (typeof value !== 'string' || value.trim().length < 4 || seen.has(value)) continue;
+    seen.add(value);
+    out.push({ field, value });
+  }
+  return out;
 }
 
-function actionFor(mediaType: string, profile: 'redacted' | 'forensic'): { action: PacketItemAction; reason?: string } {
+function actionFor(mediaType: string, profile: 'redacted' | 'forensic', originalOnly: boolean): { action: PacketItemAction; reason?: string } {
+  if (profile === 'forensic' && originalOnly) return { action: 'encrypt-original-only', reason: 'only the encrypted original is exported, as asked' };
   const support = canStrip(mediaType);
   if (support.ok) return { action: profile === 'forensic' ? 'strip-and-encrypt-original' : 'strip' };
   return profile === 'forensic'
@@ -104,143 +124,119 @@ function actionFor(mediaType: string, profile: 'redacted' | 'forensic'): { actio
     : { action: 'refuse', reason: `not exported: ${support.reason}` };
 }
 
-export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails {
-  const input = parse(rawInput);
-  const mechanism = getMechanism(input.mechanismId);
-  if (!mechanism) throw new HuellaError('INVALID_INPUT', `mechanismId: '${input.mechanismId}' is not a known mechanism.`, { details: { field: 'mechanismId' } });
-  const caseRecord = getCase(vault, input.caseId);
-  const lang = input.lang;
-  const profile = input.profile;
-  const keepCaptureDate = input.keepCaptureDate ?? profile === 'forensic';
-  const includeFileNames = input.includeFileNames ?? false;
-  const answers: Answers = input.answers ?? {};
-  const blockers: PacketBlocker[] = [];
-  const warnings: string[] = [];
+type Input = ReturnType<typeof PacketPlanInput.parse>;
+type Problems = { readonly blockers: PacketBlocker[]; readonly warnings: string[] };
 
-  // Recipient (forensic).
-  let recipientKey: Buffer | undefined;
-  if (profile === 'forensic') {
-    if (!input.recipient) {
-      blockers.push({ code: 'INVALID_INPUT', fieldId: 'recipient', message: "The forensic profile encrypts the originals to the recipient: give the recipient's age public key (age1…)." });
-    } else {
-      try {
-        recipientKey = decodeAgeRecipient(input.recipient);
-      } catch (e) {
-        blockers.push({ code: 'INVALID_INPUT', fieldId: 'recipient', message: e instanceof HuellaError ? e.message : 'The recipient is not a valid age public key.' });
-      }
-    }
-  } else if (input.recipient) {
-    warnings.push('A recipient was given but the redacted profile exports no originals; it is not used.');
+/** Forensic: the recipient's age key, decoded; a blocker when it is missing or invalid. */
+function planRecipient(input: Input, p: Problems): Buffer | undefined {
+  if (input.profile !== 'forensic') {
+    if (input.recipient) p.warnings.push('A recipient was given but the redacted profile exports no originals; it is not used.');
+    return undefined;
   }
+  if (!input.recipient) {
+    p.blockers.push({ code: 'INVALID_INPUT', fieldId: 'recipient', message: "The forensic profile encrypts the originals to the recipient: give the recipient's age public key (age1…)." });
+    return undefined;
+  }
+  try {
+    return decodeAgeRecipient(input.recipient);
+  } catch (e) {
+    p.blockers.push({ code: 'INVALID_INPUT', fieldId: 'recipient', message: e instanceof HuellaError ? e.message : 'The recipient is not a valid age public key.' });
+    return undefined;
+  }
+}
 
-  // Items.
-  const itemIds = input.itemIds ? [...new Set(input.itemIds)] : liveCaseItemIds(vault, caseRecord.id);
+/** The items asked for (or every live item of the case) that can go; a blocker for each that cannot. */
+function usableItems(vault: Vault, caseId: string, input: Input, p: Problems): string[] {
+  const itemIds = input.itemIds ? [...new Set(input.itemIds)] : liveCaseItemIds(vault.store, caseId);
   const usable: string[] = [];
   for (const id of itemIds) {
-    const where = itemInCase(vault, caseRecord.id, id);
+    const where = itemInCase(vault.store, caseId, id);
     if (where === 'live') usable.push(id);
-    else blockers.push({ code: 'NOT_FOUND', itemId: id, message: where === 'deleted' ? `Item ${id} was removed from the vault; it cannot be exported.` : `Item ${id} is not part of case ${caseRecord.id}; add it to the case first.` });
+    else p.blockers.push({ code: 'NOT_FOUND', itemId: id, message: where === 'deleted' ? `Item ${id} was removed from the vault; it cannot be exported.` : `Item ${id} is not part of case ${caseId}; add it to the case first.` });
   }
-
-  // Testimonies.
-  const caseTestimonies = listTestimonies(vault, { caseId: caseRecord.id });
-  const testimonyIds = input.testimonyIds ? [...new Set(input.testimonyIds)] : caseTestimonies.map((t) => t.id);
-  const testimonies: Testimony[] = [];
-  for (const id of testimonyIds) {
-    if (!caseTestimonies.some((t) => t.id === id)) {
-      blockers.push({ code: 'NOT_FOUND', message: `Testimony ${id} is not a testimony of case ${caseRecord.id}.` });
-      continue;
-    }
-    testimonies.push(getTestimony(vault, id));
+  for (const id of input.originalOnlyItemIds ?? []) {
+    if (!usable.includes(id)) p.blockers.push({ code: 'NOT_FOUND', itemId: id, message: `Item ${id} was asked to go as an original only, but it is not in this packet.` });
   }
-
-  // Persons and consent.
-  const witnessIds = new Set(testimonies.map((t) => t.witnessId).filter((w): w is string => typeof w === 'string'));
-  const linkedIds = personsLinkedToItems(vault, usable);
-  const decided = decidePersons(vault, mechanism.id, caseRecord.id, { hasMaterial: usable.length + testimonies.length > 0, witnessIds, linkedIds });
-  blockers.push(...decided.blockers);
-  const pseudonymiser = createPseudonymiser(namesToHide(vault, mechanism.id, decided.persons));
-  const hide = (s: string | undefined): string | undefined => (s === undefined ? undefined : pseudonymiser.apply(s).text);
-
-  const items: PlannedItemInternal[] = usable.map((id, index) => {
-    const detail = getItem(vault, id);
-    const label = itemLabel(index);
-    const { action, reason } = actionFor(detail.mediaType, profile);
-    const title = hide(detail.title);
-    const name = exportFileName(label, detail.mediaType, [title, includeFileNames ? hide(baseNameWithoutExtension(detail.originalName)) : undefined]);
-    const stripped = action === 'strip' || action === 'strip-and-encrypt-original';
-    const encrypted = action === 'strip-and-encrypt-original' || action === 'encrypt-original-only';
-    const planned: PlannedItem = {
-      itemId: id,
-      label,
-      mediaType: detail.mediaType,
-      action,
-      ...(stripped ? { exportPath: `${BAG.evidence}/${name}` } : {}),
-      ...(encrypted ? { originalPath: `${BAG.originals}/${name}.age` } : {}),
-      removes: stripped ? removesOf(detail, keepCaptureDate) : [],
-      ...(reason ? { reason } : {}),
-    };
-    if (action === 'refuse') warnings.push(`${label} (${id}) is not exported: ${reason ?? ''}`);
-    const shows = [title, hide(detail.description)].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(' — ');
-    return { planned, detail, objectName: itemObjectName(vault, id), originalValues: originalValuesOf(detail), shows, tagIds: activeTags(vault, [id]).map((t) => t.termId) };
-  });
-
-  const personById = new Map(decided.persons.map((p) => [p.personId, p]));
-  const plannedTestimonies: PlannedTestimonyInternal[] = testimonies.map((t, index) => {
-    const label = testimonyLabel(index);
-    const witness = t.witnessId ? (personById.get(t.witnessId)?.display ?? '—') : undefined;
-    const header: [string, string | undefined][] = [
-      [coverText('testimony.title', lang), t.title],
-      [coverText('testimony.witness', lang), witness],
-      [coverText('testimony.date', lang), t.interviewDate],
-      [coverText('testimony.place', lang), t.place],
-      [coverText('testimony.interviewer', lang), t.interviewer],
-      [coverText('testimony.language', lang), t.language],
-      [coverText('testimony.interpreter', lang), t.interpreter],
-      [coverText('testimony.revision', lang), String(t.revision)],
-    ];
-    let replacements = 0;
-    const clean = (s: string): string => {
-      const r = pseudonymiser.apply(s);
-      replacements += r.count;
-      return r.text;
-    };
-    const headerText = header
-      .filter((h): h is [string, string] => typeof h[1] === 'string' && h[1] !== '')
-      .map(([k, v]) => `${k}: ${k === coverText('testimony.witness', lang) ? v : clean(v)}`)
-      .join('\n');
-    const body = clean(t.text);
-    const note = replacements > 0 ? `\n${coverText('testimony.pseudonymised', lang)}` : '';
-    const exportText = `${headerText}${note}\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
-    const planned: PlannedTestimony = { testimonyId: t.id, label, included: true, exportPath: `${BAG.testimonies}/${label}.txt`, replacements };
-    return { planned, testimony: t, exportText, witness };
-  });
-  if (pseudonymiser.hidden.length > 0) {
-    warnings.push(
-      'Real names of people without consent to disclosure were replaced by pseudonyms where written in full or by name parts of 4+ letters; nicknames, initials, other spellings and names inside evidence files are NOT found: read every text before sending.',
-    );
+  if ((input.originalOnlyItemIds?.length ?? 0) > 0 && input.profile !== 'forensic') {
+    p.blockers.push({ code: 'INVALID_INPUT', fieldId: 'originalOnlyItemIds', message: 'Originals are exported only in the forensic profile (encrypted to the recipient): choose the forensic profile.' });
   }
+  return usable;
+}
 
-  // Tags for the template: case, items, testimonies.
-  const tagRows = activeTags(vault, [caseRecord.id, ...usable, ...testimonies.map((t) => t.id)]);
-  const tags: TagUse[] = tagRows.map((r) => ({ termId: r.termId, details: r.details ? (JSON.parse(r.details) as TagUse['details']) : {} }));
-  const dates = caseTestimonies.map((t) => t.interviewDate).filter((d): d is string => typeof d === 'string').sort();
+/** The testimonies asked for (or every testimony of the case); a blocker for one of another case. */
+function chosenTestimonies(vault: Vault, caseId: string, input: Input, p: Problems): { chosen: Testimony[]; ofCase: readonly { interviewDate?: string }[] } {
+  const ofCase = listTestimonies(vault, { caseId });
+  const ids = input.testimonyIds ? [...new Set(input.testimonyIds)] : ofCase.map((t) => t.id);
+  const chosen: Testimony[] = [];
+  for (const id of ids) {
+    if (ofCase.some((t) => t.id === id)) chosen.push(getTestimony(vault, id));
+    else p.blockers.push({ code: 'NOT_FOUND', message: `Testimony ${id} is not a testimony of case ${caseId}.` });
+  }
+  return { chosen, ofCase };
+}
+
+function planItem(vault: Vault, id: string, index: number, input: Input, hide: (s: string | undefined) => string | undefined, p: Problems): PlannedItemInternal {
+  const detail = getItem(vault, id);
+  const label = itemLabel(index);
+  const keepCaptureDate = input.keepCaptureDate ?? input.profile === 'forensic';
+  const { action, reason } = actionFor(detail.mediaType, input.profile, input.originalOnlyItemIds?.includes(id) ?? false);
+  const title = hide(detail.title);
+  const name = exportFileName(label, detail.mediaType, [title, input.includeFileNames ? hide(baseNameWithoutExtension(detail.originalName)) : undefined]);
+  const stripped = action === 'strip' || action === 'strip-and-encrypt-original';
+  const encrypted = action === 'strip-and-encrypt-original' || action === 'encrypt-original-only';
+  const planned: PlannedItem = {
+    itemId: id,
+    label,
+    mediaType: detail.mediaType,
+    action,
+    ...(stripped ? { exportPath: `${BAG.evidence}/${name}` } : {}),
+    ...(encrypted ? { originalPath: `${BAG.originals}/${name}.age` } : {}),
+    removes: stripped ? removesOf(detail, keepCaptureDate) : [],
+    ...(reason ? { reason } : {}),
+  };
+  if (action === 'refuse') p.warnings.push(`${label} (${id}) is not exported: ${reason ?? ''}`);
+  const shows = [title, hide(detail.description)].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(' — ');
+  return { planned, detail, objectName: itemObjectName(vault, id), originalValues: originalValuesOf(detail), shows, tagIds: activeTags(vault.store, [id]).map((t) => t.termId) };
+}
+
+function planTestimony(t: Testimony, index: number, lang: Input['lang'], personById: ReadonlyMap<string, PersonDecision>, pseudonymiser: Pseudonymiser): PlannedTestimonyInternal {
+  const label = testimonyLabel(index);
+  const witness = t.witnessId ? (personById.get(t.witnessId)?.display ?? '—') : undefined;
+  const header: [string, string | undefined][] = [
+    [coverText('testimony.title', lang), t.title],
+    [coverText('testimony.witness', lang), witness],
+    [coverText('testimony.date', lang), t.interviewDate],
+    [coverText('testimony.place', lang), t.place],
+    [coverText('testimony.interviewer', lang), t.interviewer],
+    [coverText('testimony.language', lang), t.language],
+    [coverText('testimony.interpreter', lang), t.interpreter],
+    [coverText('testimony.revision', lang), String(t.revision)],
+  ];
+  let replacements = 0;
+  const clean = (s: string): string => {
+    const r = pseudonymiser.apply(s);
+    replacements += r.count;
+    return r.text;
+  };
+  const headerText = header
+    .filter((h): h is [string, string] => typeof h[1] === 'string' && h[1] !== '')
+    .map(([k, v]) => `${k}: ${k === coverText('testimony.witness', lang) ? v : clean(v)}`)
+    .join('\n');
+  const body = clean(t.text);
+  const note = replacements > 0 ? `\n${coverText('testimony.pseudonymised', lang)}` : '';
+  const exportText = `${headerText}${note}\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+  const planned: PlannedTestimony = { testimonyId: t.id, label, included: true, exportPath: `${BAG.testimonies}/${label}.txt`, replacements };
+  return { planned, testimony: t, exportText, witness };
+}
+
+/** The mechanism's fields from the catalogue and the answers; invalid answers block, missing ones warn. */
+function planFields(vault: Vault, ctx: Omit<FillContext, 'submitter' | 'tags'> & { readonly tagTargets: readonly string[] }, p: Problems): ReturnType<typeof fillFields> {
+  const tags: TagUse[] = activeTags(vault.store, ctx.tagTargets).map((r) => ({ termId: r.termId, details: r.details ? (JSON.parse(r.details) as TagUse['details']) : {} }));
   const actor = vault.log.actor;
-  const filled = fillFields({
-    mechanism,
-    lang,
-    caseRecord,
-    persons: decided.persons,
-    earliestTestimonyDate: dates[0],
-    tags,
-    itemFiles: items.filter((i) => i.planned.exportPath).map((i) => i.planned.exportPath!.slice(BAG.evidence.length + 1)),
-    submitter: actor && actor !== 'owner' ? actor : undefined,
-    pseudonymiser,
-    answers,
-  });
-  warnings.push(...filled.warnings);
+  const filled = fillFields({ ...ctx, tags, submitter: actor && actor !== 'owner' ? actor : undefined });
+  p.warnings.push(...filled.warnings);
   for (const inv of filled.invalid) {
-    blockers.push({
+    p.blockers.push({
       code: inv.reason === 'consent-not-given' ? 'CONSENT_REQUIRED' : 'INVALID_INPUT',
       fieldId: inv.fieldId,
       message:
@@ -249,52 +245,96 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
           : `The answer to '${inv.fieldId}' is not valid (${inv.reason}).`,
     });
   }
-  if (filled.missing.length > 0) warnings.push(`Required fields still to be completed in the cover document: ${filled.missing.join(', ')}.`);
-  if (mechanism.status === 'draft') warnings.push(`The ${mechanism.id} template is a draft: check every field against the mechanism's current form.`);
-  if (items.every((i) => i.planned.action === 'refuse') && plannedTestimonies.length === 0) {
-    blockers.push({ code: 'INVALID_INPUT', message: 'Nothing to export: the packet would carry no evidence file and no testimony.' });
-  }
+  if (filled.missing.length > 0) p.warnings.push(`Required fields still to be completed in the cover document: ${filled.missing.join(', ')}.`);
+  return filled;
+}
 
-  const plan: PacketPlan = {
+export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails {
+  const input = parse(rawInput);
+  const mechanism = getMechanism(input.mechanismId);
+  if (!mechanism) throw new HuellaError('INVALID_INPUT', `mechanismId: '${input.mechanismId}' is not a known mechanism.`, { details: { field: 'mechanismId' } });
+  const caseRecord = getCase(vault, input.caseId);
+  const p: Problems = { blockers: [], warnings: [] };
+  const recipientKey = planRecipient(input, p);
+  const usable = usableItems(vault, caseRecord.id, input, p);
+  const { chosen, ofCase } = chosenTestimonies(vault, caseRecord.id, input, p);
+
+  const witnessIds = new Set(chosen.map((t) => t.witnessId).filter((w): w is string => typeof w === 'string'));
+  const decided = decidePersons(vault, mechanism.id, caseRecord.id, { hasMaterial: usable.length + chosen.length > 0, witnessIds, linkedIds: personsLinkedToItems(vault.store, usable) });
+  p.blockers.push(...decided.blockers);
+  const pseudonymiser = createPseudonymiser(namesToHide(vault, mechanism.id, decided.persons));
+  const hide = (s: string | undefined): string | undefined => (s === undefined ? undefined : pseudonymiser.apply(s).text);
+
+  const items = usable.map((id, index) => planItem(vault, id, index, input, hide, p));
+  const personById = new Map(decided.persons.map((d) => [d.personId, d]));
+  const testimonies = chosen.map((t, index) => planTestimony(t, index, input.lang, personById, pseudonymiser));
+  if (pseudonymiser.hidden.length > 0) {
+    p.warnings.push(
+      'Real names of people without consent to disclosure were replaced by pseudonyms where written in full or by name parts of 4+ letters; nicknames, initials, other spellings and names inside evidence files are NOT found: read every text before sending.',
+    );
+  }
+  const answers: Answers = input.answers ?? {};
+  const filled = planFields(
+    vault,
+    {
+      mechanism,
+      lang: input.lang,
+      caseRecord,
+      persons: decided.persons,
+      earliestTestimonyDate: ofCase.map((t) => t.interviewDate).filter((d): d is string => typeof d === 'string').sort()[0],
+      tagTargets: [caseRecord.id, ...usable, ...chosen.map((t) => t.id)],
+      itemFiles: items.filter((i) => i.planned.exportPath).map((i) => i.planned.exportPath!.slice(BAG.evidence.length + 1)),
+      pseudonymiser,
+      answers,
+    },
+    p,
+  );
+  if (mechanism.status === 'draft') p.warnings.push(`The ${mechanism.id} template is a draft: check every field against the mechanism's current form.`);
+  if (items.every((i) => i.planned.action === 'refuse') && testimonies.length === 0) {
+    p.blockers.push({ code: 'INVALID_INPUT', message: 'Nothing to export: the packet would carry no evidence file and no testimony.' });
+  }
+  const plan = assemblePlan(input, mechanism, caseRecord.id, items, testimonies, decided.persons, filled, p);
+  return { plan, mechanism, caseRecord, caseTitle: pseudonymiser.apply(caseRecord.title).text, items, testimonies, persons: decided.persons, pseudonymiser, recipientKey, answers };
+}
+
+function assemblePlan(
+  input: Input,
+  mechanism: Mechanism,
+  caseId: string,
+  items: readonly PlannedItemInternal[],
+  testimonies: readonly PlannedTestimonyInternal[],
+  persons: readonly PersonDecision[],
+  filled: ReturnType<typeof fillFields>,
+  p: Problems,
+): PacketPlan {
+  return {
     mechanismId: mechanism.id,
-    mechanismTitle: mechanism.title[lang] || mechanism.title.en,
+    mechanismTitle: mechanism.title[input.lang] || mechanism.title.en,
     mechanismStatus: mechanism.status,
-    caseId: caseRecord.id,
-    profile,
-    lang,
-    keepCaptureDate,
-    includeFileNames,
-    ...(input.recipient && profile === 'forensic' ? { recipient: input.recipient } : {}),
+    caseId,
+    profile: input.profile,
+    lang: input.lang,
+    keepCaptureDate: input.keepCaptureDate ?? input.profile === 'forensic',
+    includeFileNames: input.includeFileNames ?? false,
+    ...(input.recipient && input.profile === 'forensic' ? { recipient: input.recipient } : {}),
     items: items.map((i) => i.planned),
-    testimonies: plannedTestimonies.map((t) => t.planned),
-    persons: decided.persons.map((p) => ({
-      personId: p.personId,
-      roles: p.roles,
-      pseudonym: p.pseudonym,
-      shownAs: p.shownAs,
-      consentState: p.consentState,
-      ...(p.consentId ? { consentId: p.consentId } : {}),
-      materialConsent: p.materialConsent,
-      why: p.why,
+    testimonies: testimonies.map((t) => t.planned),
+    persons: persons.map((d) => ({
+      personId: d.personId,
+      roles: d.roles,
+      pseudonym: d.pseudonym,
+      shownAs: d.shownAs,
+      consentState: d.consentState,
+      ...(d.consentId ? { consentId: d.consentId } : {}),
+      materialConsent: d.materialConsent,
+      why: d.why,
     })),
     fields: filled.fields,
     missingFields: filled.missing,
     invalidAnswers: filled.invalid,
-    blockers,
-    warnings,
-    canExport: blockers.length === 0,
-  };
-  return {
-    plan,
-    mechanism,
-    caseRecord,
-    caseTitle: pseudonymiser.apply(caseRecord.title).text,
-    items,
-    testimonies: plannedTestimonies,
-    persons: decided.persons,
-    pseudonymiser,
-    recipientKey,
-    answers,
+    blockers: p.blockers,
+    warnings: p.warnings,
+    canExport: p.blockers.length === 0,
   };
 }
 

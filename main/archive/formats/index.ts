@@ -1,4 +1,4 @@
-export type { LeakFinding, LeakKind, LeakOptions, StreamSource, StripFileOptions, StripMethod, StripOptions, StripRecord, StripResult, StripSupport } from './types';
-export { canStrip, stripToFile } from './strip';
+export type { CopyFacts, CopyInspection, LeakFinding, LeakKind, LeakOptions, StreamSource, StripFileOptions, StripMethod, StripOptions, StripRecord, StripResult, StripSupport } from './types';
+export { canKeepCaptureDate, canStrip, stripToFile } from './strip';
 export { findLeaks, inspectCopy } from './leaks/find';
 export { assessIccProfile } from './icc';

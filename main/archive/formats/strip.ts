@@ -34,3 +34,14 @@ export async function stripToFile(source: () => NodeJS.ReadableStream, mediaType
     throw stripFailed(entry.label, 'its structure could not be parsed', e);
   }
 }
+
+const CAPTURE_DATE_FORMATS = /^(image\/jpeg|application\/pdf|application\/vnd\.openxmlformats-officedocument\.|application\/vnd\.oasis\.opendocument\.|video\/(mp4|quicktime|x-m4v|3gpp2?)$|audio\/(mp4|x-m4a|3gpp)$)/;
+
+/**
+ * Whether a stripped copy of this type can hold the capture date when the profile keeps it (JPEG Exif, PDF
+ * CreationDate, OOXML/ODF creation date, MP4/QuickTime creation times). Other copies never carry one, whatever the
+ * profile: the plan says so per item, and items.json states only what the written copy holds.
+ */
+export function canKeepCaptureDate(mediaType: string): boolean {
+  return CAPTURE_DATE_FORMATS.test(mediaType.toLowerCase().split(';')[0]?.trim() ?? '');
+}

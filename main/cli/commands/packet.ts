@@ -42,6 +42,7 @@ function exportInput(values: ParsedValues): PacketExportInput {
   if (answers !== undefined && (typeof answers !== 'object' || answers === null || Array.isArray(answers))) throw new UsageError('--answers must be a JSON object: { "fieldId": value, … }.');
   if (values['keep-capture-date'] && values['drop-capture-date']) throw new UsageError('Give --keep-capture-date or --drop-capture-date, not both.');
   const itemIds = ids(values, 'items');
+  const originalOnly = ids(values, 'original-only');
   const testimonyIds = ids(values, 'testimonies');
   const recipient = str(values, 'recipient');
   return {
@@ -51,6 +52,7 @@ function exportInput(values: ParsedValues): PacketExportInput {
     lang: (str(values, 'lang') ?? 'en') as Language,
     outPath: values['dry-run'] ? 'dry-run' : need('out'),
     ...(itemIds ? { itemIds } : {}),
+    ...(originalOnly ? { originalOnlyItemIds: originalOnly } : {}),
     ...(testimonyIds ? { testimonyIds } : {}),
     ...(recipient ? { recipient } : {}),
     ...(answers ? { answers: answers as PacketExportInput['answers'] } : {}),
@@ -61,7 +63,7 @@ function exportInput(values: ParsedValues): PacketExportInput {
 }
 
 function printPlan(plan: PacketPlan, line: (s: string) => void): void {
-  line(`Mechanism: ${plan.mechanismId} (${plan.mechanismTitle}, template ${plan.mechanismStatus}); profile ${plan.profile}; language ${plan.lang}; capture dates ${plan.keepCaptureDate ? 'kept' : 'removed'}`);
+  line(`Mechanism: ${plan.mechanismId} (${plan.mechanismTitle}, template ${plan.mechanismStatus}); profile ${plan.profile}; language ${plan.lang}; capture dates ${plan.keepCaptureDate ? 'kept where the file format can hold them (an item that loses its date lists capture-date under removes)' : 'removed'}`);
   line('Items:');
   for (const i of plan.items) {
     const where = [i.exportPath, i.originalPath].filter(Boolean).join(' + ') || 'nothing';
@@ -81,11 +83,12 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'write a submission packet (BagIt, signed) for a UN mechanism',
   usage:
-    'huella export <vault> --mechanism ID --case ID --profile redacted|forensic [--recipient age1…] [--lang en|es|fr|ar] --out PATH [--items ID,…] [--testimonies ID,…|none] [--answers FILE] [--zip] [--keep-capture-date|--drop-capture-date] [--include-file-names] [--dry-run] [--json]',
+    'huella export <vault> --mechanism ID --case ID --profile redacted|forensic [--recipient age1…] [--lang en|es|fr|ar] --out PATH [--items ID,…] [--original-only ID,…] [--testimonies ID,…|none] [--answers FILE] [--zip] [--keep-capture-date|--drop-capture-date] [--include-file-names] [--dry-run] [--json]',
   options: {
     mechanism: { type: 'string' },
     case: { type: 'string' },
     items: { type: 'string', multiple: true },
+    'original-only': { type: 'string', multiple: true },
     testimonies: { type: 'string', multiple: true },
     profile: { type: 'string' },
     recipient: { type: 'string' },
@@ -106,12 +109,15 @@ export const exportCommand: Command = {
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
     // Loaded here, not at the top: `huella packet verify` (this module too) needs none of the export code.
-    const [{ exportPacket, planPacket }, { shutdownIngestWorkers }] = await Promise.all([import('../../archive/export'), import('../../archive/ingest/ingest')]);
+    const [{ exportPacket, checkPacket }, { shutdownIngestWorkers }] = await Promise.all([import('../../archive/export'), import('../../archive/ingest/ingest')]);
     try {
       return await withVault(dir!, values, async (vault) => {
         if (values['dry-run']) {
+          // The same checks as the export: every item is stripped and re-read in a scratch folder, then removed.
           const { outPath: _o, zip: _z, ...planInput } = input;
-          const plan = planPacket(vault, planInput);
+          const near = str(values, 'out');
+          const plan = await checkPacket(vault, { ...planInput, ...(near ? { outPath: near } : {}) }, { signal: controller.signal, onProgress: (p) => bar.update(p.done, p.total, 'checking') });
+          bar.done();
           if (out.json) out.data(plan);
           else printPlan(plan, out.line);
           return plan.canExport ? 0 : 1;

@@ -5,7 +5,7 @@ import { addCaseItems, createCase, listTags } from '../../../main/archive/catalo
 import { ingestPaths, shutdownIngestWorkers } from '../../../main/archive/ingest/ingest';
 import { getItem, listItems, openItemContent } from '../../../main/archive/items/items';
 import { verifyPacket } from '../../../main/archive/export';
-import { partialsNextTo } from '../../../main/archive/export/build';
+import { partialsNextTo } from '../../../main/archive/export/output';
 import { createVault, openVault, type Vault } from '../../../main/archive/vault/vault';
 import { huella, huellaBytes, huellaSpawn, jsonLines } from '../../helpers/cli';
 import { writeGpsPhoto } from '../../helpers/photos';

@@ -89,6 +89,8 @@ export type CoverInput = {
     readonly originalSha256: string;
     readonly exportedSha256?: string;
     readonly method?: 'lossless-structure' | 'reencode' | 'rewrite';
+    /** Read back from the written copy: it holds a capture date. */
+    readonly captureDateKept?: boolean;
     readonly encryptedOriginal: boolean;
   }[];
   readonly testimonies: readonly { readonly label: string; readonly file: string; readonly witness?: string; readonly date?: string }[];
@@ -138,11 +140,12 @@ function valueLines(field: MechanismField | undefined, value: AnswerValue, lang:
   }
 }
 
-function transformationText(method: 'lossless-structure' | 'reencode' | 'rewrite' | undefined, encrypted: boolean, lang: Language): string {
+function transformationText(method: 'lossless-structure' | 'reencode' | 'rewrite' | undefined, captureDateKept: boolean, encrypted: boolean, lang: Language): string {
   const parts: string[] = [];
   if (method === 'lossless-structure') parts.push(coverText('strippedLossless', lang));
   else if (method === 'reencode') parts.push(coverText('strippedReencode', lang));
   else if (method === 'rewrite') parts.push(coverText('strippedRewrite', lang));
+  if (method && captureDateKept) parts.push(coverText('captureDateKept', lang));
   if (encrypted) parts.push(coverText('encryptedOriginal', lang));
   return parts.join('; ');
 }
@@ -193,7 +196,7 @@ export function buildCoverModel(input: CoverInput): CoverModel {
       tags: e.tagIds.map((id) => termLabel(id, lang)).join('; '),
       originalSha256: e.originalSha256,
       exportedSha256: e.exportedSha256,
-      transformation: transformationText(e.method, e.encryptedOriginal, lang),
+      transformation: transformationText(e.method, e.captureDateKept ?? false, e.encryptedOriginal, lang),
     })),
     testimonies: input.testimonies.map((x) => ({ label: x.label, file: x.file, witness: x.witness ?? '—', date: x.date ?? '—' })),
     custodyIntro: t('custodyIntro'),

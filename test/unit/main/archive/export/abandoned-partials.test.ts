@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeAbandonedPartials } from '../../../../../main/archive/export/build';
+import { removeAbandonedPartials } from '../../../../../main/archive/export/output';
 import { tempDir } from '../../../../helpers/tmp';
 
 /** A killed export leaves stripped copies in a hidden partial; the next export into that folder removes them. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPacket } from '../../../../../main/archive/export';
-import { partialsNextTo } from '../../../../../main/archive/export/build';
+import { partialsNextTo } from '../../../../../main/archive/export/output';
 import { itemObjectName } from '../../../../../main/archive/items/items';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import type { PacketExportInput, PacketPhase } from '../../../../../shared/model/packet';

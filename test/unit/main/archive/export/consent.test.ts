@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestimony, recordConsent, revokeConsent } from '../../../../../main/archive/catalogue';
 import { exportPacket, planPacket } from '../../../../../main/archive/export';
-import { partialsNextTo } from '../../../../../main/archive/export/build';
+import { partialsNextTo } from '../../../../../main/archive/export/output';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import type { PacketPlanInput } from '../../../../../shared/model/packet';
 import { tempDir } from '../../../../helpers/tmp';

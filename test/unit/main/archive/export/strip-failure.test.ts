@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue';
-import { exportPacket } from '../../../../../main/archive/export';
+import { checkPacket, exportPacket, planPacket } from '../../../../../main/archive/export';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createVault } from '../../../../../main/archive/vault/vault';
 import { hostileDocx } from '../../../../reliability/campaigns/hostile';
@@ -36,8 +36,16 @@ describe('export: a strip failure names the item', () => {
       );
       expect(err?.code).toBe('STRIP_FAILED');
       expect(err?.details?.itemId).toBe(docxId);
-      expect(err?.message).toMatch(new RegExp(`^E00\\d \\(${docxId}\\): .*unsafe archive.*leave this item out`));
+      expect(err?.message).toMatch(new RegExp(`^The packet cannot be exported: E00\\d \\(${docxId}\\): .*unsafe archive.*Leave this item out`));
       expect(fs.existsSync(out)).toBe(false);
+      // The dry run runs the same item stage: it finds the same problem (the plan alone, which reads no file, cannot).
+      const plan = planPacket(vault, { mechanismId: 'sp-communication', caseId: c.id, profile: 'redacted', lang: 'en' });
+      expect(plan.canExport).toBe(true);
+      const checked = await checkPacket(vault, { mechanismId: 'sp-communication', caseId: c.id, profile: 'redacted', lang: 'en', outPath: out });
+      expect(checked.canExport).toBe(false);
+      expect(checked.blockers).toEqual([{ code: 'STRIP_FAILED', itemId: docxId, message: expect.stringMatching(/unsafe archive.*Leave this item out/) as unknown as string }]);
+      expect(err?.message).toContain(checked.blockers[0]!.message);
+      expect(fs.readdirSync(root).filter((n) => n.startsWith('.packet'))).toEqual([]);
     } finally {
       vault.lock();
     }

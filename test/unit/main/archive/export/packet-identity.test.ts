@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportPacket } from '../../../../../main/archive/export';
+import { parseEvent } from '../../../../../main/archive/custody/log';
+import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import type { PacketExportReport } from '../../../../../shared/model/packet';
+import { tempDir } from '../../../../helpers/tmp';
+import { MECHANISM, makeWorld, type World } from './world';
+
+/**
+ * A packet carries only its own exhibits' and testimonies' custody events and no identifier of another packet: the
+ * `item.derived` events of earlier exports (with their packet ids) stay out, so packets do not link to each other
+ * and do not grow with the vault's history.
+ */
+
+const ID = /\b(pkt|it|case|per|tst|con|tag|evt|obj)_[0-9a-z]{10}\b/g;
+
+function allText(dir: string): string {
+  const parts: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        parts.push(p, fs.readFileSync(p).toString('latin1'));
+        if (p.endsWith('.pdf')) parts.push(execFileSync('pdftotext', ['-enc', 'UTF-8', p, '-']).toString('utf8'));
+        if (p.endsWith('.docx')) parts.push(execFileSync('unzip', ['-p', p]).toString('utf8'));
+      }
+    }
+  };
+  walk(dir);
+  return parts.join('\n');
+}
+
+function events(dir: string): { type: string; subject: string | null; data: Record<string, unknown> }[] {
+  return fs
+    .readFileSync(path.join(dir, 'custody/events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => parseEvent(Buffer.from((JSON.parse(l) as { event: string }).event)) as never);
+}
+
+describe('packets of one case do not link to each other', () => {
+  const root = tempDir('huella-packet-ids-');
+  let w: World;
+  const out = (n: string): string => path.join(root, 'out', n);
+  const reports: Record<string, PacketExportReport> = {};
+
+  beforeAll(async () => {
+    w = await makeWorld(root);
+    await shutdownIngestWorkers();
+    const base = { mechanismId: MECHANISM, caseId: w.caseId, profile: 'redacted' as const, lang: 'en' as const, answers: w.answers };
+    reports.a = await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out('a') });
+    reports.b = await exportPacket(w.vault, { ...base, itemIds: [w.photos[1]!.itemId, w.photos[2]!.itemId], testimonyIds: [w.testimonyId], outPath: out('b') });
+    reports.c = await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out('c') });
+    for (let i = 0; i < 3; i++) await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out(`again-${i}`) });
+    reports.d = await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out('d') });
+  });
+  afterAll(() => w?.vault.lock());
+
+  it('two packets of the same case with different exhibits share no identifier but the log origin (and the consent records both rely on)', () => {
+    const a = allText(out('a'));
+    const b = allText(out('b'));
+    const idsA = new Set(a.match(ID));
+    const idsB = new Set(b.match(ID));
+    expect(idsA.has(reports.a!.packetId)).toBe(true);
+    expect(idsB.has(reports.b!.packetId)).toBe(true);
+    // What both rely on: the victim's consent record in force for this mechanism (its person and record ids).
+    const consent = new Set([w.victimConsentId, w.persons.victim]);
+    const shared = [...idsA].filter((id) => idsB.has(id) && !consent.has(id));
+    expect(shared).toEqual([]);
+    const origin = fs.readFileSync(path.join(out('a'), 'custody/verifier-key'), 'utf8').split('+')[0]!;
+    expect(b).toContain(origin);
+    expect(a).not.toContain(reports.b!.packetId);
+    expect(b).not.toContain(reports.a!.packetId);
+  });
+
+  it('a later packet of the same exhibit carries none of the earlier packets\' events or ids, and is no bigger', () => {
+    const c = allText(out('c'));
+    for (const r of [reports.a!, reports.b!]) expect(c).not.toContain(r.packetId);
+    const d = allText(out('d'));
+    for (const r of [reports.a!, reports.b!, reports.c!]) expect(d).not.toContain(r.packetId);
+    expect((d.match(/\bpkt_[0-9a-z]{10}\b/g) ?? []).every((id) => id === reports.d!.packetId)).toBe(true);
+    const derived = events(out('d')).filter((e) => e.type === 'item.derived' && e.data.kind === 'packet-copy');
+    expect(derived).toHaveLength(1);
+    expect(derived[0]!.data.packetId).toBe(reports.d!.packetId);
+    // Four exports of this photo later, the packet lists the same number of events and files as the first one did.
+    expect(events(out('d')).length).toBe(events(out('c')).length);
+    expect(reports.d!.files).toBe(reports.c!.files);
+    expect(events(out('d')).every((e) => e.subject === w.photos[0]!.itemId || e.type.startsWith('consent.'))).toBe(true);
+  });
+});
