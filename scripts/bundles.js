@@ -23,6 +23,7 @@ export const CLI_NODE_TARGET = 'node20';
  */
 export const WORKERS = {
   'parse-worker': 'main/archive/ingest/parse-worker.ts',
+  'pgp-worker': 'main/archive/proofmode/pgp-worker.ts',
   'hash-worker': 'main/archive/blobs/hash-worker.ts',
   'crypto-worker': 'main/archive/workers/crypto-worker.ts',
 };

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'it' | 'case' | 'per' | 'tes' | 'con' | 'tag' | 'lnk' | 'pkt';
+export type IdPrefix = 'it' | 'case' | 'per' | 'tes' | 'con' | 'tag' | 'lnk' | 'pkt' | 'pmb';
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.randomBytes(10);

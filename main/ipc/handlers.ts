@@ -3,7 +3,7 @@ import type { IngestProgress } from '../../shared/model/items';
 import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
-import { ingestPaths } from '../archive/ingest/ingest';
+import { ingestSources } from '../archive/ingest/sources';
 import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
 import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
@@ -294,7 +294,8 @@ export function createHandlers(session: Session): Handlers {
       const vault = session.requireVault();
       const operationId = session.startOperation('ingest', async (signal, progress) => {
         let latest: IngestProgress = { phase: 'scanning', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
-        const report = await ingestPaths(vault, input.paths, {
+        // ProofMode bundles and chat exports keep their links, as with `huella ingest` (ingest/sources.ts).
+        const { imports: _imports, ...report } = await ingestSources(vault, input.paths, {
           signal,
           onProgress: (p) => {
             latest = p;

@@ -27,6 +27,53 @@ export type ContentCredentials = {
   readonly failures: readonly { readonly code: string; readonly url?: string }[];
 };
 
+/**
+ * One OpenPGP detached signature checked at import (ProofMode bundles), by the library named in `verifier`.
+ *  - 'valid': made by the key the bundle carries (pubkey.asc) over exactly these bytes, and that key was valid
+ *    when it signed (the signature's own time, so a phone clock ahead of ours does not matter);
+ *  - 'invalid': the signature does not match these bytes, or it or the key could not be read;
+ *  - 'unknown-key': made by a key that is not the one in the bundle, so nothing here can check it.
+ * Nobody vouches for the key: `keyFingerprint` says which key it was, not whose.
+ */
+export type PgpSignatureCheck = {
+  readonly state: 'valid' | 'invalid' | 'unknown-key';
+  readonly verifier: string;
+  /** The signature file's name in the bundle (e.g. `<sha256>.asc`). */
+  readonly signatureFile: string;
+  /** The bundle key's fingerprint (upper-case hex), when it could be read. */
+  readonly keyFingerprint?: string;
+  readonly keyUserIds?: readonly string[];
+  /** The key ID the signature names as its issuer (upper-case hex). */
+  readonly issuerKeyId?: string;
+  /** When the signature says it was made (the signer's clock). */
+  readonly signedAt?: string;
+  readonly hashAlgorithm?: string;
+  /** Why it is not valid, in words a person can act on. */
+  readonly reason?: string;
+};
+
+/** What a file of a ProofMode bundle is (ProofMode's own layout: main/archive/proofmode/layout.ts). */
+export type ProofModeRole = 'media' | 'proof-csv' | 'proof-json' | 'signature' | 'public-key' | 'opentimestamps' | 'device-integrity' | 'nostr' | 'proof-other' | 'batch-proof' | 'instructions' | 'other';
+
+/**
+ * A file imported from a ProofMode bundle (Guardian Project's capture app): its role, the media it belongs to (by
+ * the SHA-256 ProofMode names its proof files with), and the PGP signature over it when the bundle has one. For
+ * the media, also the bundle's other files for it and what its proof data states.
+ */
+export type ProofModeRecord = {
+  readonly role: ProofModeRole;
+  /** The media's SHA-256 that this file's name carries (ProofMode names every proof file `<sha256>.…`). */
+  readonly mediaSha256?: string;
+  /** The detached signature over this file (`<sha256>.asc` over the media, `<proof file>.asc` over a proof file). */
+  readonly signature?: PgpSignatureCheck;
+  /** Media only: whether the proof data's "File Hash SHA256" equals the media's own SHA-256. */
+  readonly proofHashMatches?: boolean;
+  /** Media only: the bundle's files for this media and, for the signed ones, their verdict. */
+  readonly proofFiles?: readonly { readonly name: string; readonly role: ProofModeRole; readonly signature?: PgpSignatureCheck['state'] }[];
+  /** Media only: what ProofMode recorded at capture (proof.json, else the last row of proof.csv), as it states it. */
+  readonly proofData?: Readonly<Record<string, string>>;
+};
+
 export type ExtractedMetadata = {
   readonly captureTime?: string;
   readonly gps?: GpsPosition;
@@ -46,6 +93,8 @@ export type ExtractedMetadata = {
   readonly codecs?: readonly string[];
   /** The file's Content Credentials (C2PA manifest store), read and validated at import. */
   readonly contentCredentials?: ContentCredentials;
+  /** For a file imported from a ProofMode bundle: its role and the check of its PGP signature. */
+  readonly proofMode?: ProofModeRecord;
   /** Every parsed segment (ifd0, exif, gps, xmp, iptc…), binary values dropped, capped in size. */
   readonly segments?: Record<string, Record<string, unknown>>;
 };

@@ -174,3 +174,11 @@ export function seedWitnesses(db: MigrationDb): void {
   const checkpoint = db.prepare('SELECT id FROM checkpoints ORDER BY id LIMIT 1').get() as { id: number };
   db.prepare('INSERT INTO cosignatures (checkpoint_id, witness_id, signed_at, line, added_at) VALUES (?, ?, ?, ?, ?)').run(checkpoint.id, 1, 1714737600, '— witness.example/w1 jWbPPw==', '2024-05-03T12:00:00.000Z');
 }
+
+/** Schema 8 rows: a chat (seedVaultCore's first item as its text) whose second message names the second item (for migrations after 0008-chats). */
+export function seedChats(db: MigrationDb, core: CoreSeed): void {
+  db.prepare('INSERT INTO chats (item_id, format, title, imported_at, event_seq, commit_salt) VALUES (?, ?, ?, ?, ?, ?)').run(core.itemIds[0], 'whatsapp-ios', null, '2024-05-03T12:00:00.000Z', 2, Buffer.alloc(16, 3));
+  const insertMessage = db.prepare('INSERT INTO chat_messages (chat_item, seq, sent_at, sender, text, attachment_name, attachment_item) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  insertMessage.run(core.itemIds[0], 0, '2024-03-05T17:20:00', 'Lucía', 'Llegaron', null, null);
+  insertMessage.run(core.itemIds[0], 1, '2024-03-05T17:22:10', 'Nahuel', '<attached: informe.pdf>', 'informe.pdf', core.itemIds[1]);
+}

@@ -4,7 +4,7 @@
  * nothing is rewritten), then the messages are recorded with the item each names as its attachment, and a
  * `chat.imported` custody event commits to them.
  *
- * A zip is read with the one safe-zip reader (formats/zip/read.ts): a hostile archive (zip-slip `../`, absolute
+ * A zip is read with the one safe-zip reader (ingest/file-set.ts): a hostile archive (zip-slip `../`, absolute
  * paths, bombs, too many entries) is refused before anything is imported, exactly as everywhere else. Its entries
  * are ingested from memory, never unpacked to disk (plaintext evidence must not be left behind).
  */
@@ -13,9 +13,9 @@ import path from 'node:path';
 import type { IngestFileResult } from '../../../shared/model/items';
 import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { insertChat, readChat, type ChatMessageRow } from '../db/chats';
-import { HuellaError, isHuellaError } from '../errors';
-import { readZipSafely, type ZipEntryData } from '../formats/zip/read';
-import { ingestBuffer, ingestPaths, type IngestOptions } from '../ingest/ingest';
+import { HuellaError } from '../errors';
+import { ingestSetFiles, listFolderFiles, readZipSet, type SetFile } from '../ingest/file-set';
+import type { IngestOptions } from '../ingest/ingest';
 import type { Vault } from '../vault/vault';
 import { isTelegramExportName, isWhatsAppChatName, parseTelegramJson, parseWhatsAppText, type ParsedChat } from './parse';
 
@@ -32,30 +32,12 @@ export type ChatImportReport = {
   readonly results: readonly IngestFileResult[];
 };
 
-type ExportFile = { readonly name: string; readonly data?: Buffer; readonly path?: string };
+type ExportFile = SetFile;
 
 const MAX_CHAT_TEXT = 256 * 1024 * 1024;
 
 function isChatText(name: string): boolean {
   return isWhatsAppChatName(name) || isTelegramExportName(name);
-}
-
-async function listFolder(root: string): Promise<ExportFile[]> {
-  const out: ExportFile[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    for (const e of (await fsp.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await visit(full);
-      else if (e.isFile()) out.push({ name: path.relative(root, full).split(path.sep).join('/'), path: full });
-    }
-  };
-  await visit(root);
-  return out;
-}
-
-function refusedZip(e: unknown): HuellaError {
-  const reason = isHuellaError(e) ? e.message.replace(/^.*?: /, '').replace(/\.$/, '') : 'it could not be read';
-  return new HuellaError('FORMAT_INVALID', `This chat export was refused (${reason}). Nothing was imported from it.`);
 }
 
 /**
@@ -68,52 +50,11 @@ export async function readChatExport(input: string): Promise<ExportFile[] | unde
   if (st.isDirectory()) {
     const top = await fsp.readdir(input).catch(() => [] as string[]);
     if (!top.some(isChatText)) return undefined;
-    return listFolder(input);
+    return listFolderFiles(input);
   }
-  if (!st.isFile() || st.size < 22) return undefined;
-  const fh = await fsp.open(input, 'r');
-  const head = Buffer.alloc(4);
-  try {
-    await fh.read(head, 0, 4, 0);
-  } finally {
-    await fh.close();
-  }
-  if (head.readUInt32LE(0) !== 0x04034b50) return undefined;
-  const buf = await fsp.readFile(input);
   // Only a zip that names a chat text is a chat export; look at the names before trusting anything else in it.
-  if (!buf.includes(Buffer.from('_chat.txt', 'latin1')) && !/WhatsApp[^\0]{0,200}\.txt|result\.json/.test(buf.toString('latin1'))) return undefined;
-  let entries: ZipEntryData[];
-  try {
-    entries = await readZipSafely(buf, 'ZIP');
-  } catch (e) {
-    throw refusedZip(e);
-  }
-  const files = entries.filter((e) => !e.name.endsWith('/')).map((e) => ({ name: e.name, data: e.data }));
-  return files.some((f) => isChatText(f.name)) ? files : undefined;
-}
-
-/** Ingests every file of the export (chat text first); returns the results in the same order as `files`. */
-async function ingestAll(vault: Vault, files: readonly ExportFile[], label: (f: ExportFile) => string, options: IngestOptions): Promise<IngestFileResult[]> {
-  if (files.every((f) => f.path !== undefined)) {
-    // An unpacked folder: one ingest batch (one checkpoint), results in the order given.
-    const report = await ingestPaths(vault, files.map((f) => f.path!), options);
-    const byPath = new Map(report.results.map((r) => [r.path, r]));
-    return files.map((f) => byPath.get(f.path!) ?? { path: f.path!, status: 'failed', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'The file could not be read.' } });
-  }
-  const out: IngestFileResult[] = [];
-  for (const f of files) {
-    if (options.signal?.aborted) break;
-    let r: IngestFileResult;
-    try {
-      r = await ingestBuffer(vault, label(f), f.data!, options);
-    } catch (e) {
-      const err = isHuellaError(e) ? e : new HuellaError('FILE_UNREADABLE', 'The file could not be ingested.');
-      r = { path: label(f), status: 'failed', warnings: [], error: err.toApiError() };
-    }
-    options.onFile?.(r);
-    out.push(r);
-  }
-  return out;
+  const files = await readZipSet(input, 'chat export', (buf) => buf.includes(Buffer.from('_chat.txt', 'latin1')) || /WhatsApp[^\0]{0,200}\.txt|result\.json/.test(buf.toString('latin1')));
+  return files?.some((f) => isChatText(f.name)) ? files : undefined;
 }
 
 function parseChat(name: string, text: string): ParsedChat {
@@ -128,9 +69,8 @@ export async function importChatExport(vault: Vault, input: string, files: reado
   const text = chatFile.data ?? (await fsp.readFile(chatFile.path!));
   if (text.length > MAX_CHAT_TEXT) throw new HuellaError('FILE_TOO_LARGE', 'The chat text of this export is too large.');
   const parsed = parseChat(chatFile.name, text.toString('utf8'));
-  const label = (f: ExportFile): string => (f.data ? `${input}:${f.name}` : f.path!);
   const ordered = [chatFile, ...files.filter((f) => f !== chatFile)];
-  const results = await ingestAll(vault, ordered, label, options);
+  const results = await ingestSetFiles(vault, input, ordered, options);
   const chatResult = results[0]!;
   if (!chatResult.itemId) throw new HuellaError('FILE_UNREADABLE', `The chat text could not be ingested: ${chatResult.error?.message ?? 'unknown error'}`);
   // Attachments are named relative to the chat text's folder (Telegram: `photos/photo_1@….jpg` beside result.json,

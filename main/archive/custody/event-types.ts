@@ -11,6 +11,7 @@ export const CUSTODY_EVENT_TYPES = [
   'vault.db-key-exported',
   'item.ingested',
   'chat.imported',
+  'proofmode.imported',
   'item.derived',
   'item.updated',
   'item.deleted',

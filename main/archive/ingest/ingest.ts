@@ -38,7 +38,14 @@ export type IngestOptions = {
   readonly parseTimeoutMs?: number;
   readonly previews?: boolean;
   readonly sourceNote?: string;
+  /**
+   * Evidence metadata the caller established about a file before ingesting it (a ProofMode bundle's signature check),
+   * by the file's display path: kept with the metadata read from the file, so it is inside the metadata commitment.
+   */
+  readonly addedMetadata?: (display: string) => AddedMetadata | undefined;
 };
+
+export type AddedMetadata = Pick<ExtractedMetadata, 'proofMode'>;
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3;
 export const DEFAULT_PARSE_TIMEOUT_MS = 30_000;
@@ -200,7 +207,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
     await vault.blobs.discard(staged);
     throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
   }
-  return recordIngested(vault, staged, sniff, parsed, file.display, options);
+  return recordIngested(vault, staged, sniff, parsed, file.display, options, path.basename(file.display));
 }
 
 /** Starts the parser worker for a file (by path) or for bytes in memory; never rejects. */
@@ -215,7 +222,7 @@ function parseInWorker(request: ParseRequest, wanted: boolean, options: IngestOp
  * Ingests bytes held in memory (an attachment read from a chat export's zip, which is never unpacked to disk: that
  * would leave plaintext evidence behind). Same checks, metadata, preview and custody event as a file.
  */
-export async function ingestBuffer(vault: Vault, display: string, data: Buffer, options: IngestOptions = {}): Promise<IngestFileResult> {
+export async function ingestBuffer(vault: Vault, display: string, data: Buffer, options: IngestOptions = {}, originalName = path.basename(display)): Promise<IngestFileResult> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (data.length > maxBytes) throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
   const sniff = await sniffMediaType(data.subarray(0, 4100), display);
@@ -231,11 +238,11 @@ export async function ingestBuffer(vault: Vault, display: string, data: Buffer, 
     await parsePromise;
     throw e;
   }
-  return recordIngested(vault, staged, sniff, await parsePromise, display, options);
+  return recordIngested(vault, staged, sniff, await parsePromise, display, options, originalName);
 }
 
 /** The staged object becomes an item (or a duplicate of one) with its custody event, then its preview is stored. */
-async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions): Promise<IngestFileResult> {
+async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string): Promise<IngestFileResult> {
   const file = { display };
 
   const existing = vault.db
@@ -261,11 +268,13 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
     preview = parsed.preview;
   }
 
+  const added = options.addedMetadata?.(display);
+  if (added) metadata = { ...metadata, ...added };
+
   const revived = existing?.purged_at ? existing.id : undefined;
   const itemId = revived ?? newItemId();
   const salt = newCommitmentSalt();
   const now = new Date();
-  const originalName = path.basename(file.display);
   try {
     vault.transaction(() => {
       if (revived) vault.db.prepare('UPDATE objects SET purged_at = NULL, created_at = ? WHERE name = ?').run(now.toISOString(), staged.name);
@@ -281,6 +290,9 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
         // Whether the file's Content Credentials validated is stated in clear (it identifies nobody); who signed
         // them and what they assert is inside the metadata commitment.
         ...(metadata.contentCredentials ? { contentCredentials: metadata.contentCredentials.state } : {}),
+        // Likewise for the PGP signature over a file from a ProofMode bundle (a signature by another key than the
+        // bundle's is not valid); the key's fingerprint and the file's role are inside the commitment.
+        ...(metadata.proofMode?.signature ? { proofModeSignature: metadata.proofMode.signature.state === 'valid' ? 'valid' : 'invalid' } : {}),
         ...(revived ? { revivesPurged: true } : {}),
       }, now);
       const fields = [sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,

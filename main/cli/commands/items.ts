@@ -1,11 +1,12 @@
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
-import { importChatExport, readChatExport } from '../../archive/chats/import';
 import { messagesNamingItem, readChat, readChatMessages } from '../../archive/db/chats';
-import { isHuellaError } from '../../archive/errors';
-import { ingestPaths, shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
+import { proofModeEntriesOfItem, proofModeFilesOfMedia } from '../../archive/db/proofmode';
+import { shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
+import { ingestSources, type SourceImport } from '../../archive/ingest/sources';
+import { shutdownPgpWorker } from '../../archive/proofmode/pgp-pool';
 import { getItem, listItems, openItemContent } from '../../archive/items/items';
-import type { ItemDetail } from '../../../shared/model/items';
+import type { ItemDetail, ProofModeRecord } from '../../../shared/model/items';
 import type { Command } from '../command';
 import { str } from '../command';
 import { progressBar } from '../io';
@@ -22,6 +23,35 @@ function fileLine(r: IngestFileResult): string {
     case 'skipped':
       return `${r.status.padEnd(10)} ${r.path}: ${r.error?.message ?? 'unknown error'}`;
   }
+}
+
+/** The line `huella ingest` prints for a chat export or a ProofMode bundle, after its files' lines. */
+function importLine(i: SourceImport): string {
+  if (i.kind === 'chat') {
+    const c = i.report;
+    return `chat       ${c.chatItemId}  ${c.format}: ${c.messages} messages, ${c.linked} of ${c.messagesWithAttachment} attachments linked to their items${c.missing.length ? ` (not in the export: ${c.missing.join(', ')})` : ''}${c.alreadyImported ? ' (already imported)' : ''}`;
+  }
+  const b = i.report;
+  const media = b.groups.filter((g) => g.mediaItem);
+  const sig = b.signatures;
+  const verdicts = [`${sig.valid} valid`, ...(sig.invalid ? [`${sig.invalid} INVALID`] : []), ...(sig.unknownKey ? [`${sig.unknownKey} by an unknown key`] : [])].join(', ');
+  const lines = [
+    `proofmode  ${b.bundleId || '(not recorded)'}  ${media.length} media with ${b.groups.reduce((a, g) => a + g.files.length, 0)} proof files; PGP signatures: ${verdicts}${b.keyFingerprint ? `; key ${b.keyFingerprint}` : ''}${b.alreadyImported ? ' (already imported)' : ''}`,
+  ];
+  for (const g of b.groups) {
+    const signed = g.signature === 'valid' ? 'signature valid' : g.signature === 'invalid' ? 'signature INVALID (the file differs from the one signed, or the signature is damaged)' : g.signature === 'unknown-key' ? 'signed by another key than the bundle\'s' : 'no signature';
+    lines.push(`           ${g.mediaItem ?? '(media not in the bundle)'}  ${signed}; proof: ${g.files.map((f) => `${f.role}${f.signature ? ` (${f.signature})` : ''}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+function importJson(i: SourceImport): Record<string, unknown> {
+  if (i.kind === 'chat') {
+    const c = i.report;
+    return { chat: { itemId: c.chatItemId, format: c.format, messages: c.messages, messagesWithAttachment: c.messagesWithAttachment, linked: c.linked, missing: c.missing, alreadyImported: c.alreadyImported } };
+  }
+  const { results: _results, ...bundle } = i.report;
+  return { proofmode: bundle };
 }
 
 export const ingestCommand: Command = {
@@ -49,32 +79,8 @@ export const ingestCommand: Command = {
             else out.line(fileLine(r));
           },
         };
-        // Chat exports (WhatsApp zip or folder, Telegram JSON) are imported with their message links; the rest as files.
-        const plain: string[] = [];
-        const chatResults: IngestFileResult[] = [];
-        for (const p of paths) {
-          let files: Awaited<ReturnType<typeof readChatExport>>;
-          try {
-            files = await readChatExport(p);
-          } catch (e) {
-            const r: IngestFileResult = { path: p, status: 'failed', warnings: [], error: isHuellaError(e) ? e.toApiError() : { code: 'FILE_UNREADABLE', message: 'The chat export could not be read.' } };
-            options.onFile(r);
-            chatResults.push(r);
-            continue;
-          }
-          if (!files) {
-            plain.push(p);
-            continue;
-          }
-          const chat = await importChatExport(vault, p, files, options);
-          chatResults.push(...chat.results);
-          if (out.json) out.data({ chat: { itemId: chat.chatItemId, format: chat.format, messages: chat.messages, messagesWithAttachment: chat.messagesWithAttachment, linked: chat.linked, missing: chat.missing, alreadyImported: chat.alreadyImported } });
-          else out.line(`chat       ${chat.chatItemId}  ${chat.format}: ${chat.messages} messages, ${chat.linked} of ${chat.messagesWithAttachment} attachments linked to their items${chat.missing.length ? ` (not in the export: ${chat.missing.join(', ')})` : ''}${chat.alreadyImported ? ' (already imported)' : ''}`);
-        }
-        const rest = plain.length > 0 || chatResults.length === 0 ? await ingestPaths(vault, plain, options) : undefined;
-        const all = [...chatResults, ...(rest?.results ?? [])];
-        const count = (s: IngestFileResult['status']): number => all.filter((r) => r.status === s).length;
-        return { ingested: count('ingested'), duplicates: count('duplicate'), failed: count('failed'), skipped: count('skipped'), cancelled: rest?.cancelled ?? controller.signal.aborted, checkpointSize: rest?.checkpointSize ?? vault.log.size() };
+        // ProofMode bundles and chat exports are imported with their links (ingest/sources.ts); the rest as files.
+        return ingestSources(vault, paths, { ...options, onImport: (i) => (out.json ? out.data(importJson(i)) : out.line(importLine(i))) });
       });
       bar.done();
       const summary = `${report.ingested} ingested, ${report.duplicates} duplicate, ${report.failed} failed, ${report.skipped} skipped${report.cancelled ? ' (cancelled: files not listed were not ingested)' : ''}.`;
@@ -83,7 +89,7 @@ export const ingestCommand: Command = {
       return report.failed > 0 || report.cancelled ? 1 : 0;
     } finally {
       process.off('SIGINT', onSignal);
-      await shutdownIngestWorkers();
+      await Promise.all([shutdownIngestWorkers(), shutdownPgpWorker()]);
     }
   },
 };
@@ -110,13 +116,17 @@ export const showCommand: Command = {
   usage: 'huella show <vault> <item id> [--json]',
   args: [2, 2],
   async run([dir, id], values, out) {
-    const { item, chat, namedIn } = await withVault(dir!, values, async (vault) => {
+    const { item, chat, namedIn, bundleFiles } = await withVault(dir!, values, async (vault) => {
       const it = getItem(vault, id!);
       const c = readChat(vault.store, it.id);
-      return { item: it, chat: c ? { format: c.format, messages: readChatMessages(vault.store, it.id) } : undefined, namedIn: messagesNamingItem(vault.store, it.id) };
+      // A ProofMode file: every file of its bundle(s) that belongs to the same media (the media lists its proof).
+      const media = new Set(proofModeEntriesOfItem(vault.store, it.id).flatMap((e) => (e.mediaItem ? [e.mediaItem] : [])));
+      const files = [...media].flatMap((mediaItem) => proofModeFilesOfMedia(vault.store, mediaItem)).filter((f) => f.itemId !== it.id);
+      return { item: it, chat: c ? { format: c.format, messages: readChatMessages(vault.store, it.id) } : undefined, namedIn: messagesNamingItem(vault.store, it.id), bundleFiles: files };
     });
     if (out.json) {
-      out.data(chat || namedIn.length > 0 ? { ...item, ...(chat ? { chat } : {}), ...(namedIn.length > 0 ? { namedInChats: namedIn } : {}) } : item);
+      const proofModeFiles = bundleFiles.map((f) => ({ name: f.name, itemId: f.itemId, role: f.role, mediaItem: f.mediaItem, signature: f.signatureState }));
+      out.data({ ...item, ...(chat ? { chat } : {}), ...(namedIn.length > 0 ? { namedInChats: namedIn } : {}), ...(proofModeFiles.length > 0 ? { proofModeFiles } : {}) });
       return 0;
     }
     const m = item.metadata;
@@ -141,6 +151,7 @@ export const showCommand: Command = {
       ['duration', m.durationSeconds !== undefined ? `${m.durationSeconds} s` : undefined],
       ['codecs', m.codecs?.join(', ')],
       ...contentCredentialRows(m.contentCredentials),
+      ...proofModeRows(m.proofMode),
       ['creators', m.creators?.join('; ')],
       ['copyright', m.copyright],
       ['preview', item.hasPreview ? 'yes' : 'no'],
@@ -148,6 +159,7 @@ export const showCommand: Command = {
     ];
     for (const [k, v] of rows) if (v !== undefined) out.line(`${k.padEnd(14)} ${v}`);
     for (const w of item.warnings) out.line(`${'warning'.padEnd(14)} ${w.message}`);
+    for (const f of bundleFiles) out.line(`${'  bundle file'.padEnd(14)} ${f.itemId}  ${f.role}${f.signatureState ? ` (signature ${f.signatureState})` : ''}  ${f.name}`);
     for (const n of namedIn) out.line(`${'in chat'.padEnd(14)} ${n.chatItem} message #${n.seq}${n.sender ? ` from ${n.sender}` : ''}${n.sentAt ? ` at ${n.sentAt} (phone's local time)` : ''}`);
     if (chat) {
       out.line(`${'chat export'.padEnd(14)} ${chat.format}, ${chat.messages.length} messages`);
@@ -159,6 +171,28 @@ export const showCommand: Command = {
     return 0;
   },
 };
+
+function signatureText(s: NonNullable<ProofModeRecord['signature']>): string {
+  const verdict = s.state === 'valid' ? 'VALID' : s.state === 'invalid' ? 'INVALID' : 'UNKNOWN KEY';
+  const key = s.keyFingerprint ? ` key ${s.keyFingerprint}${s.keyUserIds?.length ? ` (${s.keyUserIds.join(', ')})` : ''}` : '';
+  return `${verdict} (${s.signatureFile};${key}${s.signedAt ? `, signed ${s.signedAt}` : ''}${s.reason ? `; ${s.reason}` : ''}); checked with ${s.verifier}, nobody vouches for whose key it is`;
+}
+
+/** A file from a ProofMode bundle as `huella show` prints it: its role, the PGP verdict, what the proof data states. */
+function proofModeRows(pm: ProofModeRecord | undefined): [string, string | undefined][] {
+  if (!pm) return [];
+  const d = pm.proofData ?? {};
+  const place = d['Location.Latitude'] && d['Location.Longitude'] ? `${d['Location.Latitude']}, ${d['Location.Longitude']}${d['Location.Provider'] ? ` (${d['Location.Provider']}${d['Location.Accuracy'] ? `, ±${d['Location.Accuracy']} m` : ''})` : ''}  (!) location recorded by ProofMode` : undefined;
+  return [
+    ['proofmode', `${pm.role}${pm.mediaSha256 && pm.role !== 'media' ? ` of the media ${pm.mediaSha256}` : ''}`],
+    ['  signature', pm.signature ? signatureText(pm.signature) : pm.role === 'media' || pm.role === 'proof-csv' || pm.role === 'proof-json' ? 'none in the bundle' : undefined],
+    ['  proof hash', pm.proofHashMatches === undefined ? undefined : pm.proofHashMatches ? 'the proof data names this file\'s SHA-256' : `MISMATCH: the proof data names ${pm.mediaSha256}, not this file's SHA-256`],
+    ['  generated', d['Proof Generated']],
+    ['  location', place],
+    ['  device', [d.Manufacturer, d.Hardware].filter(Boolean).join(' ') || undefined],
+    ['  proof files', pm.proofFiles?.map((f) => `${f.role}${f.signature ? ` (${f.signature})` : ''}`).join(', ')],
+  ];
+}
 
 /** Content Credentials as `huella show` prints them: the verdict first, then who signed and what they assert. */
 function contentCredentialRows(cc: ItemDetail['metadata']['contentCredentials']): [string, string | undefined][] {

@@ -40,6 +40,9 @@ const REVIEWED_THIRD_PARTY: Readonly<Record<string, string>> = {
   // file; this bundle carries the .wasm inline (wasmBinary), Node has no XMLHttpRequest, and the worker's socket
   // guard refuses connections anyway.
   'node_modules/libheif-js/libheif-wasm/libheif-bundle.js': 'Emscripten browser loader, unused: the WebAssembly is embedded; HEIC decoding in the parser worker',
+  // X.509 certificates of Content Credentials (via @trustnxt/c2pa-ts, in the parser worker): `const DNS = "dns"` names
+  // the dNSName kind of a certificate's GeneralName; the file requires only ASN.1 and DI packages, no network module.
+  'node_modules/@peculiar/x509/build/x509.cjs.js': 'the string "dns" is a GeneralName type, not a module; it requires no network module',
 };
 
 const NETWORK_CALLS: readonly RegExp[] = [
