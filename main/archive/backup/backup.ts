@@ -1,51 +1,48 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ageEncryptBuffer } from '../blobs/age';
 import { canonicalBytes } from '../custody/jcs';
 import { HuellaError, fromSystemError } from '../errors';
-import { fsyncDir, writeFileAtomic } from '../fs/durable';
-import { vaultIdFromBytes } from '../vault/secrets';
 import { VAULT_FILES, type Vault } from '../vault/vault';
-import { copyHandleHashed, forEachLimited, hashFile, placeObject, syncDirs, writeNewFile, type CopyResult } from './copy';
-import { backupObjectPath, generationDir, listGenerations, loadGeneration, readMarker, readObjectsList, type LoadedGeneration } from './folder';
+import { forEachLimited, hashFile, writeNewFile, type CopyResult } from './copy';
+import { FolderStorage } from './folder';
 import {
   BACKUP_CUSTODY_FORMAT,
-  BACKUP_FILES,
   BACKUP_FORMAT_VERSION,
   BACKUP_MANIFEST_FORMAT,
   GENERATION_FILES,
-  formatMarker,
   formatObjectsList,
-  generationDirName,
   serializeManifest,
   type BackupCustodyRecord,
   type BackupManifest,
   type ObjectRecord,
 } from './format';
-import { backupKeyFingerprint, backupPublicKeyFile, deriveBackupSigningKey, signManifest } from './keys';
-import { acquireBackupLock } from './lock';
-import { snapshotDatabase } from './snapshot';
+import { loadGeneration, readObjectsList, type LoadedGeneration } from './generations';
+import { backupKeyFingerprint, backupPublicKeyFile, deriveBackupSigningKey, signManifest, type BackupSigningKey } from './keys';
+import { snapshotDatabase, type DatabaseSnapshot } from './snapshot';
+import { objectRel, type BackupStorage, type BackupWriter } from './storage';
 
 /**
- * `huella backup <vault> <dir>`: copies the vault's ciphertext to a folder (a USB drive), incrementally.
+ * `huella backup <vault> <dir | s3://bucket/prefix>`: copies the vault's ciphertext to a backup, incrementally. The
+ * backup is a folder (a USB drive) or a prefix of an S3 bucket, behind the one interface of storage.ts; this file is
+ * the same for both.
  *
  * Generations: each run adds generations/NNNNNN/ with its own database snapshot, header copy, object list and signed
  * manifest; the age files in blobs/ are shared (content-addressed, immutable). Older generations stay restorable,
  * so a vault that was damaged or altered before the latest backup can be rolled back to a known-good state. The
  * cost: one database snapshot per kept generation (the database is small next to the blobs; measured in the
- * report), and the blobs of items purged since the oldest kept generation stay on the drive until that generation is
- * pruned (`keep`, default 7: a purge leaves the drive after at most 7 more backups).
+ * report), and the blobs of items purged since the oldest kept generation stay in the backup until that generation
+ * is pruned (`keep`, default 7: a purge leaves the backup after at most 7 more backups).
  *
  * Incremental: an object already in the backup is reused when the previous generation's signed object list names it
- * and the file there still has that size (a stat, no read): a second run over an unchanged vault writes only the new
- * database snapshot and a few small files. `rehash` also re-reads every reused file and recopies any that changed;
- * `huella backup verify` is the full check.
+ * and the stored copy still has that size (a stat, or one look at a listing; no read): a second run over an
+ * unchanged vault writes only the new database snapshot and a few small files. `rehash` also re-reads every reused
+ * copy and stores again any that changed; `huella backup verify` is the full check.
  *
- * Crash safety: object files are copied to tmp/, fsynced and renamed into blobs/; the generation is built in a
- * dot-named folder and renamed into place only when complete and signed (the commit point). An interrupted run
- * leaves the previous generations untouched and valid; its leftovers are removed by the next run.
+ * Crash safety: an object becomes visible in the backup only whole (folder: tmp/ then rename; S3: an upload
+ * completes or nothing appears), and a generation only when complete and signed (folder: a rename; S3: the
+ * signature uploaded last). An interrupted run leaves the previous generations untouched and valid; the next run
+ * removes its leftovers, and on S3 does not send again an object the interrupted run already stored whole.
  *
  * Consistency while the vault is in use: the database snapshot is one read transaction (snapshot.ts), and only the
  * objects THAT snapshot lists are copied. Ingest commits an object's row before moving its file from
@@ -65,14 +62,15 @@ export type BackupOptions = {
   readonly signal?: AbortSignal;
   /** Generations to keep (the new one included). Default 7. */
   readonly keep?: number;
-  /** Re-read every reused object and recopy it if it differs from the previous signed list. */
+  /** Re-read every reused object and store it again if it differs from the previous signed list. */
   readonly rehash?: boolean;
-  /** Parallel object copies. Default 4. */
+  /** Parallel object copies. Default: what the storage suggests (4). */
   readonly concurrency?: number;
   readonly now?: Date;
 };
 
 export type BackupReport = {
+  /** Where the backup is: the folder's path or the s3:// address. */
   readonly backupDir: string;
   readonly backupId: string;
   readonly generation: number;
@@ -91,7 +89,7 @@ export type BackupReport = {
   readonly database: { readonly bytes: number };
   /** vault.json, custody.age, objects.tsv, manifest, signature, marker and key file written by this run. */
   readonly metadataBytes: number;
-  /** Every byte this run wrote to the backup folder. */
+  /** Every byte this run wrote to the backup. */
   readonly bytesWritten: number;
   /** Size of this generation: its objects plus its own files. */
   readonly totalBytes: number;
@@ -101,38 +99,179 @@ export type BackupReport = {
 
 export const DEFAULT_KEEP_GENERATIONS = 7;
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+export async function backupVault(vault: Vault, target: string | BackupStorage, options: BackupOptions = {}): Promise<BackupReport> {
+  const started = performance.now();
+  const keep = options.keep ?? DEFAULT_KEEP_GENERATIONS;
+  if (!Number.isInteger(keep) || keep < 1) throw new HuellaError('INVALID_INPUT', 'The number of generations to keep must be a whole number of at least 1.');
+  const storage = typeof target === 'string' ? new FolderStorage(target) : target;
+  const progress = options.onProgress ?? (() => undefined);
+  const writer = await storage.openForBackup(path.resolve(vault.dir));
+  const key = deriveBackupSigningKey(vault.signingSeed);
+  let staged: string | undefined;
+  try {
+    const { generation, previous, known } = await findPrevious(storage, key.publicKey);
+    const createdAt = (options.now ?? new Date()).toISOString();
+    staged = await writer.stageGeneration(generation);
+
+    progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
+    const snap = await stageSnapshot(vault, staged);
+    progress({ phase: 'database', done: 1, total: 1, bytesDone: snap.database.size, bytesTotal: snap.database.size });
+
+    const objects = await storeObjects(vault, storage, writer, snap.snapshot, known, options);
+
+    progress({ phase: 'finishing', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
+    const sealed = await sealGeneration(vault, key, staged, { backupId: writer.backupId, generation, createdAt, previous, snapshot: snap.snapshot, objects, header: snap.header, database: snap.database });
+    await writer.commitGeneration(generation, staged);
+    staged = undefined;
+
+    const keyFileBytes = await writer.writeKeyFile(backupPublicKeyFile(key.publicKey));
+    const keyFingerprint = backupKeyFingerprint(key.publicKey);
+    const metadataBytes = writer.markerBytes + snap.header.size + sealed.bytes + keyFileBytes;
+    const bytesWritten = objects.bytesCopied + snap.database.size + metadataBytes;
+    vault.transaction(() =>
+      vault.log.append('backup.written', null, {
+        backupId: writer.backupId,
+        generation,
+        objects: objects.records.length,
+        objectsCopied: objects.copied,
+        bytesWritten,
+        missingAtSource: objects.missingAtSource.length,
+        keyFingerprint,
+      }),
+    );
+
+    const pruned = await pruneGenerations(storage, writer, key.publicKey, keep);
+    const objectBytes = objects.records.reduce((a, o) => a + o.size, 0);
+    return {
+      backupDir: storage.location,
+      backupId: writer.backupId,
+      generation,
+      createdAt,
+      keyFingerprint,
+      firstBackup: previous === undefined,
+      objects: {
+        total: objects.records.length + objects.missingAtSource.length,
+        copied: objects.copied,
+        reused: objects.reused,
+        bytesCopied: objects.bytesCopied,
+        totalBytes: objectBytes,
+        missingAtSource: [...objects.missingAtSource].sort(),
+      },
+      database: { bytes: snap.database.size },
+      metadataBytes,
+      bytesWritten,
+      totalBytes: objectBytes + snap.database.size + snap.header.size + sealed.bytes,
+      pruned,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (e) {
+    if (staged) await writer.discardGeneration(staged).catch(() => undefined);
+    if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Backup cancelled. The previous backup there is unchanged.', { cause: e });
+    throw fromSystemError(e, 'writing the backup');
+  } finally {
+    key.seed.fill(0);
+    await writer.close();
+    if (typeof target === 'string') storage.close();
+  }
 }
 
-async function prepareFolder(backupDir: string, vaultDir: string): Promise<{ backupId: string; fresh: boolean }> {
-  if (isInside(backupDir, vaultDir) || isInside(vaultDir, backupDir)) {
-    throw new HuellaError('INVALID_INPUT', 'The backup folder must be outside the vault folder (and must not contain it); choose a folder on another drive.');
+type Previous = { readonly generation: number; readonly previous: LoadedGeneration | undefined; readonly known: ReadonlyMap<string, ObjectRecord> };
+
+/** What the previous runs left, trusted only if signed by THIS vault's backup key; the number of the new generation. */
+async function findPrevious(storage: BackupStorage, publicKey: Buffer): Promise<Previous> {
+  const generations = await storage.generations();
+  let previous: LoadedGeneration | undefined;
+  let foreign = false;
+  for (const g of [...generations].reverse()) {
+    const loaded = await loadGeneration(storage, g, publicKey);
+    if (loaded.signature === 'untrusted-key') foreign = true;
+    if (loaded.signature === 'valid') {
+      previous = loaded;
+      break;
+    }
   }
-  await fsp.mkdir(backupDir, { recursive: true, mode: 0o700 });
-  const marker = await readMarker(backupDir);
-  if (marker) return { backupId: marker.backupId, fresh: false };
-  const entries = (await fsp.readdir(backupDir)).filter((e) => e !== BACKUP_FILES.lock);
-  if (entries.length > 0) {
-    throw new HuellaError('INVALID_INPUT', 'That folder is not empty and does not hold a Huella backup. Choose an empty folder or a new folder name (it will be created).');
+  if (foreign && previous === undefined) {
+    throw new HuellaError('CONFLICT', 'This backup holds the backup of another vault (its manifests are signed by a different key). Choose another folder or prefix for this vault.');
   }
-  const backupId = vaultIdFromBytes(crypto.randomBytes(16));
-  await writeFileAtomic(path.join(backupDir, BACKUP_FILES.marker), formatMarker(backupId));
-  return { backupId, fresh: true };
+  const known = new Map<string, ObjectRecord>();
+  if (previous) {
+    try {
+      for (const o of await readObjectsList(storage, previous)) known.set(o.name, o);
+    } catch {
+      // An unreadable list only costs a full copy.
+    }
+  }
+  return { generation: (generations.at(-1) ?? 0) + 1, previous, known };
 }
 
-/** Removes what an interrupted run left (tmp/ contents, unfinished generation folders); makes the folders. */
-async function cleanLeftovers(backupDir: string): Promise<void> {
-  const tmp = path.join(backupDir, BACKUP_FILES.tmp);
-  await fsp.rm(tmp, { recursive: true, force: true });
-  await fsp.mkdir(tmp, { mode: 0o700 });
-  await fsp.mkdir(path.join(backupDir, BACKUP_FILES.blobs), { recursive: true, mode: 0o700 });
-  const gens = path.join(backupDir, BACKUP_FILES.generations);
-  await fsp.mkdir(gens, { recursive: true, mode: 0o700 });
-  for (const e of await fsp.readdir(gens)) {
-    if (e.startsWith('.')) await fsp.rm(path.join(gens, e), { recursive: true, force: true });
-  }
+type StagedSnapshot = { readonly header: CopyResult; readonly database: CopyResult; readonly snapshot: DatabaseSnapshot };
+
+/** The vault header and a consistent, still-encrypted database snapshot, written into the staged generation. */
+async function stageSnapshot(vault: Vault, staged: string): Promise<StagedSnapshot> {
+  const header = await writeNewFile(path.join(staged, GENERATION_FILES.header), await fsp.readFile(path.join(vault.dir, VAULT_FILES.header)));
+  const dbFile = path.join(staged, GENERATION_FILES.database);
+  const snapshot = snapshotDatabase(vault, dbFile);
+  const database = (await hashFile(dbFile))!;
+  return { header, database, snapshot };
+}
+
+type StoredObjects = {
+  readonly records: readonly ObjectRecord[];
+  readonly copied: number;
+  readonly reused: number;
+  readonly bytesCopied: number;
+  readonly missingAtSource: readonly string[];
+};
+
+/** Every object the snapshot lists: reused when the previous signed list names it and the copy is there, else stored. */
+async function storeObjects(vault: Vault, storage: BackupStorage, writer: BackupWriter, snapshot: DatabaseSnapshot, known: ReadonlyMap<string, ObjectRecord>, options: BackupOptions): Promise<StoredObjects> {
+  const records: ObjectRecord[] = [];
+  const missingAtSource: string[] = [];
+  let copied = 0;
+  let reused = 0;
+  let bytesCopied = 0;
+  let done = 0;
+  const total = snapshot.objects.length;
+  const report = (): void => options.onProgress?.({ phase: 'objects', done, total, bytesDone: bytesCopied, bytesTotal: 0 });
+  await forEachLimited(
+    snapshot.objects,
+    options.concurrency ?? storage.parallelism,
+    async ({ name }) => {
+      const prior = known.get(name);
+      if (prior && (await writer.objectSize(name)) === prior.size) {
+        const same = !options.rehash || (await storage.hash(objectRel(name), options.signal ? { signal: options.signal } : {}))?.sha256 === prior.sha256;
+        if (same) {
+          await writer.keepObject(name);
+          records.push(prior);
+          reused++;
+          done++;
+          report();
+          return;
+        }
+      }
+      const source = await openVaultObject(vault, name);
+      if (!source) {
+        missingAtSource.push(name);
+        done++;
+        return;
+      }
+      try {
+        const stored = await writer.putObject(name, source, options.signal);
+        records.push({ name, size: stored.size, sha256: stored.sha256 });
+        if (stored.written) {
+          copied++;
+          bytesCopied += stored.size;
+        } else reused++;
+      } finally {
+        await source.close();
+      }
+      done++;
+      report();
+    },
+    options.signal,
+  );
+  await writer.objectsDone();
+  return { records, copied, reused, bytesCopied, missingAtSource };
 }
 
 /** Opens a vault object wherever the ingest protocol may have it right now (see the module comment). */
@@ -150,259 +289,75 @@ async function openVaultObject(vault: Vault, name: string): Promise<fsp.FileHand
   return undefined;
 }
 
-async function statSize(file: string): Promise<number | undefined> {
-  try {
-    return (await fsp.stat(file)).size;
-  } catch {
-    return undefined;
-  }
-}
+type SealInput = {
+  readonly backupId: string;
+  readonly generation: number;
+  readonly createdAt: string;
+  readonly previous: LoadedGeneration | undefined;
+  readonly snapshot: DatabaseSnapshot;
+  readonly objects: StoredObjects;
+  readonly header: CopyResult;
+  readonly database: CopyResult;
+};
 
-export async function backupVault(vault: Vault, backupDirInput: string, options: BackupOptions = {}): Promise<BackupReport> {
-  const started = performance.now();
-  const keep = options.keep ?? DEFAULT_KEEP_GENERATIONS;
-  if (!Number.isInteger(keep) || keep < 1) throw new HuellaError('INVALID_INPUT', 'The number of generations to keep must be a whole number of at least 1.');
-  const backupDir = path.resolve(backupDirInput);
-  const progress = options.onProgress ?? (() => undefined);
-  const { backupId, fresh } = await prepareFolder(backupDir, path.resolve(vault.dir));
-  const release = acquireBackupLock(backupDir);
-  const key = deriveBackupSigningKey(vault.signingSeed);
-  let building: string | undefined;
-  try {
-    await cleanLeftovers(backupDir);
-    let metadataBytes = fresh ? fs.statSync(path.join(backupDir, BACKUP_FILES.marker)).size : 0;
-
-    // What the previous runs left, trusted only if signed by THIS vault's backup key.
-    const generations = await listGenerations(backupDir);
-    let previous: LoadedGeneration | undefined;
-    let foreign = false;
-    for (const g of [...generations].reverse()) {
-      const loaded = await loadGeneration(backupDir, g, key.publicKey);
-      if (loaded.signature === 'untrusted-key') foreign = true;
-      if (loaded.signature === 'valid') {
-        previous = loaded;
-        break;
-      }
-    }
-    if (foreign && previous === undefined) {
-      throw new HuellaError('CONFLICT', 'This folder holds a backup of another vault (its manifests are signed by a different key). Choose another folder for this vault.');
-    }
-    const known = new Map<string, ObjectRecord>();
-    if (previous) {
-      try {
-        for (const o of await readObjectsList(previous)) known.set(o.name, o);
-      } catch {
-        // An unreadable list only costs a full copy.
-      }
-    }
-
-    const generation = (generations.at(-1) ?? 0) + 1;
-    const createdAt = (options.now ?? new Date()).toISOString();
-    building = path.join(backupDir, BACKUP_FILES.generations, `.${generationDirName(generation)}.partial-${crypto.randomBytes(4).toString('hex')}`);
-    await fsp.mkdir(building, { mode: 0o700 });
-
-    // 1. Header and database snapshot.
-    progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
-    const header = await writeNewFile(path.join(building, GENERATION_FILES.header), await fsp.readFile(path.join(vault.dir, VAULT_FILES.header)));
-    metadataBytes += header.size;
-    const dbFile = path.join(building, GENERATION_FILES.database);
-    const snapshot = snapshotDatabase(vault, dbFile);
-    const database = (await hashFile(dbFile))!;
-    progress({ phase: 'database', done: 1, total: 1, bytesDone: database.size, bytesTotal: database.size });
-
-    // 2. Objects.
-    const tmpDir = path.join(backupDir, BACKUP_FILES.tmp);
-    const touched = new Set<string>();
-    const records: ObjectRecord[] = [];
-    const missingAtSource: string[] = [];
-    let copied = 0;
-    let reused = 0;
-    let bytesCopied = 0;
-    let done = 0;
-    const total = snapshot.objects.length;
-    const report = (): void => progress({ phase: 'objects', done, total, bytesDone: bytesCopied, bytesTotal: 0 });
-    await forEachLimited(
-      snapshot.objects,
-      options.concurrency ?? 4,
-      async ({ name }) => {
-        const dest = backupObjectPath(backupDir, name);
-        const prior = known.get(name);
-        if (prior && (await statSize(dest)) === prior.size) {
-          const same = !options.rehash || (await hashFile(dest))?.sha256 === prior.sha256;
-          if (same) {
-            records.push(prior);
-            reused++;
-            done++;
-            report();
-            return;
-          }
-        }
-        const source = await openVaultObject(vault, name);
-        if (!source) {
-          missingAtSource.push(name);
-          done++;
-          return;
-        }
-        let result: CopyResult;
-        const tmp = path.join(tmpDir, `${name}.${crypto.randomBytes(4).toString('hex')}`);
-        try {
-          result = await copyHandleHashed(source, tmp);
-        } finally {
-          await source.close();
-        }
-        await placeObject(tmp, dest, touched);
-        records.push({ name, size: result.size, sha256: result.sha256 });
-        copied++;
-        bytesCopied += result.size;
-        done++;
-        report();
-      },
-      options.signal,
-    );
-    await syncDirs(touched, path.join(backupDir, BACKUP_FILES.blobs));
-
-    // 3. Object list, encrypted custody record, manifest, signature.
-    progress({ phase: 'finishing', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
-    const objectsText = formatObjectsList(records);
-    const objectsFile = await writeNewFile(path.join(building, GENERATION_FILES.objects), objectsText);
-    const custodyRecord: BackupCustodyRecord = {
-      format: BACKUP_CUSTODY_FORMAT,
-      version: BACKUP_FORMAT_VERSION,
-      vaultId: vault.id,
-      backupId,
-      generation,
-      checkpoint: snapshot.checkpoint,
-      treeSize: snapshot.treeSize,
-      items: snapshot.items,
-      objects: snapshot.objects.length,
-    };
-    const custody = await writeNewFile(path.join(building, GENERATION_FILES.custody), await ageEncryptBuffer(canonicalBytes(custodyRecord), [vault.blobs.recipientPublicKey]));
-    const objectBytes = records.reduce((a, o) => a + o.size, 0);
-    const manifest: BackupManifest = {
-      format: BACKUP_MANIFEST_FORMAT,
-      version: BACKUP_FORMAT_VERSION,
-      backupId,
-      generation,
-      createdAt,
-      previous: previous?.manifest && previous.manifestSha256 ? { generation: previous.generation, manifestSha256: previous.manifestSha256 } : null,
-      signingKey: key.publicKey.toString('base64'),
-      files: {
-        vaultHeader: { size: header.size, sha256: header.sha256 },
-        database: { size: database.size, sha256: database.sha256 },
-        custody: { size: custody.size, sha256: custody.sha256 },
-        objects: { size: objectsFile.size, sha256: objectsFile.sha256, count: records.length, bytes: objectBytes },
-      },
-      missingAtSource: missingAtSource.length,
-    };
-    const manifestBytes = serializeManifest(manifest);
-    const manifestFile = await writeNewFile(path.join(building, GENERATION_FILES.manifest), manifestBytes);
-    const signature = await writeNewFile(path.join(building, GENERATION_FILES.signature), await signManifest(key, manifestBytes, backupId, generation));
-    metadataBytes += objectsFile.size + custody.size + manifestFile.size + signature.size;
-    await fsyncDir(building);
-
-    // 4. Commit: the complete generation appears under its final name in one rename.
-    const finalDir = generationDir(backupDir, generation);
-    await fsp.rename(building, finalDir);
-    building = undefined;
-    await fsyncDir(path.dirname(finalDir));
-
-    const keyFile = path.join(backupDir, BACKUP_FILES.publicKey);
-    const keyText = backupPublicKeyFile(key.publicKey);
-    if ((await fsp.readFile(keyFile, 'utf8').catch(() => undefined)) !== keyText) {
-      await writeFileAtomic(keyFile, keyText, 0o600);
-      metadataBytes += Buffer.byteLength(keyText);
-    } else {
-      await fsp.chmod(keyFile, 0o600); // written 0644 by earlier versions
-    }
-
-    const keyFingerprint = backupKeyFingerprint(key.publicKey);
-    const bytesWritten = bytesCopied + database.size + metadataBytes;
-    vault.transaction(() =>
-      vault.log.append('backup.written', null, {
-        backupId,
-        generation,
-        objects: records.length,
-        objectsCopied: copied,
-        bytesWritten,
-        missingAtSource: missingAtSource.length,
-        keyFingerprint,
-      }),
-    );
-
-    const pruned = await pruneGenerations(backupDir, key.publicKey, keep);
-    return {
-      backupDir,
-      backupId,
-      generation,
-      createdAt,
-      keyFingerprint,
-      firstBackup: previous === undefined,
-      objects: { total: records.length + missingAtSource.length, copied, reused, bytesCopied, totalBytes: objectBytes, missingAtSource: missingAtSource.sort() },
-      database: { bytes: database.size },
-      metadataBytes,
-      bytesWritten,
-      totalBytes: objectBytes + database.size + header.size + objectsFile.size + custody.size + manifestFile.size + signature.size,
-      pruned,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } catch (e) {
-    if (building) await fsp.rm(building, { recursive: true, force: true }).catch(() => undefined);
-    if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Backup cancelled. The previous backup in that folder is unchanged.', { cause: e });
-    throw fromSystemError(e, 'writing the backup');
-  } finally {
-    key.seed.fill(0);
-    release();
-  }
+/** The object list, the encrypted custody record, the manifest and its signature, written into the staged generation. */
+async function sealGeneration(vault: Vault, key: BackupSigningKey, staged: string, input: SealInput): Promise<{ bytes: number }> {
+  const { records, missingAtSource } = input.objects;
+  const objectsFile = await writeNewFile(path.join(staged, GENERATION_FILES.objects), formatObjectsList(records));
+  const custodyRecord: BackupCustodyRecord = {
+    format: BACKUP_CUSTODY_FORMAT,
+    version: BACKUP_FORMAT_VERSION,
+    vaultId: vault.id,
+    backupId: input.backupId,
+    generation: input.generation,
+    checkpoint: input.snapshot.checkpoint,
+    treeSize: input.snapshot.treeSize,
+    items: input.snapshot.items,
+    objects: input.snapshot.objects.length,
+  };
+  const custody = await writeNewFile(path.join(staged, GENERATION_FILES.custody), await ageEncryptBuffer(canonicalBytes(custodyRecord), [vault.blobs.recipientPublicKey]));
+  const previous = input.previous;
+  const manifest: BackupManifest = {
+    format: BACKUP_MANIFEST_FORMAT,
+    version: BACKUP_FORMAT_VERSION,
+    backupId: input.backupId,
+    generation: input.generation,
+    createdAt: input.createdAt,
+    previous: previous?.manifest && previous.manifestSha256 ? { generation: previous.generation, manifestSha256: previous.manifestSha256 } : null,
+    signingKey: key.publicKey.toString('base64'),
+    files: {
+      vaultHeader: { size: input.header.size, sha256: input.header.sha256 },
+      database: { size: input.database.size, sha256: input.database.sha256 },
+      custody: { size: custody.size, sha256: custody.sha256 },
+      objects: { size: objectsFile.size, sha256: objectsFile.sha256, count: records.length, bytes: records.reduce((a, o) => a + o.size, 0) },
+    },
+    missingAtSource: missingAtSource.length,
+  };
+  const manifestBytes = serializeManifest(manifest);
+  const manifestFile = await writeNewFile(path.join(staged, GENERATION_FILES.manifest), manifestBytes);
+  const signature = await writeNewFile(path.join(staged, GENERATION_FILES.signature), await signManifest(key, manifestBytes, input.backupId, input.generation));
+  return { bytes: objectsFile.size + custody.size + manifestFile.size + signature.size };
 }
 
 /**
- * Keeps the newest `keep` generations; removes older ones, then every blob no kept generation lists. Nothing is
- * removed from blobs/ unless the object list of EVERY kept generation could be read and checked.
+ * Keeps the newest `keep` generations; removes older ones, then every stored object no kept generation lists.
+ * Nothing is removed from blobs/ unless the object list of EVERY kept generation could be read and checked.
  */
-async function pruneGenerations(backupDir: string, publicKey: Buffer, keep: number): Promise<{ generations: number[]; objects: number; bytes: number }> {
-  const all = await listGenerations(backupDir);
-  const kept = all.slice(-keep);
+async function pruneGenerations(storage: BackupStorage, writer: BackupWriter, publicKey: Buffer, keep: number): Promise<{ generations: number[]; objects: number; bytes: number }> {
+  const all = await storage.generations();
   const dropped = all.slice(0, Math.max(0, all.length - keep));
-  for (const g of dropped) await fsp.rm(generationDir(backupDir, g), { recursive: true, force: true });
-  if (dropped.length > 0) await fsyncDir(path.join(backupDir, BACKUP_FILES.generations));
+  for (const g of dropped) await writer.removeGeneration(g);
   const referenced = new Set<string>();
-  for (const g of kept) {
-    const loaded = await loadGeneration(backupDir, g, publicKey);
+  for (const g of all.slice(-keep)) {
+    const loaded = await loadGeneration(storage, g, publicKey);
     if (loaded.signature !== 'valid') return { generations: dropped, objects: 0, bytes: 0 };
     try {
-      for (const o of await readObjectsList(loaded)) referenced.add(o.name);
+      for (const o of await readObjectsList(storage, loaded)) referenced.add(o.name);
     } catch {
       return { generations: dropped, objects: 0, bytes: 0 };
     }
   }
-  let objects = 0;
-  let bytes = 0;
-  const blobsDir = path.join(backupDir, BACKUP_FILES.blobs);
-  let prefixes: string[] = [];
-  try {
-    prefixes = await fsp.readdir(blobsDir);
-  } catch {
-    return { generations: dropped, objects, bytes };
-  }
-  for (const prefix of prefixes) {
-    const dir = path.join(blobsDir, prefix);
-    let names: string[];
-    try {
-      names = await fsp.readdir(dir);
-    } catch {
-      continue;
-    }
-    let removedHere = false;
-    for (const name of names) {
-      if (referenced.has(name)) continue;
-      const file = path.join(dir, name);
-      bytes += (await statSize(file)) ?? 0;
-      await fsp.rm(file, { force: true });
-      objects++;
-      removedHere = true;
-    }
-    if (removedHere) await fsyncDir(dir);
-  }
-  return { generations: dropped, objects, bytes };
+  const unreferenced = [...(await writer.storedObjects())].filter(([name]) => !referenced.has(name));
+  await writer.removeObjects(unreferenced.map(([name]) => name));
+  return { generations: dropped, objects: unreferenced.length, bytes: unreferenced.reduce((a, [, size]) => a + size, 0) };
 }
-

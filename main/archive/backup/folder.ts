@@ -1,46 +1,21 @@
+import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { decodeBase64Strict } from '../custody/base64';
 import { HuellaError } from '../errors';
-import { sha256Hex } from './copy';
-import {
-  BACKUP_FILES,
-  GENERATION_FILES,
-  generationDirName,
-  parseGenerationDirName,
-  parseManifest,
-  parseMarker,
-  parseObjectsList,
-  type BackupManifest,
-  type BackupMarker,
-  type ObjectRecord,
-} from './format';
-import { verifyManifestSignature } from './keys';
+import { fsyncDir, writeFileAtomic } from '../fs/durable';
+import { vaultIdFromBytes } from '../vault/secrets';
+import { copyFileHashed, copyHandleHashed, hashFile, placeObject, syncDirs } from './copy';
+import { BACKUP_FILES, formatMarker, generationDirName, parseGenerationDirName } from './format';
+import { readMarker } from './generations';
+import { acquireBackupLock } from './lock';
+import { objectRel, type BackupStorage, type BackupWriter, type StorageReadOptions, type StoredFile } from './storage';
 
-/** Reading a backup folder: marker, generations, manifests and their signatures. Shared by backup, verify, restore. */
-
-export function generationDir(backupDir: string, generation: number): string {
-  return path.join(backupDir, BACKUP_FILES.generations, generationDirName(generation));
-}
-
-export function backupObjectPath(backupDir: string, name: string): string {
-  if (!/^[0-9a-f]{64}$/.test(name)) throw new HuellaError('INTERNAL', 'invalid object name');
-  return path.join(backupDir, BACKUP_FILES.blobs, name.slice(0, 2), name);
-}
-
-async function readOptional(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fsp.readFile(file);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') return undefined;
-    throw new HuellaError('FILE_UNREADABLE', `Cannot read ${path.basename(file)} in the backup folder.`, { cause: e });
-  }
-}
-
-export async function readMarker(backupDir: string): Promise<BackupMarker | undefined> {
-  const bytes = await readOptional(path.join(backupDir, BACKUP_FILES.marker));
-  return bytes === undefined ? undefined : parseMarker(bytes.toString('utf8'));
-}
+/**
+ * A backup in a folder (a USB drive): the BackupStorage of storage.ts on the local file system. Objects are copied
+ * to tmp/, fsynced and renamed into blobs/; a generation is built in a dot-named folder under generations/ and
+ * renamed into place when complete and signed. An interrupted run leaves the previous generations untouched; its
+ * leftovers (tmp/ contents, dot-named folders) are removed by the next run.
+ */
 
 /** Complete generations (folders renamed into place), ascending. Partial runs (dot-prefixed) are not listed. */
 export async function listGenerations(backupDir: string): Promise<number[]> {
@@ -54,57 +29,244 @@ export async function listGenerations(backupDir: string): Promise<number[]> {
   return names.map(parseGenerationDirName).filter((g): g is number => g !== undefined).sort((a, b) => a - b);
 }
 
-export type SignatureState = 'valid' | 'missing' | 'invalid' | 'untrusted-key';
-
-export type LoadedGeneration = {
-  readonly generation: number;
-  readonly dir: string;
-  /** Undefined when manifest.json is missing or cannot be parsed (see `error`). */
-  readonly manifest?: BackupManifest;
-  readonly manifestSha256?: string;
-  readonly signature: SignatureState;
-  readonly signingKey?: Buffer;
-  readonly error?: string;
-};
-
-/**
- * Loads a generation's manifest and checks its signature with the key the manifest names, or — when
- * `expectedKey` is given (re-derived from the vault, or supplied by the person) — with that key only.
- */
-export async function loadGeneration(backupDir: string, generation: number, expectedKey?: Buffer): Promise<LoadedGeneration> {
-  const dir = generationDir(backupDir, generation);
-  const bytes = await readOptional(path.join(dir, GENERATION_FILES.manifest));
-  if (bytes === undefined) return { generation, dir, signature: 'missing', error: 'manifest.json is missing' };
-  let manifest: BackupManifest;
-  try {
-    manifest = parseManifest(bytes);
-  } catch (e) {
-    return { generation, dir, signature: 'invalid', error: (e as Error).message };
-  }
-  const manifestSha256 = sha256Hex(bytes);
-  const base = { generation, dir, manifest, manifestSha256 };
-  if (manifest.generation !== generation) return { ...base, signature: 'invalid', error: `manifest.json says generation ${manifest.generation} but sits in folder ${generationDirName(generation)}` };
-  const named = decodeBase64Strict(manifest.signingKey, 'The manifest signing key', 32);
-  if (expectedKey && !expectedKey.equals(named)) return { ...base, signature: 'untrusted-key', signingKey: named, error: 'the manifest names a signing key that is not this vault\'s backup key' };
-  const sig = await readOptional(path.join(dir, GENERATION_FILES.signature));
-  if (sig === undefined) return { ...base, signature: 'missing', signingKey: named, error: 'manifest.json.minisig (the signature) is missing' };
-  const r = await verifyManifestSignature(named, sig, bytes);
-  if (!r.ok) return { ...base, signature: 'invalid', signingKey: named, error: r.message };
-  const expectedComment = `huella backup ${manifest.backupId} generation ${generation}`;
-  if (r.trustedComment !== expectedComment) return { ...base, signature: 'invalid', signingKey: named, error: 'the signature\'s trusted comment names another backup or generation' };
-  return { ...base, signature: 'valid', signingKey: named };
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** objects.tsv of a generation, checked against the manifest's size and hash; throws FORMAT_INVALID. */
-export async function readObjectsList(gen: LoadedGeneration): Promise<ObjectRecord[]> {
-  if (!gen.manifest) throw new HuellaError('FORMAT_INVALID', 'No manifest: the object list cannot be trusted.');
-  const bytes = await readOptional(path.join(gen.dir, GENERATION_FILES.objects));
-  if (bytes === undefined) throw new HuellaError('FORMAT_INVALID', 'objects.tsv is missing.');
-  const entry = gen.manifest.files.objects;
-  if (bytes.length !== entry.size || sha256Hex(bytes) !== entry.sha256) throw new HuellaError('FORMAT_INVALID', 'objects.tsv does not match the manifest (it was changed or damaged).');
-  const list = parseObjectsList(bytes.toString('utf8'));
-  if (list.length !== entry.count || list.reduce((a, o) => a + o.size, 0) !== entry.bytes) {
-    throw new HuellaError('FORMAT_INVALID', 'objects.tsv does not hold the number of objects or bytes that the manifest states.');
+async function statSize(file: string): Promise<number | undefined> {
+  try {
+    return (await fsp.stat(file)).size;
+  } catch {
+    return undefined;
   }
-  return list;
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export class FolderStorage implements BackupStorage {
+  readonly location: string;
+  readonly parallelism = 4;
+
+  constructor(dir: string) {
+    this.location = path.resolve(dir);
+  }
+
+  #path(rel: string): string {
+    return path.join(this.location, ...rel.split('/'));
+  }
+
+  async read(rel: string, maxBytes: number): Promise<Buffer | undefined> {
+    const file = this.#path(rel);
+    try {
+      const size = (await fsp.stat(file)).size;
+      if (size > maxBytes) throw new HuellaError('FORMAT_INVALID', `${rel} in the backup folder is larger than such a file can be (${size} bytes).`);
+      return await fsp.readFile(file);
+    } catch (e) {
+      if (e instanceof HuellaError) throw e;
+      if (isMissing(e)) return undefined;
+      throw new HuellaError('FILE_UNREADABLE', `Cannot read ${path.basename(file)} in the backup folder.`, { cause: e });
+    }
+  }
+
+  async hash(rel: string, options: StorageReadOptions = {}): Promise<(StoredFile & { readonly head: Buffer }) | undefined> {
+    const file = this.#path(rel);
+    let head: Buffer;
+    try {
+      const fh = await fsp.open(file, 'r');
+      try {
+        const buf = Buffer.alloc(16);
+        const { bytesRead } = await fh.read(buf, 0, 16, 0);
+        head = buf.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw new HuellaError('FILE_UNREADABLE', `Cannot read ${path.basename(file)} in the backup folder.`, { cause: e });
+    }
+    options.signal?.throwIfAborted();
+    const h = await hashFile(file, options.onBytes);
+    return h ? { ...h, head } : undefined;
+  }
+
+  async fetch(rel: string, dest: string): Promise<StoredFile | undefined> {
+    try {
+      return await copyFileHashed(this.#path(rel), dest);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  generations(): Promise<number[]> {
+    return listGenerations(this.location);
+  }
+
+  close(): void {
+    // nothing held
+  }
+
+  async openForBackup(vaultDir: string): Promise<BackupWriter> {
+    const dir = this.location;
+    if (isInside(dir, vaultDir) || isInside(vaultDir, dir)) {
+      throw new HuellaError('INVALID_INPUT', 'The backup folder must be outside the vault folder (and must not contain it); choose a folder on another drive.');
+    }
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    const marker = await readMarker(this);
+    let backupId = marker?.backupId;
+    let markerBytes = 0;
+    if (backupId === undefined) {
+      const entries = (await fsp.readdir(dir)).filter((e) => e !== BACKUP_FILES.lock);
+      if (entries.length > 0) {
+        throw new HuellaError('INVALID_INPUT', 'That folder is not empty and does not hold a Huella backup. Choose an empty folder or a new folder name (it will be created).');
+      }
+    }
+    const release = acquireBackupLock(dir);
+    try {
+      if (backupId === undefined) {
+        backupId = vaultIdFromBytes(crypto.randomBytes(16));
+        const text = formatMarker(backupId);
+        await writeFileAtomic(path.join(dir, BACKUP_FILES.marker), text);
+        markerBytes = Buffer.byteLength(text);
+      }
+      await cleanLeftovers(dir);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    return new FolderWriter(this, backupId, markerBytes, release);
+  }
+
+  objectPath(name: string): string {
+    return this.#path(objectRel(name));
+  }
+
+  generationPath(generation: number): string {
+    return path.join(this.location, BACKUP_FILES.generations, generationDirName(generation));
+  }
+}
+
+/** Removes what an interrupted run left (tmp/ contents, unfinished generation folders); makes the folders. */
+async function cleanLeftovers(backupDir: string): Promise<void> {
+  const tmp = path.join(backupDir, BACKUP_FILES.tmp);
+  await fsp.rm(tmp, { recursive: true, force: true });
+  await fsp.mkdir(tmp, { mode: 0o700 });
+  await fsp.mkdir(path.join(backupDir, BACKUP_FILES.blobs), { recursive: true, mode: 0o700 });
+  const gens = path.join(backupDir, BACKUP_FILES.generations);
+  await fsp.mkdir(gens, { recursive: true, mode: 0o700 });
+  for (const e of await fsp.readdir(gens)) {
+    if (e.startsWith('.')) await fsp.rm(path.join(gens, e), { recursive: true, force: true });
+  }
+}
+
+class FolderWriter implements BackupWriter {
+  readonly #storage: FolderStorage;
+  readonly #release: () => void;
+  readonly #touched = new Set<string>();
+  readonly fresh: boolean;
+
+  constructor(
+    storage: FolderStorage,
+    readonly backupId: string,
+    readonly markerBytes: number,
+    release: () => void,
+  ) {
+    this.#storage = storage;
+    this.#release = release;
+    this.fresh = markerBytes > 0;
+  }
+
+  objectSize(name: string): Promise<number | undefined> {
+    return statSize(this.#storage.objectPath(name));
+  }
+
+  async putObject(name: string, source: fsp.FileHandle): Promise<StoredFile & { readonly written: boolean }> {
+    const tmp = path.join(this.#storage.location, BACKUP_FILES.tmp, `${name}.${crypto.randomBytes(4).toString('hex')}`);
+    const result = await copyHandleHashed(source, tmp);
+    await placeObject(tmp, this.#storage.objectPath(name), this.#touched);
+    return { ...result, written: true };
+  }
+
+  async keepObject(): Promise<void> {
+    // A folder has no retention: the object stays until a prune removes it.
+  }
+
+  async objectsDone(): Promise<void> {
+    await syncDirs(this.#touched, path.join(this.#storage.location, BACKUP_FILES.blobs));
+    this.#touched.clear();
+  }
+
+  async stageGeneration(generation: number): Promise<string> {
+    const dir = path.join(this.#storage.location, BACKUP_FILES.generations, `.${generationDirName(generation)}.partial-${crypto.randomBytes(4).toString('hex')}`);
+    await fsp.mkdir(dir, { mode: 0o700 });
+    return dir;
+  }
+
+  async commitGeneration(generation: number, staged: string): Promise<void> {
+    await fsyncDir(staged);
+    const finalDir = this.#storage.generationPath(generation);
+    await fsp.rename(staged, finalDir);
+    await fsyncDir(path.dirname(finalDir));
+  }
+
+  async discardGeneration(staged: string): Promise<void> {
+    await fsp.rm(staged, { recursive: true, force: true });
+  }
+
+  async writeKeyFile(text: string): Promise<number> {
+    const keyFile = path.join(this.#storage.location, BACKUP_FILES.publicKey);
+    if ((await fsp.readFile(keyFile, 'utf8').catch(() => undefined)) === text) {
+      await fsp.chmod(keyFile, 0o600); // written 0644 by earlier versions
+      return 0;
+    }
+    await writeFileAtomic(keyFile, text, 0o600);
+    return Buffer.byteLength(text);
+  }
+
+  async removeGeneration(generation: number): Promise<void> {
+    const dir = this.#storage.generationPath(generation);
+    await fsp.rm(dir, { recursive: true, force: true });
+    await fsyncDir(path.dirname(dir));
+  }
+
+  async storedObjects(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const blobsDir = path.join(this.#storage.location, BACKUP_FILES.blobs);
+    let prefixes: string[] = [];
+    try {
+      prefixes = await fsp.readdir(blobsDir);
+    } catch {
+      return out;
+    }
+    for (const prefix of prefixes) {
+      let names: string[];
+      try {
+        names = await fsp.readdir(path.join(blobsDir, prefix));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (/^[0-9a-f]{64}$/.test(name)) out.set(name, (await statSize(path.join(blobsDir, prefix, name))) ?? 0);
+      }
+    }
+    return out;
+  }
+
+  async removeObjects(names: readonly string[]): Promise<void> {
+    const dirs = new Set<string>();
+    for (const name of names) {
+      const file = this.#storage.objectPath(name);
+      await fsp.rm(file, { force: true });
+      dirs.add(path.dirname(file));
+    }
+    for (const d of dirs) await fsyncDir(d);
+  }
+
+  async close(): Promise<void> {
+    this.#release();
+  }
 }

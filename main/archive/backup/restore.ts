@@ -6,13 +6,16 @@ import { databaseIntegrityProblems } from '../db/open';
 import { fsyncDir } from '../fs/durable';
 import { openVault, VAULT_FILES, type Unlock, type Vault } from '../vault/vault';
 import { verifyVault, type VerifyProgress, type VerifyReport } from '../verify/verify';
-import { copyFileHashed, copyHandleHashed, forEachLimited, hashFile, placeObject, syncDirs } from './copy';
-import { backupObjectPath, listGenerations, loadGeneration, readMarker, readObjectsList, type LoadedGeneration } from './folder';
+import { forEachLimited, placeObject, syncDirs } from './copy';
+import { FolderStorage } from './folder';
 import { GENERATION_FILES, parseCustodyRecord, type FileEntry, type ObjectRecord } from './format';
+import { loadGeneration, MAX_BYTES, readMarker, readObjectsList, type LoadedGeneration } from './generations';
 import { deriveBackupSigningKey } from './keys';
+import { generationRel, objectRel, type BackupReader } from './storage';
 
 /**
- * `huella restore <backup> <new vault>`: rebuilds a vault from one backup generation.
+ * `huella restore <backup> <new vault>`: rebuilds a vault from one backup generation, from a folder or an S3 prefix
+ * (the BackupReader of storage.ts).
  *
  * Never overwrites: the target must not exist (or be an empty folder). The vault is assembled in a hidden sibling
  * folder and renamed into place at the end, like createVault, so a failure — a wrong passphrase included — leaves
@@ -100,7 +103,7 @@ type VaultFacts = {
   readonly custodyProblem: string | null;
 };
 
-async function readFacts(vault: Vault, gen: LoadedGeneration, custodyOk: boolean): Promise<VaultFacts> {
+async function readFacts(vault: Vault, storage: BackupReader, gen: LoadedGeneration, custodyOk: boolean): Promise<VaultFacts> {
   const key = deriveBackupSigningKey(vault.signingSeed);
   const keyMatches = gen.signingKey !== undefined && key.publicKey.equals(gen.signingKey);
   key.seed.fill(0);
@@ -118,11 +121,10 @@ async function readFacts(vault: Vault, gen: LoadedGeneration, custodyOk: boolean
   }
   let checkpoint: string | null = null;
   let custodyProblem: string | null = null;
-  const custodyFile = path.join(gen.dir, GENERATION_FILES.custody);
   if (!custodyOk) custodyProblem = 'custody.age is missing or does not match the manifest; the backup\'s checkpoint could not be checked';
   else {
     try {
-      const record = parseCustodyRecord(await vault.decryptOwnAgeFile(await fsp.readFile(custodyFile)));
+      const record = parseCustodyRecord(await vault.decryptOwnAgeFile((await storage.read(generationRel(gen.generation, GENERATION_FILES.custody), MAX_BYTES.custody))!));
       if (record.vaultId !== vault.id) custodyProblem = 'custody.age belongs to another vault';
       else if (record.generation !== gen.generation) custodyProblem = `custody.age belongs to generation ${record.generation}`;
       else checkpoint = record.checkpoint;
@@ -133,9 +135,17 @@ async function readFacts(vault: Vault, gen: LoadedGeneration, custodyOk: boolean
   return { vaultId: vault.id, keyMatches, objects, itemsByObject, checkpoint, custodyProblem };
 }
 
-export async function restoreBackup(backupDirInput: string, vaultDirInput: string, unlock: Unlock, options: RestoreOptions = {}): Promise<RestoreReport> {
+export async function restoreBackup(source: string | BackupReader, vaultDirInput: string, unlock: Unlock, options: RestoreOptions = {}): Promise<RestoreReport> {
+  const storage = typeof source === 'string' ? new FolderStorage(source) : source;
+  try {
+    return await restoreFrom(storage, vaultDirInput, unlock, options);
+  } finally {
+    if (typeof source === 'string') storage.close();
+  }
+}
+
+async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock: Unlock, options: RestoreOptions): Promise<RestoreReport> {
   const started = performance.now();
-  const backupDir = path.resolve(backupDirInput);
   const target = path.resolve(vaultDirInput);
   const progress = options.onProgress ?? (() => undefined);
   await assertFreshTarget(target);
@@ -143,16 +153,16 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
 
   let backupId: string | null = null;
   try {
-    backupId = (await readMarker(backupDir))?.backupId ?? null;
+    backupId = (await readMarker(storage))?.backupId ?? null;
     if (backupId === null) problems.push('The backup marker (huella-backup.json) is missing.');
   } catch (e) {
     problems.push((e as Error).message);
   }
-  const generations = await listGenerations(backupDir);
-  if (generations.length === 0) throw new HuellaError('NOT_FOUND', 'That folder holds no complete Huella backup (no generations/ folder with a finished backup).');
+  const generations = await storage.generations();
+  if (generations.length === 0) throw new HuellaError('NOT_FOUND', `${storage.location} holds no complete Huella backup (no generations/ with a finished backup).`);
   const generation = options.generation ?? generations.at(-1)!;
   if (!generations.includes(generation)) throw new HuellaError('NOT_FOUND', `The backup has no generation ${generation}; it has ${generations.join(', ')}.`);
-  const gen = await loadGeneration(backupDir, generation);
+  const gen = await loadGeneration(storage, generation);
   if (gen.signature !== 'valid') problems.push(`Manifest of generation ${generation}: ${gen.error ?? 'not valid'}.`);
   const files = gen.manifest?.files;
 
@@ -165,15 +175,14 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
     await fsp.mkdir(path.join(building, VAULT_FILES.blobs), { mode: 0o700 });
     await fsp.mkdir(path.join(building, VAULT_FILES.tmp), { mode: 0o700 });
     progress({ phase: 'database' });
-    const header = await copyFileHashed(path.join(gen.dir, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch((e: unknown) => {
-      throw new HuellaError('VAULT_CORRUPT', `vault.json of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, { cause: e });
-    });
+    const unreadable = (file: string) => (e?: unknown): never => {
+      throw new HuellaError('VAULT_CORRUPT', `${file} of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, e === undefined ? {} : { cause: e });
+    };
+    const header = (await storage.fetch(generationRel(generation, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch(unreadable('vault.json'))) ?? unreadable('vault.json')();
     if (!matches(header, files?.vaultHeader)) problems.push('vault.json differs from the manifest (changed or damaged); trying it anyway.');
-    const database = await copyFileHashed(path.join(gen.dir, GENERATION_FILES.database), path.join(building, VAULT_FILES.db)).catch((e: unknown) => {
-      throw new HuellaError('VAULT_CORRUPT', `archive.db of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, { cause: e });
-    });
+    const database = (await storage.fetch(generationRel(generation, GENERATION_FILES.database), path.join(building, VAULT_FILES.db), options.signal ? { signal: options.signal } : {}).catch(unreadable('archive.db'))) ?? unreadable('archive.db')();
     if (!matches(database, files?.database)) problems.push('archive.db differs from the manifest (changed or damaged); trying it anyway.');
-    const custodyHash = await hashFile(path.join(gen.dir, GENERATION_FILES.custody));
+    const custodyHash = await storage.hash(generationRel(generation, GENERATION_FILES.custody));
     const custodyOk = custodyHash !== undefined && matches(custodyHash, files?.custody);
 
     // Unlock: proves the passphrase (or recovery key) before any object is copied.
@@ -198,7 +207,7 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
           `The database copy of generation ${generation} is damaged (${damagedDb[0]}).${others.length > 0 ? ` Restore an earlier generation (${others.join(', ')}) with --generation.` : ''} Nothing was restored.`,
         );
       }
-      facts = await readFacts(vault, gen, custodyOk);
+      facts = await readFacts(vault, storage, gen, custodyOk);
     } finally {
       vault.lock();
     }
@@ -208,7 +217,7 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
     let expected = new Map<string, ObjectRecord>();
     if (trusted) {
       try {
-        expected = new Map((await readObjectsList(gen)).map((o) => [o.name, o]));
+        expected = new Map((await readObjectsList(storage, gen)).map((o) => [o.name, o]));
       } catch (e) {
         problems.push(`Object list: ${(e as Error).message}`);
       }
@@ -227,23 +236,12 @@ export async function restoreBackup(backupDirInput: string, vaultDirInput: strin
     let restored = 0;
     await forEachLimited(
       facts.objects,
-      options.concurrency ?? 4,
+      options.concurrency ?? storage.parallelism,
       async ({ name, kind }) => {
-        let source: fsp.FileHandle | undefined;
-        try {
-          source = await fsp.open(backupObjectPath(backupDir, name), 'r');
-        } catch {
-          source = undefined;
-        }
-        if (!source) damage(name, kind, 'missing-from-backup');
+        const tmp = path.join(tmpDir, `${name}.restoring`);
+        const copy = await storage.fetch(objectRel(name), tmp, options.signal ? { signal: options.signal } : {});
+        if (!copy) damage(name, kind, 'missing-from-backup');
         else {
-          const tmp = path.join(tmpDir, `${name}.restoring`);
-          let copy;
-          try {
-            copy = await copyHandleHashed(source, tmp);
-          } finally {
-            await source.close();
-          }
           const want = expected.get(name);
           if (want && (want.size !== copy.size || want.sha256 !== copy.sha256)) {
             await fsp.rm(tmp, { force: true });

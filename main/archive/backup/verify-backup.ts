@@ -1,14 +1,14 @@
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import { parseVaultHeader } from '../vault/header';
 import { HuellaError } from '../errors';
-import { hashFile } from './copy';
-import { backupObjectPath, listGenerations, loadGeneration, readMarker, readObjectsList, type LoadedGeneration } from './folder';
+import { forEachLimited } from './copy';
+import { FolderStorage } from './folder';
 import { BACKUP_FILES, GENERATION_FILES, type FileEntry, type ObjectRecord } from './format';
+import { loadGeneration, MAX_BYTES, readMarker, readObjectsList, type LoadedGeneration } from './generations';
 import { backupKeyFingerprint, normalizeFingerprint } from './keys';
+import { generationRel, objectRel, type BackupReader } from './storage';
 
 /**
- * `huella backup verify <dir>`: checks a backup WITHOUT the passphrase — every object present and byte-identical to
+ * `huella backup verify <dir | s3://bucket/prefix>`: checks a backup (a folder or an S3 prefix) WITHOUT the passphrase — every object present and byte-identical to
  * what the signed manifest lists (SHA-256 of the age file), the generation's own files likewise, the database copy
  * still encrypted, the manifest signature valid, the generations chained and signed by one key. It cannot tell
  * whether the key is the right vault's: that is what the printed fingerprint is for (compare it with the one shown
@@ -76,23 +76,31 @@ export type BackupVerifyOptions = {
 
 const SQLITE_PLAINTEXT_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
-export async function verifyBackup(backupDirInput: string, options: BackupVerifyOptions = {}): Promise<BackupVerifyReport> {
-  const backupDir = path.resolve(backupDirInput);
+export async function verifyBackup(source: string | BackupReader, options: BackupVerifyOptions = {}): Promise<BackupVerifyReport> {
+  const storage = typeof source === 'string' ? new FolderStorage(source) : source;
+  try {
+    return await verifyStorage(storage, options);
+  } finally {
+    if (typeof source === 'string') storage.close();
+  }
+}
+
+async function verifyStorage(storage: BackupReader, options: BackupVerifyOptions): Promise<BackupVerifyReport> {
   const problems: BackupProblem[] = [];
   const add = (p: BackupProblem): void => {
     problems.push(p);
   };
   let backupId: string | null = null;
   try {
-    const marker = await readMarker(backupDir);
+    const marker = await readMarker(storage);
     if (marker) backupId = marker.backupId;
-    else add({ check: 'backup.marker', message: `${BACKUP_FILES.marker} is missing: this folder does not hold a Huella backup (or its marker was deleted).` });
+    else add({ check: 'backup.marker', message: `${BACKUP_FILES.marker} is missing: ${storage.location} does not hold a Huella backup (or its marker was deleted).` });
   } catch (e) {
     add({ check: 'backup.marker', message: (e as Error).message });
   }
-  const all = await listGenerations(backupDir);
+  const all = await storage.generations();
   if (all.length === 0) {
-    add({ check: 'backup.empty', message: 'The folder holds no complete backup generation.' });
+    add({ check: 'backup.empty', message: `${storage.location} holds no complete backup generation.` });
     return { ok: false, backupId, keyFingerprint: null, generations: [], objectsChecked: 0, bytesHashed: 0, problems };
   }
   let selected: number[];
@@ -103,7 +111,7 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
   } else selected = [all.at(-1)!];
 
   const loaded = new Map<number, LoadedGeneration>();
-  for (const g of all) loaded.set(g, await loadGeneration(backupDir, g, options.expectedKey));
+  for (const g of all) loaded.set(g, await loadGeneration(storage, g, options.expectedKey));
   // The key: the one the person expects, else the one the newest readable manifest names.
   const keys = [...loaded.values()].map((l) => l.signingKey).filter((k): k is Buffer => k !== undefined);
   const key = options.expectedKey ?? keys.at(-1);
@@ -140,8 +148,8 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
       ['objects', gen.manifest.files.objects],
     ];
     for (const [which, entry] of files) {
-      const file = path.join(gen.dir, GENERATION_FILES[which]);
-      const h = await hashFile(file);
+      const rel = generationRel(g, GENERATION_FILES[which]);
+      const h = await storage.hash(rel, options.signal ? { signal: options.signal } : {});
       if (!h) {
         add({ check: 'file.missing', ...where, message: `Generation ${g}: ${GENERATION_FILES[which]} is missing.` });
         continue;
@@ -151,20 +159,17 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
       }
       if (which === 'header') {
         try {
-          parseVaultHeader(await fsp.readFile(file, 'utf8'));
+          parseVaultHeader((await storage.read(rel, MAX_BYTES.header))?.toString('utf8') ?? '');
         } catch (e) {
           add({ check: 'file.format', ...where, message: `Generation ${g}: vault.json is not a vault header (${(e as Error).message})` });
         }
       } else if (which === 'database') {
-        const fh = await fsp.open(file, 'r');
-        const head = Buffer.alloc(SQLITE_PLAINTEXT_MAGIC.length);
-        await fh.read(head, 0, head.length, 0).finally(() => fh.close());
-        if (head.equals(SQLITE_PLAINTEXT_MAGIC)) add({ check: 'database.plaintext', ...where, message: `Generation ${g}: archive.db is an UNENCRYPTED SQLite file. Huella never writes one; delete this backup and make a new one.` });
+        if (h.head.equals(SQLITE_PLAINTEXT_MAGIC)) add({ check: 'database.plaintext', ...where, message: `Generation ${g}: archive.db is an UNENCRYPTED SQLite file. Huella never writes one; delete this backup and make a new one.` });
       }
     }
     let list: ObjectRecord[] = [];
     try {
-      list = await readObjectsList(gen);
+      list = await readObjectsList(storage, gen);
     } catch (e) {
       add({ check: 'objects.list', ...where, message: `Generation ${g}: ${(e as Error).message}` });
     }
@@ -182,10 +187,13 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
   let bytesHashed = 0;
   let done = 0;
   const failedGenerations = new Set<number>();
-  for (const { record, generations } of entries) {
-    options.signal?.throwIfAborted();
-    const h = await hashFile(backupObjectPath(backupDir, record.name), (n) => {
-      bytesHashed += n;
+  const objectProblemsFrom = problems.length;
+  await forEachLimited(entries, storage.parallelism, async ({ record, generations }) => {
+    const h = await storage.hash(objectRel(record.name), {
+      onBytes: (n) => {
+        bytesHashed += n;
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const where = { generation: generations[0]!, object: record.name };
     const fail = (): void => generations.forEach((g) => failedGenerations.add(g));
@@ -201,7 +209,9 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
     }
     done++;
     if (done % 100 === 0 || done === entries.length) options.onProgress?.({ done, total: entries.length, bytesDone: bytesHashed, bytesTotal });
-  }
+  }, options.signal);
+  // Objects are checked in parallel: their problems in object order, so a report reads the same every time.
+  problems.splice(objectProblemsFrom, problems.length - objectProblemsFrom, ...problems.slice(objectProblemsFrom).sort((a, b) => (a.object! < b.object! ? -1 : a.object! > b.object! ? 1 : 0)));
   return {
     ok: problems.length === 0,
     backupId,
@@ -212,3 +222,4 @@ export async function verifyBackup(backupDirInput: string, options: BackupVerify
     problems,
   };
 }
+
