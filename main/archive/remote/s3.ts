@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectRetentionCommand,
   S3Client,
@@ -121,10 +123,54 @@ export class S3Remote {
     });
   }
 
+  /** Whether nothing at all is stored under `prefix` (one listing request of one key). */
+  async isEmpty(prefix: string): Promise<boolean> {
+    return this.run('listing the remote', async () => {
+      const r = await this.#client.send(new ListObjectsV2Command({ Bucket: this.config.location.bucket, Prefix: this.key(prefix), MaxKeys: 1 }));
+      return (r.KeyCount ?? r.Contents?.length ?? 0) === 0;
+    });
+  }
+
+  /**
+   * Aborts the multipart uploads left unfinished under `prefix` (a process killed mid-upload leaves its parts on the
+   * store, invisible and billed, until someone aborts them). Only uploads older than `olderThanMs` are touched, so
+   * a concurrent upload of another process is not broken.
+   */
+  async abortUnfinishedUploads(prefix: string, olderThanMs = 0, now = Date.now()): Promise<number> {
+    return this.run('cleaning unfinished uploads on the remote', async () => {
+      let aborted = 0;
+      let keyMarker: string | undefined;
+      let idMarker: string | undefined;
+      for (;;) {
+        const r = await this.#client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.config.location.bucket, Prefix: this.key(prefix), ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(idMarker ? { UploadIdMarker: idMarker } : {}) }),
+        );
+        for (const u of r.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || (u.Initiated && now - u.Initiated.getTime() < olderThanMs)) continue;
+          await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.config.location.bucket, Key: u.Key, UploadId: u.UploadId }));
+          aborted++;
+        }
+        if (!r.IsTruncated) return aborted;
+        keyMarker = r.NextKeyMarker;
+        idMarker = r.NextUploadIdMarker;
+      }
+    });
+  }
+
   /** Uploads a local file under `key` (multipart above one part), with its SHA-256 as metadata. */
   async putFile(file: string, key: string, options: { readonly sha256: string; readonly size: number; readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void }): Promise<void> {
+    await this.putStream(() => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), key, options);
+  }
+
+  /** Uploads small bytes under `key`, with their SHA-256 as metadata. */
+  async putBytes(bytes: Uint8Array, key: string): Promise<void> {
+    await this.putStream(() => Readable.from([Buffer.from(bytes)]), key, { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+  }
+
+  /** Uploads what `open()` streams (exactly `size` bytes) under `key`, multipart above one part, SHA-256 as metadata. */
+  async putStream(open: () => NodeJS.ReadableStream, key: string, options: { readonly sha256: string; readonly size: number; readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void }): Promise<void> {
     await this.run('uploading to the remote', async () => {
-      const body = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+      const body = open() as Readable;
       const upload = new Upload({
         client: this.#client,
         params: { Bucket: this.config.location.bucket, Key: key, Body: body, ContentLength: options.size, Metadata: { sha256: options.sha256 }, ContentType: 'application/octet-stream' },
@@ -140,6 +186,55 @@ export class S3Remote {
         last = Math.max(last, loaded);
       });
       await upload.done();
+    });
+  }
+
+  /** The bytes of a small object, or undefined if it does not exist; refuses one larger than `maxBytes`. */
+  async getBytes(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    return this.run('downloading from the remote', async () => {
+      let r;
+      try {
+        r = await this.#client.send(new GetObjectCommand({ Bucket: this.config.location.bucket, Key: key }));
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+      if ((r.ContentLength ?? 0) > maxBytes) {
+        (r.Body as Readable | undefined)?.destroy();
+        throw new HuellaError('FORMAT_INVALID', `An object on the remote is larger than such a file can be (${r.ContentLength} bytes).`);
+      }
+      const parts: Buffer[] = [];
+      let n = 0;
+      for await (const chunk of r.Body as Readable) {
+        n += (chunk as Buffer).length;
+        if (n > maxBytes) throw new HuellaError('FORMAT_INVALID', 'An object on the remote is larger than such a file can be.');
+        parts.push(chunk as Buffer);
+      }
+      return Buffer.concat(parts);
+    });
+  }
+
+  /** Streams an object through SHA-256 without storing it: size, hash and its first 16 bytes; undefined if absent. */
+  async hashObject(key: string, options: { readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void } = {}): Promise<{ size: number; sha256: string; head: Buffer } | undefined> {
+    return this.run('reading from the remote', async () => {
+      let r;
+      try {
+        r = await this.#client.send(new GetObjectCommand({ Bucket: this.config.location.bucket, Key: key }), options.signal ? { abortSignal: options.signal } : {});
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      let head = Buffer.alloc(0);
+      for await (const chunk of r.Body as Readable) {
+        const b = chunk as Buffer;
+        if (head.length < 16) head = Buffer.concat([head, b.subarray(0, 16 - head.length)]);
+        hash.update(b);
+        size += b.length;
+        options.onBytes?.(b.length);
+      }
+      return { size, sha256: hash.digest('hex'), head };
     });
   }
 
@@ -210,6 +305,11 @@ function abortControllerFor(signal: AbortSignal): AbortController {
   if (signal.aborted) c.abort();
   else signal.addEventListener('abort', () => c.abort(), { once: true });
   return c;
+}
+
+/** Whether a failure of an S3Remote call (a HuellaError made by s3Error, or the SDK's own) means "no such object". */
+export function isNotFoundError(e: unknown): boolean {
+  return isNotFound(e) || isNotFound((e as { cause?: unknown } | null)?.cause);
 }
 
 function isNotFound(e: unknown): boolean {

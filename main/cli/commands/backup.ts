@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backupVault, restoreBackup, verifyBackup, type BackupProblem, type RestoreReport } from '../../archive/backup';
+import { FolderStorage } from '../../archive/backup/folder';
+import type { BackupStorage } from '../../archive/backup/storage';
 import { formatBytes } from '../../archive/blobs/store';
 import type { Command, ParsedValues } from '../command';
+import type { Out } from '../io';
 import { str } from '../command';
 import { progressBar, UsageError, unlockFrom } from '../io';
 import { withVault } from '../unlock';
@@ -14,6 +17,25 @@ function positiveInt(values: ParsedValues, key: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`--${key} takes a whole number of at least 1.`);
   return Number(v);
+}
+
+/** Options of a backup on S3 (`s3://bucket/prefix`); credentials come from the AWS environment or profile. */
+const S3_OPTIONS = { endpoint: { type: 'string' }, region: { type: 'string' }, 'allow-http': { type: 'boolean' } } as const;
+const S3_USAGE = '[--endpoint URL] [--region R] [--allow-http]';
+
+/**
+ * A folder, or an S3 prefix with the --endpoint/--region/--allow-http (and, for writing, --retention-days) given.
+ * The S3 code (and the AWS SDK) is loaded only for an s3:// address: a backup to a drive starts as fast as before.
+ */
+async function storageFor(target: string, values: ParsedValues, retentionDays?: number): Promise<BackupStorage> {
+  const endpoint = str(values, 'endpoint');
+  const region = str(values, 'region');
+  if (!target.startsWith('s3://')) {
+    if (endpoint || region || values['allow-http'] || retentionDays !== undefined) throw new UsageError('--endpoint, --region, --allow-http and --retention-days apply to a backup on S3 (s3://bucket/prefix).');
+    return new FolderStorage(target);
+  }
+  const { openS3Backup } = await import('../../archive/remote/s3-backup');
+  return openS3Backup({ url: target, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), allowHttp: Boolean(values['allow-http']), ...(retentionDays !== undefined ? { retentionDays } : {}) });
 }
 
 function unlockOf(values: ParsedValues): Promise<{ passphrase: string } | { recoveryKey: string }> {
@@ -31,19 +53,20 @@ function restoreLines(r: RestoreReport, out: { line(t: string): void }): void {
 
 export const backupCommand: Command = {
   name: 'backup',
-  summary: 'copy the vault\'s ciphertext to a backup folder (e.g. a USB drive), incrementally',
-  usage: 'huella backup <vault> <backup dir> [--keep N] [--rehash] [--json]',
-  options: { keep: { type: 'string' }, rehash: { type: 'boolean' } },
+  summary: 'copy the vault\'s ciphertext to a backup folder (e.g. a USB drive) or an S3 prefix, incrementally',
+  usage: `huella backup <vault> <backup dir | s3://bucket/prefix ${S3_USAGE} [--retention-days N]> [--keep N] [--rehash] [--json]`,
+  options: { keep: { type: 'string' }, rehash: { type: 'boolean' }, ...S3_OPTIONS, 'retention-days': { type: 'string' } },
   args: [2, 2],
   async run([dir, target], values, out) {
     const keep = positiveInt(values, 'keep');
+    const storage = await storageFor(target!, values, positiveInt(values, 'retention-days'));
     const bar = progressBar(!out.json);
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
     try {
       const r = await withVault(dir!, values, (vault) =>
-        backupVault(vault, target!, {
+        backupVault(vault, storage, {
           ...(keep !== undefined ? { keep } : {}),
           rehash: Boolean(values.rehash),
           signal: controller.signal,
@@ -65,6 +88,7 @@ export const backupCommand: Command = {
       return r.objects.missingAtSource.length > 0 ? 1 : 0;
     } finally {
       process.off('SIGINT', onSignal);
+      storage.close();
     }
   },
 };
@@ -78,65 +102,75 @@ function problemLine(p: BackupProblem): string {
 export const backupVerifyCommand: Command = {
   name: 'backup verify',
   summary: 'check a backup without the passphrase (every object present and intact, manifest signature); --full also restores it to a temporary folder and runs a full verify (needs the passphrase)',
-  usage: 'huella backup verify <backup dir> [--generation N | --all] [--key-fingerprint FP] [--full [--scratch DIR]] [--json]',
-  options: { generation: { type: 'string' }, all: { type: 'boolean' }, 'key-fingerprint': { type: 'string' }, full: { type: 'boolean' }, scratch: { type: 'string' } },
+  usage: `huella backup verify <backup dir | s3://bucket/prefix ${S3_USAGE}> [--generation N | --all] [--key-fingerprint FP] [--full [--scratch DIR]] [--json]`,
+  options: { generation: { type: 'string' }, all: { type: 'boolean' }, 'key-fingerprint': { type: 'string' }, full: { type: 'boolean' }, scratch: { type: 'string' }, ...S3_OPTIONS },
   args: [1, 1],
   async run([dir], values, out) {
     const generation = positiveInt(values, 'generation');
     if (generation !== undefined && values.all) throw new UsageError('Use either --generation N or --all.');
-    const bar = progressBar(!out.json);
-    const fingerprint = str(values, 'key-fingerprint');
-    const report = await verifyBackup(dir!, {
-      ...(generation !== undefined ? { generation } : {}),
-      all: Boolean(values.all),
-      ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
-      onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.done}/${p.total} objects  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
-    });
-    bar.done();
-    let full: RestoreReport | undefined;
-    if (values.full) {
-      const unlock = await unlockOf(values);
-      const scratchParent = str(values, 'scratch') ?? os.tmpdir();
-      const scratch = fs.mkdtempSync(path.join(scratchParent, 'huella-verify-'));
-      try {
-        full = await restoreBackup(dir!, path.join(scratch, `vault-${crypto.randomBytes(4).toString('hex')}`), unlock, generation !== undefined ? { generation } : {});
-      } finally {
-        fs.rmSync(scratch, { recursive: true, force: true });
-      }
+    const storage = await storageFor(dir!, values);
+    try {
+      return await verifyRun(storage, generation, values, out);
+    } finally {
+      storage.close();
     }
-    const ok = report.ok && (full === undefined || (full.verify.ok && full.objects.damaged.length === 0 && full.manifestTrusted));
-    if (out.json) out.data(full ? { ...report, ok, full } : report);
-    else {
-      for (const p of report.problems) out.line(problemLine(p));
-      for (const g of report.generations) out.line(`generation ${g.generation} (${g.createdAt ?? 'unknown date'}): ${g.objects} objects, signature ${g.signature}, ${g.ok ? 'OK' : 'FAILED'}`);
-      out.line(`${report.ok ? 'OK' : `FAILED: ${report.problems.length} problem(s)`}: ${report.objectsChecked} objects (${formatBytes(report.bytesHashed)}) checked; backup key fingerprint ${report.keyFingerprint ?? 'unknown'}`);
-      if (!fingerprint && report.keyFingerprint) out.line('Compare the fingerprint with the one printed when the backup was made (or pass it with --key-fingerprint).');
-      if (full) {
-        restoreLines(full, out);
-        out.line(`${full.verify.ok && full.objects.damaged.length === 0 && full.manifestTrusted ? 'OK' : 'FAILED'}: full check with the passphrase: restored to a temporary folder; ${full.verify.events} events, ${full.verify.objects} objects verified${full.manifestTrusted ? '; manifest signed by this vault\'s key' : '; manifest NOT signed by this vault\'s key'}.`);
-      }
-    }
-    return ok ? 0 : 1;
   },
 };
+
+async function verifyRun(storage: BackupStorage, generation: number | undefined, values: ParsedValues, out: Out): Promise<number> {
+  const bar = progressBar(!out.json);
+  const fingerprint = str(values, 'key-fingerprint');
+  const report = await verifyBackup(storage, {
+    ...(generation !== undefined ? { generation } : {}),
+    all: Boolean(values.all),
+    ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
+    onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.done}/${p.total} objects  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
+  });
+  bar.done();
+  let full: RestoreReport | undefined;
+  if (values.full) {
+    const unlock = await unlockOf(values);
+    const scratchParent = str(values, 'scratch') ?? os.tmpdir();
+    const scratch = fs.mkdtempSync(path.join(scratchParent, 'huella-verify-'));
+    try {
+      full = await restoreBackup(storage, path.join(scratch, `vault-${crypto.randomBytes(4).toString('hex')}`), unlock, generation !== undefined ? { generation } : {});
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const ok = report.ok && (full === undefined || (full.verify.ok && full.objects.damaged.length === 0 && full.manifestTrusted));
+  if (out.json) out.data(full ? { ...report, ok, full } : report);
+  else {
+    for (const p of report.problems) out.line(problemLine(p));
+    for (const g of report.generations) out.line(`generation ${g.generation} (${g.createdAt ?? 'unknown date'}): ${g.objects} objects, signature ${g.signature}, ${g.ok ? 'OK' : 'FAILED'}`);
+    out.line(`${report.ok ? 'OK' : `FAILED: ${report.problems.length} problem(s)`}: ${report.objectsChecked} objects (${formatBytes(report.bytesHashed)}) checked; backup key fingerprint ${report.keyFingerprint ?? 'unknown'}`);
+    if (!fingerprint && report.keyFingerprint) out.line('Compare the fingerprint with the one printed when the backup was made (or pass it with --key-fingerprint).');
+    if (full) {
+      restoreLines(full, out);
+      out.line(`${full.verify.ok && full.objects.damaged.length === 0 && full.manifestTrusted ? 'OK' : 'FAILED'}: full check with the passphrase: restored to a temporary folder; ${full.verify.events} events, ${full.verify.objects} objects verified${full.manifestTrusted ? '; manifest signed by this vault\'s key' : '; manifest NOT signed by this vault\'s key'}.`);
+    }
+  }
+  return ok ? 0 : 1;
+}
 
 export const restoreCommand: Command = {
   name: 'restore',
   summary: 'rebuild a vault from a backup folder into a NEW folder (never overwrites); reports every lost object by id',
-  usage: 'huella restore <backup dir> <new vault dir> [--generation N] [--passphrase-file F | --recovery-key-file F] [--json]',
-  options: { generation: { type: 'string' } },
+  usage: `huella restore <backup dir | s3://bucket/prefix ${S3_USAGE}> <new vault dir> [--generation N] [--passphrase-file F | --recovery-key-file F] [--json]`,
+  options: { generation: { type: 'string' }, ...S3_OPTIONS },
   args: [2, 2],
   async run([backupDir, vaultDir], values, out) {
     const generation = positiveInt(values, 'generation');
+    const storage = await storageFor(backupDir!, values);
     const unlock = await unlockOf(values);
     const bar = progressBar(!out.json);
-    const r = await restoreBackup(backupDir!, vaultDir!, unlock, {
+    const r = await restoreBackup(storage, vaultDir!, unlock, {
       ...(generation !== undefined ? { generation } : {}),
       onProgress: (p) => {
         if (p.phase === 'objects') bar.update(p.done, p.total, `restoring ${p.done}/${p.total} objects`);
         else if (p.phase === 'verify') bar.update(p.verify.phase === 'objects' ? p.verify.bytesDone : p.verify.done, p.verify.phase === 'objects' ? p.verify.bytesTotal : p.verify.total, `verifying: ${p.verify.phase}`);
       },
-    });
+    }).finally(() => storage.close());
     bar.done();
     if (out.json) out.data(r);
     else {
