@@ -62,8 +62,8 @@ export function offEndpointLines(trace: string, endpoint: { host: string; port: 
 }
 
 /**
- * Push and pull are the only commands allowed to open connections (DESIGN §9): under the same strace, against the
- * real S3 gateway, they may connect to the configured endpoint and nowhere else; the commands around them (remote
+ * Push, pull and backups on S3 are the only commands allowed to open connections (DESIGN §9): under the same strace,
+ * against the real S3 gateway, they may connect to the configured endpoint and nowhere else; the commands around them (remote
  * add, contact, receive's bookkeeping) to nothing at all. Without S3 this fails, it does not skip.
  */
 async function traceTransfer(workDir: string, traceFile: (step: string) => string, failures: string[]): Promise<number> {
@@ -112,6 +112,11 @@ async function traceTransfer(workDir: string, traceFile: (step: string) => strin
   await step('push', ['push', doc, 'org', '--to', path.join(dir, 'law.card'), '--items', itemId, '--json'], 'endpoint');
   await step('pull', ['pull', law, 'org', '--accept-new-sender', '--json'], 'endpoint');
   await step('verify lawyer', ['verify', law, '--json'], 'none');
+  // Backups on S3 (issue 15) are the third door: the endpoint and nowhere else; a backup to a folder, none.
+  await step('backup to S3', ['backup', doc, `s3://${bucket}/backup`, '--endpoint', endpointText, '--json'], 'endpoint');
+  await step('backup verify on S3', ['backup', 'verify', `s3://${bucket}/backup`, '--endpoint', endpointText, '--json'], 'endpoint');
+  await step('restore from S3', ['restore', `s3://${bucket}/backup`, path.join(dir, 'restored'), '--endpoint', endpointText, '--json'], 'endpoint');
+  await step('backup to a folder', ['backup', doc, path.join(dir, 'usb'), '--json'], 'none');
   return traced;
 }
 
