@@ -48,9 +48,12 @@ export type PgpSignatureCheck = {
   /** When the signature says it was made (the signer's clock). */
   readonly signedAt?: string;
   readonly hashAlgorithm?: string;
-  /** Why it is not valid, in words a person can act on. */
+  /** Why it is not valid: a code the app translates, and the same in English words (CLI, logs). */
+  readonly problem?: PgpSignatureProblem;
   readonly reason?: string;
 };
+
+export type PgpSignatureProblem = 'mismatch' | 'key-unreadable' | 'signature-unreadable' | 'too-large' | 'several-signatures' | 'other-key' | 'no-key' | 'check-failed';
 
 /** What a file of a ProofMode bundle is (ProofMode's own layout: main/archive/proofmode/layout.ts). */
 export type ProofModeRole = 'media' | 'proof-csv' | 'proof-json' | 'signature' | 'public-key' | 'opentimestamps' | 'device-integrity' | 'nostr' | 'proof-other' | 'batch-proof' | 'instructions' | 'other';

@@ -53,6 +53,15 @@ export const PacketPlanInput = z
      * remedy when the re-read of a stripped copy still finds something the sender cannot remove).
      */
     originalOnlyItemIds: z.array(itemId).max(10_000).optional(),
+    /**
+     * Keep the Content Credentials (C2PA) of every item that has them (default: removed like other metadata: the
+     * signer's certificate and capture assertions can identify the device or the person). Kept = the original's
+     * manifest store shipped beside the stripped copy as data/content-credentials/E00n.c2pa; it validates against
+     * the original, not the copy (a manifest inside a stripped copy could only validate as invalid).
+     */
+    keepContentCredentials: z.boolean().optional(),
+    /** The same, for these items only. */
+    keepContentCredentialsItemIds: z.array(itemId).max(10_000).optional(),
   })
   .strict();
 export type PacketPlanInput = z.input<typeof PacketPlanInput>;
@@ -100,6 +109,18 @@ export type PlannedItem = {
   /** Identifying metadata this item carries that the stripped copy will not (gps, serial, make/model…). */
   readonly removes: readonly string[];
   readonly reason?: string;
+  /** Present when the original carries Content Credentials (C2PA): their verdict at import and what happens to them. */
+  readonly contentCredentials?: PlannedContentCredentials;
+};
+
+export type PlannedContentCredentials = {
+  /** How they validated at import (the item.ingested event states the same). */
+  readonly state: 'valid' | 'invalid';
+  /** Shipped as a sidecar file (`sidecarPath`) beside the stripped copy; otherwise removed with the other metadata. */
+  readonly kept: boolean;
+  readonly sidecarPath?: string;
+  /** What they would disclose if kept: the signer as the certificate names it, the capture assertions they carry. */
+  readonly discloses: readonly string[];
 };
 
 export type PlannedTestimony = {

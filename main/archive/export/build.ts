@@ -98,6 +98,7 @@ async function buildPacket(vault: Vault, details: PlanDetails, o: Output, packet
   for (const x of itemStage.outcomes) {
     if (x.exported) files.payload.set(x.exported.path, x.exported.hashed);
     if (x.original) files.payload.set(x.original.path, x.original.hashed);
+    if (x.sidecar) files.payload.set(x.sidecar.path, x.sidecar.hashed);
   }
   checkAborted(signal);
   const testimonyFiles = await writeTestimonies(details, files, progress('testimonies', details.testimonies.length));

@@ -29,14 +29,17 @@ export type CustodyResult = {
   readonly checkpoint: { readonly note: string; readonly size: number };
   readonly rootHash: Buffer;
   readonly derivedSeq: ReadonlyMap<string, number>;
+  /** item id → the item.derived event of its Content Credentials sidecar. */
+  readonly sidecarSeq: ReadonlyMap<string, number>;
   readonly events: readonly RawEvent[];
   readonly minisignKey: string;
   readonly senderLinks: SenderLinks;
 };
 
 /** The item.derived events of this packet's copies and the packet's checkpoint, in one transaction. */
-function recordCopies(vault: Vault, outcomes: readonly ItemOutcome[], packetId: string): { note: string; size: number; derivedSeq: Map<string, number> } {
+function recordCopies(vault: Vault, outcomes: readonly ItemOutcome[], packetId: string): { note: string; size: number; derivedSeq: Map<string, number>; sidecarSeq: Map<string, number> } {
   const derivedSeq = new Map<string, number>();
+  const sidecarSeq = new Map<string, number>();
   const checkpoint = vault.transaction(() => {
     for (const o of outcomes) {
       if (!o.exported) continue;
@@ -54,10 +57,21 @@ function recordCopies(vault: Vault, outcomes: readonly ItemOutcome[], packetId: 
         ...(r.notes ? { notes: r.notes } : {}),
       });
       derivedSeq.set(o.it.planned.itemId, ev.seq);
+      if (o.sidecar) {
+        // The original's Content Credentials, kept on purpose: logged as a file derived from the original.
+        const sc = vault.log.append('item.derived', o.it.planned.itemId, {
+          kind: 'content-credentials',
+          packetId,
+          sha256: o.sidecar.hashed.sha256,
+          size: o.sidecar.hashed.size,
+          manifests: o.sidecar.summary.manifests.length,
+        });
+        sidecarSeq.set(o.it.planned.itemId, sc.seq);
+      }
     }
     return vault.log.writeCheckpoint(`packet ${packetId}`);
   });
-  return { note: checkpoint.note, size: checkpoint.size, derivedSeq };
+  return { note: checkpoint.note, size: checkpoint.size, derivedSeq, sidecarSeq };
 }
 
 /** How the catalogue files an item (which cases hold it): organisation, not custody; it would name other cases. */
@@ -89,7 +103,7 @@ export function packetEvents(vault: Vault, details: PlanDetails, outcomes: reado
 }
 
 export async function writeCustody(vault: Vault, details: PlanDetails, outcomes: readonly ItemOutcome[], packetId: string, files: PacketFiles): Promise<CustodyResult> {
-  const { note, size, derivedSeq } = recordCopies(vault, outcomes, packetId);
+  const { note, size, derivedSeq, sidecarSeq } = recordCopies(vault, outcomes, packetId);
   const events = packetEvents(vault, details, outcomes, packetId, size);
   const jsonl: string[] = [];
   for (const e of events) {
@@ -110,5 +124,5 @@ export async function writeCustody(vault: Vault, details: PlanDetails, outcomes:
   const senderLinks = senderLinksFor(vault, outcomes.map((o) => o.it.planned.itemId));
   for (const [p, content] of senderLinks.files) await files.tagFile(p, content);
   const rootHash = parseCheckpointBody(note.slice(0, note.indexOf('\n\n') + 1)).rootHash;
-  return { checkpoint: { note, size }, rootHash, derivedSeq, events, minisignKey, senderLinks };
+  return { checkpoint: { note, size }, rootHash, derivedSeq, sidecarSeq, events, minisignKey, senderLinks };
 }

@@ -1,4 +1,4 @@
-import type { ItemsJson, PacketItemRecord, PacketTestimonyRecord } from '../packet/items-json';
+import type { ContentCredentialsRecord, ItemsJson, PacketItemRecord, PacketTestimonyRecord } from '../packet/items-json';
 import { BAG, ITEMS_FORMAT, proofPath } from '../packet/layout';
 import type { Hashed } from './files';
 import type { ItemOutcome } from './items-stage';
@@ -55,6 +55,32 @@ function itemRecord(x: ItemsRecordInput, o: ItemOutcome): PacketItemRecord {
       : {}),
     ...(o.original ? { encryptedOriginal: { path: o.original.path, sha256: o.original.hashed.sha256, size: o.original.hashed.size, recipient: x.details.plan.recipient! } } : {}),
     ...(x.custody.senderLinks.received.has(planned.itemId) ? { received: x.custody.senderLinks.received.get(planned.itemId)! } : {}),
+    ...(planned.contentCredentials ? { contentCredentials: contentCredentialsRecord(x, o) } : {}),
+  };
+}
+
+/** What became of the original's Content Credentials, from what was written (the copy re-read, the sidecar parsed). */
+function contentCredentialsRecord(x: ItemsRecordInput, o: ItemOutcome): ContentCredentialsRecord {
+  const seq = x.custody.sidecarSeq.get(o.it.planned.itemId);
+  const s = o.sidecar;
+  return {
+    atImport: o.it.planned.contentCredentials!.state,
+    ...(o.exported ? { inCopy: 'removed' as const } : {}),
+    ...(o.original ? { inEncryptedOriginal: true as const } : {}),
+    kept: s && seq !== undefined ? 'sidecar' : 'no',
+    ...(s && seq !== undefined
+      ? {
+          sidecar: {
+            path: s.path,
+            sha256: s.hashed.sha256,
+            size: s.hashed.size,
+            describes: 'original' as const,
+            manifests: [...s.summary.manifests],
+            activeManifest: s.summary.activeManifest ?? '',
+            derived: { seq, proof: proofPath(seq) },
+          },
+        }
+      : {}),
   };
 }
 

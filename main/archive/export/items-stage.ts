@@ -6,6 +6,7 @@ import { createAgeEncryptStream } from '../blobs/age';
 import { HuellaError } from '../errors';
 import { inspectCopy, stripToFile, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
 import type { Vault } from '../vault/vault';
+import { checkCopyHoldsNoManifest, writeSidecar, type WrittenSidecar } from './content-credentials-stage';
 import { mapLimit, sha256File, streamToNewFile, type Hashed } from './files';
 import type { PlanDetails, PlannedItemInternal } from './plan';
 
@@ -26,6 +27,8 @@ export type ItemOutcome = {
   readonly it: PlannedItemInternal;
   readonly exported?: ExportedCopy;
   readonly original?: { readonly path: string; readonly hashed: Hashed };
+  /** The original's Content Credentials, kept on purpose beside the copy (./content-credentials-stage.ts). */
+  readonly sidecar?: WrittenSidecar;
 };
 
 export type ItemStageResult = { readonly outcomes: readonly ItemOutcome[]; readonly problems: readonly PacketBlocker[] };
@@ -76,6 +79,7 @@ async function stripAndCheck(vault: Vault, details: PlanDetails, root: string, i
   const { record } = await stripToFile(() => vault.blobs.openPlaintext(objectName), detail.mediaType, abs, { keepCaptureDate, keepOrientation: true });
   const inspected = await inspectCopy(abs, detail.mediaType, { keepCaptureDate, keepOrientation: true, originalValues: it.originalValues });
   if (inspected.leaks.length > 0) throw new HuellaError('LEAK_DETECTED', leakMessage(planned.label, planned.itemId, inspected.leaks), { details: { itemId: planned.itemId } });
+  if (planned.contentCredentials) await checkCopyHoldsNoManifest(it, abs);
   checkClaims(it, record, inspected.facts);
   return { path: planned.exportPath!, hashed: await sha256File(abs), record, facts: inspected.facts };
 }
@@ -110,8 +114,9 @@ export async function runItemStage(vault: Vault, details: PlanDetails, root: str
       let outcome: ItemOutcome | undefined;
       try {
         const exported = it.planned.exportPath ? await stripAndCheck(vault, details, root, it) : undefined;
+        const sidecar = exported && it.planned.contentCredentials?.kept ? await writeSidecar(vault, root, it) : undefined;
         const original = it.planned.originalPath && opts.writeOriginals ? await encryptOriginal(vault, details, root, it, opts.signal) : undefined;
-        outcome = { it, ...(exported ? { exported } : {}), ...(original ? { original } : {}) };
+        outcome = { it, ...(exported ? { exported } : {}), ...(original ? { original } : {}), ...(sidecar ? { sidecar } : {}) };
       } catch (e) {
         problems.push(problemOf(e, it));
       }

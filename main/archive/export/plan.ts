@@ -7,6 +7,7 @@ import {
   type PacketBlocker,
   type PacketItemAction,
   type PacketPlan,
+  type PlannedContentCredentials,
   type PlannedItem,
   type PlannedTestimony,
 } from '../../../shared/model/packet';
@@ -22,6 +23,7 @@ import { activeTags, itemInCase, liveCaseItemIds, personsLinkedToItems } from '.
 import { decidePersons, namesToHide, type PersonDecision } from './consent-policy';
 import { fillFields, type FillContext, type TagUse } from './fill';
 import { BAG } from '../packet/layout';
+import { sidecarPath } from '../packet/c2pa-sidecar';
 import { baseNameWithoutExtension, exportFileName, itemLabel, testimonyLabel } from './names';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise';
 
@@ -87,7 +89,38 @@ function removesOf(detail: ItemDetail, keepCaptureDate: boolean): string[] {
   if (segments.some((s) => /iptc/i.test(s))) out.push('iptc');
   if (segments.some((s) => /makernote/i.test(s))) out.push('maker-notes');
   if (segments.some((s) => /ifd1|thumbnail/i.test(s))) out.push('thumbnail');
+  if (m.contentCredentials) out.push('content-credentials');
   return out;
+}
+
+/** What an item's Content Credentials would disclose if shipped: who signed, when, with what, what they assert. */
+function disclosedBy(cc: NonNullable<ItemDetail['metadata']['contentCredentials']>): string[] {
+  return [
+    ...(cc.signer ? [`signer: ${cc.signer}`] : []),
+    ...(cc.issuer ? [`issuer: ${cc.issuer}`] : []),
+    ...(cc.signedAt ? [`signed at ${cc.signedAt}`] : []),
+    ...(cc.claimGenerator ? [`made with ${cc.claimGenerator}`] : []),
+    ...Object.keys(cc.captureAssertions ?? {}).map((a) => `capture assertion ${a}`),
+    ...(cc.actions ?? []).flatMap((a) => (a.softwareAgent ? [`action ${a.action} by ${a.softwareAgent}`] : [])),
+  ];
+}
+
+/** Whether the item's Content Credentials go as a sidecar: asked for, present, and there is a copy to put it beside. */
+function planContentCredentials(detail: ItemDetail, label: string, input: Input, stripped: boolean, p: Problems): PlannedContentCredentials | undefined {
+  const asked = input.keepContentCredentials === true || (input.keepContentCredentialsItemIds ?? []).includes(detail.id);
+  const cc = detail.metadata.contentCredentials;
+  if (!cc) {
+    if ((input.keepContentCredentialsItemIds ?? []).includes(detail.id)) p.warnings.push(`${label} (${detail.id}) has no Content Credentials: there is nothing to keep.`);
+    return undefined;
+  }
+  const discloses = disclosedBy(cc);
+  const kept = asked && stripped;
+  if (kept) {
+    p.warnings.push(
+      `${label} (${detail.id}): its Content Credentials go with it as ${sidecarPath(label)} (${discloses.join('; ') || 'no signer named'}): they can identify the device or the person. They validate against the original, not the stripped copy.`,
+    );
+  }
+  return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses };
 }
 
 /** Values of the original that must not survive stripping, each with the field it came from (for the message). */
@@ -157,6 +190,9 @@ function usableItems(vault: Vault, caseId: string, input: Input, p: Problems): s
   for (const id of input.originalOnlyItemIds ?? []) {
     if (!usable.includes(id)) p.blockers.push({ code: 'NOT_FOUND', itemId: id, message: `Item ${id} was asked to go as an original only, but it is not in this packet.` });
   }
+  for (const id of input.keepContentCredentialsItemIds ?? []) {
+    if (!usable.includes(id)) p.blockers.push({ code: 'NOT_FOUND', itemId: id, message: `Item ${id} was asked to keep its Content Credentials, but it is not in this packet.` });
+  }
   if ((input.originalOnlyItemIds?.length ?? 0) > 0 && input.profile !== 'forensic') {
     p.blockers.push({ code: 'INVALID_INPUT', fieldId: 'originalOnlyItemIds', message: 'Originals are exported only in the forensic profile (encrypted to the recipient): choose the forensic profile.' });
   }
@@ -194,9 +230,17 @@ function planItem(vault: Vault, id: string, index: number, input: Input, hide: (
     removes: stripped ? removesOf(detail, keepCaptureDate) : [],
     ...(reason ? { reason } : {}),
   };
+  const contentCredentials = planContentCredentials(detail, label, input, stripped, p);
   if (action === 'refuse') p.warnings.push(`${label} (${id}) is not exported: ${reason ?? ''}`);
   const shows = [title, hide(detail.description)].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(' — ');
-  return { planned, detail, objectName: itemObjectName(vault, id), originalValues: originalValuesOf(detail), shows, tagIds: activeTags(vault.store, [id]).map((t) => t.termId) };
+  return {
+    planned: contentCredentials ? { ...planned, contentCredentials } : planned,
+    detail,
+    objectName: itemObjectName(vault, id),
+    originalValues: originalValuesOf(detail),
+    shows,
+    tagIds: activeTags(vault.store, [id]).map((t) => t.termId),
+  };
 }
 
 function planTestimony(t: Testimony, index: number, lang: Input['lang'], personById: ReadonlyMap<string, PersonDecision>, pseudonymiser: Pseudonymiser): PlannedTestimonyInternal {

@@ -58,6 +58,18 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 300) : undefined;
 }
 
+/**
+ * The file's C2PA manifest store (its JUMBF superbox, as ISO 19566-5 frames it), exactly as embedded, or undefined
+ * when it carries none: what a packet ships as a `.c2pa` sidecar when the lawyer keeps the Content Credentials.
+ */
+export function extractManifestStore(buf: Uint8Array): Uint8Array | undefined {
+  try {
+    return assetOf(buf)?.getManifestJUMBF() ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and validates the manifest store of `buf`; undefined when the file carries none. */
 export async function readContentCredentials(buf: Uint8Array): Promise<ContentCredentials | undefined> {
   let asset: Asset | undefined;

@@ -219,6 +219,16 @@ function parseInWorker(request: ParseRequest, wanted: boolean, options: IngestOp
 }
 
 /**
+ * The C2PA manifest store embedded in `data` (an original the lawyer keeps the Content Credentials of), read in the
+ * parser worker like any untrusted file; undefined when it carries none.
+ */
+export async function readManifestStore(data: Buffer, mediaType: string): Promise<Uint8Array | undefined> {
+  const request: ParseRequest = { path: '', data: new Uint8Array(data), mediaType: baseMediaType(mediaType), wantMetadata: false, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, wantManifestStore: true };
+  const r = await parsers().run({ request, timeoutMs: DEFAULT_PARSE_TIMEOUT_MS });
+  return r.manifestStore;
+}
+
+/**
  * Ingests bytes held in memory (an attachment read from a chat export's zip, which is never unpacked to disk: that
  * would leave plaintext evidence behind). Same checks, metadata, preview and custody event as a file.
  */

@@ -10,6 +10,8 @@ export type ParseRequest = {
   readonly wantPreview: boolean;
   readonly previewSize: number;
   readonly maxPixels: number;
+  /** Return the file's C2PA manifest store as embedded (a packet keeping Content Credentials ships it as a sidecar). */
+  readonly wantManifestStore?: boolean;
 };
 
 export type ParseResponse = {
@@ -19,6 +21,7 @@ export type ParseResponse = {
   readonly previewWidth?: number;
   readonly previewHeight?: number;
   readonly previewError?: string;
+  readonly manifestStore?: Uint8Array;
 };
 
 /** Media types whose metadata exifr can read. */

@@ -4,7 +4,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
 import { avInfoOf, MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
-import { C2PA_TYPES, readContentCredentials } from './content-credentials';
+import { C2PA_TYPES, extractManifestStore, readContentCredentials } from './content-credentials';
 import { decodeHeifPrimary } from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
@@ -134,7 +134,12 @@ parentPort!.on('message', (req: ParseRequest) => {
         res.previewError = errorText(e);
       }
     }
-    const transfer = res.preview ? [res.preview.buffer as ArrayBuffer] : [];
+    if (req.wantManifestStore) {
+      const whole = await readWhole(req, MAX_C2PA_BYTES).catch(() => undefined);
+      const store = whole ? extractManifestStore(whole) : undefined;
+      if (store) res.manifestStore = new Uint8Array(store);
+    }
+    const transfer = [...(res.preview ? [res.preview.buffer as ArrayBuffer] : []), ...(res.manifestStore ? [res.manifestStore.buffer as ArrayBuffer] : [])];
     parentPort!.postMessage({ ok: true, value: res }, transfer);
   })().catch((e: unknown) => {
     parentPort!.postMessage({ ok: false, error: { code: 'PARSER_FAILED', message: errorText(e) } });

@@ -12,6 +12,7 @@ import { receivedSchema } from './sender-link';
  *  - encryptedOriginal (forensic): the age file's path and the recipient it was encrypted to.
  *  - received: for an exhibit received from another vault, where the sender's records for it are (sender-link.ts);
  *    its `original.ingested` is then this vault's item.received event.
+ *  - contentCredentials: when the original carried C2PA Content Credentials, what became of them (below).
  *
  * Names of people never appear here: titles are already pseudonymised per consent.
  */
@@ -32,6 +33,34 @@ export const transformationSchema = z
   .strict();
 export type Transformation = z.infer<typeof transformationSchema>;
 
+/**
+ * Content Credentials (C2PA) of an original that carried them (./c2pa-sidecar.ts): how they validated at import (the
+ * ingest event states the same), that the stripped copy holds none (read back from the copy), that the forensic
+ * original holds them as they were, and whether the lawyer kept them as a sidecar: the original's manifest store,
+ * byte for byte, which describes (and validates against) the original, not the copy.
+ */
+export const contentCredentialsSchema = z
+  .object({
+    atImport: z.enum(['valid', 'invalid']),
+    inCopy: z.literal('removed').optional(),
+    inEncryptedOriginal: z.literal(true).optional(),
+    kept: z.enum(['no', 'sidecar']),
+    sidecar: z
+      .object({
+        path: packetPath,
+        sha256,
+        size: z.number().int().min(0),
+        describes: z.literal('original'),
+        manifests: z.array(z.string().max(500)).min(1).max(10_000),
+        activeManifest: z.string().max(500),
+        derived: logRef,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ContentCredentialsRecord = z.infer<typeof contentCredentialsSchema>;
+
 export const packetItemSchema = z
   .object({
     label: z.string().regex(/^E\d{3,}$/),
@@ -44,6 +73,7 @@ export const packetItemSchema = z
     encryptedOriginal: z.object({ path: packetPath, sha256, size: z.number().int().min(0), recipient: z.string().max(200) }).strict().optional(),
     /** The exhibit came from another vault (DESIGN §9): the sender's link of its chain (./sender-link.ts). */
     received: receivedSchema.optional(),
+    contentCredentials: contentCredentialsSchema.optional(),
   })
   .strict();
 export type PacketItemRecord = z.infer<typeof packetItemSchema>;

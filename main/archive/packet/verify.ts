@@ -11,6 +11,8 @@ import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
 import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
 import { verifySenderLink } from './sender-link';
+import { CONTENT_CREDENTIALS_DIR, ManifestStoreScanner } from './c2pa-sidecar';
+import { checkItemContentCredentials } from './content-credentials-check';
 import { itemsJsonSchema, type ItemsJson } from './items-json';
 import { verifyWitnessed, witnessSubjects } from './witnessed';
 import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
@@ -86,14 +88,17 @@ function message(e: unknown): string {
   return e instanceof HuellaError ? e.message : e instanceof Error ? e.message : String(e);
 }
 
-async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string> }> {
+async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string>; withManifest: Set<string> }> {
   const hashes = new Map<string, string>();
   const small = new Map<string, Buffer>();
   const errors = new Map<string, string>();
+  const withManifest = new Set<string>();
   let done = 0;
   for (const f of src.files) {
     if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification was cancelled.');
-    const keep = !f.path.startsWith('data/') && f.size <= MAX_TAG_FILE;
+    const keep = (!f.path.startsWith('data/') || f.path.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && f.size <= MAX_TAG_FILE;
+    // Evidence copies are scanned for a C2PA manifest store as they are hashed (./content-credentials-check.ts).
+    const scan = f.path.startsWith(`${BAG.evidence}/`) ? new ManifestStoreScanner() : undefined;
     const h = crypto.createHash('sha256');
     const parts: Buffer[] = [];
     let n = 0;
@@ -103,17 +108,19 @@ async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes
         n += chunk.length;
         if (n > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
         h.update(chunk);
+        scan?.update(chunk);
         if (keep) parts.push(chunk);
       }
       if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
       hashes.set(f.path, h.digest('hex'));
       if (keep) small.set(f.path, Buffer.concat(parts, n));
+      if (scan?.found) withManifest.add(f.path);
     } catch (e) {
       errors.set(f.path, `could not be read: ${message(e)}`);
     }
     opts.onProgress?.({ phase: 'verifying', done: ++done, total: src.files.length });
   }
-  return { hashes, small, errors };
+  return { hashes, small, errors, withManifest };
 }
 
 function text(small: Map<string, Buffer>, p: string): string | undefined {
@@ -195,7 +202,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     r.failFile(u.path, u.reason);
     r.fail('container', `${u.path} ${u.reason}`);
   }
-  const { hashes, small, errors } = await hashAll(src, opts);
+  const { hashes, small, errors, withManifest } = await hashAll(src, opts);
   for (const [p, why] of errors) {
     r.failFile(p, why);
     r.fail('container', `${p} ${why}`);
@@ -413,7 +420,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
   }
 
   // items.json against events, manifest and payload.
-  checkItems(r, small, events, checkpoint, origin, packetId, manifest?.entries ?? [], hashes, sizes, files);
+  checkItems(r, small, events, checkpoint, origin, packetId, manifest?.entries ?? [], hashes, sizes, files, withManifest);
 
   // Witness cosignatures (custody/witnessed/).
   const witnessed = verifyWitnessed({
@@ -480,6 +487,7 @@ function checkItems(
   hashes: Map<string, string>,
   sizes: Map<string, number>,
   files: readonly string[],
+  withManifest: ReadonlySet<string>,
 ): void {
   const raw = text(small, BAG.items);
   if (raw === undefined) {
@@ -567,13 +575,14 @@ function checkItems(
       }
     }
     if (it.encryptedOriginal) payloadFile(it.encryptedOriginal.path, it.encryptedOriginal.sha256, it.encryptedOriginal.size, `${it.label} encrypted original`);
+    checkItemContentCredentials({ packetId: items.packetId, small, withManifest, bad, pass: (f, w) => r.passFile(f, w), payloadFile, logged }, it, ingest?.event.type === 'item.ingested' ? ingest.event.data : undefined);
   }
   for (const t of items.testimonies) {
     payloadFile(t.path, t.sha256, t.size, t.label);
     if (t.revisionEvent) logged(t.revisionEvent, ['testimony.created', 'testimony.edited'], t.testimonyId, `${t.label} revision`, t.path);
   }
   for (const f of files) {
-    if ((f.startsWith(`${BAG.evidence}/`) || f.startsWith(`${BAG.originals}/`) || f.startsWith(`${BAG.testimonies}/`)) && !described.has(f)) {
+    if ((f.startsWith(`${BAG.evidence}/`) || f.startsWith(`${BAG.originals}/`) || f.startsWith(`${BAG.testimonies}/`) || f.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && !described.has(f)) {
       bad(f, `${f} is not described in custody/items.json`);
     }
   }

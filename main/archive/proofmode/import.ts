@@ -89,8 +89,8 @@ async function smallText(f: Planned, max: number): Promise<string | undefined> {
   return (f.data ?? (await fsp.readFile(f.path!))).toString('utf8');
 }
 
-function signatureCheckFor(sig: Planned, state: PgpSignatureCheck['state'], reason: string): PgpSignatureCheck {
-  return { state, verifier: PGP_VERIFIER, signatureFile: sig.name, reason };
+function signatureCheckFor(sig: Planned, state: PgpSignatureCheck['state'], problem: NonNullable<PgpSignatureCheck['problem']>, reason: string): PgpSignatureCheck {
+  return { state, verifier: PGP_VERIFIER, signatureFile: sig.name, problem, reason };
 }
 
 /** Classifies every file, finds each media by the hash ProofMode names its proof with, and checks every signature. */
@@ -137,8 +137,8 @@ async function planBundle(files: readonly SetFile[]): Promise<{ planned: Planned
       : mediaBy.get(sig.kind.mediaSha256!);
     if (!target || target.signature) continue;
     const text = await smallText(sig, MAX_SIGNATURE_BYTES);
-    if (text === undefined) target.signature = signatureCheckFor(sig, 'invalid', 'The signature file is too large to be a signature.');
-    else if (publicKey === undefined) target.signature = signatureCheckFor(sig, 'unknown-key', `The bundle carries no readable public key (${PUBKEY_FILE}) to check it with.`);
+    if (text === undefined) target.signature = signatureCheckFor(sig, 'invalid', 'too-large', 'The signature file is too large to be a signature.');
+    else if (publicKey === undefined) target.signature = signatureCheckFor(sig, 'unknown-key', 'no-key', `The bundle carries no readable public key (${PUBKEY_FILE}) to check it with.`);
     else {
       const check = await checkSignature({ publicKey, signature: text, ...(target.data ? { data: new Uint8Array(target.data) } : { path: target.path! }) }, target.size);
       target.signature = { ...check, signatureFile: sig.name };

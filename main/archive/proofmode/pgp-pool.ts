@@ -24,7 +24,7 @@ export async function checkSignature(request: SignatureCheckRequest, signedBytes
     return await pool.run({ request, timeoutMs: 60_000 + signedBytes / 5_000 });
   } catch (e) {
     // A signature or key that crashes or stalls the checker proves nothing: invalid, with the reason.
-    return { verifier: PGP_VERIFIER, state: 'invalid', reason: `The signature could not be checked: ${e instanceof Error ? e.message : 'unknown error'}.` };
+    return { verifier: PGP_VERIFIER, state: 'invalid', problem: 'check-failed', reason: `The signature could not be checked: ${e instanceof Error ? e.message : 'unknown error'}.` };
   }
 }
 

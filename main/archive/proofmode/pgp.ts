@@ -51,13 +51,13 @@ async function drain(stream: unknown): Promise<void> {
 /** Checks one armored detached signature over `data` (or the file at `path`) against the bundle's public key. */
 export async function checkDetachedSignature(req: SignatureCheckRequest): Promise<SignatureCheckResult> {
   const base = { verifier: PGP_VERIFIER };
-  if (req.publicKey.length > MAX_KEY_BYTES) return { ...base, state: 'invalid', reason: 'The public key file is too large to be a key.' };
-  if (req.signature.length > MAX_SIGNATURE_BYTES) return { ...base, state: 'invalid', reason: 'The signature file is too large to be a signature.' };
+  if (req.publicKey.length > MAX_KEY_BYTES) return { ...base, state: 'invalid', problem: 'too-large', reason: 'The public key file is too large to be a key.' };
+  if (req.signature.length > MAX_SIGNATURE_BYTES) return { ...base, state: 'invalid', problem: 'too-large', reason: 'The signature file is too large to be a signature.' };
   let key: openpgp.Key;
   try {
     key = await openpgp.readKey({ armoredKey: req.publicKey });
   } catch (e) {
-    return { ...base, state: 'invalid', reason: `The bundle's public key could not be read (${firstLine(e)}).` };
+    return { ...base, state: 'invalid', problem: 'key-unreadable', reason: `The bundle's public key could not be read (${firstLine(e)}).` };
   }
   const keyInfo = {
     keyFingerprint: key.getFingerprint().toUpperCase(),
@@ -67,7 +67,7 @@ export async function checkDetachedSignature(req: SignatureCheckRequest): Promis
   try {
     signature = await openpgp.readSignature({ armoredSignature: req.signature });
   } catch (e) {
-    return { ...base, ...keyInfo, state: 'invalid', reason: `The signature could not be read (${firstLine(e)}).` };
+    return { ...base, ...keyInfo, state: 'invalid', problem: 'signature-unreadable', reason: `The signature could not be read (${firstLine(e)}).` };
   }
   const packet = signature.packets[0];
   const issuers = signature.getSigningKeyIDs();
@@ -76,10 +76,10 @@ export async function checkDetachedSignature(req: SignatureCheckRequest): Promis
     ...(packet?.created instanceof Date && !Number.isNaN(packet.created.getTime()) ? { signedAt: packet.created.toISOString() } : {}),
     ...(packet && packet.hashAlgorithm !== null ? { hashAlgorithm: HASH_NAMES[packet.hashAlgorithm] ?? `hash algorithm ${packet.hashAlgorithm}` } : {}),
   };
-  if (signature.packets.length !== 1) return { ...base, ...keyInfo, ...sigInfo, state: 'invalid', reason: 'The signature file holds more than one signature.' };
+  if (signature.packets.length !== 1) return { ...base, ...keyInfo, ...sigInfo, state: 'invalid', problem: 'several-signatures', reason: 'The signature file holds more than one signature.' };
   const ours = new Set(key.getKeyIDs().map(hex));
   if (issuers.length > 0 && !issuers.some((id) => ours.has(hex(id)))) {
-    return { ...base, ...keyInfo, ...sigInfo, state: 'unknown-key', reason: 'The signature was made by another key than the one in the bundle.' };
+    return { ...base, ...keyInfo, ...sigInfo, state: 'unknown-key', problem: 'other-key', reason: 'The signature was made by another key than the one in the bundle.' };
   }
   try {
     const binary = req.data ?? (req.path ? (Readable.toWeb(fs.createReadStream(req.path, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>) : undefined);
@@ -91,7 +91,8 @@ export async function checkDetachedSignature(req: SignatureCheckRequest): Promis
     return { ...base, ...keyInfo, ...sigInfo, state: 'valid' };
   } catch (e) {
     const m = firstLine(e);
-    const reason = /digest did not match|verification failed/i.test(m) ? 'The signature does not match these bytes: the file differs from the one that was signed.' : `The signature could not be checked (${m}).`;
-    return { ...base, ...keyInfo, ...sigInfo, state: 'invalid', reason };
+    const mismatch = /digest did not match|verification failed/i.test(m);
+    const reason = mismatch ? 'The signature does not match these bytes: the file differs from the one that was signed.' : `The signature could not be checked (${m}).`;
+    return { ...base, ...keyInfo, ...sigInfo, state: 'invalid', problem: mismatch ? 'mismatch' : 'check-failed', reason };
   }
 }

@@ -43,6 +43,7 @@ function exportInput(values: ParsedValues): PacketExportInput {
   if (values['keep-capture-date'] && values['drop-capture-date']) throw new UsageError('Give --keep-capture-date or --drop-capture-date, not both.');
   const itemIds = ids(values, 'items');
   const originalOnly = ids(values, 'original-only');
+  const keepCredentials = ids(values, 'keep-content-credentials-of');
   const testimonyIds = ids(values, 'testimonies');
   const recipient = str(values, 'recipient');
   return {
@@ -53,6 +54,8 @@ function exportInput(values: ParsedValues): PacketExportInput {
     outPath: values['dry-run'] ? 'dry-run' : need('out'),
     ...(itemIds ? { itemIds } : {}),
     ...(originalOnly ? { originalOnlyItemIds: originalOnly } : {}),
+    ...(values['keep-content-credentials'] ? { keepContentCredentials: true } : {}),
+    ...(keepCredentials ? { keepContentCredentialsItemIds: keepCredentials } : {}),
     ...(testimonyIds ? { testimonyIds } : {}),
     ...(recipient ? { recipient } : {}),
     ...(answers ? { answers: answers as PacketExportInput['answers'] } : {}),
@@ -68,6 +71,8 @@ function printPlan(plan: PacketPlan, line: (s: string) => void): void {
   for (const i of plan.items) {
     const where = [i.exportPath, i.originalPath].filter(Boolean).join(' + ') || 'nothing';
     line(`  ${i.label} ${i.itemId} ${i.mediaType}: ${i.action} -> ${where}${i.removes.length ? `; removes ${i.removes.join(', ')}` : ''}${i.reason ? `; ${i.reason}` : ''}`);
+    const cc = i.contentCredentials;
+    if (cc) line(`      Content Credentials (${cc.state} at import): ${cc.kept ? `kept as ${cc.sidecarPath}, beside the copy (they describe the original)` : 'removed'}${cc.discloses.length ? `; they disclose ${cc.discloses.join('; ')}` : ''}`);
   }
   line('Testimonies:');
   for (const t of plan.testimonies) line(`  ${t.label} ${t.testimonyId} -> ${t.exportPath ?? 'not exported'}; ${t.replacements} name occurrence(s) replaced`);
@@ -83,12 +88,14 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'write a submission packet (BagIt, signed) for a UN mechanism',
   usage:
-    'huella export <vault> --mechanism ID --case ID --profile redacted|forensic [--recipient age1…] [--lang en|es|fr|ar] --out PATH [--items ID,…] [--original-only ID,…] [--testimonies ID,…|none] [--answers FILE] [--zip] [--keep-capture-date|--drop-capture-date] [--include-file-names] [--dry-run] [--json]',
+    'huella export <vault> --mechanism ID --case ID --profile redacted|forensic [--recipient age1…] [--lang en|es|fr|ar] --out PATH [--items ID,…] [--original-only ID,…] [--keep-content-credentials | --keep-content-credentials-of ID,…] [--testimonies ID,…|none] [--answers FILE] [--zip] [--keep-capture-date|--drop-capture-date] [--include-file-names] [--dry-run] [--json]',
   options: {
     mechanism: { type: 'string' },
     case: { type: 'string' },
     items: { type: 'string', multiple: true },
     'original-only': { type: 'string', multiple: true },
+    'keep-content-credentials': { type: 'boolean' },
+    'keep-content-credentials-of': { type: 'string', multiple: true },
     testimonies: { type: 'string', multiple: true },
     profile: { type: 'string' },
     recipient: { type: 'string' },

@@ -10,6 +10,7 @@ import { previewUrl } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { mediaFamily } from '../lib/media';
 import { ItemCatalogue } from './catalogue';
+import { ProofModeFacts } from './ProofModeFacts';
 
 /** One item as drawn: preview, facts, identifying metadata flagged, catalogue links, custody, verification. */
 export function ItemDetailView({
@@ -53,6 +54,7 @@ export function ItemDetailView({
         <div className="item-facts">
           <IdentifyingMetadata metadata={item.metadata} />
           <ContentCredentialsFacts metadata={item.metadata} />
+          <ProofModeFacts metadata={item.metadata} />
           <EvidenceFacts item={item} />
         </div>
       </div>
@@ -197,13 +199,14 @@ function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadat
 /** The file's Content Credentials (C2PA) as validated at import: the verdict, then who signed and what they assert. */
 function ContentCredentialsFacts({ metadata }: { readonly metadata: ExtractedMetadata }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const cc = metadata.contentCredentials;
   if (!cc) return null;
   const valid = cc.state === 'valid';
   const rows: [string, string | undefined][] = [
     ['signer', cc.signer],
     ['issuer', cc.issuer],
-    ['signedAt', cc.signedAt],
+    ['signedAt', cc.signedAt ? f.dateTime(cc.signedAt) || cc.signedAt : undefined],
     ['generator', cc.claimGenerator],
     ['assertions', cc.assertions.join(', ') || undefined],
     ['actions', cc.actions?.map((a) => [a.action, a.digitalSourceType?.split('/').pop(), a.softwareAgent].filter(Boolean).join(' ')).join('; ')],
@@ -211,7 +214,7 @@ function ContentCredentialsFacts({ metadata }: { readonly metadata: ExtractedMet
     ['validator', cc.validator],
   ];
   return (
-    <section aria-labelledby="item-c2pa">
+    <section aria-labelledby="item-c2pa" data-testid="c2pa-facts">
       <h2 id="item-c2pa">{t('item.c2pa.title')}</h2>
       <div className={`note ${valid ? 'note-ok' : 'note-error'}`}>
         <p>{valid ? t('item.c2pa.valid') : t('item.c2pa.invalid')}</p>
@@ -221,7 +224,7 @@ function ContentCredentialsFacts({ metadata }: { readonly metadata: ExtractedMet
         {rows
           .filter(([, v]) => v !== undefined)
           .map(([k, v]) => (
-            <div key={k}>
+            <div key={k} className="fact-row">
               <dt>{t(`item.c2pa.${k}`)}</dt>
               <dd dir="auto">{v}</dd>
             </div>

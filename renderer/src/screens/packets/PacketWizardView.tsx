@@ -56,7 +56,7 @@ export function PacketWizardView({
         {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
         {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
         {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
-        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} /> : null}
+        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} /> : null}
         {step === 'export' && input ? <ExportStep input={input} plan={plan} /> : null}
         <ErrorNote error={planError} />
         <div className="actions">

@@ -46,6 +46,19 @@ export function ProfileStep({ choices, set }: StepProps) {
         <input id="packet-filenames" type="checkbox" checked={choices.includeFileNames} onChange={(e) => set({ includeFileNames: e.target.checked })} />
         <label htmlFor="packet-filenames">{t('packet.includeFileNames')}</label>
       </div>
+      <div className="check">
+        <input
+          id="packet-keepcc"
+          type="checkbox"
+          checked={choices.keepContentCredentials ?? false}
+          onChange={(e) => set({ keepContentCredentials: e.target.checked })}
+          aria-describedby="packet-keepcc-help"
+        />
+        <label htmlFor="packet-keepcc">{t('packet.keepContentCredentials')}</label>
+        <span className="hint" id="packet-keepcc-help">
+          {t('packet.keepContentCredentialsHelp')}
+        </span>
+      </div>
     </>
   );
 }

@@ -1,9 +1,42 @@
 import { useTranslation } from 'react-i18next';
-import type { PacketPlan } from '../../../../shared/model/packet';
+import type { PacketPlan, PlannedItem } from '../../../../shared/model/packet';
 import { useFormat } from '../../lib/format';
 import { href } from '../../lib/router';
+import type { StepProps } from './wizard-state';
 
-export function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefined; readonly stale: boolean }) {
+/** An item's Content Credentials in the review: removed or kept (and what they disclose), with the per-item choice. */
+function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Partial<StepProps>) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const cc = it.contentCredentials;
+  if (!cc) return null;
+  const mine = choices?.keepContentCredentialsItemIds ?? [];
+  const toggle = (on: boolean): void => set?.({ keepContentCredentialsItemIds: on ? [...mine, it.itemId] : mine.filter((x) => x !== it.itemId) });
+  return (
+    <div className="detail" data-testid={`packet-cc-${it.label}`}>
+      <span dir="auto">{cc.kept ? t('packet.cc.kept', { path: cc.sidecarPath ?? '' }) : t('packet.cc.removed')}</span>
+      {cc.discloses.length > 0 ? (
+        <span className="hint" dir="auto">
+          {t('packet.cc.discloses', { what: f.list(cc.discloses) })}
+        </span>
+      ) : null}
+      {choices && it.exportPath ? (
+        <span className="check">
+          <input
+            id={`packet-keepcc-${it.itemId}`}
+            type="checkbox"
+            checked={choices.keepContentCredentials === true || mine.includes(it.itemId)}
+            disabled={choices.keepContentCredentials === true}
+            onChange={(e) => toggle(e.target.checked)}
+          />
+          <label htmlFor={`packet-keepcc-${it.itemId}`}>{t('packet.cc.keepThis')}</label>
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function ReviewStep({ plan, stale, choices, set }: { readonly plan: PacketPlan | undefined; readonly stale: boolean } & Partial<StepProps>) {
   const { t } = useTranslation();
   const f = useFormat();
   if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
@@ -68,7 +101,10 @@ export function ReviewStep({ plan, stale }: { readonly plan: PacketPlan | undefi
                   </span>
                 ) : null}
               </td>
-              <td>{it.removes.length > 0 ? f.list(it.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}</td>
+              <td>
+                {it.removes.length > 0 ? f.list(it.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}
+                <CredentialsCell it={it} {...(choices && set ? { choices, set } : {})} />
+              </td>
             </tr>
           ))}
         </tbody>

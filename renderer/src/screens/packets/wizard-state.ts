@@ -18,6 +18,9 @@ export type Choices = {
   readonly lang: Language;
   readonly keepCaptureDate?: boolean;
   readonly includeFileNames: boolean;
+  /** Keep the Content Credentials (C2PA) of every item that has them; or of these items only. */
+  readonly keepContentCredentials?: boolean;
+  readonly keepContentCredentialsItemIds?: readonly string[];
   readonly answers: Readonly<Record<string, AnswerValue>>;
 };
 
@@ -35,6 +38,8 @@ export function planInput(c: Choices): PacketPlanInput | undefined {
     ...(c.testimonyIds ? { testimonyIds: [...c.testimonyIds] } : {}),
     ...(c.profile === 'forensic' && c.recipient.trim() ? { recipient: c.recipient.trim() } : {}),
     ...(c.keepCaptureDate !== undefined ? { keepCaptureDate: c.keepCaptureDate } : {}),
+    ...(c.keepContentCredentials ? { keepContentCredentials: true } : {}),
+    ...(!c.keepContentCredentials && c.keepContentCredentialsItemIds?.length ? { keepContentCredentialsItemIds: [...c.keepContentCredentialsItemIds] } : {}),
     ...(Object.keys(c.answers).length > 0 ? { answers: Object.fromEntries(Object.entries(c.answers).map(([k, v]) => [k, Array.isArray(v) ? [...(v as readonly string[])] : (v as string | boolean | null)])) } : {}),
   };
 }

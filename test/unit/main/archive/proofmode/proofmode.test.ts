@@ -70,12 +70,12 @@ describe('OpenPGP detached signatures (openpgp.js) against GnuPG', () => {
       const changed = Buffer.from(data);
       changed[2500] = changed[2500]! ^ 1;
       const bad = await checkDetachedSignature({ publicKey: key.publicKey, signature: sig.toString(), data: changed });
-      expect(bad).toMatchObject({ state: 'invalid', keyFingerprint: key.fingerprint });
+      expect(bad).toMatchObject({ state: 'invalid', problem: 'mismatch', keyFingerprint: key.fingerprint });
       expect(bad.reason).toMatch(/does not match these bytes/);
       expect(gpgvVerdict(key.publicKey, sig, changed)).toBe(false);
 
       const foreign = gpgSign(other.home, data);
-      expect(await checkDetachedSignature({ publicKey: key.publicKey, signature: foreign.toString(), data })).toMatchObject({ state: 'unknown-key', issuerKeyId: other.keyId, keyFingerprint: key.fingerprint });
+      expect(await checkDetachedSignature({ publicKey: key.publicKey, signature: foreign.toString(), data })).toMatchObject({ state: 'unknown-key', problem: 'other-key', issuerKeyId: other.keyId, keyFingerprint: key.fingerprint });
       expect(gpgvVerdict(key.publicKey, foreign, data)).toBe(false);
 
       // From a file on disk (streamed), as for a folder bundle.
