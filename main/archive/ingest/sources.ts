@@ -34,25 +34,36 @@ export async function ingestSources(vault: Vault, inputs: readonly string[], opt
   const plain: string[] = [];
   const results: IngestFileResult[] = [];
   const imports: SourceImport[] = [];
+  const refuse = (input: string, e: unknown): void => {
+    // An expected refusal (hostile zip, unreadable chat text) names why; anything else is not the file's fault.
+    if (isHuellaError(e, 'CANCELLED') || isHuellaError(e, 'DISK_FULL') || !isHuellaError(e)) throw e;
+    const r: IngestFileResult = { path: input, status: 'failed', warnings: [], error: e.toApiError() };
+    options.onFile?.(r);
+    results.push(r);
+  };
   for (const input of inputs) {
     if (options.signal?.aborted) break;
     let found: Recognised;
     try {
       found = await recognise(input);
     } catch (e) {
-      const r: IngestFileResult = { path: input, status: 'failed', warnings: [], error: (isHuellaError(e) ? e : new HuellaError('FILE_UNREADABLE', 'The file could not be read.')).toApiError() };
-      options.onFile?.(r);
-      results.push(r);
+      refuse(input, isHuellaError(e) ? e : new HuellaError('FILE_UNREADABLE', 'The file could not be read.'));
       continue;
     }
     if (!found) {
       plain.push(input);
       continue;
     }
-    const done: SourceImport =
-      found.kind === 'proofmode'
-        ? { kind: 'proofmode', input, report: await importProofModeBundle(vault, input, found.files, options) }
-        : { kind: 'chat', input, report: await importChatExport(vault, input, found.files, options) };
+    let done: SourceImport;
+    try {
+      done =
+        found.kind === 'proofmode'
+          ? { kind: 'proofmode', input, report: await importProofModeBundle(vault, input, found.files, options) }
+          : { kind: 'chat', input, report: await importChatExport(vault, input, found.files, options) };
+    } catch (e) {
+      refuse(input, e);
+      continue;
+    }
     results.push(...done.report.results);
     imports.push(done);
     options.onImport?.(done);

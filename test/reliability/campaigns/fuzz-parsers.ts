@@ -32,6 +32,13 @@ import { sniffMediaType } from '../../../main/archive/ingest/sniff';
 import { matroskaInfo, oggInfo } from '../../../main/archive/ingest/av-info';
 import { readHeifSegments } from '../../../main/archive/ingest/heif-metadata';
 import { HeifFormatError, HeifUnsupportedError } from '../../../main/archive/formats/heif-structure';
+import * as openpgp from 'openpgp';
+import { parseTelegramJson, parseWhatsAppText } from '../../../main/archive/chats/parse';
+import { readManifestStoreSummary } from '../../../main/archive/packet/c2pa-sidecar';
+import { classifyBundleName } from '../../../main/archive/proofmode/layout';
+import { checkDetachedSignature } from '../../../main/archive/proofmode/pgp';
+import { parseProofCsv, parseProofJson } from '../../../main/archive/proofmode/proof-data';
+import { extractManifestStore } from '../../../main/archive/ingest/content-credentials';
 
 /**
  * The HEIF metadata reader runs in the parser worker, which turns any error into a warning on the item: its own
@@ -105,6 +112,33 @@ const minisignSig = await minisignSign(keySeed, keys.publicKey, Buffer.from('dat
 const event = Buffer.from(JSON.stringify({ v: 1, seq: 0, type: 'vault.created', at: '2026-01-01T00:00:00.000Z', data: {}, prev: 'AAAA' }));
 const tiffLoop = Buffer.concat([Buffer.from('II*\0'), Buffer.from([8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 8, 0, 0, 0])]);
 
+// ProofMode: a key and detached signatures as a bundle carries them (armored), and its proof data; chat exports.
+const pgpKey = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ email: 'noone@proofmode.witness.org' }], format: 'object' });
+const pgpData = crypto.createHash('sha256').update(`media ${seed}`).digest();
+const pgpSignature = await openpgp.sign({ message: await openpgp.createMessage({ binary: pgpData }), signingKeys: pgpKey.privateKey, detached: true, format: 'armored' });
+const pgpPublic = pgpKey.publicKey.armor();
+const proofData = { 'File Hash SHA256': 'a'.repeat(64), 'Proof Generated': '2024-03-05T17:22:12.345Z', 'Location.Latitude': '-34.6', Notes: 'x' };
+const proofCsv = `${Object.keys(proofData).map((k) => `${k},`).join('')}\n${Object.values(proofData).map((v) => `${v},`).join('')}\n`;
+const telegram = JSON.stringify({ name: 'Plaza', type: 'private_group', id: 1, messages: [
+  { id: 1, type: 'service', date: '2024-03-05T17:20:00', actor: 'N', action: 'create_group' },
+  { id: 2, type: 'message', date: '2024-03-05T17:22:10', from: 'Nahuel', text: ['Mira ', { type: 'bold', text: 'esto' }], photo: 'photos/photo_1@05-03-2024_17-22-10.jpg' },
+  { id: 3, type: 'message', date: '2024-03-05T17:30:12', from: null, text: '', file: '(File not included. Change data exporting settings to download.)', media_type: 'voice_message' },
+] }, null, 1);
+const whatsapp = '[05/03/2024, 17:22:10] Nahuel: \u200e<attached: 00000003-PHOTO-2024-03-05-17-22-10.jpg>\r\n3/25/24, 5:22 PM - Nahuel: IMG-20240325-WA0001.jpg (file attached)\nsecond line\n';
+
+const C2PA_SAMPLE = path.join(import.meta.dirname, '../../fixtures/c2pa/c2pa-rs-signed.heic');
+
+/** Parsers that must never throw at all (they answer "not one" with undefined or an error value). */
+function total<T>(fn: (b: Buffer) => T): (b: Buffer) => T {
+  return (b) => {
+    try {
+      return fn(b);
+    } catch (e) {
+      throw new Error(`threw instead of answering: ${(e as Error)?.message ?? String(e)}`);
+    }
+  };
+}
+
 function readBases(exts: readonly string[]): Buffer[] {
   if (!basesDir) return [];
   return fs.readdirSync(basesDir).filter((n) => exts.some((e) => n.endsWith(`.${e}`))).map((n) => fs.readFileSync(path.join(basesDir, n))).filter((b) => b.length <= 2 * 1024 * 1024);
@@ -167,6 +201,30 @@ const targets: Target[] = [
   stripper('video/webm', ['webm'], 0.25),
   { name: 'readHeifSegments', weight: 0.5, input: mutated(readBases(['heic']), 64 * 1024), call: (b) => readHeifSegments(b).catch(heifOnly) },
   { name: 'oggInfo/matroskaInfo', weight: 0.5, input: mutated(readBases(['opus', 'webm']), 64 * 1024), call: (b) => [oggInfo(b, b), matroskaInfo(b)] },
+  { name: 'chats parseTelegramJson', weight: 1, input: textual([telegram]), call: total((b) => parseTelegramJson(b.toString('utf8'))) },
+  { name: 'chats parseWhatsAppText', weight: 1, input: textual([whatsapp]), call: total((b) => parseWhatsAppText(b.toString('utf8'))) },
+  { name: 'proofmode parseProofJson/Csv', weight: 1, input: textual([JSON.stringify(proofData), proofCsv]), call: total((b) => [parseProofJson(b.toString('utf8')), parseProofCsv(b.toString('utf8'))]) },
+  { name: 'proofmode classifyBundleName', weight: 0.5, input: textual([`${'a'.repeat(64)}.proof.csv.asc`, 'pubkey.asc']), call: total((b) => classifyBundleName(b.toString('utf8'))) },
+  {
+    // A bundle's signature and key are attacker-controlled: the check answers valid/invalid/unknown-key, never throws.
+    name: 'proofmode checkDetachedSignature (signature)',
+    weight: 0.5,
+    input: textual([pgpSignature]),
+    call: async (b) => {
+      const r = await checkDetachedSignature({ publicKey: pgpPublic, signature: b.toString('utf8'), data: pgpData });
+      if (!['valid', 'invalid', 'unknown-key'].includes(r.state)) throw new Error(`no verdict: ${JSON.stringify(r)}`);
+    },
+  },
+  {
+    name: 'proofmode checkDetachedSignature (key)',
+    weight: 0.25,
+    input: textual([pgpPublic]),
+    call: async (b) => {
+      const r = await checkDetachedSignature({ publicKey: b.toString('utf8'), signature: pgpSignature, data: pgpData });
+      if (!['valid', 'invalid', 'unknown-key'].includes(r.state)) throw new Error(`no verdict: ${JSON.stringify(r)}`);
+    },
+  },
+  { name: 'c2pa sidecar readManifestStoreSummary', weight: 0.5, input: mutated([Buffer.from(extractManifestStore(fs.readFileSync(C2PA_SAMPLE))!)], 64 * 1024), call: total((b) => readManifestStoreSummary(b)) },
 ];
 
 const failures: string[] = [];

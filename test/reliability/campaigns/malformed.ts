@@ -9,6 +9,7 @@ import { isHuellaError } from '../../../main/archive/errors';
 import { stripToFile } from '../../../main/archive/formats';
 import { seededRandom, type Campaign } from '../lib';
 import { STACK_FRAME, describeRun, jsonObjects, runCommand, runHuella, type RunOutcome } from './cli-run';
+import { malformedSets } from './malformed-sets';
 import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt, hostilePdf, hostilePng, hostileTiff, hostileWebp, hostileZip, type Hostile } from './hostile';
 
 /**
@@ -20,7 +21,8 @@ import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt
  *  - a redacted packet export either strips it (the copy differs from the original and none of the original's
  *    identifying strings survive) or refuses it with a per-item reason, never passing it through;
  *  - afterwards `huella verify` exits 0 and the packet verifies.
- * Then property-based fuzzing (fast-check) of the parsers we wrote, in a child process with a time limit
+ * Sets of files that arrive together (ProofMode bundles, WhatsApp and Telegram exports), corrupted, each through
+ * `huella ingest` (malformed-sets.ts). Then property-based fuzzing (fast-check) of the parsers we wrote, in a child process with a time limit
  * (fuzz-parsers.ts): arbitrary and mutated bytes give a result or a HuellaError, nothing else, never a hang.
  */
 export const PER_FILE_LIMIT_MS = 10_000;
@@ -278,7 +280,7 @@ function checkStripped(f: CorpusFile, copy: Buffer, failures: string[]): void {
   }
 }
 
-async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], batchSize: number, log: (l: string) => void, failures: string[]): Promise<Record<string, unknown>> {
+async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], batchSize: number, sets: { seed: number; quick: boolean }, log: (l: string) => void, failures: string[]): Promise<Record<string, unknown>> {
   const vault = path.join(workDir, 'vault');
   const init = await runHuella(['init', vault, '--json']);
   if (init.code !== 0) {
@@ -308,10 +310,12 @@ async function ingestAndExport(workDir: string, corpus: readonly CorpusFile[], b
   if (add.code !== 0) failures.push(describeRun('case add-items', add));
   const ex = await exportAll(workDir, vault, caseId, ingested, failures);
   log(`malformed: export: ${ex.exported} stripped, ${ex.refusedPlan} refused by the plan, ${ex.refusedStrip} refused while stripping (${ex.packets} export runs)`);
+  // ProofMode bundles and chat exports, corrupted (malformed-sets.ts), into the same vault before it is verified.
+  const setCount = await malformedSets(workDir, vault, sets.seed, sets.quick, log, failures);
   const v = await runHuella(['verify', vault, '--json'], { timeoutMs: 300_000 });
   if (v.code !== 0) failures.push(`${describeRun('verify after the corpus', v)} ${v.stdout.slice(0, 400)}`);
   const sorted = [...timings].sort((a, b) => a - b);
-  return { ...ex, ingested: ingested.length, ingestedWithWarning: warned, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), slowestIngestFile: slowest.file, medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
+  return { ...ex, sets: setCount, ingested: ingested.length, ingestedWithWarning: warned, slowestIngestMs: Math.round(sorted.at(-1) ?? 0), slowestIngestFile: slowest.file, medianIngestMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0) };
 }
 
 export type FuzzReport = { readonly parsers: readonly { readonly name: string; readonly runs: number; readonly slowestMs: number }[]; readonly failures: readonly string[] };
@@ -336,19 +340,19 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   fs.mkdirSync(corpusDir, { recursive: true });
   const corpus = await buildCorpus(corpusDir, seed, quick);
   log(`malformed: corpus of ${corpus.length} files (${['valid', 'truncated', 'bitflip', 'hostile'].map((k) => `${corpus.filter((f) => f.kind === k).length} ${k}`).join(', ')})`);
-  const figures = await ingestAndExport(workDir, corpus, quick ? 100 : 40, log, failures);
+  const figures = await ingestAndExport(workDir, corpus, quick ? 100 : 40, { seed, quick }, log, failures);
   const fuzzRuns = quick ? 40 : 2000;
   const fuzz = await fuzzParsers(seed, fuzzRuns, path.join(workDir, 'fuzz'), path.join(workDir, 'bases'), failures);
   const fuzzTotal = fuzz?.parsers.reduce((a, p) => a + p.runs, 0) ?? 0;
   log(`malformed: fuzzing: ${fuzz?.parsers.length ?? 0} parsers, ${fuzzTotal} runs`);
-  const total = corpus.length + (fuzz?.parsers.length ?? 1);
+  const total = corpus.length + Number(figures.sets ?? 0) + (fuzz?.parsers.length ?? 1);
   const failingFiles = new Set(failures.map((f) => f.split(':')[0]));
   return {
     name: 'malformed',
     total,
     passed: Math.max(0, total - failingFiles.size),
     failures,
-    summary: `malformed: ${corpus.length} files (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms (${String(figures.slowestIngestFile)}); ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed with ${fuzzTotal} runs (up to ${fuzzRuns} each; slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
+    summary: `malformed: ${corpus.length} files and ${String(figures.sets)} corrupted ProofMode bundles and chat exports (${String(figures.ingested)} preserved, ${String(figures.ingestedWithWarning)} with a parser warning; slowest ingest ${String(figures.slowestIngestMs)} ms (${String(figures.slowestIngestFile)}); ${String(figures.exported)} stripped, ${Number(figures.refusedPlan) + Number(figures.refusedStrip)} refused with a reason), ${fuzz?.parsers.length ?? 0} parsers fuzzed with ${fuzzTotal} runs (up to ${fuzzRuns} each; slowest run ${Math.max(0, ...(fuzz?.parsers.map((p) => p.slowestMs) ?? [0]))} ms), ${failures.length} failure(s)`,
     details: { ...figures, corpus: corpus.length, fuzz: fuzz?.parsers ?? [] },
   };
 };
