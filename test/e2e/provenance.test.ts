@@ -107,5 +107,32 @@ for (const lang of ['en', 'ar'] as readonly Language[]) {
       await section.scrollIntoViewIfNeeded();
       await screenshot(page, `${lang}-item-proofmode-invalid`);
     });
+
+    it('the packet wizard: Content Credentials removed by default, kept for one item on purpose, with what they disclose', async () => {
+      const { page } = app;
+      const c2pa = items.find((i) => i.originalName === 'signed-by-c2pa-rs.heic')!;
+      const c = await host.call('cases.create', { title: 'C2PA' });
+      await host.call('cases.addItems', { caseId: c.id, itemIds: [c2pa.id] });
+      await page.getByRole('link', { name: m('nav.packet'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('packet.title') }).waitFor();
+      await page.getByLabel(m('packet.case'), { exact: true }).selectOption(c.id);
+      await page.locator('#mech-sp-communication').check();
+      for (const step of ['fields', 'contents', 'profile']) {
+        await page.getByRole('button', { name: m('packet.next') }).click();
+        await page.getByRole('heading', { level: 2, name: m(`packet.step.${step}`) }).waitFor();
+      }
+      await page.getByLabel(m('packet.keepContentCredentials')).waitFor();
+      expect(await page.getByLabel(m('packet.keepContentCredentials')).isChecked()).toBe(false);
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      const cell = page.getByTestId('packet-cc-E001');
+      await cell.getByText(m('packet.cc.removed')).waitFor();
+      await cell.getByLabel(m('packet.cc.keepThis')).check();
+      // Interpolated values are isolated (U+2068…U+2069) in right-to-left text: compare without the marks.
+      const plain = async (): Promise<string> => (await cell.innerText()).replace(/[\u2066-\u2069]/g, '');
+      await expect.poll(plain, { timeout: 30_000 }).toContain(m('packet.cc.kept', { path: 'data/content-credentials/E001.c2pa' }));
+      expect(await cell.innerText()).toMatch(/CN=C2PA Signer/);
+      expect(await page.getByTestId('packet-review').innerText()).toContain('data/content-credentials/E001.c2pa');
+      await screenshot(page, `${lang}-packet-review-content-credentials`);
+    });
   });
 }

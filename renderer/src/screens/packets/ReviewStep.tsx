@@ -14,7 +14,7 @@ function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Pa
   const toggle = (on: boolean): void => set?.({ keepContentCredentialsItemIds: on ? [...mine, it.itemId] : mine.filter((x) => x !== it.itemId) });
   return (
     <div className="detail" data-testid={`packet-cc-${it.label}`}>
-      <span dir="auto">{cc.kept ? t('packet.cc.kept', { path: cc.sidecarPath ?? '' }) : t('packet.cc.removed')}</span>
+      <span dir="auto">{cc.kept ? t('packet.cc.kept', { path: cc.sidecarPath ?? '' }) : t('packet.cc.removed')}</span>{' '}
       {cc.discloses.length > 0 ? (
         <span className="hint" dir="auto">
           {t('packet.cc.discloses', { what: f.list(cc.discloses) })}
