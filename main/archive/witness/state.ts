@@ -104,30 +104,52 @@ export function logStateId(origin: string): string {
   return crypto.createHash('sha256').update(origin, 'utf8').digest('hex').slice(0, 32);
 }
 
-export function readLogState(dir: string, origin: string): WitnessLogState | undefined {
-  const text = readUtf8(path.join(dir, WITNESS_FILES.logs, `${logStateId(origin)}.json`), 'state of this log');
-  if (text === undefined) return undefined;
+/** A log's state file, checked: a damaged one stops the witness (nothing is cosigned against a state it cannot read). */
+function parseLogState(text: string, origin: string | undefined, file: string): WitnessLogState {
+  const where = origin ?? file;
   let s: WitnessLogState;
   try {
     s = JSON.parse(text) as WitnessLogState;
   } catch {
-    throw new HuellaError('FORMAT_INVALID', `The witness's state for ${origin} is damaged (not JSON); restore it from a backup. Nothing was cosigned.`);
+    throw new HuellaError('FORMAT_INVALID', `The witness's state for ${where} is damaged (not JSON); restore it from a backup. Nothing was cosigned.`);
   }
-  if (s.format !== WITNESS_LOG_FORMAT || s.origin !== origin || !Number.isSafeInteger(s.size) || typeof s.logKey !== 'string' || typeof s.rootHash !== 'string') {
-    throw new HuellaError('FORMAT_INVALID', `The witness's state for ${origin} is damaged or of an unknown format; nothing was cosigned.`);
+  if (
+    s === null ||
+    typeof s !== 'object' ||
+    s.format !== WITNESS_LOG_FORMAT ||
+    typeof s.origin !== 'string' ||
+    (origin !== undefined && s.origin !== origin) ||
+    (origin === undefined && path.basename(file) !== `${logStateId(s.origin)}.json`) ||
+    !Number.isSafeInteger(s.size) ||
+    !Number.isSafeInteger(s.cosignedAt) ||
+    typeof s.logKey !== 'string' ||
+    typeof s.rootHash !== 'string'
+  ) {
+    throw new HuellaError('FORMAT_INVALID', `The witness's state for ${where} is damaged or of an unknown format; nothing was cosigned.`);
   }
   return s;
 }
 
+export function readLogState(dir: string, origin: string): WitnessLogState | undefined {
+  const file = path.join(dir, WITNESS_FILES.logs, `${logStateId(origin)}.json`);
+  const text = readUtf8(file, 'state of this log');
+  return text === undefined ? undefined : parseLogState(text, origin, file);
+}
+
+/** Every log this witness follows, each state file checked as for a cosign. */
 export function listLogStates(dir: string): WitnessLogState[] {
   let names: string[];
   try {
     names = fs.readdirSync(path.join(dir, WITNESS_FILES.logs)).filter((n) => /^[0-9a-f]{32}\.json$/.test(n));
-  } catch {
-    return [];
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return [];
+    throw fromSystemError(e, "reading the witness's logs folder");
   }
   return names
-    .map((n) => JSON.parse(fs.readFileSync(path.join(dir, WITNESS_FILES.logs, n), 'utf8')) as WitnessLogState)
+    .map((n) => {
+      const file = path.join(dir, WITNESS_FILES.logs, n);
+      return parseLogState(readUtf8(file, 'state of a log') ?? '', undefined, file);
+    })
     .sort((a, b) => a.origin.localeCompare(b.origin));
 }
 

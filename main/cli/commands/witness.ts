@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import encodeQR from 'qr';
 import { HuellaError } from '../../archive/errors';
@@ -48,7 +49,7 @@ export const witnessInitCommand: Command = {
   options: { name: { type: 'string' } },
   args: [1, 1],
   async run([dir], values, out) {
-    const name = str(values, 'name') ?? `huella-witness/${Math.random().toString(16).slice(2, 10)}`;
+    const name = str(values, 'name') ?? `huella-witness/${crypto.randomBytes(4).toString('hex')}`;
     const key = initWitness(dir!, name);
     if (out.json) out.data({ name: key.name, verifierKey: key.verifierKey, fingerprint: keyFingerprint(key.publicKey) });
     else {

@@ -78,6 +78,9 @@ describe('reading a vault without Huella: upstream SQLCipher 4 shell and age', (
     expect(rows(db, key, 'PRAGMA journal_mode;')).toEqual(['wal']);
     expect(rows(db, key, "SELECT original_name FROM items ORDER BY original_name;")).toEqual(['acta.txt', 'datos.bin']);
     expect(rows(db, key, "SELECT type FROM events WHERE seq = 0;")).toEqual(['vault.created']);
+    // Printing the key was recorded in the custody log, like an identity export.
+    expect(rows(db, key, "SELECT count(*) FROM events WHERE type = 'vault.db-key-exported';")).toEqual(['1']);
+    expect(rows(db, key, "SELECT count(*) FROM events WHERE type = 'vault.identity-exported';")).toEqual(['1']);
     expect(sql(db, `${key.slice(0, 63)}${key[63] === '0' ? '1' : '0'}`, 'SELECT count(*) FROM items;').status).toBe(26); // wrong key: "file is not a database"
 
     // A vault open right now, with a change that has not been checkpointed into archive.db yet.

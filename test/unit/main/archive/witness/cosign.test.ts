@@ -10,7 +10,7 @@ import { verifierKey } from '../../../../../main/archive/custody/note';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { cosignRequest } from '../../../../../main/archive/witness/cosign';
 import { formatAddCheckpointBody, formatWitnessRequest, parseWitnessRequest } from '../../../../../main/archive/witness/request';
-import { initWitness, readLogState, WITNESS_FILES } from '../../../../../main/archive/witness/state';
+import { initWitness, listLogStates, logStateId, readLogState, WITNESS_FILES } from '../../../../../main/archive/witness/state';
 
 const ORIGIN = 'huella/vlt_witness_test';
 const LOG_SEED = Buffer.alloc(32, 0x21);
@@ -140,6 +140,26 @@ describe('offline witness: cosigning', () => {
     cosignRequest(dir, log.checkpoint(2), { logKey: LOG_KEY });
     const proof = `old 2\n${consistencyProof(log.store, 2, 3).map((h) => h.toString('base64')).join('\n')}\n`;
     expect(cosignRequest(dir, log.checkpoint(3), { proofText: proof }).size).toBe(3);
+  });
+
+  it('stops with a clear message, cosigning nothing, when a log state file is damaged', () => {
+    const log = new TestLog(['a', 'b', 'c']);
+    cosignRequest(dir, log.request(0, 2));
+    expect(listLogStates(dir).map((s) => [s.origin, s.size])).toEqual([[ORIGIN, 2]]);
+    const file = path.join(dir, WITNESS_FILES.logs, `${logStateId(ORIGIN)}.json`);
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.slice(0, 40));
+    for (const f of [() => cosignRequest(dir, log.request(2, 3)), () => listLogStates(dir)]) {
+      const e = errorOf(f);
+      expect(e?.code).toBe('FORMAT_INVALID');
+      expect(e?.message).toContain(`The witness's state for`);
+      expect(e?.message).toContain('Nothing was cosigned');
+    }
+    // A state copied under another log's file name is not believed either.
+    fs.writeFileSync(file, good.replace(ORIGIN, 'huella/vlt_other'));
+    expect(errorOf(() => listLogStates(dir))?.message).toMatch(/damaged or of an unknown format/);
+    fs.writeFileSync(file, good);
+    expect(cosignRequest(dir, log.request(2, 3)).size).toBe(3);
   });
 
   it('parses the C2SP tlog-witness example request body', () => {
