@@ -72,7 +72,7 @@ describe('e2e test host (security)', () => {
 
   it('bridges through the real dispatch: unknown methods and invalid input become INVALID_INPUT results', async () => {
     const unknown = await request(host, '/api/fs.readFile', { method: 'POST', body: '{}', headers: { 'x-huella-token': host.token } });
-    expect(JSON.parse(unknown.body)).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown API method.' } });
+    expect(JSON.parse(unknown.body)).toEqual({ ok: false, error: { code: 'INVALID_INPUT', key: 'problem.validation.unknownMethod', message: 'The app asked for something it does not know.' } });
     const bad = await request(host, '/api/items.list', { method: 'POST', body: JSON.stringify({ offset: -1 }), headers: { 'x-huella-token': host.token } });
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     const locked = await request(host, '/api/items.list', { method: 'POST', body: JSON.stringify({ offset: 0, limit: 10, sort: 'name-asc' }), headers: { 'x-huella-token': host.token } });

@@ -149,6 +149,17 @@ export function assessIccProfile(profile: Buffer): IccAssessment {
   return { standard: true, reason: 'standard colour space' };
 }
 
+/** The profile's description text, or '' when it has none that can be read (a damaged or unusual profile). */
+export function iccDescription(profile: Buffer): string {
+  const count = profile.length >= 132 ? profile.readUInt32BE(128) : 0;
+  for (let i = 0; i < Math.min(count, 200); i++) {
+    const e = 132 + i * 12;
+    if (e + 12 > profile.length) break;
+    if (profile.toString('latin1', e, e + 4) === 'desc') return (readTagText(profile, profile.readUInt32BE(e + 4), profile.readUInt32BE(e + 8)) ?? '').replace(/\0/g, '').trim();
+  }
+  return '';
+}
+
 /** A short, non-identifying label for the record (the description only when it is on the allowlist). */
 export function iccLabel(profile: Buffer): string {
   const count = profile.length >= 132 ? profile.readUInt32BE(128) : 0;

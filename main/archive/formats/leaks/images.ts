@@ -2,6 +2,7 @@
  * Structural re-reads of image files, written independently of the strippers: they list what containers remain
  * and report every one that is not on the short list a stripped copy may contain.
  */
+import { iccDescription } from '../icc';
 import type { Findings } from './findings';
 
 const XMP_ID = 'http://ns.adobe.com/xap/1.0/';
@@ -133,6 +134,8 @@ export function webpStructure(b: Buffer, f: Findings): void {
     const type = b.toString('latin1', i, i + 4);
     const size = b.readUInt32LE(i + 4);
     if (type === 'VP8X' && ((b[i + 8] ?? 0) & 0x0c) !== 0) f.add('unknown-metadata', 'WebP: VP8X flags announce Exif or XMP');
+    // The colour profile is a fact of the copy (its identity is checked by the value scan over every byte).
+    if (type === 'ICCP') f.setColourProfile(iccDescription(b.subarray(i + 8, Math.min(end, i + 8 + size))));
     if (type === 'EXIF') f.add('unknown-metadata', 'WebP EXIF chunk');
     else if (type === 'XMP ') f.add('xmp', 'WebP XMP chunk');
     else if (!WEBP_ALLOWED.has(type)) f.add('unknown-metadata', `WebP chunk ${/^[A-Za-z0-9 ]{4}$/.test(type) ? type.trim() : '(invalid)'}`);

@@ -72,6 +72,21 @@ describe('colour profiles of phone photos: colour kept, identity gone', () => {
     });
   }
 
+  it('WebP and PNG copies keep the neutralised profile, and the re-read reports it as the record says (the packet states it)', async () => {
+    for (const [mediaType, ext] of [['image/webp', 'webp'], ['image/png', 'png']] as const) {
+      for (const p of photos) {
+        const src = `${p.path}.${ext}`;
+        const img = sharp(p.path).keepIccProfile();
+        await (ext === 'webp' ? img.webp({ lossless: true }) : img.png()).toFile(src);
+        const { out, result } = await strip({ path: src, mediaType }, dir, OPTS, `${p.maker}-icc.${ext}`);
+        const inspected = await inspectCopy(out, mediaType, { ...OPTS, originalValues: [{ field: 'Make', value: PHONES[p.maker].make }] });
+        expect(inspected.leaks, `${p.maker} ${ext}`).toEqual([]);
+        expect(result.record.kept.some((k) => /ICC|iCCP/.test(k)), `${p.maker} ${ext}`).toBe(true);
+        expect(inspected.facts.colourProfile, `${p.maker} ${ext}`).toMatch(/^(sRGB IEC61966-2\.1|Display P3)$/);
+      }
+    }
+  });
+
   it('records only what changed, and recomputes a profile ID the original had', () => {
     const google = photos[0]!.profile;
     const n = neutraliseIccProfile(google);
