@@ -201,8 +201,12 @@ async function predictRefusals(work: string, planned: readonly { itemId: string;
 async function exportAll(work: string, vault: string, caseId: string, items: readonly Ingested[], failures: string[]): Promise<ExportOutcome> {
   const byId = new Map(items.map((i) => [i.itemId, i]));
   const dry = await runHuella(['export', vault, '--mechanism', 'sp-communication', '--case', caseId, '--profile', 'redacted', '--out', path.join(work, 'dry'), '--dry-run', '--json']);
-  const plan = jsonObjects(dry.lines)[0]?.value as { items?: { itemId: string; mediaType: string; action: string; reason?: string }[] } | undefined;
-  if (dry.code !== 0 || !plan?.items) {
+  const plan = jsonObjects(dry.lines)[0]?.value as
+    | { items?: { itemId: string; mediaType: string; action: string; reason?: string }[]; canExport?: boolean; blockers?: { code?: string; itemId?: string; message?: string }[] }
+    | undefined;
+  // The dry run runs the export's own checks: it exits 1 when an item would block, listing each with its reason.
+  const dryBlocks = dry.code === 1 && plan?.canExport === false && (plan.blockers?.length ?? 0) > 0;
+  if ((dry.code !== 0 && !dryBlocks) || !plan?.items) {
     failures.push(describeRun('export --dry-run', dry));
     return { exported: 0, refusedPlan: 0, refusedStrip: 0, packets: 0 };
   }
@@ -219,6 +223,13 @@ async function exportAll(work: string, vault: string, caseId: string, items: rea
     }
   }
   const predicted = await predictRefusals(work, planned, byId, failures);
+  const blocked = new Set((plan.blockers ?? []).map((b) => b.itemId));
+  for (const b of plan.blockers ?? []) {
+    if (b.code === 'INTERNAL' || !b.message || b.message.length < 20 || !b.itemId || !b.message.includes(b.itemId)) failures.push(`export --dry-run: a blocker without a clear reason naming its item (${JSON.stringify(b)})`);
+  }
+  for (const id of predicted.keys()) {
+    if (!blocked.has(id)) failures.push(`${display(byId.get(id)!.file)}: the stripper refuses it, but the dry run did not list it as blocking`);
+  }
   for (const [id, reason] of predicted) {
     const f = byId.get(id)!.file;
     if (f.kind === 'valid' && MUST_STRIP_VALID.has(f.format)) failures.push(`${display(f)}: a valid ${f.format} could not be stripped: ${reason}`);
