@@ -78,7 +78,7 @@ describe('colour profiles of phone photos: colour kept, identity gone', () => {
         const src = `${p.path}.${ext}`;
         const img = sharp(p.path).keepIccProfile();
         await (ext === 'webp' ? img.webp({ lossless: true }) : img.png()).toFile(src);
-        const { out, result } = await strip({ path: src, mediaType }, dir, OPTS, `${p.maker}-icc.${ext}`);
+        const { out, result } = await strip({ path: src, mediaType, originalValues: [] }, dir, OPTS, `${p.maker}-icc.${ext}`);
         const inspected = await inspectCopy(out, mediaType, { ...OPTS, originalValues: [{ field: 'Make', value: PHONES[p.maker].make }] });
         expect(inspected.leaks, `${p.maker} ${ext}`).toEqual([]);
         expect(result.record.kept.some((k) => /ICC|iCCP/.test(k)), `${p.maker} ${ext}`).toBe(true);
