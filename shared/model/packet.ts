@@ -255,7 +255,26 @@ export const PACKET_CHECKS = [
 export type PacketCheckName = (typeof PACKET_CHECKS)[number];
 
 export type PacketCheck = { readonly name: PacketCheckName; readonly status: PacketCheckStatus; readonly reason: string };
-export type PacketFileRow = { readonly path: string; readonly status: PacketCheckStatus; readonly reason: string };
+/** Why a file failed, as a code the reviewer's screen turns into a sentence in the reviewer's language. */
+export const PACKET_FILE_PROBLEMS = ['changed', 'missing', 'added', 'unreadable', 'signature', 'inconsistent'] as const;
+export type PacketFileProblem = (typeof PACKET_FILE_PROBLEMS)[number];
+/** What a payload file is, read from custody/items.json: an exhibit's copy or encrypted original, or a testimony. */
+export type PacketFileAbout = {
+  readonly label: string;
+  readonly kind: 'copy' | 'original' | 'testimony' | 'credentials';
+  readonly mediaType?: string;
+  /** When the sender's vault recorded the original (its ingest or testimony event), ISO 8601. */
+  readonly recordedAt?: string;
+};
+export type PacketFileRow = {
+  readonly path: string;
+  readonly status: PacketCheckStatus;
+  /** The verifier's technical reason (English, for the folded detail and the CLI). */
+  readonly reason: string;
+  /** The first problem of a FAIL row, as a code. */
+  readonly problem?: PacketFileProblem;
+  readonly about?: PacketFileAbout;
+};
 
 export type PacketVerifyReport = {
   readonly ok: boolean;
@@ -268,6 +287,11 @@ export type PacketVerifyReport = {
    */
   readonly keySource: 'given' | 'packet';
   readonly keyNote: string;
+  /**
+   * The key the packet says signed it (custody/public-key), so a reviewer can compare it with a key the sender gave
+   * separately: its minisign key ID and its minisign public-key line (RW…).
+   */
+  readonly signer?: { readonly keyId: string; readonly publicKey: string };
   readonly checks: readonly PacketCheck[];
   readonly files: readonly PacketFileRow[];
   /**

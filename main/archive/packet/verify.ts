@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import type { PacketCheck, PacketCheckName, PacketFileRow, PacketProgress, PacketVerifyReport } from '../../../shared/model/packet';
+import type { PacketCheck, PacketCheckName, PacketFileAbout, PacketFileProblem, PacketFileRow, PacketProgress, PacketVerifyReport } from '../../../shared/model/packet';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint';
 import { ed25519Verify } from '../custody/ed25519';
 import { parseCanonicalJson } from '../custody/jcs';
 import type { CustodyEvent } from '../custody/log';
-import { formatMinisignPublicKey, minisignKeyIdHex, minisignSignatureKeyId, minisignVerify } from '../custody/minisign';
+import { formatMinisignPublicKey, keyIdFromPublicKey, minisignKeyIdHex, minisignSignatureKeyId, minisignVerify } from '../custody/minisign';
 import { parseVerifierKey } from '../custody/note';
 import { describePublicKeyText, keyLabel, type DescribedKey } from '../custody/service';
 import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
@@ -44,7 +44,7 @@ export type VerifyOptions = {
 const MAX_TAG_FILE = 64 * 1024 * 1024;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-type Row = { status: 'PASS' | 'FAIL'; reasons: string[]; passes: string[] };
+type Row = { status: 'PASS' | 'FAIL'; reasons: string[]; passes: string[]; problem?: PacketFileProblem; about?: PacketFileAbout };
 
 class Report {
   readonly checks = new Map<PacketCheckName, { fails: string[]; passes: string[] }>();
@@ -58,10 +58,14 @@ class Report {
     }
     return r;
   }
-  failFile(p: string, reason: string): void {
+  failFile(p: string, reason: string, problem: PacketFileProblem = 'inconsistent'): void {
     const r = this.row(p);
     r.status = 'FAIL';
+    r.problem ??= problem;
     if (!r.reasons.includes(reason)) r.reasons.push(reason);
+  }
+  describe(p: string, about: PacketFileAbout): void {
+    this.row(p).about ??= about;
   }
   passFile(p: string, what: string): void {
     const r = this.row(p);
@@ -149,19 +153,19 @@ function checkManifest(r: Report, which: 'manifest' | 'tagmanifest', entries: re
     const actual = hashes.get(e.path);
     if (actual === undefined) {
       if (!files.includes(e.path)) {
-        r.failFile(e.path, `listed in ${name} but missing from the packet (removed or renamed)`);
+        r.failFile(e.path, `listed in ${name} but missing from the packet (removed or renamed)`, 'missing');
         r.fail(which, `${e.path} is listed but missing`);
       }
       continue;
     }
     if (actual !== e.sha256) {
-      r.failFile(e.path, `SHA-256 differs from ${name} (the file was changed after the packet was made)`);
+      r.failFile(e.path, `SHA-256 differs from ${name} (the file was changed after the packet was made)`, 'changed');
       r.fail(which, `${e.path} does not match its hash`);
     } else r.passFile(e.path, `SHA-256 matches ${name}`);
   }
   for (const f of files) {
     if (inScope(f) && !listed.has(f)) {
-      r.failFile(f, `not listed in ${name} (a file was added or renamed)`);
+      r.failFile(f, `not listed in ${name} (a file was added or renamed)`, 'added');
       r.fail(which, `${f} is not listed`);
     }
   }
@@ -183,7 +187,7 @@ export async function verifyPacket(packetPath: string, opts: VerifyOptions = {})
         keySource: opts.key ? 'given' : 'packet',
         keyNote: 'Nothing was checked: the archive was refused before reading.',
         checks: [{ name: 'container', status: 'FAIL', reason: e.message }],
-        files: [{ path: e.entry, status: 'FAIL', reason: e.message }],
+        files: [{ path: e.entry, status: 'FAIL', reason: e.message, problem: 'unreadable' }],
       };
     }
     throw e;
@@ -199,12 +203,12 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
   const files = src.files.map((f) => f.path);
   const sizes = new Map(src.files.map((f) => [f.path, f.size]));
   for (const u of src.unsafe) {
-    r.failFile(u.path, u.reason);
+    r.failFile(u.path, u.reason, 'unreadable');
     r.fail('container', `${u.path} ${u.reason}`);
   }
   const { hashes, small, errors, withManifest } = await hashAll(src, opts);
   for (const [p, why] of errors) {
-    r.failFile(p, why);
+    r.failFile(p, why, 'unreadable');
     r.fail('container', `${p} ${why}`);
   }
   if (r.check('container').fails.length === 0) r.pass('container', `${files.length} regular files, no links or unsafe names`);
@@ -309,10 +313,10 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     } else {
       const why = res.reason === 'KEY_ID_MISMATCH' ? keyMismatchMessage(sigText, given ?? bagKey) : res.message;
       r.fail('signature', why);
-      r.failFile(BAG.signature, why);
+      r.failFile(BAG.signature, why, 'signature');
     }
   }
-  if (tagmanifestBytes && r.check('signature').fails.length > 0) r.failFile(BAG.tagmanifest, 'its signature does not verify');
+  if (tagmanifestBytes && r.check('signature').fails.length > 0) r.failFile(BAG.tagmanifest, 'its signature does not verify', 'signature');
   else if (tagmanifestBytes) r.passFile(BAG.tagmanifest, 'signed');
 
   // Checkpoint.
@@ -452,7 +456,13 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
   }));
   const rows: PacketFileRow[] = [...r.rows.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([p, row]) => ({ path: p, status: row.status, reason: row.status === 'FAIL' ? row.reasons.join('; ') : row.passes.join('; ') }));
+    .map(([p, row]) => ({
+      path: p,
+      status: row.status,
+      reason: row.status === 'FAIL' ? row.reasons.join('; ') : row.passes.join('; '),
+      ...(row.status === 'FAIL' && row.problem ? { problem: row.problem } : {}),
+      ...(row.about ? { about: row.about } : {}),
+    }));
   const ok = checks.every((c) => c.status === 'PASS') && rows.every((x) => x.status === 'PASS');
   return {
     ok,
@@ -463,6 +473,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
       keySource === 'given'
         ? 'Signatures were checked with the key you supplied: if you obtained it from the sender by a separate channel, this proves who made the packet.'
         : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
+    ...(bagKey ? { signer: { keyId: minisignKeyIdHex(keyIdFromPublicKey(bagKey.publicKey)), publicKey: formatMinisignPublicKey(bagKey.publicKey).split('\n')[1]! } } : {}),
     checks,
     files: rows,
     ...(witnessed.check ? { witnessed: witnessed.exhibits } : {}),
@@ -537,8 +548,16 @@ function checkItems(
     else if (sizes.get(p) !== size) bad(p, `${what}: the file's size is not the one in items.json`);
     else r.passFile(p, 'described in items.json');
   };
+  const recorded = (seq: number | undefined): { recordedAt?: string } => {
+    const time = seq === undefined ? undefined : events.get(seq)?.event.time;
+    return time ? { recordedAt: time } : {};
+  };
   for (const it of items.items) {
     const file = it.exported?.path ?? it.encryptedOriginal?.path;
+    const when = recorded(it.original.ingested.seq);
+    if (it.exported) r.describe(it.exported.path, { label: it.label, kind: 'copy', mediaType: it.mediaType, ...when });
+    if (it.encryptedOriginal) r.describe(it.encryptedOriginal.path, { label: it.label, kind: 'original', mediaType: it.mediaType, ...when });
+    if (it.contentCredentials?.sidecar) r.describe(it.contentCredentials.sidecar.path, { label: it.label, kind: 'credentials', ...when });
     // An exhibit received from another vault has item.received as its origin event, and the sender's link with it.
     const ingest = logged(it.original.ingested, it.received ? ['item.received'] : ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
     if (ingest) {
@@ -578,6 +597,7 @@ function checkItems(
     checkItemContentCredentials({ packetId: items.packetId, small, withManifest, bad, pass: (f, w) => r.passFile(f, w), payloadFile, logged }, it, ingest?.event.type === 'item.ingested' ? ingest.event.data : undefined);
   }
   for (const t of items.testimonies) {
+    r.describe(t.path, { label: t.label, kind: 'testimony', ...recorded(t.revisionEvent?.seq) });
     payloadFile(t.path, t.sha256, t.size, t.label);
     if (t.revisionEvent) logged(t.revisionEvent, ['testimony.created', 'testimony.edited'], t.testimonyId, `${t.label} revision`, t.path);
   }

@@ -5,9 +5,11 @@ import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { call } from '../lib/api';
 import { currentLanguage, isLanguage, setLanguage } from '../lib/i18n';
+import { OperationsProvider } from '../lib/operations';
 import { useDocumentTitle } from '../lib/router';
+import { VerifyPacketScreen } from './packets/VerifyPacket';
 
-type Mode = 'unlock' | 'create';
+type Mode = 'unlock' | 'create' | 'verify';
 
 /** Before a vault is unlocked: unlock the known vault, open another one, or create a new one. */
 export function Gate({
@@ -24,25 +26,48 @@ export function Gate({
   const { t } = useTranslation();
   const [mode, setMode] = useState<Mode>(status.vaultPath ? 'unlock' : 'create');
   const [vaultPath, setVaultPath] = useState<string | undefined>(status.vaultPath);
+  const home: Mode = vaultPath ? 'unlock' : 'create';
   return (
     <div className="gate-page">
       <header className="gate-header">
         <p className="brand">{t('app.name')}</p>
         <LanguagePicker />
       </header>
-      <main id="main" className="gate">
-        {mode === 'unlock' ? (
-          <UnlockForm
-            vaultPath={vaultPath}
-            lockReason={lockReason}
-            onChooseOther={(p) => setVaultPath(p)}
-            onCreate={() => setMode('create')}
-            onUnlocked={onUnlocked}
-          />
-        ) : (
-          <CreateForm onCancel={vaultPath ? () => setMode('unlock') : undefined} onOpenExisting={(p) => { setVaultPath(p); setMode('unlock'); }} onCreated={onCreated} />
-        )}
-      </main>
+      {mode === 'verify' ? (
+        // The reviewer's door: a lawyer or a court checks a packet they received, with no vault of their own.
+        <main id="main" className="gate gate-verify">
+          <div className="gate-wide">
+            <button type="button" className="link" onClick={() => setMode(home)}>
+              {t('gate.backToVault')}
+            </button>
+            <OperationsProvider>
+              <VerifyPacketScreen />
+            </OperationsProvider>
+          </div>
+        </main>
+      ) : (
+        <main id="main" className="gate">
+          {mode === 'unlock' ? (
+            <UnlockForm vaultPath={vaultPath} lockReason={lockReason} onChooseOther={(p) => setVaultPath(p)} onCreate={() => setMode('create')} onUnlocked={onUnlocked} />
+          ) : (
+            <CreateForm
+              onCancel={vaultPath ? () => setMode('unlock') : undefined}
+              onOpenExisting={(p) => {
+                setVaultPath(p);
+                setMode('unlock');
+              }}
+              onCreated={onCreated}
+            />
+          )}
+          <section className="card gate-card reviewer-door" aria-labelledby="reviewer-door-title">
+            <h2 id="reviewer-door-title">{t('gate.reviewerTitle')}</h2>
+            <p>{t('gate.reviewerIntro')}</p>
+            <button type="button" onClick={() => setMode('verify')}>
+              {t('gate.verifyPacket')}
+            </button>
+          </section>
+        </main>
+      )}
     </div>
   );
 }

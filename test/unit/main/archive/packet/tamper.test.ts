@@ -35,7 +35,19 @@ describe('packet tamper campaign', () => {
   afterAll(() => w?.vault.lock());
 
   it('the untouched packet passes (so every failure below is the tampering)', async () => {
-    expect((await verifyPacket(original, { key })).ok).toBe(true);
+    const report = await verifyPacket(original, { key });
+    expect(report.ok).toBe(true);
+    // What the reviewer's screen says in plain words: every payload file is named by its exhibit or testimony and the
+    // date the sender's vault recorded it; the signer's key is given to compare with one the sender gave separately.
+    const payload = report.files.filter((f) => /^data\/(evidence|originals|testimonies)\//.test(f.path));
+    expect(payload.length).toBeGreaterThan(0);
+    for (const f of payload) {
+      expect(f.about?.label, f.path).toMatch(/^(E\d{3,}|T\d{2,})$/);
+      expect(f.about?.recordedAt, f.path).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(f.problem).toBeUndefined();
+    }
+    expect(report.signer?.publicKey).toBe(key.trim().split('\n')[1]);
+    expect(key).toContain(report.signer!.keyId);
   });
 
   // The list is generated from the exported packet, so it is built inside the test: every named mutation and one
@@ -77,7 +89,9 @@ describe('packet tamper campaign', () => {
       await zipOf(entries, bad);
       const r = await verifyPacket(bad, { key });
       expect(r.ok).toBe(false);
-      expect(r.files.find((f) => f.path === 'data/testimonies/T01.txt')!.reason).toMatch(/SHA-256 differs/);
+      const row = r.files.find((f) => f.path === 'data/testimonies/T01.txt')!;
+      expect(row.reason).toMatch(/SHA-256 differs/);
+      expect([row.problem, row.about?.kind, row.about?.label]).toEqual(['changed', 'testimony', 'T01']);
     });
 
     for (const z of zipMutations()) {
