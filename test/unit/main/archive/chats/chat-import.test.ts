@@ -7,6 +7,7 @@ import { parseTelegramJson, parseWhatsAppText } from '../../../../../main/archiv
 import { messagesNamingItem, readChat, readChatMessages } from '../../../../../main/archive/db/chats';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import { ingestSources } from '../../../../../main/archive/ingest/sources';
 import { getItem, listItems } from '../../../../../main/archive/items/items';
 import { createVault } from '../../../../../main/archive/vault/vault';
 import { makeTelegramExport, makeWhatsAppExport } from '../../../../fixtures/chat-exports';
@@ -93,7 +94,7 @@ describe('chat export import', () => {
     }, 180_000);
   }
 
-  it('a zip with ../ entries is refused and nothing is imported from it', async () => {
+  it('a zip with ../ entries is refused and nothing is imported from it (the parse, and ingest as huella ingest and the app run it)', async () => {
     const root = tempDir('huella-chat-slip-');
     const zip = path.join(root, 'WhatsApp Chat with X.zip');
     fs.writeFileSync(zip, rawZip([
@@ -101,17 +102,36 @@ describe('chat export import', () => {
       { name: 'a.jpg', data: Buffer.from('not really a photo') },
       { name: '../../../.bashrc', data: Buffer.from('echo owned') },
     ]));
+    // A real WhatsApp export (3 photos, a voice note, a video, the chat) with one ../ entry added.
+    const exp = await makeWhatsAppExport({ dir: path.join(root, 'in'), layout: 'ios', zip: false });
+    const hostile = path.join(root, 'WhatsApp Chat - Lucía Fernández.zip');
+    const entries = fs.readdirSync(exp.path).map((name) => ({ name, data: fs.readFileSync(path.join(exp.path, name)) }));
+    expect(entries.length).toBe(6);
+    fs.writeFileSync(hostile, rawZip([...entries, { name: '../../../.bashrc', data: Buffer.from('echo owned') }]));
     const { vault } = await createVault(path.join(root, 'vault'), TEST_PASSPHRASE);
     try {
       const err = await readChatExport(zip).catch((e: unknown) => e);
       expect(isHuellaError(err, 'FORMAT_INVALID')).toBe(true);
       expect((err as Error).message).toMatch(/zip-slip.*Nothing was imported/);
+      const eventsBefore = vault.log.size();
+      const report = await ingestSources(vault, [zip, hostile]);
+      expect(report).toMatchObject({ ingested: 0, duplicates: 0, failed: 2, imports: [] });
+      for (const [i, input] of [zip, hostile].entries()) {
+        expect(report.results[i]).toMatchObject({ path: input, status: 'failed', error: { code: 'FORMAT_INVALID' } });
+        expect(report.results[i]!.error!.message).toMatch(/zip-slip.*Nothing was imported/);
+      }
+      expect(report.results).toHaveLength(2);
       expect(listItems(vault, {})).toEqual([]);
+      expect(vault.log.size()).toBe(eventsBefore);
       expect(fs.existsSync(path.join(root, '.bashrc'))).toBe(false);
+      // The same export without the ../ entry imports: the refusal is the entry's doing.
+      const clean = path.join(root, 'clean.zip');
+      fs.writeFileSync(clean, rawZip(entries));
+      expect((await ingestSources(vault, [clean])).ingested).toBe(6);
     } finally {
       vault.lock();
     }
-  });
+  }, 120_000);
 
   it('Telegram Desktop JSON export (folder): every file an item, the chat, each message linked to its photo, voice note or video', async () => {
     const root = tempDir('huella-chat-telegram-');
