@@ -41,7 +41,7 @@ export type OpenOptions = {
 };
 
 /** Opens the app served by `host` in a fresh Chromium with its own temporary profile. */
-export async function openApp(host: TestHost, options: OpenOptions = {}): Promise<AppWindow> {
+export async function openApp(host: Pick<TestHost, 'origin' | 'token'>, options: OpenOptions = {}): Promise<AppWindow> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huella-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,

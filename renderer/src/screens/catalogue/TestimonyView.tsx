@@ -38,6 +38,8 @@ export function TestimonyView({
   fields,
   onChange,
   saveState,
+  draftRestored,
+  draftState,
   onSaveNow,
   onReloadLatest,
   onDelete,
@@ -52,6 +54,10 @@ export function TestimonyView({
   readonly fields: TestimonyFields;
   readonly onChange: (next: TestimonyFields) => void;
   readonly saveState: TestimonySaveState;
+  /** The fields were brought back from a draft in the vault (what was typed before leaving, locking or a crash). */
+  readonly draftRestored: boolean;
+  /** The draft's own save state: 'saved' means what is on screen is in the vault, even if not yet a version. */
+  readonly draftState: 'idle' | 'pending' | 'saving' | 'saved' | 'error';
   readonly onSaveNow: () => void;
   readonly onReloadLatest: () => void;
   readonly onDelete: () => void;
@@ -98,7 +104,17 @@ export function TestimonyView({
       }
     >
       <div onKeyDown={onKeyDown}>
+        {draftRestored ? (
+          <p className="note" role="status" data-testid="draft-restored">
+            {t('testimony.draftRestored')}
+          </p>
+        ) : null}
         {saveState.kind === 'error' ? <ErrorNote error={saveState.error} /> : null}
+        {saveState.kind === 'error' && draftState === 'saved' ? (
+          <p className="note note-ok" role="status" data-testid="draft-kept">
+            {t('testimony.draftKept')}
+          </p>
+        ) : null}
         {saveState.kind === 'error' && saveState.conflict ? (
           <button type="button" onClick={onReloadLatest}>
             {t('testimony.reloadLatest')}
