@@ -77,6 +77,8 @@ describe('npm run bench flags', () => {
     expect(parseCli([])).toEqual({ quick: false, json: false });
     expect(parseCli(['--only', 'ingest,nope'])).toEqual({ error: expect.stringMatching(/unknown section\(s\): nope\nusage: npm run bench/) });
     expect(parseCli(['--runs', '0'])).toEqual({ error: expect.stringMatching(/--runs must be a whole number/) });
+    expect(parseCli(['--photos', '500'])).toEqual({ quick: false, json: false, photos: 500 });
+    expect(parseCli(['--photos', '2.5'])).toEqual({ error: expect.stringMatching(/--photos must be a whole number/) });
     expect(parseCli(['--fast'])).toEqual({ error: expect.stringMatching(/--fast/) });
   });
 });

@@ -267,14 +267,16 @@ async function stripSection(ctx: Ctx, details: BenchReport['details']): Promise<
   ];
 }
 
-export async function runBench(opts: { quick: boolean; runs?: number; sections?: readonly Section[]; cacheDir?: string; log?: (s: string) => void }): Promise<BenchReport> {
+export async function runBench(opts: { quick: boolean; runs?: number; sections?: readonly Section[]; cacheDir?: string; photos?: number; log?: (s: string) => void }): Promise<BenchReport> {
   const started = Date.now();
   const loadAverageAtStart = os.loadavg();
   // Benchmark vaults use the cheap test KDF: the real key derivation has its own row (kdf) and is not part of any other.
   process.env.HUELLA_TEST_WEAK_KDF = '1';
   const sections = opts.sections ?? SECTIONS;
   const runs = opts.runs ?? (opts.quick ? 1 : 3);
-  const sizes = opts.quick ? QUICK_SIZES : FULL_SIZES;
+  const base = opts.quick ? QUICK_SIZES : FULL_SIZES;
+  // --photos N: the batch/verify/packet sections at another size (to iterate quickly, or to see how cost grows).
+  const sizes: Sizes = opts.photos ? { ...base, smallJpegs: opts.photos, packetItems: Math.min(base.packetItems, opts.photos) } : base;
   const log = opts.log ?? (() => undefined);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huella-bench-'));
   const ctx: Ctx = { workDir, runs, sizes, log: (s) => s && log(`[${new Date().toISOString().slice(11, 19)}] ${s}`), ...(opts.cacheDir ? { cacheDir: path.resolve(opts.cacheDir) } : {}) };
@@ -357,14 +359,14 @@ export function printReport(r: BenchReport, write: (line: string) => void = cons
   write('- Strip: lossless = quantisation/Huffman tables, frame header and every scan byte-identical to the input; leaks = findLeaks on every output.');
 }
 
-export type CliOptions = { readonly quick: boolean; readonly json: boolean; readonly runs?: number; readonly sections?: readonly Section[]; readonly cacheDir?: string };
+export type CliOptions = { readonly quick: boolean; readonly json: boolean; readonly runs?: number; readonly sections?: readonly Section[]; readonly cacheDir?: string; readonly photos?: number };
 
 /** Parses the command line; an unknown section or a bad --runs is an error with the usage. */
 export function parseCli(args: readonly string[]): CliOptions | { readonly error: string } {
-  const usage = `usage: npm run bench -- [--quick] [--json] [--runs N≥1] [--only ${SECTIONS.join(',')}] [--cache DIR]`;
+  const usage = `usage: npm run bench -- [--quick] [--json] [--runs N≥1] [--only ${SECTIONS.join(',')}] [--cache DIR] [--photos N≥1]`;
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, runs: { type: 'string' }, only: { type: 'string' }, cache: { type: 'string' } } }));
+    ({ values } = parseArgs({ args: [...args], options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, runs: { type: 'string' }, only: { type: 'string' }, cache: { type: 'string' }, photos: { type: 'string' } } }));
   } catch (e) {
     return { error: `${(e as Error).message}\n${usage}` };
   }
@@ -373,12 +375,15 @@ export function parseCli(args: readonly string[]): CliOptions | { readonly error
   if (unknown.length > 0) return { error: `unknown section(s): ${unknown.join(', ')}\n${usage}` };
   const runs = values.runs === undefined ? undefined : Number(values.runs);
   if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) return { error: `--runs must be a whole number ≥ 1\n${usage}` };
+  const photos = values.photos === undefined ? undefined : Number(values.photos);
+  if (photos !== undefined && !(Number.isInteger(photos) && photos >= 1)) return { error: `--photos must be a whole number ≥ 1\n${usage}` };
   return {
     quick: values.quick,
     json: values.json,
     ...(runs !== undefined ? { runs } : {}),
     ...(sections ? { sections: sections as Section[] } : {}),
     ...(values.cache ? { cacheDir: values.cache } : {}),
+    ...(photos !== undefined ? { photos } : {}),
   };
 }
 

@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { HuellaError } from '../errors';
-import { cachedPrivateKey, cachedPublicKey } from '../crypto/key-cache';
+import { cachedPrivateKey, cachedPublicKey, cachedPublicOfSecret } from '../crypto/key-cache';
 
 export const X25519_KEY_BYTES = 32;
 const IDENTITY_HRP = 'AGE-SECRET-KEY-';
@@ -25,8 +25,10 @@ export function generateX25519Secret(): Buffer {
 }
 
 export function x25519PublicFromSecret(secret: Uint8Array): Buffer {
-  const spki = crypto.createPublicKey(cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret))).export({ type: 'spki', format: 'der' });
-  return Buffer.from(spki.subarray(SPKI_X25519_PREFIX.length));
+  return cachedPublicOfSecret(secret, () => {
+    const spki = crypto.createPublicKey(cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret))).export({ type: 'spki', format: 'der' });
+    return Buffer.from(spki.subarray(SPKI_X25519_PREFIX.length));
+  });
 }
 
 /**

@@ -12,6 +12,8 @@ import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
+import { hashObjects as hashObjectsOnWorkers } from '../workers/crypto';
+import type { ObjectHash } from '../workers/crypto-protocol';
 
 /**
  * Content-addressed store of age v1 files (DESIGN §3). Plaintext never touches the disk: bytes are hashed and
@@ -261,6 +263,14 @@ export class BlobStore {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Decrypts and hashes objects on the crypto worker threads (verify): plain loops over reused buffers, and no
+   * plaintext leaves the workers. Results in the order of `names`; `bytes` (their total size) sets the time limit.
+   */
+  hashObjects(names: readonly string[], bytes: number): Promise<readonly ObjectHash[]> {
+    return hashObjectsOnWorkers(this.#identity, names.map((n) => this.pathOf(n)), bytes);
   }
 
   /** The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. */

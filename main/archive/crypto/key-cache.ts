@@ -18,6 +18,21 @@ export function cachedPrivateKey(secret: Uint8Array, build: () => crypto.KeyObje
   return key;
 }
 
+const derivedPublics = new WeakMap<Uint8Array, { readonly fingerprint: Buffer; readonly publicKey: Buffer }>();
+
+/**
+ * The public key of `secret` (derived by `derive`), kept like the private keys above: opening each age file needs
+ * its identity's recipient, and deriving it (import, export) cost more than decrypting a small photo.
+ */
+export function cachedPublicOfSecret(secret: Uint8Array, derive: () => Buffer): Buffer {
+  const fingerprint = crypto.createHash('sha256').update(secret).digest();
+  const hit = derivedPublics.get(secret);
+  if (hit && hit.fingerprint.equals(fingerprint)) return Buffer.from(hit.publicKey);
+  const publicKey = derive();
+  derivedPublics.set(secret, { fingerprint, publicKey: Buffer.from(publicKey) });
+  return publicKey;
+}
+
 const PUBLIC_CACHE_MAX = 64;
 const publicKeys = new Map<string, crypto.KeyObject>();
 

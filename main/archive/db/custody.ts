@@ -39,6 +39,11 @@ export function iterateEvents(db: ReadableDb, fromSeq = 0, toSeq = Number.MAX_SA
   return reader(db).iterate('SELECT seq, bytes, signature, hash FROM events WHERE seq >= ? AND seq < ? ORDER BY seq', fromSeq, toSeq);
 }
 
+/** Up to `limit` events with seq > afterSeq, oldest first (verify reads the log page by page). */
+export function eventsAfter(db: ReadableDb, afterSeq: number, limit: number): EventRow[] {
+  return reader(db).all('SELECT seq, bytes, signature, hash FROM events WHERE seq > ? ORDER BY seq LIMIT ?', afterSeq, limit);
+}
+
 /** A page of the log, newest first. */
 export function eventsNewestFirst(db: ReadableDb, limit: number, offset: number): EventRow[] {
   return reader(db).all('SELECT seq, bytes, signature, hash FROM events ORDER BY seq DESC LIMIT ? OFFSET ?', limit, offset);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../custody/jcs';
 import { ed25519Verify } from '../custody/ed25519';
@@ -8,7 +9,7 @@ import { parseCheckpointBody } from '../custody/checkpoint';
 import { openNote } from '../custody/note';
 import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
 import { EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
-import { eventCount, iterateEvents, iterateMerkleNodes } from '../db/custody';
+import { eventCount, eventsAfter, iterateMerkleNodes, type EventRow } from '../db/custody';
 import { itemIngestRecords } from '../db/items';
 import { allObjects } from '../db/objects';
 import { databaseIntegrityProblems } from '../db/open';
@@ -16,6 +17,8 @@ import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
 import { readVaultHeader } from '../vault/header';
 import { VAULT_FILES, type Vault } from '../vault/vault';
+import { verifySignatures } from '../workers/crypto';
+import type { ObjectHash } from '../workers/crypto-protocol';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 
 /**
@@ -67,69 +70,25 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     add({ check: 'external.key', message: 'The vault signs with a different key than the one you expected.', expected: options.expectedPublicKey.toString('base64'), found: publicKey.toString('base64') });
   }
 
-  // 1. Events: sequence, canonical form, chain, stored hash, signature, field shape.
+  // 1. Events: sequence, canonical form, chain, stored hash, signature, field shape. Read page by page; a page's
+  // signatures are checked in one batch on a crypto worker while the page before it is checked here.
   const total = eventCount(vault.store);
-  const leaves: Buffer[] = [];
-  const expectations = new Map<string, ObjectExpectation>(); // sha256 hex → expectation (originals + derived)
-  const purged = new Set<string>();
-  const itemEvents = new Map<string, number>(); // item id → seq of item.ingested
-  let prevHash = GENESIS_PREV;
-  let expectedSeq = 0;
-  const rows = iterateEvents(vault.store);
-  for (const row of rows) {
+  const log: EventLogState = { leaves: [], expectations: new Map(), purged: new Set(), itemEvents: new Map(), prevHash: GENESIS_PREV, expectedSeq: 0 };
+  const { leaves, expectations, purged, itemEvents } = log;
+  let pending: { rows: EventRow[]; valid: Promise<readonly boolean[]> } | undefined;
+  let afterSeq = -1;
+  for (;;) {
     if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
-    if (row.seq !== expectedSeq) {
-      add({ check: 'event.sequence', event: row.seq, message: `Custody log has a gap or reordering: expected event #${expectedSeq}, found #${row.seq}.`, expected: String(expectedSeq), found: String(row.seq) });
-      expectedSeq = row.seq;
+    const rows = eventsAfter(vault.store, afterSeq, VERIFY_TUNING.eventPage);
+    const next = rows.length > 0 ? { rows, valid: checkSignatures(publicKey, rows) } : undefined;
+    if (pending) {
+      const valid = await pending.valid;
+      pending.rows.forEach((row, i) => checkEvent(row, valid[i]!, publicKey, log, add));
+      progress({ phase: 'events', done: log.expectedSeq, total, bytesDone: 0, bytesTotal: 0 });
     }
-    const actualHash = crypto.createHash('sha256').update(row.bytes).digest();
-    leaves.push(leafHash(row.bytes));
-    if (!actualHash.equals(row.hash)) {
-      add({ check: 'event.hash', event: row.seq, message: `Event #${row.seq}: stored hash does not match its bytes.`, expected: hex(actualHash), found: hex(row.hash) });
-    }
-    if (!ed25519Verify(publicKey, row.bytes, row.signature)) {
-      add({ check: 'event.signature', event: row.seq, message: `Event #${row.seq}: the signature is not valid for the vault's key (the event was altered or signed by another key).` });
-    }
-    let ev: CustodyEvent | undefined;
-    try {
-      ev = JSON.parse(row.bytes.toString('utf8')) as CustodyEvent;
-    } catch {
-      add({ check: 'event.json', event: row.seq, message: `Event #${row.seq} is not valid JSON.` });
-    }
-    if (ev) {
-      let canonical: string | undefined;
-      try {
-        canonical = canonicalJson(ev);
-      } catch {
-        canonical = undefined;
-      }
-      if (canonical !== row.bytes.toString('utf8')) {
-        add({ check: 'event.canonical', event: row.seq, message: `Event #${row.seq} is not in canonical (RFC 8785) form.` });
-      }
-      const keys = Object.keys(ev).sort();
-      if (keys.join(',') !== EVENT_KEYS.join(',') || ev.v !== EVENT_VERSION || typeof ev.time !== 'string' || typeof ev.data !== 'object' || ev.data === null) {
-        add({ check: 'event.fields', event: row.seq, message: `Event #${row.seq} does not have the fields of a version-${EVENT_VERSION} custody event.`, found: keys.join(',') });
-      }
-      if (ev.seq !== row.seq) {
-        add({ check: 'event.sequence', event: row.seq, message: `Event stored as #${row.seq} says it is #${String(ev.seq)}.`, expected: String(row.seq), found: String(ev.seq) });
-      }
-      if (ev.prev !== prevHash) {
-        add({ check: 'event.chain', event: row.seq, message: `Event #${row.seq} does not link to the event before it (hash chain broken: an event was changed, removed or reordered).`, expected: prevHash, found: String(ev.prev) });
-      }
-      if (!KNOWN_TYPES.has(ev.type)) {
-        add({ check: 'event.type', event: row.seq, message: `Event #${row.seq} has an unknown type '${String(ev.type)}'.` });
-      }
-      if (row.seq === 0) {
-        const declared = typeof ev.data?.publicKey === 'string' ? ev.data.publicKey : '';
-        if (ev.type !== 'vault.created' || declared !== publicKey.toString('base64')) {
-          add({ check: 'genesis.key', event: 0, message: 'The first event does not declare the key that signs this log (the signing key was swapped, or the log does not start at vault creation).', expected: publicKey.toString('base64'), found: declared || String(ev.type) });
-        }
-      }
-      collectExpectations(ev, expectations, purged, itemEvents);
-    }
-    prevHash = actualHash.toString('hex');
-    expectedSeq++;
-    if (expectedSeq % 1000 === 0) progress({ phase: 'events', done: expectedSeq, total, bytesDone: 0, bytesTotal: 0 });
+    if (!next) break;
+    pending = next;
+    afterSeq = rows.at(-1)!.seq;
   }
   progress({ phase: 'events', done: leaves.length, total, bytesDone: 0, bytesTotal: 0 });
 
@@ -214,7 +173,7 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   }
   const objects = allObjects(vault.store);
   const byName = new Map(objects.map((o) => [o.name, o]));
-  const toHash: { name: string; exp: ObjectExpectation }[] = [];
+  const toHash: ToHash[] = [];
   for (const [sha, exp] of expectations) {
     if (purged.has(sha)) continue;
     const name = vault.blobs.objectName(Buffer.from(sha, 'hex'));
@@ -241,21 +200,15 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   if (!options.skipObjects) {
     const bytesTotal = toHash.reduce((a, t) => a + t.exp.size, 0);
     let done = 0;
-    for (const { name, exp } of toHash) {
-      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
-      const r = await hashObject(vault, name, (n) => {
-        bytesHashed += n;
-        progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
+    await hashInOrder(vault, toHash, options.signal, (task, results) => {
+      task.forEach(({ name, exp }, i) => {
+        const r = results[i]!;
+        if (r.kind === 'ok') bytesHashed += r.size;
+        objectProblems(name, exp, r).forEach(add);
       });
-      const where = { event: exp.event, item: exp.item, object: name };
-      if (r.kind === 'missing') add({ check: 'object.missing', ...where, message: `The encrypted file of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) is missing.` });
-      else if (r.kind === 'error') add({ check: 'object.decrypt', ...where, message: `The encrypted file of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) cannot be decrypted: ${r.message}` });
-      else {
-        if (r.sha256 !== exp.sha256) add({ check: 'object.hash', ...where, message: `The content of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) is not what event #${exp.event} recorded.`, expected: exp.sha256, found: r.sha256 });
-        if (r.size !== exp.size) add({ check: 'object.size', ...where, message: `The size of ${exp.kind} ${exp.item} differs from event #${exp.event}.`, expected: String(exp.size), found: String(r.size) });
-      }
-      done++;
-    }
+      done += task.length;
+      progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
+    });
     progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
     // Blob files that no database row knows (would be leftovers or planted files).
     const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
@@ -275,6 +228,95 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   };
 }
 
+/** What the event pages build up: the Merkle leaves, the objects the log records, and where the chain stands. */
+type EventLogState = {
+  readonly leaves: Buffer[];
+  readonly expectations: Map<string, ObjectExpectation>; // sha256 hex → expectation (originals + derived)
+  readonly purged: Set<string>;
+  readonly itemEvents: Map<string, number>; // item id → seq of item.ingested
+  prevHash: string;
+  expectedSeq: number;
+};
+
+/**
+ * eventPage: events per page of the log (its signatures one batch, split over the workers); localSignatures: below
+ * this many events a page's signatures are checked here (starting a worker would cost more); objectTaskFiles,
+ * objectTaskBytes: a worker task holds up to this many objects or bytes (few messages, yet every core busy until the
+ * end). Tests lower them to exercise paging and the workers on a small vault.
+ */
+export const VERIFY_TUNING = { eventPage: 2048, localSignatures: 64, objectTaskFiles: 64, objectTaskBytes: 16 * 1024 * 1024 };
+
+/**
+ * `valid[i]` for `rows[i]`: a page is split over the crypto workers (each part checked here instead if its worker
+ * fails, so a check is never lost); a short page is checked here.
+ */
+async function checkSignatures(publicKey: Buffer, rows: readonly EventRow[]): Promise<readonly boolean[]> {
+  const here = (part: readonly EventRow[]): boolean[] => part.map((r) => ed25519Verify(publicKey, r.bytes, r.signature));
+  if (rows.length < VERIFY_TUNING.localSignatures) return here(rows);
+  const size = Math.ceil(rows.length / Math.max(1, os.availableParallelism()));
+  const parts: EventRow[][] = [];
+  for (let i = 0; i < rows.length; i += size) parts.push(rows.slice(i, i + size));
+  const valid = await Promise.all(parts.map((part) => verifySignatures(publicKey, part.map((r) => r.bytes), part.map((r) => r.signature)).catch(() => here(part))));
+  return valid.flat();
+}
+
+/** One event's checks, in log order: sequence, stored hash, signature (`signatureValid`), JSON, fields, chain. */
+function checkEvent(row: EventRow, signatureValid: boolean, publicKey: Buffer, log: EventLogState, add: (p: VerifyProblem) => void): void {
+  if (row.seq !== log.expectedSeq) {
+    add({ check: 'event.sequence', event: row.seq, message: `Custody log has a gap or reordering: expected event #${log.expectedSeq}, found #${row.seq}.`, expected: String(log.expectedSeq), found: String(row.seq) });
+    log.expectedSeq = row.seq;
+  }
+  const actualHash = crypto.createHash('sha256').update(row.bytes).digest();
+  log.leaves.push(leafHash(row.bytes));
+  if (!actualHash.equals(row.hash)) {
+    add({ check: 'event.hash', event: row.seq, message: `Event #${row.seq}: stored hash does not match its bytes.`, expected: hex(actualHash), found: hex(row.hash) });
+  }
+  if (!signatureValid) {
+    add({ check: 'event.signature', event: row.seq, message: `Event #${row.seq}: the signature is not valid for the vault's key (the event was altered or signed by another key).` });
+  }
+  let ev: CustodyEvent | undefined;
+  try {
+    ev = JSON.parse(row.bytes.toString('utf8')) as CustodyEvent;
+  } catch {
+    add({ check: 'event.json', event: row.seq, message: `Event #${row.seq} is not valid JSON.` });
+  }
+  if (ev) checkEventContent(row, ev, publicKey, log, add);
+  log.prevHash = actualHash.toString('hex');
+  log.expectedSeq++;
+}
+
+function checkEventContent(row: EventRow, ev: CustodyEvent, publicKey: Buffer, log: EventLogState, add: (p: VerifyProblem) => void): void {
+  let canonical: string | undefined;
+  try {
+    canonical = canonicalJson(ev);
+  } catch {
+    canonical = undefined;
+  }
+  if (canonical !== row.bytes.toString('utf8')) {
+    add({ check: 'event.canonical', event: row.seq, message: `Event #${row.seq} is not in canonical (RFC 8785) form.` });
+  }
+  const keys = Object.keys(ev).sort();
+  if (keys.join(',') !== EVENT_KEYS.join(',') || ev.v !== EVENT_VERSION || typeof ev.time !== 'string' || typeof ev.data !== 'object' || ev.data === null) {
+    add({ check: 'event.fields', event: row.seq, message: `Event #${row.seq} does not have the fields of a version-${EVENT_VERSION} custody event.`, found: keys.join(',') });
+  }
+  if (ev.seq !== row.seq) {
+    add({ check: 'event.sequence', event: row.seq, message: `Event stored as #${row.seq} says it is #${String(ev.seq)}.`, expected: String(row.seq), found: String(ev.seq) });
+  }
+  if (ev.prev !== log.prevHash) {
+    add({ check: 'event.chain', event: row.seq, message: `Event #${row.seq} does not link to the event before it (hash chain broken: an event was changed, removed or reordered).`, expected: log.prevHash, found: String(ev.prev) });
+  }
+  if (!KNOWN_TYPES.has(ev.type)) {
+    add({ check: 'event.type', event: row.seq, message: `Event #${row.seq} has an unknown type '${String(ev.type)}'.` });
+  }
+  if (row.seq === 0) {
+    const declared = typeof ev.data?.publicKey === 'string' ? ev.data.publicKey : '';
+    if (ev.type !== 'vault.created' || declared !== publicKey.toString('base64')) {
+      add({ check: 'genesis.key', event: 0, message: 'The first event does not declare the key that signs this log (the signing key was swapped, or the log does not start at vault creation).', expected: publicKey.toString('base64'), found: declared || String(ev.type) });
+    }
+  }
+  collectExpectations(ev, log.expectations, log.purged, log.itemEvents);
+}
+
 function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectation>, purged: Set<string>, itemEvents: Map<string, number>): void {
   const d = ev.data as Record<string, unknown>;
   // item.received (a transfer from another vault, DESIGN §9) is an item's origin event just as item.ingested is.
@@ -292,26 +334,59 @@ function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectatio
   }
 }
 
-type HashResult = { kind: 'ok'; sha256: string; size: number } | { kind: 'missing' } | { kind: 'error'; message: string };
+type ToHash = { readonly name: string; readonly exp: ObjectExpectation };
 
-async function hashObject(vault: Vault, name: string, onBytes: (n: number) => void): Promise<HashResult> {
-  try {
-    await fsp.access(vault.blobs.pathOf(name));
-  } catch {
-    return { kind: 'missing' };
-  }
-  const hash = crypto.createHash('sha256');
-  let size = 0;
-  try {
-    for await (const chunk of vault.blobs.openPlaintext(name)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      onBytes((chunk as Buffer).length);
+/** Tasks in flight at once: the pool's threads, each with the next task waiting. */
+const OBJECT_TASKS_IN_FLIGHT = 2 * Math.max(1, os.availableParallelism());
+
+function objectTasks(toHash: readonly ToHash[]): ToHash[][] {
+  const tasks: ToHash[][] = [];
+  let bytes = 0;
+  for (const t of toHash) {
+    const last = tasks.at(-1);
+    if (!last || last.length >= VERIFY_TUNING.objectTaskFiles || bytes + t.exp.size > VERIFY_TUNING.objectTaskBytes) {
+      tasks.push([t]);
+      bytes = t.exp.size;
+    } else {
+      last.push(t);
+      bytes += t.exp.size;
     }
-  } catch (e) {
-    return { kind: 'error', message: e instanceof HuellaError ? e.message : 'unreadable' };
   }
-  return { kind: 'ok', sha256: hash.digest('hex'), size };
+  return tasks;
+}
+
+/**
+ * Every object decrypted and hashed on the crypto workers, a few tasks in flight; `onTask` sees the results task by
+ * task in the order of `toHash` (so the report lists objects in log order, as before).
+ */
+async function hashInOrder(vault: Vault, toHash: readonly ToHash[], signal: AbortSignal | undefined, onTask: (task: readonly ToHash[], results: readonly ObjectHash[]) => void): Promise<void> {
+  const tasks = objectTasks(toHash);
+  const running: Promise<readonly ObjectHash[]>[] = [];
+  const start = (i: number): void => {
+    const task = tasks[i];
+    if (!task) return;
+    const p = vault.blobs.hashObjects(task.map((t) => t.name), task.reduce((a, t) => a + t.exp.size, 0));
+    p.catch(() => undefined); // awaited below, in order; a rejection must not be unhandled meanwhile
+    running[i] = p;
+  };
+  for (let i = 0; i < OBJECT_TASKS_IN_FLIGHT; i++) start(i);
+  for (let i = 0; i < tasks.length; i++) {
+    if (signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
+    const results = await running[i]!;
+    delete running[i];
+    start(i + OBJECT_TASKS_IN_FLIGHT);
+    onTask(tasks[i]!, results);
+  }
+}
+
+function objectProblems(name: string, exp: ObjectExpectation, r: ObjectHash): VerifyProblem[] {
+  const where = { event: exp.event, item: exp.item, object: name };
+  if (r.kind === 'missing') return [{ check: 'object.missing', ...where, message: `The encrypted file of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) is missing.` }];
+  if (r.kind === 'error') return [{ check: 'object.decrypt', ...where, message: `The encrypted file of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) cannot be decrypted: ${r.message}` }];
+  const out: VerifyProblem[] = [];
+  if (r.sha256 !== exp.sha256) out.push({ check: 'object.hash', ...where, message: `The content of ${exp.kind} ${exp.item} (object ${name.slice(0, 12)}…) is not what event #${exp.event} recorded.`, expected: exp.sha256, found: r.sha256 });
+  if (r.size !== exp.size) out.push({ check: 'object.size', ...where, message: `The size of ${exp.kind} ${exp.item} differs from event #${exp.event}.`, expected: String(exp.size), found: String(r.size) });
+  return out;
 }
 
 async function listBlobFiles(blobsDir: string): Promise<string[]> {
