@@ -46,6 +46,7 @@ import { DraftKey, DraftSaveInput, type Draft, type DraftSummary } from './model
 import { caseId as caseIdField, personId as personIdField } from './model/fields';
 import { LibraryMatch, SelectionAddToCaseInput, SelectionDeleteInput, SelectionTagInput, type SelectionResult } from './model/selection';
 import { PacketExportInput, PacketPlanInput, PacketVerifyInput, type PacketExportReport, type PacketPlan, type PacketProgress, type PacketVerifyReport } from './model/packet';
+import { BackupTargetInput, type BackupRunProgress, type BackupRunReport, type BackupStatus, type BackupVerifyRunProgress, type BackupVerifyRunReport } from './model/backup';
 
 /**
  * The one API contract between the renderer and the main process (DESIGN §2, STYLE 2–4).
@@ -96,7 +97,7 @@ export const ItemFilters = LibraryMatch;
 
 export type ItemPage = { readonly total: number; readonly offset: number; readonly items: readonly ItemSummary[] };
 
-export type OperationKind = 'ingest' | 'verify' | 'export' | 'packet-verify';
+export type OperationKind = 'ingest' | 'verify' | 'export' | 'packet-verify' | 'backup' | 'backup-verify';
 export type OperationStarted = { readonly operationId: string };
 
 export type ItemVerification = {
@@ -162,6 +163,15 @@ export const API = {
   /** `reason: 'idle'` when the renderer's idle timer fired, so the unlock screen can say why it locked. */
   'vault.lock': method<Record<string, never>>()(z.object({ reason: z.enum(['user', 'idle']).optional() }).strict()),
   'vault.changePassphrase': method<Record<string, never>>()(z.object({ current: passphrase, next: z.string().min(10).max(1024) }).strict()),
+  /** A new recovery key for a new recovery sheet (the old key stops working); the passphrase is asked again. */
+  'vault.newRecoveryKey': method<{ recoveryKey: string }>()(z.object({ passphrase }).strict()),
+
+  // Backup (Settings): the last backup, a backup to a folder, a check of a backup folder (long operations).
+  'backup.status': method<BackupStatus>()(empty),
+  'backup.start': method<OperationStarted>()(BackupTargetInput),
+  'backup.verify': method<OperationStarted>()(BackupTargetInput),
+  /** A notice shown once per vault: `show` is true the first time only (the vault remembers it was shown). */
+  'notices.once': method<{ show: boolean }>()(z.object({ notice: z.enum(['originals-on-disk']) }).strict()),
 
   // Settings (stored in the vault when unlocked; language also app-wide)
   'settings.get': method<Settings>()(empty),
@@ -176,6 +186,8 @@ export const API = {
   'dialog.choosePacket': method<{ path: string } | null>()(empty),
   'dialog.chooseSaveFile': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
   'dialog.chooseTextFile': method<{ path: string } | null>()(empty),
+  /** A folder (or a drive) to back up to, or a backup folder to check. */
+  'dialog.chooseBackupFolder': method<{ path: string } | null>()(empty),
 
   // Items
   'items.list': method<ItemPage>()(
@@ -285,13 +297,17 @@ export type OperationProgress =
   | { readonly kind: 'ingest'; readonly progress: IngestProgress; readonly file?: IngestFileResult }
   | { readonly kind: 'verify'; readonly progress: VerifyProgress }
   | { readonly kind: 'export'; readonly progress: PacketProgress }
-  | { readonly kind: 'packet-verify'; readonly progress: PacketProgress };
+  | { readonly kind: 'packet-verify'; readonly progress: PacketProgress }
+  | { readonly kind: 'backup'; readonly progress: BackupRunProgress }
+  | { readonly kind: 'backup-verify'; readonly progress: BackupVerifyRunProgress };
 
 export type OperationResult =
   | { readonly kind: 'ingest'; readonly report: IngestReport }
   | { readonly kind: 'verify'; readonly report: VerifyReport }
   | { readonly kind: 'export'; readonly report: PacketExportReport }
-  | { readonly kind: 'packet-verify'; readonly report: PacketVerifyReport };
+  | { readonly kind: 'packet-verify'; readonly report: PacketVerifyReport }
+  | { readonly kind: 'backup'; readonly report: BackupRunReport }
+  | { readonly kind: 'backup-verify'; readonly report: BackupVerifyRunReport };
 
 export type ApiEvents = {
   'operation.progress': { readonly operationId: string } & OperationProgress;

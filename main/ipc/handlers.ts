@@ -34,6 +34,7 @@ import { verifyItem } from '../archive/items/verify';
 import { recordVerification } from '../archive/verify/record-verification';
 import { verifyVault } from '../archive/verify/verify';
 import type { Session } from './session';
+import { backupHandlers } from './backup-handlers';
 import { witnessHandlers } from './witness-handlers';
 
 /**
@@ -45,6 +46,7 @@ export type Handlers = { readonly [M in ApiMethod]: (input: ApiParsedInput<M>) =
 export function createHandlers(session: Session): Handlers {
   return {
     ...witnessHandlers(session),
+    ...backupHandlers(session),
     async 'session.status'() {
       const vault = session.vault && !session.vault.isLocked ? session.vault : undefined;
       return {

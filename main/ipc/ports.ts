@@ -13,6 +13,8 @@ export type DialogPort = {
   chooseSaveFile(suggestedName: string): Promise<string | null>;
   /** A small text file to read (a witness's cosignature). */
   chooseTextFile(): Promise<string | null>;
+  /** A folder or drive to back up to, or a backup folder to check. */
+  chooseBackupFolder(): Promise<string | null>;
 };
 
 /** App-level state that must exist while no vault is unlocked (kept outside vaults). */

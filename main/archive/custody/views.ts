@@ -1,6 +1,6 @@
 import type { CustodyEventView } from '../../../shared/model/custody';
 import { parseCheckpointBody } from './checkpoint';
-import { countEventsAbout, eventsAbout, eventsNewestFirst } from '../db/custody';
+import { countEventsAbout, eventsAbout, eventsNewestFirst, latestEventOfType } from '../db/custody';
 import { parseEvent, type CustodyLog, type StoredEvent } from './log';
 
 export function toEventView(e: StoredEvent): CustodyEventView {
@@ -23,4 +23,10 @@ export function currentCheckpoint(log: CustodyLog): { note: string; size: number
   if (!cp || cp.size !== log.size()) cp = log.writeCheckpoint('requested');
   const body = parseCheckpointBody(cp.note.slice(0, cp.note.indexOf('\n\n') + 1));
   return { note: cp.note, size: cp.size, root: body.rootHash.toString('base64'), createdAt: cp.createdAt };
+}
+
+/** The newest event of one type, as the app shows events (e.g. the last backup.written). */
+export function latestEvent(log: CustodyLog, type: string): CustodyEventView | undefined {
+  const e = latestEventOfType(log.db, type);
+  return e ? toEventView(e) : undefined;
 }

@@ -68,6 +68,11 @@ export function eventsOfTypeAbout(db: ReadableDb, type: string, subject: string)
   return reader(db).all('SELECT seq, bytes, signature, hash FROM events WHERE subject = ? AND type = ? ORDER BY seq', subject, type);
 }
 
+/** The newest event of one type (the last backup.written, for the backup's age), if any. */
+export function latestEventOfType(db: ReadableDb, type: string): EventRow | undefined {
+  return reader(db).one('SELECT seq, bytes, signature, hash FROM events WHERE type = ? ORDER BY seq DESC LIMIT 1', type);
+}
+
 // merkle_nodes
 
 export function merkleNode(db: ReadableDb, level: number, index: number): Buffer | undefined {

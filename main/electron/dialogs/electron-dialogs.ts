@@ -1,6 +1,6 @@
 import { app, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { DialogPort } from '../../ipc/ports';
-import { packetDestinationDialog, packetDialog, pickFilesDialog, saveFileDialog, textFileDialog, vaultFolderDialog } from './options';
+import { backupFolderDialog, packetDestinationDialog, packetDialog, pickFilesDialog, saveFileDialog, textFileDialog, vaultFolderDialog } from './options';
 
 /** DialogPort over Electron's native dialogs, modal to our window when it exists. */
 export function electronDialogs(window: () => BrowserWindow | undefined): DialogPort {
@@ -33,6 +33,9 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
     },
     async chooseTextFile() {
       return (await open(textFileDialog()))?.[0] ?? null;
+    },
+    async chooseBackupFolder() {
+      return (await open(backupFolderDialog()))?.[0] ?? null;
     },
   };
 }

@@ -52,3 +52,7 @@ export function saveFileDialog(suggestedName: string, baseDir: string): SaveDial
 export function textFileDialog(): OpenDialogOptions {
   return { title: "Open the witness's cosignature", buttonLabel: 'Open', properties: ['openFile', 'dontAddToRecent'] };
 }
+
+export function backupFolderDialog(): OpenDialogOptions {
+  return { title: 'Choose a folder or drive for the backup', buttonLabel: 'Choose', properties: ['openDirectory', 'createDirectory', 'promptToCreate', 'dontAddToRecent'] };
+}

@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IngestFileResult } from '../../../shared/model/items';
 import { ErrorNote } from '../components/ErrorNote';
@@ -77,6 +77,12 @@ function IngestStatus({ op }: { readonly op: LongOperation<'ingest'> }) {
   const report = op.report;
   const files = op.files;
   const failed = files.filter((x) => x.status === 'failed' || x.status === 'skipped');
+  // Once per vault, after the first import that brought something in: the originals are still on the disk.
+  const [originalsNotice, setOriginalsNotice] = useState(false);
+  const ingested = report?.ingested ?? 0;
+  useEffect(() => {
+    if (ingested > 0) call('notices.once', { notice: 'originals-on-disk' }).then((r) => setOriginalsNotice(r.show), () => undefined);
+  }, [ingested]);
   return (
     <section className="card" aria-labelledby="ingest-status-title">
       <h2 id="ingest-status-title">{op.finished ? t('import.finished') : t('import.running')}</h2>
@@ -96,6 +102,14 @@ function IngestStatus({ op }: { readonly op: LongOperation<'ingest'> }) {
             {t('import.summary', { ingested: f.number(report.ingested), duplicates: f.number(report.duplicates), failed: f.number(report.failed), skipped: f.number(report.skipped) })}
           </p>
           <a href={href({ name: 'library' })}>{t('import.openLibrary')}</a>
+        </div>
+      ) : null}
+      {originalsNotice ? (
+        <div className="note note-warn" data-testid="originals-notice">
+          <p>
+            <strong>{t('import.originalsTitle')}</strong>
+          </p>
+          <p>{t('import.originalsText')}</p>
         </div>
       ) : null}
       {failed.length > 0 ? (

@@ -7,7 +7,18 @@ import { useDocumentTitle } from '../lib/router';
  * Shown once, right after the vault is created: the recovery key, laid out to be printed (print CSS hides
  * everything else) or copied by hand. The person must confirm they kept it before going on.
  */
-export function RecoverySheet({ recoveryKey, vaultId, onDone }: { readonly recoveryKey: string; readonly vaultId: string; readonly onDone: () => void }) {
+export function RecoverySheet({
+  recoveryKey,
+  vaultId,
+  onDone,
+  embedded = false,
+}: {
+  readonly recoveryKey: string;
+  readonly vaultId: string;
+  readonly onDone: () => void;
+  /** Inside the app (a new sheet from Settings) rather than a page of its own after the vault is created. */
+  readonly embedded?: boolean;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   useDocumentTitle(t('recovery.title'));
@@ -16,12 +27,19 @@ export function RecoverySheet({ recoveryKey, vaultId, onDone }: { readonly recov
   useEffect(() => heading.current?.focus(), []);
   const [created] = useState(() => new Date().toISOString());
   const groups = recoveryKey.split(/[\s-]+/).filter(Boolean);
-  return (
-    <main id="main" className="gate">
+  const Heading = embedded ? 'h2' : 'h1';
+  const Sub = embedded ? 'h3' : 'h2';
+  // Inside the app, printing must give the sheet alone, not the navigation and the settings around it.
+  useEffect(() => {
+    if (!embedded) return undefined;
+    document.body.classList.add('print-sheet-only');
+    return () => document.body.classList.remove('print-sheet-only');
+  }, [embedded]);
+  const sheet = (
       <section className="card recovery-sheet" aria-labelledby="recovery-title">
-        <h1 id="recovery-title" ref={heading} tabIndex={-1}>
+        <Heading id="recovery-title" ref={heading} tabIndex={-1}>
           {t('recovery.title')}
-        </h1>
+        </Heading>
         <p className="note note-warn">{t('recovery.warning')}</p>
         <dl className="facts">
           <dt>{t('recovery.vaultId')}</dt>
@@ -31,7 +49,7 @@ export function RecoverySheet({ recoveryKey, vaultId, onDone }: { readonly recov
           <dt>{t('recovery.created')}</dt>
           <dd>{f.dateTime(created)}</dd>
         </dl>
-        <h2>{t('recovery.keyHeading')}</h2>
+        <Sub>{t('recovery.keyHeading')}</Sub>
         <p className="recovery-key" dir="ltr" lang="en">
           {groups.map((g, i) => (
             <span key={i} className="recovery-group">
@@ -55,10 +73,14 @@ export function RecoverySheet({ recoveryKey, vaultId, onDone }: { readonly recov
         </div>
         <div className="actions no-print">
           <button type="button" className="primary" disabled={!kept} onClick={onDone}>
-            {t('recovery.continue')}
+            {embedded ? t('recovery.backToSettings') : t('recovery.continue')}
           </button>
         </div>
       </section>
+  );
+  return embedded ? sheet : (
+    <main id="main" className="gate">
+      {sheet}
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { Screen } from '../components/Screen';
 import { call } from '../lib/api';
 import { isLanguage } from '../lib/i18n';
 import { useSettings } from '../lib/settings';
+import { BackupSection, RecoverySection } from './Backup';
 import { WitnessesSection } from './Witnesses';
 
 /** Auto-lock, language, the name recorded in the custody log, and the passphrase. */
@@ -59,6 +60,8 @@ export function SettingsScreen() {
           <span role="status">{saved ? t('common.saved') : ''}</span>
         </div>
       </form>
+      <BackupSection />
+      <RecoverySection />
       <ChangePassphrase />
       <WitnessesSection />
     </Screen>

@@ -7,6 +7,7 @@ type DialogAnswers = {
   readonly choosePacket: string | null;
   readonly chooseSaveFile: string | null;
   readonly chooseTextFile: string | null;
+  readonly chooseBackupFolder: string | null;
 };
 export type DialogKind = keyof DialogAnswers;
 
@@ -48,5 +49,8 @@ export class ScriptedDialogs implements DialogPort {
   }
   chooseTextFile(): Promise<string | null> {
     return this.#next('chooseTextFile', undefined);
+  }
+  chooseBackupFolder(): Promise<string | null> {
+    return this.#next('chooseBackupFolder', undefined);
   }
 }

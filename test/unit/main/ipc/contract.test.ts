@@ -11,7 +11,7 @@ import { Session } from '../../../../main/ipc/session';
 function session(): Session {
   let state = {};
   return new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null },
+    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null },
     appState: { load: () => state, save: (s) => void (state = s) },
     emit: () => undefined,
   });
@@ -40,6 +40,10 @@ describe('API contract and handlers', () => {
       'tags.list': { targetId: 'it_0123456789' },
       'items.context': { id: 'it_0123456789' },
       'custody.checkpoint': {},
+      'backup.status': {},
+      'backup.start': { path: '/tmp/nowhere' },
+      'vault.newRecoveryKey': { passphrase: 'x' },
+      'notices.once': { notice: 'originals-on-disk' },
     } as const;
     for (const [m, input] of Object.entries(probes)) {
       const r = await dispatch(handlers, m, input);
