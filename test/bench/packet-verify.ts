@@ -37,7 +37,7 @@ const ANSWERS = {
 };
 
 /** A case with the first `items` items of the vault, a consenting victim, and a redacted packet folder of it. */
-async function exportBenchPacket(vaultDir: string, items: number, packetDir: string, keyFile: string): Promise<void> {
+export async function exportBenchPacket(vaultDir: string, items: number, packetDir: string, keyFile: string): Promise<void> {
   const vault = await openVault(vaultDir, { passphrase: BENCH_PASSPHRASE });
   try {
     const ids = (vault.db.prepare('SELECT id FROM items WHERE deleted_at IS NULL ORDER BY id LIMIT ?').all(items) as { id: string }[]).map((r) => r.id);

@@ -145,7 +145,15 @@ export type VerifiedTlogProof = { readonly index: number; readonly checkpoint: V
  */
 export function verifyTlogProof(proof: TlogProof | string | Uint8Array, entry: Uint8Array, verifier: NoteVerifier, expectedOrigin?: string): VerifiedTlogProof {
   const p = typeof proof === 'string' || proof instanceof Uint8Array ? parseTlogProof(proof) : proof;
-  const checkpoint = verifyCheckpoint(p.checkpoint, verifier, expectedOrigin);
+  return verifyTlogProofAgainst(p, entry, verifyCheckpoint(p.checkpoint, verifier, expectedOrigin));
+}
+
+/**
+ * The inclusion part of verifyTlogProof, against `checkpoint` already verified by the caller (a packet's proofs all
+ * carry the same checkpoint: its signature is checked once, not once per event). The caller must have checked that
+ * `p.checkpoint` is the text of `checkpoint`.
+ */
+export function verifyTlogProofAgainst(p: TlogProof, entry: Uint8Array, checkpoint: VerifiedCheckpoint): VerifiedTlogProof {
   if (p.index >= checkpoint.size) {
     throw new HuellaError('VERIFY_FAILED', `The proof is for entry ${p.index} but the checkpoint covers only ${checkpoint.size} entries.`);
   }

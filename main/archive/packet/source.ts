@@ -27,6 +27,8 @@ export type PacketSource = {
   /** Entries that are not regular files or have unsafe names (folder form; zips are refused whole instead). */
   readonly unsafe: readonly { readonly path: string; readonly reason: string }[];
   open(p: string): Promise<Readable>;
+  /** The whole file at once, for small files of a folder (no stream: a packet holds thousands of tiny proof files). */
+  readWhole?(p: string): Buffer;
   close(): Promise<void>;
 };
 
@@ -84,6 +86,10 @@ async function openFolder(root: string): Promise<PacketSource> {
     open: async (p) => {
       if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
       return fs.createReadStream(path.join(root, ...p.split('/')), { highWaterMark: 1 << 20 });
+    },
+    readWhole: (p) => {
+      if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
+      return fs.readFileSync(path.join(root, ...p.split('/')));
     },
     close: async () => undefined,
   };

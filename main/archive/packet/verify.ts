@@ -7,7 +7,7 @@ import type { CustodyEvent } from '../custody/log';
 import { formatMinisignPublicKey, keyIdFromPublicKey, minisignKeyIdHex, minisignSignatureKeyId, minisignVerify } from '../custody/minisign';
 import { parseVerifierKey } from '../custody/note';
 import { describePublicKeyText, keyLabel, type DescribedKey } from '../custody/service';
-import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
+import { parseTlogProof, verifyTlogProofAgainst } from '../custody/tlog-proof';
 import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
 import { verifySenderLink } from './sender-link';
@@ -92,6 +92,9 @@ function message(e: unknown): string {
   return e instanceof HuellaError ? e.message : e instanceof Error ? e.message : String(e);
 }
 
+/** Files of a folder packet up to this size are read whole (proofs, entries, photos): a stream per file cost more. */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
 async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string>; withManifest: Set<string> }> {
   const hashes = new Map<string, string>();
   const small = new Map<string, Buffer>();
@@ -107,14 +110,15 @@ async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes
     const parts: Buffer[] = [];
     let n = 0;
     try {
-      const stream = await src.open(f.path);
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const take = (chunk: Buffer): void => {
         n += chunk.length;
         if (n > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
         h.update(chunk);
         scan?.update(chunk);
         if (keep) parts.push(chunk);
-      }
+      };
+      if (src.readWhole && f.size <= READ_WHOLE_BYTES) take(src.readWhole(f.path));
+      else for await (const chunk of (await src.open(f.path)) as AsyncIterable<Buffer>) take(chunk);
       if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
       hashes.set(f.path, h.digest('hex'));
       if (keep) small.set(f.path, Buffer.concat(parts, n));
@@ -405,7 +409,7 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
         const proof = parseTlogProof(proofText);
         if (proof.checkpoint !== checkpointText) throw new HuellaError('VERIFY_FAILED', 'the proof is against another checkpoint than custody/checkpoint');
         if (proof.index !== seq) throw new HuellaError('VERIFY_FAILED', `the proof is for entry ${proof.index}, not ${seq}`);
-        verifyTlogProof(proof, bytes, { name: origin, publicKey });
+        verifyTlogProofAgainst(proof, bytes, checkpoint);
         r.passFile(pPath, `event #${seq} is in the signed log (RFC 9162 inclusion proof)`);
       } catch (e) {
         r.failFile(pPath, `event #${seq}: ${message(e)}`);
