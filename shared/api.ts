@@ -82,7 +82,7 @@ const empty = z.object({}).strict();
 // ---------------------------------------------------------------------------------------------- shapes
 
 export type SessionState = 'no-vault' | 'locked' | 'unlocked';
-export type Settings = { readonly autoLockMinutes: number; readonly language: Language; readonly actor: string };
+export type Settings = { readonly autoLockMinutes: number; readonly language: Language; readonly actor: string; readonly contact: string };
 export type SessionStatus = {
   readonly state: SessionState;
   /** The vault folder chosen in this session (or the most recent one), so the unlock screen can offer it. */
@@ -176,7 +176,7 @@ export const API = {
   // Settings (stored in the vault when unlocked; language also app-wide)
   'settings.get': method<Settings>()(empty),
   'settings.set': method<Settings>()(
-    z.object({ autoLockMinutes: z.number().int().min(1).max(240).optional(), language: language.optional(), actor: z.string().min(1).max(100).optional() }).strict(),
+    z.object({ autoLockMinutes: z.number().int().min(1).max(240).optional(), language: language.optional(), actor: z.string().min(1).max(100).optional(), contact: z.string().max(300).optional() }).strict(),
   ),
 
   // Native dialogs (main process). null = the person cancelled.

@@ -84,10 +84,11 @@ export function createHandlers(session: Session): Handlers {
     },
     async 'settings.set'(input) {
       if (input.language) session.appState.save({ ...session.appState.load(), language: input.language });
-      if (input.autoLockMinutes !== undefined || input.actor !== undefined) {
+      if (input.autoLockMinutes !== undefined || input.actor !== undefined || input.contact !== undefined) {
         const vault = session.requireVault();
         vault.transaction(() => {
           if (input.autoLockMinutes !== undefined) vault.setSetting('autoLockMinutes', String(input.autoLockMinutes));
+          if (input.contact !== undefined) vault.setSetting('contact', input.contact.trim());
           if (input.actor !== undefined) {
             vault.setSetting('actor', input.actor);
             vault.log.actor = input.actor;

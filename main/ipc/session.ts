@@ -4,7 +4,7 @@ import { HuellaError } from '../archive/errors';
 import type { Vault } from '../archive/vault/vault';
 import type { AppStatePort, DialogPort, EventSink } from './ports';
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 10, language: 'en', actor: 'owner' };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 10, language: 'en', actor: 'owner', contact: '' };
 
 type Operation = { readonly kind: OperationKind; readonly controller: AbortController };
 
@@ -37,7 +37,7 @@ export class Session {
     const language: Language = app.language ?? DEFAULT_SETTINGS.language;
     if (!this.vault || this.vault.isLocked) return { ...DEFAULT_SETTINGS, language };
     const minutes = Number(this.vault.getSetting('autoLockMinutes') ?? DEFAULT_SETTINGS.autoLockMinutes);
-    return { autoLockMinutes: Number.isFinite(minutes) ? minutes : DEFAULT_SETTINGS.autoLockMinutes, language, actor: this.vault.getSetting('actor') ?? DEFAULT_SETTINGS.actor };
+    return { autoLockMinutes: Number.isFinite(minutes) ? minutes : DEFAULT_SETTINGS.autoLockMinutes, language, actor: this.vault.getSetting('actor') ?? DEFAULT_SETTINGS.actor, contact: this.vault.getSetting('contact') ?? '' };
   }
 
   setVault(vault: Vault, path: string): void {

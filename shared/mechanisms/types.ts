@@ -24,6 +24,13 @@ export const FILL_PATHS = [
    * to this mechanism is recorded, otherwise the pseudonym. Never the real name by default.
    */
   'victim.displayName',
+  /**
+   * The victim's family name (the last word of the real name) when consent to disclose it to this mechanism is
+   * recorded, otherwise the pseudonym. Never the real name by default.
+   */
+  'victim.familyName',
+  /** The victim's given names (the real name but its last word) as consent allows, otherwise the pseudonym. */
+  'victim.givenNames',
   /** The victim's sex as recorded, one of SEX_VALUES; nothing when not recorded or recorded as unknown. */
   'victim.sex',
   /** The victim's date of birth (ISO date, possibly only year or year-month). */
@@ -36,6 +43,10 @@ export const FILL_PATHS = [
   'perpetrators.displayNames',
   /** The earliest event date recorded in the case's testimonies (ISO date). */
   'testimony.earliestDate',
+  /** The place recorded with the case's earliest dated testimony (else the first testimony with a place). */
+  'testimony.earliestPlace',
+  /** The case's summary (what happened, as the documenter wrote it). */
+  'case.summary',
   /**
    * From the victim's consent in force for this mechanism: may the name be disclosed. True for the consent states
    * 'granted' and 'material-withheld'; false for every other state, 'none' included (never asked = not allowed).
@@ -46,6 +57,11 @@ export const FILL_PATHS = [
    * consent states 'granted' and 'name-withheld'; false otherwise.
    */
   'consent.sharing',
+  /**
+   * From the victim's consent records for this mechanism: was the person asked and informed (any decision recorded,
+   * granting or refusing). False when nothing is recorded.
+   */
+  'consent.recorded',
   /** The case's tags from the WGAD categories taxonomy (term ids; labels in the packet language). */
   'tags.wgad-categories',
   /** The case's tags from the Istanbul Protocol methods taxonomy, with their assignment details. */
@@ -60,6 +76,10 @@ export const FILL_PATHS = [
   'items.index',
   /** The name of the documenter preparing the packet (the app's configured actor). */
   'submitter.name',
+  /** How to reach the documenter preparing the packet (Settings: contact for packets). */
+  'submitter.contact',
+  /** The day the packet is prepared (ISO date, UTC). */
+  'packet.date',
 ] as const;
 
 export type FillPath = (typeof FILL_PATHS)[number];
@@ -74,14 +94,19 @@ export const FILL_TARGETS: { readonly [P in FillPath]: readonly FieldType[] } = 
   'case.title': ['text', 'longtext'],
   'case.country': ['country'],
   'victim.displayName': ['text'],
+  'victim.familyName': ['text'],
+  'victim.givenNames': ['text'],
   'victim.sex': ['choice'],
   'victim.birthDate': ['date', 'text'],
   'victim.nationality': ['country'],
   'victim.occupation': ['text'],
   'perpetrators.displayNames': ['text', 'longtext'],
   'testimony.earliestDate': ['date'],
+  'testimony.earliestPlace': ['text', 'longtext'],
+  'case.summary': ['text', 'longtext'],
   'consent.nameDisclosure': ['boolean'],
   'consent.sharing': ['boolean'],
+  'consent.recorded': ['boolean'],
   'tags.wgad-categories': ['multichoice', 'text', 'longtext'],
   'tags.istanbul-protocol-methods': ['multichoice', 'text', 'longtext'],
   'tags.violation-types': ['multichoice', 'text', 'longtext'],
@@ -89,6 +114,8 @@ export const FILL_TARGETS: { readonly [P in FillPath]: readonly FieldType[] } = 
   'tags.detention-place-types': ['multichoice', 'text', 'longtext'],
   'items.index': ['items'],
   'submitter.name': ['text'],
+  'submitter.contact': ['text', 'longtext'],
+  'packet.date': ['date'],
 };
 
 /** The taxonomy a `tags.*` path reads; a multichoice filled from it must use that taxonomy's term ids as choices. */

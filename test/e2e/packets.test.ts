@@ -67,8 +67,9 @@ for (const lang of ['en', 'ar'] as const) {
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByRole('heading', { level: 2, name: m('packet.step.fields') }).waitFor();
       await page.getByText(m('packet.fromCatalogue')).first().waitFor();
-      // personConsents comes from the recorded consent; personInformed must be answered before anything is sent.
-      await page.locator('#ans-personInformed').check();
+      // personConsents and personInformed come from the recorded consent: nothing to tick, no input for them.
+      expect(await page.locator('#ans-personInformed').count()).toBe(0);
+      expect(await page.locator('#ans-personConsents').count()).toBe(0);
       await shoot('26-packet-fields');
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByRole('heading', { level: 2, name: m('packet.step.contents') }).waitFor();

@@ -37,10 +37,14 @@ export type FillContext = {
   readonly caseRecord: Case;
   readonly persons: readonly PersonDecision[];
   readonly earliestTestimonyDate: string | undefined;
+  readonly earliestTestimonyPlace?: string | undefined;
   readonly tags: readonly TagUse[];
   /** Exported file names of the included items, in packet order. */
   readonly itemFiles: readonly string[];
   readonly submitter: string | undefined;
+  readonly submitterContact?: string | undefined;
+  /** The day the packet is prepared (ISO date). */
+  readonly today?: string;
   readonly pseudonymiser: Pseudonymiser;
   readonly answers: Answers;
 };
@@ -52,7 +56,7 @@ export type FillResult = {
   readonly warnings: readonly string[];
 };
 
-const CONSENT_BOUND: ReadonlySet<FillPath> = new Set(['consent.nameDisclosure', 'consent.sharing', 'victim.displayName']);
+const CONSENT_BOUND: ReadonlySet<FillPath> = new Set(['consent.nameDisclosure', 'consent.sharing', 'consent.recorded', 'victim.displayName', 'victim.familyName', 'victim.givenNames']);
 const NAME_STATES = new Set(['granted', 'material-withheld']);
 const SHARE_STATES = new Set(['granted', 'name-withheld']);
 
@@ -110,6 +114,15 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
       return ctx.caseRecord.country;
     case 'victim.displayName':
       return victims.length > 0 ? victims.map((v) => v.display).join('; ') : undefined;
+    case 'victim.familyName':
+    case 'victim.givenNames': {
+      if (!victim) return undefined;
+      // The real name only where consent discloses it (display is then the real name); else the pseudonym.
+      if (!NAME_STATES.has(victim.consentState) || victim.display !== victim.realName) return victim.display;
+      const words = victim.realName.trim().split(/\s+/);
+      if (words.length < 2) return path === 'victim.familyName' ? words[0] : undefined;
+      return path === 'victim.familyName' ? words.at(-1) : words.slice(0, -1).join(' ');
+    }
     case 'victim.sex':
       return victim?.person.sex && (SEX_VALUES as readonly string[]).includes(victim.person.sex) ? victim.person.sex : undefined;
     case 'victim.birthDate':
@@ -126,10 +139,16 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
     }
     case 'testimony.earliestDate':
       return ctx.earliestTestimonyDate;
+    case 'testimony.earliestPlace':
+      return text(ctx.earliestTestimonyPlace);
+    case 'case.summary':
+      return text(ctx.caseRecord.summary);
     case 'consent.nameDisclosure':
       return victim ? NAME_STATES.has(victim.consentState) : undefined;
     case 'consent.sharing':
       return victim ? SHARE_STATES.has(victim.consentState) : undefined;
+    case 'consent.recorded':
+      return victim ? victim.consentState !== 'none' : undefined;
     case 'tags.wgad-categories':
     case 'tags.istanbul-protocol-methods':
     case 'tags.violation-types':
@@ -140,6 +159,10 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
       return ctx.itemFiles.length > 0 ? [...ctx.itemFiles] : undefined;
     case 'submitter.name':
       return ctx.submitter ? text(ctx.submitter) : undefined;
+    case 'submitter.contact':
+      return ctx.submitterContact?.trim() ? ctx.submitterContact.trim() : undefined;
+    case 'packet.date':
+      return ctx.today;
     default:
       return assertNever(path, 'fill path');
   }

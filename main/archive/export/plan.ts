@@ -200,7 +200,17 @@ function usableItems(vault: Vault, caseId: string, input: Input, p: Problems): s
 }
 
 /** The testimonies asked for (or every testimony of the case); a blocker for one of another case. */
-function chosenTestimonies(vault: Vault, caseId: string, input: Input, p: Problems): { chosen: Testimony[]; ofCase: readonly { interviewDate?: string }[] } {
+/** The place of the case's earliest dated testimony that records one (undated ones last, in creation order). */
+function earliestPlace(vault: Vault, ofCase: readonly { id: string; interviewDate?: string }[]): string | undefined {
+  const byDate = [...ofCase].sort((a, b) => (a.interviewDate ?? '\uffff').localeCompare(b.interviewDate ?? '\uffff'));
+  for (const t of byDate) {
+    const place = getTestimony(vault, t.id).place?.trim();
+    if (place) return place;
+  }
+  return undefined;
+}
+
+function chosenTestimonies(vault: Vault, caseId: string, input: Input, p: Problems): { chosen: Testimony[]; ofCase: readonly { id: string; interviewDate?: string }[] } {
   const ofCase = listTestimonies(vault, { caseId });
   const ids = input.testimonyIds ? [...new Set(input.testimonyIds)] : ofCase.map((t) => t.id);
   const chosen: Testimony[] = [];
@@ -274,10 +284,10 @@ function planTestimony(t: Testimony, index: number, lang: Input['lang'], personB
 }
 
 /** The mechanism's fields from the catalogue and the answers; invalid answers block, missing ones warn. */
-function planFields(vault: Vault, ctx: Omit<FillContext, 'submitter' | 'tags'> & { readonly tagTargets: readonly string[] }, p: Problems): ReturnType<typeof fillFields> {
+function planFields(vault: Vault, ctx: Omit<FillContext, 'submitter' | 'submitterContact' | 'tags'> & { readonly tagTargets: readonly string[] }, p: Problems): ReturnType<typeof fillFields> {
   const tags: TagUse[] = activeTags(vault.store, ctx.tagTargets).map((r) => ({ termId: r.termId, details: r.details ? (JSON.parse(r.details) as TagUse['details']) : {} }));
   const actor = vault.log.actor;
-  const filled = fillFields({ ...ctx, tags, submitter: actor && actor !== 'owner' ? actor : undefined });
+  const filled = fillFields({ ...ctx, tags, submitter: actor && actor !== 'owner' ? actor : undefined, submitterContact: vault.getSetting('contact') ?? undefined });
   p.warnings.push(...filled.warnings);
   for (const inv of filled.invalid) {
     p.blockers.push({
@@ -326,6 +336,8 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
       caseRecord,
       persons: decided.persons,
       earliestTestimonyDate: ofCase.map((t) => t.interviewDate).filter((d): d is string => typeof d === 'string').sort()[0],
+      earliestTestimonyPlace: earliestPlace(vault, ofCase),
+      today: new Date().toISOString().slice(0, 10),
       tagTargets: [caseRecord.id, ...usable, ...chosen.map((t) => t.id)],
       itemFiles: items.filter((i) => i.planned.exportPath).map((i) => i.planned.exportPath!.slice(BAG.evidence.length + 1)),
       pseudonymiser,

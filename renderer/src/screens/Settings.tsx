@@ -17,6 +17,7 @@ export function SettingsScreen() {
   const [minutes, setMinutes] = useState(String(settings.autoLockMinutes));
   const [language, setLanguage] = useState<Language>(settings.language);
   const [actor, setActor] = useState(settings.actor);
+  const [contact, setContact] = useState(settings.contact);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
   const save = async (e: FormEvent) => {
@@ -24,7 +25,7 @@ export function SettingsScreen() {
     setSaved(false);
     setError(undefined);
     try {
-      const next = await call('settings.set', { autoLockMinutes: Number(minutes), language, actor: actor.trim() });
+      const next = await call('settings.set', { autoLockMinutes: Number(minutes), language, actor: actor.trim(), contact: contact.trim() });
       update(next);
       setSaved(true);
     } catch (err) {
@@ -51,6 +52,9 @@ export function SettingsScreen() {
         </Field>
         <Field label={t('settings.actor')} hint={t('settings.actorHint')}>
           {(p) => <input {...p} type="text" value={actor} maxLength={100} onChange={(e) => setActor(e.target.value)} required />}
+        </Field>
+        <Field label={t('settings.contact')} hint={t('settings.contactHint')}>
+          {(p) => <textarea {...p} value={contact} maxLength={300} rows={2} dir="auto" onChange={(e) => setContact(e.target.value)} />}
         </Field>
         <ErrorNote error={error} />
         <div className="actions">

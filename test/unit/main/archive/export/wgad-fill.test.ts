@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { assignTag, createCase, createPerson, createTestimony, recordConsent, setPersonRole } from '../../../../../main/archive/catalogue';
+import { planPacket } from '../../../../../main/archive/export/plan';
+import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
+import { TEST_PASSPHRASE, tempDir } from '../../../../helpers/tmp';
+
+/**
+ * Issue 13 item 4: the WGAD form is filled from the catalogue wherever the catalogue can answer — the detained
+ * person's name as consent allows, the arrest date and place from the testimonies, the circumstances from the
+ * case summary, the categories and reasons from the tags, the submitter from the settings, the consent answers
+ * from the consent records — so a documented case leaves at most one required answer to the lawyer.
+ */
+describe('WGAD answers from the catalogue', () => {
+  const vaults: Vault[] = [];
+  afterEach(() => {
+    for (const v of vaults.splice(0)) v.lock();
+  });
+
+  async function documentedCase(discloseName: boolean) {
+    const { vault } = await createVault(path.join(tempDir('wgad-fill-'), 'vault'), TEST_PASSPHRASE);
+    vaults.push(vault);
+    vault.setSetting('actor', 'Documentation team 3');
+    vault.log.actor = 'Documentation team 3'; // as settings.set does
+    vault.setSetting('contact', 'team3@example.org');
+    const c = createCase(vault, { title: 'Detention in Istanbul', country: 'TR', summary: 'Arrested at a demonstration and held for three days without a lawyer.' });
+    const victim = createPerson(vault, { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B', sex: 'male' });
+    setPersonRole(vault, { personId: victim.id, caseId: c.id, role: 'victim' });
+    recordConsent(vault, { personId: victim.id, mechanism: '*', discloseName, shareMaterial: true, givenAt: '2024-03-11', howRecorded: 'written-signed' });
+    createTestimony(vault, { caseId: c.id, witnessId: victim.id, title: 'Interview', interviewDate: '2024-03-10', place: 'Kadıköy police station, Istanbul', text: 'They held me for three days.' });
+    createTestimony(vault, { caseId: c.id, title: 'Later interview', interviewDate: '2024-05-01', place: 'Ankara', text: 'More.' });
+    assignTag(vault, { targetId: c.id, termId: 'wgad.category-ii' });
+    assignTag(vault, { targetId: c.id, termId: 'place.police-station' });
+    return { vault, caseId: c.id };
+  }
+
+  it('fills at least 90% of the required answers, the name as the pseudonym when consent withholds it', async () => {
+    const { vault, caseId } = await documentedCase(false);
+    const plan = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en' });
+    const required = plan.fields.filter((f) => f.required);
+    const filled = required.filter((f) => f.source === 'catalogue');
+    expect(filled.length / required.length).toBeGreaterThanOrEqual(0.9);
+    const value = (id: string) => plan.fields.find((f) => f.fieldId === id)?.value;
+    expect(value('familyName')).toBe('Victim B');
+    expect(value('firstName')).toBe('Victim B');
+    expect(value('arrestDate')).toBe('2024-03-10');
+    expect(value('arrestPlace')).toBe('Kadıköy police station, Istanbul');
+    expect(value('circumstances')).toContain('held for three days');
+    expect(value('categories')).toEqual(['wgad.category-ii']);
+    expect(String(value('arbitrarinessReasons'))).toMatch(/Category II/i);
+    expect(value('submitterName')).toBe('Documentation team 3');
+    expect(value('submitterContact')).toBe('team3@example.org');
+    expect(value('submissionDate')).toBe(new Date().toISOString().slice(0, 10));
+    expect(value('personConsents')).toBe(true);
+    expect(value('personInformed')).toBe(true);
+    expect(JSON.stringify(plan.fields)).not.toContain('Demir');
+    // What the catalogue cannot know is still asked.
+    expect(plan.missingFields).toEqual(['domesticSteps']);
+  });
+
+  it('gives the real family and given names when consent discloses the name; an answer cannot override them', async () => {
+    const { vault, caseId } = await documentedCase(true);
+    const plan = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en', answers: { familyName: 'Someone Else' } });
+    const value = (id: string) => plan.fields.find((f) => f.fieldId === id)?.value;
+    expect(value('familyName')).toBe('Demir');
+    expect(value('firstName')).toBe('Mehmet Ali');
+  });
+});
