@@ -70,6 +70,7 @@ for (const lang of ['en', 'ar'] as const) {
       // personConsents and personInformed come from the recorded consent: nothing to tick, no input for them.
       expect(await page.locator('#ans-personInformed').count()).toBe(0);
       expect(await page.locator('#ans-personConsents').count()).toBe(0);
+      await page.locator('#ans-domesticSteps').fill('Habeas corpus petition, 12 March 2024, rejected.');
       await shoot('26-packet-fields');
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByRole('heading', { level: 2, name: m('packet.step.contents') }).waitFor();
@@ -88,6 +89,16 @@ for (const lang of ['en', 'ar'] as const) {
       expect(await review.innerText()).not.toContain('Ayşe');
       await review.getByText(m('packet.ready')).waitFor();
       await shoot('29-packet-review');
+      // An exhibit opened from the review, then Back: the wizard comes back at the review, nothing lost (a draft).
+      await review.getByRole('link', { name: 'E001' }).click();
+      await page.getByRole('heading', { level: 1, name: m('packet.title') }).waitFor({ state: 'detached' });
+      await page.goBack();
+      await page.getByTestId('packet-restored').waitFor();
+      await page.getByTestId('packet-review').getByText(m('packet.ready')).waitFor();
+      for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('common.back') }).click();
+      expect(await page.locator('#ans-domesticSteps').inputValue()).toBe('Habeas corpus petition, 12 March 2024, rejected.');
+      for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByTestId('packet-review').waitFor();
     });
 
     it('exports the packet through the real builder, with progress, and verifies it: PASS', async () => {

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketPlanInput, PacketPlan } from '../../../../shared/model/packet';
 import { OperationControls } from '../../components/OperationControls';
@@ -7,11 +8,16 @@ import { remember } from '../../lib/memory';
 import { navigate } from '../../lib/router';
 import { useLongOperation } from '../../lib/useLongOperation';
 
-export function ExportStep({ input, plan }: { readonly input: PacketPlanInput; readonly plan: PacketPlan | undefined }) {
+export function ExportStep({ input, plan, onExported }: { readonly input: PacketPlanInput; readonly plan: PacketPlan | undefined; readonly onExported?: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const op = useLongOperation('export');
   const report = op.report;
+  // Exported: the wizard's draft has served its purpose.
+  const exported = report !== undefined && report !== null;
+  useEffect(() => {
+    if (exported) onExported?.();
+  }, [exported, onExported]);
   const start = () =>
     void op.start(async () => {
       const dest = await call('dialog.choosePacketDestination', { suggestedName: `packet-${input.mechanismId}.zip` });

@@ -1,7 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DraftSaveInput } from '../../../../shared/model/drafts';
 import type { PacketPlan } from '../../../../shared/model/packet';
+import { Screen } from '../../components/Screen';
 import { call } from '../../lib/api';
 import { currentLanguage } from '../../lib/i18n';
+import { useAutosave } from '../../lib/useAutosave';
 import { PacketWizardView } from './PacketWizardView';
 import { STEPS, planInput, type Choices, type Step } from './wizard-state';
 
@@ -13,12 +17,62 @@ import { STEPS, planInput, type Choices, type Step } from './wizard-state';
  * PacketWizardView and the step components draw it.
  */
 export function PacketWizard({ caseId }: { readonly caseId: string | undefined }) {
+  const { t } = useTranslation();
   const [step, setStep] = useState<Step>('mechanism');
-  const [choices, setChoices] = useState<Choices>({ caseId: caseId ?? '', mechanismId: '', profile: 'redacted', recipient: '', lang: currentLanguage(), includeFileNames: false, answers: {} });
+  const fresh = (): Choices => ({ caseId: caseId ?? '', mechanismId: '', profile: 'redacted', recipient: '', lang: currentLanguage(), includeFileNames: false, answers: {} });
+  const [choices, setChoices] = useState<Choices>(fresh);
+  const [restoring, setRestoring] = useState(true);
+  const [restored, setRestored] = useState(false);
   const set = (patch: Partial<Choices>) => setChoices((c) => ({ ...c, ...patch }));
   const input = useMemo(() => planInput(choices), [choices]);
   const plan = usePlan(input);
   const index = STEPS.indexOf(step);
+
+  // The wizard's state lives in a draft in the vault (issue 13 item 4): opening an exhibit, leaving for another
+  // screen, locking or a crash brings it back where it was. Without a case in the route, the latest packet draft.
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      let key = caseId;
+      if (!key) key = (await call('drafts.list', {})).filter((d) => d.form === 'packet').sort((a, b) => b.savedAt.localeCompare(a.savedAt))[0]?.recordId;
+      const draft = key ? await call('drafts.get', { form: 'packet', recordId: key }) : null;
+      const data = draft ? wizardDraft(draft.data) : undefined;
+      if (live && data) {
+        setChoices(data.choices);
+        setStep(data.step);
+        setRestored(true);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => live && setRestoring(false));
+    return () => {
+      live = false;
+    };
+  }, [caseId]);
+  const draft = useAutosave<{ step: Step; choices: Choices }>({
+    delayMs: 300,
+    maxWaitMs: 1500,
+    save: useCallback(async (v: { step: Step; choices: Choices }) => {
+      await call('drafts.save', { form: 'packet', recordId: v.choices.caseId, data: { step: v.step, choices: v.choices } as unknown as DraftSaveInput['data'] });
+    }, []),
+  });
+  const scheduleDraft = draft.schedule;
+  useEffect(() => {
+    if (!restoring && choices.caseId) scheduleDraft({ step, choices });
+  }, [restoring, step, choices, scheduleDraft]);
+  const cancelDraft = draft.cancel;
+  const discard = useCallback(
+    (recordId: string) => {
+      cancelDraft();
+      void call('drafts.discard', { form: 'packet', recordId }).catch(() => undefined);
+    },
+    [cancelDraft],
+  );
+
+  const exportedCase = choices.caseId;
+  const onExported = useCallback(() => discard(exportedCase), [discard, exportedCase]);
+
+  if (restoring) return <Screen title={t('packet.title')}>{<p aria-busy="true">{t('common.loading')}</p>}</Screen>;
   return (
     <PacketWizardView
       step={step}
@@ -31,8 +85,26 @@ export function PacketWizard({ caseId }: { readonly caseId: string | undefined }
       canNext={step === 'mechanism' ? Boolean(input) : true}
       onBack={index > 0 ? () => setStep(STEPS[index - 1]!) : undefined}
       onNext={index < STEPS.length - 1 ? () => setStep(STEPS[index + 1]!) : undefined}
+      restored={restored}
+      onStartOver={() => {
+        if (choices.caseId) discard(choices.caseId);
+        setRestored(false);
+        setChoices(fresh());
+        setStep('mechanism');
+      }}
+      onExported={onExported}
     />
   );
+}
+
+/** A packet draft's data, checked (a draft written by an older version, or damaged, is ignored). */
+function wizardDraft(data: Readonly<Record<string, unknown>>): { step: Step; choices: Choices } | undefined {
+  const step = data['step'];
+  const c = data['choices'] as Partial<Choices> | undefined;
+  if (typeof step !== 'string' || !(STEPS as readonly string[]).includes(step)) return undefined;
+  if (!c || typeof c !== 'object' || typeof c.caseId !== 'string' || typeof c.mechanismId !== 'string' || typeof c.answers !== 'object' || c.answers === null) return undefined;
+  if (c.profile !== 'redacted' && c.profile !== 'forensic') return undefined;
+  return { step: step as Step, choices: { ...(c as Choices), recipient: typeof c.recipient === 'string' ? c.recipient : '', includeFileNames: c.includeFileNames === true } };
 }
 
 /** The plan for the current input, recomputed (debounced) on every change; an older answer is marked stale. */

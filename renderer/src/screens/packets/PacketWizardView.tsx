@@ -23,6 +23,9 @@ export function PacketWizardView({
   canNext,
   onBack,
   onNext,
+  restored,
+  onStartOver,
+  onExported,
 }: {
   readonly step: Step;
   readonly choices: Choices;
@@ -34,6 +37,10 @@ export function PacketWizardView({
   readonly canNext: boolean;
   readonly onBack: (() => void) | undefined;
   readonly onNext: (() => void) | undefined;
+  /** The state was brought back from the packet's draft in the vault. */
+  readonly restored: boolean;
+  readonly onStartOver: () => void;
+  readonly onExported: () => void;
 }) {
   const { t } = useTranslation();
   const index = STEPS.indexOf(step);
@@ -41,6 +48,14 @@ export function PacketWizardView({
   useEffect(() => heading.current?.focus(), [step]);
   return (
     <Screen title={t('packet.title')}>
+      {restored ? (
+        <p className="note" role="status" data-testid="packet-restored">
+          {t('packet.draftRestored')}{' '}
+          <button type="button" className="link" onClick={onStartOver}>
+            {t('packet.startOver')}
+          </button>
+        </p>
+      ) : null}
       <ol className="stepper" aria-label={t('packet.steps')}>
         {STEPS.map((s, i) => (
           <li key={s} aria-current={s === step ? 'step' : undefined} className={i < index ? 'done' : ''}>
@@ -57,7 +72,7 @@ export function PacketWizardView({
         {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
         {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
         {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} /> : null}
-        {step === 'export' && input ? <ExportStep input={input} plan={plan} /> : null}
+        {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
         <ErrorNote error={planError} />
         <div className="actions">
           {onBack ? (
