@@ -15,7 +15,7 @@
  */
 import crypto from 'node:crypto';
 import { HuellaError } from '../errors';
-import { X25519_KEY_BYTES, x25519PublicFromSecret, x25519SharedSecret } from './age-keys';
+import { X25519_KEY_BYTES, x25519Ephemeral, x25519PublicFromSecret, x25519SharedSecret } from './age-keys';
 import { AEAD_NONCE_BYTES, aeadOpen, aeadSeal, decodeRawBase64, encodeRawBase64, hkdfSha256 } from './age-primitives';
 
 export const AGE_VERSION_LINE = 'age-encryption.org/v1';
@@ -50,15 +50,13 @@ export type AgeHeader = {
 
 /** One `-> X25519` stanza wrapping `fileKey` for `recipient` with a fresh ephemeral key. */
 export function wrapFileKeyX25519(fileKey: Uint8Array, recipient: Uint8Array): AgeStanza {
-  const ephemeral = crypto.randomBytes(X25519_KEY_BYTES);
+  const { share, shared } = x25519Ephemeral(recipient);
+  if (!shared) throw new HuellaError('FORMAT_INVALID', 'The age recipient key is not a usable X25519 public key.');
   try {
-    const share = x25519PublicFromSecret(ephemeral);
-    const shared = x25519SharedSecret(ephemeral, recipient);
-    if (!shared) throw new HuellaError('FORMAT_INVALID', 'The age recipient key is not a usable X25519 public key.');
     const wrapKey = hkdfSha256(shared, Buffer.concat([share, recipient]), X25519_INFO);
     return { args: [X25519_STANZA_TYPE, encodeRawBase64(share)], body: aeadSeal(wrapKey, ZERO_NONCE, fileKey) };
   } finally {
-    ephemeral.fill(0);
+    shared.fill(0);
   }
 }
 

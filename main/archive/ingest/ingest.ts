@@ -120,17 +120,23 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
   progress('ingesting');
   let cancelled = false;
   let committedAny = false;
-  for (const file of files) {
+  // The pipeline: up to PIPELINE_FILES files (PIPELINE_BYTES) are read, hashed, encrypted, made durable in tmp/ and
+  // parsed at once; each is then recorded (transaction, publish) alone and in order, so a file is reported only once
+  // it is durable and committed, exactly as before, while the next ones are already being prepared.
+  const pipeline = new PreparePipeline(vault, files, options, (n) => {
+    bytesDone += n;
+    progress('ingesting');
+  });
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
     if (options.signal?.aborted) {
       cancelled = true;
       break;
     }
     const before = bytesDone;
     try {
-      const r = await ingestOne(vault, file, options, (n) => {
-        bytesDone += n;
-        progress('ingesting');
-      });
+      const prepared = await pipeline.take(i);
+      const r = await recordIngested(vault, prepared.staged, prepared.sniff, prepared.parsed, file.display, options, path.basename(file.display));
       if (r.status === 'ingested') committedAny = true;
       record(r);
     } catch (e) {
@@ -146,6 +152,8 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
     filesDone++;
     progress('ingesting');
   }
+  // Files prepared ahead but not recorded (cancel): their staged bytes are removed, nothing of them remains.
+  await pipeline.discardRest();
   let checkpointSize: number | undefined;
   if (committedAny) checkpointSize = vault.log.writeCheckpoint(cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
   progress('done');
@@ -162,7 +170,71 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
   return report;
 }
 
-async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions, onBytes: (n: number) => void): Promise<IngestFileResult> {
+type Prepared = { readonly staged: StagedObject; readonly sniff: SniffResult; readonly parsed: ParseResponse | HuellaError };
+
+/** Files prepared ahead of the one being recorded, and bytes (a bound on the memory and disk they hold in flight). */
+export const PIPELINE_FILES = 4;
+export const PIPELINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Prepares files ahead, in order: file i+k starts while file i is recorded, within PIPELINE_FILES and PIPELINE_BYTES
+ * (a file larger than PIPELINE_BYTES is prepared alone). take(i) waits for file i; it is called for 0, 1, 2, ….
+ */
+class PreparePipeline {
+  readonly #running = new Map<number, Promise<Prepared>>();
+  #next = 0;
+  #bytes = 0;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly files: readonly SourceFile[],
+    private readonly options: IngestOptions,
+    private readonly onBytes: (n: number) => void,
+  ) {}
+
+  async take(i: number): Promise<Prepared> {
+    this.#fill(i);
+    if (!this.#running.has(i)) this.#start(i); // not started ahead (a cancel came): start it, it reports the cancel
+    const p = this.#running.get(i)!;
+    try {
+      return await p;
+    } finally {
+      this.#running.delete(i);
+      this.#bytes -= this.files[i]!.size;
+      this.#fill(i + 1);
+    }
+  }
+
+  async discardRest(): Promise<void> {
+    const rest = [...this.#running.values()];
+    this.#running.clear();
+    for (const p of rest) {
+      const prepared = await p.catch(() => undefined);
+      if (prepared) await this.vault.blobs.discard(prepared.staged).catch(() => undefined);
+    }
+  }
+
+  #fill(from: number): void {
+    this.#next = Math.max(this.#next, from);
+    while (this.#next < this.files.length && !this.options.signal?.aborted) {
+      const size = this.files[this.#next]!.size;
+      const busy = this.#running.size;
+      if (busy > 0 && (busy >= PIPELINE_FILES || this.#bytes + size > PIPELINE_BYTES)) return;
+      this.#start(this.#next);
+    }
+  }
+
+  #start(i: number): void {
+    const p = prepareOne(this.vault, this.files[i]!, this.options, this.onBytes);
+    p.catch(() => undefined); // awaited by take(); a rejection must not be unhandled meanwhile
+    this.#running.set(i, p);
+    this.#bytes += this.files[i]!.size;
+    this.#next = Math.max(this.#next, i + 1);
+  }
+}
+
+/** Read, hash, encrypt into tmp/ (durable) and parse one file: everything but recording it. */
+async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions, onBytes: (n: number) => void): Promise<Prepared> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (file.size > maxBytes) {
     throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
@@ -207,7 +279,7 @@ async function ingestOne(vault: Vault, file: SourceFile, options: IngestOptions,
     await vault.blobs.discard(staged);
     throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
   }
-  return recordIngested(vault, staged, sniff, parsed, file.display, options, path.basename(file.display));
+  return { staged, sniff, parsed };
 }
 
 /** Starts the parser worker for a file (by path) or for bytes in memory; never rejects. */
