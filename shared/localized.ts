@@ -10,8 +10,16 @@ export const LANGS = ['en', 'es', 'fr', 'ar'] as const satisfies readonly Langua
 /** A text in every app language. Data files must fill all four; English is the fallback when a string is blank. */
 export type Localized = { readonly [L in Language]: string };
 
+let pseudo: ((s: string) => string) | undefined;
+
+/** The renderer's pseudo-locale test mode (shared/i18n/pseudo.ts): data texts go through it like messages. */
+export function setPseudoLocalized(transform: ((s: string) => string) | undefined): void {
+  pseudo = transform;
+}
+
 /** The text in `lang`, or the English text when that one is blank (data under review may lag behind). */
 export function pickLocalized(text: Localized, lang: Language): string {
   const value = text[lang];
-  return value.trim() === '' ? text.en : value;
+  const picked = value.trim() === '' ? text.en : value;
+  return pseudo ? pseudo(picked) : picked;
 }

@@ -138,7 +138,8 @@ export type IngestFileResult = {
   readonly size?: number;
   readonly mediaType?: string;
   readonly warnings: readonly IngestWarning[];
-  readonly error?: { readonly code: string; readonly message: string };
+  /** `key`: the message in shared/i18n (problem.…) when there is one; `message` is the English text (CLI). */
+  readonly error?: { readonly code: string; readonly message: string; readonly key?: string };
 };
 
 export type IngestProgress = {

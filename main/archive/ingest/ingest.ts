@@ -66,7 +66,7 @@ async function collectFiles(inputs: readonly string[], skipped: IngestFileResult
       return;
     }
     if (st.isSymbolicLink()) {
-      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Symbolic links are not followed; ingest the file it points to instead.' } });
+      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Symbolic links are not followed; ingest the file it points to instead.', key: 'problem.ingest.symlink' } });
     } else if (st.isDirectory()) {
       let entries: string[];
       try {
@@ -79,7 +79,7 @@ async function collectFiles(inputs: readonly string[], skipped: IngestFileResult
     } else if (st.isFile()) {
       files.push({ path: full, display, size: st.size });
     } else {
-      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Not a regular file (device, socket or pipe); skipped.' } });
+      skipped.push({ path: display, status: 'skipped', warnings: [], error: { code: 'FILE_UNREADABLE', message: 'Not a regular file (device, socket or pipe); skipped.', key: 'problem.ingest.notRegular' } });
     }
   };
   for (const input of inputs) await visit(path.resolve(input), input);

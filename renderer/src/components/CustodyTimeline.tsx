@@ -26,7 +26,7 @@ export function CustodyTimeline({ events, showSubject }: { readonly events: read
           </div>
           <details>
             <summary>{t('custody.signedRecord')}</summary>
-            <pre dir="ltr" className="canonical">
+            <pre dir="ltr" className="canonical" translate="no">
               {e.canonical}
             </pre>
           </details>

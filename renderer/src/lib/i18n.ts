@@ -9,6 +9,8 @@ import problemsAr from '../../../shared/i18n/problems/ar.json';
 import problemsEn from '../../../shared/i18n/problems/en.json';
 import problemsEs from '../../../shared/i18n/problems/es.json';
 import problemsFr from '../../../shared/i18n/problems/fr.json';
+import { pseudoText, pseudoTree } from '../../../shared/i18n/pseudo';
+import { setPseudoLocalized } from '../../../shared/localized';
 import { formatters } from './format';
 
 export const RTL_LANGUAGES: ReadonlySet<Language> = new Set(['ar']);
@@ -23,12 +25,22 @@ function applyToDocument(lang: Language): void {
   document.documentElement.dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
 }
 
+/**
+ * The pseudo-locale test mode (e2e only): the page was opened as /?pseudo-locale, which the packaged app never
+ * does. English messages, and data texts in every language, are then shown in accented look-alikes.
+ */
+function pseudoLocaleRequested(): boolean {
+  return typeof location !== 'undefined' && new URLSearchParams(location.search).has('pseudo-locale');
+}
+
 export async function initI18n(lang: Language): Promise<void> {
+  const pseudo = pseudoLocaleRequested();
+  if (pseudo) setPseudoLocalized(pseudoText);
   await i18next.use(initReactI18next).init({
     // The sentences about problems that come from the main process live in their own files (shared/i18n/problems),
     // under `problem.` like any other message.
     resources: {
-      en: { translation: { ...en, problem: problemsEn } },
+      en: { translation: pseudo ? pseudoTree({ ...en, problem: problemsEn }) : { ...en, problem: problemsEn } },
       es: { translation: { ...es, problem: problemsEs } },
       fr: { translation: { ...fr, problem: problemsFr } },
       ar: { translation: { ...ar, problem: problemsAr } },

@@ -58,7 +58,7 @@ function Checkpoint() {
       {cp.value ? (
         <>
           <p className="hint">{t('custody.checkpointMeta', { size: f.number(cp.value.size), date: f.dateTime(cp.value.createdAt) })}</p>
-          <pre dir="ltr" className="checkpoint" id="checkpoint-note" data-testid="checkpoint-note">
+          <pre dir="ltr" className="checkpoint" translate="no" id="checkpoint-note" data-testid="checkpoint-note">
             {cp.value.note}
           </pre>
           <CopyButton text={cp.value.note} label={t('custody.copyCheckpoint')} targetId="checkpoint-note" />

@@ -155,8 +155,11 @@ function FileProblem({ r }: { readonly r: IngestFileResult }) {
         {r.path}
       </bdi>
       <span className="problem">{t(`errors.${r.error?.code ?? 'INTERNAL'}`, { defaultValue: t('errors.INTERNAL') })}</span>
-      {r.error?.message ? (
-        <span className="detail" dir="auto">
+      {r.error?.key ? (
+        <span className="detail">{t(r.error.key)}</span>
+      ) : r.error?.message ? (
+        // A technical reason without a message of its own (a parser's words): shown as it came, marked as such.
+        <span className="detail" dir="ltr" lang="en" translate="no" data-technical="">
           {r.error.message}
         </span>
       ) : null}

@@ -247,7 +247,9 @@ function AllMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
             <code dir="ltr">{name}</code>
           </summary>
           <table className="meta-table">
-            <caption className="visually-hidden">{name}</caption>
+            <caption className="visually-hidden" translate="no">
+              {name}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{t('item.metaField')}</th>
@@ -260,7 +262,9 @@ function AllMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
                   <th scope="row">
                     <code dir="ltr">{k}</code>
                   </th>
-                  <td dir="auto">{typeof v === 'string' ? v : JSON.stringify(v)}</td>
+                  <td dir="auto" translate="no">
+                    {typeof v === 'string' ? v : JSON.stringify(v)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -50,7 +50,7 @@ export function RecoverySheet({
           <dd>{f.dateTime(created)}</dd>
         </dl>
         <Sub>{t('recovery.keyHeading')}</Sub>
-        <p className="recovery-key" dir="ltr" lang="en">
+        <p className="recovery-key" dir="ltr" lang="en" translate="no">
           {groups.map((g, i) => (
             <span key={i} className="recovery-group">
               {g}

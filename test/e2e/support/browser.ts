@@ -38,6 +38,8 @@ export type OpenOptions = {
   readonly viewport?: { width: number; height: number };
   /** Install Playwright's fake clock before the app loads (idle auto-lock tests). */
   readonly fakeClock?: boolean;
+  /** Open the app in the pseudo-locale (every translated text in accented look-alikes: shared/i18n/pseudo.ts). */
+  readonly pseudoLocale?: boolean;
 };
 
 /** Opens the app served by `host` in a fresh Chromium with its own temporary profile. */
@@ -78,7 +80,7 @@ export async function openApp(host: Pick<TestHost, 'origin' | 'token'>, options:
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.csp.push(m.text());
   });
   if (options.fakeClock) await context.clock.install();
-  await page.goto(`${host.origin}/`);
+  await page.goto(`${host.origin}/${options.pseudoLocale ? '?pseudo-locale' : ''}`);
   return {
     page,
     context,

@@ -7,6 +7,7 @@ import problemsEn from '../../../shared/i18n/problems/en.json';
 import problemsEs from '../../../shared/i18n/problems/es.json';
 import problemsFr from '../../../shared/i18n/problems/fr.json';
 import type { Language } from '../../../shared/api';
+import { pseudoText } from '../../../shared/i18n/pseudo';
 
 const ALL = {
   en: { ...en, problem: problemsEn },
@@ -19,12 +20,14 @@ const ALL = {
  * The UI's own messages, so a test finds controls by what a person reads in any language (the journeys in
  * Arabic use the Arabic labels, not test ids). `{{x}}` placeholders are replaced from `vars`.
  */
-export function messages(lang: Language): (key: string, vars?: Record<string, string | number>) => string {
-  const root = ALL[lang] as unknown as Record<string, unknown>;
+export function messages(lang: Language | 'pseudo'): (key: string, vars?: Record<string, string | number>) => string {
+  // The pseudo-locale (shared/i18n/pseudo.ts) is the English messages in accented look-alikes.
+  const root = ALL[lang === 'pseudo' ? 'en' : lang] as unknown as Record<string, unknown>;
   return (key, vars = {}) => {
     let node: unknown = root;
     for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
     if (typeof node !== 'string') throw new Error(`no message ${key} in ${lang}`);
-    return node.replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? `{{${v}}}`));
+    if (lang === 'pseudo') node = pseudoText(node as string);
+    return (node as string).replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? `{{${v}}}`));
   };
 }

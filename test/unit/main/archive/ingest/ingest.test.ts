@@ -164,7 +164,7 @@ describe('ingest', () => {
     const by = (n: string) => report.results.find((r) => path.basename(r.path) === n)!;
     expect(by('good.jpg').status).toBe('ingested');
     expect(by('good.jpg').warnings).toEqual([]);
-    expect(by('link.jpg')).toMatchObject({ status: 'skipped', error: { code: 'FILE_UNREADABLE' } });
+    expect(by('link.jpg')).toMatchObject({ status: 'skipped', error: { code: 'FILE_UNREADABLE', key: 'problem.ingest.symlink' } });
     // Evidence is never dropped because a parser choked: bytes preserved, problem reported.
     for (const n of ['truncated.jpg', 'bomb.png']) {
       expect(by(n).status).toBe('ingested');
