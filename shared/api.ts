@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiError, Result } from './errors';
-import type { CustodyEventView, VerifyProgress, VerifyReport } from './model/custody';
+import type { CustodyEventView, SubjectLabel, VerifyProgress, VerifyReport } from './model/custody';
 import type { IngestFileResult, IngestProgress, IngestReport, ItemDetail, ItemSummary } from './model/items';
 import {
   CASE_STATUSES,
@@ -116,7 +116,8 @@ export type ItemContext = {
   readonly testimonies: readonly { readonly id: string; readonly title: string }[];
 };
 
-export type CustodyPage = { readonly total: number; readonly events: readonly CustodyEventView[] };
+/** `labels`: a human label for each subject of the page that still exists (the id stays one click away). */
+export type CustodyPage = { readonly total: number; readonly events: readonly CustodyEventView[]; readonly labels?: Readonly<Record<string, SubjectLabel>> };
 export type CheckpointView = { readonly note: string; readonly size: number; readonly root: string; readonly createdAt: string };
 export type PublicKeyView = { readonly noteVerifierKey: string; readonly minisignPublicKey: string };
 

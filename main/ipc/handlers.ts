@@ -9,6 +9,7 @@ import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
 import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
 import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
+import { subjectLabels } from '../archive/catalogue/labels';
 import { searchCatalogue } from '../archive/catalogue/search';
 import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/catalogue/selection';
 import { assignTag, listTags, removeTag } from '../archive/catalogue/tags';
@@ -325,7 +326,9 @@ export function createHandlers(session: Session): Handlers {
       return {};
     },
     async 'custody.events'(input) {
-      return eventPage(session.requireVault().log, input);
+      const vault = session.requireVault();
+      const page = eventPage(vault.log, input);
+      return { ...page, labels: subjectLabels(vault, page.events.flatMap((e) => (e.subject ? [e.subject] : []))) };
     },
     async 'custody.checkpoint'() {
       return currentCheckpoint(session.requireVault().log);

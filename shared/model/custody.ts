@@ -68,3 +68,6 @@ export type CustodyEventView = {
   /** The canonical bytes (RFC 8785) as text, exactly what was signed and logged. */
   readonly canonical: string;
 };
+
+/** A human label for an id the custody log names (an item's title or file name, a case's title, a pseudonym). */
+export type SubjectLabel = { readonly kind: 'item' | 'case' | 'person' | 'testimony'; readonly label: string };

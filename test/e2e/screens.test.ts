@@ -220,6 +220,12 @@ for (const lang of LANGS) {
       const { page } = app;
       await go(page, '#/custody', m('custody.title'));
       await page.getByTestId('checkpoint-note').waitFor();
+      // Subjects by their human labels (links), the ids one click away (folded): no raw it_/tes_/per_/case_ id shows.
+      const timeline = page.locator('ol.timeline');
+      await timeline.getByRole('link', { name: 'Interview with Witness A' }).first().waitFor();
+      expect(await timeline.innerText()).not.toMatch(/\b(it|tes|per|case)_[a-z0-9]{6,}/);
+      await timeline.locator('.subject-id summary').first().click();
+      expect(await timeline.locator('.subject-id[open] code').first().innerText()).toMatch(/^(it|tes|per|case)_/);
       await shoot(page, '20-custody-log');
     });
 

@@ -1,9 +1,42 @@
 import { useTranslation } from 'react-i18next';
-import type { CustodyEventView } from '../../../shared/model/custody';
+import type { CustodyEventView, SubjectLabel } from '../../../shared/model/custody';
 import { useFormat } from '../lib/format';
+import { href } from '../lib/router';
+
+/** The subject of an event by its human label, a link to it, with the id one click away. */
+function Subject({ id, label }: { readonly id: string; readonly label: SubjectLabel | undefined }) {
+  const { t } = useTranslation();
+  if (!label) {
+    return (
+      <code dir="ltr" className="subject">
+        {id}
+      </code>
+    );
+  }
+  return (
+    <span className="subject">
+      <span className="visually-hidden">{t(`custody.subjectKind.${label.kind}`)} </span>
+      <a href={href({ name: label.kind, id })} dir="auto">
+        {label.label}
+      </a>{' '}
+      <details className="subject-id">
+        <summary>{t('custody.showId')}</summary>
+        <code dir="ltr">{id}</code>
+      </details>
+    </span>
+  );
+}
 
 /** Custody events as a timeline: what happened, when, by whom, and the exact signed bytes on request. */
-export function CustodyTimeline({ events, showSubject }: { readonly events: readonly CustodyEventView[]; readonly showSubject?: boolean }) {
+export function CustodyTimeline({
+  events,
+  showSubject,
+  labels,
+}: {
+  readonly events: readonly CustodyEventView[];
+  readonly showSubject?: boolean;
+  readonly labels?: Readonly<Record<string, SubjectLabel>>;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   if (events.length === 0) return <p>{t('custody.none')}</p>;
@@ -18,11 +51,7 @@ export function CustodyTimeline({ events, showSubject }: { readonly events: read
             <strong>{t(`custody.type.${e.type}`, { defaultValue: e.type })}</strong>
             <time dateTime={e.time}>{f.dateTime(e.time)}</time>
             <span className="actor">{t('custody.by', { actor: e.actor })}</span>
-            {showSubject && e.subject ? (
-              <code dir="ltr" className="subject">
-                {e.subject}
-              </code>
-            ) : null}
+            {showSubject && e.subject ? <Subject id={e.subject} label={labels?.[e.subject]} /> : null}
           </div>
           <details>
             <summary>{t('custody.signedRecord')}</summary>

@@ -30,7 +30,7 @@ export function CustodyLog() {
       <section aria-labelledby="custody-events">
         <h2 id="custody-events">{t('custody.events', { count: total, formatted: f.number(total) })}</h2>
         {events.status === 'error' ? <ErrorNote error={events.error} /> : null}
-        {events.value ? <CustodyTimeline events={events.value.events} showSubject /> : <p aria-busy="true">{t('common.loading')}</p>}
+        {events.value ? <CustodyTimeline events={events.value.events} labels={events.value.labels} showSubject /> : <p aria-busy="true">{t('common.loading')}</p>}
         <nav className="pager" aria-label={t('custody.pages')}>
           <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
             {t('common.newer')}
