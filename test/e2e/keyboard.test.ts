@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ANSWERS, MECHANISM } from '../unit/main/archive/export/world';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, screenshot, type AppWindow } from './support/browser';
-import { PASSPHRASE } from './support/flows';
+import { PASSPHRASE, waitForOperation } from './support/flows';
 import { writePhotoFolder } from './support/photos';
 
 type Focused = { readonly tag: string; readonly name: string; readonly role: string | null; readonly outline: string; readonly posinset: string | null };
@@ -155,6 +156,23 @@ describe('keyboard-only journey', () => {
     expect(tags[0]!.details).toEqual({ duration: '20 minutes' });
   });
 
+  it('backs the vault up to a chosen folder from Settings with the keyboard', async () => {
+    const { page } = app;
+    await tabTo(page, 'Settings', { back: true, max: 150 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    host.dialogs.queue('chooseBackupFolder', path.join(tmp, 'backup'));
+    const choose = await tabTo(page, 'Choose a folder or drive…');
+    expect(choose.outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByText(path.join(tmp, 'backup'), { exact: true }).waitFor();
+    const start = await tabTo(page, 'Back up now');
+    expect(start.outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('backup-done').waitFor({ timeout: 60_000 });
+    expect(fs.existsSync(path.join(tmp, 'backup', 'huella-backup.json'))).toBe(true);
+  });
+
   it('locks and unlocks with the keyboard', async () => {
     const { page } = app;
     await tabTo(page, 'Lock now', { back: true, max: 120 });
@@ -165,6 +183,37 @@ describe('keyboard-only journey', () => {
     await page.keyboard.type(PASSPHRASE);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Library' }).waitFor();
+  });
+
+  it('verifies a packet from the reviewer\'s door of the unlock screen with the keyboard', async () => {
+    const { page } = app;
+    // A packet of this vault, exported through the API (the wizard has its own tests).
+    const kase = await host.call('cases.create', { title: 'Keyboard case' });
+    const items = (await host.call('items.list', { offset: 0, limit: 10, sort: 'name-asc' })).items.filter((i) => i.originalName.startsWith('IMG_'));
+    await host.call('cases.addItems', { caseId: kase.id, itemIds: items.map((i) => i.id) });
+    const out = path.join(tmp, 'packet');
+    const { operationId } = await host.call('packets.export', { mechanismId: MECHANISM, caseId: kase.id, profile: 'redacted', lang: 'en', outPath: out, answers: ANSWERS });
+    await waitForOperation(host, operationId);
+    await tabTo(page, 'Lock now', { back: true, max: 150 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
+    const door = await tabTo(page, 'Verify a packet');
+    expect(door.outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Verify a packet', level: 1 }).waitFor();
+    host.dialogs.queue('choosePacket', out);
+    await tabTo(page, 'Choose a packet…');
+    await page.keyboard.press('Enter');
+    await page.getByText(out, { exact: true }).waitFor();
+    await tabTo(page, 'Verify');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 2, name: /^All good/ }).waitFor({ timeout: 60_000 });
+    // The focus is on the verdict, so the next Tab continues from the result, not from the top of the page.
+    const verdict = await focused(page);
+    expect([verdict.tag, verdict.name]).toEqual(['h2', 'All good: every file is exactly what the sender signed']);
+    await tabTo(page, 'Back to the vault', { back: true, max: 80 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
   });
 
   it('stayed on the test host, with no CSP violation or page error', async () => {
