@@ -9,6 +9,7 @@ import { MECHANISM, makeWorld } from '../unit/main/archive/export/world';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { messages } from './support/messages';
+import { dataWords, untranslatedTexts } from './support/pseudo';
 
 /**
  * The reviewer's door (issue 13, Build 6): a lawyer who received a packet opens a fresh app, with no vault, and
@@ -39,7 +40,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const LANGS: readonly Language[] = ['en', 'es', 'ar'];
+const LANGS: readonly (Language | 'pseudo')[] = ['en', 'es', 'ar', 'pseudo'];
+/** Data on these screens in the pseudo-locale: exhibit labels, the brand, English month names from Intl. */
+const DATA = dataWords('Huella E001 E002 E003 E004 T01 T02 Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec AM PM');
 
 for (const lang of LANGS) {
   describe(`the reviewer's door (${lang})`, () => {
@@ -49,6 +52,7 @@ for (const lang of LANGS) {
     const shoot = async (name: string) => {
       await app.page.waitForTimeout(150);
       await screenshot(app.page, `${lang}-${name}`);
+      if (lang === 'pseudo') expect.soft(await untranslatedTexts(app.page, DATA), `${name}: not through the translation layer`).toEqual([]);
       const r = await runAxe(app.page, `${lang}-${name}`);
       recordAxe(r);
       expect(r.serious, JSON.stringify(r.serious, null, 1)).toEqual([]);
@@ -67,8 +71,8 @@ for (const lang of LANGS) {
     };
 
     beforeAll(async () => {
-      host = await startTestHost({ appState: { language: lang } });
-      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : lang === 'es' ? 'es-ES' : 'en-GB', viewport: { width: 1280, height: 900 } });
+      host = await startTestHost({ appState: { language: lang === 'pseudo' ? 'en' : lang } });
+      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : lang === 'es' ? 'es-ES' : 'en-GB', viewport: { width: 1280, height: 900 }, pseudoLocale: lang === 'pseudo' });
     });
     afterEach(async (ctx) => {
       if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-reviewer-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
@@ -124,6 +128,7 @@ for (const lang of LANGS) {
       await shoot('43-reviewer-verify-changed');
       await page().getByText(m('verifyPacket.technical')).click();
       expect(await page().getByTestId('verify-report').innerText()).toContain('SHA-256 differs');
+      await shoot('44-reviewer-technical-detail');
     });
 
     it('stayed on the test host, with no CSP violation or page error', async () => {

@@ -4,7 +4,7 @@ import { asciiWords } from '../../../shared/i18n/pseudo';
 /**
  * The pseudo-locale check: with the app opened as /?pseudo-locale every message and data text of the translation
  * layer is in accented look-alikes, so a plain ASCII word on a screen (text, aria-label, title, placeholder, alt,
- * the window title) did not go through it — unless it is data: what the person typed or imported (`allowed`),
+ * the window title) did not go through it — unless it is data: what the person typed (text areas) or imported (`allowed`),
  * or text marked as not for translation (paths, ids, hashes, keys: translate="no", <code>, <bdi>, .path, and the
  * packet verifier's technical wording, data-verifier-text, and other technical wording, data-technical).
  */
@@ -17,7 +17,7 @@ async function pageTexts(page: Page): Promise<Found[]> {
     type El = { closest(sel: string): El | null; tagName: string; id: string; className: unknown; getAttribute(n: string): string | null; parentElement: El | null };
     type TextNode = { nodeValue: string | null; parentElement: El | null };
     const d = (globalThis as unknown as { document: { title: string; body: unknown; createTreeWalker(root: unknown, what: number): { nextNode(): TextNode | null }; querySelectorAll(s: string): Iterable<El> } }).document;
-    const DATA = '[translate="no"], code, bdi, .path, [data-verifier-text], [data-technical], script, style, noscript';
+    const DATA = '[translate="no"], code, bdi, .path, [data-verifier-text], [data-technical], textarea, script, style, noscript';
     const name = (el: El | null): string => (el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : ''}` : '?');
     const out: { where: string; text: string }[] = [{ where: 'document.title', text: d.title }];
     const walker = d.createTreeWalker(d.body, 4 /* NodeFilter.SHOW_TEXT */);

@@ -69,7 +69,12 @@ function Signer({ report, keyGiven }: { readonly report: PacketVerifyReport; rea
       <h3 id="vp-signer">{t('verifyPacket.signer.title')}</h3>
       {report.signer ? (
         <>
-          <p>{t('verifyPacket.signer.keyId', { id: report.signer.keyId })}</p>
+          <p>
+            {t('verifyPacket.signer.keyId')}{' '}
+            <code dir="ltr" translate="no" data-testid="signer-key-id">
+              {report.signer.keyId}
+            </code>
+          </p>
           <p className="row">
             <code id="vp-signer-key" className="path" dir="ltr" translate="no">
               {report.signer.publicKey}
