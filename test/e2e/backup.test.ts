@@ -94,10 +94,11 @@ for (const lang of ['en', 'ar'] as const) {
       expect(done.length).toBeGreaterThan(10);
       expect(fs.existsSync(path.join(backupDir(), 'huella-backup.json'))).toBe(true);
       // The last backup, from the custody log: today, "now" in the language's words.
-      const last = (await section.getByTestId('last-backup').innerText()).replace(/[\u2068\u2069]/g, '');
+      // The status is read again once the backup reports done: wait for it.
+      const last = () => section.getByTestId('last-backup').innerText().then((s) => s.replace(/[\u2068\u2069]/g, ''));
       const now = new Intl.RelativeTimeFormat(lang === 'ar' ? 'ar-u-nu-arab' : 'en', { numeric: 'auto' }).format(0, 'minute');
-      expect(last).toContain(now);
-      expect(last).not.toContain(m('backup.never'));
+      await expect.poll(last, { timeout: 10_000 }).toContain(now);
+      expect(await last()).not.toContain(m('backup.never'));
       expect(progressSeen(host)).toBe(true);
       await shoot('52-settings-backup-done');
     });

@@ -204,6 +204,8 @@ for (const lang of LANGS) {
       await shoot(page, '17-testimony');
       await page.getByRole('heading', { name: m('testimony.history') }).scrollIntoViewIfNeeded();
       await page.locator('#tes-history ~ ol button').last().click();
+      // The linked photo by its file name, not its id.
+      await page.locator('section[aria-labelledby=tes-items] a', { hasText: 'IMG_1000.jpg' }).waitFor();
       await shoot(page, '18-testimony-history');
     });
 

@@ -154,10 +154,9 @@ function FileProblem({ r }: { readonly r: IngestFileResult }) {
       <bdi dir="ltr" className="path">
         {r.path}
       </bdi>
-      <span className="problem">{t(`errors.${r.error?.code ?? 'INTERNAL'}`, { defaultValue: t('errors.INTERNAL') })}</span>
-      {r.error?.key ? (
-        <span className="detail">{t(r.error.key)}</span>
-      ) : r.error?.message ? (
+      {/* A reason with a message of its own (a link skipped on purpose) is said as it is, not as "could not be read". */}
+      <span className="problem">{r.error?.key ? t(r.error.key) : t(`errors.${r.error?.code ?? 'INTERNAL'}`, { defaultValue: t('errors.INTERNAL') })}</span>
+      {r.error?.key ? null : r.error?.message ? (
         // A technical reason without a message of its own (a parser's words): shown as it came, marked as such.
         <span className="detail" dir="ltr" lang="en" translate="no" data-technical="">
           {r.error.message}

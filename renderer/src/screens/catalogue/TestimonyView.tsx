@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ItemName } from '../../components/ItemName';
 import { CasePicker } from '../../components/CasePicker';
 import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -184,7 +185,7 @@ export function TestimonyView({
             {itemIds.map((itemId) => (
               <li key={itemId}>
                 <a href={href({ name: 'item', id: itemId })}>
-                  <code dir="ltr">{itemId}</code>
+                  <ItemName id={itemId} />
                 </a>{' '}
                 <button type="button" className="link" onClick={() => onUnlink(itemId)}>
                   {t('testimony.unlink')}
