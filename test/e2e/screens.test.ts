@@ -148,7 +148,13 @@ for (const lang of LANGS) {
       seeded = await seedCatalogue(host, photosDir);
       await go(page, '#/library', m('library.title'));
       await page.locator('ul.items .cell-link img').first().waitFor();
+      // The less used filters are folded away until opened.
+      expect(await page.locator('details.more-filters').getAttribute('open')).toBeNull();
       await shoot(page, '06-library-grid');
+      await page.getByText(m('library.moreFilters')).click();
+      await page.getByLabel(m('library.filter.deleted')).waitFor();
+      await shoot(page, '06b-library-more-filters');
+      await page.getByText(m('library.moreFilters')).click();
       await page.getByRole('button', { name: m('library.list') }).click();
       await page.locator('ul.items-list .row-link').first().waitFor();
       await shoot(page, '07-library-list');

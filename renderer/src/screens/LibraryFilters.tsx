@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateField } from '../components/DateField';
+import { useFormat } from '../lib/format';
 import type { ApiInput } from '../../../shared/api';
 
 export type LibraryQuery = {
@@ -25,10 +26,18 @@ function without<T extends object, K extends keyof T>(o: T, k: K): Omit<T, K> {
   return copy;
 }
 
-/** Sort and filters of the library; every control labelled, changes apply at once. */
+/** The filters that fold away (dates, case, tag, deleted items); sort, type and GPS stay in view. */
+const FOLDED_OUT: readonly string[] = ['mediaTypePrefix', 'hasGps'];
+
+/**
+ * Sort and filters of the library; every control labelled, changes apply at once. The less used filters fold
+ * away under "More filters" (open when one of them is set, with how many are), so the items stay in view.
+ */
 export function LibraryFilters({ query, onChange, extra }: { readonly query: LibraryQuery; readonly onChange: (q: LibraryQuery) => void; readonly extra?: ReactNode }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const f = query.filters;
+  const folded = Object.keys(f).filter((k) => !FOLDED_OUT.includes(k)).length;
   const setFilter = <K extends keyof LibraryQuery['filters']>(k: K, v: LibraryQuery['filters'][K] | undefined) =>
     onChange({ ...query, filters: v === undefined || v === '' ? without(f, k) : { ...f, [k]: v } });
   return (
@@ -61,13 +70,26 @@ export function LibraryFilters({ query, onChange, extra }: { readonly query: Lib
           <option value="no">{t('library.filter.gpsNo')}</option>
         </select>
       </div>
-      <DateField label={t('library.filter.from')} value={f.dateFrom} onChange={(d) => setFilter('dateFrom', d ?? undefined)} />
-      <DateField label={t('library.filter.to')} value={f.dateTo} onChange={(d) => setFilter('dateTo', d ?? undefined)} />
-      {extra}
-      <div className="check">
-        <input id="lib-deleted" type="checkbox" checked={f.includeDeleted === true} onChange={(e) => setFilter('includeDeleted', e.target.checked ? true : undefined)} />
-        <label htmlFor="lib-deleted">{t('library.filter.deleted')}</label>
-      </div>
+      <details className="more-filters" open={folded > 0 ? true : undefined}>
+        <summary>
+          {t('library.moreFilters')}
+          {folded > 0 ? (
+            <>
+              {' '}
+              <span className="badge">{fmt.number(folded)}</span>
+            </>
+          ) : null}
+        </summary>
+        <div className="more-filters-body">
+          <DateField label={t('library.filter.from')} value={f.dateFrom} onChange={(d) => setFilter('dateFrom', d ?? undefined)} />
+          <DateField label={t('library.filter.to')} value={f.dateTo} onChange={(d) => setFilter('dateTo', d ?? undefined)} />
+          {extra}
+          <div className="check">
+            <input id="lib-deleted" type="checkbox" checked={f.includeDeleted === true} onChange={(e) => setFilter('includeDeleted', e.target.checked ? true : undefined)} />
+            <label htmlFor="lib-deleted">{t('library.filter.deleted')}</label>
+          </div>
+        </div>
+      </details>
       {Object.keys(f).length > 0 ? (
         <button type="button" className="link" onClick={() => onChange({ ...query, filters: {} })}>
           {t('library.filter.clear')}
