@@ -171,6 +171,9 @@ describe('keyboard-only journey', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('backup-done').waitFor({ timeout: 60_000 });
     expect(fs.existsSync(path.join(tmp, 'backup', 'huella-backup.json'))).toBe(true);
+    // The focus stayed on the button while the backup ran (it did not drop to the page body).
+    const after = await focused(page);
+    expect([after.tag, after.name]).toEqual(['button', 'Back up now']);
   });
 
   it('locks and unlocks with the keyboard', async () => {

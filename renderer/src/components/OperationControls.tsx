@@ -40,7 +40,17 @@ export function OperationControls<K extends OperationKind>({
       {hasButtons ? (
         <div className="actions">
           {startLabel && onStart ? (
-            <button type="button" className="primary" disabled={op.running || startDisabled} onClick={onStart}>
+            // While it runs the button stays focusable (aria-disabled, clicks ignored): a disabled button would drop the
+            // keyboard focus to the page body the moment it is pressed.
+            <button
+              type="button"
+              className="primary"
+              disabled={!op.running && startDisabled}
+              aria-disabled={op.running ? true : undefined}
+              onClick={() => {
+                if (!op.running) onStart();
+              }}
+            >
               {startLabel}
             </button>
           ) : null}

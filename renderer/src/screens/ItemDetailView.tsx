@@ -35,8 +35,9 @@ export function ItemDetailView({
     <Screen
       title={item.title ?? item.originalName}
       className="item-detail"
+      // The button stays focusable while it runs (aria-disabled): a disabled one would drop the focus to the body.
       actions={
-        <button type="button" onClick={onVerify} disabled={verifying}>
+        <button type="button" onClick={() => !verifying && onVerify()} aria-disabled={verifying ? true : undefined}>
           {verifying ? t('item.verifying') : t('item.verify')}
         </button>
       }
