@@ -14,6 +14,8 @@ let numerals: Numerals = 'native';
 /** Set from the settings (app-wide, before any vault is open); the next render picks it up. */
 export function setNumerals(n: Numerals): void {
   numerals = n;
+  // CSS counters (numbered lists) follow the same choice (styles.css).
+  if (typeof document !== 'undefined') document.documentElement.dataset.numerals = n;
 }
 
 /** The Intl locale for a UI language, with its numbering system: 'ar-u-nu-arab' or 'ar-u-nu-latn'. */
