@@ -35,6 +35,7 @@ import { HeifFormatError, HeifUnsupportedError } from '../../../main/archive/for
 import * as openpgp from 'openpgp';
 import { parseTelegramJson, parseWhatsAppText } from '../../../main/archive/chats/parse';
 import { readManifestStoreSummary } from '../../../main/archive/packet/c2pa-sidecar';
+import { readContentCredentials } from '../../../main/archive/ingest/content-credentials';
 import { classifyBundleName } from '../../../main/archive/proofmode/layout';
 import { checkDetachedSignature } from '../../../main/archive/proofmode/pgp';
 import { parseProofCsv, parseProofJson } from '../../../main/archive/proofmode/proof-data';
@@ -139,6 +140,17 @@ function total<T>(fn: (b: Buffer) => T): (b: Buffer) => T {
   };
 }
 
+/** The same for async parsers: the promise must resolve, never reject. */
+function totalAsync<T>(fn: (b: Buffer) => Promise<T>): (b: Buffer) => Promise<T> {
+  return async (b) => {
+    try {
+      return await fn(b);
+    } catch (e) {
+      throw new Error(`rejected instead of answering: ${(e as Error)?.message ?? String(e)}`);
+    }
+  };
+}
+
 function readBases(exts: readonly string[]): Buffer[] {
   if (!basesDir) return [];
   return fs.readdirSync(basesDir).filter((n) => exts.some((e) => n.endsWith(`.${e}`))).map((n) => fs.readFileSync(path.join(basesDir, n))).filter((b) => b.length <= 2 * 1024 * 1024);
@@ -224,6 +236,8 @@ const targets: Target[] = [
       if (!['valid', 'invalid', 'unknown-key'].includes(r.state)) throw new Error(`no verdict: ${JSON.stringify(r)}`);
     },
   },
+  // The import-time reader (issue 16): any bytes give a verdict or "no Content Credentials", never an exception.
+  { name: 'c2pa readContentCredentials (import)', weight: 0.5, input: mutated([fs.readFileSync(C2PA_SAMPLE)], 64 * 1024), call: totalAsync((b) => readContentCredentials(b)) },
   { name: 'c2pa sidecar readManifestStoreSummary', weight: 0.5, input: mutated([Buffer.from(extractManifestStore(fs.readFileSync(C2PA_SAMPLE))!)], 64 * 1024), call: total((b) => readManifestStoreSummary(b)) },
 ];
 
