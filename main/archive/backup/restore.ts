@@ -3,6 +3,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { HuellaError, fromSystemError, isHuellaError } from '../errors';
 import { databaseIntegrityProblems } from '../db/open';
+import { iterateItemObjects } from '../db/items';
+import { liveObjects } from '../db/objects';
 import { fsyncDir } from '../fs/durable';
 import { openVault, VAULT_FILES, type Unlock, type Vault } from '../vault/vault';
 import { verifyVault, type VerifyProgress, type VerifyReport } from '../verify/verify';
@@ -107,7 +109,7 @@ async function readFacts(vault: Vault, storage: BackupReader, gen: LoadedGenerat
   const key = deriveBackupSigningKey(vault.signingSeed);
   const keyMatches = gen.signingKey !== undefined && key.publicKey.equals(gen.signingKey);
   key.seed.fill(0);
-  const objects = vault.db.prepare<[], { name: string; kind: string }>('SELECT name, kind FROM objects WHERE purged_at IS NULL ORDER BY name').all();
+  const objects = liveObjects(vault.store);
   const itemsByObject = new Map<string, string[]>();
   const link = (objectName: string | null, item: string): void => {
     if (!objectName) return;
@@ -115,9 +117,9 @@ async function readFacts(vault: Vault, storage: BackupReader, gen: LoadedGenerat
     if (list) list.push(item);
     else itemsByObject.set(objectName, [item]);
   };
-  for (const row of vault.db.prepare<[], { id: string; object_name: string; preview_object: string | null }>('SELECT id, object_name, preview_object FROM items').iterate()) {
-    link(row.object_name, row.id);
-    link(row.preview_object, row.id);
+  for (const row of iterateItemObjects(vault.store)) {
+    link(row.objectName, row.id);
+    link(row.previewObject, row.id);
   }
   let checkpoint: string | null = null;
   let custodyProblem: string | null = null;

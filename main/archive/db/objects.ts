@@ -1,4 +1,4 @@
-import { reader, type ReadableDb } from './connection';
+import { reader, writer, type ReadableDb, type WritableDb } from './connection';
 
 /**
  * `objects`: one row per encrypted blob in blobs/ (originals, previews), named by HMAC of the content hash
@@ -15,4 +15,27 @@ export type ObjectRow = { readonly name: string; readonly sha256: Buffer; readon
 /** Every object row, purged ones included (verify compares them with the signed log and with blobs/). */
 export function allObjects(db: ReadableDb): ObjectRow[] {
   return reader(db).all('SELECT name, sha256, size, kind, purged_at AS purgedAt FROM objects');
+}
+
+/** The row naming this blob, purged or not. */
+export function findObject(db: ReadableDb, name: string): { name: string; purgedAt: string | null } | undefined {
+  return reader(db).one('SELECT name, purged_at AS purgedAt FROM objects WHERE name = ?', name);
+}
+
+export function insertObject(db: WritableDb, o: { readonly name: string; readonly sha256: Buffer; readonly size: number; readonly kind: 'original' | 'preview'; readonly createdAt: string }): void {
+  writer(db).run('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)', o.name, o.sha256, o.size, o.kind, o.createdAt);
+}
+
+/** A purged original stored again: live, dated now (a purged preview keeps its date: see `revivePurgedPreview`). */
+export function revivePurgedOriginal(db: WritableDb, name: string, createdAt: string): void {
+  writer(db).run('UPDATE objects SET purged_at = NULL, created_at = ? WHERE name = ?', createdAt, name);
+}
+
+export function revivePurgedPreview(db: WritableDb, name: string): void {
+  writer(db).run('UPDATE objects SET purged_at = NULL WHERE name = ?', name);
+}
+
+/** The objects whose bytes the vault must hold (not purged), by name. */
+export function liveObjects(db: ReadableDb): { name: string; kind: string }[] {
+  return reader(db).all('SELECT name, kind FROM objects WHERE purged_at IS NULL ORDER BY name');
 }

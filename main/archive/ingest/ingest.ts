@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IngestFileResult, IngestProgress, IngestReport, IngestStatus, IngestWarning } from '../../../shared/model/items';
 import { commitment, newCommitmentSalt } from '../custody/commitment';
+import { insertIngestedItem, itemByObject, reviveIngestedItem, setItemPreview, type IngestedItemFields } from '../db/items';
+import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } from '../db/objects';
 import { HuellaError, fromSystemError } from '../errors';
 import type { StagedObject } from '../blobs/store';
 import type { Vault } from '../vault/vault';
@@ -327,12 +329,10 @@ export async function ingestBuffer(vault: Vault, display: string, data: Buffer, 
 async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string): Promise<IngestFileResult> {
   const file = { display };
 
-  const existing = vault.db
-    .prepare<[string], { id: string; purged_at: string | null }>('SELECT i.id, o.purged_at FROM items i JOIN objects o ON o.name = i.object_name WHERE i.object_name = ?')
-    .get(staged.name);
+  const existing = itemByObject(vault.store, staged.name);
   // Content that was purged (destroyed on purpose) and is ingested again revives its item: same id, a new signed
   // item.ingested event, bytes stored again. Otherwise the same bytes are stored once and reported as a duplicate.
-  if (existing && !existing.purged_at) {
+  if (existing && !existing.purgedAt) {
     await vault.blobs.discard(staged);
     return { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] };
   }
@@ -353,14 +353,14 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
   const added = options.addedMetadata?.(display);
   if (added) metadata = { ...metadata, ...added };
 
-  const revived = existing?.purged_at ? existing.id : undefined;
+  const revived = existing?.purgedAt ? existing.id : undefined;
   const itemId = revived ?? newItemId();
   const salt = newCommitmentSalt();
   const now = new Date();
   try {
     vault.transaction(() => {
-      if (revived) vault.db.prepare('UPDATE objects SET purged_at = NULL, created_at = ? WHERE name = ?').run(now.toISOString(), staged.name);
-      else vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'original', now.toISOString());
+      if (revived) revivePurgedOriginal(vault.store, staged.name, now.toISOString());
+      else insertObject(vault.store, { name: staged.name, sha256: staged.sha256, size: staged.size, kind: 'original', createdAt: now.toISOString() });
       // The event commits to the file name and metadata without revealing them: packets include this event, and a
       // file name or GPS position must not leave with it unless the lawyer exports them on purpose.
       const ev = vault.log.append('item.ingested', itemId, {
@@ -377,25 +377,13 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
         ...(metadata.proofMode?.signature ? { proofModeSignature: metadata.proofMode.signature.state === 'valid' ? 'valid' : 'invalid' } : {}),
         ...(revived ? { revivesPurged: true } : {}),
       }, now);
-      const fields = [sniff.mediaType, originalName, options.sourceNote ?? null, now.toISOString(), ev.seq, JSON.stringify(metadata), salt,
-        metadata.captureTime ?? null, metadata.gps?.lat ?? null, metadata.gps?.lon ?? null, warnings.length > 0 ? JSON.stringify(warnings) : null, staged.size];
-      if (revived) {
-        // Same row (cases, testimonies and consent records keep pointing at it), fresh evidence fields.
-        vault.db
-          .prepare(
-            `UPDATE items SET media_type = ?, original_name = ?, source_note = ?, ingested_at = ?, ingest_seq = ?, metadata = ?, commit_salt = ?,
-               capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, size = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
-          )
-          .run(...fields, itemId);
-      } else {
-        vault.db
-          .prepare(
-            `INSERT INTO items (media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
-               capture_time, gps_lat, gps_lon, warnings, size, id, object_name)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(...fields, itemId, staged.name);
-      }
+      const fields: IngestedItemFields = {
+        mediaType: sniff.mediaType, originalName, sourceNote: options.sourceNote ?? null, ingestedAt: now.toISOString(), ingestSeq: ev.seq,
+        metadata: JSON.stringify(metadata), commitSalt: salt, captureTime: metadata.captureTime ?? null, gpsLat: metadata.gps?.lat ?? null,
+        gpsLon: metadata.gps?.lon ?? null, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null, size: staged.size,
+      };
+      if (revived) reviveIngestedItem(vault.store, itemId, fields);
+      else insertIngestedItem(vault.store, itemId, staged.name, fields);
       indexItem(vault, itemId);
     });
   } catch (e) {
@@ -417,14 +405,14 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
 /** A preview is a working copy: stored encrypted like the original, its derivation recorded in the custody log. */
 async function storePreview(vault: Vault, itemId: string, data: Buffer): Promise<void> {
   const staged = await vault.blobs.stageBuffer(data);
-  const row = vault.db.prepare<[string], { name: string; purged_at: string | null }>('SELECT name, purged_at FROM objects WHERE name = ?').get(staged.name);
+  const row = findObject(vault.store, staged.name);
   // A preview shared with another live item is already on disk; a purged one must be written again.
-  const known = row !== undefined && row.purged_at === null;
+  const known = row !== undefined && row.purgedAt === null;
   try {
     vault.transaction(() => {
-      if (row?.purged_at) vault.db.prepare('UPDATE objects SET purged_at = NULL WHERE name = ?').run(staged.name);
-      if (!row) vault.db.prepare('INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, ?, ?, ?)').run(staged.name, staged.sha256, staged.size, 'preview', new Date().toISOString());
-      vault.db.prepare('UPDATE items SET preview_object = ? WHERE id = ?').run(staged.name, itemId);
+      if (row?.purgedAt) revivePurgedPreview(vault.store, staged.name);
+      if (!row) insertObject(vault.store, { name: staged.name, sha256: staged.sha256, size: staged.size, kind: 'preview', createdAt: new Date().toISOString() });
+      setItemPreview(vault.store, itemId, staged.name);
       vault.log.append('item.derived', itemId, {
         kind: 'preview',
         sha256: staged.sha256.toString('hex'),
