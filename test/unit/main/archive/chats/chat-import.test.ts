@@ -176,6 +176,33 @@ describe('chat export import', () => {
     }
   }, 180_000);
 
+  it('huella ingest of a WhatsApp export zip: 5 items plus the chat, 5 linked; the same zip with a ../ entry: exit 1, nothing imported', async () => {
+    const root = tempDir('huella-chat-wa-cli-');
+    const exp = await makeWhatsAppExport({ dir: path.join(root, 'in'), layout: 'android', zip: true });
+    const hostileVault = path.join(root, 'hostile-vault');
+    const hostile = path.join(root, 'hostile.zip');
+    // The same export rebuilt with one ../ entry (entries read back from the zip by the safe reader).
+    const entries = (await readChatExport(exp.path))!.map((f) => ({ name: f.name, data: f.data! }));
+    fs.writeFileSync(hostile, rawZip([...entries, { name: '../../evil.txt', data: Buffer.from('owned') }]));
+    expect(huella(['init', hostileVault, '--json']).code).toBe(0);
+    const refused = huella(['ingest', hostileVault, hostile, '--json']);
+    expect(refused.code).toBe(1);
+    const rl = jsonLines(refused.stdout) as Record<string, unknown>[];
+    expect(rl.find((l) => l.status === 'failed')).toMatchObject({ path: hostile, error: { code: 'FORMAT_INVALID', message: expect.stringMatching(/zip-slip/) as unknown as string } });
+    expect(rl.at(-1)).toMatchObject({ summary: { ingested: 0, failed: 1 } });
+    const listed = huella(['ls', hostileVault, '--all', '--json']);
+    expect(listed.code).toBe(0);
+    expect(jsonLines(listed.stdout)).toEqual([]);
+
+    const vault = path.join(root, 'vault');
+    expect(huella(['init', vault, '--json']).code).toBe(0);
+    const r = huella(['ingest', vault, exp.path, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = jsonLines(r.stdout) as Record<string, unknown>[];
+    expect(lines.find((l) => 'chat' in l)!.chat).toMatchObject({ format: 'whatsapp-android', messages: exp.messages, linked: 5, missing: [] });
+    expect(lines.at(-1)).toMatchObject({ summary: { ingested: 6, failed: 0 } });
+  }, 180_000);
+
   it('huella ingest of a zipped Telegram export (folder inside the zip): items, chat and links; huella show lists them', async () => {
     const root = tempDir('huella-chat-telegram-cli-');
     const exp = await makeTelegramExport({ dir: path.join(root, 'in'), zip: true });
