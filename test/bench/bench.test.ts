@@ -53,6 +53,8 @@ describe('npm run bench --quick', () => {
     expect(d.strip?.files).toBe(QUICK_SIZES.stripPhotos);
     expect(d.strip?.losslessFiles).toEqual({ ours: QUICK_SIZES.stripPhotos, exiftool: QUICK_SIZES.stripPhotos });
     expect(d.strip?.filesWithLeaks.ours).toBe(0);
+    expect(d.push?.mib).toBe(QUICK_SIZES.pushMiB);
+    expect(d.push?.ratio).toBe(d.push!.rcloneSeconds / d.push!.huellaSeconds);
   });
 
   it('records the machine, and survives a JSON round trip', () => {

@@ -3,7 +3,10 @@
  * run on the same bytes, as a table (and `--json` for scripts that compare runs). Inputs are made here by scripts;
  * nothing is downloaded. The work folder (under the OS temp folder) is removed at the end.
  *
- *   npm run bench -- [--quick] [--json] [--runs N] [--only start,ingest,kdf,batch,verify,packet,search,strip] [--cache DIR]
+ *   npm run bench -- [--quick] [--json] [--runs N] [--only start,ingest,kdf,batch,verify,packet,search,strip,push] [--cache DIR]
+ *
+ * push needs the S3 gateway (S3_ENDPOINT and AWS keys: `source` the environment ../shared/tools/s3-ceph-up.sh prints)
+ * and rclone (scripts/test-tools.txt).
  *
  * --quick: tiny sizes and one run (seconds; what `npm test` runs). --cache DIR keeps the generated search vault
  * (100,000 items take minutes to make) in DIR and reuses it on the next run.
@@ -20,11 +23,13 @@ import { benchIngestLarge, freshVault, ingestInChild, type IngestLargeResult } f
 import { benchKdf, type KdfResult } from './kdf';
 import { printTable, timeShell } from './lib';
 import { benchPacketVerify, type PacketVerifyResult } from './packet-verify';
+import { benchPush, PUSH_GOAL_RATIO, type PushBench } from './push-s3';
 import { benchSearch, type BenchResult as SearchResult } from './search';
 import { benchStrip, type StripBenchResult } from './strip';
 import { benchVaultVerify, type VaultVerifyResult } from './vault-verify';
 
-export const SECTIONS = ['start', 'ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip'] as const;
+/** In this order; push last: it alone needs the S3 gateway and rclone (a missing one stops it with its name, after every other figure). */
+export const SECTIONS = ['start', 'ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip', 'push'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
@@ -56,10 +61,11 @@ export type Sizes = {
   readonly stripPhotos: number;
   readonly stripMegapixels: number;
   readonly stripDistinct: number;
+  readonly pushMiB: number;
 };
 
-export const FULL_SIZES: Sizes = { ingestMiB: [256, 1024, 2048], smallJpegs: 5000, smallJpegsDistinct: 24, packetItems: 200, searchItems: 100_000, searchQueries: 200, stripPhotos: 200, stripMegapixels: 12, stripDistinct: 8 };
-export const QUICK_SIZES: Sizes = { ingestMiB: [4, 8, 16], smallJpegs: 50, smallJpegsDistinct: 4, packetItems: 10, searchItems: 1000, searchQueries: 10, stripPhotos: 10, stripMegapixels: 1, stripDistinct: 1 };
+export const FULL_SIZES: Sizes = { ingestMiB: [256, 1024, 2048], smallJpegs: 5000, smallJpegsDistinct: 24, packetItems: 200, searchItems: 100_000, searchQueries: 200, stripPhotos: 200, stripMegapixels: 12, stripDistinct: 8, pushMiB: 1024 };
+export const QUICK_SIZES: Sizes = { ingestMiB: [4, 8, 16], smallJpegs: 50, smallJpegsDistinct: 4, packetItems: 10, searchItems: 1000, searchQueries: 10, stripPhotos: 10, stripMegapixels: 1, stripDistinct: 1, pushMiB: 8 };
 
 export type BenchReport = {
   readonly format: 'huella-bench/1';
@@ -89,6 +95,7 @@ export type BenchReport = {
     packet?: PacketVerifyResult;
     search?: SearchResult & { readonly dbReadSeconds: number; readonly reusedVault: boolean };
     strip?: StripBenchResult & { readonly megapixels: number };
+    push?: PushBench;
   };
 };
 
@@ -267,6 +274,18 @@ async function stripSection(ctx: Ctx, details: BenchReport['details']): Promise<
   ];
 }
 
+async function pushSection(ctx: Ctx, details: BenchReport['details']): Promise<Measure[]> {
+  ctx.log(`push: huella push of ${mib(ctx.sizes.pushMiB)} of originals to S3 × ${ctx.runs} runs, each next to rclone copy of the same files to the same bucket`);
+  const dir = path.join(ctx.workDir, 'push');
+  fs.mkdirSync(dir);
+  const r = await benchPush({ mib: ctx.sizes.pushMiB, runs: ctx.runs, workDir: dir });
+  fs.rmSync(dir, { recursive: true, force: true });
+  details.push = r;
+  return [
+    measure({ section: 'push', measure: `push ${mib(r.mib)} of originals (8 files) to S3`, unit: 's', huella: r.huellaSeconds, reference: 'rclone copy (S3 backend, --transfers 4)', referenceValue: r.rcloneSeconds, via: 'library', goal: { text: `≥ ${PUSH_GOAL_RATIO}× rclone`, met: r.goalMet } }),
+  ];
+}
+
 export async function runBench(opts: { quick: boolean; runs?: number; sections?: readonly Section[]; cacheDir?: string; photos?: number; log?: (s: string) => void }): Promise<BenchReport> {
   const started = Date.now();
   const loadAverageAtStart = os.loadavg();
@@ -292,6 +311,7 @@ export async function runBench(opts: { quick: boolean; runs?: number; sections?:
     packet: () => packetSection(ctx, inputs, details),
     search: () => searchSection(ctx, details),
     strip: () => stripSection(ctx, details),
+    push: () => pushSection(ctx, details),
   };
   try {
     // Always in this order: verify and packet use the batch section's vault.
@@ -356,6 +376,7 @@ export function printReport(r: BenchReport, write: (line: string) => void = cons
   write('- Packet verify: ours also checks the tag manifest, every inclusion proof and custody record; the reference checks only payload hashes and the signature.');
   write('- Search: no tool does the same job on an encrypted catalogue, so the reference is the issue-5 goal. Vault open: after key derivation (SQLCipher open,');
   write('  migrations, tmp/ recovery), next to reading archive.db once.');
+  write('- Push: bundle made in the outbox (new age headers, originals hashed) and uploaded; rclone copies the plaintext files (ratio = rclone / huella).');
   write('- Strip: lossless = quantisation/Huffman tables, frame header and every scan byte-identical to the input; leaks = findLeaks on every output.');
 }
 

@@ -33,6 +33,8 @@ import type { ObjectHash } from '../workers/crypto-protocol';
 export { HEAD_BYTES };
 /** stage()'s output buffer: see WRITE_BUFFER_BYTES in encrypt-file.ts. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
+
+export type RewrappedHeader = { readonly header: Buffer; readonly payloadOffset: number; readonly size: number; readonly sha256: string };
 /**
  * stageFile's read ring. Large files: 16 slots of 1 MiB shared with the hashing thread and the crypto workers
  * (the reader waits for a slot only when both are 15 slots behind). Small files: 2 slots of 1 MiB, hashed inline. Rings are reused from file
@@ -303,6 +305,62 @@ export class BlobStore {
   /** Stage an in-memory working copy (previews). */
   async stageBuffer(data: Buffer): Promise<StagedObject> {
     return this.stage(Readable.from([data]));
+  }
+
+  /**
+   * Object `name` re-wrapped to `recipients` without copying it (the S3 outbox, DESIGN §9): the new age header, where
+   * the stored payload starts, and the size and SHA-256 of header ‖ payload, the age file a push streams from the
+   * stored object (openRewrapped). The payload is read once to hash it, never written.
+   */
+  async rewrappedHeader(name: string, recipients: readonly Uint8Array[], options: { readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void } = {}): Promise<RewrappedHeader> {
+    let source: fsp.FileHandle;
+    try {
+      source = await fsp.open(this.pathOf(name), 'r');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e });
+      throw fromSystemError(e, 'reading an encrypted object');
+    }
+    try {
+      const { header, payloadOffset } = await readAgeHeader(source);
+      const newHeader = rewrapAgeHeader(header, [this.#identity], recipients);
+      const hash = crypto.createHash('sha256').update(newHeader);
+      let size = newHeader.length;
+      for await (const chunk of source.createReadStream({ start: payloadOffset, highWaterMark: READ_CHUNK_BYTES, autoClose: false, ...(options.signal ? { signal: options.signal } : {}) })) {
+        const b = chunk as Buffer;
+        hash.update(b);
+        size += b.length;
+        options.onBytes?.(b.length);
+      }
+      return { header: newHeader, payloadOffset, size, sha256: hash.digest('hex') };
+    } catch (e) {
+      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.', { cause: e });
+      throw fromSystemError(e, 'reading an encrypted object to re-wrap it');
+    } finally {
+      await source.close();
+    }
+  }
+
+  /**
+   * The age file `header` ‖ the payload of stored object `name` from `payloadOffset` (rewrappedHeader), as a stream,
+   * after checking it has `size` bytes: an object changed or removed since the header was made is refused.
+   */
+  async openRewrapped(name: string, header: Buffer, payloadOffset: number, size: number): Promise<Readable> {
+    const file = this.pathOf(name);
+    let stat: fs.Stats;
+    try {
+      stat = await fsp.stat(file);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is no longer in the vault (purged since the bundle was made): this bundle cannot be sent.`, { cause: e });
+      throw fromSystemError(e, 'reading an encrypted object');
+    }
+    if (header.length + stat.size - payloadOffset !== size) throw new HuellaError('OBJECT_CORRUPT', `Object ${name.slice(0, 12)}… is not the size it was when the bundle was made: this bundle cannot be sent.`);
+    return Readable.from(
+      (async function* () {
+        yield header;
+        yield* fs.createReadStream(file, { start: payloadOffset, highWaterMark: READ_CHUNK_BYTES });
+      })(),
+      { objectMode: false },
+    );
   }
 
   /**

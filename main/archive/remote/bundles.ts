@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { z } from 'zod';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { HuellaError, fromSystemError } from '../errors';
@@ -6,7 +7,9 @@ import { fsyncDir } from '../fs/durable';
 import { receivedBundle } from '../db/transfers';
 import { contactFingerprint, vaultContactCard } from '../transfer/contact';
 import { BUNDLE_FILES, BUNDLE_ID, parseBundleManifest, type BundleManifest } from '../transfer/format';
+import { OUTBOX_REFS, OUTBOX_REFS_FORMAT, type OutboxRef } from '../transfer/create';
 import { receiveBundle, type ReceiveOptions, type ReceiveReport } from '../transfer/receive';
+import type { BlobStore } from '../blobs/store';
 import type { Vault } from '../vault/vault';
 import type { S3Remote } from './s3';
 
@@ -42,7 +45,7 @@ function bundlePrefix(recipient: string, bundleId: string): string {
 }
 
 /** The files of a finished bundle folder, the signature last. */
-function bundleFiles(manifest: BundleManifest, manifestSize: number, signatureSize: number): { rel: string; size: number; sha256?: string }[] {
+function bundleFiles(manifest: BundleManifest, manifestSize: number, signatureSize: number): BundleFile[] {
   return [
     ...manifest.objects.map((o) => ({ rel: `${BUNDLE_FILES.objects}/${o.name}`, size: o.size, sha256: o.sha256 })),
     { rel: BUNDLE_FILES.records, ...manifest.records },
@@ -52,11 +55,24 @@ function bundleFiles(manifest: BundleManifest, manifestSize: number, signatureSi
   ];
 }
 
-export async function pushBundle(remote: S3Remote, bundleDir: string, options: { readonly signal?: AbortSignal; readonly onProgress?: (p: PushProgress) => void; readonly now?: Date } = {}): Promise<PushReport> {
+/** Objects uploaded at once (each also multipart with several parts in flight, s3.ts): a few, as rclone's --transfers. */
+export const OBJECTS_IN_FLIGHT = 3;
+
+export type PushBundleOptions = {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PushProgress) => void;
+  readonly now?: Date;
+  /** The vault's blob store, for an outbox bundle whose objects are references (create.ts, objects: 'reference'). */
+  readonly blobs?: BlobStore;
+};
+
+export async function pushBundle(remote: S3Remote, bundleDir: string, options: PushBundleOptions = {}): Promise<PushReport> {
   const dir = path.resolve(bundleDir);
   const manifestBytes = await readLocal(dir, BUNDLE_FILES.manifest);
   const signature = await readLocal(dir, BUNDLE_FILES.signature);
   const manifest = parseBundleManifest(manifestBytes);
+  const refs = await readOutboxRefs(dir, manifest);
+  if (refs.size > 0 && !options.blobs) throw new HuellaError('INTERNAL', 'This outbox bundle refers to the vault\'s objects: push it with its vault open.');
   const prefix = bundlePrefix(manifest.recipient.fingerprint, manifest.bundleId);
   const files = bundleFiles(manifest, manifestBytes.length, signature.length);
   const present = new Map((await remote.list(prefix)).map((o) => [o.key, o.size]));
@@ -66,30 +82,94 @@ export async function pushBundle(remote: S3Remote, bundleDir: string, options: {
   }
   const bytesTotal = files.reduce((a, f) => a + f.size, 0);
   let bytesDone = 0;
+  let filesDone = 0;
   let uploaded = 0;
   let bytesUploaded = 0;
   let alreadyThere = 0;
-  for (const [i, f] of files.entries()) {
-    options.signal?.throwIfAborted();
+  const progress = (): void => options.onProgress?.({ file: filesDone, files: files.length, bytesDone, bytesTotal });
+  const one = async (f: BundleFile, signal: AbortSignal | undefined): Promise<void> => {
+    signal?.throwIfAborted();
     const key = remote.key(prefix + f.rel);
     const local = path.join(dir, ...f.rel.split('/'));
+    const ref = refs.get(f.rel);
     const sha256 = f.sha256 ?? (await hashLocal(local));
     if (present.get(key) === f.size && (await remote.head(key))?.sha256 === sha256) {
       alreadyThere++;
       bytesDone += f.size;
     } else {
-      const stat = await fsp.stat(local).catch((e: unknown) => {
-        throw fromSystemError(e, 'reading the bundle to push');
-      });
-      if (stat.size !== f.size) throw new HuellaError('PACKET_INVALID', `${f.rel} in the bundle folder is ${stat.size} bytes but bundle.json lists ${f.size}: the folder is damaged; nothing more was sent.`);
-      await remote.putFile(local, key, { sha256, size: f.size, ...(options.signal ? { signal: options.signal } : {}), onBytes: (n) => options.onProgress?.({ file: i, files: files.length, bytesDone: (bytesDone += n), bytesTotal }) });
+      const upload = { sha256, size: f.size, ...(signal ? { signal } : {}), onBytes: (n: number) => { bytesDone += n; progress(); } };
+      if (ref) {
+        const stream = await options.blobs!.openRewrapped(ref.vaultObject, Buffer.from(ref.header, 'base64'), ref.payloadOffset, f.size);
+        await remote.putStream(() => stream, key, upload);
+      } else {
+        const stat = await fsp.stat(local).catch((e: unknown) => {
+          throw fromSystemError(e, 'reading the bundle to push');
+        });
+        if (stat.size !== f.size) throw new HuellaError('PACKET_INVALID', `${f.rel} in the bundle folder is ${stat.size} bytes but bundle.json lists ${f.size}: the folder is damaged; nothing more was sent.`);
+        await remote.putFile(local, key, upload);
+      }
       if (retention !== null) await remote.retain(key, retention, options.now);
       uploaded++;
       bytesUploaded += f.size;
     }
-    options.onProgress?.({ file: i + 1, files: files.length, bytesDone, bytesTotal });
-  }
+    filesDone++;
+    progress();
+  };
+  // The objects several at a time, then records, custody, bundle.json and its signature one by one, the signature
+  // last: it reaches the bucket only once every other file of the bundle is there whole.
+  const objects = files.filter((f) => f.rel.startsWith(`${BUNDLE_FILES.objects}/`));
+  // The first failure stops the others, and push returns only once none is still running.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let next = 0;
+  let firstError: { reason: unknown } | undefined;
+  await Promise.allSettled(
+    Array.from({ length: Math.min(OBJECTS_IN_FLIGHT, objects.length) }, async () => {
+      try {
+        while (next < objects.length) await one(objects[next++]!, signal);
+      } catch (e) {
+        firstError ??= { reason: e };
+        stop.abort();
+      }
+    }),
+  );
+  if (firstError) throw firstError.reason;
+  for (const f of files.slice(objects.length)) await one(f, options.signal);
   return { bundleId: manifest.bundleId, recipient: manifest.recipient.fingerprint, remote: remote.key(prefix), uploaded, alreadyThere, bytesUploaded, retentionDays: retention };
+}
+
+type BundleFile = { rel: string; size: number; sha256?: string };
+
+const outboxRefsSchema = z
+  .object({
+    format: z.literal(OUTBOX_REFS_FORMAT),
+    version: z.literal(1),
+    objects: z.array(z.object({ name: z.string(), vaultObject: z.string().regex(/^[0-9a-f]{64}$/), header: z.string().max(65_536), payloadOffset: z.number().int().positive(), size: z.number().int().nonnegative() }).strict()),
+  })
+  .strict();
+
+/** The outbox references of a bundle made with objects: 'reference' (empty for a folder bundle), each matching bundle.json. */
+async function readOutboxRefs(dir: string, manifest: BundleManifest): Promise<Map<string, OutboxRef>> {
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(path.join(dir, OUTBOX_REFS));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return new Map();
+    throw fromSystemError(e, `reading ${OUTBOX_REFS} of the outbox bundle`);
+  }
+  let parsed;
+  try {
+    parsed = outboxRefsSchema.parse(JSON.parse(bytes.toString('utf8')));
+  } catch (e) {
+    throw new HuellaError('FORMAT_INVALID', `${OUTBOX_REFS} of outbox bundle ${manifest.bundleId} is damaged; nothing was sent.`, { cause: e });
+  }
+  const listed = new Map(manifest.objects.map((o) => [o.name, o.size]));
+  const out = new Map<string, OutboxRef>();
+  for (const r of parsed.objects) {
+    if (listed.get(r.name) !== r.size) throw new HuellaError('FORMAT_INVALID', `${OUTBOX_REFS} of outbox bundle ${manifest.bundleId} does not match its bundle.json; nothing was sent.`);
+    out.set(`${BUNDLE_FILES.objects}/${r.name}`, r);
+  }
+  return out;
 }
 
 async function readLocal(dir: string, name: string): Promise<Buffer> {

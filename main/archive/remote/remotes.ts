@@ -15,7 +15,9 @@ import { formatS3Url, parseEndpoint, parseS3Url } from './url';
  * an optional endpoint, region and Object Lock retention; it holds no credentials (credentials.ts).
  *
  * Push goes through the vault's outbox (transfers/outbox/<bundle id>/, ciphertext only): the bundle is written
- * there whole first, then uploaded, then removed. A push killed at any moment leaves the bundle in the outbox, and
+ * there whole first, then uploaded, then removed. The outbox bundle holds no copy of the originals: per object only
+ * its new age header (create.ts, objects: 'reference'); the upload streams that header and then the payload from the
+ * blob store, so pushing 1 GiB reads it twice (hash, upload) and writes nothing. A push killed at any moment leaves the bundle in the outbox, and
  * the next `huella push` to any remote resumes it before anything else.
  */
 
@@ -107,7 +109,7 @@ export async function pushToRemote(vault: Vault, remoteName: string, input: Crea
       await fsp.mkdir(outboxDir(vault), { recursive: true, mode: 0o700 });
       // createBundle writes to a new folder; the outbox name is the bundle id, so rename once it is whole.
       const staging = path.join(outboxDir(vault), `.new-${crypto.randomBytes(6).toString('hex')}`);
-      created = await createBundle(vault, staging, input, options.signal ? { signal: options.signal } : {});
+      created = await createBundle(vault, staging, input, { objects: 'reference', ...(options.signal ? { signal: options.signal } : {}) });
       const final = path.join(outboxDir(vault), created.bundleId);
       await fsp.rename(staging, final);
       created = { ...created, dir: final };
@@ -116,6 +118,7 @@ export async function pushToRemote(vault: Vault, remoteName: string, input: Crea
     const pushed: PushReport[] = [];
     for (const [i, dir] of pending.entries()) {
       const r = await pushBundle(remote, dir, {
+        blobs: vault.blobs,
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (p) => options.onProgress?.({ ...p, bundle: i, bundles: pending.length }),
       });

@@ -48,7 +48,22 @@ export type CreateBundleInput = {
 
 export type BundleProgress = { readonly done: number; readonly total: number; readonly bytesDone: number; readonly bytesTotal: number };
 
-export type CreateBundleOptions = { readonly signal?: AbortSignal; readonly onProgress?: (p: BundleProgress) => void; readonly now?: Date };
+export type CreateBundleOptions = {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: BundleProgress) => void;
+  readonly now?: Date;
+  /**
+   * 'copy' (a folder bundle, the default): every object written whole. 'reference' (the vault's S3 outbox only):
+   * objects/ stays empty and OUTBOX_REFS lists, per object, its new age header and the stored object whose payload
+   * follows it; push streams header ‖ payload from the blob store, so a 1 GiB original is read, not copied.
+   */
+  readonly objects?: 'copy' | 'reference';
+};
+
+/** In an outbox bundle made with objects: 'reference', the headers and stored objects of its objects (not part of the bundle format). */
+export const OUTBOX_REFS = 'outbox-refs.json';
+export const OUTBOX_REFS_FORMAT = 'huella-outbox-refs';
+export type OutboxRef = { readonly name: string; readonly vaultObject: string; readonly header: string; readonly payloadOffset: number; readonly size: number };
 
 export type CreateBundleReport = {
   readonly bundleId: string;
@@ -74,6 +89,10 @@ export async function createBundle(vault: Vault, out: string, input: CreateBundl
   try {
     await fsp.mkdir(path.join(building, BUNDLE_FILES.objects), { recursive: true, mode: 0o700 });
     const objects = await writeObjects(vault, building, items, input.recipient, options);
+    if (options.objects === 'reference') {
+      const refs = [...objects.values()].map((o) => o.ref!);
+      await writeSmall(building, OUTBOX_REFS, jsonBytes({ format: OUTBOX_REFS_FORMAT, version: 1, objects: refs }));
+    }
     const records = itemRecords(items, objects);
     const transfer = recordTransfer(vault, bundleId, input.recipient, records, createdAt);
     const custody = custodyFile(vault, bundleId, items, transfer.seq);
@@ -149,7 +168,7 @@ function caseRecordOf(vault: Vault, caseId: string): BundleCaseRecord {
   return { title: c.title, ...(c.country ? { country: c.country } : {}), ...(c.summary ? { summary: c.summary } : {}) };
 }
 
-type WrittenObject = { readonly entry: BundleObjectEntry };
+type WrittenObject = { readonly entry: BundleObjectEntry; readonly ref?: OutboxRef };
 
 async function writeObjects(vault: Vault, building: string, items: readonly ItemForTransfer[], recipient: ContactCard, options: CreateBundleOptions): Promise<Map<string, WrittenObject>> {
   const context = Buffer.concat([recipient.ageRecipient, recipient.custodyKey]);
@@ -160,16 +179,22 @@ async function writeObjects(vault: Vault, building: string, items: readonly Item
   for (const it of items) {
     options.signal?.throwIfAborted();
     const name = vault.blobs.contextObjectName(it.sha256, context);
-    const written = await vault.blobs.writeRewrapped(it.objectName, [recipient.ageRecipient], path.join(building, BUNDLE_FILES.objects, name), {
+    const io = {
       ...(options.signal ? { signal: options.signal } : {}),
-      onBytes: (n) => {
+      onBytes: (n: number) => {
         bytesDone += n;
         options.onProgress?.({ done, total: items.length, bytesDone, bytesTotal });
       },
-    });
+    };
+    if (options.objects === 'reference') {
+      const r = await vault.blobs.rewrappedHeader(it.objectName, [recipient.ageRecipient], io);
+      out.set(it.id, { entry: { name, size: r.size, sha256: r.sha256 }, ref: { name, vaultObject: it.objectName, header: r.header.toString('base64'), payloadOffset: r.payloadOffset, size: r.size } });
+    } else {
+      const written = await vault.blobs.writeRewrapped(it.objectName, [recipient.ageRecipient], path.join(building, BUNDLE_FILES.objects, name), io);
+      out.set(it.id, { entry: { name, ...written } });
+    }
     done++;
     options.onProgress?.({ done, total: items.length, bytesDone, bytesTotal });
-    out.set(it.id, { entry: { name, ...written } });
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { isConnectionPermitted, permittedEndpoints } from '../../../../../main/a
 import { installSocketGuard } from '../../../../../main/electron/guard/socket-guard';
 import { addVaultRemote, openRemote, outboxDir, pendingOutbox, pushToRemote } from '../../../../../main/archive/remote/remotes';
 import { createBundle, vaultContactCard } from '../../../../../main/archive/transfer';
+import { OUTBOX_REFS } from '../../../../../main/archive/transfer/create';
 import { BUNDLE_FILES, parseBundleManifest, serializeBundleManifest, signatureComment } from '../../../../../main/archive/transfer/format';
 import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
 import { verifyPacket } from '../../../../../main/archive/export';
@@ -177,6 +178,56 @@ describe('push and pull through S3', () => {
     const b = pulled.bundles.find((x) => x.bundleId === made.bundleId)!;
     expect(b).toMatchObject({ status: 'refused', error: { code: 'SIGNATURE_INVALID', message: expect.stringContaining('another key') } });
   }, 120_000);
+});
+
+describe('the outbox holds no copy of the originals', () => {
+  it('an outbox bundle holds only new age headers; a push cancelled mid-upload resumes from it, and the lawyer receives the same originals', async () => {
+    const controller = new AbortController();
+    const push = pushToRemote(documenter, 'org', { recipient: vaultContactCard(lawyer), itemIds }, { signal: controller.signal, onProgress: (p) => (p.bytesDone > 0 ? controller.abort() : undefined) });
+    await expect(push).rejects.toBeDefined();
+    const [dir] = await pendingOutbox(documenter);
+    expect(dir).toBeDefined();
+    // No object written to the outbox: the references name the stored objects; the whole folder is a few KiB.
+    expect(fs.readdirSync(path.join(dir!, BUNDLE_FILES.objects))).toEqual([]);
+    const refs = JSON.parse(fs.readFileSync(path.join(dir!, OUTBOX_REFS), 'utf8')) as { objects: { vaultObject: string; size: number }[] };
+    expect(refs.objects).toHaveLength(itemIds.length);
+    const outboxBytes = fs.readdirSync(dir!).reduce((a, f) => a + (fs.statSync(path.join(dir!, f)).isFile() ? fs.statSync(path.join(dir!, f)).size : 0), 0);
+    expect(outboxBytes).toBeLessThan(64 * 1024);
+    expect(refs.objects.reduce((a, o) => a + o.size, 0)).toBeGreaterThan(19 * 1024 * 1024);
+    const manifest = parseBundleManifest(fs.readFileSync(path.join(dir!, BUNDLE_FILES.manifest)));
+
+    const resumed = await pushToRemote(documenter, 'org', undefined);
+    expect(resumed.pushed.map((r) => r.bundleId)).toEqual([manifest.bundleId]);
+    expect(resumed.pushed[0]!.uploaded + resumed.pushed[0]!.alreadyThere).toBe(itemIds.length + 4);
+    expect(await pendingOutbox(documenter)).toEqual([]);
+    // Every uploaded object is the whole age file bundle.json lists (size and SHA-256), header and payload.
+    for (const o of manifest.objects) {
+      const bytes = await getBytes(admin, bucket, `org/bundles/${manifest.recipient.fingerprint}/${manifest.bundleId}/objects/${o.name}`);
+      expect(bytes.length).toBe(o.size);
+      expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(o.sha256);
+    }
+    const pulled = await pullBundles(lawyer, openRemote(lawyer, 'org'));
+    const b = pulled.bundles.find((x) => x.bundleId === manifest.bundleId)!;
+    expect(b.status).toBe('received');
+    const report = b.status === 'received' ? b.report : undefined;
+    expect(report!.items).toHaveLength(itemIds.length);
+    for (const it of report!.items) expect(await itemHash(lawyer, it.itemId)).toBe(await itemHash(documenter, it.senderItemId));
+    expect((await verifyVault(lawyer)).ok).toBe(true);
+  }, 180_000);
+
+  it('an outbox reference whose stored object changed size is refused before anything is sent', async () => {
+    const bundleDir = path.join(outboxDir(documenter), '.new-refs-test');
+    const made = await createBundle(documenter, bundleDir, { recipient: vaultContactCard(lawyer), itemIds: [itemIds[0]!] }, { objects: 'reference' });
+    const refsFile = path.join(made.dir, OUTBOX_REFS);
+    const refs = JSON.parse(fs.readFileSync(refsFile, 'utf8')) as { objects: { payloadOffset: number }[] };
+    refs.objects[0]!.payloadOffset += 1; // as if the stored object were one byte shorter than when the bundle was made
+    fs.writeFileSync(refsFile, JSON.stringify(refs));
+    const before = await listKeys(admin, bucket);
+    await expect(pushBundle(openRemote(documenter, 'org'), made.dir, { blobs: documenter.blobs })).rejects.toMatchObject({ code: 'OBJECT_CORRUPT', message: expect.stringContaining('not the size it was') });
+    await expect(pushBundle(openRemote(documenter, 'org'), made.dir)).rejects.toMatchObject({ message: expect.stringContaining('vault open') });
+    expect((await listKeys(admin, bucket)).length).toBe(before.length);
+    fs.rmSync(made.dir, { recursive: true });
+  }, 60_000);
 });
 
 describe('the network stays closed except on purpose', () => {
