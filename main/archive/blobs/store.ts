@@ -210,24 +210,41 @@ export class BlobStore {
 
   /** Step 4: move a committed object into blobs/. Idempotent for recovery: a missing .ready with the blob present is fine. */
   async publish(name: string): Promise<void> {
-    const ready = path.join(this.tmpDir, `${name}.ready`);
-    const dest = this.pathOf(name);
-    const dir = path.dirname(dest);
+    await this.publishMany([name]);
+  }
+
+  /**
+   * Step 4 for a group of committed objects (a group of ingested files): every rename first, then each folder they
+   * went into fsynced once, all at once (the file system commits them together), before any of them is reported.
+   */
+  async publishMany(names: readonly string[]): Promise<void> {
+    const dirs = new Set<string>();
     try {
-      let created = false;
-      try {
-        await fsp.mkdir(dir, { mode: 0o700 });
-        created = true;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      for (const name of names) {
+        const dest = this.pathOf(name);
+        const dir = path.dirname(dest);
+        let created = false;
+        try {
+          await fsp.mkdir(dir, { mode: 0o700 });
+          created = true;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EEXIST') throw e;
+        }
+        if (created) await fsyncDir(this.blobsDir);
+        try {
+          await fsp.rename(path.join(this.tmpDir, `${name}.ready`), dest);
+        } catch (e) {
+          // Published already (a retry after a failure part-way): the object is in place.
+          if ((e as { code?: string }).code !== 'ENOENT' || !(await this.exists(name))) throw e;
+        }
+        dirs.add(dir);
       }
-      if (created) await fsyncDir(this.blobsDir);
-      await fsp.rename(ready, dest);
-      await fsyncDir(dir);
+      await Promise.all([...dirs].map((d) => fsyncDir(d)));
     } catch (e) {
       throw fromSystemError(e, 'storing an encrypted object');
     }
   }
+
 
   /**
    * Clean tmp/ after a crash. `isCommitted(name)` says whether the DB holds the object row. Returns what was done so

@@ -123,36 +123,34 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
   let cancelled = false;
   let committedAny = false;
   // The pipeline: up to PIPELINE_FILES files (PIPELINE_BYTES) are read, hashed, encrypted, made durable in tmp/ and
-  // parsed at once; each is then recorded (transaction, publish) alone and in order, so a file is reported only once
-  // it is durable and committed, exactly as before, while the next ones are already being prepared.
-  const pipeline = new PreparePipeline(vault, files, options, (n) => {
+  // parsed at once. The files already prepared when the next one is (up to GROUP_FILES, in order) are recorded as a
+  // group: one transaction (each file in its own savepoint, so one failure loses only that file) and one commit,
+  // then published; a file is reported only after that, so what is reported is durable, as before.
+  const seen = new Map<number, number>(); // bytes of file i counted in bytesDone so far
+  const pipeline = new PreparePipeline(vault, files, options, (i, n) => {
+    seen.set(i, (seen.get(i) ?? 0) + n);
     bytesDone += n;
     progress('ingesting');
   });
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
+  let groups = 0;
+  for (let i = 0; i < files.length && !cancelled; ) {
     if (options.signal?.aborted) {
       cancelled = true;
       break;
     }
-    const before = bytesDone;
-    try {
-      const prepared = await pipeline.take(i);
-      const r = await recordIngested(vault, prepared.staged, prepared.sniff, prepared.parsed, file.display, options, path.basename(file.display));
+    // Groups grow 1, 2, 4, … GROUP_FILES: the first files are reported at once, and a cancel soon after the start
+    // stops all but a few files.
+    const group = await pipeline.takeGroup(i, Math.min(GROUP_FILES, 2 ** groups++));
+    for (const r of await recordGroup(vault, group, options)) {
       if (r.status === 'ingested') committedAny = true;
+      if (r.error?.code === 'CANCELLED') cancelled = true;
       record(r);
-    } catch (e) {
-      const err = e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file');
-      if (err.code === 'CANCELLED') {
-        cancelled = true;
-        record({ path: file.display, status: 'failed', warnings: [], error: err.toApiError() });
-        break;
-      }
-      record({ path: file.display, status: 'failed', warnings: [], error: err.toApiError() });
+      bytesDone += files[i]!.size - (seen.get(i) ?? 0);
+      seen.delete(i);
+      i++;
+      filesDone++;
+      progress('ingesting');
     }
-    bytesDone = before + file.size;
-    filesDone++;
-    progress('ingesting');
   }
   // Files prepared ahead but not recorded (cancel): their staged bytes are removed, nothing of them remains.
   await pipeline.discardRest();
@@ -175,7 +173,11 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
 type Prepared = { readonly staged: StagedObject; readonly sniff: SniffResult; readonly parsed: ParseResponse | HuellaError };
 
 /** Files prepared ahead of the one being recorded, and bytes (a bound on the memory and disk they hold in flight). */
-export const PIPELINE_FILES = 4;
+export const PIPELINE_FILES = 16;
+/** Files recorded in one transaction at most. */
+export const GROUP_FILES = 32;
+
+type PipelineOutcome = { readonly file: SourceFile; readonly prepared?: Prepared; readonly error?: HuellaError };
 export const PIPELINE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -184,6 +186,7 @@ export const PIPELINE_BYTES = 64 * 1024 * 1024;
  */
 class PreparePipeline {
   readonly #running = new Map<number, Promise<Prepared>>();
+  readonly #settled = new Set<number>();
   #next = 0;
   #bytes = 0;
 
@@ -191,8 +194,25 @@ class PreparePipeline {
     private readonly vault: Vault,
     private readonly files: readonly SourceFile[],
     private readonly options: IngestOptions,
-    private readonly onBytes: (n: number) => void,
+    private readonly onBytes: (i: number, n: number) => void,
   ) {}
+
+  /**
+   * File i (waited for) and the files after it that are already prepared, up to `max`, as outcomes: a prepared file or
+   * the error that stopped it. A cancel ends the group.
+   */
+  async takeGroup(i: number, max: number): Promise<PipelineOutcome[]> {
+    const group: PipelineOutcome[] = [];
+    for (let j = i; j < this.files.length && group.length < max && (j === i || this.#settled.has(j)); j++) {
+      const outcome = await this.take(j).then(
+        (prepared): PipelineOutcome => ({ file: this.files[j]!, prepared }),
+        (e: unknown): PipelineOutcome => ({ file: this.files[j]!, error: e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file') }),
+      );
+      group.push(outcome);
+      if (outcome.error?.code === 'CANCELLED') break;
+    }
+    return group;
+  }
 
   async take(i: number): Promise<Prepared> {
     this.#fill(i);
@@ -202,6 +222,7 @@ class PreparePipeline {
       return await p;
     } finally {
       this.#running.delete(i);
+      this.#settled.delete(i);
       this.#bytes -= this.files[i]!.size;
       this.#fill(i + 1);
     }
@@ -227,8 +248,12 @@ class PreparePipeline {
   }
 
   #start(i: number): void {
-    const p = prepareOne(this.vault, this.files[i]!, this.options, this.onBytes);
-    p.catch(() => undefined); // awaited by take(); a rejection must not be unhandled meanwhile
+    const p = prepareOne(this.vault, this.files[i]!, this.options, (n) => this.onBytes(i, n));
+    // awaited by take(); a rejection must not be unhandled meanwhile
+    p.then(
+      () => this.#settled.add(i),
+      () => this.#settled.add(i),
+    );
     this.#running.set(i, p);
     this.#bytes += this.files[i]!.size;
     this.#next = Math.max(this.#next, i + 1);
@@ -326,15 +351,101 @@ export async function ingestBuffer(vault: Vault, display: string, data: Buffer, 
 }
 
 /** The staged object becomes an item (or a duplicate of one) with its custody event, then its preview is stored. */
+/** One file recorded in the database, waiting for its commit: then its object is published (or discarded). */
+type Recorded = { readonly result: IngestFileResult; readonly staged: StagedObject; readonly keep: boolean; readonly preview?: ParseResponse['preview']; readonly warnings?: IngestWarning[] };
+
+/** One file recorded alone (ingestBuffer): its own transaction, then publish and preview. */
 async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string): Promise<IngestFileResult> {
+  let rec: Recorded;
+  try {
+    rec = recordRows(vault, staged, sniff, parsed, display, options, originalName);
+  } catch (e) {
+    await vault.blobs.discard(staged);
+    throw e;
+  }
+  return afterCommit(vault, rec);
+}
+
+/**
+ * A group of prepared files recorded in one transaction, each in its own savepoint (a failure rolls back that file
+ * only); after the commit each object is published and its preview stored, and only then is the file reported.
+ * If the commit itself fails, nothing of the group is recorded and every file of it is reported failed.
+ */
+async function recordGroup(vault: Vault, group: readonly PipelineOutcome[], options: IngestOptions): Promise<IngestFileResult[]> {
+  const failed = (display: string, e: unknown): IngestFileResult => {
+    const err = e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file');
+    return { path: display, status: 'failed', warnings: [], error: err.toApiError() };
+  };
+  let recorded: (Recorded | IngestFileResult)[];
+  try {
+    recorded = vault.transaction(() =>
+      group.map((o) => {
+        if (!o.prepared) return failed(o.file.display, o.error);
+        try {
+          return recordRows(vault, o.prepared.staged, o.prepared.sniff, o.prepared.parsed, o.file.display, options, path.basename(o.file.display));
+        } catch (e) {
+          return failed(o.file.display, e);
+        }
+      }),
+    );
+  } catch (e) {
+    recorded = group.map((o) => failed(o.file.display, o.error ?? fromSystemError(e, 'recording the items in the vault database')));
+  }
+  const kept = recorded.filter((r): r is Recorded => 'result' in r && r.keep);
+  let published = true;
+  try {
+    await vault.blobs.publishMany(kept.map((r) => r.staged.name));
+  } catch {
+    published = false; // committed: each is published again (or its error reported) one by one below
+  }
+  const out: IngestFileResult[] = [];
+  for (let k = 0; k < group.length; k++) {
+    const rec = recorded[k]!;
+    if ('result' in rec) {
+      try {
+        out.push(await afterCommit(vault, rec, published));
+      } catch (e) {
+        out.push(failed(rec.result.path, e));
+      }
+    } else {
+      const prepared = group[k]!.prepared;
+      if (prepared) await vault.blobs.discard(prepared.staged);
+      out.push(rec);
+    }
+  }
+  return out;
+}
+
+/** After the commit: the object published (or, a duplicate, discarded) and the preview stored. */
+async function afterCommit(vault: Vault, rec: Recorded, published = false): Promise<IngestFileResult> {
+  if (!rec.keep) {
+    await vault.blobs.discard(rec.staged);
+    return rec.result;
+  }
+  if (!published) await vault.blobs.publish(rec.staged.name);
+  const { preview } = rec;
+  if (preview && rec.result.itemId) {
+    try {
+      await storePreview(vault, rec.result.itemId, Buffer.from(preview.buffer, preview.byteOffset, preview.byteLength));
+    } catch (e) {
+      rec.warnings?.push({ code: 'PREVIEW_FAILED', message: `The preview could not be stored (${e instanceof HuellaError ? e.message : 'unexpected error'}).` });
+    }
+  }
+  return rec.result;
+}
+
+/**
+ * One file's rows and custody event, in a transaction (a savepoint inside a group's), synchronously: the duplicate
+ * check, warnings, the objects and items rows, the signed item.ingested event, the search index.
+ */
+function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string): Recorded {
   const file = { display };
 
   const existing = itemByObject(vault.store, staged.name);
   // Content that was purged (destroyed on purpose) and is ingested again revives its item: same id, a new signed
   // item.ingested event, bytes stored again. Otherwise the same bytes are stored once and reported as a duplicate.
   if (existing && !existing.purgedAt) {
-    await vault.blobs.discard(staged);
-    return { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] };
+    return { staged, keep: false, result: { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] } };
   }
 
   const warnings: IngestWarning[] = [];
@@ -387,19 +498,9 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
       indexItem(vault, itemId);
     });
   } catch (e) {
-    await vault.blobs.discard(staged);
     throw fromSystemError(e, 'recording the item in the vault database');
   }
-  await vault.blobs.publish(staged.name);
-
-  if (preview) {
-    try {
-      await storePreview(vault, itemId, Buffer.from(preview.buffer, preview.byteOffset, preview.byteLength));
-    } catch (e) {
-      warnings.push({ code: 'PREVIEW_FAILED', message: `The preview could not be stored (${e instanceof HuellaError ? e.message : 'unexpected error'}).` });
-    }
-  }
-  return { path: file.display, status: 'ingested', itemId, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings };
+  return { staged, keep: true, warnings, ...(preview ? { preview } : {}), result: { path: file.display, status: 'ingested', itemId, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings } };
 }
 
 /** A preview is a working copy: stored encrypted like the original, its derivation recorded in the custody log. */
