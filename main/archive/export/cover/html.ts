@@ -19,9 +19,22 @@ function isolate(escaped: string): string {
   return rtlDocument ? `\u200F\u2066${escaped}\u2069` : escaped;
 }
 
+const RTL_CHAR = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/u;
+
+/**
+ * Free text that starts left to right in a right-to-left document: wholly left to right (a name in Latin
+ * letters), it is isolated; mixing in right-to-left text ("hrc-wg-ad@un.org — تحقق …."), it only gets an RLM,
+ * so the paragraph stays right to left and the bidi algorithm places each run and the punctuation (isolating
+ * it all would lay the Arabic sentence out left to right, its full stop at the start of the line).
+ */
+function leadingLtr(s: string, escaped: string): string {
+  if (!rtlDocument || !startsLeftToRight(s)) return escaped;
+  return RTL_CHAR.test(s) ? `\u200F${escaped}` : isolate(escaped);
+}
+
 function text(t: Text): string {
   const inner = t.mono ? `<span class="mono">${esc(t.text)}</span>` : esc(t.text);
-  return t.ltr || (rtlDocument && startsLeftToRight(t.text)) ? isolate(inner) : inner;
+  return t.ltr ? isolate(inner) : leadingLtr(t.text, inner);
 }
 
 function ltr(s: string): string {
@@ -29,7 +42,7 @@ function ltr(s: string): string {
 }
 
 function free(s: string): string {
-  return rtlDocument && startsLeftToRight(s) ? isolate(esc(s)) : esc(s);
+  return leadingLtr(s, esc(s));
 }
 
 const STYLE = `

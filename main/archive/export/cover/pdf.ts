@@ -1,5 +1,6 @@
 import type * as MupdfModule from 'mupdf';
 import { HuellaError } from '../../errors';
+import { addActualText, runPageWithActualText } from '../../pdf/actual-text';
 import { loadMupdfForWriting } from '../../pdf/mupdf';
 import { coverHtml } from './html';
 import type { CoverModel } from './model';
@@ -23,12 +24,13 @@ export async function renderCoverPdf(model: CoverModel): Promise<Buffer> {
     doc = mupdf.Document.openDocument(Buffer.from(html, 'utf8'), 'text/html');
     doc.layout(A4.width - 2 * MARGIN, A4.height - 2 * MARGIN, 9.5);
     const buf = new mupdf.Buffer();
-    const writer = new mupdf.DocumentWriter(buf, 'pdf', 'compress');
+    const writer = new mupdf.DocumentWriter(buf, 'pdf', '');
     const pages = doc.countPages();
+    const marked: string[][] = [];
     for (let i = 0; i < pages; i++) {
       const page = doc.loadPage(i);
       const dev = writer.beginPage([0, 0, A4.width, A4.height]);
-      page.run(dev, mupdf.Matrix.translate(MARGIN, MARGIN));
+      marked.push(runPageWithActualText(mupdf, page, dev, mupdf.Matrix.translate(MARGIN, MARGIN)));
       writer.endPage();
       page.destroy();
     }
@@ -37,6 +39,8 @@ export async function renderCoverPdf(model: CoverModel): Promise<Buffer> {
     const opened = mupdf.Document.openDocument(buf.asUint8Array(), 'application/pdf').asPDF();
     if (!opened) throw new Error('not a PDF');
     pdf = opened;
+    // Shaped words (Arabic, ligatures) extract as the characters typed: ../../pdf/actual-text.ts.
+    marked.forEach((words, i) => addActualText(opened, i, words));
     pdf.setLanguage(model.lang);
     pdf.subsetFonts();
     return Buffer.from(pdf.saveToBuffer('compress,garbage=deduplicate').asUint8Array());

@@ -54,6 +54,44 @@ describe('cover documents', () => {
     }
   });
 
+  it('PDF: the Arabic cover extracts (pdftotext) as logical text: every Arabic word of its DOCX, a person\'s name, marks in place', async () => {
+    const name = 'فاطمةُ الزهراء عبدِ الله';
+    const base = input('ar');
+    const arabic: CoverInput = {
+      ...base,
+      caseTitle: 'احتجاز أحمد محمود في السجن المركزي',
+      fields: base.fields.map((f) => (/name/i.test(f.fieldId) ? { ...f, value: name } : f)),
+      evidence: base.evidence.map((e) => ({ ...e, shows: 'البوابة الشمالية للسجن' })),
+      testimonies: base.testimonies.map((t) => ({ ...t, witness: 'الشاهدة ب' })),
+    };
+    const model = buildCoverModel(arabic);
+    const pdf = path.join(dir, 'ar-words.pdf');
+    const docx = path.join(dir, 'ar-words.docx');
+    fs.writeFileSync(pdf, await renderCoverPdf(model));
+    fs.writeFileSync(docx, await renderCoverDocx(model));
+    // An Arabic word: a maximal run of Arabic letters and marks (Arabic punctuation and any other script end it).
+    const words = (s: string): Set<string> => new Set(s.match(/(?:(?![\u060c\u061b\u061f\u066a-\u066d\u06d4])[\u0600-\u06ff])+/gu) ?? []);
+    const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml']).toString('utf8');
+    const docxText = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+    const extracted = execFileSync('pdftotext', [pdf, '-']).toString('utf8');
+    const inPdf = words(extracted);
+    const inDocx = words(docxText);
+    expect(inDocx.size).toBeGreaterThan(100);
+    const missing = [...inDocx].filter((w) => !inPdf.has(w));
+    expect(missing, `Arabic words of the DOCX that pdftotext does not yield: ${missing.join(' ')}`).toEqual([]);
+    expect(extracted).toContain(name);
+    expect(extracted).toContain('احتجاز أحمد محمود في السجن المركزي');
+    // No presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF): the logical letters, not the shapes.
+    expect(extracted).not.toMatch(/[\ufb50-\ufdff\ufe70-\ufefe]/u);
+    // Punctuation placed by the bidi algorithm: no line starts with a full stop (it once led an RTL line that began
+    // with an e-mail address).
+    expect(extracted).not.toMatch(/^[\u200e\u200f\u202a-\u202e]*\./mu);
+    expect(extracted).toMatch(/hrc-wg-ad@un\.org[^\n]*تحقق[^\n]*شيئاً/u);
+    // Latin and data runs keep extracting as before.
+    expect(extracted).toContain('b'.repeat(64));
+    expect(extracted).toContain('2024-05-01');
+  });
+
   it('DOCX: Arabic paragraphs, runs and tables are right to left; data runs stay left to right; no person named in properties', async () => {
     const file = path.join(dir, 'ar.docx');
     fs.writeFileSync(file, await renderCoverDocx(buildCoverModel(input('ar'))));
