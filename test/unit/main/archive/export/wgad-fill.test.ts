@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { assignTag, createCase, createPerson, createTestimony, recordConsent, setPersonRole } from '../../../../../main/archive/catalogue';
 import { planPacket } from '../../../../../main/archive/export/plan';
+import { exportPacket } from '../../../../../main/archive/export';
+import { packetTexts } from './world';
 import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
 import { TEST_PASSPHRASE, tempDir } from '../../../../helpers/tmp';
 
@@ -65,4 +67,41 @@ describe('WGAD answers from the catalogue', () => {
     expect(value('familyName')).toBe('Demir');
     expect(value('firstName')).toBe('Mehmet Ali');
   });
+
+  it('the covers (DOCX and PDF) of every template with a person name field carry the consenting victim\'s names, never "[to be completed]" for them; a mechanism the consent does not cover gets the pseudonym', async () => {
+    const { vault, caseId } = await documentedCase(false);
+    // Consent to disclose the name to the WGAD and the Special Procedures only ('*' withholds it, as above).
+    const personId = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en' }).persons.find((p) => p.roles.includes('victim'))!.personId;
+    for (const mechanism of ['wgad-individual', 'sp-communication']) recordConsent(vault, { personId, mechanism, discloseName: true, shareMaterial: true, givenAt: '2024-03-12', howRecorded: 'written-signed' });
+    const dir = tempDir('names-cover-');
+    const cases = [
+      { mechanismId: 'wgad-individual', lang: 'en' as const, names: ['Demir', 'Mehmet Ali'] },
+      { mechanismId: 'sp-communication', lang: 'es' as const, names: ['Mehmet Ali Demir'] },
+      { mechanismId: 'cat-art22', lang: 'fr' as const, names: ['Victim B'] },
+    ];
+    for (const c of cases) {
+      const outPath = path.join(dir, c.mechanismId);
+      const plan = planPacket(vault, { caseId, mechanismId: c.mechanismId, profile: 'redacted', lang: c.lang });
+      const nameFields = plan.fields.filter((f) => f.source !== 'answer' && /name/i.test(f.fieldId) && !/submitter|author|source|representative|mayBePublished/i.test(f.fieldId));
+      expect(nameFields.length, c.mechanismId).toBeGreaterThan(0);
+      for (const f of nameFields) {
+        expect(plan.missingFields, `${c.mechanismId}/${f.fieldId}`).not.toContain(f.fieldId);
+        expect(f.source, `${c.mechanismId}/${f.fieldId}`).toBe('catalogue');
+      }
+      await exportPacket(vault, { caseId, mechanismId: c.mechanismId, profile: 'redacted', lang: c.lang, answers: {}, outPath });
+      const covers = packetTexts(outPath).filter((t) => /cover/i.test(t.file) && /(pdftotext|unzipped)/.test(t.file));
+      expect(covers.map((t) => t.file.split('/').pop()), c.mechanismId).toHaveLength(2);
+      for (const t of covers) {
+        for (const n of c.names) expect(t.text, `${t.file}: ${n}`).toContain(n);
+        if (c.mechanismId === 'cat-art22') expect(t.text, t.file).not.toContain('Demir');
+        for (const f of t.file.endsWith('(pdftotext)') ? nameFields : []) {
+          // The label followed by the placeholder would be a name left "to be completed".
+          const label = f.label;
+          const at = t.text.indexOf(label);
+          expect(at, `${t.file}: ${label}`).toBeGreaterThanOrEqual(0);
+          expect(t.text.slice(at + label.length, at + label.length + 200), `${t.file}: ${label}`).not.toMatch(/^[^A-Za-zÀ-ÿ]*(\[to be completed\]|\[por completar\]|\[à compléter\])/u);
+        }
+      }
+    }
+  }, 60_000);
 });
