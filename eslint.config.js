@@ -14,6 +14,7 @@ export default tseslint.config(
     plugins: { huella },
     rules: {
       'huella/layering': 'error',
+      'huella/sql-in-db-only': 'error',
       'huella/no-focused-or-skipped-tests': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],

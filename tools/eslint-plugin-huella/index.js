@@ -41,6 +41,67 @@ const layering = {
   },
 };
 
+// SQL belongs to the table modules of main/archive/db (issue 18, main/archive/README.md): outside that folder no
+// code prepares a statement, runs a pragma or a SQL script, imports the SQLite driver or the connection itself
+// (a type import of the handle types is fine). Tests may: they play the attacker who edits the file.
+const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|BEGIN|COMMIT|ROLLBACK|VACUUM|ATTACH|DETACH|SAVEPOINT|RELEASE)\s+\S/i;
+const DRIVER = /^better-sqlite3(-multiple-ciphers)?$/;
+
+/** Whether a file at this repository-relative path may use the database directly. */
+export function mayUseDatabase(relPath) {
+  const p = relPath.split(path.sep).join('/');
+  return p.startsWith('main/archive/db/') || layerOf(p) === 'test' || layerOf(p) === 'other';
+}
+
+function literalText(node) {
+  if (!node) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked ?? '').join(' ? ');
+  return undefined;
+}
+
+const sqlInDbOnly = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'SQL only in main/archive/db: features call the typed functions of a table module.' },
+    schema: [],
+    messages: {
+      call: '.{{name}}( runs SQL directly: add a named function to a table module in main/archive/db and call it with vault.store',
+      driver: "the SQLite driver ('{{source}}') is used only in main/archive/db",
+      connection: 'main/archive/db/connection is imported only inside main/archive/db (type imports of the handles excepted)',
+    },
+  },
+  create(context) {
+    const file = context.filename ?? context.getFilename();
+    if (mayUseDatabase(relToRoot(file))) return {};
+    function checkImport(node, source, isTypeOnly) {
+      if (typeof source !== 'string' || isTypeOnly) return;
+      if (DRIVER.test(source)) context.report({ node, messageId: 'driver', data: { source } });
+      else if (source.startsWith('.') && /(^|\/)main\/archive\/db\/connection(\.ts)?$/.test(relToRoot(path.resolve(path.dirname(file), source)).split(path.sep).join('/'))) {
+        context.report({ node, messageId: 'connection' });
+      }
+    }
+    return {
+      ImportDeclaration(node) {
+        const typeOnly = node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type'));
+        checkImport(node, node.source.value, typeOnly);
+      },
+      ImportExpression(node) { if (node.source.type === 'Literal') checkImport(node, node.source.value, false); },
+      CallExpression(node) {
+        const callee = node.callee;
+        if (callee.type === 'Identifier' && callee.name === 'require' && node.arguments[0]?.type === 'Literal') checkImport(node, node.arguments[0].value, false);
+        if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
+        const name = callee.property.name;
+        // `.exec(` is also RegExp's: it counts only with SQL in its argument.
+        const text = literalText(node.arguments[0]);
+        if (name === 'prepare' || name === 'pragma' || (name === 'exec' && !callee.object.regex && text !== undefined && SQL_START.test(text))) {
+          context.report({ node, messageId: 'call', data: { name } });
+        }
+      },
+    };
+  },
+};
+
 const TEST_FNS = new Set(['it', 'test', 'describe', 'suite', 'bench']);
 const noFocusedOrSkippedTests = {
   meta: {
@@ -75,5 +136,5 @@ const noFocusedOrSkippedTests = {
 
 export default {
   meta: { name: 'eslint-plugin-huella' },
-  rules: { layering, 'no-focused-or-skipped-tests': noFocusedOrSkippedTests },
+  rules: { layering, 'sql-in-db-only': sqlInDbOnly, 'no-focused-or-skipped-tests': noFocusedOrSkippedTests },
 };

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { HuellaError } from '../errors';
 import type { Vault } from '../vault/vault';
+import { inTransaction } from '../db/open';
+import { readSnapshot, vacuumInto } from '../db/snapshot';
 
 /**
  * A consistent, still-encrypted copy of archive.db while the app (or another process) keeps writing.
@@ -17,8 +19,6 @@ import type { Vault } from '../vault/vault';
  * exactly which objects THIS snapshot references and its latest checkpoint, and to run quick_check on it.
  */
 
-export const SNAPSHOT_SCHEMA = 'huella_backup_snapshot';
-
 export type SnapshotObject = { readonly name: string; readonly kind: string };
 
 export type DatabaseSnapshot = {
@@ -30,14 +30,13 @@ export type DatabaseSnapshot = {
 
 /** Writes the snapshot to `destFile` (which must not exist) and fsyncs it. */
 export function snapshotDatabase(vault: Vault, destFile: string): DatabaseSnapshot {
-  const db = vault.db;
-  if (db.inTransaction) throw new HuellaError('INTERNAL', 'a database snapshot cannot be taken inside a transaction');
+  if (inTransaction(vault.store)) throw new HuellaError('INTERNAL', 'a database snapshot cannot be taken inside a transaction');
   // A fresh checkpoint first, so the snapshot's latest signed checkpoint covers (nearly) all of its events.
   vault.log.writeCheckpoint('backup');
   try {
     // VACUUM INTO accepts an empty file: creating it first makes the copy owner-only (0600), not the umask's 0644.
     fs.closeSync(fs.openSync(destFile, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
-    db.prepare('VACUUM INTO ?').run(destFile);
+    vacuumInto(vault.store, destFile);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_FULL') throw new HuellaError('DISK_FULL', 'The backup drive is full: the database copy could not be written. The previous backup is unchanged.', { cause: e });
@@ -49,18 +48,7 @@ export function snapshotDatabase(vault: Vault, destFile: string): DatabaseSnapsh
   } finally {
     fs.closeSync(fd);
   }
-  db.prepare(`ATTACH DATABASE ? AS ${SNAPSHOT_SCHEMA}`).run(destFile);
-  try {
-    const problems = (db.prepare(`PRAGMA ${SNAPSHOT_SCHEMA}.quick_check`).all() as { quick_check: string }[]).filter((r) => r.quick_check !== 'ok');
-    if (problems.length > 0) throw new HuellaError('VAULT_CORRUPT', 'The database copy failed its integrity check; the vault database may be damaged. Run `huella verify`.');
-    const objects = db
-      .prepare<[], SnapshotObject>(`SELECT name, kind FROM ${SNAPSHOT_SCHEMA}.objects WHERE purged_at IS NULL ORDER BY name`)
-      .all();
-    const checkpoint = db.prepare<[], { note: string }>(`SELECT note FROM ${SNAPSHOT_SCHEMA}.checkpoints ORDER BY id DESC LIMIT 1`).get()?.note ?? null;
-    const treeSize = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${SNAPSHOT_SCHEMA}.events`).get()!.n;
-    const items = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${SNAPSHOT_SCHEMA}.items`).get()!.n;
-    return { objects, checkpoint, treeSize, items };
-  } finally {
-    db.exec(`DETACH DATABASE ${SNAPSHOT_SCHEMA}`);
-  }
+  const copy = readSnapshot(vault.store, destFile);
+  if (!('objects' in copy)) throw new HuellaError('VAULT_CORRUPT', 'The database copy failed its integrity check; the vault database may be damaged. Run `huella verify`.');
+  return { objects: copy.objects, checkpoint: copy.checkpoint, treeSize: copy.treeSize, items: copy.items };
 }

@@ -1,7 +1,8 @@
 import type { ConsentState } from '../../../shared/model/catalogue';
 import type { Vault } from '../vault/vault';
 import { knownMechanismIds } from './mechanisms';
-import { all, one } from './sql';
+import { changeStamp } from '../db/catalogue';
+import { all } from './sql';
 
 /**
  * The consent state of many people at once, in SQL, for the search filter (thousands of people per query). The
@@ -51,8 +52,8 @@ const caseCaches = new WeakMap<object, CaseCache>();
  * paging and refining a consent-filtered search does not recompute it.
  */
 export function casesWithConsentState(vault: Vault, state: ConsentState, mechanism?: string): string[] {
-  const db = vault.db;
-  const key = `${db.pragma('data_version', { simple: true }) as number}:${one<{ n: number }>(vault, 'SELECT total_changes() AS n')!.n}`;
+  const db = vault.store;
+  const key = changeStamp(db);
   let cache = caseCaches.get(db);
   if (!cache || cache.key !== key) {
     cache = { key, byQuery: new Map() };

@@ -4,7 +4,7 @@ import { buildPlan, docTypesFor, orderBy } from './search-plan';
 import { parseSearchText, type QueryToken } from './search-query';
 import { docSource } from './search-source';
 import { makeSnippet } from './snippet';
-import { stmt } from './sql';
+import { all, one } from './sql';
 import { parseInput } from './validate';
 
 /**
@@ -29,15 +29,13 @@ export function searchCatalogue(vault: Vault, input: SearchQuery): SearchResult 
     tokens.length > 0 && plan.where.length === 1 && !plan.withSql
       ? 'SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?'
       : `${plan.withSql}SELECT count(*) AS n FROM ${plan.from} ${whereSql}`;
-  const total = stmt<unknown[], { n: number }>(vault, countSql).get(...plan.params)!.n;
+  const total = one<{ n: number }>(vault, countSql, ...plan.params)!.n;
   if (total === 0 || offset >= total) return { total, offset, hits: [] };
   // The page query selects only rowids, which every index covers; documents are looked up for the page only.
-  const rowids = stmt<unknown[], { r: number }>(vault, `${plan.withSql}SELECT sd.fts_rowid AS r FROM ${plan.from} ${whereSql} ORDER BY ${orderBy(q.sort ?? 'relevance', tokens.length > 0)} LIMIT ? OFFSET ?`)
-    .all(...plan.params, limit, offset)
+  const rowids = all<{ r: number }>(vault, `${plan.withSql}SELECT sd.fts_rowid AS r FROM ${plan.from} ${whereSql} ORDER BY ${orderBy(q.sort ?? 'relevance', tokens.length > 0)} LIMIT ? OFFSET ?`, ...plan.params, limit, offset)
     .map((r) => r.r);
   const docs = new Map(
-    stmt<[string], HitRow>(vault, 'SELECT fts_rowid, doc_type, doc_id FROM search_docs WHERE fts_rowid IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(rowids))
+    all<HitRow>(vault, 'SELECT fts_rowid, doc_type, doc_id FROM search_docs WHERE fts_rowid IN (SELECT value FROM json_each(?))', JSON.stringify(rowids))
       .map((d) => [d.fts_rowid, d]),
   );
   return { total, offset, hits: rowids.map((r) => docs.get(r)).filter((d): d is HitRow => d !== undefined).map((d) => hitOf(vault, d, tokens)) };

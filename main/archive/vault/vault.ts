@@ -7,6 +7,9 @@ import { ageDecryptBuffer } from '../blobs/age';
 import { encodeAgeIdentity, encodeAgeRecipient } from '../blobs/age-keys';
 import { CustodyLog } from '../custody/log';
 import type Database from 'better-sqlite3-multiple-ciphers';
+// The deprecated `db` getter below hands tests (tamper and crash campaigns) the raw connection; no feature code can
+// run SQL with it: .prepare(/.pragma(/.exec( are errors outside main/archive/db (huella/sql-in-db-only).
+// eslint-disable-next-line huella/sql-in-db-only
 import { rawDatabase } from '../db/connection';
 import { closeDatabase, openDatabase, transaction, type WritableDb } from '../db/open';
 import { objectExists } from '../db/objects';
@@ -66,8 +69,8 @@ export class Vault {
   }
 
   /**
-   * @deprecated The raw connection, while the last queries move to main/archive/db (issue 18): use `store` and a
-   * table module. Removed once no feature issues SQL.
+   * @deprecated The raw connection, for tests only (the tamper and crash campaigns edit the file as an attacker
+   * would; they move to `rawDatabase(vault.store)`): features use `store` and a table module.
    */
   get db(): Database.Database {
     return rawDatabase(this.store);
