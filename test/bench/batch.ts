@@ -32,12 +32,12 @@ function withComment(jpeg: Buffer, text: string): Buffer {
  * in `dir`. Rendering pixels is slow in JS, so `distinct` photos are rendered (by sharp, metadata by exiftool) and the
  * others are byte-unique copies of them.
  */
-export async function makeSmallJpegs(dir: string, count: number, distinctPhotos = 24): Promise<SmallJpegs> {
+export async function makeSmallJpegs(dir: string, count: number, distinctPhotos = 24, widths: { min: number; max: number } = { min: MIN_WIDTH, max: MAX_WIDTH }): Promise<SmallJpegs> {
   const baseDir = path.join(dir, '..', `${path.basename(dir)}-bases`);
   const distinct = Math.min(distinctPhotos, count);
   const bases = await makeJpegs(
     Array.from({ length: distinct }, (_, i) => {
-      const width = Math.round(MIN_WIDTH + ((MAX_WIDTH - MIN_WIDTH) * i) / Math.max(1, distinct - 1));
+      const width = Math.round(widths.min + ((widths.max - widths.min) * i) / Math.max(1, distinct - 1));
       return { dir: baseDir, name: `base-${i}.jpg`, width, height: Math.round((width * 3) / 4), seed: 500 + i, exif: { ...RICH_EXIF, orientation: 1 }, xmp: true, iptc: true };
     }),
   );

@@ -25,11 +25,12 @@ import { printTable, timeShell } from './lib';
 import { benchPacketVerify, type PacketVerifyResult } from './packet-verify';
 import { benchPush, PUSH_GOAL_RATIO, type PushBench } from './push-s3';
 import { benchSearch, type BenchResult as SearchResult } from './search';
+import { benchScale, type ScalePoint, type ScaleResult } from './scale';
 import { benchStrip, type StripBenchResult } from './strip';
 import { benchVaultVerify, type VaultVerifyResult } from './vault-verify';
 
 /** In this order; push last: it alone needs the S3 gateway and rclone (a missing one stops it with its name, after every other figure). */
-export const SECTIONS = ['start', 'ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip', 'push'] as const;
+export const SECTIONS = ['start', 'ingest', 'kdf', 'batch', 'verify', 'packet', 'search', 'strip', 'push', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
@@ -62,10 +63,13 @@ export type Sizes = {
   readonly stripMegapixels: number;
   readonly stripDistinct: number;
   readonly pushMiB: number;
+  /** Issue 19 item 6: batch sizes of the ingest rows, vault sizes of the verify rows, of the scale section. */
+  readonly scaleIngest: readonly number[];
+  readonly scaleVerify: readonly number[];
 };
 
-export const FULL_SIZES: Sizes = { ingestMiB: [256, 1024, 2048], smallJpegs: 5000, smallJpegsDistinct: 24, packetItems: 200, searchItems: 100_000, searchQueries: 200, stripPhotos: 200, stripMegapixels: 12, stripDistinct: 8, pushMiB: 1024 };
-export const QUICK_SIZES: Sizes = { ingestMiB: [4, 8, 16], smallJpegs: 50, smallJpegsDistinct: 4, packetItems: 10, searchItems: 1000, searchQueries: 10, stripPhotos: 10, stripMegapixels: 1, stripDistinct: 1, pushMiB: 8 };
+export const FULL_SIZES: Sizes = { ingestMiB: [256, 1024, 2048], smallJpegs: 5000, smallJpegsDistinct: 24, packetItems: 200, searchItems: 100_000, searchQueries: 200, stripPhotos: 200, stripMegapixels: 12, stripDistinct: 8, pushMiB: 1024, scaleIngest: [500, 5000, 20_000], scaleVerify: [1000, 5000, 20_000] };
+export const QUICK_SIZES: Sizes = { ingestMiB: [4, 8, 16], smallJpegs: 50, smallJpegsDistinct: 4, packetItems: 10, searchItems: 1000, searchQueries: 10, stripPhotos: 10, stripMegapixels: 1, stripDistinct: 1, pushMiB: 8, scaleIngest: [20, 60], scaleVerify: [20, 60] };
 
 export type BenchReport = {
   readonly format: 'huella-bench/1';
@@ -96,16 +100,23 @@ export type BenchReport = {
     search?: SearchResult & { readonly dbReadSeconds: number; readonly reusedVault: boolean };
     strip?: StripBenchResult & { readonly megapixels: number };
     push?: PushBench;
+    scale?: ScaleResult;
   };
 };
 
 export const RATIO_CONVENTION = 'ratio = reference / huella; every figure is lower-is-better, so ratio > 1 means Huella is faster (or uses less memory)';
 
 const RSS_GOAL_MB = 200;
+/** Issue 19 item 6: the time per item at any size within this factor of the time per item at the smallest size. */
+const FLAT_FACTOR = 1.25;
 /** "Flat as the file grows": the largest file's peak may exceed the smallest's by at most this much. */
 const RSS_FLAT_SLACK_MB = 32;
 const SEARCH_GOAL_MS = { p50: 20, p99: 100 };
 const STRIP_GOAL_RATIO = 2;
+/** Issue 19: ratios (reference / huella) each row must reach. */
+const BATCH_GOAL_RATIO = 0.8;
+const VERIFY_GOAL_RATIO = 0.7;
+const PACKET_GOAL_RATIO = 1.0;
 /** Issue 19: `huella --version` within 1.5× of `node -e 0`. */
 const START_GOAL_FACTOR = 1.5;
 const START_RUNS = { full: 30, quick: 3 };
@@ -130,7 +141,7 @@ async function ingestSection(ctx: Ctx, details: BenchReport['details']): Promise
   const label = mib(ctx.sizes.ingestMiB.at(-1)!);
   const flat = largest.peakRssMb <= smallest.peakRssMb + RSS_FLAT_SLACK_MB;
   return [
-    measure({ section: 'ingest', measure: `ingest one ${label} file`, unit: 's', huella: largest.huellaSeconds, reference: 'age -r R -o out file; sync', referenceValue: largest.ageSyncSeconds, via: 'library', goal: { text: 'faster than age alone', met: largest.huellaSeconds < largest.ageSyncSeconds } }),
+    measure({ section: 'ingest', measure: `ingest one ${label} file`, unit: 's', huella: largest.huellaSeconds, reference: 'age -r R -o out file; sync', referenceValue: largest.ageSyncSeconds, via: 'library', goal: { text: '≥ 1.0× age alone (issue 19)', met: largest.huellaSeconds <= largest.ageSyncSeconds } }),
     measure({ section: 'ingest', measure: `ingest one ${label} file`, unit: 's', huella: largest.huellaSeconds, reference: 'openssl dgst -sha256 file; age …; sync', referenceValue: largest.opensslThenAgeSeconds, via: 'library' }),
     ...results.map((r, i) =>
       measure({
@@ -203,7 +214,8 @@ async function batchSection(ctx: Ctx, inputs: BatchInputs, details: BenchReport[
   const ref = 'tar cf - dir | age -r R > out; sync';
   return [
     measure({ section: 'batch', measure: `batch ingest ${r.files} JPEGs, with previews`, unit: 's', huella: r.withPreviewsSeconds, reference: ref, referenceValue: r.tarAgeSyncSeconds, via: 'library' }),
-    measure({ section: 'batch', measure: `batch ingest ${r.files} JPEGs, no previews`, unit: 's', huella: r.withoutPreviewsSeconds, reference: ref, referenceValue: r.tarAgeSyncSeconds, via: 'library' }),
+    measure({ section: 'batch', measure: `batch ingest ${r.files} JPEGs, no previews`, unit: 's', huella: r.withoutPreviewsSeconds, reference: ref, referenceValue: r.tarAgeSyncSeconds, via: 'library', goal: { text: `≥ ${BATCH_GOAL_RATIO}× (issue 19)`, met: r.tarAgeSyncSeconds / r.withoutPreviewsSeconds >= BATCH_GOAL_RATIO } }),
+    measure({ section: 'batch', measure: `peak RSS, batch ingest of ${r.files} JPEGs`, unit: 'MB', huella: r.peakRssMb, reference: `goal (issue 19): ≤ ${RSS_GOAL_MB} MB`, referenceValue: RSS_GOAL_MB, via: 'library', goal: { text: `≤ ${RSS_GOAL_MB} MB`, met: r.peakRssMb <= RSS_GOAL_MB } }),
   ];
 }
 
@@ -213,7 +225,7 @@ async function verifySection(ctx: Ctx, inputs: BatchInputs, details: BenchReport
   ctx.log(`verify: huella verify × ${ctx.runs} next to openssl dgst -sha256 over the ${photos.files} plaintext files`);
   const r = await benchVaultVerify({ vaultDir, plainDir: photos.dir, runs: ctx.runs });
   details.verify = r;
-  return [measure({ section: 'verify', measure: `huella verify, ${r.objects} objects (${(r.bytesHashed / 1e6).toFixed(0)} MB)`, unit: 's', huella: r.huellaSeconds, reference: `openssl dgst -sha256 (${photos.files} plaintexts)`, referenceValue: r.opensslSeconds, via: 'cli' })];
+  return [measure({ section: 'verify', measure: `huella verify, ${r.objects} objects (${(r.bytesHashed / 1e6).toFixed(0)} MB)`, unit: 's', huella: r.huellaSeconds, reference: `openssl dgst -sha256 (${photos.files} plaintexts)`, referenceValue: r.opensslSeconds, via: 'cli', goal: { text: `≥ ${VERIFY_GOAL_RATIO}× (issue 19)`, met: r.opensslSeconds / r.huellaSeconds >= VERIFY_GOAL_RATIO } })];
 }
 
 async function packetSection(ctx: Ctx, inputs: BatchInputs, details: BenchReport['details']): Promise<Measure[]> {
@@ -221,7 +233,7 @@ async function packetSection(ctx: Ctx, inputs: BatchInputs, details: BenchReport
   ctx.log(`packet: export of ${ctx.sizes.packetItems} photos, then huella packet verify × ${ctx.runs} next to sha256sum -c + minisign -V`);
   const r = await benchPacketVerify({ vaultDir, items: ctx.sizes.packetItems, runs: ctx.runs, workDir: ctx.workDir });
   details.packet = r;
-  return [measure({ section: 'packet', measure: `packet verify, ${r.items} items (${(r.payloadBytes / 1e6).toFixed(0)} MB)`, unit: 's', huella: r.huellaSeconds, reference: 'sha256sum -c manifest; minisign -Vm tagmanifest', referenceValue: r.sha256sumMinisignSeconds, via: 'cli' })];
+  return [measure({ section: 'packet', measure: `packet verify, ${r.items} items (${(r.payloadBytes / 1e6).toFixed(0)} MB)`, unit: 's', huella: r.huellaSeconds, reference: 'sha256sum -c manifest; minisign -Vm tagmanifest', referenceValue: r.sha256sumMinisignSeconds, via: 'cli', goal: { text: `≥ ${PACKET_GOAL_RATIO}× (issue 19)`, met: r.sha256sumMinisignSeconds / r.huellaSeconds >= PACKET_GOAL_RATIO } })];
 }
 
 /** Where the search vault lives: the cache (kept, reused once complete) or the work folder. */
@@ -286,6 +298,23 @@ async function pushSection(ctx: Ctx, details: BenchReport['details']): Promise<M
   ];
 }
 
+function scaleRows(kind: 'ingest' | 'verify', points: readonly ScalePoint[]): Measure[] {
+  const first = points[0];
+  if (!first) return [];
+  const what = kind === 'ingest' ? (n: number) => `ingest of ${n} JPEGs (fresh vault, no previews)` : (n: number) => `verify of ${n} objects`;
+  return points.flatMap((p) => [
+    measure({ section: 'scale', measure: `time per item, ${what(p.items)}`, unit: 'ms', huella: p.perItemMs, reference: `per item at ${first.items} (goal: ≤ ${FLAT_FACTOR}×)`, referenceValue: first.perItemMs, via: 'library', goal: { text: `flat: ≤ ${FLAT_FACTOR}× the cost at ${first.items}`, met: p.perItemMs <= FLAT_FACTOR * first.perItemMs } }),
+    measure({ section: 'scale', measure: `peak RSS, ${what(p.items)}`, unit: 'MB', huella: p.peakRssMb, reference: `goal (issue 19): ≤ ${RSS_GOAL_MB} MB`, referenceValue: RSS_GOAL_MB, via: 'library', goal: { text: `≤ ${RSS_GOAL_MB} MB`, met: p.peakRssMb <= RSS_GOAL_MB } }),
+  ]);
+}
+
+async function scaleSection(ctx: Ctx, details: BenchReport['details']): Promise<Measure[]> {
+  ctx.log(`scale: ingest at ${ctx.sizes.scaleIngest.join(', ')} files, verify at ${ctx.sizes.scaleVerify.join(', ')} objects`);
+  const r = await benchScale({ ingestSizes: ctx.sizes.scaleIngest, verifySizes: ctx.sizes.scaleVerify, workDir: ctx.workDir, log: ctx.log });
+  details.scale = r;
+  return [...scaleRows('ingest', r.ingest), ...scaleRows('verify', r.verify)];
+}
+
 export async function runBench(opts: { quick: boolean; runs?: number; sections?: readonly Section[]; cacheDir?: string; photos?: number; log?: (s: string) => void }): Promise<BenchReport> {
   const started = Date.now();
   const loadAverageAtStart = os.loadavg();
@@ -312,6 +341,7 @@ export async function runBench(opts: { quick: boolean; runs?: number; sections?:
     search: () => searchSection(ctx, details),
     strip: () => stripSection(ctx, details),
     push: () => pushSection(ctx, details),
+    scale: () => scaleSection(ctx, details),
   };
   try {
     // Always in this order: verify and packet use the batch section's vault.
@@ -350,7 +380,7 @@ function format(value: number, unit: Measure['unit']): string {
 
 export function printReport(r: BenchReport, write: (line: string) => void = console.log): void {
   const m = r.machine;
-  write(`Huella benchmarks, ${r.startedAt}: Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemMB} MB, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  write(`Huella benchmarks, ${r.startedAt}: Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemMB} MB, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${m.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
   write(`${r.options.quick ? 'QUICK (tiny sizes) — ' : ''}median of ${r.options.runs} run(s); took ${r.seconds.toFixed(0)} s. ${r.ratioConvention}.`);
   printTable(
     'measure (unit) [via]',

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeSmallJpegs } from './batch';
+import { BENCH_PASSPHRASE, freshVault, ingestInChild } from './ingest-large';
+
+/**
+ * How cost grows with work (issue 19 item 6): batch ingest (no previews) of N small JPEGs into a fresh vault, and
+ * `verify` of vaults of M objects, each as time per item and peak RSS, each in a fresh process. A vault ten times
+ * larger must not make each item slower: the per-item cost is compared with that of the smallest size. The photos
+ * are small (~40–90 KB) so that 20,000 of them fit on a laptop's disk; the byte-heavy rows are in `batch`/`verify`.
+ */
+export type ScalePoint = { readonly items: number; readonly seconds: number; readonly perItemMs: number; readonly peakRssMb: number };
+export type ScaleResult = { readonly ingest: readonly ScalePoint[]; readonly verify: readonly ScalePoint[] };
+
+function verifyInChild(vaultDir: string): { seconds: number; peakRssMb: number; objects: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'verify-child.ts'), vaultDir], {
+    env: { ...process.env, HUELLA_PASSPHRASE: BENCH_PASSPHRASE, HUELLA_TEST_WEAK_KDF: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`verify child failed: ${r.stderr}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; maxRssKb: number; objects: number };
+  return { seconds: m.seconds, peakRssMb: m.maxRssKb / 1024, objects: m.objects };
+}
+
+/** A folder holding the first `n` photos of `all` (hard links: no copy). */
+function subset(all: string, n: number, dir: string): string {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(all).sort().slice(0, n)) fs.linkSync(path.join(all, f), path.join(dir, f));
+  return dir;
+}
+
+/**
+ * ingestSizes: batch sizes, each into a fresh vault. verifySizes: vault sizes; each is the vault of the ingest row of
+ * the same size, or the vault of the largest smaller ingest topped up (untimed) to that size.
+ */
+export async function benchScale(opts: { ingestSizes: readonly number[]; verifySizes: readonly number[]; workDir: string; log: (s: string) => void }): Promise<ScaleResult> {
+  const most = Math.max(...opts.ingestSizes, ...opts.verifySizes);
+  opts.log(`scale: making ${most} small JPEGs`);
+  const photos = await makeSmallJpegs(path.join(opts.workDir, 'scale-photos'), most, 16, { min: 320, max: 480 });
+  const ingest: ScalePoint[] = [];
+  const verify: ScalePoint[] = [];
+  const vaults = new Map<number, string>();
+  const sizes = [...new Set([...opts.ingestSizes, ...opts.verifySizes])].sort((a, b) => a - b);
+  for (const n of sizes) {
+    const dir = path.join(opts.workDir, `scale-vault-${n}`);
+    await freshVault(dir);
+    const input = subset(photos.dir, n, path.join(opts.workDir, `scale-in-${n}`));
+    opts.log(`scale: ingest of ${n} files`);
+    const r = ingestInChild(dir, [input], { previews: false, expect: n });
+    if (opts.ingestSizes.includes(n)) ingest.push({ items: n, seconds: r.seconds, perItemMs: (r.seconds * 1000) / n, peakRssMb: r.peakRssMb });
+    fs.rmSync(input, { recursive: true, force: true });
+    vaults.set(n, dir);
+    if (opts.verifySizes.includes(n)) {
+      opts.log(`scale: verify of ${n} objects`);
+      const v = verifyInChild(dir);
+      verify.push({ items: v.objects, seconds: v.seconds, perItemMs: (v.seconds * 1000) / v.objects, peakRssMb: v.peakRssMb });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  fs.rmSync(photos.dir, { recursive: true, force: true });
+  return { ingest, verify };
+}
