@@ -52,7 +52,7 @@ export function cjsOptions(extraDefine = {}) {
 
 /**
  * Bundles every worker to `<outDir>/<name>.cjs`. CommonJS keeps `require` of externals in source order: the parse
- * worker's ingest/vips-env.ts must set VIPS_DISC_THRESHOLD before sharp loads libvips (else large images spill
+ * worker's formats/vips-env.ts must set VIPS_DISC_THRESHOLD before sharp loads libvips (else large images spill
  * plaintext pixels to TMPDIR), and an ES module bundle would hoist `import sharp` above it. `prelude` modules are
  * imported first (the desktop app's socket guard).
  */

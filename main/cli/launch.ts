@@ -1,5 +1,5 @@
-// First: libvips' no-spill setting, before any command module can load sharp (ingest/vips-env.ts says why).
-import '../archive/ingest/vips-env';
+// First: libvips' no-spill setting, before any command module can load sharp (formats/vips-env.ts says why).
+import '../archive/formats/vips-env';
 import fs from 'node:fs';
 import type { Command, CommandSpec } from './command';
 import { main, type CommandCatalog } from './main';

@@ -15,12 +15,19 @@ import {
   type CosignatureRow,
   type WitnessRow,
 } from '../db/witnesses';
-import type { Vault } from '../vault/vault';
+import type { WritableDb } from '../db/open';
+import type { CustodyLog } from './log';
 import { formatWitnessRequest } from '../witness/request';
 import { parseCheckpointBody } from './checkpoint';
 import { appendSignatureLines, keyFingerprint, parseCosignerVerifierKey, verifyCosignatures, type ParsedCosignerKey } from './cosignature';
 import { openNote, verifierKey, type NoteSignature } from './note';
 import { decodeBase64Strict } from './base64';
+
+/**
+ * What this service needs of an unlocked vault (a `Vault` is one). custody/ sits below vault/ (vault.ts builds the
+ * CustodyLog), so it names the three members it uses rather than importing Vault.
+ */
+type Vault = { readonly store: WritableDb; readonly log: CustodyLog; transaction<T>(fn: () => T): T };
 
 /** Cosignatures more than a day ahead of this computer's clock are refused (the spec lets verifiers do so). */
 const MAX_FUTURE_SECONDS = 24 * 3600;

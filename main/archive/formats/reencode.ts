@@ -10,9 +10,9 @@
  * Refused: multi-page TIFFs (libvips would keep one page), CMYK, float or other sample formats we would have to
  * convert, and anything over the pixel limit.
  */
-import '../ingest/vips-env';
+import './vips-env';
 import sharp from 'sharp';
-import { MAX_INPUT_PIXELS } from '../ingest/vips-env';
+import { MAX_INPUT_PIXELS } from './vips-env';
 import { stripFailed, stripUnsupported } from './errors';
 import type { StripHandler } from './handler';
 import { readAllLimited, withFileSink } from './output';

@@ -1,4 +1,4 @@
-import './vips-env';
+import '../formats/vips-env';
 import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import type { Vault } from '../vault/vault';
 import { WorkerPool } from '../workers/pool';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
 import { workerEntry } from '../workers/entry';
-import { MAX_INPUT_PIXELS } from './vips-env';
+import { MAX_INPUT_PIXELS } from '../formats/vips-env';
 import type { ExtractedMetadata } from './metadata';
 import { baseMediaType, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 import { sniffMediaType, type SniffResult } from './sniff';

@@ -1,4 +1,4 @@
-import './vips-env';
+import '../formats/vips-env';
 import { parentPort } from 'node:worker_threads';
 import exifr from 'exifr';
 import sharp from 'sharp';

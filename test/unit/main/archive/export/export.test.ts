@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../../../../../main/archive/ingest/vips-env';
+import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
 import { exportPacket, planPacket, verifyPacket } from '../../../../../main/archive/export';
 import { parseEvent } from '../../../../../main/archive/custody/log';

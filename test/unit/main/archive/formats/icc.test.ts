@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '../../../../../main/archive/ingest/vips-env';
+import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
 import { inspectCopy } from '../../../../../main/archive/formats/index';
 import { neutraliseIccProfile } from '../../../../../main/archive/formats/icc';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../../../../main/archive/ingest/vips-env';
+import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
 import { stripToFile } from '../../../../../main/archive/formats/index';
 import { isHuellaError } from '../../../../../main/archive/errors';
