@@ -1,5 +1,5 @@
 import fsp from 'node:fs/promises';
-import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../archive/custody/witnesses';
+import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../archive/witness/documenter';
 import { HuellaError, fromSystemError } from '../archive/errors';
 import { writeFileAtomic } from '../archive/fs/durable';
 import { qrMatrix } from '../archive/witness/qr';

@@ -14,7 +14,7 @@
  * The earliest covering checkpoint gives the earliest "existed no later than" date a witness can attest.
  */
 import { cosignaturesUpTo, type CosignatureRow } from '../db/witnesses';
-import { cosignedNote } from '../custody/witnesses';
+import { cosignedNote } from '../witness/documenter';
 import { formatTlogProof } from '../custody/tlog-proof';
 import { witnessedCheckpointPath, witnessedConsistencyPath, witnessedProofPath } from '../packet/layout';
 import type { Vault } from '../vault/vault';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import encodeQR from 'qr';
 import { HuellaError } from '../../archive/errors';
 import { keyFingerprint } from '../../archive/custody/cosignature';
-import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../../archive/custody/witnesses';
+import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../../archive/witness/documenter';
 import { cosignRequest } from '../../archive/witness/cosign';
 import { initWitness, listLogStates, loadWitnessKey } from '../../archive/witness/state';
 import type { Command } from '../command';

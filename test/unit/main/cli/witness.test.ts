@@ -9,7 +9,7 @@ const CHECKER = path.resolve(import.meta.dirname, '../../../tools/tlog-cosignatu
 
 /**
  * The offline-witness round as people run it, with the real CLI: a documenter's vault, a witness folder on another
- * machine, files handed over both ways. (Forks of a real vault: test/unit/main/archive/custody/witnesses.test.ts.)
+ * machine, files handed over both ways. (Forks of a real vault: test/unit/main/archive/witness/documenter.test.ts.)
  */
 describe('huella witness: a vault checkpoint cosigned offline', () => {
   const root = tempDir();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCosignature, addWitness, witnessRequest } from '../../../../../main/archive/custody/witnesses';
+import { addCosignature, addWitness, witnessRequest } from '../../../../../main/archive/witness/documenter';
 import { verifierKey } from '../../../../../main/archive/custody/note';
 import { exportPacket } from '../../../../../main/archive/export';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../../../../../main/archive/custody/witnesses';
+import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../../../../../main/archive/witness/documenter';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { createVault, openVault, type Vault } from '../../../../../main/archive/vault/vault';
 import { cosignRequest } from '../../../../../main/archive/witness/cosign';

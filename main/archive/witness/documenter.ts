@@ -1,6 +1,6 @@
 /**
  * The documenter's side of offline witnessing (DESIGN §9): the witnesses this vault trusts, the request handed to a
- * witness (./../witness/request.ts: the checkpoint and the consistency proof from the last size that witness
+ * witness (./request.ts: the checkpoint and the consistency proof from the last size that witness
  * cosigned), and the cosignatures that come back, verified before they are stored beside their checkpoint.
  */
 import { HuellaError, msg } from '../errors';
@@ -16,16 +16,16 @@ import {
   type WitnessRow,
 } from '../db/witnesses';
 import type { WritableDb } from '../db/open';
-import type { CustodyLog } from './log';
-import { formatWitnessRequest } from '../witness/request';
-import { parseCheckpointBody } from './checkpoint';
-import { appendSignatureLines, keyFingerprint, parseCosignerVerifierKey, verifyCosignatures, type ParsedCosignerKey } from './cosignature';
-import { openNote, verifierKey, type NoteSignature } from './note';
-import { decodeBase64Strict } from './base64';
+import type { CustodyLog } from '../custody/log';
+import { formatWitnessRequest } from './request';
+import { parseCheckpointBody } from '../custody/checkpoint';
+import { appendSignatureLines, keyFingerprint, parseCosignerVerifierKey, verifyCosignatures, type ParsedCosignerKey } from '../custody/cosignature';
+import { openNote, verifierKey, type NoteSignature } from '../custody/note';
+import { decodeBase64Strict } from '../custody/base64';
 
 /**
- * What this service needs of an unlocked vault (a `Vault` is one). custody/ sits below vault/ (vault.ts builds the
- * CustodyLog), so it names the three members it uses rather than importing Vault.
+ * What this service needs of an unlocked vault (a `Vault` is one): the three members it uses. (It lived in custody/,
+ * below vault/, where it could not import Vault; witness/ imports custody/, never the other way.)
  */
 type Vault = { readonly store: WritableDb; readonly log: CustodyLog; transaction<T>(fn: () => T): T };
 
