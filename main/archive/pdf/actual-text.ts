@@ -164,7 +164,11 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
     });
     let plain: Glyph[] = [];
     const flushPlain = (): void => {
-      if (plain.length) target.fillText(toText(mupdf, plain), m, cs, color, alpha);
+      if (plain.length) {
+        const t = toText(mupdf, plain);
+        target.fillText(t, m, cs, color, alpha);
+        t.destroy();
+      }
       plain = [];
     };
     for (const w of words(glyphs)) {
@@ -179,8 +183,11 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
         const p = new mupdf.Path();
         p.rect(-MARK - n, -MARK, MARK, MARK);
         target.clipPath(p, false, mupdf.Matrix.identity);
-        target.fillText(toText(mupdf, u.glyphs), m, cs, color, alpha);
+        const t = toText(mupdf, u.glyphs);
+        target.fillText(t, m, cs, color, alpha);
         target.popClip();
+        t.destroy();
+        p.destroy();
       }
     }
     flushPlain();
@@ -188,6 +195,7 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
   const dev = new mupdf.Device(callbacks);
   page.run(dev, ctm);
   dev.close();
+  dev.destroy();
   return marked;
 }
 

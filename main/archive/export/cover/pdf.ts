@@ -36,7 +36,10 @@ export async function renderCoverPdf(model: CoverModel): Promise<Buffer> {
     }
     writer.close();
     // The writer embeds whole fonts; subsetting keeps the PDF small (≈ 70 KB instead of ≈ 1.5 MB).
-    const opened = mupdf.Document.openDocument(buf.asUint8Array(), 'application/pdf').asPDF();
+    // A copy: asUint8Array() is a view of the WebAssembly memory, which opening the document may grow (detaching it).
+    const written = Buffer.from(buf.asUint8Array());
+    buf.destroy();
+    const opened = mupdf.Document.openDocument(written, 'application/pdf').asPDF();
     if (!opened) throw new Error('not a PDF');
     pdf = opened;
     // Shaped words (Arabic, ligatures) extract as the characters typed: ../../pdf/actual-text.ts.

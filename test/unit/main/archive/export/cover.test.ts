@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { renderCoverDocx } from '../../../../../main/archive/export/cover/docx';
 import { buildCoverModel, type CoverInput } from '../../../../../main/archive/export/cover/model';
 import { renderCoverPdf } from '../../../../../main/archive/export/cover/pdf';
-import { getMechanism } from '../../../../../shared/mechanisms';
+import { MECHANISMS, getMechanism } from '../../../../../shared/mechanisms';
 import { COVER_TEXT_KEYS, coverText } from '../../../../../shared/cover';
 import { LANGS } from '../../../../../shared/localized';
 import { tempDir } from '../../../../helpers/tmp';
 
 const mechanism = getMechanism('wgad-individual')!;
 
-function input(lang: CoverInput['lang']): CoverInput {
+function input(lang: CoverInput['lang'], m = mechanism): CoverInput {
+  const mechanism = m;
   return {
     lang,
     mechanism,
@@ -91,6 +92,24 @@ describe('cover documents', () => {
     expect(extracted).toContain('b'.repeat(64));
     expect(extracted).toContain('2024-05-01');
   });
+
+  it('PDF and DOCX say the same words: every word of the DOCX is in the PDF text, for every template and language (one process: many covers)', async () => {
+    const letters = (s: string): Set<string> => new Set(s.match(/[\p{L}\p{M}]+/gu) ?? []);
+    for (const m of MECHANISMS) {
+      for (const lang of LANGS) {
+        const model = buildCoverModel(input(lang, m));
+        const pdf = path.join(dir, `${m.id}-${lang}.pdf`);
+        const docx = path.join(dir, `${m.id}-${lang}.docx`);
+        fs.writeFileSync(pdf, await renderCoverPdf(model));
+        fs.writeFileSync(docx, await renderCoverDocx(model));
+        const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml']).toString('utf8');
+        const inDocx = letters([...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((x) => x[1]!.replace(/&(amp|lt|gt|quot|apos);/g, ' ')).join(' '));
+        const inPdf = letters(execFileSync('pdftotext', [pdf, '-']).toString('utf8'));
+        const missing = [...inDocx].filter((w) => !inPdf.has(w));
+        expect(missing, `${m.id}/${lang}: words of the DOCX missing from the PDF text`).toEqual([]);
+      }
+    }
+  }, 60_000);
 
   it('DOCX: Arabic paragraphs, runs and tables are right to left; data runs stay left to right; no person named in properties', async () => {
     const file = path.join(dir, 'ar.docx');
