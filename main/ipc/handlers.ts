@@ -3,7 +3,7 @@ import type { IngestProgress } from '../../shared/model/items';
 import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
-import { ingestSources } from '../archive/ingest/sources';
+import { ingestSources } from '../archive/sources/ingest-sources';
 import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
 import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';

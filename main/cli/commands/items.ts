@@ -3,7 +3,7 @@ import { formatBytes } from '../../archive/blobs/store';
 import { messagesNamingItem, readChat, readChatMessages } from '../../archive/db/chats';
 import { proofModeEntriesOfItem, proofModeFilesOfMedia } from '../../archive/db/proofmode';
 import { shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
-import { ingestSources, type SourceImport } from '../../archive/ingest/sources';
+import { ingestSources, type SourceImport } from '../../archive/sources/ingest-sources';
 import { shutdownPgpWorker } from '../../archive/proofmode/pgp-pool';
 import { getItem, listItems, openItemContent } from '../../archive/items/items';
 import type { ItemDetail, ProofModeRecord } from '../../../shared/model/items';

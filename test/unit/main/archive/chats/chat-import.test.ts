@@ -7,7 +7,7 @@ import { parseTelegramJson, parseWhatsAppText } from '../../../../../main/archiv
 import { messagesNamingItem, readChat, readChatMessages } from '../../../../../main/archive/db/chats';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
-import { ingestSources } from '../../../../../main/archive/ingest/sources';
+import { ingestSources } from '../../../../../main/archive/sources/ingest-sources';
 import { getItem, listItems } from '../../../../../main/archive/items/items';
 import { createVault } from '../../../../../main/archive/vault/vault';
 import { makeTelegramExport, makeWhatsAppExport } from '../../../../fixtures/chat-exports';

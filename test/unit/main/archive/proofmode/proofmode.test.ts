@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { proofModeEntriesOfItem, proofModeFilesOfMedia } from '../../../../../main/archive/db/proofmode';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
-import { ingestSources } from '../../../../../main/archive/ingest/sources';
+import { ingestSources } from '../../../../../main/archive/sources/ingest-sources';
 import { getItem, listItems } from '../../../../../main/archive/items/items';
 import { classifyBundleName, looksLikeBundle } from '../../../../../main/archive/proofmode/layout';
 import { checkDetachedSignature } from '../../../../../main/archive/proofmode/pgp';

@@ -10,8 +10,8 @@ import { importChatExport, readChatExport, type ChatImportReport } from '../chat
 import { HuellaError, isHuellaError } from '../errors';
 import { importProofModeBundle, readProofModeBundle, type ProofModeImportReport } from '../proofmode/import';
 import type { Vault } from '../vault/vault';
-import type { SetFile } from './file-set';
-import { ingestPaths, type IngestOptions } from './ingest';
+import type { SetFile } from '../ingest/file-set';
+import { ingestPaths, type IngestOptions } from '../ingest/ingest';
 
 export type SourceImport =
   | { readonly kind: 'proofmode'; readonly input: string; readonly report: ProofModeImportReport }
