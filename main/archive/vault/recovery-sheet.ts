@@ -2,6 +2,7 @@ import encodeQR from 'qr';
 import type * as MupdfModule from 'mupdf';
 import type { Language } from '../../../shared/api';
 import { HuellaError } from '../errors';
+import { addActualText, runPageWithActualText } from '../pdf/actual-text';
 import { loadMupdfForWriting } from '../pdf/mupdf';
 import { parseRecoveryKey } from './recovery-key';
 import { sheetText, uiText } from './recovery-sheet-text';
@@ -140,12 +141,17 @@ export async function renderRecoverySheet(input: RecoverySheetInput): Promise<Bu
     const out = new m.Buffer();
     const writer = new m.DocumentWriter(out, 'pdf', 'compress');
     const device = writer.beginPage([0, 0, w, h]);
-    page.run(device, [1, 0, 0, 1, margin, margin]);
+    const marked = runPageWithActualText(m, page, device, [1, 0, 0, 1, margin, margin]);
     writer.endPage();
     writer.close();
     // Keep only the glyphs used (the full Noto fonts are ~650 KB) and drop the Info dictionary (producer name).
-    const pdf = new m.PDFDocument(out.asUint8Array());
+    // A copy: asUint8Array() is a view of the WebAssembly memory, which opening the document may grow (detaching it).
+    const written = Buffer.from(out.asUint8Array());
+    out.destroy();
+    const pdf = new m.PDFDocument(written);
     try {
+      // Arabic extracts as the characters typed (../pdf/actual-text.ts).
+      addActualText(pdf, 0, marked);
       pdf.setLanguage(input.lang);
       pdf.subsetFonts();
       pdf.getTrailer().delete('Info');
