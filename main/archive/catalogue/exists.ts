@@ -1,5 +1,6 @@
 import type { Vault } from '../vault/vault';
-import { one } from './sql';
+import { liveCaseExists, livePersonExists, liveTestimonyExists } from '../db/catalogue';
+import { itemDeletedAt } from '../db/items';
 import { conflict, notFound } from './validate';
 
 /**
@@ -9,22 +10,22 @@ import { conflict, notFound } from './validate';
  */
 
 export function requireCase(vault: Vault, id: string, field = 'caseId'): void {
-  if (!one(vault, 'SELECT 1 FROM cases WHERE id = ? AND deleted_at IS NULL', id)) notFound(field, 'case', id);
+  if (!liveCaseExists(vault.store, id)) notFound(field, 'case', id);
 }
 
 export function requirePerson(vault: Vault, id: string, field = 'personId'): void {
-  if (!one(vault, 'SELECT 1 FROM persons WHERE id = ? AND deleted_at IS NULL', id)) notFound(field, 'person', id);
+  if (!livePersonExists(vault.store, id)) notFound(field, 'person', id);
 }
 
 export function requireTestimony(vault: Vault, id: string, field = 'testimonyId'): void {
-  if (!one(vault, 'SELECT 1 FROM testimonies WHERE id = ? AND deleted_at IS NULL', id)) notFound(field, 'testimony', id);
+  if (!liveTestimonyExists(vault.store, id)) notFound(field, 'testimony', id);
 }
 
 /** The item must exist and not be deleted. */
 export function requireLiveItem(vault: Vault, id: string, field = 'itemId'): void {
-  const row = one<{ deleted_at: string | null }>(vault, 'SELECT deleted_at FROM items WHERE id = ?', id);
-  if (!row) notFound(field, 'item', id);
-  if (row.deleted_at !== null) conflict(field, `${field}: item ${id} is deleted; restore it first.`);
+  const deletedAt = itemDeletedAt(vault.store, id);
+  if (deletedAt === undefined) notFound(field, 'item', id);
+  if (deletedAt !== null) conflict(field, `${field}: item ${id} is deleted; restore it first.`);
 }
 
 /** Any catalogue object by the type its id prefix names (tag targets, link endpoints). */

@@ -3,11 +3,11 @@ import { LIMITS, utf8Length } from '../../../shared/model/fields';
 import { resolveTerm, type AssignmentField } from '../../../shared/taxonomy';
 import { HuellaError } from '../errors';
 import { newId } from '../ids';
+import { activeTagIds, activeTags, insertTag, markTagRemoved, sameActiveTag, tagAssignment, type TagRow } from '../db/tags';
 import type { Vault } from '../vault/vault';
 import { requireObject, requirePerson } from './exists';
 import { nowIso, recordEvent } from './record-event';
 import { indexDoc } from './search-index';
-import { all, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';
 
 /**
@@ -15,8 +15,6 @@ import { conflict, notFound, parseInput } from './validate';
  * assignment must use a term in use today; assignments of terms retired later stay valid and resolvable.
  * Istanbul Protocol assignments carry the per-method details the taxonomy defines (assignmentFields).
  */
-
-type TagRow = { id: string; target_type: TagTargetType; target_id: string; term_id: string; details: string | null; assigned_by: string; assigned_at: string };
 
 function invalid(field: string, message: string): never {
   throw new HuellaError('INVALID_INPUT', `Invalid tag: ${field} ${message}.`, { details: { field } });
@@ -37,7 +35,7 @@ function toAssignment(r: TagRow): TagAssignment {
 
 /** Active tags of an object, oldest first. */
 export function listTags(vault: Vault, targetId: string): TagAssignment[] {
-  return all<TagRow>(vault, 'SELECT * FROM tag_assignments WHERE target_id = ? AND removed_at IS NULL ORDER BY assigned_at, rowid', targetId).map(toAssignment);
+  return activeTags(vault.store, targetId).map(toAssignment);
 }
 
 function checkDetail(vault: Vault, field: AssignmentField | undefined, key: string, value: TagDetailValue): TagDetailValue | undefined {
@@ -85,25 +83,9 @@ export function assignTag(vault: Vault, input: TagAssignInput): TagAssignment {
       if (checked !== undefined) details[key] = checked;
     }
     const detailsJson = Object.keys(details).length > 0 ? JSON.stringify(details) : null;
-    const same = all<{ id: string }>(
-      vault,
-      'SELECT id FROM tag_assignments WHERE target_id = ? AND term_id = ? AND removed_at IS NULL AND details IS ?',
-      v.targetId,
-      v.termId,
-      detailsJson,
-    );
-    if (same.length > 0) conflict('termId', `This tag with these details is already assigned (${same[0]!.id}).`);
-    run(
-      vault,
-      'INSERT INTO tag_assignments (id, target_type, target_id, term_id, details, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      id,
-      targetType,
-      v.targetId,
-      v.termId,
-      detailsJson,
-      vault.log.actor,
-      nowIso(),
-    );
+    const same = sameActiveTag(vault.store, v.targetId, v.termId, detailsJson);
+    if (same !== undefined) conflict('termId', `This tag with these details is already assigned (${same}).`);
+    insertTag(vault.store, { id, target_type: targetType, target_id: v.targetId, term_id: v.termId, details: detailsJson, assigned_by: vault.log.actor, assigned_at: nowIso() });
     recordEvent(
       vault,
       'tag.assigned',
@@ -114,7 +96,7 @@ export function assignTag(vault: Vault, input: TagAssignInput): TagAssignment {
     );
     indexDoc(vault, targetType, v.targetId);
   });
-  return toAssignment(all<TagRow>(vault, 'SELECT * FROM tag_assignments WHERE id = ?', id)[0]!);
+  return toAssignment(tagAssignment(vault.store, id)!);
 }
 
 /** Removes the active assignments of a term on a target (or just one of them): one event for the removal. */
@@ -123,20 +105,13 @@ export function removeTag(vault: Vault, input: TagRemoveInput): { readonly remov
   const targetType = typeOfId(v.targetId) as TagTargetType;
   return vault.transaction(() => {
     requireObject(vault, targetType, v.targetId, 'targetId');
-    const rows = all<{ id: string }>(
-      vault,
-      'SELECT id FROM tag_assignments WHERE target_id = ? AND term_id = ? AND removed_at IS NULL AND (? IS NULL OR id = ?) ORDER BY rowid',
-      v.targetId,
-      v.termId,
-      v.assignmentId ?? null,
-      v.assignmentId ?? null,
-    );
-    if (rows.length === 0) notFound(v.assignmentId ? 'assignmentId' : 'termId', 'active tag', `${v.termId} on ${v.targetId}`);
+    const ids = activeTagIds(vault.store, v.targetId, v.termId, v.assignmentId ?? null);
+    if (ids.length === 0) notFound(v.assignmentId ? 'assignmentId' : 'termId', 'active tag', `${v.termId} on ${v.targetId}`);
     const now = nowIso();
-    for (const r of rows) run(vault, 'UPDATE tag_assignments SET removed_at = ? WHERE id = ?', now, r.id);
-    recordEvent(vault, 'tag.removed', v.targetId, { targetType, termId: v.termId, assignmentIds: rows.map((r) => r.id) });
+    for (const tagId of ids) markTagRemoved(vault.store, tagId, now);
+    recordEvent(vault, 'tag.removed', v.targetId, { targetType, termId: v.termId, assignmentIds: ids });
     indexDoc(vault, targetType, v.targetId);
-    return { removed: rows.length };
+    return { removed: ids.length };
   });
 }
 

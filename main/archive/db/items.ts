@@ -203,3 +203,8 @@ export function setItemPreview(db: WritableDb, itemId: string, objectName: strin
 export function iterateItemObjects(db: ReadableDb): IterableIterator<{ id: string; objectName: string; previewObject: string | null }> {
   return reader(db).iterate('SELECT id, object_name AS objectName, preview_object AS previewObject FROM items');
 }
+
+/** When the item was deleted (null: live), or undefined when there is no such item. */
+export function itemDeletedAt(db: ReadableDb, id: string): string | null | undefined {
+  return reader(db).one<{ deletedAt: string | null }>('SELECT deleted_at AS deletedAt FROM items WHERE id = ?', id)?.deletedAt;
+}
