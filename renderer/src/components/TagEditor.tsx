@@ -7,6 +7,7 @@ import { call } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { currentLanguage } from '../lib/i18n';
 import { useAsync } from '../lib/useAsync';
+import { BodyChart } from './BodyChart';
 import { ErrorNote } from './ErrorNote';
 import { TermCombobox } from './TermCombobox';
 
@@ -184,12 +185,17 @@ function AssignmentForm({ hit, onCancel, onSubmit }: { readonly hit: TermSearchH
                   {help}
                 </p>
                 {choices.length === 0 ? <p className="hint">{t('tags.noChoices')}</p> : null}
-                {choices.map((c) => (
-                  <div className="check" key={c.id}>
-                    <input id={`${fid}-${c.id}`} type="checkbox" checked={((values[field.id] as readonly string[] | undefined) ?? []).includes(c.id)} onChange={(e) => toggle(field.id, c.id, e.target.checked)} />
-                    <label htmlFor={`${fid}-${c.id}`}>{c.label}</label>
-                  </div>
-                ))}
+                {field.id === 'anatomicalSites' ? (
+                  <BodyChart idPrefix={fid} choices={choices} value={(values[field.id] as readonly string[] | undefined) ?? []} onToggle={(site, on) => toggle(field.id, site, on)} />
+                ) : null}
+                <div className={choices.length > 6 ? 'check-columns' : undefined}>
+                  {choices.map((c) => (
+                    <div className="check" key={c.id}>
+                      <input id={`${fid}-${c.id}`} type="checkbox" checked={((values[field.id] as readonly string[] | undefined) ?? []).includes(c.id)} onChange={(e) => toggle(field.id, c.id, e.target.checked)} />
+                      <label htmlFor={`${fid}-${c.id}`}>{c.label}</label>
+                    </div>
+                  ))}
+                </div>
               </fieldset>
             );
           }
