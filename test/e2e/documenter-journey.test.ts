@@ -225,6 +225,8 @@ for (const lang of LANGS) {
       console.log(`[journey ${lang}] WGAD required answers from the catalogue: ${fromCatalogue.length}/${required.length} = ${(fraction * 100).toFixed(1)}% (missing: ${required.filter((f) => f.source !== 'catalogue').map((f) => f.fieldId).join(', ')})`);
       expect(fraction).toBeGreaterThanOrEqual(0.9);
       await expect.poll(() => page.locator('.from-catalogue').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(fromCatalogue.length);
+      // Choices filled from the tags read as the mechanism's words, not as term ids.
+      expect((await page.locator('.from-catalogue').allInnerTexts()).join('\n')).not.toContain('wgad.category');
       const steps = 'Habeas corpus petition, 12 March 2024, rejected.';
       await page.locator('#ans-domesticSteps').fill(steps);
       await shoot('07-packet-fields');

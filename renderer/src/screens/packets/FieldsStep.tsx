@@ -113,7 +113,7 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
               <div className="field" key={field.id}>
                 <span className="label">{pickLocalized(field.label, lang)}</span>
                 <p className="from-catalogue">
-                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(filled.get(field.id) ?? null, t('packet.yes'), t('packet.no'), f.list)}</bdi>
+                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(choiceLabels(field, filled.get(field.id) ?? null, lang), t('packet.yes'), t('packet.no'), f.list)}</bdi>
                 </p>
               </div>
             ) : (
@@ -124,6 +124,16 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
       ))}
     </>
   );
+}
+
+/** A choice's or choices' ids shown by their labels in the mechanism's own words (never 'wgad.category-ii'). */
+function choiceLabels(field: MechanismField, v: AnswerValue, lang: ReturnType<typeof currentLanguage>): AnswerValue {
+  const label = (id: string) => {
+    const c = field.choices?.find((x) => x.id === id);
+    return c ? pickLocalized(c.label, lang) : id;
+  };
+  if (Array.isArray(v)) return (v as readonly string[]).map(label);
+  return typeof v === 'string' && field.choices ? label(v) : v;
 }
 
 export function formatAnswer(v: AnswerValue, yes: string, no: string, list: (items: readonly string[]) => string): string {
