@@ -93,7 +93,7 @@ export class FolderStorage implements BackupStorage {
     return h ? { ...h, head } : undefined;
   }
 
-  async fetch(rel: string, dest: string): Promise<StoredFile | undefined> {
+  async copyOut(rel: string, dest: string): Promise<StoredFile | undefined> {
     try {
       return await copyFileHashed(this.#path(rel), dest);
     } catch (e) {

@@ -180,9 +180,9 @@ async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock:
     const unreadable = (file: string) => (e?: unknown): never => {
       throw new HuellaError('VAULT_CORRUPT', `${file} of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, e === undefined ? {} : { cause: e });
     };
-    const header = (await storage.fetch(generationRel(generation, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch(unreadable('vault.json'))) ?? unreadable('vault.json')();
+    const header = (await storage.copyOut(generationRel(generation, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch(unreadable('vault.json'))) ?? unreadable('vault.json')();
     if (!matches(header, files?.vaultHeader)) problems.push('vault.json differs from the manifest (changed or damaged); trying it anyway.');
-    const database = (await storage.fetch(generationRel(generation, GENERATION_FILES.database), path.join(building, VAULT_FILES.db), options.signal ? { signal: options.signal } : {}).catch(unreadable('archive.db'))) ?? unreadable('archive.db')();
+    const database = (await storage.copyOut(generationRel(generation, GENERATION_FILES.database), path.join(building, VAULT_FILES.db), options.signal ? { signal: options.signal } : {}).catch(unreadable('archive.db'))) ?? unreadable('archive.db')();
     if (!matches(database, files?.database)) problems.push('archive.db differs from the manifest (changed or damaged); trying it anyway.');
     const custodyHash = await storage.hash(generationRel(generation, GENERATION_FILES.custody));
     const custodyOk = custodyHash !== undefined && matches(custodyHash, files?.custody);
@@ -241,7 +241,7 @@ async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock:
       options.concurrency ?? storage.parallelism,
       async ({ name, kind }) => {
         const tmp = path.join(tmpDir, `${name}.restoring`);
-        const copy = await storage.fetch(objectRel(name), tmp, options.signal ? { signal: options.signal } : {});
+        const copy = await storage.copyOut(objectRel(name), tmp, options.signal ? { signal: options.signal } : {});
         if (!copy) damage(name, kind, 'missing-from-backup');
         else {
           const want = expected.get(name);

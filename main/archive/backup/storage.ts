@@ -31,7 +31,7 @@ export type BackupReader = {
   /** Size, SHA-256 and first 16 bytes of a file, streamed; undefined if it does not exist. */
   hash(rel: string, options?: StorageReadOptions): Promise<(StoredFile & { readonly head: Buffer }) | undefined>;
   /** Copies a file to `dest` (a new local file), hashed and fsynced; undefined if it does not exist. */
-  fetch(rel: string, dest: string, options?: StorageReadOptions): Promise<StoredFile | undefined>;
+  copyOut(rel: string, dest: string, options?: StorageReadOptions): Promise<StoredFile | undefined>;
   /** Complete generations, ascending (unfinished runs are not listed). */
   generations(): Promise<number[]>;
   /** Releases what the storage holds (a network client). */

@@ -65,7 +65,7 @@ export class S3BackupStorage implements BackupStorage {
     return this.remote.hashObject(this.remote.key(rel), options);
   }
 
-  async fetch(rel: string, dest: string, options: StorageReadOptions = {}): Promise<StoredFile | undefined> {
+  async copyOut(rel: string, dest: string, options: StorageReadOptions = {}): Promise<StoredFile | undefined> {
     try {
       return await this.remote.getFile(this.remote.key(rel), dest, options);
     } catch (e) {

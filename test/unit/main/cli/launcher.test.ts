@@ -71,7 +71,8 @@ describe('bin/huella.js', () => {
     visit(key('launch.mjs'));
     expect([...externals].filter((e) => !e.startsWith('node:'))).toEqual([]);
     const bytes = [...reached, key('launch.mjs')].reduce((n, f) => n + fs.statSync(path.join(REPO, f)).size, 0);
-    expect(bytes).toBeLessThan(64 * 1024);
+    // The bulk is the English message catalogue that error reports need (~55 KiB); a command module would add far more.
+    expect(bytes).toBeLessThan(80 * 1024);
   });
 
   it('`packet verify` (a reviewer without a vault) loads neither SQLCipher, libsodium, sharp nor the export code', () => {

@@ -73,15 +73,16 @@ describe('database snapshot', () => {
     fs.mkdirSync(inbox);
     fs.writeFileSync(path.join(inbox, 'a.bin'), crypto.randomBytes(200_000));
     const blobs = vault.blobs;
-    const publish = blobs.publish.bind(blobs);
+    // Ingest publishes a committed group at once (publishMany); the backup runs between the commit and the publish.
+    const publishMany = blobs.publishMany.bind(blobs);
     let during: BackupReport | undefined;
     let sawReady = false;
-    blobs.publish = async (name: string): Promise<void> => {
+    blobs.publishMany = async (names: readonly string[]): Promise<void> => {
       if (!during) {
-        sawReady = fs.existsSync(path.join(blobs.tmpDir, `${name}.ready`)) && !fs.existsSync(blobs.pathOf(name));
+        sawReady = names.length > 0 && names.every((name) => fs.existsSync(path.join(blobs.tmpDir, `${name}.ready`)) && !fs.existsSync(blobs.pathOf(name)));
         during = await backupVault(vault, backupDir);
       }
-      return publish(name);
+      return publishMany(names);
     };
     try {
       const r = await ingestPaths(vault, [inbox], { previews: false });
