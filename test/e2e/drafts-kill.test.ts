@@ -49,8 +49,10 @@ describe('a testimony draft survives killing the app', () => {
     app = await openApp(first);
     await unlock(app);
     await app.page.goto(`${first.origin}/#/testimony/${testimony.id}`);
-    const box = app.page.getByLabel('Testimony', { exact: true });
-    await box.waitFor();
+    // The text box by its role: while the screen loads, its section is labelled "Testimony" too, and a key pressed
+    // there lands on the heading (the caret then starts at 0 and the added words came first: a flaky test in CI).
+    const box = app.page.getByRole('textbox', { name: 'Testimony', exact: true });
+    await expect.poll(() => box.inputValue()).toBe(testimony.text);
     await box.press('End');
     const added = ' I heard screams from the next room; they asked about my brother.';
     await box.pressSequentially(added, { delay: 15 });
@@ -69,7 +71,7 @@ describe('a testimony draft survives killing the app', () => {
     expect(draft?.data.text).toBe(typed);
     // And the testimony screen shows it (brought back from the draft, or already a saved version).
     await app.page.goto(`${second.origin}/#/testimony/${testimony.id}`);
-    await expect.poll(() => app!.page.getByLabel('Testimony', { exact: true }).inputValue(), { timeout: 10_000 }).toBe(typed);
+    await expect.poll(() => app!.page.getByRole('textbox', { name: 'Testimony', exact: true }).inputValue(), { timeout: 10_000 }).toBe(typed);
     await screenshot(app.page, 'en-testimony-after-kill');
     // Once open, what was typed is (or becomes) a saved version too.
     await expect.poll(async () => ((await second.call('testimonies.get', { id: testimony.id })) as Testimony).text, { timeout: 10_000 }).toBe(typed);
