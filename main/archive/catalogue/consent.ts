@@ -2,7 +2,6 @@ import {
   ConsentIdInput,
   ConsentRecordInput,
   type Consent,
-  type ConsentRecordingMethod,
   type ConsentState,
   type ConsentStatus,
 } from '../../../shared/model/catalogue';
@@ -11,7 +10,7 @@ import type { Vault } from '../vault/vault';
 import { requireLiveItem, requirePerson } from './exists';
 import { checkMechanisms, knownMechanismIds } from './mechanisms';
 import { nowIso, recordEvent } from './record-event';
-import { all, one, run } from './sql';
+import { consentRow, consentRows, insertConsent, markConsentRevoked, type ConsentRow } from '../db/consents';
 import { conflict, notFound, parseInput } from './validate';
 
 /**
@@ -19,21 +18,6 @@ import { conflict, notFound, parseInput } from './validate';
  * withdrawal is a revocation. How records combine into a state is defined on CONSENT_STATES
  * (shared/model/catalogue.ts) and implemented once, in `consentStateOf`.
  */
-
-type ConsentRow = {
-  id: string;
-  person_id: string;
-  mechanism: string;
-  disclose_name: number;
-  share_material: number;
-  recipients: string | null;
-  given_at: string;
-  how_recorded: ConsentRecordingMethod;
-  evidence_item: string | null;
-  notes: string | null;
-  recorded_at: string;
-  revoked_at: string | null;
-};
 
 function toConsent(r: ConsentRow): Consent {
   return {
@@ -51,9 +35,6 @@ function toConsent(r: ConsentRow): Consent {
     ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
   };
 }
-
-/** Newest first: the order in which records take precedence. */
-const ORDER = 'ORDER BY given_at DESC, recorded_at DESC, rowid DESC';
 
 /** The state for one mechanism from a person's records (any order); see CONSENT_STATES. */
 export function consentStateOf(records: readonly Consent[], mechanism: string): { state: ConsentState; consentId?: string } {
@@ -75,14 +56,11 @@ export function consentStateOf(records: readonly Consent[], mechanism: string): 
 }
 
 export function listConsents(vault: Vault, options: { readonly personId?: string } = {}): Consent[] {
-  const rows = options.personId
-    ? all<ConsentRow>(vault, `SELECT * FROM consents WHERE person_id = ? ${ORDER}`, options.personId)
-    : all<ConsentRow>(vault, `SELECT * FROM consents ${ORDER}`);
-  return rows.map(toConsent);
+  return consentRows(vault.store, options.personId).map(toConsent);
 }
 
 export function getConsent(vault: Vault, id: string): Consent {
-  const r = one<ConsentRow>(vault, 'SELECT * FROM consents WHERE id = ?', id);
+  const r = consentRow(vault.store, id);
   if (!r) notFound('id', 'consent record', id);
   return toConsent(r);
 }
@@ -109,22 +87,19 @@ export function recordConsent(vault: Vault, input: ConsentRecordInput): Consent 
   vault.transaction(() => {
     requirePerson(vault, v.personId);
     if (v.evidenceItemId) requireLiveItem(vault, v.evidenceItemId, 'evidenceItemId');
-    run(
-      vault,
-      `INSERT INTO consents (id, person_id, mechanism, disclose_name, share_material, recipients, given_at, how_recorded, evidence_item, notes, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertConsent(vault.store, {
       id,
-      v.personId,
-      v.mechanism,
-      v.discloseName ? 1 : 0,
-      v.shareMaterial ? 1 : 0,
-      v.recipients || null,
-      v.givenAt,
-      v.howRecorded,
-      v.evidenceItemId ?? null,
-      v.notes || null,
-      nowIso(),
-    );
+      person_id: v.personId,
+      mechanism: v.mechanism,
+      disclose_name: v.discloseName ? 1 : 0,
+      share_material: v.shareMaterial ? 1 : 0,
+      recipients: v.recipients || null,
+      given_at: v.givenAt,
+      how_recorded: v.howRecorded,
+      evidence_item: v.evidenceItemId ?? null,
+      notes: v.notes || null,
+      recorded_at: nowIso(),
+    });
     const secret: Record<string, string> = {};
     if (v.recipients) secret.recipients = v.recipients;
     if (v.notes) secret.notes = v.notes;
@@ -151,10 +126,10 @@ export function recordConsent(vault: Vault, input: ConsentRecordInput): Consent 
 export function revokeConsent(vault: Vault, input: ConsentIdInput): Consent {
   const v = parseInput(ConsentIdInput, input, 'consent');
   vault.transaction(() => {
-    const r = one<ConsentRow>(vault, 'SELECT * FROM consents WHERE id = ?', v.id);
+    const r = consentRow(vault.store, v.id);
     if (!r) notFound('id', 'consent record', v.id);
     if (r.revoked_at) conflict('id', `Consent record ${v.id} was already revoked on ${r.revoked_at}.`);
-    run(vault, 'UPDATE consents SET revoked_at = ? WHERE id = ?', nowIso(), v.id);
+    markConsentRevoked(vault.store, v.id, nowIso());
     recordEvent(vault, 'consent.revoked', r.person_id, { consentId: v.id, mechanism: r.mechanism });
   });
   return getConsent(vault, v.id);

@@ -5,38 +5,23 @@ import {
   PersonUpdateInput,
   type Person,
   type PersonCaseRole,
-  type PersonRole,
   type PersonSummary,
-  type Sex,
 } from '../../../shared/model/catalogue';
 import { newId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { requireCase, requirePerson } from './exists';
 import { nowIso, recordEvent, type Secret } from './record-event';
 import { indexDoc, reindexWitnessTestimonies } from './search-index';
-import { all, one, run } from './sql';
 import { notFound, parseInput } from './validate';
 import { deleteDraftRowsOfRecord } from '../db/drafts';
+import { deleteCasePerson, insertCasePerson, personCaseRoles } from '../db/cases';
+import { insertPerson, livePerson, livePersonNames, tombstonePerson, updatePersonRow, type PersonFields, type PersonRow } from '../db/persons';
 
 /**
  * People (DESIGN §4): victims, witnesses, alleged perpetrators, documenters. The real name is stored (encrypted with
  * the rest of the database); exports use the pseudonym unless consent allows the name. Every personal field is
  * personal data, so person events carry only commitments.
  */
-
-type PersonRow = {
-  id: string;
-  real_name: string;
-  pseudonym: string;
-  sex: Sex | null;
-  birth_date: string | null;
-  nationality: string | null;
-  occupation: string | null;
-  contact: string | null;
-  notes: string | null;
-  created_at: string;
-  updated_at: string;
-};
 
 const FIELDS = {
   realName: 'real_name',
@@ -51,12 +36,7 @@ const FIELDS = {
 type Field = keyof typeof FIELDS;
 
 function roles(vault: Vault, personId: string): PersonCaseRole[] {
-  return all<{ case_id: string; role: PersonRole }>(
-    vault,
-    `SELECT cp.case_id, cp.role FROM case_persons cp JOIN cases c ON c.id = cp.case_id
-      WHERE cp.person_id = ? AND c.deleted_at IS NULL ORDER BY cp.added_at, cp.case_id, cp.role`,
-    personId,
-  ).map((r) => ({ caseId: r.case_id, role: r.role }));
+  return personCaseRoles(vault.store, personId).map((r) => ({ caseId: r.case_id, role: r.role }));
 }
 
 function toPerson(vault: Vault, r: PersonRow): Person {
@@ -78,21 +58,13 @@ function toPerson(vault: Vault, r: PersonRow): Person {
 }
 
 export function getPerson(vault: Vault, id: string): Person {
-  const r = one<PersonRow>(vault, 'SELECT * FROM persons WHERE id = ? AND deleted_at IS NULL', id);
+  const r = livePerson(vault.store, id);
   if (!r) notFound('id', 'person', id);
   return toPerson(vault, r);
 }
 
 export function listPersons(vault: Vault, options: { readonly caseId?: string } = {}): PersonSummary[] {
-  const rows = options.caseId
-    ? all<{ id: string; pseudonym: string; real_name: string }>(
-        vault,
-        `SELECT DISTINCT p.id, p.pseudonym, p.real_name, p.rowid FROM persons p JOIN case_persons cp ON cp.person_id = p.id
-          WHERE cp.case_id = ? AND p.deleted_at IS NULL ORDER BY p.pseudonym COLLATE NOCASE, p.rowid`,
-        options.caseId,
-      )
-    : all<{ id: string; pseudonym: string; real_name: string }>(vault, 'SELECT id, pseudonym, real_name FROM persons WHERE deleted_at IS NULL ORDER BY pseudonym COLLATE NOCASE, rowid');
-  return rows.map((r) => ({ id: r.id, pseudonym: r.pseudonym, realName: r.real_name, roles: roles(vault, r.id) }));
+  return livePersonNames(vault.store, options.caseId).map((r) => ({ id: r.id, pseudonym: r.pseudonym, realName: r.real_name, roles: roles(vault, r.id) }));
 }
 
 export function createPerson(vault: Vault, input: PersonCreateInput): Person {
@@ -110,19 +82,19 @@ export function createPerson(vault: Vault, input: PersonCreateInput): Person {
     notes: v.notes || null,
   };
   vault.transaction(() => {
-    run(
-      vault,
-      'INSERT INTO persons (id, real_name, pseudonym, sex, birth_date, nationality, occupation, contact, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    insertPerson(
+      vault.store,
       id,
-      values.realName,
-      values.pseudonym,
-      values.sex,
-      values.birthDate,
-      values.nationality,
-      values.occupation,
-      values.contact,
-      values.notes,
-      now,
+      {
+        real_name: v.realName,
+        pseudonym: v.pseudonym,
+        sex: v.sex ?? null,
+        birth_date: values.birthDate,
+        nationality: values.nationality,
+        occupation: values.occupation,
+        contact: values.contact,
+        notes: values.notes,
+      },
       now,
     );
     const secret = Object.fromEntries(Object.entries(values).filter(([, x]) => x !== null)) as Secret;
@@ -136,7 +108,7 @@ export function createPerson(vault: Vault, input: PersonCreateInput): Person {
 export function updatePerson(vault: Vault, input: PersonUpdateInput): Person {
   const v = parseInput(PersonUpdateInput, input, 'person update');
   vault.transaction(() => {
-    const cur = one<PersonRow>(vault, 'SELECT * FROM persons WHERE id = ? AND deleted_at IS NULL', v.id);
+    const cur = livePerson(vault.store, v.id);
     if (!cur) notFound('id', 'person', v.id);
     const secret: Record<string, string | null> = {};
     const next: Record<string, string | null> = {};
@@ -147,20 +119,7 @@ export function updatePerson(vault: Vault, input: PersonUpdateInput): Person {
       if (value !== cur[column]) secret[field] = value;
     }
     if (Object.keys(secret).length === 0) return;
-    run(
-      vault,
-      'UPDATE persons SET real_name = ?, pseudonym = ?, sex = ?, birth_date = ?, nationality = ?, occupation = ?, contact = ?, notes = ?, updated_at = ? WHERE id = ?',
-      next.real_name,
-      next.pseudonym,
-      next.sex,
-      next.birth_date,
-      next.nationality,
-      next.occupation,
-      next.contact,
-      next.notes,
-      nowIso(),
-      v.id,
-    );
+    updatePersonRow(vault.store, v.id, next as unknown as PersonFields, nowIso());
     recordEvent(vault, 'person.updated', v.id, {}, secret);
     indexDoc(vault, 'person', v.id);
     if ('pseudonym' in secret) reindexWitnessTestimonies(vault, v.id);
@@ -173,7 +132,7 @@ export function deletePerson(vault: Vault, input: PersonIdInput): void {
   const v = parseInput(PersonIdInput, input, 'person');
   vault.transaction(() => {
     requirePerson(vault, v.id, 'id');
-    run(vault, 'UPDATE persons SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
+    tombstonePerson(vault.store, v.id, nowIso());
     recordEvent(vault, 'person.deleted', v.id, {});
     deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'person', v.id);
@@ -187,8 +146,7 @@ export function setPersonRole(vault: Vault, input: PersonRoleInput): Person {
   vault.transaction(() => {
     requirePerson(vault, v.personId);
     requireCase(vault, v.caseId);
-    const r = run(vault, 'INSERT OR IGNORE INTO case_persons (case_id, person_id, role, added_at) VALUES (?, ?, ?, ?)', v.caseId, v.personId, v.role, nowIso());
-    if (r.changes > 0) recordEvent(vault, 'person.role-set', v.personId, { caseId: v.caseId, role: v.role });
+    if (insertCasePerson(vault.store, v.caseId, v.personId, v.role, nowIso())) recordEvent(vault, 'person.role-set', v.personId, { caseId: v.caseId, role: v.role });
   });
   return getPerson(vault, v.personId);
 }
@@ -198,8 +156,7 @@ export function removePersonRole(vault: Vault, input: PersonRoleInput): Person {
   vault.transaction(() => {
     requirePerson(vault, v.personId);
     requireCase(vault, v.caseId);
-    const r = run(vault, 'DELETE FROM case_persons WHERE case_id = ? AND person_id = ? AND role = ?', v.caseId, v.personId, v.role);
-    if (r.changes > 0) recordEvent(vault, 'person.role-removed', v.personId, { caseId: v.caseId, role: v.role });
+    if (deleteCasePerson(vault.store, v.caseId, v.personId, v.role)) recordEvent(vault, 'person.role-removed', v.personId, { caseId: v.caseId, role: v.role });
   });
   return getPerson(vault, v.personId);
 }

@@ -3,7 +3,8 @@ import type { SearchDocType } from '../../../shared/model/catalogue';
 import { termLabel } from '../../../shared/taxonomy';
 import { assertNever } from '../../../shared/errors';
 import type { Vault } from '../vault/vault';
-import { all, one } from './sql';
+import { activeTagTerms } from '../db/tags';
+import { caseSearchRow, itemSearchRow, liveCaseTitlesOfItem, personSearchRow, testimonySearchRow } from '../db/search';
 
 /**
  * What the search index holds for one catalogue object, in the original spelling: the index stores it normalised
@@ -27,12 +28,7 @@ export type DocSource = {
 const LANGS = ['en', 'es', 'fr', 'ar'] as const;
 
 function tagWords(vault: Vault, targetType: 'item' | 'testimony' | 'case', targetId: string): string[] {
-  const rows = all<{ term_id: string; details: string | null }>(
-    vault,
-    'SELECT term_id, details FROM tag_assignments WHERE target_type = ? AND target_id = ? AND removed_at IS NULL',
-    targetType,
-    targetId,
-  );
+  const rows = activeTagTerms(vault.store, targetType, targetId);
   const words: string[] = [];
   for (const r of rows) {
     for (const lang of LANGS) words.push(termLabel(r.term_id, lang));
@@ -51,34 +47,12 @@ export function itemSortDate(captureTime: string | null, ingestedAt: string): st
   return captureTime && /^(?!0000)\d{4}-\d{2}-\d{2}/.test(captureTime) ? captureTime : ingestedAt;
 }
 
-type ItemRow = {
-  original_name: string;
-  title: string | null;
-  description: string | null;
-  place: string | null;
-  source_note: string | null;
-  metadata: string;
-  capture_time: string | null;
-  ingested_at: string;
-  media_type: string;
-  gps_lat: number | null;
-  deleted_at: string | null;
-};
-
 function itemSource(vault: Vault, id: string): DocSource | undefined {
-  const r = one<ItemRow>(
-    vault,
-    'SELECT original_name, title, description, place, source_note, metadata, capture_time, ingested_at, media_type, gps_lat, deleted_at FROM items WHERE id = ?',
-    id,
-  );
+  const r = itemSearchRow(vault.store, id);
   if (!r || r.deleted_at !== null) return undefined;
   const m = JSON.parse(r.metadata) as ExtractedMetadata;
   const metaWords = [m.make, m.model, m.software, m.lensModel, m.captureTime, m.copyright, ...(m.creators ?? [])].filter((x): x is string => typeof x === 'string');
-  const caseTitles = all<{ title: string }>(
-    vault,
-    'SELECT c.title FROM case_items ci JOIN cases c ON c.id = ci.case_id WHERE ci.item_id = ? AND c.deleted_at IS NULL',
-    id,
-  ).map((c) => c.title);
+  const caseTitles = liveCaseTitlesOfItem(vault.store, id);
   const title = r.title ?? r.original_name;
   return {
     title,
@@ -94,11 +68,7 @@ function itemSource(vault: Vault, id: string): DocSource | undefined {
 }
 
 function caseSource(vault: Vault, id: string): DocSource | undefined {
-  const r = one<{ title: string; summary: string | null; notes: string | null; country: string | null; created_at: string }>(
-    vault,
-    'SELECT title, summary, notes, country, created_at FROM cases WHERE id = ? AND deleted_at IS NULL',
-    id,
-  );
+  const r = caseSearchRow(vault.store, id);
   if (!r) return undefined;
   return {
     title: r.title,
@@ -113,13 +83,7 @@ function caseSource(vault: Vault, id: string): DocSource | undefined {
 }
 
 function testimonySource(vault: Vault, id: string): DocSource | undefined {
-  const r = one<{ title: string; place: string | null; interviewer: string | null; interpreter: string | null; text: string; interview_date: string | null; created_at: string; pseudonym: string | null }>(
-    vault,
-    `SELECT t.title, t.place, t.interviewer, t.interpreter, t.text, t.interview_date, t.created_at, p.pseudonym
-       FROM testimonies t LEFT JOIN persons p ON p.id = t.witness_id AND p.deleted_at IS NULL
-      WHERE t.id = ? AND t.deleted_at IS NULL`,
-    id,
-  );
+  const r = testimonySearchRow(vault.store, id);
   if (!r) return undefined;
   return {
     title: r.title,
@@ -135,11 +99,7 @@ function testimonySource(vault: Vault, id: string): DocSource | undefined {
 }
 
 function personSource(vault: Vault, id: string): DocSource | undefined {
-  const r = one<{ pseudonym: string; real_name: string; created_at: string }>(
-    vault,
-    'SELECT pseudonym, real_name, created_at FROM persons WHERE id = ? AND deleted_at IS NULL',
-    id,
-  );
+  const r = personSearchRow(vault.store, id);
   if (!r) return undefined;
   return { title: r.pseudonym, body: [r.real_name], extra: [], sortDate: r.created_at, sortName: r.pseudonym, mediaType: null, hasGps: null, place: null };
 }

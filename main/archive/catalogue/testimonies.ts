@@ -14,9 +14,22 @@ import type { Vault } from '../vault/vault';
 import { requireCase, requireLiveItem, requirePerson, requireTestimony } from './exists';
 import { nowIso, recordEvent } from './record-event';
 import { indexDoc } from './search-index';
-import { all, one, run } from './sql';
 import { conflict, notFound, parseInput } from './validate';
 import { deleteDraftRowsOfRecord } from '../db/drafts';
+import {
+  deleteTestimonyItem,
+  insertTestimony,
+  insertTestimonyItem,
+  insertTestimonyRevision,
+  liveTestimonies,
+  liveTestimony,
+  testimonyItemIds,
+  testimonyRevision,
+  testimonyRevisionList,
+  tombstoneTestimony,
+  updateTestimonyRow,
+  type TestimonyRow,
+} from '../db/testimonies';
 
 /**
  * Testimonies (DESIGN §4): structured interview records with a full edit history. Every save that changes
@@ -24,22 +37,6 @@ import { deleteDraftRowsOfRecord } from '../db/drafts';
  * whole saved state, so any revision can later be proven against the signed log; a save that changes nothing
  * records nothing.
  */
-
-type TestimonyRow = {
-  id: string;
-  case_id: string | null;
-  witness_id: string | null;
-  title: string;
-  interview_date: string | null;
-  place: string | null;
-  interviewer: string | null;
-  language: string | null;
-  interpreter: string | null;
-  text: string;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-};
 
 const FIELD_COLUMNS = {
   caseId: 'case_id',
@@ -88,14 +85,14 @@ function summaryOf(r: TestimonyRow): TestimonySummary {
 }
 
 function row(vault: Vault, id: string, field = 'id'): TestimonyRow {
-  const r = one<TestimonyRow>(vault, 'SELECT * FROM testimonies WHERE id = ? AND deleted_at IS NULL', id);
+  const r = liveTestimony(vault.store, id);
   if (!r) notFound(field, 'testimony', id);
   return r;
 }
 
 export function getTestimony(vault: Vault, id: string): Testimony {
   const r = row(vault, id);
-  const itemIds = all<{ item_id: string }>(vault, 'SELECT item_id FROM testimony_items WHERE testimony_id = ? ORDER BY added_at, item_id', id).map((x) => x.item_id);
+  const itemIds = testimonyItemIds(vault.store, id);
   return {
     ...summaryOf(r),
     ...(r.place ? { place: r.place } : {}),
@@ -109,14 +106,7 @@ export function getTestimony(vault: Vault, id: string): Testimony {
 }
 
 export function listTestimonies(vault: Vault, options: { readonly caseId?: string } = {}): TestimonySummary[] {
-  const rows = options.caseId
-    ? all<TestimonyRow>(vault, 'SELECT * FROM testimonies WHERE case_id = ? AND deleted_at IS NULL ORDER BY created_at, rowid', options.caseId)
-    : all<TestimonyRow>(vault, 'SELECT * FROM testimonies WHERE deleted_at IS NULL ORDER BY created_at, rowid');
-  return rows.map(summaryOf);
-}
-
-function insertRevision(vault: Vault, id: string, revision: number, fields: TestimonyFields, text: string, savedAt: string, seq: number): void {
-  run(vault, 'INSERT INTO testimony_revisions (testimony_id, revision, fields, text, saved_at, event_seq) VALUES (?, ?, ?, ?, ?, ?)', id, revision, JSON.stringify(fields), text, savedAt, seq);
+  return liveTestimonies(vault.store, options.caseId).map(summaryOf);
 }
 
 export function createTestimony(vault: Vault, input: TestimonyCreateInput): Testimony {
@@ -137,25 +127,9 @@ export function createTestimony(vault: Vault, input: TestimonyCreateInput): Test
   vault.transaction(() => {
     if (fields.caseId) requireCase(vault, fields.caseId);
     if (fields.witnessId) requirePerson(vault, fields.witnessId, 'witnessId');
-    run(
-      vault,
-      `INSERT INTO testimonies (id, case_id, witness_id, title, interview_date, place, interviewer, language, interpreter, text, revision, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-      id,
-      fields.caseId,
-      fields.witnessId,
-      fields.title,
-      fields.interviewDate,
-      fields.place,
-      fields.interviewer,
-      fields.language,
-      fields.interpreter,
-      text,
-      now,
-      now,
-    );
+    insertTestimony(vault.store, id, fields, text, now);
     const ev = recordEvent(vault, 'testimony.created', id, { revision: 1, ...idsOf(fields) }, secretOf(fields, text));
-    insertRevision(vault, id, 1, fields, text, now, ev.seq);
+    insertTestimonyRevision(vault.store, id, 1, fields, text, now, ev.seq);
     indexDoc(vault, 'testimony', id);
   });
   return getTestimony(vault, id);
@@ -184,25 +158,9 @@ export function editTestimony(vault: Vault, input: TestimonyEditInput): Testimon
     if (fields.witnessId && fields.witnessId !== before.witnessId) requirePerson(vault, fields.witnessId, 'witnessId');
     const revision = cur.revision + 1;
     const now = nowIso();
-    run(
-      vault,
-      `UPDATE testimonies SET case_id = ?, witness_id = ?, title = ?, interview_date = ?, place = ?, interviewer = ?, language = ?, interpreter = ?,
-         text = ?, revision = ?, updated_at = ? WHERE id = ?`,
-      fields.caseId,
-      fields.witnessId,
-      fields.title,
-      fields.interviewDate,
-      fields.place,
-      fields.interviewer,
-      fields.language,
-      fields.interpreter,
-      text,
-      revision,
-      now,
-      v.id,
-    );
+    updateTestimonyRow(vault.store, v.id, fields, text, revision, now);
     const ev = recordEvent(vault, 'testimony.edited', v.id, { revision, changed: [...changed].sort(), ...idsOf(fields) }, secretOf(fields, text));
-    insertRevision(vault, v.id, revision, fields, text, now, ev.seq);
+    insertTestimonyRevision(vault.store, v.id, revision, fields, text, now, ev.seq);
     indexDoc(vault, 'testimony', v.id);
   });
   return getTestimony(vault, v.id);
@@ -212,7 +170,7 @@ export function deleteTestimony(vault: Vault, input: TestimonyIdInput): void {
   const v = parseInput(TestimonyIdInput, input, 'testimony');
   vault.transaction(() => {
     requireTestimony(vault, v.id, 'id');
-    run(vault, 'UPDATE testimonies SET deleted_at = ?, updated_at = ? WHERE id = ?', nowIso(), nowIso(), v.id);
+    tombstoneTestimony(vault.store, v.id, nowIso());
     recordEvent(vault, 'testimony.deleted', v.id, {});
     deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     indexDoc(vault, 'testimony', v.id);
@@ -221,21 +179,12 @@ export function deleteTestimony(vault: Vault, input: TestimonyIdInput): void {
 
 export function testimonyHistory(vault: Vault, id: string): TestimonyRevisionSummary[] {
   row(vault, id);
-  return all<{ revision: number; fields: string; saved_at: string; event_seq: number; len: number }>(
-    vault,
-    'SELECT revision, fields, saved_at, event_seq, length(text) AS len FROM testimony_revisions WHERE testimony_id = ? ORDER BY revision',
-    id,
-  ).map((r) => ({ revision: r.revision, title: (JSON.parse(r.fields) as TestimonyFields).title, savedAt: r.saved_at, eventSeq: r.event_seq, textLength: r.len }));
+  return testimonyRevisionList(vault.store, id).map((r) => ({ revision: r.revision, title: (JSON.parse(r.fields) as TestimonyFields).title, savedAt: r.saved_at, eventSeq: r.event_seq, textLength: r.len }));
 }
 
 export function getTestimonyRevision(vault: Vault, id: string, revision: number): TestimonyRevision {
   row(vault, id);
-  const r = one<{ fields: string; text: string; saved_at: string; event_seq: number }>(
-    vault,
-    'SELECT fields, text, saved_at, event_seq FROM testimony_revisions WHERE testimony_id = ? AND revision = ?',
-    id,
-    revision,
-  );
+  const r = testimonyRevision(vault.store, id, revision);
   if (!r) notFound('revision', 'revision', `${revision} of testimony ${id}`);
   return { testimonyId: id, revision, fields: JSON.parse(r.fields) as TestimonyFields, text: r.text, savedAt: r.saved_at, eventSeq: r.event_seq };
 }
@@ -249,7 +198,7 @@ export function linkTestimonyItems(vault: Vault, input: TestimonyItemsInput): { 
     let added = 0;
     const now = nowIso();
     for (const itemId of new Set(v.itemIds)) {
-      if (run(vault, 'INSERT OR IGNORE INTO testimony_items (testimony_id, item_id, added_at) VALUES (?, ?, ?)', v.testimonyId, itemId, now).changes === 0) continue;
+      if (!insertTestimonyItem(vault.store, v.testimonyId, itemId, now)) continue;
       recordEvent(vault, 'testimony.item-linked', itemId, { testimonyId: v.testimonyId });
       added++;
     }
@@ -263,7 +212,7 @@ export function unlinkTestimonyItems(vault: Vault, input: TestimonyItemsInput): 
     requireTestimony(vault, v.testimonyId);
     let removed = 0;
     for (const itemId of new Set(v.itemIds)) {
-      if (run(vault, 'DELETE FROM testimony_items WHERE testimony_id = ? AND item_id = ?', v.testimonyId, itemId).changes === 0) continue;
+      if (!deleteTestimonyItem(vault.store, v.testimonyId, itemId)) continue;
       recordEvent(vault, 'testimony.item-unlinked', itemId, { testimonyId: v.testimonyId });
       removed++;
     }

@@ -46,3 +46,8 @@ export function insertTag(db: WritableDb, t: TagRow): void {
 export function markTagRemoved(db: WritableDb, id: string, removedAt: string): void {
   writer(db).run('UPDATE tag_assignments SET removed_at = ? WHERE id = ?', removedAt, id);
 }
+
+/** The terms and details of the active assignments on an object of that type (what search indexes). */
+export function activeTagTerms(db: ReadableDb, targetType: TagRow['target_type'], targetId: string): { term_id: string; details: string | null }[] {
+  return reader(db).all('SELECT term_id, details FROM tag_assignments WHERE target_type = ? AND target_id = ? AND removed_at IS NULL', targetType, targetId);
+}

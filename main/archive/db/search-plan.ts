@@ -1,29 +1,38 @@
 import { SEARCH_DOC_TYPES, type SearchDocType, type SearchQuery, type SearchSort } from '../../../shared/model/catalogue';
 import { normalizeForSearch } from '../../../shared/text';
 import { assertNever } from '../../../shared/errors';
-import type { Vault } from '../vault/vault';
-import { casesWithConsentState } from './consent-sql';
-import { requireCase } from './exists';
-import { checkMechanisms } from './mechanisms';
-import { ftsMatchExpression, type QueryToken } from './search-query';
-import { expandTermFilter } from './tags';
+import type { SqlParam } from './connection';
+import type { SearchPlanSql } from './search';
 
 /**
- * The SQL of a catalogue search, from fixed fragments and bound parameters (search.ts runs it). Filters that only
+ * The SQL of a catalogue search, from fixed fragments and bound parameters (db/search.ts runs it; catalogue/
+ * search.ts checks the filters and resolves them to the inputs below first). Filters that only
  * make sense for items (media type, date, place, GPS, consent) restrict the result to items; the case filter
  * applies to every type (an item or testimony in the case, the case itself, its people); tag filters apply to what
  * can be tagged (items, testimonies, cases), and a group term also matches its sub-terms.
  */
-
-export type Parsed = ReturnType<typeof SearchQuery.parse>;
 
 /**
  * A query plan: what drives the scan, the per-row predicates, their parameters. The driver matters at 100k items
  * (SQLite has no statistics on these tables): a text query is driven by the FTS match (CROSS JOIN fixes the join
  * order), a browse with a case or tag filter by that small candidate list, any other browse by a covering index.
  */
-export type Plan = { readonly withSql: string; readonly from: string; readonly where: string[]; readonly params: unknown[] };
-type Candidates = { readonly sql: string; readonly params: unknown[] };
+export type Plan = SearchPlanSql & { readonly where: string[] };
+/** Parsed (checked) search filters. */
+export type Filters = NonNullable<ReturnType<typeof SearchQuery.parse>['filters']>;
+type Candidates = { readonly sql: string; readonly params: SqlParam[] };
+
+/** The filters, checked and resolved (catalogue/search.ts): what the plan is built from. */
+export type PlanInput = {
+  readonly filters: Filters;
+  readonly types: readonly SearchDocType[];
+  /** The FTS5 match expression of the text (search-query.ts ftsMatchExpression), if there is text. */
+  readonly match: string | undefined;
+  /** Per tag filter, the terms it matches (a group term and its sub-terms). */
+  readonly tagTerms: readonly (readonly string[])[];
+  /** With a consent filter, the cases that qualify. */
+  readonly consentCases: readonly string[] | undefined;
+};
 
 const ITEM_ONLY_FILTERS = ['mediaType', 'dateFrom', 'dateTo', 'place', 'hasGps', 'consentState'] as const;
 
@@ -44,8 +53,8 @@ function prefixRange(prefix: string): [string, string] {
   return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
 }
 
-export function docTypesFor(q: Parsed): SearchDocType[] {
-  const f = q.filters ?? {};
+/** The document types a search with these filters can return. */
+export function docTypesFor(f: Filters): SearchDocType[] {
   let types: SearchDocType[] = [...(f.docTypes ?? SEARCH_DOC_TYPES)];
   if (ITEM_ONLY_FILTERS.some((k) => f[k] !== undefined)) types = types.filter((t) => t === 'item');
   if (f.tags && f.tags.length > 0) types = types.filter((t) => t !== 'person');
@@ -55,7 +64,7 @@ export function docTypesFor(q: Parsed): SearchDocType[] {
 /** The documents of a case: its items, testimonies, itself, its people. */
 function caseCandidates(caseId: string, types: readonly SearchDocType[]): Candidates {
   const parts: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlParam[] = [];
   for (const t of types) {
     switch (t) {
       case 'item':
@@ -88,33 +97,29 @@ function tagCandidates(terms: readonly string[], types: readonly SearchDocType[]
   };
 }
 
-export function buildPlan(vault: Vault, q: Parsed, types: readonly SearchDocType[], tokens: readonly QueryToken[]): Plan {
-  const f = q.filters ?? {};
+export function buildPlan(input: PlanInput): Plan {
+  const { filters: f, types } = input;
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlParam[] = [];
   const candidates: Candidates[] = [];
-  if (f.caseId) {
-    requireCase(vault, f.caseId, 'filters.caseId');
-    candidates.push(caseCandidates(f.caseId, types));
-  }
-  (f.tags ?? []).forEach((term, i) => candidates.push(tagCandidates(expandTermFilter(term, `filters.tags.${i}`), types)));
+  if (f.caseId) candidates.push(caseCandidates(f.caseId, types));
+  for (const terms of input.tagTerms) candidates.push(tagCandidates(terms, types));
   // Consent: the cases that qualify, materialised once (cc); items are tested by joining their cases to it, which
   // SQLite does with an automatic index. (An IN over json_each inside the per-row subquery is re-read per row.)
   let withSql = '';
-  const withParams: unknown[] = [];
+  const withParams: SqlParam[] = [];
   if (f.consentState) {
-    if (f.consentMechanism) checkMechanisms([f.consentMechanism], 'filters.consentMechanism', true);
     withSql = 'WITH cc(id) AS MATERIALIZED (SELECT value FROM json_each(?)) ';
-    withParams.push(JSON.stringify(casesWithConsentState(vault, f.consentState, f.consentMechanism)));
+    withParams.push(JSON.stringify(input.consentCases ?? []));
   }
 
   let from: string;
-  const fromParams: unknown[] = [];
+  const fromParams: SqlParam[] = [];
   let consentDrives = false;
-  if (tokens.length > 0) {
+  if (input.match !== undefined) {
     from = 'search_fts CROSS JOIN search_docs sd ON sd.fts_rowid = search_fts.rowid';
     where.push('search_fts MATCH ?');
-    params.push(ftsMatchExpression(tokens));
+    params.push(input.match);
   } else if (candidates.length > 0) {
     const driver = candidates.shift()!;
     from = `(${driver.sql}) c CROSS JOIN search_docs sd ON sd.doc_type = c.t AND sd.doc_id = c.id`;
