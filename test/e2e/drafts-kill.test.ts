@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/model/drafts';
-import type { Testimony } from '../../shared/model/catalogue';
+import type { Person, Testimony } from '../../shared/model/catalogue';
 import { startTestHost } from './host/server';
 import { openApp, screenshot, type AppWindow } from './support/browser';
 import { startChildHost, type ChildHost } from './support/child-host';
@@ -75,6 +75,45 @@ describe('a testimony draft survives killing the app', () => {
     await screenshot(app.page, 'en-testimony-after-kill');
     // Once open, what was typed is (or becomes) a saved version too.
     await expect.poll(async () => ((await second.call('testimonies.get', { id: testimony.id })) as Testimony).text, { timeout: 10_000 }).toBe(typed);
+    await app.close();
+    app.assertClean();
+    app = undefined;
+  });
+  it("kills the host 2 s after typing into a person's identity form; the next start has it as a draft and shows it", async () => {
+    tmp ||= fs.mkdtempSync(path.join(os.tmpdir(), 'huella-e2e-kill-'));
+    const vault = path.join(tmp, 'vault-person');
+    const setup = await startTestHost();
+    await setup.call('vault.create', { path: vault, passphrase: PASSPHRASE, language: 'en' });
+    const person = await setup.call('persons.create', { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B' });
+    await setup.close();
+
+    const first = await startChildHost(vault);
+    hosts.push(first);
+    app = await openApp(first);
+    await unlock(app);
+    await app.page.goto(`${first.origin}/#/person/${person.id}`);
+    const identity = app.page.getByRole('form', { name: 'Identity' });
+    const notes = identity.getByRole('textbox', { name: 'Notes', exact: true });
+    await notes.waitFor();
+    const typed = 'Released on 8 March; the family has the hospital report.';
+    await notes.pressSequentially(typed, { delay: 15 });
+    await app.page.waitForTimeout(2000);
+    await first.kill();
+    await app.close();
+    app = undefined;
+
+    const second = await startChildHost(vault);
+    hosts.push(second);
+    app = await openApp(second);
+    await unlock(app);
+    const draft = (await second.call('drafts.get', { form: 'person', recordId: person.id })) as Draft | null;
+    expect(draft?.data.notes).toBe(typed);
+    // Not saved as the record (only Save does that), but shown, and said to be brought back.
+    expect(((await second.call('persons.get', { id: person.id })) as Person).notes).toBeUndefined();
+    await app.page.goto(`${second.origin}/#/person/${person.id}`);
+    await app.page.getByTestId('draft-restored').waitFor();
+    expect(await app.page.getByRole('form', { name: 'Identity' }).getByRole('textbox', { name: 'Notes', exact: true }).inputValue()).toBe(typed);
+    await screenshot(app.page, 'en-person-after-kill');
     await app.close();
     app.assertClean();
     app = undefined;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRole } from '../../../../shared/model/catalogue';
+import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { CountryPicker } from '../../components/pickers';
@@ -12,6 +13,7 @@ import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
 
 /** One case: its description, the people in it and their roles, testimonies, items, tags. */
 export function CaseDetailScreen({ id }: { readonly id: string }) {
@@ -60,22 +62,39 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
   );
 }
 
+type CaseValues = { readonly title: string; readonly country: string; readonly status: string; readonly summary: string; readonly notes: string };
+
+function caseValues(c: Case): CaseValues {
+  return { title: c.title, country: c.country ?? '', status: c.status, summary: c.summary ?? '', notes: c.notes ?? '' };
+}
+
+/** The case's description, kept as a draft ('case') while it is typed, until it is saved. */
 function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => void }) {
+  return <WithDraft form="case" recordId={c.id}>{(draft) => <CaseFieldsForm c={c} draft={draft} onSaved={onSaved} />}</WithDraft>;
+}
+
+function CaseFieldsForm({ c, draft, onSaved }: { readonly c: Case; readonly draft: Draft | null; readonly onSaved: () => void }) {
   const { t } = useTranslation();
-  const [title, setTitle] = useState(c.title);
-  const [country, setCountry] = useState<string | undefined>(c.country);
+  const [opened] = useState(() => restoreDraft(caseValues(c), draft, c.updatedAt));
+  const [v, setV] = useState<CaseValues>(opened.values);
+  const [note, setNote] = useState(opened.state);
   const text = useMessage();
-  const [status, setStatus] = useState<CaseStatus>(c.status);
-  const [summary, setSummary] = useState(c.summary ?? '');
-  const [notes, setNotes] = useState(c.notes ?? '');
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
+  const kept = useFormDraft<CaseValues>('case', c.id, c.updatedAt, opened.state, draft !== null);
+  const change = (next: CaseValues) => {
+    setSaved(false);
+    setV(next);
+    kept.schedule(next);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     setError(undefined);
     try {
-      await call('cases.update', { id: c.id, title, country: country ?? null, status, summary: summary || null, notes: notes || null });
+      await call('cases.update', { id: c.id, title: v.title, country: v.country || null, status: v.status as CaseStatus, summary: v.summary || null, notes: v.notes || null });
+      await kept.discard().catch(() => undefined);
+      setNote('none');
       setSaved(true);
       onSaved();
     } catch (err) {
@@ -85,14 +104,15 @@ function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => 
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="case-fields">
       <h2 id="case-fields">{t('cases.description')}</h2>
+      <DraftNote state={note} />
       <div className="two-col">
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
-          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required dir="auto" />}
+          {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required dir="auto" />}
         </Field>
-        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={country} error={text(issueAt(error, 'country'))} onChange={(v) => setCountry(v ?? undefined)} />
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} error={text(issueAt(error, 'country'))} onChange={(x) => change({ ...v, country: x ?? '' })} />
         <Field label={t('cases.statusLabel')}>
           {(p) => (
-            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as CaseStatus)}>
+            <select {...p} value={v.status} onChange={(e) => change({ ...v, status: e.target.value })}>
               {CASE_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {t(`cases.status.${s}`)}
@@ -102,9 +122,14 @@ function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => 
           )}
         </Field>
       </div>
-      <Field label={t('cases.summary')}>{(p) => <textarea {...p} rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} dir="auto" />}</Field>
-      <Field label={t('cases.notes')}>{(p) => <textarea {...p} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} dir="auto" />}</Field>
-      <ErrorNote error={error} />
+      <Field label={t('cases.summary')} error={text(issueAt(error, 'summary'))}>
+        {(p) => <textarea {...p} rows={3} value={v.summary} onChange={(e) => change({ ...v, summary: e.target.value })} dir="auto" />}
+      </Field>
+      <Field label={t('cases.notes')} error={text(issueAt(error, 'notes'))}>
+        {(p) => <textarea {...p} rows={3} value={v.notes} onChange={(e) => change({ ...v, notes: e.target.value })} dir="auto" />}
+      </Field>
+      <ErrorNote error={error} fieldsShown />
+      <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
       <div className="actions">
         <button type="submit" className="primary">
           {t('common.save')}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, type CaseStatus } from '../../../../shared/model/catalogue';
+import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { CountryPicker } from '../../components/pickers';
@@ -11,6 +12,7 @@ import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
 
 /** Every case (a matter: one detainee, one incident), and a form to open a new one. */
 export function CasesScreen() {
@@ -68,33 +70,50 @@ export function CasesScreen() {
   );
 }
 
+type NewCaseValues = { readonly title: string; readonly country: string };
+const NO_CASE: NewCaseValues = { title: '', country: '' };
+
+/** The "open a new case" form, kept as a draft ('case-new') while it is typed, until the case is created. */
 function NewCase() {
+  return <WithDraft form="case-new" recordId="new">{(draft) => <NewCaseForm draft={draft} />}</WithDraft>;
+}
+
+function NewCaseForm({ draft }: { readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [title, setTitle] = useState('');
-  const [countryCode, setCountryCode] = useState<string | undefined>();
+  const [opened] = useState(() => restoreDraft(NO_CASE, draft));
+  const [v, setV] = useState<NewCaseValues>(opened.values);
+  const [open, setOpen] = useState(opened.state !== 'none');
   const [error, setError] = useState<unknown>();
   const text = useMessage();
+  const kept = useFormDraft<NewCaseValues>('case-new', 'new', undefined, opened.state, draft !== null);
+  const change = (next: NewCaseValues) => {
+    setV(next);
+    kept.schedule(next);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const c = await call('cases.create', { title, ...(countryCode ? { country: countryCode } : {}) });
+      const c = await call('cases.create', { title: v.title, ...(v.country ? { country: v.country } : {}) });
+      await kept.discard().catch(() => undefined);
       navigate({ name: 'case', id: c.id });
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <details className="card">
+    <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('cases.new')}</summary>
       <form onSubmit={(e) => void submit(e)}>
+        <DraftNote state={opened.state} />
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
-          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} dir="auto" />}
+          {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required maxLength={500} dir="auto" />}
         </Field>
-        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={countryCode} error={text(issueAt(error, 'country'))} onChange={(c) => setCountryCode(c ?? undefined)} />
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} error={text(issueAt(error, 'country'))} onChange={(c) => change({ ...v, country: c ?? '' })} />
         <ErrorNote error={error} fieldsShown />
+        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={!title.trim()}>
+          <button type="submit" className="primary" disabled={!v.title.trim()}>
             {t('cases.create')}
           </button>
         </div>

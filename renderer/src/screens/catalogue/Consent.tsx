@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
+import type { Draft } from '../../../../shared/model/drafts';
 import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
@@ -9,6 +10,7 @@ import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
 import { MECHANISM_OPTIONS, useMechanismLabel } from './mechanisms';
 
 /**
@@ -113,19 +115,42 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+type ConsentValues = {
+  readonly mechanism: string;
+  readonly discloseName: boolean;
+  readonly shareMaterial: boolean;
+  readonly recipients: string;
+  readonly givenAt: string;
+  readonly howRecorded: string;
+  readonly notes: string;
+};
+
+/** The "record a consent decision" form, kept as a draft ('consent', per person) while it is filled in. */
 function RecordConsent({ personId, onRecorded }: { readonly personId: string; readonly onRecorded: () => void }) {
+  return <WithDraft form="consent" recordId={personId}>{(draft) => <RecordConsentForm personId={personId} draft={draft} onRecorded={onRecorded} />}</WithDraft>;
+}
+
+function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId: string; readonly draft: Draft | null; readonly onRecorded: () => void }) {
   const { t } = useTranslation();
   const mechanismLabel = useMechanismLabel();
-  const [mechanism, setMechanism] = useState<string>('*');
-  const [discloseName, setDiscloseName] = useState(false);
-  const [shareMaterial, setShareMaterial] = useState(false);
-  const [recipients, setRecipients] = useState('');
-  const [givenAt, setGivenAt] = useState<string | undefined>(today());
+  const [opened] = useState(() =>
+    restoreDraft<ConsentValues>({ mechanism: '*', discloseName: false, shareMaterial: false, recipients: '', givenAt: today(), howRecorded: 'oral-recorded', notes: '' }, draft),
+  );
+  const [v, setV] = useState<ConsentValues>(opened.values);
+  const [note, setNote] = useState(opened.state);
+  const [open, setOpen] = useState(opened.state !== 'none');
   const text = useMessage();
-  const [howRecorded, setHowRecorded] = useState<ConsentRecordingMethod>('oral-recorded');
-  const [notes, setNotes] = useState('');
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>();
+  const kept = useFormDraft<ConsentValues>('consent', personId, undefined, opened.state, draft !== null);
+  const change = (next: ConsentValues) => {
+    setDone(false);
+    setV(next);
+    kept.schedule(next);
+  };
+  const { mechanism, discloseName, shareMaterial, recipients, notes } = v;
+  const givenAt = v.givenAt || undefined;
+  const howRecorded = v.howRecorded as ConsentRecordingMethod;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(false);
@@ -142,6 +167,8 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
         ...(recipients.trim() ? { recipients: recipients.trim() } : {}),
         ...(notes ? { notes } : {}),
       });
+      await kept.discard().catch(() => undefined);
+      setNote('none');
       setDone(true);
       onRecorded();
     } catch (err) {
@@ -149,12 +176,13 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
     }
   };
   return (
-    <details className="card">
+    <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('consent.record')}</summary>
       <form onSubmit={(e) => void submit(e)}>
+        <DraftNote state={note} />
         <Field label={t('consent.mechanism')}>
           {(p) => (
-            <select {...p} value={mechanism} onChange={(e) => setMechanism(e.target.value)}>
+            <select {...p} value={mechanism} onChange={(e) => change({ ...v, mechanism: e.target.value })}>
               {MECHANISM_OPTIONS.map((m) => (
                 <option key={m} value={m}>
                   {mechanismLabel(m)}
@@ -166,21 +194,21 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
         <fieldset className="field">
           <legend>{t('consent.decision')}</legend>
           <div className="check">
-            <input id="consent-name" type="checkbox" checked={discloseName} onChange={(e) => setDiscloseName(e.target.checked)} />
+            <input id="consent-name" type="checkbox" checked={discloseName} onChange={(e) => change({ ...v, discloseName: e.target.checked })} />
             <label htmlFor="consent-name">{t('consent.discloseName')}</label>
           </div>
           <div className="check">
-            <input id="consent-share" type="checkbox" checked={shareMaterial} onChange={(e) => setShareMaterial(e.target.checked)} />
+            <input id="consent-share" type="checkbox" checked={shareMaterial} onChange={(e) => change({ ...v, shareMaterial: e.target.checked })} />
             <label htmlFor="consent-share">{t('consent.shareMaterial')}</label>
           </div>
         </fieldset>
-        <Field label={t('consent.recipients')} hint={t('consent.recipientsHint')}>
-          {(p) => <input {...p} type="text" value={recipients} onChange={(e) => setRecipients(e.target.value)} dir="auto" />}
+        <Field label={t('consent.recipients')} hint={t('consent.recipientsHint')} error={text(issueAt(error, 'recipients'))}>
+          {(p) => <input {...p} type="text" value={recipients} onChange={(e) => change({ ...v, recipients: e.target.value })} dir="auto" />}
         </Field>
-        <DateField label={t('consent.givenAt')} value={givenAt} error={text(issueAt(error, 'givenAt'))} onChange={(d) => setGivenAt(d ?? undefined)} />
+        <DateField label={t('consent.givenAt')} value={givenAt} error={text(issueAt(error, 'givenAt'))} onChange={(d) => change({ ...v, givenAt: d ?? '' })} />
         <Field label={t('consent.howRecorded')}>
           {(p) => (
-            <select {...p} value={howRecorded} onChange={(e) => setHowRecorded(e.target.value as ConsentRecordingMethod)}>
+            <select {...p} value={howRecorded} onChange={(e) => change({ ...v, howRecorded: e.target.value })}>
               {CONSENT_RECORDING_METHODS.map((m) => (
                 <option key={m} value={m}>
                   {t(`consent.methods.${m}`)}
@@ -189,8 +217,9 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
             </select>
           )}
         </Field>
-        <Field label={t('consent.notes')}>{(p) => <textarea {...p} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} dir="auto" />}</Field>
-        <ErrorNote error={error} />
+        <Field label={t('consent.notes')} error={text(issueAt(error, 'notes'))}>{(p) => <textarea {...p} rows={2} value={notes} onChange={(e) => change({ ...v, notes: e.target.value })} dir="auto" />}</Field>
+        <ErrorNote error={error} fieldsShown />
+        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
         <div className="actions">
           <button type="submit" className="primary" disabled={!givenAt}>
             {t('consent.save')}

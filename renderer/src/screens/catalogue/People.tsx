@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
 import { Screen } from '../../components/Screen';
-import { call } from '../../lib/api';
+import { call, issueAt } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { useMessage } from '../../lib/message';
 
 /**
  * People: victims, witnesses, alleged perpetrators, documenters. Pseudonyms are shown; real names only on request
@@ -58,34 +61,52 @@ export function PeopleScreen() {
   );
 }
 
+type NewPersonValues = { readonly pseudonym: string; readonly realName: string };
+const NO_PERSON: NewPersonValues = { pseudonym: '', realName: '' };
+
+/** The "add a person" form, kept as a draft ('person-new') while it is typed, until the person is created. */
 function NewPerson() {
+  return <WithDraft form="person-new" recordId="new">{(draft) => <NewPersonForm draft={draft} />}</WithDraft>;
+}
+
+function NewPersonForm({ draft }: { readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [realName, setRealName] = useState('');
-  const [pseudonym, setPseudonym] = useState('');
+  const [opened] = useState(() => restoreDraft(NO_PERSON, draft));
+  const [v, setV] = useState<NewPersonValues>(opened.values);
+  const [open, setOpen] = useState(opened.state !== 'none');
   const [error, setError] = useState<unknown>();
+  const text = useMessage();
+  const kept = useFormDraft<NewPersonValues>('person-new', 'new', undefined, opened.state, draft !== null);
+  const change = (next: NewPersonValues) => {
+    setV(next);
+    kept.schedule(next);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const p = await call('persons.create', { realName, pseudonym });
+      const p = await call('persons.create', { realName: v.realName, pseudonym: v.pseudonym });
+      await kept.discard().catch(() => undefined);
       navigate({ name: 'person', id: p.id });
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <details className="card">
+    <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('people.new')}</summary>
       <form onSubmit={(e) => void submit(e)}>
-        <Field label={t('people.pseudonym')} hint={t('people.pseudonymHint')}>
-          {(p) => <input {...p} type="text" value={pseudonym} onChange={(e) => setPseudonym(e.target.value)} required dir="auto" />}
+        <DraftNote state={opened.state} />
+        <Field label={t('people.pseudonym')} hint={t('people.pseudonymHint')} error={text(issueAt(error, 'pseudonym'))}>
+          {(p) => <input {...p} type="text" value={v.pseudonym} onChange={(e) => change({ ...v, pseudonym: e.target.value })} required dir="auto" />}
         </Field>
-        <Field label={t('people.realName')} hint={t('people.realNameHint')}>
-          {(p) => <input {...p} type="text" value={realName} onChange={(e) => setRealName(e.target.value)} required dir="auto" autoComplete="off" />}
+        <Field label={t('people.realName')} hint={t('people.realNameHint')} error={text(issueAt(error, 'realName'))}>
+          {(p) => <input {...p} type="text" value={v.realName} onChange={(e) => change({ ...v, realName: e.target.value })} required dir="auto" autoComplete="off" />}
         </Field>
-        <ErrorNote error={error} />
+        <ErrorNote error={error} fieldsShown />
+        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={!realName.trim() || !pseudonym.trim()}>
+          <button type="submit" className="primary" disabled={!v.realName.trim() || !v.pseudonym.trim()}>
             {t('people.create')}
           </button>
         </div>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEXES, type Person, type Sex } from '../../../../shared/model/catalogue';
+import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
@@ -11,6 +12,7 @@ import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
 import { ConsentSection } from './Consent';
 
 /** One person: identity (real name shown only here, on purpose), roles in cases, and consent. */
@@ -63,9 +65,19 @@ export function PersonDetailScreen({ id }: { readonly id: string }) {
   );
 }
 
-function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: () => void }) {
-  const { t } = useTranslation();
-  const [v, setV] = useState({
+type PersonValues = {
+  readonly pseudonym: string;
+  readonly realName: string;
+  readonly sex: string;
+  readonly birthDate: string;
+  readonly nationality: string;
+  readonly occupation: string;
+  readonly contact: string;
+  readonly notes: string;
+};
+
+function personValues(p: Person): PersonValues {
+  return {
     pseudonym: p.pseudonym,
     realName: p.realName,
     sex: p.sex ?? '',
@@ -74,12 +86,30 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
     occupation: p.occupation ?? '',
     contact: p.contact ?? '',
     notes: p.notes ?? '',
-  });
+  };
+}
+
+/** The person's identity, kept as a draft ('person') while it is typed, until it is saved. */
+function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: () => void }) {
+  return <WithDraft form="person" recordId={p.id}>{(draft) => <PersonFieldsForm p={p} draft={draft} onSaved={onSaved} />}</WithDraft>;
+}
+
+function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly draft: Draft | null; readonly onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [opened] = useState(() => restoreDraft(personValues(p), draft, p.updatedAt));
+  const [v, setVState] = useState<PersonValues>(opened.values);
+  const [note, setNote] = useState(opened.state);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
   const text = useMessage();
+  const kept = useFormDraft<PersonValues>('person', p.id, p.updatedAt, opened.state, draft !== null);
+  const setV = (next: PersonValues) => {
+    setSaved(false);
+    setVState(next);
+    kept.schedule(next);
+  };
   const refusal = (path: string) => text(issueAt(error, path));
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const set = (k: keyof PersonValues) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
@@ -96,6 +126,8 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
         contact: v.contact || null,
         notes: v.notes || null,
       });
+      await kept.discard().catch(() => undefined);
+      setNote('none');
       setSaved(true);
       onSaved();
     } catch (err) {
@@ -106,6 +138,7 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="person-fields">
       <h2 id="person-fields">{t('people.identity')}</h2>
       <p className="note note-warn">{t('people.identityWarning')}</p>
+      <DraftNote state={note} />
       <div className="two-col">
         <Field label={t('people.pseudonym')} error={refusal('pseudonym')}>{(q) => <input {...q} type="text" value={v.pseudonym} onChange={set('pseudonym')} required dir="auto" />}</Field>
         <Field label={t('people.realName')} error={refusal('realName')}>{(q) => <input {...q} type="text" value={v.realName} onChange={set('realName')} required dir="auto" autoComplete="off" />}</Field>
@@ -123,11 +156,14 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
         </Field>
         <DateField label={t('people.birthDate')} hint={t('people.partialDateHint')} partial value={v.birthDate || undefined} error={refusal('birthDate')} onChange={(d) => setV({ ...v, birthDate: d ?? '' })} />
         <CountryPicker label={t('people.nationality')} value={v.nationality || undefined} error={refusal('nationality')} onChange={(c) => setV({ ...v, nationality: c ?? '' })} />
-        <Field label={t('people.occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
-        <Field label={t('people.contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
+        <Field label={t('people.occupation')} error={refusal('occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
+        <Field label={t('people.contact')} error={refusal('contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
       </div>
-      <Field label={t('people.notes')}>{(q) => <textarea {...q} rows={3} value={v.notes} onChange={set('notes')} dir="auto" />}</Field>
-      <ErrorNote error={error} />
+      <Field label={t('people.notes')} error={refusal('notes')}>
+        {(q) => <textarea {...q} rows={3} value={v.notes} onChange={set('notes')} dir="auto" />}
+      </Field>
+      <ErrorNote error={error} fieldsShown />
+      <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
       <div className="actions">
         <button type="submit" className="primary">
           {t('common.save')}

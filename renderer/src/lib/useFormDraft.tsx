@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Draft, DraftForm } from '../../../shared/model/drafts';
+import { call } from './api';
+import { useAsync } from './useAsync';
+import { useAutosave } from './useAutosave';
+
+/**
+ * Drafts of the catalogue's forms (issue 13, "nothing typed is ever lost"): the case, person and consent forms,
+ * new and edited. Whatever is typed is written as a draft in the vault (drafts.save: encrypted, not a custody event)
+ * within ~1.5 s, valid or not; leaving the screen and locking flush it (useAutosave), and a killed app keeps what
+ * was written. The form opens on the draft and says so; saving the form for real discards it.
+ */
+
+/** A draft is written 400 ms after typing stops, and never later than 1.5 s after the first unsaved keystroke. */
+export const DRAFT_MS = 400;
+export const DRAFT_MAX_WAIT_MS = 1500;
+
+/** A form's values: text fields and checkboxes (pickers store their code, '' when none). */
+export type DraftValues = Readonly<Record<string, string | boolean>>;
+
+/**
+ * 'restored': the form opens on a draft; 'stale': on a draft written over an older version of the record, which
+ * was saved since (elsewhere, or by the CLI): the person should check it before saving over the newer record.
+ */
+export type DraftState = 'none' | 'restored' | 'stale';
+
+/** The values a form opens on: the saved ones, with every field the draft holds (of the same type) over them. */
+export function restoreDraft<V extends DraftValues>(saved: V, draft: Draft | null | undefined, base?: string): { readonly values: V; readonly state: DraftState } {
+  if (!draft) return { values: saved, state: 'none' };
+  const out: Record<string, string | boolean> = { ...saved };
+  for (const k of Object.keys(saved)) {
+    const v = draft.data[k];
+    if (typeof v === typeof saved[k]) out[k] = v as string | boolean;
+  }
+  if (!Object.keys(saved).some((k) => out[k] !== saved[k])) return { values: saved, state: 'none' };
+  const stale = base !== undefined && draft.base !== undefined && draft.base !== base;
+  return { values: out as V, state: stale ? 'stale' : 'restored' };
+}
+
+/** Loads a form's draft, then draws the form with it (a draft that cannot be read is no reason to hide the form). */
+export function WithDraft({ form, recordId, children }: { readonly form: DraftForm; readonly recordId: string; readonly children: (draft: Draft | null) => ReactNode }) {
+  const { t } = useTranslation();
+  const draft = useAsync(() => call('drafts.get', { form, recordId }).catch(() => null), [form, recordId]);
+  if (draft.status === 'loading' && draft.value === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
+  return <>{children(draft.status === 'ok' || draft.value !== undefined ? (draft.value ?? null) : null)}</>;
+}
+
+export type FormDraft<V> = {
+  /** The draft's own save state ('saved': what is on screen is in the vault). */
+  readonly status: 'idle' | 'pending' | 'saving' | 'saved' | 'error';
+  /** Every change: written as the draft shortly after. */
+  schedule(values: V): void;
+  /** After the form was saved for real (or the person threw the draft away): nothing pending, no draft left. */
+  discard(): Promise<void>;
+};
+
+/**
+ * Keeps the draft of one form and record. `base` fingerprints the saved record the values started from (its
+ * updatedAt), so a draft over an older record is recognised when it is brought back.
+ */
+export function useFormDraft<V extends DraftValues>(form: DraftForm, recordId: string, base: string | undefined, opened: DraftState, openedWithDraft: boolean): FormDraft<V> {
+  const baseRef = useRef(base);
+  useLayoutEffect(() => {
+    baseRef.current = base;
+  });
+  const autosave = useAutosave<V>({
+    delayMs: DRAFT_MS,
+    maxWaitMs: DRAFT_MAX_WAIT_MS,
+    save: useCallback(
+      async (values: V) => {
+        await call('drafts.save', { form, recordId, data: values, ...(baseRef.current !== undefined ? { base: baseRef.current } : {}) });
+      },
+      [form, recordId],
+    ),
+  });
+  const { cancel, flush, schedule } = autosave;
+  const discard = useCallback(async () => {
+    cancel();
+    await flush(); // waits for a draft save in flight, which would otherwise land after the discard
+    await call('drafts.discard', { form, recordId });
+  }, [cancel, flush, form, recordId]);
+  // A draft that only repeats the saved record is dropped when the form opens.
+  useEffect(() => {
+    if (openedWithDraft && opened === 'none') void call('drafts.discard', { form, recordId }).catch(() => undefined);
+  }, [openedWithDraft, opened, form, recordId]);
+  return { status: autosave.status.kind, schedule, discard };
+}
+
+/** Says that the form opened on a draft, and that it is not saved yet (or that the record changed since). */
+export function DraftNote({ state, testId }: { readonly state: DraftState; readonly testId?: string }) {
+  const { t } = useTranslation();
+  if (state === 'none') return null;
+  return (
+    <p className={state === 'stale' ? 'note note-warn' : 'note'} role="status" data-testid={testId ?? 'draft-restored'}>
+      {state === 'stale' ? t('drafts.stale') : t('drafts.restored')}
+    </p>
+  );
+}
+
+/** After a refused save: nothing is lost, what was typed is in the vault as a draft (once it is). */
+export function DraftKept({ refused, draft, opened }: { readonly refused: boolean; readonly draft: FormDraft<unknown>['status']; readonly opened: DraftState }) {
+  const { t } = useTranslation();
+  if (!refused || !(draft === 'saved' || (draft === 'idle' && opened !== 'none'))) return null;
+  return (
+    <p className="note note-ok" role="status" data-testid="draft-kept">
+      {t('drafts.kept')}
+    </p>
+  );
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../shared/api';
+import type { Case, Person } from '../../shared/model/catalogue';
+import type { Draft } from '../../shared/model/drafts';
+import { startTestHost, type TestHost } from './host/server';
+import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { PASSPHRASE } from './support/flows';
+import { messages } from './support/messages';
+
+/**
+ * Issue 13, "nothing typed is ever lost", for the catalogue's forms: the case's description, "add a person", and
+ * "record a consent decision". What is typed is a draft in the vault (valid or not); leaving the screen, locking and
+ * unlocking bring it back, and the form says so; a refused save marks the field, keeps the text and says it is kept;
+ * saving for real discards the draft. In en, es and ar, by the labels a person reads.
+ */
+const LANGS: readonly Language[] = ['en', 'es', 'ar'];
+
+for (const lang of LANGS) {
+  describe(`form drafts (${lang})`, () => {
+    const m = messages(lang);
+    let host: TestHost;
+    let app: AppWindow;
+    let tmp: string;
+    let kase: Case;
+    let person: Person;
+    const shoot = (name: string) => screenshot(app.page, `${lang}-drafts-${name}`);
+    const draftOf = (form: string, recordId: string) => host.call('drafts.get', { form, recordId } as never) as Promise<Draft | null>;
+
+    const lockAndUnlock = async () => {
+      const { page } = app;
+      await page.getByRole('button', { name: m('shell.lock') }).click();
+      await page.getByRole('heading', { name: m('unlock.title') }).waitFor();
+      await page.getByLabel(m('unlock.passphrase')).fill(PASSPHRASE);
+      await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+    };
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-form-drafts-${lang}-`));
+      host = await startTestHost({ appState: { language: lang } });
+      await host.call('vault.create', { path: path.join(tmp, 'vault'), passphrase: PASSPHRASE, language: lang });
+      kase = await host.call('cases.create', { title: 'Detention in Istanbul', country: 'TR' });
+      person = await host.call('persons.create', { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B' });
+      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : lang === 'es' ? 'es-ES' : 'en-GB', viewport: { width: 1280, height: 900 } });
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-form-drafts-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+    });
+    afterAll(async () => {
+      await app?.close();
+      app?.assertClean();
+      await host?.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("keeps the case's description through leaving, locking and unlocking; a refused save marks the field and keeps the text", async () => {
+      const { page } = app;
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await page.getByRole('heading', { level: 1, name: kase.title }).waitFor();
+      const summary = page.getByRole('textbox', { name: m('cases.summary'), exact: true });
+      const notes = page.getByRole('textbox', { name: m('cases.notes'), exact: true });
+      const said = 'Arrested at a demonstration on 5 March 2024; held three days without a lawyer.';
+      await summary.fill(said);
+      await notes.fill('Ask the sister for the court papers.');
+      // Written as a draft within ~1.5 s, without pressing Save: not a record yet.
+      await expect.poll(async () => (await draftOf('case', kase.id))?.data.summary, { timeout: 3000 }).toBe(said);
+      expect((await host.call('cases.get', { id: kase.id })).summary).toBeUndefined();
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await page.getByTestId('draft-restored').innerText()).toBe(m('drafts.restored'));
+      expect(await summary.inputValue()).toBe(said);
+      expect(await notes.inputValue()).toBe('Ask the sister for the court papers.');
+      await shoot('case-restored');
+      const axe = await runAxe(page, `${lang}-case-draft-restored`);
+      recordAxe(axe);
+      expect(axe.serious).toEqual([]);
+
+      // A title of spaces passes the browser but not the archive: marked at the field, in the person's language,
+      // with the text (and everything else typed) kept, and said to be kept as a draft.
+      const title = page.getByRole('textbox', { name: m('cases.caseTitle'), exact: true });
+      await title.fill('   ');
+      await page.getByRole('button', { name: m('common.save'), exact: true }).first().click();
+      await page.getByTestId('draft-kept').waitFor();
+      expect(await title.getAttribute('aria-invalid')).toBe('true');
+      await page.getByText(m('problem.validation.required')).first().waitFor();
+      expect(await title.inputValue()).toBe('   ');
+      expect(await summary.inputValue()).toBe(said);
+      await expect.poll(async () => (await draftOf('case', kase.id))?.data.title).toBe('   ');
+      await shoot('case-refused');
+
+      // Saved for real: a record, and no draft left; the note goes.
+      await title.fill('Detention in Istanbul, March 2024');
+      await page.getByRole('button', { name: m('common.save'), exact: true }).first().click();
+      await expect.poll(async () => (await host.call('cases.get', { id: kase.id })).summary).toBe(said);
+      await expect.poll(() => draftOf('case', kase.id)).toBeNull();
+      await expect.poll(() => page.getByTestId('draft-restored').count()).toBe(0);
+    });
+
+    it('keeps "add a person" through leaving the screen, and drops the draft once the person is created', async () => {
+      const { page } = app;
+      await page.getByRole('link', { name: m('nav.people'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('people.title') }).waitFor();
+      await page.getByText(m('people.new')).click();
+      await page.getByRole('textbox', { name: m('people.pseudonym'), exact: true }).fill('Witness C');
+      await page.getByRole('textbox', { name: m('people.realName'), exact: true }).fill('Ayşe Yılmaz');
+      await page.getByRole('link', { name: m('nav.cases'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('cases.title') }).waitFor();
+      await expect.poll(async () => (await draftOf('person-new', 'new'))?.data).toEqual({ pseudonym: 'Witness C', realName: 'Ayşe Yılmaz' });
+      await page.getByRole('link', { name: m('nav.people'), exact: true }).click();
+      // The form opens by itself, on what was typed.
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await page.getByRole('textbox', { name: m('people.pseudonym'), exact: true }).inputValue()).toBe('Witness C');
+      expect(await page.getByRole('textbox', { name: m('people.realName'), exact: true }).inputValue()).toBe('Ayşe Yılmaz');
+      await shoot('person-new-restored');
+      await page.getByRole('button', { name: m('people.create') }).click();
+      await page.getByRole('heading', { level: 1, name: 'Witness C' }).waitFor();
+      await expect.poll(() => draftOf('person-new', 'new')).toBeNull();
+    });
+
+    it('keeps a consent decision being recorded, and the identity form, through locking and unlocking', async () => {
+      const { page } = app;
+      const consent = page.getByRole('region', { name: m('consent.title') });
+      await page.goto(`${host.origin}/#/person/${person.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
+      await page.getByRole('textbox', { name: m('people.occupation'), exact: true }).fill('Teacher');
+      await page.getByText(m('consent.record')).click();
+      await page.getByLabel(m('consent.shareMaterial')).check();
+      const notes = 'Agreed by phone on 6 March; the written form follows.';
+      await consent.getByRole('textbox', { name: m('consent.notes'), exact: true }).fill(notes);
+      // Locking from this screen: what is pending is written before the vault locks.
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/person/${person.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
+      await expect.poll(() => page.getByTestId('draft-restored').count()).toBe(2);
+      expect(await page.getByRole('textbox', { name: m('people.occupation'), exact: true }).inputValue()).toBe('Teacher');
+      expect(await consent.getByRole('textbox', { name: m('consent.notes'), exact: true }).inputValue()).toBe(notes);
+      expect(await page.getByLabel(m('consent.shareMaterial')).isChecked()).toBe(true);
+      expect(await page.getByLabel(m('consent.discloseName')).isChecked()).toBe(false);
+      await shoot('person-consent-restored');
+      const axe = await runAxe(page, `${lang}-person-drafts-restored`);
+      recordAxe(axe);
+      expect(axe.serious).toEqual([]);
+      // Recorded for real: the decision is in force and its draft is gone; the identity draft is still there.
+      await page.getByRole('button', { name: m('consent.save') }).click();
+      await page.getByText(m('consent.states.name-withheld')).first().waitFor();
+      await expect.poll(() => draftOf('consent', person.id)).toBeNull();
+      expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
+    });
+  });
+}
