@@ -26,7 +26,7 @@ import {
 } from '../archive/catalogue/testimonies';
 import { discardDraft, getDraft, listDrafts, saveDraft } from '../archive/drafts/drafts';
 import { exportPacket } from '../archive/export/build';
-import { planPacket } from '../archive/export/plan';
+import { planPacketChecked } from '../archive/export/plan-checked';
 import { verifyPacket } from '../archive/packet/verify';
 import { itemContext } from '../archive/items/context';
 import { getItem, listItemsPage } from '../archive/items/items';
@@ -276,7 +276,8 @@ export function createHandlers(session: Session): Handlers {
     },
 
     async 'packets.plan'(input) {
-      return planPacket(session.requireVault(), input);
+      // The review's plan runs the export's per-file checks, so it never approves what the export would refuse.
+      return planPacketChecked(session.requireVault(), input);
     },
     async 'packets.export'(input) {
       const vault = session.requireVault();

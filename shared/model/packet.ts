@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Language } from '../api';
+import type { Message } from '../errors';
 import type { AnswerValue, InvalidAnswer } from '../mechanisms/types';
 import type { ConsentState, PersonRole } from './catalogue';
 import { caseId, itemId, mechanismId, testimonyId } from './fields';
@@ -168,6 +169,8 @@ export type PacketBlocker = {
   readonly consentId?: string;
   readonly itemId?: string;
   readonly fieldId?: string;
+  /** The same problem as a sentence for the person (a Message the renderer translates): what is wrong and what to do. */
+  readonly problem?: Message;
 };
 
 export type PacketPlan = {

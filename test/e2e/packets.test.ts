@@ -46,6 +46,9 @@ for (const lang of ['en', 'ar'] as const) {
       await host.call('witnesses.add', { key: witnessKey, label: 'Lawyer' });
       const cosigned = cosignRequest(path.join(tmp, 'witness'), (await host.call('witnesses.request', {})).text);
       await host.call('witnesses.addCosignature', { text: cosigned.cosignedCheckpoint });
+      // The fixture's truncated JPEG goes into the case too: the export cannot strip it, so the review must say so.
+      const broken = (await host.call('items.list', { offset: 0, limit: 100, sort: 'name-asc' })).items.find((i) => i.originalName === 'broken.jpg')!;
+      await host.call('cases.addItems', { caseId: seeded.caseId, itemIds: [broken.id] });
       app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
     });
     afterEach(async (ctx) => {
@@ -87,7 +90,22 @@ for (const lang of ['en', 'ar'] as const) {
       expect(await review.innerText()).toContain(m('packet.removes.gps'));
       expect(await review.locator('tr', { hasText: 'Witness A' }).innerText()).toContain(m('packet.pseudonymShown'));
       expect(await review.innerText()).not.toContain('Ayşe');
+      // The truncated JPEG: the export would refuse it, so the review lists it as a blocker, in the person's language,
+      // naming the exhibit and what to do; never "nothing blocks".
+      const blocker = review.locator('[data-testid^=packet-blocker-E]');
+      await blocker.waitFor();
+      const label = (await blocker.getAttribute('data-testid'))!.replace('packet-blocker-', '');
+      const plain = (x: string) => x.replace(/[\u2066-\u2069]/g, ''); // the isolates around values in RTL
+      expect(plain(await blocker.innerText())).toContain(m('problem.packet.itemStripFailed', { label }));
+      expect(await review.getByText(m('packet.ready')).count()).toBe(0);
+      expect(await review.locator('tr', { hasText: label }).innerText()).toContain(m('packet.cannotSend'));
+      await shoot('29-packet-review-blocked');
+      // The remedy in one click: the same packet without that exhibit; then nothing blocks.
+      const leaveOut = blocker.getByRole('button');
+      expect(plain(await leaveOut.innerText())).toBe(m('packet.leaveOut', { label }));
+      await leaveOut.click();
       await review.getByText(m('packet.ready')).waitFor();
+      expect(await review.locator('[data-testid^=packet-blocker-]').count()).toBe(0);
       await shoot('29-packet-review');
       // An exhibit opened from the review, then Back: the wizard comes back at the review, nothing lost (a draft).
       await review.getByRole('link', { name: 'E001' }).click();

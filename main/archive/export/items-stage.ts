@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import type { PacketBlocker } from '../../../shared/model/packet';
 import { createAgeEncryptStream } from '../blobs/age';
-import { HuellaError } from '../errors';
+import { HuellaError, msg } from '../errors';
 import { inspectCopy, stripToFile, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
 import type { Vault } from '../vault/vault';
 import { checkCopyHoldsNoManifest, writeSidecar, type WrittenSidecar } from './content-credentials-stage';
@@ -57,7 +57,8 @@ function problemOf(e: unknown, it: PlannedItemInternal): PacketBlocker {
   const { label, itemId } = it.planned;
   const code = e.code === 'STRIP_UNSUPPORTED' ? 'STRIP_UNSUPPORTED' : e.code === 'LEAK_DETECTED' ? 'LEAK_DETECTED' : 'STRIP_FAILED';
   const message = e.code === 'LEAK_DETECTED' ? e.message : `${label} (${itemId}): ${e.message} ${REMEDY_LEAK}`;
-  return { code, itemId, message };
+  const problem = msg(code === 'LEAK_DETECTED' ? 'problem.packet.itemLeak' : code === 'STRIP_UNSUPPORTED' ? 'problem.packet.itemUnsupported' : 'problem.packet.itemStripFailed', { label });
+  return { code, itemId, message, problem };
 }
 
 /** The stripper's record and the re-read must say the same about what the copy holds. */

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PacketPlan, PlannedItem } from '../../../../shared/model/packet';
 import { useFormat } from '../../lib/format';
+import { useMessage } from '../../lib/message';
 import { href } from '../../lib/router';
 import type { StepProps } from './wizard-state';
 
@@ -39,7 +40,11 @@ function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Pa
 export function ReviewStep({ plan, stale, choices, set }: { readonly plan: PacketPlan | undefined; readonly stale: boolean } & Partial<StepProps>) {
   const { t } = useTranslation();
   const f = useFormat();
+  const message = useMessage();
   if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
+  const blockedItems = new Set(plan.blockers.map((b) => b.itemId).filter((id): id is string => id !== undefined));
+  // The remedy the export names for a file it cannot send, as one click: the same packet without that exhibit.
+  const leaveOut = (itemId: string): void => set?.({ itemIds: (choices?.itemIds ?? plan.items.map((x) => x.itemId)).filter((x) => x !== itemId) });
   return (
     <div aria-busy={stale} data-testid="packet-review">
       {plan.mechanismStatus !== 'confirmed' ? <p className="note note-warn">{t(`packet.templateWarning.${plan.mechanismStatus}`)}</p> : null}
@@ -49,15 +54,26 @@ export function ReviewStep({ plan, stale, choices, set }: { readonly plan: Packe
             <strong>{t('packet.blocked', { count: plan.blockers.length })}</strong>
           </p>
           <ul>
-            {plan.blockers.map((b, i) => (
-              <li key={i}>
-                {t(`errors.${b.code}`)}{' '}
-                <span className="detail" dir="auto">
-                  {b.message}
-                </span>
-                {b.personId ? <a href={href({ name: 'person', id: b.personId })}>{t('packet.openPerson')}</a> : null}
-              </li>
-            ))}
+            {plan.blockers.map((b, i) => {
+              const exhibit = b.itemId ? plan.items.find((x) => x.itemId === b.itemId) : undefined;
+              return (
+                <li key={i} data-testid={exhibit ? `packet-blocker-${exhibit.label}` : undefined}>
+                  {message(b.problem) ?? t(`errors.${b.code}`)}{' '}
+                  {exhibit && set ? (
+                    <button type="button" className="link" onClick={() => leaveOut(exhibit.itemId)}>
+                      {t('packet.leaveOut', { label: exhibit.label })}
+                    </button>
+                  ) : null}
+                  {b.personId ? <a href={href({ name: 'person', id: b.personId })}>{t('packet.openPerson')}</a> : null}
+                  <details className="technical">
+                    <summary>{t('common.technicalDetail')}</summary>
+                    <p className="detail" dir="ltr" translate="no">
+                      {b.message}
+                    </p>
+                  </details>
+                </li>
+              );
+            })}
           </ul>
         </div>
       ) : (
@@ -94,7 +110,11 @@ export function ReviewStep({ plan, stale, choices, set }: { readonly plan: Packe
                 </a>
               </th>
               <td>
-                <span className={`badge ${it.action === 'refuse' ? 'badge-bad' : ''}`}>{t(`packet.actions.${it.action}`)}</span>
+                {blockedItems.has(it.itemId) ? (
+                  <span className="badge badge-bad">{t('packet.cannotSend')}</span>
+                ) : (
+                  <span className={`badge ${it.action === 'refuse' ? 'badge-bad' : ''}`}>{t(`packet.actions.${it.action}`)}</span>
+                )}
                 {it.reason ? (
                   <span className="detail" dir="auto">
                     {it.reason}

@@ -43,7 +43,7 @@ describe('export: a strip failure names the item', () => {
       expect(plan.canExport).toBe(true);
       const checked = await checkPacket(vault, { mechanismId: 'sp-communication', caseId: c.id, profile: 'redacted', lang: 'en', outPath: out });
       expect(checked.canExport).toBe(false);
-      expect(checked.blockers).toEqual([{ code: 'STRIP_FAILED', itemId: docxId, message: expect.stringMatching(/unsafe archive.*Leave this item out/) as unknown as string }]);
+      expect(checked.blockers).toEqual([{ code: 'STRIP_FAILED', itemId: docxId, message: expect.stringMatching(/unsafe archive.*Leave this item out/) as unknown as string, problem: { key: 'problem.packet.itemStripFailed', params: { label: expect.stringMatching(/^E00\d$/) as unknown as string } } }]);
       expect(err?.message).toContain(checked.blockers[0]!.message);
       expect(fs.readdirSync(root).filter((n) => n.startsWith('.packet'))).toEqual([]);
     } finally {
