@@ -11,15 +11,22 @@ import type { CustodyEventType } from './event-types';
 
 /**
  * The custody log (DESIGN §5), stored in archive.db:
- *  - events: canonical JSON (RFC 8785) of {v, seq, time, actor, type, subject, data, prev}, Ed25519-signed,
- *    `prev` = hex SHA-256 of the previous event's bytes (a hash chain);
+ *  - events: canonical JSON (RFC 8785) of {v, seq, time, actor, type, subject, data}, Ed25519-signed (version 2).
+ *    Version-1 events (vaults written before issue 14) also held `prev`, the hex SHA-256 of the previous event's
+ *    bytes (a hash chain); `huella verify` still checks that chain where it exists. New events have no `prev`: the
+ *    order is fixed by the signed `seq` and by the RFC 9162 tree below, whose signed checkpoints commit to every
+ *    event in its place, so the chain added no protection, while a packet's event named the hash of its neighbour
+ *    in the log, which another packet of the same vault may carry (it linked two packets: issue 14);
  *  - merkle_nodes: hashes of complete perfect subtrees of the RFC 9162 tree over the events (level 0 = leaf hashes),
  *    so an append costs O(log n) writes and a proof O(log n) reads;
  *  - checkpoints: signed notes (C2SP tlog-checkpoint), kept forever, so later rewrites of history are detectable.
  * Every append must run inside the same DB transaction as the change it records.
  */
 
-export const EVENT_VERSION = 1;
+/** The version of the events this code writes (2: no `prev`). */
+export const EVENT_VERSION = 2;
+/** The version of hash-chained events (older vaults and packets): verified, never written. */
+export const CHAINED_EVENT_VERSION = 1;
 export const GENESIS_PREV = '0'.repeat(64);
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
@@ -32,7 +39,8 @@ export type CustodyEvent = {
   readonly type: CustodyEventType;
   readonly subject: string | null;
   readonly data: { readonly [k: string]: JsonValue };
-  readonly prev: string;
+  /** Version-1 events only: hex SHA-256 of the previous event's bytes. */
+  readonly prev?: string;
 };
 
 export type StoredEvent = custodyTables.EventRow;
@@ -96,7 +104,6 @@ export class CustodyLog {
       type,
       subject,
       data,
-      prev: last ? last.hash.toString('hex') : GENESIS_PREV,
     };
     const bytes = canonicalBytes(event);
     const signature = ed25519Sign(this.#seed, bytes);

@@ -8,7 +8,7 @@ import { emptyRoot, leafHash, nodeHash, treeRoot, verifyConsistency } from '../c
 import { parseCheckpointBody } from '../custody/checkpoint';
 import { openNote } from '../custody/note';
 import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
-import { EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
+import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
 import { eventCount, eventsAfter, iterateMerkleNodes, type EventRow } from '../db/custody';
 import { itemIngestRecords } from '../db/items';
 import { allObjects } from '../db/objects';
@@ -43,7 +43,11 @@ export type VerifyOptions = {
 type ObjectExpectation = { readonly sha256: string; readonly size: number; readonly event: number; readonly item: string; readonly kind: string };
 
 const KNOWN_TYPES = new Set<string>(CUSTODY_EVENT_TYPES);
-const EVENT_KEYS = ['actor', 'data', 'prev', 'seq', 'subject', 'time', 'type', 'v'];
+/** The fields of each event version, sorted: version 1 (older vaults) is hash-chained by `prev`, version 2 is not. */
+const EVENT_KEYS: ReadonlyMap<unknown, string> = new Map([
+  [CHAINED_EVENT_VERSION, ['actor', 'data', 'prev', 'seq', 'subject', 'time', 'type', 'v'].join(',')],
+  [EVENT_VERSION, ['actor', 'data', 'seq', 'subject', 'time', 'type', 'v'].join(',')],
+]);
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -296,13 +300,16 @@ function checkEventContent(row: EventRow, ev: CustodyEvent, publicKey: Buffer, l
     add({ check: 'event.canonical', event: row.seq, message: `Event #${row.seq} is not in canonical (RFC 8785) form.` });
   }
   const keys = Object.keys(ev).sort();
-  if (keys.join(',') !== EVENT_KEYS.join(',') || ev.v !== EVENT_VERSION || typeof ev.time !== 'string' || typeof ev.data !== 'object' || ev.data === null) {
-    add({ check: 'event.fields', event: row.seq, message: `Event #${row.seq} does not have the fields of a version-${EVENT_VERSION} custody event.`, found: keys.join(',') });
+  if (keys.join(',') !== EVENT_KEYS.get(ev.v) || typeof ev.time !== 'string' || typeof ev.data !== 'object' || ev.data === null) {
+    const version = EVENT_KEYS.has(ev.v) ? String(ev.v) : `${CHAINED_EVENT_VERSION} or ${EVENT_VERSION}`;
+    add({ check: 'event.fields', event: row.seq, message: `Event #${row.seq} does not have the fields of a version-${version} custody event.`, found: `v=${String(ev.v)}: ${keys.join(',')}` });
   }
   if (ev.seq !== row.seq) {
     add({ check: 'event.sequence', event: row.seq, message: `Event stored as #${row.seq} says it is #${String(ev.seq)}.`, expected: String(row.seq), found: String(ev.seq) });
   }
-  if (ev.prev !== log.prevHash) {
+  // Version-1 events name the hash of the event before them (whatever its version); version-2 events do not, and
+  // a change to one shows in its signature, its leaf in the Merkle tree and every checkpoint that covers it.
+  if (ev.v === CHAINED_EVENT_VERSION && ev.prev !== log.prevHash) {
     add({ check: 'event.chain', event: row.seq, message: `Event #${row.seq} does not link to the event before it (hash chain broken: an event was changed, removed or reordered).`, expected: log.prevHash, found: String(ev.prev) });
   }
   if (!KNOWN_TYPES.has(ev.type)) {

@@ -82,7 +82,9 @@ describe('documenter → bundle on a folder → lawyer → WGAD packet → revie
     fs.cpSync(packet, copy, { recursive: true });
     const proofs = fs.readdirSync(path.join(copy, 'custody/senders/1/proofs'));
     const f = path.join(copy, 'custody/senders/1/entries', proofs[0]!.replace('.tlog-proof', '.json'));
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"v":1', '"v":2'));
+    const entry = fs.readFileSync(f, 'utf8');
+    fs.writeFileSync(f, entry.replace(/"v":(\d+)/, (_m, v: string) => `"v":${Number(v) + 1}`));
+    expect(fs.readFileSync(f, 'utf8')).not.toBe(entry);
     const report = await verifyPacket(copy, { key: fs.readFileSync(path.join(copy, 'custody/public-key'), 'utf8') });
     expect(report.ok).toBe(false);
     const rel = path.relative(copy, f).split(path.sep).join('/');
