@@ -46,6 +46,8 @@ describe('npm run bench --quick', () => {
     // Every original (previews come on top; identical previews of copies are stored once).
     expect(d.verify?.objects).toBeGreaterThan(QUICK_SIZES.smallJpegs);
     expect(d.verify?.bytesHashed).toBeGreaterThan(d.batch!.bytes);
+    // The CLI's own peak (a Node process with its crypto workers is well over 30 MB; 0 would mean nothing was read).
+    expect(d.verify?.peakRssMb).toBeGreaterThan(30);
     expect(d.packet?.items).toBe(QUICK_SIZES.packetItems);
     expect(d.packet?.payloadBytes).toBeGreaterThan(0);
     expect(d.search?.items).toBe(QUICK_SIZES.searchItems);

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { HUELLA_BIN, REPO } from '../helpers/cli';
 import { BENCH_PASSPHRASE } from './ingest-large';
 import { median, timed, timeShell } from './lib';
@@ -16,33 +19,54 @@ export type VaultVerifyResult = {
   readonly opensslSeconds: number;
   /** `huella --help`: what any CLI call pays before doing anything. */
   readonly cliStartSeconds: number;
+  /** The largest peak RSS of the verify runs (the CLI process, every thread). */
+  readonly peakRssMb: number;
 };
 
 type VerifyJson = { readonly ok: boolean; readonly objects: number; readonly bytesHashed: number; readonly problems: readonly unknown[] };
 
+/**
+ * Loaded before the CLI (`node --import`): at exit, writes the process's peak RSS in KiB (all threads: the crypto
+ * workers too) to the file named by HUELLA_BENCH_RSS_FILE.
+ */
+const PEAK_RSS_HOOK = `data:text/javascript,${encodeURIComponent("import fs from 'node:fs'; process.on('exit', () => fs.writeFileSync(process.env.HUELLA_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));")}`;
+
 /** Runs the huella CLI with the benchmark vault's passphrase; throws unless it exits 0. */
 export function huellaCli(args: readonly string[]): string {
-  const r = spawnSync(process.execPath, [HUELLA_BIN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, HUELLA_PASSPHRASE: BENCH_PASSPHRASE, HUELLA_TEST_WEAK_KDF: '1' },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`huella ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
-  return r.stdout;
+  return huellaCliRun(args).stdout;
+}
+
+/** As huellaCli, with the command's peak RSS (MB). */
+export function huellaCliRun(args: readonly string[]): { readonly stdout: string; readonly peakRssMb: number } {
+  const rssFile = path.join(os.tmpdir(), `huella-bench-rss-${process.pid}-${Date.now()}`);
+  try {
+    const r = spawnSync(process.execPath, ['--import', PEAK_RSS_HOOK, HUELLA_BIN, ...args], {
+      cwd: REPO,
+      env: { ...process.env, HUELLA_PASSPHRASE: BENCH_PASSPHRASE, HUELLA_TEST_WEAK_KDF: '1', HUELLA_BENCH_RSS_FILE: rssFile },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (r.status !== 0) throw new Error(`huella ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
+    return { stdout: r.stdout, peakRssMb: Number(fs.readFileSync(rssFile, 'utf8')) / 1024 };
+  } finally {
+    fs.rmSync(rssFile, { force: true });
+  }
 }
 
 export async function benchVaultVerify(opts: { vaultDir: string; plainDir: string; runs: number }): Promise<VaultVerifyResult> {
   const ours: number[] = [];
   const ref: number[] = [];
   let last: VerifyJson | undefined;
+  let peakRssMb = 0;
   for (let i = 0; i < opts.runs; i++) {
-    const run = await timed(() => JSON.parse(huellaCli(['verify', opts.vaultDir, '--json'])) as VerifyJson);
-    if (!run.value.ok) throw new Error(`huella verify found problems in the benchmark vault: ${JSON.stringify(run.value.problems.slice(0, 3))}`);
+    const run = await timed(() => huellaCliRun(['verify', opts.vaultDir, '--json']));
+    const report = JSON.parse(run.value.stdout) as VerifyJson;
+    if (!report.ok) throw new Error(`huella verify found problems in the benchmark vault: ${JSON.stringify(report.problems.slice(0, 3))}`);
     ours.push(run.seconds);
-    last = run.value;
+    peakRssMb = Math.max(peakRssMb, run.value.peakRssMb);
+    last = report;
     ref.push(timeShell(`find ${opts.plainDir} -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null`));
   }
   const start = await timed(() => huellaCli(['--help']));
-  return { runs: opts.runs, huellaSeconds: median(ours), objects: last!.objects, bytesHashed: last!.bytesHashed, opensslSeconds: median(ref), cliStartSeconds: start.seconds };
+  return { runs: opts.runs, huellaSeconds: median(ours), objects: last!.objects, bytesHashed: last!.bytesHashed, opensslSeconds: median(ref), cliStartSeconds: start.seconds, peakRssMb };
 }

@@ -39,8 +39,8 @@ export function x25519SharedSecret(secret: Uint8Array, point: Uint8Array): Buffe
   assertKeyLength(point, 'X25519 public key');
   let shared: Buffer;
   try {
-    const publicKey = cachedPublicKey(point, () => crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, point]), format: 'der', type: 'spki' }));
-    shared = crypto.diffieHellman({ privateKey: cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret)), publicKey });
+    // Each age file has its own ephemeral share, so caching it would only churn the cache.
+    shared = crypto.diffieHellman({ privateKey: cachedPrivateKey(secret, () => x25519PrivateKeyObject(secret)), publicKey: x25519PublicKeyObject(point) });
   } catch {
     return undefined;
   }
@@ -60,7 +60,7 @@ export function x25519Ephemeral(recipient: Uint8Array): { readonly share: Buffer
   if (share.length !== X25519_KEY_BYTES) throw new HuellaError('INTERNAL', 'X25519 key generation gave a malformed public key.');
   let shared: Buffer | undefined;
   try {
-    const peer = cachedPublicKey(recipient, () => crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, recipient]), format: 'der', type: 'spki' }));
+    const peer = cachedPublicKey(recipient, () => x25519PublicKeyObject(recipient));
     shared = crypto.diffieHellman({ privateKey, publicKey: peer });
   } catch {
     shared = undefined;
@@ -102,6 +102,14 @@ function decodeAgeKey(s: string, hrp: string, what: string): Buffer {
     throw new HuellaError('FORMAT_INVALID', `Not a valid ${what}: the key must be ${X25519_KEY_BYTES} bytes.`);
   }
   return Buffer.from(bytes);
+}
+
+/**
+ * A raw X25519 public key as a KeyObject. Imported as a JWK, not as DER: OpenSSL 3's DER decoder took ~90 µs of CPU
+ * per key (7× the JWK import), paid for every object verify opens, since each age file has its own ephemeral share.
+ */
+function x25519PublicKeyObject(point: Uint8Array): crypto.KeyObject {
+  return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point.buffer, point.byteOffset, point.byteLength).toString('base64url') }, format: 'jwk' });
 }
 
 function x25519PrivateKeyObject(secret: Uint8Array): crypto.KeyObject {

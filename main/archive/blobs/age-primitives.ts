@@ -10,8 +10,21 @@ export const AEAD_TAG_BYTES = 16;
 export const AEAD_NONCE_BYTES = 12;
 const AEAD = 'chacha20-poly1305';
 
+const ONE = Buffer.from([1]);
+
+/**
+ * HKDF-SHA-256 (RFC 5869) of 32 bytes: extract (PRK = HMAC(salt, ikm)) then one expand block (T(1) = HMAC(PRK, info ‖
+ * 0x01)), written out because a 32-byte output is exactly one block. Two HMACs cost about half of `crypto.hkdfSync`
+ * (which makes a secret KeyObject and a job for each call), and every age file opened or written pays three.
+ * An empty salt is HashLen zero bytes (RFC 5869 §2.2), which is what HMAC pads an empty key to anyway.
+ */
 export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: string): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', ikm, salt, info, 32));
+  const prk = crypto.createHmac('sha256', salt).update(ikm).digest();
+  try {
+    return crypto.createHmac('sha256', prk).update(info, 'utf8').update(ONE).digest();
+  } finally {
+    prk.fill(0);
+  }
 }
 
 /** ChaCha20-Poly1305 seal: ciphertext ‖ 16-byte tag, as one buffer (stanza bodies). */

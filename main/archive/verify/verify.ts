@@ -11,7 +11,7 @@ import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
 import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
 import { eventCount, eventsAfter, iterateMerkleNodes, type EventRow } from '../db/custody';
 import { itemIngestRecords } from '../db/items';
-import { allObjects } from '../db/objects';
+import { allObjects, type ObjectRow } from '../db/objects';
 import { databaseIntegrityProblems } from '../db/open';
 import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
@@ -19,6 +19,7 @@ import { readVaultHeader } from '../vault/header';
 import { VAULT_FILES, type Vault } from '../vault/vault';
 import { verifySignatures } from '../workers/crypto';
 import type { ObjectHash } from '../workers/crypto-protocol';
+import { ObjectHashes, type HashProgress } from './object-hashes';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 
 /**
@@ -69,6 +70,30 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
   }
 
+  // Objects are hashed on the workers from here on, while the log, tree and checkpoints are checked (section 4
+  // compares the results with what the log records). In name order: the order of blobs/ on disk.
+  const objects = allObjects(vault.store);
+  const hashes = new ObjectHashes(vault, VERIFY_TUNING, options.signal);
+  if (!options.skipObjects) {
+    hashes.start(
+      objects
+        .filter((o) => !o.purgedAt)
+        .map((o) => ({ name: o.name, size: o.size }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
+  try {
+    return await verifyFromDatabase(vault, options, problems, hashes, objects);
+  } finally {
+    hashes.stop();
+  }
+}
+
+async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems: VerifyProblem[], hashes: ObjectHashes, objects: readonly ObjectRow[]): Promise<VerifyReport> {
+  const add = (p: VerifyProblem): void => {
+    problems.push(p);
+  };
+  const progress = options.onProgress ?? (() => undefined);
   const publicKey = vault.log.publicKey;
   if (options.expectedPublicKey && !options.expectedPublicKey.equals(publicKey)) {
     add({ check: 'external.key', message: 'The vault signs with a different key than the one you expected.', expected: options.expectedPublicKey.toString('base64'), found: publicKey.toString('base64') });
@@ -175,7 +200,6 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
       add({ check: 'item.event', item: it.id, event: seq, message: `Item ${it.id} points at event #${it.ingestSeq} but was ingested in event #${seq}.`, expected: String(seq), found: String(it.ingestSeq) });
     }
   }
-  const objects = allObjects(vault.store);
   const byName = new Map(objects.map((o) => [o.name, o]));
   const toHash: ToHash[] = [];
   for (const [sha, exp] of expectations) {
@@ -203,17 +227,19 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   let bytesHashed = 0;
   if (!options.skipObjects) {
     const bytesTotal = toHash.reduce((a, t) => a + t.exp.size, 0);
-    let done = 0;
-    await hashInOrder(vault, toHash, options.signal, (task, results) => {
-      task.forEach(({ name, exp }, i) => {
-        const r = results[i]!;
-        if (r.kind === 'ok') bytesHashed += r.size;
-        objectProblems(name, exp, r).forEach(add);
-      });
-      done += task.length;
-      progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
-    });
-    progress({ phase: 'objects', done, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
+    // Expected objects that were not started above (a row marked purged that the log still expects).
+    const late = toHash.filter((t) => !hashes.has(t.name));
+    if (late.length > 0) hashes.start(late.map((t) => ({ name: t.name, size: t.exp.size })));
+    const report = (h: HashProgress): void => progress({ phase: 'objects', done: Math.min(h.objects, toHash.length), total: toHash.length, bytesDone: Math.min(h.bytes, bytesTotal), bytesTotal });
+    report(hashes.progress(report));
+    await hashes.finish();
+    // In log order, as the log records them.
+    for (const { name, exp } of toHash) {
+      const r = hashes.result(name)!;
+      if (r.kind === 'ok') bytesHashed += r.size;
+      objectProblems(name, exp, r).forEach(add);
+    }
+    progress({ phase: 'objects', done: toHash.length, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
     // Blob files that no database row knows (would be leftovers or planted files).
     const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
     for (const file of await listBlobFiles(vault.blobs.blobsDir)) {
@@ -342,49 +368,6 @@ function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectatio
 }
 
 type ToHash = { readonly name: string; readonly exp: ObjectExpectation };
-
-/** Tasks in flight at once: the pool's threads, each with the next task waiting. */
-const OBJECT_TASKS_IN_FLIGHT = 2 * Math.max(1, os.availableParallelism());
-
-function objectTasks(toHash: readonly ToHash[]): ToHash[][] {
-  const tasks: ToHash[][] = [];
-  let bytes = 0;
-  for (const t of toHash) {
-    const last = tasks.at(-1);
-    if (!last || last.length >= VERIFY_TUNING.objectTaskFiles || bytes + t.exp.size > VERIFY_TUNING.objectTaskBytes) {
-      tasks.push([t]);
-      bytes = t.exp.size;
-    } else {
-      last.push(t);
-      bytes += t.exp.size;
-    }
-  }
-  return tasks;
-}
-
-/**
- * Every object decrypted and hashed on the crypto workers, a few tasks in flight; `onTask` sees the results task by
- * task in the order of `toHash` (so the report lists objects in log order, as before).
- */
-async function hashInOrder(vault: Vault, toHash: readonly ToHash[], signal: AbortSignal | undefined, onTask: (task: readonly ToHash[], results: readonly ObjectHash[]) => void): Promise<void> {
-  const tasks = objectTasks(toHash);
-  const running: Promise<readonly ObjectHash[]>[] = [];
-  const start = (i: number): void => {
-    const task = tasks[i];
-    if (!task) return;
-    const p = vault.blobs.hashObjects(task.map((t) => t.name), task.reduce((a, t) => a + t.exp.size, 0));
-    p.catch(() => undefined); // awaited below, in order; a rejection must not be unhandled meanwhile
-    running[i] = p;
-  };
-  for (let i = 0; i < OBJECT_TASKS_IN_FLIGHT; i++) start(i);
-  for (let i = 0; i < tasks.length; i++) {
-    if (signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
-    const results = await running[i]!;
-    delete running[i];
-    start(i + OBJECT_TASKS_IN_FLIGHT);
-    onTask(tasks[i]!, results);
-  }
-}
 
 function objectProblems(name: string, exp: ObjectExpectation, r: ObjectHash): VerifyProblem[] {
   const where = { event: exp.event, item: exp.item, object: name };

@@ -75,6 +75,8 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
         db.prepare('UPDATE events SET signature = ? WHERE seq = ?').run(sig, seq);
       }
       const names = objectsInLogOrder(v);
+      // Objects are hashed in blob-name order while the log is checked: a different order, so the report must reorder.
+      expect([...names].sort()).not.toEqual(names);
       damaged = [names[2]!, names[17]!, names[FILES - 1]!];
       fs.rmSync(v.blobs.pathOf(damaged[0]!));
       const file = v.blobs.pathOf(damaged[1]!);
@@ -93,5 +95,47 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
     ]);
     expect(r.problems.length).toBe(6);
     expect(r.objects).toBe(FILES);
+  });
+
+  it('an object whose row is marked purged while the log still expects it is still hashed and its damage named', async () => {
+    let hidden = '';
+    let altered = '';
+    const r = await verifyCopy('hidden', (v) => {
+      const names = objectsInLogOrder(v);
+      [hidden, altered] = [names[4]!, names[30]!];
+      // An attacker marks the row purged (so it is not among the objects hashed from the start) and alters the blob.
+      rawDatabase(v.store).prepare("UPDATE objects SET purged_at = '2026-01-01T00:00:00.000Z' WHERE name = ?").run(hidden);
+      fs.writeFileSync(v.blobs.pathOf(hidden), Buffer.concat([fs.readFileSync(v.blobs.pathOf(hidden)), Buffer.from('junk')]));
+      fs.rmSync(v.blobs.pathOf(altered));
+    });
+    expect(r.problems.filter((p) => p.check.startsWith('object.')).map((p) => [p.check, p.object])).toEqual([
+      ['object.decrypt', hidden],
+      ['object.missing', altered],
+      // The hidden blob is on disk but no live row lists it.
+      ['object.orphan', hidden],
+    ]);
+    expect(r.objects).toBe(FILES);
+  });
+
+  it('a cancelled verify stops with CANCELLED and leaves no task running', async () => {
+    const dir = path.join(root, 'cancel');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      Object.assign(VERIFY_TUNING, { eventPage: 7, localSignatures: 3, objectTaskFiles: 1, objectTaskBytes: 8000 });
+      const controller = new AbortController();
+      const tasks: string[] = [];
+      const run = verifyVault(vault, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          tasks.push(p.phase);
+          if (p.phase === 'events') controller.abort();
+        },
+      });
+      await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(tasks).not.toContain('objects');
+    } finally {
+      vault.lock();
+    }
   });
 });

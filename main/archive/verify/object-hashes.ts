@@ -1,0 +1,117 @@
+import os from 'node:os';
+import { HuellaError } from '../errors';
+import type { Vault } from '../vault/vault';
+import type { ObjectHash } from '../workers/crypto-protocol';
+
+/**
+ * Verify's object phase in the background: every object decrypted and hashed on the crypto workers (a few tasks in
+ * flight, each a plain loop over reused buffers), started as soon as the database is known to be sound, so that the
+ * workers hash while verify checks the custody log, the tree and the checkpoints. The results are kept by object
+ * name; verify compares them with what the signed log records and reports them in log order once it has the log.
+ */
+
+export type ObjectJob = { readonly name: string; readonly size: number };
+
+/** objectTaskFiles, objectTaskBytes: a worker task holds up to this many objects or bytes (few messages, yet every core busy until the end). */
+export type ObjectTaskTuning = { readonly objectTaskFiles: number; readonly objectTaskBytes: number };
+
+/** Tasks in flight at once: the pool's threads, each with the next task waiting. */
+const TASKS_IN_FLIGHT = 2 * Math.max(1, os.availableParallelism());
+
+export type HashProgress = { readonly objects: number; readonly bytes: number };
+
+export class ObjectHashes {
+  readonly #vault: Vault;
+  readonly #tuning: ObjectTaskTuning;
+  readonly #signal: AbortSignal | undefined;
+  readonly #results = new Map<string, ObjectHash>();
+  readonly #started = new Set<string>();
+  readonly #runs: Promise<void>[] = [];
+  #stopped = false;
+  #objects = 0;
+  #bytes = 0;
+  #onProgress: ((p: HashProgress) => void) | undefined;
+
+  constructor(vault: Vault, tuning: ObjectTaskTuning, signal?: AbortSignal) {
+    this.#vault = vault;
+    this.#tuning = tuning;
+    this.#signal = signal;
+  }
+
+  /** Starts hashing `jobs`, in this order (a failure is thrown by `finish`). */
+  start(jobs: readonly ObjectJob[]): void {
+    const run = this.#run(jobs);
+    run.catch(() => {
+      this.#stopped = true; // one failure stops the rest; finish() throws it
+    });
+    this.#runs.push(run);
+  }
+
+  /** Whether `name` was handed to `start` (its result is, or will be, known). */
+  has(name: string): boolean {
+    return this.#started.has(name);
+  }
+
+  /** Objects hashed (whatever the outcome) and plaintext bytes hashed so far; `onProgress` hears of each task after this. */
+  progress(onProgress?: (p: HashProgress) => void): HashProgress {
+    this.#onProgress = onProgress;
+    return { objects: this.#objects, bytes: this.#bytes };
+  }
+
+  /** Waits for every started job; throws the first failure (a crashed worker) or CANCELLED. */
+  async finish(): Promise<void> {
+    await Promise.all(this.#runs);
+    if (this.#signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
+  }
+
+  /** The outcome for an object whose job has finished. */
+  result(name: string): ObjectHash | undefined {
+    return this.#results.get(name);
+  }
+
+  /** No new task starts (those on a worker finish and are ignored). */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async #run(jobs: readonly ObjectJob[]): Promise<void> {
+    for (const j of jobs) this.#started.add(j.name);
+    const tasks = objectTasks(jobs, this.#tuning);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < tasks.length) {
+        if (this.#signal?.aborted) this.#stopped = true;
+        if (this.#stopped) return;
+        const task = tasks[next++]!;
+        const results = await this.#vault.blobs.hashObjects(
+          task.map((t) => t.name),
+          task.reduce((a, t) => a + t.size, 0),
+        );
+        task.forEach((t, i) => {
+          const r = results[i]!;
+          this.#results.set(t.name, r);
+          if (r.kind === 'ok') this.#bytes += r.size;
+        });
+        this.#objects += task.length;
+        if (!this.#stopped) this.#onProgress?.({ objects: this.#objects, bytes: this.#bytes });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TASKS_IN_FLIGHT, tasks.length) }, lane));
+  }
+}
+
+function objectTasks(jobs: readonly ObjectJob[], tuning: ObjectTaskTuning): ObjectJob[][] {
+  const tasks: ObjectJob[][] = [];
+  let bytes = 0;
+  for (const j of jobs) {
+    const last = tasks.at(-1);
+    if (!last || last.length >= tuning.objectTaskFiles || bytes + j.size > tuning.objectTaskBytes) {
+      tasks.push([j]);
+      bytes = j.size;
+    } else {
+      last.push(j);
+      bytes += j.size;
+    }
+  }
+  return tasks;
+}
