@@ -33,6 +33,20 @@ for (const lang of ['en', 'ar'] as const) {
       expect(r.serious, JSON.stringify(r.serious, null, 1)).toEqual([]);
     };
 
+    // Each radio sits right beside its label, on the label's first line (they were stretched 32rem wide and floated
+    // far from their labels: the text-input width rule of .field applied to radios).
+    const radiosBesideLabels = async (ids: readonly string[]) => {
+      for (const id of ids) {
+        const radio = (await app.page.locator(`#${id}`).boundingBox())!;
+        const label = (await app.page.locator(`label[for="${id}"]`).boundingBox())!;
+        expect(radio.width, id).toBeLessThanOrEqual(24);
+        const gap = lang === 'ar' ? radio.x - (label.x + label.width) : label.x - (radio.x + radio.width);
+        expect(gap, `${id}: gap between radio and label`).toBeGreaterThanOrEqual(0);
+        expect(gap, `${id}: gap between radio and label`).toBeLessThanOrEqual(16);
+        expect(Math.abs(radio.y - label.y), `${id}: radio on the label's first line`).toBeLessThanOrEqual(12);
+      }
+    };
+
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-packets-${lang}-`));
       host = await startTestHost({ appState: { language: lang } });
@@ -66,6 +80,7 @@ for (const lang of ['en', 'ar'] as const) {
       await page.getByRole('heading', { level: 1, name: m('packet.title') }).waitFor();
       await page.getByLabel(m('packet.case'), { exact: true }).selectOption(seeded.caseId);
       await page.locator('#mech-wgad-individual').check();
+      await radiosBesideLabels(await page.locator('input[name=mechanism]').evaluateAll((els) => els.map((e) => e.id)));
       await shoot('25-packet-mechanism');
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByRole('heading', { level: 2, name: m('packet.step.fields') }).waitFor();
@@ -81,6 +96,7 @@ for (const lang of ['en', 'ar'] as const) {
       await shoot('27-packet-contents');
       await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByLabel(m('packet.profiles.redacted')).check();
+      await radiosBesideLabels(['profile-redacted', 'profile-forensic']);
       await shoot('28-packet-profile');
       await page.getByRole('button', { name: m('packet.next') }).click();
       const review = page.getByTestId('packet-review');

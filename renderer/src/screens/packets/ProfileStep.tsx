@@ -10,11 +10,13 @@ export function ProfileStep({ choices, set }: StepProps) {
       <fieldset className="field">
         <legend>{t('packet.profile')}</legend>
         {PROFILES.map((p) => (
-          <div className="check" key={p}>
+          <div className="check stacked" key={p}>
             <input id={`profile-${p}`} type="radio" name="profile" checked={choices.profile === p} onChange={() => set({ profile: p, keepCaptureDate: undefined })} aria-describedby={`profile-${p}-help`} />
-            <label htmlFor={`profile-${p}`}>{t(`packet.profiles.${p}`)}</label>
-            <span className="hint" id={`profile-${p}-help`}>
-              {t(`packet.profileHelp.${p}`)}
+            <span className="check-text">
+              <label htmlFor={`profile-${p}`}>{t(`packet.profiles.${p}`)}</label>
+              <span className="hint" id={`profile-${p}-help`}>
+                {t(`packet.profileHelp.${p}`)}
+              </span>
             </span>
           </div>
         ))}
@@ -46,7 +48,7 @@ export function ProfileStep({ choices, set }: StepProps) {
         <input id="packet-filenames" type="checkbox" checked={choices.includeFileNames} onChange={(e) => set({ includeFileNames: e.target.checked })} />
         <label htmlFor="packet-filenames">{t('packet.includeFileNames')}</label>
       </div>
-      <div className="check">
+      <div className="check stacked">
         <input
           id="packet-keepcc"
           type="checkbox"
@@ -54,9 +56,11 @@ export function ProfileStep({ choices, set }: StepProps) {
           onChange={(e) => set({ keepContentCredentials: e.target.checked })}
           aria-describedby="packet-keepcc-help"
         />
-        <label htmlFor="packet-keepcc">{t('packet.keepContentCredentials')}</label>
-        <span className="hint" id="packet-keepcc-help">
-          {t('packet.keepContentCredentialsHelp')}
+        <span className="check-text">
+          <label htmlFor="packet-keepcc">{t('packet.keepContentCredentials')}</label>
+          <span className="hint" id="packet-keepcc-help">
+            {t('packet.keepContentCredentialsHelp')}
+          </span>
         </span>
       </div>
     </>
