@@ -51,7 +51,10 @@ export type StagedObject = {
   readonly size: number;
   /** The first bytes of the plaintext, kept in memory only, for media-type sniffing. */
   readonly head: Buffer;
+  /** Where the staged file is: tmp/<name>.ready, or tmp/<random>.part while it is pending (not yet durable). */
   readonly readyPath: string;
+  /** Written but not yet durable (stageFile with durable: false): makeReady() must run before it is committed. */
+  readonly pending?: boolean;
 };
 
 export type StageOptions = {
@@ -63,6 +66,12 @@ export type StageOptions = {
 export type StageFileOptions = StageOptions & {
   /** Expected size (from stat): large inputs hash on a second thread, overlapping encryption. */
   readonly sizeHint?: number;
+  /**
+   * false: the object's bytes are made durable in tmp/<random>.part but it is not named yet (a pending object): the
+   * caller names a group of them at once with makeReady() (one fsync of tmp/ for the group) before committing them.
+   * Default true (durable and named, one fsync of tmp/ per object).
+   */
+  readonly durable?: boolean;
 };
 
 export type RecoveryReport = { readonly discarded: number; readonly rolledForward: number };
@@ -155,6 +164,13 @@ export class BlobStore {
     try {
       out = await fsp.open(partPath, 'wx', 0o600);
       const { size, head } = await loop(file, out, ring, hasher, this.#recipient, { maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, signal: options.signal, onBytes: options.onBytes });
+      if (options.durable === false) {
+        await out.datasync();
+        await out.close();
+        out = undefined;
+        const sha256 = await hasher.digest();
+        return { name: this.objectName(sha256), sha256, size, head, readyPath: partPath, pending: true };
+      }
       await out.sync();
       await out.close();
       out = undefined;
@@ -180,6 +196,42 @@ export class BlobStore {
     await fsp.rename(partPath, readyPath);
     await fsyncDir(this.tmpDir);
     return { name, sha256, size, head, readyPath };
+  }
+
+  /**
+   * Step 2 of the write protocol for a group of pending objects (stageFile with durable: false, their bytes already
+   * fsynced) at once: each renamed to tmp/<name>.ready, then tmp/ fsynced once for the whole group. Objects already
+   * named are returned as they are. A file that cannot be renamed is removed and its error returned in its place; if
+   * the fsync of tmp/ fails, every pending file of the group is removed and the call throws.
+   *
+   * Run it only from one caller at a time, and only after the objects committed before it are published: a rename to
+   * <name>.ready replaces a committed object of the same content waiting in tmp/ for its publish.
+   */
+  async makeReady(staged: readonly StagedObject[]): Promise<(StagedObject | HuellaError)[]> {
+    const out: (StagedObject | HuellaError)[] = [];
+    for (const s of staged) {
+      if (!s.pending) {
+        out.push(s);
+        continue;
+      }
+      const readyPath = path.join(this.tmpDir, `${s.name}.ready`);
+      try {
+        await fsp.rename(s.readyPath, readyPath);
+        out.push({ name: s.name, sha256: s.sha256, size: s.size, head: s.head, readyPath });
+      } catch (e) {
+        await fsp.rm(s.readyPath, { force: true }).catch(() => undefined);
+        out.push(fromSystemError(e, 'writing an encrypted object'));
+      }
+    }
+    if (staged.some((s) => s.pending)) {
+      try {
+        await fsyncDir(this.tmpDir);
+      } catch (e) {
+        await Promise.all(out.map((s, i) => (staged[i]!.pending && !(s instanceof HuellaError) ? this.discard(s) : undefined)));
+        throw fromSystemError(e, 'writing an encrypted object');
+      }
+    }
+    return out;
   }
 
   /** Removes the partial file and returns the error to throw (CANCELLED when the caller aborted). */

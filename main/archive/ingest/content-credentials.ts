@@ -17,10 +17,7 @@ import { ManifestStore, ValidationResult } from '@trustnxt/c2pa-ts/manifest';
 
 export const C2PA_VALIDATOR = '@trustnxt/c2pa-ts 0.9.4 (no trust list)';
 
-/** Media types whose C2PA manifests we read (the formats the library supports). */
-export const C2PA_TYPES = new Set([
-  'image/jpeg', 'image/png', 'image/heic', 'image/heif', 'image/avif', 'video/mp4', 'video/quicktime', 'audio/mp4', 'audio/x-m4a', 'audio/mpeg',
-]);
+export { C2PA_TYPES } from './parse-protocol';
 
 const SUCCESS = /(\.validated|\.match|\.trusted|\.inserted|unknownProvenance)$/;
 const SKIP_KEYS = new Set(['componentType', 'sourceBox', 'uuid', 'labelSuffix', 'hash', 'exclusions', 'merkle', 'thumbnail', 'claimSignature', 'data', 'c2pa_manifest', 'validationResults']);

@@ -93,6 +93,7 @@ function parsers(): WorkerPool<ParseRequest, ParseResponse> {
   parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
     size: Math.max(1, Math.min(2, os.availableParallelism() - 1)),
     heapMb: 512,
+    youngMb: 4,
   });
   return parserPool;
 }
@@ -273,7 +274,9 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   } catch (e) {
     throw fromSystemError(e, 'opening the file');
   }
-  const stageOpts = options.signal ? { maxBytes, onBytes, signal: options.signal, sizeHint: before.size } : { maxBytes, onBytes, sizeHint: before.size };
+  // Its bytes are made durable here, but it is named in tmp/ with the group it is recorded with (BlobStore.makeReady:
+  // one fsync of tmp/ per group rather than per file), before that group's commit.
+  const stageOpts = { maxBytes, onBytes, sizeHint: before.size, durable: false, ...(options.signal ? { signal: options.signal } : {}) };
   // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
   // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.
   const headBuf = Buffer.alloc(4100);
@@ -371,11 +374,12 @@ async function recordIngested(vault: Vault, staged: StagedObject, sniff: SniffRe
  * only); after the commit each object is published and its preview stored, and only then is the file reported.
  * If the commit itself fails, nothing of the group is recorded and every file of it is reported failed.
  */
-async function recordGroup(vault: Vault, group: readonly PipelineOutcome[], options: IngestOptions): Promise<IngestFileResult[]> {
+async function recordGroup(vault: Vault, prepared: readonly PipelineOutcome[], options: IngestOptions): Promise<IngestFileResult[]> {
   const failed = (display: string, e: unknown): IngestFileResult => {
     const err = e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file');
     return { path: display, status: 'failed', warnings: [], error: err.toApiError() };
   };
+  const group = await makeGroupDurable(vault, prepared);
   let recorded: (Recorded | IngestFileResult)[];
   try {
     recorded = vault.transaction(() =>
@@ -414,6 +418,28 @@ async function recordGroup(vault: Vault, group: readonly PipelineOutcome[], opti
     }
   }
   return out;
+}
+
+/**
+ * The group's staged files (their bytes durable already) named in tmp/ at once, with one fsync of tmp/, before
+ * anything of them is committed; a file that cannot be is failed. If tmp/ cannot be fsynced, the whole group fails.
+ * Called only from the one loop that records groups, after the group before was published (see makeReady).
+ */
+async function makeGroupDurable(vault: Vault, group: readonly PipelineOutcome[]): Promise<PipelineOutcome[]> {
+  const staged = group.flatMap((o) => (o.prepared ? [o.prepared.staged] : []));
+  let ready: (StagedObject | HuellaError)[];
+  try {
+    ready = await vault.blobs.makeReady(staged);
+  } catch (e) {
+    const err = e instanceof HuellaError ? e : fromSystemError(e, 'writing an encrypted object');
+    return group.map((o) => (o.prepared ? { file: o.file, error: err } : o));
+  }
+  let k = 0;
+  return group.map((o) => {
+    if (!o.prepared) return o;
+    const r = ready[k++]!;
+    return r instanceof HuellaError ? { file: o.file, error: r } : { file: o.file, prepared: { ...o.prepared, staged: r } };
+  });
 }
 
 /** After the commit: the object published (or, a duplicate, discarded) and the preview stored. */

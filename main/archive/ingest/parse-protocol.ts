@@ -45,3 +45,8 @@ export const HEVC_TYPES = new Set(['image/heic', 'image/heif']);
 export function baseMediaType(mediaType: string): string {
   return mediaType.split(';')[0]!.trim().toLowerCase();
 }
+
+/** Media types whose C2PA manifests we read (the formats the library supports). */
+export const C2PA_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg', 'image/png', 'image/heic', 'image/heif', 'image/avif', 'video/mp4', 'video/quicktime', 'audio/mp4', 'audio/x-m4a', 'audio/mpeg',
+]);

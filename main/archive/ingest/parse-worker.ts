@@ -4,15 +4,29 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
 import { avInfoOf, MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
-import { C2PA_TYPES, extractManifestStore, readContentCredentials } from './content-credentials';
-import { decodeHeifPrimary } from './heif-preview';
+import type * as C2paReader from './content-credentials';
+import type * as HeifDecoder from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
-import { EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { C2PA_TYPES, EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 // Runs in a worker thread (DESIGN §1 A3): a hostile file can crash or hang only this thread, which the pool kills.
 sharp.cache(false);
 sharp.concurrency(1);
+
+// Two large libraries are loaded only when a file needs them, not with the worker (peak memory of an import,
+// issue 19): the C2PA reader (~35 MB once loaded) and libheif's WebAssembly HEVC decoder (~30 MB).
+let c2paModule: Promise<typeof C2paReader> | undefined;
+const c2pa = (): Promise<typeof C2paReader> => (c2paModule ??= import('./content-credentials'));
+let heifModule: Promise<typeof HeifDecoder> | undefined;
+const heifDecoder = (): Promise<typeof HeifDecoder> => (heifModule ??= import('./heif-preview'));
+
+/** Every C2PA manifest store is a JUMBF superbox (box type 'jumb'), stored as is in each format the reader supports. */
+const JUMBF_BOX_TYPE = Buffer.from('jumb', 'latin1');
+/** Whether `buf` may hold a manifest store: a file without the bytes 'jumb' holds none, so the reader need not load. */
+function mayHoldManifestStore(buf: Uint8Array): boolean {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).includes(JUMBF_BOX_TYPE);
+}
 
 /** HEIF files are read whole (a photo is a few MB); anything larger is not a photo we need to parse in memory. */
 const MAX_HEIF_BYTES = 256 * 1024 * 1024;
@@ -55,8 +69,8 @@ async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   const base = await readFormatMetadata(req);
   if (!C2PA_TYPES.has(req.mediaType)) return base;
   const whole = await readWhole(req, MAX_C2PA_BYTES);
-  if (!whole) return base;
-  const cc = await readContentCredentials(whole);
+  if (!whole || !mayHoldManifestStore(whole)) return base;
+  const cc = await (await c2pa()).readContentCredentials(whole);
   return cc ? { ...base, contentCredentials: cc } : base;
 }
 
@@ -92,7 +106,7 @@ async function makePreview(req: ParseRequest): Promise<{ data: Buffer; width: nu
   let image: sharp.Sharp;
   if (HEVC_TYPES.has(req.mediaType)) {
     // libvips as bundled cannot decode HEVC: libheif (WebAssembly) decodes, with rotation/mirror applied.
-    const img = await decodeHeifPrimary(await readHeif(req), req.maxPixels);
+    const img = await (await heifDecoder()).decodeHeifPrimary(await readHeif(req), req.maxPixels);
     image = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 4 } });
   } else {
     image = sharp(input(req), { limitInputPixels: req.maxPixels, failOn: 'error', animated: false }).rotate(); // apply EXIF orientation
@@ -136,7 +150,7 @@ parentPort!.on('message', (req: ParseRequest) => {
     }
     if (req.wantManifestStore) {
       const whole = await readWhole(req, MAX_C2PA_BYTES).catch(() => undefined);
-      const store = whole ? extractManifestStore(whole) : undefined;
+      const store = whole && mayHoldManifestStore(whole) ? (await c2pa()).extractManifestStore(whole) : undefined;
       if (store) res.manifestStore = new Uint8Array(store);
     }
     const transfer = [...(res.preview ? [res.preview.buffer as ArrayBuffer] : []), ...(res.manifestStore ? [res.manifestStore.buffer as ArrayBuffer] : [])];

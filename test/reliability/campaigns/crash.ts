@@ -40,18 +40,26 @@ type Timing = { startup: number; ingestPerMiB: number; export: number; perEdit: 
 type Source = { readonly file: string; readonly name: string; readonly sha256: string; readonly needles: readonly Buffer[] };
 type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number };
 
-/** Runs the CLI and kills it with SIGKILL after `killAfterMs` (if it has not exited by then). */
-async function runKillable(args: readonly string[], killAfterMs: number): Promise<Child> {
+/**
+ * Runs the CLI and kills it with SIGKILL after `killAfterMs` (if it has not exited by then), or as soon as its stdout
+ * holds `killAtLine` complete lines: just after a file is reported, while the next group of the ingest pipeline is
+ * being named in tmp/ (makeReady), committed or published, the stages a timed kill rarely hits in a short batch.
+ */
+async function runKillable(args: readonly string[], killAfterMs: number, killAtLine?: number): Promise<Child> {
   const started = performance.now();
   const child = huellaSpawn(args);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let killed = false;
-  const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) killed = child.kill('SIGKILL');
-  }, killAfterMs);
+  const kill = (): void => {
+    if (!killed && child.exitCode === null && child.signalCode === null) killed = child.kill('SIGKILL');
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (killAtLine !== undefined && stdout.split('\n').length - 1 >= killAtLine) kill();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(kill, killAfterMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
   return { stdout, stderr, code, killed, ms: performance.now() - started };
@@ -146,6 +154,8 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   let passed = 0;
   /** Ingest runs killed after at least one file was reported: the moments where a loss would hurt most. */
   let killedAfterReports = 0;
+  /** Ingest runs killed right after their k-th report (the next group being named, committed or published). */
+  let killedAtReport = 0;
 
   // The vault, and a case of photos to export (JPEGs: the redacted profile strips them).
   const exportSources: Source[] = [];
@@ -243,6 +253,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     log(`FAILURE ${failures[failures.length - 1]!}`);
   };
 
+  let ingestRuns = 0;
   for (let runNo = 1; runNo <= runs; runNo++) {
     // Operations in seeded order, each of the three once in every block of three runs.
     if ((runNo - 1) % 3 === 0) order = shuffled(OPS, rnd);
@@ -261,6 +272,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const lead = 0.7 * timing.startup;
     const killAt = (expected: number): number => Math.round(lead + fraction * Math.max(expected - lead, 200));
     let killAfter = 0;
+    let killAtLine: number | undefined;
     let batchMiB = 0;
     let editCount = 0;
 
@@ -270,7 +282,9 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       runSources.push(...batch.sources);
       batchMiB = mib(batch.sources);
       killAfter = killAt(timing.startup + batchMiB * timing.ingestPerMiB);
-      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAfter);
+      // Every second ingest is killed right after its k-th report instead (k seeded), if that comes before the timer.
+      killAtLine = ingestRuns++ % 2 === 1 ? 1 + Math.floor(rnd() * (runSources.length - 1)) : undefined;
+      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAtLine === undefined ? killAfter : Math.max(killAfter, 60_000), killAtLine);
       for (const line of completeJsonLines(outcome.stdout)) {
         const src = runSources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
         if (!src) continue;
@@ -308,8 +322,9 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       if (!outcome.killed && outcome.code !== 0) fail(runNo, op, `export failed unkilled: ${outcome.stderr.trim()}`);
     }
     if (outcome.killed) killed++;
+    if (outcome.killed && killAtLine !== undefined) killedAtReport++;
     // Finished before its kill moment: the estimate was too long; take what this run measured.
-    else if (op === 'ingest') timing.ingestPerMiB = Math.max(10, (outcome.ms - timing.startup) / Math.max(batchMiB, 0.1));
+    else if (op === 'ingest' && killAtLine === undefined) timing.ingestPerMiB = Math.max(10, (outcome.ms - timing.startup) / Math.max(batchMiB, 0.1));
     else if (op === 'export') timing.export = outcome.ms;
     else {
       timing.perEdit = outcome.ms / Math.max(editCount, 1);
@@ -400,7 +415,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
 
     if (failures.length === before) passed++;
     const what = op === 'ingest' ? ` (${runIngested.length}/${runSources.length} files reported ingested)` : '';
-    log(`crash run ${runNo}/${runs} ${op}: ${outcome.killed ? `killed at ${killAfter} ms` : `finished in ${Math.round(outcome.ms)} ms`}${what}${failures.length > before ? ` — ${failures.length - before} FAILURE(S)` : ''}`);
+    log(`crash run ${runNo}/${runs} ${op}: ${outcome.killed ? (killAtLine !== undefined ? `killed after report ${killAtLine}` : `killed at ${killAfter} ms`) : `finished in ${Math.round(outcome.ms)} ms`}${what}${failures.length > before ? ` — ${failures.length - before} FAILURE(S)` : ''}`);
   }
 
   function storedTitle(v: Vault, key: string): string | undefined {
@@ -413,13 +428,13 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   const transfer = await runTransferCrashes({ seed, quick, workDir, log });
   failures.push(...transfer.failures);
   const tc = transfer.details.counts as { push: number; pull: number } | undefined;
-  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files), ${lost} lost, ${verifyFailures} verify failures; transfer: ${transfer.total} runs (push ${tc?.push ?? 0}, pull ${tc?.pull ?? 0}; ${String(transfer.details.killed ?? 0)} killed), ${String(transfer.details.reportedPushed ?? 0)} reported bundles all whole at the lawyer's${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
+  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files, ${killedAtReport} of them right after a report), ${lost} lost, ${verifyFailures} verify failures; transfer: ${transfer.total} runs (push ${tc?.push ?? 0}, pull ${tc?.pull ?? 0}; ${String(transfer.details.killed ?? 0)} killed), ${String(transfer.details.reportedPushed ?? 0)} reported bundles all whole at the lawyer's${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
   return {
     name: 'crash',
     total: runs + transfer.total,
     passed: passed + transfer.passed,
     failures,
     summary,
-    details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, timingMs: timing, transfer: transfer.details },
+    details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, killedAtReport, timingMs: timing, transfer: transfer.details },
   };
 };

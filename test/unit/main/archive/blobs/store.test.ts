@@ -145,6 +145,53 @@ describe('BlobStore.stageFile', () => {
   });
 });
 
+describe('BlobStore.makeReady (pending objects named as a group)', () => {
+  it('stageFile with durable: false leaves an unnamed .part that recovery discards; makeReady names the group, in order, errors in place', async () => {
+    const before = tmpEntries();
+    const inputs = [writeInput(1000), writeInput(200 * KiB), writeInput(3)];
+    const staged: StagedObject[] = [];
+    for (const { file, data } of inputs) {
+      const fh = await fsp.open(file, 'r');
+      staged.push(await store.stageFile(fh, { sizeHint: data.length, durable: false }).finally(() => fh.close()));
+    }
+    // Pending: in tmp/ as .part (which a recovery deletes), not as <name>.ready
+    for (const s of staged) {
+      expect(s.pending).toBe(true);
+      expect(path.basename(s.readyPath)).toMatch(/^[0-9a-f]{24}\.part$/);
+      expect(fs.existsSync(path.join(store.tmpDir, `${s.name}.ready`))).toBe(false);
+    }
+    // One of them lost before it is named (as if removed): its error comes back in its place, the others are named.
+    fs.rmSync(staged[1]!.readyPath);
+    const already = await store.stage(Readable.from([Buffer.from('already durable')]));
+    const ready = await store.makeReady([staged[0]!, staged[1]!, already, staged[2]!]);
+    expect(ready[1]).toBeInstanceOf(HuellaError);
+    expect(ready[2]).toBe(already);
+    for (const [k, i] of [[0, 0], [3, 2]] as const) {
+      const r = ready[k] as StagedObject;
+      expect(r.pending).toBeUndefined();
+      expect(r.name).toBe(staged[i]!.name);
+      expect(r.readyPath).toBe(path.join(store.tmpDir, `${r.name}.ready`));
+      expect(r.sha256.equals(crypto.createHash('sha256').update(inputs[i]!.data).digest())).toBe(true);
+      await store.publish(r.name);
+      const plain = await store.readPlaintext(r.name);
+      expect(plain.equals(inputs[i]!.data)).toBe(true);
+    }
+    await store.discard(already);
+    expect(tmpEntries()).toEqual(before);
+  });
+
+  it('a recovery before makeReady discards the pending objects', async () => {
+    const { file, data } = writeInput(5000);
+    const fh = await fsp.open(file, 'r');
+    const s = await store.stageFile(fh, { sizeHint: data.length, durable: false }).finally(() => fh.close());
+    expect(fs.existsSync(s.readyPath)).toBe(true);
+    const report = await store.recover(() => true); // even a name the database holds: a .part is never rolled forward
+    expect(report.discarded).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(s.readyPath)).toBe(false);
+    expect(await store.exists(s.name)).toBe(false);
+  });
+});
+
 describe('dropBytes (after a short writev)', () => {
   const parts = [Buffer.from('abc'), Buffer.from('de'), Buffer.from('fghi')];
   const rest = (n: number): string => Buffer.concat(dropBytes(parts, n)).toString();
