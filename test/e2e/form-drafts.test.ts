@@ -44,6 +44,7 @@ for (const lang of LANGS) {
       await host.call('vault.create', { path: path.join(tmp, 'vault'), passphrase: PASSPHRASE, language: lang });
       kase = await host.call('cases.create', { title: 'Detention in Istanbul', country: 'TR' });
       person = await host.call('persons.create', { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B' });
+      await host.call('persons.setRole', { personId: person.id, caseId: kase.id, role: 'victim' });
       app = await openApp(host, { locale: lang === 'ar' ? 'ar' : lang === 'es' ? 'es-ES' : 'en-GB', viewport: { width: 1280, height: 900 } });
     });
     afterEach(async (ctx) => {
@@ -150,6 +151,15 @@ for (const lang of LANGS) {
       await page.getByRole('button', { name: m('consent.save') }).click();
       await page.getByText(m('consent.states.name-withheld')).first().waitFor();
       await expect.poll(() => draftOf('consent', person.id)).toBeNull();
+      // One decision for any mechanism reads as one line that says what it covers, not once per mechanism.
+      const inForce = page.getByRole('list', { name: m('consent.inForce') });
+      await expect.poll(() => inForce.getByRole('listitem').count()).toBe(1);
+      expect(await inForce.getByText(m('consent.states.name-withheld'), { exact: true }).count()).toBe(1);
+      expect(await inForce.getByText(m('consent.coversAll'), { exact: true }).count()).toBe(1);
+      // The role's link names the case (renamed in the first test).
+      await page.getByRole('link', { name: 'Detention in Istanbul, March 2024', exact: true }).waitFor();
+      await page.getByRole('heading', { name: m('people.roles') }).scrollIntoViewIfNeeded();
+      await shoot('person-consent-recorded');
       expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
     });
   });

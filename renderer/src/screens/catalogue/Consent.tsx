@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState } from '../../../../shared/model/catalogue';
+import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState, type ConsentStatus } from '../../../../shared/model/catalogue';
 import type { Draft } from '../../../../shared/model/drafts';
 import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -34,13 +34,22 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
       <h2 id="person-consent">{t('consent.title')}</h2>
       <p>{t('consent.explain')}</p>
       {statuses.value && statuses.value.some((s) => s.state !== 'none') ? (
-        <ul className="list-plain" aria-label={t('consent.inForce')}>
-          {statuses.value.map((s) => (
-            <li key={s.mechanism}>
-              <strong>{mechanismLabel(s.mechanism)}</strong>{' '}
-              <ConsentBadge state={s.state} />
-            </li>
-          ))}
+        <ul className="list-plain consent-decisions" aria-label={t('consent.inForce')}>
+          {groupDecisions(statuses.value).map((g) => {
+            const rec = g.consentId ? records.value?.find((r) => r.id === g.consentId) : undefined;
+            const specific = g.mechanisms.filter((m) => m !== '*');
+            return (
+              <li key={g.key}>
+                <ConsentBadge state={g.state} />{' '}
+                {rec ? <span>{t('consent.givenOn', { date: f.date(rec.givenAt), how: t(`consent.methods.${rec.howRecorded}`) })}</span> : null}
+                <div className="hint">
+                  {g.mechanisms.length === statuses.value!.length
+                    ? t('consent.coversAll')
+                    : t('consent.covers', { mechanisms: specific.length > 0 ? f.list(specific.map(mechanismLabel)) : mechanismLabel('*') })}
+                </div>
+              </li>
+            );
+          })}
         </ul>
       ) : (
         <p className="note note-warn">{t('consent.noneRecorded')}</p>
@@ -102,6 +111,24 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
       {confirm.dialog}
     </section>
   );
+}
+
+type DecisionGroup = { readonly key: string; readonly state: ConsentState; readonly consentId: string | undefined; readonly mechanisms: string[] };
+
+/**
+ * The statuses (one per mechanism, and '*') grouped by the decision in force: one decision "for any mechanism"
+ * reads as one line with what it covers, not the same badge seven times.
+ */
+export function groupDecisions(statuses: readonly ConsentStatus[]): DecisionGroup[] {
+  const groups = new Map<string, DecisionGroup>();
+  for (const s of statuses) {
+    const key = `${s.consentId ?? 'none'}|${s.state}`;
+    const g = groups.get(key) ?? { key, state: s.state, consentId: s.consentId, mechanisms: [] };
+    g.mechanisms.push(s.mechanism);
+    groups.set(key, g);
+  }
+  // Decisions in force first, then what nothing covers.
+  return [...groups.values()].sort((a, b) => Number(a.state === 'none') - Number(b.state === 'none'));
 }
 
 /** Green: all allowed; amber: allowed with a restriction; red: refused or withdrawn; grey: nothing recorded. */

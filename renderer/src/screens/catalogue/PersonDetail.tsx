@@ -19,6 +19,8 @@ import { ConsentSection } from './Consent';
 export function PersonDetailScreen({ id }: { readonly id: string }) {
   const { t } = useTranslation();
   const person = useAsync(() => call('persons.get', { id }), [id]);
+  // The cases this person has a role in, by their titles (the link used to read "Open the case" for each).
+  const caseTitles = useAsync(async () => new Map((await call('cases.list', {})).map((c) => [c.id, c.title] as const)), [id]);
   const confirm = useConfirm();
   const [error, setError] = useState<unknown>();
   if (!person.value) {
@@ -53,7 +55,10 @@ export function PersonDetailScreen({ id }: { readonly id: string }) {
         <ul className="list-plain">
           {p.roles.map((r) => (
             <li key={`${r.caseId}-${r.role}`}>
-              <span className="badge">{t(`roles.${r.role}`)}</span> <a href={href({ name: 'case', id: r.caseId })}>{t('people.inCase')}</a>
+              <span className="badge">{t(`roles.${r.role}`)}</span>{' '}
+              <a href={href({ name: 'case', id: r.caseId })} dir="auto">
+                {caseTitles.value?.get(r.caseId) ?? t('people.inCase')}
+              </a>
             </li>
           ))}
         </ul>
