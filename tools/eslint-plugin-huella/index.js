@@ -43,7 +43,11 @@ const layering = {
 
 // SQL belongs to the table modules of main/archive/db (issue 18, main/archive/README.md): outside that folder no
 // code prepares a statement, runs a pragma or a SQL script, imports the SQLite driver or the connection itself
-// (a type import of the handle types is fine). Tests may: they play the attacker who edits the file.
+// (a type import of the handle types is fine), nor hands SQL text to a helper that runs it (a generic
+// one/all/run(sql, …) is how statements leaked out of the table modules before). Tests may: they play the
+// attacker who edits the file.
+// Upper-case keywords, as every statement here is written (a sentence such as "Select a file from…" is not SQL).
+const SQL_TEXT = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|VACUUM|ATTACH|DETACH|SAVEPOINT|RELEASE)\s[\s\S]*\b(FROM|INTO|SET|TABLE|INDEX|WHERE|VALUES|AS)\b/;
 const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|BEGIN|COMMIT|ROLLBACK|VACUUM|ATTACH|DETACH|SAVEPOINT|RELEASE)\s+\S/i;
 const DRIVER = /^better-sqlite3(-multiple-ciphers)?$/;
 
@@ -69,6 +73,7 @@ const sqlInDbOnly = {
       call: '.{{name}}( runs SQL directly: add a named function to a table module in main/archive/db and call it with vault.store',
       driver: "the SQLite driver ('{{source}}') is used only in main/archive/db",
       connection: 'main/archive/db/connection is imported only inside main/archive/db (type imports of the handles excepted)',
+      text: 'SQL text passed to {{name}}(: statements live in a table module in main/archive/db; call its named function with vault.store',
     },
   },
   create(context) {
@@ -90,6 +95,16 @@ const sqlInDbOnly = {
       CallExpression(node) {
         const callee = node.callee;
         if (callee.type === 'Identifier' && callee.name === 'require' && node.arguments[0]?.type === 'Literal') checkImport(node, node.arguments[0].value, false);
+        const member = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+        const sqlArg = node.arguments.find((a) => {
+          const t = literalText(a);
+          return t !== undefined && SQL_TEXT.test(t);
+        });
+        // .prepare( / .pragma( / .exec( are reported below, once.
+        if (sqlArg && member !== 'prepare' && member !== 'pragma' && member !== 'exec') {
+          const name = callee.type === 'Identifier' ? callee.name : member !== undefined ? `.${member}` : 'a function';
+          context.report({ node: sqlArg, messageId: 'text', data: { name } });
+        }
         if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
         const name = callee.property.name;
         // `.exec(` is also RegExp's: it counts only with SQL in its argument.

@@ -1,24 +1,10 @@
-import { connectionOf, reader, type ReadableDb, type RunResult, type SqlParam, type WritableDb } from './connection';
+import { connectionOf, reader, type ReadableDb } from './connection';
 
 /**
- * The catalogue's tables (cases, persons, testimonies, consent_records, tags, links, search_docs/search_fts) are
- * still queried by the statements written in main/archive/catalogue/*.ts (issue 18: they move here, one module
- * per table group, next; `db/tags.ts` and the existence checks below have). Until then they run through
- * catalogueOne/All/Run, so that there is one statement cache (db/connection.ts) and no `.prepare(` outside
- * main/archive/db. New code does not call those three: it adds a named function to a table module.
+ * What the catalogue's tables share: the change stamp its caches are keyed by, and the existence checks of its
+ * objects (each table's own reads and writes are in db/cases.ts, db/persons.ts, db/testimonies.ts,
+ * db/consents.ts, db/tags.ts, db/links.ts and db/search.ts).
  */
-
-export function catalogueOne<R>(db: ReadableDb, sql: string, ...params: readonly unknown[]): R | undefined {
-  return connectionOf(db).one<R>(sql, ...(params as SqlParam[]));
-}
-
-export function catalogueAll<R>(db: ReadableDb, sql: string, ...params: readonly unknown[]): R[] {
-  return connectionOf(db).all<R>(sql, ...(params as SqlParam[]));
-}
-
-export function catalogueRun(db: WritableDb, sql: string, ...params: readonly unknown[]): RunResult {
-  return connectionOf(db).run(sql, ...(params as SqlParam[]));
-}
 
 /**
  * Changes whenever this database changes, by this connection (total_changes) or another one (data_version): a

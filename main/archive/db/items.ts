@@ -208,3 +208,42 @@ export function iterateItemObjects(db: ReadableDb): IterableIterator<{ id: strin
 export function itemDeletedAt(db: ReadableDb, id: string): string | null | undefined {
   return reader(db).one<{ deletedAt: string | null }>('SELECT deleted_at AS deletedAt FROM items WHERE id = ?', id)?.deletedAt;
 }
+
+/** What editing, deleting, restoring and purging an item look at. */
+export type ItemEditState = {
+  readonly deleted_at: string | null;
+  readonly title: string | null;
+  readonly description: string | null;
+  readonly place: string | null;
+  readonly object_name: string;
+  readonly preview_object: string | null;
+};
+
+export function itemEditState(db: ReadableDb, id: string): ItemEditState | undefined {
+  return reader(db).one('SELECT deleted_at, title, description, place, object_name, preview_object FROM items WHERE id = ?', id);
+}
+
+/** The documenter's description of an item (null: none). */
+export function setItemDescription(db: WritableDb, id: string, d: { readonly title: string | null; readonly description: string | null; readonly place: string | null }): void {
+  writer(db).run('UPDATE items SET title = ?, description = ?, place = ? WHERE id = ?', d.title, d.description, d.place, id);
+}
+
+/** Tombstones the item (a date) or restores it (null). */
+export function setItemDeletedAt(db: WritableDb, id: string, deletedAt: string | null): void {
+  if (deletedAt === null) writer(db).run('UPDATE items SET deleted_at = NULL WHERE id = ?', id);
+  else writer(db).run('UPDATE items SET deleted_at = ? WHERE id = ?', deletedAt, id);
+}
+
+/** Whether another item than `exceptItemId` uses this preview object. */
+export function previewSharedByOther(db: ReadableDb, previewObject: string, exceptItemId: string): boolean {
+  return reader(db).one('SELECT 1 FROM items WHERE preview_object = ? AND id <> ?', previewObject, exceptItemId) !== undefined;
+}
+
+/** A purged item keeps its row as a tombstone scrubbed of name, metadata, GPS, descriptions and preview. */
+export function scrubPurgedItem(db: WritableDb, id: string): void {
+  writer(db).run(
+    `UPDATE items SET original_name = '', title = NULL, description = NULL, place = NULL, source_note = NULL, metadata = '{}',
+           capture_time = NULL, gps_lat = NULL, gps_lon = NULL, preview_object = NULL, warnings = NULL WHERE id = ?`,
+    id,
+  );
+}

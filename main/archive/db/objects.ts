@@ -39,3 +39,17 @@ export function revivePurgedPreview(db: WritableDb, name: string): void {
 export function liveObjects(db: ReadableDb): { name: string; kind: string }[] {
   return reader(db).all('SELECT name, kind FROM objects WHERE purged_at IS NULL ORDER BY name');
 }
+
+/** Whether the object's bytes were purged (destroyed for good); false for a live or unknown object. */
+export function isObjectPurged(db: ReadableDb, name: string): boolean {
+  return findObject(db, name)?.purgedAt != null;
+}
+
+/** The object's plain SHA-256, if there is such an object. */
+export function objectSha256(db: ReadableDb, name: string): Buffer | undefined {
+  return reader(db).one<{ sha256: Buffer }>('SELECT sha256 FROM objects WHERE name = ?', name)?.sha256;
+}
+
+export function markObjectPurged(db: WritableDb, name: string, purgedAt: string): void {
+  writer(db).run('UPDATE objects SET purged_at = ? WHERE name = ?', purgedAt, name);
+}

@@ -5,9 +5,11 @@ import { getItem, type ItemDetail } from './items';
 import type { Vault } from '../vault/vault';
 import { nowIso, recordEvent } from '../catalogue/record-event';
 import { indexItem, removeDoc } from '../catalogue/search-index';
-import { all, one, run } from '../catalogue/sql';
 import { conflict, notFound, parseInput } from '../catalogue/validate';
 import { deleteDraftRowsOfRecord } from '../db/drafts';
+import { eventsOfTypeAbout } from '../db/custody';
+import { isObjectPurged, markObjectPurged, objectSha256 } from '../db/objects';
+import { itemEditState, previewSharedByOther, scrubPurgedItem, setItemDeletedAt, setItemDescription, type ItemEditState } from '../db/items';
 
 /**
  * What documenters change about an item: its description (title, what it shows, where), and its life cycle.
@@ -17,16 +19,14 @@ import { deleteDraftRowsOfRecord } from '../db/drafts';
  *                 someone), the item row stays as a scrubbed tombstone so the custody log still makes sense.
  */
 
-type ItemState = { deleted_at: string | null; title: string | null; description: string | null; place: string | null; object_name: string; preview_object: string | null };
-
-function state(vault: Vault, id: string): ItemState {
-  const r = one<ItemState>(vault, 'SELECT deleted_at, title, description, place, object_name, preview_object FROM items WHERE id = ?', id);
+function state(vault: Vault, id: string): ItemEditState {
+  const r = itemEditState(vault.store, id);
   if (!r) notFound('id', 'item', id);
   return r;
 }
 
 function isPurged(vault: Vault, objectName: string): boolean {
-  return one<{ purged_at: string | null }>(vault, 'SELECT purged_at FROM objects WHERE name = ?', objectName)?.purged_at != null;
+  return isObjectPurged(vault.store, objectName);
 }
 
 export function editItem(vault: Vault, input: ItemEditInput): ItemDetail {
@@ -42,7 +42,7 @@ export function editItem(vault: Vault, input: ItemEditInput): ItemDetail {
     const secret: Record<string, string | null> = {};
     for (const k of ['title', 'description', 'place'] as const) if (next[k] !== cur[k]) secret[k] = next[k];
     if (Object.keys(secret).length === 0) return;
-    run(vault, 'UPDATE items SET title = ?, description = ?, place = ? WHERE id = ?', next.title, next.description, next.place, v.id);
+    setItemDescription(vault.store, v.id, next);
     recordEvent(vault, 'item.updated', v.id, {}, secret);
     indexItem(vault, v.id);
   });
@@ -54,7 +54,7 @@ export function deleteItem(vault: Vault, input: ItemDeleteInput): void {
   vault.transaction(() => {
     const cur = state(vault, v.id);
     if (cur.deleted_at) conflict('id', `Item ${v.id} is already deleted.`);
-    run(vault, 'UPDATE items SET deleted_at = ? WHERE id = ?', nowIso(), v.id);
+    setItemDeletedAt(vault.store, v.id, nowIso());
     recordEvent(vault, 'item.deleted', v.id, {}, { reason: v.reason });
     deleteDraftRowsOfRecord(vault.store, v.id); // its unsaved drafts go with it
     removeDoc(vault, 'item', v.id);
@@ -67,7 +67,7 @@ export function restoreItem(vault: Vault, input: ItemIdInput): ItemDetail {
     const cur = state(vault, v.id);
     if (!cur.deleted_at) conflict('id', `Item ${v.id} is not deleted.`);
     if (isPurged(vault, cur.object_name)) conflict('id', `Item ${v.id} was purged: its content no longer exists and cannot be restored.`);
-    run(vault, 'UPDATE items SET deleted_at = NULL WHERE id = ?', v.id);
+    setItemDeletedAt(vault.store, v.id, null);
     recordEvent(vault, 'item.restored', v.id, {});
     indexItem(vault, v.id);
   });
@@ -91,7 +91,7 @@ export async function purgeItem(vault: Vault, input: ItemIdInput): Promise<Purge
   if (isPurged(vault, cur.object_name)) {
     // Finish an interrupted purge: the item.purged event names every object it covered.
     alreadyPurged = true;
-    names = all<{ bytes: Buffer }>(vault, "SELECT bytes FROM events WHERE subject = ? AND type = 'item.purged'", v.id).flatMap((e) => {
+    names = eventsOfTypeAbout(vault.store, 'item.purged', v.id).flatMap((e) => {
       const d = parseEvent(e.bytes).data as { sha256s?: unknown };
       return Array.isArray(d.sha256s) ? d.sha256s.filter((x): x is string => typeof x === 'string').map((h) => vault.blobs.objectName(Buffer.from(h, 'hex'))) : [];
     });
@@ -100,19 +100,13 @@ export async function purgeItem(vault: Vault, input: ItemIdInput): Promise<Purge
       const c = state(vault, v.id);
       const objects = [c.object_name];
       if (c.preview_object) {
-        const shared = one(vault, 'SELECT 1 FROM items WHERE preview_object = ? AND id <> ?', c.preview_object, v.id);
-        if (!shared) objects.push(c.preview_object);
+        if (!previewSharedByOther(vault.store, c.preview_object, v.id)) objects.push(c.preview_object);
       }
-      const rows = objects.map((name) => one<{ sha256: Buffer }>(vault, 'SELECT sha256 FROM objects WHERE name = ?', name));
+      const sha256s = objects.map((name) => objectSha256(vault.store, name)!.toString('hex'));
       const now = nowIso();
-      for (const name of objects) run(vault, 'UPDATE objects SET purged_at = ? WHERE name = ?', now, name);
-      run(
-        vault,
-        `UPDATE items SET original_name = '', title = NULL, description = NULL, place = NULL, source_note = NULL, metadata = '{}',
-           capture_time = NULL, gps_lat = NULL, gps_lon = NULL, preview_object = NULL, warnings = NULL WHERE id = ?`,
-        v.id,
-      );
-      recordEvent(vault, 'item.purged', v.id, { sha256s: rows.map((r) => r!.sha256.toString('hex')) });
+      for (const name of objects) markObjectPurged(vault.store, name, now);
+      scrubPurgedItem(vault.store, v.id);
+      recordEvent(vault, 'item.purged', v.id, { sha256s });
       return objects;
     });
   }

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { run } from '../../../main/archive/catalogue/sql';
+import { connectionOf, type SqlParam } from '../../../main/archive/db/connection';
 import { generateCatalogue } from '../../fixtures/catalogue-generator';
 import type { TestHost } from '../host/server';
 import { importViaApi } from '../support/flows';
 import { writePhotoFolder } from '../support/photos';
+
+/** A statement on the vault's one statement cache (tests may write SQL directly: they build fixtures, or play an attacker). */
+const run = (vault: { readonly store: Parameters<typeof connectionOf>[0] }, sql: string, ...params: SqlParam[]) => connectionOf(vault.store).run(sql, ...params);
 
 /**
  * Library performance in Chromium: time to first render and frame times while scrolling, for a vault of N items.

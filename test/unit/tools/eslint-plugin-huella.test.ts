@@ -55,6 +55,26 @@ describe('huella/sql-in-db-only', () => {
     ]);
   });
 
+  it('fires on SQL text handed to any helper outside main/archive/db (how one/all/run leaked statements), not on sentences', async () => {
+    const code = [
+      'declare function run(v: unknown, sql: string, ...p: unknown[]): unknown;',
+      'declare const c: { all(sql: string, ...p: unknown[]): unknown; log(s: string): void };',
+      "run(null, 'UPDATE cases SET updated_at = ? WHERE id = ?', 1, 2);",
+      'c.all(`SELECT c.*, ${1} AS n FROM cases c`);',
+      "c.log('Select a file from the list, then Delete from the vault');",
+      "c.log(JSON.stringify({ pragma: 'PRAGMA key = x' }));",
+      '',
+    ].join('\n');
+    const hits = await ruleHits('main/archive/catalogue/x.ts', code, rule);
+    expect(hits).toEqual([
+      'SQL text passed to run(: statements live in a table module in main/archive/db; call its named function with vault.store',
+      'SQL text passed to .all(: statements live in a table module in main/archive/db; call its named function with vault.store',
+    ]);
+    expect(await ruleHits('main/cli/commands/x.ts', code, rule)).toHaveLength(2);
+    expect(await ruleHits('main/archive/db/cases.ts', code, rule)).toEqual([]);
+    expect(await ruleHits('test/fixtures/x.ts', code, rule)).toEqual([]);
+  });
+
   it('stays quiet inside main/archive/db, in tests, and on RegExp .exec(', async () => {
     const sql = "declare const db: { prepare(s: string): unknown };\ndb.prepare('SELECT 1');\n";
     expect(await ruleHits('main/archive/db/items.ts', sql, rule)).toEqual([]);
