@@ -64,15 +64,25 @@ function isEmpty(v: AnswerValue | undefined): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 }
 
+/** Where an id stands in a list of fields or choices (unknown ids last, in their own order). */
+function rank(list: readonly { readonly id: string }[], id: string): number {
+  const i = list.findIndex((x) => x.id === id);
+  return i < 0 ? list.length : i;
+}
+
 function detailText(ctx: FillContext, taxonomyField: { id: string; label: Parameters<typeof pickLocalized>[0]; choices?: readonly { id: string; label: Parameters<typeof pickLocalized>[0] }[]; type: string } | undefined, key: string, value: TagDetailValue): string {
   const label = taxonomyField ? pickLocalized(taxonomyField.label, ctx.lang) : key;
   const values = Array.isArray(value) ? value : [value as string];
-  const shown = values.map((v) => {
+  // Choices in the taxonomy's order (the anatomical sites as on the body chart), and separated by a slash: a
+  // choice's label may hold a comma ('Wrists, hands and fingers').
+  const choices = taxonomyField?.choices;
+  const ordered = choices ? [...values].sort((a, b) => rank(choices, a) - rank(choices, b)) : values;
+  const shown = ordered.map((v) => {
     if (taxonomyField?.type === 'persons') return ctx.persons.find((p) => p.personId === v)?.display ?? '—';
-    const choice = taxonomyField?.choices?.find((c) => c.id === v);
+    const choice = choices?.find((c) => c.id === v);
     return choice ? pickLocalized(choice.label, ctx.lang) : ctx.pseudonymiser.apply(v).text;
   });
-  return `${label}: ${shown.join(', ')}`;
+  return `${label}: ${shown.join(choices ? ' / ' : ', ')}`;
 }
 
 function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
@@ -93,7 +103,11 @@ function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): Answ
         .map((u) => {
           const resolved = resolveTerm(u.termId);
           const fields = resolved?.taxonomy.assignmentFields ?? [];
-          const details = Object.entries(u.details).map(([k, v]) => detailText(ctx, fields.find((f) => f.id === k), k, v));
+          // Details in the taxonomy's order (for the Istanbul Protocol: position, duration, frequency, sites,
+          // instruments, who was present, as the interview guidance asks them), not in the order they were stored.
+          const details = Object.entries(u.details)
+            .sort(([a], [b]) => rank(fields, a) - rank(fields, b))
+            .map(([k, v]) => detailText(ctx, fields.find((f) => f.id === k), k, v));
           return details.length > 0 ? `${termLabel(u.termId, ctx.lang)} (${details.join('; ')})` : termLabel(u.termId, ctx.lang);
         })
         .filter((line, i, all) => all.indexOf(line) === i)
