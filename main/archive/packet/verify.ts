@@ -121,7 +121,8 @@ async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes
       else for await (const chunk of (await src.open(f.path)) as AsyncIterable<Buffer>) take(chunk);
       if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
       hashes.set(f.path, h.digest('hex'));
-      if (keep) small.set(f.path, Buffer.concat(parts, n));
+      // A file read whole is one fresh buffer already: kept as it is, not copied.
+      if (keep) small.set(f.path, parts.length === 1 ? parts[0]! : Buffer.concat(parts, n));
       if (scan?.found) withManifest.add(f.path);
     } catch (e) {
       errors.set(f.path, `could not be read: ${message(e)}`);
