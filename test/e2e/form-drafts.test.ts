@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../shared/api';
 import type { Case, Person } from '../../shared/model/catalogue';
 import type { Draft } from '../../shared/model/drafts';
+import { termLabel } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
@@ -161,6 +162,41 @@ for (const lang of LANGS) {
       await page.getByRole('heading', { name: m('people.roles') }).scrollIntoViewIfNeeded();
       await shoot('person-consent-recorded');
       expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
+    });
+    it("edits a method's details after tagging, sites on the body chart by keyboard, kept as typed", async () => {
+      const { page } = app;
+      const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v);
+      const old = await host.call('tags.assign', { targetId: kase.id, termId: 'ip.falanga', details: { anatomicalSites: ['feet-soles'], duration: 'two hours' } });
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      const method = termLabel('ip.falanga', lang);
+      const editButton = page.getByRole('button', { name: m('tags.editDetails', { label: iso(method) }) });
+      await editButton.focus();
+      await page.keyboard.press('Enter');
+      // The form opens where the details were, focus on its heading, filled with the details as they are.
+      const heading = page.getByRole('heading', { name: m('tags.detailsFor', { label: iso(method) }) });
+      await heading.waitFor();
+      expect(await heading.evaluate((el) => el === document.activeElement)).toBe(true);
+      const form = page.getByRole('form', { name: m('tags.detailsFor', { label: iso(method) }) });
+      const duration = form.locator(`input[id$="-duration"]`);
+      expect(await duration.inputValue()).toBe('two hours');
+      expect(await form.locator('input[type=checkbox][id$="-feet-soles"]').isChecked()).toBe(true);
+      await duration.fill('three hours, twice');
+      await form.getByTestId('body-chart').locator('[data-site=back][data-side=back]').focus();
+      await page.keyboard.press('Space');
+      expect(await form.locator('input[type=checkbox][id$="-back"]').isChecked()).toBe(true);
+      await shoot('tag-edit');
+      await form.getByRole('button', { name: m('tags.saveDetails') }).focus();
+      await page.keyboard.press('Enter');
+      // One assignment with the new details (the old one removed), and focus back on the row's Edit button.
+      await expect.poll(async () => (await host.call('tags.list', { targetId: kase.id })).map((a) => a.id)).not.toContain(old.id);
+      const tags = await host.call('tags.list', { targetId: kase.id });
+      expect(tags).toHaveLength(1);
+      expect(tags[0]!.details).toEqual({ anatomicalSites: expect.arrayContaining(['feet-soles', 'back']) as unknown, duration: 'three hours, twice' });
+      await expect.poll(() => editButton.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.locator('.tags dd', { hasText: 'three hours, twice' }).waitFor();
+      const axe = await runAxe(page, `${lang}-tag-edited`);
+      recordAxe(axe);
+      expect(axe.serious).toEqual([]);
     });
   });
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TagAssignment, TagDetailValue } from '../../../shared/model/catalogue';
 import { pickLocalized } from '../../../shared/localized';
@@ -24,13 +24,18 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
   const [pending, setPending] = useState<TermSearchHit>();
   const [error, setError] = useState<unknown>();
   const [announce, setAnnounce] = useState('');
+  const [editing, setEditing] = useState<string>();
+  const focusOn = useRef<string | undefined>(undefined);
+  const setFocusOn = (id: string) => {
+    focusOn.current = id;
+  };
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const assigned = new Set((tags.value ?? []).map((a) => a.termId));
 
   const assign = async (termId: string, details?: Record<string, TagDetailValue>) => {
     setError(undefined);
     try {
-      const plain = Object.fromEntries(Object.entries(details ?? {}).map(([k, v]) => [k, Array.isArray(v) ? [...(v as readonly string[])] : String(v)]));
+      const plain = plainDetails(details ?? {});
       await call('tags.assign', { targetId, termId, ...(Object.keys(plain).length > 0 ? { details: plain } : {}) });
       setPending(undefined);
       setAnnounce(t('tags.added', { label: termLabel(termId, lang) }));
@@ -49,6 +54,38 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
       setError(e);
     }
   };
+  /**
+   * Editing an assignment's details: the new details are assigned first, then the old assignment is removed (both
+   * are custody events, so the log keeps what the details were); if the removal fails, nothing typed is lost.
+   */
+  const edit = async (a: TagAssignment, details: Record<string, TagDetailValue>) => {
+    setError(undefined);
+    const plain = plainDetails(details);
+    if (sameDetails(plain, a.details)) {
+      setEditing(undefined);
+      setFocusOn(a.id);
+      return;
+    }
+    try {
+      const added = await call('tags.assign', { targetId, termId: a.termId, ...(Object.keys(plain).length > 0 ? { details: plain } : {}) });
+      await call('tags.remove', { targetId, termId: a.termId, assignmentId: a.id });
+      setEditing(undefined);
+      setFocusOn(added.id);
+      setAnnounce(t('tags.detailsSaved', { label: termLabel(a.termId, lang) }));
+      tags.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  // After an edit closes, focus goes back to the row's "Edit" button (of the new assignment once it is listed).
+  useEffect(() => {
+    if (!focusOn.current) return;
+    const el = document.getElementById(`tag-edit-${focusOn.current}`);
+    if (el) {
+      el.focus();
+      focusOn.current = undefined;
+    }
+  });
   const choose = (hit: TermSearchHit) => {
     const fields = getTaxonomy(hit.taxonomyId).assignmentFields ?? [];
     if (fields.length > 0) setPending(hit);
@@ -77,13 +114,33 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
                 <span>{t('tags.assignedBy', { actor: a.assignedBy, date: f.dateTime(a.assignedAt) })}</span>
                 {a.retired ? <span>{t('tags.retired')}</span> : null}
               </span>
-              {details.length > 0 ? <TagDetails termId={a.termId} details={details} /> : null}
+              {resolved && (resolved.taxonomy.assignmentFields ?? []).length > 0 && editing !== a.id ? (
+                <button type="button" className="link" id={`tag-edit-${a.id}`} onClick={() => setEditing(a.id)}>
+                  {t('tags.editDetails', { label: termLabel(a.termId, lang) })}
+                </button>
+              ) : null}
+              {editing === a.id && resolved ? (
+                <AssignmentForm
+                  termId={a.termId}
+                  label={termLabel(a.termId, lang)}
+                  taxonomyId={resolved.taxonomy.id}
+                  idPrefix={`edit-${a.id}`}
+                  initial={a.details}
+                  onCancel={() => {
+                    setEditing(undefined);
+                    setFocusOn(a.id);
+                  }}
+                  onSubmit={(d) => void edit(a, d)}
+                />
+              ) : details.length > 0 ? (
+                <TagDetails termId={a.termId} details={details} />
+              ) : null}
             </li>
           );
         })}
       </ul>
       {pending ? (
-        <AssignmentForm hit={pending} onCancel={() => setPending(undefined)} onSubmit={(d) => void assign(pending.term.id, d)} />
+        <AssignmentForm termId={pending.term.id} label={pending.label} taxonomyId={pending.taxonomyId} onCancel={() => setPending(undefined)} onSubmit={(d) => void assign(pending.term.id, d)} />
       ) : (
         <TermCombobox label={t('tags.add')} onChoose={choose} exclude={assigned} />
       )}
@@ -93,6 +150,21 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
       </p>
     </section>
   );
+}
+
+function plainDetails(details: Readonly<Record<string, TagDetailValue>>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Array.isArray(v) ? [...(v as readonly string[])] : String(v)]));
+}
+
+/** The same details, whatever the order of keys and of chosen values. */
+function sameDetails(a: Readonly<Record<string, TagDetailValue>>, b: Readonly<Record<string, TagDetailValue>>): boolean {
+  const norm = (d: Readonly<Record<string, TagDetailValue>>) =>
+    JSON.stringify(
+      Object.keys(d)
+        .sort()
+        .map((k) => [k, Array.isArray(d[k]) ? [...(d[k] as readonly string[])].sort() : d[k]]),
+    );
+  return norm(a) === norm(b);
 }
 
 function fieldsFor(termId: string): readonly AssignmentField[] {
@@ -125,12 +197,37 @@ function TagDetails({ termId, details }: { readonly termId: string; readonly det
   );
 }
 
-function AssignmentForm({ hit, onCancel, onSubmit }: { readonly hit: TermSearchHit; readonly onCancel: () => void; readonly onSubmit: (d: Record<string, TagDetailValue>) => void }) {
+/**
+ * The details of an assignment (Istanbul Protocol: position, duration, frequency, sites on the body chart, notes):
+ * asked before a term is assigned, and again to edit them (`initial`) after it was.
+ */
+function AssignmentForm({
+  termId,
+  label: termName,
+  taxonomyId,
+  idPrefix = 'assign',
+  initial,
+  onCancel,
+  onSubmit,
+}: {
+  readonly termId: string;
+  readonly label: string;
+  readonly taxonomyId: TermSearchHit['taxonomyId'];
+  readonly idPrefix?: string;
+  readonly initial?: Readonly<Record<string, TagDetailValue>>;
+  readonly onCancel: () => void;
+  readonly onSubmit: (d: Record<string, TagDetailValue>) => void;
+}) {
   const { t } = useTranslation();
   const lang = currentLanguage();
-  const fields = getTaxonomy(hit.taxonomyId).assignmentFields ?? [];
-  const persons = useAsync(() => (fields.some((x) => x.type === 'persons') ? call('persons.list', {}) : Promise.resolve([])), [hit.term.id]);
-  const [values, setValues] = useState<Record<string, TagDetailValue>>({});
+  const fields = getTaxonomy(taxonomyId).assignmentFields ?? [];
+  const persons = useAsync(() => (fields.some((x) => x.type === 'persons') ? call('persons.list', {}) : Promise.resolve([])), [termId]);
+  const [values, setValues] = useState<Record<string, TagDetailValue>>(() => ({ ...initial }));
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Editing opens in place of the details: focus goes to its heading, so the keyboard is where the form is.
+  useEffect(() => {
+    if (initial) heading.current?.focus();
+  }, [initial]);
   const set = (k: string, v: TagDetailValue | undefined) =>
     setValues((prev) => {
       const next = { ...prev };
@@ -147,11 +244,13 @@ function AssignmentForm({ hit, onCancel, onSubmit }: { readonly hit: TermSearchH
     onSubmit(values);
   };
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="assign-title">
-      <h3 id="assign-title">{t('tags.detailsFor', { label: hit.label })}</h3>
+    <form className="card" onSubmit={submit} aria-labelledby={`${idPrefix}-title`}>
+      <h3 id={`${idPrefix}-title`} ref={heading} tabIndex={-1}>
+        {t('tags.detailsFor', { label: termName })}
+      </h3>
       <p className="hint">{t('tags.detailsHint')}</p>
       {fields.map((field) => {
-        const fid = `assign-${field.id}`;
+        const fid = `${idPrefix}-${field.id}`;
         const label = pickLocalized(field.label, lang);
         const help = pickLocalized(field.help, lang);
         switch (field.type) {
@@ -208,7 +307,7 @@ function AssignmentForm({ hit, onCancel, onSubmit }: { readonly hit: TermSearchH
           {t('common.cancel')}
         </button>
         <button type="submit" className="primary">
-          {t('tags.assign', { label: hit.label })}
+          {initial ? t('tags.saveDetails') : t('tags.assign', { label: termName })}
         </button>
       </div>
     </form>
