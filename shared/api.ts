@@ -46,6 +46,24 @@ import { DraftKey, DraftSaveInput, type Draft, type DraftSummary } from './model
 import { caseId as caseIdField, personId as personIdField } from './model/fields';
 import { LibraryMatch, SelectionAddToCaseInput, SelectionDeleteInput, SelectionTagInput, type SelectionResult } from './model/selection';
 import { PacketExportInput, PacketPlanInput, PacketVerifyInput, type PacketExportReport, type PacketPlan, type PacketProgress, type PacketVerifyReport } from './model/packet';
+import {
+  PullStartInput,
+  ReceiveStartInput,
+  RemoteAddInput,
+  RemoteNameInput,
+  ShareStartInput,
+  TransferDialogInput,
+  TransferPlanInput,
+  type ContactView,
+  type PullReportView,
+  type ReceiveReportView,
+  type RemoteTestView,
+  type RemoteView,
+  type ShareProgress,
+  type ShareReport,
+  type TransferPlanView,
+  type TransferProgress,
+} from './model/transfer';
 import { BackupTargetInput, type BackupRunProgress, type BackupRunReport, type BackupStatus, type BackupVerifyRunProgress, type BackupVerifyRunReport } from './model/backup';
 
 /**
@@ -97,7 +115,7 @@ export const ItemFilters = LibraryMatch;
 
 export type ItemPage = { readonly total: number; readonly offset: number; readonly items: readonly ItemSummary[] };
 
-export type OperationKind = 'ingest' | 'verify' | 'export' | 'packet-verify' | 'backup' | 'backup-verify';
+export type OperationKind = 'ingest' | 'verify' | 'export' | 'packet-verify' | 'backup' | 'backup-verify' | 'share' | 'receive' | 'pull';
 export type OperationStarted = { readonly operationId: string };
 
 export type ItemVerification = {
@@ -173,6 +191,21 @@ export const API = {
   'backup.verify': method<OperationStarted>()(BackupTargetInput),
   /** A notice shown once per vault: `show` is true the first time only (the vault remembers it was shown). */
   'notices.once': method<{ show: boolean }>()(z.object({ notice: z.enum(['originals-on-disk']) }).strict()),
+
+  // Transfers (issue 15): this vault's contact card, what a bundle would carry, share to a folder or a remote,
+  // receive from a folder, pull from a remote (long operations); the vault's S3 remotes (no credentials stored).
+  'transfer.contact': method<ContactView>()(empty),
+  'transfer.plan': method<TransferPlanView>()(TransferPlanInput),
+  'transfer.share': method<OperationStarted>()(ShareStartInput),
+  'transfer.receive': method<OperationStarted>()(ReceiveStartInput),
+  'transfer.pull': method<OperationStarted>()(PullStartInput),
+  'remotes.list': method<RemoteView[]>()(empty),
+  'remotes.add': method<RemoteView>()(RemoteAddInput),
+  'remotes.remove': method<Record<string, never>>()(RemoteNameInput),
+  /** Lists this vault's bundles on the remote with the credentials of the environment (opens a connection). */
+  'remotes.test': method<RemoteTestView>()(RemoteNameInput),
+  /** A contact card file or QR image, a bundle folder to receive, or a folder to write a bundle into. */
+  'dialog.chooseTransferPath': method<{ path: string } | null>()(TransferDialogInput),
 
   // Settings (stored in the vault when unlocked; language also app-wide)
   'settings.get': method<Settings>()(empty),
@@ -300,7 +333,10 @@ export type OperationProgress =
   | { readonly kind: 'export'; readonly progress: PacketProgress }
   | { readonly kind: 'packet-verify'; readonly progress: PacketProgress }
   | { readonly kind: 'backup'; readonly progress: BackupRunProgress }
-  | { readonly kind: 'backup-verify'; readonly progress: BackupVerifyRunProgress };
+  | { readonly kind: 'backup-verify'; readonly progress: BackupVerifyRunProgress }
+  | { readonly kind: 'share'; readonly progress: ShareProgress }
+  | { readonly kind: 'receive'; readonly progress: TransferProgress }
+  | { readonly kind: 'pull'; readonly progress: TransferProgress };
 
 export type OperationResult =
   | { readonly kind: 'ingest'; readonly report: IngestReport }
@@ -308,7 +344,10 @@ export type OperationResult =
   | { readonly kind: 'export'; readonly report: PacketExportReport }
   | { readonly kind: 'packet-verify'; readonly report: PacketVerifyReport }
   | { readonly kind: 'backup'; readonly report: BackupRunReport }
-  | { readonly kind: 'backup-verify'; readonly report: BackupVerifyRunReport };
+  | { readonly kind: 'backup-verify'; readonly report: BackupVerifyRunReport }
+  | { readonly kind: 'share'; readonly report: ShareReport }
+  | { readonly kind: 'receive'; readonly report: ReceiveReportView }
+  | { readonly kind: 'pull'; readonly report: PullReportView };
 
 export type ApiEvents = {
   'operation.progress': { readonly operationId: string } & OperationProgress;

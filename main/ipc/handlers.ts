@@ -36,6 +36,7 @@ import { recordVerification } from '../archive/verify/record-verification';
 import { verifyVault } from '../archive/verify/verify';
 import type { Session } from './session';
 import { backupHandlers } from './backup-handlers';
+import { transferHandlers } from './transfer-handlers';
 import { witnessHandlers } from './witness-handlers';
 
 /**
@@ -48,6 +49,7 @@ export function createHandlers(session: Session): Handlers {
   return {
     ...witnessHandlers(session),
     ...backupHandlers(session),
+    ...transferHandlers(session),
     async 'session.status'() {
       const vault = session.vault && !session.vault.isLocked ? session.vault : undefined;
       return {

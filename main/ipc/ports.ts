@@ -15,6 +15,8 @@ export type DialogPort = {
   chooseTextFile(): Promise<string | null>;
   /** A folder or drive to back up to, or a backup folder to check. */
   chooseBackupFolder(): Promise<string | null>;
+  /** A contact card (file or QR image), a transfer bundle folder to receive, or a folder to write a bundle into. */
+  chooseTransferPath(purpose: 'contact' | 'bundle' | 'destination'): Promise<string | null>;
 };
 
 /** App-level state that must exist while no vault is unlocked (kept outside vaults). */

@@ -17,6 +17,8 @@ import { SettingsScreen } from './screens/Settings';
 import { PacketWizard } from './screens/packets/PacketWizard';
 import { VerifyPacketScreen } from './screens/packets/VerifyPacket';
 import { CATALOGUE_ROUTES, CatalogueRoute } from './screens/catalogue';
+import { ReceiveScreen } from './screens/transfer/Receive';
+import { ShareScreen } from './screens/transfer/Share';
 
 const NAV: readonly { readonly name: Route['name']; readonly key: string }[] = [
   { name: 'library', key: 'nav.library' },
@@ -24,6 +26,8 @@ const NAV: readonly { readonly name: Route['name']; readonly key: string }[] = [
   ...CATALOGUE_ROUTES,
   { name: 'packet', key: 'nav.packet' },
   { name: 'verify-packet', key: 'nav.verifyPacket' },
+  { name: 'share', key: 'nav.share' },
+  { name: 'receive', key: 'nav.receive' },
   { name: 'custody', key: 'nav.custody' },
   { name: 'settings', key: 'nav.settings' },
 ];
@@ -48,6 +52,8 @@ function section(route: Route): Route['name'] {
     case 'settings':
     case 'packet':
     case 'verify-packet':
+    case 'share':
+    case 'receive':
       return route.name;
     default:
       return assertNever(route, 'route');
@@ -140,6 +146,10 @@ function RouteView({ route }: { readonly route: Route }) {
       return <PacketWizard key={route.id ?? ''} caseId={route.id} />;
     case 'verify-packet':
       return <VerifyPacketScreen />;
+    case 'share':
+      return <ShareScreen key={route.id ?? ''} caseId={route.id} />;
+    case 'receive':
+      return <ReceiveScreen />;
     case 'cases':
     case 'case':
     case 'people':

@@ -119,6 +119,13 @@ export function eventSeqsForSubjects(db: ReadableDb, subjects: readonly string[]
   return [...seqs].sort((a, b) => a - b);
 }
 
+/** The type of every custody event about one subject (an item), in log order: what a bundle carries of its custody. */
+export function eventTypesForSubject(db: ReadableDb, subject: string): string[] {
+  return reader(db)
+    .all<{ type: string }>('SELECT type FROM events WHERE subject = ? ORDER BY seq', subject)
+    .map((r) => r.type);
+}
+
 /** The item holding an object with this plain SHA-256, if any (live or not), and whether its object was purged. */
 export function itemBySha256(db: ReadableDb, sha256: Uint8Array): { readonly itemId: string; readonly purged: boolean } | undefined {
   const r = reader(db).one<{ id: string; purged_at: string | null }>('SELECT i.id, o.purged_at FROM objects o JOIN items i ON i.object_name = o.name WHERE o.sha256 = ?', sha256);

@@ -6,7 +6,7 @@ import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { minisignSign } from '../custody/minisign';
 import { keyIdFromPublicKey, minisignKeyIdHex } from '../custody/minisign';
 import { formatTlogProof } from '../custody/tlog-proof';
-import { caseItemIds, itemForTransfer, eventSeqsForSubjects, recordSentBundle, type ItemForTransfer } from '../db/transfers';
+import { caseItemIds, itemForTransfer, eventSeqsForSubjects, eventTypesForSubject, recordSentBundle, type ItemForTransfer } from '../db/transfers';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { getCase } from '../catalogue/cases';
@@ -134,6 +134,48 @@ export async function createBundle(vault: Vault, out: string, input: CreateBundl
     if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled: no bundle was written.', { cause: e });
     throw fromSystemError(e, 'writing the transfer bundle');
   }
+}
+
+/** What a bundle for `input` would carry, for the person to review before anything is written or sent. */
+export type BundlePlan = {
+  readonly recipientFingerprint: string;
+  readonly case?: { readonly id: string; readonly title: string; readonly country?: string; readonly hasSummary: boolean };
+  readonly items: readonly {
+    readonly itemId: string;
+    readonly label: string;
+    readonly size: number;
+    readonly mediaType: string;
+    /** Catalogue fields that travel in records.age besides the hash, size, media type and original file name. */
+    readonly fields: readonly ('title' | 'description' | 'place' | 'captureTime' | 'metadata')[];
+    /** The types of the item's custody events, in log order (each travels with its inclusion proof). */
+    readonly events: readonly string[];
+  }[];
+  readonly bytes: number;
+};
+
+/** The same selection as createBundle, read only: nothing is written, nothing recorded. */
+export function planBundle(vault: Vault, input: CreateBundleInput): BundlePlan {
+  const items = selectItems(vault, input);
+  const c = input.caseId ? getCase(vault, input.caseId) : undefined;
+  return {
+    recipientFingerprint: contactFingerprint(input.recipient),
+    ...(c ? { case: { id: c.id, title: c.title, ...(c.country ? { country: c.country } : {}), hasSummary: Boolean(c.summary) } } : {}),
+    items: items.map((it) => ({
+      itemId: it.id,
+      label: it.title ?? it.originalName,
+      size: it.size,
+      mediaType: it.mediaType,
+      fields: [
+        ...(it.title ? (['title'] as const) : []),
+        ...(it.description ? (['description'] as const) : []),
+        ...(it.place ? (['place'] as const) : []),
+        ...(it.captureTime ? (['captureTime'] as const) : []),
+        ...(it.metadata && it.metadata !== '{}' ? (['metadata'] as const) : []),
+      ],
+      events: eventTypesForSubject(vault.store, it.id),
+    })),
+    bytes: items.reduce((a, it) => a + it.size, 0),
+  };
 }
 
 async function assertAbsent(dest: string): Promise<void> {

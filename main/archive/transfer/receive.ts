@@ -22,7 +22,7 @@ import {
   recordReceivedCustody,
   type PinnedSender,
 } from '../db/transfers';
-import { HuellaError, fromSystemError } from '../errors';
+import { HuellaError, fromSystemError, msg, type KnownMessage } from '../errors';
 import { newItemId } from '../ids';
 import type { Vault } from '../vault/vault';
 import { contactFingerprint, contactLine, displayFingerprint, fingerprintMatches, fingerprintWords, parseContactCard, vaultContactCard, type ContactCard } from './contact';
@@ -120,17 +120,17 @@ export async function receiveBundle(vault: Vault, bundleDir: string, options: Re
 // ─── manifest and signature ─────────────────────────────────────────────────────────────────────────────────────
 
 async function readManifest(dir: string): Promise<{ manifest: BundleManifest; manifestBytes: Buffer; signature: Buffer }> {
-  const manifestBytes = await readBundleFile(dir, BUNDLE_FILES.manifest, 'This folder is not a transfer bundle: bundle.json is missing.');
+  const manifestBytes = await readBundleFile(dir, BUNDLE_FILES.manifest, msg('problem.transfer.notABundle'));
   const manifest = parseBundleManifest(manifestBytes);
   const signature = await readBundleFile(
     dir,
     BUNDLE_FILES.signature,
-    'This bundle is unfinished: bundle.json.minisig (written last) is missing. The copy or upload was interrupted; copy it again from the sender.',
+    msg('problem.transfer.unfinished'),
   );
   return { manifest, manifestBytes, signature };
 }
 
-async function readBundleFile(dir: string, name: string, missing: string): Promise<Buffer> {
+async function readBundleFile(dir: string, name: string, missing: KnownMessage): Promise<Buffer> {
   try {
     return await fsp.readFile(path.join(dir, name));
   } catch (e) {
@@ -142,27 +142,26 @@ async function readBundleFile(dir: string, name: string, missing: string): Promi
 function checkAddressedHere(vault: Vault, manifest: BundleManifest): void {
   const mine = contactFingerprint(vaultContactCard(vault));
   if (manifest.recipient.fingerprint !== mine) {
-    throw new HuellaError(
-      'INVALID_INPUT',
-      `This bundle is addressed to another vault (recipient ${displayFingerprint(manifest.recipient.fingerprint)}; this vault is ${displayFingerprint(mine)}). Nothing was imported.`,
-    );
+    throw new HuellaError('INVALID_INPUT', msg('problem.transfer.notForThisVault', { recipient: displayFingerprint(manifest.recipient.fingerprint), mine: displayFingerprint(mine) }), {
+      details: { refusal: 'not-for-this-vault' },
+    });
   }
 }
 
 function checkNotReceived(vault: Vault, bundleId: string): void {
   const earlier = receivedBundle(vault.store, bundleId);
   if (earlier) {
-    throw new HuellaError('CONFLICT', `This bundle (${bundleId}) was already received on ${earlier.receivedAt}: nothing was imported again.`, {
-      details: { bundleId, receivedAt: earlier.receivedAt },
+    throw new HuellaError('CONFLICT', msg('problem.transfer.replay', { bundleId, receivedAt: earlier.receivedAt }), {
+      details: { bundleId, receivedAt: earlier.receivedAt, refusal: 'replay' },
     });
   }
 }
 
 async function readListedFile(dir: string, name: string, entry: { size: number; sha256: string }): Promise<Buffer> {
-  const bytes = await readBundleFile(dir, name, `The bundle is incomplete: ${name} is missing.`);
+  const bytes = await readBundleFile(dir, name, msg('problem.transfer.fileMissing', { file: name }));
   if (bytes.length !== entry.size || sha256Hex(bytes) !== entry.sha256) {
-    throw new HuellaError('PACKET_INVALID', `${name} is not the file bundle.json lists (${bytes.length} bytes, expected ${entry.size}): it was changed or damaged in transit.`, {
-      details: { file: name },
+    throw new HuellaError('PACKET_INVALID', msg('problem.transfer.fileChanged', { file: name, size: bytes.length, expected: entry.size }), {
+      details: { file: name, refusal: 'tampered' },
     });
   }
   return bytes;
@@ -173,7 +172,7 @@ async function decryptForVault(vault: Vault, bytes: Buffer, what: string): Promi
     return await vault.decryptOwnAgeFile(bytes);
   } catch (e) {
     if (e instanceof HuellaError && e.code === 'AGE_NO_IDENTITY_MATCHED') {
-      throw new HuellaError('INVALID_INPUT', `${what} is not encrypted to this vault: the bundle was made for someone else.`, { cause: e });
+      throw new HuellaError('INVALID_INPUT', msg('problem.transfer.notEncryptedHere', { file: what }), { cause: e, details: { refusal: 'not-for-this-vault' } });
     }
     if (e instanceof HuellaError) throw new HuellaError('PACKET_INVALID', `${what} cannot be decrypted: ${e.message}`, { cause: e, details: { file: what } });
     throw e;
@@ -188,8 +187,8 @@ async function checkSignature(manifest: BundleManifest, manifestBytes: Buffer, s
   const expectedKeyId = minisignKeyIdHex(keyIdFromPublicKey(sender.custodyKey));
   const r = await minisignVerify(formatMinisignPublicKey(sender.custodyKey), signature, manifestBytes);
   if (!r.ok) {
-    const why = r.reason === 'KEY_ID_MISMATCH' ? `it was signed by another key than the sender's custody key ${expectedKeyId}` : r.message;
-    throw new HuellaError('SIGNATURE_INVALID', `The bundle's signature is not valid: ${why}. Nothing was imported.`, { details: { file: BUNDLE_FILES.signature } });
+    const text = r.reason === 'KEY_ID_MISMATCH' ? msg('problem.transfer.signedByOtherKey', { keyId: expectedKeyId }) : msg('problem.transfer.signatureInvalid');
+    throw new HuellaError('SIGNATURE_INVALID', text, { details: { file: BUNDLE_FILES.signature, refusal: r.reason === 'KEY_ID_MISMATCH' ? 'another-signer' : 'tampered', detail: r.message } });
   }
   if (r.trustedComment !== signatureComment(manifest.bundleId)) {
     throw new HuellaError('SIGNATURE_INVALID', 'The bundle\'s signature was made for another bundle (its trusted comment names another bundle id). Nothing was imported.');
@@ -203,8 +202,8 @@ function checkSender(vault: Vault, sender: ContactCard, origin: string, options:
   const fingerprint = contactFingerprint(sender);
   const info = { fingerprint, display: displayFingerprint(fingerprint), words: fingerprintWords(fingerprint), origin };
   if (options.expectSender !== undefined && !fingerprintMatches(options.expectSender, fingerprint)) {
-    throw new HuellaError('SIGNATURE_INVALID', `This bundle was signed by ${info.display} (${info.words.join(' ')}), not by the sender you expected. Nothing was imported.`, {
-      details: { sender: info.display },
+    throw new HuellaError('SIGNATURE_INVALID', msg('problem.transfer.unexpectedSender', { sender: info.display, words: info.words.join(' ') }), {
+      details: { sender: info.display, refusal: 'another-signer' },
     });
   }
   const pinned = pinnedSenderByFingerprint(vault.store, fingerprint);
@@ -215,11 +214,9 @@ function checkSender(vault: Vault, sender: ContactCard, origin: string, options:
     return { pinned, info: { ...info, newlyPinned: false } };
   }
   if (!options.acceptNewSender) {
-    throw new HuellaError(
-      'CONSENT_REQUIRED',
-      `This vault has never received from this sender. Compare with them (in person or by phone) the fingerprint ${info.display} or the words "${info.words.join(' ')}"; if they match, receive again accepting the new sender.`,
-      { details: { sender: info.display, words: info.words.join(' ') } },
-    );
+    throw new HuellaError('CONSENT_REQUIRED', msg('problem.transfer.newSender', { sender: info.display, words: info.words.join(' ') }), {
+      details: { sender: info.display, words: info.words.join(' '), fingerprint, refusal: 'new-sender' },
+    });
   }
   return { info: { ...info, newlyPinned: true } };
 }
@@ -360,17 +357,17 @@ async function checkObjectFile(file: string, entry: { name: string; size: number
       await fh.close();
     }
   } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('PACKET_INVALID', `The bundle is incomplete: object ${entry.name.slice(0, 16)}… is missing. Nothing was imported.`, { details: { object: entry.name } });
+    if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('PACKET_INVALID', msg('problem.transfer.objectMissing', { object: `${entry.name.slice(0, 16)}…` }), { details: { object: entry.name, refusal: 'incomplete' } });
     throw fromSystemError(e, 'reading an object of the bundle');
   }
   if (size !== entry.size) {
-    throw new HuellaError('PACKET_INVALID', `Object ${entry.name.slice(0, 16)}… is ${size} bytes but bundle.json lists ${entry.size}: it was truncated or changed in transit. Nothing was imported.`, {
-      details: { object: entry.name },
+    throw new HuellaError('PACKET_INVALID', msg('problem.transfer.objectSize', { object: `${entry.name.slice(0, 16)}…`, size, expected: entry.size }), {
+      details: { object: entry.name, refusal: 'tampered' },
     });
   }
   if (h.digest('hex') !== entry.sha256) {
-    throw new HuellaError('PACKET_INVALID', `Object ${entry.name.slice(0, 16)}… is not the file bundle.json lists (its SHA-256 differs): it was changed in transit. Nothing was imported.`, {
-      details: { object: entry.name },
+    throw new HuellaError('PACKET_INVALID', msg('problem.transfer.objectChanged', { object: `${entry.name.slice(0, 16)}…` }), {
+      details: { object: entry.name, refusal: 'tampered' },
     });
   }
 }
@@ -384,7 +381,7 @@ async function stageOne(vault: Vault, file: string, record: BundleItemRecord, si
     if (e instanceof HuellaError && (e.code === 'AGE_INTEGRITY' || e.code === 'AGE_FORMAT' || e.code === 'AGE_NO_IDENTITY_MATCHED' || e.code === 'FILE_TOO_LARGE')) {
       throw new HuellaError('PACKET_INVALID', `Object ${record.object.slice(0, 16)}… does not decrypt as the sender's item ${record.sender.itemId}: ${e.message} Nothing was imported.`, {
         cause: e,
-        details: { object: record.object },
+        details: { object: record.object, refusal: 'tampered' },
       });
     }
     throw e;
@@ -393,8 +390,8 @@ async function stageOne(vault: Vault, file: string, record: BundleItemRecord, si
   }
   if (object.sha256.toString('hex') !== record.sha256 || object.size !== record.size) {
     await vault.blobs.discard(object);
-    throw new HuellaError('PACKET_INVALID', `Object ${record.object.slice(0, 16)}… decrypts to other content than the sender's signed item ${record.sender.itemId}. Nothing was imported.`, {
-      details: { object: record.object },
+    throw new HuellaError('PACKET_INVALID', msg('problem.transfer.objectContent', { object: `${record.object.slice(0, 16)}…`, item: record.sender.itemId }), {
+      details: { object: record.object, refusal: 'tampered' },
     });
   }
   return object;

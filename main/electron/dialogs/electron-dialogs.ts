@@ -1,6 +1,6 @@
 import { app, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { DialogPort } from '../../ipc/ports';
-import { backupFolderDialog, packetDestinationDialog, packetDialog, pickFilesDialog, saveFileDialog, textFileDialog, vaultFolderDialog } from './options';
+import { backupFolderDialog, transferPathDialog, packetDestinationDialog, packetDialog, pickFilesDialog, saveFileDialog, textFileDialog, vaultFolderDialog } from './options';
 
 /** DialogPort over Electron's native dialogs, modal to our window when it exists. */
 export function electronDialogs(window: () => BrowserWindow | undefined): DialogPort {
@@ -36,6 +36,9 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
     },
     async chooseBackupFolder() {
       return (await open(backupFolderDialog()))?.[0] ?? null;
+    },
+    async chooseTransferPath(purpose) {
+      return (await open(transferPathDialog(purpose)))?.[0] ?? null;
     },
   };
 }

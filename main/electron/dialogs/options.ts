@@ -56,3 +56,14 @@ export function textFileDialog(): OpenDialogOptions {
 export function backupFolderDialog(): OpenDialogOptions {
   return { title: 'Choose a folder or drive for the backup', buttonLabel: 'Choose', properties: ['openDirectory', 'createDirectory', 'promptToCreate', 'dontAddToRecent'] };
 }
+
+export function transferPathDialog(purpose: 'contact' | 'bundle' | 'destination'): OpenDialogOptions {
+  switch (purpose) {
+    case 'contact':
+      return { title: "Open the recipient's contact card (the card file or a picture of its QR code)", buttonLabel: 'Open', properties: ['openFile', 'dontAddToRecent'] };
+    case 'bundle':
+      return { title: 'Choose the transfer bundle folder to receive', buttonLabel: 'Choose', properties: ['openDirectory', 'dontAddToRecent'] };
+    case 'destination':
+      return { title: 'Choose a folder or drive for the bundle', buttonLabel: 'Choose', properties: ['openDirectory', 'createDirectory', 'promptToCreate', 'dontAddToRecent'] };
+  }
+}

@@ -17,9 +17,11 @@ export type Route =
   | { readonly name: 'custody' }
   | { readonly name: 'settings' }
   | { readonly name: 'packet'; readonly id?: string }
-  | { readonly name: 'verify-packet' };
+  | { readonly name: 'verify-packet' }
+  | { readonly name: 'share'; readonly id?: string }
+  | { readonly name: 'receive' };
 
-const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings', 'verify-packet'] as const;
+const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings', 'verify-packet', 'receive'] as const;
 const WITH_ID = ['item', 'case', 'person', 'testimony'] as const;
 
 export function parseRoute(hash: string): Route {
@@ -28,6 +30,8 @@ export function parseRoute(hash: string): Route {
   if ((SIMPLE as readonly string[]).includes(name ?? '')) return { name: name as (typeof SIMPLE)[number] };
   // The packet wizard, optionally for one case (#/packet/case_…).
   if (name === 'packet') return id && /^case_[0-9a-z]{10}$/.test(id) ? { name: 'packet', id } : { name: 'packet' };
+  // Share, optionally a given case (#/share/case_…).
+  if (name === 'share') return id && /^case_[0-9a-z]{10}$/.test(id) ? { name: 'share', id } : { name: 'share' };
   if ((WITH_ID as readonly string[]).includes(name ?? '') && id && /^[a-z]+_[0-9a-z]{10}$/.test(id)) {
     return { name: name as (typeof WITH_ID)[number], id };
   }

@@ -9,6 +9,7 @@ import { isLanguage } from '../lib/i18n';
 import { useSettings } from '../lib/settings';
 import { BackupSection, RecoverySection } from './Backup';
 import { WitnessesSection } from './Witnesses';
+import { RemotesSection } from './transfer/Remotes';
 
 /** Auto-lock, language, the name recorded in the custody log, and the passphrase. */
 export function SettingsScreen() {
@@ -68,6 +69,7 @@ export function SettingsScreen() {
       <RecoverySection />
       <ChangePassphrase />
       <WitnessesSection />
+      <RemotesSection />
     </Screen>
   );
 }

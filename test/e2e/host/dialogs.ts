@@ -8,6 +8,7 @@ type DialogAnswers = {
   readonly chooseSaveFile: string | null;
   readonly chooseTextFile: string | null;
   readonly chooseBackupFolder: string | null;
+  readonly chooseTransferPath: string | null;
 };
 export type DialogKind = keyof DialogAnswers;
 
@@ -52,5 +53,8 @@ export class ScriptedDialogs implements DialogPort {
   }
   chooseBackupFolder(): Promise<string | null> {
     return this.#next('chooseBackupFolder', undefined);
+  }
+  chooseTransferPath(purpose: 'contact' | 'bundle' | 'destination'): Promise<string | null> {
+    return this.#next('chooseTransferPath', purpose);
   }
 }

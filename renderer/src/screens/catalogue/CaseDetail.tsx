@@ -33,6 +33,9 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
           <a className="button" href={href({ name: 'packet', id: c.id })}>
             {t('cases.preparePacket')}
           </a>
+          <a className="button" href={href({ name: 'share', id: c.id })}>
+            {t('cases.share')}
+          </a>
           <button
             type="button"
             className="danger"

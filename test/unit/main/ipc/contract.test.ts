@@ -11,7 +11,7 @@ import { Session } from '../../../../main/ipc/session';
 function session(): Session {
   let state = {};
   return new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null },
+    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null, chooseTransferPath: async () => null },
     appState: { load: () => state, save: (s) => void (state = s) },
     emit: () => undefined,
   });
@@ -44,6 +44,10 @@ describe('API contract and handlers', () => {
       'backup.start': { path: '/tmp/nowhere' },
       'vault.newRecoveryKey': { passphrase: 'x' },
       'notices.once': { notice: 'originals-on-disk' },
+      'transfer.contact': {},
+      'transfer.receive': { path: '/tmp/nowhere' },
+      'remotes.list': {},
+      'remotes.add': { name: 'org', url: 's3://bucket/prefix' },
     } as const;
     for (const [m, input] of Object.entries(probes)) {
       const r = await dispatch(handlers, m, input);
