@@ -45,6 +45,16 @@ const REVIEWED_THIRD_PARTY: Readonly<Record<string, string>> = {
   'node_modules/@peculiar/x509/build/x509.cjs.js': 'the string "dns" is a GeneralName type, not a module; it requires no network module',
 };
 
+/**
+ * The S3 client (AWS SDK v3 and its Smithy runtime), reviewed: since Share/Receive/Remotes are in the app (issue 15),
+ * the main process pushes and pulls transfer bundles. Only main/archive/remote/s3.ts creates a client (checked below);
+ * every request runs inside withNetworkPermit for the remote's endpoint only, so the socket guard installed first
+ * in main.cjs refuses any other connection; credentials are static (remote/credentials.ts), so the SDK's provider
+ * chain (instance metadata, SSO, STS) never runs, and the region is always given (no instance-metadata lookup).
+ */
+const S3_CLIENT = /^node_modules\/(@aws-sdk|@smithy)\//;
+const S3_CLIENT_USERS = ['main/archive/remote/s3.ts'];
+
 const NETWORK_CALLS: readonly RegExp[] = [
   /\bfetch\s*\(/,
   /\bnew\s+WebSocket\b/,
@@ -91,6 +101,7 @@ describe('scripts/build-main.js output', () => {
     const allowed = new Set(['electron', 'better-sqlite3-multiple-ciphers', 'sharp', 'libsodium-wrappers-sumo', 'mupdf']);
     for (const [file, info] of Object.entries(meta.inputs)) {
       for (const imp of info.imports.filter((i) => i.external)) {
+        if (isNetworkModule(imp.path) && S3_CLIENT.test(file)) continue;
         if (isNetworkModule(imp.path)) {
           expect(GUARD_IMPORTS[file] ?? [], `${file} imports ${imp.path}`).toContain(imp.path);
           continue;
@@ -120,9 +131,17 @@ describe('no sockets in the main process (static check of the bundled import gra
   it('bundled packages load no network module, except the reviewed ones', () => {
     const mention = /["'`](node:)?(net|http|https|http2|tls|dgram|dns)["'`]|\bnew\s+WebSocket\b|\bXMLHttpRequest\b/;
     const hits = Object.keys(meta.inputs)
-      .filter((f) => f.startsWith('node_modules/'))
+      .filter((f) => f.startsWith('node_modules/') && !S3_CLIENT.test(f))
       .filter((f) => mention.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
     expect(hits.sort()).toEqual(Object.keys(REVIEWED_THIRD_PARTY).sort());
+  });
+
+  it('only the S3 remote (push, pull, S3 backups, all under a network permit) loads the S3 client', () => {
+    const users = Object.entries(meta.inputs)
+      .filter(([f]) => firstParty(f))
+      .filter(([, info]) => info.imports.some((i) => S3_CLIENT.test(i.path)))
+      .map(([f]) => f);
+    expect(users.sort()).toEqual(S3_CLIENT_USERS);
   });
 
   it('the scan would catch a violation (it is not vacuous)', () => {
