@@ -146,13 +146,16 @@ export async function restoreBackup(source: string | BackupReader, vaultDirInput
   }
 }
 
-async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock: Unlock, options: RestoreOptions): Promise<RestoreReport> {
-  const started = performance.now();
-  const target = path.resolve(vaultDirInput);
-  const progress = options.onProgress ?? (() => undefined);
-  await assertFreshTarget(target);
-  const problems: string[] = [];
+type Chosen = {
+  readonly backupId: string | null;
+  /** Every complete generation of the backup. */
+  readonly generations: readonly number[];
+  readonly generation: number;
+  readonly gen: LoadedGeneration;
+};
 
+/** Stage 1: the backup's marker and the generation to restore, its manifest loaded (and checked). */
+async function chooseGeneration(storage: BackupReader, requested: number | undefined, problems: string[]): Promise<Chosen> {
   let backupId: string | null = null;
   try {
     backupId = (await readMarker(storage))?.backupId ?? null;
@@ -162,11 +165,214 @@ async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock:
   }
   const generations = await storage.generations();
   if (generations.length === 0) throw new HuellaError('NOT_FOUND', `${storage.location} holds no complete Huella backup (no generations/ with a finished backup).`);
-  const generation = options.generation ?? generations.at(-1)!;
+  const generation = requested ?? generations.at(-1)!;
   if (!generations.includes(generation)) throw new HuellaError('NOT_FOUND', `The backup has no generation ${generation}; it has ${generations.join(', ')}.`);
   const gen = await loadGeneration(storage, generation);
   if (gen.signature !== 'valid') problems.push(`Manifest of generation ${generation}: ${gen.error ?? 'not valid'}.`);
-  const files = gen.manifest?.files;
+  return { backupId, generations, generation, gen };
+}
+
+/** Stage 2: vault.json and archive.db copied into the folder being built; whether custody.age matches the manifest. */
+async function copyDatabase(storage: BackupReader, building: string, chosen: Chosen, signal: AbortSignal | undefined, problems: string[]): Promise<{ custodyOk: boolean }> {
+  const { generation, generations } = chosen;
+  const files = chosen.gen.manifest?.files;
+  const unreadable = (file: string) => (e?: unknown): never => {
+    throw new HuellaError('VAULT_CORRUPT', `${file} of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, e === undefined ? {} : { cause: e });
+  };
+  const header = (await storage.copyOut(generationRel(generation, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch(unreadable('vault.json'))) ?? unreadable('vault.json')();
+  if (!matches(header, files?.vaultHeader)) problems.push('vault.json differs from the manifest (changed or damaged); trying it anyway.');
+  const database = (await storage.copyOut(generationRel(generation, GENERATION_FILES.database), path.join(building, VAULT_FILES.db), signal ? { signal } : {}).catch(unreadable('archive.db'))) ?? unreadable('archive.db')();
+  if (!matches(database, files?.database)) problems.push('archive.db differs from the manifest (changed or damaged); trying it anyway.');
+  const custodyHash = await storage.hash(generationRel(generation, GENERATION_FILES.custody));
+  return { custodyOk: custodyHash !== undefined && matches(custodyHash, files?.custody) };
+}
+
+/**
+ * Stage 3: unlock the copied vault, which proves the passphrase (or recovery key) before any object is copied;
+ * refuse a damaged database copy; read what the rest of the restore needs from it.
+ */
+async function unlockCopy(building: string, unlock: Unlock, storage: BackupReader, chosen: Chosen, custodyOk: boolean): Promise<VaultFacts> {
+  const { generation, generations } = chosen;
+  let vault: Vault;
+  try {
+    vault = await openVault(building, unlock);
+  } catch (e) {
+    if (isHuellaError(e, 'VAULT_CORRUPT') && generations.length > 1) {
+      throw new HuellaError('VAULT_CORRUPT', `${e.message} The database copy of generation ${generation} is damaged; restore an earlier generation (${generations.filter((g) => g !== generation).join(', ')}) with --generation.`, { cause: e });
+    }
+    throw e;
+  }
+  try {
+    // A database copy that opens can still have damaged pages further in: refuse it whole (it is the catalogue and
+    // the custody log; nothing restored on top of it could be trusted), and point to the other generations.
+    const damagedDb = databaseIntegrityProblems(vault.store);
+    if (damagedDb.length > 0) {
+      const others = generations.filter((g) => g !== generation);
+      throw new HuellaError(
+        'VAULT_CORRUPT',
+        `The database copy of generation ${generation} is damaged (${damagedDb[0]}).${others.length > 0 ? ` Restore an earlier generation (${others.join(', ')}) with --generation.` : ''} Nothing was restored.`,
+      );
+    }
+    return await readFacts(vault, storage, chosen.gen, custodyOk);
+  } finally {
+    vault.lock();
+  }
+}
+
+/** Stage 4: the signed object list, when the manifest is signed by this vault's backup key (empty otherwise). */
+async function trustedObjects(storage: BackupReader, gen: LoadedGeneration, facts: VaultFacts, problems: string[]): Promise<{ trusted: boolean; expected: Map<string, ObjectRecord> }> {
+  const trusted = gen.signature === 'valid' && facts.keyMatches;
+  if (gen.signature === 'valid' && !facts.keyMatches) problems.push('The manifest is signed, but not by this vault\'s backup key; its object hashes are not used.');
+  let expected = new Map<string, ObjectRecord>();
+  if (trusted) {
+    try {
+      expected = new Map((await readObjectsList(storage, gen)).map((o) => [o.name, o]));
+    } catch (e) {
+      problems.push(`Object list: ${(e as Error).message}`);
+    }
+  }
+  return { trusted, expected };
+}
+
+/** Damaged or missing objects by name, each with the items it belongs to. */
+class DamageList {
+  readonly #byObject = new Map<string, DamagedObject>();
+  readonly #facts: VaultFacts;
+
+  constructor(facts: VaultFacts) {
+    this.#facts = facts;
+  }
+
+  add(object: string, kind: string, reason: DamageReason): void {
+    this.#byObject.set(object, { object, kind, items: this.#facts.itemsByObject.get(object) ?? [], reason });
+  }
+
+  has(object: string): boolean {
+    return this.#byObject.has(object);
+  }
+
+  sorted(): DamagedObject[] {
+    return [...this.#byObject.values()].sort((a, b) => (a.object < b.object ? -1 : 1));
+  }
+}
+
+/**
+ * Stage 5: every object the database names, copied from the backup into blobs/ (a copy whose hash differs from the
+ * trusted list is left out), then the folders made durable. Returns how many were placed.
+ */
+async function copyObjects(
+  storage: BackupReader,
+  building: string,
+  facts: VaultFacts,
+  expected: ReadonlyMap<string, ObjectRecord>,
+  damage: DamageList,
+  options: RestoreOptions,
+  progress: (p: RestoreProgress) => void,
+): Promise<number> {
+  const touched = new Set<string>();
+  const blobsDir = path.join(building, VAULT_FILES.blobs);
+  const tmpDir = path.join(building, VAULT_FILES.tmp);
+  let done = 0;
+  let bytesDone = 0;
+  let restored = 0;
+  await forEachLimited(
+    facts.objects,
+    options.concurrency ?? storage.parallelism,
+    async ({ name, kind }) => {
+      const tmp = path.join(tmpDir, `${name}.restoring`);
+      const copy = await storage.copyOut(objectRel(name), tmp, options.signal ? { signal: options.signal } : {});
+      if (!copy) damage.add(name, kind, 'missing-from-backup');
+      else {
+        const want = expected.get(name);
+        if (want && (want.size !== copy.size || want.sha256 !== copy.sha256)) {
+          await fsp.rm(tmp, { force: true });
+          damage.add(name, kind, 'damaged-in-backup');
+        } else {
+          await placeObject(tmp, path.join(blobsDir, name.slice(0, 2), name), touched);
+          restored++;
+          bytesDone += copy.size;
+        }
+      }
+      done++;
+      if (done % 50 === 0 || done === facts.objects.length) progress({ phase: 'objects', done, total: facts.objects.length, bytesDone });
+    },
+    options.signal,
+  );
+  await syncDirs(touched, blobsDir);
+  await fsyncDir(building);
+  return restored;
+}
+
+/**
+ * Stage 6: verify the restored vault (every object decrypted and hashed against the signed log, the backup's
+ * checkpoint checked for consistency), add the objects that failed to the damage, then record the restore in the
+ * restored vault's own custody log.
+ */
+async function verifyAndRecord(
+  target: string,
+  unlock: Unlock,
+  run: { chosen: Chosen; facts: VaultFacts; trusted: boolean; damage: DamageList; placed: number; problems: readonly string[]; started: number },
+  options: RestoreOptions,
+  progress: (p: RestoreProgress) => void,
+): Promise<RestoreReport> {
+  const { chosen, facts, damage } = run;
+  const { backupId, generation, gen } = chosen;
+  const restoredVault = await openVault(target, unlock);
+  try {
+    const verify = await verifyVault(restoredVault, {
+      externalCheckpoints: facts.checkpoint ? [facts.checkpoint] : [],
+      onProgress: (p) => progress({ phase: 'verify', verify: p }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const kindOf = new Map(facts.objects.map((o) => [o.name, o.kind]));
+    for (const p of verify.problems) {
+      if (p.object && OBJECT_PROBLEMS.has(p.check) && !damage.has(p.object) && kindOf.has(p.object)) damage.add(p.object, kindOf.get(p.object)!, 'failed-verification');
+    }
+    const damagedList = damage.sorted();
+    const damagedItems = [...new Set(damagedList.flatMap((d) => d.items))].sort();
+    const restored = run.placed - damagedList.filter((d) => d.reason === 'failed-verification').length;
+    restoredVault.transaction(() => {
+      restoredVault.log.append('vault.restored', null, {
+        backupId,
+        generation,
+        backupCreatedAt: gen.manifest?.createdAt ?? null,
+        manifestVerified: run.trusted,
+        objects: facts.objects.length,
+        objectsRestored: restored,
+        damagedObjects: damagedList.length,
+        damagedItemsTotal: damagedItems.length,
+        damagedItems: damagedItems.slice(0, MAX_ITEMS_IN_EVENT),
+      });
+      restoredVault.log.writeCheckpoint('restored from backup');
+    });
+    const custodyCheckpointSize = facts.checkpoint ? Number(facts.checkpoint.split('\n')[1]) : null;
+    return {
+      vaultDir: target,
+      vaultId: facts.vaultId,
+      backupId,
+      generation,
+      backupCreatedAt: gen.manifest?.createdAt ?? null,
+      manifestTrusted: run.trusted,
+      problems: run.problems,
+      objects: { total: facts.objects.length, restored, damaged: damagedList },
+      damagedItems,
+      custodyCheckpointSize,
+      verify,
+      seconds: (performance.now() - run.started) / 1000,
+    };
+  } finally {
+    restoredVault.lock();
+  }
+}
+
+/** The stages in order, in a hidden sibling folder renamed into place once every object is copied. */
+async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock: Unlock, options: RestoreOptions): Promise<RestoreReport> {
+  const started = performance.now();
+  const target = path.resolve(vaultDirInput);
+  const progress = options.onProgress ?? (() => undefined);
+  await assertFreshTarget(target);
+  const problems: string[] = [];
+  const chosen = await chooseGeneration(storage, options.generation, problems);
 
   const parent = path.dirname(target);
   await fsp.mkdir(parent, { recursive: true });
@@ -177,146 +383,20 @@ async function restoreFrom(storage: BackupReader, vaultDirInput: string, unlock:
     await fsp.mkdir(path.join(building, VAULT_FILES.blobs), { mode: 0o700 });
     await fsp.mkdir(path.join(building, VAULT_FILES.tmp), { mode: 0o700 });
     progress({ phase: 'database' });
-    const unreadable = (file: string) => (e?: unknown): never => {
-      throw new HuellaError('VAULT_CORRUPT', `${file} of generation ${generation} cannot be read from the backup${generations.length > 1 ? '; try an earlier generation with --generation' : ''}.`, e === undefined ? {} : { cause: e });
-    };
-    const header = (await storage.copyOut(generationRel(generation, GENERATION_FILES.header), path.join(building, VAULT_FILES.header)).catch(unreadable('vault.json'))) ?? unreadable('vault.json')();
-    if (!matches(header, files?.vaultHeader)) problems.push('vault.json differs from the manifest (changed or damaged); trying it anyway.');
-    const database = (await storage.copyOut(generationRel(generation, GENERATION_FILES.database), path.join(building, VAULT_FILES.db), options.signal ? { signal: options.signal } : {}).catch(unreadable('archive.db'))) ?? unreadable('archive.db')();
-    if (!matches(database, files?.database)) problems.push('archive.db differs from the manifest (changed or damaged); trying it anyway.');
-    const custodyHash = await storage.hash(generationRel(generation, GENERATION_FILES.custody));
-    const custodyOk = custodyHash !== undefined && matches(custodyHash, files?.custody);
-
-    // Unlock: proves the passphrase (or recovery key) before any object is copied.
-    let facts: VaultFacts;
-    let vault: Vault;
-    try {
-      vault = await openVault(building, unlock);
-    } catch (e) {
-      if (isHuellaError(e, 'VAULT_CORRUPT') && generations.length > 1) {
-        throw new HuellaError('VAULT_CORRUPT', `${e.message} The database copy of generation ${generation} is damaged; restore an earlier generation (${generations.filter((g) => g !== generation).join(', ')}) with --generation.`, { cause: e });
-      }
-      throw e;
-    }
-    try {
-      // A database copy that opens can still have damaged pages further in: refuse it whole (it is the catalogue and
-      // the custody log; nothing restored on top of it could be trusted), and point to the other generations.
-      const damagedDb = databaseIntegrityProblems(vault.store);
-      if (damagedDb.length > 0) {
-        const others = generations.filter((g) => g !== generation);
-        throw new HuellaError(
-          'VAULT_CORRUPT',
-          `The database copy of generation ${generation} is damaged (${damagedDb[0]}).${others.length > 0 ? ` Restore an earlier generation (${others.join(', ')}) with --generation.` : ''} Nothing was restored.`,
-        );
-      }
-      facts = await readFacts(vault, storage, gen, custodyOk);
-    } finally {
-      vault.lock();
-    }
+    const { custodyOk } = await copyDatabase(storage, building, chosen, options.signal, problems);
+    const facts = await unlockCopy(building, unlock, storage, chosen, custodyOk);
     if (facts.custodyProblem) problems.push(facts.custodyProblem);
-    const trusted = gen.signature === 'valid' && facts.keyMatches;
-    if (gen.signature === 'valid' && !facts.keyMatches) problems.push('The manifest is signed, but not by this vault\'s backup key; its object hashes are not used.');
-    let expected = new Map<string, ObjectRecord>();
-    if (trusted) {
-      try {
-        expected = new Map((await readObjectsList(storage, gen)).map((o) => [o.name, o]));
-      } catch (e) {
-        problems.push(`Object list: ${(e as Error).message}`);
-      }
-    }
-
-    // Objects.
-    const damaged = new Map<string, DamagedObject>();
-    const damage = (object: string, kind: string, reason: DamageReason): void => {
-      damaged.set(object, { object, kind, items: facts.itemsByObject.get(object) ?? [], reason });
-    };
-    const touched = new Set<string>();
-    const blobsDir = path.join(building, VAULT_FILES.blobs);
-    const tmpDir = path.join(building, VAULT_FILES.tmp);
-    let done = 0;
-    let bytesDone = 0;
-    let restored = 0;
-    await forEachLimited(
-      facts.objects,
-      options.concurrency ?? storage.parallelism,
-      async ({ name, kind }) => {
-        const tmp = path.join(tmpDir, `${name}.restoring`);
-        const copy = await storage.copyOut(objectRel(name), tmp, options.signal ? { signal: options.signal } : {});
-        if (!copy) damage(name, kind, 'missing-from-backup');
-        else {
-          const want = expected.get(name);
-          if (want && (want.size !== copy.size || want.sha256 !== copy.sha256)) {
-            await fsp.rm(tmp, { force: true });
-            damage(name, kind, 'damaged-in-backup');
-          } else {
-            await placeObject(tmp, path.join(blobsDir, name.slice(0, 2), name), touched);
-            restored++;
-            bytesDone += copy.size;
-          }
-        }
-        done++;
-        if (done % 50 === 0 || done === facts.objects.length) progress({ phase: 'objects', done, total: facts.objects.length, bytesDone });
-      },
-      options.signal,
-    );
-    await syncDirs(touched, blobsDir);
-    await fsyncDir(building);
+    const { trusted, expected } = await trustedObjects(storage, chosen.gen, facts, problems);
+    const damage = new DamageList(facts);
+    const placed = await copyObjects(storage, building, facts, expected, damage, options, progress);
 
     await fsp.rename(building, target);
     renamed = true;
     await fsyncDir(parent);
-
-    // Verify the result (every object decrypted and hashed against the signed log, the backup's checkpoint checked
-    // for consistency), then record the restore in the restored vault's own custody log.
-    const restoredVault = await openVault(target, unlock);
-    try {
-      const verify = await verifyVault(restoredVault, {
-        externalCheckpoints: facts.checkpoint ? [facts.checkpoint] : [],
-        onProgress: (p) => progress({ phase: 'verify', verify: p }),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      const kindOf = new Map(facts.objects.map((o) => [o.name, o.kind]));
-      for (const p of verify.problems) {
-        if (p.object && OBJECT_PROBLEMS.has(p.check) && !damaged.has(p.object) && kindOf.has(p.object)) damage(p.object, kindOf.get(p.object)!, 'failed-verification');
-      }
-      const damagedList = [...damaged.values()].sort((a, b) => (a.object < b.object ? -1 : 1));
-      const damagedItems = [...new Set(damagedList.flatMap((d) => d.items))].sort();
-      restoredVault.transaction(() => {
-        restoredVault.log.append('vault.restored', null, {
-          backupId,
-          generation,
-          backupCreatedAt: gen.manifest?.createdAt ?? null,
-          manifestVerified: trusted,
-          objects: facts.objects.length,
-          objectsRestored: restored - damagedList.filter((d) => d.reason === 'failed-verification').length,
-          damagedObjects: damagedList.length,
-          damagedItemsTotal: damagedItems.length,
-          damagedItems: damagedItems.slice(0, MAX_ITEMS_IN_EVENT),
-        });
-        restoredVault.log.writeCheckpoint('restored from backup');
-      });
-      const custodyCheckpointSize = facts.checkpoint ? Number(facts.checkpoint.split('\n')[1]) : null;
-      return {
-        vaultDir: target,
-        vaultId: facts.vaultId,
-        backupId,
-        generation,
-        backupCreatedAt: gen.manifest?.createdAt ?? null,
-        manifestTrusted: trusted,
-        problems,
-        objects: { total: facts.objects.length, restored: restored - damagedList.filter((d) => d.reason === 'failed-verification').length, damaged: damagedList },
-        damagedItems,
-        custodyCheckpointSize,
-        verify,
-        seconds: (performance.now() - started) / 1000,
-      };
-    } finally {
-      restoredVault.lock();
-    }
+    return await verifyAndRecord(target, unlock, { chosen, facts, trusted, damage, placed, problems, started }, options, progress);
   } catch (e) {
     if (!renamed) await fsp.rm(building, { recursive: true, force: true }).catch(() => undefined);
     if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Restore cancelled. Nothing was created under the requested name.', { cause: e });
     throw e instanceof HuellaError ? e : fromSystemError(e, 'restoring the backup');
   }
 }
-
