@@ -11,7 +11,7 @@ import type { Campaign, CampaignResult } from './lib';
  * (a campaign that does not exist must never look green). The seed is printed so any run can be replayed.
  */
 
-const CAMPAIGNS = ['crash', 'tamper', 'malformed', 'full-disk', 'no-network', 'plaintext'] as const;
+const CAMPAIGNS = ['crash', 'tamper', 'malformed', 'full-disk', 'no-network', 'plaintext', 'packet-matrix'] as const;
 
 process.env.HUELLA_TEST_WEAK_KDF = '1'; // key derivation is measured by the benchmarks; here it would only slow every open
 
