@@ -13,14 +13,14 @@ import { makeWorld, type World } from './world';
 
 /**
  * Issue 14: the Istanbul Protocol methods tagged on a packet's exhibits and testimonies, with their details (body
- * position, duration, frequency, anatomical sites), reach the cover of the torture mechanisms (Special Procedures,
- * whose torture section goes to the Special Rapporteur on torture, and CAT art. 22) in the packet's language. Read
- * back from the written files by parsers that are not Huella's: `unzip -p` of word/document.xml and `pdftotext`.
+ * position, duration, frequency, anatomical sites), reach the cover of the torture mechanisms (the Special
+ * Rapporteur on torture, sp-torture, and CAT art. 22) in the packet's language. Read back from the written files
+ * by parsers that are not Huella's: `unzip -p` of word/document.xml and `pdftotext`.
  * The expected words come from the taxonomy file (the published labels), not from the code that fills the form.
  */
 
 const LANGS: readonly Language[] = ['en', 'es', 'fr', 'ar'];
-const MECHANISMS = ['sp-communication', 'cat-art22'] as const;
+const MECHANISMS = ['sp-torture', 'cat-art22'] as const;
 
 type Labels = Readonly<Record<Language, string>>;
 type Field = { id: string; label: Labels; choices?: { id: string; label: Labels }[] };
