@@ -42,6 +42,12 @@ export const PacketPlanInput = z
     /** Answers to the mechanism's fields that the catalogue cannot fill (field id → value). */
     answers: z.record(z.string().max(100), answerValue).optional(),
     /**
+     * Required fields the person chose to leave for later: the cover marks them "to be completed before sending"
+     * and the plan lists them as deferred. When this is given (the app always gives it), a required field neither
+     * answered nor deferred blocks the export; without it (the CLI) such fields are marked "to be completed".
+     */
+    deferredFields: z.array(z.string().max(100)).max(500).optional(),
+    /**
      * Keep the capture date (DateTimeOriginal and its kin) in stripped copies. Default: false for 'redacted' (a
      * timestamp can tie a photo to a person's movements; the date of events goes in the cover document instead),
      * true for 'forensic' (the recipient is trusted with the originals anyway).
@@ -151,6 +157,18 @@ export type PlannedPerson = {
 
 export type PlannedFieldSource = 'catalogue' | 'answer' | 'missing';
 
+/**
+ * Which record a value filled from the catalogue came from, for the person to check it: a person (by pseudonym),
+ * their consent records, the case (its title, names hidden as in the packet), a testimony (title and interview date),
+ * the tags of the case and its material, the items of the packet, the app's Settings, or today's date.
+ */
+export type FieldOrigin = {
+  readonly kind: 'person' | 'consent' | 'case' | 'testimony' | 'tags' | 'items' | 'settings' | 'today';
+  readonly recordId?: string;
+  readonly label?: string;
+  readonly date?: string;
+};
+
 export type PlannedField = {
   readonly fieldId: string;
   readonly sectionId: string;
@@ -160,6 +178,10 @@ export type PlannedField = {
   readonly source: PlannedFieldSource;
   /** The value as it will appear in the cover documents (names already per consent). */
   readonly value: AnswerValue;
+  /** Where a catalogue value came from. */
+  readonly origin?: FieldOrigin;
+  /** Required, unanswered, and left for later on purpose ("to be completed before sending"). */
+  readonly deferred?: boolean;
 };
 
 export type PacketBlocker = {
@@ -188,8 +210,10 @@ export type PacketPlan = {
   readonly testimonies: readonly PlannedTestimony[];
   readonly persons: readonly PlannedPerson[];
   readonly fields: readonly PlannedField[];
-  /** Required fields without a value: the cover documents mark them "to be completed". */
+  /** Required fields without a value and not deferred: the cover documents mark them "to be completed". */
   readonly missingFields: readonly string[];
+  /** Required fields without a value that the person deferred: "to be completed before sending" in the cover. */
+  readonly deferredFields: readonly string[];
   readonly invalidAnswers: readonly InvalidAnswer[];
   /** Anything here stops the export; each names the record or field at fault. */
   readonly blockers: readonly PacketBlocker[];

@@ -1,6 +1,7 @@
 import type { Language } from '../../../shared/api';
 import {
   SEX_VALUES,
+  getMechanism,
   allFields,
   isRequired,
   taxonomyOfFillPath,
@@ -13,7 +14,7 @@ import {
   type MechanismField,
 } from '../../../shared/mechanisms';
 import type { Case, TagDetailValue } from '../../../shared/model/catalogue';
-import type { PlannedField } from '../../../shared/model/packet';
+import type { FieldOrigin, PlannedField } from '../../../shared/model/packet';
 import { pickLocalized } from '../../../shared/localized';
 import { resolveTerm, termLabel } from '../../../shared/taxonomy';
 import { assertNever } from '../../../shared/errors';
@@ -38,6 +39,9 @@ export type FillContext = {
   readonly persons: readonly PersonDecision[];
   readonly earliestTestimonyDate: string | undefined;
   readonly earliestTestimonyPlace?: string | undefined;
+  /** The testimonies those two came from (title with hidden names replaced, interview date). */
+  readonly earliestDateOrigin?: FieldOrigin | undefined;
+  readonly earliestPlaceOrigin?: FieldOrigin | undefined;
   readonly tags: readonly TagUse[];
   /** Exported file names of the included items, in packet order. */
   readonly itemFiles: readonly string[];
@@ -47,11 +51,16 @@ export type FillContext = {
   readonly today?: string;
   readonly pseudonymiser: Pseudonymiser;
   readonly answers: Answers;
+  /** Required fields the person left for later on purpose. */
+  readonly deferred?: readonly string[] | undefined;
 };
 
 export type FillResult = {
   readonly fields: readonly PlannedField[];
+  /** Required, no value, not deferred. */
   readonly missing: readonly string[];
+  /** Required, no value, deferred on purpose. */
+  readonly deferred: readonly string[];
   readonly invalid: readonly InvalidAnswer[];
   readonly warnings: readonly string[];
 };
@@ -182,6 +191,63 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
   }
 }
 
+/** Which record a catalogue value came from (FieldOrigin), so the person can check it. */
+function originOf(ctx: FillContext, path: FillPath): FieldOrigin | undefined {
+  const victim = ctx.persons.find((p) => p.roles.includes('victim'));
+  const caseOrigin: FieldOrigin = { kind: 'case', recordId: ctx.caseRecord.id, label: ctx.pseudonymiser.apply(ctx.caseRecord.title).text };
+  switch (path) {
+    case 'case.title':
+    case 'case.country':
+    case 'case.summary':
+      return caseOrigin;
+    case 'victim.displayName':
+    case 'victim.familyName':
+    case 'victim.givenNames':
+    case 'victim.sex':
+    case 'victim.birthDate':
+    case 'victim.nationality':
+    case 'victim.occupation':
+      return victim ? { kind: 'person', recordId: victim.personId, label: victim.pseudonym } : undefined;
+    case 'perpetrators.displayNames':
+      return { kind: 'case', recordId: ctx.caseRecord.id, label: caseOrigin.label! };
+    case 'consent.nameDisclosure':
+    case 'consent.sharing':
+    case 'consent.recorded':
+      return victim ? { kind: 'consent', recordId: victim.personId, label: victim.pseudonym } : undefined;
+    case 'testimony.earliestDate':
+      return ctx.earliestDateOrigin;
+    case 'testimony.earliestPlace':
+      return ctx.earliestPlaceOrigin;
+    case 'tags.wgad-categories':
+    case 'tags.istanbul-protocol-methods':
+    case 'tags.violation-types':
+    case 'tags.perpetrator-types':
+    case 'tags.detention-place-types':
+      return { kind: 'tags' };
+    case 'items.index':
+      return { kind: 'items' };
+    case 'submitter.name':
+    case 'submitter.contact':
+      return { kind: 'settings' };
+    case 'packet.date':
+      return { kind: 'today' };
+    default:
+      return assertNever(path, 'fill path');
+  }
+}
+
+/** A field's label in the packet's language (messages name fields by their label, never by their id). */
+export function fieldLabel(mechanism: Mechanism, fieldId: string, lang: Language): string {
+  const f = allFields(mechanism).find((x) => x.id === fieldId);
+  return f ? pickLocalized(f.label, lang) : fieldId;
+}
+
+/** Fields by their labels, quoted, for a sentence (the CLI's list of answers still to complete). */
+export function missingFieldLabels(mechanismId: string, fieldIds: readonly string[], lang: Language): string {
+  const mechanism = getMechanism(mechanismId);
+  return fieldIds.map((id) => `“${mechanism ? fieldLabel(mechanism, id, lang) : id}”`).join(', ');
+}
+
 function pseudonymiseAnswer(ctx: FillContext, v: AnswerValue): AnswerValue {
   if (typeof v === 'string') return ctx.pseudonymiser.apply(v).text;
   if (Array.isArray(v)) return v.map((s: string) => ctx.pseudonymiser.apply(s).text);
@@ -198,7 +264,7 @@ export function fillFields(ctx: FillContext): FillResult {
     const answer = ctx.answers[field.id];
     if (path && CONSENT_BOUND.has(path)) {
       if (!isEmpty(answer) && JSON.stringify(answer) !== JSON.stringify(fromCatalogue)) {
-        warnings.push(`The answer to '${field.id}' was ignored: it follows the consent records (${path}).`);
+        warnings.push(`The answer to “${pickLocalized(field.label, ctx.lang)}” was ignored: it follows the consent records.`);
       }
       if (!isEmpty(fromCatalogue)) {
         values[field.id] = fromCatalogue!;
@@ -216,6 +282,9 @@ export function fillFields(ctx: FillContext): FillResult {
   }
   const unknown = Object.keys(ctx.answers).filter((k) => !allFields(ctx.mechanism).some((f) => f.id === k));
   const check = validateAnswers(ctx.mechanism, { ...values, ...Object.fromEntries(unknown.map((k) => [k, ctx.answers[k]])) });
+  const deferredAsked = new Set(ctx.deferred ?? []);
+  const deferred = check.missing.filter((id) => deferredAsked.has(id));
+  const missing = check.missing.filter((id) => !deferredAsked.has(id));
   const fields: PlannedField[] = [];
   for (const section of ctx.mechanism.sections) {
     for (const field of section.fields) {
@@ -227,8 +296,14 @@ export function fillFields(ctx: FillContext): FillResult {
         confidential: field.confidential ?? false,
         source: sources[field.id] ?? 'missing',
         value: values[field.id] ?? null,
+        ...(sources[field.id] === 'catalogue' && field.fill ? withOrigin(originOf(ctx, field.fill.from)) : {}),
+        ...(deferred.includes(field.id) ? { deferred: true } : {}),
       });
     }
   }
-  return { fields, missing: check.missing, invalid: check.invalid, warnings };
+  return { fields, missing, deferred, invalid: check.invalid, warnings };
+}
+
+function withOrigin(origin: FieldOrigin | undefined): { origin?: FieldOrigin } {
+  return origin ? { origin } : {};
 }

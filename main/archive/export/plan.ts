@@ -1,9 +1,10 @@
 import { getMechanism, type Answers, type Mechanism } from '../../../shared/mechanisms';
 import { coverText } from '../../../shared/cover';
-import type { Case, Testimony } from '../../../shared/model/catalogue';
+import type { Case, Testimony, TestimonySummary } from '../../../shared/model/catalogue';
 import type { ItemDetail } from '../../../shared/model/items';
 import {
   PacketPlanInput,
+  type FieldOrigin,
   type PacketBlocker,
   type PacketItemAction,
   type PacketPlan,
@@ -21,7 +22,7 @@ import { canKeepCaptureDate, canStrip } from '../formats';
 import type { OriginalValue } from '../formats/leaks/values';
 import { activeTags, itemInCase, liveCaseItemIds, personsLinkedToItems } from '../db/packets';
 import { decidePersons, namesToHide, type PersonDecision } from './consent-policy';
-import { fillFields, type FillContext, type TagUse } from './fill';
+import { fieldLabel, fillFields, type FillContext, type TagUse } from './fill';
 import { BAG } from '../packet/layout';
 import { sidecarPath } from '../packet/c2pa-sidecar';
 import { baseNameWithoutExtension, exportFileName, itemLabel, testimonyLabel } from './names';
@@ -201,16 +202,16 @@ function usableItems(vault: Vault, caseId: string, input: Input, p: Problems): s
 
 /** The testimonies asked for (or every testimony of the case); a blocker for one of another case. */
 /** The place of the case's earliest dated testimony that records one (undated ones last, in creation order). */
-function earliestPlace(vault: Vault, ofCase: readonly { id: string; interviewDate?: string }[]): string | undefined {
+function earliestPlace(vault: Vault, ofCase: readonly TestimonySummary[]): { place: string; testimony: TestimonySummary } | undefined {
   const byDate = [...ofCase].sort((a, b) => (a.interviewDate ?? '\uffff').localeCompare(b.interviewDate ?? '\uffff'));
   for (const t of byDate) {
     const place = getTestimony(vault, t.id).place?.trim();
-    if (place) return place;
+    if (place) return { place, testimony: t };
   }
   return undefined;
 }
 
-function chosenTestimonies(vault: Vault, caseId: string, input: Input, p: Problems): { chosen: Testimony[]; ofCase: readonly { id: string; interviewDate?: string }[] } {
+function chosenTestimonies(vault: Vault, caseId: string, input: Input, p: Problems): { chosen: Testimony[]; ofCase: readonly TestimonySummary[] } {
   const ofCase = listTestimonies(vault, { caseId });
   const ids = input.testimonyIds ? [...new Set(input.testimonyIds)] : ofCase.map((t) => t.id);
   const chosen: Testimony[] = [];
@@ -284,10 +285,16 @@ function planTestimony(t: Testimony, index: number, lang: Input['lang'], personB
 }
 
 /** The mechanism's fields from the catalogue and the answers; invalid answers block, missing ones warn. */
-function planFields(vault: Vault, ctx: Omit<FillContext, 'submitter' | 'submitterContact' | 'tags'> & { readonly tagTargets: readonly string[] }, p: Problems): ReturnType<typeof fillFields> {
+function planFields(
+  vault: Vault,
+  ctx: Omit<FillContext, 'submitter' | 'submitterContact' | 'tags'> & { readonly tagTargets: readonly string[] },
+  strictAnswers: boolean,
+  p: Problems,
+): ReturnType<typeof fillFields> {
   const tags: TagUse[] = activeTags(vault.store, ctx.tagTargets).map((r) => ({ termId: r.termId, details: r.details ? (JSON.parse(r.details) as TagUse['details']) : {} }));
   const actor = vault.log.actor;
   const filled = fillFields({ ...ctx, tags, submitter: actor && actor !== 'owner' ? actor : undefined, submitterContact: vault.getSetting('contact') ?? undefined });
+  const label = (id: string) => `“${fieldLabel(ctx.mechanism, id, ctx.lang)}”`;
   p.warnings.push(...filled.warnings);
   for (const inv of filled.invalid) {
     p.blockers.push({
@@ -295,12 +302,24 @@ function planFields(vault: Vault, ctx: Omit<FillContext, 'submitter' | 'submitte
       fieldId: inv.fieldId,
       message:
         inv.reason === 'consent-not-given'
-          ? `The mechanism requires '${inv.fieldId}' to be answered yes before a packet can be sent.`
-          : `The answer to '${inv.fieldId}' is not valid (${inv.reason}).`,
+          ? `The mechanism requires ${label(inv.fieldId)} to be answered yes before a packet can be sent.`
+          : `The answer to ${label(inv.fieldId)} is not valid (${inv.reason}).`,
     });
   }
-  if (filled.missing.length > 0) p.warnings.push(`Required fields still to be completed in the cover document: ${filled.missing.join(', ')}.`);
+  if (strictAnswers) {
+    // The app: a required answer is given or deferred on purpose; one that is neither stops the export.
+    for (const id of filled.missing) {
+      p.blockers.push({ code: 'INVALID_INPUT', fieldId: id, message: `The required answer ${label(id)} is neither given nor left to be completed before sending.`, problem: msg('problem.packet.answerMissing') });
+    }
+  } else if (filled.missing.length > 0) {
+    p.warnings.push(`Required answers still to be completed in the cover document: ${filled.missing.map(label).join(', ')}.`);
+  }
   return filled;
+}
+
+/** A testimony as the record a filled value came from: its title (hidden names replaced) and interview date. */
+function testimonyOrigin(t: { id: string; title: string; interviewDate?: string } | undefined, pseudonymiser: Pseudonymiser): FieldOrigin | undefined {
+  return t ? { kind: 'testimony', recordId: t.id, label: pseudonymiser.apply(t.title).text, ...(t.interviewDate ? { date: t.interviewDate } : {}) } : undefined;
 }
 
 export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails {
@@ -328,6 +347,8 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
     );
   }
   const answers: Answers = input.answers ?? {};
+  const earliestDated = [...ofCase].filter((t) => typeof t.interviewDate === 'string').sort((a, b) => a.interviewDate!.localeCompare(b.interviewDate!))[0];
+  const placed = earliestPlace(vault, ofCase);
   const filled = planFields(
     vault,
     {
@@ -335,14 +356,18 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
       lang: input.lang,
       caseRecord,
       persons: decided.persons,
-      earliestTestimonyDate: ofCase.map((t) => t.interviewDate).filter((d): d is string => typeof d === 'string').sort()[0],
-      earliestTestimonyPlace: earliestPlace(vault, ofCase),
+      earliestTestimonyDate: earliestDated?.interviewDate,
+      earliestTestimonyPlace: placed?.place,
+      earliestDateOrigin: testimonyOrigin(earliestDated, pseudonymiser),
+      earliestPlaceOrigin: testimonyOrigin(placed?.testimony, pseudonymiser),
       today: new Date().toISOString().slice(0, 10),
       tagTargets: [caseRecord.id, ...usable, ...chosen.map((t) => t.id)],
       itemFiles: items.filter((i) => i.planned.exportPath).map((i) => i.planned.exportPath!.slice(BAG.evidence.length + 1)),
       pseudonymiser,
       answers,
+      deferred: input.deferredFields,
     },
+    input.deferredFields !== undefined,
     p,
   );
   if (mechanism.status === 'draft') p.warnings.push(`The ${mechanism.id} template is a draft: check every field against the mechanism's current form.`);
@@ -387,6 +412,7 @@ function assemblePlan(
     })),
     fields: filled.fields,
     missingFields: filled.missing,
+    deferredFields: filled.deferred,
     invalidAnswers: filled.invalid,
     blockers: p.blockers,
     warnings: p.warnings,

@@ -78,7 +78,7 @@ function printPlan(plan: PacketPlan, line: (s: string) => void): void {
   for (const t of plan.testimonies) line(`  ${t.label} ${t.testimonyId} -> ${t.exportPath ?? 'not exported'}; ${t.replacements} name occurrence(s) replaced`);
   line('Persons:');
   for (const p of plan.persons) line(`  ${p.pseudonym} (${p.personId}, ${p.roles.join('/') || 'no role'}): shown by ${p.shownAs}; material consent ${p.materialConsent}; ${p.why}`);
-  if (plan.missingFields.length) line(`Missing required fields: ${plan.missingFields.join(', ')}`);
+  if (plan.missingFields.length) line(`Missing required fields: ${plan.fields.filter((f) => plan.missingFields.includes(f.fieldId)).map((f) => `“${f.label}”`).join(', ')}`);
   for (const w of plan.warnings) line(`Warning: ${w}`);
   for (const b of plan.blockers) line(`BLOCKED [${b.code}]: ${b.message}`);
   line(plan.canExport ? 'The packet can be exported.' : 'The packet cannot be exported until the problems above are fixed.');
@@ -116,7 +116,7 @@ export const exportCommand: Command = {
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
     // Loaded here, not at the top: `huella packet verify` (this module too) needs none of the export code.
-    const [{ exportPacket, checkPacket }, { shutdownIngestWorkers }] = await Promise.all([import('../../archive/export'), import('../../archive/ingest/ingest')]);
+    const [{ exportPacket, checkPacket, missingFieldLabels }, { shutdownIngestWorkers }] = await Promise.all([import('../../archive/export'), import('../../archive/ingest/ingest')]);
     try {
       return await withVault(dir!, values, async (vault) => {
         if (values['dry-run']) {
@@ -139,7 +139,7 @@ export const exportCommand: Command = {
           else {
             out.line(`Packet ${report.packetId} written to ${report.outPath} (${report.format}, ${report.files} files, ${report.payloadBytes} payload bytes, ${report.durationMs} ms).`);
             out.line(`tagmanifest-sha256.txt SHA-256: ${report.tagmanifestSha256}; checkpoint ${report.checkpoint.origin} size ${report.checkpoint.size}; logged as event #${report.exportedEventSeq}.`);
-            if (report.missingFields.length) out.line(`To complete in the cover document: ${report.missingFields.join(', ')}`);
+            if (report.missingFields.length) out.line(`To complete in the cover document: ${missingFieldLabels(report.mechanismId, report.missingFields, input.lang)}`);
             for (const w of report.warnings) out.info(`Warning: ${w}`);
           }
           return 0;

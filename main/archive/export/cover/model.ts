@@ -157,6 +157,7 @@ export function buildCoverModel(input: CoverInput): CoverModel {
   const notices: string[] = [];
   if (mechanism.status === 'draft') notices.push(t('templateDraft'));
   else if (mechanism.status === 'partial') notices.push(t('templatePartial'));
+  if (input.fields.some((f) => f.deferred)) notices.push(t('deferredNotice'));
   const sections: CoverSection[] = mechanism.sections.map((s) => ({
     title: pickLocalized(s.title, lang),
     fields: input.fields
@@ -166,7 +167,7 @@ export function buildCoverModel(input: CoverInput): CoverModel {
         const missing = lines.length === 0;
         return {
           label: f.label,
-          lines: missing ? [{ text: f.required ? t('missing') : t('notAnswered') }] : lines,
+          lines: missing ? [{ text: f.deferred ? t('deferred') : f.required ? t('missing') : t('notAnswered') }] : lines,
           missing: missing && f.required,
           confidential: f.confidential,
         };

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { pickLocalized } from '../../../../shared/localized';
 import { getMechanism, type AnswerValue, type MechanismField } from '../../../../shared/mechanisms';
-import type { PacketPlan } from '../../../../shared/model/packet';
+import type { FieldOrigin, PacketPlan } from '../../../../shared/model/packet';
 import { useFormat } from '../../lib/format';
 import { currentLanguage } from '../../lib/i18n';
 import type { StepProps } from './wizard-state';
@@ -100,8 +100,12 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
   const lang = currentLanguage();
   const mechanism = getMechanism(choices.mechanismId);
   if (!mechanism) return null;
-  // A catalogue value is shown as such; a field the catalogue leaves empty is asked here like any other.
+  // A catalogue value is shown as such, with the record it came from; a field the catalogue leaves empty is asked
+  // here like any other, and a required one can be left on purpose "to be completed before sending".
+  const planned = new Map((plan?.fields ?? []).map((f) => [f.fieldId, f]));
   const filled = new Map((plan?.fields ?? []).filter((f) => f.source === 'catalogue' && f.value !== null && f.value !== '').map((f) => [f.fieldId, f.value]));
+  const deferred = choices.deferredFields ?? [];
+  const setDeferred = (id: string, on: boolean) => set({ deferredFields: on ? [...deferred.filter((x) => x !== id), id] : deferred.filter((x) => x !== id) });
   return (
     <>
       <p>{t('packet.fieldsIntro')}</p>
@@ -115,14 +119,36 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
                 <p className="from-catalogue">
                   <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(choiceLabels(field, filled.get(field.id) ?? null, lang), t('packet.yes'), t('packet.no'), f.list)}</bdi>
                 </p>
+                <OriginNote origin={planned.get(field.id)?.origin} />
               </div>
             ) : (
-              <FieldInput key={field.id} field={field} value={choices.answers[field.id]} onChange={(v) => set({ answers: { ...choices.answers, [field.id]: v } })} />
+              <div key={field.id} className="field-with-defer">
+                <FieldInput field={field} value={choices.answers[field.id]} onChange={(v) => set({ answers: { ...choices.answers, [field.id]: v } })} />
+                {planned.get(field.id)?.required && (planned.get(field.id)?.source === 'missing' || deferred.includes(field.id)) ? (
+                  <div className="check defer">
+                    <input id={`defer-${field.id}`} type="checkbox" checked={deferred.includes(field.id)} onChange={(e) => setDeferred(field.id, e.target.checked)} />
+                    <label htmlFor={`defer-${field.id}`}>{t('packet.deferThis')}</label>
+                  </div>
+                ) : null}
+              </div>
             ),
           )}
         </fieldset>
       ))}
     </>
+  );
+}
+
+/** Which record a value from the catalogue came from: the person, the case, the testimony of a date, the tags… */
+export function OriginNote({ origin }: { readonly origin: FieldOrigin | undefined }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!origin) return null;
+  const key = origin.kind === 'testimony' && !origin.date ? 'testimonyUndated' : origin.kind;
+  return (
+    <p className="hint origin" data-testid="field-origin">
+      {t(`packet.origin.${key}`, { label: origin.label ?? '', date: origin.date ? f.date(origin.date) : '' })}
+    </p>
   );
 }
 

@@ -85,6 +85,7 @@ export function PacketWizard({ caseId }: { readonly caseId: string | undefined }
       canNext={step === 'mechanism' ? Boolean(input) : true}
       onBack={index > 0 ? () => setStep(STEPS[index - 1]!) : undefined}
       onNext={index < STEPS.length - 1 ? () => setStep(STEPS[index + 1]!) : undefined}
+      onGoTo={setStep}
       restored={restored}
       onStartOver={() => {
         if (choices.caseId) discard(choices.caseId);
@@ -104,7 +105,8 @@ function wizardDraft(data: Readonly<Record<string, unknown>>): { step: Step; cho
   if (typeof step !== 'string' || !(STEPS as readonly string[]).includes(step)) return undefined;
   if (!c || typeof c !== 'object' || typeof c.caseId !== 'string' || typeof c.mechanismId !== 'string' || typeof c.answers !== 'object' || c.answers === null) return undefined;
   if (c.profile !== 'redacted' && c.profile !== 'forensic') return undefined;
-  return { step: step as Step, choices: { ...(c as Choices), recipient: typeof c.recipient === 'string' ? c.recipient : '', includeFileNames: c.includeFileNames === true } };
+  const deferredFields = Array.isArray(c.deferredFields) ? c.deferredFields.filter((x): x is string => typeof x === 'string') : [];
+  return { step: step as Step, choices: { ...(c as Choices), recipient: typeof c.recipient === 'string' ? c.recipient : '', includeFileNames: c.includeFileNames === true, deferredFields } };
 }
 
 /** The plan for the current input, recomputed (debounced) on every change; an older answer is marked stale. */

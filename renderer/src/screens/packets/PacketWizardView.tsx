@@ -23,6 +23,7 @@ export function PacketWizardView({
   canNext,
   onBack,
   onNext,
+  onGoTo,
   restored,
   onStartOver,
   onExported,
@@ -37,6 +38,7 @@ export function PacketWizardView({
   readonly canNext: boolean;
   readonly onBack: (() => void) | undefined;
   readonly onNext: (() => void) | undefined;
+  readonly onGoTo: (step: Step) => void;
   /** The state was brought back from the packet's draft in the vault. */
   readonly restored: boolean;
   readonly onStartOver: () => void;
@@ -71,7 +73,7 @@ export function PacketWizardView({
         {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
         {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
         {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
-        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} /> : null}
+        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} onGoTo={onGoTo} /> : null}
         {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
         <ErrorNote error={planError} />
         <div className="actions">

@@ -1,9 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import { pickLocalized } from '../../../../shared/localized';
+import { allFields, getMechanism } from '../../../../shared/mechanisms';
 import type { PacketPlan, PlannedItem } from '../../../../shared/model/packet';
+import { currentLanguage } from '../../lib/i18n';
 import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
 import { href } from '../../lib/router';
-import type { StepProps } from './wizard-state';
+import type { Step, StepProps } from './wizard-state';
 
 /** An item's Content Credentials in the review: removed or kept (and what they disclose), with the per-item choice. */
 function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Partial<StepProps>) {
@@ -37,11 +40,18 @@ function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Pa
   );
 }
 
-export function ReviewStep({ plan, stale, choices, set }: { readonly plan: PacketPlan | undefined; readonly stale: boolean } & Partial<StepProps>) {
+export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly plan: PacketPlan | undefined; readonly stale: boolean; readonly onGoTo?: (step: Step) => void } & Partial<StepProps>) {
   const { t } = useTranslation();
   const f = useFormat();
   const message = useMessage();
   if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
+  // A field by the mechanism's own label in the person's language (never its internal id).
+  const fields = allFields(getMechanism(plan.mechanismId) ?? { sections: [] } as unknown as Parameters<typeof allFields>[0]);
+  const fieldLabel = (id: string): string => {
+    const field = fields.find((x) => x.id === id);
+    return field ? pickLocalized(field.label, currentLanguage()) : id;
+  };
+  const defer = (id: string): void => set?.({ deferredFields: [...(choices?.deferredFields ?? []).filter((x) => x !== id), id] });
   const blockedItems = new Set(plan.blockers.map((b) => b.itemId).filter((id): id is string => id !== undefined));
   // The remedy the export names for a file it cannot send, as one click: the same packet without that exhibit.
   const leaveOut = (itemId: string): void => set?.({ itemIds: (choices?.itemIds ?? plan.items.map((x) => x.itemId)).filter((x) => x !== itemId) });
@@ -56,6 +66,24 @@ export function ReviewStep({ plan, stale, choices, set }: { readonly plan: Packe
           <ul>
             {plan.blockers.map((b, i) => {
               const exhibit = b.itemId ? plan.items.find((x) => x.itemId === b.itemId) : undefined;
+              if (b.problem?.key === 'problem.packet.answerMissing' && b.fieldId) {
+                const fieldId = b.fieldId;
+                return (
+                  <li key={i} data-testid={`packet-unanswered-${fieldId}`}>
+                    {t('packet.answerMissing', { field: fieldLabel(fieldId) })}{' '}
+                    {onGoTo ? (
+                      <button type="button" className="link" onClick={() => onGoTo('fields')}>
+                        {t('packet.answerIt')}
+                      </button>
+                    ) : null}{' '}
+                    {set ? (
+                      <button type="button" className="link" onClick={() => defer(fieldId)}>
+                        {t('packet.deferIt')}
+                      </button>
+                    ) : null}
+                  </li>
+                );
+              }
               return (
                 <li key={i} data-testid={exhibit ? `packet-blocker-${exhibit.label}` : undefined}>
                   {message(b.problem) ?? t(`errors.${b.code}`)}{' '}
@@ -90,7 +118,19 @@ export function ReviewStep({ plan, stale, choices, set }: { readonly plan: Packe
           </ul>
         </div>
       ) : null}
-      {plan.missingFields.length > 0 ? <p className="note note-warn">{t('packet.missing', { count: plan.missingFields.length })}</p> : null}
+      {plan.deferredFields.length > 0 ? (
+        <div className="note note-warn" data-testid="packet-deferred">
+          <p>{t('packet.deferredList', { count: plan.deferredFields.length })}</p>
+          <ul className="inside">
+            {plan.deferredFields.map((id) => (
+              <li key={id}>{fieldLabel(id)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {plan.missingFields.length > 0 && !plan.blockers.some((b) => b.problem?.key === 'problem.packet.answerMissing') ? (
+        <p className="note note-warn">{t('packet.missing', { count: plan.missingFields.length })}</p>
+      ) : null}
       <h3>{t('packet.whatLeaves')}</h3>
       <table className="table">
         <caption className="visually-hidden">{t('packet.itemsCaption')}</caption>

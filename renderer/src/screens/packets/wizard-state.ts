@@ -22,6 +22,8 @@ export type Choices = {
   readonly keepContentCredentials?: boolean;
   readonly keepContentCredentialsItemIds?: readonly string[];
   readonly answers: Readonly<Record<string, AnswerValue>>;
+  /** Required answers left on purpose "to be completed before sending". */
+  readonly deferredFields?: readonly string[];
 };
 
 export type StepProps = { readonly choices: Choices; readonly set: (patch: Partial<Choices>) => void };
@@ -34,6 +36,8 @@ export function planInput(c: Choices): PacketPlanInput | undefined {
     profile: c.profile,
     lang: c.lang,
     includeFileNames: c.includeFileNames,
+    // Always given: a required answer is then either given or deferred on purpose, else the plan blocks.
+    deferredFields: [...(c.deferredFields ?? [])],
     ...(c.itemIds ? { itemIds: [...c.itemIds] } : {}),
     ...(c.testimonyIds ? { testimonyIds: [...c.testimonyIds] } : {}),
     ...(c.profile === 'forensic' && c.recipient.trim() ? { recipient: c.recipient.trim() } : {}),

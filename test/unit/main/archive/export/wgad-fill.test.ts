@@ -60,6 +60,53 @@ describe('WGAD answers from the catalogue', () => {
     expect(plan.missingFields).toEqual(['domesticSteps']);
   });
 
+  it('says where each filled answer came from: the person, the case, the testimony of that date, the tags, Settings', async () => {
+    const { vault, caseId } = await documentedCase(false);
+    const plan = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en' });
+    const origin = (id: string) => plan.fields.find((f) => f.fieldId === id)?.origin;
+    const victim = plan.persons.find((p) => p.roles.includes('victim'))!;
+    expect(origin('familyName')).toEqual({ kind: 'person', recordId: victim.personId, label: 'Victim B' });
+    expect(origin('arrestDate')).toMatchObject({ kind: 'testimony', label: 'Interview', date: '2024-03-10' });
+    expect(origin('arrestPlace')).toMatchObject({ kind: 'testimony', label: 'Interview', date: '2024-03-10' });
+    expect(origin('circumstances')).toEqual({ kind: 'case', recordId: caseId, label: 'Detention in Istanbul' });
+    expect(origin('categories')).toEqual({ kind: 'tags' });
+    expect(origin('submitterContact')).toEqual({ kind: 'settings' });
+    expect(origin('submissionDate')).toEqual({ kind: 'today' });
+    expect(origin('personInformed')).toEqual({ kind: 'consent', recordId: victim.personId, label: 'Victim B' });
+    // Every value from the catalogue names its source; answers typed by the person have none.
+    for (const f of plan.fields.filter((x) => x.source === 'catalogue')) expect(f.origin, f.fieldId).toBeDefined();
+    const typed = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en', answers: { domesticSteps: 'Habeas corpus, rejected.' } });
+    expect(typed.fields.find((f) => f.fieldId === 'domesticSteps')).toMatchObject({ source: 'answer' });
+    expect(typed.fields.find((f) => f.fieldId === 'domesticSteps')?.origin).toBeUndefined();
+  });
+
+  it('a required answer is given or deferred on purpose: neither blocks (app), deferred is listed and marked in the cover, no field id in any message', async () => {
+    const { vault, caseId } = await documentedCase(false);
+    const base = { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'es' } as const;
+    // The app passes deferredFields: the unanswered required field is then a blocker, not "nothing blocks".
+    const strict = planPacket(vault, { ...base, deferredFields: [] });
+    expect(strict.canExport).toBe(false);
+    expect(strict.blockers).toEqual([{ code: 'INVALID_INPUT', fieldId: 'domesticSteps', message: expect.stringContaining('“') as unknown as string, problem: { key: 'problem.packet.answerMissing' } }]);
+    expect(strict.missingFields).toEqual(['domesticSteps']);
+    // Deferred: exportable, listed as deferred (not missing), the field marked.
+    const deferred = planPacket(vault, { ...base, deferredFields: ['domesticSteps'] });
+    expect(deferred.canExport).toBe(true);
+    expect(deferred.missingFields).toEqual([]);
+    expect(deferred.deferredFields).toEqual(['domesticSteps']);
+    expect(deferred.fields.find((f) => f.fieldId === 'domesticSteps')).toMatchObject({ deferred: true, source: 'missing' });
+    // Messages name fields by their label in the packet's language, never by their id.
+    for (const text of [...strict.blockers.map((b) => b.message), ...strict.warnings, ...deferred.warnings]) expect(text).not.toMatch(/domesticSteps|familyName|arrestDate/);
+    // The CLI (no deferredFields): marked "to be completed" as before, not blocking.
+    expect(planPacket(vault, base).canExport).toBe(true);
+    // The cover says the packet is an incomplete draft and marks the deferred answer as such.
+    const outPath = path.join(tempDir('deferred-cover-'), 'packet');
+    await exportPacket(vault, { ...base, deferredFields: ['domesticSteps'], outPath });
+    const pdf = packetTexts(outPath).find((t) => t.file.endsWith('(pdftotext)') && /cover/i.test(t.file))!.text;
+    expect(pdf).toContain('[por completar antes del envío]');
+    expect(pdf).toContain('BORRADOR INCOMPLETO');
+    await expect(exportPacket(vault, { ...base, deferredFields: [], outPath: `${outPath}-2` })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  }, 60_000);
+
   it('gives the real family and given names when consent discloses the name; an answer cannot override them', async () => {
     const { vault, caseId } = await documentedCase(true);
     const plan = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en', answers: { familyName: 'Someone Else' } });
