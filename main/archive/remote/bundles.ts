@@ -191,7 +191,7 @@ async function hashLocal(file: string): Promise<string> {
 export type PulledBundle =
   | { readonly bundleId: string; readonly status: 'received'; readonly report: ReceiveReport }
   | { readonly bundleId: string; readonly status: 'already-received' | 'unfinished' }
-  | { readonly bundleId: string; readonly status: 'refused'; readonly error: { readonly code: string; readonly message: string; readonly key?: string; readonly params?: MessageParams } };
+  | { readonly bundleId: string; readonly status: 'refused'; readonly error: { readonly code: string; readonly message: string; readonly key?: string; readonly params?: MessageParams; readonly details?: Readonly<Record<string, string | number | boolean>> } };
 
 export type PullReport = { readonly remote: string; readonly bundles: readonly PulledBundle[] };
 
@@ -234,7 +234,7 @@ export async function pullBundles(vault: Vault, remote: S3Remote, options: Recei
       await fsp.rm(local, { recursive: true, force: true }).catch(() => undefined);
       if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Pull cancelled. What was already received stays; the rest comes with the next pull.', { cause: e });
       if (!(e instanceof HuellaError) || e.code === 'INTERNAL' || e.code === 'DISK_FULL') throw e;
-      out.push({ bundleId, status: 'refused', error: { code: e.code, message: e.message, ...(e.text ? { key: e.text.key, ...(e.text.params ? { params: e.text.params } : {}) } : {}) } });
+      out.push({ bundleId, status: 'refused', error: { code: e.code, message: e.message, ...(e.text ? { key: e.text.key, ...(e.text.params ? { params: e.text.params } : {}) } : {}), ...(e.details ? { details: e.details } : {}) } });
     }
   }
   return { remote: remote.key(root), bundles: out };

@@ -20,6 +20,7 @@ export function OperationControls<K extends OperationKind>({
   extraStart,
   describe,
   cancelLabel,
+  showError = true,
 }: {
   readonly op: LongOperation<K>;
   /** The primary start button; absent when the operation is started elsewhere on the screen (drop zone). */
@@ -31,6 +32,8 @@ export function OperationControls<K extends OperationKind>({
   /** The progress bar's label and figures for the latest progress event (undefined before the first one). */
   readonly describe: (progress: LongOperation<K>['progress']) => ProgressView;
   readonly cancelLabel?: string;
+  /** False when the screen says the error its own way (e.g. a new sender to compare, with its words). */
+  readonly showError?: boolean;
 }) {
   const { t } = useTranslation();
   const view = op.running ? describe(op.progress) : undefined;
@@ -63,7 +66,7 @@ export function OperationControls<K extends OperationKind>({
         </div>
       ) : null}
       {view ? <Progress label={view.label} done={view.done} total={view.total} /> : null}
-      <ErrorNote error={op.error} />
+      {showError ? <ErrorNote error={op.error} /> : null}
     </div>
   );
 }

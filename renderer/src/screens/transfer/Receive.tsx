@@ -76,6 +76,7 @@ export function ReceiveScreen() {
           startLabel={t('receive.start')}
           startDisabled={!folder || busy}
           onStart={() => startReceive(false)}
+          showError={!newSender}
           describe={(p) => ({ label: t('receive.checking'), done: p?.bytesDone ?? 0, total: p?.bytesTotal ?? 0 })}
         />
         {newSender ? <CompareSender sender={newSender} onAccept={() => startReceive(true)} /> : null}
@@ -186,7 +187,7 @@ function Pulled({ bundles }: { readonly bundles: NonNullable<ReturnType<typeof u
       {bundles.map((b) =>
         b.status === 'received' ? (
           <Received key={b.bundleId} report={b.report} />
-        ) : b.status === 'refused' ? (
+        ) : b.status === 'refused' && b.error.code === 'CONSENT_REQUIRED' ? null : b.status === 'refused' ? (
           <div key={b.bundleId} className="note note-error" role="alert">
             <p>{t('receive.refused')}</p>
             <p>{refusal(b.error)}</p>
