@@ -13,6 +13,8 @@ import { generateCatalogue, insertSyntheticItems } from '../../../../fixtures/ca
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { findNeedles, hashNeedles, itemHashes, objectFiles, textNeedles, type Needle } from './helpers';
+import { itemEditState } from '../../../../../main/archive/db/items';
+import { liveObjects, markObjectPurged } from '../../../../../main/archive/db/objects';
 
 /**
  * The backup round trip at volume (2,000+ items with cases, people and testimonies, plus real photos with EXIF),
@@ -47,7 +49,7 @@ describe('backup and restore round trip', () => {
 
   it('makes a first backup of everything: every object, an encrypted database snapshot, a signed manifest', async () => {
     first = await backupVault(vault, backupDir);
-    const objectCount = (vault.db.prepare('SELECT count(*) AS n FROM objects WHERE purged_at IS NULL').get() as { n: number }).n;
+    const objectCount = liveObjects(vault.store).length;
     expect(objectCount).toBeGreaterThanOrEqual(ITEMS + 6 + 5); // items, the photos' previews
     expect(first).toMatchObject({ generation: 1, firstBackup: true, objects: { total: objectCount, copied: objectCount, reused: 0, missingAtSource: [] } });
     expect(objectFiles(backupDir)).toHaveLength(objectCount);
@@ -81,7 +83,7 @@ describe('backup and restore round trip', () => {
     const addedBytes = added.reduce((a, f) => a + fs.statSync(f).size, 0);
     expect(third.objects.bytesCopied).toBe(addedBytes);
     expect(third.bytesWritten).toBe(addedBytes + third.database.bytes + third.metadataBytes);
-    const names = new Set(ids.map((id) => (vault.db.prepare('SELECT object_name FROM items WHERE id = ?').get(id) as { object_name: string }).object_name));
+    const names = new Set(ids.map((id) => itemEditState(vault.store, id)!.object_name));
     expect(new Set(added.map((f) => path.basename(f)))).toEqual(names);
     // The custody log records each backup.
     const written = [...vault.log.events(0)].map((e) => parseEvent(e.bytes)).filter((e) => e.type === 'backup.written');
@@ -156,7 +158,7 @@ describe('backup and restore round trip', () => {
     const gensBefore = await listGenerations(backupDir);
     const doomed = (vault.db.prepare('SELECT object_name FROM items LIMIT 1').get() as { object_name: string }).object_name;
     // Simulate a purge in the vault: the object is gone from the database's live set.
-    vault.db.prepare('UPDATE objects SET purged_at = ? WHERE name = ?').run(new Date().toISOString(), doomed);
+    markObjectPurged(vault.store, doomed, new Date().toISOString());
     const r = await backupVault(vault, backupDir, { keep: 2 });
     expect(r.objects.total).toBe(restoredTotal(vault));
     expect(r.pruned.generations).toEqual(gensBefore.slice(0, gensBefore.length - 1));
@@ -195,5 +197,5 @@ describe('backup and restore round trip', () => {
 });
 
 function restoredTotal(vault: Vault): number {
-  return (vault.db.prepare('SELECT count(*) AS n FROM objects WHERE purged_at IS NULL').get() as { n: number }).n;
+  return liveObjects(vault.store).length;
 }

@@ -11,6 +11,8 @@ import { insertSyntheticItems } from '../../../../fixtures/catalogue-generator';
 import { writeGpsPhoto } from '../../../../helpers/photos';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { itemHash, itemHashes, objectPath } from './helpers';
+import { itemEditState, iterateItemObjects } from '../../../../../main/archive/db/items';
+import { liveObjects } from '../../../../../main/archive/db/objects';
 
 /** Damaged and tampered backups: verify names every problem; restore restores the rest and lists what was lost. */
 describe('damaged backups', () => {
@@ -29,15 +31,15 @@ describe('damaged backups', () => {
     const photo = await writeGpsPhoto(path.join(root, 'in'), 'foto.jpg', 9);
     const r = await ingestPaths(vault, [photo.file]);
     photoItem = r.results[0]!.itemId!;
-    previewObject = (vault.db.prepare('SELECT preview_object FROM items WHERE id = ?').get(photoItem) as { preview_object: string }).preview_object;
+    previewObject = itemEditState(vault.store, photoItem)!.preview_object!;
     expect(previewObject).toMatch(/^[0-9a-f]{64}$/);
     firstGeneration = (await backupVault(vault, pristine)).generation;
     await backupVault(vault, pristine);
     hashes = await itemHashes(vault);
     objectsOf = new Map();
-    for (const row of vault.db.prepare('SELECT id, object_name, preview_object FROM items').all() as { id: string; object_name: string; preview_object: string | null }[]) {
-      objectsOf.set(row.object_name, row.id);
-      if (row.preview_object) objectsOf.set(row.preview_object, row.id);
+    for (const row of iterateItemObjects(vault.store)) {
+      objectsOf.set(row.objectName, row.id);
+      if (row.previewObject) objectsOf.set(row.previewObject, row.id);
     }
   }, 120_000);
 
@@ -62,7 +64,7 @@ describe('damaged backups', () => {
   }
 
   function originals(count: number, skip = 0): string[] {
-    return (vault.db.prepare("SELECT name FROM objects WHERE kind = 'original' ORDER BY name LIMIT ? OFFSET ?").all(count, skip) as { name: string }[]).map((r) => r.name);
+    return liveObjects(vault.store).filter((o) => o.kind === 'original').map((o) => o.name).slice(skip, skip + count);
   }
 
   it('objects deleted and bytes flipped: verify names each; restore restores the rest and reports each by object and item id', async () => {

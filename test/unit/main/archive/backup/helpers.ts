@@ -2,16 +2,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Vault } from '../../../../../main/archive/vault/vault';
+import { itemEditState, iterateItemObjects } from '../../../../../main/archive/db/items';
 
 /** Shared by the backup tests: plaintext hashes of every live object, and file lists. */
 
 /** item id → SHA-256 (hex) of its original's plaintext, read back through decryption. */
 export async function itemHashes(vault: Vault): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const rows = vault.db.prepare('SELECT id, object_name FROM items ORDER BY id').all() as { id: string; object_name: string }[];
+  const rows = [...iterateItemObjects(vault.store)].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const r of rows) {
     const h = crypto.createHash('sha256');
-    for await (const chunk of vault.blobs.openPlaintext(r.object_name)) h.update(chunk as Buffer);
+    for await (const chunk of vault.blobs.openPlaintext(r.objectName)) h.update(chunk as Buffer);
     out.set(r.id, h.digest('hex'));
   }
   return out;
@@ -19,7 +20,7 @@ export async function itemHashes(vault: Vault): Promise<Map<string, string>> {
 
 /** SHA-256 (hex) of one item's original plaintext. */
 export async function itemHash(vault: Vault, itemId: string): Promise<string> {
-  const row = vault.db.prepare('SELECT object_name FROM items WHERE id = ?').get(itemId) as { object_name: string };
+  const row = itemEditState(vault.store, itemId)!;
   const h = crypto.createHash('sha256');
   for await (const chunk of vault.blobs.openPlaintext(row.object_name)) h.update(chunk as Buffer);
   return h.digest('hex');

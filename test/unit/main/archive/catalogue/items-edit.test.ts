@@ -10,6 +10,8 @@ import type { Vault } from '../../../../../main/archive/vault/vault';
 import { writeGpsPhoto } from '../../../../helpers/photos';
 import { tempDir } from '../../../../helpers/tmp';
 import { eventsOf, expectNoPlaintext, expectRefused, makeItems, newVault } from './helpers';
+import { itemEditState } from '../../../../../main/archive/db/items';
+import { objectSha256 } from '../../../../../main/archive/db/objects';
 
 async function ingestOne(vault: Vault, file: string): Promise<string> {
   const report = await ingestPaths(vault, [file]);
@@ -18,7 +20,7 @@ async function ingestOne(vault: Vault, file: string): Promise<string> {
 }
 
 function objectsOf(vault: Vault, id: string): { original: string; preview: string | null } {
-  const r = vault.db.prepare('SELECT object_name, preview_object FROM items WHERE id = ?').get(id) as { object_name: string; preview_object: string | null };
+  const r = itemEditState(vault.store, id)!;
   return { original: r.object_name, preview: r.preview_object };
 }
 
@@ -72,7 +74,7 @@ describe('item edits, deletion and purge', () => {
     expect(preview).not.toBeNull();
     await expectRefused(vault, () => purgeItem(vault, { id }), 'CONFLICT', 'id');
     deleteItem(vault, { id, reason: 'peligro' });
-    const shas = [original, preview!].map((n) => (vault.db.prepare('SELECT sha256 FROM objects WHERE name = ?').get(n) as { sha256: Buffer }).sha256.toString('hex'));
+    const shas = [original, preview!].map((n) => objectSha256(vault.store, n)!.toString('hex'));
     const events = await eventsOf(vault, async () => expect(await purgeItem(vault, { id })).toEqual({ purgedObjects: 2, alreadyPurged: false }));
     expect(events.map((e) => [e.type, e.subject, e.data.sha256s])).toEqual([['item.purged', id, shas]]);
     expect(fs.existsSync(vault.blobs.pathOf(original))).toBe(false);

@@ -11,6 +11,7 @@ import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import sharp from 'sharp';
 import { deleteItem, purgeItem } from '../../../../../main/archive/items/edit';
+import { itemEditState } from '../../../../../main/archive/db/items';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -132,7 +133,7 @@ describe('ingest', () => {
     fs.writeFileSync(identityFile, vault.exportAgeIdentity() + '\n', { mode: 0o600 });
     const { execFileSync } = await import('node:child_process');
     for (const it of listItems(vault)) {
-      const blob = vault.blobs.pathOf(vault.db.prepare<[string], { object_name: string }>('SELECT object_name FROM items WHERE id = ?').get(it.id)!.object_name);
+      const blob = vault.blobs.pathOf(itemEditState(vault.store, it.id)!.object_name);
       const plain = execFileSync('age', ['-d', '-i', identityFile, blob], { maxBuffer: 64 * 1024 * 1024 });
       expect(crypto.createHash('sha256').update(plain).digest('hex')).toBe(it.sha256);
     }
