@@ -245,12 +245,27 @@ for (const lang of LANGS) {
       await shoot(page, '20c-verify-packet');
     });
 
+    it('share a case (what leaves, for a recipient) and receive (this vault\'s contact card)', async () => {
+      const { page } = app;
+      // The vault's own card as the recipient: the plan is read only, nothing is written.
+      const card = await host.call('transfer.contact', {});
+      await go(page, `#/share/${seeded.caseId}`, m('share.title'));
+      await page.getByRole('textbox', { name: m('share.pasteCard') }).fill(card.line);
+      await page.getByTestId('share-plan').locator('tbody tr').first().waitFor();
+      await shoot(page, '20d-share-plan');
+      await go(page, '#/receive', m('receive.title'));
+      await page.getByTestId('contact-line').waitFor();
+      await shoot(page, '20e-receive');
+    });
+
     it('settings', async () => {
       const { page } = app;
       await go(page, '#/settings', m('settings.title'));
       await shoot(page, '21-settings');
       await page.getByTestId('backup-section').scrollIntoViewIfNeeded();
       await shoot(page, '21b-settings-backup');
+      await page.getByTestId('remotes-section').scrollIntoViewIfNeeded();
+      await shoot(page, '21c-settings-remotes');
     });
 
     it('unlock after locking, with the reason', async () => {
