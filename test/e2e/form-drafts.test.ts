@@ -7,7 +7,7 @@ import type { Case, Person } from '../../shared/model/catalogue';
 import type { Draft } from '../../shared/model/drafts';
 import { termLabel } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
-import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 
@@ -175,7 +175,7 @@ for (const lang of LANGS) {
       // The form opens where the details were, focus on its heading, filled with the details as they are.
       const heading = page.getByRole('heading', { name: m('tags.detailsFor', { label: iso(method) }) });
       await heading.waitFor();
-      expect(await heading.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await hasFocus(heading)).toBe(true);
       const form = page.getByRole('form', { name: m('tags.detailsFor', { label: iso(method) }) });
       const duration = form.locator(`input[id$="-duration"]`);
       expect(await duration.inputValue()).toBe('two hours');
@@ -192,7 +192,7 @@ for (const lang of LANGS) {
       const tags = await host.call('tags.list', { targetId: kase.id });
       expect(tags).toHaveLength(1);
       expect(tags[0]!.details).toEqual({ anatomicalSites: expect.arrayContaining(['feet-soles', 'back']) as unknown, duration: 'three hours, twice' });
-      await expect.poll(() => editButton.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(() => hasFocus(editButton)).toBe(true);
       await page.locator('.tags dd', { hasText: 'three hours, twice' }).waitFor();
       const axe = await runAxe(page, `${lang}-tag-edited`);
       recordAxe(axe);

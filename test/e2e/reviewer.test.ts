@@ -7,7 +7,7 @@ import { shutdownIngestWorkers } from '../../main/archive/ingest/ingest';
 import type { Language } from '../../shared/api';
 import { MECHANISM, makeWorld } from '../unit/main/archive/export/world';
 import { startTestHost, type TestHost } from './host/server';
-import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { messages } from './support/messages';
 import { dataWords, untranslatedTexts } from './support/pseudo';
 
@@ -66,7 +66,7 @@ for (const lang of LANGS) {
       const heading = page.getByRole('heading', { level: 2, name: verdict });
       await heading.waitFor({ timeout: 60_000 });
       // Focus lands on the verdict, not on the page body.
-      expect(await heading.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+      expect(await hasFocus(heading)).toBe(true);
       return page.getByTestId('verify-sentences');
     };
 

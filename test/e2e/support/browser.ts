@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { TestHost } from '../host/server';
 
 /**
@@ -114,6 +114,11 @@ export async function collectCsp(app: AppWindow): Promise<void> {
     return v;
   });
   app.violations.csp.push(...csp);
+}
+
+/** Whether the element the locator finds holds the keyboard focus (this file compiles without the DOM lib). */
+export function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
