@@ -184,6 +184,25 @@ export type PlannedField = {
   readonly deferred?: boolean;
 };
 
+/**
+ * A place where a real name that consent withholds was replaced by the pseudonym: a mechanism field (typed answer or
+ * filled from the catalogue), a testimony (T01…), an exhibit's title, description or file name (E001…), the case
+ * title. The real name itself is never in the plan.
+ */
+export type NameReplacement = {
+  readonly where: 'field' | 'testimony' | 'item' | 'case';
+  readonly fieldId?: string;
+  /** 'answer' when the person typed it, 'catalogue' when it was filled from the records (field only). */
+  readonly source?: 'answer' | 'catalogue';
+  readonly label?: string;
+  readonly count: number;
+  readonly pseudonyms: readonly string[];
+};
+
+/** The English warning on what name replacement cannot find (the app shows its own translation instead). */
+export const NAME_REPLACEMENT_LIMITS =
+  'Real names of people without consent to disclosure were replaced by pseudonyms where written in full or by name parts of 4+ letters; nicknames, initials, other spellings and names inside evidence files are NOT found: read every text before sending.';
+
 export type PacketBlocker = {
   readonly code: 'CONSENT_REQUIRED' | 'INVALID_INPUT' | 'STRIP_UNSUPPORTED' | 'STRIP_FAILED' | 'LEAK_DETECTED' | 'NOT_FOUND';
   readonly message: string;
@@ -217,6 +236,8 @@ export type PacketPlan = {
   readonly invalidAnswers: readonly InvalidAnswer[];
   /** Anything here stops the export; each names the record or field at fault. */
   readonly blockers: readonly PacketBlocker[];
+  /** Every place a name that consent withholds was replaced by the pseudonym. */
+  readonly replacements: readonly NameReplacement[];
   /** Things a person must check before sending (e.g. name replacement limits). */
   readonly warnings: readonly string[];
   readonly canExport: boolean;

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cosignRequest } from '../../main/archive/witness/cosign';
+import { pickLocalized } from '../../shared/localized';
+import { allFields, getMechanism } from '../../shared/mechanisms';
 import { initWitness } from '../../main/archive/witness/state';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
@@ -88,7 +90,7 @@ for (const lang of ['en', 'ar'] as const) {
       // personConsents and personInformed come from the recorded consent: nothing to tick, no input for them.
       expect(await page.locator('#ans-personInformed').count()).toBe(0);
       expect(await page.locator('#ans-personConsents').count()).toBe(0);
-      await page.locator('#ans-domesticSteps').fill('Habeas corpus petition, 12 March 2024, rejected.');
+      await page.locator('#ans-domesticSteps').fill('Habeas corpus petition by Ayşe Yılmaz, 12 March 2024, rejected.');
       // Each value from the catalogue says which record it came from (the case, by its title), in the person's language.
       const origins = await page.getByTestId('field-origin').allInnerTexts();
       expect(origins.map((x) => x.replace(/[\u2066-\u2069]/g, ''))).toContain(m('packet.origin.case', { label: 'Detention of A. in Istanbul' }));
@@ -139,6 +141,15 @@ for (const lang of ['en', 'ar'] as const) {
       }
       await review.getByText(m('packet.ready')).waitFor();
       expect(await review.getByTestId('packet-deferred').locator('li').count()).toBe(count);
+      // The witness's name typed into an answer went out as her pseudonym (consent withholds it): the review says where.
+      const replaced = review.getByTestId('packet-replaced');
+      const domesticSteps = allFields(getMechanism('wgad-individual')!).find((f) => f.id === 'domesticSteps')!;
+      const answerRow = replaced.locator('li', { hasText: 'Witness A' }).first();
+      expect(plain(await answerRow.innerText())).toContain(m('packet.replaced.answer', { field: pickLocalized(domesticSteps.label, lang) }));
+      expect(await replaced.innerText()).not.toMatch(/Ayşe|Yılmaz/);
+      expect(plain(await replaced.innerText())).toContain(m('packet.replaced.title'));
+      await replaced.scrollIntoViewIfNeeded();
+      await shoot('29-packet-review-names');
       expect(await review.locator('[data-testid^=packet-blocker-]').count()).toBe(0);
       await shoot('29-packet-review');
       // An exhibit opened from the review, then Back: the wizard comes back at the review, nothing lost (a draft).
@@ -148,7 +159,7 @@ for (const lang of ['en', 'ar'] as const) {
       await page.getByTestId('packet-restored').waitFor();
       await page.getByTestId('packet-review').getByText(m('packet.ready')).waitFor();
       for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('common.back') }).click();
-      expect(await page.locator('#ans-domesticSteps').inputValue()).toBe('Habeas corpus petition, 12 March 2024, rejected.');
+      expect(await page.locator('#ans-domesticSteps').inputValue()).toBe('Habeas corpus petition by Ayşe Yılmaz, 12 March 2024, rejected.');
       for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('packet.next') }).click();
       await page.getByTestId('packet-review').waitFor();
     });

@@ -53,6 +53,8 @@ export type FillContext = {
   readonly answers: Answers;
   /** Required fields the person left for later on purpose. */
   readonly deferred?: readonly string[] | undefined;
+  /** Runs a field's value computation with that field as the place of any name replacement (./replacements.ts). */
+  readonly within?: <T>(fieldId: string, source: 'answer' | 'catalogue', f: () => T) => T;
 };
 
 export type FillResult = {
@@ -258,10 +260,14 @@ export function fillFields(ctx: FillContext): FillResult {
   const warnings: string[] = [];
   const values: Record<string, AnswerValue> = {};
   const sources: Record<string, PlannedField['source']> = {};
+  const within = ctx.within ?? (<T>(_id: string, _source: 'answer' | 'catalogue', f: () => T): T => f());
   for (const field of allFields(ctx.mechanism)) {
     const path = field.fill?.from;
-    const fromCatalogue = path ? catalogueValue(ctx, path, field) : undefined;
     const answer = ctx.answers[field.id];
+    // The catalogue's value only when it is used (an answer overrides it, except where consent decides), so a name
+    // replaced in a value that does not leave is not reported.
+    const needed = path !== undefined && (CONSENT_BOUND.has(path) || isEmpty(answer));
+    const fromCatalogue = path && needed ? within(field.id, 'catalogue', () => catalogueValue(ctx, path, field)) : undefined;
     if (path && CONSENT_BOUND.has(path)) {
       if (!isEmpty(answer) && JSON.stringify(answer) !== JSON.stringify(fromCatalogue)) {
         warnings.push(`The answer to “${pickLocalized(field.label, ctx.lang)}” was ignored: it follows the consent records.`);
@@ -273,7 +279,7 @@ export function fillFields(ctx: FillContext): FillResult {
       continue;
     }
     if (!isEmpty(answer)) {
-      values[field.id] = pseudonymiseAnswer(ctx, answer!);
+      values[field.id] = within(field.id, 'answer', () => pseudonymiseAnswer(ctx, answer!));
       sources[field.id] = 'answer';
     } else if (!isEmpty(fromCatalogue)) {
       values[field.id] = fromCatalogue!;

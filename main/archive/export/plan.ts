@@ -3,6 +3,7 @@ import { coverText } from '../../../shared/cover';
 import type { Case, Testimony, TestimonySummary } from '../../../shared/model/catalogue';
 import type { ItemDetail } from '../../../shared/model/items';
 import {
+  NAME_REPLACEMENT_LIMITS,
   PacketPlanInput,
   type FieldOrigin,
   type PacketBlocker,
@@ -27,6 +28,7 @@ import { BAG } from '../packet/layout';
 import { sidecarPath } from '../packet/c2pa-sidecar';
 import { baseNameWithoutExtension, exportFileName, itemLabel, testimonyLabel } from './names';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise';
+import { ReplacementLog } from './replacements';
 
 /**
  * planPacket: decides, without writing anything, what a packet will contain (DESIGN §6). The export runs exactly
@@ -335,17 +337,16 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
   const witnessIds = new Set(chosen.map((t) => t.witnessId).filter((w): w is string => typeof w === 'string'));
   const decided = decidePersons(vault, mechanism.id, caseRecord.id, { hasMaterial: usable.length + chosen.length > 0, witnessIds, linkedIds: personsLinkedToItems(vault.store, usable) });
   p.blockers.push(...decided.blockers);
-  const pseudonymiser = createPseudonymiser(namesToHide(vault, mechanism.id, decided.persons));
+  // Every text that leaves goes through the pseudonymiser at a named place, so the review can list each replacement.
+  const log = new ReplacementLog(createPseudonymiser(namesToHide(vault, mechanism.id, decided.persons)));
+  const pseudonymiser = log.pseudonymiser;
   const hide = (s: string | undefined): string | undefined => (s === undefined ? undefined : pseudonymiser.apply(s).text);
 
-  const items = usable.map((id, index) => planItem(vault, id, index, input, hide, p));
+  const items = usable.map((id, index) => log.at({ where: 'item', label: itemLabel(index) }, () => planItem(vault, id, index, input, hide, p)));
   const personById = new Map(decided.persons.map((d) => [d.personId, d]));
-  const testimonies = chosen.map((t, index) => planTestimony(t, index, input.lang, personById, pseudonymiser));
-  if (pseudonymiser.hidden.length > 0) {
-    p.warnings.push(
-      'Real names of people without consent to disclosure were replaced by pseudonyms where written in full or by name parts of 4+ letters; nicknames, initials, other spellings and names inside evidence files are NOT found: read every text before sending.',
-    );
-  }
+  const testimonies = chosen.map((t, index) => log.at({ where: 'testimony', label: testimonyLabel(index) }, () => planTestimony(t, index, input.lang, personById, pseudonymiser)));
+  const caseTitle = log.at({ where: 'case' }, () => pseudonymiser.apply(caseRecord.title).text);
+  if (pseudonymiser.hidden.length > 0) p.warnings.push(NAME_REPLACEMENT_LIMITS);
   const answers: Answers = input.answers ?? {};
   const earliestDated = [...ofCase].filter((t) => typeof t.interviewDate === 'string').sort((a, b) => a.interviewDate!.localeCompare(b.interviewDate!))[0];
   const placed = earliestPlace(vault, ofCase);
@@ -366,6 +367,7 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
       pseudonymiser,
       answers,
       deferred: input.deferredFields,
+      within: (fieldId, source, f) => log.at({ where: 'field', fieldId, source }, f),
     },
     input.deferredFields !== undefined,
     p,
@@ -374,8 +376,8 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
   if (items.every((i) => i.planned.action === 'refuse') && testimonies.length === 0) {
     p.blockers.push({ code: 'INVALID_INPUT', message: 'Nothing to export: the packet would carry no evidence file and no testimony.' });
   }
-  const plan = assemblePlan(input, mechanism, caseRecord.id, items, testimonies, decided.persons, filled, p);
-  return { plan, mechanism, caseRecord, caseTitle: pseudonymiser.apply(caseRecord.title).text, items, testimonies, persons: decided.persons, pseudonymiser, recipientKey, answers };
+  const plan = assemblePlan(input, mechanism, caseRecord.id, items, testimonies, decided.persons, filled, p, log.list());
+  return { plan, mechanism, caseRecord, caseTitle, items, testimonies, persons: decided.persons, pseudonymiser, recipientKey, answers };
 }
 
 function assemblePlan(
@@ -387,6 +389,7 @@ function assemblePlan(
   persons: readonly PersonDecision[],
   filled: ReturnType<typeof fillFields>,
   p: Problems,
+  replacements: PacketPlan['replacements'],
 ): PacketPlan {
   return {
     mechanismId: mechanism.id,
@@ -414,6 +417,7 @@ function assemblePlan(
     missingFields: filled.missing,
     deferredFields: filled.deferred,
     invalidAnswers: filled.invalid,
+    replacements,
     blockers: p.blockers,
     warnings: p.warnings,
     canExport: p.blockers.length === 0,

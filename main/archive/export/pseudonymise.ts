@@ -16,7 +16,7 @@ import { normalizeForSearch, searchWords } from '../../../shared/text';
 
 export type NameToHide = { readonly realName: string; readonly pseudonym: string };
 
-export type PseudonymisedText = { readonly text: string; readonly count: number };
+export type PseudonymisedText = { readonly text: string; readonly count: number; /** The pseudonyms put in. */ readonly pseudonyms?: readonly string[] };
 
 export type Pseudonymiser = {
   apply(text: string): PseudonymisedText;
@@ -104,7 +104,7 @@ export function createPseudonymiser(names: readonly NameToHide[]): Pseudonymiser
         pos = to;
       }
       out += text.slice(pos);
-      return { text: out, count: taken.length };
+      return { text: out, count: taken.length, pseudonyms: [...new Set(taken.map((t) => t.pseudonym))] };
     },
   };
 }

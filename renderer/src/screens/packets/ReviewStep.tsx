@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { pickLocalized } from '../../../../shared/localized';
 import { allFields, getMechanism } from '../../../../shared/mechanisms';
-import type { PacketPlan, PlannedItem } from '../../../../shared/model/packet';
+import { NAME_REPLACEMENT_LIMITS, type NameReplacement, type PacketPlan, type PlannedItem } from '../../../../shared/model/packet';
 import { currentLanguage } from '../../lib/i18n';
 import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
@@ -107,10 +107,10 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
       ) : (
         <p className="note note-ok">{t('packet.ready')}</p>
       )}
-      {plan.warnings.length > 0 ? (
+      {plan.warnings.some((w) => w !== NAME_REPLACEMENT_LIMITS) ? (
         <div className="note note-warn">
           <ul className="inside">
-            {plan.warnings.map((w, i) => (
+            {plan.warnings.filter((w) => w !== NAME_REPLACEMENT_LIMITS).map((w, i) => (
               <li key={i} dir="auto">
                 {w}
               </li>
@@ -194,6 +194,23 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
           ))}
         </tbody>
       </table>
+      {plan.persons.some((p) => p.shownAs === 'pseudonym') ? (
+        <section aria-labelledby="packet-replaced-title" data-testid="packet-replaced">
+          <h3 id="packet-replaced-title">{t('packet.replaced.title')}</h3>
+          <p className="note note-warn">{t('packet.replaced.intro')}</p>
+          {plan.replacements.length > 0 ? (
+            <ul className="list-plain">
+              {plan.replacements.map((r, i) => (
+                <li key={i}>
+                  {replacementPlace(r, t, fieldLabel)}: {t('packet.replaced.count', { count: r.count, pseudonyms: f.list(r.pseudonyms) })}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t('packet.replaced.none')}</p>
+          )}
+        </section>
+      ) : null}
       {plan.testimonies.length > 0 ? (
         <>
           <h3>{t('packet.testimoniesOut')}</h3>
@@ -208,4 +225,18 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
       ) : null}
     </div>
   );
+}
+
+/** Where a replacement was made, in the person's words: the answer or catalogue field by its label, T01, E001, the case title. */
+function replacementPlace(r: NameReplacement, t: (key: string, o?: Record<string, unknown>) => string, fieldLabel: (id: string) => string): string {
+  switch (r.where) {
+    case 'field':
+      return t(r.source === 'answer' ? 'packet.replaced.answer' : 'packet.replaced.field', { field: fieldLabel(r.fieldId ?? '') });
+    case 'testimony':
+      return t('packet.replaced.testimony', { label: r.label ?? '' });
+    case 'item':
+      return t('packet.replaced.item', { label: r.label ?? '' });
+    case 'case':
+      return t('packet.replaced.case');
+  }
 }

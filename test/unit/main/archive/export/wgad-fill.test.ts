@@ -107,6 +107,30 @@ describe('WGAD answers from the catalogue', () => {
     await expect(exportPacket(vault, { ...base, deferredFields: [], outPath: `${outPath}-2` })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   }, 60_000);
 
+  it('lists every place a name that consent withholds was replaced by the pseudonym: answer, catalogue field, testimony, case title', async () => {
+    const { vault } = await createVault(path.join(tempDir('wgad-replaced-'), 'vault'), TEST_PASSPHRASE);
+    vaults.push(vault);
+    const c = createCase(vault, { title: 'Detention of Demir', summary: 'Mehmet Ali Demir was arrested at a demonstration.' });
+    const victim = createPerson(vault, { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B' });
+    setPersonRole(vault, { personId: victim.id, caseId: c.id, role: 'victim' });
+    recordConsent(vault, { personId: victim.id, mechanism: '*', discloseName: false, shareMaterial: true, givenAt: '2024-03-11', howRecorded: 'written-signed' });
+    createTestimony(vault, { caseId: c.id, title: 'Interview', interviewDate: '2024-03-10', text: 'Demir told us: they took Mehmet Ali Demir away. Demir was beaten.' });
+    const plan = planPacket(vault, { caseId: c.id, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en', answers: { domesticSteps: 'The family of Mehmet Ali Demir filed habeas corpus.' } });
+    expect(plan.replacements).toEqual(
+      expect.arrayContaining([
+        { where: 'field', fieldId: 'domesticSteps', source: 'answer', count: 1, pseudonyms: ['Victim B'] },
+        { where: 'field', fieldId: 'circumstances', source: 'catalogue', count: 1, pseudonyms: ['Victim B'] },
+        { where: 'testimony', label: 'T01', count: 3, pseudonyms: ['Victim B'] },
+        { where: 'case', count: 1, pseudonyms: ['Victim B'] },
+      ]),
+    );
+    expect(plan.replacements.find((r) => r.where === 'testimony')?.count).toBe(plan.testimonies[0]!.replacements);
+    expect(JSON.stringify(plan)).not.toMatch(/Demir|Mehmet/);
+    // Consent given for this mechanism: nothing is replaced, nothing listed.
+    recordConsent(vault, { personId: victim.id, mechanism: 'wgad-individual', discloseName: true, shareMaterial: true, givenAt: '2024-03-12', howRecorded: 'written-signed' });
+    expect(planPacket(vault, { caseId: c.id, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en' }).replacements).toEqual([]);
+  });
+
   it('gives the real family and given names when consent discloses the name; an answer cannot override them', async () => {
     const { vault, caseId } = await documentedCase(true);
     const plan = planPacket(vault, { caseId, mechanismId: 'wgad-individual', profile: 'redacted', lang: 'en', answers: { familyName: 'Someone Else' } });
