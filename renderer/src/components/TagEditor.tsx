@@ -26,6 +26,7 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
   const [announce, setAnnounce] = useState('');
   const [editing, setEditing] = useState<string>();
   const focusOn = useRef<string | undefined>(undefined);
+  const section = useRef<HTMLElement>(null);
   const setFocusOn = (id: string) => {
     focusOn.current = id;
   };
@@ -36,7 +37,9 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
     setError(undefined);
     try {
       const plain = plainDetails(details ?? {});
-      await call('tags.assign', { targetId, termId, ...(Object.keys(plain).length > 0 ? { details: plain } : {}) });
+      const added = await call('tags.assign', { targetId, termId, ...(Object.keys(plain).length > 0 ? { details: plain } : {}) });
+      // The details form closes: focus goes to the new tag's "Edit the details" (or back to "Add a tag").
+      if (pending) setFocusOn(fieldsFor(termId).length > 0 ? added.id : ADD);
       setPending(undefined);
       setAnnounce(t('tags.added', { label: termLabel(termId, lang) }));
       tags.reload();
@@ -80,7 +83,7 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
   // After an edit closes, focus goes back to the row's "Edit" button (of the new assignment once it is listed).
   useEffect(() => {
     if (!focusOn.current) return;
-    const el = document.getElementById(`tag-edit-${focusOn.current}`);
+    const el = focusOn.current === ADD ? section.current?.querySelector<HTMLElement>('[role=combobox]') : document.getElementById(`tag-edit-${focusOn.current}`);
     if (el) {
       el.focus();
       focusOn.current = undefined;
@@ -93,7 +96,7 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
   };
 
   return (
-    <section aria-labelledby={`tags-${targetId}`} className="tags">
+    <section aria-labelledby={`tags-${targetId}`} className="tags" ref={section}>
       <H id={`tags-${targetId}`}>{t('tags.title')}</H>
       {tags.status === 'error' ? <ErrorNote error={tags.error} /> : null}
       {tags.value && tags.value.length === 0 ? <p>{t('tags.none')}</p> : null}
@@ -140,7 +143,14 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
         })}
       </ul>
       {pending ? (
-        <AssignmentForm termId={pending.term.id} label={pending.label} taxonomyId={pending.taxonomyId} onCancel={() => setPending(undefined)} onSubmit={(d) => void assign(pending.term.id, d)} />
+        <AssignmentForm
+          termId={pending.term.id}
+          label={pending.label}
+          taxonomyId={pending.taxonomyId}
+          onCancel={() => {
+            setFocusOn(ADD);
+            setPending(undefined);
+          }} onSubmit={(d) => void assign(pending.term.id, d)} />
       ) : (
         <TermCombobox label={t('tags.add')} onChoose={choose} exclude={assigned} />
       )}
@@ -151,6 +161,9 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
     </section>
   );
 }
+
+/** Where focus goes after a form closes: "Add a tag". */
+const ADD = 'add';
 
 function plainDetails(details: Readonly<Record<string, TagDetailValue>>): Record<string, string | string[]> {
   return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Array.isArray(v) ? [...(v as readonly string[])] : String(v)]));

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRole } from '../../../../shared/model/catalogue';
 import type { Draft } from '../../../../shared/model/drafts';
@@ -147,6 +147,7 @@ function CasePersons({ c, onChanged }: { readonly c: Case; readonly onChanged: (
   const { t } = useTranslation();
   const persons = useAsync(() => call('persons.list', {}), [c.id]);
   const [personId, setPersonId] = useState('');
+  const personSelect = useRef<HTMLSelectElement>(null);
   const [role, setRole] = useState<PersonRole>('victim');
   const [error, setError] = useState<unknown>();
   const add = async (e: FormEvent) => {
@@ -156,6 +157,8 @@ function CasePersons({ c, onChanged }: { readonly c: Case; readonly onChanged: (
     try {
       await call('persons.setRole', { personId, caseId: c.id, role });
       setPersonId('');
+      // The button is disabled until another person is chosen: focus goes to the choice, not to the page body.
+      personSelect.current?.focus();
       onChanged();
     } catch (err) {
       setError(err);
@@ -190,7 +193,7 @@ function CasePersons({ c, onChanged }: { readonly c: Case; readonly onChanged: (
       <form className="row" onSubmit={(e) => void add(e)} aria-label={t('cases.addPerson')}>
         <div className="field inline">
           <label htmlFor="case-add-person">{t('cases.person')}</label>
-          <select id="case-add-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
+          <select id="case-add-person" ref={personSelect} value={personId} onChange={(e) => setPersonId(e.target.value)}>
             <option value="">{t('cases.choosePerson')}</option>
             {(persons.value ?? []).map((p) => (
               <option key={p.id} value={p.id}>

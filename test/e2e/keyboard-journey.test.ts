@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../shared/api';
+import { getTaxonomy, termLabel } from '../../shared/taxonomy';
+import { pickLocalized } from '../../shared/localized';
+import { startTestHost, type TestHost } from './host/server';
+import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { importViaApi, PASSPHRASE } from './support/flows';
+import { messages } from './support/messages';
+import { writePhotoFolder } from './support/photos';
+
+type Focused = { readonly tag: string; readonly name: string; readonly outline: string };
+
+/** What has the keyboard focus: its tag, its name as a person hears it, and whether a focus ring is drawn. */
+async function focused(page: Page): Promise<Focused> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const labels = (el as HTMLInputElement | null)?.labels;
+    const label = labels && labels.length > 0 ? (labels[0]!.textContent ?? '') : '';
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      name: (el?.getAttribute('aria-label') ?? '') || label.trim() || (el?.textContent ?? '').trim().slice(0, 120),
+      outline: el ? getComputedStyle(el).outlineStyle : 'none',
+    };
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until the focused element's name matches; fails after `max` presses. */
+async function tabTo(page: Page, name: string | RegExp, options: { back?: boolean; max?: number } = {}): Promise<Focused> {
+  const matches = (f: Focused) => (typeof name === 'string' ? f.name === name : name.test(f.name));
+  for (let i = 0; i < (options.max ?? 80); i++) {
+    await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    if (matches(f)) return f;
+  }
+  throw new Error(`could not reach ${String(name)} with the keyboard (focus on ${JSON.stringify(await focused(page))})`);
+}
+
+/**
+ * Issue 13: the documenter's journey with the keyboard only (Tab, Shift+Tab, Enter, Space, arrows; no click, no
+ * fill): open a case with its country from the picker, add a person and record their consent, put them in the case,
+ * write a testimony, tag it with a method and a body site on the chart, and prepare a WGAD packet up to the review.
+ * In English and Arabic; axe on every screen (no serious or critical violation), a focus ring on what is reached.
+ */
+const LANGS: readonly Language[] = ['en', 'ar'];
+
+for (const lang of LANGS) {
+  describe(`keyboard-only documenter's journey (${lang})`, () => {
+    const m = messages(lang);
+    const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v);
+    let host: TestHost;
+    let app: AppWindow;
+    let tmp: string;
+    const caseTitle = 'Detention in Izmir';
+    const axe = async (screen: string) => {
+      const summary = await runAxe(app.page, `${lang}-keyboard-journey-${screen}`);
+      recordAxe(summary);
+      expect(summary.serious).toEqual([]);
+    };
+    const nav = async (key: string) => {
+      const { page } = app;
+      await tabTo(page, m(key), { back: true, max: 150 });
+      await page.keyboard.press('Enter');
+    };
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-kbd-journey-${lang}-`));
+      const photos = (await writePhotoFolder(path.join(tmp, 'photos'), 2)).dir;
+      host = await startTestHost({ appState: { language: lang } });
+      await host.call('vault.create', { path: path.join(tmp, 'vault'), passphrase: PASSPHRASE, language: lang });
+      await importViaApi(host, [photos]);
+      app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
+      await app.page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-kbd-journey-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await host?.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('opens a case, its country from the picker', async () => {
+      const { page } = app;
+      await nav('nav.cases');
+      await page.getByRole('heading', { level: 1, name: m('cases.title') }).waitFor();
+      await axe('cases');
+      const open = await tabTo(page, m('cases.new'));
+      expect(open.outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await tabTo(page, m('cases.caseTitle'));
+      await page.keyboard.type(caseTitle);
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).name).toBe(m('cases.country'));
+      await page.keyboard.type('Turk');
+      const turkey = new Intl.DisplayNames([lang], { type: 'region' }).of('TR')!;
+      await page.getByRole('option', { name: turkey }).first().waitFor();
+      for (let i = 0; i < 10 && (await page.locator('[role=option][aria-selected=true]').count()) === 0; i++) await page.keyboard.press('ArrowDown');
+      for (let i = 0; i < 10 && !(await page.locator('[role=option][aria-selected=true]').innerText()).startsWith(turkey); i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      expect(await page.getByRole('combobox', { name: m('cases.country') }).inputValue()).toBe(turkey);
+      const create = await tabTo(page, m('cases.create'));
+      expect(create.outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: caseTitle }).waitFor();
+      expect((await host.call('cases.list', {}))[0]?.country).toBe('TR');
+      await axe('case');
+    });
+
+    it('adds a person, records their consent, and puts them in the case', async () => {
+      const { page } = app;
+      await nav('nav.people');
+      await page.getByRole('heading', { level: 1, name: m('people.title') }).waitFor();
+      await tabTo(page, m('people.new'));
+      await page.keyboard.press('Enter');
+      await tabTo(page, m('people.pseudonym'));
+      await page.keyboard.type('Witness D');
+      await tabTo(page, m('people.realName'));
+      await page.keyboard.type('Elif Kaya');
+      await tabTo(page, m('people.create'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Witness D' }).waitFor();
+      await axe('person');
+      await tabTo(page, m('consent.record'));
+      await page.keyboard.press('Enter');
+      await tabTo(page, m('consent.shareMaterial'));
+      await page.keyboard.press('Space');
+      const save = await tabTo(page, m('consent.save'));
+      expect(save.outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('list', { name: m('consent.inForce') }).getByText(m('consent.states.name-withheld')).waitFor();
+      expect((await focused(page)).tag).not.toBe('body');
+
+      await nav('nav.cases');
+      await tabTo(page, caseTitle);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: caseTitle }).waitFor();
+      await tabTo(page, m('cases.person'));
+      await page.keyboard.press('ArrowDown'); // the first person of the list
+      await tabTo(page, m('cases.addPerson'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('link', { name: 'Witness D' }).waitFor();
+      expect((await focused(page)).tag).not.toBe('body');
+      const kase = (await host.call('cases.list', {}))[0]!;
+      expect((await host.call('cases.get', { id: kase.id })).persons.map((p) => [p.pseudonym, p.role])).toEqual([['Witness D', 'victim']]);
+    });
+
+    it('writes a testimony and tags a method with a body site on the chart', async () => {
+      const { page } = app;
+      await tabTo(page, m('cases.newTestimony'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: m('testimony.untitled') }).waitFor();
+      await tabTo(page, m('testimony.fields.text'));
+      const said = 'They held me for two days and beat the soles of my feet.';
+      await page.keyboard.type(said);
+      await axe('testimony');
+      const box = await tabTo(page, m('tags.add'), { max: 150 });
+      expect(box.tag).toBe('input');
+      const method = termLabel('ip.falanga', lang);
+      await page.keyboard.type(method.slice(0, 5));
+      await page.getByRole('option', { name: method }).first().waitFor();
+      // The first option may be another term; arrows move to Falanga.
+      for (let i = 0; i < 10 && !(await page.locator('[role=option][aria-selected=true]').innerText()).startsWith(method); i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: m('tags.detailsFor', { label: iso(method) }) }).waitFor();
+      const field = getTaxonomy('istanbul-protocol-methods').assignmentFields!.find((f) => f.id === 'anatomicalSites')!;
+      const feet = pickLocalized(field.choices!.find((c) => c.id === 'feet-soles')!.label, lang);
+      // The chart's own site is reached before the list's checkbox of the same name.
+      const site = await tabTo(page, feet);
+      expect(site.tag).toBe('g');
+      await page.keyboard.press('Space');
+      expect(await page.locator('input[type=checkbox][id$="-feet-soles"]').isChecked()).toBe(true);
+      await axe('tag-details');
+      await tabTo(page, m('tags.assign', { label: iso(method) }));
+      await page.keyboard.press('Enter');
+      await page.locator('.tags dd', { hasText: feet }).waitFor();
+      // The form is gone: focus did not drop to the page body.
+      expect((await focused(page)).tag).not.toBe('body');
+      const testimonyId = page.url().split('/').at(-1)!;
+      const tags = await host.call('tags.list', { targetId: testimonyId });
+      expect(tags.map((x) => [x.termId, x.details])).toEqual([['ip.falanga', { anatomicalSites: ['feet-soles'] }]]);
+      await expect.poll(async () => (await host.call('testimonies.get', { id: testimonyId })).text).toBe(said);
+    });
+
+    it('prepares a WGAD packet up to the review', async () => {
+      const { page } = app;
+      await nav('nav.cases');
+      await tabTo(page, caseTitle);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: caseTitle }).waitFor();
+      await tabTo(page, m('cases.preparePacket'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 2, name: m('packet.step.mechanism') }).waitFor();
+      await axe('packet-mechanism');
+      const wgad = new RegExp(`^${pickLocalized((await import('../../shared/mechanisms')).MECHANISMS.find((x) => x.id === 'wgad-individual')!.title, lang).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      await tabTo(page, wgad);
+      await page.keyboard.press('Space');
+      expect(await page.locator('#mech-wgad-individual').isChecked()).toBe(true);
+      const steps = ['packet.step.fields'];
+      for (const step of steps) {
+        await tabTo(page, m('packet.next'));
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { level: 2, name: m(step) }).waitFor();
+        await axe(step.replace('packet.step.', 'packet-'));
+      }
+      for (let i = 0; i < 3; i++) {
+        const next = await tabTo(page, m('packet.next'), { max: 200 });
+        expect(next.outline).not.toBe('none');
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(150);
+        expect((await focused(page)).tag).not.toBe('body');
+        await axe(`packet-step-${i + 3}`);
+      }
+      await page.getByTestId('packet-review').waitFor({ timeout: 30_000 });
+      await axe('packet-review');
+      await screenshot(page, `${lang}-keyboard-journey-review`);
+    });
+
+    it('stayed clean: no page error or CSP violation', async () => {
+      await app.close();
+      app.assertClean();
+    });
+  });
+}
