@@ -43,9 +43,9 @@ async function tabTo(page: Page, name: string | RegExp, options: { back?: boolea
  * Issue 13: the documenter's journey with the keyboard only (Tab, Shift+Tab, Enter, Space, arrows; no click, no
  * fill): open a case with its country from the picker, add a person and record their consent, put them in the case,
  * write a testimony, tag it with a method and a body site on the chart, and prepare a WGAD packet up to the review.
- * In English and Arabic; axe on every screen (no serious or critical violation), a focus ring on what is reached.
+ * In English, Spanish and Arabic; axe on every screen (no serious or critical violation), a focus ring on what is reached.
  */
-const LANGS: readonly Language[] = ['en', 'ar'];
+const LANGS: readonly Language[] = ['en', 'es', 'ar'];
 
 for (const lang of LANGS) {
   describe(`keyboard-only documenter's journey (${lang})`, () => {
