@@ -274,8 +274,9 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   } catch (e) {
     throw fromSystemError(e, 'opening the file');
   }
-  // Its bytes are made durable here, but it is named in tmp/ with the group it is recorded with (BlobStore.makeReady:
-  // one fsync of tmp/ per group rather than per file), before that group's commit.
+  // Its bytes are written here, but flushed and named in tmp/ with the group it is recorded with (BlobStore.makeReady:
+  // the group's fdatasyncs and one fsync of tmp/ issued together, so they share the file system's commits), before
+  // that group's commit.
   const stageOpts = { maxBytes, onBytes, sizeHint: before.size, durable: false, ...(options.signal ? { signal: options.signal } : {}) };
   // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
   // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
 import { PARALLEL_THRESHOLD, shutdownHashWorker } from '../../../../../main/archive/blobs/parallel-hash';
 import { BlobStore, HEAD_BYTES, type StagedObject } from '../../../../../main/archive/blobs/store';
@@ -178,6 +178,41 @@ describe('BlobStore.makeReady (pending objects named as a group)', () => {
     }
     await store.discard(already);
     expect(tmpEntries()).toEqual(before);
+  });
+
+  it('the flush moves to the group: stageFile (durable: false) flushes nothing, makeReady flushes each file and tmp/ once', async () => {
+    const inputs = [writeInput(1000), writeInput(300 * KiB), writeInput(3 * MiB)];
+    const probe = await fsp.open(inputs[0]!.file, 'r');
+    const proto = Object.getPrototypeOf(probe) as fsp.FileHandle;
+    await probe.close();
+    const datasync = vi.spyOn(proto, 'datasync');
+    const sync = vi.spyOn(proto, 'sync');
+    try {
+      const staged: StagedObject[] = [];
+      for (const { file, data } of inputs) {
+        const fh = await fsp.open(file, 'r');
+        staged.push(await store.stageFile(fh, { sizeHint: data.length, durable: false }).finally(() => fh.close()));
+      }
+      expect(datasync).not.toHaveBeenCalled();
+      expect(sync).not.toHaveBeenCalled();
+      // One pending object dropped before its group is named (a file that changed): its handle is closed, its file gone.
+      await store.discard(staged[1]!);
+      expect(fs.existsSync(staged[1]!.readyPath)).toBe(false);
+      const ready = await store.makeReady([staged[0]!, staged[2]!]);
+      expect(datasync).toHaveBeenCalledTimes(2); // each remaining file's data
+      expect(sync).toHaveBeenCalledTimes(1); // tmp/ (fsyncDir), once for the group
+      for (const r of ready) {
+        expect(r).not.toBeInstanceOf(HuellaError);
+        await store.publish((r as StagedObject).name);
+      }
+      // Named once: a second makeReady of the same pending objects is refused (nothing flushed twice or lost).
+      const again = await store.makeReady([staged[0]!]);
+      expect(again[0]).toBeInstanceOf(HuellaError);
+      expect(await store.exists(staged[0]!.name)).toBe(true);
+    } finally {
+      datasync.mockRestore();
+      sync.mockRestore();
+    }
   });
 
   it('a recovery before makeReady discards the pending objects', async () => {
