@@ -16,16 +16,17 @@ type Focused = { readonly tag: string; readonly name: string; readonly outline: 
 
 /** What has the keyboard focus: its tag, its name as a person hears it, and whether a focus ring is drawn. */
 async function focused(page: Page): Promise<Focused> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    const labels = (el as HTMLInputElement | null)?.labels;
-    const label = labels && labels.length > 0 ? (labels[0]!.textContent ?? '') : '';
+  // A string, run in the page: the tests compile without the DOM's types.
+  return page.evaluate(`(() => {
+    const el = document.activeElement;
+    const labels = el && el.labels;
+    const label = labels && labels.length > 0 ? (labels[0].textContent || '') : '';
     return {
-      tag: el?.tagName.toLowerCase() ?? '',
-      name: (el?.getAttribute('aria-label') ?? '') || label.trim() || (el?.textContent ?? '').trim().slice(0, 120),
+      tag: el ? el.tagName.toLowerCase() : '',
+      name: ((el && el.getAttribute('aria-label')) || '') || label.trim() || ((el && el.textContent) || '').trim().slice(0, 120),
       outline: el ? getComputedStyle(el).outlineStyle : 'none',
     };
-  });
+  })()`);
 }
 
 /** Presses Tab (or Shift+Tab) until the focused element's name matches; fails after `max` presses. */
