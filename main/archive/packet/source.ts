@@ -2,21 +2,19 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { HuellaError } from '../errors';
+import { openZipSafely, ZipProblem, type SafeZip, type SafeZipEntry, type ZipLimits } from '../formats/zip/read';
+
+export type { ZipLimits };
 
 /**
  * A packet to verify, as a folder or a zip, behind one interface: the list of regular files (with sizes) and a
  * stream per file. Nothing is extracted to disk.
  *
  * Folders: walked with lstat, never following links; a symlink, device, socket or pipe is reported as unsafe.
- * Zips (untrusted input): the central directory is checked before any byte is inflated, and refused if
- *   - an entry name is absolute, has '..', a backslash, a NUL, a drive letter, or is not valid UTF-8 / too long;
- *   - an entry is a symlink (Unix mode bits in the external attributes) or any non-regular file;
- *   - an entry is encrypted; two entries have the same name (after stripping the top folder);
- *   - there are too many entries, the declared total is too large, or an entry's ratio of declared size to
- *     compressed size is a zip bomb's.
- * While reading, yauzl checks actual against declared sizes, and we count bytes too and stop at the declared size.
+ * Zips (untrusted input) are opened with the one safe-zip reader, `formats/zip/read.ts`, which checks the central
+ * directory before any byte is inflated (names, links, encryption, duplicates, sizes, bombs) with PACKET_ZIP_LIMITS;
+ * here two entries that are the same path once the top folder is stripped are refused as well.
  */
 
 export type PacketFile = { readonly path: string; readonly size: number };
@@ -32,27 +30,16 @@ export type PacketSource = {
   close(): Promise<void>;
 };
 
-export type ZipLimits = { readonly maxEntries: number; readonly maxTotalBytes: number; readonly maxRatio: number; readonly ratioFloorBytes: number };
-
+/** The packet's limits for the one safe-zip reader (formats/zip/read.ts). */
 export const PACKET_ZIP_LIMITS: ZipLimits = {
   maxEntries: 200_000,
+  maxEntryBytes: 256 * 1024 ** 3,
   maxTotalBytes: 256 * 1024 ** 3,
   // Evidence is stored (ratio ~1) or deflated text (JSON, manifests: 3–20×). A ratio over 100 on an entry
   // larger than 1 MiB is a bomb, not a packet.
   maxRatio: 100,
   ratioFloorBytes: 1024 * 1024,
 };
-
-function unsafeName(name: string): string | undefined {
-  if (name.length === 0 || name.length > 1024) return 'has an empty or overlong name';
-  if (name.includes('\0')) return 'has a NUL byte in its name';
-  if (name.includes('\\')) return 'has a backslash in its name';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'has an absolute path';
-  const segs = name.split('/');
-  if (segs.some((s) => s === '..')) return 'has a path that escapes the packet (zip-slip: "..")';
-  if (segs.some((s, i) => (s === '' && i < segs.length - 1) || s === '.')) return 'has an empty or "." path segment';
-  return undefined;
-}
 
 export class UnsafeArchiveError extends HuellaError {
   readonly entry: string;
@@ -96,81 +83,38 @@ async function openFolder(root: string): Promise<PacketSource> {
   };
 }
 
-/** yauzl validates names itself while reading the central directory; name its findings precisely. */
-function yauzlError(e: Error): UnsafeArchiveError {
-  const m = e.message;
-  const name = /: (.*)$/.exec(m)?.[1] ?? '(archive)';
-  if (/invalid relative path/i.test(m)) return new UnsafeArchiveError(name, 'has a path that escapes the packet (zip-slip: "..")');
-  if (/absolute path/i.test(m)) return new UnsafeArchiveError(name, 'has an absolute path');
-  if (/invalid characters/i.test(m)) return new UnsafeArchiveError(name, 'has a backslash or another invalid character in its name');
-  return new UnsafeArchiveError('(archive)', `could not be read: ${m.slice(0, 200)}`);
+/** The packet's entry names: RFC 8493 §4 puts a serialized bag in one top-level folder; a bag at the root is accepted too. */
+function packetPaths(entries: readonly SafeZipEntry[]): Map<string, SafeZipEntry> {
+  const firstSeg = entries[0]?.name.split('/')[0];
+  const atRoot = entries.some((e) => e.name === 'bagit.txt');
+  const prefix = entries.length > 0 && !atRoot && entries.every((e) => e.name.startsWith(`${firstSeg}/`)) ? `${firstSeg}/` : '';
+  const byPath = new Map<string, SafeZipEntry>();
+  for (const e of entries) {
+    const p = e.name.slice(prefix.length);
+    if (byPath.has(p)) throw new UnsafeArchiveError(e.name, 'appears twice');
+    byPath.set(p, e);
+  }
+  return byPath;
 }
 
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-
 async function openZip(file: string, limits: ZipLimits): Promise<PacketSource> {
-  let zip: yauzl.ZipFile;
+  let zip: SafeZip;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: true });
+    zip = await openZipSafely({ file }, limits, { backslashes: 'refuse' });
   } catch (e) {
-    throw new HuellaError('PACKET_INVALID', `This is not a readable zip file (${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'}).`, { cause: e });
+    if (!(e instanceof ZipProblem)) throw e;
+    if (e.kind === 'unreadable') throw new HuellaError('PACKET_INVALID', `This is not a readable zip file (${e.reason}).`, { cause: e });
+    if (e.kind === 'damaged') throw new UnsafeArchiveError('(archive)', `could not be read: ${e.reason}`);
+    throw new UnsafeArchiveError(e.entry ?? '(archive)', e.reason);
   }
-  const fail = (entry: string, reason: string): never => {
-    zip.close();
-    throw new UnsafeArchiveError(entry, reason);
-  };
-  if (zip.entryCount > limits.maxEntries) fail('(archive)', `has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
-  const entries: yauzl.Entry[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      entries.push(e);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', (e: Error) => reject(yauzlError(e)));
-    zip.readEntry();
-  }).catch((e: unknown) => {
+  let byPath: Map<string, SafeZipEntry>;
+  try {
+    byPath = packetPaths(zip.entries);
+  } catch (e) {
     zip.close();
     throw e;
-  });
-  let total = 0;
-  const names = new Map<string, yauzl.Entry>();
-  for (const e of entries) {
-    const name = e.fileName;
-    const why = unsafeName(name);
-    if (why) fail(name, why);
-    if (e.isEncrypted()) fail(name, 'is encrypted');
-    const madeBy = e.versionMadeBy >> 8;
-    const mode = (e.externalFileAttributes >>> 16) & 0xffff;
-    const isDir = name.endsWith('/');
-    if (madeBy === 3 && mode !== 0) {
-      const type = mode & S_IFMT;
-      if (type === 0o120000) fail(name, 'is a symbolic link');
-      if (!(type === S_IFREG || (isDir && type === S_IFDIR) || type === 0)) fail(name, 'is not a regular file');
-    }
-    if (isDir) continue;
-    total += e.uncompressedSize;
-    if (total > limits.maxTotalBytes) fail(name, `brings the total size past the limit of ${limits.maxTotalBytes} bytes`);
-    if (e.uncompressedSize > limits.ratioFloorBytes && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize)) {
-      fail(name, `would inflate ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}× (zip bomb)`);
-    }
-    if (names.has(name)) fail(name, 'appears twice');
-    names.set(name, e);
   }
-  // RFC 8493 §4: a serialized bag holds one top-level folder; accept a bag at the root too.
-  const all = [...names.keys()];
-  const firstSeg = all[0]?.split('/')[0];
-  const prefix = all.length > 0 && !names.has('bagit.txt') && all.every((n) => n.startsWith(`${firstSeg}/`)) ? `${firstSeg}/` : '';
-  const files: PacketFile[] = [];
-  const byPath = new Map<string, yauzl.Entry>();
-  for (const [n, e] of names) {
-    const p = n.slice(prefix.length);
-    if (byPath.has(p)) fail(n, 'appears twice');
-    byPath.set(p, e);
-    files.push({ path: p, size: e.uncompressedSize });
-  }
+  const files: PacketFile[] = [...byPath].map(([p, e]) => ({ path: p, size: e.size }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     format: 'zip',
@@ -179,7 +123,7 @@ async function openZip(file: string, limits: ZipLimits): Promise<PacketSource> {
     open: async (p) => {
       const e = byPath.get(p);
       if (!e) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
-      return zip.openReadStreamPromise(e);
+      return zip.open(e);
     },
     close: async () => zip.close(),
   };

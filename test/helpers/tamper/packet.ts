@@ -405,7 +405,7 @@ export function zipMutations(): ZipMutation[] {
         await zipOf([...entriesOf(p), { name: 'packet/XXevil.txt', data: Buffer.from('x') }], f);
         renameInZip(f, 'packet/XXevil.txt', '../../../evil.txt');
       },
-      expect: () => CONTAINER(/escapes the packet \(zip-slip/),
+      expect: () => CONTAINER(/escapes the archive \(zip-slip/),
     },
     {
       name: 'absolute path entry',
