@@ -42,7 +42,13 @@ export type RewrappedHeader = { readonly header: Buffer; readonly payloadOffset:
  * 1 GiB (quiet machine): 4×4 MiB slots with 8 MiB writes 3.6 s, 16×1 MiB with 1 MiB writes 2.5–2.65 s; age 2.6–2.9 s.
  */
 const LARGE_RING = { slots: 16, slotBytes: 1024 * 1024 };
-const SMALL_RING = { slots: 2, slotBytes: 1024 * 1024 };
+const SMALL_RING = { slots: 2, slotBytes: 256 * 1024 };
+/**
+ * Idle small rings kept for reuse: ingest has up to 16 files in flight, each with its own ring. Keeping one only
+ * made a new ring for nearly every file (2 MiB then, zero-filled and left to the garbage collector), which grew the
+ * CLI's peak memory with the batch; 256 KiB slots hold a typical photo in one read.
+ */
+const IDLE_SMALL_RINGS = 16;
 const READ_CHUNK_BYTES = 1024 * 1024; // enough for content sniffing (file-type reads at most 4100 bytes)
 
 export type StagedObject = {
@@ -82,7 +88,7 @@ export class BlobStore {
   readonly #recipient: Buffer;
   readonly #identity: Buffer;
   readonly #nameKey: Buffer;
-  readonly #idleRings: { large?: HashRing; small?: HashRing } = {};
+  readonly #idleRings: { large?: HashRing; small: HashRing[] } = { small: [] };
   /** Pending objects' files (stageFile with durable: false), written but not yet flushed, by their .part path. */
   readonly #unflushed = new Map<string, fsp.FileHandle>();
 
@@ -274,16 +280,16 @@ export class BlobStore {
   }
 
   #takeRing(large: boolean): HashRing {
-    const key = large ? 'large' : 'small';
-    const idle = this.#idleRings[key];
-    this.#idleRings[key] = undefined;
+    const idle = large ? this.#idleRings.large : this.#idleRings.small.pop();
+    if (large) this.#idleRings.large = undefined;
     if (idle) return idle;
     const shape = large ? LARGE_RING : SMALL_RING;
     return createHashRing(shape.slots, shape.slotBytes, large);
   }
 
   #returnRing(large: boolean, ring: HashRing): void {
-    this.#idleRings[large ? 'large' : 'small'] = ring;
+    if (large) this.#idleRings.large = ring;
+    else if (this.#idleRings.small.length < IDLE_SMALL_RINGS) this.#idleRings.small.push(ring);
   }
 
   /** Drop a staged object (duplicate content, or its DB commit failed). */

@@ -43,6 +43,14 @@ describe('bin/huella.js', () => {
     expect(usage.stdout).toMatch(/^huella ingest <vault> <path>\.\.\./);
   });
 
+  it('run directly (as `npx huella` does), its shebang starts Node with the memory settings of a large import', () => {
+    const bin = fs.readFileSync(HUELLA_BIN, 'utf8');
+    expect(bin.split('\n')[0]).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1');
+    const direct = spawnSync(HUELLA_BIN, ['--version'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
+    expect(direct.status, direct.stderr).toBe(0);
+    expect(direct.stdout).toMatch(/^huella \d/);
+  });
+
   it('runs the bundle, not TypeScript: no tsx and no .ts file is loaded', () => {
     const build = path.join(cliDir, 'builds', current().build);
     const files = fs.readdirSync(build);

@@ -48,11 +48,11 @@ function writeInput(bytes: number): { file: string; data: Buffer } {
 const tmpEntries = (): string[] => fs.readdirSync(store.tmpDir);
 
 describe('BlobStore.stageFile', () => {
-  // Empty, sub-chunk, the 64 KiB chunk edges, the 1 MiB and 4 MiB slot edges, and both sides of the threshold
+  // Empty, sub-chunk, the 64 KiB chunk edges, the 256 KiB small-ring slot edges, the 1 MiB and 4 MiB slot edges, and both sides of the threshold
   // where hashing and encryption move to the workers (with a ragged tail so the last slot is partial). Above it,
   // slots are sealed in parallel: a whole number of slots (the final chunk is a full one), a whole number of chunks,
   // and more slots than the ring holds (slots are reused while others are still being sealed).
-  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB, MiB + 1, 4 * MiB, 4 * MiB + 7, PARALLEL_THRESHOLD - 1, PARALLEL_THRESHOLD, 3 * 4 * MiB + 12345, 16 * MiB, 17 * MiB + 64 * KiB, 40 * MiB + 3];
+  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, 256 * KiB, 256 * KiB + 1, 512 * KiB + 5, MiB, MiB + 1, 4 * MiB, 4 * MiB + 7, PARALLEL_THRESHOLD - 1, PARALLEL_THRESHOLD, 3 * 4 * MiB + 12345, 16 * MiB, 17 * MiB + 64 * KiB, 40 * MiB + 3];
   it.each(sizes)('%i bytes: same hash, size, head and plaintext as stage()', async (bytes) => {
     const { file, data } = writeInput(bytes);
     const viaStream = await store.stage(Readable.from([data]));
@@ -212,6 +212,16 @@ describe('BlobStore.makeReady (pending objects named as a group)', () => {
     } finally {
       datasync.mockRestore();
       sync.mockRestore();
+    }
+  });
+
+  it('many small files staged at once (ingest keeps 16 in flight) each come back whole, through reused rings', async () => {
+    const inputs = Array.from({ length: 40 }, (_, i) => writeInput(100 * KiB + i * 13 * KiB));
+    const staged = await Promise.all(inputs.map(async ({ file, data }) => stageFileOf(file, { sizeHint: data.length })));
+    for (let i = 0; i < inputs.length; i++) {
+      expect(staged[i]!.sha256.equals(crypto.createHash('sha256').update(inputs[i]!.data).digest())).toBe(true);
+      await store.publish(staged[i]!.name);
+      expect((await store.readPlaintext(staged[i]!.name)).equals(inputs[i]!.data)).toBe(true);
     }
   });
 
