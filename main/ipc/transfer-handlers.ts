@@ -8,6 +8,8 @@ import { createBundle, planBundle, receiveBundle, type ContactCard, type Receive
 import { contactFingerprint, contactLine, displayFingerprint, fingerprintWords, parseContactCard, vaultContactCard } from '../archive/transfer/contact';
 import { readContactCardFromImage } from '../archive/transfer/contact-qr';
 import { BUNDLE_FILES } from '../archive/transfer/format';
+import { senderCustodyView } from '../archive/transfer/packet-links';
+import { resolveSelection } from '../archive/catalogue/selection';
 import { qrMatrix } from '../archive/witness/qr';
 import type { ApiParsedInput } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
@@ -21,6 +23,7 @@ type TransferMethods =
   | 'transfer.share'
   | 'transfer.receive'
   | 'transfer.pull'
+  | 'transfer.senderCustody'
   | 'remotes.list'
   | 'remotes.add'
   | 'remotes.remove'
@@ -49,7 +52,9 @@ export function transferHandlers(session: Session): Pick<Handlers, TransferMetho
     async 'transfer.plan'(input) {
       const vault = session.requireVault();
       const recipient = await recipientOf(input.recipient);
-      const plan = planBundle(vault, selection(recipient, input));
+      // Items chosen in the library or search results: resolved here, so "all that match" never ships the ids.
+      const chosen = input.selection ? resolveSelection(vault, input.selection) : [];
+      const plan = planBundle(vault, selection(recipient, { ...input, itemIds: [...(input.itemIds ?? []), ...chosen] }));
       return { ...plan, recipient: { fingerprint: displayFingerprint(plan.recipientFingerprint), words: fingerprintWords(plan.recipientFingerprint) } };
     },
     async 'transfer.share'(input) {
@@ -129,6 +134,9 @@ export function transferHandlers(session: Session): Pick<Handlers, TransferMetho
         }
       });
       return { operationId };
+    },
+    async 'transfer.senderCustody'(input) {
+      return senderCustodyView(session.requireVault(), input.itemId);
     },
     async 'remotes.list'() {
       return vaultRemotes(session.requireVault()).map(remoteView);

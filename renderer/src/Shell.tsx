@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../shared/api';
+import type { ItemSelection } from '../../shared/model/selection';
 import { assertNever } from '../../shared/errors';
 import { call } from './lib/api';
 import { useIdleTimer } from './lib/idle';
 import { setLanguage } from './lib/i18n';
 import { OperationsProvider } from './lib/operations';
-import { href, useRoute, type Route } from './lib/router';
+import { href, SHARE_SELECTION, useRoute, type Route } from './lib/router';
+import { selectionToShare } from './lib/selection';
 import { SettingsCtx } from './lib/settings';
 import { flushAllAutosaves } from './lib/useAutosave';
 import { CustodyLog } from './screens/CustodyLog';
@@ -147,7 +149,7 @@ function RouteView({ route }: { readonly route: Route }) {
     case 'verify-packet':
       return <VerifyPacketScreen />;
     case 'share':
-      return <ShareScreen key={route.id ?? ''} caseId={route.id} />;
+      return <ShareScreen key={route.id ?? ''} {...shareProps(route.id)} />;
     case 'receive':
       return <ReceiveScreen />;
     case 'cases':
@@ -160,4 +162,14 @@ function RouteView({ route }: { readonly route: Route }) {
     default:
       return assertNever(route, 'route');
   }
+}
+
+/** What the share route names: a case, one item, or the items chosen in a list. */
+function shareProps(id: string | undefined): { caseId?: string; items?: ItemSelection } {
+  if (!id) return {};
+  if (id === SHARE_SELECTION) {
+    const items = selectionToShare();
+    return items ? { items } : {};
+  }
+  return id.startsWith('it_') ? { items: { ids: [id] } } : { caseId: id };
 }

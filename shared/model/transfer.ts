@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ApiError } from '../errors';
+import type { CustodyEventView } from './custody';
 import { caseId, itemId } from './fields';
+import { ItemSelection } from './selection';
 
 /**
  * Sharing a case with another vault, receiving one, and the S3 remotes of a vault, as the app shows them (issue 15
@@ -16,7 +18,11 @@ export const RecipientInput = z.union([z.object({ text: z.string().min(1).max(81
 
 const selection = { caseId: caseId.optional(), itemIds: z.array(itemId).max(10_000).optional() };
 
-export const TransferPlanInput = z.object({ recipient: RecipientInput, ...selection }).strict();
+/**
+ * The plan also takes items chosen in the library or in search results (ids, or "everything that matches" minus the
+ * ones unticked), resolved in the main process; the share then names exactly the item ids the plan showed.
+ */
+export const TransferPlanInput = z.object({ recipient: RecipientInput, ...selection, selection: ItemSelection.optional() }).strict();
 
 export const ShareStartInput = z
   .object({
@@ -52,6 +58,8 @@ export const RemoteAddInput = z
   .strict();
 
 export const RemoteNameInput = z.object({ name: remoteName }).strict();
+
+export const SenderCustodyInput = z.object({ itemId }).strict();
 
 export const TransferDialogInput = z.object({ purpose: z.enum(['contact', 'bundle', 'destination']) }).strict();
 
@@ -125,3 +133,14 @@ export type RemoteView = {
 
 /** A remote reached with the credentials of the environment: where they came from, and the bucket's Object Lock. */
 export type RemoteTestView = { readonly credentials: 'environment' | 'profile'; readonly objectLock: boolean; readonly bundlesForThisVault: number };
+
+/**
+ * A received item's link in the sender's vault (what the receipt kept, each event verified against the sender's
+ * signed checkpoint when it was received): the sender's custody events about it, then this vault's own.
+ */
+export type SenderCustodyView = {
+  readonly sender: { readonly fingerprint: string; readonly words: readonly string[] };
+  readonly origin: string;
+  /** The sender's signed events, their canonical bytes as received. */
+  readonly events: readonly CustodyEventView[];
+};

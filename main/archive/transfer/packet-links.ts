@@ -3,9 +3,10 @@ import { parseCanonicalJson } from '../custody/jcs';
 import type { CustodyEvent } from '../custody/log';
 import { verifierKey } from '../custody/note';
 import { senderDir, senderEntryPath, senderProofPath, SENDER_FILES, type ReceivedRecord } from '../packet/sender-link';
-import { parseContactCard } from './contact';
+import { contactFingerprint, displayFingerprint, fingerprintWords, parseContactCard } from './contact';
 import type { BundleEvent } from './format';
 import type { Vault } from '../vault/vault';
+import type { SenderCustodyView } from '../../../shared/model/transfer';
 
 /**
  * For a packet (export): the sender's link of every exhibit this vault received in a transfer bundle, from what the
@@ -68,4 +69,21 @@ export function senderLinksFor(vault: Vault, itemIds: readonly string[]): Sender
     files.set(`${d.dir}/${SENDER_FILES.events}`, lines.join(''));
   }
   return { files, received };
+}
+
+/**
+ * For the item page: the sender's custody events about a received item (its ingest and the transfer, each verified
+ * against the sender's signed checkpoint when it was received), or null for an item this vault did not receive.
+ */
+export function senderCustodyView(vault: Vault, itemId: string): SenderCustodyView | null {
+  const raw = receivedCustodyOf(vault.store, itemId);
+  if (!raw) return null;
+  const link = JSON.parse(raw) as StoredLink;
+  const fp = contactFingerprint(parseContactCard(link.sender));
+  const events = link.events
+    .map((e) => ({ ev: parseCanonicalJson(Buffer.from(e.event, 'utf8')) as CustodyEvent, canonical: e.event }))
+    .filter(({ ev }) => ev.subject === link.itemId || ev.seq === link.transferSeq)
+    .sort((a, b) => a.ev.seq - b.ev.seq)
+    .map(({ ev, canonical }) => ({ seq: ev.seq, time: ev.time, actor: ev.actor, type: ev.type, subject: ev.subject, data: ev.data, canonical }));
+  return { sender: { fingerprint: displayFingerprint(fp), words: fingerprintWords(fp) }, origin: link.origin, events };
 }

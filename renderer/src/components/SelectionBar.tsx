@@ -4,6 +4,7 @@ import type { ItemSelection, SelectionResult } from '../../../shared/model/selec
 import { call } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { currentLanguage } from '../lib/i18n';
+import { shareSelection } from '../lib/selection';
 import { termLabel } from '../../../shared/taxonomy';
 import { useAsync } from '../lib/useAsync';
 import { CasePicker } from './CasePicker';
@@ -15,7 +16,7 @@ type Done = { readonly action: Action; readonly result: SelectionResult; readonl
 
 /**
  * What can be done with the items selected in the library or in search results: add them to a case, tag them,
- * or remove them (with a reason, restorable like one item). Each is one call and one transaction. Shown while
+ * share them with another vault (opens Share with the selection), or remove them (with a reason, restorable like one item). Each is one call and one transaction. Shown while
  * something is selected; says how many are selected, offers "select all that match", and reports what the
  * action did (how many changed, how many already were so).
  */
@@ -99,6 +100,9 @@ export function SelectionBar({
             </button>
             <button type="button" aria-pressed={action === 'tag'} onClick={() => setAction(action === 'tag' ? undefined : 'tag')}>
               {t('selection.tag')}
+            </button>
+            <button type="button" onClick={() => selection && shareSelection(selection)}>
+              {t('selection.share')}
             </button>
             <button type="button" className="danger" aria-pressed={action === 'remove'} onClick={() => setAction(action === 'remove' ? undefined : 'remove')}>
               {t('selection.remove')}

@@ -21,6 +21,9 @@ export type Route =
   | { readonly name: 'share'; readonly id?: string }
   | { readonly name: 'receive' };
 
+/** The share route's id for the items chosen in a list (see screens/transfer/Share.tsx). */
+export const SHARE_SELECTION = 'selection';
+
 const SIMPLE = ['library', 'import', 'cases', 'people', 'search', 'custody', 'settings', 'verify-packet', 'receive'] as const;
 const WITH_ID = ['item', 'case', 'person', 'testimony'] as const;
 
@@ -30,8 +33,9 @@ export function parseRoute(hash: string): Route {
   if ((SIMPLE as readonly string[]).includes(name ?? '')) return { name: name as (typeof SIMPLE)[number] };
   // The packet wizard, optionally for one case (#/packet/case_…).
   if (name === 'packet') return id && /^case_[0-9a-z]{10}$/.test(id) ? { name: 'packet', id } : { name: 'packet' };
-  // Share, optionally a given case (#/share/case_…).
-  if (name === 'share') return id && /^case_[0-9a-z]{10}$/.test(id) ? { name: 'share', id } : { name: 'share' };
+  // Share, optionally a given case (#/share/case_…), one item (#/share/it_…) or the items chosen in the library or
+  // search results (#/share/selection, the selection kept in memory by the screen that chose them).
+  if (name === 'share') return id && (/^(case|it)_[0-9a-z]{10}$/.test(id) || id === SHARE_SELECTION) ? { name: 'share', id } : { name: 'share' };
   if ((WITH_ID as readonly string[]).includes(name ?? '') && id && /^[a-z]+_[0-9a-z]{10}$/.test(id)) {
     return { name: name as (typeof WITH_ID)[number], id };
   }

@@ -1,5 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { ItemSelection } from '../../../shared/model/selection';
+import { recall, remember } from './memory';
+import { navigate, SHARE_SELECTION } from './router';
 
 /**
  * Which items are selected in a long list (library, search results): either a set of ids, or "everything that
@@ -60,4 +62,17 @@ export function useSelection(key: string): Selection {
       },
     };
   }, [current, update]);
+}
+
+const SHARE_KEY = 'share.selection';
+
+/** Opens Share for the chosen items (kept in memory only, like the library's filters; forgotten on lock). */
+export function shareSelection(selection: ItemSelection): void {
+  remember(SHARE_KEY, selection);
+  navigate({ name: 'share', id: SHARE_SELECTION });
+}
+
+/** The items last chosen for Share, if any. */
+export function selectionToShare(): ItemSelection | undefined {
+  return recall<ItemSelection>(SHARE_KEY);
 }

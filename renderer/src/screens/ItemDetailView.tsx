@@ -6,7 +6,9 @@ import { CopyButton } from '../components/CopyButton';
 import { CustodyTimeline } from '../components/CustodyTimeline';
 import { ErrorNote } from '../components/ErrorNote';
 import { Screen } from '../components/Screen';
-import { previewUrl } from '../lib/api';
+import { call, previewUrl } from '../lib/api';
+import { href } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
 import { useFormat } from '../lib/format';
 import { mediaFamily } from '../lib/media';
 import { ItemCatalogue } from './catalogue';
@@ -37,9 +39,14 @@ export function ItemDetailView({
       className="item-detail"
       // The button stays focusable while it runs (aria-disabled): a disabled one would drop the focus to the body.
       actions={
-        <button type="button" onClick={() => !verifying && onVerify()} aria-disabled={verifying ? true : undefined}>
-          {verifying ? t('item.verifying') : t('item.verify')}
-        </button>
+        <>
+          <a className="button" href={href({ name: 'share', id: item.id })}>
+            {t('item.share')}
+          </a>
+          <button type="button" onClick={() => !verifying && onVerify()} aria-disabled={verifying ? true : undefined}>
+            {verifying ? t('item.verifying') : t('item.verify')}
+          </button>
+        </>
       }
     >
       <VerifyResult result={verifyResult} error={verifyError} />
@@ -76,11 +83,36 @@ export function ItemDetailView({
         <h2 id="item-custody">{t('item.custody')}</h2>
         <CustodyTimeline events={events} />
       </section>
+      <SenderCustody itemId={item.id} />
       <AllMetadata metadata={item.metadata} />
     </Screen>
   );
 }
 
+
+/** A received item: the sender vault's custody events about it (its import, the transfer), before this vault's own. */
+function SenderCustody({ itemId }: { readonly itemId: string }) {
+  const { t } = useTranslation();
+  const link = useAsync(() => call('transfer.senderCustody', { itemId }), [itemId]);
+  if (link.status === 'error') return <ErrorNote error={link.error} />;
+  if (!link.value) return null;
+  return (
+    <section aria-labelledby="item-sender-custody" data-testid="sender-custody">
+      <h2 id="item-sender-custody">{t('item.senderCustody')}</h2>
+      <p>{t('item.senderCustodyIntro')}</p>
+      <p className="words" translate="no" dir="ltr">
+        {link.value.sender.words.join(' ')}
+      </p>
+      <p>
+        {t('share.fingerprint')}{' '}
+        <code dir="ltr" translate="no">
+          {link.value.sender.fingerprint}
+        </code>
+      </p>
+      <CustodyTimeline events={link.value.events} />
+    </section>
+  );
+}
 
 function EvidenceFacts({ item }: { readonly item: ItemDetail }) {
   const { t } = useTranslation();

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../../shared/api';
+import type { ItemSelection } from '../../../../shared/model/selection';
 import { CasePicker } from '../../components/CasePicker';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
@@ -15,11 +16,12 @@ import { useLongOperation } from '../../lib/useLongOperation';
 type Recipient = ApiInput<'transfer.plan'>['recipient'];
 
 /**
- * Share a case with another vault (issue 15): the recipient from their contact card (pasted, or a card file or a
+ * Share a case, or items chosen in the library, in search results or on an item's page, with another vault
+ * (issue 15): the recipient from their contact card (pasted, or a card file or a
  * picture of its QR code), exactly what leaves (originals, catalogue records, custody events) before anything is
  * written, then the bundle written to a folder (a USB stick) or pushed to a remote, with progress and cancel.
  */
-export function ShareScreen({ caseId: initialCase }: { readonly caseId?: string | undefined }) {
+export function ShareScreen({ caseId: initialCase, items }: { readonly caseId?: string | undefined; readonly items?: ItemSelection | undefined }) {
   const { t } = useTranslation();
   const f = useFormat();
   const [caseId, setCaseId] = useState(initialCase ?? '');
@@ -35,8 +37,11 @@ export function ShareScreen({ caseId: initialCase }: { readonly caseId?: string 
   const remoteName = remote || remotes.value?.[0]?.name || '';
 
   const recipient: Recipient | undefined = cardFile ? { path: cardFile } : cardText.trim() ? { text: cardText } : undefined;
-  const ready = Boolean(caseId && recipient);
-  const plan = useAsync(() => (ready && recipient ? call('transfer.plan', { recipient, caseId }) : Promise.resolve(undefined)), [caseId, recipient ?? null]);
+  const ready = Boolean((items || caseId) && recipient);
+  const plan = useAsync(
+    () => (ready && recipient ? call('transfer.plan', { recipient, ...(items ? { selection: items } : { caseId }) }) : Promise.resolve(undefined)),
+    [caseId, items ?? null, recipient ?? null],
+  );
   const p = plan.status === 'ok' ? plan.value : undefined;
   const events = p ? p.items.reduce((a, it) => a + it.events.length, 0) : 0;
 
@@ -62,15 +67,24 @@ export function ShareScreen({ caseId: initialCase }: { readonly caseId?: string 
   const start = () => {
     if (!recipient || !p) return;
     const to = mode === 'folder' ? { folder: folder! } : { remote: remoteName };
-    void op.start(() => call('transfer.share', { recipient, caseId, to }));
+    // Chosen items: exactly the ones the plan showed (a filter's matches may change in between).
+    const what = items ? { itemIds: p.items.map((it) => it.itemId) } : { caseId };
+    void op.start(() => call('transfer.share', { recipient, ...what, to }));
   };
 
   return (
-    <Screen title={t('share.title')}>
-      <p>{t('share.intro')}</p>
+    <Screen title={items ? t('share.titleItems') : t('share.title')}>
+      <p>{items ? t('share.introItems') : t('share.intro')}</p>
       <section className="card" aria-labelledby="share-what">
         <h2 id="share-what">{t('share.whatTitle')}</h2>
-        <CasePicker id="share-case" label={t('share.case')} value={caseId} onChange={setCaseId} emptyLabel={t('share.chooseCase')} />
+        {items ? (
+          <p data-testid="share-chosen">
+            {'ids' in items ? t('share.chosenItems', { count: items.ids.length, formatted: f.number(items.ids.length) }) : t('share.chosenMatching')}{' '}
+            <a href={href({ name: 'share' })}>{t('share.caseInstead')}</a>
+          </p>
+        ) : (
+          <CasePicker id="share-case" label={t('share.case')} value={caseId} onChange={setCaseId} emptyLabel={t('share.chooseCase')} />
+        )}
       </section>
       <section className="card" aria-labelledby="share-to">
         <h2 id="share-to">{t('share.recipientTitle')}</h2>
