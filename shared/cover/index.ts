@@ -17,3 +17,12 @@ export function coverText(key: CoverTextKey, lang: Language): string {
 }
 
 export const COVER_TEXT_KEYS = Object.keys(TEXTS) as CoverTextKey[];
+
+/**
+ * Joins the parts of a list in the cover's language: `separator` between parts that may hold commas themselves (a
+ * tag's details, the tags of an exhibit, what was done to a file: ';', French ' ;', Arabic '؛'), `comma` between
+ * simple values (Arabic '،'). Intl.ListFormat has no semicolon-level list, so both come from the catalogue.
+ */
+export function joinList(parts: readonly string[], lang: Language, kind: 'separator' | 'comma' = 'separator'): string {
+  return parts.join(coverText(kind === 'separator' ? 'list.separator' : 'list.comma', lang));
+}

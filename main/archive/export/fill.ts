@@ -15,6 +15,7 @@ import {
 } from '../../../shared/mechanisms';
 import type { Case, TagDetailValue } from '../../../shared/model/catalogue';
 import type { FieldOrigin, PlannedField } from '../../../shared/model/packet';
+import { joinList } from '../../../shared/cover';
 import { pickLocalized } from '../../../shared/localized';
 import { resolveTerm, termLabel } from '../../../shared/taxonomy';
 import { assertNever } from '../../../shared/errors';
@@ -93,7 +94,7 @@ function detailText(ctx: FillContext, taxonomyField: { id: string; label: Parame
     const choice = choices?.find((c) => c.id === v);
     return choice ? pickLocalized(choice.label, ctx.lang) : ctx.pseudonymiser.apply(v).text;
   });
-  return `${label}: ${shown.join(choices ? ' / ' : ', ')}`;
+  return `${label}: ${choices ? shown.join(' / ') : joinList(shown, ctx.lang, 'comma')}`;
 }
 
 function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
@@ -119,12 +120,12 @@ function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): Answ
           const details = Object.entries(u.details)
             .sort(([a], [b]) => rank(fields, a) - rank(fields, b))
             .map(([k, v]) => detailText(ctx, fields.find((f) => f.id === k), k, v));
-          return details.length > 0 ? `${termLabel(u.termId, ctx.lang)} (${details.join('; ')})` : termLabel(u.termId, ctx.lang);
+          return details.length > 0 ? `${termLabel(u.termId, ctx.lang)} (${joinList(details, ctx.lang)})` : termLabel(u.termId, ctx.lang);
         })
         .filter((line, i, all) => all.indexOf(line) === i)
         .join('\n');
     default:
-      return ids.map((id) => termLabel(id, ctx.lang)).join('; ');
+      return joinList(ids.map((id) => termLabel(id, ctx.lang)), ctx.lang);
   }
 }
 
@@ -138,7 +139,7 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
     case 'case.country':
       return ctx.caseRecord.country;
     case 'victim.displayName':
-      return victims.length > 0 ? victims.map((v) => v.display).join('; ') : undefined;
+      return victims.length > 0 ? joinList(victims.map((v) => v.display), ctx.lang) : undefined;
     case 'victim.familyName':
     case 'victim.givenNames': {
       if (!victim) return undefined;
@@ -160,7 +161,7 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
       const names = ctx.persons
         .filter((p) => p.roles.includes('alleged-perpetrator'))
         .map((p) => (p.person.occupation ? `${p.display} (${text(p.person.occupation)})` : p.display));
-      return names.length > 0 ? names.join(field.type === 'longtext' ? '\n' : '; ') : undefined;
+      return names.length > 0 ? (field.type === 'longtext' ? names.join('\n') : joinList(names, ctx.lang)) : undefined;
     }
     case 'testimony.earliestDate':
       return ctx.earliestTestimonyDate;

@@ -1,5 +1,5 @@
 import type { Language } from '../../../../shared/api';
-import { coverText } from '../../../../shared/cover';
+import { coverText, joinList } from '../../../../shared/cover';
 import { allFields, type AnswerValue, type Mechanism, type MechanismField } from '../../../../shared/mechanisms';
 import { pickLocalized } from '../../../../shared/localized';
 import type { PacketProfile, PlannedField } from '../../../../shared/model/packet';
@@ -147,7 +147,7 @@ function transformationText(method: 'lossless-structure' | 'reencode' | 'rewrite
   else if (method === 'rewrite') parts.push(coverText('strippedRewrite', lang));
   if (method && captureDateKept) parts.push(coverText('captureDateKept', lang));
   if (encrypted) parts.push(coverText('encryptedOriginal', lang));
-  return parts.join('; ');
+  return joinList(parts, lang);
 }
 
 export function buildCoverModel(input: CoverInput): CoverModel {
@@ -194,7 +194,7 @@ export function buildCoverModel(input: CoverInput): CoverModel {
       label: e.label,
       file: e.file,
       shows: e.shows || t('noDescription'),
-      tags: e.tagIds.map((id) => termLabel(id, lang)).join('; '),
+      tags: joinList(e.tagIds.map((id) => termLabel(id, lang)), lang),
       originalSha256: e.originalSha256,
       exportedSha256: e.exportedSha256,
       transformation: transformationText(e.method, e.captureDateKept ?? false, e.encryptedOriginal, lang),
