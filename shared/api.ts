@@ -21,6 +21,7 @@ import {
   PersonUpdateInput,
   SearchQuery,
   TagAssignInput,
+  TagEditDetailsInput,
   TagRemoveInput,
   TestimonyCreateInput,
   TestimonyEditInput,
@@ -280,6 +281,8 @@ export const API = {
   'tags.list': method<TagAssignment[]>()(z.object({ targetId: tagTargetId }).strict()),
   'tags.assign': method<TagAssignment>()(TagAssignInput),
   'tags.remove': method<{ removed: number }>()(TagRemoveInput),
+  /** New details for one assignment, in one transaction (the old assignment removed, the new one assigned). */
+  'tags.editDetails': method<{ assignment: TagAssignment; changed: boolean }>()(TagEditDetailsInput),
 
   'links.list': method<Link[]>()(z.object({ objectId: linkEndpointId }).strict()),
   'links.create': method<Link>()(LinkCreateInput),

@@ -12,7 +12,7 @@ import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, s
 import { subjectLabels } from '../archive/catalogue/labels';
 import { searchCatalogue } from '../archive/catalogue/search';
 import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/catalogue/selection';
-import { assignTag, listTags, removeTag } from '../archive/catalogue/tags';
+import { assignTag, editTagDetails, listTags, removeTag } from '../archive/catalogue/tags';
 import {
   createTestimony,
   deleteTestimony,
@@ -247,6 +247,9 @@ export function createHandlers(session: Session): Handlers {
     },
     async 'tags.remove'(input) {
       return removeTag(session.requireVault(), input);
+    },
+    async 'tags.editDetails'(input) {
+      return editTagDetails(session.requireVault(), input);
     },
 
     async 'links.list'(input) {

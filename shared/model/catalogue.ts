@@ -376,6 +376,19 @@ export const TagAssignInput = z
   .strict();
 export type TagAssignInput = z.input<typeof TagAssignInput>;
 
+/**
+ * New details for one active assignment (the term stays): one call, one transaction (the old assignment is removed
+ * and the new one assigned, both custody events). `details` is the whole new set; an empty object clears them.
+ */
+export const TagEditDetailsInput = z
+  .object({
+    targetId: tagTargetId,
+    assignmentId: tagAssignmentId,
+    details: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,63}$/, { message: V('problem.validation.notAFieldName') }), detailValue),
+  })
+  .strict();
+export type TagEditDetailsInput = z.input<typeof TagEditDetailsInput>;
+
 /** Removes the active assignments of `termId` on the target (all of them, or only `assignmentId`). */
 export const TagRemoveInput = z.object({ targetId: tagTargetId, termId, assignmentId: tagAssignmentId.optional() }).strict();
 export type TagRemoveInput = z.input<typeof TagRemoveInput>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tagTargetId } from './catalogue';
 import { caseId, itemId, personId, testimonyId } from './fields';
 
 /**
@@ -15,13 +16,16 @@ import { caseId, itemId, personId, testimonyId } from './fields';
  *  - consent        per_…   the "record a consent decision" form of that person
  *  - item           it_…    the item's description
  *  - packet         case_…  the packet wizard for that case (every choice and answer, and the step)
+ *  - tag-new        it_…, tes_…, case_…  the details form of a tag being added to that item, testimony or case
+ *                   (the term and its details)
+ *  - tag-edit       it_…, tes_…, case_…  the details form of one of its tags being edited (the assignment and details)
  *
  * `base` is an opaque fingerprint of the saved record the draft started from (the renderer computes it): when the
  * record has been saved since (elsewhere, by the CLI, or in another form), the draft is "older than the saved
  * record" and the form says so instead of silently overwriting either.
  */
 
-export const DRAFT_FORMS = ['testimony', 'case', 'case-new', 'person', 'person-new', 'consent', 'item', 'packet'] as const;
+export const DRAFT_FORMS = ['testimony', 'case', 'case-new', 'person', 'person-new', 'consent', 'item', 'packet', 'tag-new', 'tag-edit'] as const;
 export type DraftForm = (typeof DRAFT_FORMS)[number];
 
 /** The largest draft accepted, as JSON (a testimony may hold 2 MiB of text; room for its other fields). */
@@ -39,6 +43,8 @@ export const DRAFT_RECORD_IDS: { readonly [F in DraftForm]: z.ZodType<string> } 
   consent: personId,
   item: itemId,
   packet: caseId,
+  'tag-new': tagTargetId,
+  'tag-edit': tagTargetId,
 };
 
 export const DraftKey = z

@@ -163,7 +163,7 @@ for (const lang of LANGS) {
       await shoot('person-consent-recorded');
       expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
     });
-    it("edits a method's details after tagging, sites on the body chart by keyboard, kept as typed", async () => {
+    it("edits a method's details after tagging, sites on the body chart by keyboard, kept as a draft through leaving and locking", async () => {
       const { page } = app;
       const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v);
       const old = await host.call('tags.assign', { targetId: kase.id, termId: 'ip.falanga', details: { anatomicalSites: ['feet-soles'], duration: 'two hours' } });
@@ -185,6 +185,18 @@ for (const lang of LANGS) {
       await page.keyboard.press('Space');
       expect(await form.locator('input[type=checkbox][id$="-back"]').isChecked()).toBe(true);
       await shoot('tag-edit');
+      // Kept as a draft while typed (not saved yet), and brought back after leaving the screen, locking and unlocking.
+      await expect.poll(async () => (await draftOf('tag-edit', kase.id))?.data, { timeout: 3000 }).toEqual({ assignmentId: old.id, termId: 'ip.falanga', details: { anatomicalSites: ['feet-soles', 'back'], duration: 'three hours, twice' } });
+      expect((await host.call('tags.list', { targetId: kase.id }))[0]!.details).toEqual({ anatomicalSites: ['feet-soles'], duration: 'two hours' });
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await form.getByTestId('tag-draft-tag-edit').waitFor();
+      expect(await form.getByTestId('tag-draft-tag-edit').innerText()).toBe(m('drafts.restored'));
+      expect(await duration.inputValue()).toBe('three hours, twice');
+      expect(await form.locator('input[type=checkbox][id$="-back"]').isChecked()).toBe(true);
+      await shoot('tag-edit-restored');
       await form.getByRole('button', { name: m('tags.saveDetails') }).focus();
       await page.keyboard.press('Enter');
       // One assignment with the new details (the old one removed), and focus back on the row's Edit button.
@@ -194,9 +206,43 @@ for (const lang of LANGS) {
       expect(tags[0]!.details).toEqual({ anatomicalSites: expect.arrayContaining(['feet-soles', 'back']) as unknown, duration: 'three hours, twice' });
       await expect.poll(() => hasFocus(editButton)).toBe(true);
       await page.locator('.tags dd', { hasText: 'three hours, twice' }).waitFor();
+      // Saved for real: no draft left (leaving the screen does not write it again).
+      await expect.poll(() => draftOf('tag-edit', kase.id)).toBeNull();
       const axe = await runAxe(page, `${lang}-tag-edited`);
       recordAxe(axe);
       expect(axe.serious).toEqual([]);
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      expect(await draftOf('tag-edit', kase.id)).toBeNull();
+    });
+
+    it("keeps the details of a tag being added through leaving the screen; assigning it drops the draft", async () => {
+      const { page } = app;
+      const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v);
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Detention in Istanbul, March 2024' }).waitFor();
+      const method = termLabel('ip.electric-shock', lang);
+      const add = page.getByRole('combobox', { name: m('tags.add') });
+      await add.fill(method);
+      await page.getByRole('option', { name: method }).first().click();
+      const form = page.getByRole('form', { name: m('tags.detailsFor', { label: iso(method) }) });
+      await form.waitFor();
+      await form.locator(`input[id$="-duration"]`).fill('about ten minutes');
+      await form.locator('input[type=checkbox][id$="-wrists-hands"]').check();
+      await expect.poll(async () => (await draftOf('tag-new', kase.id))?.data, { timeout: 3000 }).toEqual({ termId: 'ip.electric-shock', details: { duration: 'about ten minutes', anatomicalSites: ['wrists-hands'] } });
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await form.getByTestId('tag-draft-tag-new').waitFor();
+      expect(await form.locator(`input[id$="-duration"]`).inputValue()).toBe('about ten minutes');
+      expect(await form.locator('input[type=checkbox][id$="-wrists-hands"]').isChecked()).toBe(true);
+      await shoot('tag-new-restored');
+      await form.getByRole('button', { name: m('tags.assign', { label: iso(method) }) }).click();
+      await page.locator('.tags dd', { hasText: 'about ten minutes' }).waitFor();
+      const shock = (await host.call('tags.list', { targetId: kase.id })).find((a) => a.termId === 'ip.electric-shock');
+      expect(shock?.details).toEqual({ duration: 'about ten minutes', anatomicalSites: ['wrists-hands'] });
+      await expect.poll(() => draftOf('tag-new', kase.id)).toBeNull();
+      expect(await form.count()).toBe(0);
     });
   });
 }

@@ -13,7 +13,7 @@ export {
 } from './testimonies';
 export { consentStateOf, consentStatus, consentStatuses, getConsent, listConsents, recordConsent, revokeConsent } from './consent';
 export { casesWithConsentState, personsWithConsentState } from './consent-sql';
-export { assignTag, expandTermFilter, listTags, removeTag } from './tags';
+export { assignTag, editTagDetails, expandTermFilter, listTags, removeTag } from './tags';
 export { createLink, listLinks, removeLink } from './links';
 export { deleteItem, editItem, purgeItem, restoreItem, type PurgeResult } from '../items/edit';
 export { searchCatalogue } from './search';

@@ -1,4 +1,4 @@
-import { TagAssignInput, TagRemoveInput, typeOfId, type TagAssignment, type TagDetailValue, type TagTargetType } from '../../../shared/model/catalogue';
+import { TagAssignInput, TagEditDetailsInput, TagRemoveInput, typeOfId, type TagAssignment, type TagDetailValue, type TagTargetType } from '../../../shared/model/catalogue';
 import { LIMITS, utf8Length } from '../../../shared/model/fields';
 import { resolveTerm, type AssignmentField } from '../../../shared/taxonomy';
 import { HuellaError } from '../errors';
@@ -65,38 +65,83 @@ function checkDetail(vault: Vault, field: AssignmentField | undefined, key: stri
   }
 }
 
-export function assignTag(vault: Vault, input: TagAssignInput): TagAssignment {
-  const v = parseInput(TagAssignInput, input, 'tag');
-  const resolved = resolveTerm(v.termId);
+/** The details, checked against the taxonomy's assignment fields, empty ones dropped, keys sorted; null: none. */
+function checkedDetailsJson(vault: Vault, resolved: NonNullable<ReturnType<typeof resolveTerm>>, input: Readonly<Record<string, TagDetailValue>> | undefined): string | null {
+  const fields = new Map((resolved.taxonomy.assignmentFields ?? []).map((f) => [f.id, f]));
+  const details: Record<string, TagDetailValue> = {};
+  for (const key of Object.keys(input ?? {}).sort()) {
+    const checked = checkDetail(vault, fields.get(key), key, input![key]!);
+    if (checked !== undefined) details[key] = checked;
+  }
+  return Object.keys(details).length > 0 ? JSON.stringify(details) : null;
+}
+
+function usableTerm(termId: string): NonNullable<ReturnType<typeof resolveTerm>> {
+  const resolved = resolveTerm(termId);
   if (!resolved) invalid('termId', 'is not a term of any taxonomy');
   if (resolved.retired) {
     invalid('termId', `was retired from its taxonomy${resolved.replacement ? `; use ${resolved.replacement.id} instead` : ''}`);
   }
-  const targetType = typeOfId(v.targetId) as TagTargetType;
+  return resolved;
+}
+
+/** Inserts an assignment with its tag.assigned event; call inside the change's transaction. */
+function insertAssignment(vault: Vault, resolved: NonNullable<ReturnType<typeof resolveTerm>>, targetType: TagTargetType, targetId: string, termId: string, detailsJson: string | null): string {
   const id = newId('tag');
-  vault.transaction(() => {
+  insertTag(vault.store, { id, target_type: targetType, target_id: targetId, term_id: termId, details: detailsJson, assigned_by: vault.log.actor, assigned_at: nowIso() });
+  recordEvent(
+    vault,
+    'tag.assigned',
+    targetId,
+    { assignmentId: id, targetType, termId, taxonomy: resolved.taxonomy.id, taxonomyVersion: resolved.taxonomy.version },
+    // Details may be free text ("beaten with a cable") and name people: committed, never in clear.
+    detailsJson ? { details: JSON.parse(detailsJson) as Record<string, TagDetailValue> } : undefined,
+  );
+  return id;
+}
+
+export function assignTag(vault: Vault, input: TagAssignInput): TagAssignment {
+  const v = parseInput(TagAssignInput, input, 'tag');
+  const resolved = usableTerm(v.termId);
+  const targetType = typeOfId(v.targetId) as TagTargetType;
+  const id = vault.transaction(() => {
     requireObject(vault, targetType, v.targetId, 'targetId');
-    const fields = new Map((resolved.taxonomy.assignmentFields ?? []).map((f) => [f.id, f]));
-    const details: Record<string, TagDetailValue> = {};
-    for (const key of Object.keys(v.details ?? {}).sort()) {
-      const checked = checkDetail(vault, fields.get(key), key, v.details![key]!);
-      if (checked !== undefined) details[key] = checked;
-    }
-    const detailsJson = Object.keys(details).length > 0 ? JSON.stringify(details) : null;
+    const detailsJson = checkedDetailsJson(vault, resolved, v.details);
     const same = sameActiveTag(vault.store, v.targetId, v.termId, detailsJson);
     if (same !== undefined) conflict('termId', `This tag with these details is already assigned (${same}).`);
-    insertTag(vault.store, { id, target_type: targetType, target_id: v.targetId, term_id: v.termId, details: detailsJson, assigned_by: vault.log.actor, assigned_at: nowIso() });
-    recordEvent(
-      vault,
-      'tag.assigned',
-      v.targetId,
-      { assignmentId: id, targetType, termId: v.termId, taxonomy: resolved.taxonomy.id, taxonomyVersion: resolved.taxonomy.version },
-      // Details may be free text ("beaten with a cable") and name people: committed, never in clear.
-      detailsJson ? { details } : undefined,
-    );
+    const added = insertAssignment(vault, resolved, targetType, v.targetId, v.termId, detailsJson);
     indexDoc(vault, targetType, v.targetId);
+    return added;
   });
   return toAssignment(tagAssignment(vault.store, id)!);
+}
+
+/**
+ * Edits the details of one active assignment, in one transaction: the new details are a new assignment (tag.assigned)
+ * and the old one is removed (tag.removed), so the custody log keeps what the details were, and a crash leaves either
+ * the old assignment or the new one, never neither. Unchanged details change nothing and record no event.
+ */
+export function editTagDetails(vault: Vault, input: TagEditDetailsInput): { readonly assignment: TagAssignment; readonly changed: boolean } {
+  const v = parseInput(TagEditDetailsInput, input, 'tag');
+  const targetType = typeOfId(v.targetId) as TagTargetType;
+  const result = vault.transaction(() => {
+    requireObject(vault, targetType, v.targetId, 'targetId');
+    const old = tagAssignment(vault.store, v.assignmentId);
+    if (!old || old.target_id !== v.targetId || activeTagIds(vault.store, v.targetId, old.term_id, old.id).length === 0) {
+      notFound('assignmentId', 'active tag', `${v.assignmentId} on ${v.targetId}`);
+    }
+    const resolved = usableTerm(old.term_id);
+    const detailsJson = checkedDetailsJson(vault, resolved, v.details);
+    if (detailsJson === old.details) return { id: old.id, changed: false };
+    const same = sameActiveTag(vault.store, v.targetId, old.term_id, detailsJson);
+    if (same !== undefined) conflict('details', `This tag with these details is already assigned (${same}).`);
+    const added = insertAssignment(vault, resolved, targetType, v.targetId, old.term_id, detailsJson);
+    markTagRemoved(vault.store, old.id, nowIso());
+    recordEvent(vault, 'tag.removed', v.targetId, { targetType, termId: old.term_id, assignmentIds: [old.id] });
+    indexDoc(vault, targetType, v.targetId);
+    return { id: added, changed: true };
+  });
+  return { assignment: toAssignment(tagAssignment(vault.store, result.id)!), changed: result.changed };
 }
 
 /** Removes the active assignments of a term on a target (or just one of them): one event for the removal. */

@@ -1,5 +1,6 @@
 import { DraftKey, DraftSaveInput, type Draft, type DraftForm, type DraftSummary } from '../../../shared/model/drafts';
-import { requireCase, requireLiveItem, requirePerson, requireTestimony } from '../catalogue/exists';
+import { typeOfId } from '../../../shared/model/catalogue';
+import { requireCase, requireLiveItem, requireObject, requirePerson, requireTestimony } from '../catalogue/exists';
 import { nowIso } from '../catalogue/record-event';
 import { parseInput } from '../catalogue/validate';
 import { deleteDraftRow, listDraftRows, readDraftRow, writeDraftRow } from '../db/drafts';
@@ -29,6 +30,9 @@ function requireRecord(vault: Vault, form: DraftForm, recordId: string): void {
       return requirePerson(vault, recordId, 'recordId');
     case 'item':
       return requireLiveItem(vault, recordId, 'recordId');
+    case 'tag-new':
+    case 'tag-edit':
+      return requireObject(vault, typeOfId(recordId) as 'item' | 'testimony' | 'case', recordId, 'recordId');
   }
 }
 

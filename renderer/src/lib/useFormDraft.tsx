@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Draft, DraftForm } from '../../../shared/model/drafts';
+import type { Draft, DraftForm, DraftSaveInput } from '../../../shared/model/drafts';
 import { call } from './api';
 import { useAsync } from './useAsync';
 import { useAutosave } from './useAutosave';
@@ -51,15 +51,18 @@ export type FormDraft<V> = {
   readonly status: 'idle' | 'pending' | 'saving' | 'saved' | 'error';
   /** Every change: written as the draft shortly after. */
   schedule(values: V): void;
+  /** Forgets what is pending, not yet written (the draft in the vault stays as it is). */
+  cancel(): void;
   /** After the form was saved for real (or the person threw the draft away): nothing pending, no draft left. */
   discard(): Promise<void>;
 };
 
 /**
  * Keeps the draft of one form and record. `base` fingerprints the saved record the values started from (its
- * updatedAt), so a draft over an older record is recognised when it is brought back.
+ * updatedAt), so a draft over an older record is recognised when it is brought back. The values are JSON (flat
+ * DraftValues for most forms; a tag's details hold lists of choices).
  */
-export function useFormDraft<V extends DraftValues>(form: DraftForm, recordId: string, base: string | undefined, opened: DraftState, openedWithDraft: boolean): FormDraft<V> {
+export function useFormDraft<V extends object>(form: DraftForm, recordId: string, base: string | undefined, opened: DraftState, openedWithDraft: boolean): FormDraft<V> {
   const baseRef = useRef(base);
   useLayoutEffect(() => {
     baseRef.current = base;
@@ -69,7 +72,7 @@ export function useFormDraft<V extends DraftValues>(form: DraftForm, recordId: s
     maxWaitMs: DRAFT_MAX_WAIT_MS,
     save: useCallback(
       async (values: V) => {
-        await call('drafts.save', { form, recordId, data: values, ...(baseRef.current !== undefined ? { base: baseRef.current } : {}) });
+        await call('drafts.save', { form, recordId, data: values as DraftSaveInput['data'], ...(baseRef.current !== undefined ? { base: baseRef.current } : {}) });
       },
       [form, recordId],
     ),
@@ -84,7 +87,7 @@ export function useFormDraft<V extends DraftValues>(form: DraftForm, recordId: s
   useEffect(() => {
     if (openedWithDraft && opened === 'none') void call('drafts.discard', { form, recordId }).catch(() => undefined);
   }, [openedWithDraft, opened, form, recordId]);
-  return { status: autosave.status.kind, schedule, discard };
+  return { status: autosave.status.kind, schedule, cancel, discard };
 }
 
 /** Says that the form opened on a draft, and that it is not saved yet (or that the record changed since). */
