@@ -19,7 +19,8 @@ import type { Campaign, CampaignResult } from '../lib';
  *    the RFC 9162 checker (written from the RFC) on every event's inclusion proof (quick: each exhibit's ingest
  *    event's), and `huella packet verify`;
  *  - every claim of items.json about an exported file, from the file: SHA-256 and size (Node's crypto), capture
- *    date, orientation and colour profile (exiftool);
+ *    date, orientation and colour profile (exiftool); a JPEG copy stripped losslessly holds its original's scan data
+ *    byte for byte (jpegScanData, a marker walk written here);
  *  - no name of a person without name consent in any file, file name, DOCX text (unzip) or PDF text (pdftotext);
  *  - no event with `prev`, and no packet naming another packet's id;
  *  - no false block: every export of this sound case succeeds.
@@ -36,7 +37,30 @@ const PROFILES = ['redacted', 'forensic'] as const;
 const HIDDEN = [NAMES.victim, 'Quintana', NAMES.family, 'Mamani'];
 
 type Combo = { readonly mechanismId: string; readonly lang: (typeof LANGS)[number]; readonly profile: (typeof PROFILES)[number]; readonly zip: boolean };
-type Claim = { path: string; sha256: string; size: number; transformation?: { kept?: string[]; keepCaptureDate?: boolean } };
+type Claim = { path: string; sha256: string; size: number; transformation?: { method?: string; format?: string; kept?: string[]; keepCaptureDate?: boolean } };
+
+/**
+ * A JPEG's scan data: from its first SOS marker through the primary image's EOI, read by walking the marker segments here (not
+ * Huella's parser). A lossless-structure copy must hold the original's bytes there unchanged.
+ */
+export function jpegScanData(b: Buffer): Buffer {
+  if (b.readUInt16BE(0) !== 0xffd8) throw new Error('not a JPEG (no SOI)');
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) throw new Error(`no marker at ${i}`);
+    while (b[i + 1] === 0xff) i++;
+    const m = b[i + 1]!;
+    if (m === 0xda) {
+      // The primary image's EOI: in entropy-coded data 0xFF is followed by 0x00 or a restart marker, so the first
+      // FF D9 ends the image (what follows, e.g. an MPF secondary image, is not this image's scan data).
+      const end = b.indexOf(Buffer.from([0xff, 0xd9]), i);
+      if (end < 0) throw new Error('no EOI after the scan');
+      return b.subarray(i, end + 2);
+    }
+    i += (m >= 0xd0 && m <= 0xd7) || m === 0x01 ? 2 : 2 + b.readUInt16BE(i + 2);
+  }
+  throw new Error('no SOS');
+}
 
 function sh(cmd: string, args: readonly string[], cwd?: string): { code: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -80,11 +104,12 @@ function standardTools(dir: string, quick: boolean): string[] {
 }
 
 /** Every claim of items.json about an exported file, read back from the file. */
-function claims(dir: string): { fails: string[]; files: number } {
+function claims(dir: string, originals: ReadonlyMap<string, string>): { fails: string[]; files: number; scans: number } {
   const fails: string[] = [];
-  const items = JSON.parse(fs.readFileSync(path.join(dir, 'custody/items.json'), 'utf8')) as { items: { exported: Claim | null }[] };
+  const items = JSON.parse(fs.readFileSync(path.join(dir, 'custody/items.json'), 'utf8')) as { items: { original: { sha256: string }; exported: Claim | null }[] };
   let files = 0;
-  for (const { exported } of items.items) {
+  let scans = 0;
+  for (const { original, exported } of items.items) {
     if (!exported) continue;
     files++;
     const file = path.join(dir, exported.path);
@@ -94,6 +119,12 @@ function claims(dir: string): { fails: string[]; files: number } {
     if (bytes.length !== exported.size) fails.push(`${exported.path}: ${bytes.length} bytes, items.json says ${exported.size}`);
     const t = exported.transformation;
     if (!t) continue;
+    // Scan data identical to the original's where the copy claims a lossless structural strip of a JPEG.
+    const source = originals.get(original.sha256);
+    if (t.method === 'lossless-structure' && t.format === 'jpeg' && source) {
+      scans++;
+      if (!jpegScanData(bytes).equals(jpegScanData(fs.readFileSync(source)))) fails.push(`${exported.path}: scan data differs from the original's although the strip claims lossless-structure`);
+    }
     const exif = JSON.parse(sh('exiftool', ['-j', '-n', '-G1', '-a', file]).out)[0] as Record<string, unknown>;
     const keys = Object.keys(exif);
     if (t.keepCaptureDate !== undefined && keys.some((k) => k.endsWith(':DateTimeOriginal')) !== t.keepCaptureDate) {
@@ -106,7 +137,7 @@ function claims(dir: string): { fails: string[]; files: number } {
     const icc = (t.kept ?? []).some((k) => /ICC/.test(k));
     if (keys.some((k) => k.startsWith('ICC')) !== icc) fails.push(`${exported.path}: colour profile claimed ${icc}, found ${!icc}`);
   }
-  return { fails, files };
+  return { fails, files, scans };
 }
 
 function entries(dir: string): Record<string, unknown>[] {
@@ -119,6 +150,8 @@ export const run: Campaign = async ({ quick, workDir, log }): Promise<CampaignRe
   const w = await makeWorld(workDir);
   await shutdownIngestWorkers();
   const failures: string[] = [];
+  // The world's photos as made on disk, by SHA-256: the originals the copies' scan data is compared with.
+  const originals = new Map(w.photos.map((p) => [crypto.createHash('sha256').update(fs.readFileSync(p.fixture.path)).digest('hex'), p.fixture.path]));
   const packets: { combo: Combo; dir: string; packetId: string; texts: { file: string; text: string }[] }[] = [];
   try {
     // Material may go to every mechanism; the victim's name to none (the world's own records stay in force for theirs).
@@ -156,9 +189,10 @@ export const run: Campaign = async ({ quick, workDir, log }): Promise<CampaignRe
       const huella = await verifyPacket(outPath, { key: fs.readFileSync(path.join(dir, 'custody/public-key'), 'utf8') });
       if (!huella.ok) fails.push(`huella packet verify: ${huella.checks.filter((x) => x.status !== 'PASS').map((x) => `${x.name}: ${x.reason}`).join('; ')}`);
       fails.push(...standardTools(dir, quick));
-      const read = claims(dir);
+      const read = claims(dir, originals);
       fails.push(...read.fails);
       if (read.files === 0) fails.push('no exported file');
+      if (c.profile === 'redacted' && read.scans === 0) fails.push('no JPEG copy whose scan data could be compared with its original');
       const texts = packetTexts(dir);
       if (!texts.some((t) => t.file.endsWith('(pdftotext)')) || !texts.some((t) => t.file.endsWith('(unzipped)'))) fails.push('no cover DOCX or PDF text');
       for (const t of texts) for (const n of HIDDEN) if (t.text.toLowerCase().includes(n.toLowerCase())) fails.push(`name without consent '${n}' in ${path.relative(dir, t.file)}`);
