@@ -14,7 +14,7 @@ import { verifySenderLink } from './sender-link';
 import { CONTENT_CREDENTIALS_DIR, ManifestStoreScanner } from './c2pa-sidecar';
 import { checkItemContentCredentials } from './content-credentials-check';
 import { itemsJsonSchema, type ItemsJson } from './items-json';
-import { verifyWitnessed, witnessSubjects } from './witnessed';
+import { verifyWitnessed, witnessSubjects, type WitnessedResult } from './witnessed';
 import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
 import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits } from './source';
 
@@ -204,7 +204,44 @@ export async function verifyPacket(packetPath: string, opts: VerifyOptions = {})
   }
 }
 
+/** What the first pass over the packet read: every file's hash, the small files' bytes, the evidence with a C2PA store. */
+type Read = {
+  readonly files: readonly string[];
+  readonly sizes: ReadonlyMap<string, number>;
+  readonly hashes: Map<string, string>;
+  readonly small: Map<string, Buffer>;
+  readonly withManifest: Set<string>;
+};
+
+/** The signing key the checks use (the one given, else the packet's own), and how each key is named. */
+type Keys = {
+  readonly publicKey: Buffer | undefined;
+  readonly given: DescribedKey | undefined;
+  readonly bagKey: DescribedKey | undefined;
+  readonly keySource: 'given' | 'packet';
+  /** The log's origin, from custody/verifier-key. */
+  readonly origin: string | undefined;
+};
+
+/**
+ * The stages in the order their checks appear in the report (a check's rows keep the order they were found in):
+ * container, BagIt, keys, signature, checkpoint, events and proofs, items.json, witnesses.
+ */
 async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): Promise<PacketVerifyReport> {
+  const read = await readContainer(src, r, opts);
+  const { manifest, packetId } = checkBag(r, src, read);
+  const keys = checkKeys(r, read.small, opts.key);
+  await checkSignature(r, read.small, keys);
+  const checked = checkCheckpoint(r, read.small, keys);
+  const checkpoint = checked?.verified;
+  const events = checkEvents(r, read, keys, checked);
+  checkItems(r, read, events, checkpoint, keys.origin, packetId, manifest?.entries ?? []);
+  const witnessed = checkWitnesses(r, read, events, checkpoint, keys, opts.witnessKeys ?? []);
+  return packetReport(r, src.format, read.files, packetId, keys, witnessed);
+}
+
+/** The container: unsafe entries (folder form), then every file hashed once; a file that cannot be read fails. */
+async function readContainer(src: PacketSource, r: Report, opts: VerifyOptions): Promise<Read> {
   const files = src.files.map((f) => f.path);
   const sizes = new Map(src.files.map((f) => [f.path, f.size]));
   for (const u of src.unsafe) {
@@ -217,59 +254,73 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     r.fail('container', `${p} ${why}`);
   }
   if (r.check('container').fails.length === 0) r.pass('container', `${files.length} regular files, no links or unsafe names`);
+  return { files, sizes, hashes, small, withManifest };
+}
 
-  // bagit.txt
-  const bagit = text(small, BAG.bagit);
+/** BagIt 1.0: bagit.txt, both manifests against the files, bag-info.txt and its Payload-Oxum. */
+function checkBag(r: Report, src: PacketSource, read: Read): { manifest: ReturnType<typeof parseManifest> | undefined; packetId: string | undefined } {
+  const bagit = text(read.small, BAG.bagit);
   if (bagit === undefined) r.fail('bagit.txt', 'bagit.txt is missing or unreadable: this is not a BagIt bag');
   else if (bagit !== BAGIT_TXT) r.fail('bagit.txt', 'bagit.txt is not "BagIt-Version: 1.0" with UTF-8 tag files');
   else r.pass('bagit.txt', 'BagIt 1.0, UTF-8');
+  const manifest = checkManifests(r, read);
+  const packetId = checkBagInfo(r, read.small, src.files);
+  return { manifest, packetId };
+}
 
-  // Manifests.
-  const manifestText = text(small, BAG.manifest);
+function checkManifests(r: Report, read: Read): ReturnType<typeof parseManifest> | undefined {
+  const manifestText = text(read.small, BAG.manifest);
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText, BAG.manifest);
   if (!manifest) r.fail('manifest', 'manifest-sha256.txt is missing or unreadable');
   else {
     manifest.problems.forEach((p) => r.fail('manifest', p));
-    checkManifest(r, 'manifest', manifest.entries, files, hashes);
+    checkManifest(r, 'manifest', manifest.entries, read.files, read.hashes);
   }
-  const tagmanifestBytes = small.get(BAG.tagmanifest);
-  const tagmanifestText = text(small, BAG.tagmanifest);
+  const tagmanifestText = text(read.small, BAG.tagmanifest);
   const tagmanifest = tagmanifestText === undefined ? undefined : parseManifest(tagmanifestText, BAG.tagmanifest);
   if (!tagmanifest) r.fail('tagmanifest', 'tagmanifest-sha256.txt is missing or unreadable');
   else {
     tagmanifest.problems.forEach((p) => r.fail('tagmanifest', p));
-    checkManifest(r, 'tagmanifest', tagmanifest.entries, files, hashes);
+    checkManifest(r, 'tagmanifest', tagmanifest.entries, read.files, read.hashes);
     for (const required of [BAG.bagit, BAG.bagInfo, BAG.manifest]) {
       if (!tagmanifest.entries.some((e) => e.path === required)) r.fail('tagmanifest', `${required} is not covered by tagmanifest-sha256.txt`);
     }
   }
+  return manifest;
+}
 
-  // bag-info.txt and Payload-Oxum.
+/** bag-info.txt and Payload-Oxum; returns the packet id (External-Identifier). */
+function checkBagInfo(r: Report, small: Map<string, Buffer>, all: PacketSource['files']): string | undefined {
   const bagInfoText = text(small, BAG.bagInfo);
   const bagInfo = bagInfoText === undefined ? undefined : parseBagInfo(bagInfoText);
   const packetId = bagInfo ? bagInfoValue(bagInfo.info, 'External-Identifier') : undefined;
-  if (!bagInfo) r.fail('bag-info.txt', 'bag-info.txt is missing or unreadable');
-  else {
-    bagInfo.problems.forEach((p) => r.fail('bag-info.txt', p));
-    if (!packetId) r.fail('bag-info.txt', 'External-Identifier (the packet id) is missing');
-    if (r.check('bag-info.txt').fails.length === 0) r.pass('bag-info.txt', `packet ${packetId}`);
-    const oxum = bagInfoValue(bagInfo.info, 'Payload-Oxum');
-    const payloadFiles = src.files.filter((f) => isPayload(f.path));
-    const actual = `${payloadFiles.reduce((a, f) => a + f.size, 0)}.${payloadFiles.length}`;
-    if (!oxum) r.fail('payload-oxum', 'Payload-Oxum is missing from bag-info.txt');
-    else if (oxum !== actual) r.fail('payload-oxum', `Payload-Oxum says ${oxum} (bytes.files) but the payload is ${actual}`);
-    else r.pass('payload-oxum', `${actual} (bytes.files)`);
+  if (!bagInfo) {
+    r.fail('bag-info.txt', 'bag-info.txt is missing or unreadable');
+    return packetId;
   }
+  bagInfo.problems.forEach((p) => r.fail('bag-info.txt', p));
+  if (!packetId) r.fail('bag-info.txt', 'External-Identifier (the packet id) is missing');
+  if (r.check('bag-info.txt').fails.length === 0) r.pass('bag-info.txt', `packet ${packetId}`);
+  const oxum = bagInfoValue(bagInfo.info, 'Payload-Oxum');
+  const payloadFiles = all.filter((f) => isPayload(f.path));
+  const actual = `${payloadFiles.reduce((a, f) => a + f.size, 0)}.${payloadFiles.length}`;
+  if (!oxum) r.fail('payload-oxum', 'Payload-Oxum is missing from bag-info.txt');
+  else if (oxum !== actual) r.fail('payload-oxum', `Payload-Oxum says ${oxum} (bytes.files) but the payload is ${actual}`);
+  else r.pass('payload-oxum', `${actual} (bytes.files)`);
+  return packetId;
+}
 
-  // Keys. Messages name each key as its own file does (see describePublicKeyText).
+/** The keys: the one given (if any) against custody/public-key, and custody/verifier-key against the signing key. */
+function checkKeys(r: Report, small: Map<string, Buffer>, key: string | undefined): Keys {
+  // Messages name each key as its own file does (see describePublicKeyText).
   const bagKeyText = text(small, BAG.publicKey);
   let publicKey: Buffer | undefined;
   let given: DescribedKey | undefined;
   let bagKey: DescribedKey | undefined;
   let keySource: 'given' | 'packet' = 'packet';
-  if (opts.key !== undefined) {
+  if (key !== undefined) {
     try {
-      given = describePublicKeyText(opts.key);
+      given = describePublicKeyText(key);
       publicKey = given.publicKey;
       keySource = 'given';
     } catch (e) {
@@ -281,166 +332,191 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
     try {
       bagKey = describePublicKeyText(bagKeyText);
     } catch (e) {
-      r.fail('public-key', opts.key !== undefined ? `custody/public-key is malformed: ${message(e)}` : `custody/public-key is not a usable key: ${message(e)}`);
+      r.fail('public-key', key !== undefined ? `custody/public-key is malformed: ${message(e)}` : `custody/public-key is not a usable key: ${message(e)}`);
     }
   }
-  if (opts.key === undefined) publicKey = bagKey?.publicKey;
+  if (key === undefined) publicKey = bagKey?.publicKey;
   if (given && bagKey) {
     if (!bagKey.publicKey.equals(given.publicKey)) {
       r.fail('public-key', `the public key inside the packet (custody/public-key: ${keyLabel(bagKey)}) is NOT the key you gave (${keyLabel(given)}): the packet was signed by someone else`);
     } else r.pass('public-key', `the packet names the key you gave (${keyLabel(given)})`);
-  } else if (bagKey && !given && opts.key === undefined) r.pass('public-key', `read from the packet (${keyLabel(bagKey)})`);
-  const verifierText = text(small, BAG.verifierKey)?.trim();
-  let origin: string | undefined;
-  if (verifierText === undefined) r.fail('public-key', 'custody/verifier-key is missing');
-  else {
-    try {
-      const vk = parseVerifierKey(verifierText);
-      origin = vk.name;
-      if (publicKey && !vk.publicKey.equals(publicKey)) {
-        r.fail('public-key', `custody/verifier-key names another key than the ${keySource === 'given' ? 'one you gave' : 'signing key'} (it names ${vk.name}+${vk.keyHash.toString('hex')})`);
-      }
-    } catch (e) {
-      r.fail('public-key', `custody/verifier-key is malformed: ${message(e)}`);
-    }
-  }
+  } else if (bagKey && !given && key === undefined) r.pass('public-key', `read from the packet (${keyLabel(bagKey)})`);
+  const origin = checkVerifierKey(r, small, publicKey, keySource);
+  return { publicKey, given, bagKey, keySource, origin };
+}
 
-  // Signature.
+/** custody/verifier-key names the log's origin and must name the signing key; returns the origin. */
+function checkVerifierKey(r: Report, small: Map<string, Buffer>, publicKey: Buffer | undefined, keySource: 'given' | 'packet'): string | undefined {
+  const verifierText = text(small, BAG.verifierKey)?.trim();
+  if (verifierText === undefined) {
+    r.fail('public-key', 'custody/verifier-key is missing');
+    return undefined;
+  }
+  try {
+    const vk = parseVerifierKey(verifierText);
+    if (publicKey && !vk.publicKey.equals(publicKey)) {
+      r.fail('public-key', `custody/verifier-key names another key than the ${keySource === 'given' ? 'one you gave' : 'signing key'} (it names ${vk.name}+${vk.keyHash.toString('hex')})`);
+    }
+    return vk.name;
+  } catch (e) {
+    r.fail('public-key', `custody/verifier-key is malformed: ${message(e)}`);
+    return undefined;
+  }
+}
+
+/** The minisign signature over tagmanifest-sha256.txt. */
+async function checkSignature(r: Report, small: Map<string, Buffer>, keys: Keys): Promise<void> {
+  const tagmanifestBytes = small.get(BAG.tagmanifest);
   const sigText = text(small, BAG.signature);
   if (sigText === undefined) r.fail('signature', `${BAG.signature} is missing`);
   else if (!tagmanifestBytes) r.fail('signature', 'there is no tagmanifest to check the signature against');
-  else if (!publicKey) r.fail('signature', 'no usable public key to check the signature with');
+  else if (!keys.publicKey) r.fail('signature', 'no usable public key to check the signature with');
   else {
-    const res = await minisignVerify(formatMinisignPublicKey(publicKey), sigText, tagmanifestBytes);
+    const res = await minisignVerify(formatMinisignPublicKey(keys.publicKey), sigText, tagmanifestBytes);
     if (res.ok) {
       r.pass('signature', `valid minisign signature over tagmanifest-sha256.txt (trusted comment: ${res.trustedComment})`);
       r.passFile(BAG.signature, 'valid signature');
     } else {
-      const why = res.reason === 'KEY_ID_MISMATCH' ? keyMismatchMessage(sigText, given ?? bagKey) : res.message;
+      const why = res.reason === 'KEY_ID_MISMATCH' ? keyMismatchMessage(sigText, keys.given ?? keys.bagKey) : res.message;
       r.fail('signature', why);
       r.failFile(BAG.signature, why, 'signature');
     }
   }
   if (tagmanifestBytes && r.check('signature').fails.length > 0) r.failFile(BAG.tagmanifest, 'its signature does not verify', 'signature');
   else if (tagmanifestBytes) r.passFile(BAG.tagmanifest, 'signed');
+}
 
-  // Checkpoint.
+/** A checkpoint that verified, and its text (each proof names the checkpoint it is against). */
+type Checkpoint = { readonly verified: VerifiedCheckpoint; readonly text: string };
+
+/** custody/checkpoint, signed by the log's key under its origin. */
+function checkCheckpoint(r: Report, small: Map<string, Buffer>, keys: Keys): Checkpoint | undefined {
   const checkpointText = text(small, BAG.checkpoint);
-  let checkpoint: VerifiedCheckpoint | undefined;
   if (checkpointText === undefined) r.fail('checkpoint', 'custody/checkpoint is missing');
-  else if (!publicKey || !origin) r.fail('checkpoint', 'no usable key or origin to check the checkpoint with');
+  else if (!keys.publicKey || !keys.origin) r.fail('checkpoint', 'no usable key or origin to check the checkpoint with');
   else {
     try {
-      checkpoint = verifyCheckpoint(checkpointText, { name: origin, publicKey });
-      r.pass('checkpoint', `signed checkpoint of ${origin} at size ${checkpoint.size}`);
+      const checkpoint = verifyCheckpoint(checkpointText, { name: keys.origin, publicKey: keys.publicKey });
+      r.pass('checkpoint', `signed checkpoint of ${keys.origin} at size ${checkpoint.size}`);
       r.passFile(BAG.checkpoint, 'checkpoint signature valid');
+      return { verified: checkpoint, text: checkpointText };
     } catch (e) {
       r.fail('checkpoint', message(e));
       r.failFile(BAG.checkpoint, message(e));
     }
   }
+  return undefined;
+}
 
-  // Events and proofs.
+/** events.jsonl line by line (canonical, signed, equal to its entry file, proven in the checkpoint's tree), then files under entries/ and proofs/ no event names. */
+function checkEvents(r: Report, read: Read, keys: Keys, checkpoint: Checkpoint | undefined): Map<number, ShippedEvent> {
   const events = new Map<number, ShippedEvent>();
   const referenced = new Set<string>();
-  const eventsText = text(small, BAG.events);
+  const eventsText = text(read.small, BAG.events);
   if (eventsText === undefined) r.fail('events', 'custody/events.jsonl is missing or unreadable');
   else {
     const lines = eventsText.split('\n').filter((l) => l.length > 0);
     lines.forEach((line, i) => {
-      const where = `custody/events.jsonl line ${i + 1}`;
-      let rec: { event?: unknown; signature?: unknown; proof?: unknown; entry?: unknown };
-      try {
-        rec = JSON.parse(line) as typeof rec;
-      } catch {
-        r.fail('events', `${where} is not JSON`);
-        r.failFile(BAG.events, `${where} is not JSON`);
-        return;
-      }
-      if (typeof rec.event !== 'string' || typeof rec.signature !== 'string') {
-        r.fail('events', `${where} lacks "event" or "signature"`);
-        r.failFile(BAG.events, `${where} lacks "event" or "signature"`);
-        return;
-      }
-      const bytes = Buffer.from(rec.event, 'utf8');
-      let ev: CustodyEvent;
-      try {
-        ev = parseCanonicalJson(bytes) as CustodyEvent;
-      } catch (e) {
-        r.fail('events', `${where}: ${message(e)}`);
-        r.failFile(BAG.events, `${where}: ${message(e)}`);
-        return;
-      }
-      const seq = ev.seq;
-      if (!Number.isSafeInteger(seq) || events.has(seq)) {
-        r.fail('events', `${where} has a missing or repeated seq`);
-        r.failFile(BAG.events, `${where} has a missing or repeated seq`);
-        return;
-      }
-      events.set(seq, { seq, bytes, event: ev });
-      const sig = Buffer.from(rec.signature, 'base64');
-      if (!publicKey || sig.length !== 64 || !ed25519Verify(publicKey, bytes, sig)) {
-        r.fail('events', `event #${seq}: its Ed25519 signature does not verify`);
-        r.failFile(BAG.events, `event #${seq}: its signature does not verify`);
-      }
-      const ePath = entryPath(seq);
-      const pPath = proofPath(seq);
-      referenced.add(ePath);
-      referenced.add(pPath);
-      if (rec.entry !== undefined && rec.entry !== ePath) r.fail('events', `event #${seq} names entry file ${String(rec.entry)}, expected ${ePath}`);
-      if (rec.proof !== undefined && rec.proof !== pPath) r.fail('events', `event #${seq} names proof file ${String(rec.proof)}, expected ${pPath}`);
-      const entry = small.get(ePath);
-      if (!entry) r.failFile(ePath, `missing: event #${seq} has no entry file`);
-      else if (!entry.equals(bytes)) {
-        r.failFile(ePath, `differs from event #${seq} in events.jsonl`);
-        r.fail('events', `${ePath} differs from events.jsonl`);
-      } else r.passFile(ePath, `equals event #${seq}`);
-      const proofText = text(small, pPath);
-      if (proofText === undefined) {
-        r.failFile(pPath, `missing: event #${seq} has no inclusion proof`);
-        r.fail('proofs', `event #${seq} has no proof`);
-        return;
-      }
-      if (!checkpoint || !publicKey || !origin) {
-        r.failFile(pPath, 'cannot be checked without a valid checkpoint');
-        r.fail('proofs', 'proofs cannot be checked without a valid checkpoint');
-        return;
-      }
-      try {
-        const proof = parseTlogProof(proofText);
-        if (proof.checkpoint !== checkpointText) throw new HuellaError('VERIFY_FAILED', 'the proof is against another checkpoint than custody/checkpoint');
-        if (proof.index !== seq) throw new HuellaError('VERIFY_FAILED', `the proof is for entry ${proof.index}, not ${seq}`);
-        verifyTlogProofAgainst(proof, bytes, checkpoint);
-        r.passFile(pPath, `event #${seq} is in the signed log (RFC 9162 inclusion proof)`);
-      } catch (e) {
-        r.failFile(pPath, `event #${seq}: ${message(e)}`);
-        r.fail('proofs', `event #${seq}: ${message(e)}`);
-      }
+      const shipped = parseEventLine(r, line, `custody/events.jsonl line ${i + 1}`, events, keys.publicKey);
+      if (!shipped) return;
+      events.set(shipped.seq, { seq: shipped.seq, bytes: shipped.bytes, event: shipped.event });
+      referenced.add(entryPath(shipped.seq));
+      referenced.add(proofPath(shipped.seq));
+      checkEventFiles(r, read.small, shipped, keys, checkpoint);
     });
     if (r.check('events').fails.length === 0) r.pass('events', `${events.size} events, canonical and signed`);
     if (r.check('proofs').fails.length === 0 && events.size > 0) r.pass('proofs', `${events.size} inclusion proofs verify against custody/checkpoint`);
     if (r.check('events').fails.length === 0) r.passFile(BAG.events, `${events.size} signed events`);
   }
-  for (const f of files) {
+  for (const f of read.files) {
     if ((f.startsWith(`${BAG.proofs}/`) || f.startsWith(`${BAG.entries}/`)) && !referenced.has(f)) {
       r.failFile(f, 'not referenced by any event in events.jsonl');
       r.fail('events', `${f} is not referenced by any event`);
     }
   }
+  return events;
+}
 
-  // items.json against events, manifest and payload.
-  checkItems(r, small, events, checkpoint, origin, packetId, manifest?.entries ?? [], hashes, sizes, files, withManifest);
+type EventLine = { event?: unknown; signature?: unknown; proof?: unknown; entry?: unknown };
 
-  // Witness cosignatures (custody/witnessed/).
+/** One line of events.jsonl: JSON, canonical, a new seq, its Ed25519 signature; undefined (and a failure) when it cannot be used. */
+function parseEventLine(r: Report, line: string, where: string, events: ReadonlyMap<number, ShippedEvent>, publicKey: Buffer | undefined): (ShippedEvent & { readonly rec: EventLine }) | undefined {
+  const failLine = (why: string): undefined => {
+    r.fail('events', why);
+    r.failFile(BAG.events, why);
+    return undefined;
+  };
+  let rec: EventLine;
+  try {
+    rec = JSON.parse(line) as EventLine;
+  } catch {
+    return failLine(`${where} is not JSON`);
+  }
+  if (typeof rec.event !== 'string' || typeof rec.signature !== 'string') return failLine(`${where} lacks "event" or "signature"`);
+  const bytes = Buffer.from(rec.event, 'utf8');
+  let ev: CustodyEvent;
+  try {
+    ev = parseCanonicalJson(bytes) as CustodyEvent;
+  } catch (e) {
+    return failLine(`${where}: ${message(e)}`);
+  }
+  const seq = ev.seq;
+  if (!Number.isSafeInteger(seq) || events.has(seq)) return failLine(`${where} has a missing or repeated seq`);
+  const sig = Buffer.from(rec.signature, 'base64');
+  if (!publicKey || sig.length !== 64 || !ed25519Verify(publicKey, bytes, sig)) {
+    r.fail('events', `event #${seq}: its Ed25519 signature does not verify`);
+    r.failFile(BAG.events, `event #${seq}: its signature does not verify`);
+  }
+  return { seq, bytes, event: ev, rec };
+}
+
+/** An event's entry file (equal to the event) and inclusion proof (against custody/checkpoint). */
+function checkEventFiles(r: Report, small: Map<string, Buffer>, shipped: ShippedEvent & { readonly rec: EventLine }, keys: Keys, checkpoint: Checkpoint | undefined): void {
+  const { seq, bytes, rec } = shipped;
+  const ePath = entryPath(seq);
+  const pPath = proofPath(seq);
+  if (rec.entry !== undefined && rec.entry !== ePath) r.fail('events', `event #${seq} names entry file ${String(rec.entry)}, expected ${ePath}`);
+  if (rec.proof !== undefined && rec.proof !== pPath) r.fail('events', `event #${seq} names proof file ${String(rec.proof)}, expected ${pPath}`);
+  const entry = small.get(ePath);
+  if (!entry) r.failFile(ePath, `missing: event #${seq} has no entry file`);
+  else if (!entry.equals(bytes)) {
+    r.failFile(ePath, `differs from event #${seq} in events.jsonl`);
+    r.fail('events', `${ePath} differs from events.jsonl`);
+  } else r.passFile(ePath, `equals event #${seq}`);
+  const proofText = text(small, pPath);
+  if (proofText === undefined) {
+    r.failFile(pPath, `missing: event #${seq} has no inclusion proof`);
+    r.fail('proofs', `event #${seq} has no proof`);
+    return;
+  }
+  if (!checkpoint || !keys.publicKey || !keys.origin) {
+    r.failFile(pPath, 'cannot be checked without a valid checkpoint');
+    r.fail('proofs', 'proofs cannot be checked without a valid checkpoint');
+    return;
+  }
+  try {
+    const proof = parseTlogProof(proofText);
+    if (proof.checkpoint !== checkpoint.text) throw new HuellaError('VERIFY_FAILED', 'the proof is against another checkpoint than custody/checkpoint');
+    if (proof.index !== seq) throw new HuellaError('VERIFY_FAILED', `the proof is for entry ${proof.index}, not ${seq}`);
+    verifyTlogProofAgainst(proof, bytes, checkpoint.verified);
+    r.passFile(pPath, `event #${seq} is in the signed log (RFC 9162 inclusion proof)`);
+  } catch (e) {
+    r.failFile(pPath, `event #${seq}: ${message(e)}`);
+    r.fail('proofs', `event #${seq}: ${message(e)}`);
+  }
+}
+
+/** Witness cosignatures (custody/witnessed/), merged into the report. */
+function checkWitnesses(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, keys: Keys, witnessKeys: readonly string[]): WitnessedResult {
   const witnessed = verifyWitnessed({
-    files,
-    text: (p) => text(small, p),
+    files: read.files,
+    text: (p) => text(read.small, p),
     events,
     checkpoint,
-    origin,
-    publicKey,
-    witnessKeys: opts.witnessKeys ?? [],
-    subjects: witnessSubjects(text(small, BAG.items)),
+    origin: keys.origin,
+    publicKey: keys.publicKey,
+    witnessKeys,
+    subjects: witnessSubjects(text(read.small, BAG.items)),
   });
   if (witnessed.check) {
     witnessed.check.fails.forEach((f) => r.fail('witnesses', f));
@@ -448,8 +524,17 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
   }
   witnessed.fileFails.forEach((why, p) => r.failFile(p, why));
   witnessed.filePasses.forEach((what, p) => r.passFile(p, what));
+  return witnessed;
+}
 
-  // Everything else still without a verdict.
+const KEY_NOTE = {
+  given: 'Signatures were checked with the key you supplied: if you obtained it from the sender by a separate channel, this proves who made the packet.',
+  packet:
+    'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
+} as const;
+
+/** The report: every file still without a verdict is "present"; checks and rows as found, rows in path order. */
+function packetReport(r: Report, format: PacketSource['format'], files: readonly string[], packetId: string | undefined, keys: Keys, witnessed: WitnessedResult): PacketVerifyReport {
   for (const f of files) {
     const row = r.row(f);
     if (row.status === 'PASS' && row.passes.length === 0) r.passFile(f, 'present');
@@ -469,15 +554,13 @@ async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): 
       ...(row.about ? { about: row.about } : {}),
     }));
   const ok = checks.every((c) => c.status === 'PASS') && rows.every((x) => x.status === 'PASS');
+  const { bagKey } = keys;
   return {
     ok,
     ...(packetId ? { packetId } : {}),
-    format: src.format,
-    keySource,
-    keyNote:
-      keySource === 'given'
-        ? 'Signatures were checked with the key you supplied: if you obtained it from the sender by a separate channel, this proves who made the packet.'
-        : 'Signatures were checked with the key INSIDE the packet: this proves only that nothing changed after signing, not who signed it (anyone can re-sign a packet). Obtain the sender’s public key separately (in person or over another channel) and check the packet against it to prove who signed it.',
+    format,
+    keySource: keys.keySource,
+    keyNote: KEY_NOTE[keys.keySource],
     ...(bagKey ? { signer: { keyId: minisignKeyIdHex(keyIdFromPublicKey(bagKey.publicKey)), publicKey: formatMinisignPublicKey(bagKey.publicKey).split('\n')[1]! } } : {}),
     checks,
     files: rows,
@@ -492,127 +575,161 @@ function keyMismatchMessage(sigText: string, key: DescribedKey | undefined): str
   return `the signature was made with ${signedBy}, but it was checked with ${key ? keyLabel(key) : 'another key'}: a different key`;
 }
 
-function checkItems(
-  r: Report,
-  small: Map<string, Buffer>,
-  events: Map<number, ShippedEvent>,
-  checkpoint: VerifiedCheckpoint | undefined,
-  origin: string | undefined,
-  packetId: string | undefined,
-  manifest: readonly ManifestEntry[],
-  hashes: Map<string, string>,
-  sizes: Map<string, number>,
-  files: readonly string[],
-  withManifest: ReadonlySet<string>,
-): void {
-  const raw = text(small, BAG.items);
-  if (raw === undefined) {
-    r.fail('items', 'custody/items.json is missing or unreadable');
-    return;
-  }
-  let items: ItemsJson;
-  try {
-    const parsed = itemsJsonSchema.safeParse(JSON.parse(raw));
-    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
-    items = parsed.data;
-  } catch (e) {
-    r.fail('items', `custody/items.json is not valid: ${message(e)}`);
-    r.failFile(BAG.items, `not valid: ${message(e)}`);
-    return;
-  }
+/** What the items.json stages share: the report, the packet as read, the events, and the helpers that fail or pass a file. */
+type ItemsCheck = {
+  readonly r: Report;
+  readonly read: Read;
+  readonly events: Map<number, ShippedEvent>;
+  /** Payload files items.json describes (the others are flagged at the end). */
+  readonly described: Set<string>;
+  bad(file: string | undefined, reason: string): void;
+  /** The event a reference names, if it is in events.jsonl and is of one of these types about this subject. */
+  logged(ref: { seq: number; proof: string }, type: readonly string[], subject: string, what: string, file: string): ShippedEvent | undefined;
+  /** A payload file as items.json describes it: present, and its hash and size those of the manifest and the file. */
+  payloadFile(p: string, sha: string, size: number, what: string): void;
+};
+
+function itemsCheck(r: Report, read: Read, events: Map<number, ShippedEvent>, manifest: readonly ManifestEntry[]): ItemsCheck {
   const manifestHash = new Map(manifest.map((e) => [e.path, e.sha256]));
+  const described = new Set<string>();
   const bad = (file: string | undefined, reason: string): void => {
     r.fail('items', reason);
     if (file) r.failFile(file, reason);
   };
-  if (packetId && items.packetId !== packetId) bad(BAG.items, `items.json is for packet ${items.packetId}, bag-info.txt says ${packetId}`);
-  if (origin && items.origin !== origin) bad(BAG.items, `items.json names log ${items.origin}, the verifier key names ${origin}`);
-  if (checkpoint && items.checkpoint.size !== checkpoint.size) bad(BAG.items, `items.json says the checkpoint has size ${items.checkpoint.size}, it has ${checkpoint.size}`);
-  const described = new Set<string>();
-  const logged = (ref: { seq: number; proof: string }, type: readonly string[], subject: string, what: string, file: string): ShippedEvent | undefined => {
-    if (ref.proof !== proofPath(ref.seq)) bad(file, `${what}: proof path ${ref.proof} does not match event #${ref.seq}`);
-    const ev = events.get(ref.seq);
-    if (!ev) {
-      bad(file, `${what}: event #${ref.seq} is not in events.jsonl`);
-      return undefined;
-    }
-    if (!type.includes(ev.event.type) || ev.event.subject !== subject) {
-      bad(file, `${what}: event #${ref.seq} is a ${ev.event.type} about ${String(ev.event.subject)}, not a ${type.join('/')} about ${subject}`);
-      return undefined;
-    }
-    return ev;
-  };
-  const payloadFile = (p: string, sha: string, size: number, what: string): void => {
-    described.add(p);
-    if (!files.includes(p)) {
-      bad(p, `${what}: ${p} is described in items.json but missing`);
-      return;
-    }
-    if (manifestHash.get(p) !== sha) bad(p, `${what}: items.json gives another SHA-256 than manifest-sha256.txt`);
-    else if (hashes.get(p) !== sha) bad(p, `${what}: the file's SHA-256 is not the one in items.json`);
-    else if (sizes.get(p) !== size) bad(p, `${what}: the file's size is not the one in items.json`);
-    else r.passFile(p, 'described in items.json');
-  };
-  const recorded = (seq: number | undefined): { recordedAt?: string } => {
-    const time = seq === undefined ? undefined : events.get(seq)?.event.time;
-    return time ? { recordedAt: time } : {};
-  };
-  for (const it of items.items) {
-    const file = it.exported?.path ?? it.encryptedOriginal?.path;
-    const when = recorded(it.original.ingested.seq);
-    if (it.exported) r.describe(it.exported.path, { label: it.label, kind: 'copy', mediaType: it.mediaType, ...when });
-    if (it.encryptedOriginal) r.describe(it.encryptedOriginal.path, { label: it.label, kind: 'original', mediaType: it.mediaType, ...when });
-    if (it.contentCredentials?.sidecar) r.describe(it.contentCredentials.sidecar.path, { label: it.label, kind: 'credentials', ...when });
-    // An exhibit received from another vault has item.received as its origin event, and the sender's link with it.
-    const ingest = logged(it.original.ingested, it.received ? ['item.received'] : ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
-    if (ingest) {
-      const d = ingest.event.data;
-      if (d.sha256 !== it.original.sha256 || d.size !== it.original.size) bad(file ?? BAG.items, `${it.label}: the original's SHA-256/size in items.json differ from the ingest event #${ingest.seq}`);
-      else if (file) r.passFile(file, `original SHA-256 matches ingest event #${ingest.seq}`);
-      if (it.received) {
-        const link = verifySenderLink(small, it.received, it.original, ingest.event);
-        for (const f of link.failures) bad(f.file, `${it.label}: ${f.reason}`);
-        for (const p of link.passes) r.passFile(p.file, p.reason);
-        if (link.failures.length === 0 && file) r.passFile(file, `received from ${it.received.origin}: its ingest event #${it.received.ingested.seq} and transfer event #${it.received.transferred.seq} are in that log`);
+  return {
+    r,
+    read,
+    events,
+    described,
+    bad,
+    logged: (ref, type, subject, what, file) => {
+      if (ref.proof !== proofPath(ref.seq)) bad(file, `${what}: proof path ${ref.proof} does not match event #${ref.seq}`);
+      const ev = events.get(ref.seq);
+      if (!ev) {
+        bad(file, `${what}: event #${ref.seq} is not in events.jsonl`);
+        return undefined;
       }
-    }
-    if (it.exported) {
-      const x = it.exported;
-      payloadFile(x.path, x.sha256, x.size, it.label);
-      const derived = logged(x.derived, ['item.derived'], it.itemId, `${it.label} copy`, x.path);
-      if (derived) {
-        const d = derived.event.data as Record<string, unknown>;
-        const t = x.transformation;
-        const same =
-          d.kind === 'packet-copy' &&
-          d.packetId === items.packetId &&
-          d.sha256 === x.sha256 &&
-          d.size === x.size &&
-          d.method === t.method &&
-          d.format === t.format &&
-          JSON.stringify(d.removed) === JSON.stringify(t.removed) &&
-          JSON.stringify(d.kept) === JSON.stringify(t.kept) &&
-          d.keepCaptureDate === t.keepCaptureDate &&
-          (d.notes ?? undefined) === (t.notes ?? undefined);
-        if (!same) bad(x.path, `${it.label}: the copy or its transformation record differs from the derived event #${derived.seq}`);
-        else r.passFile(x.path, `copy and transformation logged in event #${derived.seq}`);
+      if (!type.includes(ev.event.type) || ev.event.subject !== subject) {
+        bad(file, `${what}: event #${ref.seq} is a ${ev.event.type} about ${String(ev.event.subject)}, not a ${type.join('/')} about ${subject}`);
+        return undefined;
       }
-    }
-    if (it.encryptedOriginal) payloadFile(it.encryptedOriginal.path, it.encryptedOriginal.sha256, it.encryptedOriginal.size, `${it.label} encrypted original`);
-    checkItemContentCredentials({ packetId: items.packetId, small, withManifest, bad, pass: (f, w) => r.passFile(f, w), payloadFile, logged }, it, ingest?.event.type === 'item.ingested' ? ingest.event.data : undefined);
-  }
+      return ev;
+    },
+    payloadFile: (p, sha, size, what) => {
+      described.add(p);
+      if (!read.files.includes(p)) {
+        bad(p, `${what}: ${p} is described in items.json but missing`);
+        return;
+      }
+      if (manifestHash.get(p) !== sha) bad(p, `${what}: items.json gives another SHA-256 than manifest-sha256.txt`);
+      else if (read.hashes.get(p) !== sha) bad(p, `${what}: the file's SHA-256 is not the one in items.json`);
+      else if (read.sizes.get(p) !== size) bad(p, `${what}: the file's size is not the one in items.json`);
+      else r.passFile(p, 'described in items.json');
+    },
+  };
+}
+
+/** custody/items.json against the events, the manifest and the payload: each exhibit, each testimony, nothing undescribed. */
+function checkItems(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, origin: string | undefined, packetId: string | undefined, manifest: readonly ManifestEntry[]): void {
+  const items = parseItemsJson(r, read.small);
+  if (!items) return;
+  const c = itemsCheck(r, read, events, manifest);
+  if (packetId && items.packetId !== packetId) c.bad(BAG.items, `items.json is for packet ${items.packetId}, bag-info.txt says ${packetId}`);
+  if (origin && items.origin !== origin) c.bad(BAG.items, `items.json names log ${items.origin}, the verifier key names ${origin}`);
+  if (checkpoint && items.checkpoint.size !== checkpoint.size) c.bad(BAG.items, `items.json says the checkpoint has size ${items.checkpoint.size}, it has ${checkpoint.size}`);
+  for (const it of items.items) checkItem(c, items.packetId, it);
   for (const t of items.testimonies) {
-    r.describe(t.path, { label: t.label, kind: 'testimony', ...recorded(t.revisionEvent?.seq) });
-    payloadFile(t.path, t.sha256, t.size, t.label);
-    if (t.revisionEvent) logged(t.revisionEvent, ['testimony.created', 'testimony.edited'], t.testimonyId, `${t.label} revision`, t.path);
+    r.describe(t.path, { label: t.label, kind: 'testimony', ...recordedAt(events, t.revisionEvent?.seq) });
+    c.payloadFile(t.path, t.sha256, t.size, t.label);
+    if (t.revisionEvent) c.logged(t.revisionEvent, ['testimony.created', 'testimony.edited'], t.testimonyId, `${t.label} revision`, t.path);
   }
-  for (const f of files) {
-    if ((f.startsWith(`${BAG.evidence}/`) || f.startsWith(`${BAG.originals}/`) || f.startsWith(`${BAG.testimonies}/`) || f.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && !described.has(f)) {
-      bad(f, `${f} is not described in custody/items.json`);
+  for (const f of read.files) {
+    if ((f.startsWith(`${BAG.evidence}/`) || f.startsWith(`${BAG.originals}/`) || f.startsWith(`${BAG.testimonies}/`) || f.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && !c.described.has(f)) {
+      c.bad(f, `${f} is not described in custody/items.json`);
     }
   }
   if (r.check('items').fails.length === 0) {
     r.pass('items', `${items.items.length} items and ${items.testimonies.length} testimonies consistent with the events and the manifest`);
     r.passFile(BAG.items, 'consistent');
   }
+}
+
+function parseItemsJson(r: Report, small: Map<string, Buffer>): ItemsJson | undefined {
+  const raw = text(small, BAG.items);
+  if (raw === undefined) {
+    r.fail('items', 'custody/items.json is missing or unreadable');
+    return undefined;
+  }
+  try {
+    const parsed = itemsJsonSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+    return parsed.data;
+  } catch (e) {
+    r.fail('items', `custody/items.json is not valid: ${message(e)}`);
+    r.failFile(BAG.items, `not valid: ${message(e)}`);
+    return undefined;
+  }
+}
+
+function recordedAt(events: ReadonlyMap<number, ShippedEvent>, seq: number | undefined): { recordedAt?: string } {
+  const time = seq === undefined ? undefined : events.get(seq)?.event.time;
+  return time ? { recordedAt: time } : {};
+}
+
+type ItemEntry = ItemsJson['items'][number];
+
+/** One exhibit: its files described, its original against its ingest (or receipt) event, its copy against its derived event, its Content Credentials. */
+function checkItem(c: ItemsCheck, packetId: string, it: ItemEntry): void {
+  const { r } = c;
+  const file = it.exported?.path ?? it.encryptedOriginal?.path;
+  const when = recordedAt(c.events, it.original.ingested.seq);
+  if (it.exported) r.describe(it.exported.path, { label: it.label, kind: 'copy', mediaType: it.mediaType, ...when });
+  if (it.encryptedOriginal) r.describe(it.encryptedOriginal.path, { label: it.label, kind: 'original', mediaType: it.mediaType, ...when });
+  if (it.contentCredentials?.sidecar) r.describe(it.contentCredentials.sidecar.path, { label: it.label, kind: 'credentials', ...when });
+  const ingest = checkOriginal(c, it, file);
+  if (it.exported) checkCopy(c, packetId, it, it.exported);
+  if (it.encryptedOriginal) c.payloadFile(it.encryptedOriginal.path, it.encryptedOriginal.sha256, it.encryptedOriginal.size, `${it.label} encrypted original`);
+  checkItemContentCredentials(
+    { packetId, small: c.read.small, withManifest: c.read.withManifest, bad: c.bad, pass: (f, w) => r.passFile(f, w), payloadFile: c.payloadFile, logged: c.logged },
+    it,
+    ingest?.event.type === 'item.ingested' ? ingest.event.data : undefined,
+  );
+}
+
+/** The original's hash and size against its ingest event; an exhibit received from another vault has item.received as its origin event, and the sender's link with it. */
+function checkOriginal(c: ItemsCheck, it: ItemEntry, file: string | undefined): ShippedEvent | undefined {
+  const ingest = c.logged(it.original.ingested, it.received ? ['item.received'] : ['item.ingested'], it.itemId, `${it.label} ingest`, file ?? BAG.items);
+  if (!ingest) return undefined;
+  const d = ingest.event.data;
+  if (d.sha256 !== it.original.sha256 || d.size !== it.original.size) c.bad(file ?? BAG.items, `${it.label}: the original's SHA-256/size in items.json differ from the ingest event #${ingest.seq}`);
+  else if (file) c.r.passFile(file, `original SHA-256 matches ingest event #${ingest.seq}`);
+  if (it.received) {
+    const link = verifySenderLink(c.read.small, it.received, it.original, ingest.event);
+    for (const f of link.failures) c.bad(f.file, `${it.label}: ${f.reason}`);
+    for (const p of link.passes) c.r.passFile(p.file, p.reason);
+    if (link.failures.length === 0 && file) c.r.passFile(file, `received from ${it.received.origin}: its ingest event #${it.received.ingested.seq} and transfer event #${it.received.transferred.seq} are in that log`);
+  }
+  return ingest;
+}
+
+/** The exported copy: described in items.json as in the manifest, and its transformation record equal to its derived event's. */
+function checkCopy(c: ItemsCheck, packetId: string, it: ItemEntry, x: NonNullable<ItemEntry['exported']>): void {
+  c.payloadFile(x.path, x.sha256, x.size, it.label);
+  const derived = c.logged(x.derived, ['item.derived'], it.itemId, `${it.label} copy`, x.path);
+  if (!derived) return;
+  const d = derived.event.data as Record<string, unknown>;
+  const t = x.transformation;
+  const same =
+    d.kind === 'packet-copy' &&
+    d.packetId === packetId &&
+    d.sha256 === x.sha256 &&
+    d.size === x.size &&
+    d.method === t.method &&
+    d.format === t.format &&
+    JSON.stringify(d.removed) === JSON.stringify(t.removed) &&
+    JSON.stringify(d.kept) === JSON.stringify(t.kept) &&
+    d.keepCaptureDate === t.keepCaptureDate &&
+    (d.notes ?? undefined) === (t.notes ?? undefined);
+  if (!same) c.bad(x.path, `${it.label}: the copy or its transformation record differs from the derived event #${derived.seq}`);
+  else c.r.passFile(x.path, `copy and transformation logged in event #${derived.seq}`);
 }
