@@ -51,6 +51,12 @@ const SMALL_RING = { slots: 2, slotBytes: 256 * 1024 };
 const IDLE_SMALL_RINGS = 16;
 const READ_CHUNK_BYTES = 1024 * 1024; // enough for content sniffing (file-type reads at most 4100 bytes)
 
+/** A failure to read stored object `name`: OBJECT_MISSING when it is not there, else the system error. */
+function objectReadError(name: string, e: unknown): HuellaError {
+  if ((e as { code?: string }).code === 'ENOENT') return new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e });
+  return fromSystemError(e, 'reading an encrypted object');
+}
+
 export type StagedObject = {
   readonly name: string;
   readonly sha256: Buffer;
@@ -391,13 +397,7 @@ export class BlobStore {
     const file = this.pathOf(name);
     const input = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     const decrypt = createAgeDecryptStream([this.#identity]);
-    input.on('error', (e) => {
-      decrypt.destroy(
-        (e as { code?: string }).code === 'ENOENT'
-          ? new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e })
-          : fromSystemError(e, 'reading an encrypted object'),
-      );
-    });
+    input.on('error', (e) => decrypt.destroy(objectReadError(name, e)));
     return input.pipe(decrypt);
   }
 
@@ -418,22 +418,30 @@ export class BlobStore {
     return this.stage(Readable.from([data]));
   }
 
+  /** Stored object `name`, opened for reading (the caller closes it). */
+  async #openObject(name: string): Promise<fsp.FileHandle> {
+    try {
+      return await fsp.open(this.pathOf(name), 'r');
+    } catch (e) {
+      throw objectReadError(name, e);
+    }
+  }
+
+  /** The object's age header re-wrapped to `recipients` (same file key), and where its payload starts. */
+  async #rewrapHeader(source: fsp.FileHandle, recipients: readonly Uint8Array[]): Promise<{ newHeader: Buffer; payloadOffset: number }> {
+    const { header, payloadOffset } = await readAgeHeader(source);
+    return { newHeader: rewrapAgeHeader(header, [this.#identity], recipients), payloadOffset };
+  }
+
   /**
    * Object `name` re-wrapped to `recipients` without copying it (the S3 outbox, DESIGN §9): the new age header, where
    * the stored payload starts, and the size and SHA-256 of header ‖ payload, the age file a push streams from the
    * stored object (openRewrapped). The payload is read once to hash it, never written.
    */
   async rewrappedHeader(name: string, recipients: readonly Uint8Array[], options: { readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void } = {}): Promise<RewrappedHeader> {
-    let source: fsp.FileHandle;
+    const source = await this.#openObject(name);
     try {
-      source = await fsp.open(this.pathOf(name), 'r');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e });
-      throw fromSystemError(e, 'reading an encrypted object');
-    }
-    try {
-      const { header, payloadOffset } = await readAgeHeader(source);
-      const newHeader = rewrapAgeHeader(header, [this.#identity], recipients);
+      const { newHeader, payloadOffset } = await this.#rewrapHeader(source, recipients);
       const hash = crypto.createHash('sha256').update(newHeader);
       let size = newHeader.length;
       for await (const chunk of source.createReadStream({ start: payloadOffset, highWaterMark: READ_CHUNK_BYTES, autoClose: false, ...(options.signal ? { signal: options.signal } : {}) })) {
@@ -479,16 +487,9 @@ export class BlobStore {
    * header carrying the same file key, the payload copied byte for byte. Returns the written file's size and SHA-256.
    */
   async writeRewrapped(name: string, recipients: readonly Uint8Array[], dest: string, options: { readonly signal?: AbortSignal; readonly onBytes?: (n: number) => void } = {}): Promise<{ size: number; sha256: string }> {
-    let source: fsp.FileHandle;
+    const source = await this.#openObject(name);
     try {
-      source = await fsp.open(this.pathOf(name), 'r');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') throw new HuellaError('OBJECT_MISSING', `Object ${name.slice(0, 12)}… is missing from the vault.`, { cause: e });
-      throw fromSystemError(e, 'reading an encrypted object');
-    }
-    try {
-      const { header, payloadOffset } = await readAgeHeader(source);
-      const newHeader = rewrapAgeHeader(header, [this.#identity], recipients);
+      const { newHeader, payloadOffset } = await this.#rewrapHeader(source, recipients);
       const hash = crypto.createHash('sha256').update(newHeader);
       let size = newHeader.length;
       const tap = new Transform({
@@ -521,8 +522,7 @@ export class BlobStore {
   async stageReceived(source: fsp.FileHandle, options: StageOptions = {}): Promise<StagedObject> {
     const partPath = this.#newPartPath();
     try {
-      const { header, payloadOffset } = await readAgeHeader(source);
-      const newHeader = rewrapAgeHeader(header, [this.#identity], [this.#recipient]);
+      const { newHeader, payloadOffset } = await this.#rewrapHeader(source, [this.#recipient]);
       const out = fs.createWriteStream(partPath, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BUFFER_BYTES });
       out.write(newHeader);
       await pipeline(source.createReadStream({ start: payloadOffset, highWaterMark: READ_CHUNK_BYTES, autoClose: false }), out, options.signal ? { signal: options.signal } : {});
