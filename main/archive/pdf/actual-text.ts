@@ -127,6 +127,63 @@ function spans(word: Glyph[]): Unit[] {
   });
 }
 
+/** Strong right-to-left for a bidi-unaware reader: Hebrew, Arabic letters and Arabic punctuation of class AL (not Arabic digits or the Arabic comma). */
+function strongRtl(u: number): boolean {
+  if (u < 0x0590 || u === 0x060c || (u >= 0x0660 && u <= 0x066c) || (u >= 0x06f0 && u <= 0x06f9)) return false;
+  return u <= 0x08ff || (u >= 0xfb1d && u <= 0xfdff) || (u >= 0xfe70 && u <= 0xfefe);
+}
+
+/**
+ * The glyphs that start a left-to-right run touching right-to-left text, on lines that hold right-to-left text.
+ *
+ * `pdftotext` (poppler) does not run the bidi algorithm: it orders a line's characters by position, takes each
+ * maximal run of non-right-to-left characters (letters, digits and the punctuation it counts with numbers: . , : -
+ * and the Arabic comma) as one left-to-right section, and writes the sections after one another in right-to-left
+ * order with a space only where it sees a gap. A left-to-right run whose left end touches right-to-left text (the
+ * Arabic semicolon before "colgado" in "…المدة: colgado…؛") or the line's left edge (a Latin value wrapped to the
+ * next line after "التكرار:") then comes out glued to the Arabic word it follows in reading order ("المدةcolgado",
+ * "التكرارtres"). Chromium's PDFs of the same HTML extract the same way. The fix: the first character of such a run
+ * carries a space before it in its ActualText, so the reader's section starts with the space the text has there.
+ */
+function ltrRunEdges(glyphs: Glyph[]): { starts: Set<Glyph>; ends: Set<Glyph> } {
+  const starts = new Set<Glyph>();
+  const ends = new Set<Glyph>();
+  const lines: Glyph[][] = [];
+  let line: Glyph[] = [];
+  for (const g of glyphs) {
+    if (g.gid < 0) continue;
+    const prev = line[line.length - 1];
+    if (prev && Math.abs(prev.trm[5] - g.trm[5]) > 0.9 * Math.abs(g.trm[3] || 1)) {
+      lines.push(line);
+      line = [];
+    }
+    if (g.unicode !== 0x20) line.push(g);
+  }
+  lines.push(line);
+  const rtlGlyph = (g: Glyph): boolean => strongRtl(g.unicode) || (g.unicode < 0 && g.rtl);
+  const right = (g: Glyph): number => g.trm[4] + Math.max(0, g.font.advanceGlyph(g.gid, g.wmode) * g.trm[0]);
+  for (const l of lines) {
+    if (!l.some((g) => strongRtl(g.unicode))) continue;
+    for (const g of l) {
+      if (g.unicode < 0 || rtlGlyph(g) || isMark(g) || !/[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(g.unicode))) continue;
+      let left: Glyph | undefined;
+      for (const h of l) if (h !== g && h.trm[4] < g.trm[4] - 1e-3 && (!left || right(h) > right(left))) left = h;
+      if (!left || (rtlGlyph(left) && g.trm[4] - right(left) < 0.15 * Math.abs(g.trm[0]))) starts.add(g);
+    }
+    // The right end of each left-to-right run with right-to-left text further left: the reader writes the run, then
+    // that text, with nothing between ('mandateتحقق'). A space and a left-to-right mark (U+200E, which such a reader
+    // counts as left-to-right, so the space stays inside the run) follow its last character.
+    const sorted = l.filter((g) => g.unicode >= 0 && !isMark(g)).sort((p, q) => p.trm[4] - q.trm[4]);
+    for (let i = 0; i < sorted.length; i++) {
+      const g = sorted[i]!;
+      if (rtlGlyph(g) || !/[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(g.unicode))) continue;
+      const next = sorted.slice(i + 1).find((h) => rtlGlyph(h) || /[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(h.unicode)));
+      if ((!next || rtlGlyph(next)) && sorted.slice(0, i).some(rtlGlyph)) ends.add(g);
+    }
+  }
+  return { starts, ends };
+}
+
 function toText(mupdf: Mupdf, glyphs: Glyph[]): MupdfModule.Text {
   const t = new mupdf.Text();
   for (const g of glyphs) t.showGlyph(g.font, g.trm, g.gid, g.unicode, g.wmode);
@@ -171,15 +228,16 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
       }
       plain = [];
     };
+    const { starts, ends } = ltrRunEdges(glyphs);
     for (const w of words(glyphs)) {
-      if (!needsActualText(w)) {
+      if (!needsActualText(w) && !w.some((g) => starts.has(g) || ends.has(g))) {
         plain.push(...w);
         continue;
       }
       flushPlain();
       for (const u of spans(w)) {
         const n = marked.length;
-        marked.push(u.text);
+        marked.push(`${u.glyphs.some((g) => starts.has(g)) ? ' ' : ''}${u.text}${u.glyphs.some((g) => ends.has(g)) ? ' \u200e' : ''}`);
         const p = new mupdf.Path();
         p.rect(-MARK - n, -MARK, MARK, MARK);
         target.clipPath(p, false, mupdf.Matrix.identity);

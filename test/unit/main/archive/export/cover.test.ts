@@ -57,11 +57,14 @@ describe('cover documents', () => {
 
   it('PDF: the Arabic cover extracts (pdftotext) as logical text: every Arabic word of its DOCX, a person\'s name, marks in place', async () => {
     const name = 'فاطمةُ الزهراء عبدِ الله';
+    const MIXED = 'التعليق (الوضعية: colgado de las muñecas a una barra؛ المدة: unas 2 horas؛ التكرار: tres noches seguidas؛ المواضع التشريحية: الرسغان واليدان والأصابع / القدمان وباطنهما)\nالأدوات المستخدمة: a cable, said the witness؛ الجناة الحاضرون: Comandante Vega Ortiz؛ المدة: minutos';
     const base = input('ar');
     const arabic: CoverInput = {
       ...base,
       caseTitle: 'احتجاز أحمد محمود في السجن المركزي',
-      fields: base.fields.map((f) => (/name/i.test(f.fieldId) ? { ...f, value: name } : f)),
+      // Free text typed in Latin letters inside Arabic lines, long enough to wrap: Latin runs meet Arabic words
+      // mid-line and at a line's left edge (issue 14: pdftotext gave 'التكرارtres').
+      fields: base.fields.map((f) => (/name/i.test(f.fieldId) ? { ...f, value: name } : f.fieldId === mechanism.sections.flatMap((x) => x.fields).find((x) => x.type === 'longtext')?.id ? { ...f, value: MIXED } : f)),
       evidence: base.evidence.map((e) => ({ ...e, shows: 'البوابة الشمالية للسجن' })),
       testimonies: base.testimonies.map((t) => ({ ...t, witness: 'الشاهدة ب' })),
     };
@@ -80,6 +83,13 @@ describe('cover documents', () => {
     expect(inDocx.size).toBeGreaterThan(100);
     const missing = [...inDocx].filter((w) => !inPdf.has(w));
     expect(missing, `Arabic words of the DOCX that pdftotext does not yield: ${missing.join(' ')}`).toEqual([]);
+    // Word by word, every script: each word of the DOCX (letters and marks) is a word of the PDF text, none glued
+    // to its neighbour across a change of direction ('التكرارtres', 'المدةunas').
+    const tokens = (s: string): Set<string> => new Set(s.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').match(/[\p{L}\p{M}]+/gu) ?? []);
+    const inPdfTokens = tokens(extracted);
+    const glued = [...tokens(docxText)].filter((w) => !inPdfTokens.has(w));
+    expect(glued, `words of the DOCX that are not words of the PDF text: ${glued.join(' ')}`).toEqual([]);
+    expect(extracted).toContain('colgado de las muñecas');
     expect(extracted).toContain(name);
     expect(extracted).toContain('احتجاز أحمد محمود في السجن المركزي');
     // No presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF): the logical letters, not the shapes.

@@ -100,8 +100,8 @@ describe('Istanbul Protocol methods and their details in the torture mechanisms\
         for (const phrase of expected) {
           // Phrases whole (in reading order) where the text is in logical order: the DOCX, and the PDF of a
           // left-to-right language. In the Arabic PDF pdftotext lays out mixed-direction runs in display order,
-          // and where an Arabic run meets a Latin one at a line's end the space between them is lost ('التكرارtres'):
-          // every word of the phrase must be there, letter for letter (Arabic extracts as typed: ActualText).
+          // its punctuation by position (cover.test checks that no word is glued to the next): every word of the
+          // phrase must be there, letter for letter (Arabic extracts as typed: ActualText).
           if (kind === 'DOCX' || c.lang !== 'ar') expect(text, `${at}: ${phrase}`).toContain(squash(phrase));
           else expect(words(phrase).filter((x) => !text.includes(x)), `${at}: ${phrase}`).toEqual([]);
         }
