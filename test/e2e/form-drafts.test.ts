@@ -163,6 +163,44 @@ for (const lang of LANGS) {
       await shoot('person-consent-recorded');
       expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
     });
+    it('keeps a birth date typed halfway in the draft, marks it at the field, and never saves the old date over it', async () => {
+      const { page } = app;
+      await page.goto(`${host.origin}/#/person/${person.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
+      const identity = page.getByRole('form', { name: m('people.identity') });
+      const birth = identity.getByRole('group', { name: m('people.birthDate') });
+      const year = birth.getByRole('textbox', { name: m('date.year') });
+      await year.fill('19');
+      // Half a year is no date, yet it is in the draft as typed (and the rest of the form with it).
+      await expect.poll(async () => (await draftOf('person', person.id))?.data.birthDateTyped, { timeout: 3000 }).toBe(JSON.stringify(['19', '', '']));
+      expect((await draftOf('person', person.id))?.data.occupation).toBe('Teacher');
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await page.goto(`${host.origin}/#/person/${person.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
+      // Brought back as typed and marked at once, with the message in the person's language.
+      expect(await year.inputValue()).toBe('19');
+      expect(await year.getAttribute('aria-invalid')).toBe('true');
+      await birth.getByText(m('problem.validation.notAPartialDate')).waitFor();
+      await shoot('person-half-date');
+      const axe = await runAxe(page, `${lang}-person-half-date`);
+      recordAxe(axe);
+      expect(axe.serious).toEqual([]);
+      // Saving is refused at the field: no record written, nothing typed lost.
+      await identity.getByRole('button', { name: m('common.save'), exact: true }).click();
+      await birth.getByText(m('problem.validation.notAPartialDate')).waitFor();
+      expect((await host.call('persons.get', { id: person.id })).occupation).toBeUndefined();
+      expect(await year.inputValue()).toBe('19');
+      expect((await draftOf('person', person.id))?.data.birthDateTyped).toBe(JSON.stringify(['19', '', '']));
+      // Finished, it is a date: nothing half typed in the draft, and it saves.
+      await year.fill('1990');
+      await expect.poll(async () => (await draftOf('person', person.id))?.data).toMatchObject({ birthDate: '1990', birthDateTyped: '' });
+      await identity.getByRole('button', { name: m('common.save'), exact: true }).click();
+      await expect.poll(async () => (await host.call('persons.get', { id: person.id })).birthDate).toBe('1990');
+      expect((await host.call('persons.get', { id: person.id })).occupation).toBe('Teacher');
+      await expect.poll(() => draftOf('person', person.id)).toBeNull();
+    });
+
     it("edits a method's details after tagging, sites on the body chart by keyboard, kept as a draft through leaving and locking", async () => {
       const { page } = app;
       const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v);

@@ -11,6 +11,30 @@ function split(value: string | undefined): Parts {
   return m ? { year: m[1]!, month: m[2] ? String(Number(m[2])) : '', day: m[3] ? String(Number(m[3])) : '' } : { year: '', month: '', day: '' };
 }
 
+/**
+ * What was typed, as it was, when the parts do not make a date yet (a year typed halfway, a day without a month):
+ * kept in a form's draft so nothing typed is lost, and brought back as typed. '' when the parts make a date (or
+ * are all empty): the value says it all then.
+ */
+export function typedDate(p: Parts, partial: boolean): string {
+  return composeDate(p, partial) === 'invalid' ? JSON.stringify([p.year, p.month, p.day]) : '';
+}
+
+/** The parts a typedDate() string holds (undefined if it holds none). */
+function untyped(typed: string | undefined): Parts | undefined {
+  if (!typed) return undefined;
+  try {
+    const v: unknown = JSON.parse(typed);
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) {
+      const [year, month, day] = v as string[];
+      return { year: year!.slice(0, 4), month: /^(?:[1-9]|1[0-2])?$/.test(month!) ? month! : '', day: day!.slice(0, 2) };
+    }
+  } catch {
+    // Not what typedDate() wrote: nothing to bring back.
+  }
+  return undefined;
+}
+
 function validDay(y: number, m: number, d: number): boolean {
   const dt = new Date(Date.UTC(y, m - 1, d));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
@@ -54,6 +78,8 @@ export function DateField({
   partial = false,
   hint,
   error,
+  typed,
+  onTyped,
 }: {
   readonly label: string;
   readonly value: string | undefined;
@@ -63,6 +89,13 @@ export function DateField({
   readonly partial?: boolean;
   readonly hint?: string;
   readonly error?: string | undefined;
+  /** What a draft kept of a date typed halfway (typedDate()): shown as typed, marked invalid, instead of `value`. */
+  readonly typed?: string | undefined;
+  /**
+   * A change that makes no date yet: what was typed (typedDate()), for the form's draft; '' when the parts make the
+   * date again without changing the value. A call of onChange means nothing is half typed any more.
+   */
+  readonly onTyped?: (typed: string) => void;
 }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -70,9 +103,10 @@ export function DateField({
   // Shown with the language's digits once the person leaves the part; typed digits are kept while typing.
   const show = (s: string) => (/^\d+$/.test(asciiDigits(s)) ? f.digits(Number(asciiDigits(s))) : s);
   const shown = (p: Parts): Parts => ({ day: show(p.day), month: p.month, year: show(p.year) });
-  const [parts, setParts] = useState<Parts>(() => shown(split(value)));
+  const [parts, setParts] = useState<Parts>(() => untyped(typed) ?? shown(split(value)));
   const [lastValue, setLastValue] = useState(value);
-  const [touched, setTouched] = useState(false);
+  // A date brought back half typed is marked at once.
+  const [touched, setTouched] = useState(() => untyped(typed) !== undefined);
   // A new value from outside (a reload, another record) replaces what is shown, unless it is what we sent.
   if (value !== lastValue) {
     setLastValue(value);
@@ -95,10 +129,12 @@ export function DateField({
     const next = { ...parts, ...patch };
     setParts(next);
     const c = composeDate(next, partial);
-    if (c !== 'invalid' && (c.value ?? undefined) !== value) {
+    // One call per change (a form's state is set once): what was typed, or the new value (then nothing half typed).
+    if (c === 'invalid') onTyped?.(typedDate(next, partial));
+    else if ((c.value ?? undefined) !== value) {
       setLastValue(c.value ?? undefined);
       onChange(c.value);
-    }
+    } else onTyped?.('');
   };
   const controls: Record<Part, ReactElement> = {
     day: (

@@ -75,6 +75,8 @@ type PersonValues = {
   readonly realName: string;
   readonly sex: string;
   readonly birthDate: string;
+  /** A birth date typed halfway (DateField's typedDate()), kept in the draft; '' when none. */
+  readonly birthDateTyped: string;
   readonly nationality: string;
   readonly occupation: string;
   readonly contact: string;
@@ -87,6 +89,7 @@ function personValues(p: Person): PersonValues {
     realName: p.realName,
     sex: p.sex ?? '',
     birthDate: p.birthDate ?? '',
+    birthDateTyped: '',
     nationality: p.nationality ?? '',
     occupation: p.occupation ?? '',
     contact: p.contact ?? '',
@@ -114,11 +117,15 @@ function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly 
     kept.schedule(next);
   };
   const refusal = (path: string) => text(issueAt(error, path));
+  // Saving with a birth date typed halfway would save the date it replaced: refused at the field, the text kept.
+  const [halfDate, setHalfDate] = useState(false);
   const set = (k: keyof PersonValues) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     setError(undefined);
+    setHalfDate(Boolean(v.birthDateTyped));
+    if (v.birthDateTyped) return;
     try {
       await call('persons.update', {
         id: p.id,
@@ -159,7 +166,16 @@ function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly 
             </select>
           )}
         </Field>
-        <DateField label={t('people.birthDate')} hint={t('people.partialDateHint')} partial value={v.birthDate || undefined} error={refusal('birthDate')} onChange={(d) => setV({ ...v, birthDate: d ?? '' })} />
+        <DateField
+          label={t('people.birthDate')}
+          hint={t('people.partialDateHint')}
+          partial
+          value={v.birthDate || undefined}
+          typed={opened.values.birthDateTyped || undefined}
+          error={halfDate && v.birthDateTyped ? t('problem.validation.notAPartialDate') : refusal('birthDate')}
+          onChange={(d) => setV({ ...v, birthDate: d ?? '', birthDateTyped: '' })}
+          onTyped={(typed) => setV({ ...v, birthDateTyped: typed })}
+        />
         <CountryPicker label={t('people.nationality')} value={v.nationality || undefined} error={refusal('nationality')} onChange={(c) => setV({ ...v, nationality: c ?? '' })} />
         <Field label={t('people.occupation')} error={refusal('occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
         <Field label={t('people.contact')} error={refusal('contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
