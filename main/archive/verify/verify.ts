@@ -89,25 +89,47 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   }
 }
 
+type Add = (p: VerifyProblem) => void;
+type Progress = (p: VerifyProgress) => void;
+
+/** The stages, each a section of DESIGN's verify: 1 events, 2 tree, 3 checkpoints, 4 items and objects. */
 async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems: VerifyProblem[], hashes: ObjectHashes, objects: readonly ObjectRow[]): Promise<VerifyReport> {
-  const add = (p: VerifyProblem): void => {
+  const add: Add = (p) => {
     problems.push(p);
   };
-  const progress = options.onProgress ?? (() => undefined);
+  const progress: Progress = options.onProgress ?? (() => undefined);
   const publicKey = vault.log.publicKey;
   if (options.expectedPublicKey && !options.expectedPublicKey.equals(publicKey)) {
     add({ check: 'external.key', message: 'The vault signs with a different key than the one you expected.', expected: options.expectedPublicKey.toString('base64'), found: publicKey.toString('base64') });
   }
+  const log = await checkEvents(vault, publicKey, options.signal, add, progress);
+  const tree = checkTree(vault, log.leaves, add, progress);
+  const checkpoints = checkCheckpoints(vault, publicKey, log.leaves.length, tree, options.externalCheckpoints ?? [], add, progress);
+  checkItemEvents(vault, log.itemEvents, add);
+  const toHash = checkObjectRows(vault, log, objects, add);
+  const bytesHashed = options.skipObjects ? 0 : await checkObjectBytes(vault, hashes, toHash, objects, add, progress);
+  return {
+    ok: problems.length === 0,
+    problems,
+    events: log.leaves.length,
+    checkpoints,
+    objects: toHash.length,
+    bytesHashed,
+    root: tree.currentRoot.toString('base64'),
+  };
+}
 
-  // 1. Events: sequence, canonical form, chain, stored hash, signature, field shape. Read page by page; a page's
-  // signatures are checked in one batch on a crypto worker while the page before it is checked here.
+/**
+ * 1. Events: sequence, canonical form, chain, stored hash, signature, field shape. Read page by page; a page's
+ * signatures are checked in one batch on a crypto worker while the page before it is checked here.
+ */
+async function checkEvents(vault: Vault, publicKey: Buffer, signal: AbortSignal | undefined, add: Add, progress: Progress): Promise<EventLogState> {
   const total = eventCount(vault.store);
   const log: EventLogState = { leaves: [], expectations: new Map(), purged: new Set(), itemEvents: new Map(), prevHash: GENESIS_PREV, expectedSeq: 0 };
-  const { leaves, expectations, purged, itemEvents } = log;
   let pending: { rows: EventRow[]; valid: Promise<readonly boolean[]> } | undefined;
   let afterSeq = -1;
   for (;;) {
-    if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
+    if (signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
     const rows = eventsAfter(vault.store, afterSeq, VERIFY_TUNING.eventPage);
     const next = rows.length > 0 ? { rows, valid: checkSignatures(publicKey, rows) } : undefined;
     if (pending) {
@@ -119,9 +141,15 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
     pending = next;
     afterSeq = rows.at(-1)!.seq;
   }
-  progress({ phase: 'events', done: leaves.length, total, bytesDone: 0, bytesTotal: 0 });
+  progress({ phase: 'events', done: log.leaves.length, total, bytesDone: 0, bytesTotal: 0 });
+  return log;
+}
 
-  // 2. Tree: every stored node of a complete subtree must equal the recomputed one.
+/** The tree recomputed from the leaves: the root at any size, and the root now. */
+type RecomputedTree = { readonly rootAt: (size: number) => Buffer; readonly currentRoot: Buffer };
+
+/** 2. Tree: every stored node of a complete subtree must equal the recomputed one. */
+function checkTree(vault: Vault, leaves: Buffer[], add: Add, progress: Progress): RecomputedTree {
   progress({ phase: 'tree', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
   const levels: Buffer[][] = [leaves];
   while (levels[levels.length - 1]!.length > 1) {
@@ -130,9 +158,8 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
     for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
     levels.push(above);
   }
-  const storedNodes = iterateMerkleNodes(vault.store);
   let nodesSeen = 0;
-  for (const n of storedNodes) {
+  for (const n of iterateMerkleNodes(vault.store)) {
     nodesSeen++;
     const expected = levels[n.level]?.[n.idx];
     if (!expected) {
@@ -148,51 +175,60 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
   // The recomputed levels hold every complete subtree, so a root at any size costs O(log n) reads.
   const recomputed = { getNode: (level: number, index: number) => levels[level]?.[index], putNode: () => undefined };
   const rootAt = (size: number): Buffer => (size === 0 ? emptyRoot() : treeRoot(recomputed, size));
-  const currentRoot = rootAt(leaves.length);
+  return { rootAt, currentRoot: rootAt(leaves.length) };
+}
 
-  // 3. Checkpoints: signature, origin, and consistency with the recomputed tree (the root at their size must match).
+/** 3. Checkpoints, stored and supplied: signature, origin, and consistency with the recomputed tree. Returns how many are stored. */
+function checkCheckpoints(vault: Vault, publicKey: Buffer, logSize: number, tree: RecomputedTree, external: readonly string[], add: Add, progress: Progress): number {
   const verifier = { name: vault.log.origin, publicKey };
-  const checkOne = (note: string, label: string, id: number | undefined, external: boolean): void => {
-    const checkName = external ? 'external.checkpoint' : undefined;
-    let body;
-    try {
-      const opened = openNote(note, verifier);
-      body = parseCheckpointBody(opened.text);
-    } catch (e) {
-      add({ check: checkName ?? 'checkpoint.signature', ...(id !== undefined ? { checkpoint: id } : {}), message: `${label}: ${(e as Error).message}` });
-      return;
-    }
-    if (body.origin !== vault.log.origin) {
-      add({ check: checkName ?? 'checkpoint.origin', ...(id !== undefined ? { checkpoint: id } : {}), message: `${label} is for another log.`, expected: vault.log.origin, found: body.origin });
-      return;
-    }
-    if (body.size > leaves.length) {
-      add({ check: checkName ?? 'checkpoint.size', ...(id !== undefined ? { checkpoint: id } : {}), message: `${label} covers ${body.size} events but the log has only ${leaves.length}: events were removed (history rolled back).`, expected: `≥ ${body.size}`, found: String(leaves.length) });
-      return;
-    }
-    const root = rootAt(body.size);
-    if (!root.equals(body.rootHash)) {
-      add({ check: checkName ?? 'checkpoint.consistency', ...(id !== undefined ? { checkpoint: id } : {}), message: `${label} (size ${body.size}) is not consistent with the current log: the first ${body.size} events are not the ones it signed (history was rewritten).`, expected: Buffer.from(body.rootHash).toString('base64'), found: root.toString('base64') });
-      return;
-    }
-    if (body.size > 0 && body.size < leaves.length) {
-      // Exercise the proof path too: what a reviewer holding only this checkpoint would check.
-      const proof = vault.log.consistencyProof(body.size, leaves.length);
-      if (!verifyConsistency(body.size, leaves.length, Buffer.from(body.rootHash), currentRoot, proof)) {
-        add({ check: checkName ?? 'checkpoint.consistency', ...(id !== undefined ? { checkpoint: id } : {}), message: `${label}: the consistency proof from size ${body.size} to ${leaves.length} does not verify (stored tree is damaged).` });
-      }
-    }
-  };
   const stored = vault.log.checkpoints();
   stored.forEach((c, i) => {
-    checkOne(c.note, `Checkpoint ${c.id} (${c.reason}, ${c.createdAt})`, c.id, false);
+    checkCheckpoint(vault, verifier, logSize, tree, { note: c.note, label: `Checkpoint ${c.id} (${c.reason}, ${c.createdAt})`, id: c.id, external: false }, add);
     if (i % 100 === 0) progress({ phase: 'checkpoints', done: i, total: stored.length, bytesDone: 0, bytesTotal: 0 });
   });
-  (options.externalCheckpoints ?? []).forEach((note, i) => checkOne(note, `Checkpoint you supplied (#${i + 1})`, undefined, true));
+  external.forEach((note, i) => checkCheckpoint(vault, verifier, logSize, tree, { note, label: `Checkpoint you supplied (#${i + 1})`, id: undefined, external: true }, add));
+  return stored.length;
+}
 
-  // 4. Items and objects: every item has its ingest event; every object's bytes hash to what the signed log says.
-  const items = itemIngestRecords(vault.store);
-  for (const it of items) {
+type CheckpointToCheck = { readonly note: string; readonly label: string; readonly id: number | undefined; readonly external: boolean };
+
+/** One checkpoint: signature, origin, size, the root at its size; below the log's size, the consistency proof a reviewer would check. */
+function checkCheckpoint(vault: Vault, verifier: { name: string; publicKey: Buffer }, logSize: number, tree: RecomputedTree, c: CheckpointToCheck, add: Add): void {
+  const checkName = c.external ? 'external.checkpoint' : undefined;
+  const at = c.id !== undefined ? { checkpoint: c.id } : {};
+  const label = c.label;
+  let body;
+  try {
+    body = parseCheckpointBody(openNote(c.note, verifier).text);
+  } catch (e) {
+    add({ check: checkName ?? 'checkpoint.signature', ...at, message: `${label}: ${(e as Error).message}` });
+    return;
+  }
+  if (body.origin !== vault.log.origin) {
+    add({ check: checkName ?? 'checkpoint.origin', ...at, message: `${label} is for another log.`, expected: vault.log.origin, found: body.origin });
+    return;
+  }
+  if (body.size > logSize) {
+    add({ check: checkName ?? 'checkpoint.size', ...at, message: `${label} covers ${body.size} events but the log has only ${logSize}: events were removed (history rolled back).`, expected: `≥ ${body.size}`, found: String(logSize) });
+    return;
+  }
+  const root = tree.rootAt(body.size);
+  if (!root.equals(body.rootHash)) {
+    add({ check: checkName ?? 'checkpoint.consistency', ...at, message: `${label} (size ${body.size}) is not consistent with the current log: the first ${body.size} events are not the ones it signed (history was rewritten).`, expected: Buffer.from(body.rootHash).toString('base64'), found: root.toString('base64') });
+    return;
+  }
+  if (body.size > 0 && body.size < logSize) {
+    // Exercise the proof path too: what a reviewer holding only this checkpoint would check.
+    const proof = vault.log.consistencyProof(body.size, logSize);
+    if (!verifyConsistency(body.size, logSize, Buffer.from(body.rootHash), tree.currentRoot, proof)) {
+      add({ check: checkName ?? 'checkpoint.consistency', ...at, message: `${label}: the consistency proof from size ${body.size} to ${logSize} does not verify (stored tree is damaged).` });
+    }
+  }
+}
+
+/** 4a. Every item has its ingest (or receipt) event, and points at it. */
+function checkItemEvents(vault: Vault, itemEvents: ReadonlyMap<string, number>, add: Add): void {
+  for (const it of itemIngestRecords(vault.store)) {
     const seq = itemEvents.get(it.id);
     if (seq === undefined) {
       add({ check: 'item.event', item: it.id, message: `Item ${it.id} has no item.ingested (or item.received) event in the custody log.` });
@@ -200,10 +236,14 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
       add({ check: 'item.event', item: it.id, event: seq, message: `Item ${it.id} points at event #${it.ingestSeq} but was ingested in event #${seq}.`, expected: String(seq), found: String(it.ingestSeq) });
     }
   }
+}
+
+/** 4b. Object rows against what the log records (in log order), then rows no event records; returns the objects to hash. */
+function checkObjectRows(vault: Vault, log: EventLogState, objects: readonly ObjectRow[], add: Add): ToHash[] {
   const byName = new Map(objects.map((o) => [o.name, o]));
   const toHash: ToHash[] = [];
-  for (const [sha, exp] of expectations) {
-    if (purged.has(sha)) continue;
+  for (const [sha, exp] of log.expectations) {
+    if (log.purged.has(sha)) continue;
     const name = vault.blobs.objectName(Buffer.from(sha, 'hex'));
     const row = byName.get(name);
     if (!row) {
@@ -220,42 +260,36 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
     if (vault.blobs.objectName(o.sha256) !== o.name) {
       add({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
     }
-    if (!expectations.has(o.sha256.toString('hex'))) {
+    if (!log.expectations.has(o.sha256.toString('hex'))) {
       add({ check: 'object.orphan', object: o.name, message: `Object ${o.name.slice(0, 12)}… is listed in the database but no custody event records it.` });
     }
   }
-  let bytesHashed = 0;
-  if (!options.skipObjects) {
-    const bytesTotal = toHash.reduce((a, t) => a + t.exp.size, 0);
-    // Expected objects that were not started above (a row marked purged that the log still expects).
-    const late = toHash.filter((t) => !hashes.has(t.name));
-    if (late.length > 0) hashes.start(late.map((t) => ({ name: t.name, size: t.exp.size })));
-    const report = (h: HashProgress): void => progress({ phase: 'objects', done: Math.min(h.objects, toHash.length), total: toHash.length, bytesDone: Math.min(h.bytes, bytesTotal), bytesTotal });
-    report(hashes.progress(report));
-    await hashes.finish();
-    // In log order, as the log records them.
-    for (const { name, exp } of toHash) {
-      const r = hashes.result(name)!;
-      if (r.kind === 'ok') bytesHashed += r.size;
-      objectProblems(name, exp, r).forEach(add);
-    }
-    progress({ phase: 'objects', done: toHash.length, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
-    // Blob files that no database row knows (would be leftovers or planted files).
-    const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
-    for (const file of await listBlobFiles(vault.blobs.blobsDir)) {
-      if (!known.has(file)) add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` });
-    }
-  }
+  return toHash;
+}
 
-  return {
-    ok: problems.length === 0,
-    problems,
-    events: leaves.length,
-    checkpoints: stored.length,
-    objects: toHash.length,
-    bytesHashed,
-    root: currentRoot.toString('base64'),
-  };
+/** 4c. Every expected object's bytes (hashed on the workers since the start) against the log, then blob files no row knows. Returns the bytes hashed. */
+async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: readonly ToHash[], objects: readonly ObjectRow[], add: Add, progress: Progress): Promise<number> {
+  let bytesHashed = 0;
+  const bytesTotal = toHash.reduce((a, t) => a + t.exp.size, 0);
+  // Expected objects that were not started above (a row marked purged that the log still expects).
+  const late = toHash.filter((t) => !hashes.has(t.name));
+  if (late.length > 0) hashes.start(late.map((t) => ({ name: t.name, size: t.exp.size })));
+  const report = (h: HashProgress): void => progress({ phase: 'objects', done: Math.min(h.objects, toHash.length), total: toHash.length, bytesDone: Math.min(h.bytes, bytesTotal), bytesTotal });
+  report(hashes.progress(report));
+  await hashes.finish();
+  // In log order, as the log records them.
+  for (const { name, exp } of toHash) {
+    const r = hashes.result(name)!;
+    if (r.kind === 'ok') bytesHashed += r.size;
+    objectProblems(name, exp, r).forEach(add);
+  }
+  progress({ phase: 'objects', done: toHash.length, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
+  // Blob files that no database row knows (would be leftovers or planted files).
+  const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
+  for (const file of await listBlobFiles(vault.blobs.blobsDir)) {
+    if (!known.has(file)) add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` });
+  }
+  return bytesHashed;
 }
 
 /** What the event pages build up: the Merkle leaves, the objects the log records, and where the chain stands. */
