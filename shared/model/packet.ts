@@ -203,6 +203,18 @@ export type NameReplacement = {
 export const NAME_REPLACEMENT_LIMITS =
   'Real names of people without consent to disclosure were replaced by pseudonyms where written in full or by name parts of 4+ letters; nicknames, initials, other spellings and names inside evidence files are NOT found: read every text before sending.';
 
+/**
+ * Something a person must check before sending, as a sentence in English (`message`: the CLI, the export report) and
+ * as a Message the renderer translates (`problem`); `fieldId`/`itemId` name the answer or exhibit it is about, so the
+ * app can say it with the mechanism's own label in the person's language.
+ */
+export type PacketNotice = {
+  readonly message: string;
+  readonly problem: Message;
+  readonly fieldId?: string;
+  readonly itemId?: string;
+};
+
 export type PacketBlocker = {
   readonly code: 'CONSENT_REQUIRED' | 'INVALID_INPUT' | 'STRIP_UNSUPPORTED' | 'STRIP_FAILED' | 'LEAK_DETECTED' | 'NOT_FOUND';
   readonly message: string;
@@ -238,8 +250,10 @@ export type PacketPlan = {
   readonly blockers: readonly PacketBlocker[];
   /** Every place a name that consent withholds was replaced by the pseudonym. */
   readonly replacements: readonly NameReplacement[];
-  /** Things a person must check before sending (e.g. name replacement limits). */
+  /** Things a person must check before sending (e.g. name replacement limits), in English (the CLI). */
   readonly warnings: readonly string[];
+  /** The same warnings, in the same order, each as a Message for the app to say in the person's language. */
+  readonly notices: readonly PacketNotice[];
   readonly canExport: boolean;
 };
 

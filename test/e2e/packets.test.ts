@@ -7,7 +7,7 @@ import { pickLocalized } from '../../shared/localized';
 import { allFields, getMechanism } from '../../shared/mechanisms';
 import { initWitness } from '../../main/archive/witness/state';
 import { startTestHost, type TestHost } from './host/server';
-import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
+import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
@@ -152,12 +152,31 @@ for (const lang of ['en', 'ar'] as const) {
       await shoot('29-packet-review-names');
       expect(await review.locator('[data-testid^=packet-blocker-]').count()).toBe(0);
       await shoot('29-packet-review');
-      // An exhibit opened from the review, then Back: the wizard comes back at the review, nothing lost (a draft).
-      await review.getByRole('link', { name: 'E001' }).click();
-      await page.getByRole('heading', { level: 1, name: m('packet.title') }).waitFor({ state: 'detached' });
-      await page.goBack();
-      await page.getByTestId('packet-restored').waitFor();
+      // An exhibit opened from the review opens beside the wizard, not instead of it: the review stays on screen, and
+      // closing the panel returns focus to the link, with the step, answers and selection as they were.
+      const exhibitLink = review.getByRole('link', { name: 'E001' });
+      await exhibitLink.click();
+      const panel = page.getByTestId('exhibit-panel');
+      await panel.getByRole('heading', { level: 2 }).waitFor();
+      expect(plain(await panel.getByRole('heading', { level: 2 }).innerText())).toBe(m('packet.exhibit.title', { label: 'E001' }));
+      await panel.locator('img').first().waitFor();
+      expect(await page.getByTestId('packet-review').isVisible()).toBe(true);
+      expect(await page.getByRole('heading', { level: 1, name: m('packet.title') }).isVisible()).toBe(true);
+      const [reviewBox, panelBox] = [(await page.getByTestId('packet-review').boundingBox())!, (await panel.boundingBox())!];
+      // Beside: side by side (the panel after the wizard in the reading direction), not below it.
+      expect(lang === 'ar' ? panelBox.x + panelBox.width <= reviewBox.x + 1 : panelBox.x >= reviewBox.x + reviewBox.width - 1).toBe(true);
+      expect(plain(await panel.innerText())).toContain(m('packet.actions.strip'));
+      await shoot('29-packet-exhibit-panel');
+      await panel.getByRole('button', { name: m('packet.exhibit.close') }).click();
+      await panel.waitFor({ state: 'detached' });
+      expect(await hasFocus(exhibitLink)).toBe(true);
+      // By keyboard: Enter on the link opens it, Escape closes it.
+      await exhibitLink.press('Enter');
+      await panel.waitFor();
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
       await page.getByTestId('packet-review').getByText(m('packet.ready')).waitFor();
+      expect(await page.locator('[aria-current=step]').innerText()).toContain(m('packet.step.review'));
       for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('common.back') }).click();
       expect(await page.locator('#ans-domesticSteps').inputValue()).toBe('Habeas corpus petition by Ayşe Yılmaz, 12 March 2024, rejected.');
       for (let i = 0; i < 3; i++) await page.getByRole('button', { name: m('packet.next') }).click();

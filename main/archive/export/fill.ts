@@ -14,13 +14,14 @@ import {
   type MechanismField,
 } from '../../../shared/mechanisms';
 import type { Case, TagDetailValue } from '../../../shared/model/catalogue';
-import type { FieldOrigin, PlannedField } from '../../../shared/model/packet';
+import type { FieldOrigin, PacketNotice, PlannedField } from '../../../shared/model/packet';
 import { joinList } from '../../../shared/cover';
 import { pickLocalized } from '../../../shared/localized';
 import { resolveTerm, termLabel } from '../../../shared/taxonomy';
 import { assertNever } from '../../../shared/errors';
 import type { PersonDecision } from './consent-policy';
 import type { Pseudonymiser } from './pseudonymise';
+import { msg } from '../errors';
 
 /**
  * Fills a mechanism template's fields (shared/mechanisms FILL_PATHS) from the catalogue, then from the answers
@@ -65,7 +66,7 @@ export type FillResult = {
   /** Required, no value, deferred on purpose. */
   readonly deferred: readonly string[];
   readonly invalid: readonly InvalidAnswer[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly PacketNotice[];
 };
 
 const CONSENT_BOUND: ReadonlySet<FillPath> = new Set(['consent.nameDisclosure', 'consent.sharing', 'consent.recorded', 'victim.displayName', 'victim.familyName', 'victim.givenNames']);
@@ -258,7 +259,7 @@ function pseudonymiseAnswer(ctx: FillContext, v: AnswerValue): AnswerValue {
 }
 
 export function fillFields(ctx: FillContext): FillResult {
-  const warnings: string[] = [];
+  const warnings: PacketNotice[] = [];
   const values: Record<string, AnswerValue> = {};
   const sources: Record<string, PlannedField['source']> = {};
   const within = ctx.within ?? (<T>(_id: string, _source: 'answer' | 'catalogue', f: () => T): T => f());
@@ -271,7 +272,11 @@ export function fillFields(ctx: FillContext): FillResult {
     const fromCatalogue = path && needed ? within(field.id, 'catalogue', () => catalogueValue(ctx, path, field)) : undefined;
     if (path && CONSENT_BOUND.has(path)) {
       if (!isEmpty(answer) && JSON.stringify(answer) !== JSON.stringify(fromCatalogue)) {
-        warnings.push(`The answer to “${pickLocalized(field.label, ctx.lang)}” was ignored: it follows the consent records.`);
+        warnings.push({
+          message: `The answer to “${pickLocalized(field.label, ctx.lang)}” was ignored: it follows the consent records.`,
+          problem: msg('problem.packet.answerIgnored', { field: pickLocalized(field.label, ctx.lang) }),
+          fieldId: field.id,
+        });
       }
       if (!isEmpty(fromCatalogue)) {
         values[field.id] = fromCatalogue!;

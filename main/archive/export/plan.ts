@@ -8,6 +8,7 @@ import {
   type FieldOrigin,
   type PacketBlocker,
   type PacketItemAction,
+  type PacketNotice,
   type PacketPlan,
   type PlannedContentCredentials,
   type PlannedItem,
@@ -113,15 +114,20 @@ function planContentCredentials(detail: ItemDetail, label: string, input: Input,
   const asked = input.keepContentCredentials === true || (input.keepContentCredentialsItemIds ?? []).includes(detail.id);
   const cc = detail.metadata.contentCredentials;
   if (!cc) {
-    if ((input.keepContentCredentialsItemIds ?? []).includes(detail.id)) p.warnings.push(`${label} (${detail.id}) has no Content Credentials: there is nothing to keep.`);
+    if ((input.keepContentCredentialsItemIds ?? []).includes(detail.id)) {
+      p.warnings.push({ message: `${label} (${detail.id}) has no Content Credentials: there is nothing to keep.`, problem: msg('problem.packet.ccNothingToKeep', { label }), itemId: detail.id });
+    }
     return undefined;
   }
   const discloses = disclosedBy(cc);
   const kept = asked && stripped;
   if (kept) {
-    p.warnings.push(
-      `${label} (${detail.id}): its Content Credentials go with it as ${sidecarPath(label)} (${discloses.join('; ') || 'no signer named'}): they can identify the device or the person. They validate against the original, not the stripped copy.`,
-    );
+    p.warnings.push({
+      message: `${label} (${detail.id}): its Content Credentials go with it as ${sidecarPath(label)} (${discloses.join('; ') || 'no signer named'}): they can identify the device or the person. They validate against the original, not the stripped copy.`,
+      // What they disclose is listed on the exhibit's row of the review; the sentence names the sidecar only.
+      problem: msg('problem.packet.ccKept', { label, path: sidecarPath(label) }),
+      itemId: detail.id,
+    });
   }
   return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses };
 }
@@ -161,12 +167,12 @@ function actionFor(mediaType: string, profile: 'redacted' | 'forensic', original
 }
 
 type Input = ReturnType<typeof PacketPlanInput.parse>;
-type Problems = { readonly blockers: PacketBlocker[]; readonly warnings: string[] };
+type Problems = { readonly blockers: PacketBlocker[]; readonly warnings: PacketNotice[] };
 
 /** Forensic: the recipient's age key, decoded; a blocker when it is missing or invalid. */
 function planRecipient(input: Input, p: Problems): Buffer | undefined {
   if (input.profile !== 'forensic') {
-    if (input.recipient) p.warnings.push('A recipient was given but the redacted profile exports no originals; it is not used.');
+    if (input.recipient) p.warnings.push({ message: 'A recipient was given but the redacted profile exports no originals; it is not used.', problem: msg('problem.packet.recipientUnused') });
     return undefined;
   }
   if (!input.recipient) {
@@ -244,7 +250,7 @@ function planItem(vault: Vault, id: string, index: number, input: Input, hide: (
     ...(reason ? { reason } : {}),
   };
   const contentCredentials = planContentCredentials(detail, label, input, stripped, p);
-  if (action === 'refuse') p.warnings.push(`${label} (${id}) is not exported: ${reason ?? ''}`);
+  if (action === 'refuse') p.warnings.push({ message: `${label} (${id}) is not exported: ${reason ?? ''}`, problem: msg('problem.packet.itemNotExported', { label }), itemId: id });
   const shows = [title, hide(detail.description)].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(' — ');
   return {
     planned: contentCredentials ? { ...planned, contentCredentials } : planned,
@@ -314,7 +320,10 @@ function planFields(
       p.blockers.push({ code: 'INVALID_INPUT', fieldId: id, message: `The required answer ${label(id)} is neither given nor left to be completed before sending.`, problem: msg('problem.packet.answerMissing') });
     }
   } else if (filled.missing.length > 0) {
-    p.warnings.push(`Required answers still to be completed in the cover document: ${filled.missing.map(label).join(', ')}.`);
+    p.warnings.push({
+      message: `Required answers still to be completed in the cover document: ${filled.missing.map(label).join(', ')}.`,
+      problem: msg('problem.packet.answersToComplete', { fields: filled.missing.map((id) => fieldLabel(ctx.mechanism, id, ctx.lang)).join(', ') }),
+    });
   }
   return filled;
 }
@@ -346,7 +355,7 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
   const personById = new Map(decided.persons.map((d) => [d.personId, d]));
   const testimonies = chosen.map((t, index) => log.at({ where: 'testimony', label: testimonyLabel(index) }, () => planTestimony(t, index, input.lang, personById, pseudonymiser)));
   const caseTitle = log.at({ where: 'case' }, () => pseudonymiser.apply(caseRecord.title).text);
-  if (pseudonymiser.hidden.length > 0) p.warnings.push(NAME_REPLACEMENT_LIMITS);
+  if (pseudonymiser.hidden.length > 0) p.warnings.push({ message: NAME_REPLACEMENT_LIMITS, problem: msg('problem.packet.nameReplacementLimits') });
   const answers: Answers = input.answers ?? {};
   const earliestDated = [...ofCase].filter((t) => typeof t.interviewDate === 'string').sort((a, b) => a.interviewDate!.localeCompare(b.interviewDate!))[0];
   const placed = earliestPlace(vault, ofCase);
@@ -372,7 +381,9 @@ export function buildPlan(vault: Vault, rawInput: PacketPlanInput): PlanDetails 
     input.deferredFields !== undefined,
     p,
   );
-  if (mechanism.status === 'draft') p.warnings.push(`The ${mechanism.id} template is a draft: check every field against the mechanism's current form.`);
+  if (mechanism.status === 'draft') {
+    p.warnings.push({ message: `The ${mechanism.id} template is a draft: check every field against the mechanism's current form.`, problem: msg('problem.packet.templateDraft') });
+  }
   if (items.every((i) => i.planned.action === 'refuse') && testimonies.length === 0) {
     p.blockers.push({ code: 'INVALID_INPUT', message: 'Nothing to export: the packet would carry no evidence file and no testimony.' });
   }
@@ -419,7 +430,8 @@ function assemblePlan(
     invalidAnswers: filled.invalid,
     replacements,
     blockers: p.blockers,
-    warnings: p.warnings,
+    warnings: p.warnings.map((w) => w.message),
+    notices: p.warnings,
     canExport: p.blockers.length === 0,
   };
 }

@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketPlan, PacketPlanInput } from '../../../../shared/model/packet';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Screen } from '../../components/Screen';
 import { ContentsStep } from './ContentsStep';
+import { ExhibitPanel } from './ExhibitPanel';
 import { ExportStep } from './ExportStep';
 import { FieldsStep } from './FieldsStep';
 import { MechanismStep } from './MechanismStep';
@@ -48,6 +49,16 @@ export function PacketWizardView({
   const index = STEPS.indexOf(step);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [step]);
+  // The exhibit open beside the wizard, and the link that opened it (focus goes back there on closing).
+  const [peek, setPeek] = useState<{ readonly itemId: string; readonly opener: HTMLElement | null }>();
+  const openExhibit = useCallback((itemId: string, opener: HTMLElement | null) => setPeek({ itemId, opener }), []);
+  const closeExhibit = (): void => {
+    const opener = peek?.opener;
+    setPeek(undefined);
+    if (opener?.isConnected) opener.focus();
+    else heading.current?.focus();
+  };
+  const peeked = peek ? plan?.items.find((x) => x.itemId === peek.itemId) : undefined;
   return (
     <Screen title={t('packet.title')}>
       {restored ? (
@@ -65,30 +76,33 @@ export function PacketWizardView({
           </li>
         ))}
       </ol>
-      <section className="card" aria-labelledby="packet-step-title">
-        <h2 id="packet-step-title" ref={heading} tabIndex={-1}>
-          {t(`packet.step.${step}`)}
-        </h2>
-        {step === 'mechanism' ? <MechanismStep choices={choices} set={set} /> : null}
-        {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
-        {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
-        {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
-        {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} onGoTo={onGoTo} /> : null}
-        {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
-        <ErrorNote error={planError} />
-        <div className="actions">
-          {onBack ? (
-            <button type="button" onClick={onBack}>
-              {t('common.back')}
-            </button>
-          ) : null}
-          {onNext ? (
-            <button type="button" className="primary" disabled={!canNext} onClick={onNext}>
-              {t('packet.next')}
-            </button>
-          ) : null}
-        </div>
-      </section>
+      <div className={peeked ? 'wizard-split' : 'wizard-single'}>
+        <section className="card" aria-labelledby="packet-step-title">
+          <h2 id="packet-step-title" ref={heading} tabIndex={-1}>
+            {t(`packet.step.${step}`)}
+          </h2>
+          {step === 'mechanism' ? <MechanismStep choices={choices} set={set} /> : null}
+          {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
+          {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
+          {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
+          {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} onGoTo={onGoTo} onOpenExhibit={openExhibit} /> : null}
+          {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
+          <ErrorNote error={planError} />
+          <div className="actions">
+            {onBack ? (
+              <button type="button" onClick={onBack}>
+                {t('common.back')}
+              </button>
+            ) : null}
+            {onNext ? (
+              <button type="button" className="primary" disabled={!canNext} onClick={onNext}>
+                {t('packet.next')}
+              </button>
+            ) : null}
+          </div>
+        </section>
+        {peeked ? <ExhibitPanel planned={peeked} blocked={plan?.blockers.some((b) => b.itemId === peeked.itemId) ?? false} onClose={closeExhibit} /> : null}
+      </div>
     </Screen>
   );
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { pickLocalized } from '../../../../shared/localized';
 import { allFields, getMechanism } from '../../../../shared/mechanisms';
-import { NAME_REPLACEMENT_LIMITS, type NameReplacement, type PacketPlan, type PlannedItem } from '../../../../shared/model/packet';
+import type { NameReplacement, PacketNotice, PacketPlan, PlannedItem } from '../../../../shared/model/packet';
 import { currentLanguage } from '../../lib/i18n';
 import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
@@ -40,7 +40,20 @@ function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Pa
   );
 }
 
-export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly plan: PacketPlan | undefined; readonly stale: boolean; readonly onGoTo?: (step: Step) => void } & Partial<StepProps>) {
+export function ReviewStep({
+  plan,
+  stale,
+  choices,
+  set,
+  onGoTo,
+  onOpenExhibit,
+}: {
+  readonly plan: PacketPlan | undefined;
+  readonly stale: boolean;
+  readonly onGoTo?: (step: Step) => void;
+  /** Opens the exhibit beside the wizard (a plain click); a modified click still follows the link to its page. */
+  readonly onOpenExhibit?: (itemId: string, opener: HTMLElement | null) => void;
+} & Partial<StepProps>) {
   const { t } = useTranslation();
   const f = useFormat();
   const message = useMessage();
@@ -51,6 +64,11 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
     const field = fields.find((x) => x.id === id);
     return field ? pickLocalized(field.label, currentLanguage()) : id;
   };
+  // The plan's warnings in the person's language; those said elsewhere on this page (the template's status at the
+  // top, the limits of name replacement in its own section) are not repeated.
+  const notices = plan.notices.filter((n) => !SAID_ELSEWHERE.has(n.problem.key));
+  const noticeText = (n: PacketNotice): string =>
+    message(n.fieldId ? { ...n.problem, params: { ...n.problem.params, field: fieldLabel(n.fieldId) } } : n.problem) ?? t('packet.checkBeforeSending');
   const defer = (id: string): void => set?.({ deferredFields: [...(choices?.deferredFields ?? []).filter((x) => x !== id), id] });
   const blockedItems = new Set(plan.blockers.map((b) => b.itemId).filter((id): id is string => id !== undefined));
   // The remedy the export names for a file it cannot send, as one click: the same packet without that exhibit.
@@ -107,12 +125,12 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
       ) : (
         <p className="note note-ok">{t('packet.ready')}</p>
       )}
-      {plan.warnings.some((w) => w !== NAME_REPLACEMENT_LIMITS) ? (
-        <div className="note note-warn">
+      {notices.length > 0 ? (
+        <div className="note note-warn" data-testid="packet-notices">
           <ul className="inside">
-            {plan.warnings.filter((w) => w !== NAME_REPLACEMENT_LIMITS).map((w, i) => (
-              <li key={i} dir="auto">
-                {w}
+            {notices.map((n, i) => (
+              <li key={i} data-notice={n.problem.key}>
+                {noticeText(n)}
               </li>
             ))}
           </ul>
@@ -145,7 +163,14 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
           {plan.items.map((it) => (
             <tr key={it.itemId}>
               <th scope="row">
-                <a href={href({ name: 'item', id: it.itemId })}>
+                <a
+                  href={href({ name: 'item', id: it.itemId })}
+                  onClick={(e) => {
+                    if (!onOpenExhibit || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+                    e.preventDefault();
+                    onOpenExhibit(it.itemId, e.currentTarget);
+                  }}
+                >
                   <bdi>{it.label}</bdi>
                 </a>
               </th>
@@ -156,9 +181,13 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
                   <span className={`badge ${it.action === 'refuse' ? 'badge-bad' : ''}`}>{t(`packet.actions.${it.action}`)}</span>
                 )}
                 {it.reason ? (
-                  <span className="detail" dir="auto">
-                    {it.reason}
-                  </span>
+                  // The badge says it in the person's language; the main process's English reason is folded beneath.
+                  <details className="technical">
+                    <summary>{t('common.technicalDetail')}</summary>
+                    <p className="detail" dir="ltr" translate="no">
+                      {it.reason}
+                    </p>
+                  </details>
                 ) : null}
               </td>
               <td>
@@ -226,6 +255,8 @@ export function ReviewStep({ plan, stale, choices, set, onGoTo }: { readonly pla
     </div>
   );
 }
+
+const SAID_ELSEWHERE: ReadonlySet<string> = new Set(['problem.packet.templateDraft', 'problem.packet.nameReplacementLimits']);
 
 /** Where a replacement was made, in the person's words: the answer or catalogue field by its label, T01, E001, the case title. */
 function replacementPlace(r: NameReplacement, t: (key: string, o?: Record<string, unknown>) => string, fieldLabel: (id: string) => string): string {

@@ -6,6 +6,7 @@ import { BMFF } from '@trustnxt/c2pa-ts/asset';
 import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
 import { ManifestStore } from '@trustnxt/c2pa-ts/manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeAgeRecipient, generateX25519Secret, x25519PublicFromSecret } from '../../../../../main/archive/blobs/age-keys';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue';
 import { exportPacket, planPacket } from '../../../../../main/archive/export';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
@@ -92,6 +93,24 @@ describe('Content Credentials at export', () => {
     const plan = planPacket(vault, { ...base, caseId, profile: 'redacted', keepContentCredentialsItemIds: [heicId, jpegId] });
     expect(plan.warnings.join('\n')).toMatch(/E00\d \(it_\w+\): its Content Credentials go with it as data\/content-credentials\/E00\d\.c2pa \(signer: .*\): they can identify the device or the person/);
     expect(plan.warnings.join('\n')).toMatch(new RegExp(`\\(${jpegId}\\) has no Content Credentials: there is nothing to keep`));
+    // The same warnings reach the app as Messages (a key and values), each translated in en es fr ar.
+    const heicLabel = plan.items.find((i) => i.itemId === heicId)!.label;
+    const jpegLabel = plan.items.find((i) => i.itemId === jpegId)!.label;
+    expect(plan.notices.map((n) => n.problem)).toEqual(
+      expect.arrayContaining([
+        { key: 'problem.packet.ccKept', params: { label: heicLabel, path: `data/content-credentials/${heicLabel}.c2pa` } },
+        { key: 'problem.packet.ccNothingToKeep', params: { label: jpegLabel } },
+      ]),
+    );
+    expect(plan.notices.map((n) => n.message)).toEqual(plan.warnings);
+    for (const lang of ['en', 'es', 'fr', 'ar'] as const) {
+      const packet = (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, `../../../../../shared/i18n/problems/${lang}.json`), 'utf8')) as { packet: Record<string, string> }).packet;
+      expect(packet['ccKept'], lang).toContain('{{path}}');
+      expect(packet['ccNothingToKeep'], lang).toContain('{{label}}');
+    }
+    // A draft template and a recipient the redacted profile does not use: Messages too.
+    const draft = planPacket(vault, { ...base, caseId, mechanismId: 'hrc-complaint', profile: 'redacted', recipient: encodeAgeRecipient(x25519PublicFromSecret(generateX25519Secret())) });
+    expect(draft.notices.map((n) => n.problem.key)).toEqual(expect.arrayContaining(['problem.packet.templateDraft', 'problem.packet.recipientUnused']));
     const out = path.join(root, 'kept');
     await exportPacket(vault, { ...base, caseId, profile: 'redacted', keepContentCredentialsItemIds: [heicId], outPath: out });
     const items = JSON.parse(fs.readFileSync(path.join(out, 'custody/items.json'), 'utf8')) as ItemsJson;
