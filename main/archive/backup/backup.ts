@@ -141,29 +141,7 @@ export async function backupVault(vault: Vault, target: string | BackupStorage, 
     );
 
     const pruned = await pruneGenerations(storage, writer, key.publicKey, keep);
-    const objectBytes = objects.records.reduce((a, o) => a + o.size, 0);
-    return {
-      backupDir: storage.location,
-      backupId: writer.backupId,
-      generation,
-      createdAt,
-      keyFingerprint,
-      firstBackup: previous === undefined,
-      objects: {
-        total: objects.records.length + objects.missingAtSource.length,
-        copied: objects.copied,
-        reused: objects.reused,
-        bytesCopied: objects.bytesCopied,
-        totalBytes: objectBytes,
-        missingAtSource: [...objects.missingAtSource].sort(),
-      },
-      database: { bytes: snap.database.size },
-      metadataBytes,
-      bytesWritten,
-      totalBytes: objectBytes + snap.database.size + snap.header.size + sealed.bytes,
-      pruned,
-      seconds: (performance.now() - started) / 1000,
-    };
+    return backupReport({ location: storage.location, backupId: writer.backupId, generation, createdAt, keyFingerprint, firstBackup: previous === undefined, objects, snap, sealedBytes: sealed.bytes, metadataBytes, bytesWritten, pruned, started });
   } catch (e) {
     if (staged) await writer.discardGeneration(staged).catch(() => undefined);
     if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Backup cancelled. The previous backup there is unchanged.', { cause: e });
@@ -173,6 +151,48 @@ export async function backupVault(vault: Vault, target: string | BackupStorage, 
     await writer.close();
     if (typeof target === 'string') storage.close();
   }
+}
+
+/** The report of a written generation: what was copied or reused, and the bytes written and held. */
+function backupReport(g: {
+  readonly location: string;
+  readonly backupId: string;
+  readonly generation: number;
+  readonly createdAt: string;
+  readonly keyFingerprint: string;
+  readonly firstBackup: boolean;
+  readonly objects: Awaited<ReturnType<typeof storeObjects>>;
+  readonly snap: Awaited<ReturnType<typeof stageSnapshot>>;
+  readonly sealedBytes: number;
+  readonly metadataBytes: number;
+  readonly bytesWritten: number;
+  readonly pruned: BackupReport['pruned'];
+  readonly started: number;
+}): BackupReport {
+  const { objects, snap } = g;
+  const objectBytes = objects.records.reduce((a, o) => a + o.size, 0);
+  return {
+    backupDir: g.location,
+    backupId: g.backupId,
+    generation: g.generation,
+    createdAt: g.createdAt,
+    keyFingerprint: g.keyFingerprint,
+    firstBackup: g.firstBackup,
+    objects: {
+      total: objects.records.length + objects.missingAtSource.length,
+      copied: objects.copied,
+      reused: objects.reused,
+      bytesCopied: objects.bytesCopied,
+      totalBytes: objectBytes,
+      missingAtSource: [...objects.missingAtSource].sort(),
+    },
+    database: { bytes: snap.database.size },
+    metadataBytes: g.metadataBytes,
+    bytesWritten: g.bytesWritten,
+    totalBytes: objectBytes + snap.database.size + snap.header.size + g.sealedBytes,
+    pruned: g.pruned,
+    seconds: (performance.now() - g.started) / 1000,
+  };
 }
 
 type Previous = { readonly generation: number; readonly previous: LoadedGeneration | undefined; readonly known: ReadonlyMap<string, ObjectRecord> };
