@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Remote } from '../db/transfers';
-import { HuellaError, fromSystemError } from '../errors';
+import { HuellaError, fromSystemError, msg } from '../errors';
 import { resolveCredentials, type S3Credentials } from './credentials';
 import { withNetworkPermit } from './network-permit';
 import { awsEndpoint, keyOf, parseEndpoint, parseS3Url, type Endpoint, type S3Location } from './url';
@@ -320,16 +320,17 @@ function isNotFound(e: unknown): boolean {
 export function s3Error(e: unknown, what: string, config: S3RemoteConfig): HuellaError {
   if (e instanceof HuellaError) return e;
   const where = `${config.endpoint.host}:${config.endpoint.port}`;
+  // Keyed messages: the renderer says which of these it is in the person's language (issue 13).
   if (e instanceof S3ServiceException) {
     const status = e.$metadata.httpStatusCode;
-    if (e.name === 'NoSuchBucket') return new HuellaError('NOT_FOUND', `The bucket "${config.location.bucket}" does not exist on ${where}.`, { cause: e });
-    if (e.name === 'AccessDenied' || status === 403) return new HuellaError('FILE_UNREADABLE', `The remote refused ${what} (access denied): check the credentials and the bucket's permissions${/delet/.test(what) ? ', or the object is under retention' : ''}.`, { cause: e });
-    if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') return new HuellaError('FILE_UNREADABLE', `The remote does not accept these credentials (${e.name}).`, { cause: e });
-    return new HuellaError('INTERNAL', `The remote failed while ${what}: ${e.name}${status ? ` (HTTP ${status})` : ''}.`, { cause: e });
+    if (e.name === 'NoSuchBucket') return new HuellaError('NOT_FOUND', msg('problem.remote.noSuchBucket', { bucket: config.location.bucket, where }), { cause: e });
+    if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') return new HuellaError('FILE_UNREADABLE', msg('problem.remote.badCredentials', { where }), { cause: e });
+    if (e.name === 'AccessDenied' || status === 403) return new HuellaError('FILE_UNREADABLE', msg(/delet/.test(what) ? 'problem.remote.accessDeniedDelete' : 'problem.remote.accessDenied', { where }), { cause: e });
+    return new HuellaError('INTERNAL', msg('problem.remote.failed', { where, detail: `${e.name}${status ? `, HTTP ${status}` : ''}` }), { cause: e });
   }
   const code = (e as { code?: string } | null)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
-    return new HuellaError('FILE_UNREADABLE', `Cannot reach the remote at ${where} (${code}) while ${what}. Nothing was lost; try again when it is reachable.`, { cause: e });
+    return new HuellaError('FILE_UNREADABLE', msg('problem.remote.unreachable', { where }), { cause: e });
   }
   if ((e as { name?: string } | null)?.name === 'AbortError') return new HuellaError('CANCELLED', 'Cancelled.', { cause: e });
   return fromSystemError(e, what);
