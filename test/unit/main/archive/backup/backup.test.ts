@@ -13,7 +13,7 @@ import { generateCatalogue, insertSyntheticItems } from '../../../../fixtures/ca
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { findNeedles, hashNeedles, itemHashes, objectFiles, textNeedles, type Needle } from './helpers';
-import { itemEditState } from '../../../../../main/archive/db/items';
+import { itemEditState, iterateItemObjects } from '../../../../../main/archive/db/items';
 import { liveObjects, markObjectPurged } from '../../../../../main/archive/db/objects';
 
 /**
@@ -156,7 +156,7 @@ describe('backup and restore round trip', () => {
 
   it('keeps `keep` generations, prunes older ones, and removes objects only no kept generation lists', async () => {
     const gensBefore = await listGenerations(backupDir);
-    const doomed = (vault.db.prepare('SELECT object_name FROM items LIMIT 1').get() as { object_name: string }).object_name;
+    const doomed = [...iterateItemObjects(vault.store)][0]!.objectName;
     // Simulate a purge in the vault: the object is gone from the database's live set.
     markObjectPurged(vault.store, doomed, new Date().toISOString());
     const r = await backupVault(vault, backupDir, { keep: 2 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519Sign } from '../../../../../main/archive/custody/ed25519';
 import { CHAINED_EVENT_VERSION, EVENT_VERSION, parseEvent } from '../../../../../main/archive/custody/log';
+import { iterateEvents } from '../../../../../main/archive/db/custody';
 import { exportPacket, verifyPacket } from '../../../../../main/archive/export';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
@@ -29,7 +30,7 @@ function run(cmd: string, args: readonly string[], cwd?: string): { code: number
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const versions = (w: World): number[] => (w.vault.db.prepare('SELECT bytes FROM events ORDER BY seq').all() as { bytes: Buffer }[]).map((r) => parseEvent(r.bytes).v);
+const versions = (w: World): number[] => [...iterateEvents(w.vault.store)].map((r) => parseEvent(r.bytes).v);
 
 describe('vaults and packets with version-1 (hash-chained) custody events', () => {
   const root = tempDir('huella-legacy-log-');

@@ -9,6 +9,7 @@ import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupVault, restoreBackup, verifyBackup } from '../../../../../main/archive/backup';
 import { createCase } from '../../../../../main/archive/catalogue/cases';
+import { liveObjects as liveObjectRows } from '../../../../../main/archive/db/objects';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { openS3Backup } from '../../../../../main/archive/remote/s3-backup';
 import { createVault, openVault, type Vault } from '../../../../../main/archive/vault/vault';
@@ -31,7 +32,7 @@ const at = (prefix: string, options: { retentionDays?: number; bucket?: string }
   openS3Backup({ url: `s3://${options.bucket ?? bucket}/${prefix}`, endpoint: env.endpoint, ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}) });
 
 function liveObjects(v: Vault): number {
-  return (v.db.prepare('SELECT count(*) AS n FROM objects WHERE purged_at IS NULL').get() as { n: number }).n;
+  return liveObjectRows(v.store).length;
 }
 
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import { ageDecryptBuffer } from '../../../../../main/archive/blobs/age';
 import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/cases';
 import { parseEvent } from '../../../../../main/archive/custody/log';
+import { itemIngestSeq } from '../../../../../main/archive/db/items';
 import { formatMinisignPublicKey, minisignSign } from '../../../../../main/archive/custody/minisign';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createBundle, receiveBundle, vaultContactCard, type CreateBundleReport } from '../../../../../main/archive/transfer';
@@ -203,10 +204,9 @@ describe('receiving', () => {
       expect(await itemHash(lawyer, it.itemId)).toBe(await itemHash(documenter, it.senderItemId));
       const ev = parseEvent(lawyer.log.event(it.eventSeq!)!.bytes);
       expect(ev.type).toBe('item.received');
-      const ingestSeq = documenter.db.prepare('SELECT ingest_seq FROM items WHERE id = ?').get(it.senderItemId) as { ingest_seq: number };
       expect(ev.data).toMatchObject({
         sha256: it.sha256,
-        from: { origin: documenter.log.origin, bundle: bundle.bundleId, itemId: it.senderItemId, ingestSeq: ingest_seq_of(ingestSeq), transferSeq: bundle.transferSeq },
+        from: { origin: documenter.log.origin, bundle: bundle.bundleId, itemId: it.senderItemId, ingestSeq: itemIngestSeq(documenter.store, it.senderItemId), transferSeq: bundle.transferSeq },
       });
     }
     expect(received.caseId).toBeDefined();
@@ -233,6 +233,3 @@ describe('receiving', () => {
   });
 });
 
-function ingest_seq_of(row: { ingest_seq: number }): number {
-  return row.ingest_seq;
-}
