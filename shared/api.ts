@@ -57,6 +57,7 @@ import {
   TransferDialogInput,
   TransferPlanInput,
   type ContactView,
+  type PullProgress,
   type PullReportView,
   type ReceiveReportView,
   type RemoteTestView,
@@ -342,7 +343,7 @@ export type OperationProgress =
   | { readonly kind: 'backup-verify'; readonly progress: BackupVerifyRunProgress }
   | { readonly kind: 'share'; readonly progress: ShareProgress }
   | { readonly kind: 'receive'; readonly progress: TransferProgress }
-  | { readonly kind: 'pull'; readonly progress: TransferProgress };
+  | { readonly kind: 'pull'; readonly progress: PullProgress };
 
 export type OperationResult =
   | { readonly kind: 'ingest'; readonly report: IngestReport }

@@ -114,7 +114,7 @@ export function transferHandlers(session: Session): Pick<Handlers, TransferMetho
             ...(input.acceptNewSender ? { acceptNewSender: true } : {}),
             ...(input.expectSender ? { expectSender: input.expectSender } : {}),
             signal,
-            onProgress: (p) => progress({ kind: 'pull', progress: p }, p.done === p.total),
+            onPull: (p) => progress({ kind: 'pull', progress: p }, p.done === p.total),
           });
           return {
             kind: 'pull',

@@ -107,6 +107,18 @@ export type ShareReport = {
 
 export type TransferProgress = { readonly done: number; readonly total: number; readonly bytesDone: number; readonly bytesTotal: number };
 
+/** A pull: which bundle of how many, and where in it (files downloaded, then objects checked and received). */
+export type PullProgress = {
+  readonly bundleId: string;
+  readonly bundle: number;
+  readonly bundles: number;
+  readonly phase: 'downloading' | 'checking';
+  readonly done: number;
+  readonly total: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+};
+
 export type ReceiveReportView = {
   readonly bundleId: string;
   readonly sender: { readonly fingerprint: string; readonly words: readonly string[]; readonly origin: string; readonly newlyPinned: boolean };

@@ -200,7 +200,22 @@ export function inboxDir(vault: Vault, bundleId: string): string {
   return path.join(vault.dir, 'transfers', 'inbox', bundleId);
 }
 
-export async function pullBundles(vault: Vault, remote: S3Remote, options: ReceiveOptions = {}): Promise<PullReport> {
+/**
+ * Where a pull is: which bundle of how many, downloading (files and bytes of that bundle, as listed on the remote)
+ * or checking and receiving it (objects and bytes, as receive counts them).
+ */
+export type PullProgress = {
+  readonly bundleId: string;
+  readonly bundle: number;
+  readonly bundles: number;
+  readonly phase: 'downloading' | 'checking';
+  readonly done: number;
+  readonly total: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+};
+
+export async function pullBundles(vault: Vault, remote: S3Remote, options: ReceiveOptions & { readonly onPull?: (p: PullProgress) => void } = {}): Promise<PullReport> {
   const me = contactFingerprint(vaultContactCard(vault));
   const root = `${REMOTE_BUNDLES}/${me}/`;
   const listing = await remote.list(root);
@@ -214,8 +229,10 @@ export async function pullBundles(vault: Vault, remote: S3Remote, options: Recei
     byBundle.set(id, files);
   }
   const out: PulledBundle[] = [];
-  for (const [bundleId, files] of [...byBundle].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const bundles = [...byBundle].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [index, [bundleId, files]] of bundles.entries()) {
     options.signal?.throwIfAborted();
+    const at = { bundleId, bundle: index + 1, bundles: bundles.length };
     if (receivedBundle(vault.store, bundleId)) {
       out.push({ bundleId, status: 'already-received' });
       continue;
@@ -226,8 +243,18 @@ export async function pullBundles(vault: Vault, remote: S3Remote, options: Recei
     }
     const local = inboxDir(vault, bundleId);
     try {
-      await download(remote, `${root}${bundleId}/`, local, options.signal);
-      const report = await receiveBundle(vault, local, options);
+      const listed = { files: files.size, bytes: [...files.values()].reduce((a, n) => a + n, 0) };
+      await download(remote, `${root}${bundleId}/`, local, options.signal, (filesDone, bytesDone) =>
+        options.onPull?.({ ...at, phase: 'downloading', done: filesDone, total: listed.files, bytesDone, bytesTotal: listed.bytes }),
+      );
+      const { onPull, ...receiveOptions } = options;
+      const report = await receiveBundle(vault, local, {
+        ...receiveOptions,
+        onProgress: (p) => {
+          options.onProgress?.(p);
+          onPull?.({ ...at, phase: 'checking', ...p });
+        },
+      });
       await fsp.rm(local, { recursive: true, force: true });
       out.push({ bundleId, status: 'received', report });
     } catch (e) {
@@ -241,11 +268,23 @@ export async function pullBundles(vault: Vault, remote: S3Remote, options: Recei
 }
 
 /** Downloads one bundle: bundle.json first (its listing bounds every other file), then the rest. */
-async function download(remote: S3Remote, prefix: string, local: string, signal: AbortSignal | undefined): Promise<void> {
+async function download(remote: S3Remote, prefix: string, local: string, signal: AbortSignal | undefined, onFiles?: (filesDone: number, bytesDone: number) => void): Promise<void> {
   await fsp.rm(local, { recursive: true, force: true });
   await fsp.mkdir(path.join(local, BUNDLE_FILES.objects), { recursive: true, mode: 0o700 });
-  const get = (rel: string, maxBytes: number): Promise<unknown> =>
-    remote.getFile(remote.key(prefix + rel), path.join(local, ...rel.split('/')), { maxBytes, ...(signal ? { signal } : {}) });
+  let filesDone = 0;
+  let bytesDone = 0;
+  const get = async (rel: string, maxBytes: number): Promise<unknown> => {
+    const r = await remote.getFile(remote.key(prefix + rel), path.join(local, ...rel.split('/')), {
+      maxBytes,
+      ...(signal ? { signal } : {}),
+      onBytes: (n) => {
+        bytesDone += n;
+        onFiles?.(filesDone, bytesDone);
+      },
+    });
+    onFiles?.(++filesDone, bytesDone);
+    return r;
+  };
   await get(BUNDLE_FILES.manifest, 64 * 1024 * 1024);
   await get(BUNDLE_FILES.signature, 16 * 1024);
   const manifest = parseBundleManifest(await fsp.readFile(path.join(local, BUNDLE_FILES.manifest)));

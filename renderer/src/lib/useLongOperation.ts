@@ -39,7 +39,9 @@ export function useLongOperation<K extends OperationKind>(kind: K): LongOperatio
   const running = operationId !== undefined && !done;
   const progress = op?.progress?.kind === kind ? (op.progress.progress as ProgressOf<K>) : undefined;
   const report = done?.ok && done.result.kind === kind ? (done.result.report as ReportOf<K>) : undefined;
-  const failure = useMemo(() => (done && !done.ok ? new ApiFailure(done.error) : undefined), [done]);
+  // Cancelled by the person (or by locking): not an error to show. The screen says it was cancelled (finished,
+  // with neither report nor error).
+  const failure = useMemo(() => (done && !done.ok && done.error.code !== 'CANCELLED' ? new ApiFailure(done.error) : undefined), [done]);
 
   const start = useCallback(async (begin: () => Promise<OperationStarted | null | undefined>) => {
     setStartError(undefined);

@@ -31,6 +31,7 @@ function newSenderOf(error: unknown): NewSender | undefined {
  */
 export function ReceiveScreen() {
   const { t } = useTranslation();
+  const f = useFormat();
   const [folder, setFolder] = useState<string>();
   const [dialogError, setDialogError] = useState<unknown>();
   const [remote, setRemote] = useState('');
@@ -104,7 +105,13 @@ export function ReceiveScreen() {
               startLabel={t('receive.pull')}
               startDisabled={!remoteName || busy}
               onStart={() => startPull(false)}
-              describe={(p) => ({ label: t('receive.pulling'), done: p?.bytesDone ?? 0, total: p?.bytesTotal ?? 0 })}
+              describe={(p) => ({
+                label: p
+                  ? t(`receive.pullPhase.${p.phase}`, { bundle: f.number(p.bundle), bundles: f.number(p.bundles), done: f.number(p.done), total: f.number(p.total) })
+                  : t('receive.pulling'),
+                done: p?.bytesDone ?? 0,
+                total: p?.bytesTotal ?? 0,
+              })}
             />
             {pulledNewSender ? <CompareSender sender={pulledNewSender} onAccept={() => startPull(true)} /> : null}
             {pull.report ? <Pulled bundles={pull.report.bundles} /> : null}
