@@ -118,6 +118,8 @@ for (const lang of LANGS) {
       await page.getByRole('heading', { level: 1, name: m('people.title') }).waitFor();
       await tabTo(page, m('people.new'));
       await page.keyboard.press('Enter');
+      // The form is there before tabbing (Tab pressed while it renders would walk the list behind it).
+      await page.getByRole('textbox', { name: m('people.pseudonym') }).waitFor();
       await tabTo(page, m('people.pseudonym'));
       await page.keyboard.type('Witness D');
       await tabTo(page, m('people.realName'));
@@ -128,6 +130,7 @@ for (const lang of LANGS) {
       await axe('person');
       await tabTo(page, m('consent.record'));
       await page.keyboard.press('Enter');
+      await page.getByRole('checkbox', { name: m('consent.shareMaterial') }).waitFor();
       await tabTo(page, m('consent.shareMaterial'));
       await page.keyboard.press('Space');
       const save = await tabTo(page, m('consent.save'));
@@ -140,8 +143,13 @@ for (const lang of LANGS) {
       await tabTo(page, caseTitle);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: caseTitle }).waitFor();
+      // The people list loads after the case: an arrow pressed before its options exist chooses nothing, and
+      // 'Add to the case' stays disabled (out of the Tab order). Wait for the option, then check the choice took.
+      const personChoice = page.getByRole('combobox', { name: m('cases.person') });
+      await personChoice.locator('option', { hasText: 'Witness D' }).waitFor({ state: 'attached' });
       await tabTo(page, m('cases.person'));
       await page.keyboard.press('ArrowDown'); // the first person of the list
+      await expect.poll(() => personChoice.evaluate((el) => (el as unknown as { selectedOptions: { textContent: string | null }[] }).selectedOptions[0]?.textContent ?? '')).toContain('Witness D');
       await tabTo(page, m('cases.addPerson'));
       await page.keyboard.press('Enter');
       await page.getByRole('link', { name: 'Witness D' }).waitFor();
