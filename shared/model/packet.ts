@@ -128,6 +128,15 @@ export type PlannedContentCredentials = {
   readonly sidecarPath?: string;
   /** What they would disclose if kept: the signer as the certificate names it, the capture assertions they carry. */
   readonly discloses: readonly string[];
+  /** The same, each as what it is and its value (data), for the app to say in the person's language. */
+  readonly disclosures?: readonly ContentCredentialsDisclosure[];
+};
+
+export type ContentCredentialsDisclosure = {
+  readonly kind: 'signer' | 'issuer' | 'signedAt' | 'madeWith' | 'captureAssertion' | 'action';
+  readonly value: string;
+  /** For 'action': the software that did it. */
+  readonly agent?: string;
 };
 
 export type PlannedTestimony = {

@@ -9,6 +9,7 @@ import {
   type PacketBlocker,
   type PacketItemAction,
   type PacketNotice,
+  type ContentCredentialsDisclosure,
   type PacketPlan,
   type PlannedContentCredentials,
   type PlannedItem,
@@ -98,6 +99,17 @@ function removesOf(detail: ItemDetail, keepCaptureDate: boolean): string[] {
 }
 
 /** What an item's Content Credentials would disclose if shipped: who signed, when, with what, what they assert. */
+function disclosuresOf(cc: NonNullable<ItemDetail['metadata']['contentCredentials']>): ContentCredentialsDisclosure[] {
+  return [
+    ...(cc.signer ? [{ kind: 'signer' as const, value: cc.signer }] : []),
+    ...(cc.issuer ? [{ kind: 'issuer' as const, value: cc.issuer }] : []),
+    ...(cc.signedAt ? [{ kind: 'signedAt' as const, value: cc.signedAt }] : []),
+    ...(cc.claimGenerator ? [{ kind: 'madeWith' as const, value: cc.claimGenerator }] : []),
+    ...Object.keys(cc.captureAssertions ?? {}).map((a) => ({ kind: 'captureAssertion' as const, value: a })),
+    ...(cc.actions ?? []).flatMap((a) => (a.softwareAgent ? [{ kind: 'action' as const, value: a.action, agent: a.softwareAgent }] : [])),
+  ];
+}
+
 function disclosedBy(cc: NonNullable<ItemDetail['metadata']['contentCredentials']>): string[] {
   return [
     ...(cc.signer ? [`signer: ${cc.signer}`] : []),
@@ -129,7 +141,7 @@ function planContentCredentials(detail: ItemDetail, label: string, input: Input,
       itemId: detail.id,
     });
   }
-  return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses };
+  return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses, disclosures: disclosuresOf(cc) };
 }
 
 /** Values of the original that must not survive stripping, each with the field it came from (for the message). */
