@@ -146,13 +146,14 @@ describe('documenter journey (Chromium, real vault)', () => {
     await page.getByRole('heading', { name: 'New testimony' }).waitFor();
     await page.getByLabel('Title', { exact: true }).fill('Interview with Witness A');
     await page.getByLabel('Witness', { exact: true }).selectOption({ label: 'Witness A' });
-    await page.getByRole('textbox', { name: 'Testimony', exact: true }).fill('They took us to a building near the port. I heard screams from the next room.');
+    const testimonyBox = page.getByRole('textbox', { name: 'Testimony', exact: true });
+    await testimonyBox.fill('They took us to a building near the port. I heard screams from the next room.');
     await page.getByTestId('save-state').getByText(/^Saved: version \d+/).waitFor({ timeout: 10_000 });
     // The witness's consent is shown beside the testimony.
     await page.locator('section[aria-labelledby=tes-consent]').getByText('Material only, name withheld').first().waitFor();
     // A second edit makes a new version; both are in the history.
-    await page.getByRole('textbox', { name: 'Testimony', exact: true }).press('End');
-    await page.getByRole('textbox', { name: 'Testimony', exact: true }).pressSequentially(' They asked about my brother.');
+    await testimonyBox.press('End');
+    await testimonyBox.pressSequentially(' They asked about my brother.');
     await page.getByTestId('save-state').getByText(/^Saved: version [3-9]/).waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('#tes-history ~ ol li').count()).toBeGreaterThanOrEqual(3);
     const testimonies = await host.call('testimonies.list', {});

@@ -13,7 +13,7 @@ export function Screen({ title, actions, children, className }: { readonly title
   useDocumentTitle(title);
   useLayoutEffect(() => {
     const active = document.activeElement;
-    if (active && active !== document.body && section.current?.contains(active)) return;
+    if (active && section.current?.contains(active)) return;
     h.current?.focus({ preventScroll: true });
   }, []);
   return (
