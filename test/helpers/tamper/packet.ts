@@ -19,6 +19,12 @@ export type PacketAnswer = { readonly file?: string; readonly check?: PacketChec
 
 export type PacketMutation = {
   readonly name: string;
+  /**
+   * What kind of change it is, without the file, line or field it hits: a generated mutation's kind is its
+   * generator's ('payload byte changed', 'proof hash altered, tagmanifest recomputed'…), a named one's is its name.
+   * Tests check that every kind ran, so a generator that stops producing (or a sample that skips it) shows.
+   */
+  readonly kind: string;
   readonly apply: (dir: string) => void | Promise<void>;
   /** Any one of these answers is precise enough. */
   readonly expect: PacketAnswer | readonly PacketAnswer[];
@@ -168,13 +174,13 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
   const out: PacketMutation[] = [];
   let generated = 0;
   /** A generated mutation (one per file, line, field…), kept when `sample` says so; the named ones below always run. */
-  const gen = (...ms: PacketMutation[]): void => {
-    for (const m of ms) if (keep(generated++)) out.push(m);
+  const gen = (kind: string, m: Omit<PacketMutation, 'kind'>): void => {
+    if (keep(generated++)) out.push({ kind, ...m });
   };
 
   for (const p of payload) {
-    gen({ name: `payload ${p}: one byte changed`, apply: (d) => flipFileByte(path.join(d, p)), expect: { file: p, reason: DIFFERS_MANIFEST } });
-    gen({
+    gen('payload: one byte changed', { name: `payload ${p}: one byte changed`, apply: (d) => flipFileByte(path.join(d, p)), expect: { file: p, reason: DIFFERS_MANIFEST } });
+    gen('manifest line: hash changed, tagmanifest recomputed', {
       name: `manifest line of ${p}: hash changed, tagmanifest recomputed`,
       apply: (d) => {
         rewriteManifestLine(path.join(d, 'manifest-sha256.txt'), p, '0'.repeat(64));
@@ -182,7 +188,7 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
       },
       expect: { file: p, reason: DIFFERS_MANIFEST },
     });
-    gen({
+    gen('manifest line: dropped, tagmanifest recomputed', {
       name: `manifest line of ${p}: dropped, tagmanifest recomputed`,
       apply: (d) => {
         dropManifestLine(path.join(d, 'manifest-sha256.txt'), p);
@@ -192,7 +198,7 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
     });
   }
   for (const t of tags) {
-    gen({
+    gen('tagmanifest line: hash changed', {
       name: `tagmanifest line of ${t}: hash changed`,
       apply: (d) => rewriteManifestLine(path.join(d, 'tagmanifest-sha256.txt'), t, '0'.repeat(64)),
       expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'signature', reason: /does not match the file|changed after signing/ }],
@@ -207,8 +213,8 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
       changeLeaf(doc, at);
       fs.writeFileSync(f, JSON.stringify(doc, null, 2) + '\n');
     };
-    gen({ name: `items.json ${field}: changed`, apply: edit, expect: { file: 'custody/items.json', reason: DIFFERS_TAG } });
-    gen({
+    gen('items.json field: changed', { name: `items.json ${field}: changed`, apply: edit, expect: { file: 'custody/items.json', reason: DIFFERS_TAG } });
+    gen('items.json field: changed, tagmanifest recomputed', {
       name: `items.json ${field}: changed, tagmanifest recomputed`,
       apply: (d) => {
         edit(d);
@@ -226,8 +232,8 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
       lines[2] = h.toString('base64');
       fs.writeFileSync(f, lines.join('\n'));
     };
-    gen({ name: `proof ${t}: a hash altered`, apply: tamperProof, expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'proofs', reason: /not in the signed log|altered/ }] });
-    gen({
+    gen('proof: a hash altered', { name: `proof ${t}: a hash altered`, apply: tamperProof, expect: [{ file: t, reason: DIFFERS_TAG }, { check: 'proofs', reason: /not in the signed log|altered/ }] });
+    gen('proof: a hash altered, tagmanifest recomputed', {
       name: `proof ${t}: a hash altered, tagmanifest recomputed`,
       apply: (d) => {
         tamperProof(d);
@@ -236,12 +242,40 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
       expect: { check: 'proofs', reason: /not in the signed log|altered|does not verify/ },
     });
   }
+  for (const t of tags.filter((x) => x.startsWith('custody/proofs/'))) {
+    gen('proof: removed, its tagmanifest line dropped', {
+      name: `proof ${t}: removed, its tagmanifest line dropped`,
+      apply: (d) => {
+        fs.rmSync(path.join(d, t));
+        dropManifestLine(path.join(d, 'tagmanifest-sha256.txt'), t);
+      },
+      expect: { check: 'proofs', reason: /has no proof/ },
+    });
+  }
   for (const t of tags.filter((x) => x.startsWith('custody/entries/'))) {
-    gen({ name: `entry ${t}: one byte changed`, apply: (d) => flipFileByte(path.join(d, t)), expect: { file: t, reason: DIFFERS_TAG } });
+    gen('entry: one byte changed', { name: `entry ${t}: one byte changed`, apply: (d) => flipFileByte(path.join(d, t)), expect: { file: t, reason: DIFFERS_TAG } });
+    // The entry file must equal its event in events.jsonl: with the tagmanifest recomputed only that check (and the
+    // signature over the tagmanifest) can tell.
+    gen('entry: one byte changed, tagmanifest recomputed', {
+      name: `entry ${t}: one byte changed, tagmanifest recomputed`,
+      apply: (d) => {
+        flipFileByte(path.join(d, t));
+        refreshTagLine(d, t);
+      },
+      expect: { file: t, reason: /differs from event #\d+ in events\.jsonl/ },
+    });
+    gen('entry: removed, its tagmanifest line dropped', {
+      name: `entry ${t}: removed, its tagmanifest line dropped`,
+      apply: (d) => {
+        fs.rmSync(path.join(d, t));
+        dropManifestLine(path.join(d, 'tagmanifest-sha256.txt'), t);
+      },
+      expect: { file: t, reason: /missing: event #\d+ has no entry file/ },
+    });
   }
   const eventLines = fs.readFileSync(path.join(original, 'custody/events.jsonl'), 'utf8').split('\n').filter(Boolean).length;
   for (let i = 0; i < eventLines; i++) {
-    gen({
+    gen('events.jsonl line: seq changed, tagmanifest recomputed', {
       name: `events.jsonl line ${i + 1}: a byte changed, tagmanifest recomputed`,
       apply: (d) => {
         const f = path.join(d, 'custody/events.jsonl');
@@ -254,7 +288,7 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
     });
   }
 
-  out.push(
+  const named: Omit<PacketMutation, 'kind'>[] = [
     {
       name: 'a manifest line changed (tagmanifest not recomputed)',
       apply: (d) => rewriteManifestLine(path.join(d, 'manifest-sha256.txt'), firstEvidence, '0'.repeat(64)),
@@ -374,9 +408,26 @@ export function packetMutations(original: string, opts: { readonly sample?: (ind
       },
       expect: { check: 'public-key', reason: /NOT the key you gave/ },
     },
-  );
-  return out;
+  ];
+  return [...out, ...named.map((m) => ({ kind: m.name, ...m }))];
 }
+
+/** The kinds of generated mutation packetMutations makes (each also has named ones, whose kind is their name). */
+export const GENERATED_PACKET_MUTATION_KINDS = [
+  'payload: one byte changed',
+  'manifest line: hash changed, tagmanifest recomputed',
+  'manifest line: dropped, tagmanifest recomputed',
+  'tagmanifest line: hash changed',
+  'items.json field: changed',
+  'items.json field: changed, tagmanifest recomputed',
+  'proof: a hash altered',
+  'proof: a hash altered, tagmanifest recomputed',
+  'proof: removed, its tagmanifest line dropped',
+  'entry: one byte changed',
+  'entry: one byte changed, tagmanifest recomputed',
+  'entry: removed, its tagmanifest line dropped',
+  'events.jsonl line: seq changed, tagmanifest recomputed',
+] as const;
 
 function editLines(file: string, edit: (lines: string[]) => void): void {
   const lines = fs.readFileSync(file, 'utf8').split('\n');

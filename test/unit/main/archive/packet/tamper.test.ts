@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPacket, verifyPacket } from '../../../../../main/archive/export';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { tempDir } from '../../../../helpers/tmp';
-import { answeredPrecisely, bagEntries, failures, packetMutations, verifyPacketAnswer, zipMutations, zipOf } from '../../../../helpers/tamper/packet';
+import { answeredPrecisely, bagEntries, failures, GENERATED_PACKET_MUTATION_KINDS, packetMutations, verifyPacketAnswer, zipMutations, zipOf } from '../../../../helpers/tamper/packet';
 import { MECHANISM, makeWorld, type World } from '../export/world';
 
 /**
@@ -50,17 +50,28 @@ describe('packet tamper campaign', () => {
     expect(key).toContain(report.signer!.keyId);
   });
 
-  // The list is generated from the exported packet, so it is built inside the test: every named mutation and one
-  // generated one (per file, line, field) in eight; `npm run reliability` runs them all, as folder and as zip.
-  it('detects every mutation with a precise reason (folder)', { timeout: 180_000 }, async () => {
+  // The list is generated from the exported packet, so it is built inside the test: every mutation of every kind,
+  // each file, line, field, proof, entry and event (a sample of one in eight let a verifier that skipped the proofs
+  // or the entry files pass). `npm run reliability` runs them all again, as folder and as zip.
+  it('detects every mutation of every kind with a precise reason (folder)', { timeout: 120_000 }, async () => {
     const undetected: string[] = [];
-    const mutations = packetMutations(original, { sample: (i) => i % 8 === 0 });
-    expect(mutations.length).toBeGreaterThan(40);
+    const mutations = packetMutations(original);
+    const perKind = new Map<string, number>();
+    for (const m of mutations) perKind.set(m.kind, (perKind.get(m.kind) ?? 0) + 1);
+    // Every generator produced mutations from this packet (a packet without proofs or entries would make none).
+    for (const kind of GENERATED_PACKET_MUTATION_KINDS) expect(perKind.get(kind) ?? 0, kind).toBeGreaterThan(0);
+    // One per proof and per entry file: each event the packet carries has both, and each is changed on its own.
+    const events = fs.readFileSync(path.join(original, 'custody/events.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    expect(events).toBeGreaterThan(3);
+    for (const kind of GENERATED_PACKET_MUTATION_KINDS.filter((k) => /^(proof|entry|events\.jsonl line):/.test(k))) {
+      expect(perKind.get(kind), kind).toBe(events);
+    }
+    expect(mutations.length).toBeGreaterThan(300);
     for (const m of mutations) {
       const dir = copy();
       await m.apply(dir);
       const report = await verifyPacket(dir, { key });
-      if (!answeredPrecisely(report, m.expect)) undetected.push(`${m.name} → ${report.ok ? 'verify passed' : failures(report)}`);
+      if (!answeredPrecisely(report, m.expect)) undetected.push(`${m.kind} | ${m.name} → ${report.ok ? 'verify passed' : failures(report)}`);
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(undetected).toEqual([]);
