@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { HUELLA_BIN } from '../helpers/cli';
 import { parseCli, printReport, QUICK_SIZES, RATIO_CONVENTION, runBench, SECTIONS, type BenchReport } from './run';
+import { huellaLaunch } from './vault-verify';
 
 /**
  * The quick benchmark (`npm run bench -- --quick`), run in-process so regressions in any section show in CI. Timings
@@ -43,6 +46,9 @@ describe('npm run bench --quick', () => {
   it('measured what it says: every photo ingested and verified, a verified packet, lossless clean strips', () => {
     const d = report.details;
     expect(d.batch?.files).toBe(QUICK_SIZES.smallJpegs);
+    // Batch ingest is `huella ingest` as a user runs it (its process's own peak), not a library call.
+    expect(report.measures.filter((m) => m.section === 'batch').map((m) => m.via)).toEqual(['cli', 'cli', 'cli']);
+    expect(d.batch?.peakRssMb).toBeGreaterThan(30);
     // Every original (previews come on top; identical previews of copies are stored once).
     expect(d.verify?.objects).toBeGreaterThan(QUICK_SIZES.smallJpegs);
     expect(d.verify?.bytesHashed).toBeGreaterThan(d.batch!.bytes);
@@ -76,6 +82,13 @@ describe('npm run bench --quick', () => {
 });
 
 describe('npm run bench flags', () => {
+  it('runs the CLI as its shebang does: the same environment settings and Node flags, in order', () => {
+    const { env, nodeArgs } = huellaLaunch();
+    const envWords = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    expect(`#!/usr/bin/env -S ${[...envWords, 'node', ...nodeArgs].join(' ')}`).toBe(fs.readFileSync(HUELLA_BIN, 'utf8').split('\n', 1)[0]);
+    expect(nodeArgs.length + envWords.length).toBeGreaterThan(0);
+  });
+
   it('parses its flags, and refuses an unknown section or a bad run count with the usage', () => {
     expect(parseCli(['--quick', '--json', '--only', 'ingest, strip', '--runs', '5', '--cache', 'c'])).toEqual({ quick: true, json: true, runs: 5, sections: ['ingest', 'strip'], cacheDir: 'c' });
     expect(parseCli([])).toEqual({ quick: false, json: false });
