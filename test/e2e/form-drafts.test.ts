@@ -199,6 +199,27 @@ for (const lang of LANGS) {
       await expect.poll(async () => (await host.call('persons.get', { id: person.id })).birthDate).toBe('1990');
       expect((await host.call('persons.get', { id: person.id })).occupation).toBe('Teacher');
       await expect.poll(() => draftOf('person', person.id)).toBeNull();
+
+      // The consent decision's date likewise: a day erased is no date; kept as typed, and nothing is recorded.
+      const consent = page.getByRole('region', { name: m('consent.title') });
+      await page.getByText(m('consent.record')).click();
+      const given = consent.getByRole('group', { name: m('consent.givenAt') });
+      const day = given.getByRole('textbox', { name: m('date.day') });
+      await day.fill('');
+      await expect.poll(async () => JSON.parse(((await draftOf('consent', person.id))?.data.givenAtTyped as string | undefined) || '[]')[2], { timeout: 3000 }).toBe('');
+      const before = (await host.call('consent.list', { personId: person.id })).length;
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await page.goto(`${host.origin}/#/person/${person.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
+      expect(await day.inputValue()).toBe('');
+      expect(await day.getAttribute('aria-invalid')).toBe('true');
+      await given.getByText(m('problem.validation.notADate')).waitFor();
+      await consent.getByRole('button', { name: m('consent.save') }).click();
+      await given.getByText(m('problem.validation.notADate')).waitFor();
+      expect((await host.call('consent.list', { personId: person.id })).length).toBe(before);
+      await day.fill('5');
+      await expect.poll(async () => (await draftOf('consent', person.id))?.data.givenAtTyped).toBe('');
     });
 
     it("edits a method's details after tagging, sites on the body chart by keyboard, kept as a draft through leaving and locking", async () => {

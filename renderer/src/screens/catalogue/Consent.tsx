@@ -148,6 +148,8 @@ type ConsentValues = {
   readonly shareMaterial: boolean;
   readonly recipients: string;
   readonly givenAt: string;
+  /** A date typed halfway (DateField's typedDate()), kept in the draft; '' when none. */
+  readonly givenAtTyped: string;
   readonly howRecorded: string;
   readonly notes: string;
 };
@@ -161,7 +163,7 @@ function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId:
   const { t } = useTranslation();
   const mechanismLabel = useMechanismLabel();
   const [opened] = useState(() =>
-    restoreDraft<ConsentValues>({ mechanism: '*', discloseName: false, shareMaterial: false, recipients: '', givenAt: today(), howRecorded: 'oral-recorded', notes: '' }, draft),
+    restoreDraft<ConsentValues>({ mechanism: '*', discloseName: false, shareMaterial: false, recipients: '', givenAt: today(), givenAtTyped: '', howRecorded: 'oral-recorded', notes: '' }, draft),
   );
   const [v, setV] = useState<ConsentValues>(opened.values);
   const [note, setNote] = useState(opened.state);
@@ -169,6 +171,8 @@ function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId:
   const text = useMessage();
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>();
+  // Recording with a date half typed would record the date it replaced: refused at the field, the text kept.
+  const [halfDate, setHalfDate] = useState(false);
   const kept = useFormDraft<ConsentValues>('consent', personId, undefined, opened.state, draft !== null);
   const change = (next: ConsentValues) => {
     setDone(false);
@@ -182,7 +186,8 @@ function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId:
     e.preventDefault();
     setDone(false);
     setError(undefined);
-    if (!givenAt) return;
+    setHalfDate(Boolean(v.givenAtTyped));
+    if (!givenAt || v.givenAtTyped) return;
     try {
       await call('consent.record', {
         personId,
@@ -232,7 +237,14 @@ function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId:
         <Field label={t('consent.recipients')} hint={t('consent.recipientsHint')} error={text(issueAt(error, 'recipients'))}>
           {(p) => <input {...p} type="text" value={recipients} onChange={(e) => change({ ...v, recipients: e.target.value })} dir="auto" />}
         </Field>
-        <DateField label={t('consent.givenAt')} value={givenAt} error={text(issueAt(error, 'givenAt'))} onChange={(d) => change({ ...v, givenAt: d ?? '' })} />
+        <DateField
+          label={t('consent.givenAt')}
+          value={givenAt}
+          typed={opened.values.givenAtTyped || undefined}
+          error={halfDate && v.givenAtTyped ? t('problem.validation.notADate') : text(issueAt(error, 'givenAt'))}
+          onChange={(d) => change({ ...v, givenAt: d ?? '', givenAtTyped: '' })}
+          onTyped={(typed) => change({ ...v, givenAtTyped: typed })}
+        />
         <Field label={t('consent.howRecorded')}>
           {(p) => (
             <select {...p} value={howRecorded} onChange={(e) => change({ ...v, howRecorded: e.target.value })}>
