@@ -4,7 +4,7 @@ import { inTransaction, transaction, type ReadableDb, type WritableDb } from '..
 import { HuellaError } from '../errors';
 import { commitment, newCommitmentSalt } from './commitment';
 import { canonicalBytes } from './jcs';
-import { ed25519KeyPairFromSeed, ed25519Sign } from './ed25519';
+import { ed25519KeyPairFromSeed, ed25519Sign, ed25519VerifyOwn } from './ed25519';
 import { appendLeaf, consistencyProof, inclusionProof, leafHash, treeRoot, type MerkleNodeStore } from './merkle';
 import { formatCheckpointBody, signCheckpoint } from './checkpoint';
 import type { CustodyEventType } from './event-types';
@@ -111,6 +111,28 @@ export class CustodyLog {
     custodyTables.insertEvent(this.#db, { seq, type, subject, bytes, signature, hash });
     appendLeaf(this.store, seq, leafHash(bytes));
     return { seq, bytes, signature, hash };
+  }
+
+  /**
+   * `valid[i]` for `signatures[i]` over `messages[i]` under this log's key (verify). The log holds the seed, so a
+   * signature equal to the seed's own is valid without a full verification (ed25519VerifyOwn: re-signing costs about
+   * a third of verifying); any other is verified in full.
+   */
+  checkSignatures(messages: readonly Uint8Array[], signatures: readonly Uint8Array[]): boolean[] {
+    return ed25519VerifyOwn(this.#seed, this.publicKey, messages, signatures);
+  }
+
+  /**
+   * Lends a copy of the signing seed to `use` for the length of the call, then zeroes it (verify hands it to a crypto
+   * worker to check signatures as `checkSignatures` does; workers/crypto.ts copies it again before returning).
+   */
+  withSeedCopy<T>(use: (seed: Uint8Array) => T): T {
+    const copy = new Uint8Array(this.#seed);
+    try {
+      return use(copy);
+    } finally {
+      copy.fill(0);
+    }
   }
 
   /**

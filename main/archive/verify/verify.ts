@@ -3,12 +3,11 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../custody/jcs';
-import { ed25519Verify } from '../custody/ed25519';
 import { emptyRoot, leafHash, nodeHash, treeRoot, verifyConsistency } from '../custody/merkle';
 import { parseCheckpointBody } from '../custody/checkpoint';
 import { openNote } from '../custody/note';
 import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
-import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent } from '../custody/log';
+import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent, type CustodyLog } from '../custody/log';
 import { eventCount, eventsAfter, iterateMerkleNodes, type EventRow } from '../db/custody';
 import { itemIngestRecords } from '../db/items';
 import { allObjects, type ObjectRow } from '../db/objects';
@@ -131,7 +130,7 @@ async function checkEvents(vault: Vault, publicKey: Buffer, signal: AbortSignal 
   for (;;) {
     if (signal?.aborted) throw new HuellaError('CANCELLED', 'Verification cancelled.');
     const rows = eventsAfter(vault.store, afterSeq, VERIFY_TUNING.eventPage);
-    const next = rows.length > 0 ? { rows, valid: checkSignatures(publicKey, rows) } : undefined;
+    const next = rows.length > 0 ? { rows, valid: checkSignatures(vault.log, rows) } : undefined;
     if (pending) {
       const valid = await pending.valid;
       pending.rows.forEach((row, i) => checkEvent(row, valid[i]!, publicKey, log, add));
@@ -311,16 +310,17 @@ type EventLogState = {
 export const VERIFY_TUNING = { eventPage: 2048, localSignatures: 64, objectTaskFiles: 64, objectTaskBytes: 16 * 1024 * 1024 };
 
 /**
- * `valid[i]` for `rows[i]`: a page is split over the crypto workers (each part checked here instead if its worker
- * fails, so a check is never lost); a short page is checked here.
+ * `valid[i]` for `rows[i]` under the log's key (CustodyLog.checkSignatures: the vault holds the signing seed, so its
+ * own signatures are checked by re-signing, any other in full): a page is split over the crypto workers (each part
+ * checked here instead if its worker fails, so a check is never lost); a short page is checked here.
  */
-async function checkSignatures(publicKey: Buffer, rows: readonly EventRow[]): Promise<readonly boolean[]> {
-  const here = (part: readonly EventRow[]): boolean[] => part.map((r) => ed25519Verify(publicKey, r.bytes, r.signature));
+async function checkSignatures(log: CustodyLog, rows: readonly EventRow[]): Promise<readonly boolean[]> {
+  const here = (part: readonly EventRow[]): boolean[] => log.checkSignatures(part.map((r) => r.bytes), part.map((r) => r.signature));
   if (rows.length < VERIFY_TUNING.localSignatures) return here(rows);
   const size = Math.ceil(rows.length / Math.max(1, os.availableParallelism()));
   const parts: EventRow[][] = [];
   for (let i = 0; i < rows.length; i += size) parts.push(rows.slice(i, i + size));
-  const valid = await Promise.all(parts.map((part) => verifySignatures(publicKey, part.map((r) => r.bytes), part.map((r) => r.signature)).catch(() => here(part))));
+  const valid = await Promise.all(parts.map((part) => log.withSeedCopy((seed) => verifySignatures(log.publicKey, part.map((r) => r.bytes), part.map((r) => r.signature), seed)).catch(() => here(part))));
   return valid.flat();
 }
 

@@ -29,8 +29,12 @@ export type SealSlotRequest = {
   readonly position: number;
 };
 
-/** Ed25519 signatures checked in one batch: `valid[i]` for `messages[i]`, `signatures[i]`. */
-export type VerifySignaturesRequest = { readonly type: 'verify-signatures'; readonly publicKey: Uint8Array; readonly messages: readonly Uint8Array[]; readonly signatures: readonly Uint8Array[] };
+/**
+ * Ed25519 signatures checked in one batch: `valid[i]` for `messages[i]`, `signatures[i]`. `seed`: the signing seed
+ * of `publicKey` when the caller holds it (a vault checking its own log): a signature equal to the seed's own is
+ * valid without a full verification (custody/ed25519.ts ed25519VerifyOwn); the worker zeroes its copy.
+ */
+export type VerifySignaturesRequest = { readonly type: 'verify-signatures'; readonly publicKey: Uint8Array; readonly messages: readonly Uint8Array[]; readonly signatures: readonly Uint8Array[]; readonly seed?: Uint8Array };
 
 export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest;
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { AGE_CHUNK_SIZE, AgeDecryptor } from '../blobs/age';
 import { PayloadCipher } from '../blobs/age-payload';
-import { ed25519Verify } from '../custody/ed25519';
+import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
 import { HuellaError, fromSystemError } from '../errors';
 import { writevFullySync } from '../fs/writev';
 import type { CryptoRequest, HashObjectsRequest, ObjectHash, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
@@ -81,7 +81,12 @@ function sealSlot(req: SealSlotRequest): { written: number } {
 }
 
 function verifySignatures(req: VerifySignaturesRequest): boolean[] {
-  return req.messages.map((m, i) => ed25519Verify(req.publicKey, m, req.signatures[i]!));
+  if (!req.seed) return req.messages.map((m, i) => ed25519Verify(req.publicKey, m, req.signatures[i]!));
+  try {
+    return ed25519VerifyOwn(req.seed, req.publicKey, req.messages, req.signatures);
+  } finally {
+    req.seed.fill(0);
+  }
 }
 
 parentPort!.on('message', (req: CryptoRequest) => {

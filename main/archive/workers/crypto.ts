@@ -41,7 +41,8 @@ export function runCrypto<R extends CryptoRequest>(request: R, bytes = 0): Promi
 }
 
 /**
- * A copy of a secret in its own memory: structured clone copies a typed array's whole ArrayBuffer, and a Buffer
+ * A copy of a secret in its own memory, made before this returns (a caller may zero its own once the call returns):
+ * structured clone copies a typed array's whole ArrayBuffer, and a Buffer
  * may be a view into Node's shared pool. Zeroed once the task has settled (it may wait in the queue until then).
  */
 async function withSecretCopy<T>(secret: Uint8Array, run: (copy: Uint8Array) => Promise<T>): Promise<T> {
@@ -62,9 +63,13 @@ export function sealSlot(request: Omit<SealSlotRequest, 'type'>): Promise<{ read
   return withSecretCopy(request.key, (key) => runCrypto({ ...request, type: 'seal-slot', key } satisfies SealSlotRequest, request.length));
 }
 
-/** Ed25519 verification of many messages at once, on one worker; `valid[i]` for `messages[i]`. */
-export function verifySignatures(publicKey: Uint8Array, messages: readonly Uint8Array[], signatures: readonly Uint8Array[]): Promise<readonly boolean[]> {
-  return runCrypto({ type: 'verify-signatures', publicKey, messages, signatures });
+/**
+ * Ed25519 verification of many messages at once, on one worker; `valid[i]` for `messages[i]`. With `seed` (the
+ * signing seed of `publicKey`), a signature equal to the seed's own is valid without a full verification.
+ */
+export function verifySignatures(publicKey: Uint8Array, messages: readonly Uint8Array[], signatures: readonly Uint8Array[], seed?: Uint8Array): Promise<readonly boolean[]> {
+  if (!seed) return runCrypto({ type: 'verify-signatures', publicKey, messages, signatures });
+  return withSecretCopy(seed, (copy) => runCrypto({ type: 'verify-signatures', publicKey, messages, signatures, seed: copy }));
 }
 
 /** Stops the crypto threads (CLI exit, tests); the next task starts new ones. */

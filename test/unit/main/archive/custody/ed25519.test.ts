@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify } from '../../../../../main/archive/custody/ed25519';
+import { ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify, ed25519VerifyOwn } from '../../../../../main/archive/custody/ed25519';
 import { isHuellaError } from '../../../../../main/archive/errors';
 
 const h = (hex: string): Buffer => Buffer.from(hex, 'hex');
@@ -102,5 +102,48 @@ describe('ed25519: rejection without exceptions', () => {
     expect(isHuellaError(caught, 'INVALID_INPUT')).toBe(true);
     expect((caught as Error).message).toMatch(/32 bytes/);
     expect(() => ed25519KeyPairFromSeed(Buffer.alloc(64))).toThrow(/32 bytes/);
+  });
+});
+
+describe('ed25519VerifyOwn: a log checked with its own seed (verify)', () => {
+  const signatures = RFC8032_7_1.map((v) => h(v.signature));
+
+  it('accepts each own signature and names exactly the one whose signature or message changed', () => {
+    for (const [k, v] of RFC8032_7_1.entries()) {
+      const own = ed25519VerifyOwn(h(v.seed), h(v.publicKey), [h(v.message)], [h(v.signature)]);
+      expect(own, v.name).toEqual([true]);
+      for (let i = 0; i < 64; i++) {
+        const bad = signatures.map((s) => Buffer.from(s));
+        bad[k]![i]! ^= 0x01;
+        const valid = ed25519VerifyOwn(h(v.seed), h(v.publicKey), [h(v.message), h(v.message)], [h(v.signature), bad[k]!]);
+        expect(valid, `${v.name}, signature byte ${i}`).toEqual([true, false]);
+      }
+      const changed = Buffer.concat([h(v.message), h('00')]);
+      expect(ed25519VerifyOwn(h(v.seed), h(v.publicKey), [changed], [h(v.signature)])).toEqual([false]);
+    }
+  });
+
+  it('with a seed that does not sign for the key, verifies each signature in full (valid ones pass, others fail)', () => {
+    // The seed of TEST 1 against the key of TEST 2: no re-signed signature can match, every answer is the verification's.
+    const v = RFC8032_7_1[1];
+    const wrongSeed = h(RFC8032_7_1[0].seed);
+    expect(ed25519VerifyOwn(wrongSeed, h(v.publicKey), [h(v.message), h(v.message)], [h(v.signature), signatures[0]!])).toEqual([true, false]);
+    expect(ed25519VerifyOwn(Buffer.alloc(5), h(v.publicKey), [h(v.message)], [h(v.signature)])).toEqual([true]); // a malformed seed too
+    expect(ed25519VerifyOwn(h(v.seed), h(v.publicKey).subarray(0, 31), [h(v.message)], [h(v.signature)])).toEqual([false]);
+  });
+
+  it('rejects the malleable twin of an own signature (S + L)', () => {
+    const v = RFC8032_7_1[2];
+    const sig = h(v.signature);
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!);
+    let twin = s + L;
+    const bytes = Buffer.from(sig);
+    for (let i = 0; i < 32; i++) {
+      bytes[32 + i] = Number(twin & 0xffn);
+      twin >>= 8n;
+    }
+    expect(ed25519VerifyOwn(h(v.seed), h(v.publicKey), [h(v.message), h(v.message)], [sig, bytes])).toEqual([true, false]);
   });
 });
