@@ -143,11 +143,15 @@ export type IngestFileResult = {
 };
 
 export type IngestProgress = {
-  readonly phase: 'scanning' | 'ingesting' | 'done';
+  /** 'previews': every original is durable and reported; the previews are being made (their own counts). */
+  readonly phase: 'scanning' | 'ingesting' | 'previews' | 'done';
   readonly filesTotal: number;
   readonly filesDone: number;
   readonly bytesTotal: number;
   readonly bytesDone: number;
+  /** Previews to make in this phase (this batch's and any left pending before), and made or found impossible so far. */
+  readonly previewsTotal?: number;
+  readonly previewsDone?: number;
 };
 
 export type IngestReport = {

@@ -171,17 +171,19 @@ export type IngestedItemFields = {
   readonly gpsLon: number | null;
   readonly warnings: string | null;
   readonly size: number;
+  /** Its preview is made after the batch's originals are safe (makePendingPreviews): marked 'pending' until then. */
+  readonly previewPending?: boolean;
 };
 
 function ingestedValues(f: IngestedItemFields): SqlValue[] {
-  return [f.mediaType, f.originalName, f.sourceNote, f.ingestedAt, f.ingestSeq, f.metadata, f.commitSalt, f.captureTime, f.gpsLat, f.gpsLon, f.warnings, f.size];
+  return [f.mediaType, f.originalName, f.sourceNote, f.ingestedAt, f.ingestSeq, f.metadata, f.commitSalt, f.captureTime, f.gpsLat, f.gpsLon, f.warnings, f.size, f.previewPending ? 'pending' : null];
 }
 
 export function insertIngestedItem(db: WritableDb, id: string, objectName: string, f: IngestedItemFields): void {
   writer(db).run(
     `INSERT INTO items (media_type, original_name, source_note, ingested_at, ingest_seq, metadata, commit_salt,
-       capture_time, gps_lat, gps_lon, warnings, size, id, object_name)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       capture_time, gps_lat, gps_lon, warnings, size, preview_state, id, object_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ...ingestedValues(f), id, objectName,
   );
 }
@@ -190,13 +192,43 @@ export function insertIngestedItem(db: WritableDb, id: string, objectName: strin
 export function reviveIngestedItem(db: WritableDb, id: string, f: IngestedItemFields): void {
   writer(db).run(
     `UPDATE items SET media_type = ?, original_name = ?, source_note = ?, ingested_at = ?, ingest_seq = ?, metadata = ?, commit_salt = ?,
-       capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, size = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
+       capture_time = ?, gps_lat = ?, gps_lon = ?, warnings = ?, size = ?, preview_state = ?, preview_object = NULL, deleted_at = NULL WHERE id = ?`,
     ...ingestedValues(f), id,
   );
 }
 
 export function setItemPreview(db: WritableDb, itemId: string, objectName: string): void {
-  writer(db).run('UPDATE items SET preview_object = ? WHERE id = ?', objectName, itemId);
+  writer(db).run('UPDATE items SET preview_object = ?, preview_state = NULL WHERE id = ?', objectName, itemId);
+}
+
+/** An item whose preview is still to be made (phase 2 of an import), with what is needed to make it. */
+export type PendingPreview = { readonly id: string; readonly objectName: string; readonly mediaType: string; readonly sha256: Buffer; readonly size: number };
+
+/** Up to `limit` items still waiting for a preview, oldest first, after `afterRowid` (paging); live originals only. */
+export function pendingPreviews(db: ReadableDb, limit: number, afterRowid = 0): (PendingPreview & { readonly rowid: number })[] {
+  return reader(db).all(
+    `SELECT i.rowid AS rowid, i.id AS id, i.object_name AS objectName, i.media_type AS mediaType, o.sha256 AS sha256, o.size AS size
+       FROM items i INDEXED BY items_preview_pending JOIN objects o ON o.name = i.object_name
+      WHERE i.preview_state = 'pending' AND i.rowid > ? AND i.deleted_at IS NULL AND o.purged_at IS NULL
+      ORDER BY i.rowid LIMIT ?`,
+    afterRowid, limit,
+  );
+}
+
+/** How many items are still waiting for a preview. */
+export function countPendingPreviews(db: ReadableDb): number {
+  return reader(db).one<{ n: number }>(
+    `SELECT count(*) AS n FROM items i INDEXED BY items_preview_pending JOIN objects o ON o.name = i.object_name
+      WHERE i.preview_state = 'pending' AND i.deleted_at IS NULL AND o.purged_at IS NULL`,
+  )!.n;
+}
+
+/** A file no preview can be made of: marked once, never retried; `warning` joins the item's warnings (as at ingest). */
+export function markPreviewFailed(db: WritableDb, itemId: string, warning: { readonly code: string; readonly message: string }): void {
+  const row = reader(db).one<{ warnings: string | null }>(`SELECT warnings FROM items WHERE id = ? AND preview_state = 'pending'`, itemId);
+  if (!row) return;
+  const warnings = [...((row.warnings ? JSON.parse(row.warnings) : []) as unknown[]), warning];
+  writer(db).run(`UPDATE items SET preview_state = 'failed', warnings = ? WHERE id = ?`, JSON.stringify(warnings), itemId);
 }
 
 /** Every item's original and preview object names, one row at a time (restore maps objects to the items that need them). */

@@ -1,7 +1,6 @@
 import '../formats/vips-env';
 import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { IngestFileResult, IngestProgress, IngestReport, IngestStatus, IngestWarning } from '../../../shared/model/items';
 import { commitment, newCommitmentSalt } from '../custody/commitment';
@@ -10,9 +9,9 @@ import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } f
 import { HuellaError, fromSystemError } from '../errors';
 import type { StagedObject } from '../blobs/store';
 import type { Vault } from '../vault/vault';
-import { WorkerPool } from '../workers/pool';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
-import { workerEntry } from '../workers/entry';
+import { parsers, shutdownParsers } from './parser-pool';
+import { makePendingPreviews, previewLater, PREVIEW_MAX_BYTES, PREVIEW_SIZE } from './previews';
 import { MAX_INPUT_PIXELS } from '../formats/vips-env';
 import type { ExtractedMetadata } from './metadata';
 import { baseMediaType, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
@@ -39,6 +38,12 @@ export type IngestOptions = {
   readonly maxFileBytes?: number;
   readonly parseTimeoutMs?: number;
   readonly previews?: boolean;
+  /**
+   * false: return once every original is durable and reported, leaving the previews pending (made by the next
+   * makePendingPreviews: the next import, or the app in the background). Default: the previews are made (phase 2)
+   * before ingestPaths returns.
+   */
+  readonly waitPreviews?: boolean;
   readonly sourceNote?: string;
   /**
    * Evidence metadata the caller established about a file before ingesting it (a ProofMode bundle's signature check),
@@ -51,9 +56,7 @@ export type AddedMetadata = Pick<ExtractedMetadata, 'proofMode'>;
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3;
 export const DEFAULT_PARSE_TIMEOUT_MS = 30_000;
-export const PREVIEW_SIZE = 512;
-/** Above this size we do not ask the parser for a preview (a 512 px preview of a huge TIFF is not worth the risk). */
-const PREVIEW_MAX_BYTES = 256 * 1024 * 1024;
+export { makePendingPreviews, PREVIEW_SIZE };
 
 type SourceFile = { readonly path: string; readonly display: string; readonly size: number };
 
@@ -88,21 +91,9 @@ async function collectFiles(inputs: readonly string[], skipped: IngestFileResult
   return files;
 }
 
-let parserPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
-function parsers(): WorkerPool<ParseRequest, ParseResponse> {
-  parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
-    size: Math.max(1, Math.min(2, os.availableParallelism() - 1)),
-    heapMb: 512,
-    youngMb: 4,
-  });
-  return parserPool;
-}
-
 /** Stops the parser threads (the CLI calls this before exiting; the app keeps them). */
 export async function shutdownIngestWorkers(): Promise<void> {
-  const pool = parserPool;
-  parserPool = undefined;
-  await Promise.all([pool?.close(), shutdownHashWorker()]);
+  await Promise.all([shutdownParsers(), shutdownHashWorker()]);
 }
 
 export async function ingestPaths(vault: Vault, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
@@ -134,6 +125,7 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
     progress('ingesting');
   });
   let groups = 0;
+  const sources = new Map<string, string>(); // item id → the file it was ingested from, for phase 2
   for (let i = 0; i < files.length && !cancelled; ) {
     if (options.signal?.aborted) {
       cancelled = true;
@@ -144,6 +136,7 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
     const group = await pipeline.takeGroup(i, Math.min(GROUP_FILES, 2 ** groups++));
     for (const r of await recordGroup(vault, group, options)) {
       if (r.status === 'ingested') committedAny = true;
+      if (r.status === 'ingested' && r.itemId) sources.set(r.itemId, files[i]!.path);
       if (r.error?.code === 'CANCELLED') cancelled = true;
       record(r);
       bytesDone += files[i]!.size - (seen.get(i) ?? 0);
@@ -157,6 +150,23 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
   await pipeline.discardRest();
   let checkpointSize: number | undefined;
   if (committedAny) checkpointSize = vault.log.writeCheckpoint(cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
+  // Phase 2: every original above is durable, committed and reported; the previews (this batch's, and any left
+  // pending by a crash or a quit) are made from the source files still on disk, with their own progress.
+  if (!cancelled && options.waitPreviews !== false && options.previews !== false) {
+    const made = await makePendingPreviews(vault, {
+      sources,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.parseTimeoutMs !== undefined ? { parseTimeoutMs: options.parseTimeoutMs } : {}),
+      onProgress: (p) => options.onProgress?.({ phase: 'previews', filesTotal: files.length, filesDone, bytesTotal, bytesDone, previewsTotal: p.total, previewsDone: p.done }),
+    });
+    if (made.checkpointSize !== undefined) checkpointSize = made.checkpointSize;
+    // A file no preview could be made of is still reported with the warning, as when previews were made inline.
+    const warned = new Map(made.unpreviewable.map((u) => [u.itemId, u.warning]));
+    results.forEach((r, k) => {
+      const w = r.itemId !== undefined && r.status === 'ingested' ? warned.get(r.itemId) : undefined;
+      if (w) results[k] = { ...r, warnings: [...r.warnings, w] };
+    });
+  }
   progress('done');
   const count = (s: IngestStatus): number => results.filter((r) => r.status === s).length;
   const report: { -readonly [K in keyof IngestReport]: IngestReport[K] } = {
@@ -285,9 +295,10 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   const sniff = await sniffMediaType(headBuf.subarray(0, bytesRead), file.display);
   const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
   const wantMetadata = METADATA_TYPES.has(baseType);
-  const wantPreview = (options.previews ?? true) && PREVIEW_TYPES.has(baseType) && file.size <= PREVIEW_MAX_BYTES;
+  // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
+  const wantPreview = false;
   const parsePromise: Promise<ParseResponse | HuellaError> =
-    wantMetadata || wantPreview
+    wantMetadata
       ? parsers()
           .run({
             request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
@@ -387,7 +398,7 @@ async function recordGroup(vault: Vault, prepared: readonly PipelineOutcome[], o
       group.map((o) => {
         if (!o.prepared) return failed(o.file.display, o.error);
         try {
-          return recordRows(vault, o.prepared.staged, o.prepared.sniff, o.prepared.parsed, o.file.display, options, path.basename(o.file.display));
+          return recordRows(vault, o.prepared.staged, o.prepared.sniff, o.prepared.parsed, o.file.display, options, path.basename(o.file.display), previewLater(o.prepared.sniff, o.prepared.staged.size, options));
         } catch (e) {
           return failed(o.file.display, e);
         }
@@ -465,7 +476,7 @@ async function afterCommit(vault: Vault, rec: Recorded, published = false): Prom
  * One file's rows and custody event, in a transaction (a savepoint inside a group's), synchronously: the duplicate
  * check, warnings, the objects and items rows, the signed item.ingested event, the search index.
  */
-function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string): Recorded {
+function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string, previewPending = false): Recorded {
   const file = { display };
 
   const existing = itemByObject(vault.store, staged.name);
@@ -518,7 +529,7 @@ function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, pars
       const fields: IngestedItemFields = {
         mediaType: sniff.mediaType, originalName, sourceNote: options.sourceNote ?? null, ingestedAt: now.toISOString(), ingestSeq: ev.seq,
         metadata: JSON.stringify(metadata), commitSalt: salt, captureTime: metadata.captureTime ?? null, gpsLat: metadata.gps?.lat ?? null,
-        gpsLon: metadata.gps?.lon ?? null, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null, size: staged.size,
+        gpsLon: metadata.gps?.lon ?? null, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null, size: staged.size, previewPending,
       };
       if (revived) reviveIngestedItem(vault.store, itemId, fields);
       else insertIngestedItem(vault.store, itemId, staged.name, fields);

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
 import { messagesNamingItem, readChat, readChatMessages } from '../../archive/db/chats';
+import { countPendingPreviews } from '../../archive/db/items';
 import { proofModeEntriesOfItem, proofModeFilesOfMedia } from '../../archive/db/proofmode';
 import { shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
 import { ingestSources, type SourceImport } from '../../archive/sources/ingest-sources';
@@ -57,11 +58,12 @@ function importJson(i: SourceImport): Record<string, unknown> {
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'add files and folders (recursively) to the vault',
-  usage: 'huella ingest <vault> <path>... [--note TEXT] [--no-previews] [--json]',
-  options: { note: { type: 'string' }, 'no-previews': { type: 'boolean' } },
+  usage: 'huella ingest <vault> <path>... [--note TEXT] [--no-previews | --no-wait-previews] [--json]',
+  options: { note: { type: 'string' }, 'no-previews': { type: 'boolean' }, 'no-wait-previews': { type: 'boolean' } },
   args: [2, Infinity],
   async run([dir, ...paths], values, out) {
     const bar = progressBar(!out.json);
+    let previewsAnnounced = false;
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
@@ -71,8 +73,20 @@ export const ingestCommand: Command = {
         const options = {
           signal: controller.signal,
           previews: !values['no-previews'],
+          // Every original is durable and reported first (phase 1); then the previews are made (phase 2), waited
+          // for unless --no-wait-previews (they are then made by the next import, or by the app when it opens).
+          waitPreviews: !values['no-wait-previews'],
           ...(note ? { sourceNote: note } : {}),
-          onProgress: (p: IngestProgress) => bar.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
+          onProgress: (p: IngestProgress) => {
+            if (p.phase === 'previews') {
+              if (!previewsAnnounced && (p.previewsTotal ?? 0) > 0) {
+                previewsAnnounced = true;
+                bar.done();
+                out.info(`Every original is stored; making ${p.previewsTotal} preview(s) (--no-wait-previews to leave them for later)…`);
+              }
+              bar.update(p.previewsDone ?? 0, p.previewsTotal ?? 0, `${p.previewsDone ?? 0}/${p.previewsTotal ?? 0} previews`);
+            } else bar.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`);
+          },
           onFile: (r: IngestFileResult) => {
             bar.done();
             if (out.json) out.data(r);
@@ -80,11 +94,15 @@ export const ingestCommand: Command = {
           },
         };
         // ProofMode bundles and chat exports are imported with their links (ingest/sources.ts); the rest as files.
-        return ingestSources(vault, paths, { ...options, onImport: (i) => (out.json ? out.data(importJson(i)) : out.line(importLine(i))) });
+        const r = await ingestSources(vault, paths, { ...options, onImport: (i) => (out.json ? out.data(importJson(i)) : out.line(importLine(i))) });
+        return { ...r, previewsPending: options.previews ? countPendingPreviews(vault.store) : 0 };
       });
       bar.done();
+      if (report.previewsPending > 0 && !out.json) {
+        out.info(`${report.previewsPending} preview(s) not made yet: the next import makes them (or the app, when it opens the vault).`);
+      }
       const summary = `${report.ingested} ingested, ${report.duplicates} duplicate, ${report.failed} failed, ${report.skipped} skipped${report.cancelled ? ' (cancelled: files not listed were not ingested)' : ''}.`;
-      if (out.json) out.data({ summary: { ingested: report.ingested, duplicates: report.duplicates, failed: report.failed, skipped: report.skipped, cancelled: report.cancelled, checkpointSize: report.checkpointSize ?? null } });
+      if (out.json) out.data({ summary: { ingested: report.ingested, duplicates: report.duplicates, failed: report.failed, skipped: report.skipped, cancelled: report.cancelled, checkpointSize: report.checkpointSize ?? null, previewsPending: report.previewsPending } });
       else out.info(summary);
       return report.failed > 0 || report.cancelled ? 1 : 0;
     } finally {

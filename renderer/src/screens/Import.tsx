@@ -90,9 +90,14 @@ function IngestStatus({ op }: { readonly op: LongOperation<'ingest'> }) {
         op={op}
         cancelLabel={t('import.cancel')}
         describe={(p) => ({
-          label: p && p.phase !== 'scanning' ? t('import.progress', { done: f.number(p.filesDone), total: f.number(p.filesTotal), bytes: f.bytes(p.bytesDone), bytesTotal: f.bytes(p.bytesTotal) }) : t('import.scanning'),
-          done: p?.bytesDone ?? 0,
-          total: p?.phase === 'ingesting' ? p.bytesTotal : 0,
+          label:
+            p?.phase === 'previews'
+              ? t('import.previewsProgress', { done: f.number(p.previewsDone ?? 0), total: f.number(p.previewsTotal ?? 0) })
+              : p && p.phase !== 'scanning'
+                ? t('import.progress', { done: f.number(p.filesDone), total: f.number(p.filesTotal), bytes: f.bytes(p.bytesDone), bytesTotal: f.bytes(p.bytesTotal) })
+                : t('import.scanning'),
+          done: p?.phase === 'previews' ? (p.previewsDone ?? 0) : (p?.bytesDone ?? 0),
+          total: p?.phase === 'ingesting' ? p.bytesTotal : p?.phase === 'previews' ? (p.previewsTotal ?? 0) : 0,
         })}
       />
       {report ? (

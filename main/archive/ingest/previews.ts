@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import fsp from 'node:fs/promises';
+import { countPendingPreviews, markPreviewFailed, pendingPreviews, setItemPreview, type PendingPreview } from '../db/items';
+import { findObject, insertObject, revivePurgedPreview } from '../db/objects';
+import { HuellaError, fromSystemError } from '../errors';
+import type { StagedObject } from '../blobs/store';
+import type { Vault } from '../vault/vault';
+import { MAX_INPUT_PIXELS } from '../formats/vips-env';
+import { baseMediaType, PREVIEW_TYPES, type ParseRequest } from './parse-protocol';
+import { parsers, parserThreads } from './parser-pool';
+import type { SniffResult } from './sniff';
+import type { IngestWarning } from '../../../shared/model/items';
+
+function previewWarning(reason: string): IngestWarning {
+  return { code: 'PREVIEW_FAILED', message: `No preview could be made (${reason}).` };
+}
+
+/**
+ * Phase 2 of an import (issue 19): previews made after the originals are safe. Phase 1 records each item whose
+ * preview is wanted as 'pending' in the transaction that records the item; here the pending items are turned into
+ * previews on the parser threads (both cores), a bounded number of bytes in flight, and committed in groups. The
+ * preview is made from the source file while it is still on disk and hashes to the stored original; otherwise (it
+ * changed, moved, or this is the next open after a crash or a quit) from the stored object, decrypted in memory.
+ * A file the parser cannot make a preview of is marked 'failed' once and never retried; a vault error (disk full)
+ * leaves the item pending for the next run.
+ */
+
+export const PREVIEW_SIZE = 512;
+/** Above this size we do not ask the parser for a preview (a 512 px preview of a huge TIFF is not worth the risk). */
+export const PREVIEW_MAX_BYTES = 256 * 1024 * 1024;
+/** Previews committed in one transaction at most. */
+export const PREVIEW_GROUP = 32;
+/** Bytes of originals held in memory at once (a larger file is made alone). */
+export const PREVIEW_INFLIGHT_BYTES = 48 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const METHOD = `sharp: auto-orient, fit inside ${PREVIEW_SIZE}px, WebP q78, metadata not copied`;
+
+/** Whether an item of this type and size gets a preview (made in phase 2). */
+export function previewLater(sniff: SniffResult, size: number, options: { readonly previews?: boolean }): boolean {
+  return (options.previews ?? true) && PREVIEW_TYPES.has(baseMediaType(sniff.mediaType)) && size <= PREVIEW_MAX_BYTES;
+}
+
+export type PreviewProgress = { readonly total: number; readonly done: number; readonly made: number; readonly failed: number };
+
+export type PreviewOptions = {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: PreviewProgress) => void;
+  /** item id → the file it was just ingested from (used when its bytes still hash to the original). */
+  readonly sources?: ReadonlyMap<string, string>;
+  readonly parseTimeoutMs?: number;
+};
+
+export type PreviewReport = PreviewProgress & {
+  /** The files no preview could be made of, each with the warning recorded on its item. */
+  readonly unpreviewable: readonly { readonly itemId: string; readonly warning: IngestWarning }[];
+  /** The custody log's size at the checkpoint written after the previews' events, if any were recorded. */
+  readonly checkpointSize?: number;
+  /** Items left pending (cancelled, or a vault error such as a full disk): the next run makes them. */
+  readonly pending: number;
+  readonly cancelled: boolean;
+  readonly error?: HuellaError;
+};
+
+type Outcome =
+  | { readonly item: PendingPreview; readonly preview: Buffer }
+  | { readonly item: PendingPreview; readonly unpreviewable: string }
+  | { readonly item: PendingPreview; readonly error: HuellaError };
+
+/** Makes every pending preview of the vault (this import's, and any a crash or a quit left). Never throws for one file. */
+export async function makePendingPreviews(vault: Vault, options: PreviewOptions = {}): Promise<PreviewReport> {
+  const total = countPendingPreviews(vault.store);
+  let done = 0;
+  let made = 0;
+  let failed = 0;
+  let error: HuellaError | undefined;
+  const unpreviewable: { itemId: string; warning: IngestWarning }[] = [];
+  const progress = (): void => options.onProgress?.({ total, done, made, failed });
+  progress();
+  let after = 0;
+  let committed = false;
+  while (total > 0 && !options.signal?.aborted && !error) {
+    const batch = pendingPreviews(vault.store, PREVIEW_GROUP, after);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.rowid;
+    const outcomes = await runBounded(batch, (item) => makeOne(vault, item, options), options.signal);
+    const stored = await storeGroup(vault, outcomes);
+    committed ||= stored.committed;
+    for (const o of outcomes) {
+      if ('error' in o) {
+        if (o.error.code !== 'CANCELLED') error ??= o.error;
+        continue;
+      }
+      done++;
+      if ('preview' in o) made++;
+      else {
+        failed++;
+        unpreviewable.push({ itemId: o.item.id, warning: previewWarning(o.unpreviewable) });
+      }
+    }
+    if (stored.error) error ??= stored.error;
+    progress();
+  }
+  const checkpointSize = committed ? vault.log.writeCheckpoint('ingest previews').size : undefined;
+  const pending = countPendingPreviews(vault.store);
+  return { total, done, made, failed, pending, unpreviewable, cancelled: options.signal?.aborted ?? false, ...(error ? { error } : {}), ...(checkpointSize !== undefined ? { checkpointSize } : {}) };
+}
+
+/** Runs `fn` over the items on parserThreads() at once plus one being read, within PREVIEW_INFLIGHT_BYTES; in order. */
+async function runBounded(items: readonly PendingPreview[], fn: (item: PendingPreview) => Promise<Outcome>, signal: AbortSignal | undefined): Promise<Outcome[]> {
+  const out: Outcome[] = new Array<Outcome>(items.length);
+  const slots = parserThreads() + 1;
+  let next = 0;
+  let bytes = 0;
+  let running = 0;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (next < items.length && running < slots && (running === 0 || bytes + items[next]!.size <= PREVIEW_INFLIGHT_BYTES)) {
+        const k = next++;
+        const item = items[k]!;
+        if (signal?.aborted) {
+          out[k] = { item, error: new HuellaError('CANCELLED', 'Cancelled.') };
+          continue;
+        }
+        running++;
+        bytes += item.size;
+        void fn(item).then((o) => {
+          out[k] = o;
+          running--;
+          bytes -= item.size;
+          pump();
+        });
+      }
+      if (next >= items.length && running === 0) resolve();
+    };
+    pump();
+  });
+  return out;
+}
+
+/** One preview: the bytes (source file if it still hashes to the original, else the stored object), then the parser. */
+async function makeOne(vault: Vault, item: PendingPreview, options: PreviewOptions): Promise<Outcome> {
+  let data: Buffer;
+  try {
+    data = (await fromSource(item, options.sources?.get(item.id))) ?? (await vault.blobs.readPlaintext(item.objectName, PREVIEW_MAX_BYTES));
+  } catch (e) {
+    return { item, error: e instanceof HuellaError ? e : fromSystemError(e, 'reading an original for its preview') };
+  }
+  const request: ParseRequest = {
+    path: '',
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    mediaType: baseMediaType(item.mediaType),
+    wantMetadata: false,
+    wantPreview: true,
+    previewSize: PREVIEW_SIZE,
+    maxPixels: MAX_INPUT_PIXELS,
+  };
+  try {
+    const r = await parsers().run({ request, timeoutMs: options.parseTimeoutMs ?? DEFAULT_TIMEOUT_MS });
+    if (r.preview) return { item, preview: Buffer.from(r.preview.buffer, r.preview.byteOffset, r.preview.byteLength) };
+    return { item, unpreviewable: r.previewError ?? 'no preview' };
+  } catch (e) {
+    // The parser failed on this file (crash, timeout, out of memory): the file is at fault, not the vault.
+    return { item, unpreviewable: e instanceof HuellaError ? e.message : 'The parser failed on this file.' };
+  }
+}
+
+/** The source file's bytes when it is still there and hashes to the stored original; undefined otherwise. */
+async function fromSource(item: PendingPreview, file: string | undefined): Promise<Buffer | undefined> {
+  if (!file) return undefined;
+  try {
+    const st = await fsp.stat(file);
+    if (!st.isFile() || st.size !== item.size) return undefined;
+    const data = await fsp.readFile(file);
+    const sha = crypto.createHash('sha256').update(data).digest();
+    return sha.equals(item.sha256) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A group's previews stored: each staged (encrypted, durable in tmp/), then one transaction records them all with
+ * their item.derived events and marks the unpreviewable files failed, then the new objects are published.
+ */
+async function storeGroup(vault: Vault, outcomes: readonly Outcome[]): Promise<{ committed: boolean; error?: HuellaError }> {
+  const made = outcomes.filter((o): o is Extract<Outcome, { preview: Buffer }> => 'preview' in o);
+  const unpreviewable = outcomes.filter((o): o is Extract<Outcome, { unpreviewable: string }> => 'unpreviewable' in o);
+  let staged: StagedObject[];
+  try {
+    staged = await Promise.all(made.map((o) => vault.blobs.stageBuffer(o.preview)));
+  } catch (e) {
+    return { committed: false, error: e instanceof HuellaError ? e : fromSystemError(e, 'writing a preview') };
+  }
+  // A preview object another item already uses is on disk: its staged copy is dropped, not published.
+  const fresh = new Set<string>();
+  try {
+    vault.transaction(() => {
+      made.forEach((o, k) => {
+        const s = staged[k]!;
+        const row = findObject(vault.store, s.name);
+        if (row?.purgedAt) revivePurgedPreview(vault.store, s.name);
+        if (!row) insertObject(vault.store, { name: s.name, sha256: s.sha256, size: s.size, kind: 'preview', createdAt: new Date().toISOString() });
+        if (!row || row.purgedAt) fresh.add(s.name);
+        setItemPreview(vault.store, o.item.id, s.name);
+        vault.log.append('item.derived', o.item.id, { kind: 'preview', sha256: s.sha256.toString('hex'), size: s.size, method: METHOD });
+      });
+      for (const o of unpreviewable) markPreviewFailed(vault.store, o.item.id, previewWarning(o.unpreviewable));
+    });
+  } catch (e) {
+    await Promise.all(staged.map((s) => vault.blobs.discard(s).catch(() => undefined)));
+    return { committed: false, error: fromSystemError(e, 'recording previews') };
+  }
+  try {
+    await vault.blobs.publishMany([...fresh]);
+    await Promise.all(staged.filter((s) => !fresh.has(s.name)).map((s) => vault.blobs.discard(s).catch(() => undefined)));
+  } catch (e) {
+    return { committed: true, error: e instanceof HuellaError ? e : fromSystemError(e, 'storing previews') };
+  }
+  return { committed: made.length > 0 };
+}
