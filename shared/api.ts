@@ -222,7 +222,8 @@ export const API = {
   'dialog.chooseVaultFolder': method<{ path: string } | null>()(z.object({ mode: z.enum(['create', 'open']) }).strict()),
   'dialog.pickFiles': method<{ paths: string[] } | null>()(z.object({ folders: z.boolean() }).strict()),
   'dialog.choosePacketDestination': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
-  'dialog.choosePacket': method<{ path: string } | null>()(empty),
+  // folder: a packet exported as a folder (a native dialog offers files or folders, not both, on Windows and Linux).
+  'dialog.choosePacket': method<{ path: string } | null>()(z.object({ folder: z.boolean().optional() }).strict()),
   'dialog.chooseSaveFile': method<{ path: string } | null>()(z.object({ suggestedName: z.string().max(200) }).strict()),
   'dialog.chooseTextFile': method<{ path: string } | null>()(empty),
   /** A folder (or a drive) to back up to, or a backup folder to check. */

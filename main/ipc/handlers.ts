@@ -112,8 +112,8 @@ export function createHandlers(session: Session): Handlers {
       const p = await session.dialogs.choosePacketDestination(input.suggestedName);
       return p ? { path: p } : null;
     },
-    async 'dialog.choosePacket'() {
-      const p = await session.dialogs.choosePacket();
+    async 'dialog.choosePacket'(input) {
+      const p = await session.dialogs.choosePacket(input.folder === true);
       return p ? { path: p } : null;
     },
     async 'items.list'(input) {

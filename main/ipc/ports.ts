@@ -8,7 +8,8 @@ export type DialogPort = {
   chooseVaultFolder(mode: 'create' | 'open'): Promise<string | null>;
   pickFiles(folders: boolean): Promise<string[] | null>;
   choosePacketDestination(suggestedName: string): Promise<string | null>;
-  choosePacket(): Promise<string | null>;
+  /** A packet to verify: a zip file, or (folder) a packet exported as a folder. */
+  choosePacket(folder: boolean): Promise<string | null>;
   /** Where to save a small file (a witness request). */
   chooseSaveFile(suggestedName: string): Promise<string | null>;
   /** A small text file to read (a witness's cosignature). */

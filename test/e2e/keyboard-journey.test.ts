@@ -56,6 +56,7 @@ for (const lang of LANGS) {
     let app: AppWindow;
     let tmp: string;
     const caseTitle = 'Detention in Izmir';
+    const packetOut = () => path.join(tmp, 'out', 'packet-folder');
     const axe = async (screen: string) => {
       const summary = await runAxe(app.page, `${lang}-keyboard-journey-${screen}`);
       recordAxe(summary);
@@ -227,6 +228,113 @@ for (const lang of LANGS) {
       await page.getByTestId('packet-review').waitFor({ timeout: 30_000 });
       await axe('packet-review');
       await screenshot(page, `${lang}-keyboard-journey-review`);
+    });
+
+    it('leaves the unanswered answers to be completed, and exports the packet as a folder', async () => {
+      const { page } = app;
+      const review = page.getByTestId('packet-review');
+      // Each required answer the catalogue could not give is left, by Enter, to be completed before sending; the
+      // row goes away with its button, and focus moves to the next row's button, then to the review's status.
+      const defers = review.locator('[data-blocker-action=defer]');
+      await defers.first().waitFor({ timeout: 30_000 });
+      const unanswered = await defers.count();
+      expect(unanswered).toBeGreaterThan(0);
+      await tabTo(page, m('packet.deferIt'), { max: 200 });
+      for (let left = unanswered; left > 0; left--) {
+        expect((await focused(page)).name).toBe(m('packet.deferIt'));
+        await page.keyboard.press('Enter');
+        await expect.poll(() => defers.count(), { timeout: 30_000 }).toBe(left - 1);
+        await expect.poll(async () => (await focused(page)).tag).not.toBe('body');
+      }
+      await expect.poll(async () => (await focused(page)).name).toBe(m('packet.ready'));
+      expect(await review.getByTestId('packet-deferred').getByRole('listitem').count()).toBe(unanswered);
+      await axe('packet-review-deferred');
+
+      const next = await tabTo(page, m('packet.next'), { max: 300 });
+      expect(next.outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 2, name: m('packet.step.export') }).waitFor();
+      // The format is a radio group: Tab reaches the chosen one (a zip file), an arrow chooses the folder.
+      await tabTo(page, m('packet.format.zip'));
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getByRole('radio', { name: m('packet.format.folder') }).isChecked()).toBe(true);
+      await axe('packet-export');
+      fs.mkdirSync(path.dirname(packetOut()), { recursive: true });
+      host.dialogs.queue('choosePacketDestination', packetOut());
+      const exportButton = await tabTo(page, m('packet.export'));
+      expect(exportButton.outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').getByText(m('packet.exported')).waitFor({ timeout: 120_000 });
+      expect(host.dialogs.calls.filter((c) => c.kind === 'choosePacketDestination').at(-1)?.arg).toBe('packet-wgad-individual');
+      expect(fs.statSync(packetOut()).isDirectory()).toBe(true);
+      expect(fs.existsSync(path.join(packetOut(), 'bagit.txt'))).toBe(true);
+      expect((await focused(page)).tag).not.toBe('body');
+      await axe('packet-exported');
+      await screenshot(page, `${lang}-keyboard-journey-exported`);
+    });
+
+    it('verifies the folder from the first screen of a fresh app without a vault: intact, then one byte changed', async () => {
+      const fresh = await startTestHost({ appState: { language: lang } });
+      const reviewer = await openApp(fresh, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
+      try {
+        const { page } = reviewer;
+        const ax = async (screen: string) => {
+          const summary = await runAxe(page, `${lang}-keyboard-journey-${screen}`);
+          recordAxe(summary);
+          expect(summary.serious).toEqual([]);
+        };
+        expect((await fresh.call('session.status', {})).state).toBe('no-vault');
+        const door = await tabTo(page, m('gate.verifyPacket'));
+        expect(door.outline).not.toBe('none');
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { level: 1, name: m('verifyPacket.title') }).waitFor();
+        await ax('verify-packet');
+        fresh.dialogs.queue('choosePacket', packetOut());
+        await tabTo(page, m('verifyPacket.chooseFolder'));
+        await page.keyboard.press('Enter');
+        await page.getByText(packetOut(), { exact: true }).waitFor();
+        expect(fresh.dialogs.calls.at(-1)).toEqual({ kind: 'choosePacket', arg: true });
+        // The Verify button comes after the packet's choice, and before a verdict on screen.
+        const verify = async (verdict: string, back: boolean) => {
+          const button = await tabTo(page, m('verifyPacket.verify'), { back, max: 150 });
+          expect(button.outline).not.toBe('none');
+          await page.keyboard.press('Enter');
+          const heading = page.getByRole('heading', { level: 2, name: verdict });
+          await heading.waitFor({ timeout: 60_000 });
+          // The verdict has the focus (not the page body), so Tab goes on from the result.
+          await expect.poll(async () => (await focused(page)).name).toBe(verdict);
+          return page.getByTestId('verify-sentences').getByRole('listitem');
+        };
+        const intact = await verify(m('verifyPacket.pass'), false);
+        expect(await intact.count()).toBeGreaterThan(0);
+        for (const text of await intact.allInnerTexts()) expect(text.startsWith(m('common.pass'))).toBe(true);
+        await ax('verify-intact');
+        await screenshot(page, `${lang}-keyboard-journey-verify-intact`);
+
+        // One byte of a payload file changed (the testimony, the case having no exhibit here): the verdict is FAIL
+        // and one sentence, that file's, says so.
+        const payload = fs
+          .readdirSync(path.join(packetOut(), 'data'), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.join(e.parentPath, e.name))
+          .sort();
+        const victim = payload.find((p) => p.includes(`${path.sep}testimonies${path.sep}`)) ?? payload[0]!;
+        console.log(`[keyboard journey ${lang}] payload: ${payload.map((p) => path.relative(packetOut(), p)).join(', ')}; changed: ${path.relative(packetOut(), victim)}`);
+        const bytes = fs.readFileSync(victim);
+        const at = Math.floor(bytes.length / 2);
+        bytes[at] = bytes[at]! ^ 0x01;
+        fs.writeFileSync(victim, bytes);
+        const changed = await verify(m('verifyPacket.fail'), true);
+        const failing = (await changed.allInnerTexts()).filter((text) => text.startsWith(m('common.fail')));
+        expect(failing.length).toBe(1);
+        await ax('verify-changed');
+        await screenshot(page, `${lang}-keyboard-journey-verify-changed`);
+        await reviewer.close();
+        reviewer.assertClean();
+      } finally {
+        await reviewer.close().catch(() => undefined);
+        await fresh.close();
+      }
     });
 
     it('stayed clean: no page error or CSP violation', async () => {

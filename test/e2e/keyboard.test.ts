@@ -205,9 +205,11 @@ describe('keyboard-only journey', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Verify a packet', level: 1 }).waitFor();
     host.dialogs.queue('choosePacket', out);
-    await tabTo(page, 'Choose a packet…');
+    // The packet is a folder: the folder's own button asks the native dialog for a folder.
+    await tabTo(page, 'Choose a packet folder…');
     await page.keyboard.press('Enter');
     await page.getByText(out, { exact: true }).waitFor();
+    expect(host.dialogs.calls.at(-1)).toEqual({ kind: 'choosePacket', arg: true });
     await tabTo(page, 'Verify');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: /^All good/ }).waitFor({ timeout: 60_000 });

@@ -22,8 +22,8 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
       const r = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
-    async choosePacket() {
-      return (await open(packetDialog()))?.[0] ?? null;
+    async choosePacket(folder) {
+      return (await open(packetDialog(folder)))?.[0] ?? null;
     },
     async chooseSaveFile(suggestedName) {
       const options = saveFileDialog(suggestedName, app.getPath('documents'));

@@ -36,8 +36,11 @@ export function packetDestinationDialog(suggestedName: string, baseDir: string):
   };
 }
 
-export function packetDialog(): OpenDialogOptions {
-  return { title: 'Open a submission packet', buttonLabel: 'Verify', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Packets (zip)', extensions: ['zip'] }] };
+export function packetDialog(folder = false): OpenDialogOptions {
+  // A packet is a zip file or a folder; Electron cannot offer both in one dialog on Windows and Linux, hence two modes.
+  return folder
+    ? { title: 'Open a submission packet folder', buttonLabel: 'Verify', properties: ['openDirectory', 'dontAddToRecent'] }
+    : { title: 'Open a submission packet', buttonLabel: 'Verify', properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Packets (zip)', extensions: ['zip'] }] };
 }
 
 export function saveFileDialog(suggestedName: string, baseDir: string): SaveDialogOptions {

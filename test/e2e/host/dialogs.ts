@@ -42,8 +42,8 @@ export class ScriptedDialogs implements DialogPort {
   choosePacketDestination(suggestedName: string): Promise<string | null> {
     return this.#next('choosePacketDestination', suggestedName);
   }
-  choosePacket(): Promise<string | null> {
-    return this.#next('choosePacket', undefined);
+  choosePacket(folder: boolean): Promise<string | null> {
+    return this.#next('choosePacket', folder);
   }
   chooseSaveFile(suggestedName: string): Promise<string | null> {
     return this.#next('chooseSaveFile', suggestedName);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketPlanInput, PacketPlan } from '../../../../shared/model/packet';
 import { OperationControls } from '../../components/OperationControls';
@@ -7,6 +7,10 @@ import { useFormat } from '../../lib/format';
 import { remember } from '../../lib/memory';
 import { navigate } from '../../lib/router';
 import { useLongOperation } from '../../lib/useLongOperation';
+
+/** How the packet is written: one zip file, or a folder (BagIt either way). */
+const PACKET_FORMATS = ['zip', 'folder'] as const;
+type PacketFormat = (typeof PACKET_FORMATS)[number];
 
 export function ExportStep({ input, plan, onExported }: { readonly input: PacketPlanInput; readonly plan: PacketPlan | undefined; readonly onExported?: () => void }) {
   const { t } = useTranslation();
@@ -18,15 +22,27 @@ export function ExportStep({ input, plan, onExported }: { readonly input: Packet
   useEffect(() => {
     if (exported) onExported?.();
   }, [exported, onExported]);
+  // A zip file or a folder, as the person chose here (not guessed from the name typed in the save dialog).
+  const [format, setFormat] = useState<PacketFormat>('zip');
   const start = () =>
     void op.start(async () => {
-      const dest = await call('dialog.choosePacketDestination', { suggestedName: `packet-${input.mechanismId}.zip` });
-      return dest ? call('packets.export', { ...input, outPath: dest.path, zip: dest.path.toLowerCase().endsWith('.zip') }) : null;
+      const zip = format === 'zip';
+      const dest = await call('dialog.choosePacketDestination', { suggestedName: `packet-${input.mechanismId}${zip ? '.zip' : ''}` });
+      return dest ? call('packets.export', { ...input, outPath: dest.path, zip }) : null;
     });
   return (
     <>
       <p>{t('packet.exportIntro')}</p>
       {plan && !plan.canExport ? <p className="note note-error">{t('packet.cannotExport')}</p> : null}
+      <fieldset className="field">
+        <legend>{t('packet.format.legend')}</legend>
+        {PACKET_FORMATS.map((k) => (
+          <div className="check" key={k}>
+            <input id={`packet-format-${k}`} type="radio" name="packet-format" checked={format === k} onChange={() => setFormat(k)} disabled={op.running} />
+            <label htmlFor={`packet-format-${k}`}>{t(`packet.format.${k}`)}</label>
+          </div>
+        ))}
+      </fieldset>
       <OperationControls
         op={op}
         startLabel={t('packet.export')}

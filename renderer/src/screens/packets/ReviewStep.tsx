@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pickLocalized } from '../../../../shared/localized';
 import { allFields, getMechanism } from '../../../../shared/mechanisms';
@@ -57,6 +58,19 @@ export function ReviewStep({
   const { t } = useTranslation();
   const f = useFormat();
   const message = useMessage();
+  // 'Leave it to be completed' and 'Remove E003' take their own row away once the plan is recomputed, and the
+  // focused button with it: focus then goes to the next such action, or to the review's status, never the body.
+  const pendingFocus = useRef<'defer' | 'leave-out' | undefined>(undefined);
+  const status = useRef<HTMLDivElement & HTMLParagraphElement>(null);
+  const actions = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (!pendingFocus.current) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const kind = pendingFocus.current;
+    pendingFocus.current = undefined;
+    (actions.current?.querySelector<HTMLElement>(`[data-blocker-action=${kind}]`) ?? actions.current?.querySelector<HTMLElement>('[data-blocker-action]') ?? status.current)?.focus();
+  });
   if (!plan) return <p aria-busy="true">{t('common.loading')}</p>;
   // A field by the mechanism's own label in the person's language (never its internal id).
   const fields = allFields(getMechanism(plan.mechanismId) ?? { sections: [] } as unknown as Parameters<typeof allFields>[0]);
@@ -69,19 +83,25 @@ export function ReviewStep({
   const notices = plan.notices.filter((n) => !SAID_ELSEWHERE.has(n.problem.key));
   const noticeText = (n: PacketNotice): string =>
     message(n.fieldId ? { ...n.problem, params: { ...n.problem.params, field: fieldLabel(n.fieldId) } } : n.problem) ?? t('packet.checkBeforeSending');
-  const defer = (id: string): void => set?.({ deferredFields: [...(choices?.deferredFields ?? []).filter((x) => x !== id), id] });
+  const defer = (id: string): void => {
+    pendingFocus.current = 'defer';
+    set?.({ deferredFields: [...(choices?.deferredFields ?? []).filter((x) => x !== id), id] });
+  };
   const blockedItems = new Set(plan.blockers.map((b) => b.itemId).filter((id): id is string => id !== undefined));
   // The remedy the export names for a file it cannot send, as one click: the same packet without that exhibit.
-  const leaveOut = (itemId: string): void => set?.({ itemIds: (choices?.itemIds ?? plan.items.map((x) => x.itemId)).filter((x) => x !== itemId) });
+  const leaveOut = (itemId: string): void => {
+    pendingFocus.current = 'leave-out';
+    set?.({ itemIds: (choices?.itemIds ?? plan.items.map((x) => x.itemId)).filter((x) => x !== itemId) });
+  };
   return (
     <div aria-busy={stale} data-testid="packet-review">
       {plan.mechanismStatus !== 'confirmed' ? <p className="note note-warn">{t(`packet.templateWarning.${plan.mechanismStatus}`)}</p> : null}
       {plan.blockers.length > 0 ? (
-        <div className="note note-error" role="alert">
+        <div className="note note-error" role="alert" ref={status} tabIndex={-1}>
           <p>
             <strong>{t('packet.blocked', { count: plan.blockers.length })}</strong>
           </p>
-          <ul>
+          <ul ref={actions}>
             {plan.blockers.map((b, i) => {
               const exhibit = b.itemId ? plan.items.find((x) => x.itemId === b.itemId) : undefined;
               if (b.problem?.key === 'problem.packet.answerMissing' && b.fieldId) {
@@ -90,12 +110,12 @@ export function ReviewStep({
                   <li key={i} data-testid={`packet-unanswered-${fieldId}`}>
                     {t('packet.answerMissing', { field: fieldLabel(fieldId) })}{' '}
                     {onGoTo ? (
-                      <button type="button" className="link" onClick={() => onGoTo('fields')}>
+                      <button type="button" className="link" onClick={() => onGoTo('fields')} data-blocker-action="answer">
                         {t('packet.answerIt')}
                       </button>
                     ) : null}{' '}
                     {set ? (
-                      <button type="button" className="link" onClick={() => defer(fieldId)}>
+                      <button type="button" className="link" onClick={() => defer(fieldId)} data-blocker-action="defer">
                         {t('packet.deferIt')}
                       </button>
                     ) : null}
@@ -106,7 +126,7 @@ export function ReviewStep({
                 <li key={i} data-testid={exhibit ? `packet-blocker-${exhibit.label}` : undefined}>
                   {message(b.problem) ?? t(`errors.${b.code}`)}{' '}
                   {exhibit && set ? (
-                    <button type="button" className="link" onClick={() => leaveOut(exhibit.itemId)}>
+                    <button type="button" className="link" onClick={() => leaveOut(exhibit.itemId)} data-blocker-action="leave-out">
                       {t('packet.leaveOut', { label: exhibit.label })}
                     </button>
                   ) : null}
@@ -123,7 +143,9 @@ export function ReviewStep({
           </ul>
         </div>
       ) : (
-        <p className="note note-ok">{t('packet.ready')}</p>
+        <p className="note note-ok" ref={status} tabIndex={-1}>
+          {t('packet.ready')}
+        </p>
       )}
       {notices.length > 0 ? (
         <div className="note note-warn" data-testid="packet-notices">

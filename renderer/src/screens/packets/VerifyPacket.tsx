@@ -117,10 +117,10 @@ export function VerifyPacketScreen() {
     if (report) result.current?.focus();
   }, [report]);
 
-  const choose = async () => {
+  const choose = async (folder: boolean) => {
     setError(undefined);
     try {
-      const r = await call('dialog.choosePacket', {});
+      const r = await call('dialog.choosePacket', { folder });
       if (r) setPath(r.path);
     } catch (e) {
       setError(e);
@@ -148,8 +148,11 @@ export function VerifyPacketScreen() {
             {t('verifyPacket.packet')}
           </span>
           <div className="row">
-            <button type="button" onClick={() => void choose()} aria-describedby="vp-path-label vp-path">
+            <button type="button" onClick={() => void choose(false)} aria-describedby="vp-path-label vp-path">
               {t('verifyPacket.choose')}
+            </button>
+            <button type="button" onClick={() => void choose(true)} aria-describedby="vp-path-label vp-path">
+              {t('verifyPacket.chooseFolder')}
             </button>
             <bdi id="vp-path" dir="ltr" className="path">
               {path ?? t('verifyPacket.none')}

@@ -19,6 +19,15 @@ describe('native dialog options', () => {
     expect(packetDialog().properties).toContain('dontAddToRecent');
   });
 
+  it('opens a packet as a zip file or, in the folder mode, as a folder', () => {
+    expect(packetDialog(false).properties).toEqual(expect.arrayContaining(['openFile', 'dontAddToRecent']));
+    expect(packetDialog(false).properties).not.toContain('openDirectory');
+    expect(packetDialog(false).filters).toEqual([{ name: 'Packets (zip)', extensions: ['zip'] }]);
+    expect(packetDialog(true).properties).toEqual(expect.arrayContaining(['openDirectory', 'dontAddToRecent']));
+    expect(packetDialog(true).properties).not.toContain('openFile');
+    expect(packetDialog(true).filters).toBeUndefined();
+  });
+
   it('reduces a suggested packet name to a plain file name in the base folder', () => {
     const base = path.resolve('/home/me/Documents');
     expect(packetDestinationDialog('wgad-2024.zip', base).defaultPath).toBe(path.join(base, 'wgad-2024.zip'));
