@@ -4,6 +4,7 @@ import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
 import { ingestSources } from '../archive/sources/ingest-sources';
+import { makePendingPreviews } from '../archive/ingest/previews';
 import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
 import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
@@ -68,6 +69,9 @@ export function createHandlers(session: Session): Handlers {
     async 'vault.unlock'(input) {
       const vault = await openVault(input.path, 'passphrase' in input ? { passphrase: input.passphrase } : { recoveryKey: input.recoveryKey });
       session.setVault(vault, input.path);
+      // Previews a crash or a quit left pending (issue 19) are made now, in the background; an import started
+      // meanwhile waits for this run before making its own (makePendingPreviews runs one at a time per vault).
+      session.runInBackground((signal) => makePendingPreviews(vault, { signal }));
       return { vaultId: vault.id };
     },
     async 'vault.lock'(input) {

@@ -19,6 +19,7 @@ export class Session {
   readonly appState: AppStatePort;
   readonly emit: EventSink;
   readonly #operations = new Map<string, Operation>();
+  readonly #background = new Set<AbortController>();
 
   constructor(ports: { dialogs: DialogPort; appState: AppStatePort; emit: EventSink }) {
     this.dialogs = ports.dialogs;
@@ -51,10 +52,24 @@ export class Session {
   lock(reason: 'user' | 'idle' | 'suspend' | 'screen-lock' | 'shortcut' | 'menu', notify = true): void {
     for (const op of this.#operations.values()) op.controller.abort();
     this.#operations.clear();
+    for (const c of this.#background) c.abort();
+    this.#background.clear();
     const had = this.vault !== undefined;
     this.vault?.lock();
     this.vault = undefined;
     if (notify && had) this.emit('session.locked', { reason });
+  }
+
+  /**
+   * Work the vault does on its own while unlocked (previews a crash or a quit left pending), with no progress of its
+   * own: stopped by lock like an operation; its failure is left for its next run.
+   */
+  runInBackground(work: (signal: AbortSignal) => Promise<unknown>): void {
+    const controller = new AbortController();
+    this.#background.add(controller);
+    void work(controller.signal)
+      .catch(() => undefined)
+      .finally(() => this.#background.delete(controller));
   }
 
   /**

@@ -66,8 +66,24 @@ type Outcome =
   | { readonly item: PendingPreview; readonly unpreviewable: string }
   | { readonly item: PendingPreview; readonly error: HuellaError };
 
-/** Makes every pending preview of the vault (this import's, and any a crash or a quit left). Never throws for one file. */
-export async function makePendingPreviews(vault: Vault, options: PreviewOptions = {}): Promise<PreviewReport> {
+/** The run of phase 2 in progress per vault: a second caller (an import while the app makes the previews an open found pending) waits for it. */
+const running = new WeakMap<Vault, Promise<unknown>>();
+
+/**
+ * Makes every pending preview of the vault (this import's, and any a crash or a quit left). Never throws for one
+ * file. One run at a time per vault: a call while one runs starts after it (so no preview is made twice).
+ */
+export function makePendingPreviews(vault: Vault, options: PreviewOptions = {}): Promise<PreviewReport> {
+  const before = running.get(vault) ?? Promise.resolve();
+  const run = before.catch(() => undefined).then(() => makeAll(vault, options));
+  running.set(vault, run);
+  void run.finally(() => {
+    if (running.get(vault) === run) running.delete(vault);
+  }).catch(() => undefined);
+  return run;
+}
+
+async function makeAll(vault: Vault, options: PreviewOptions): Promise<PreviewReport> {
   const total = countPendingPreviews(vault.store);
   let done = 0;
   let made = 0;
@@ -145,6 +161,8 @@ async function makeOne(vault: Vault, item: PendingPreview, options: PreviewOptio
   } catch (e) {
     return { item, error: e instanceof HuellaError ? e : fromSystemError(e, 'reading an original for its preview') };
   }
+  // Handed to the worker, not copied, when the buffer owns its memory (readFile's and the decrypted object's do).
+  const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
   const request: ParseRequest = {
     path: '',
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
@@ -155,12 +173,14 @@ async function makeOne(vault: Vault, item: PendingPreview, options: PreviewOptio
     maxPixels: MAX_INPUT_PIXELS,
   };
   try {
-    const r = await parsers().run({ request, timeoutMs: options.parseTimeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const r = await parsers().run({ request, timeoutMs: options.parseTimeoutMs ?? DEFAULT_TIMEOUT_MS, ...(own ? { transfer: [data.buffer as ArrayBuffer] } : {}) });
     if (r.preview) return { item, preview: Buffer.from(r.preview.buffer, r.preview.byteOffset, r.preview.byteLength) };
     return { item, unpreviewable: r.previewError ?? 'no preview' };
   } catch (e) {
-    // The parser failed on this file (crash, timeout, out of memory): the file is at fault, not the vault.
-    return { item, unpreviewable: e instanceof HuellaError ? e.message : 'The parser failed on this file.' };
+    // The parser failed on this file (crash, timeout, out of memory): the file is at fault, not the vault. Anything
+    // else (the threads stopped as the program quits) leaves the item pending for the next run.
+    if (e instanceof HuellaError && (e.code === 'PARSER_FAILED' || e.code === 'PARSER_TIMEOUT')) return { item, unpreviewable: e.message };
+    return { item, error: e instanceof HuellaError ? e : new HuellaError('INTERNAL', 'The preview could not be made.', { cause: e }) };
   }
 }
 

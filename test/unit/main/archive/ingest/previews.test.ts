@@ -90,6 +90,24 @@ describe('previews after the originals (phase 2)', () => {
     }
   });
 
+  it('two runs at once (the app at unlock, and an import) make each preview once', async () => {
+    const dir = path.join(root, 'd');
+    for (let i = 0; i < 8; i++) await writeGpsPhoto(dir, `d${i}.jpg`, 300 + i);
+    const vault = (await createVault(path.join(root, 'vault-d'), TEST_PASSPHRASE)).vault;
+    try {
+      expect((await ingestPaths(vault, [dir], { waitPreviews: false })).ingested).toBe(8);
+      const size = vault.log.size();
+      const [r1, r2] = await Promise.all([makePendingPreviews(vault), makePendingPreviews(vault)]);
+      expect(r1).toMatchObject({ total: 8, made: 8 });
+      expect(r2).toMatchObject({ total: 0, made: 0 });
+      // 8 item.derived events and one checkpoint's worth: nothing recorded twice.
+      expect(vault.log.size()).toBe(size + 8);
+      expect((await verifyVault(vault)).problems).toEqual([]);
+    } finally {
+      vault.lock();
+    }
+  });
+
   it('a file no preview can be made of is marked once, with a warning, and not retried', async () => {
     const dir = path.join(root, 'c');
     const good = await writeGpsPhoto(dir, 'good.jpg', 7);
