@@ -183,6 +183,55 @@ for (const lang of ['en', 'ar'] as const) {
       await page.getByTestId('packet-review').waitFor();
     });
 
+    it('opens an item from the contents step beside the wizard, the step and the selection kept (click and Enter)', async () => {
+      const { page } = app;
+      const plain = (x: string) => x.replace(/[\u2066-\u2069]/g, '');
+      const iso = (v: string) => (lang === 'ar' ? `\u2068${v}\u2069` : v); // values are isolated in RTL
+      for (let i = 0; i < 2; i++) await page.getByRole('button', { name: m('common.back') }).click();
+      await page.getByRole('heading', { level: 2, name: m('packet.step.contents') }).waitFor();
+      await page.locator('input[id^=pi-]').first().waitFor();
+      const ticks = async () => page.locator('input[id^=pi-]').evaluateAll((els) => els.map((e) => `${e.id}:${String((e as unknown as { checked: boolean }).checked)}`));
+      const before = await ticks();
+      // broken.jpg was left out on the review: it is listed here, not ticked.
+      const brokenBox = page.getByRole('checkbox', { name: 'broken.jpg' });
+      expect(await brokenBox.isChecked()).toBe(false);
+      const items = (await host.call('items.list', { offset: 0, limit: 100, filters: { caseId: seeded.caseId }, sort: 'captured-asc' })).items;
+      const photo = items.find((i) => i.originalName !== 'broken.jpg' && i.hasPreview)!;
+      const photoName = photo.title ?? photo.originalName;
+      // A plain click opens it beside the contents step, which stays on screen.
+      const view = page.getByRole('link', { name: m('packet.exhibit.viewNamed', { name: iso(photoName) }), exact: true });
+      await view.click();
+      const panel = page.getByTestId('exhibit-panel');
+      await panel.locator('img').first().waitFor();
+      expect(await page.getByRole('heading', { level: 2, name: m('packet.step.contents') }).isVisible()).toBe(true);
+      // It is in the packet: titled by its exhibit number, as on the review.
+      const title = plain(await panel.getByRole('heading', { level: 2 }).innerText());
+      const exhibit = /E\d{3}/.exec(title)?.[0] ?? '';
+      expect(title).toBe(m('packet.exhibit.title', { label: exhibit }));
+      const [stepBox, panelBox] = [(await page.locator('section[aria-labelledby=packet-step-title]').boundingBox())!, (await panel.boundingBox())!];
+      expect(lang === 'ar' ? panelBox.x + panelBox.width <= stepBox.x + 1 : panelBox.x >= stepBox.x + stepBox.width - 1).toBe(true);
+      expect(await page.locator('[aria-current=step]').innerText()).toContain(m('packet.step.contents'));
+      await shoot('27b-packet-contents-exhibit');
+      await panel.getByRole('button', { name: m('packet.exhibit.close') }).click();
+      await panel.waitFor({ state: 'detached' });
+      expect(await hasFocus(view)).toBe(true);
+      // By keyboard: Enter on the left-out item's link opens it; the panel says it is not in the packet; Escape closes.
+      const brokenView = page.getByRole('link', { name: m('packet.exhibit.viewNamed', { name: iso('broken.jpg') }), exact: true });
+      await brokenView.focus();
+      await page.keyboard.press('Enter');
+      await panel.getByTestId('exhibit-not-in-packet').waitFor();
+      expect(plain(await panel.getByRole('heading', { level: 2 }).innerText())).toBe('broken.jpg');
+      expect(await hasFocus(panel.getByRole('heading', { level: 2 }))).toBe(true);
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+      expect(await hasFocus(brokenView)).toBe(true);
+      // Nothing moved: the same step, the same ticks; forward to the review, ready as before.
+      expect(await page.locator('[aria-current=step]').innerText()).toContain(m('packet.step.contents'));
+      expect(await ticks()).toEqual(before);
+      for (let i = 0; i < 2; i++) await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByTestId('packet-review').getByText(m('packet.ready')).waitFor();
+    });
+
     it('exports the packet through the real builder, with progress, and verifies it: PASS', async () => {
       const { page } = app;
       await page.getByRole('button', { name: m('packet.next') }).click();

@@ -14,12 +14,12 @@ import { useAsync } from '../../lib/useAsync';
  * navigates. Closing it (the button or Escape) returns focus to the link that opened it. The item's full page is one
  * link away; going there leaves the wizard, which its draft brings back.
  */
-export function ExhibitPanel({ planned, blocked, onClose }: { readonly planned: PlannedItem; readonly blocked: boolean; readonly onClose: () => void }) {
+export function ExhibitPanel({ itemId, planned, blocked, onClose }: { readonly itemId: string; readonly planned: PlannedItem | undefined; readonly blocked: boolean; readonly onClose: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const state = useAsync(() => call('items.get', { id: planned.itemId }), [planned.itemId]);
+  const state = useAsync(() => call('items.get', { id: itemId }), [itemId]);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [planned.itemId]);
+  useEffect(() => heading.current?.focus(), [itemId]);
   const item = state.value?.item;
   return (
     // Escape anywhere inside closes it, like a side sheet; it is not modal: the wizard stays usable beside it.
@@ -36,7 +36,7 @@ export function ExhibitPanel({ planned, blocked, onClose }: { readonly planned: 
     >
       <div className="exhibit-panel-head">
         <h2 id="exhibit-panel-title" ref={heading} tabIndex={-1}>
-          {t('packet.exhibit.title', { label: planned.label })}
+          {planned ? t('packet.exhibit.title', { label: planned.label }) : <bdi>{state.value?.item.title ?? state.value?.item.originalName ?? t('common.loading')}</bdi>}
         </h2>
         <button type="button" onClick={onClose}>
           {t('packet.exhibit.close')}
@@ -59,14 +59,20 @@ export function ExhibitPanel({ planned, blocked, onClose }: { readonly planned: 
           <dl className="facts">
             <dt>{t('packet.action')}</dt>
             <dd>
-              {blocked ? (
+              {!planned ? (
+                <span data-testid="exhibit-not-in-packet">{t('packet.exhibit.notInPacket')}</span>
+              ) : blocked ? (
                 <span className="badge badge-bad">{t('packet.cannotSend')}</span>
               ) : (
                 <span className={`badge ${planned.action === 'refuse' ? 'badge-bad' : ''}`}>{t(`packet.actions.${planned.action}`)}</span>
               )}
             </dd>
-            <dt>{t('packet.removed')}</dt>
-            <dd>{planned.removes.length > 0 ? f.list(planned.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}</dd>
+            {planned ? (
+              <>
+                <dt>{t('packet.removed')}</dt>
+                <dd>{planned.removes.length > 0 ? f.list(planned.removes.map((r) => t(`packet.removes.${r}`, { defaultValue: r }))) : t('packet.nothingToRemove')}</dd>
+              </>
+            ) : null}
             <dt>{t('item.originalName')}</dt>
             <dd>
               <bdi dir="auto">{item.originalName}</bdi>

@@ -58,6 +58,7 @@ export function PacketWizardView({
     if (opener?.isConnected) opener.focus();
     else heading.current?.focus();
   };
+  // An item of the case left out of the packet (contents step) opens too, saying it is not in the packet.
   const peeked = peek ? plan?.items.find((x) => x.itemId === peek.itemId) : undefined;
   return (
     <Screen title={t('packet.title')}>
@@ -76,14 +77,14 @@ export function PacketWizardView({
           </li>
         ))}
       </ol>
-      <div className={peeked ? 'wizard-split' : 'wizard-single'}>
+      <div className={peek ? 'wizard-split' : 'wizard-single'}>
         <section className="card" aria-labelledby="packet-step-title">
           <h2 id="packet-step-title" ref={heading} tabIndex={-1}>
             {t(`packet.step.${step}`)}
           </h2>
           {step === 'mechanism' ? <MechanismStep choices={choices} set={set} /> : null}
           {step === 'fields' ? <FieldsStep choices={choices} set={set} plan={plan} /> : null}
-          {step === 'contents' ? <ContentsStep choices={choices} set={set} /> : null}
+          {step === 'contents' ? <ContentsStep choices={choices} set={set} onOpenExhibit={openExhibit} /> : null}
           {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
           {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} onGoTo={onGoTo} onOpenExhibit={openExhibit} /> : null}
           {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
@@ -101,7 +102,7 @@ export function PacketWizardView({
             ) : null}
           </div>
         </section>
-        {peeked ? <ExhibitPanel planned={peeked} blocked={plan?.blockers.some((b) => b.itemId === peeked.itemId) ?? false} onClose={closeExhibit} /> : null}
+        {peek ? <ExhibitPanel itemId={peek.itemId} planned={peeked} blocked={plan?.blockers.some((b) => b.itemId === peek.itemId) ?? false} onClose={closeExhibit} /> : null}
       </div>
     </Screen>
   );
