@@ -49,14 +49,28 @@ export function x25519SharedSecret(secret: Uint8Array, point: Uint8Array): Buffe
 
 /**
  * A fresh ephemeral X25519 key agreed with `recipient`: its public share and the shared secret (undefined for a
- * low-order point, as x25519SharedSecret). Generated inside OpenSSL: importing random bytes as a DER key and
- * exporting its public half cost ~0.5 ms, which was a third of encrypting a small photo.
+ * low-order point, as x25519SharedSecret).
+ *
+ * The secret is 32 random bytes (C2SP age) imported as a JWK; its public share is X25519(secret, basepoint),
+ * computed by the same native DH as the shared secret. Two ways that look simpler are wrong or slow here:
+ * - `crypto.generateKeyPairSync` + `export({ format: 'jwk' })` DEADLOCKS the process now and then (Node 20): the
+ *   export holds the key's mutex while it allocates, and a garbage collection at that moment runs the destructor of
+ *   the key-generation job, which takes the same mutex. It hung a 50-photo `huella ingest` in CI, and a plain loop
+ *   of 20,000 keys (gdb: ~KeyGenJob → uv_mutex_lock under ExportJWKEdKey). No KeyGenJob is made here.
+ * - a PKCS#8 DER import costs ~0.3 ms more per object than the JWK import (OpenSSL 3's DER decoder).
+ * Node builds a private OKP key from `d` alone; `x` must be a string but is not read, so we pass the base point
+ * rather than compute the public half twice. Should a later Node check `x`, the DER import below takes over.
  */
 export function x25519Ephemeral(recipient: Uint8Array): { readonly share: Buffer; readonly shared: Buffer | undefined } {
   assertKeyLength(recipient, 'X25519 public key');
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('x25519');
-  const x = publicKey.export({ format: 'jwk' }).x;
-  const share = Buffer.from(x ?? '', 'base64url');
+  const secret = crypto.randomBytes(X25519_KEY_BYTES);
+  let privateKey: crypto.KeyObject;
+  try {
+    privateKey = ephemeralPrivateKey(secret);
+  } finally {
+    secret.fill(0);
+  }
+  const share = crypto.diffieHellman({ privateKey, publicKey: basepoint() });
   if (share.length !== X25519_KEY_BYTES) throw new HuellaError('INTERNAL', 'X25519 key generation gave a malformed public key.');
   let shared: Buffer | undefined;
   try {
@@ -66,6 +80,27 @@ export function x25519Ephemeral(recipient: Uint8Array): { readonly share: Buffer
     shared = undefined;
   }
   return { share, shared: shared && !shared.every((b) => b === 0) ? shared : undefined };
+}
+
+// RFC 7748 §4.1: the Curve25519 base point, u = 9.
+const BASEPOINT_X = Buffer.concat([Buffer.from([9]), Buffer.alloc(X25519_KEY_BYTES - 1)]).toString('base64url');
+let basepointKey: crypto.KeyObject | undefined;
+let jwkImportRefused = false;
+
+function basepoint(): crypto.KeyObject {
+  basepointKey ??= crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: BASEPOINT_X }, format: 'jwk' });
+  return basepointKey;
+}
+
+function ephemeralPrivateKey(secret: Buffer): crypto.KeyObject {
+  if (!jwkImportRefused) {
+    try {
+      return crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: secret.toString('base64url'), x: BASEPOINT_X }, format: 'jwk' });
+    } catch {
+      jwkImportRefused = true;
+    }
+  }
+  return x25519PrivateKeyObject(secret);
 }
 
 export function encodeAgeIdentity(secret: Uint8Array): string {
