@@ -37,6 +37,7 @@ export const CUSTODY_EVENT_TYPES = [
   'testimony.item-unlinked',
   'consent.recorded',
   'consent.revoked',
+  'consent.relied',
   'link.created',
   'link.removed',
   'tag.assigned',

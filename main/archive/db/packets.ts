@@ -49,6 +49,13 @@ export function eventsAbout(db: ReadableDb, subjects: readonly string[], size: n
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** The custody events at these seqs, by seq. */
+export function eventsAtSeqs(db: ReadableDb, seqs: readonly number[]): RawEvent[] {
+  return [...new Set(seqs)]
+    .sort((a, b) => a - b)
+    .flatMap((seq) => reader(db).all<RawEvent>('SELECT seq, bytes, signature FROM events WHERE seq = ?', seq));
+}
+
 /** The active tag term ids (with details) on the targets, oldest first. */
 export function activeTags(db: ReadableDb, targetIds: readonly string[]): { targetId: string; termId: string; details: string | null }[] {
   return targetIds.flatMap((t) =>

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseCheckpointBody } from '../custody/checkpoint';
@@ -5,7 +6,7 @@ import { parseEvent } from '../custody/log';
 import { formatMinisignPublicKey } from '../custody/minisign';
 import { verifierKey } from '../custody/note';
 import { formatTlogProof } from '../custody/tlog-proof';
-import { eventsAbout, type RawEvent } from '../db/packets';
+import { eventsAbout, eventsAtSeqs, type RawEvent } from '../db/packets';
 import { BAG, entryPath, proofPath } from '../packet/layout';
 import { senderLinksFor, type SenderLinks } from '../transfer/packet-links';
 import type { Vault } from '../vault/vault';
@@ -19,9 +20,15 @@ import { witnessedCustody } from './witnessed';
  * ship the events this packet needs with their inclusion proofs.
  *
  * Which events: those about this packet's exhibits and testimonies (not how the catalogue files them in cases), and
- * the consent records it relies on; never an event that names another packet (the `item.derived` events of earlier exports carry their packet ids: a
- * packet listing them would tell a reviewer which packets went before, to whom, and would grow with the vault's
- * history). The checkpoint covers the whole log, as it must (a reviewer checks it against one handed out
+ * for each consent record it relies on a `consent.relied` event of its own; never an event that names another packet
+ * (the `item.derived` events of earlier exports carry their packet ids: a packet listing them would tell a reviewer
+ * which packets went before, to whom, and would grow with the vault's history), and never the `consent.recorded`
+ * event itself: every packet relying on that record would carry the same event (its bytes, signature, consent and
+ * person ids, leaf hash), an identifier shared by packets sent to different recipients (issue 14). The
+ * `consent.relied` event states what the consent allows (mechanism, name disclosure, sharing, when and how it was
+ * given) and seals which record and which logged event it is in a salted commitment, new for each packet; the salt
+ * stays in the vault, so the owner can open it for one reviewer (salt, the consent event and its inclusion proof)
+ * and two packets' commitments cannot be matched. The checkpoint covers the whole log, as it must (a reviewer checks it against one handed out
  * earlier); each listed event comes with its own inclusion proof against it, so no other event is needed.
  */
 
@@ -37,10 +44,17 @@ export type CustodyResult = {
 };
 
 /** The item.derived events of this packet's copies and the packet's checkpoint, in one transaction. */
-function recordCopies(vault: Vault, outcomes: readonly ItemOutcome[], packetId: string): { note: string; size: number; derivedSeq: Map<string, number>; sidecarSeq: Map<string, number> } {
+function recordCopies(
+  vault: Vault,
+  details: PlanDetails,
+  outcomes: readonly ItemOutcome[],
+  packetId: string,
+): { note: string; size: number; derivedSeq: Map<string, number>; sidecarSeq: Map<string, number>; consentSeqs: number[] } {
   const derivedSeq = new Map<string, number>();
   const sidecarSeq = new Map<string, number>();
+  const consentSeqs: number[] = [];
   const checkpoint = vault.transaction(() => {
+    consentSeqs.push(...recordReliedConsents(vault, details, packetId));
     for (const o of outcomes) {
       if (!o.exported) continue;
       const r = o.exported.record;
@@ -71,7 +85,32 @@ function recordCopies(vault: Vault, outcomes: readonly ItemOutcome[], packetId: 
     }
     return vault.log.writeCheckpoint(`packet ${packetId}`);
   });
-  return { note: checkpoint.note, size: checkpoint.size, derivedSeq, sidecarSeq };
+  return { note: checkpoint.note, size: checkpoint.size, derivedSeq, sidecarSeq, consentSeqs };
+}
+
+/**
+ * One `consent.relied` event per consent record the packet relies on (see the header): what the record allows in
+ * the clear, and which record and logged event it is only as a salted commitment (custody/log.ts `record`).
+ */
+function recordReliedConsents(vault: Vault, details: PlanDetails, packetId: string): number[] {
+  const relied = details.persons.filter((p) => p.consentId && p.materialConsent === 'given');
+  const consentIds = new Set(relied.map((p) => p.consentId!));
+  const recorded = eventsAbout(vault.store, relied.map((p) => p.personId), vault.log.size())
+    .map((e) => ({ raw: e, ev: parseEvent(e.bytes) }))
+    .filter(({ ev }) => ev.type === 'consent.recorded' && typeof ev.data.consentId === 'string' && consentIds.has(ev.data.consentId));
+  return recorded.map(({ raw, ev }) => {
+    const d = ev.data;
+    const allows = {
+      packetId,
+      mechanism: d.mechanism ?? null,
+      discloseName: d.discloseName ?? null,
+      shareMaterial: d.shareMaterial ?? null,
+      givenAt: d.givenAt ?? null,
+      howRecorded: d.howRecorded ?? null,
+    };
+    const sealed = { consentId: ev.data.consentId!, consentEventSeq: raw.seq, consentEventSha256: crypto.createHash('sha256').update(raw.bytes).digest('hex') };
+    return vault.log.record('consent.relied', null, allows, sealed).seq;
+  });
 }
 
 /** How the catalogue files an item (which cases hold it): organisation, not custody; it would name other cases. */
@@ -85,26 +124,17 @@ export function belongsToPacket(e: RawEvent, packetId: string): boolean {
   return !FILING_EVENTS.has(ev.type) && ev.type !== 'packet.exported';
 }
 
-/** Of a person's events, only the recording (or revocation) of a consent record this packet relies on. */
-function isReliedConsent(e: RawEvent, consentIds: ReadonlySet<string>): boolean {
-  const ev = parseEvent(e.bytes);
-  return (ev.type === 'consent.recorded' || ev.type === 'consent.revoked') && typeof ev.data.consentId === 'string' && consentIds.has(ev.data.consentId);
-}
-
-/** The events of this packet's exhibits and testimonies and of the consent records it relies on, by seq. */
-export function packetEvents(vault: Vault, details: PlanDetails, outcomes: readonly ItemOutcome[], packetId: string, size: number): RawEvent[] {
-  // The consent records this packet relies on: of the persons whose consent to share its material was needed.
-  const relied = details.persons.filter((p) => p.consentId && p.materialConsent === 'given');
-  const consentIds = new Set(relied.map((p) => p.consentId!));
+/** The events of this packet's exhibits and testimonies, and its own `consent.relied` events, by seq. */
+export function packetEvents(vault: Vault, details: PlanDetails, outcomes: readonly ItemOutcome[], packetId: string, size: number, consentSeqs: readonly number[]): RawEvent[] {
   const subjects = [...outcomes.map((o) => o.it.planned.itemId), ...details.testimonies.map((t) => t.planned.testimonyId)];
   const own = eventsAbout(vault.store, subjects, size).filter((e) => belongsToPacket(e, packetId));
-  const consents = eventsAbout(vault.store, relied.map((p) => p.personId), size).filter((e) => isReliedConsent(e, consentIds));
+  const consents = eventsAtSeqs(vault.store, consentSeqs);
   return [...own, ...consents].sort((a, b) => a.seq - b.seq);
 }
 
 export async function writeCustody(vault: Vault, details: PlanDetails, outcomes: readonly ItemOutcome[], packetId: string, files: PacketFiles): Promise<CustodyResult> {
-  const { note, size, derivedSeq, sidecarSeq } = recordCopies(vault, outcomes, packetId);
-  const events = packetEvents(vault, details, outcomes, packetId, size);
+  const { note, size, derivedSeq, sidecarSeq, consentSeqs } = recordCopies(vault, details, outcomes, packetId);
+  const events = packetEvents(vault, details, outcomes, packetId, size, consentSeqs);
   const jsonl: string[] = [];
   for (const e of events) {
     await files.tagFile(proofPath(e.seq), formatTlogProof({ index: e.seq, proof: vault.log.inclusionProof(e.seq, size), checkpoint: note }));

@@ -225,7 +225,7 @@ describe('packet export (redacted folder, forensic zip)', () => {
     const listed = fs.readFileSync(path.join(folder, 'custody/events.jsonl'), 'utf8').trim().split('\n').map((l) => parseEvent(Buffer.from((JSON.parse(l) as { event: string }).event)));
     expect(listed.every((e) => e.seq < redacted.checkpoint.size)).toBe(true);
     const types = new Set(listed.map((e) => e.type));
-    for (const t of ['item.ingested', 'item.derived', 'tag.assigned', 'testimony.created', 'consent.recorded']) expect(types.has(t as never), t).toBe(true);
+    for (const t of ['item.ingested', 'item.derived', 'tag.assigned', 'testimony.created', 'consent.relied']) expect(types.has(t as never), t).toBe(true);
   });
 
   it('forensic zip: verifies while streamed, carries originals only the recipient can open', async () => {

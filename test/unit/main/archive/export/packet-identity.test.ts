@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPacket } from '../../../../../main/archive/export';
+import { commitment } from '../../../../../main/archive/custody/commitment';
 import { parseEvent } from '../../../../../main/archive/custody/log';
 import { shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import type { PacketExportReport } from '../../../../../shared/model/packet';
@@ -13,6 +15,22 @@ import { MECHANISM, makeWorld, type World } from './world';
  * A packet carries only its own exhibits' and testimonies' custody events and no identifier of another packet: the
  * `item.derived` events of earlier exports (with their packet ids) stay out, so packets do not link to each other
  * and do not grow with the vault's history.
+ *
+ * Issue 14, Must show: two packets exported from the same case share no identifier other than the vault's signed
+ * checkpoint origin. What else two packets of one vault hold in common, and why each is inherent (also in
+ * main/archive/packet/README.md, 'What two packets of one vault share'):
+ *  - the vault's public key (custody/public-key, custody/verifier-key): the signer key a reviewer must check every
+ *    signature against; it names the same vault as the origin, and a packet signed by another key proves nothing;
+ *  - nodes of the log's Merkle tree in the RFC 9162 inclusion proofs: any two proofs in one tree share the hashes
+ *    of the complete subtrees beside their paths; they say where the events sit in the one log, which the events'
+ *    seq and the origin state anyway, and nothing of the events themselves; for the same reason an earlier
+ *    packet's checkpoint root (also quoted in its cover) is a node of a later packet's proofs when the earlier tree
+ *    size is a power of two (that whole tree is then a complete subtree of every later one);
+ *  - the SHA-256 of a file both hold byte for byte (bagit.txt; the same exhibit's copy when both carry it): anyone
+ *    holding the file computes it.
+ * The consent record both rely on is no longer shared: each packet carries its own `consent.relied` event, whose
+ * record and event are sealed in a salted commitment new for each packet (the `consent.recorded` event, its ids,
+ * signature and leaf hash were the same in every packet relying on it).
  */
 
 const ID = /\b(pkt|it|case|per|tst|con|tag|evt|obj)_[0-9a-z]{10}\b/g;
@@ -60,16 +78,16 @@ describe('packets of one case do not link to each other', () => {
   });
   afterAll(() => w?.vault.lock());
 
-  it('two packets of the same case with different exhibits share no identifier but the log origin (and the consent records both rely on)', () => {
+  it('two packets of the same case with different exhibits share no identifier but the log origin', () => {
     const a = allText(out('a'));
     const b = allText(out('b'));
     const idsA = new Set(a.match(ID));
     const idsB = new Set(b.match(ID));
     expect(idsA.has(reports.a!.packetId)).toBe(true);
     expect(idsB.has(reports.b!.packetId)).toBe(true);
-    // What both rely on: the victim's consent record in force for this mechanism (its person and record ids).
-    const consent = new Set([w.victimConsentId, w.persons.victim]);
-    const shared = [...idsA].filter((id) => idsB.has(id) && !consent.has(id));
+    // Both rely on the victim's consent record for this mechanism, yet neither names it nor the victim's person id.
+    for (const text of [a, b]) for (const id of [w.victimConsentId, w.persons.victim]) expect(text).not.toContain(id);
+    const shared = [...idsA].filter((id) => idsB.has(id));
     expect(shared).toEqual([]);
     const origin = fs.readFileSync(path.join(out('a'), 'custody/verifier-key'), 'utf8').split('+')[0]!;
     expect(b).toContain(origin);
@@ -89,10 +107,43 @@ describe('packets of one case do not link to each other', () => {
     // Four exports of this photo later, the packet lists the same number of events and files as the first one did.
     expect(events(out('d')).length).toBe(events(out('c')).length);
     expect(reports.d!.files).toBe(reports.c!.files);
-    expect(events(out('d')).every((e) => e.subject === w.photos[0]!.itemId || e.type.startsWith('consent.'))).toBe(true);
+    expect(events(out('d')).every((e) => e.subject === w.photos[0]!.itemId || e.type === 'consent.relied')).toBe(true);
   });
 
-  it('two packets with different exhibits share no hash, signature or random id beyond what the log and the consent both rely on imply', () => {
+  it('each packet seals the consent it relies on in a commitment of its own, which the owner can open', () => {
+    const relied = (dir: string) => events(dir).filter((e) => e.type === 'consent.relied') as unknown as { seq: number; subject: null; data: Record<string, unknown> }[];
+    const [ra, rb] = [relied(out('a')), relied(out('b'))];
+    // Packet a relies on the victim's consent; b also on the witness's (its testimony).
+    expect(ra).toHaveLength(1);
+    expect(rb).toHaveLength(2);
+    for (const r of [...ra, ...rb]) {
+      // In the clear: what the consent allows, for this packet; no person, no record, no event of the vault named.
+      expect(r.subject).toBeNull();
+      expect(Object.keys(r.data).sort()).toEqual(['commitment', 'discloseName', 'fields', 'givenAt', 'howRecorded', 'mechanism', 'packetId', 'shareMaterial']);
+      expect(r.data.fields).toEqual(['consentEventSeq', 'consentEventSha256', 'consentId']);
+      expect(r.data.commitment).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(ra[0]!.data).toMatchObject({ packetId: reports.a!.packetId, mechanism: MECHANISM, discloseName: false, shareMaterial: true, givenAt: '2024-04-01', howRecorded: 'written-signed' });
+    expect(rb.every((r) => r.data.packetId === reports.b!.packetId)).toBe(true);
+    // Opened with the salt kept in the vault: each commitment is to exactly one consent.recorded event of the vault,
+    // the victim's for a and for b, by commitments that differ.
+    const recorded = [...w.vault.log.events()].flatMap((e) => {
+      const ev = parseEvent(e.bytes);
+      return ev.type === 'consent.recorded' ? [{ consentId: String(ev.data.consentId), consentEventSeq: e.seq, consentEventSha256: crypto.createHash('sha256').update(e.bytes).digest('hex') }] : [];
+    });
+    const opens = (r: (typeof ra)[number]) => {
+      const salt = w.vault.log.salt(r.seq)!;
+      expect(salt).toBeDefined();
+      return recorded.filter((o) => commitment(salt, o) === r.data.commitment).map((o) => o.consentId);
+    };
+    expect(opens(ra[0]!)).toEqual([w.victimConsentId]);
+    const victimInB = rb.filter((r) => opens(r).includes(w.victimConsentId));
+    expect(victimInB).toHaveLength(1);
+    expect(victimInB[0]!.data.commitment).not.toBe(ra[0]!.data.commitment);
+    expect(rb.map((r) => opens(r).length)).toEqual([1, 1]);
+  });
+
+  it('two packets with different exhibits share no hash, signature or random id but the origin, the signer key, Merkle nodes and the hashes of identical files', () => {
     // Every long hex, base64 or UUID token of each packet's files (PDF and DOCX by their text).
     const TOKEN = /[0-9a-f]{16,}|[A-Za-z0-9+/_-]{32,}={0,2}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
     const read = (dir: string): Map<string, string> => {
@@ -121,33 +172,28 @@ describe('packets of one case do not link to each other', () => {
     // Events carry no hash of their neighbour in the log (version 2, issue 14): nothing one packet holds names an
     // event of the other.
     for (const m of [fa, fb]) for (const { f, e } of entries(m)) expect(e, f).not.toHaveProperty('prev');
-    const consentText = [...entries(fa), ...entries(fb)].filter((x) => x.e.type.startsWith('consent.')).map((x) => x.text);
+    // No event is in both packets (the consent each relies on is its own consent.relied event).
+    const entriesB = new Set(entries(fb).map((x) => x.text));
+    expect(entries(fa).filter((x) => entriesB.has(x.text)).map((x) => x.f)).toEqual([]);
+    // The only files both packets hold byte for byte: the bag declaration and the vault's public keys.
     const identical = new Set([...fa.keys()].filter((f) => fb.get(f) === fa.get(f)));
-    // The only files both packets hold byte for byte: the bag declaration, the vault's public keys, and the consent
-    // record both rely on (its entry and its line of events.jsonl come with their own proof, which differs).
-    const consentEntries = entries(fa).filter((x) => consentText.includes(x.text)).map((x) => x.f);
-    expect([...identical].sort()).toEqual(['bagit.txt', 'custody/public-key', 'custody/verifier-key', ...consentEntries].sort());
-    const consentLines = (m: Map<string, string>) => m.get('custody/events.jsonl')!.split('\n').filter((l) => consentText.some((c) => l.includes(JSON.stringify(c).slice(1, 60))));
-    // Why each kind of shared value is there (README, 'What two packets of one vault share'):
-    //  - the log origin and the vault's public key: what a reviewer checks every signature against;
-    //  - nodes of the log's Merkle tree in the RFC 9162 inclusion proofs: any two proofs in one tree share the
-    //    hashes of the subtrees above them; they tell only what each event's seq and the common origin already say;
-    //  - the consent record both packets rely on (same person, same consent): the packet's evidence that sharing
-    //    the material was consented to, recorded before the export;
-    //  - the hash of a file both hold (in the manifests): computable from the file itself.
+    expect([...identical].sort()).toEqual(['bagit.txt', 'custody/public-key', 'custody/verifier-key']);
+    // Each shared token must be one of the inherent kinds (see the header): the origin, the signer key, a Merkle
+    // node of an inclusion proof (a 32-byte hash on a line of its own), or the hash of a file both hold.
     const explainedIn = (m: Map<string, string>, t: string): boolean => {
       if (t.includes(origin) || keyFiles.includes(t) || [...m.keys()].some((f) => f.startsWith(t))) return true;
+      const isRoot = m.get('custody/checkpoint')!.split('\n')[2] === t;
       return [...m].filter(([, text]) => text.includes(t)).every(([f, text]) => {
+        // The checkpoint's root hash, quoted in the cover: shared only as a Merkle node of the other's proofs.
+        if (isRoot && (f === 'custody/checkpoint' || f.startsWith('data/submission/'))) return true;
         if (f.startsWith('custody/proofs/')) return text.split('\n').some((l) => l === t && Buffer.from(t, 'base64').length === 32); // a Merkle node
-        if (consentText.includes(text)) return true;
-        if (f === 'custody/events.jsonl') return consentLines(m).some((l) => l.includes(t));
         if (/manifest-sha256\.txt$/.test(f)) return text.split('\n').some((l) => l.startsWith(t) && identical.has(l.slice(t.length).trim()));
         return false;
       });
     };
     const explained = (t: string): boolean => explainedIn(fa, t) && explainedIn(fb, t);
     expect(shared.length).toBeGreaterThan(0);
-    expect(shared.filter((t) => !explained(t))).toEqual([]);
+    expect(shared.filter((t) => !explained(t)).map((t) => `${t} in ${[...fa, ...fb].filter(([, x]) => x.includes(t)).map(([f]) => f).join(', ')}`)).toEqual([]);
     // Each packet's own checkpoint, signature and id are its own.
     for (const f of ['custody/checkpoint', 'tagmanifest-sha256.txt.minisig', 'bag-info.txt', 'custody/items.json']) expect(fa.get(f), f).not.toBe(fb.get(f));
   });
