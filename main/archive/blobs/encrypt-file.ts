@@ -30,6 +30,12 @@ export type EncryptOptions = {
   readonly maxBytes: number;
   readonly signal?: AbortSignal | undefined;
   readonly onBytes?: ((n: number) => void) | undefined;
+  /**
+   * Called once, as soon as the first piece of the file is read, with a copy of its first HEAD_BYTES (fewer for a
+   * shorter file, none for an empty one): ingest sniffs the media type from it and starts the parser, without a
+   * separate read of the file's head.
+   */
+  readonly onHead?: ((head: Buffer) => void) | undefined;
 };
 
 export type EncryptedFile = { readonly size: number; readonly head: Buffer };
@@ -67,6 +73,11 @@ async function readSlot(file: fsp.FileHandle, ring: HashRing, slot: number, posi
   return filled;
 }
 
+/** Hands a copy of the file's first bytes (the slot read at position 0) to options.onHead. */
+function reportHead(ring: HashRing, slot: number, n: number, options: EncryptOptions): void {
+  options.onHead?.(Buffer.from(slotView(ring, slot, Math.min(n, HEAD_BYTES))));
+}
+
 /** Counts the bytes of a slot just read against the limit and the signal, and reports them. */
 function accept(n: number, total: number, options: EncryptOptions): number {
   if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
@@ -81,6 +92,7 @@ export async function encryptInline(file: fsp.FileHandle, out: fsp.FileHandle, r
   const writer = new BatchWriter(out);
   let size = 0;
   let reading: Promise<number> | undefined;
+  let headReported = false;
   try {
     writer.add([encryptor.start()]);
     let slot = 0;
@@ -88,6 +100,10 @@ export async function encryptInline(file: fsp.FileHandle, out: fsp.FileHandle, r
     for (;;) {
       const n = await reading;
       reading = undefined;
+      if (!headReported) {
+        headReported = true;
+        reportHead(ring, slot, n, options);
+      }
       if (n === 0) break;
       size = accept(n, size, options);
       const data = slotView(ring, slot, n);
@@ -124,6 +140,7 @@ export async function encryptInParallel(file: fsp.FileHandle, out: fsp.FileHandl
       sealer.throwIfFailed();
       await Promise.all([hasher.released(slot), sealer.released(slot)]);
       const n = await readSlot(file, ring, slot, size);
+      if (size === 0 && !pending) reportHead(ring, slot, n, options);
       if (pending) sealer.seal(pending.slot, pending.offset, pending.length, n === 0);
       if (n === 0) break;
       const offset = size;

@@ -287,41 +287,55 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   // Its bytes are written here, but flushed and named in tmp/ with the group it is recorded with (BlobStore.makeReady:
   // the group's fdatasyncs and one fsync of tmp/ issued together, so they share the file system's commits), before
   // that group's commit.
-  const stageOpts = { maxBytes, onBytes, sizeHint: before.size, durable: false, ...(options.signal ? { signal: options.signal } : {}) };
   // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
-  // needs is sniffed from the first bytes, read separately (cheap) so both can start at once.
-  const headBuf = Buffer.alloc(4100);
-  const { bytesRead } = await handle.read(headBuf, 0, headBuf.length, 0);
-  const sniff = await sniffMediaType(headBuf.subarray(0, bytesRead), file.display);
-  const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
-  const wantMetadata = METADATA_TYPES.has(baseType);
-  // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
-  const wantPreview = false;
-  const parsePromise: Promise<ParseResponse | HuellaError> =
-    wantMetadata
-      ? parsers()
-          .run({
-            request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
-            timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
-          })
-          .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')))
-      : Promise.resolve({ metadata: {} });
+  // needs is sniffed from the first piece stageFile reads (onHead), so the parser starts as soon as that is read,
+  // without a separate read of the file's head.
+  let headed: Promise<{ sniff: SniffResult; parsed: Promise<ParseResponse | HuellaError> }> | undefined;
+  const onHead = (head: Buffer): void => {
+    headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options) }));
+    headed.catch(() => undefined); // handled below, after staging; not an unhandled rejection meanwhile
+  };
+  const stageOpts = { maxBytes, onBytes, sizeHint: before.size, durable: false, onHead, ...(options.signal ? { signal: options.signal } : {}) };
   let staged: StagedObject;
   try {
     staged = await vault.blobs.stageFile(handle, stageOpts);
   } catch (e) {
-    await parsePromise; // never leave a worker task dangling
+    await headed?.then((h) => h.parsed).catch(() => undefined); // never leave a worker task dangling
     throw e;
   } finally {
     await handle.close().catch(() => undefined);
   }
-  const parsed = await parsePromise;
+  let sniff: SniffResult;
+  let parsed: ParseResponse | HuellaError;
+  try {
+    if (!headed) throw new Error('stageFile returned without reporting the head of the file');
+    const h = await headed;
+    sniff = h.sniff;
+    parsed = await h.parsed;
+  } catch (e) {
+    await vault.blobs.discard(staged);
+    throw e;
+  }
   const after = await fsp.stat(file.path).catch(() => undefined);
   if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs || staged.size !== before.size) {
     await vault.blobs.discard(staged);
     throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
   }
   return { staged, sniff, parsed };
+}
+
+/** Starts the parser worker on a file being ingested, by its sniffed type (metadata only: previews come in phase 2). */
+function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions): Promise<ParseResponse | HuellaError> {
+  const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
+  const wantMetadata = METADATA_TYPES.has(baseType);
+  if (!wantMetadata) return Promise.resolve({ metadata: {} });
+  // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
+  return parsers()
+    .run({
+      request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
+      timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+    })
+    .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));
 }
 
 /** Starts the parser worker for a file (by path) or for bytes in memory; never rejects. */

@@ -29,7 +29,7 @@ afterAll(() => shutdownHashWorker());
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-async function stageFileOf(file: string, opts: { sizeHint?: number; maxBytes?: number; signal?: AbortSignal } = {}): Promise<StagedObject> {
+async function stageFileOf(file: string, opts: { sizeHint?: number; maxBytes?: number; signal?: AbortSignal; onHead?: (head: Buffer) => void } = {}): Promise<StagedObject> {
   const fh = await fsp.open(file, 'r');
   try {
     return await store.stageFile(fh, opts);
@@ -58,7 +58,11 @@ describe('BlobStore.stageFile', () => {
     const viaStream = await store.stage(Readable.from([data]));
     const streamCiphertext = fs.readFileSync(viaStream.readyPath);
     await store.discard(viaStream); // same content, same name: one .ready at a time
-    const viaFile = await stageFileOf(file, { sizeHint: bytes });
+    const heads: Buffer[] = [];
+    const viaFile = await stageFileOf(file, { sizeHint: bytes, onHead: (h) => heads.push(h) });
+    // The head ingest sniffs from is handed over once, as soon as it is read, equal to the file's first bytes.
+    expect(heads).toHaveLength(1);
+    expect(heads[0]!.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
     expect(viaFile.sha256.toString('hex')).toBe(crypto.createHash('sha256').update(data).digest('hex'));
     expect(viaFile.name).toBe(viaStream.name);
     expect(viaFile.size).toBe(bytes);
@@ -234,6 +238,47 @@ describe('BlobStore.makeReady (pending objects named as a group)', () => {
     expect(report.discarded).toBeGreaterThanOrEqual(1);
     expect(fs.existsSync(s.readyPath)).toBe(false);
     expect(await store.exists(s.name)).toBe(false);
+  });
+});
+
+describe('BlobStore.publishMany (shard folders)', () => {
+  it('a shard folder is made once per store, not asked for again at every publish; one removed behind its back is made again by the retry', async () => {
+    const dir = tempDir('huella-store-shards-');
+    fs.mkdirSync(path.join(dir, 'blobs'));
+    fs.mkdirSync(path.join(dir, 'tmp'));
+    const s = new BlobStore(dir, identity, crypto.randomBytes(32));
+    const nameOf = (b: Buffer): string => s.objectName(crypto.createHash('sha256').update(b).digest());
+    const first = crypto.randomBytes(64);
+    const shard = nameOf(first).slice(0, 2);
+    // More contents that fall into the same shard folder (names are keyed hashes: found by trying).
+    const same: Buffer[] = [];
+    while (same.length < 2) {
+      const b = crypto.randomBytes(64);
+      if (nameOf(b).slice(0, 2) === shard) same.push(b);
+    }
+    const put = async (b: Buffer): Promise<string> => {
+      const staged = await s.stage(Readable.from([b]));
+      await s.publishMany([staged.name]);
+      return staged.name;
+    };
+    const mkdir = vi.spyOn(fsp, 'mkdir');
+    try {
+      await put(first);
+      expect(mkdir).toHaveBeenCalledTimes(1);
+      await put(same[0]!);
+      expect(mkdir).toHaveBeenCalledTimes(1); // the folder is known to exist
+      // The folder removed behind the store's back: the publish fails with a clear error and loses nothing (the
+      // object stays named in tmp/); the retry makes the folder again.
+      fs.rmSync(path.join(dir, 'blobs', shard), { recursive: true });
+      const staged = await s.stage(Readable.from([same[1]!]));
+      await expect(s.publishMany([staged.name])).rejects.toBeInstanceOf(HuellaError);
+      expect(fs.existsSync(staged.readyPath)).toBe(true);
+      await s.publishMany([staged.name]);
+      expect(mkdir).toHaveBeenCalledTimes(2);
+      expect((await s.readPlaintext(staged.name)).equals(same[1]!)).toBe(true);
+    } finally {
+      mkdir.mockRestore();
+    }
   });
 });
 
