@@ -54,6 +54,11 @@ async function withSecretCopy<T>(secret: Uint8Array, run: (copy: Uint8Array) => 
   }
 }
 
+/** Starts the crypto threads now (idle), so their start-up overlaps with the caller's work; see WorkerPool.warm. */
+export function warmCryptoWorkers(): void {
+  cryptoPool().warm();
+}
+
 /** Decrypts each file with `identity` on a worker and hashes it; results in the order of `files`. */
 export function hashObjects(identity: Uint8Array, files: readonly string[], bytes: number): Promise<readonly ObjectHash[]> {
   return withSecretCopy(identity, (copy) => runCrypto({ type: 'hash-objects', identity: copy, files } satisfies HashObjectsRequest, bytes));
