@@ -24,7 +24,12 @@ const fieldSchema = z
   .strict();
 
 const addresseeSchema = z
-  .object({ name: localizedSchema, contact: z.string().min(1), contactSource: z.string().min(1) })
+  .object({
+    name: localizedSchema,
+    // An address is one string (no spaces), the same in every language; a sentence is translated.
+    contact: z.union([z.string().regex(/^\S+$/, 'an address has no spaces: write a sentence as a localized object'), localizedSchema]),
+    contactSource: z.string().min(1),
+  })
   .strict();
 
 export const mechanismTemplateSchema: z.ZodType<MechanismTemplate> = z

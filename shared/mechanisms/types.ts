@@ -160,8 +160,12 @@ export type TemplateStatus = 'confirmed' | 'partial' | 'draft';
 
 export type Addressee = {
   readonly name: Localized;
-  /** Where submissions go, as published by the mechanism. Shown to the documenter; the app never sends anything. */
-  readonly contact: string;
+  /**
+   * Where submissions go, as published by the mechanism. Shown to the documenter; the app never sends anything.
+   * An address (e-mail, URL) is one string, the same in every language; a sentence is Localized, so that a cover in
+   * Arabic never carries an English instruction.
+   */
+  readonly contact: string | Localized;
   /** Where `contact` was seen, or "unconfirmed: …": the wizard tells the documenter to check it. */
   readonly contactSource: string;
 };

@@ -183,7 +183,7 @@ export function buildCoverModel(input: CoverInput): CoverModel {
     notices,
     meta: [
       [t('to'), { text: pickLocalized(mechanism.addressee.name, lang) }],
-      [t('contact'), { text: `${mechanism.addressee.contact} — ${t('contactCheck')}` }],
+      [t('contact'), { text: `${typeof mechanism.addressee.contact === 'string' ? mechanism.addressee.contact : pickLocalized(mechanism.addressee.contact, lang)} — ${t('contactCheck')}` }],
       [t('packetId'), { text: input.packetId, ltr: true }],
       [t('prepared'), { text: input.preparedOn, ltr: true }],
       [t('profile'), { text: t(input.profile === 'forensic' ? 'profile.forensic' : 'profile.redacted') }],

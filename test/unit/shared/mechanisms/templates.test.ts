@@ -22,6 +22,7 @@ function localizedTexts(m: Mechanism): [string, Localized][] {
   const out: [string, Localized][] = [
     [`${m.id} title`, m.title],
     [`${m.id} addressee`, m.addressee.name],
+    ...(typeof m.addressee.contact === 'string' ? [] : [[`${m.id} contact`, m.addressee.contact] as [string, Localized]]),
     [`${m.id} consent.sourceIdentity`, m.consent.sourceIdentity],
     [`${m.id} consent.sentToState`, m.consent.sentToState],
     [`${m.id} consent.publication`, m.consent.publication],
@@ -163,6 +164,9 @@ describe('mechanism templates', () => {
     for (const m of MECHANISM_TEMPLATES) {
       expect(m.citation.trim().length).toBeGreaterThan(0);
       expect(m.addressee.contactSource.trim().length).toBeGreaterThan(0);
+      // A contact left as one string is an address, the same in every language; a sentence must be translated.
+      const contact = m.addressee.contact;
+      if (typeof contact === 'string') expect(contact, m.id).toMatch(/^(?:[^\s@]+@[^\s@]+\.[a-z]+|https:\/\/\S+)$/);
       for (const s of m.sections) expect(s.source.trim().length, `${m.id}/${s.id}`).toBeGreaterThan(0);
     }
   });

@@ -37,6 +37,16 @@ describe('cover documents', () => {
     for (const k of COVER_TEXT_KEYS) for (const l of LANGS) expect(coverText(k, l).trim(), `${k}/${l}`).not.toBe('');
   });
 
+  it('says how to submit in the cover\'s language (the Special Procedures give a sentence, not an address)', () => {
+    const sp = getMechanism('sp-torture')!;
+    const contactOf = (lang: CoverInput['lang']): string => JSON.stringify(buildCoverModel(input(lang, sp)));
+    expect(contactOf('en')).toContain('online submission form');
+    for (const lang of ['es', 'fr', 'ar'] as const) expect(contactOf(lang), lang).not.toContain('online submission form');
+    expect(contactOf('ar')).toContain('استمارة الإجراءات الخاصة الإلكترونية');
+    // An address stays as published.
+    expect(JSON.stringify(buildCoverModel(input('ar')))).toContain('hrc-wg-ad@un.org');
+  });
+
   it('PDF: fonts embedded and subset (no system or network font), no document metadata, required fields marked', async () => {
     for (const lang of ['en', 'ar'] as const) {
       const file = path.join(dir, `${lang}.pdf`);
