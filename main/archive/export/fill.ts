@@ -15,7 +15,7 @@ import {
 } from '../../../shared/mechanisms';
 import type { Case, TagDetailValue } from '../../../shared/model/catalogue';
 import type { FieldOrigin, PacketNotice, PlannedField } from '../../../shared/model/packet';
-import { joinList } from '../../../shared/cover';
+import { joinList, labelled } from '../../../shared/cover';
 import { pickLocalized } from '../../../shared/localized';
 import { resolveTerm, termLabel } from '../../../shared/taxonomy';
 import { assertNever } from '../../../shared/errors';
@@ -95,7 +95,7 @@ function detailText(ctx: FillContext, taxonomyField: { id: string; label: Parame
     const choice = choices?.find((c) => c.id === v);
     return choice ? pickLocalized(choice.label, ctx.lang) : ctx.pseudonymiser.apply(v).text;
   });
-  return `${label}: ${choices ? shown.join(' / ') : joinList(shown, ctx.lang, 'comma')}`;
+  return labelled(label, choices ? shown.join(' / ') : joinList(shown, ctx.lang, 'comma'), ctx.lang);
 }
 
 function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {

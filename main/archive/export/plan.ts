@@ -1,5 +1,5 @@
 import { getMechanism, type Answers, type Mechanism } from '../../../shared/mechanisms';
-import { coverText } from '../../../shared/cover';
+import { coverText, labelled } from '../../../shared/cover';
 import type { Case, Testimony, TestimonySummary } from '../../../shared/model/catalogue';
 import type { ItemDetail } from '../../../shared/model/items';
 import {
@@ -295,7 +295,7 @@ function planTestimony(t: Testimony, index: number, lang: Input['lang'], personB
   };
   const headerText = header
     .filter((h): h is [string, string] => typeof h[1] === 'string' && h[1] !== '')
-    .map(([k, v]) => `${k}: ${k === coverText('testimony.witness', lang) ? v : clean(v)}`)
+    .map(([k, v]) => labelled(k, k === coverText('testimony.witness', lang) ? v : clean(v), lang))
     .join('\n');
   const body = clean(t.text);
   const note = replacements > 0 ? `\n${coverText('testimony.pseudonymised', lang)}` : '';

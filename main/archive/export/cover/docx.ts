@@ -13,6 +13,8 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
+import type { Language } from '../../../../shared/api';
+import { coverParts } from '../../../../shared/cover';
 import { startsLeftToRight, type CoverModel, type Text } from './model';
 
 /**
@@ -35,7 +37,7 @@ const LRM = '\u200E';
 const FONT = { ascii: 'Arial', hAnsi: 'Arial', cs: 'Arial', eastAsia: 'Arial' };
 const MONO = { ascii: 'Courier New', hAnsi: 'Courier New', cs: 'Courier New', eastAsia: 'Courier New' };
 
-type Ctx = { readonly rtl: boolean; readonly lang: string };
+type Ctx = { readonly rtl: boolean; readonly lang: Language };
 
 function run(ctx: Ctx, t: Text, opts: { bold?: boolean; size?: number; mono?: boolean; color?: string } = {}): TextRun {
   const ltr = t.ltr === true || (ctx.rtl && startsLeftToRight(t.text));
@@ -59,14 +61,25 @@ function para(ctx: Ctx, children: ParagraphChild[], opts: { heading?: (typeof He
   });
 }
 
-function cell(ctx: Ctx, lines: readonly Text[], opts: { widthPct?: number; header?: boolean; span?: number; color?: string; size?: number; mono?: boolean } = {}): TableCell {
+/** A cell's lines, one paragraph each; a line given as several texts is one paragraph of several runs. */
+function cell(ctx: Ctx, lines: readonly (Text | readonly Text[])[], opts: { widthPct?: number; header?: boolean; span?: number; color?: string; size?: number; mono?: boolean } = {}): TableCell {
+  const runOpts = { bold: opts.header ?? false, ...(opts.color ? { color: opts.color } : {}), ...(opts.size ? { size: opts.size } : {}), ...(opts.mono ? { mono: true } : {}) };
   return new TableCell({
-    children: (lines.length > 0 ? lines : [{ text: '' }]).map((l) => para(ctx, [run(ctx, l, { bold: opts.header ?? false, ...(opts.color ? { color: opts.color } : {}), ...(opts.size ? { size: opts.size } : {}), ...(opts.mono ? { mono: true } : {}) })], { spacingAfter: 0 })),
+    children: (lines.length > 0 ? lines : [{ text: '' }]).map((l) => para(ctx, (isTextList(l) ? l : [l]).map((t) => run(ctx, t, runOpts)), { spacingAfter: 0 })),
     ...(opts.widthPct ? { width: { size: opts.widthPct, type: WidthType.PERCENTAGE } } : {}),
     ...(opts.span ? { columnSpan: opts.span } : {}),
     ...(opts.header ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'EEEEEE' } } : {}),
     margins: { top: 40, bottom: 40, left: 80, right: 80 },
   });
+}
+
+function isTextList(l: Text | readonly Text[]): l is readonly Text[] {
+  return Array.isArray(l);
+}
+
+/** 'Original: <hash>' in the cover's language (`labelValue`), one paragraph: the hash a left-to-right monospaced run. */
+function hashLine(ctx: Ctx, label: string, sha256: string): Text[] {
+  return coverParts<Text>('labelValue', ctx.lang, { label: { text: label }, value: { text: sha256, ltr: true, mono: true } }, (text) => ({ text }));
 }
 
 function table(ctx: Ctx, rows: TableRow[]): Table {
@@ -128,11 +141,7 @@ export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
             cell(ctx, [{ text: 'SHA-256' }], { widthPct: 8, size: 14 }),
             cell(
               ctx,
-              [
-                { text: `${h.original}:` },
-                { text: e.originalSha256, ltr: true, mono: true },
-                ...(e.exportedSha256 ? [{ text: `${h.exported}:` }, { text: e.exportedSha256, ltr: true, mono: true }] : []),
-              ],
+              [hashLine(ctx, h.original, e.originalSha256), ...(e.exportedSha256 ? [hashLine(ctx, h.exported, e.exportedSha256)] : [])],
               { widthPct: 92, span: 4, size: 14 },
             ),
           ],

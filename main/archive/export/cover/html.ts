@@ -1,3 +1,4 @@
+import { coverParts } from '../../../../shared/cover';
 import { startsLeftToRight, type CoverModel, type Text } from './model';
 
 /**
@@ -93,7 +94,8 @@ export function coverHtml(m: CoverModel): string {
     out.push(`<tr><th>${esc(h.number)}</th><th>${esc(h.file)}</th><th>${esc(h.shows)}</th><th>${esc(h.tags)}</th><th>${esc(h.transformation)}</th></tr>`);
     for (const e of m.evidence) {
       out.push(`<tr><td>${ltr(e.label)}</td><td>${ltr(e.file)}</td><td>${free(e.shows)}</td><td>${free(e.tags)}</td><td>${free(e.transformation)}</td></tr>`);
-      const hashes = [`${esc(h.original)}: <span class="mono">${ltr(e.originalSha256)}</span>`, ...(e.exportedSha256 ? [`${esc(h.exported)}: <span class="mono">${ltr(e.exportedSha256)}</span>`] : [])].join('<br>');
+      const hash = (label: string, sha256: string) => coverParts('labelValue', m.lang, { label: esc(label), value: `<span class="mono">${ltr(sha256)}</span>` }, esc).join('');
+      const hashes = [hash(h.original, e.originalSha256), ...(e.exportedSha256 ? [hash(h.exported, e.exportedSha256)] : [])].join('<br>');
       out.push(`<tr><td></td><td colspan="4" class="hash">SHA-256 — ${hashes}</td></tr>`);
     }
     out.push('</table>');

@@ -6,7 +6,7 @@ import { renderCoverDocx } from '../../../../../main/archive/export/cover/docx';
 import { buildCoverModel, type CoverInput } from '../../../../../main/archive/export/cover/model';
 import { renderCoverPdf } from '../../../../../main/archive/export/cover/pdf';
 import { MECHANISMS, getMechanism } from '../../../../../shared/mechanisms';
-import { COVER_TEXT_KEYS, coverText } from '../../../../../shared/cover';
+import { COVER_TEXT_KEYS, coverText, joinList, labelled } from '../../../../../shared/cover';
 import { LANGS } from '../../../../../shared/localized';
 import { tempDir } from '../../../../helpers/tmp';
 
@@ -130,6 +130,59 @@ describe('cover documents', () => {
       }
     }
   }, 60_000);
+
+  it('placeholders: every language of a cover message has the same ones', () => {
+    const names = (s: string) => [...s.matchAll(/\{([a-zA-Z]+)\}/g)].map((x) => x[1]).sort();
+    for (const k of COVER_TEXT_KEYS) for (const l of LANGS) expect(names(coverText(k, l)), `${k}/${l}`).toEqual(names(coverText(k, 'en')));
+    expect(names(coverText('labelValue', 'en'))).toEqual(['label', 'value']);
+  });
+
+  it('French punctuation: a narrow no-break space (U+202F) before ":" and ";" and inside « » in the DOCX, and in the PDF the mark never starts a line', async () => {
+    const NNBSP = '\u202f';
+    const fr = input('fr');
+    // A long value in the form the catalogue fills French answers (tag details: fill.ts labelled and joinList),
+    // words of many lengths, so the lines break at many places.
+    const parts = Array.from({ length: 36 }, (_, i) => labelled(['Durée', 'Lieu', 'Fréquence', 'Position', 'Outils', 'Sites anatomiques'][i % 6]!, ['deux', 'heures', 'la gare du nord', 'trois nuits de suite', 'un câble', 'poignets'].slice(0, 1 + (i % 5)).join(' '), 'fr'));
+    const long = joinList(parts, 'fr');
+    const longField = mechanism.sections.flatMap((x) => x.fields).find((x) => x.type === 'longtext')!.id;
+    const model = buildCoverModel({ ...fr, fields: fr.fields.map((f) => (f.fieldId === longField ? { ...f, value: long } : f)) });
+    const pdf = path.join(dir, 'fr-punct.pdf');
+    const docx = path.join(dir, 'fr-punct.docx');
+    fs.writeFileSync(pdf, await renderCoverPdf(model));
+    fs.writeFileSync(docx, await renderCoverDocx(model));
+
+    // DOCX: the words as written.
+    const xml = execFileSync('unzip', ['-p', docx, 'word/document.xml']).toString('utf8');
+    const text = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((x) => x[1]).join('')).join('\n')
+      .replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e]!);
+    expect(text).toContain(`${coverText('col.original', 'fr')}${NNBSP}: ${'a'.repeat(64)}`);
+    expect(text).toContain(`${coverText('col.exported', 'fr')}${NNBSP}: ${'b'.repeat(64)}`);
+    expect(text).toContain(`Durée${NNBSP}: deux${NNBSP}; Lieu${NNBSP}: deux heures`);
+    expect(text).toContain(`${coverText('confidential', 'fr').split(NNBSP)[0]}${NNBSP}: `);
+    expect(text.match(/[:;»?!]/g)!.length).toBeGreaterThan(80);
+    // No ordinary (breakable) space, or none at all, before a French high mark or inside guillemets.
+    expect(text.match(/(^|[^\u202f])[;»?!]|[^\u202f\d/]:|«[^\u202f]/gm) ?? []).toEqual([]);
+
+    // PDF: pdftotext (poppler) writes any space as U+0020, so the layout is measured instead: every ':' and ';' is on
+    // the line of the word before it, at the narrow space's distance (0.166 em in Noto Sans; a space is 0.26 em).
+    const words = [...execFileSync('pdftotext', ['-bbox', pdf, '-']).toString('utf8').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((w) => ({
+      xMin: Number(w[1]),
+      yMin: Number(w[2]),
+      xMax: Number(w[3]),
+      height: Number(w[4]) - Number(w[2]),
+      text: w[5]!,
+    }));
+    const marks = words.map((w, i) => ({ w, prev: words[i - 1] })).filter(({ w }) => w.text === ':' || w.text === ';');
+    expect(marks.length).toBeGreaterThan(70);
+    for (const { w, prev } of marks) {
+      expect(prev && Math.abs(prev.yMin - w.yMin) < 0.5, `'${w.text}' after '${prev?.text}' starts a line`).toBe(true);
+      // A word box is 1.36 em high in Noto Sans: the narrow space is 0.12 of it, a space 0.19.
+      const gap = (w.xMin - prev!.xMax) / w.height;
+      expect(gap, `gap before '${w.text}' after '${prev!.text}'`).toBeGreaterThan(0.08);
+      expect(gap, `gap before '${w.text}' after '${prev!.text}'`).toBeLessThan(0.15);
+    }
+    for (const line of execFileSync('pdftotext', [pdf, '-']).toString('utf8').split('\n')) expect(line, line).not.toMatch(/^\s*[:;»]|«\s*$/);
+  });
 
   it('DOCX: Arabic paragraphs, runs and tables are right to left; data runs stay left to right; no person named in properties', async () => {
     const file = path.join(dir, 'ar.docx');

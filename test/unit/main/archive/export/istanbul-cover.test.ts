@@ -34,14 +34,18 @@ const site = (id: string, lang: Language): string => fields.find((f) => f.id ===
 const TYPED = { position: 'colgado de las muñecas a una barra', duration: 'unas 2 horas', frequency: 'tres noches seguidas', shockDuration: 'minutos' };
 
 const squash = (s: string): string => s.normalize('NFKC').replace(/\s+/g, ' ');
+/** Spaces squashed but the narrow no-break space (U+202F) kept as written: the DOCX must hold it. */
+const exact = (s: string): string => s.replace(/[^\S\u202f]+/g, ' ');
 const docxText = (file: string): string =>
-  squash([...execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8').matchAll(/<w:t(?: [^>]*)?>([^<]*)</g)].map((m) => m[1]!.replace(/&amp;/g, '&')).join(''));
+  exact([...execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8').matchAll(/<w:t(?: [^>]*)?>([^<]*)</g)].map((m) => m[1]!.replace(/&amp;/g, '&')).join(''));
 // pdftotext wraps right-to-left lines in bidi embedding marks and lays out each line's runs in display order.
 const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const pdfText = (file: string): string => squash(execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8').replace(BIDI_MARKS, ''));
 const words = (s: string): string[] => s.split(/[\s;:,/()؛،]+/).filter((x) => x.length > 0);
 /** The list separator of each cover language (written here, not taken from the catalogue): Arabic has its own semicolon. */
-const SEP: Readonly<Record<Language, string>> = { en: '; ', es: '; ', fr: ' ; ', ar: '\u061b ' };
+const SEP: Readonly<Record<Language, string>> = { en: '; ', es: '; ', fr: '\u202f; ', ar: '\u061b ' };
+/** Between a detail's label and its value: French puts a narrow no-break space before the colon. */
+const COLON: Readonly<Record<Language, string>> = { en: ': ', es: ': ', fr: '\u202f: ', ar: ': ' };
 
 describe('Istanbul Protocol methods and their details in the torture mechanisms\' covers (DOCX and PDF text)', () => {
   const root = tempDir('huella-istanbul-cover-');
@@ -89,20 +93,23 @@ describe('Istanbul Protocol methods and their details in the torture mechanisms\
           term('ip.suspension', c.lang),
           // In the taxonomy's order (the interview guidance's), the sites as on the body chart.
           [
-            `${fieldLabel('position', c.lang)}: ${TYPED.position}`,
-            `${fieldLabel('duration', c.lang)}: ${TYPED.duration}`,
-            `${fieldLabel('frequency', c.lang)}: ${TYPED.frequency}`,
-            `${fieldLabel('anatomicalSites', c.lang)}: ${site('wrists-hands', c.lang)} / ${site('feet-soles', c.lang)}`,
+            `${fieldLabel('position', c.lang)}${COLON[c.lang]}${TYPED.position}`,
+            `${fieldLabel('duration', c.lang)}${COLON[c.lang]}${TYPED.duration}`,
+            `${fieldLabel('frequency', c.lang)}${COLON[c.lang]}${TYPED.frequency}`,
+            `${fieldLabel('anatomicalSites', c.lang)}${COLON[c.lang]}${site('wrists-hands', c.lang)} / ${site('feet-soles', c.lang)}`,
           ].join(SEP[c.lang]),
           term('ip.electric-shock', c.lang),
-          `${fieldLabel('duration', c.lang)}: ${TYPED.shockDuration}${SEP[c.lang]}${fieldLabel('anatomicalSites', c.lang)}: ${site('genitals-anus', c.lang)}`,
+          `${fieldLabel('duration', c.lang)}${COLON[c.lang]}${TYPED.shockDuration}${SEP[c.lang]}${fieldLabel('anatomicalSites', c.lang)}${COLON[c.lang]}${site('genitals-anus', c.lang)}`,
         ];
         for (const phrase of expected) {
           // Phrases whole (in reading order) where the text is in logical order: the DOCX, and the PDF of a
           // left-to-right language. In the Arabic PDF pdftotext lays out mixed-direction runs in display order,
           // its punctuation by position (cover.test checks that no word is glued to the next): every word of the
           // phrase must be there, letter for letter (Arabic extracts as typed: ActualText).
-          if (kind === 'DOCX' || c.lang !== 'ar') expect(text, `${at}: ${phrase}`).toContain(squash(phrase));
+          // The DOCX holds the phrase as written (French narrow no-break spaces included); pdftotext writes every
+          // space as U+0020 (cover.test measures the French spacing in the PDF instead).
+          if (kind === 'DOCX') expect(text, `${at}: ${phrase}`).toContain(exact(phrase));
+          else if (c.lang !== 'ar') expect(text, `${at}: ${phrase}`).toContain(squash(phrase));
           else expect(words(phrase).filter((x) => !text.includes(x)), `${at}: ${phrase}`).toEqual([]);
         }
         // Lists are joined with the language's own separators: no Latin semicolon in an Arabic cover.
