@@ -362,9 +362,14 @@ export type ApiEvents = {
   'operation.done': { readonly operationId: string } & ({ readonly ok: true; readonly result: OperationResult } | { readonly ok: false; readonly error: ApiError });
   /** The vault was locked (on demand, idle, suspend, screen lock, shortcut): the renderer must drop its state. */
   'session.locked': { readonly reason: 'user' | 'idle' | 'suspend' | 'screen-lock' | 'shortcut' | 'menu' };
+  /**
+   * Previews were stored for these items (issue 19: previews are made after the originals, by an import's second
+   * phase or in the background after unlock): a screen showing their placeholders shows the previews instead.
+   */
+  'items.previewsMade': { readonly itemIds: readonly string[] };
 };
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEventName[] = ['operation.progress', 'operation.done', 'session.locked'];
+export const API_EVENTS: readonly ApiEventName[] = ['operation.progress', 'operation.done', 'session.locked', 'items.previewsMade'];
 
 // ---------------------------------------------------------------------------------------------- the bridge
 

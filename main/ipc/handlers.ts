@@ -4,7 +4,6 @@ import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
 import { ingestSources } from '../archive/sources/ingest-sources';
-import { makePendingPreviews } from '../archive/ingest/previews';
 import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
 import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
@@ -71,7 +70,7 @@ export function createHandlers(session: Session): Handlers {
       session.setVault(vault, input.path);
       // Previews a crash or a quit left pending (issue 19) are made now, in the background; an import started
       // meanwhile waits for this run before making its own (makePendingPreviews runs one at a time per vault).
-      session.runInBackground((signal) => makePendingPreviews(vault, { signal }));
+      session.makePreviewsInBackground(vault);
       return { vaultId: vault.id };
     },
     async 'vault.lock'(input) {
@@ -317,6 +316,8 @@ export function createHandlers(session: Session): Handlers {
           },
           // Every per-file result is delivered (forced), so the import screen can list each error.
           onFile: (file) => progress({ kind: 'ingest', progress: latest, file }, true),
+          // The library and the item page fill in their placeholders as each group of previews is stored.
+          onPreviewsMade: (itemIds) => session.emit('items.previewsMade', { itemIds }),
         });
         return { kind: 'ingest', report };
       });

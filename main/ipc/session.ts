@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Language, OperationKind, OperationProgress, OperationResult, Settings } from '../../shared/api';
 import { HuellaError } from '../archive/errors';
+import { makePendingPreviews } from '../archive/ingest/previews';
 import type { Vault } from '../archive/vault/vault';
 import type { AppStatePort, DialogPort, EventSink } from './ports';
 
@@ -70,6 +71,15 @@ export class Session {
     void work(controller.signal)
       .catch(() => undefined)
       .finally(() => this.#background.delete(controller));
+  }
+
+  /**
+   * Previews a crash or a quit left pending (issue 19) made in the background once the vault is open; each stored
+   * group is announced (items.previewsMade) so the placeholders on screen fill in. An import started meanwhile waits
+   * for this run before making its own (makePendingPreviews runs one at a time per vault).
+   */
+  makePreviewsInBackground(vault: Vault): void {
+    this.runInBackground((signal) => makePendingPreviews(vault, { signal, onMade: (itemIds) => this.emit('items.previewsMade', { itemIds }) }));
   }
 
   /**

@@ -113,6 +113,8 @@ export type ItemSummary = {
   readonly captureTime?: string;
   readonly hasGps: boolean;
   readonly hasPreview: boolean;
+  /** No preview yet, one is being made (issue 19: previews come after the originals); items.previewsMade says when. */
+  readonly previewPending?: boolean;
   readonly deleted: boolean;
 };
 

@@ -27,6 +27,8 @@ export type ItemRow = {
   readonly capture_time: string | null;
   readonly gps_lat: number | null;
   readonly preview_object: string | null;
+  /** 'pending': made after the batch's originals (issue 19); 'failed': none can be made; NULL otherwise. */
+  readonly preview_state: 'pending' | 'failed' | null;
   readonly deleted_at: string | null;
   readonly ingest_seq: number;
   readonly source_note: string | null;
@@ -39,7 +41,7 @@ export type ItemRow = {
 };
 
 const ITEM_COLUMNS = `i.id, i.media_type, i.original_name, o.size, o.sha256, i.ingested_at, i.capture_time, i.gps_lat, i.preview_object,
-  i.deleted_at, i.ingest_seq, i.source_note, i.metadata, i.warnings, i.object_name, i.title, i.description, i.place
+  i.preview_state, i.deleted_at, i.ingest_seq, i.source_note, i.metadata, i.warnings, i.object_name, i.title, i.description, i.place
   FROM items i JOIN objects o ON o.name = i.object_name`;
 
 export function itemRow(db: ReadableDb, id: string): ItemRow | undefined {

@@ -44,6 +44,8 @@ export type IngestOptions = {
    * before ingestPaths returns.
    */
   readonly waitPreviews?: boolean;
+  /** Phase 2: after each committed group of previews, the items that now have one (makePendingPreviews' onMade). */
+  readonly onPreviewsMade?: (itemIds: readonly string[]) => void;
   readonly sourceNote?: string;
   /**
    * Evidence metadata the caller established about a file before ingesting it (a ProofMode bundle's signature check),
@@ -157,6 +159,7 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
       sources,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.parseTimeoutMs !== undefined ? { parseTimeoutMs: options.parseTimeoutMs } : {}),
+      ...(options.onPreviewsMade ? { onMade: options.onPreviewsMade } : {}),
       onProgress: (p) => options.onProgress?.({ phase: 'previews', filesTotal: files.length, filesDone, bytesTotal, bytesDone, previewsTotal: p.total, previewsDone: p.done }),
     });
     if (made.checkpointSize !== undefined) checkpointSize = made.checkpointSize;

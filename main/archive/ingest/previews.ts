@@ -48,6 +48,11 @@ export type PreviewOptions = {
   /** item id → the file it was just ingested from (used when its bytes still hash to the original). */
   readonly sources?: ReadonlyMap<string, string>;
   readonly parseTimeoutMs?: number;
+  /**
+   * After each committed group: the items whose preview was just stored (published, readable). The app tells the
+   * renderer (items.previewsMade), so the library's and the item page's placeholders fill in without a reload.
+   */
+  readonly onMade?: (itemIds: readonly string[]) => void;
 };
 
 export type PreviewReport = PreviewProgress & {
@@ -101,6 +106,7 @@ async function makeAll(vault: Vault, options: PreviewOptions): Promise<PreviewRe
     const outcomes = await runBounded(batch, (item) => makeOne(vault, item, options), options.signal);
     const stored = await storeGroup(vault, outcomes);
     committed ||= stored.committed;
+    if (stored.published.length > 0) options.onMade?.(stored.published);
     for (const o of outcomes) {
       if ('error' in o) {
         if (o.error.code !== 'CANCELLED') error ??= o.error;
@@ -202,14 +208,14 @@ async function fromSource(item: PendingPreview, file: string | undefined): Promi
  * A group's previews stored: each staged (encrypted, durable in tmp/), then one transaction records them all with
  * their item.derived events and marks the unpreviewable files failed, then the new objects are published.
  */
-async function storeGroup(vault: Vault, outcomes: readonly Outcome[]): Promise<{ committed: boolean; error?: HuellaError }> {
+async function storeGroup(vault: Vault, outcomes: readonly Outcome[]): Promise<{ committed: boolean; published: readonly string[]; error?: HuellaError }> {
   const made = outcomes.filter((o): o is Extract<Outcome, { preview: Buffer }> => 'preview' in o);
   const unpreviewable = outcomes.filter((o): o is Extract<Outcome, { unpreviewable: string }> => 'unpreviewable' in o);
   let staged: StagedObject[];
   try {
     staged = await Promise.all(made.map((o) => vault.blobs.stageBuffer(o.preview)));
   } catch (e) {
-    return { committed: false, error: e instanceof HuellaError ? e : fromSystemError(e, 'writing a preview') };
+    return { committed: false, published: [], error: e instanceof HuellaError ? e : fromSystemError(e, 'writing a preview') };
   }
   // A preview object another item already uses is on disk: its staged copy is dropped, not published.
   const fresh = new Set<string>();
@@ -228,13 +234,13 @@ async function storeGroup(vault: Vault, outcomes: readonly Outcome[]): Promise<{
     });
   } catch (e) {
     await Promise.all(staged.map((s) => vault.blobs.discard(s).catch(() => undefined)));
-    return { committed: false, error: fromSystemError(e, 'recording previews') };
+    return { committed: false, published: [], error: fromSystemError(e, 'recording previews') };
   }
   try {
     await vault.blobs.publishMany([...fresh]);
     await Promise.all(staged.filter((s) => !fresh.has(s.name)).map((s) => vault.blobs.discard(s).catch(() => undefined)));
   } catch (e) {
-    return { committed: true, error: e instanceof HuellaError ? e : fromSystemError(e, 'storing previews') };
+    return { committed: true, published: [], error: e instanceof HuellaError ? e : fromSystemError(e, 'storing previews') };
   }
-  return { committed: made.length > 0 };
+  return { committed: made.length > 0, published: made.map((o) => o.item.id) };
 }

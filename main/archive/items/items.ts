@@ -21,6 +21,7 @@ function summary(r: ItemRow): ItemSummary {
   };
   if (r.capture_time) s.captureTime = r.capture_time;
   if (r.title) s.title = r.title;
+  if (r.preview_object === null && r.preview_state === 'pending') s.previewPending = true;
   return s;
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiInput } from '../../../shared/api';
 import type { ItemSummary } from '../../../shared/model/items';
-import { call } from './api';
+import { call, subscribe } from './api';
 
 export const PAGE_SIZE = 250;
 const MAX_CACHED_PAGES = 80;
@@ -52,6 +52,25 @@ export function useItemPages(query: ItemQuery, reload = 0) {
     inflight.current = new Set();
     fetchPage(0);
   }, [fetchPage]);
+
+  // Previews made after the originals (issue 19): the cached items named get theirs, without reloading the page.
+  useEffect(
+    () =>
+      subscribe('items.previewsMade', (e) => {
+        const made = new Set(e.itemIds);
+        let changed = false;
+        for (const [p, items] of pages.current) {
+          if (!items.some((x) => made.has(x.id) && !x.hasPreview)) continue;
+          pages.current.set(
+            p,
+            items.map((x) => (made.has(x.id) ? { ...x, hasPreview: true, previewPending: false } : x)),
+          );
+          changed = true;
+        }
+        if (changed) setVersion((v) => v + 1);
+      }),
+    [],
+  );
 
   /** Makes sure the items [from, to] are loaded or loading; drops cached pages far from that range. */
   const ensure = useCallback(

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemVerification } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Screen } from '../components/Screen';
-import { call } from '../lib/api';
+import { call, subscribe } from '../lib/api';
 import { useAsync } from '../lib/useAsync';
 import { ItemDetailView } from './ItemDetailView';
 
@@ -12,6 +12,9 @@ export function ItemDetailScreen({ id }: { readonly id: string }) {
   const { t } = useTranslation();
   const state = useAsync(() => call('items.get', { id }), [id]);
   const verify = useVerifyItem(id);
+  // The preview, made after the original (issue 19), replaces the placeholder when it is stored: no reload.
+  const [previewMade, setPreviewMade] = useState<string>();
+  useEffect(() => subscribe('items.previewsMade', (e) => e.itemIds.includes(id) && setPreviewMade(id)), [id]);
   if (state.status === 'error') {
     return (
       <Screen title={t('item.title')}>
@@ -28,7 +31,7 @@ export function ItemDetailScreen({ id }: { readonly id: string }) {
   }
   return (
     <ItemDetailView
-      item={state.value.item}
+      item={previewMade === id && !state.value.item.hasPreview ? { ...state.value.item, hasPreview: true, previewPending: false } : state.value.item}
       events={state.value.events}
       onVerify={() => void verify.run()}
       verifying={verify.busy}

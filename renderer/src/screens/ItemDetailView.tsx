@@ -5,12 +5,12 @@ import type { ExtractedMetadata, ItemDetail } from '../../../shared/model/items'
 import { CopyButton } from '../components/CopyButton';
 import { CustodyTimeline } from '../components/CustodyTimeline';
 import { ErrorNote } from '../components/ErrorNote';
+import { PreviewPlaceholder } from '../components/PreviewPlaceholder';
 import { Screen } from '../components/Screen';
 import { call, previewUrl } from '../lib/api';
 import { href } from '../lib/router';
 import { useAsync } from '../lib/useAsync';
 import { useFormat } from '../lib/format';
-import { mediaFamily } from '../lib/media';
 import { ItemCatalogue } from './catalogue';
 import { ProofModeFacts } from './ProofModeFacts';
 
@@ -55,7 +55,7 @@ export function ItemDetailView({
           {item.hasPreview ? (
             <img src={previewUrl(item.id)} alt={t('item.previewAlt', { name: item.originalName })} />
           ) : (
-            <div className="thumb-type large">{t(`media.${mediaFamily(item.mediaType)}`)}</div>
+            <PreviewPlaceholder mediaType={item.mediaType} pending={item.previewPending === true} large />
           )}
           <p className="hint">{t('item.previewNote')}</p>
         </div>

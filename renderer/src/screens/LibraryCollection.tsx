@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Keyboar
 import { useTranslation } from 'react-i18next';
 import type { ApiInput } from '../../../shared/api';
 import type { ItemSummary } from '../../../shared/model/items';
+import { PreviewPlaceholder } from '../components/PreviewPlaceholder';
 import { call, previewUrl } from '../lib/api';
 import type { Formatters } from '../lib/format';
 import { mediaFamily } from '../lib/media';
@@ -304,11 +305,10 @@ function SelectedMark({ selected }: { readonly selected: boolean }) {
 }
 
 function GridCell({ item, tabIndex, onFocus, selected, onClick }: { readonly item: ItemSummary } & CellProps) {
-  const { t } = useTranslation();
   return (
     <a className="cell-link" href={href({ name: 'item', id: item.id })} tabIndex={tabIndex} onFocus={onFocus} onClick={onClick}>
       <span className="thumb">
-        {item.hasPreview ? <img src={previewUrl(item.id)} alt="" loading="lazy" decoding="async" draggable={false} /> : <span className="thumb-type">{t(`media.${mediaFamily(item.mediaType)}`)}</span>}
+        {item.hasPreview ? <img src={previewUrl(item.id)} alt="" loading="lazy" decoding="async" draggable={false} /> : <PreviewPlaceholder mediaType={item.mediaType} pending={item.previewPending === true} />}
       </span>
       <span className="cell-name">
         <bdi>{item.title ?? item.originalName}</bdi>

@@ -24,9 +24,9 @@ describe('API contract and handlers', () => {
     expect(() => assertHandlersComplete(handlers, API_METHODS)).not.toThrow();
   });
 
-  it('declares an input schema for every method, and the three events', () => {
+  it('declares an input schema for every method, and the four events', () => {
     for (const m of API_METHODS) expect(typeof API[m].input.safeParse, m).toBe('function');
-    expect(API_EVENTS).toEqual(['operation.progress', 'operation.done', 'session.locked']);
+    expect(API_EVENTS).toEqual(['operation.progress', 'operation.done', 'session.locked', 'items.previewsMade']);
   });
 
   it('refuses catalogue and item methods while no vault is unlocked, with VAULT_LOCKED', async () => {
