@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { findLeaks, stripToFile } from '../../main/archive/formats/index';
+import { fileSource, findLeaks, stripToFile } from '../../main/archive/formats/index';
 import type { StripOptions } from '../../main/archive/formats/index';
 import { makeJpegs, richJpegOptions } from '../fixtures/photos';
 
@@ -15,10 +15,14 @@ const run = promisify(execFile);
 const OPTS: StripOptions = { keepCaptureDate: false, keepOrientation: true };
 const DISTINCT_PHOTOS = 8;
 
-export type Throughput = { readonly medianSeconds: number; readonly filesPerSecond: number };
+/** `cpuSeconds`: user + system time of the process doing the work (all its threads), median over the runs. */
+export type Throughput = { readonly medianSeconds: number; readonly filesPerSecond: number; readonly cpuSeconds: number };
+type Timed = { readonly seconds: number; readonly cpuSeconds: number };
 export type StripBenchResult = {
-  /** One file after the other, like the single exiftool process. */
+  /** One file after the other, like the single exiftool process, each read from its file (fileSource). */
   readonly ours: Throughput;
+  /** The same from a stream of each file: how an export reads, from the vault's decrypting stream. */
+  readonly oursStream: Throughput;
   readonly exiftool: Throughput;
   /** exiftool's time over ours (sequential): > 1 means we are faster. */
   readonly ratio: number;
@@ -62,27 +66,36 @@ async function makeInputs(count: number, megapixels: number, workDir: string, di
   return files;
 }
 
-async function timeOurs(files: readonly string[], outDir: string, concurrency = 1, durable = false): Promise<number> {
+async function timeOurs(files: readonly string[], outDir: string, concurrency = 1, durable = false, stream = false): Promise<Timed> {
   freshDir(outDir);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const f = files[next++] as string;
-      await stripToFile(() => fs.createReadStream(f, { highWaterMark: 1 << 20 }), 'image/jpeg', path.join(outDir, path.basename(f)), { ...OPTS, durable });
+      const source = stream ? () => fs.createReadStream(f, { highWaterMark: 1 << 20 }) : fileSource(f);
+      await stripToFile(source, 'image/jpeg', path.join(outDir, path.basename(f)), { ...OPTS, durable });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-async function timeExiftool(files: readonly string[], outDir: string): Promise<number> {
+async function timeExiftool(files: readonly string[], outDir: string): Promise<Timed> {
   freshDir(outDir);
   const argfile = path.join(outDir, '..', 'exiftool-args.txt');
   fs.writeFileSync(argfile, `${['-all=', '-o', `${outDir}/`, ...files].join('\n')}\n`);
   const t0 = performance.now();
-  await run('exiftool', ['-@', argfile], { maxBuffer: 16 * 1024 * 1024 });
-  return (performance.now() - t0) / 1000;
+  // The shell's `times` prints its children's user and system time on its second line: exiftool's CPU time.
+  const { stdout } = await run('sh', ['-c', 'exiftool -q -q -@ "$1" >/dev/null; times', 'sh', argfile], { maxBuffer: 16 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(stdout.trim());
+  if (m === null) throw new Error(`could not read exiftool's CPU time from: ${stdout}`);
+  const cpuSeconds = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+  return { seconds, cpuSeconds };
 }
 
 async function countLeaky(dir: string): Promise<number> {
@@ -128,10 +141,11 @@ export async function benchStrip(opts: { count: number; megapixels: number; work
   const files = await makeInputs(opts.count, opts.megapixels, opts.workDir, opts.distinct ?? DISTINCT_PHOTOS);
   const oursOut = path.join(opts.workDir, 'out-ours');
   const toolOut = path.join(opts.workDir, 'out-exiftool');
-  const ours: number[] = [];
-  const tool: number[] = [];
-  const concurrent: number[] = [];
-  const durable: number[] = [];
+  const ours: Timed[] = [];
+  const tool: Timed[] = [];
+  const streamed: Timed[] = [];
+  const concurrent: Timed[] = [];
+  const durable: Timed[] = [];
   for (let r = 0; r < opts.runs; r++) {
     // Alternate the order so neither side always gets the warmer page cache.
     if (r % 2 === 0) {
@@ -141,19 +155,24 @@ export async function benchStrip(opts: { count: number; megapixels: number; work
       tool.push(await timeExiftool(files, toolOut));
       ours.push(await timeOurs(files, oursOut));
     }
+    streamed.push(await timeOurs(files, oursOut, 1, false, true));
     concurrent.push(await timeOurs(files, oursOut, 4));
     durable.push(await timeOurs(files, oursOut, 1, true));
   }
-  const o = median(ours);
-  const e = median(tool);
-  const tp = (seconds: number): Throughput => ({ medianSeconds: seconds, filesPerSecond: files.length / seconds });
+  const tp = (runs: readonly Timed[]): Throughput => {
+    const seconds = median(runs.map((t) => t.seconds));
+    return { medianSeconds: seconds, filesPerSecond: files.length / seconds, cpuSeconds: median(runs.map((t) => t.cpuSeconds)) };
+  };
+  const o = tp(ours);
+  const e = tp(tool);
   const megabytes = files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1e6;
   return {
-    ours: tp(o),
-    exiftool: tp(e),
-    ratio: e / o,
-    oursConcurrent: tp(median(concurrent)),
-    oursDurable: tp(median(durable)),
+    ours: o,
+    oursStream: tp(streamed),
+    exiftool: e,
+    ratio: e.medianSeconds / o.medianSeconds,
+    oursConcurrent: tp(concurrent),
+    oursDurable: tp(durable),
     files: files.length,
     megabytes,
     filesWithLeaks: { ours: await countLeaky(oursOut), exiftool: await countLeaky(toolOut) },
@@ -171,12 +190,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const r = await benchStrip({ count, megapixels, workDir, runs });
     console.log(`${r.files} JPEGs × ${megapixels} MP (${r.megabytes.toFixed(0)} MB) in ${base}, median of ${runs} runs, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0]?.toFixed(2)}`);
-    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}${'lossless'.padStart(10)}`);
-    console.log(`${'huella stripToFile'.padEnd(34)}${r.ours.medianSeconds.toFixed(2).padStart(10)}${r.ours.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.ours).padStart(13)}${String(r.losslessFiles.ours).padStart(10)}`);
-    console.log(`${'exiftool -all= -o outdir/'.padEnd(34)}${r.exiftool.medianSeconds.toFixed(2).padStart(10)}${r.exiftool.filesPerSecond.toFixed(1).padStart(10)}${String(r.filesWithLeaks.exiftool).padStart(13)}${String(r.losslessFiles.exiftool).padStart(10)}`);
-    console.log(`${'huella, 4 files at a time'.padEnd(34)}${r.oursConcurrent.medianSeconds.toFixed(2).padStart(10)}${r.oursConcurrent.filesPerSecond.toFixed(1).padStart(10)}`);
-    console.log(`${'huella, durable (fsync each)'.padEnd(34)}${r.oursDurable.medianSeconds.toFixed(2).padStart(10)}${r.oursDurable.filesPerSecond.toFixed(1).padStart(10)}`);
-    console.log(`ratio (exiftool time / huella time, sequential): ${r.ratio.toFixed(2)}×; with 4 at a time: ${(r.exiftool.medianSeconds / r.oursConcurrent.medianSeconds).toFixed(2)}×`);
+    const row = (name: string, t: Throughput, tail = ''): void =>
+      console.log(`${name.padEnd(34)}${t.medianSeconds.toFixed(2).padStart(10)}${t.cpuSeconds.toFixed(2).padStart(8)}${t.filesPerSecond.toFixed(1).padStart(10)}${tail}`);
+    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'CPU s'.padStart(8)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}${'lossless'.padStart(10)}`);
+    row('huella stripToFile (from files)', r.ours, `${String(r.filesWithLeaks.ours).padStart(13)}${String(r.losslessFiles.ours).padStart(10)}`);
+    row('exiftool -all= -o outdir/', r.exiftool, `${String(r.filesWithLeaks.exiftool).padStart(13)}${String(r.losslessFiles.exiftool).padStart(10)}`);
+    row('huella, from streams', r.oursStream);
+    row('huella, 4 files at a time', r.oursConcurrent);
+    row('huella, durable (fsync each)', r.oursDurable);
+    console.log(`ratio (exiftool / huella, sequential): wall ${r.ratio.toFixed(2)}×, CPU ${(r.exiftool.cpuSeconds / r.ours.cpuSeconds).toFixed(2)}×; from streams: wall ${(r.exiftool.medianSeconds / r.oursStream.medianSeconds).toFixed(2)}×; 4 at a time: wall ${(r.exiftool.medianSeconds / r.oursConcurrent.medianSeconds).toFixed(2)}×`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

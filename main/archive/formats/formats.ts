@@ -70,7 +70,7 @@ function table(): ReadonlyMap<string, FormatEntry> {
   const strip = (type: string, label: string, handler: StripHandler): void => void m.set(type, { kind: 'strip', label, handler });
   const refuse = (type: string, label: string, reason: string): void => void m.set(type, { kind: 'refuse', label, reason });
 
-  strip('image/jpeg', 'JPEG', streaming(stripJpeg));
+  strip('image/jpeg', 'JPEG', streaming(stripJpeg, { reuseBuffers: true }));
   strip('image/png', 'PNG', streaming(stripPng));
   strip('image/apng', 'PNG', streaming(stripPng));
   strip('image/webp', 'WebP', streaming(stripWebp));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { HuellaError, fromSystemError } from '../errors';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
 import { formatFor } from './formats';
@@ -12,19 +13,23 @@ export function canStrip(mediaType: string): StripSupport {
   return entry.kind === 'strip' ? { ok: true } : { ok: false, reason: entry.reason };
 }
 
+/** A plaintext file on disk as a strip source: a stream when a stripper wants one, else read into reused buffers. */
+export function fileSource(file: string): StreamSource {
+  return Object.assign(() => fs.createReadStream(file, { highWaterMark: 1 << 20 }), { file });
+}
+
 /**
  * Writes a metadata-stripped working copy of `source` (the plaintext original, opened fresh on each call) to
  * `outPath`. The original is only read. On any failure nothing is left at `outPath`.
  */
-export async function stripToFile(source: () => NodeJS.ReadableStream, mediaType: string, outPath: string, opts: StripFileOptions): Promise<StripResult> {
+export async function stripToFile(source: StreamSource, mediaType: string, outPath: string, opts: StripFileOptions): Promise<StripResult> {
   const entry = formatFor(mediaType);
   if (entry === undefined || entry.kind === 'refuse') {
     const support = canStrip(mediaType);
     throw stripUnsupported(entry?.label ?? 'file', support.ok ? 'unsupported' : support.reason);
   }
-  const src: StreamSource = source;
   try {
-    const { value, bytesOut } = await writeAtomically(outPath, (tmp) => entry.handler(src, tmp, opts), opts.durable === true);
+    const { value, bytesOut } = await writeAtomically(outPath, (tmp) => entry.handler(source, tmp, opts), opts.durable === true);
     return { record: value.record, bytesIn: value.bytesIn, bytesOut };
   } catch (e) {
     if (e instanceof HuellaError) throw e;

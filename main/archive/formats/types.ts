@@ -20,8 +20,11 @@ export type StripRecord = {
 
 export type StripResult = { readonly record: StripRecord; readonly bytesIn: number; readonly bytesOut: number };
 
-/** Opens the plaintext as a fresh stream on every call (the caller decrypts it from the vault). */
-export type StreamSource = () => NodeJS.ReadableStream;
+/**
+ * Opens the plaintext as a fresh stream on every call (the caller decrypts it from the vault). `file`: set by
+ * fileSource() when the plaintext is a file on disk, so a stripper can read it into reused buffers instead.
+ */
+export type StreamSource = (() => NodeJS.ReadableStream) & { readonly file?: string };
 
 export type LeakKind =
   | 'gps'

@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
-import { stripToFile } from '../../../../../main/archive/formats/index';
+import { fileSource, stripToFile } from '../../../../../main/archive/formats/index';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
 import type { MadeFixture } from '../../../../fixtures/photos';
@@ -169,6 +170,38 @@ describe('JPEG stripping', () => {
     expect((err as Error).message).toMatch(/JPEG.*truncated/);
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
+  it('from a file (reused read buffers) writes the same bytes and record as from a stream, several files at once', async () => {
+    // Noise at quality 100: ~3 MB of scan data, so the two 1 MiB read buffers are each read into more than once.
+    const px = crypto.randomBytes(1600 * 1200 * 3);
+    const big: MadeFixture[] = [];
+    for (const progressive of [false, true]) {
+      const p = path.join(dir, `noise-${progressive ? 'progressive' : 'baseline'}.jpg`);
+      await sharp(px, { raw: { width: 1600, height: 1200, channels: 3 } }).jpeg({ quality: 100, progressive }).toFile(p);
+      big.push({ ...rich, path: p });
+    }
+    expect(fs.statSync(big[0]!.path).size).toBeGreaterThan(2.5 * 1024 * 1024);
+    const all = [rich, progressive, ...big];
+    const fromStream = await Promise.all(all.map((fx, i) => strip(fx, dir, OPTS, `via-stream-${i}.jpg`)));
+    const fromFile = await Promise.all(all.map((fx, i) => stripToFile(fileSource(fx.path), 'image/jpeg', path.join(dir, `via-file-${i}.jpg`), OPTS)));
+    all.forEach((fx, i) => {
+      const viaFile = fs.readFileSync(path.join(dir, `via-file-${i}.jpg`));
+      expect(viaFile.equals(fs.readFileSync(fromStream[i]!.out)), fx.path).toBe(true);
+      expect(jpegCodingData(viaFile).equals(jpegCodingData(fs.readFileSync(fx.path))), fx.path).toBe(true);
+      expect(fromFile[i]).toEqual(fromStream[i]!.result);
+    });
+    await expectClean(rich, path.join(dir, 'via-file-0.jpg'));
+  });
+
+  it('from a file, a truncated JPEG is refused and leaves nothing', async () => {
+    const src = fs.readFileSync(rich.path);
+    const cut = path.join(dir, 'truncated-file.jpg');
+    fs.writeFileSync(cut, src.subarray(0, Math.floor(src.length / 2)));
+    const out = path.join(dir, 'truncated-file-out.jpg');
+    const err = await stripToFile(fileSource(cut), 'image/jpeg', out, OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(err, 'STRIP_FAILED')).toBe(true);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('refuses bytes that are not a JPEG', async () => {
