@@ -126,10 +126,10 @@ export type PlannedContentCredentials = {
   /** Shipped as a sidecar file (`sidecarPath`) beside the stripped copy; otherwise removed with the other metadata. */
   readonly kept: boolean;
   readonly sidecarPath?: string;
-  /** What they would disclose if kept: the signer as the certificate names it, the capture assertions they carry. */
+  /** What they would disclose if kept, each as what it is and its value (data), for the app to say in the person's language: the signer as the certificate names it, the capture assertions they carry… */
+  readonly disclosures: readonly ContentCredentialsDisclosure[];
+  /** The same in English (derived from `disclosures`), for the CLI and logs. */
   readonly discloses: readonly string[];
-  /** The same, each as what it is and its value (data), for the app to say in the person's language. */
-  readonly disclosures?: readonly ContentCredentialsDisclosure[];
 };
 
 export type ContentCredentialsDisclosure = {

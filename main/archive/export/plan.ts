@@ -110,15 +110,22 @@ function disclosuresOf(cc: NonNullable<ItemDetail['metadata']['contentCredential
   ];
 }
 
-function disclosedBy(cc: NonNullable<ItemDetail['metadata']['contentCredentials']>): string[] {
-  return [
-    ...(cc.signer ? [`signer: ${cc.signer}`] : []),
-    ...(cc.issuer ? [`issuer: ${cc.issuer}`] : []),
-    ...(cc.signedAt ? [`signed at ${cc.signedAt}`] : []),
-    ...(cc.claimGenerator ? [`made with ${cc.claimGenerator}`] : []),
-    ...Object.keys(cc.captureAssertions ?? {}).map((a) => `capture assertion ${a}`),
-    ...(cc.actions ?? []).flatMap((a) => (a.softwareAgent ? [`action ${a.action} by ${a.softwareAgent}`] : [])),
-  ];
+/** A disclosure in English, for the plan's log message and the CLI (the app says each in the person's language). */
+function disclosureInEnglish(d: ContentCredentialsDisclosure): string {
+  switch (d.kind) {
+    case 'signer':
+      return `signer: ${d.value}`;
+    case 'issuer':
+      return `issuer: ${d.value}`;
+    case 'signedAt':
+      return `signed at ${d.value}`;
+    case 'madeWith':
+      return `made with ${d.value}`;
+    case 'captureAssertion':
+      return `capture assertion ${d.value}`;
+    case 'action':
+      return `action ${d.value} by ${d.agent ?? ''}`;
+  }
 }
 
 /** Whether the item's Content Credentials go as a sidecar: asked for, present, and there is a copy to put it beside. */
@@ -131,7 +138,8 @@ function planContentCredentials(detail: ItemDetail, label: string, input: Input,
     }
     return undefined;
   }
-  const discloses = disclosedBy(cc);
+  const disclosures = disclosuresOf(cc);
+  const discloses = disclosures.map(disclosureInEnglish);
   const kept = asked && stripped;
   if (kept) {
     p.warnings.push({
@@ -141,7 +149,7 @@ function planContentCredentials(detail: ItemDetail, label: string, input: Input,
       itemId: detail.id,
     });
   }
-  return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses, disclosures: disclosuresOf(cc) };
+  return { state: cc.state, kept, ...(kept ? { sidecarPath: sidecarPath(label) } : {}), discloses, disclosures };
 }
 
 /** Values of the original that must not survive stripping, each with the field it came from (for the message). */

@@ -20,9 +20,9 @@ function CredentialsCell({ it, choices, set }: { readonly it: PlannedItem } & Pa
   return (
     <div className="detail" data-testid={`packet-cc-${it.label}`}>
       <span dir="auto">{cc.kept ? t('packet.cc.kept', { path: cc.sidecarPath ?? '' }) : t('packet.cc.removed')}</span>{' '}
-      {cc.discloses.length > 0 ? (
+      {cc.disclosures.length > 0 ? (
         <span className="hint" dir="auto">
-          {t('packet.cc.discloses', { what: f.list(cc.disclosures ? cc.disclosures.map((d) => t(`packet.cc.disclosure.${d.kind}`, { value: d.value, agent: d.agent ?? '' })) : cc.discloses) })}
+          {t('packet.cc.discloses', { what: f.list(cc.disclosures.map((d) => t(`packet.cc.disclosure.${d.kind}`, { value: d.value, agent: d.agent ?? '' }))) })}
         </span>
       ) : null}
       {choices && it.exportPath ? (

@@ -73,6 +73,11 @@ describe('Content Credentials at export', () => {
     const e = plan.items.find((i) => i.itemId === heicId)!;
     expect(e.contentCredentials).toMatchObject({ state: 'valid', kept: false });
     expect(e.contentCredentials!.discloses.join(' ')).toMatch(/signer: .*C2PA Signer/);
+    // The English list is the structured one said in English, item for item.
+    const { disclosures, discloses } = e.contentCredentials!;
+    expect(disclosures.find((d) => d.kind === 'signer')?.value).toMatch(/C2PA Signer/);
+    expect(discloses).toHaveLength(disclosures.length);
+    disclosures.forEach((d, i) => expect(discloses[i]).toContain(d.value));
     expect(e.removes).toContain('content-credentials');
     expect(plan.items.find((i) => i.itemId === jpegId)!.contentCredentials).toBeUndefined();
     const out = path.join(root, 'removed');
