@@ -25,7 +25,7 @@ export const WORKERS = {
   'parse-worker': 'main/archive/ingest/parse-worker.ts',
   'pgp-worker': 'main/archive/proofmode/pgp-worker.ts',
   'hash-worker': 'main/archive/blobs/hash-worker.ts',
-  'crypto-worker': 'main/archive/workers/crypto-worker.ts',
+  'crypto-worker': 'main/archive/blobs/crypto-worker.ts',
 };
 
 export const WORKER_BOOTSTRAP = 'main/archive/workers/bootstrap.mjs';

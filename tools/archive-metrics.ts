@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -28,7 +29,8 @@ function walk(dir: string): string[] {
   return out;
 }
 
-const rel = (f: string): string => path.relative(ROOT, f).split(path.sep).join('/');
+const relTo = (root: string, f: string): string => path.relative(root, f).split(path.sep).join('/');
+const rel = (f: string): string => relTo(ROOT, f);
 const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|REPLACE|BEGIN|COMMIT|ROLLBACK|VACUUM|ANALYZE|REINDEX|ATTACH|DETACH|SAVEPOINT|RELEASE)\s/i;
 const SQL_SHAPE = /\b(FROM|INTO|SET|TABLE|INDEX|WHERE|VALUES|user_version|journal_mode|quick_check|integrity_check|wal_checkpoint|cipher|key|legacy|foreign_keys|synchronous|temp_store|busy_timeout|TRANSACTION|trigger)\b/i;
 
@@ -96,10 +98,11 @@ function folderOf(relPath: string): string | undefined {
   return parts.length === 1 ? '(root)' : parts[0];
 }
 
-type Edge = { readonly from: string; readonly to: string; readonly file: string; readonly target: string; readonly typeOnly: boolean };
+export type Edge = { readonly from: string; readonly to: string; readonly file: string; readonly target: string; readonly typeOnly: boolean };
 
-function imports(sf: ts.SourceFile, file: string): Edge[] {
+function imports(sf: ts.SourceFile, file: string, root: string): Edge[] {
   const out: Edge[] = [];
+  const rel = (f: string): string => relTo(root, f);
   const from = folderOf(rel(file));
   if (!from) return out;
   for (const st of sf.statements) {
@@ -128,34 +131,48 @@ function reaches(graph: Map<string, Set<string>>, a: string, b: string): boolean
   return false;
 }
 
-const mainFiles = walk(path.join(ROOT, 'main'));
-const sql = mainFiles
-  .map((f) => ({ file: rel(f), statements: issuesSql(parse(f)) }))
-  .filter((x) => x.statements > 0)
-  .sort((a, b) => a.file.localeCompare(b.file));
-const archiveFiles = mainFiles.filter((f) => rel(f).startsWith('main/archive/'));
-const fns = archiveFiles.flatMap((f) => functions(parse(f), rel(f))).sort((a, b) => b.lines - a.lines);
-const edges = archiveFiles.flatMap((f) => imports(parse(f), f));
-const graph = new Map<string, Set<string>>();
-for (const e of edges) {
-  if (!graph.has(e.from)) graph.set(e.from, new Set());
-  graph.get(e.from)!.add(e.to);
+/**
+ * The imports of main/archive (under `root`) that run back up: from a folder to one that itself, directly or not,
+ * imports the first. test/unit/tools/archive-layers.test.ts keeps this at none.
+ */
+export function backArrowsIn(root: string): Edge[] {
+  const files = walk(path.join(root, 'main', 'archive'));
+  const edges = files.flatMap((f) => imports(parse(f), f, root));
+  const graph = new Map<string, Set<string>>();
+  for (const e of edges) {
+    if (!graph.has(e.from)) graph.set(e.from, new Set());
+    graph.get(e.from)!.add(e.to);
+  }
+  return edges.filter((e) => reaches(graph, e.to, e.from));
 }
-const backArrows = edges.filter((e) => reaches(graph, e.to, e.from));
 
-const result = {
-  sql: { files: sql.length, outsideDb: sql.filter((x) => !x.file.startsWith('main/archive/db/')).length, list: sql },
-  functions: { over: OVER, count: fns.filter((f) => f.lines > OVER).length, longest: fns.slice(0, TOP) },
-  backArrows: { count: backArrows.length, list: backArrows },
-};
+function report(): void {
+  const mainFiles = walk(path.join(ROOT, 'main'));
+  const sql = mainFiles
+    .map((f) => ({ file: rel(f), statements: issuesSql(parse(f)) }))
+    .filter((x) => x.statements > 0)
+    .sort((a, b) => a.file.localeCompare(b.file));
+  const archiveFiles = mainFiles.filter((f) => rel(f).startsWith('main/archive/'));
+  const fns = archiveFiles.flatMap((f) => functions(parse(f), rel(f))).sort((a, b) => b.lines - a.lines);
+  const backArrows = backArrowsIn(ROOT);
 
-if (args.includes('--json')) {
-  console.log(JSON.stringify(result, null, 2));
-} else {
-  console.log(`Files that issue SQL: ${result.sql.files} (${result.sql.outsideDb} outside main/archive/db/)`);
-  for (const x of sql) console.log(`  ${x.file} (${x.statements})`);
-  console.log(`\nFunctions in main/archive over ${OVER} lines: ${result.functions.count}; the longest:`);
-  for (const f of result.functions.longest) console.log(`  ${String(f.lines).padStart(4)}  ${f.name}  ${f.file}:${f.line}`);
-  console.log(`\nImports that run back up between folders of main/archive: ${backArrows.length}`);
-  for (const e of backArrows) console.log(`  ${e.from} -> ${e.to}: ${e.file} imports ${e.target}${e.typeOnly ? ' (type only)' : ''}`);
+  const result = {
+    sql: { files: sql.length, outsideDb: sql.filter((x) => !x.file.startsWith('main/archive/db/')).length, list: sql },
+    functions: { over: OVER, count: fns.filter((f) => f.lines > OVER).length, longest: fns.slice(0, TOP) },
+    backArrows: { count: backArrows.length, list: backArrows },
+  };
+
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(result, null, 2));
+  } else {
+    console.log(`Files that issue SQL: ${result.sql.files} (${result.sql.outsideDb} outside main/archive/db/)`);
+    for (const x of sql) console.log(`  ${x.file} (${x.statements})`);
+    console.log(`\nFunctions in main/archive over ${OVER} lines: ${result.functions.count}; the longest:`);
+    for (const f of result.functions.longest) console.log(`  ${String(f.lines).padStart(4)}  ${f.name}  ${f.file}:${f.line}`);
+    console.log(`\nImports that run back up between folders of main/archive: ${backArrows.length}`);
+    for (const e of backArrows) console.log(`  ${e.from} -> ${e.to}: ${e.file} imports ${e.target}${e.typeOnly ? ' (type only)' : ''}`);
+  }
 }
+
+// Run as a script (npx tsx tools/archive-metrics.ts), not when a test imports backArrowsIn.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) report();

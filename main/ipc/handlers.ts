@@ -9,9 +9,9 @@ import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../
 import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
 import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
 import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
-import { subjectLabels } from '../archive/catalogue/labels';
+import { subjectLabels } from '../archive/items/labels';
 import { searchCatalogue } from '../archive/catalogue/search';
-import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/catalogue/selection';
+import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/items/selection';
 import { assignTag, editTagDetails, listTags, removeTag } from '../archive/catalogue/tags';
 import {
   createTestimony,

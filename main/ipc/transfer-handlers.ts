@@ -9,7 +9,7 @@ import { contactFingerprint, contactLine, displayFingerprint, fingerprintWords, 
 import { readContactCardFromImage } from '../archive/transfer/contact-qr';
 import { BUNDLE_FILES } from '../archive/transfer/format';
 import { senderCustodyView } from '../archive/transfer/packet-links';
-import { resolveSelection } from '../archive/catalogue/selection';
+import { resolveSelection } from '../archive/items/selection';
 import { qrMatrix } from '../archive/witness/qr';
 import type { ApiParsedInput } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';

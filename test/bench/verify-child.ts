@@ -3,7 +3,7 @@
 // of exactly one verify.   verify-child.ts <vault>
 import { openVault } from '../../main/archive/vault/vault';
 import { verifyVault } from '../../main/archive/verify/verify';
-import { shutdownCryptoWorkers } from '../../main/archive/workers/crypto';
+import { shutdownCryptoWorkers } from '../../main/archive/blobs/crypto';
 
 const vault = await openVault(process.argv[2]!, { passphrase: process.env.HUELLA_PASSPHRASE! });
 const t = performance.now();

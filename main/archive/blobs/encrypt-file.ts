@@ -2,7 +2,7 @@ import type fsp from 'node:fs/promises';
 import { HuellaError } from '../errors';
 import { formatBytes } from '../format-bytes';
 import { writevFully } from '../fs/writev';
-import { sealSlot } from '../workers/crypto';
+import { sealSlot } from './crypto';
 import { AGE_CHUNK_SIZE, AGE_ENCRYPTED_CHUNK_SIZE, AgeEncryptor, newAgePayload } from './age';
 import { slotView, type HashRing, type SlotHasher } from './parallel-hash';
 
@@ -10,7 +10,7 @@ import { slotView, type HashRing, type SlotHasher } from './parallel-hash';
  * The two loops of BlobStore.stageFile: a file read into a ring of reused buffers, each slot handed to the hasher
  * and encrypted as age STREAM chunks into an open .part file.
  *  - encryptInline: on this thread, in order (small files: a thread hop costs more than the work).
- *  - encryptInParallel: every slot is sealed by a crypto worker (workers/crypto.ts), which also writes its
+ *  - encryptInParallel: every slot is sealed by a crypto worker (blobs/crypto.ts), which also writes its
  *    ciphertext at the slot's own position in the file. The age payload nonce is a chunk counter, so the chunks of
  *    one file are independent: slots are sealed on all cores at once, while this thread reads the next ones and the
  *    hash thread hashes them from the same shared memory. Reading, hashing, encryption and writing all overlap.

@@ -12,8 +12,8 @@ import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
-import { hashObjects as hashObjectsOnWorkers } from '../workers/crypto';
-import type { ObjectHash } from '../workers/crypto-protocol';
+import { hashObjects as hashObjectsOnWorkers } from './crypto';
+import type { ObjectHash } from './crypto-protocol';
 
 /**
  * Content-addressed store of age v1 files (DESIGN §3). Plaintext never touches the disk: bytes are hashed and

@@ -15,7 +15,6 @@ export { consentStateOf, consentStatus, consentStatuses, getConsent, listConsent
 export { casesWithConsentState, personsWithConsentState } from './consent-sql';
 export { assignTag, editTagDetails, expandTermFilter, listTags, removeTag } from './tags';
 export { createLink, listLinks, removeLink } from './links';
-export { deleteItem, editItem, purgeItem, restoreItem, type PurgeResult } from '../items/edit';
 export { searchCatalogue } from './search';
 export { indexDoc, indexItem, rebuildSearchIndex, removeDoc } from './search-index';
 export { commitment, eventSalt } from './record-event';

@@ -124,7 +124,7 @@ export class CustodyLog {
 
   /**
    * Lends a copy of the signing seed to `use` for the length of the call, then zeroes it (verify hands it to a crypto
-   * worker to check signatures as `checkSignatures` does; workers/crypto.ts copies it again before returning).
+   * worker to check signatures as `checkSignatures` does; blobs/crypto.ts copies it again before returning).
    */
   withSeedCopy<T>(use: (seed: Uint8Array) => T): T {
     const copy = new Uint8Array(this.#seed);

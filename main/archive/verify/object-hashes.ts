@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { HuellaError } from '../errors';
 import type { Vault } from '../vault/vault';
-import type { ObjectHash } from '../workers/crypto-protocol';
+import type { ObjectHash } from '../blobs/crypto-protocol';
 
 /**
  * Verify's object phase in the background: every object decrypted and hashed on the crypto workers (a few tasks in

@@ -16,8 +16,8 @@ import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
 import { readVaultHeader } from '../vault/header';
 import { VAULT_FILES, type Vault } from '../vault/vault';
-import { verifySignatures, warmCryptoWorkers } from '../workers/crypto';
-import type { ObjectHash } from '../workers/crypto-protocol';
+import { verifySignatures, warmCryptoWorkers } from '../blobs/crypto';
+import type { ObjectHash } from '../blobs/crypto-protocol';
 import { ObjectHashes, type HashProgress } from './object-hashes';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 

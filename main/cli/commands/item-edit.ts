@@ -1,4 +1,4 @@
-import { deleteItem, editItem, purgeItem, restoreItem } from '../../archive/catalogue';
+import { deleteItem, editItem, purgeItem, restoreItem } from '../../archive/items/edit';
 import type { ItemEditInput } from '../../../shared/model/catalogue';
 import type { Command } from '../command';
 import { pickNullable, text } from '../catalogue-args';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addCaseItems, commitment, createCase, deleteCase, deleteItem, eventSalt, getCase, listCases, removeCaseItems, searchCatalogue, updateCase } from '../../../../../main/archive/catalogue';
+import { addCaseItems, commitment, createCase, deleteCase, eventSalt, getCase, listCases, removeCaseItems, searchCatalogue, updateCase } from '../../../../../main/archive/catalogue';
+import { deleteItem } from '../../../../../main/archive/items/edit';
 import type { Vault } from '../../../../../main/archive/vault/vault';
 import { tempDir } from '../../../../helpers/tmp';
 import { errorOf, eventsOf, expectNoPlaintext, expectRefused, makeItems, newVault } from './helpers';

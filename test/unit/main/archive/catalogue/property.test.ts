@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as C from '../../../../../main/archive/catalogue';
+import * as E from '../../../../../main/archive/items/edit';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import type { Vault } from '../../../../../main/archive/vault/vault';
@@ -178,17 +179,17 @@ async function run(w: World, op: Op): Promise<number> {
       C.removeLink(vault, { id: bad ? ghost('lnk') : at(w.links, op.a)! });
       return 1;
     case 'item.edit':
-      C.editItem(vault, { id: itemId!, title: bad ? 't'.repeat(600) : unique });
+      E.editItem(vault, { id: itemId!, title: bad ? 't'.repeat(600) : unique });
       return 1;
     case 'item.delete':
-      C.deleteItem(vault, { id: itemId!, reason: bad ? '' : unique });
+      E.deleteItem(vault, { id: itemId!, reason: bad ? '' : unique });
       return 1;
     case 'item.restore':
-      C.restoreItem(vault, { id: itemId! });
+      E.restoreItem(vault, { id: itemId! });
       return 1;
     case 'item.purge': {
       if (op.c % 10 !== 0) return 0; // rare: each purge destroys an item for good
-      const r = await C.purgeItem(vault, { id: itemId! });
+      const r = await E.purgeItem(vault, { id: itemId! });
       return r.alreadyPurged ? 0 : 1;
     }
     case 'search':

@@ -8,10 +8,10 @@ import {
   createCase,
   createPerson,
   createTestimony,
-  editItem,
   recordConsent,
   setPersonRole,
 } from '../../../../../main/archive/catalogue';
+import { editItem } from '../../../../../main/archive/items/edit';
 import { ingestPaths } from '../../../../../main/archive/ingest/ingest';
 import { createVault, type Vault } from '../../../../../main/archive/vault/vault';
 import type { PacketPlanInput } from '../../../../../shared/model/packet';

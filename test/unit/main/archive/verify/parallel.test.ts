@@ -6,7 +6,7 @@ import { rawDatabase } from '../../../../../main/archive/db/connection';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createVault, openVault } from '../../../../../main/archive/vault/vault';
 import { verifyVault, VERIFY_TUNING } from '../../../../../main/archive/verify/verify';
-import { shutdownCryptoWorkers } from '../../../../../main/archive/workers/crypto';
+import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 
 /**

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ed25519KeyPairFromSeed, ed25519Sign } from '../../../../../main/archive/custody/ed25519';
-import type { CryptoRequest } from '../../../../../main/archive/workers/crypto-protocol';
+import type { CryptoRequest } from '../../../../../main/archive/blobs/crypto-protocol';
 import { workerEntry } from '../../../../../main/archive/workers/entry';
 import { WorkerPool } from '../../../../../main/archive/workers/pool';
 
-// The crypto worker, as the pool in workers/crypto.ts starts it (this test file stands in for its caller).
-const CRYPTO_WORKER = workerEntry('crypto-worker', new URL('../../../../../main/archive/workers/crypto.ts', import.meta.url).href);
+// The crypto worker, as the pool in blobs/crypto.ts starts it (this test file stands in for its caller).
+const CRYPTO_WORKER = workerEntry('crypto-worker', new URL('../../../../../main/archive/blobs/crypto.ts', import.meta.url).href);
 
 const FAILURES = { code: 'INTERNAL', outOfMemory: 'thread out of memory', crashed: 'thread crashed', stopped: 'thread stopped', timedOut: () => 'thread timed out' } as const;
 

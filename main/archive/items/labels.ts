@@ -1,9 +1,9 @@
 import type { SubjectLabel } from '../../../shared/model/custody';
-import { getItem } from '../items/items';
+import { getItem } from './items';
 import type { Vault } from '../vault/vault';
-import { getCase } from './cases';
-import { getPerson } from './persons';
-import { getTestimony } from './testimonies';
+import { getCase } from '../catalogue/cases';
+import { getPerson } from '../catalogue/persons';
+import { getTestimony } from '../catalogue/testimonies';
 
 /**
  * Human labels for the ids the custody log names, so a person reads "IMG_1000.jpg" or "Witness A" rather than

@@ -1,5 +1,5 @@
 /**
- * Messages between the archive and its crypto worker threads (workers/crypto-worker.ts, started by workers/crypto.ts).
+ * Messages between the archive and its crypto worker threads (blobs/crypto-worker.ts, started by blobs/crypto.ts).
  * Secrets (an age identity, a payload key) travel by structured clone, a copy inside the same process; the worker
  * zeroes its copy when the task ends.
  */

@@ -3,13 +3,13 @@ import type { ItemSelection} from '../../../shared/model/selection';
 import { SelectionAddToCaseInput, SelectionDeleteInput, SelectionTagInput, type SelectionResult } from '../../../shared/model/selection';
 import type { z } from 'zod';
 import { HuellaError, isHuellaError, msg } from '../errors';
-import { listItemsPage } from '../items/items';
-import { deleteItem } from '../items/edit';
+import { listItemsPage } from './items';
+import { deleteItem } from './edit';
 import type { Vault } from '../vault/vault';
-import { addCaseItems } from './cases';
-import { searchCatalogue } from './search';
-import { assignTag } from './tags';
-import { parseInput } from './validate';
+import { addCaseItems } from '../catalogue/cases';
+import { searchCatalogue } from '../catalogue/search';
+import { assignTag } from '../catalogue/tags';
+import { parseInput } from '../catalogue/validate';
 
 /**
  * Actions on several items at once (library and search results). Each is one transaction: all of it happens or

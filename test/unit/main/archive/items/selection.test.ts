@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addCaseItems, createCase, getCase, listTags } from '../../../../../main/archive/catalogue';
-import { addSelectionToCase, deleteSelection, resolveSelection, tagSelection } from '../../../../../main/archive/catalogue/selection';
+import { addSelectionToCase, deleteSelection, resolveSelection, tagSelection } from '../../../../../main/archive/items/selection';
 import { getItem } from '../../../../../main/archive/items/items';
 import type { Vault } from '../../../../../main/archive/vault/vault';
 import { tempDir } from '../../../../helpers/tmp';
-import { eventsOf, expectRefused, makeItems, newVault } from './helpers';
+import { eventsOf, expectRefused, makeItems, newVault } from '../catalogue/helpers';
 
 /**
  * Select many (issue 13 item 3): 200 items into a case is one call and one transaction; the custody log gets one

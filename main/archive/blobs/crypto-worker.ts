@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { AGE_CHUNK_SIZE, AgeDecryptor } from '../blobs/age';
-import { PayloadCipher } from '../blobs/age-payload';
+import { AGE_CHUNK_SIZE, AgeDecryptor } from './age';
+import { PayloadCipher } from './age-payload';
 import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
 import { HuellaError, fromSystemError } from '../errors';
 import { writevFullySync } from '../fs/writev';
 import type { CryptoRequest, HashObjectsRequest, ObjectHash, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
 
-// A crypto worker thread (workers/crypto.ts starts one per core). Tasks are plain loops over reused buffers: no
+// A crypto worker thread (blobs/crypto.ts starts one per core). Tasks are plain loops over reused buffers: no
 // streams, no per-chunk promises. Replies follow the worker pool's protocol: { ok, value } or { ok: false, error }.
 
 const READ_BYTES = 1024 * 1024;

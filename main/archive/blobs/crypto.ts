@@ -1,10 +1,10 @@
 import os from 'node:os';
 import type { CryptoRequest, CryptoResult, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
-import { workerEntry } from './entry';
-import { WorkerPool } from './pool';
+import { workerEntry } from '../workers/entry';
+import { WorkerPool } from '../workers/pool';
 
 /**
- * The crypto worker threads (workers/crypto-worker.ts), one per core: verify decrypts and hashes objects on them,
+ * The crypto worker threads (blobs/crypto-worker.ts), one per core: verify decrypts and hashes objects on them,
  * checks event signatures in batches there, and large-file ingest seals the slots of one file on them in parallel.
  * Tasks are never hostile-input parsers (an age file is authenticated chunk by chunk), so the time limit is only a
  * guard against a stuck disk; a worker that fails is replaced.
