@@ -9,7 +9,8 @@ const REUSED_BUFFER_BYTES = 1 << 20;
 const MAX_SPARE_PAIRS = 4;
 const sparePairs: BufferPair[] = [];
 
-type Reuse = { readonly pair: BufferPair; turn: number; readonly beforeRefill: () => Promise<void> };
+/** Where a reader with reused buffers writes: flushed at each read, and asked whether it holds a view of a buffer. */
+export type RefillSink = { flush(): Promise<void>; holds(buffer: ArrayBufferLike): boolean };
 
 /**
  * Sequential reader over a byte stream for structure parsers: exact reads, skips, peeks and pass-through copies,
@@ -20,7 +21,7 @@ export class ByteReader {
   private buffered = 0;
   private ended = false;
   private consumed = 0;
-  private reuse: Reuse | undefined;
+  private copies = false;
 
   private constructor(
     private readonly next: () => Promise<Buffer | null>,
@@ -33,23 +34,26 @@ export class ByteReader {
    * parse itself (test/bench/strip.ts). The rules that make reuse safe:
    *  - readExact, readUpTo and peek return copies, so what a parser keeps is its own;
    *  - nextChunk, copyTo and skip return views, valid until the next read after the one that follows (a parser
-   *    writes them to its sink or gives them back with unshift);
-   *  - `beforeRefill` runs before a buffer is read into again: the caller flushes its sink there, so no write still
-   *    holds a view of it; bytes still queued from that buffer are copied out first.
+   *    writes them to `sink` or gives them back with unshift);
+   *  - at each read the sink is flushed: at the same time as the read (the write of one buffer overlaps the read
+   *    into the other), or before it when the sink still holds a view of the buffer about to be read into; bytes
+   *    still queued from that buffer are copied out first.
    * The caller must flush its sink before close(), which gives the buffers back.
    */
-  static fromFileReusing(fh: FileHandle, beforeRefill: () => Promise<void>): ByteReader {
+  static fromFileReusing(fh: FileHandle, sink: RefillSink): ByteReader {
     const pair = sparePairs.pop() ?? ([Buffer.allocUnsafeSlow(REUSED_BUFFER_BYTES), Buffer.allocUnsafeSlow(REUSED_BUFFER_BYTES)] as const);
     let released = false;
+    let turn = 0;
     const reader: ByteReader = new ByteReader(
       async () => {
-        const reuse = reader.reuse as Reuse;
-        const buf = reuse.pair[reuse.turn] as Buffer;
-        reuse.turn = 1 - reuse.turn;
-        await reuse.beforeRefill();
+        const buf = pair[turn] as Buffer;
+        turn = 1 - turn;
+        if (sink.holds(buf.buffer)) await sink.flush();
         reader.detachFrom(buf);
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-        return bytesRead === 0 ? null : buf.subarray(0, bytesRead);
+        const [read, written] = await Promise.allSettled([fh.read(buf, 0, buf.length, null), sink.flush()]);
+        if (written.status === 'rejected') throw written.reason;
+        if (read.status === 'rejected') throw read.reason;
+        return read.value.bytesRead === 0 ? null : buf.subarray(0, read.value.bytesRead);
       },
       () => {
         if (!released) {
@@ -59,7 +63,7 @@ export class ByteReader {
         return Promise.resolve();
       },
     );
-    reader.reuse = { pair, turn: 0, beforeRefill };
+    reader.copies = true;
     return reader;
   }
 
@@ -73,7 +77,7 @@ export class ByteReader {
 
   /** A result the caller may keep: a copy when the reader reuses its buffers. */
   private own(b: Buffer): Buffer {
-    return this.reuse === undefined ? b : Buffer.from(b);
+    return this.copies ? Buffer.from(b) : b;
   }
 
   static fromStream(stream: NodeJS.ReadableStream): ByteReader {

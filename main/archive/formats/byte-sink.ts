@@ -35,6 +35,11 @@ export class FileSink implements ByteSink {
     if (this.pendingBytes >= FLUSH_AT) await this.flush();
   }
 
+  /** Whether a write not yet flushed is a view of `buffer`. */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.pending.some((p) => p.buffer === buffer);
+  }
+
   async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
     const parts = this.pending;

@@ -19,7 +19,7 @@ export function streaming(strip: StructuralStripper, opts: { readonly reuseBuffe
     withFileSink(tmpPath, async (sink) => {
       if (opts.reuseBuffers === true && source.file !== undefined) {
         const fh = await fsp.open(source.file, 'r');
-        const r = ByteReader.fromFileReusing(fh, () => sink.flush());
+        const r = ByteReader.fromFileReusing(fh, sink);
         try {
           const record = await strip(r, sink, stripOpts);
           // Written before the reader's buffers go back for another file to read into.

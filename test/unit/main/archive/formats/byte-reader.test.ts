@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ByteReader } from '../../../../../main/archive/formats/byte-reader';
+import { FileSink } from '../../../../../main/archive/formats/byte-sink';
 import { tempDir } from '../../../../helpers/tmp';
 
 const dir = tempDir('huella-byte-reader-');
@@ -13,9 +14,12 @@ const MiB = 1 << 20;
 async function withReusing<T>(file: string, use: (r: ByteReader) => Promise<T>): Promise<{ value: T; refills: number }> {
   const fh = await fsp.open(file, 'r');
   let refills = 0;
-  const r = ByteReader.fromFileReusing(fh, () => {
-    refills++;
-    return Promise.resolve();
+  const r = ByteReader.fromFileReusing(fh, {
+    flush: () => {
+      refills++;
+      return Promise.resolve();
+    },
+    holds: () => false,
   });
   try {
     return { value: await use(r), refills };
@@ -84,5 +88,56 @@ describe('ByteReader.fromFileReusing (two read buffers used in turn)', () => {
     const [a, b] = await Promise.all([readAll(file), readAll(otherFile)]);
     expect(a.value.equals(data)).toBe(true);
     expect(b.value.equals(other)).toBe(true);
+  });
+
+  it('a write overlaps the next read, and waits when it holds a view of the buffer about to be read into', async () => {
+    // A sink that keeps views until it is flushed, and copies them out late: a read that did not wait for it
+    // would overwrite what it was about to write.
+    const out: Buffer[] = [];
+    let pending: Buffer[] = [];
+    const sink = {
+      write: (b: Buffer) => void pending.push(b),
+      holds: (b: ArrayBufferLike) => pending.some((p) => p.buffer === b),
+      flush: async () => {
+        const parts = pending;
+        pending = [];
+        await new Promise((res) => setTimeout(res, 30));
+        for (const p of parts) out.push(Buffer.from(p));
+      },
+    };
+    const fh = await fsp.open(file, 'r');
+    const r = ByteReader.fromFileReusing(fh, sink);
+    try {
+      // Two chunks taken before either is written: allowed (a view lives until the read after the next one).
+      for (;;) {
+        const a = await r.nextChunk();
+        const b = await r.nextChunk();
+        if (a !== null) sink.write(a);
+        if (b !== null) sink.write(b);
+        if (b === null) break;
+      }
+      await sink.flush();
+    } finally {
+      await r.close();
+      await fh.close();
+    }
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+  });
+
+  it('copied to a file sink, the bytes come out as they went in', async () => {
+    const out = path.join(dir, 'copy.bin');
+    const fh = await fsp.open(file, 'r');
+    const outFh = await fsp.open(out, 'w');
+    const sink = new FileSink(outFh);
+    const r = ByteReader.fromFileReusing(fh, sink);
+    try {
+      for (let left = data.length; left > 0; left -= Math.min(700_000, left)) await r.copyTo(Math.min(700_000, left), sink);
+      await sink.flush();
+    } finally {
+      await r.close();
+      await fh.close();
+      await outFh.close();
+    }
+    expect(fs.readFileSync(out).equals(data)).toBe(true);
   });
 });
