@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import type { MessageParams } from '../../../shared/errors';
+// Where a pull is: the shared model's type, so what the app shows and what this module reports cannot drift apart.
+import type { PullProgress } from '../../../shared/model/transfer';
 import { z } from 'zod';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -199,21 +201,6 @@ export type PullReport = { readonly remote: string; readonly bundles: readonly P
 export function inboxDir(vault: Vault, bundleId: string): string {
   return path.join(vault.dir, 'transfers', 'inbox', bundleId);
 }
-
-/**
- * Where a pull is: which bundle of how many, downloading (files and bytes of that bundle, as listed on the remote)
- * or checking and receiving it (objects and bytes, as receive counts them).
- */
-export type PullProgress = {
-  readonly bundleId: string;
-  readonly bundle: number;
-  readonly bundles: number;
-  readonly phase: 'downloading' | 'checking';
-  readonly done: number;
-  readonly total: number;
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-};
 
 export async function pullBundles(vault: Vault, remote: S3Remote, options: ReceiveOptions & { readonly onPull?: (p: PullProgress) => void } = {}): Promise<PullReport> {
   const me = contactFingerprint(vaultContactCard(vault));
