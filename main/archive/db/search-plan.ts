@@ -97,50 +97,65 @@ function tagCandidates(terms: readonly string[], types: readonly SearchDocType[]
   };
 }
 
+type Conditions = { readonly where: string[]; readonly params: SqlParam[] };
+
 export function buildPlan(input: PlanInput): Plan {
   const { filters: f, types } = input;
-  const where: string[] = [];
-  const params: SqlParam[] = [];
+  const cond: Conditions = { where: [], params: [] };
   const candidates: Candidates[] = [];
   if (f.caseId) candidates.push(caseCandidates(f.caseId, types));
   for (const terms of input.tagTerms) candidates.push(tagCandidates(terms, types));
-  // Consent: the cases that qualify, materialised once (cc); items are tested by joining their cases to it, which
-  // SQLite does with an automatic index. (An IN over json_each inside the per-row subquery is re-read per row.)
-  let withSql = '';
-  const withParams: SqlParam[] = [];
-  if (f.consentState) {
-    withSql = 'WITH cc(id) AS MATERIALIZED (SELECT value FROM json_each(?)) ';
-    withParams.push(JSON.stringify(input.consentCases ?? []));
-  }
-
-  let from: string;
-  const fromParams: SqlParam[] = [];
-  let consentDrives = false;
-  if (input.match !== undefined) {
-    from = 'search_fts CROSS JOIN search_docs sd ON sd.fts_rowid = search_fts.rowid';
-    where.push('search_fts MATCH ?');
-    params.push(input.match);
-  } else if (candidates.length > 0) {
-    const driver = candidates.shift()!;
-    from = `(${driver.sql}) c CROSS JOIN search_docs sd ON sd.doc_type = c.t AND sd.doc_id = c.id`;
-    fromParams.push(...driver.params);
-  } else if (f.place) {
-    // Without statistics SQLite would scan all items by type and test the place of each; the partial index of
-    // documents that have a place is the small one to scan.
-    from = 'search_docs sd INDEXED BY search_docs_place';
-  } else if (f.consentState) {
-    from = "(SELECT DISTINCT ci.item_id AS id FROM cc CROSS JOIN case_items ci ON ci.case_id = cc.id) c CROSS JOIN search_docs sd ON sd.doc_type = 'item' AND sd.doc_id = c.id";
-    consentDrives = true;
-  } else {
-    from = 'search_docs sd';
-  }
+  const consent = consentCases(input);
+  const driver = chooseDriver(input, candidates, cond);
   for (const c of candidates) {
-    where.push(`(sd.doc_type, sd.doc_id) IN (${c.sql})`);
-    params.push(...c.params);
+    cond.where.push(`(sd.doc_type, sd.doc_id) IN (${c.sql})`);
+    cond.params.push(...c.params);
   }
-  if (f.consentState && !consentDrives) {
-    where.push('EXISTS (SELECT 1 FROM case_items ci JOIN cc ON cc.id = ci.case_id WHERE ci.item_id = sd.doc_id)');
+  if (f.consentState && !driver.consentDrives) {
+    cond.where.push('EXISTS (SELECT 1 FROM case_items ci JOIN cc ON cc.id = ci.case_id WHERE ci.item_id = sd.doc_id)');
   }
+  fieldConditions(input, cond);
+  return { withSql: consent.withSql, from: driver.from, where: cond.where, params: [...consent.params, ...driver.params, ...cond.params] };
+}
+
+/**
+ * Consent: the cases that qualify, materialised once (cc); items are tested by joining their cases to it, which
+ * SQLite does with an automatic index. (An IN over json_each inside the per-row subquery is re-read per row.)
+ */
+function consentCases(input: PlanInput): { readonly withSql: string; readonly params: SqlParam[] } {
+  if (!input.filters.consentState) return { withSql: '', params: [] };
+  return { withSql: 'WITH cc(id) AS MATERIALIZED (SELECT value FROM json_each(?)) ', params: [JSON.stringify(input.consentCases ?? [])] };
+}
+
+/**
+ * The rows the query starts from: the text match, else the first candidate set (taken off `candidates`), else the
+ * place index, else the consenting cases' items, else every document. A text match adds its condition to `cond`.
+ */
+function chooseDriver(input: PlanInput, candidates: Candidates[], cond: Conditions): { readonly from: string; readonly params: SqlParam[]; readonly consentDrives: boolean } {
+  const f = input.filters;
+  if (input.match !== undefined) {
+    cond.where.push('search_fts MATCH ?');
+    cond.params.push(input.match);
+    return { from: 'search_fts CROSS JOIN search_docs sd ON sd.fts_rowid = search_fts.rowid', params: [], consentDrives: false };
+  }
+  if (candidates.length > 0) {
+    const driver = candidates.shift()!;
+    return { from: `(${driver.sql}) c CROSS JOIN search_docs sd ON sd.doc_type = c.t AND sd.doc_id = c.id`, params: [...driver.params], consentDrives: false };
+  }
+  // Without statistics SQLite would scan all items by type and test the place of each; the partial index of
+  // documents that have a place is the small one to scan.
+  if (f.place) return { from: 'search_docs sd INDEXED BY search_docs_place', params: [], consentDrives: false };
+  if (f.consentState) {
+    const from = "(SELECT DISTINCT ci.item_id AS id FROM cc CROSS JOIN case_items ci ON ci.case_id = cc.id) c CROSS JOIN search_docs sd ON sd.doc_type = 'item' AND sd.doc_id = c.id";
+    return { from, params: [], consentDrives: true };
+  }
+  return { from: 'search_docs sd', params: [], consentDrives: false };
+}
+
+/** The conditions on the document's own fields: type, media type, GPS, date range, place. */
+function fieldConditions(input: PlanInput, cond: Conditions): void {
+  const { filters: f, types } = input;
+  const { where, params } = cond;
   if (types.length < SEARCH_DOC_TYPES.length) {
     where.push(`sd.doc_type IN (${types.map(() => '?').join(', ')})`);
     params.push(...types);
@@ -166,7 +181,6 @@ export function buildPlan(input: PlanInput): Plan {
     where.push("sd.place IS NOT NULL AND sd.place LIKE ? ESCAPE '\\'");
     params.push(`%${escapeLike(normalizeForSearch(f.place))}%`);
   }
-  return { withSql, from, where, params: [...withParams, ...fromParams, ...params] };
 }
 
 export function orderBy(sort: SearchSort, hasText: boolean): string {
