@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemIngestRecords } from '../../../../../main/archive/db/items';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/cases';
 import { minisignSign } from '../../../../../main/archive/custody/minisign';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
@@ -40,7 +41,7 @@ let itemIds: string[];
 let caseId: string;
 
 function itemCount(v: Vault): number {
-  return (v.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  return itemIngestRecords(v.store).length;
 }
 
 beforeAll(async () => {

@@ -9,7 +9,8 @@ import { ageDecryptBuffer } from '../../../../../main/archive/blobs/age';
 import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/cases';
 import { parseEvent } from '../../../../../main/archive/custody/log';
-import { itemIngestSeq } from '../../../../../main/archive/db/items';
+import { itemIdsOfCase } from '../../../../../main/archive/db/cases';
+import { itemIngestRecords, itemIngestSeq } from '../../../../../main/archive/db/items';
 import { formatMinisignPublicKey, minisignSign } from '../../../../../main/archive/custody/minisign';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createBundle, receiveBundle, vaultContactCard, type CreateBundleReport } from '../../../../../main/archive/transfer';
@@ -37,7 +38,7 @@ function copyDir(from: string, to: string): string {
 }
 
 function itemCount(v: Vault): number {
-  return (v.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  return itemIngestRecords(v.store).length;
 }
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -210,8 +211,7 @@ describe('receiving', () => {
       });
     }
     expect(received.caseId).toBeDefined();
-    const caseItems = lawyer.db.prepare('SELECT count(*) AS n FROM case_items WHERE case_id = ?').get(received.caseId) as { n: number };
-    expect(caseItems.n).toBe(3);
+    expect(itemIdsOfCase(lawyer.store, received.caseId!)).toHaveLength(3);
     expect((await verifyVault(lawyer)).ok).toBe(true);
     expect((await verifyVault(documenter)).ok).toBe(true);
   });
