@@ -13,7 +13,7 @@ import { generateCatalogue, insertSyntheticItems } from '../../../../fixtures/ca
 import { writeGpsPhoto, type SimplePhoto } from '../../../../helpers/photos';
 import { allFiles, tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 import { findNeedles, hashNeedles, itemHashes, objectFiles, textNeedles, type Needle } from './helpers';
-import { itemEditState, iterateItemObjects } from '../../../../../main/archive/db/items';
+import { itemEditState, itemIngestRecords, iterateItemObjects } from '../../../../../main/archive/db/items';
 import { liveObjects, markObjectPurged } from '../../../../../main/archive/db/objects';
 
 /**
@@ -124,7 +124,7 @@ describe('backup and restore round trip', () => {
   it('round trip: wipe the original, restore, verify passes and every item is byte-identical (by hashes)', async () => {
     const expected = await itemHashes(vault);
     expect(expected.size).toBe(ITEMS + 6 + 10);
-    const recorded = new Map((vault.db.prepare('SELECT i.id, o.sha256 FROM items i JOIN objects o ON o.name = i.object_name').all() as { id: string; sha256: Buffer }[]).map((r) => [r.id, r.sha256.toString('hex')]));
+    const recorded = new Map(itemIngestRecords(vault.store).map((r) => [r.id, r.sha256.toString('hex')]));
     const counts = (v: Vault): Record<string, number> =>
       Object.fromEntries(['items', 'persons', 'testimonies', 'testimony_revisions', 'cases', 'consents', 'tag_assignments', 'objects'].map((t) => [t, (v.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
     const before = counts(vault);
