@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveCaseSummaries } from '../../../../../main/archive/db/cases';
 import { itemIngestRecords } from '../../../../../main/archive/db/items';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/cases';
 import { minisignSign } from '../../../../../main/archive/custody/minisign';
@@ -86,7 +87,9 @@ describe('push and pull through S3', () => {
   }, 180_000);
 
   it('the lawyer\'s WGAD packet of the pulled case passes packet verify and the standard tools over both logs', async () => {
-    const caseId = (lawyer.db.prepare('SELECT id FROM cases ORDER BY created_at LIMIT 1').get() as { id: string }).id;
+    const cases = liveCaseSummaries(lawyer.store); // the one case the lawyer pulled
+    expect(cases).toHaveLength(1);
+    const caseId = cases[0]!.id;
     const packet = path.join(root, 'wgad-packet');
     await exportWgadPacket(lawyer, caseId, packet);
     const report = await verifyPacket(packet, { key: fs.readFileSync(path.join(packet, 'custody/public-key'), 'utf8') });
