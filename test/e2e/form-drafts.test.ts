@@ -28,6 +28,8 @@ for (const lang of LANGS) {
     let kase: Case;
     let person: Person;
     const shoot = (name: string) => screenshot(app.page, `${lang}-drafts-${name}`);
+    /** Digits as the language shows them (Arabic-Indic in ar). */
+    const digits = (v: string) => (lang === 'ar' ? v.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))) : v);
     const draftOf = (form: string, recordId: string) => host.call('drafts.get', { form, recordId } as never) as Promise<Draft | null>;
 
     const lockAndUnlock = async () => {
@@ -178,8 +180,8 @@ for (const lang of LANGS) {
       await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
       await page.goto(`${host.origin}/#/person/${person.id}`);
       await page.getByRole('heading', { level: 1, name: 'Victim B' }).waitFor();
-      // Brought back as typed and marked at once, with the message in the person's language.
-      expect(await year.inputValue()).toBe('19');
+      // Brought back as typed, in the language's digits, and marked at once, with the message in its language.
+      expect(await year.inputValue()).toBe(digits('19'));
       expect(await year.getAttribute('aria-invalid')).toBe('true');
       await birth.getByText(m('problem.validation.notAPartialDate')).waitFor();
       await shoot('person-half-date');
@@ -190,7 +192,7 @@ for (const lang of LANGS) {
       await identity.getByRole('button', { name: m('common.save'), exact: true }).click();
       await birth.getByText(m('problem.validation.notAPartialDate')).waitFor();
       expect((await host.call('persons.get', { id: person.id })).occupation).toBeUndefined();
-      expect(await year.inputValue()).toBe('19');
+      expect(await year.inputValue()).toBe(digits('19'));
       expect((await draftOf('person', person.id))?.data.birthDateTyped).toBe(JSON.stringify(['19', '', '']));
       // Finished, it is a date: nothing half typed in the draft, and it saves.
       await year.fill('1990');
@@ -302,6 +304,49 @@ for (const lang of LANGS) {
       expect(shock?.details).toEqual({ duration: 'about ten minutes', anatomicalSites: ['wrists-hands'] });
       await expect.poll(() => draftOf('tag-new', kase.id)).toBeNull();
       expect(await form.count()).toBe(0);
+    });
+
+    it('keeps an interview date typed halfway in the testimony draft, marks it at the field, and never saves the old date with the text', async () => {
+      const { page } = app;
+      const testimony = await host.call('testimonies.create', { title: 'Interview with Witness A', interviewDate: '2024-03', text: 'They took us to a building.' });
+      await page.goto(`${host.origin}/#/testimony/${testimony.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Interview with Witness A' }).waitFor();
+      const when = page.getByRole('group', { name: m('testimony.fields.interviewDate') });
+      const year = when.getByRole('textbox', { name: m('date.year') });
+      const box = page.getByRole('textbox', { name: m('testimony.fields.text'), exact: true });
+      await expect.poll(() => year.inputValue()).toBe(digits('2024'));
+      // The year half retyped, then more text: the draft keeps both; no version is saved with the old date.
+      await year.fill('20');
+      const said = 'They took us to a building near the port.';
+      await box.fill(said);
+      await expect.poll(async () => (await draftOf('testimony', testimony.id))?.data, { timeout: 3000 }).toMatchObject({ text: said, interviewDateTyped: JSON.stringify(['20', '3', '']) });
+      await expect.poll(() => page.getByTestId('save-state').innerText(), { timeout: 8000 }).toBe(m('testimony.saveFailed'));
+      expect(await year.getAttribute('aria-invalid')).toBe('true');
+      await when.getByText(m('problem.validation.notAPartialDate')).waitFor();
+      const stored = await host.call('testimonies.get', { id: testimony.id });
+      expect([stored.revision, stored.interviewDate, stored.text]).toEqual([1, '2024-03', 'They took us to a building.']);
+
+      // Leaving, locking and unlocking: back exactly as typed, in the language's digits, marked at once.
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/testimony/${testimony.id}`);
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await year.inputValue()).toBe(digits('20'));
+      expect(await box.inputValue()).toBe(said);
+      expect(await year.getAttribute('aria-invalid')).toBe('true');
+      await when.getByText(m('problem.validation.notAPartialDate')).waitFor();
+      await expect.poll(() => page.getByTestId('save-state').innerText(), { timeout: 8000 }).toBe(m('testimony.saveFailed'));
+      expect((await host.call('testimonies.get', { id: testimony.id })).revision).toBe(1);
+      await shoot('testimony-half-date');
+      const axe = await runAxe(page, `${lang}-testimony-half-date`);
+      recordAxe(axe);
+      expect(axe.serious).toEqual([]);
+
+      // The year finished (in the language's digits, as a person in Arabic types it): saved with the text.
+      await year.fill(digits('2025'));
+      await expect.poll(async () => { const x = await host.call('testimonies.get', { id: testimony.id }); return [x.interviewDate, x.text]; }, { timeout: 8000 }).toEqual(['2025-03', said]);
+      await expect.poll(async () => (await draftOf('testimony', testimony.id))?.data.interviewDateTyped ?? '').toBe('');
     });
   });
 }

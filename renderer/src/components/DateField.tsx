@@ -100,10 +100,12 @@ export function DateField({
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
-  // Shown with the language's digits once the person leaves the part; typed digits are kept while typing.
-  const show = (s: string) => (/^\d+$/.test(asciiDigits(s)) ? f.digits(Number(asciiDigits(s))) : s);
+  // Shown with the language's digits once the person leaves the part, digit by digit (a '0' typed first stays);
+  // typed digits, Western or Arabic-Indic, are kept while typing.
+  const show = (s: string) => (/^\d+$/.test(asciiDigits(s)) ? asciiDigits(s).replace(/\d/g, (d) => f.digits(Number(d))) : s);
   const shown = (p: Parts): Parts => ({ day: show(p.day), month: p.month, year: show(p.year) });
-  const [parts, setParts] = useState<Parts>(() => untyped(typed) ?? shown(split(value)));
+  // A date brought back half typed from a draft is shown as typed, in the language's digits (Arabic-Indic in ar).
+  const [parts, setParts] = useState<Parts>(() => shown(untyped(typed) ?? split(value)));
   const [lastValue, setLastValue] = useState(value);
   // A date brought back half typed is marked at once.
   const [touched, setTouched] = useState(() => untyped(typed) !== undefined);

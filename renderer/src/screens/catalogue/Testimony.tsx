@@ -17,7 +17,7 @@ const AUTOSAVE_MAX_WAIT_MS = 4000;
 const DRAFT_MS = 400;
 const DRAFT_MAX_WAIT_MS = 1500;
 
-const FIELD_NAMES = ['title', 'caseId', 'witnessId', 'interviewDate', 'place', 'interviewer', 'language', 'interpreter', 'text'] as const;
+const FIELD_NAMES = ['title', 'caseId', 'witnessId', 'interviewDate', 'interviewDateTyped', 'place', 'interviewer', 'language', 'interpreter', 'text'] as const;
 
 /** The fields a draft holds, over the saved record's (a draft of an older shape keeps what it has). */
 function fieldsFromDraft(saved: TestimonyFields, draft: Draft | null): TestimonyFields | undefined {
@@ -37,6 +37,7 @@ function fieldsOf(x: Testimony): TestimonyFields {
     caseId: x.caseId ?? '',
     witnessId: x.witnessId ?? '',
     interviewDate: x.interviewDate ?? '',
+    interviewDateTyped: '',
     place: x.place ?? '',
     interviewer: x.interviewer ?? '',
     language: x.language ?? '',
@@ -59,6 +60,12 @@ function toInput(id: string, baseRevision: number, f: TestimonyFields): Testimon
     interpreter: f.interpreter.trim() || null,
     text: f.text,
   };
+}
+
+/** The refusal of a save while the interview date is half typed, shown at the field like the main process's. */
+function halfTypedDate(): ApiFailure {
+  const message = { key: 'problem.validation.notAPartialDate' };
+  return new ApiFailure({ code: 'INVALID_INPUT', message: 'The interview date is typed halfway.', key: message.key, issues: [{ path: ['interviewDate'], message }] });
 }
 
 export function TestimonyScreen({ id }: { readonly id: string }) {
@@ -101,6 +108,8 @@ function TestimonyEditor({ initial, draft, onReload }: { readonly initial: Testi
     maxWaitMs: AUTOSAVE_MAX_WAIT_MS,
     save: useCallback(
       async (value: TestimonyFields) => {
+        // A date typed halfway would save the date it replaced: refused at the field (the draft keeps what was typed).
+        if (value.interviewDateTyped) throw halfTypedDate();
         const r = await call('testimonies.edit', toInput(initial.id, base.current, value));
         base.current = r.revision;
         setSaved({ revision: r.revision, at: r.updatedAt });

@@ -20,6 +20,8 @@ export type TestimonyFields = {
   readonly caseId: string;
   readonly witnessId: string;
   readonly interviewDate: string;
+  /** An interview date typed halfway (DateField's typedDate()), kept in the draft; '' when none. */
+  readonly interviewDateTyped: string;
   readonly place: string;
   readonly interviewer: string;
   readonly language: string;
@@ -145,8 +147,10 @@ export function TestimonyView({
               value={fields.interviewDate || undefined}
               partial
               hint={t('people.partialDateHint')}
+              typed={fields.interviewDateTyped || undefined}
               error={refusal('interviewDate')}
-              onChange={(v) => onChange({ ...fields, interviewDate: v ?? '' })}
+              onChange={(v) => onChange({ ...fields, interviewDate: v ?? '', interviewDateTyped: '' })}
+              onTyped={(typed) => onChange({ ...fields, interviewDateTyped: typed })}
             />
             <div className="field">
               <label htmlFor="tes-place">{t('testimony.fields.place')}</label>
@@ -262,6 +266,7 @@ function History({ id, tick, current, onRestore }: { readonly id: string; readon
                   caseId: r.fields.caseId ?? '',
                   witnessId: r.fields.witnessId ?? '',
                   interviewDate: r.fields.interviewDate ?? '',
+                  interviewDateTyped: '',
                   place: r.fields.place ?? '',
                   interviewer: r.fields.interviewer ?? '',
                   language: r.fields.language ?? '',
