@@ -151,6 +151,18 @@ describe('damaged backups', () => {
     expect(check.problems.find((p) => p.check === 'file.hash')!.message).toMatch(/objects\.tsv/);
   });
 
+  it('an earlier manifest changed after a later generation was built on it breaks the chain', async () => {
+    const dir = copyOfBackup();
+    const first = path.join(dir, 'generations', String(firstGeneration).padStart(6, '0'), GENERATION_FILES.manifest);
+    fs.writeFileSync(first, fs.readFileSync(first, 'utf8').replace(/"createdAt":"[^"]+"/, '"createdAt":"2020-01-01T00:00:00.000Z"'));
+    const latest = await verifyBackup(dir);
+    expect(latest.problems.map((p) => p.check)).toEqual(['manifest.chain']);
+    expect(latest.problems[0]).toMatchObject({ generation: firstGeneration + 1, message: expect.stringMatching(new RegExp(`generation ${firstGeneration} whose manifest has since changed`)) });
+    const every = await verifyBackup(dir, { all: true });
+    expect(every.problems.map((p) => [p.generation, p.check])).toEqual([[firstGeneration, 'manifest.signature'], [firstGeneration + 1, 'manifest.chain']]);
+    expect(every.generations.map((g) => g.ok)).toEqual([false, false]);
+  });
+
   it('checks the key fingerprint given by the person', async () => {
     const fp = (await verifyBackup(pristine)).keyFingerprint!;
     expect((await verifyBackup(pristine, { expectedFingerprint: fp.replace(/ /g, '').toLowerCase() })).ok).toBe(true);
