@@ -28,13 +28,34 @@ interface Glyph {
   unicode: number;
   wmode: number;
   rtl: boolean;
+  /** The page reads right to left for a reader that guesses a page's direction (see pageReadsRightToLeft()). */
+  rtlPage: boolean;
 }
 
 const MARK = 1_000_000;
 
 /** Glyphs that cannot be trusted to map back through the font's cmap: RTL and complex scripts (U+0590 up, except general punctuation), a ligature, a glyph of no character. */
 function needsActualText(word: Glyph[]): boolean {
-  return word.some((g) => g.gid < 0 || g.unicode < 0 || (g.unicode >= 0x0590 && !(g.unicode >= 0x2000 && g.unicode <= 0x206f)));
+  return word.some((g) => g.gid < 0 || g.unicode < 0 || (g.unicode >= 0x0590 && !(g.unicode >= 0x2000 && g.unicode <= 0x206f)) || rtlNeutral(g));
+}
+
+/** Bidi formatting characters (LRM, RLM, embeddings, overrides, isolates): MuPDF shows them as space glyphs, which a reader would extract. */
+function isBidiControl(u: number): boolean {
+  return u === 0x200e || u === 0x200f || (u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069);
+}
+
+/**
+ * Punctuation and symbols that the bidi algorithm laid out right to left (the colon of an Arabic 'label: value', a
+ * full stop, brackets, a dash between an Arabic word and a Latin one). A reader that does not run the bidi
+ * algorithm (poppler) counts '.', ',', ':' and '-' with numbers and any other neutral with the run beside it, so
+ * the colon before a hash joined the hash's left-to-right section and came out after it ('الأصل aaaa:'). Each such
+ * character is a span of its own whose text is the character between two right-to-left marks (U+200F): strong
+ * right-to-left on both sides, it stays where the bidi algorithm put it in reading order. Only on a page that the
+ * reader reads right to left: on a left-to-right page it writes every line's sections left to right, and the
+ * characters as drawn (a mirrored bracket as its shape) keep such a line readable.
+ */
+function rtlNeutral(g: Glyph): boolean {
+  return g.rtlPage && g.rtl && g.gid >= 0 && g.unicode > 0x20 && !strongRtl(g.unicode) && !isMark(g) && !isBidiControl(g.unicode) && !/[\p{L}\p{N}]/u.test(String.fromCodePoint(g.unicode));
 }
 
 function words(glyphs: Glyph[]): Glyph[][] {
@@ -134,20 +155,20 @@ function strongRtl(u: number): boolean {
 }
 
 /**
- * The glyphs that start a left-to-right run touching right-to-left text, on lines that hold right-to-left text.
+ * The glyphs that start a left-to-right run on a line that holds right-to-left text, where right-to-left text (or
+ * a right-to-left neutral, see rtlNeutral()) lies further left.
  *
- * `pdftotext` (poppler) does not run the bidi algorithm: it orders a line's characters by position, takes each
- * maximal run of non-right-to-left characters (letters, digits and the punctuation it counts with numbers: . , : -
- * and the Arabic comma) as one left-to-right section, and writes the sections after one another in right-to-left
- * order with a space only where it sees a gap. A left-to-right run whose left end touches right-to-left text (the
- * Arabic semicolon before "colgado" in "…المدة: colgado…؛") or the line's left edge (a Latin value wrapped to the
- * next line after "التكرار:") then comes out glued to the Arabic word it follows in reading order ("المدةcolgado",
- * "التكرارtres"). Chromium's PDFs of the same HTML extract the same way. The fix: the first character of such a run
- * carries a space before it in its ActualText, so the reader's section starts with the space the text has there.
+ * `pdftotext` (poppler) does not run the bidi algorithm: it orders a line's characters by position and, on a
+ * right-to-left page, reads them from the right in sections: a right-to-left section runs over everything but
+ * left-to-right letters and what it counts with numbers (digits, '.', ',', ':', '-'), a left-to-right section over
+ * everything but right-to-left letters, and each left-to-right section is written left to right. The gap (a
+ * space) left of a left-to-right run thus joins that run and is written before it, not after it ('SHA-256 —'
+ * came out ' SHA-256—'), and a run whose left end touches right-to-left text is glued to the word it follows in
+ * reading order ('التكرارtres'). The fix: the run's first character carries a right-to-left mark (U+200F) before it
+ * in its ActualText, so the run's section ends there and the gap falls in the right-to-left section, where it is.
  */
-function ltrRunEdges(glyphs: Glyph[]): { starts: Set<Glyph>; ends: Set<Glyph> } {
+function ltrRunStarts(glyphs: Glyph[]): Set<Glyph> {
   const starts = new Set<Glyph>();
-  const ends = new Set<Glyph>();
   const lines: Glyph[][] = [];
   let line: Glyph[] = [];
   for (const g of glyphs) {
@@ -160,7 +181,7 @@ function ltrRunEdges(glyphs: Glyph[]): { starts: Set<Glyph>; ends: Set<Glyph> } 
     if (g.unicode !== 0x20) line.push(g);
   }
   lines.push(line);
-  const rtlGlyph = (g: Glyph): boolean => strongRtl(g.unicode) || (g.unicode < 0 && g.rtl);
+  const rtlGlyph = (g: Glyph): boolean => strongRtl(g.unicode) || (g.unicode < 0 && g.rtl) || rtlNeutral(g);
   const right = (g: Glyph): number => g.trm[4] + Math.max(0, g.font.advanceGlyph(g.gid, g.wmode) * g.trm[0]);
   for (const l of lines) {
     if (!l.some((g) => strongRtl(g.unicode))) continue;
@@ -168,20 +189,10 @@ function ltrRunEdges(glyphs: Glyph[]): { starts: Set<Glyph>; ends: Set<Glyph> } 
       if (g.unicode < 0 || rtlGlyph(g) || isMark(g) || !/[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(g.unicode))) continue;
       let left: Glyph | undefined;
       for (const h of l) if (h !== g && h.trm[4] < g.trm[4] - 1e-3 && (!left || right(h) > right(left))) left = h;
-      if (!left || (rtlGlyph(left) && g.trm[4] - right(left) < 0.15 * Math.abs(g.trm[0]))) starts.add(g);
-    }
-    // The right end of each left-to-right run with right-to-left text further left: the reader writes the run, then
-    // that text, with nothing between ('mandateتحقق'). A space and a left-to-right mark (U+200E, which such a reader
-    // counts as left-to-right, so the space stays inside the run) follow its last character.
-    const sorted = l.filter((g) => g.unicode >= 0 && !isMark(g)).sort((p, q) => p.trm[4] - q.trm[4]);
-    for (let i = 0; i < sorted.length; i++) {
-      const g = sorted[i]!;
-      if (rtlGlyph(g) || !/[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(g.unicode))) continue;
-      const next = sorted.slice(i + 1).find((h) => rtlGlyph(h) || /[\p{L}\p{N}.,:\-\u060c]/u.test(String.fromCodePoint(h.unicode)));
-      if ((!next || rtlGlyph(next)) && sorted.slice(0, i).some(rtlGlyph)) ends.add(g);
+      if (left && rtlGlyph(left)) starts.add(g);
     }
   }
-  return { starts, ends };
+  return starts;
 }
 
 function toText(mupdf: Mupdf, glyphs: Glyph[]): MupdfModule.Text {
@@ -198,11 +209,36 @@ function pdfTextString(s: string): string {
 }
 
 /**
+ * Whether poppler reads the page right to left: it takes one direction per page, from the count of left-to-right
+ * letters against right-to-left ones (TextPage::coalesce), and on a left-to-right page writes each line's sections
+ * in left-to-right order. The last page of an Arabic cover, holding the verification commands, can be such a page.
+ */
+function pageReadsRightToLeft(mupdf: Mupdf, page: MupdfModule.Page, ctm: MupdfModule.Matrix): boolean {
+  let count = 0;
+  const dev = new mupdf.Device({
+    fillText: (text: MupdfModule.Text) => {
+      text.walk({
+        showGlyph: (_font, _trm, _gid, unicode) => {
+          if (unicode < 0 || isBidiControl(unicode)) return;
+          if (strongRtl(unicode)) count--;
+          else if (/\p{L}/u.test(String.fromCodePoint(unicode))) count++;
+        },
+      });
+    },
+  });
+  page.run(dev, ctm);
+  dev.close();
+  dev.destroy();
+  return count < 0;
+}
+
+/**
  * Runs a laid-out page into the PDF writer's device. Returns the logical text of each marked word, in marker
  * order, for `addActualText` once the document is written.
  */
 export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, target: MupdfModule.Device, ctm: MupdfModule.Matrix): string[] {
   const marked: string[] = [];
+  const rtlPage = pageReadsRightToLeft(mupdf, page, ctm);
   const forward = target as unknown as Record<string, (...a: unknown[]) => unknown>;
   const pass = (name: string) => (...a: unknown[]) => forward[name]!.apply(target, a);
   const names = ['fillPath', 'strokePath', 'clipPath', 'clipStrokePath', 'strokeText', 'clipText', 'clipStrokeText', 'ignoreText', 'fillShade', 'fillImage', 'fillImageMask', 'clipImageMask', 'popClip', 'beginMask', 'endMask', 'beginGroup', 'endGroup', 'beginTile', 'endTile', 'beginLayer', 'endLayer'];
@@ -216,7 +252,9 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
         rtl = (bidi & 1) === 1;
       },
       showGlyph: (font, trm, gid, unicode, wmode, bidi) => {
-        glyphs.push({ font, trm, gid, unicode, wmode, rtl: (bidi & 1) === 1 || rtl });
+        // A bidi control draws nothing: left out, so no reader extracts it.
+        if (isBidiControl(unicode)) return;
+        glyphs.push({ font, trm, gid, unicode, wmode, rtl: (bidi & 1) === 1 || rtl, rtlPage });
       },
     });
     let plain: Glyph[] = [];
@@ -228,16 +266,17 @@ export function runPageWithActualText(mupdf: Mupdf, page: MupdfModule.Page, targ
       }
       plain = [];
     };
-    const { starts, ends } = ltrRunEdges(glyphs);
+    const starts = rtlPage ? ltrRunStarts(glyphs) : new Set<Glyph>();
     for (const w of words(glyphs)) {
-      if (!needsActualText(w) && !w.some((g) => starts.has(g) || ends.has(g))) {
+      if (!needsActualText(w) && !w.some((g) => starts.has(g))) {
         plain.push(...w);
         continue;
       }
       flushPlain();
       for (const u of spans(w)) {
         const n = marked.length;
-        marked.push(`${u.glyphs.some((g) => starts.has(g)) ? ' ' : ''}${u.text}${u.glyphs.some((g) => ends.has(g)) ? ' \u200e' : ''}`);
+        const text = rtlNeutral(u.glyphs[1]!) ? `\u200f${u.text}\u200f` : u.text;
+        marked.push(`${u.glyphs.some((g) => starts.has(g)) ? '\u200f' : ''}${text}`);
         const p = new mupdf.Path();
         p.rect(-MARK - n, -MARK, MARK, MARK);
         target.clipPath(p, false, mupdf.Matrix.identity);

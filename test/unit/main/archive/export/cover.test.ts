@@ -111,6 +111,26 @@ describe('cover documents', () => {
     // Latin and data runs keep extracting as before.
     expect(extracted).toContain('b'.repeat(64));
     expect(extracted).toContain('2024-05-01');
+    // Every labelled line reads 'label: value' in logical order (issue 14: pdftotext gave 'الأصل aaaa…:', the colon
+    // after the hash, and 'منقّح : نسخ'). poppler takes one direction per page from its letters (see
+    // pageReadsRightToLeft in main/archive/pdf/actual-text.ts): every line of a page it reads right to left starts
+    // with U+202B. The pages before the verification commands are such pages; those are checked.
+    const pages = execFileSync('pdftotext', [pdf, '-']).toString('utf8').split('\f').filter((p) => p.trim());
+    const rtlPages = pages.filter((p) => p.split('\n').filter((l) => l.trim()).every((l) => l.startsWith('\u202b')));
+    expect(rtlPages[0]).toBe(pages[0]);
+    expect(rtlPages.length).toBeGreaterThanOrEqual(pages.length - 1);
+    // The bidi controls pdftotext adds (or that the text carries) say nothing to a reader searching the text.
+    const logical = rtlPages.join('\n').replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '');
+    const h = model.headings;
+    expect(logical).toContain(`SHA-256 — ${labelled(h.original, 'a'.repeat(64), 'ar')}`);
+    expect(logical).toContain(labelled(h.exported, 'b'.repeat(64), 'ar'));
+    expect(logical).toContain(coverText('confidential', 'ar'));
+    for (const l of MIXED.split('\n')[0]!.split('؛').slice(0, 3)) expect(logical).toContain(l.trim().replace(/^التعليق /, ''));
+    expect(logical).toContain('الجناة الحاضرون: Comandante Vega Ortiz؛');
+    expect(logical).toContain('hrc-wg-ad@un.org — تحقق');
+    expect(logical).toContain('(minisign)');
+    // No colon apart from its label or glued to its value, no hash followed by a colon.
+    expect(logical).not.toMatch(/ :|:[^\s\d"/]|[\da-f]{64}:/u);
   });
 
   it('PDF and DOCX say the same words: every word of the DOCX is in the PDF text, for every template and language (one process: many covers)', async () => {
