@@ -55,92 +55,141 @@ function tagEnd(xml: string, start: number): number {
 }
 
 export function rewriteXml(xml: string, edit: XmlEdit): string {
-  const out: string[] = [];
-  const scopes: Map<string, string>[] = [new Map([['xml', 'http://www.w3.org/XML/1998/namespace']])];
-  const stack: string[] = [];
-  let dropDepth = -1; // stack depth at which dropping (or content replacement) started
-  let replacing: { el: XmlName; text: string; from: number } | undefined;
-  let pos = 0;
-  const resolve = (prefix: string): string => {
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const ns = scopes[i]?.get(prefix);
+  return new XmlRewriter(xml, edit).run();
+}
+
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+
+/** One pass over one part: the text between tags is copied, each tag handed to the markup, end-tag or start-tag stage. */
+class XmlRewriter {
+  readonly #out: string[] = [];
+  readonly #scopes: Map<string, string>[] = [new Map([['xml', XML_NAMESPACE]])];
+  readonly #stack: string[] = [];
+  /** Stack depth at which dropping (or content replacement) started; -1: not dropping. */
+  #dropDepth = -1;
+  #replacing: { el: XmlName; text: string; from: number } | undefined;
+  #pos = 0;
+
+  constructor(
+    private readonly xml: string,
+    private readonly edit: XmlEdit,
+  ) {}
+
+  run(): string {
+    const xml = this.xml;
+    while (this.#pos < xml.length) {
+      const lt = xml.indexOf('<', this.#pos);
+      if (lt < 0) {
+        this.#emit(xml.slice(this.#pos));
+        break;
+      }
+      if (lt > this.#pos) this.#emit(xml.slice(this.#pos, lt));
+      if (xml.startsWith('<!', lt) || xml.startsWith('<?', lt)) {
+        this.#pos = this.#markup(lt);
+        continue;
+      }
+      const gt = tagEnd(xml, lt);
+      const raw = xml.slice(lt, gt + 1);
+      this.#pos = gt + 1;
+      if (raw.startsWith('</')) this.#endTag(raw, lt);
+      else this.#startTag(raw);
+    }
+    if (this.#stack.length > 0 && this.#dropDepth < 0) throw new XmlRewriteError('unclosed element');
+    return this.#out.join('');
+  }
+
+  /** Output, unless inside a dropped element or one whose content is replaced. */
+  #emit(text: string): void {
+    if (this.#dropDepth < 0) this.#out.push(text);
+  }
+
+  #resolve(prefix: string): string {
+    for (let i = this.#scopes.length - 1; i >= 0; i--) {
+      const ns = this.#scopes[i]?.get(prefix);
       if (ns !== undefined) return ns;
     }
     return '';
-  };
-  while (pos < xml.length) {
-    const lt = xml.indexOf('<', pos);
-    if (lt < 0) {
-      if (dropDepth < 0) out.push(xml.slice(pos));
-      break;
-    }
-    if (dropDepth < 0 && lt > pos) out.push(xml.slice(pos, lt));
+  }
+
+  /** A comment (dropped), CDATA or a processing instruction (kept); a DOCTYPE or other declaration is refused. Returns where the text goes on. */
+  #markup(lt: number): number {
+    const xml = this.xml;
     if (xml.startsWith('<!--', lt)) {
       const end = xml.indexOf('-->', lt + 4);
       if (end < 0) throw new XmlRewriteError('unterminated comment');
-      pos = end + 3;
-      continue;
+      return end + 3;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
       const end = xml.indexOf(']]>', lt + 9);
       if (end < 0) throw new XmlRewriteError('unterminated CDATA');
-      if (dropDepth < 0) out.push(xml.slice(lt, end + 3));
-      pos = end + 3;
-      continue;
+      this.#emit(xml.slice(lt, end + 3));
+      return end + 3;
     }
     if (xml.startsWith('<!', lt)) throw new XmlRewriteError('DOCTYPE or markup declaration');
-    if (xml.startsWith('<?', lt)) {
-      const end = xml.indexOf('?>', lt + 2);
-      if (end < 0) throw new XmlRewriteError('unterminated processing instruction');
-      if (dropDepth < 0) out.push(xml.slice(lt, end + 2));
-      pos = end + 2;
-      continue;
-    }
-    const gt = tagEnd(xml, lt);
-    const raw = xml.slice(lt, gt + 1);
-    pos = gt + 1;
-    if (raw.startsWith('</')) {
-      const name = raw.slice(2, -1).trim();
-      if (stack.pop() !== name) throw new XmlRewriteError('mismatched end tag');
-      scopes.pop();
-      if (dropDepth >= 0 && stack.length === dropDepth) {
-        dropDepth = -1;
-        if (replacing !== undefined) {
-          edit.onReplaced?.(replacing.el, xml.slice(replacing.from, lt));
-          out.push(replacing.text, raw);
-          replacing = undefined;
-        }
-        continue;
+    const end = xml.indexOf('?>', lt + 2);
+    if (end < 0) throw new XmlRewriteError('unterminated processing instruction');
+    this.#emit(xml.slice(lt, end + 2));
+    return end + 2;
+  }
+
+  /** `raw` ends the element on top of the stack; at the end of a dropped or replaced element, output resumes (with the replacement). */
+  #endTag(raw: string, lt: number): void {
+    const name = raw.slice(2, -1).trim();
+    if (this.#stack.pop() !== name) throw new XmlRewriteError('mismatched end tag');
+    this.#scopes.pop();
+    if (this.#dropDepth >= 0 && this.#stack.length === this.#dropDepth) {
+      this.#dropDepth = -1;
+      const replacing = this.#replacing;
+      if (replacing !== undefined) {
+        this.edit.onReplaced?.(replacing.el, this.xml.slice(replacing.from, lt));
+        this.#out.push(replacing.text, raw);
+        this.#replacing = undefined;
       }
-      if (dropDepth < 0) out.push(raw);
-      continue;
+      return;
     }
+    this.#emit(raw);
+  }
+
+  /** A start (or empty-element) tag: dropped with its element, kept with its attributes edited, its content replaced. */
+  #startTag(raw: string): void {
     const selfClosing = raw.endsWith('/>');
     const { name, attrs } = parseTag(raw.slice(1, selfClosing ? -2 : -1));
-    if (dropDepth >= 0) {
+    if (this.#dropDepth >= 0) {
       if (!selfClosing) {
-        stack.push(name);
-        scopes.push(new Map());
+        this.#stack.push(name);
+        this.#scopes.push(new Map());
       }
-      continue;
+      return;
     }
-    const scope = new Map<string, string>();
-    for (const a of attrs) {
-      if (a.qname === 'xmlns') scope.set('', a.raw);
-      else if (a.qname.startsWith('xmlns:')) scope.set(a.qname.slice(6), a.raw);
-    }
-    scopes.push(scope);
+    this.#scopes.push(namespaceScope(attrs));
     const en = split(name);
-    const el: XmlName = { qname: name, ns: resolve(en.prefix), local: en.local };
-    if (edit.dropElement?.(el, new Map(attrs.map((a) => [a.qname, a.raw])))) {
-      scopes.pop();
-      if (!selfClosing) {
-        stack.push(name);
-        scopes.push(scope);
-        dropDepth = stack.length - 1;
+    const el: XmlName = { qname: name, ns: this.#resolve(en.prefix), local: en.local };
+    if (this.edit.dropElement?.(el, new Map(attrs.map((a) => [a.qname, a.raw])))) {
+      if (selfClosing) this.#scopes.pop();
+      else {
+        this.#stack.push(name);
+        this.#dropDepth = this.#stack.length - 1;
       }
-      continue;
+      return;
     }
+    const tag = this.#editedTag(raw, el, attrs, selfClosing);
+    const replacement = this.edit.replaceContent?.(el);
+    if (selfClosing) {
+      this.#scopes.pop();
+      if (replacement !== undefined) this.edit.onReplaced?.(el, '');
+      this.#out.push(replacement !== undefined && replacement !== '' ? `${tag.slice(0, -2)}>${replacement}</${name}>` : tag);
+      return;
+    }
+    this.#stack.push(name);
+    this.#out.push(tag);
+    if (replacement !== undefined) {
+      this.#replacing = { el, text: replacement, from: this.#pos };
+      this.#dropDepth = this.#stack.length - 1;
+    }
+  }
+
+  /** The tag with its attributes dropped or rewritten as `edit.attribute` says; `raw` itself when none changed. */
+  #editedTag(raw: string, el: XmlName, attrs: readonly Attr[], selfClosing: boolean): string {
     let changed = false;
     const kept: string[] = [];
     for (const a of attrs) {
@@ -149,31 +198,26 @@ export function rewriteXml(xml: string, edit: XmlEdit): string {
         continue;
       }
       const an = split(a.qname);
-      const attr: XmlName = { qname: a.qname, ns: an.prefix ? resolve(an.prefix) : '', local: an.local };
-      const v = edit.attribute?.(el, attr, a.raw);
+      const attr: XmlName = { qname: a.qname, ns: an.prefix ? this.#resolve(an.prefix) : '', local: an.local };
+      const v = this.edit.attribute?.(el, attr, a.raw);
       if (v === null) changed = true;
       else if (v !== undefined && v !== a.raw) {
         changed = true;
         kept.push(`${a.qname}="${v}"`);
       } else kept.push(`${a.qname}=${a.quote}${a.raw}${a.quote}`);
     }
-    const tag = changed ? `<${name}${kept.map((k) => ` ${k}`).join('')}${selfClosing ? '/>' : '>'}` : raw;
-    const replacement = edit.replaceContent?.(el);
-    if (selfClosing) {
-      scopes.pop();
-      if (replacement !== undefined) edit.onReplaced?.(el, '');
-      out.push(replacement !== undefined && replacement !== '' ? `${tag.slice(0, -2)}>${replacement}</${name}>` : tag);
-      continue;
-    }
-    stack.push(name);
-    out.push(tag);
-    if (replacement !== undefined) {
-      replacing = { el, text: replacement, from: pos };
-      dropDepth = stack.length - 1;
-    }
+    return changed ? `<${el.qname}${kept.map((k) => ` ${k}`).join('')}${selfClosing ? '/>' : '>'}` : raw;
   }
-  if (stack.length > 0 && dropDepth < 0) throw new XmlRewriteError('unclosed element');
-  return out.join('');
+}
+
+/** The namespace declarations (xmlns, xmlns:p) among a tag's attributes. */
+function namespaceScope(attrs: readonly Attr[]): Map<string, string> {
+  const scope = new Map<string, string>();
+  for (const a of attrs) {
+    if (a.qname === 'xmlns') scope.set('', a.raw);
+    else if (a.qname.startsWith('xmlns:')) scope.set(a.qname.slice(6), a.raw);
+  }
+  return scope;
 }
 
 /** Original content of the first element matching `match` (entities left escaped), or undefined. */
