@@ -61,33 +61,49 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   const progress = options.onProgress ?? (() => undefined);
 
   progress({ phase: 'database', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
-  // The event signatures and the objects go to the crypto threads: start them while the database is checked
-  // (its integrity check is ~0.2 s at 5,000 objects, about what the threads take to start).
-  warmCryptoWorkers();
-  for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
-  const databaseProblems = databaseIntegrityProblems(vault.store);
-  for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
-  if (databaseProblems.length > 0) {
-    // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
-    return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
-  }
-
-  // Objects are hashed on the workers from here on, while the log, tree and checkpoints are checked (section 4
-  // compares the results with what the log records). In name order: the order of blobs/ on disk.
-  const objects = allObjects(vault.store);
+  // The objects are decrypted and hashed on the crypto threads from the start, while the database's integrity check
+  // (~0.2 s at 5,000 objects, serial) and then the log, tree and checkpoints are checked here; section 4 compares the
+  // results with what the log records. The list is read before the integrity check: if the check fails, the hashes
+  // are dropped unreported (nothing read from a damaged database is trusted), and if the list cannot be read it is
+  // read again once the check has passed. In name order: the order of blobs/ on disk.
   const hashes = new ObjectHashes(vault, VERIFY_TUNING, options.signal);
-  if (!options.skipObjects) {
+  const hashAll = (objects: readonly ObjectRow[]): void => {
+    if (options.skipObjects) return;
     hashes.start(
       objects
         .filter((o) => !o.purgedAt)
         .map((o) => ({ name: o.name, size: o.size }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     );
-  }
+  };
+  warmCryptoWorkers();
   try {
+    const early = objectsBeforeIntegrityCheck(vault);
+    if (early) hashAll(early);
+    for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
+    const databaseProblems = databaseIntegrityProblems(vault.store);
+    for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
+    if (databaseProblems.length > 0) {
+      // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
+      return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
+    }
+    let objects = early;
+    if (!objects) {
+      objects = allObjects(vault.store);
+      hashAll(objects);
+    }
     return await verifyFromDatabase(vault, options, problems, hashes, objects);
   } finally {
     hashes.stop();
+  }
+}
+
+/** The object rows, read before the database is known to be sound: undefined if they cannot be read. */
+function objectsBeforeIntegrityCheck(vault: Vault): ObjectRow[] | undefined {
+  try {
+    return allObjects(vault.store);
+  } catch {
+    return undefined;
   }
 }
 

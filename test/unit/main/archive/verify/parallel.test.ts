@@ -1,13 +1,21 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawDatabase } from '../../../../../main/archive/db/connection';
+import type * as dbOpen from '../../../../../main/archive/db/open';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createVault, openVault } from '../../../../../main/archive/vault/vault';
 import { verifyVault, VERIFY_TUNING } from '../../../../../main/archive/verify/verify';
 import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
+
+// The database's integrity check, replaceable per test (below): verify's objects must already be hashing when it runs.
+const integrity = vi.hoisted(() => ({ check: undefined as undefined | ((real: () => string[]) => string[]) }));
+vi.mock('../../../../../main/archive/db/open', async (importOriginal) => {
+  const real = await importOriginal<typeof dbOpen>();
+  return { ...real, databaseIntegrityProblems: (db: Parameters<typeof real.databaseIntegrityProblems>[0]) => (integrity.check ? integrity.check(() => real.databaseIntegrityProblems(db)) : real.databaseIntegrityProblems(db)) };
+});
 
 /**
  * Verify checks signatures in batches and objects in tasks on the crypto workers (issue 19). With the page and task
@@ -32,7 +40,10 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
       await shutdownIngestWorkers();
     }
   });
-  afterEach(() => Object.assign(VERIFY_TUNING, defaults));
+  afterEach(() => {
+    Object.assign(VERIFY_TUNING, defaults);
+    integrity.check = undefined;
+  });
   afterAll(async () => {
     await shutdownCryptoWorkers();
   });
@@ -115,6 +126,33 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
       ['object.orphan', hidden],
     ]);
     expect(r.objects).toBe(FILES);
+  });
+
+  it('objects are hashed while the database integrity check runs; when it fails, only it is reported', async () => {
+    const dir = path.join(root, 'integrity');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      Object.assign(VERIFY_TUNING, { objectTaskFiles: 3, objectTaskBytes: 8000 });
+      fs.rmSync(vault.blobs.pathOf(objectsInLogOrder(vault)[0]!));
+      const tasks = vi.spyOn(vault.blobs, 'hashObjects');
+      let tasksBeforeCheck = -1;
+      // A sound database: the check runs once the first object tasks are on their way, and the report is as before.
+      integrity.check = (real) => {
+        tasksBeforeCheck = tasks.mock.calls.length;
+        return real();
+      };
+      const sound = await verifyVault(vault);
+      expect(tasksBeforeCheck).toBeGreaterThan(0);
+      expect(sound.problems.map((p) => p.check)).toEqual(['object.missing']);
+      // A damaged one: the hashes already made or under way are dropped, not reported.
+      integrity.check = () => ['page 7: btree corrupt'];
+      const damaged = await verifyVault(vault);
+      expect(damaged.problems).toEqual([{ check: 'database.integrity', message: 'Database integrity check: page 7: btree corrupt' }]);
+      expect(damaged.objects).toBe(0);
+    } finally {
+      vault.lock();
+    }
   });
 
   it('a cancelled verify stops with CANCELLED and leaves no task running', async () => {
