@@ -21,7 +21,7 @@ const SHEET_TEXTS = {
   warning: {
     en: 'This key opens your vault if the passphrase is forgotten. Whoever holds this sheet can read all the evidence in the vault: keep it as carefully as the evidence itself.',
     es: 'Esta clave abre su bóveda si se olvida la frase de contraseña. Quien tenga esta hoja puede leer todas las pruebas de la bóveda: guárdela con el mismo cuidado que las pruebas.',
-    fr: 'Cette clé ouvre votre coffre si la phrase secrète est oubliée. Quiconque détient cette fiche peut lire toutes les preuves du coffre : conservez-la avec autant de soin que les preuves elles-mêmes.',
+    fr: 'Cette clé ouvre votre coffre si la phrase secrète est oubliée. Quiconque détient cette fiche peut lire toutes les preuves du coffre\u202f: conservez-la avec autant de soin que les preuves elles-mêmes.',
     ar: 'يفتح هذا المفتاح خزنتك إذا نُسيت عبارة المرور. من يحوز هذه الورقة يستطيع قراءة كل الأدلة في الخزنة: احفظها بالعناية نفسها التي تحفظ بها الأدلة.',
   },
   printed: { en: 'Printed on', es: 'Impresa el', fr: 'Imprimée le', ar: 'تاريخ الطباعة' },
@@ -35,7 +35,7 @@ const SHEET_TEXTS = {
   use1: {
     en: 'In Huella, on the unlock screen, choose “{button}” and enter the key. Dashes, spaces and lower case do not matter.',
     es: 'En Huella, en la pantalla de desbloqueo, elija «{button}» e introduzca la clave. Los guiones, los espacios y las minúsculas no importan.',
-    fr: 'Dans Huella, sur l’écran de déverrouillage, choisissez « {button} » et saisissez la clé. Les tirets, les espaces et les minuscules n’ont pas d’importance.',
+    fr: 'Dans Huella, sur l’écran de déverrouillage, choisissez «\u202f{button}\u202f» et saisissez la clé. Les tirets, les espaces et les minuscules n’ont pas d’importance.',
     ar: 'في Huella، على شاشة فتح القفل، اختر «{button}» وأدخل المفتاح. لا تهم الشرطات ولا المسافات ولا حالة الأحرف.',
   },
   use2: {
@@ -48,7 +48,7 @@ const SHEET_TEXTS = {
   lost: {
     en: 'If this sheet is lost or may have been seen, make a new key at once (huella recovery-sheet): the old key then stops working.',
     es: 'Si pierde esta hoja o alguien pudo verla, cree enseguida una clave nueva (huella recovery-sheet): la antigua deja de funcionar.',
-    fr: 'Si cette fiche est perdue ou a pu être vue, créez aussitôt une nouvelle clé (huella recovery-sheet) : l’ancienne cesse alors de fonctionner.',
+    fr: 'Si cette fiche est perdue ou a pu être vue, créez aussitôt une nouvelle clé (huella recovery-sheet)\u202f: l’ancienne cesse alors de fonctionner.',
     ar: 'إذا فُقدت هذه الورقة أو ربما رآها أحد، أنشئ مفتاحًا جديدًا فورًا (huella recovery-sheet): عندها يتوقف المفتاح القديم عن العمل.',
   },
   noPassphrase: {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../../shared/api';
 import { ERROR_CODES } from '../../../../shared/errors';
 import { CUSTODY_EVENT_TYPES } from '../../../../main/archive/custody/event-types';
+import { SHEET_TEXT_KEYS, sheetText } from '../../../../main/archive/vault/recovery-sheet-text';
 import ar from '../../../../shared/i18n/ar.json';
 import en from '../../../../shared/i18n/en.json';
 import es from '../../../../shared/i18n/es.json';
@@ -102,5 +103,25 @@ describe('shared/i18n messages', () => {
     expect(used.size).toBeGreaterThan(300);
     const known = bases('en');
     expect([...used].filter((k) => !known.has(k))).toEqual([]);
+  });
+
+  it('French: a narrow no-break space (U+202F) before ":", ";", "?", "!" and "»" and after "«", never an ordinary or no-break space, never none', () => {
+    // French typography (and the cover messages, shared/cover): with an ordinary space a line can start with the
+    // mark; a no-break space is too wide before these marks. The printed recovery sheet's own French is checked too.
+    const NNBSP = '\u202f';
+    const texts: [string, string][] = [...flat.fr!, ...SHEET_TEXT_KEYS.map((k): [string, string] => [`recovery sheet ${k}`, sheetText(k, 'fr')])];
+    const wrong: string[] = [];
+    let marks = 0;
+    for (const [key, text] of texts) {
+      // A URL's scheme ('https://', 's3://') is not French punctuation.
+      const s = text.replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, '');
+      for (const m of s.matchAll(/[:;?!»]|«/g)) {
+        marks++;
+        const ok = m[0] === '«' ? s[m.index + 1] === NNBSP : s[m.index - 1] === NNBSP;
+        if (!ok) wrong.push(`${key}: ${JSON.stringify(s.slice(Math.max(0, m.index - 12), m.index + 12))}`);
+      }
+    }
+    expect(marks).toBeGreaterThan(250);
+    expect(wrong).toEqual([]);
   });
 });
