@@ -96,14 +96,20 @@ export function readManifestStoreSummary(buf: Uint8Array): SidecarSummary | { re
  * embedding (JPEG APP11, PNG caBX, ISO-BMFF uuid box, sidecar) carries it. 16 fixed bytes do not occur by chance.
  */
 export class ManifestStoreScanner {
+  /** The last STORE_UUID.length - 1 bytes seen (a copy), for a UUID split across two chunks. */
   #tail = Buffer.alloc(0);
   #found = false;
 
   update(chunk: Uint8Array): void {
     if (this.#found) return;
-    const joined = Buffer.concat([this.#tail, chunk]);
-    if (joined.includes(STORE_UUID)) this.#found = true;
-    this.#tail = joined.subarray(Math.max(0, joined.length - (STORE_UUID.length - 1)));
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // The chunk is searched where it is (joining it to the tail copied every byte of every evidence file once more):
+    // only a UUID that starts in the tail needs the tail and the chunk's first bytes side by side.
+    const keep = STORE_UUID.length - 1;
+    if (this.#tail.length > 0 && Buffer.concat([this.#tail, bytes.subarray(0, keep)]).includes(STORE_UUID)) this.#found = true;
+    else if (bytes.includes(STORE_UUID)) this.#found = true;
+    if (this.#found) return;
+    this.#tail = bytes.length >= keep ? Buffer.from(bytes.subarray(bytes.length - keep)) : Buffer.concat([this.#tail, bytes]).subarray(-keep);
   }
 
   get found(): boolean {
