@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { HuellaError } from '../../archive/errors';
+import { warmCryptoWorkers } from '../../archive/blobs/crypto';
 import { formatBytes } from '../../archive/blobs/store';
 import { consistencyReport, parsePublicKeyText, publicKeyForms, verifyStandaloneProof } from '../../archive/custody/service';
 import { itemInclusionProof } from '../../archive/items/proof';
@@ -35,6 +36,9 @@ export const verifyCommand: Command = {
   options: { key: { type: 'string' }, checkpoint: { type: 'string', multiple: true }, 'no-objects': { type: 'boolean' } },
   args: [1, 1],
   async run([dir], values, out) {
+    // The crypto threads (signatures, objects) boot while the vault is unlocked: the key derivation alone takes ~1 s
+    // with the real parameters, and a thread ~0.1 s to start. Idle threads do not keep the process alive.
+    warmCryptoWorkers();
     const bar = progressBar(!out.json);
     const keyFile = str(values, 'key');
     const expectedPublicKey = keyFile ? parsePublicKeyText(readText(keyFile, 'public key')) : undefined;
