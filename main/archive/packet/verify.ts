@@ -101,6 +101,9 @@ async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes
   const errors = new Map<string, string>();
   const withManifest = new Set<string>();
   let done = 0;
+  // Files only hashed (the payload) are read into this one buffer; one byte more than READ_WHOLE_BYTES, so that a file
+  // grown past its listed size still reads longer than that size and fails as it does when read whole.
+  const scratch = src.readInto ? Buffer.allocUnsafe(READ_WHOLE_BYTES + 1) : undefined;
   for (const f of src.files) {
     if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification was cancelled.');
     const keep = (!f.path.startsWith('data/') || f.path.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && f.size <= MAX_TAG_FILE;
@@ -117,7 +120,8 @@ async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes
         scan?.update(chunk);
         if (keep) parts.push(chunk);
       };
-      if (src.readWhole && f.size <= READ_WHOLE_BYTES) take(src.readWhole(f.path));
+      if (!keep && scratch && f.size <= READ_WHOLE_BYTES) take(src.readInto!(f.path, scratch));
+      else if (src.readWhole && f.size <= READ_WHOLE_BYTES) take(src.readWhole(f.path));
       else for await (const chunk of (await src.open(f.path)) as AsyncIterable<Buffer>) take(chunk);
       if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
       hashes.set(f.path, h.digest('hex'));
