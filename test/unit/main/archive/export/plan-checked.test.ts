@@ -7,6 +7,7 @@ import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/
 import { createVault } from '../../../../../main/archive/vault/vault';
 import problemsEs from '../../../../../shared/i18n/problems/es.json';
 import { writePhotoFolder } from '../../../../e2e/support/photos';
+import { makeJpeg, RICH_EXIF } from '../../../../fixtures/photos';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 
 /**
@@ -59,6 +60,49 @@ describe('packets.plan runs the export’s per-file checks', () => {
       expect(clean.canExport).toBe(true);
       await exportPacket(vault, { ...input, itemIds: rest, outPath: path.join(root, 'out2') });
       expect(fs.existsSync(path.join(root, 'out2', 'bagit.txt'))).toBe(true);
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it('the dry run lists every item that would block, each by name with what was found and what to do, and the export refuses (issue 14)', async () => {
+    const { dir, broken } = await writePhotoFolder(path.join(root, 'photos-2'), 1);
+    // A photo whose Artist also sits in its image data, where stripping (which keeps the scan data byte for byte)
+    // cannot remove it: the re-read finds the original's value in the copy.
+    const fx = await makeJpeg({ dir, name: 'artist-in-pixels.jpg', width: 64, height: 48, seed: 7, exif: RICH_EXIF });
+    const bytes = fs.readFileSync(fx.path);
+    Buffer.from(RICH_EXIF.artist, 'latin1').copy(bytes, bytes.length - 60);
+    fs.writeFileSync(fx.path, bytes);
+    const { vault } = await createVault(path.join(root, 'vault-2'), TEST_PASSPHRASE);
+    try {
+      const report = await ingestPaths(vault, [dir]);
+      const idOf = (p: string): string => report.results.find((r) => r.path === p)!.itemId!;
+      const c = createCase(vault, { title: 'Two blockers' });
+      addCaseItems(vault, { caseId: c.id, itemIds: report.results.map((r) => r.itemId!) });
+      const input = { mechanismId: 'sp-communication', caseId: c.id, profile: 'redacted', lang: 'en' } as const;
+      expect(planPacket(vault, input).canExport).toBe(true);
+
+      const dry = await checkPacket(vault, input);
+      expect(dry.canExport).toBe(false);
+      const labelOf = (id: string): string => dry.items.find((i) => i.itemId === id)!.label;
+      const leaking = idOf(fx.path);
+      const truncated = idOf(broken);
+      expect(dry.blockers.map((b) => [b.itemId, b.code]).sort()).toEqual([[leaking, 'LEAK_DETECTED'], [truncated, 'STRIP_FAILED']].sort());
+      const leak = dry.blockers.find((b) => b.itemId === leaking)!;
+      // The field and the value found, where, and the remedy.
+      expect(leak.message).toContain(`${labelOf(leaking)} (${leaking})`);
+      expect(leak.message).toMatch(new RegExp(`the original's author "${RICH_EXIF.artist}" appears in the copy \\(inside the coded image data, byte \\d+\\)`));
+      expect(leak.message).toMatch(/Leave this item out.*--original-only/);
+      expect(leak.problem).toEqual({ key: 'problem.packet.itemLeak', params: { label: labelOf(leaking) } });
+      expect(dry.blockers.find((b) => b.itemId === truncated)!.message).toContain(`${labelOf(truncated)} (${truncated})`);
+      // The app's review says the same, and the export refuses.
+      expect((await planPacketChecked(vault, input)).blockers).toEqual(dry.blockers);
+      const err = await exportPacket(vault, { ...input, outPath: path.join(root, 'out-2') }).then(
+        () => undefined,
+        (e: unknown) => e as { code: string },
+      );
+      expect(err?.code).toMatch(/^(LEAK_DETECTED|STRIP_FAILED)$/);
+      expect(fs.existsSync(path.join(root, 'out-2'))).toBe(false);
     } finally {
       vault.lock();
     }
