@@ -8,7 +8,6 @@
 // `prepare` script). Before running it checks that the bundle was made from the sources as they are now, and
 // rebuilds it (about 1 s) when any of them changed: a stale CLI can never run, whoever edited the archive code.
 // The packaged desktop app bundles its own copy of the archive code and does not use this file.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CLI_DIR, ROOT, entryOf, readCurrentBuild, staleReason } from '../scripts/cli-freshness.js';
 
@@ -16,6 +15,8 @@ let current = readCurrentBuild();
 const reason = staleReason(current);
 if (reason !== undefined) {
   process.stderr.write(`huella: ${reason}; building it (scripts/build-cli.js)…\n`);
+  // node:child_process (with net and dgram behind it) loads only when a build is needed, not at every start.
+  const { spawnSync } = await import('node:child_process');
   const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.js'), '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   current = readCurrentBuild();
   // A source edited during that build leaves it marked stale (for the next start), but it is complete: run it.

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { HuellaError } from '../archive/errors';
 
@@ -32,6 +31,8 @@ export async function promptHidden(question: string): Promise<string> {
   if (!process.stdin.isTTY) throw new UsageError('No terminal to ask for the passphrase: use --passphrase-file FILE or the HUELLA_PASSPHRASE environment variable.');
   const muted = new Writable({ write: (_c, _e, cb) => cb() });
   process.stderr.write(question);
+  // node:readline loads only here: every other command (and `huella --version`) starts without it.
+  const { default: readline } = await import('node:readline');
   const rl = readline.createInterface({ input: process.stdin, output: muted, terminal: true });
   try {
     return await new Promise<string>((resolve) => rl.question('', resolve));
