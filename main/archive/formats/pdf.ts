@@ -100,77 +100,12 @@ function neutraliseWriterComment(out: Buffer): void {
 export const stripPdf: StripHandler = async (source, tmpPath, opts) => {
   const input = await readAllLimited(source, MAX_INPUT_BYTES, () => stripUnsupported(FORMAT, 'it is larger than 512 MiB'));
   if (!input.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw stripFailed(FORMAT, 'it has no PDF header');
-  const mupdf = await loadMupdf();
-  let doc: PdfDoc;
-  try {
-    doc = new mupdf.PDFDocument(input);
-  } catch (e) {
-    throw stripFailed(FORMAT, 'the PDF structure could not be parsed', e);
-  }
+  const doc = await openPdf(input);
   const rec = new RecordBuilder('pdf', 'rewrite');
   try {
-    const trailer = doc.getTrailer();
-    if (!trailer.get('Encrypt').isNull() || doc.needsPassword()) {
-      throw stripUnsupported(FORMAT, 'it is encrypted (password or permission protection); rewriting it would need the password and would change the protection; export the original encrypted to the recipient instead');
-    }
-    const root = trailer.get('Root');
-    if (!root.isDictionary()) throw stripFailed(FORMAT, 'it has no document catalogue');
-    let pages: number;
-    try {
-      pages = doc.countPages();
-    } catch (e) {
-      throw stripFailed(FORMAT, 'its page tree could not be read', e);
-    }
-    if (pages < 1) throw stripFailed(FORMAT, 'it has no pages');
-    if (doc.wasRepaired()) rec.note('the cross-reference table was damaged and was rebuilt by the PDF library');
-    refuseIfSigned(root);
-    if (!root.get('Names', 'EmbeddedFiles').isNull() || !root.get('AF').isNull() || !root.get('Collection').isNull()) {
-      throw stripUnsupported(FORMAT, ATTACHMENTS);
-    }
-
-    const info = trailer.get('Info');
+    const { root, info, pages } = checkDocument(doc, rec);
     const creation = info.isDictionary() && info.get('CreationDate').isString() ? info.get('CreationDate').asString() : undefined;
-    const counts = { xmp: 0, piece: 0, annots: 0, thumbs: 0, jpeg: 0, lastModified: 0 };
-    const n = doc.countObjects();
-    for (let i = 1; i < n; i++) {
-      const ref = doc.newIndirect(i);
-      const obj = ref.resolve();
-      if (!obj.isDictionary()) continue;
-      const type = nameOf(obj.get('Type'));
-      const subtype = nameOf(obj.get('Subtype'));
-      if (type === 'Sig' || (nameOf(obj.get('FT')) === 'Sig' && !obj.get('V').isNull())) throw stripUnsupported(FORMAT, SIGNED);
-      if (type === 'EmbeddedFile' || type === 'Filespec' || subtype === 'FileAttachment' || !obj.get('EF').isNull()) {
-        throw stripUnsupported(FORMAT, ATTACHMENTS);
-      }
-      if (type === 'Metadata' || (subtype === 'XML' && ref.isStream())) counts.xmp++;
-      if (!obj.get('Metadata').isNull()) obj.delete('Metadata');
-      if (!obj.get('PieceInfo').isNull()) {
-        obj.delete('PieceInfo');
-        counts.piece++;
-      }
-      if (!obj.get('LastModified').isNull()) {
-        obj.delete('LastModified');
-        counts.lastModified++;
-      }
-      if (type === 'Page' && !obj.get('Thumb').isNull()) {
-        obj.delete('Thumb');
-        counts.thumbs++;
-      }
-      if (subtype !== undefined && MARKUP_SUBTYPES.has(subtype) && (type === undefined || type === 'Annot')) {
-        if (!obj.get('T').isNull() || !obj.get('M').isNull() || !obj.get('CreationDate').isNull()) counts.annots++;
-        obj.delete('T');
-        obj.delete('M');
-        obj.delete('CreationDate');
-      }
-      if (ref.isStream() && subtype === 'Image') {
-        const filters = filterNames(obj);
-        if (filters.includes('JPXDecode')) throw stripUnsupported(FORMAT, 'it contains JPEG 2000 images, which can carry metadata of their own that we do not strip');
-        if (filters.includes('DCTDecode')) {
-          if (filters.length !== 1) throw stripUnsupported(FORMAT, 'it contains a JPEG image wrapped in further compression, which we do not strip');
-          if (await stripEmbeddedJpeg(ref, opts)) counts.jpeg++;
-        }
-      }
-    }
+    const counts = await cleanObjects(doc, opts);
     // Fetch the trailer again: MuPDF opens a new in-memory xref section on the first edit, with its own copy of
     // the trailer, so edits through the reference taken before would be lost.
     const finalTrailer = doc.getTrailer();
@@ -179,28 +114,14 @@ export const stripPdf: StripHandler = async (source, tmpPath, opts) => {
     if (!finalTrailer.get('ID').isNull()) rec.removed('document ID');
     finalTrailer.delete('ID');
     for (const key of ['Metadata', 'PieceInfo', 'SpiderInfo']) root.delete(key);
-    if (counts.xmp > 0) rec.removed(`XMP metadata streams (${counts.xmp})`);
-    if (counts.piece > 0) rec.removed(`PieceInfo private application data (${counts.piece})`);
-    if (counts.lastModified > 0) rec.removed('LastModified dates');
-    if (counts.thumbs > 0) rec.removed(`page thumbnails (${counts.thumbs})`);
-    if (counts.annots > 0) rec.removed(`annotation authors and dates (${counts.annots})`);
-    if (counts.jpeg > 0) rec.removed(`metadata inside embedded JPEG images (${counts.jpeg})`);
-    const versions = doc.countVersions();
-    if (versions > 1) rec.removed(`earlier revisions (${versions - 1} incremental update${versions > 2 ? 's' : ''})`);
+    recordRemovals(rec, counts, doc.countVersions());
     if (opts.keepCaptureDate && creation !== undefined) {
       const fresh = doc.addObject(doc.newDictionary());
       fresh.put('CreationDate', doc.newString(creation));
       finalTrailer.put('Info', fresh);
       rec.kept('Info/CreationDate');
     }
-    let out: Buffer;
-    try {
-      // garbage=compact: drop unreachable objects (old revisions, orphaned XMP) and renumber; a full save writes one revision.
-      out = Buffer.from(doc.saveToBuffer('garbage=compact').asUint8Array());
-    } catch (e) {
-      throw stripFailed(FORMAT, 'the cleaned PDF could not be written', e);
-    }
-    neutraliseWriterComment(out);
+    const out = savePdf(doc);
     rec.note(`written anew as a single revision (${pages} page${pages === 1 ? '' : 's'}); page content unchanged`);
     await withFileSink(tmpPath, (sink) => sink.write(out));
     return { record: rec.build(), bytesIn: input.length };
@@ -208,3 +129,109 @@ export const stripPdf: StripHandler = async (source, tmpPath, opts) => {
     doc.destroy();
   }
 };
+
+async function openPdf(input: Buffer): Promise<PdfDoc> {
+  const mupdf = await loadMupdf();
+  try {
+    return new mupdf.PDFDocument(input);
+  } catch (e) {
+    throw stripFailed(FORMAT, 'the PDF structure could not be parsed', e);
+  }
+}
+
+/** Refuses what cannot be stripped (encrypted, no catalogue or pages, signed, attachments); the catalogue, the Info entry and the page count. */
+function checkDocument(doc: PdfDoc, rec: RecordBuilder): { root: PdfObj; info: PdfObj; pages: number } {
+  const trailer = doc.getTrailer();
+  if (!trailer.get('Encrypt').isNull() || doc.needsPassword()) {
+    throw stripUnsupported(FORMAT, 'it is encrypted (password or permission protection); rewriting it would need the password and would change the protection; export the original encrypted to the recipient instead');
+  }
+  const root = trailer.get('Root');
+  if (!root.isDictionary()) throw stripFailed(FORMAT, 'it has no document catalogue');
+  let pages: number;
+  try {
+    pages = doc.countPages();
+  } catch (e) {
+    throw stripFailed(FORMAT, 'its page tree could not be read', e);
+  }
+  if (pages < 1) throw stripFailed(FORMAT, 'it has no pages');
+  if (doc.wasRepaired()) rec.note('the cross-reference table was damaged and was rebuilt by the PDF library');
+  refuseIfSigned(root);
+  if (!root.get('Names', 'EmbeddedFiles').isNull() || !root.get('AF').isNull() || !root.get('Collection').isNull()) {
+    throw stripUnsupported(FORMAT, ATTACHMENTS);
+  }
+  return { root, info: trailer.get('Info'), pages };
+}
+
+type Counts = { xmp: number; piece: number; annots: number; thumbs: number; jpeg: number; lastModified: number };
+
+/** Every object of the file, in number order: refuses signatures, attachments and JPEG 2000; removes what identifies. */
+async function cleanObjects(doc: PdfDoc, opts: StripOptions): Promise<Counts> {
+  const counts: Counts = { xmp: 0, piece: 0, annots: 0, thumbs: 0, jpeg: 0, lastModified: 0 };
+  const n = doc.countObjects();
+  for (let i = 1; i < n; i++) {
+    const ref = doc.newIndirect(i);
+    const obj = ref.resolve();
+    if (obj.isDictionary()) await cleanObject(ref, obj, counts, opts);
+  }
+  return counts;
+}
+
+async function cleanObject(ref: PdfObj, obj: PdfObj, counts: Counts, opts: StripOptions): Promise<void> {
+  const type = nameOf(obj.get('Type'));
+  const subtype = nameOf(obj.get('Subtype'));
+  if (type === 'Sig' || (nameOf(obj.get('FT')) === 'Sig' && !obj.get('V').isNull())) throw stripUnsupported(FORMAT, SIGNED);
+  if (type === 'EmbeddedFile' || type === 'Filespec' || subtype === 'FileAttachment' || !obj.get('EF').isNull()) {
+    throw stripUnsupported(FORMAT, ATTACHMENTS);
+  }
+  if (type === 'Metadata' || (subtype === 'XML' && ref.isStream())) counts.xmp++;
+  if (!obj.get('Metadata').isNull()) obj.delete('Metadata');
+  if (!obj.get('PieceInfo').isNull()) {
+    obj.delete('PieceInfo');
+    counts.piece++;
+  }
+  if (!obj.get('LastModified').isNull()) {
+    obj.delete('LastModified');
+    counts.lastModified++;
+  }
+  if (type === 'Page' && !obj.get('Thumb').isNull()) {
+    obj.delete('Thumb');
+    counts.thumbs++;
+  }
+  if (subtype !== undefined && MARKUP_SUBTYPES.has(subtype) && (type === undefined || type === 'Annot')) {
+    if (!obj.get('T').isNull() || !obj.get('M').isNull() || !obj.get('CreationDate').isNull()) counts.annots++;
+    obj.delete('T');
+    obj.delete('M');
+    obj.delete('CreationDate');
+  }
+  if (ref.isStream() && subtype === 'Image') {
+    const filters = filterNames(obj);
+    if (filters.includes('JPXDecode')) throw stripUnsupported(FORMAT, 'it contains JPEG 2000 images, which can carry metadata of their own that we do not strip');
+    if (filters.includes('DCTDecode')) {
+      if (filters.length !== 1) throw stripUnsupported(FORMAT, 'it contains a JPEG image wrapped in further compression, which we do not strip');
+      if (await stripEmbeddedJpeg(ref, opts)) counts.jpeg++;
+    }
+  }
+}
+
+function recordRemovals(rec: RecordBuilder, counts: Counts, versions: number): void {
+  if (counts.xmp > 0) rec.removed(`XMP metadata streams (${counts.xmp})`);
+  if (counts.piece > 0) rec.removed(`PieceInfo private application data (${counts.piece})`);
+  if (counts.lastModified > 0) rec.removed('LastModified dates');
+  if (counts.thumbs > 0) rec.removed(`page thumbnails (${counts.thumbs})`);
+  if (counts.annots > 0) rec.removed(`annotation authors and dates (${counts.annots})`);
+  if (counts.jpeg > 0) rec.removed(`metadata inside embedded JPEG images (${counts.jpeg})`);
+  if (versions > 1) rec.removed(`earlier revisions (${versions - 1} incremental update${versions > 2 ? 's' : ''})`);
+}
+
+/** The whole document written once, as a single revision, without MuPDF's name in it. */
+function savePdf(doc: PdfDoc): Buffer {
+  let out: Buffer;
+  try {
+    // garbage=compact: drop unreachable objects (old revisions, orphaned XMP) and renumber; a full save writes one revision.
+    out = Buffer.from(doc.saveToBuffer('garbage=compact').asUint8Array());
+  } catch (e) {
+    throw stripFailed(FORMAT, 'the cleaned PDF could not be written', e);
+  }
+  neutraliseWriterComment(out);
+  return out;
+}
