@@ -63,7 +63,7 @@ export function App() {
     return <RecoverySheet recoveryKey={created.recoveryKey} vaultId={created.vaultId} onDone={() => setCreated(undefined)} />;
   }
   if (status.state === 'unlocked') {
-    return <Shell vaultId={status.vaultId ?? ''} />;
+    return <Shell vaultId={status.vaultId ?? ''} vaultPath={status.vaultPath} />;
   }
   return (
     <Gate

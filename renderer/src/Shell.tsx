@@ -62,8 +62,13 @@ function section(route: Route): Route['name'] {
   }
 }
 
+/** The open vault's folder name ("Evidence" for /home/ana/Evidence), the way a person knows their vault. */
+function folderName(path: string | undefined): string | undefined {
+  return path?.split(/[\\/]/).filter(Boolean).at(-1);
+}
+
 /** The unlocked app: navigation, the current screen, auto-lock on idle, and the Lock button. */
-export function Shell({ vaultId }: { readonly vaultId: string }) {
+export function Shell({ vaultId, vaultPath }: { readonly vaultId: string; readonly vaultPath?: string | undefined }) {
   const { t } = useTranslation();
   const route = useRoute();
   const [settings, setSettings] = useState<Settings | undefined>();
@@ -100,8 +105,12 @@ export function Shell({ vaultId }: { readonly vaultId: string }) {
       <div className="shell">
         <header className="topbar">
           <p className="brand">{t('app.name')}</p>
-          <p className="vault-id" title={t('shell.vaultId')}>
-            <code dir="ltr">{vaultId}</code>
+          {/* The vault by its folder's name, not its random identifier (which stays one hover away, and is in the
+              custody log's checkpoint and on the recovery sheet). */}
+          <p className="vault-id">
+            <bdi dir="ltr" title={`${t('shell.vaultId')}: ${vaultId}`}>
+              {folderName(vaultPath) ?? vaultId}
+            </bdi>
           </p>
           <button type="button" className="lock-button" onClick={lock}>
             {t('shell.lock')}

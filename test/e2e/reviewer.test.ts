@@ -31,7 +31,8 @@ beforeAll(async () => {
   w.vault.lock();
   senderKey = fs.readFileSync(path.join(packet, 'custody/public-key'), 'utf8');
   fs.cpSync(packet, tampered, { recursive: true });
-  changedFile = fs.readdirSync(path.join(tampered, 'data/evidence')).sort()[0]!;
+  // The last exhibit: the one read last if the changed file were listed in the packet's order, not first.
+  changedFile = fs.readdirSync(path.join(tampered, 'data/evidence')).sort().at(-1)!;
   const file = path.join(tampered, 'data/evidence', changedFile);
   const bytes = fs.readFileSync(file);
   const at = Math.floor(bytes.length / 2);
@@ -119,6 +120,8 @@ for (const lang of LANGS) {
       const sentences = await verify(tampered, m('verifyPacket.fail'));
       const failing = sentences.locator('li.fail');
       expect(await failing.count()).toBe(1);
+      // The changed file comes first under the verdict, before the intact ones (it was last, below the fold).
+      expect(await sentences.locator('li').first().getAttribute('class')).toBe('fail');
       const line = (await failing.innerText()).replace(/[\u2068\u2069]/g, '');
       const label = changedFile.replace(/\..*$/, '').replace(/^(E\d+).*/, '$1');
       const what = m('verifyPacket.what.copy', { label, media: m('verifyPacket.media.photo') });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../shared/api';
 import { startTestHost, type TestHost } from './host/server';
@@ -24,6 +24,10 @@ import { seedCatalogue, type Seeded } from './support/seed';
 
 const LANGS: readonly (Language | 'pseudo')[] = ['en', 'es', 'ar', 'pseudo'];
 
+/** How a list numbers its items (CSS list-style-type): 'none', 'decimal', 'arabic-indic'. Run in the page. */
+const listStyle = (list: Locator): Promise<string> =>
+  list.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { listStyleType: string } }).getComputedStyle(el).listStyleType);
+
 /**
  * What the test typed or imported (support/seed.ts, support/photos.ts), the brand, and what Intl writes in English
  * for the pseudo-locale (month names, AM/PM, country and language names): data, shown as it is.
@@ -32,7 +36,7 @@ const DATA = dataWords(
   'Huella',
   'Detention of A. in Istanbul',
   'Arrested at a demonstration on 5 March 2024; held for three days without access to a lawyer.',
-  'Ayşe Yılmaz Witness A Mehmet Demir Victim B owner',
+  'Ayşe Yılmaz Witness A Mehmet Demir Victim B',
   'Interview with Witness A',
   'They took us to a building near the port. I heard screams from the next room.',
   '20 minutes twice a day about 3 hours',
@@ -113,6 +117,8 @@ for (const lang of LANGS) {
       await page.getByLabel(m('create.confirm')).fill(PASSPHRASE);
       await page.getByRole('button', { name: m('create.submit') }).click();
       await page.getByRole('heading', { level: 1, name: m('recovery.title') }).waitFor({ timeout: 60_000 });
+      // A numbered list counts in the language's digits: Arabic-Indic in Arabic.
+      expect(await listStyle(page.locator('ol.recovery-steps'))).toBe(lang === 'ar' ? 'arabic-indic' : 'decimal');
       await shoot(page, '02-recovery-sheet');
       await page.getByLabel(m('recovery.confirm')).check();
       await page.getByRole('button', { name: m('recovery.continue') }).click();
@@ -150,6 +156,8 @@ for (const lang of LANGS) {
       await page.locator('ul.items .cell-link img').first().waitFor();
       // The less used filters are folded away until opened.
       expect(await page.locator('details.more-filters').getAttribute('open')).toBeNull();
+      // The open vault by its folder's name, not its random identifier.
+      expect(await page.locator('.topbar .vault-id').innerText()).toBe('vault');
       await shoot(page, '06-library-grid');
       await page.getByText(m('library.moreFilters')).click();
       await page.getByLabel(m('library.filter.deleted')).waitFor();
@@ -167,6 +175,12 @@ for (const lang of LANGS) {
       await page.getByTestId('gps-flag').waitFor();
       await page.getByRole('button', { name: m('item.verify') }).click();
       await page.getByText(m('item.verifyOk')).waitFor();
+      // A tag's details (typed in English here) start where the language starts: on the right in Arabic, beside
+      // their label, not thrown to the far side of the row.
+      const value = page.locator('.tags dd', { hasText: '20 minutes' });
+      const [dd, span] = [(await value.boundingBox())!, (await value.locator('span').boundingBox())!];
+      if (lang === 'ar') expect(dd.x + dd.width - (span.x + span.width)).toBeLessThan(2);
+      else expect(span.x - dd.x).toBeLessThan(2);
       await shoot(page, '08-item-detail');
       await page.getByRole('heading', { name: m('item.custody') }).scrollIntoViewIfNeeded();
       await shoot(page, '09-item-detail-custody');
@@ -209,6 +223,8 @@ for (const lang of LANGS) {
       await page.getByTestId('save-state').waitFor();
       await shoot(page, '17-testimony');
       await page.getByRole('heading', { name: m('testimony.history') }).scrollIntoViewIfNeeded();
+      // The versions list has no numbers in any language (each says its version), in Arabic too.
+      expect(await listStyle(page.locator('#tes-history ~ ol'))).toBe('none');
       await page.locator('#tes-history ~ ol button').last().click();
       // The linked photo by its file name, not its id.
       await page.locator('section[aria-labelledby=tes-items] a', { hasText: 'IMG_1000.jpg' }).waitFor();
@@ -232,6 +248,10 @@ for (const lang of LANGS) {
       const timeline = page.locator('ol.timeline');
       await timeline.getByRole('link', { name: 'Interview with Witness A' }).first().waitFor();
       expect(await timeline.innerText()).not.toMatch(/\b(it|tes|per|case)_[a-z0-9]{6,}/);
+      // The timeline draws dots, not list numbers (in Arabic a numbering rule once drew ١. ٢. over the dots); the
+      // vault's default name for its owner is said in the person's language, not stored English ("by owner").
+      expect(await listStyle(timeline)).toBe('none');
+      expect((await timeline.locator('.actor').first().innerText()).replace(/[\u2066-\u2069]/g, '')).toBe(m('custody.by', { actor: m('custody.owner') }).replace(/[\u2066-\u2069]/g, ''));
       await timeline.locator('.subject-id summary').first().click();
       expect(await timeline.locator('.subject-id[open] code').first().innerText()).toMatch(/^(it|tes|per|case)_/);
       await shoot(page, '20-custody-log');
@@ -243,6 +263,32 @@ for (const lang of LANGS) {
       await shoot(page, '20b-packet-wizard');
       await go(page, '#/verify-packet', m('verifyPacket.title'));
       await shoot(page, '20c-verify-packet');
+    });
+
+    it("the packet wizard's steps for a case: what the mechanism asks, contents, profile, review, export", async () => {
+      const { page } = app;
+      await go(page, `#/packet/${seeded.caseId}`, m('packet.title'));
+      await page.locator('#mech-wgad-individual').check();
+      // The steps are numbered in the language's digits.
+      expect(await page.locator('.stepper .step-number').first().innerText()).toBe(lang === 'ar' ? '\u0661' : '1');
+      const next = async (step: string) => {
+        await page.getByRole('button', { name: m('packet.next') }).click();
+        await page.getByRole('heading', { level: 2, name: m(`packet.step.${step}`) }).waitFor({ timeout: 30_000 });
+      };
+      await next('fields');
+      await page.getByText(m('packet.fromCatalogue')).first().waitFor();
+      await shoot(page, '20f-packet-fields');
+      await next('contents');
+      await page.locator('input[id^=pi-]').first().waitFor();
+      await shoot(page, '20g-packet-contents');
+      await next('profile');
+      await shoot(page, '20h-packet-profile');
+      await next('review');
+      await page.getByTestId('packet-review').locator('tbody tr').first().waitFor({ timeout: 30_000 });
+      await shoot(page, '20i-packet-review');
+      await page.getByRole('button', { name: m('packet.next') }).click();
+      await page.getByRole('heading', { level: 2, name: m('packet.step.export') }).waitFor();
+      await shoot(page, '20j-packet-export');
     });
 
     it('share a case (what leaves, for a recipient) and receive (this vault\'s contact card)', async () => {
@@ -261,6 +307,8 @@ for (const lang of LANGS) {
     it('settings', async () => {
       const { page } = app;
       await go(page, '#/settings', m('settings.title'));
+      // The auto-lock range is a number like any other: in the language's digits.
+      expect(await page.getByText(lang === 'ar' ? '\u0662\u0664\u0660' : '240', { exact: false }).count()).toBeGreaterThan(0);
       await shoot(page, '21-settings');
       await page.getByTestId('backup-section').scrollIntoViewIfNeeded();
       await shoot(page, '21b-settings-backup');

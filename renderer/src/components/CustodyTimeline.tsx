@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CustodyEventView, SubjectLabel } from '../../../shared/model/custody';
 import { useFormat } from '../lib/format';
 import { href } from '../lib/router';
+import { actorLabel } from '../lib/actor';
 
 /** The subject of an event by its human label, a link to it, with the id one click away. */
 function Subject({ id, label }: { readonly id: string; readonly label: SubjectLabel | undefined }) {
@@ -50,7 +51,7 @@ export function CustodyTimeline({
             </span>
             <strong>{t(`custody.type.${e.type}`, { defaultValue: e.type })}</strong>
             <time dateTime={e.time}>{f.dateTime(e.time)}</time>
-            <span className="actor">{t('custody.by', { actor: e.actor })}</span>
+            <span className="actor">{t('custody.by', { actor: actorLabel(e.actor, t) })}</span>
             {showSubject && e.subject ? <Subject id={e.subject} label={labels?.[e.subject]} /> : null}
           </div>
           <details>

@@ -13,6 +13,7 @@ import { DraftNote, useFormDraft, type DraftState } from '../lib/useFormDraft';
 import { BodyChart } from './BodyChart';
 import { ErrorNote } from './ErrorNote';
 import { TermCombobox } from './TermCombobox';
+import { actorLabel } from '../lib/actor';
 
 /**
  * The tags of an item, testimony or case: what is assigned (who, when, with its details) and a type-ahead to add
@@ -151,7 +152,7 @@ export function TagEditor({ targetId, headingLevel = 2 }: { readonly targetId: s
               </span>{' '}
               <span className="hint">
                 <span>{resolved ? pickLocalized(resolved.taxonomy.title, lang) : a.termId}</span>
-                <span>{t('tags.assignedBy', { actor: a.assignedBy, date: f.dateTime(a.assignedAt) })}</span>
+                <span>{t('tags.assignedBy', { actor: actorLabel(a.assignedBy, t), date: f.dateTime(a.assignedAt) })}</span>
                 {a.retired ? <span>{t('tags.retired')}</span> : null}
               </span>
               {resolved && (resolved.taxonomy.assignmentFields ?? []).length > 0 && editing !== a.id ? (
@@ -279,7 +280,11 @@ function TagDetails({ termId, details }: { readonly termId: string; readonly det
         return (
           <div key={k} className="fact-row">
             <dt>{label}</dt>
-            <dd dir="auto">{text}</dd>
+            <dd>
+              {/* Isolated in its own direction (typed text may be Latin in Arabic), the row in the page's: a span, not a
+                  bdi, so that the choices' labels in it stay under the pseudo-locale check. */}
+              <span dir="auto">{text}</span>
+            </dd>
           </div>
         );
       })}

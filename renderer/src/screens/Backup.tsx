@@ -8,6 +8,7 @@ import { call } from '../lib/api';
 import { useFormat } from '../lib/format';
 import { useLongOperation } from '../lib/useLongOperation';
 import { RecoverySheet } from './RecoverySheet';
+import { PathValue } from '../components/PathValue';
 
 /** "3 days ago" / "hace 3 días" / "منذ ٣ أيام", in the largest unit that fits. */
 function age(iso: string, locale: string, now: number): string {
@@ -80,9 +81,7 @@ export function BackupSection() {
           <button type="button" onClick={() => void choose()} aria-describedby="backup-target-label backup-target">
             {t('backup.chooseTarget')}
           </button>
-          <bdi id="backup-target" dir="ltr" className="path">
-            {target ?? t('backup.noTarget')}
-          </bdi>
+          <PathValue id="backup-target" path={target} none={t('backup.noTarget')} />
         </div>
       </div>
       <OperationControls

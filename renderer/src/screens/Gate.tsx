@@ -8,6 +8,7 @@ import { currentLanguage, isLanguage, setLanguage } from '../lib/i18n';
 import { OperationsProvider } from '../lib/operations';
 import { useDocumentTitle } from '../lib/router';
 import { VerifyPacketScreen } from './packets/VerifyPacket';
+import { PathValue } from '../components/PathValue';
 
 type Mode = 'unlock' | 'create' | 'verify';
 
@@ -254,9 +255,7 @@ function CreateForm({
           <button type="button" onClick={() => void choose('create')} aria-describedby="create-folder-label create-folder-value">
             {t('create.chooseFolder')}
           </button>
-          <bdi id="create-folder-value" className="path" dir="ltr">
-            {folder ?? t('create.noFolder')}
-          </bdi>
+          <PathValue id="create-folder-value" path={folder} none={t('create.noFolder')} />
         </div>
       </div>
       <Field label={t('create.passphrase')} hint={t('create.passphraseHint', { count: MIN_PASSPHRASE })}>

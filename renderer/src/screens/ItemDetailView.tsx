@@ -149,7 +149,9 @@ function EvidenceFacts({ item }: { readonly item: ItemDetail }) {
         {item.sourceNote ? (
           <>
             <dt>{t('item.source')}</dt>
-            <dd dir="auto">{item.sourceNote}</dd>
+            <dd>
+              <bdi>{item.sourceNote}</bdi>
+            </dd>
           </>
         ) : null}
       </dl>
@@ -259,7 +261,9 @@ function ContentCredentialsFacts({ metadata }: { readonly metadata: ExtractedMet
           .map(([k, v]) => (
             <div key={k} className="fact-row">
               <dt>{t(`item.c2pa.${k}`)}</dt>
-              <dd dir="auto">{v}</dd>
+              <dd>
+                <bdi>{v}</bdi>
+              </dd>
             </div>
           ))}
       </dl>

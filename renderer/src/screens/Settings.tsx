@@ -37,7 +37,7 @@ export function SettingsScreen() {
     <Screen title={t('settings.title')}>
       <form className="card" onSubmit={(e) => void save(e)} aria-labelledby="settings-general">
         <h2 id="settings-general">{t('settings.general')}</h2>
-        <Field label={t('settings.autoLock')} hint={t('settings.autoLockHint')}>
+        <Field label={t('settings.autoLock')} hint={t('settings.autoLockHint', { min: 1, max: 240 })}>
           {(p) => <input {...p} type="number" min={1} max={240} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} required />}
         </Field>
         <Field label={t('settings.language')}>

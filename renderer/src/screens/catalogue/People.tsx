@@ -50,7 +50,7 @@ export function PeopleScreen() {
                     {p.pseudonym}
                   </a>
                 </th>
-                <td dir="auto">{showNames ? p.realName : t('people.hidden')}</td>
+                <td>{showNames ? <bdi>{p.realName}</bdi> : t('people.hidden')}</td>
                 <td>{f.list([...new Set(p.roles.map((r) => t(`roles.${r.role}`)))])}</td>
               </tr>
             ))}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PacketPlan, PacketPlanInput } from '../../../../shared/model/packet';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Screen } from '../../components/Screen';
+import { useFormat } from '../../lib/format';
 import { ContentsStep } from './ContentsStep';
 import { ExhibitPanel } from './ExhibitPanel';
 import { ExportStep } from './ExportStep';
@@ -46,6 +47,7 @@ export function PacketWizardView({
   readonly onExported: () => void;
 }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const index = STEPS.indexOf(step);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [step]);
@@ -73,7 +75,7 @@ export function PacketWizardView({
       <ol className="stepper" aria-label={t('packet.steps')}>
         {STEPS.map((s, i) => (
           <li key={s} aria-current={s === step ? 'step' : undefined} className={i < index ? 'done' : ''}>
-            <span className="step-number">{i + 1}</span> {t(`packet.step.${s}`)}
+            <span className="step-number">{f.digits(i + 1)}</span> {t(`packet.step.${s}`)}
           </li>
         ))}
       </ol>

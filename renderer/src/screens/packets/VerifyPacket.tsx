@@ -9,6 +9,7 @@ import { recall } from '../../lib/memory';
 import { useLongOperation } from '../../lib/useLongOperation';
 import { useFormat } from '../../lib/format';
 import type { PacketFileRow, PacketVerifyReport, PacketWitnessedExhibit } from '../../../../shared/model/packet';
+import { PathValue } from '../../components/PathValue';
 
 /** Per exhibit: which witnesses attest it existed in the vault, and no later than when (their signing time). */
 function Witnessed({ exhibits }: { readonly exhibits: readonly PacketWitnessedExhibit[] }) {
@@ -135,8 +136,9 @@ export function VerifyPacketScreen() {
     setKeyGiven(key.trim().length > 0);
     void op.start(() => call('packets.verify', { path, ...(key.trim() ? { key: key.trim() } : {}), ...(witnesses.length > 0 ? { witnessKeys: witnesses } : {}) }));
   };
-  // One sentence per file a person sent (exhibits, originals, testimonies), and per file that failed.
-  const rows = report ? report.files.filter((f) => f.about || f.status === 'FAIL') : [];
+  // One sentence per file a person sent (exhibits, originals, testimonies), and per file that failed; the failing
+  // ones first, so that the file the verdict is about is the first thing read under it, not below the intact ones.
+  const rows = report ? report.files.filter((f) => f.about || f.status === 'FAIL').sort((a, b) => Number(b.status === 'FAIL') - Number(a.status === 'FAIL')) : [];
   const failing = rows.filter((f) => f.status === 'FAIL').length;
 
   return (
@@ -154,9 +156,7 @@ export function VerifyPacketScreen() {
             <button type="button" onClick={() => void choose(true)} aria-describedby="vp-path-label vp-path">
               {t('verifyPacket.chooseFolder')}
             </button>
-            <bdi id="vp-path" dir="ltr" className="path">
-              {path ?? t('verifyPacket.none')}
-            </bdi>
+            <PathValue id="vp-path" path={path} none={t('verifyPacket.none')} />
           </div>
         </div>
         <div className="field">

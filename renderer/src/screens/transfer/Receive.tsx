@@ -13,6 +13,7 @@ import { useMessage } from '../../lib/message';
 import { href } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useLongOperation } from '../../lib/useLongOperation';
+import { PathValue } from '../../components/PathValue';
 
 /** A sender this vault has never received from: what the person compares with them before accepting. */
 type NewSender = { readonly fingerprint: string; readonly words: string };
@@ -67,9 +68,7 @@ export function ReceiveScreen() {
           <button type="button" onClick={() => void choose()} aria-describedby="receive-path">
             {t('receive.chooseFolder')}
           </button>
-          <bdi id="receive-path" dir="ltr" className="path">
-            {folder ?? t('receive.noFolder')}
-          </bdi>
+          <PathValue id="receive-path" path={folder} none={t('receive.noFolder')} />
         </div>
         <ErrorNote error={dialogError} />
         <OperationControls

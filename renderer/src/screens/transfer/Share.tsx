@@ -12,6 +12,7 @@ import { useFormat } from '../../lib/format';
 import { href } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useLongOperation } from '../../lib/useLongOperation';
+import { PathValue } from '../../components/PathValue';
 
 type Recipient = ApiInput<'transfer.plan'>['recipient'];
 
@@ -189,9 +190,7 @@ export function ShareScreen({ caseId: initialCase, items }: { readonly caseId?: 
               <button type="button" onClick={() => void chooseFolder()}>
                 {t('share.chooseFolder')}
               </button>
-              <bdi dir="ltr" className="path">
-                {folder ?? t('share.noFolder')}
-              </bdi>
+              <PathValue path={folder} none={t('share.noFolder')} />
             </div>
           ) : (
             <div className="field">
