@@ -106,19 +106,16 @@ export const stripPdf: StripHandler = async (source, tmpPath, opts) => {
     const { root, info, pages } = checkDocument(doc, rec);
     const creation = info.isDictionary() && info.get('CreationDate').isString() ? info.get('CreationDate').asString() : undefined;
     const counts = await cleanObjects(doc, opts);
-    // Fetch the trailer again: MuPDF opens a new in-memory xref section on the first edit, with its own copy of
-    // the trailer, so edits through the reference taken before would be lost.
-    const finalTrailer = doc.getTrailer();
     if (!info.isNull()) rec.removed('Info dictionary (author, creator, producer, dates…)');
-    finalTrailer.delete('Info');
-    if (!finalTrailer.get('ID').isNull()) rec.removed('document ID');
-    finalTrailer.delete('ID');
+    setTrailerKey(doc, 'Info', undefined);
+    if (!doc.getTrailer().get('ID').isNull()) rec.removed('document ID');
+    setTrailerKey(doc, 'ID', undefined);
     for (const key of ['Metadata', 'PieceInfo', 'SpiderInfo']) root.delete(key);
     recordRemovals(rec, counts, doc.countVersions());
     if (opts.keepCaptureDate && creation !== undefined) {
       const fresh = doc.addObject(doc.newDictionary());
       fresh.put('CreationDate', doc.newString(creation));
-      finalTrailer.put('Info', fresh);
+      setTrailerKey(doc, 'Info', fresh);
       rec.kept('Info/CreationDate');
     }
     const out = savePdf(doc);
@@ -129,6 +126,23 @@ export const stripPdf: StripHandler = async (source, tmpPath, opts) => {
     doc.destroy();
   }
 };
+
+/**
+ * Removes (undefined) or sets a key of the trailer, and checks that it took. MuPDF opens a new in-memory xref section
+ * on a document's first edit, with its own copy of the trailer, so an edit through a trailer fetched before it is
+ * lost. When no object needed cleaning (pdfTeX and other writers whose files hold no XMP, PieceInfo or annotation
+ * authors), the copy of a file with a cross-reference stream kept its Info dictionary and /ID, and the kept
+ * CreationDate of any such file was dropped (written to the trailer fetched before addObject).
+ */
+function setTrailerKey(doc: PdfDoc, key: string, value: PdfObj | undefined): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const trailer = doc.getTrailer();
+    if (value === undefined) trailer.delete(key);
+    else trailer.put(key, value);
+    if (doc.getTrailer().get(key).isNull() === (value === undefined)) return;
+  }
+  throw stripFailed(FORMAT, `the trailer's /${key} could not be ${value === undefined ? 'removed' : 'written'}`);
+}
 
 async function openPdf(input: Buffer): Promise<PdfDoc> {
   const mupdf = await loadMupdf();

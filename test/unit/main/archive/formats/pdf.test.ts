@@ -22,6 +22,30 @@ function render(file: string): Buffer {
   return fs.readFileSync(`${prefix}.png`);
 }
 
+/**
+ * A one-page PDF whose only metadata is the trailer's Info dictionary and /ID: no object in it needs cleaning, so the
+ * trailer is the document's first edit (as in a pdfTeX file). Offsets are computed, so MuPDF needs no repair.
+ */
+function infoOnlyPdf(file: string): MadeFixture {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+    `<< /Author (${DOC_PEOPLE.author}) /Producer (${DOC_PEOPLE.software}) /CreationDate (D:20240305142210-03'00') >>`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  fs.writeFileSync(file, body, 'latin1');
+  return { path: file, mediaType: 'application/pdf', originalValues: [DOC_PEOPLE.author, DOC_PEOPLE.software] };
+}
+
 describe('PDF stripping', () => {
   let fx: MadeFixture;
   beforeAll(async () => {
@@ -61,6 +85,30 @@ describe('PDF stripping', () => {
     expect(info).toMatch(/^CreationDate:/m);
     expect(info).not.toMatch(/^(Author|Producer|ModDate):/m);
     await expectClean(fx, out, KEEP_DATE);
+  });
+
+  it.each(['classic', 'stream'])('removes the Info dictionary and /ID of a file in which no object needed cleaning (%s cross-reference)', async (xref) => {
+    const classic = infoOnlyPdf(path.join(dir, 'info-only.pdf'));
+    // A cross-reference stream and object streams, as pdfTeX and most current writers make them.
+    if (xref === 'stream') execFileSync('qpdf', ['--object-streams=generate', classic.path, path.join(dir, 'info-only-xref-stream.pdf')]);
+    const plain = xref === 'stream' ? { ...classic, path: path.join(dir, 'info-only-xref-stream.pdf') } : classic;
+    if (xref === 'stream') expect(fs.readFileSync(plain.path, 'latin1')).toMatch(/\/Type\s*\/XRef/);
+    expect(pdfinfo(plain.path)).toContain(DOC_PEOPLE.author);
+    const { out, result } = await strip(plain, dir, OPTS, `info-only-${xref}-out.pdf`);
+    expect(result.record.removed).toEqual(['Info dictionary (author, creator, producer, dates…)', 'document ID']);
+    expect(result.record.notes).not.toMatch(/rebuilt/);
+    const bytes = fs.readFileSync(out).toString('latin1');
+    expect(bytes).not.toContain(DOC_PEOPLE.author);
+    expect(bytes).not.toContain(DOC_PEOPLE.software);
+    expect(bytes).not.toMatch(/\/ID\s*\[/);
+    expect(pdfinfo(out)).not.toMatch(/^(Author|Producer|CreationDate):/m);
+    await expectClean(plain, out);
+
+    const kept = await strip(plain, dir, KEEP_DATE, `info-only-${xref}-keep-date.pdf`);
+    expect(kept.result.record.kept).toEqual(['Info/CreationDate']);
+    expect(pdfinfo(kept.out)).toMatch(/^CreationDate:/m);
+    expect(pdfinfo(kept.out)).not.toMatch(/^(Author|Producer):/m);
+    await expectClean(plain, kept.out, KEEP_DATE);
   });
 
   it('refuses an encrypted PDF with a clear reason', async () => {
