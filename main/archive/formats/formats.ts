@@ -99,6 +99,12 @@ function table(): ReadonlyMap<string, FormatEntry> {
 
 let cached: ReadonlyMap<string, FormatEntry> | undefined;
 
+/** Every media type a copy is written for (the types stripped, not those refused). */
+export function strippedMediaTypes(): string[] {
+  cached ??= table();
+  return [...cached].filter(([, e]) => e.kind === 'strip').map(([t]) => t);
+}
+
 export function formatFor(mediaType: string): FormatEntry | undefined {
   cached ??= table();
   return cached.get(mediaType.toLowerCase().split(';')[0]?.trim() ?? '');
