@@ -54,6 +54,10 @@ function refuse(code: 'CONFLICT' | 'VERIFY_FAILED' | 'INVALID_INPUT', reason: st
   return new HuellaError(code, message, { details: { reason, ...details } });
 }
 
+type Request = ReturnType<typeof parseWitnessRequest>;
+type Checkpoint = ReturnType<typeof verifyCheckpoint>;
+type KeepEvidence = (reason: string) => string;
+
 export function cosignRequest(dir: string, requestText: string, options: CosignOptions = {}): CosignResult {
   const request = parseWitnessRequest(requestText, options.proofText !== undefined ? parseConsistencyFile(options.proofText) : undefined);
   const blank = request.checkpoint.lastIndexOf('\n\n');
@@ -64,68 +68,12 @@ export function cosignRequest(dir: string, requestText: string, options: CosignO
 
   return withWitnessLock(dir, () => {
     const state = readLogState(dir, body.origin);
-    const offered = request.logKey ?? options.logKey;
-    const logKey = state?.logKey ?? offered;
-    if (logKey === undefined) {
-      throw refuse('INVALID_INPUT', 'unknown-log', `This witness has never seen the log ${body.origin}: give the log's key (the request file Huella writes carries it, or --log-key).`);
-    }
-    const verifier = parseVerifierKey(logKey);
-    if (state && offered !== undefined && offered.trim() !== state.logKey) {
-      throw refuse(
-        'CONFLICT',
-        'key-changed',
-        `Refused: the log key in this request (fingerprint ${keyFingerprint(parseVerifierKey(offered).publicKey)}) is not the key this witness pinned for ${body.origin} on ${state.pinnedAt} (fingerprint ${keyFingerprint(verifier.publicKey)}). A log's key never changes; ask the documenter what happened before cosigning anything for it.`,
-      );
-    }
+    const { logKey, verifier } = pinnedLogKey(state, request.logKey ?? options.logKey, body.origin);
     // The signature first: nothing about sizes or roots is believed before the log's key vouches for it.
     const cp = verifyCheckpoint(request.checkpoint, verifier, body.origin);
-    const rootText = rootHashText(cp.rootHash);
-    const evidence = (reason: string): string => keepRefused(dir, cp.origin, now, requestText, reason);
-
-    if (request.oldSize > cp.size) {
-      throw refuse('INVALID_INPUT', 'bad-request', `The request claims an old size (${request.oldSize}) larger than its checkpoint (${cp.size}); it is malformed.`);
-    }
-    if (state && cp.size < state.size) {
-      const why = `checkpoint of size ${cp.size} is older than the one this witness cosigned on ${dateOf(state.cosignedAt)} (size ${state.size})`;
-      const file = evidence(why);
-      throw refuse(
-        'CONFLICT',
-        'older',
-        `Refused: this ${why} for ${cp.origin}. A log only grows, so this is an old checkpoint handed over again, or the log was rolled back. Ask the documenter for a current one. (Kept as ${file}.)`,
-        { lastSize: state.size, size: cp.size },
-      );
-    }
-    const expectedOld = state?.size ?? 0;
-    if (request.oldSize !== expectedOld) {
-      throw refuse(
-        'CONFLICT',
-        'old-size',
-        state
-          ? `This witness last cosigned ${cp.origin} at size ${state.size} (on ${dateOf(state.cosignedAt)}), but the request proves consistency from size ${request.oldSize}. Ask the documenter for a request from size ${state.size}: huella log checkpoint <vault> --since ${state.size}.`
-          : `This witness has never cosigned ${cp.origin}, so the request must start from size 0 (it starts from ${request.oldSize}). Ask the documenter for a request with --since 0.`,
-        { lastSize: expectedOld },
-      );
-    }
-    if (state) {
-      const lastRoot = decodeBase64Strict(state.rootHash, "The witness's saved root hash", 32);
-      const consistent =
-        cp.size === state.size ? request.proof.length === 0 && lastRoot.equals(cp.rootHash) : verifyConsistency(state.size, cp.size, lastRoot, cp.rootHash, request.proof);
-      if (!consistent) {
-        const why =
-          cp.size === state.size
-            ? `the checkpoint of size ${cp.size} has root ${rootText}, but at that size this witness cosigned root ${state.rootHash} on ${dateOf(state.cosignedAt)}`
-            : `the checkpoint of size ${cp.size} (root ${rootText}) does not extend the checkpoint of size ${state.size} (root ${state.rootHash}) this witness cosigned on ${dateOf(state.cosignedAt)}: the consistency proof fails`;
-        const file = evidence(`fork: ${why}`);
-        throw refuse(
-          'VERIFY_FAILED',
-          'fork',
-          `Refused: FORK of ${cp.origin}. ${why[0]!.toUpperCase()}${why.slice(1)}. Both are signed by the log's key, so its history was rewritten after this witness saw it (or the proof was damaged in transit: ask for the request again; if it fails again, the log was forked). Both checkpoints are evidence: this request was kept as ${file}.`,
-          { lastSize: state.size, size: cp.size },
-        );
-      }
-    } else if (request.proof.length > 0) {
-      throw refuse('INVALID_INPUT', 'bad-request', 'A request from size 0 must carry no consistency proof (C2SP tlog-witness); this one does.');
-    }
+    const evidence: KeepEvidence = (reason) => keepRefused(dir, cp.origin, now, requestText, reason);
+    checkSizes(request, cp, state, evidence);
+    checkConsistency(request, cp, state, evidence);
 
     const signatureLine = cosignCheckpointText(cp.text, key.name, key.seed, now);
     const next: WitnessLogState = {
@@ -134,7 +82,7 @@ export function cosignRequest(dir: string, requestText: string, options: CosignO
       logKey: state?.logKey ?? logKey.trim(),
       pinnedAt: state?.pinnedAt ?? dateOf(now),
       size: cp.size,
-      rootHash: rootText,
+      rootHash: rootHashText(cp.rootHash),
       cosignedAt: now,
       checkpoint: request.checkpoint,
     };
@@ -142,7 +90,7 @@ export function cosignRequest(dir: string, requestText: string, options: CosignO
     return {
       origin: cp.origin,
       size: cp.size,
-      rootHash: rootText,
+      rootHash: next.rootHash,
       timestamp: now,
       firstUse: state === undefined,
       logKey: next.logKey,
@@ -153,4 +101,73 @@ export function cosignRequest(dir: string, requestText: string, options: CosignO
       cosignedCheckpoint: appendSignatureLines(request.checkpoint, [signatureLine]),
     };
   });
+}
+
+/** Step 1: the log's key, pinned at first use; a request that names another one is refused. */
+function pinnedLogKey(state: WitnessLogState | undefined, offered: string | undefined, origin: string): { logKey: string; verifier: ReturnType<typeof parseVerifierKey> } {
+  const logKey = state?.logKey ?? offered;
+  if (logKey === undefined) {
+    throw refuse('INVALID_INPUT', 'unknown-log', `This witness has never seen the log ${origin}: give the log's key (the request file Huella writes carries it, or --log-key).`);
+  }
+  const verifier = parseVerifierKey(logKey);
+  if (state && offered !== undefined && offered.trim() !== state.logKey) {
+    throw refuse(
+      'CONFLICT',
+      'key-changed',
+      `Refused: the log key in this request (fingerprint ${keyFingerprint(parseVerifierKey(offered).publicKey)}) is not the key this witness pinned for ${origin} on ${state.pinnedAt} (fingerprint ${keyFingerprint(verifier.publicKey)}). A log's key never changes; ask the documenter what happened before cosigning anything for it.`,
+    );
+  }
+  return { logKey, verifier };
+}
+
+/** Steps 2 and 3: the checkpoint is not older than the last one cosigned, and the request starts from that size. */
+function checkSizes(request: Request, cp: Checkpoint, state: WitnessLogState | undefined, evidence: KeepEvidence): void {
+  if (request.oldSize > cp.size) {
+    throw refuse('INVALID_INPUT', 'bad-request', `The request claims an old size (${request.oldSize}) larger than its checkpoint (${cp.size}); it is malformed.`);
+  }
+  if (state && cp.size < state.size) {
+    const why = `checkpoint of size ${cp.size} is older than the one this witness cosigned on ${dateOf(state.cosignedAt)} (size ${state.size})`;
+    const file = evidence(why);
+    throw refuse(
+      'CONFLICT',
+      'older',
+      `Refused: this ${why} for ${cp.origin}. A log only grows, so this is an old checkpoint handed over again, or the log was rolled back. Ask the documenter for a current one. (Kept as ${file}.)`,
+      { lastSize: state.size, size: cp.size },
+    );
+  }
+  const expectedOld = state?.size ?? 0;
+  if (request.oldSize !== expectedOld) {
+    throw refuse(
+      'CONFLICT',
+      'old-size',
+      state
+        ? `This witness last cosigned ${cp.origin} at size ${state.size} (on ${dateOf(state.cosignedAt)}), but the request proves consistency from size ${request.oldSize}. Ask the documenter for a request from size ${state.size}: huella log checkpoint <vault> --since ${state.size}.`
+        : `This witness has never cosigned ${cp.origin}, so the request must start from size 0 (it starts from ${request.oldSize}). Ask the documenter for a request with --since 0.`,
+      { lastSize: expectedOld },
+    );
+  }
+}
+
+/** Step 4: the new checkpoint extends the last one cosigned (equal roots at the same size); anything else is a fork, kept as evidence. */
+function checkConsistency(request: Request, cp: Checkpoint, state: WitnessLogState | undefined, evidence: KeepEvidence): void {
+  if (!state) {
+    if (request.proof.length > 0) throw refuse('INVALID_INPUT', 'bad-request', 'A request from size 0 must carry no consistency proof (C2SP tlog-witness); this one does.');
+    return;
+  }
+  const lastRoot = decodeBase64Strict(state.rootHash, "The witness's saved root hash", 32);
+  const consistent =
+    cp.size === state.size ? request.proof.length === 0 && lastRoot.equals(cp.rootHash) : verifyConsistency(state.size, cp.size, lastRoot, cp.rootHash, request.proof);
+  if (consistent) return;
+  const rootText = rootHashText(cp.rootHash);
+  const why =
+    cp.size === state.size
+      ? `the checkpoint of size ${cp.size} has root ${rootText}, but at that size this witness cosigned root ${state.rootHash} on ${dateOf(state.cosignedAt)}`
+      : `the checkpoint of size ${cp.size} (root ${rootText}) does not extend the checkpoint of size ${state.size} (root ${state.rootHash}) this witness cosigned on ${dateOf(state.cosignedAt)}: the consistency proof fails`;
+  const file = evidence(`fork: ${why}`);
+  throw refuse(
+    'VERIFY_FAILED',
+    'fork',
+    `Refused: FORK of ${cp.origin}. ${why[0]!.toUpperCase()}${why.slice(1)}. Both are signed by the log's key, so its history was rewritten after this witness saw it (or the proof was damaged in transit: ask for the request again; if it fails again, the log was forked). Both checkpoints are evidence: this request was kept as ${file}.`,
+    { lastSize: state.size, size: cp.size },
+  );
 }
