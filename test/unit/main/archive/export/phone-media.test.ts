@@ -119,4 +119,24 @@ describe('phone media through a packet export (HEIC, AVIF, Ogg Opus/Vorbis/FLAC,
       expect(decodedMd5(copy, maps)).toBe(decodedMd5(fx, maps));
     }, 60_000);
   }
+
+  it('forensic, capture dates asked for: what items.json says of each copy holds (issue 14 Build 1): a date is claimed exactly where exiftool finds one', async () => {
+    const caseId = createCase(vault, { title: 'Phone media, forensic' }).id;
+    const paths = [...fixtures.values()].map((fx) => fx.path);
+    const report = await ingestPaths(vault, paths);
+    addCaseItems(vault, { caseId, itemIds: report.results.map((r) => r.itemId!) });
+    const forensic = path.join(root, 'packet-forensic');
+    await exportPacket(vault, { mechanismId: 'sp-communication', lang: 'en', caseId, profile: 'forensic', recipient: vault.ageRecipient, keepCaptureDate: true, outPath: forensic });
+    const items = JSON.parse(fs.readFileSync(path.join(forensic, 'custody/items.json'), 'utf8')) as ItemsJson;
+    const copiesOf = items.items.filter((i) => i.exported);
+    expect(copiesOf).toHaveLength(KINDS.length);
+    const wrong: string[] = [];
+    for (const i of copiesOf) {
+      const claim = (i.exported!.transformation as { keepCaptureDate?: boolean } | undefined)?.keepCaptureDate;
+      const tags = Object.entries(await exiftoolRead(path.join(forensic, i.exported!.path))).filter(([k]) => !k.startsWith('System:') && k !== 'SourceFile');
+      const dates = tags.filter(([k]) => /DateTimeOriginal|CreateDate|CreationTime|DateUTC|:Date$/i.test(k)).map(([k, v]) => `${k}=${String(v)}`);
+      if (claim !== dates.length > 0) wrong.push(`${i.exported!.path}: keepCaptureDate ${String(claim)}, exiftool finds ${dates.join(', ') || 'no date'}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
 });
