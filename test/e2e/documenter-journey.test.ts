@@ -131,6 +131,8 @@ for (const lang of LANGS) {
       // Marked at the field, in the person's language; the text stays.
       await page.getByText(m('problem.validation.notALanguage')).first().waitFor();
       expect(await language.getAttribute('aria-invalid')).toBe('true');
+      // The refused word stays in view (never stored), so the person sees what was not taken.
+      expect(await language.inputValue()).toBe('Klingonese');
       expect(await page.getByLabel(m('testimony.fields.text'), { exact: true }).inputValue()).toBe(typed);
       await shoot('03-testimony-invalid-language');
       const testimonyUrl = page.url();

@@ -27,7 +27,7 @@ export function matchOptions(options: readonly CodeOption[], query: string, limi
  * Choosing one value of a fixed list (countries, languages) by typing its name: an ARIA 1.2 combobox with a
  * listbox popup. Type a few letters of the name in the UI language, in English, or the code; arrow keys move,
  * Enter or a click chooses, Escape closes and puts the chosen value back, Alt+ArrowDown opens the whole list.
- * Text that is not a choice is never stored: leaving the field with it restores the chosen value and says why
+ * Text that is not a choice is never stored: leaving the field with it keeps the text in view, marked, and says why
  * (the caller gets only codes from the list, or null when the person cleared the field).
  */
 export function CodePicker({
@@ -96,11 +96,10 @@ export function CodePicker({
       return;
     }
     const exact = [...hits].find((o) => o.code.toLowerCase() === q || [o.label, ...o.alt].some((n) => normalizeForSearch(n) === q));
+    // Refused text stays in the field, marked, so the person sees what was not taken and can correct it; the
+    // stored value is unchanged (Escape puts its name back).
     if (exact) choose(exact);
-    else {
-      setText(undefined);
-      setRefused(true);
-    }
+    else setRefused(true);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     switch (e.key) {
@@ -185,7 +184,16 @@ export function CodePicker({
           onBlur={() => settle()}
         />
         {value !== undefined ? (
-          <button type="button" className="picker-clear" aria-label={t('picker.clear', { label })} onClick={() => onChange(null)}>
+          <button
+            type="button"
+            className="picker-clear"
+            aria-label={t('picker.clear', { label })}
+            onClick={() => {
+              setText(undefined);
+              setRefused(false);
+              onChange(null);
+            }}
+          >
             ✕
           </button>
         ) : null}
