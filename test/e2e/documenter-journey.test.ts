@@ -7,7 +7,7 @@ import { termLabel } from '../../shared/taxonomy';
 import { pickLocalized } from '../../shared/localized';
 import { getTaxonomy } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
-import { openApp, screenshot, type AppWindow } from './support/browser';
+import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
@@ -41,7 +41,13 @@ for (const lang of LANGS) {
     const caseTitle = 'Detention in Istanbul';
     const typed = 'They took us to a building near the port. I heard screams from the next room.';
     const packetOut = () => path.join(tmp, 'out', 'packet.zip');
-    const shoot = (name: string) => screenshot(app.page, `${lang}-journey-${name}`);
+    // Every state the journey shows is shot and checked by axe: no serious or critical violation.
+    const shoot = async (name: string) => {
+      await screenshot(app.page, `${lang}-journey-${name}`);
+      const axe = await runAxe(app.page, `${lang}-journey-${name}`);
+      recordAxe(axe);
+      expect(axe.serious, `${lang}-journey-${name}: ${JSON.stringify(axe.serious, null, 1)}`).toEqual([]);
+    };
 
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-journey13-${lang}-`));
@@ -274,6 +280,12 @@ for (const lang of LANGS) {
         };
         await verify(packetOut(), m('verifyPacket.pass'));
         await screenshot(page, `${lang}-journey-10-verify-intact`);
+        const ax = async (screen: string) => {
+          const r = await runAxe(page, `${lang}-journey-${screen}`);
+          recordAxe(r);
+          expect(r.serious, JSON.stringify(r.serious, null, 1)).toEqual([]);
+        };
+        await ax('10-verify-intact');
         const changed = path.join(tmp, 'out', 'changed.zip');
         const bytes = fs.readFileSync(packetOut());
         const at = Math.floor(bytes.length / 2);
@@ -281,6 +293,7 @@ for (const lang of LANGS) {
         fs.writeFileSync(changed, bytes);
         await verify(changed, m('verifyPacket.fail'));
         await screenshot(page, `${lang}-journey-11-verify-changed`);
+        await ax('11-verify-changed');
         await reviewer.close();
         reviewer.assertClean();
       } finally {
