@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSelection, SelectionResult } from '../../../shared/model/selection';
 import { call } from '../lib/api';
@@ -49,6 +49,12 @@ export function SelectionBar({
   const [done, setDone] = useState<Done>();
   const cases = useAsync(() => (action === 'case' ? call('cases.list', {}) : Promise.resolve([])), [action]);
   const statusRef = useRef<HTMLParagraphElement>(null);
+  // Focus stays in the bar once an action is done: on the status that says what happened. After the render that
+  // writes it, not before: an empty status is not displayed (.selection-done:empty), so it cannot take the focus,
+  // and the form whose button had it is gone; the focus fell to the page body.
+  useEffect(() => {
+    if (done) statusRef.current?.focus();
+  }, [done]);
 
   const run = async (kind: Action, target: string, go: (s: ItemSelection) => Promise<SelectionResult>) => {
     if (!selection) return;
@@ -60,8 +66,6 @@ export function SelectionBar({
       setAction(undefined);
       setReason('');
       onChanged(kind);
-      // Focus stays in the bar: the status says what happened.
-      statusRef.current?.focus();
     } catch (e) {
       setError(e);
     } finally {
