@@ -424,56 +424,10 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
         items.push({ itemId: duplicateOf!, senderItemId: record.sender.itemId, status: 'duplicate', sha256: record.sha256, size: record.size });
         continue;
       }
-      const itemId = newItemId();
-      const ingest = c.log.events.get(record.sender.ingestSeq)!;
-      const ev = vault.log.append(
-        'item.received',
-        itemId,
-        {
-          sha256: record.sha256,
-          size: record.size,
-          mediaType: record.mediaType,
-          nameCommitment: (ingest.event.data as { nameCommitment: string }).nameCommitment,
-          metadataCommitment: (ingest.event.data as { metadataCommitment: string }).metadataCommitment,
-          from: {
-            origin: c.custody.origin,
-            bundle: c.manifest.bundleId,
-            sender: c.pin.info.fingerprint,
-            itemId: record.sender.itemId,
-            ingestSeq: record.sender.ingestSeq,
-            ingestLeaf: ingest.leaf.toString('hex'),
-            transferSeq: c.log.transfer.event.seq,
-            transferLeaf: c.log.transfer.leaf.toString('hex'),
-            checkpointSize: c.log.checkpoint.size,
-            checkpointRoot: root,
-          },
-        },
-        c.now,
-      );
-      lastSeq = ev.seq;
-      const gps = (record.metadata as { gps?: { lat?: unknown; lon?: unknown } }).gps;
-      insertReceivedItem(vault.store, {
-        id: itemId,
-        objectName: object.name,
-        sha256: object.sha256,
-        size: object.size,
-        mediaType: record.mediaType,
-        originalName: record.originalName,
-        sourceNote: `received from ${c.pin.info.display}`,
-        receivedAt,
-        eventSeq: ev.seq,
-        metadata: JSON.stringify(record.metadata),
-        commitSalt: Buffer.from(record.commitSalt, 'base64'),
-        captureTime: record.captureTime ?? null,
-        gpsLat: typeof gps?.lat === 'number' ? gps.lat : null,
-        gpsLon: typeof gps?.lon === 'number' ? gps.lon : null,
-        title: record.title ?? null,
-        description: record.description ?? null,
-        place: record.place ?? null,
-      });
-      indexItem(vault, itemId);
-      custodyRows.push({ itemId, json: senderCustodyFor(c, record) });
-      items.push({ itemId, senderItemId: record.sender.itemId, status: 'received', sha256: record.sha256, size: record.size, eventSeq: ev.seq });
+      const item = receiveItem(vault, c, record, object, { receivedAt, root });
+      lastSeq = item.eventSeq!;
+      custodyRows.push({ itemId: item.itemId, json: senderCustodyFor(c, record) });
+      items.push(item);
     }
     recordReceivedBundle(vault.store, {
       bundleId: c.manifest.bundleId,
@@ -484,11 +438,7 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
       eventSeq: lastSeq,
     });
     for (const r of custodyRows) recordReceivedCustody(vault.store, r.itemId, c.manifest.bundleId, r.json);
-    let caseId: string | undefined;
-    if (c.records.case) {
-      caseId = createCase(vault, { title: c.records.case.title, ...(c.records.case.country ? { country: c.records.case.country } : {}), ...(c.records.case.summary ? { summary: c.records.case.summary } : {}) }).id;
-      addCaseItems(vault, { caseId, itemIds: items.map((i) => i.itemId) });
-    }
+    const caseId = c.records.case ? fileInNewCase(vault, c.records.case, items) : undefined;
     vault.log.writeCheckpoint('receive');
     return {
       bundleId: c.manifest.bundleId,
@@ -498,6 +448,65 @@ function commitReceipt(vault: Vault, c: CommitInput): ReceiveReport {
       checkpoint: { size: c.log.checkpoint.size, root },
     };
   });
+}
+
+/** One new item: its item.received event (what the sender's log proves about it), its row, its search entry. */
+function receiveItem(vault: Vault, c: CommitInput, record: BundleItemRecord, object: StagedObject, at: { readonly receivedAt: string; readonly root: string }): ReceivedItem {
+  const itemId = newItemId();
+  const ingest = c.log.events.get(record.sender.ingestSeq)!;
+  const ev = vault.log.append(
+    'item.received',
+    itemId,
+    {
+      sha256: record.sha256,
+      size: record.size,
+      mediaType: record.mediaType,
+      nameCommitment: (ingest.event.data as { nameCommitment: string }).nameCommitment,
+      metadataCommitment: (ingest.event.data as { metadataCommitment: string }).metadataCommitment,
+      from: {
+        origin: c.custody.origin,
+        bundle: c.manifest.bundleId,
+        sender: c.pin.info.fingerprint,
+        itemId: record.sender.itemId,
+        ingestSeq: record.sender.ingestSeq,
+        ingestLeaf: ingest.leaf.toString('hex'),
+        transferSeq: c.log.transfer.event.seq,
+        transferLeaf: c.log.transfer.leaf.toString('hex'),
+        checkpointSize: c.log.checkpoint.size,
+        checkpointRoot: at.root,
+      },
+    },
+    c.now,
+  );
+  const gps = (record.metadata as { gps?: { lat?: unknown; lon?: unknown } }).gps;
+  insertReceivedItem(vault.store, {
+    id: itemId,
+    objectName: object.name,
+    sha256: object.sha256,
+    size: object.size,
+    mediaType: record.mediaType,
+    originalName: record.originalName,
+    sourceNote: `received from ${c.pin.info.display}`,
+    receivedAt: at.receivedAt,
+    eventSeq: ev.seq,
+    metadata: JSON.stringify(record.metadata),
+    commitSalt: Buffer.from(record.commitSalt, 'base64'),
+    captureTime: record.captureTime ?? null,
+    gpsLat: typeof gps?.lat === 'number' ? gps.lat : null,
+    gpsLon: typeof gps?.lon === 'number' ? gps.lon : null,
+    title: record.title ?? null,
+    description: record.description ?? null,
+    place: record.place ?? null,
+  });
+  indexItem(vault, itemId);
+  return { itemId, senderItemId: record.sender.itemId, status: 'received', sha256: record.sha256, size: record.size, eventSeq: ev.seq };
+}
+
+/** The case the sender shared, made anew in this vault, with every item of the bundle (received or already here). */
+function fileInNewCase(vault: Vault, shared: NonNullable<BundleRecords['case']>, items: readonly ReceivedItem[]): string {
+  const caseId = createCase(vault, { title: shared.title, ...(shared.country ? { country: shared.country } : {}), ...(shared.summary ? { summary: shared.summary } : {}) }).id;
+  addCaseItems(vault, { caseId, itemIds: items.map((i) => i.itemId) });
+  return caseId;
 }
 
 /** The sender's link of the chain for one item, kept so this vault's packets can carry it. */
