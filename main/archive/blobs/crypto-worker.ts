@@ -6,6 +6,7 @@ import { PayloadCipher } from './age-payload';
 import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
 import { HuellaError, fromSystemError } from '../errors';
 import { writevFullySync } from '../fs/writev';
+import { collectYoungGarbage } from './young-garbage';
 import type { CryptoRequest, HashObjectsRequest, ObjectHash, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
 
 // A crypto worker thread (blobs/crypto.ts starts one per core). Tasks are plain loops over reused buffers: no
@@ -72,7 +73,10 @@ function sealSlot(req: SealSlotRequest): { written: number } {
     for (let i = 0; i < chunks; i++) {
       parts.push(...cipher.seal(data.subarray(i * AGE_CHUNK_SIZE, (i + 1) * AGE_CHUNK_SIZE), req.last && i === chunks - 1));
     }
-    return { written: writevFullySync(req.fd, parts, req.position) };
+    const written = writevFullySync(req.fd, parts, req.position);
+    parts.length = 0;
+    collectYoungGarbage(); // the slot's sealed chunks are garbage now: see young-garbage.ts
+    return { written };
   } catch (e) {
     throw fromSystemError(e, 'writing an encrypted object');
   } finally {
