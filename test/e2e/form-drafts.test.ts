@@ -8,8 +8,9 @@ import type { Draft } from '../../shared/model/drafts';
 import { termLabel } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
 import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { PASSPHRASE } from './support/flows';
+import { importViaApi, PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
+import { writePhotoFolder } from './support/photos';
 
 /**
  * Issue 13, "nothing typed is ever lost", for the catalogue's forms: the case's description, "add a person", and
@@ -48,6 +49,7 @@ for (const lang of LANGS) {
       kase = await host.call('cases.create', { title: 'Detention in Istanbul', country: 'TR' });
       person = await host.call('persons.create', { realName: 'Mehmet Ali Demir', pseudonym: 'Victim B' });
       await host.call('persons.setRole', { personId: person.id, caseId: kase.id, role: 'victim' });
+      await importViaApi(host, [(await writePhotoFolder(path.join(tmp, 'photos'), 1)).dir]);
       app = await openApp(host, { locale: lang === 'ar' ? 'ar' : lang === 'es' ? 'es-ES' : 'en-GB', viewport: { width: 1280, height: 900 } });
     });
     afterEach(async (ctx) => {
@@ -104,6 +106,29 @@ for (const lang of LANGS) {
       await expect.poll(async () => (await host.call('cases.get', { id: kase.id })).summary).toBe(said);
       await expect.poll(() => draftOf('case', kase.id)).toBeNull();
       await expect.poll(() => page.getByTestId('draft-restored').count()).toBe(0);
+    });
+
+    it("keeps an item's description through leaving, locking and unlocking; saving it drops the draft", async () => {
+      const { page } = app;
+      const itemId = (await host.call('items.list', { offset: 0, limit: 5, sort: 'name-asc' })).items[0]!.id;
+      await page.goto(`${host.origin}/#/item/${itemId}`);
+      await page.getByText(m('item.describe'), { exact: true }).click();
+      const description = page.getByRole('textbox', { name: m('item.description'), exact: true });
+      const said = 'The cell door seen from the corridor; the marks on the frame are from the night of 5 March.';
+      await description.fill(said);
+      await expect.poll(async () => (await draftOf('item', itemId))?.data.description, { timeout: 3000 }).toBe(said);
+      expect((await host.call('items.get', { id: itemId })).item.description).toBeUndefined();
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/item/${itemId}`);
+      // Brought back unfolded, saying it is a draft.
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await description.inputValue()).toBe(said);
+      await shoot('item-restored');
+      await description.locator('xpath=ancestor::form').getByRole('button', { name: m('common.save'), exact: true }).click();
+      await expect.poll(async () => (await host.call('items.get', { id: itemId })).item.description).toBe(said);
+      await expect.poll(() => draftOf('item', itemId)).toBeNull();
     });
 
     it('keeps "add a person" through leaving the screen, and drops the draft once the person is created', async () => {

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Draft } from '../../../../shared/model/drafts';
 import type { ItemDetail } from '../../../../shared/model/items';
 import { LINK_RELATIONS, typeOfId, type LinkRelation } from '../../../../shared/model/catalogue';
 import { CasePicker } from '../../components/CasePicker';
@@ -10,6 +11,7 @@ import { call } from '../../lib/api';
 import { href, type Route } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
+import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
 
 function routeFor(id: string): Route | undefined {
   switch (typeOfId(id)) {
@@ -41,33 +43,51 @@ export function ItemCatalogue({ item: d, onChanged }: { readonly item: ItemDetai
   );
 }
 
-function ItemDescription({ itemId, title: t0, description: d0, place: p0 }: { readonly itemId: string; readonly title: string; readonly description: string; readonly place: string }) {
+type ItemValues = { readonly title: string; readonly description: string; readonly place: string };
+
+/** The item's description, kept as a draft ('item') while it is typed, until it is saved (issue 13: nothing typed is lost). */
+function ItemDescription({ itemId, ...values }: { readonly itemId: string } & ItemValues) {
+  return <WithDraft form="item" recordId={itemId}>{(draft) => <ItemDescriptionForm itemId={itemId} saved={values} draft={draft} />}</WithDraft>;
+}
+
+function ItemDescriptionForm({ itemId, saved: savedValues, draft }: { readonly itemId: string; readonly saved: ItemValues; readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [title, setTitle] = useState(t0);
-  const [description, setDescription] = useState(d0);
-  const [place, setPlace] = useState(p0);
+  const [opened] = useState(() => restoreDraft(savedValues, draft));
+  const [v, setV] = useState<ItemValues>(opened.values);
+  const [note, setNote] = useState(opened.state);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
+  const kept = useFormDraft<ItemValues>('item', itemId, undefined, opened.state, draft !== null);
+  const change = (next: ItemValues) => {
+    setSaved(false);
+    setV(next);
+    kept.schedule(next);
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     setError(undefined);
     try {
-      await call('items.edit', { id: itemId, title: title.trim() || null, description: description || null, place: place.trim() || null });
+      await call('items.edit', { id: itemId, title: v.title.trim() || null, description: v.description || null, place: v.place.trim() || null });
+      await kept.discard().catch(() => undefined);
+      setNote('none');
       setSaved(true);
     } catch (err) {
       setError(err);
     }
   };
+  // A description brought back from a draft opens unfolded, so the person sees it is there and not yet saved.
   return (
-    <details className="card">
+    <details className="card" open={opened.state !== 'none' || undefined}>
       <summary>{t('item.describe')}</summary>
       <form onSubmit={(e) => void submit(e)}>
         <p className="hint">{t('item.describeHint')}</p>
-        <Field label={t('item.titleField')}>{(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} dir="auto" />}</Field>
-        <Field label={t('item.description')}>{(p) => <textarea {...p} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} dir="auto" />}</Field>
-        <Field label={t('item.place')}>{(p) => <input {...p} type="text" value={place} onChange={(e) => setPlace(e.target.value)} dir="auto" />}</Field>
+        <DraftNote state={note} />
+        <Field label={t('item.titleField')}>{(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} dir="auto" />}</Field>
+        <Field label={t('item.description')}>{(p) => <textarea {...p} rows={3} value={v.description} onChange={(e) => change({ ...v, description: e.target.value })} dir="auto" />}</Field>
+        <Field label={t('item.place')}>{(p) => <input {...p} type="text" value={v.place} onChange={(e) => change({ ...v, place: e.target.value })} dir="auto" />}</Field>
         <ErrorNote error={error} />
+        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
         <div className="actions">
           <button type="submit" className="primary">
             {t('common.save')}
