@@ -173,7 +173,8 @@ export function hostileMp4(base: Buffer): Hostile[] {
 
 // ------------------------------------------------------------------------------------------------------- PDF
 
-function pdfFile(objects: readonly string[], trailer: (xrefAt: number) => string): Buffer {
+/** A PDF with a correct cross-reference table: the objects numbered from 1, the trailer written for the table's offset. */
+export function pdfFile(objects: readonly string[], trailer: (xrefAt: number) => string): Buffer {
   let out = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {

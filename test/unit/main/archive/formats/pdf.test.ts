@@ -9,6 +9,7 @@ import { DOC_PEOPLE, makePdf } from '../../../../fixtures/documents';
 import type { MadeFixture } from '../../../../fixtures/photos';
 import { RICH_EXIF } from '../../../../fixtures/photos';
 import { expectClean, expectDirty, KEEP_DATE, OPTS, strip } from './strip-helpers';
+import { pdfFile } from '../../../../reliability/campaigns/hostile';
 
 const dir = tempDir('huella-strip-pdf-');
 
@@ -33,16 +34,9 @@ function infoOnlyPdf(file: string): MadeFixture {
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
     `<< /Author (${DOC_PEOPLE.author}) /Producer (${DOC_PEOPLE.software}) /CreationDate (D:20240305142210-03'00') >>`,
   ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n${xref}\n%%EOF\n`;
-  fs.writeFileSync(file, body, 'latin1');
+  const trailer = (xref: number): string =>
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  fs.writeFileSync(file, pdfFile(objects, trailer));
   return { path: file, mediaType: 'application/pdf', originalValues: [DOC_PEOPLE.author, DOC_PEOPLE.software] };
 }
 
