@@ -196,8 +196,12 @@ for (const lang of LANGS) {
       await expect.poll(async () => (await host.call('testimonies.get', { id: testimonyId })).text).toBe(said);
     });
 
-    it('prepares a WGAD packet up to the review', async () => {
+    it('prepares a WGAD packet up to the review, opens an exhibit beside it and comes back', async () => {
       const { page } = app;
+      // The case's photos (set up through the API, as the import was): exhibits for the review to open.
+      const kase = (await host.call('cases.list', {}))[0]!;
+      const photos = (await host.call('items.list', { offset: 0, limit: 20, sort: 'name-asc' })).items.filter((i) => i.originalName.startsWith('IMG_'));
+      await host.call('cases.addItems', { caseId: kase.id, itemIds: photos.map((i) => i.id) });
       await nav('nav.cases');
       await tabTo(page, caseTitle);
       await page.keyboard.press('Enter');
@@ -228,6 +232,18 @@ for (const lang of LANGS) {
       await page.getByTestId('packet-review').waitFor({ timeout: 30_000 });
       await axe('packet-review');
       await screenshot(page, `${lang}-keyboard-journey-review`);
+      // An exhibit opened from the review by the keyboard: beside the review (which stays), then Escape closes it
+      // and the focus is back on the link that opened it, on the same step.
+      await tabTo(page, 'E001', { max: 200 });
+      await page.keyboard.press('Enter');
+      const panel = page.getByTestId('exhibit-panel');
+      await panel.locator('img').first().waitFor();
+      expect(await page.getByTestId('packet-review').isVisible()).toBe(true);
+      await axe('packet-exhibit');
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+      expect((await focused(page)).name).toBe('E001');
+      expect(await page.locator('[aria-current=step]').innerText()).toContain(m('packet.step.review'));
     });
 
     it('leaves the unanswered answers to be completed, and exports the packet as a folder', async () => {
