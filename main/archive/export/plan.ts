@@ -332,6 +332,10 @@ function planFields(
         inv.reason === 'consent-not-given'
           ? `The mechanism requires ${label(inv.fieldId)} to be answered yes before a packet can be sent.`
           : `The answer to ${label(inv.fieldId)} is not valid (${inv.reason}).`,
+      // Said in the person's language, naming the field (a date typed halfway in the wizard comes here as typed).
+      ...(inv.reason === 'consent-not-given'
+        ? {}
+        : { problem: msg(inv.reason === 'bad-date' ? 'problem.packet.answerNotADate' : 'problem.packet.answerInvalid', { field: fieldLabel(ctx.mechanism, inv.fieldId, ctx.lang) }) }),
     });
   }
   if (strictAnswers) {

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type ReactElement } from 'react';
+import { useId, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asciiDigits, useFormat } from '../lib/format';
 
@@ -80,8 +80,11 @@ export function DateField({
   error,
   typed,
   onTyped,
+  badges,
 }: {
   readonly label: string;
+  /** Shown after the label in the legend (a form's "required" badge). */
+  readonly badges?: ReactNode;
   readonly value: string | undefined;
   /** null: every part emptied. Only whole, existing dates (or partial ones where allowed) are passed on. */
   readonly onChange: (value: string | null) => void;
@@ -202,7 +205,10 @@ export function DateField({
   };
   return (
     <fieldset className={shownError ? 'field date-field field-invalid' : 'field date-field'} aria-describedby={describedBy}>
-      <legend>{label}</legend>
+      <legend>
+        {label}
+        {badges}
+      </legend>
       <div className="date-parts">{order.map((p) => controls[p])}</div>
       {shownError ? (
         <p className="field-error" id={errorId}>

@@ -36,6 +36,11 @@ export type Formatters = {
   /** An integer without grouping (a year, a day): "2024" / "٢٠٢٤". */
   digits(n: number): string;
   date(iso: string | undefined): string;
+  /**
+   * A calendar date as a record holds it, whole or partial ("2024", "2024-03", "2024-03-05"): "2024", "March 2024",
+   * "5 Mar 2024" in the language, never a day or a month that was not given, and never shifted by the time zone.
+   */
+  calendarDate(value: string | undefined): string;
   dateTime(iso: string | undefined): string;
   number(n: number): string;
   bytes(n: number): string;
@@ -49,6 +54,9 @@ const cache = new Map<string, Formatters>();
 function make(lang: string, locale: string): Formatters {
   const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const dayFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const monthFmt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+  const yearFmt = new Intl.DateTimeFormat(locale, { year: 'numeric', timeZone: 'UTC' });
   const num = new Intl.NumberFormat(locale);
   const plain = new Intl.NumberFormat(locale, { useGrouping: false });
   const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
@@ -67,6 +75,14 @@ function make(lang: string, locale: string): Formatters {
     date: (iso) => {
       const d = parse(iso);
       return d ? dateFmt.format(d) : '';
+    },
+    calendarDate: (value) => {
+      const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value ?? '');
+      if (!m) return value ?? '';
+      const at = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+      const d = new Date(at);
+      d.setUTCFullYear(Number(m[1])); // years before 100 are not 19xx
+      return (m[3] ? dayFmt : m[2] ? monthFmt : yearFmt).format(d);
     },
     dateTime: (iso) => {
       const d = parse(iso);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketPlanInput, PacketPlan } from '../../../../shared/model/packet';
 import { OperationControls } from '../../components/OperationControls';
@@ -7,12 +7,15 @@ import { useFormat } from '../../lib/format';
 import { remember } from '../../lib/memory';
 import { navigate } from '../../lib/router';
 import { useLongOperation } from '../../lib/useLongOperation';
+import { PACKET_FORMATS, type PacketFormat, type StepProps } from './wizard-state';
 
-/** How the packet is written: one zip file, or a folder (BagIt either way). */
-const PACKET_FORMATS = ['zip', 'folder'] as const;
-type PacketFormat = (typeof PACKET_FORMATS)[number];
-
-export function ExportStep({ input, plan, onExported }: { readonly input: PacketPlanInput; readonly plan: PacketPlan | undefined; readonly onExported?: () => void }) {
+export function ExportStep({
+  input,
+  plan,
+  choices,
+  set,
+  onExported,
+}: { readonly input: PacketPlanInput; readonly plan: PacketPlan | undefined; readonly onExported?: () => void } & StepProps) {
   const { t } = useTranslation();
   const f = useFormat();
   const op = useLongOperation('export');
@@ -22,8 +25,9 @@ export function ExportStep({ input, plan, onExported }: { readonly input: Packet
   useEffect(() => {
     if (exported) onExported?.();
   }, [exported, onExported]);
-  // A zip file or a folder, as the person chose here (not guessed from the name typed in the save dialog).
-  const [format, setFormat] = useState<PacketFormat>('zip');
+  // A zip file or a folder, as the person chose here (not guessed from the name typed in the save dialog); kept in
+  // the wizard's draft with the rest of the choices.
+  const format: PacketFormat = choices.packetFormat ?? 'zip';
   const start = () =>
     void op.start(async () => {
       const zip = format === 'zip';
@@ -38,7 +42,7 @@ export function ExportStep({ input, plan, onExported }: { readonly input: Packet
         <legend>{t('packet.format.legend')}</legend>
         {PACKET_FORMATS.map((k) => (
           <div className="check" key={k}>
-            <input id={`packet-format-${k}`} type="radio" name="packet-format" checked={format === k} onChange={() => setFormat(k)} disabled={op.running} />
+            <input id={`packet-format-${k}`} type="radio" name="packet-format" checked={format === k} onChange={() => set({ packetFormat: k })} disabled={op.running} />
             <label htmlFor={`packet-format-${k}`}>{t(`packet.format.${k}`)}</label>
           </div>
         ))}

@@ -2,19 +2,39 @@ import { useTranslation } from 'react-i18next';
 import { pickLocalized } from '../../../../shared/localized';
 import { getMechanism, type AnswerValue, type MechanismField } from '../../../../shared/mechanisms';
 import type { FieldOrigin, PacketPlan } from '../../../../shared/model/packet';
+import { DateField } from '../../components/DateField';
 import { useFormat } from '../../lib/format';
 import { currentLanguage } from '../../lib/i18n';
 import type { StepProps } from './wizard-state';
 
-export function FieldInput({ field, value, onChange }: { readonly field: MechanismField; readonly value: AnswerValue | undefined; readonly onChange: (v: AnswerValue) => void }) {
+export function FieldInput({
+  field,
+  value,
+  onChange,
+  typed,
+  onTyped,
+}: {
+  readonly field: MechanismField;
+  readonly value: AnswerValue | undefined;
+  readonly onChange: (v: AnswerValue) => void;
+  /** A date answer typed halfway, as the draft kept it (DateField's typedDate()). */
+  readonly typed?: string | undefined;
+  /** A date answer that is no date yet: what was typed ('' when the parts make the date again). */
+  readonly onTyped?: (typed: string) => void;
+}) {
   const { t } = useTranslation();
   const lang = currentLanguage();
   const id = `ans-${field.id}`;
+  const badges = (
+    <>
+      {field.required ? <span className="badge">{t('packet.required')}</span> : null}
+      {field.confidential ? <span className="badge badge-warn">{t('packet.confidential')}</span> : null}
+    </>
+  );
   const label = (
     <>
       {pickLocalized(field.label, lang)}
-      {field.required ? <span className="badge">{t('packet.required')}</span> : null}
-      {field.confidential ? <span className="badge badge-warn">{t('packet.confidential')}</span> : null}
+      {badges}
     </>
   );
   const help = (
@@ -79,8 +99,22 @@ export function FieldInput({ field, value, onChange }: { readonly field: Mechani
           <p className="hint">{t('packet.fromCatalogueOnly')}</p>
         </div>
       );
-    case 'text':
     case 'date':
+      // In the app's language and digits, independent of the browser's locale; a year, or a month and year, will do.
+      // The label is the fieldset's legend: its badges (required, confidential) go with it.
+      return (
+        <DateField
+          label={pickLocalized(field.label, lang)}
+          badges={badges}
+          value={typeof value === 'string' && value ? value : undefined}
+          partial
+          hint={pickLocalized(field.help, lang)}
+          typed={typed || undefined}
+          onChange={(v) => onChange(v)}
+          onTyped={(x) => onTyped?.(x)}
+        />
+      );
+    case 'text':
     case 'country':
       return (
         <div className="field">
@@ -116,14 +150,20 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
             filled.has(field.id) && choices.answers[field.id] === undefined ? (
               <div className="field" key={field.id}>
                 <span className="label">{pickLocalized(field.label, lang)}</span>
-                <p className="from-catalogue">
-                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{formatAnswer(choiceLabels(field, filled.get(field.id) ?? null, lang), t('packet.yes'), t('packet.no'), f.list)}</bdi>
+                <p className="from-catalogue" data-testid={`from-catalogue-${field.id}`}>
+                  <span className="badge badge-ok">{t('packet.fromCatalogue')}</span> <bdi>{field.type === 'date' ? f.calendarDate(String(filled.get(field.id))) : formatAnswer(choiceLabels(field, filled.get(field.id) ?? null, lang), t('packet.yes'), t('packet.no'), f.list)}</bdi>
                 </p>
                 <OriginNote origin={planned.get(field.id)?.origin} />
               </div>
             ) : (
               <div key={field.id} className="field-with-defer">
-                <FieldInput field={field} value={choices.answers[field.id]} onChange={(v) => set({ answers: { ...choices.answers, [field.id]: v } })} />
+                <FieldInput
+                  field={field}
+                  value={choices.answers[field.id]}
+                  typed={choices.typedAnswers?.[field.id]}
+                  onChange={(v) => set({ answers: { ...choices.answers, [field.id]: v }, typedAnswers: without(choices.typedAnswers, field.id) })}
+                  onTyped={(x) => set({ typedAnswers: x ? { ...choices.typedAnswers, [field.id]: x } : without(choices.typedAnswers, field.id) })}
+                />
                 {planned.get(field.id)?.required && (planned.get(field.id)?.source === 'missing' || deferred.includes(field.id)) ? (
                   <div className="check defer">
                     <input id={`defer-${field.id}`} type="checkbox" checked={deferred.includes(field.id)} onChange={(e) => setDeferred(field.id, e.target.checked)} />
@@ -139,6 +179,11 @@ export function FieldsStep({ choices, set, plan }: StepProps & { readonly plan: 
   );
 }
 
+/** The typed answers without one field's. */
+function without(typed: Readonly<Record<string, string>> | undefined, id: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(typed ?? {}).filter(([k]) => k !== id));
+}
+
 /** Which record a value from the catalogue came from: the person, the case, the testimony of a date, the tags… */
 export function OriginNote({ origin }: { readonly origin: FieldOrigin | undefined }) {
   const { t } = useTranslation();
@@ -147,7 +192,7 @@ export function OriginNote({ origin }: { readonly origin: FieldOrigin | undefine
   const key = origin.kind === 'testimony' && !origin.date ? 'testimonyUndated' : origin.kind;
   return (
     <p className="hint origin" data-testid="field-origin">
-      {t(`packet.origin.${key}`, { label: origin.label ?? '', date: origin.date ? f.date(origin.date) : '' })}
+      {t(`packet.origin.${key}`, { label: origin.label ?? '', date: origin.date ? f.calendarDate(origin.date) : '' })}
     </p>
   );
 }

@@ -7,7 +7,7 @@ import { call } from '../../lib/api';
 import { currentLanguage } from '../../lib/i18n';
 import { useAutosave } from '../../lib/useAutosave';
 import { PacketWizardView } from './PacketWizardView';
-import { STEPS, planInput, type Choices, type Step } from './wizard-state';
+import { PACKET_FORMATS, STEPS, planInput, type Choices, type Step } from './wizard-state';
 
 /**
  * The packet wizard (DESIGN §6–7): pick the case and the mechanism, answer what the catalogue cannot fill, choose
@@ -106,7 +106,18 @@ function wizardDraft(data: Readonly<Record<string, unknown>>): { step: Step; cho
   if (!c || typeof c !== 'object' || typeof c.caseId !== 'string' || typeof c.mechanismId !== 'string' || typeof c.answers !== 'object' || c.answers === null) return undefined;
   if (c.profile !== 'redacted' && c.profile !== 'forensic') return undefined;
   const deferredFields = Array.isArray(c.deferredFields) ? c.deferredFields.filter((x): x is string => typeof x === 'string') : [];
-  return { step: step as Step, choices: { ...(c as Choices), recipient: typeof c.recipient === 'string' ? c.recipient : '', includeFileNames: c.includeFileNames === true, deferredFields } };
+  const typedAnswers = Object.fromEntries(Object.entries(typeof c.typedAnswers === 'object' && c.typedAnswers !== null ? c.typedAnswers : {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  return {
+    step: step as Step,
+    choices: {
+      ...(c as Choices),
+      recipient: typeof c.recipient === 'string' ? c.recipient : '',
+      includeFileNames: c.includeFileNames === true,
+      deferredFields,
+      typedAnswers,
+      packetFormat: (PACKET_FORMATS as readonly unknown[]).includes(c.packetFormat) ? c.packetFormat : undefined,
+    },
+  };
 }
 
 /** The plan for the current input, recomputed (debounced) on every change; an older answer is marked stale. */

@@ -89,7 +89,7 @@ export function PacketWizardView({
           {step === 'contents' ? <ContentsStep choices={choices} set={set} onOpenExhibit={openExhibit} /> : null}
           {step === 'profile' ? <ProfileStep choices={choices} set={set} /> : null}
           {step === 'review' ? <ReviewStep plan={plan} stale={planStale} choices={choices} set={set} onGoTo={onGoTo} onOpenExhibit={openExhibit} /> : null}
-          {step === 'export' && input ? <ExportStep input={input} plan={plan} onExported={onExported} /> : null}
+          {step === 'export' && input ? <ExportStep input={input} plan={plan} choices={choices} set={set} onExported={onExported} /> : null}
           <ErrorNote error={planError} />
           <div className="actions">
             {onBack ? (

@@ -122,6 +122,21 @@ export function ReviewStep({
                   </li>
                 );
               }
+              if (b.fieldId && b.problem && INVALID_ANSWER.has(b.problem.key)) {
+                // An answer that is not valid (a date typed halfway): named by the mechanism's label in the
+                // person's language, with the way back to it. The date it replaced is never sent instead.
+                const fieldId = b.fieldId;
+                return (
+                  <li key={i} data-testid={`packet-invalid-${fieldId}`}>
+                    {message({ ...b.problem, params: { ...b.problem.params, field: fieldLabel(fieldId) } }) ?? t(`errors.${b.code}`)}{' '}
+                    {onGoTo ? (
+                      <button type="button" className="link" onClick={() => onGoTo('fields')} data-blocker-action="correct">
+                        {t('packet.correctIt')}
+                      </button>
+                    ) : null}
+                  </li>
+                );
+              }
               return (
                 <li key={i} data-testid={exhibit ? `packet-blocker-${exhibit.label}` : undefined}>
                   {message(b.problem) ?? t(`errors.${b.code}`)}{' '}
@@ -279,6 +294,8 @@ export function ReviewStep({
 }
 
 const SAID_ELSEWHERE: ReadonlySet<string> = new Set(['problem.packet.templateDraft', 'problem.packet.nameReplacementLimits']);
+/** The plan's blockers for an answer given but not valid, said by the field's label. */
+const INVALID_ANSWER: ReadonlySet<string> = new Set(['problem.packet.answerNotADate', 'problem.packet.answerInvalid']);
 
 /** Where a replacement was made, in the person's words: the answer or catalogue field by its label, T01, E001, the case title. */
 function replacementPlace(r: NameReplacement, t: (key: string, o?: Record<string, unknown>) => string, fieldLabel: (id: string) => string): string {

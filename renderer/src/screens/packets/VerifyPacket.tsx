@@ -57,7 +57,8 @@ function FileSentence({ row }: { readonly row: PacketFileRow }) {
     return <>{date ? t('verifyPacket.sentence.intactOn', { what, date }) : t('verifyPacket.sentence.intact', { what })}</>;
   }
   const problem = row.problem ?? 'inconsistent';
-  return <>{t(`verifyPacket.sentence.${problem}`, { what: what ?? t('verifyPacket.what.file', { path: row.path }) })}</>;
+  // A path reads left to right in every language (U+2066…U+2069): in Arabic, 'data/a.jpg' never as 'jpg.a/data'.
+  return <>{t(`verifyPacket.sentence.${problem}`, { what: what ?? t('verifyPacket.what.file', { path: `\u2066${row.path}\u2069` }) })}</>;
 }
 
 /** The signer's key as the packet names it, and a comparison with a key the sender gave separately. */

@@ -107,6 +107,27 @@ describe('WGAD answers from the catalogue', () => {
     await expect(exportPacket(vault, { ...base, deferredFields: [], outPath: `${outPath}-2` })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   }, 60_000);
 
+  it('an answer that is no date (a date typed halfway in the wizard) blocks, named by its label in the packet language; the export refuses it', async () => {
+    const { vault, caseId } = await documentedCase(false);
+    const base = { caseId, mechanismId: 'wgad-individual', profile: 'redacted' as const, lang: 'es' as const, deferredFields: ['domesticSteps'] };
+    // What the wizard sends for a date typed halfway: the parts as typed, which are no date. The arrest date the
+    // catalogue gives (the testimony's, 2024-03-10) is not used in its place.
+    const halfTyped = planPacket(vault, { ...base, answers: { arrestDate: JSON.stringify(['20', '3', '5']) } });
+    expect(halfTyped.canExport).toBe(false);
+    expect(halfTyped.blockers).toEqual([
+      { code: 'INVALID_INPUT', fieldId: 'arrestDate', message: expect.stringContaining('(bad-date)') as unknown as string, problem: { key: 'problem.packet.answerNotADate', params: { field: 'Fecha del arresto' } } },
+    ]);
+    // Any other answer that is not valid: its own sentence, by the label too.
+    const notAChoice = planPacket(vault, { ...base, answers: { warrantShown: 'perhaps' } });
+    expect(notAChoice.blockers).toEqual([expect.objectContaining({ fieldId: 'warrantShown', problem: { key: 'problem.packet.answerInvalid', params: { field: expect.any(String) as unknown as string } } })]);
+    const outPath = path.join(tempDir('half-date-'), 'packet');
+    await expect(exportPacket(vault, { ...base, answers: { arrestDate: JSON.stringify(['20', '3', '5']) }, outPath })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // Finished, it is the answer, over the catalogue's.
+    const finished = planPacket(vault, { ...base, answers: { arrestDate: '2025-03-05' } });
+    expect(finished.canExport).toBe(true);
+    expect(finished.fields.find((f) => f.fieldId === 'arrestDate')?.value).toBe('2025-03-05');
+  }, 60_000);
+
   it('lists every place a name that consent withholds was replaced by the pseudonym: answer, catalogue field, testimony, case title', async () => {
     const { vault } = await createVault(path.join(tempDir('wgad-replaced-'), 'vault'), TEST_PASSPHRASE);
     vaults.push(vault);
