@@ -8,7 +8,7 @@ import { getTaxonomy, termLabel } from '../../shared/taxonomy';
 import { pickLocalized } from '../../shared/localized';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { importViaApi, PASSPHRASE } from './support/flows';
+import { PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
 
@@ -42,7 +42,7 @@ async function tabTo(page: Page, name: string | RegExp, options: { back?: boolea
 
 /**
  * Issue 13: the documenter's journey with the keyboard only (Tab, Shift+Tab, Enter, Space, arrows; no click, no
- * fill): open a case with its country from the picker, add a person and record their consent, put them in the case,
+ * fill): create a vault and import 10 photos, open a case with its country from the picker, add a person and record their consent, put them in the case,
  * write a testimony, tag it with a method and a body site on the chart, and prepare a WGAD packet up to the review.
  * In English, Spanish and Arabic; axe on every screen (no serious or critical violation), a focus ring on what is reached.
  */
@@ -55,6 +55,7 @@ for (const lang of LANGS) {
     let host: TestHost;
     let app: AppWindow;
     let tmp: string;
+    let photosDir: string;
     const caseTitle = 'Detention in Izmir';
     const packetOut = () => path.join(tmp, 'out', 'packet-folder');
     const axe = async (screen: string) => {
@@ -70,12 +71,9 @@ for (const lang of LANGS) {
 
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-kbd-journey-${lang}-`));
-      const photos = (await writePhotoFolder(path.join(tmp, 'photos'), 2)).dir;
+      photosDir = (await writePhotoFolder(path.join(tmp, 'photos'), 10)).dir;
       host = await startTestHost({ appState: { language: lang } });
-      await host.call('vault.create', { path: path.join(tmp, 'vault'), passphrase: PASSPHRASE, language: lang });
-      await importViaApi(host, [photos]);
       app = await openApp(host, { locale: lang === 'ar' ? 'ar' : 'en-GB', viewport: { width: 1280, height: 900 } });
-      await app.page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
     });
     afterEach(async (ctx) => {
       if (ctx.task.result?.state === 'fail') await screenshot(app.page, `failure-kbd-journey-${lang}-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
@@ -84,6 +82,36 @@ for (const lang of LANGS) {
       await app?.close();
       await host?.close();
       fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('creates a vault and imports 10 photos, by keyboard', async () => {
+      const { page } = app;
+      await page.getByRole('heading', { name: m('create.title') }).waitFor();
+      host.dialogs.queue('chooseVaultFolder', path.join(tmp, 'vault'));
+      await tabTo(page, m('create.chooseFolder'));
+      await page.keyboard.press('Enter');
+      await page.getByText(path.join(tmp, 'vault')).first().waitFor();
+      await tabTo(page, m('create.passphrase'));
+      await page.keyboard.type(PASSPHRASE);
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).name).toBe(m('create.confirm'));
+      await page.keyboard.type(PASSPHRASE);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: m('recovery.title') }).first().waitFor({ timeout: 60_000 });
+      await tabTo(page, m('recovery.confirm'));
+      await page.keyboard.press('Space');
+      await tabTo(page, m('recovery.continue'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await nav('nav.import');
+      await page.getByRole('heading', { name: m('import.title'), level: 1 }).waitFor();
+      host.dialogs.queue('pickFiles', [photosDir]);
+      await tabTo(page, m('import.pickFolder'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: m('import.finished') }).waitFor({ timeout: 120_000 });
+      await axe('import-finished');
+      const items = (await host.call('items.list', { offset: 0, limit: 50, sort: 'name-asc' })).items;
+      expect(items.filter((i) => i.originalName.startsWith('IMG_')).length).toBe(10);
     });
 
     it('opens a case, its country from the picker', async () => {
