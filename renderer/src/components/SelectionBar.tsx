@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSelection, SelectionResult } from '../../../shared/model/selection';
 import { call } from '../lib/api';
@@ -52,7 +52,9 @@ export function SelectionBar({
   // Focus stays in the bar once an action is done: on the status that says what happened. After the render that
   // writes it, not before: an empty status is not displayed (.selection-done:empty), so it cannot take the focus,
   // and the form whose button had it is gone; the focus fell to the page body.
-  useEffect(() => {
+  // A layout effect: in the same task as the commit that removed the form, so the body never holds the focus
+  // (with a passive effect it did, until the next frame).
+  useLayoutEffect(() => {
     if (done) statusRef.current?.focus();
   }, [done]);
 
