@@ -4,8 +4,12 @@
  * zeroes its copy when the task ends.
  */
 
-/** Decrypt each age file with `identity` and hash its plaintext (verify: no plaintext leaves the worker). */
-export type HashObjectsRequest = { readonly type: 'hash-objects'; readonly identity: Uint8Array; readonly files: readonly string[] };
+/**
+ * Decrypt each age file with `identity` and hash its plaintext (verify: no plaintext leaves the worker). `cancel`: an
+ * Int32 flag shared with the caller; once it is not 0 the worker stops between two reads and the task fails with
+ * CANCELLED (verify has learned the vault is damaged, or was cancelled: the rest of the task is wasted work).
+ */
+export type HashObjectsRequest = { readonly type: 'hash-objects'; readonly identity: Uint8Array; readonly files: readonly string[]; readonly cancel?: SharedArrayBuffer };
 
 export type ObjectHash =
   | { readonly kind: 'ok'; readonly sha256: string; readonly size: number }

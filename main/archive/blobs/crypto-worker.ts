@@ -16,7 +16,13 @@ const READ_BYTES = 1024 * 1024;
 // Two read buffers, alternated: the decryptor keeps a reference to the unconsumed tail of the previous one.
 const readBuffers = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)];
 
-function hashObject(file: string, identity: Uint8Array): ObjectHash {
+/** Thrown between two reads once the caller's cancel flag is set (HashObjectsRequest.cancel). */
+function throwIfCancelled(cancel: Int32Array | undefined): void {
+  if (cancel && Atomics.load(cancel, 0) !== 0) throw new HuellaError('CANCELLED', 'Cancelled.');
+}
+
+function hashObject(file: string, identity: Uint8Array, cancel: Int32Array | undefined): ObjectHash {
+  throwIfCancelled(cancel);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -37,6 +43,7 @@ function hashObject(file: string, identity: Uint8Array): ObjectHash {
   };
   try {
     for (let turn = 0; ; turn ^= 1) {
+      throwIfCancelled(cancel);
       const buf = readBuffers[turn]!;
       const n = fs.readSync(fd, buf, 0, READ_BYTES, null);
       if (n === 0) break;
@@ -49,6 +56,7 @@ function hashObject(file: string, identity: Uint8Array): ObjectHash {
   } catch (e) {
     decryptor.destroy();
     for (const p of plain) p.fill(0);
+    if (e instanceof HuellaError && e.code === 'CANCELLED') throw e;
     return { kind: 'error', message: e instanceof HuellaError ? e.message : 'unreadable' };
   } finally {
     fs.closeSync(fd);
@@ -57,7 +65,8 @@ function hashObject(file: string, identity: Uint8Array): ObjectHash {
 
 function hashObjects(req: HashObjectsRequest): ObjectHash[] {
   try {
-    return req.files.map((f) => hashObject(f, req.identity));
+    const cancel = req.cancel ? new Int32Array(req.cancel) : undefined;
+    return req.files.map((f) => hashObject(f, req.identity, cancel));
   } finally {
     req.identity.fill(0);
   }

@@ -59,9 +59,12 @@ export function warmCryptoWorkers(): void {
   cryptoPool().warm();
 }
 
-/** Decrypts each file with `identity` on a worker and hashes it; results in the order of `files`. */
-export function hashObjects(identity: Uint8Array, files: readonly string[], bytes: number): Promise<readonly ObjectHash[]> {
-  return withSecretCopy(identity, (copy) => runCrypto({ type: 'hash-objects', identity: copy, files } satisfies HashObjectsRequest, bytes));
+/**
+ * Decrypts each file with `identity` on a worker and hashes it; results in the order of `files`. Once `cancel` (an
+ * Int32 flag) is set, the task stops between two reads and fails with CANCELLED.
+ */
+export function hashObjects(identity: Uint8Array, files: readonly string[], bytes: number, cancel?: SharedArrayBuffer): Promise<readonly ObjectHash[]> {
+  return withSecretCopy(identity, (copy) => runCrypto({ type: 'hash-objects', identity: copy, files, ...(cancel ? { cancel } : {}) } satisfies HashObjectsRequest, bytes));
 }
 
 export function sealSlot(request: Omit<SealSlotRequest, 'type'>): Promise<{ readonly written: number }> {

@@ -399,10 +399,11 @@ export class BlobStore {
 
   /**
    * Decrypts and hashes objects on the crypto worker threads (verify): plain loops over reused buffers, and no
-   * plaintext leaves the workers. Results in the order of `names`; `bytes` (their total size) sets the time limit.
+   * plaintext leaves the workers. Results in the order of `names`; `bytes` (their total size) sets the time limit;
+   * `cancel`: a shared Int32 flag that stops the task (CANCELLED) once set.
    */
-  hashObjects(names: readonly string[], bytes: number): Promise<readonly ObjectHash[]> {
-    return hashObjectsOnWorkers(this.#identity, names.map((n) => this.pathOf(n)), bytes);
+  hashObjects(names: readonly string[], bytes: number, cancel?: SharedArrayBuffer): Promise<readonly ObjectHash[]> {
+    return hashObjectsOnWorkers(this.#identity, names.map((n) => this.pathOf(n)), bytes, cancel);
   }
 
   /** The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. */

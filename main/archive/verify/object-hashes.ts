@@ -27,6 +27,9 @@ export class ObjectHashes {
   readonly #results = new Map<string, ObjectHash>();
   readonly #started = new Set<string>();
   readonly #runs: Promise<void>[] = [];
+  /** Shared with every task: set by stop() (or a cancelled signal), and the tasks on the workers stop between two reads. */
+  readonly #cancel = new SharedArrayBuffer(4);
+  readonly #onAbort = (): void => this.stop();
   #stopped = false;
   #objects = 0;
   #bytes = 0;
@@ -36,6 +39,7 @@ export class ObjectHashes {
     this.#vault = vault;
     this.#tuning = tuning;
     this.#signal = signal;
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** Starts hashing `jobs`, in this order (a failure is thrown by `finish`). */
@@ -69,9 +73,14 @@ export class ObjectHashes {
     return this.#results.get(name);
   }
 
-  /** No new task starts (those on a worker finish and are ignored). */
+  /**
+   * No new task starts, and those already sent to the workers stop between two reads (their results are not needed:
+   * the database failed its integrity check, or verify was cancelled or is done).
+   */
   stop(): void {
     this.#stopped = true;
+    Atomics.store(new Int32Array(this.#cancel), 0, 1);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 
   async #run(jobs: readonly ObjectJob[]): Promise<void> {
@@ -86,6 +95,7 @@ export class ObjectHashes {
         const results = await this.#vault.blobs.hashObjects(
           task.map((t) => t.name),
           task.reduce((a, t) => a + t.size, 0),
+          this.#cancel,
         );
         task.forEach((t, i) => {
           const r = results[i]!;

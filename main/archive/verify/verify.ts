@@ -16,7 +16,7 @@ import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
 import { readVaultHeader } from '../vault/header';
 import { VAULT_FILES, type Vault } from '../vault/vault';
-import { verifySignatures, warmCryptoWorkers } from '../blobs/crypto';
+import { verifySignatures } from '../blobs/crypto';
 import type { ObjectHash } from '../blobs/crypto-protocol';
 import { ObjectHashes, type HashProgress } from './object-hashes';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
@@ -65,7 +65,8 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   // (~0.2 s at 5,000 objects, serial) and then the log, tree and checkpoints are checked here; section 4 compares the
   // results with what the log records. The list is read before the integrity check: if the check fails, the hashes
   // are dropped unreported (nothing read from a damaged database is trusted), and if the list cannot be read it is
-  // read again once the check has passed. In name order: the order of blobs/ on disk.
+  // read again once the check has passed. In name order: the order of blobs/ on disk. The first tasks start the
+  // crypto threads; a caller that can start them earlier does (the CLI, before the unlock: warmCryptoWorkers).
   const hashes = new ObjectHashes(vault, VERIFY_TUNING, options.signal);
   const hashAll = (objects: readonly ObjectRow[]): void => {
     if (options.skipObjects) return;
@@ -76,7 +77,6 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     );
   };
-  warmCryptoWorkers();
   try {
     const early = objectsBeforeIntegrityCheck(vault);
     if (early) hashAll(early);
@@ -84,7 +84,8 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
     const databaseProblems = databaseIntegrityProblems(vault.store);
     for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
     if (databaseProblems.length > 0) {
-      // Nothing read from a damaged database can be trusted (or even read): report that and stop here.
+      // Nothing read from a damaged database can be trusted (or even read): report that and stop here. The object
+      // tasks already on the crypto threads are cancelled (finally: hashes.stop()), not left to finish.
       return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
     }
     let objects = early;

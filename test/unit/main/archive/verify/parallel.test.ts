@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawDatabase } from '../../../../../main/archive/db/connection';
@@ -150,6 +151,36 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
       const damaged = await verifyVault(vault);
       expect(damaged.problems).toEqual([{ check: 'database.integrity', message: 'Database integrity check: page 7: btree corrupt' }]);
       expect(damaged.objects).toBe(0);
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it('when the integrity check fails, the object tasks already sent to the crypto threads are cancelled, not finished', async () => {
+    const dir = path.join(root, 'integrity-cancel');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      // One object per task: 2 tasks per thread are sent at once (one running, one waiting in the pool's queue).
+      Object.assign(VERIFY_TUNING, { objectTaskFiles: 1, objectTaskBytes: 8000 });
+      const tasks = vi.spyOn(vault.blobs, 'hashObjects');
+      let sentBeforeCheck = 0;
+      integrity.check = () => {
+        sentBeforeCheck = tasks.mock.calls.length;
+        return ['page 7: btree corrupt'];
+      };
+      const r = await verifyVault(vault);
+      expect(r.problems.map((p) => p.check)).toEqual(['database.integrity']);
+      // No task was sent after the check, and every task sent was told to stop.
+      expect(sentBeforeCheck).toBe(2 * os.availableParallelism());
+      expect(tasks.mock.calls.length).toBe(sentBeforeCheck);
+      const outcomes = await Promise.allSettled(tasks.mock.results.map((t) => t.value as Promise<unknown>));
+      for (const call of tasks.mock.calls) expect(Atomics.load(new Int32Array(call[2]!), 0)).toBe(1);
+      // Those still waiting for a thread when the check failed (at least all but one per thread) did no work: their
+      // thread saw the flag before the first object. (With the old stop(), each ran to the end: 0 cancelled.)
+      const cancelled = outcomes.filter((o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'CANCELLED');
+      expect(cancelled.length).toBeGreaterThanOrEqual(sentBeforeCheck - os.availableParallelism());
+      expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(cancelled.length);
     } finally {
       vault.lock();
     }
