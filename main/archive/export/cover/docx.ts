@@ -93,95 +93,116 @@ function twoColumn(ctx: Ctx, rows: readonly (readonly [string, readonly Text[], 
   );
 }
 
-export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
-  const ctx: Ctx = { rtl: m.rtl, lang: m.lang };
+type Block = Paragraph | Table;
+
+function heading(ctx: Ctx, text: string): Paragraph {
+  return para(ctx, [run(ctx, { text })], { heading: HeadingLevel.HEADING_2 });
+}
+
+/** Title, case, notices, the addressee table and the note on names. */
+function headBlocks(ctx: Ctx, m: CoverModel): Block[] {
+  return [
+    para(ctx, [run(ctx, { text: m.title }, { bold: true })], { heading: HeadingLevel.TITLE }),
+    ...(m.caseTitle ? [para(ctx, [run(ctx, { text: m.caseTitle }, { size: 24 })])] : []),
+    ...m.notices.map((n) => para(ctx, [run(ctx, { text: n }, { bold: true, color: 'AA0000' })])),
+    twoColumn(ctx, m.meta.map(([k, v]) => [k, [v]] as const)),
+    para(ctx, [run(ctx, { text: m.namesNote }, { color: '444444' })]),
+  ];
+}
+
+/** The mechanism's sections: a heading and a two-column table of answers each (missing answers in red). */
+function sectionBlocks(ctx: Ctx, m: CoverModel): Block[] {
+  return m.sections.flatMap((s) => [
+    heading(ctx, s.title),
+    twoColumn(
+      ctx,
+      s.fields.map((f) => [f.label, f.confidential ? [...f.lines, { text: m.headings.confidential }] : f.lines, f.missing ? { color: 'AA0000' } : {}] as const),
+    ),
+  ]);
+}
+
+/** An exhibit's two rows: number, file, what it shows, tags, transformation; then its hashes across four columns. */
+function evidenceRows(ctx: Ctx, h: CoverModel['headings'], e: CoverModel['evidence'][number]): TableRow[] {
+  return [
+    new TableRow({
+      children: [
+        cell(ctx, [{ text: e.label, ltr: true }], { widthPct: 8 }),
+        cell(ctx, [{ text: e.file, ltr: true }], { widthPct: 24 }),
+        cell(ctx, [{ text: e.shows }], { widthPct: 28 }),
+        cell(ctx, [{ text: e.tags }], { widthPct: 20 }),
+        cell(ctx, [{ text: e.transformation }], { widthPct: 20 }),
+      ],
+    }),
+    new TableRow({
+      children: [
+        cell(ctx, [{ text: 'SHA-256' }], { widthPct: 8, size: 14 }),
+        cell(
+          ctx,
+          [hashLine(ctx, h.original, e.originalSha256), ...(e.exportedSha256 ? [hashLine(ctx, h.exported, e.exportedSha256)] : [])],
+          { widthPct: 92, span: 4, size: 14 },
+        ),
+      ],
+    }),
+  ];
+}
+
+/** The evidence index (nothing when the packet has no exhibit). */
+function evidenceBlocks(ctx: Ctx, m: CoverModel): Block[] {
+  if (m.evidence.length === 0) return [];
   const h = m.headings;
-  const body: (Paragraph | Table)[] = [];
-  body.push(para(ctx, [run(ctx, { text: m.title }, { bold: true })], { heading: HeadingLevel.TITLE }));
-  if (m.caseTitle) body.push(para(ctx, [run(ctx, { text: m.caseTitle }, { size: 24 })]));
-  for (const n of m.notices) body.push(para(ctx, [run(ctx, { text: n }, { bold: true, color: 'AA0000' })]));
-  body.push(twoColumn(ctx, m.meta.map(([k, v]) => [k, [v]] as const)));
-  body.push(para(ctx, [run(ctx, { text: m.namesNote }, { color: '444444' })]));
-  for (const s of m.sections) {
-    body.push(para(ctx, [run(ctx, { text: s.title })], { heading: HeadingLevel.HEADING_2 }));
-    body.push(
-      twoColumn(
-        ctx,
-        s.fields.map((f) => [f.label, f.confidential ? [...f.lines, { text: h.confidential }] : f.lines, f.missing ? { color: 'AA0000' } : {}] as const),
-      ),
-    );
-  }
-  if (m.evidence.length > 0) {
-    body.push(para(ctx, [run(ctx, { text: h.evidence })], { heading: HeadingLevel.HEADING_2 }));
-    const rows: TableRow[] = [
+  const header = new TableRow({
+    tableHeader: true,
+    children: [
+      cell(ctx, [{ text: h.number }], { widthPct: 8, header: true }),
+      cell(ctx, [{ text: h.file }], { widthPct: 24, header: true }),
+      cell(ctx, [{ text: h.shows }], { widthPct: 28, header: true }),
+      cell(ctx, [{ text: h.tags }], { widthPct: 20, header: true }),
+      cell(ctx, [{ text: h.transformation }], { widthPct: 20, header: true }),
+    ],
+  });
+  return [heading(ctx, h.evidence), table(ctx, [header, ...m.evidence.flatMap((e) => evidenceRows(ctx, h, e))])];
+}
+
+/** The testimonies table (nothing when the packet has none). */
+function testimonyBlocks(ctx: Ctx, m: CoverModel): Block[] {
+  if (m.testimonies.length === 0) return [];
+  const h = m.headings;
+  const header = new TableRow({
+    tableHeader: true,
+    children: [h.number, h.file, h.witness, h.interviewDate].map((x, i) => cell(ctx, [{ text: x }], { widthPct: [10, 30, 35, 25][i]!, header: true })),
+  });
+  const rows = m.testimonies.map(
+    (t) =>
       new TableRow({
-        tableHeader: true,
         children: [
-          cell(ctx, [{ text: h.number }], { widthPct: 8, header: true }),
-          cell(ctx, [{ text: h.file }], { widthPct: 24, header: true }),
-          cell(ctx, [{ text: h.shows }], { widthPct: 28, header: true }),
-          cell(ctx, [{ text: h.tags }], { widthPct: 20, header: true }),
-          cell(ctx, [{ text: h.transformation }], { widthPct: 20, header: true }),
+          cell(ctx, [{ text: t.label, ltr: true }], { widthPct: 10 }),
+          cell(ctx, [{ text: t.file, ltr: true }], { widthPct: 30 }),
+          cell(ctx, [{ text: t.witness }], { widthPct: 35 }),
+          cell(ctx, [{ text: t.date, ltr: true }], { widthPct: 25 }),
         ],
       }),
-    ];
-    for (const e of m.evidence) {
-      rows.push(
-        new TableRow({
-          children: [
-            cell(ctx, [{ text: e.label, ltr: true }], { widthPct: 8 }),
-            cell(ctx, [{ text: e.file, ltr: true }], { widthPct: 24 }),
-            cell(ctx, [{ text: e.shows }], { widthPct: 28 }),
-            cell(ctx, [{ text: e.tags }], { widthPct: 20 }),
-            cell(ctx, [{ text: e.transformation }], { widthPct: 20 }),
-          ],
-        }),
-        new TableRow({
-          children: [
-            cell(ctx, [{ text: 'SHA-256' }], { widthPct: 8, size: 14 }),
-            cell(
-              ctx,
-              [hashLine(ctx, h.original, e.originalSha256), ...(e.exportedSha256 ? [hashLine(ctx, h.exported, e.exportedSha256)] : [])],
-              { widthPct: 92, span: 4, size: 14 },
-            ),
-          ],
-        }),
-      );
-    }
-    body.push(table(ctx, rows));
-  }
-  if (m.testimonies.length > 0) {
-    body.push(para(ctx, [run(ctx, { text: h.testimonies })], { heading: HeadingLevel.HEADING_2 }));
-    body.push(
-      table(ctx, [
-        new TableRow({
-          tableHeader: true,
-          children: [h.number, h.file, h.witness, h.interviewDate].map((x, i) => cell(ctx, [{ text: x }], { widthPct: [10, 30, 35, 25][i]!, header: true })),
-        }),
-        ...m.testimonies.map(
-          (t) =>
-            new TableRow({
-              children: [
-                cell(ctx, [{ text: t.label, ltr: true }], { widthPct: 10 }),
-                cell(ctx, [{ text: t.file, ltr: true }], { widthPct: 30 }),
-                cell(ctx, [{ text: t.witness }], { widthPct: 35 }),
-                cell(ctx, [{ text: t.date, ltr: true }], { widthPct: 25 }),
-              ],
-            }),
-        ),
-      ]),
-    );
-  }
-  body.push(para(ctx, [run(ctx, { text: h.custody })], { heading: HeadingLevel.HEADING_2 }));
-  body.push(para(ctx, [run(ctx, { text: m.custodyIntro })]));
-  body.push(twoColumn(ctx, m.custody.map(([k, v]) => [k, [v]] as const)));
-  body.push(para(ctx, [run(ctx, { text: h.verify })], { heading: HeadingLevel.HEADING_2 }));
-  body.push(para(ctx, [run(ctx, { text: m.verifyIntro })]));
-  for (const [label, cmd] of m.commands) {
-    body.push(para(ctx, [run(ctx, { text: label })], { spacingAfter: 20 }));
-    body.push(para(ctx, [run(ctx, { text: cmd, ltr: true }, { mono: true, size: 16 })], { ltr: true }));
-  }
-  const doc = new Document({
+  );
+  return [heading(ctx, h.testimonies), table(ctx, [header, ...rows])];
+}
+
+/** Chain of custody (the checkpoint's figures), then how to verify: a label and a monospaced command each. */
+function custodyAndVerifyBlocks(ctx: Ctx, m: CoverModel): Block[] {
+  return [
+    heading(ctx, m.headings.custody),
+    para(ctx, [run(ctx, { text: m.custodyIntro })]),
+    twoColumn(ctx, m.custody.map(([k, v]) => [k, [v]] as const)),
+    heading(ctx, m.headings.verify),
+    para(ctx, [run(ctx, { text: m.verifyIntro })]),
+    ...m.commands.flatMap(([label, cmd]) => [
+      para(ctx, [run(ctx, { text: label })], { spacingAfter: 20 }),
+      para(ctx, [run(ctx, { text: cmd, ltr: true }, { mono: true, size: 16 })], { ltr: true }),
+    ]),
+  ];
+}
+
+/** The document around the body: properties that name no person, default fonts and language, A4 with 2 cm margins. */
+function coverDocument(m: CoverModel, body: Block[]): Document {
+  return new Document({
     creator: 'Huella',
     lastModifiedBy: 'Huella',
     title: m.title,
@@ -195,5 +216,10 @@ export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
     },
     sections: [{ properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } }, children: body }],
   });
-  return Packer.toBuffer(doc);
+}
+
+export async function renderCoverDocx(m: CoverModel): Promise<Buffer> {
+  const ctx: Ctx = { rtl: m.rtl, lang: m.lang };
+  const body = [...headBlocks(ctx, m), ...sectionBlocks(ctx, m), ...evidenceBlocks(ctx, m), ...testimonyBlocks(ctx, m), ...custodyAndVerifyBlocks(ctx, m)];
+  return Packer.toBuffer(coverDocument(m, body));
 }

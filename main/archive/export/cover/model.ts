@@ -150,15 +150,22 @@ function transformationText(method: 'lossless-structure' | 'reencode' | 'rewrite
   return joinList(parts, lang);
 }
 
-export function buildCoverModel(input: CoverInput): CoverModel {
-  const { lang, mechanism } = input;
-  const t = (k: Parameters<typeof coverText>[0]): string => coverText(k, lang);
-  const byId = new Map(allFields(mechanism).map((f) => [f.id, f]));
+type T = (k: Parameters<typeof coverText>[0]) => string;
+
+/** Red notices above everything: a template that is a draft or partial, answers deferred. */
+function coverNotices(input: CoverInput, t: T): string[] {
   const notices: string[] = [];
-  if (mechanism.status === 'draft') notices.push(t('templateDraft'));
-  else if (mechanism.status === 'partial') notices.push(t('templatePartial'));
+  if (input.mechanism.status === 'draft') notices.push(t('templateDraft'));
+  else if (input.mechanism.status === 'partial') notices.push(t('templatePartial'));
   if (input.fields.some((f) => f.deferred)) notices.push(t('deferredNotice'));
-  const sections: CoverSection[] = mechanism.sections.map((s) => ({
+  return notices;
+}
+
+/** The mechanism's sections with the planned answers in them; an empty answer says deferred, missing or not answered. */
+function coverSections(input: CoverInput, t: T): CoverSection[] {
+  const { lang, mechanism } = input;
+  const byId = new Map(allFields(mechanism).map((f) => [f.id, f]));
+  return mechanism.sections.map((s) => ({
     title: pickLocalized(s.title, lang),
     fields: input.fields
       .filter((f) => f.sectionId === s.id)
@@ -173,69 +180,98 @@ export function buildCoverModel(input: CoverInput): CoverModel {
         };
       }),
   }));
-  const keyId = input.custody.minisignKeyLine;
-  const example = input.custody.exampleProofSeq;
+}
+
+/** Addressee, contact (to be checked), packet id, date prepared, profile. */
+function coverMeta(input: CoverInput, t: T): CoverModel['meta'] {
+  const { lang, mechanism } = input;
+  const contact = typeof mechanism.addressee.contact === 'string' ? mechanism.addressee.contact : pickLocalized(mechanism.addressee.contact, lang);
+  return [
+    [t('to'), { text: pickLocalized(mechanism.addressee.name, lang) }],
+    [t('contact'), { text: `${contact} — ${t('contactCheck')}` }],
+    [t('packetId'), { text: input.packetId, ltr: true }],
+    [t('prepared'), { text: input.preparedOn, ltr: true }],
+    [t('profile'), { text: t(input.profile === 'forensic' ? 'profile.forensic' : 'profile.redacted') }],
+  ];
+}
+
+function coverEvidence(input: CoverInput, t: T): EvidenceRow[] {
+  const { lang } = input;
+  return input.evidence.map((e) => ({
+    label: e.label,
+    file: e.file,
+    shows: e.shows || t('noDescription'),
+    tags: joinList(e.tagIds.map((id) => termLabel(id, lang)), lang),
+    originalSha256: e.originalSha256,
+    exportedSha256: e.exportedSha256,
+    transformation: transformationText(e.method, e.captureDateKept ?? false, e.encryptedOriginal, lang),
+  }));
+}
+
+/** The checkpoint's figures; the root hash and the public key monospaced. */
+function coverCustody(c: CoverInput['custody'], t: T): CoverModel['custody'] {
+  return [
+    [t('firstIngest'), { text: c.firstIngest, ltr: true }],
+    [t('lastIngest'), { text: c.lastIngest, ltr: true }],
+    [t('checkpointOrigin'), { text: c.origin, ltr: true }],
+    [t('checkpointSize'), { text: String(c.size), ltr: true }],
+    [t('checkpointRoot'), { text: c.rootHash, ltr: true, mono: true }],
+    [t('eventsListed'), { text: String(c.events), ltr: true }],
+    [t('publicKey'), { text: c.minisignKeyLine, ltr: true, mono: true }],
+  ];
+}
+
+/** The commands a reviewer runs, each with its label; the proof check only when the packet has an example proof. */
+function coverCommands(example: number | undefined, t: T): CoverModel['commands'] {
+  return [
+    [t('verifySignature'), 'minisign -Vm tagmanifest-sha256.txt -p <signing-key.pub>'],
+    [t('verifyHashes'), 'sha256sum -c manifest-sha256.txt'],
+    ...(example !== undefined
+      ? ([[t('verifyProof'), `node rfc9162-check.mjs tlog-proof --proof-file custody/proofs/${example}.tlog-proof --leaf-file custody/entries/${example}.json --verifier-key "$(cat custody/verifier-key)"`]] as const)
+      : []),
+    [t('verifyAll'), 'huella packet verify <packet> --key <signing-key.pub>'],
+  ];
+}
+
+function coverHeadings(input: CoverInput, t: T): CoverModel['headings'] {
+  return {
+    fields: pickLocalized(input.mechanism.title, input.lang),
+    evidence: t('evidenceIndex'),
+    testimonies: t('testimonies'),
+    custody: t('custody'),
+    verify: t('howToVerify'),
+    number: t('col.number'),
+    file: t('col.file'),
+    shows: t('col.shows'),
+    tags: t('col.tags'),
+    hashes: t('col.hashes'),
+    original: t('col.original'),
+    exported: t('col.exported'),
+    transformation: t('col.transformation'),
+    witness: t('col.witness'),
+    interviewDate: t('col.interviewDate'),
+    confidential: t('confidential'),
+  };
+}
+
+export function buildCoverModel(input: CoverInput): CoverModel {
+  const { lang } = input;
+  const t: T = (k) => coverText(k, lang);
   return {
     lang,
     rtl: lang === 'ar',
-    title: pickLocalized(mechanism.title, lang),
+    title: pickLocalized(input.mechanism.title, lang),
     caseTitle: input.caseTitle,
-    notices,
-    meta: [
-      [t('to'), { text: pickLocalized(mechanism.addressee.name, lang) }],
-      [t('contact'), { text: `${typeof mechanism.addressee.contact === 'string' ? mechanism.addressee.contact : pickLocalized(mechanism.addressee.contact, lang)} — ${t('contactCheck')}` }],
-      [t('packetId'), { text: input.packetId, ltr: true }],
-      [t('prepared'), { text: input.preparedOn, ltr: true }],
-      [t('profile'), { text: t(input.profile === 'forensic' ? 'profile.forensic' : 'profile.redacted') }],
-    ],
+    notices: coverNotices(input, t),
+    meta: coverMeta(input, t),
     namesNote: t('namesNote'),
-    sections,
-    evidence: input.evidence.map((e) => ({
-      label: e.label,
-      file: e.file,
-      shows: e.shows || t('noDescription'),
-      tags: joinList(e.tagIds.map((id) => termLabel(id, lang)), lang),
-      originalSha256: e.originalSha256,
-      exportedSha256: e.exportedSha256,
-      transformation: transformationText(e.method, e.captureDateKept ?? false, e.encryptedOriginal, lang),
-    })),
+    sections: coverSections(input, t),
+    evidence: coverEvidence(input, t),
     testimonies: input.testimonies.map((x) => ({ label: x.label, file: x.file, witness: x.witness ?? '—', date: x.date ?? '—' })),
     custodyIntro: t('custodyIntro'),
-    custody: [
-      [t('firstIngest'), { text: input.custody.firstIngest, ltr: true }],
-      [t('lastIngest'), { text: input.custody.lastIngest, ltr: true }],
-      [t('checkpointOrigin'), { text: input.custody.origin, ltr: true }],
-      [t('checkpointSize'), { text: String(input.custody.size), ltr: true }],
-      [t('checkpointRoot'), { text: input.custody.rootHash, ltr: true, mono: true }],
-      [t('eventsListed'), { text: String(input.custody.events), ltr: true }],
-      [t('publicKey'), { text: keyId, ltr: true, mono: true }],
-    ],
+    custody: coverCustody(input.custody, t),
     verifyIntro: t('verifyIntro'),
-    commands: [
-      [t('verifySignature'), 'minisign -Vm tagmanifest-sha256.txt -p <signing-key.pub>'],
-      [t('verifyHashes'), 'sha256sum -c manifest-sha256.txt'],
-      ...(example !== undefined
-        ? ([[t('verifyProof'), `node rfc9162-check.mjs tlog-proof --proof-file custody/proofs/${example}.tlog-proof --leaf-file custody/entries/${example}.json --verifier-key "$(cat custody/verifier-key)"`]] as const)
-        : []),
-      [t('verifyAll'), 'huella packet verify <packet> --key <signing-key.pub>'],
-    ],
-    headings: {
-      fields: pickLocalized(mechanism.title, lang),
-      evidence: t('evidenceIndex'),
-      testimonies: t('testimonies'),
-      custody: t('custody'),
-      verify: t('howToVerify'),
-      number: t('col.number'),
-      file: t('col.file'),
-      shows: t('col.shows'),
-      tags: t('col.tags'),
-      hashes: t('col.hashes'),
-      original: t('col.original'),
-      exported: t('col.exported'),
-      transformation: t('col.transformation'),
-      witness: t('col.witness'),
-      interviewDate: t('col.interviewDate'),
-      confidential: t('confidential'),
-    },
+    commands: coverCommands(input.custody.exampleProofSeq, t),
+    headings: coverHeadings(input, t),
   };
 }
