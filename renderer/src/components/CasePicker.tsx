@@ -21,7 +21,8 @@ export function CasePicker({
   readonly id: string;
   readonly label: string;
   readonly value: string;
-  readonly onChange: (caseId: string) => void;
+  /** The chosen case's id ('' for the empty choice) and its title as listed, so a caller that names the case needs no list of its own. */
+  readonly onChange: (caseId: string, title: string) => void;
   readonly emptyLabel?: string;
   /** Cases not offered (e.g. those the item is already in). */
   readonly exclude?: ReadonlySet<string>;
@@ -35,7 +36,7 @@ export function CasePicker({
   return (
     <div className={inline ? 'field inline' : 'field'}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value, cases.value?.find((c) => c.id === e.target.value)?.title ?? '')} aria-describedby={describedBy}>
         <option value="">{emptyLabel ?? t('item.chooseCase')}</option>
         {(cases.value ?? [])
           .filter((c) => c.id === value || !exclude?.has(c.id))

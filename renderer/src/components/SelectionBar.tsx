@@ -6,7 +6,7 @@ import { useFormat } from '../lib/format';
 import { currentLanguage } from '../lib/i18n';
 import { shareSelection } from '../lib/selection';
 import { termLabel } from '../../../shared/taxonomy';
-import { useAsync } from '../lib/useAsync';
+import { useConfirm } from '../lib/useConfirm';
 import { CasePicker } from './CasePicker';
 import { ErrorNote } from './ErrorNote';
 import { TermCombobox } from './TermCombobox';
@@ -42,12 +42,12 @@ export function SelectionBar({
   const { t } = useTranslation();
   const f = useFormat();
   const [action, setAction] = useState<Action | undefined>();
-  const [caseId, setCaseId] = useState('');
+  const [chosenCase, setChosenCase] = useState<{ readonly id: string; readonly title: string }>({ id: '', title: '' });
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<Done>();
-  const cases = useAsync(() => (action === 'case' ? call('cases.list', {}) : Promise.resolve([])), [action]);
+  const confirm = useConfirm();
   const statusRef = useRef<HTMLParagraphElement>(null);
   // Focus stays in the bar once an action is done: on the status that says what happened. After the render that
   // writes it, not before: an empty status is not displayed (.selection-done:empty), so it cannot take the focus,
@@ -76,12 +76,22 @@ export function SelectionBar({
   };
   const addToCase = (e: FormEvent) => {
     e.preventDefault();
-    const title = cases.value?.find((c) => c.id === caseId)?.title ?? '';
+    const { id: caseId, title } = chosenCase;
     if (caseId) void run('case', title, (s) => call('selection.addToCase', { selection: s, caseId }));
   };
+  // Removing many items is confirmed like removing one (ItemCatalogue's DeleteItem): the reason first, then a
+  // dialog that says how many and that they can be restored. Cancel keeps the form and the reason as they were.
   const remove = (e: FormEvent) => {
     e.preventDefault();
-    if (reason.trim()) void run('remove', '', (s) => call('selection.delete', { selection: s, reason: reason.trim() }));
+    const why = reason.trim();
+    if (!why) return;
+    confirm.ask({
+      title: t('selection.removeConfirmTitle', { count, formatted: f.number(count) }),
+      body: t('selection.removeConfirmBody'),
+      confirmLabel: t('selection.removeN', { count, formatted: f.number(count) }),
+      danger: true,
+      onConfirm: () => void run('remove', '', (s) => call('selection.delete', { selection: s, reason: why })),
+    });
   };
 
   if (count === 0 && !done) return null;
@@ -118,8 +128,8 @@ export function SelectionBar({
       ) : null}
       {action === 'case' ? (
         <form className="selection-form" onSubmit={addToCase}>
-          <CasePicker id="selection-case" inline label={t('selection.case')} emptyLabel={t('selection.chooseCase')} value={caseId} onChange={setCaseId} />
-          <button type="submit" className="primary" disabled={busy || !caseId}>
+          <CasePicker id="selection-case" inline label={t('selection.case')} emptyLabel={t('selection.chooseCase')} value={chosenCase.id} onChange={(id, title) => setChosenCase({ id, title })} />
+          <button type="submit" className="primary" disabled={busy || !chosenCase.id}>
             {t('selection.addN', { count, formatted: f.number(count) })}
           </button>
         </form>
@@ -153,6 +163,7 @@ export function SelectionBar({
             }) + (done.result.unchanged > 0 ? ` ${t(`selection.unchanged.${done.action}`, { count: done.result.unchanged, formatted: f.number(done.result.unchanged) })}` : '')
           : ''}
       </p>
+      {confirm.dialog}
     </section>
   );
 }

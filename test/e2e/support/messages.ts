@@ -31,3 +31,20 @@ export function messages(lang: Language | 'pseudo'): (key: string, vars?: Record
     return (node as string).replace(/\{\{(\w+)\}\}/g, (_, v: string) => String(vars[v] ?? `{{${v}}}`));
   };
 }
+
+/** A value the app isolates in right-to-left text (U+2068…U+2069), as a test finds it in an accessible name. */
+export function isolate(lang: Language | 'pseudo'): (v: string) => string {
+  return (v) => (lang === 'ar' ? `\u2068${v}\u2069` : v);
+}
+
+/**
+ * A plural message as the app shows it (`key_one`, `key_few`… with `{{formatted}}`): the language's plural form and
+ * its digits (Arabic-Indic in Arabic), the number maybe isolated (U+2066–U+2069). A pattern of the whole text.
+ */
+export function pluralPattern(lang: Language, key: string, n: number): RegExp {
+  const m = messages(lang);
+  const digits = lang === 'ar' ? String(n).replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))) : String(n);
+  const [before, after] = m(`${key}_${new Intl.PluralRules(lang).select(n)}`, { formatted: '\u0000' }).split('\u0000') as [string, string | undefined];
+  const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return after === undefined ? new RegExp(`^${esc(before)}$`) : new RegExp(`^${esc(before)}[\u2066-\u2069]*${digits}[\u2066-\u2069]*${esc(after)}$`);
+}

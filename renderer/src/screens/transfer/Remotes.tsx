@@ -6,6 +6,7 @@ import { Field } from '../../components/Field';
 import { call } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { useAsync } from '../../lib/useAsync';
+import { useConfirm } from '../../lib/useConfirm';
 
 /**
  * Settings → Remotes (issue 15): the S3 buckets this vault pushes to and pulls from, as `huella remote add|remove`.
@@ -54,6 +55,7 @@ export function RemotesSection() {
       setBusy(false);
     }
   };
+  const confirm = useConfirm();
   const remove = async (n: string) => {
     setError(undefined);
     try {
@@ -99,7 +101,16 @@ export function RemotesSection() {
               <button type="button" onClick={() => void test(r.name)} disabled={testing !== undefined} aria-label={t('remotes.testNamed', { name: r.name })}>
                 {t('remotes.test')}
               </button>
-              <button type="button" className="danger" onClick={() => void remove(r.name)} aria-label={t('remotes.removeNamed', { name: r.name })}>
+              <button type="button" className="danger" onClick={() =>
+                  confirm.ask({
+                    title: t('remotes.removeConfirmTitle', { name: r.name }),
+                    body: t('remotes.removeConfirmBody'),
+                    confirmLabel: t('remotes.remove'),
+                    danger: true,
+                    onConfirm: () => void remove(r.name),
+                  })
+                }
+                aria-label={t('remotes.removeNamed', { name: r.name })}>
                 {t('remotes.remove')}
               </button>
             </div>
@@ -140,6 +151,7 @@ export function RemotesSection() {
           </button>
         </div>
       </form>
+      {confirm.dialog}
     </section>
   );
 }
