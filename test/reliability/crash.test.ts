@@ -13,5 +13,6 @@ describe('reliability: crash (quick)', () => {
     const counts = result.details?.counts as Record<string, number>;
     for (const op of ['ingest', 'tagging', 'export']) expect(counts[op], op).toBeGreaterThanOrEqual(2);
     expect(result.details?.killed as number).toBeGreaterThanOrEqual(4);
+    expect(result.details?.largeRuns, 'an ingest with a file sealed in parallel').toBe(1);
   });
 });

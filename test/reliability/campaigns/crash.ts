@@ -6,6 +6,7 @@ import { ingestPaths, shutdownIngestWorkers } from '../../../main/archive/ingest
 import { getItem, listItems, openItemContent } from '../../../main/archive/items/items';
 import { verifyPacket } from '../../../main/archive/export';
 import { partialsNextTo } from '../../../main/archive/export/output';
+import { PARALLEL_THRESHOLD } from '../../../main/archive/blobs/parallel-hash';
 import { createVault, openVault, type Vault } from '../../../main/archive/vault/vault';
 import { huella, huellaBytes, huellaSpawn, jsonLines } from '../../helpers/cli';
 import { writeGpsPhoto } from '../../helpers/photos';
@@ -21,11 +22,14 @@ import { runTransferCrashes } from './crash-transfer';
  * (`huella cat` for one, the library stream for the rest), nothing reported failed may be half-present, every
  * catalogue edit the CLI reported must have stuck, and an interrupted export leaves either nothing or a whole,
  * verifying packet at --out (hidden `.name.partial-…` siblings are counted, then removed).
+ * Some ingest batches hold a file above PARALLEL_THRESHOLD (sealed in parallel by the crypto workers); the summary
+ * says how many kills landed while the CLI had that file open.
  * One vault serves every run (reopened after each kill), as a user's vault would. Then push and pull are killed
  * likewise between two vaults and the real S3 gateway (./crash-transfer.ts; 60 runs, quick 4).
  */
 
 type Op = 'ingest' | 'tagging' | 'export';
+const MiB = 1024 * 1024;
 const OPS: readonly Op[] = ['ingest', 'tagging', 'export'];
 const MECHANISM = 'sp-communication';
 const CASE_TITLE = 'Crash campaign case';
@@ -38,21 +42,51 @@ const TERMS = ['perp.police', 'perp.military', 'perp.prison-staff', 'perp.intell
 type Timing = { startup: number; ingestPerMiB: number; export: number; perEdit: number };
 
 type Source = { readonly file: string; readonly name: string; readonly sha256: string; readonly needles: readonly Buffer[] };
-type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number };
+/** `openAtKill`: which of the watched files the CLI held open at the moment it was killed (from /proc/<pid>/fd). */
+type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number; readonly openAtKill: readonly string[] };
+
+/**
+ * Which of `watched` (absolute paths) process `pid` has open right now: ingest holds a source file open while it
+ * reads, hashes and seals it, so a large file open at the kill means the kill landed inside its (parallel) sealing.
+ * Linux only; elsewhere nothing is seen.
+ */
+function openFilesOf(pid: number | undefined, watched: readonly string[]): string[] {
+  if (pid === undefined || watched.length === 0) return [];
+  const fdDir = `/proc/${pid}/fd`;
+  let fds: string[];
+  try {
+    fds = fs.readdirSync(fdDir);
+  } catch {
+    return [];
+  }
+  const open = new Set<string>();
+  for (const fd of fds) {
+    try {
+      open.add(fs.readlinkSync(path.join(fdDir, fd)));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return watched.filter((f) => open.has(f));
+}
 
 /**
  * Runs the CLI and kills it with SIGKILL after `killAfterMs` (if it has not exited by then), or as soon as its stdout
  * holds `killAtLine` complete lines: just after a file is reported, while the next group of the ingest pipeline is
  * being named in tmp/ (makeReady), committed or published, the stages a timed kill rarely hits in a short batch.
  */
-async function runKillable(args: readonly string[], killAfterMs: number, killAtLine?: number): Promise<Child> {
+async function runKillable(args: readonly string[], killAfterMs: number, killAtLine?: number, watch: readonly string[] = []): Promise<Child> {
   const started = performance.now();
   const child = huellaSpawn(args);
   let stdout = '';
   let stderr = '';
   let killed = false;
+  let openAtKill: string[] = [];
   const kill = (): void => {
-    if (!killed && child.exitCode === null && child.signalCode === null) killed = child.kill('SIGKILL');
+    if (killed || child.exitCode !== null || child.signalCode !== null) return;
+    openAtKill = openFilesOf(child.pid, watch);
+    killed = child.kill('SIGKILL');
+    if (!killed) openAtKill = [];
   };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
@@ -62,7 +96,7 @@ async function runKillable(args: readonly string[], killAfterMs: number, killAtL
   const timer = setTimeout(kill, killAfterMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
-  return { stdout, stderr, code, killed, ms: performance.now() - started };
+  return { stdout, stderr, code, killed, ms: performance.now() - started, openAtKill };
 }
 
 /** Complete JSON lines only: the line the kill cut in half was never reported. */
@@ -156,6 +190,9 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   let killedAfterReports = 0;
   /** Ingest runs killed right after their k-th report (the next group being named, committed or published). */
   let killedAtReport = 0;
+  /** Ingest runs whose batch held a file above PARALLEL_THRESHOLD, and those killed while the CLI had it open. */
+  let largeRuns = 0;
+  let killedInLarge = 0;
 
   // The vault, and a case of photos to export (JPEGs: the redacted profile strips them).
   const exportSources: Source[] = [];
@@ -194,7 +231,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const deadline = started + killAfter;
     for (const e of edits) {
       const left = deadline - performance.now();
-      if (left <= 0) return { stdout: '', stderr: '', code: null, killed: true, ms: performance.now() - started };
+      if (left <= 0) return { stdout: '', stderr: '', code: null, killed: true, ms: performance.now() - started, openAtKill: [] };
       const r = await runKillable(e.args, left);
       if (r.killed) {
         if (e.field) accepted.set(e.field, new Set([...(accepted.get(e.field) ?? [undefined]), e.value]));
@@ -207,11 +244,15 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       if (e.field) accepted.set(e.field, new Set([e.value]));
       e.reported?.();
     }
-    return { stdout: '', stderr: '', code: 0, killed: false, ms: performance.now() - started };
+    return { stdout: '', stderr: '', code: 0, killed: false, ms: performance.now() - started, openAtKill: [] };
   }
 
-  /** A batch of fresh files for one ingest run: seeded random binaries and a photo (parsed, previewed). */
-  async function makeBatch(runNo: number): Promise<{ dir: string; sources: Source[] }> {
+  /**
+   * A batch of fresh files for one ingest run: seeded random binaries and a photo (parsed, previewed). With `large`,
+   * one more binary above PARALLEL_THRESHOLD (12–24 MiB; quick: just above it), sealed in parallel by the crypto
+   * workers (blobs/encrypt-file.ts), so kill moments also fall inside that path.
+   */
+  async function makeBatch(runNo: number, large = false): Promise<{ dir: string; sources: Source[]; large?: string }> {
     const dir = path.join(workDir, 'in', `run-${runNo}`);
     fs.mkdirSync(dir, { recursive: true });
     const sources: Source[] = [];
@@ -222,9 +263,14 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       sources.push(sourceOf(file));
     }
     sources.push(sourceOf((await writeGpsPhoto(dir, `r${runNo}-photo.jpg`, seed * 1000 + runNo)).file));
-    return { dir, sources };
+    if (!large) return { dir, sources };
+    const file = path.join(dir, `r${runNo}-large-${crypto.createHash('sha256').update(`${seed}/${runNo}/large`).digest('hex').slice(0, 8)}.bin`);
+    const size = quick ? PARALLEL_THRESHOLD + Math.floor(rnd() * MiB) : 12 * MiB + Math.floor(rnd() * 12 * MiB);
+    fs.writeFileSync(file, seededBytes(`${seed}/${runNo}/large`, size));
+    sources.push(sourceOf(file));
+    return { dir, sources, large: fs.realpathSync(file) }; // as /proc/<pid>/fd names it
   }
-  const mib = (sources: readonly Source[]): number => sources.reduce((a, s) => a + fs.statSync(s.file).size, 0) / (1024 * 1024);
+  const mib = (sources: readonly Source[]): number => sources.reduce((a, s) => a + fs.statSync(s.file).size, 0) / MiB;
 
   /** Start-up (open the vault and exit), an ingest and an export, unkilled; what they report counts like any run's. */
   async function calibrate(): Promise<Timing> {
@@ -280,14 +326,18 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     let editCount = 0;
 
     if (op === 'ingest') {
-      const batch = await makeBatch(runNo);
+      // A large file in every second timed-kill run and every fourth kill-at-report run (quick: the first ingest).
+      const large = quick ? ingestRuns === 0 : ingestRuns % 4 === 0 || ingestRuns % 8 === 3;
+      const batch = await makeBatch(runNo, large);
       const dir = batch.dir;
       runSources.push(...batch.sources);
       batchMiB = mib(batch.sources);
       killAfter = killAt(timing.startup + batchMiB * timing.ingestPerMiB);
       // Every second ingest is killed right after its k-th report instead (k seeded), if that comes before the timer.
       killAtLine = ingestRuns++ % 2 === 1 ? 1 + Math.floor(rnd() * (runSources.length - 1)) : undefined;
-      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAtLine === undefined ? killAfter : Math.max(killAfter, 60_000), killAtLine);
+      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAtLine === undefined ? killAfter : Math.max(killAfter, 60_000), killAtLine, batch.large ? [batch.large] : []);
+      if (batch.large) largeRuns++;
+      if (outcome.openAtKill.length > 0) killedInLarge++;
       for (const line of completeJsonLines(outcome.stdout)) {
         const src = runSources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
         if (!src) continue;
@@ -417,7 +467,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     }
 
     if (failures.length === before) passed++;
-    const what = op === 'ingest' ? ` (${runIngested.length}/${runSources.length} files reported ingested)` : '';
+    const what = op === 'ingest' ? ` (${runIngested.length}/${runSources.length} files reported ingested${outcome.openAtKill.length > 0 ? ', killed inside the large file' : ''})` : '';
     log(`crash run ${runNo}/${runs} ${op}: ${outcome.killed ? (killAtLine !== undefined ? `killed after report ${killAtLine}` : `killed at ${killAfter} ms`) : `finished in ${Math.round(outcome.ms)} ms`}${what}${failures.length > before ? ` — ${failures.length - before} FAILURE(S)` : ''}`);
   }
 
@@ -431,13 +481,13 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
   const transfer = await runTransferCrashes({ seed, quick, workDir, log });
   failures.push(...transfer.failures);
   const tc = transfer.details.counts as { push: number; pull: number } | undefined;
-  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files, ${killedAtReport} of them right after a report), ${lost} lost, ${verifyFailures} verify failures; transfer: ${transfer.total} runs (push ${tc?.push ?? 0}, pull ${tc?.pull ?? 0}; ${String(transfer.details.killed ?? 0)} killed), ${String(transfer.details.reportedPushed ?? 0)} reported bundles all whole at the lawyer's${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
+  const summary = `crash: ${runs} runs (ingest ${counts.ingest}, tagging ${counts.tagging}, export ${counts.export}; ${killed} killed mid-way, ${killedAfterReports} ingests killed after reporting files, ${killedAtReport} of them right after a report; ${killedInLarge} of ${largeRuns} ingests with a file above ${PARALLEL_THRESHOLD / MiB} MiB killed while sealing it), ${lost} lost, ${verifyFailures} verify failures; transfer: ${transfer.total} runs (push ${tc?.push ?? 0}, pull ${tc?.pull ?? 0}; ${String(transfer.details.killed ?? 0)} killed), ${String(transfer.details.reportedPushed ?? 0)} reported bundles all whole at the lawyer's${failures.length > 0 ? `, ${failures.length} failures` : ''}`;
   return {
     name: 'crash',
     total: runs + transfer.total,
     passed: passed + transfer.passed,
     failures,
     summary,
-    details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, killedAtReport, timingMs: timing, transfer: transfer.details },
+    details: { seed, counts, killed, itemsReportedIngested: ingested.size, tagsReported: tagsReported.length, lost, verifyFailures, partialExportLeftovers: partialLeftovers, killedAfterReports, killedAtReport, largeRuns, killedInLarge, timingMs: timing, transfer: transfer.details },
   };
 };
