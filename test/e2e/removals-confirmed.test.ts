@@ -11,7 +11,8 @@ import { writePhotoFolder } from './support/photos';
 /**
  * Issue 18 (one confirm pattern): removing many items from the library's selection bar is confirmed like removing
  * one item (a reason, then a dialog that says how many), and removing an S3 remote in Settings asks first. Cancel
- * changes nothing and keeps the reason typed; the dialog passes axe; confirming does what it says. en, es, ar.
+ * changes nothing and keeps the reason typed; the dialog passes axe; confirming does what it says. Also Settings'
+ * custody-log name: the default is shown translated (placeholder), never pre-filled with the stored 'owner'. en, es, ar.
  */
 for (const lang of ['en', 'es', 'ar'] as const) {
   describe(`removals are confirmed (${lang})`, () => {
@@ -76,9 +77,29 @@ for (const lang of ['en', 'es', 'ar'] as const) {
       await page.locator('.selection-done').filter({ hasText: /\S/ }).waitFor();
     });
 
-    it('removes an S3 remote only after a dialog; Cancel keeps it', async () => {
+    it('Settings shows the default custody-log name in the person’s language, not the stored English word', async () => {
       const { page } = app;
       await page.getByRole('link', { name: m('nav.settings'), exact: true }).click();
+      const name = page.getByLabel(m('settings.actor'));
+      expect(await name.inputValue()).toBe('');
+      expect(await name.getAttribute('placeholder')).toBe(m('custody.owner'));
+      const save = page.getByRole('button', { name: m('common.save'), exact: true }).first();
+      // Saving the other settings keeps the default; a name typed is recorded; emptied, the default comes back.
+      await page.getByLabel(m('settings.autoLock')).fill('7');
+      await save.click();
+      await expect.poll(async () => (await host.call('settings.get', {})).autoLockMinutes).toBe(7);
+      expect((await host.call('settings.get', {})).actor).toBe('owner');
+      await name.fill('Equipo 3');
+      await save.click();
+      await expect.poll(async () => (await host.call('settings.get', {})).actor).toBe('Equipo 3');
+      await name.fill('');
+      await save.click();
+      await expect.poll(async () => (await host.call('settings.get', {})).actor).toBe('owner');
+      expect(await name.inputValue()).toBe('');
+    });
+
+    it('removes an S3 remote only after a dialog; Cancel keeps it', async () => {
+      const { page } = app;
       const section = page.getByTestId('remotes-section');
       await section.getByTestId('remote-org').waitFor();
       await section.getByRole('button', { name: m('remotes.removeNamed', { name: iso('org') }) }).click();

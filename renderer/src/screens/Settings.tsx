@@ -4,6 +4,7 @@ import { LANGUAGES, type Language } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { Screen } from '../components/Screen';
+import { actorLabel, DEFAULT_ACTOR } from '../lib/actor';
 import { call } from '../lib/api';
 import { isLanguage } from '../lib/i18n';
 import { useSettings } from '../lib/settings';
@@ -17,7 +18,9 @@ export function SettingsScreen() {
   const { settings, update } = useSettings();
   const [minutes, setMinutes] = useState(String(settings.autoLockMinutes));
   const [language, setLanguage] = useState<Language>(settings.language);
-  const [actor, setActor] = useState(settings.actor);
+  // The default name is a stored word ('owner'), shown translated everywhere (actorLabel): here too, as the empty
+  // field's placeholder, rather than pre-filled in English. Left empty, the default stays.
+  const [actor, setActor] = useState(settings.actor === DEFAULT_ACTOR ? '' : settings.actor);
   const [contact, setContact] = useState(settings.contact);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -26,8 +29,9 @@ export function SettingsScreen() {
     setSaved(false);
     setError(undefined);
     try {
-      const next = await call('settings.set', { autoLockMinutes: Number(minutes), language, actor: actor.trim(), contact: contact.trim() });
+      const next = await call('settings.set', { autoLockMinutes: Number(minutes), language, actor: actor.trim() || DEFAULT_ACTOR, contact: contact.trim() });
       update(next);
+      setActor(next.actor === DEFAULT_ACTOR ? '' : next.actor);
       setSaved(true);
     } catch (err) {
       setError(err);
@@ -52,7 +56,7 @@ export function SettingsScreen() {
           )}
         </Field>
         <Field label={t('settings.actor')} hint={t('settings.actorHint')}>
-          {(p) => <input {...p} type="text" value={actor} maxLength={100} onChange={(e) => setActor(e.target.value)} required />}
+          {(p) => <input {...p} type="text" value={actor} maxLength={100} onChange={(e) => setActor(e.target.value)} placeholder={actorLabel(DEFAULT_ACTOR, t)} dir="auto" />}
         </Field>
         <Field label={t('settings.contact')} hint={t('settings.contactHint')}>
           {(p) => <textarea {...p} value={contact} maxLength={300} rows={2} dir="auto" onChange={(e) => setContact(e.target.value)} />}
