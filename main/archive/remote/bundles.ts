@@ -69,7 +69,20 @@ export type PushBundleOptions = {
   readonly blobs?: BlobStore;
 };
 
-export async function pushBundle(remote: S3Remote, bundleDir: string, options: PushBundleOptions = {}): Promise<PushReport> {
+/** What a push sends and where: read from the bundle folder and the remote's listing before anything is sent. */
+type PushPlan = {
+  readonly dir: string;
+  readonly manifest: BundleManifest;
+  readonly refs: ReadonlyMap<string, OutboxRef>;
+  readonly prefix: string;
+  readonly files: readonly BundleFile[];
+  /** Keys already on the remote, with their sizes. */
+  readonly present: ReadonlyMap<string, number>;
+  /** Days under Object Lock, or null when the remote keeps no retention. */
+  readonly retention: number | null;
+};
+
+async function planPush(remote: S3Remote, bundleDir: string, options: PushBundleOptions): Promise<PushPlan> {
   const dir = path.resolve(bundleDir);
   const manifestBytes = await readLocal(dir, BUNDLE_FILES.manifest);
   const signature = await readLocal(dir, BUNDLE_FILES.signature);
@@ -83,53 +96,78 @@ export async function pushBundle(remote: S3Remote, bundleDir: string, options: P
   if (remote.config.retentionDays !== null && retention === null) {
     throw new HuellaError('INVALID_INPUT', `This remote is set to keep objects ${remote.config.retentionDays} days under Object Lock, but the bucket has no Object Lock. Nothing was sent; create the bucket with Object Lock or remove the retention from the remote.`);
   }
-  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
-  let bytesDone = 0;
-  let filesDone = 0;
-  let uploaded = 0;
-  let bytesUploaded = 0;
-  let alreadyThere = 0;
-  const progress = (): void => options.onProgress?.({ file: filesDone, files: files.length, bytesDone, bytesTotal });
-  const one = async (f: BundleFile, signal: AbortSignal | undefined): Promise<void> => {
+  return { dir, manifest, refs, prefix, files, present, retention };
+}
+
+/** One push under way: its plan, what it has sent so far, and the progress it reports. */
+class BundlePush {
+  bytesDone = 0;
+  filesDone = 0;
+  uploaded = 0;
+  bytesUploaded = 0;
+  alreadyThere = 0;
+  readonly #bytesTotal: number;
+
+  constructor(
+    readonly remote: S3Remote,
+    readonly plan: PushPlan,
+    readonly options: PushBundleOptions,
+  ) {
+    this.#bytesTotal = plan.files.reduce((a, f) => a + f.size, 0);
+  }
+
+  progress(): void {
+    this.options.onProgress?.({ file: this.filesDone, files: this.plan.files.length, bytesDone: this.bytesDone, bytesTotal: this.#bytesTotal });
+  }
+
+  /** Sends one file unless the remote already has it whole (same size and SHA-256), then retains it if asked. */
+  async file(f: BundleFile, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
-    const key = remote.key(prefix + f.rel);
-    const local = path.join(dir, ...f.rel.split('/'));
-    const ref = refs.get(f.rel);
+    const key = this.remote.key(this.plan.prefix + f.rel);
+    const local = path.join(this.plan.dir, ...f.rel.split('/'));
     const sha256 = f.sha256 ?? (await hashLocal(local));
-    if (present.get(key) === f.size && (await remote.head(key))?.sha256 === sha256) {
-      alreadyThere++;
-      bytesDone += f.size;
+    if (this.plan.present.get(key) === f.size && (await this.remote.head(key))?.sha256 === sha256) {
+      this.alreadyThere++;
+      this.bytesDone += f.size;
     } else {
-      const upload = { sha256, size: f.size, ...(signal ? { signal } : {}), onBytes: (n: number) => { bytesDone += n; progress(); } };
-      if (ref) {
-        const stream = await options.blobs!.openRewrapped(ref.vaultObject, Buffer.from(ref.header, 'base64'), ref.payloadOffset, f.size);
-        await remote.putStream(() => stream, key, upload);
-      } else {
-        const stat = await fsp.stat(local).catch((e: unknown) => {
-          throw fromSystemError(e, 'reading the bundle to push');
-        });
-        if (stat.size !== f.size) throw new HuellaError('PACKET_INVALID', `${f.rel} in the bundle folder is ${stat.size} bytes but bundle.json lists ${f.size}: the folder is damaged; nothing more was sent.`);
-        await remote.putFile(local, key, upload);
-      }
-      if (retention !== null) await remote.retain(key, retention, options.now);
-      uploaded++;
-      bytesUploaded += f.size;
+      await this.#upload(f, key, local, { sha256, size: f.size, ...(signal ? { signal } : {}), onBytes: (n: number) => { this.bytesDone += n; this.progress(); } });
+      if (this.plan.retention !== null) await this.remote.retain(key, this.plan.retention, this.options.now);
+      this.uploaded++;
+      this.bytesUploaded += f.size;
     }
-    filesDone++;
-    progress();
-  };
-  // The objects several at a time, then records, custody, bundle.json and its signature one by one, the signature
-  // last: it reaches the bucket only once every other file of the bundle is there whole.
-  const objects = files.filter((f) => f.rel.startsWith(`${BUNDLE_FILES.objects}/`));
-  // The first failure stops the others, and push returns only once none is still running.
+    this.filesDone++;
+    this.progress();
+  }
+
+  /** An outbox reference is streamed from the vault's object, rewrapped; a folder file is sent as it is on disk. */
+  async #upload(f: BundleFile, key: string, local: string, upload: { sha256: string; size: number; signal?: AbortSignal; onBytes: (n: number) => void }): Promise<void> {
+    const ref = this.plan.refs.get(f.rel);
+    if (ref) {
+      const stream = await this.options.blobs!.openRewrapped(ref.vaultObject, Buffer.from(ref.header, 'base64'), ref.payloadOffset, f.size);
+      await this.remote.putStream(() => stream, key, upload);
+      return;
+    }
+    const stat = await fsp.stat(local).catch((e: unknown) => {
+      throw fromSystemError(e, 'reading the bundle to push');
+    });
+    if (stat.size !== f.size) throw new HuellaError('PACKET_INVALID', `${f.rel} in the bundle folder is ${stat.size} bytes but bundle.json lists ${f.size}: the folder is damaged; nothing more was sent.`);
+    await this.remote.putFile(local, key, upload);
+  }
+}
+
+/**
+ * Runs `fn` over `items`, `limit` at a time. The first failure aborts the signal the others were given (an upload
+ * in flight stops), and this returns, or throws that failure, only once none is still running.
+ */
+async function allOrStop<T>(items: readonly T[], limit: number, outer: AbortSignal | undefined, fn: (item: T, signal: AbortSignal) => Promise<void>): Promise<void> {
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
   let next = 0;
   let firstError: { reason: unknown } | undefined;
   await Promise.allSettled(
-    Array.from({ length: Math.min(OBJECTS_IN_FLIGHT, objects.length) }, async () => {
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
       try {
-        while (next < objects.length) await one(objects[next++]!, signal);
+        while (next < items.length) await fn(items[next++]!, signal);
       } catch (e) {
         firstError ??= { reason: e };
         stop.abort();
@@ -137,8 +175,18 @@ export async function pushBundle(remote: S3Remote, bundleDir: string, options: P
     }),
   );
   if (firstError) throw firstError.reason;
-  for (const f of files.slice(objects.length)) await one(f, options.signal);
-  return { bundleId: manifest.bundleId, recipient: manifest.recipient.fingerprint, remote: remote.key(prefix), uploaded, alreadyThere, bytesUploaded, retentionDays: retention };
+}
+
+export async function pushBundle(remote: S3Remote, bundleDir: string, options: PushBundleOptions = {}): Promise<PushReport> {
+  const plan = await planPush(remote, bundleDir, options);
+  const push = new BundlePush(remote, plan, options);
+  // The objects several at a time, then records, custody, bundle.json and its signature one by one, the signature
+  // last: it reaches the bucket only once every other file of the bundle is there whole.
+  const objects = plan.files.filter((f) => f.rel.startsWith(`${BUNDLE_FILES.objects}/`));
+  await allOrStop(objects, OBJECTS_IN_FLIGHT, options.signal, (f, signal) => push.file(f, signal));
+  for (const f of plan.files.slice(objects.length)) await push.file(f, options.signal);
+  const { manifest, prefix, retention } = plan;
+  return { bundleId: manifest.bundleId, recipient: manifest.recipient.fingerprint, remote: remote.key(prefix), uploaded: push.uploaded, alreadyThere: push.alreadyThere, bytesUploaded: push.bytesUploaded, retentionDays: retention };
 }
 
 type BundleFile = { rel: string; size: number; sha256?: string };
