@@ -162,59 +162,60 @@ function parseLines(block: string): NoteSignature[] {
     });
 }
 
+type VerifiedCosignature = { readonly key: ParsedCosignerKey; readonly signedAt: number; readonly line: string; readonly checkpoint: Candidate };
+
 /**
- * Verifies and stores what a witness returned: the cosigned checkpoint (the log's note with cosignature lines), or
- * only the cosignature lines (C2SP tlog-witness response). Every line by a witness of this vault must verify on one
- * of this vault's checkpoints; a line by an unknown witness is refused, naming it, unless it is added first.
+ * The signature lines of the input and, when it is a whole cosigned checkpoint, the one checkpoint of this vault
+ * it must match (a checkpoint signed by this vault but not kept by it is refused).
  */
-export function addCosignature(vault: Vault, input: string, now = new Date()): AddCosignatureResult {
-  if (input.includes('\r')) throw new HuellaError('FORMAT_INVALID', 'The cosignature has Windows line endings (CR LF); use the file exactly as the witness wrote it.');
-  const witnesses = listWitnesses(vault.store);
-  const keys = witnesses.map((w) => parseCosignerVerifierKey(w.verifierKey));
-  const candidates = checkpointCandidates(vault);
-  let target: Candidate | undefined;
-  let lines: NoteSignature[];
-  if (input.trimStart().startsWith('\u2014 ')) {
-    lines = parseLines(input);
-  } else {
-    const opened = openNote(input, { name: vault.log.origin, publicKey: vault.log.publicKey });
-    const body = parseCheckpointBody(opened.text);
-    target = candidates.find((c) => c.size === body.size && c.text === opened.text);
-    if (!target) {
-      throw new HuellaError('VERIFY_FAILED', `This checkpoint (size ${body.size}) is signed by this vault but is not one it kept; it cannot be matched. Was the vault restored from an older backup?`);
-    }
-    lines = [...opened.otherSignatures];
+function readCosignatureInput(vault: Vault, input: string, candidates: readonly Candidate[]): { lines: NoteSignature[]; target: Candidate | undefined } {
+  if (input.trimStart().startsWith('\u2014 ')) return { lines: parseLines(input), target: undefined };
+  const opened = openNote(input, { name: vault.log.origin, publicKey: vault.log.publicKey });
+  const body = parseCheckpointBody(opened.text);
+  const target = candidates.find((c) => c.size === body.size && c.text === opened.text);
+  if (!target) {
+    throw new HuellaError('VERIFY_FAILED', `This checkpoint (size ${body.size}) is signed by this vault but is not one it kept; it cannot be matched. Was the vault restored from an older backup?`);
   }
+  return { lines: [...opened.otherSignatures], target };
+}
+
+/** The lines by this vault's witnesses; a line by any other witness is refused, naming it. */
+function ourWitnessLines(lines: readonly NoteSignature[], keys: readonly ParsedCosignerKey[]): NoteSignature[] {
   const ours = lines.filter((l) => keys.some((k) => k.name === l.name && k.keyHash.equals(l.keyHash)));
-  const strangers = lines.filter((l) => !ours.includes(l));
-  if (strangers.length > 0) {
-    const s = strangers[0]!;
-    throw new HuellaError('NOT_FOUND', msg('problem.witness.unknownWitness', { witness: s.name, keyId: s.keyHash.toString('hex') }), { details: { witness: s.name } });
+  const stranger = lines.find((l) => !ours.includes(l));
+  if (stranger) {
+    throw new HuellaError('NOT_FOUND', msg('problem.witness.unknownWitness', { witness: stranger.name, keyId: stranger.keyHash.toString('hex') }), { details: { witness: stranger.name } });
   }
   if (ours.length === 0) throw new HuellaError('FORMAT_INVALID', msg('problem.witness.noCosignature'));
+  return ours;
+}
 
-  const verified: { key: ParsedCosignerKey; signedAt: number; line: string; checkpoint: Candidate }[] = [];
-  for (const line of ours) {
-    const pool = target ? [target] : candidates;
-    let match: { checkpoint: Candidate; signedAt: number; line: string; key: ParsedCosignerKey } | undefined;
-    for (const c of pool) {
-      try {
-        const [v] = verifyCosignatures(c.text, [line], keys);
-        if (v) match = { checkpoint: c, signedAt: v.timestamp, line: v.line, key: v.cosigner };
-      } catch (e) {
-        if (target) throw e; // on the checkpoint it came with, a bad signature is an error, not a non-match
-      }
-      if (match) break;
+/**
+ * The checkpoint a line verifies on: the one it came with, else the first of this vault's checkpoints it signs.
+ * A time more than MAX_FUTURE_SECONDS ahead of `now` is refused.
+ */
+function verifyLine(line: NoteSignature, keys: readonly ParsedCosignerKey[], target: Candidate | undefined, candidates: readonly Candidate[], now: Date): VerifiedCosignature {
+  let match: VerifiedCosignature | undefined;
+  for (const c of target ? [target] : candidates) {
+    try {
+      const [v] = verifyCosignatures(c.text, [line], keys);
+      if (v) match = { checkpoint: c, signedAt: v.timestamp, line: v.line, key: v.cosigner };
+    } catch (e) {
+      if (target) throw e; // on the checkpoint it came with, a bad signature is an error, not a non-match
     }
-    if (!match) {
-      throw new HuellaError('SIGNATURE_INVALID', msg('problem.witness.noMatch', { witness: line.name }), { details: { witness: line.name } });
-    }
-    if (match.signedAt > Math.floor(now.getTime() / 1000) + MAX_FUTURE_SECONDS) {
-      throw new HuellaError('VERIFY_FAILED', msg('problem.witness.futureTime', { witness: line.name }), { details: { signedAt: match.signedAt } });
-    }
-    verified.push(match);
+    if (match) break;
   }
+  if (!match) {
+    throw new HuellaError('SIGNATURE_INVALID', msg('problem.witness.noMatch', { witness: line.name }), { details: { witness: line.name } });
+  }
+  if (match.signedAt > Math.floor(now.getTime() / 1000) + MAX_FUTURE_SECONDS) {
+    throw new HuellaError('VERIFY_FAILED', msg('problem.witness.futureTime', { witness: line.name }), { details: { signedAt: match.signedAt } });
+  }
+  return match;
+}
 
+/** Stores the new cosignatures, each with its custody event, in one transaction; counts those already stored. */
+function storeCosignatures(vault: Vault, verified: readonly VerifiedCosignature[], witnesses: readonly WitnessRow[], now: Date): Omit<AddCosignatureResult, 'checkpointSize'> {
   const addedAt = now.toISOString();
   let alreadyKnown = 0;
   const added = vault.transaction(() => {
@@ -230,7 +231,22 @@ export function addCosignature(vault: Vault, input: string, now = new Date()): A
     }
     return out;
   });
-  return { checkpointSize: verified[0]!.checkpoint.size, added, alreadyKnown };
+  return { added, alreadyKnown };
+}
+
+/**
+ * Verifies and stores what a witness returned: the cosigned checkpoint (the log's note with cosignature lines), or
+ * only the cosignature lines (C2SP tlog-witness response). Every line by a witness of this vault must verify on one
+ * of this vault's checkpoints; a line by an unknown witness is refused, naming it, unless it is added first.
+ */
+export function addCosignature(vault: Vault, input: string, now = new Date()): AddCosignatureResult {
+  if (input.includes('\r')) throw new HuellaError('FORMAT_INVALID', 'The cosignature has Windows line endings (CR LF); use the file exactly as the witness wrote it.');
+  const witnesses = listWitnesses(vault.store);
+  const keys = witnesses.map((w) => parseCosignerVerifierKey(w.verifierKey));
+  const candidates = checkpointCandidates(vault);
+  const { lines, target } = readCosignatureInput(vault, input, candidates);
+  const verified = ourWitnessLines(lines, keys).map((line) => verifyLine(line, keys, target, candidates, now));
+  return { checkpointSize: verified[0]!.checkpoint.size, ...storeCosignatures(vault, verified, witnesses, now) };
 }
 
 export function cosignedCheckpoints(vault: Vault): CosignedCheckpoint[] {
