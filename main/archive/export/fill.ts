@@ -130,20 +130,18 @@ function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): Answ
   }
 }
 
-function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
+type VictimPath = Extract<FillPath, `victim.${string}` | `consent.${string}`>;
+
+/** The paths read from the case's (first) victim and their consent; none when the case has no victim. */
+function victimValue(ctx: FillContext, path: VictimPath, text: (s: string | undefined) => string | undefined): AnswerValue | undefined {
   const victims = ctx.persons.filter((p) => p.roles.includes('victim'));
   const victim = victims[0];
-  const text = (s: string | undefined): string | undefined => (s ? ctx.pseudonymiser.apply(s).text : undefined);
+  if (!victim) return undefined;
   switch (path) {
-    case 'case.title':
-      return text(ctx.caseRecord.title);
-    case 'case.country':
-      return ctx.caseRecord.country;
     case 'victim.displayName':
-      return victims.length > 0 ? joinList(victims.map((v) => v.display), ctx.lang) : undefined;
+      return joinList(victims.map((v) => v.display), ctx.lang);
     case 'victim.familyName':
     case 'victim.givenNames': {
-      if (!victim) return undefined;
       // The real name only where consent discloses it (display is then the real name); else the pseudonym.
       if (!NAME_STATES.has(victim.consentState) || victim.display !== victim.realName) return victim.display;
       const words = victim.realName.trim().split(/\s+/);
@@ -151,13 +149,42 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
       return path === 'victim.familyName' ? words.at(-1) : words.slice(0, -1).join(' ');
     }
     case 'victim.sex':
-      return victim?.person.sex && (SEX_VALUES as readonly string[]).includes(victim.person.sex) ? victim.person.sex : undefined;
+      return victim.person.sex && (SEX_VALUES as readonly string[]).includes(victim.person.sex) ? victim.person.sex : undefined;
     case 'victim.birthDate':
-      return victim?.person.birthDate;
+      return victim.person.birthDate;
     case 'victim.nationality':
-      return victim?.person.nationality;
+      return victim.person.nationality;
     case 'victim.occupation':
-      return text(victim?.person.occupation);
+      return text(victim.person.occupation);
+    case 'consent.nameDisclosure':
+      return NAME_STATES.has(victim.consentState);
+    case 'consent.sharing':
+      return SHARE_STATES.has(victim.consentState);
+    case 'consent.recorded':
+      return victim.consentState !== 'none';
+    default:
+      return assertNever(path, 'victim fill path');
+  }
+}
+
+function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
+  const text = (s: string | undefined): string | undefined => (s ? ctx.pseudonymiser.apply(s).text : undefined);
+  switch (path) {
+    case 'case.title':
+      return text(ctx.caseRecord.title);
+    case 'case.country':
+      return ctx.caseRecord.country;
+    case 'victim.displayName':
+    case 'victim.familyName':
+    case 'victim.givenNames':
+    case 'victim.sex':
+    case 'victim.birthDate':
+    case 'victim.nationality':
+    case 'victim.occupation':
+    case 'consent.nameDisclosure':
+    case 'consent.sharing':
+    case 'consent.recorded':
+      return victimValue(ctx, path, text);
     case 'perpetrators.displayNames': {
       const names = ctx.persons
         .filter((p) => p.roles.includes('alleged-perpetrator'))
@@ -170,12 +197,6 @@ function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField)
       return text(ctx.earliestTestimonyPlace);
     case 'case.summary':
       return text(ctx.caseRecord.summary);
-    case 'consent.nameDisclosure':
-      return victim ? NAME_STATES.has(victim.consentState) : undefined;
-    case 'consent.sharing':
-      return victim ? SHARE_STATES.has(victim.consentState) : undefined;
-    case 'consent.recorded':
-      return victim ? victim.consentState !== 'none' : undefined;
     case 'tags.wgad-categories':
     case 'tags.istanbul-protocol-methods':
     case 'tags.violation-types':
