@@ -36,7 +36,8 @@ function onlyPerpetrator(roles: readonly PersonRole[]): boolean {
   return roles.length > 0 && roles.every((r) => r === 'alleged-perpetrator');
 }
 
-export function decidePersons(vault: Vault, mechanismId: string, caseId: string, inv: Involvement): { persons: PersonDecision[]; blockers: PacketBlocker[] } {
+/** The persons the packet concerns with their roles in the case: those of the case, witnesses, persons linked to items. */
+function involvedRoles(vault: Vault, caseId: string, inv: Involvement): Map<string, PersonRole[]> {
   const caseRoles = new Map<string, PersonRole[]>();
   for (const p of listPersons(vault, { caseId })) {
     caseRoles.set(
@@ -49,49 +50,57 @@ export function decidePersons(vault: Vault, mechanismId: string, caseId: string,
     const roles = caseRoles.get(id)!;
     if (!roles.includes('witness')) roles.push('witness');
   }
+  return caseRoles;
+}
 
-  const persons: PersonDecision[] = [];
-  const blockers: PacketBlocker[] = [];
-  for (const [personId, roles] of caseRoles) {
-    const person = getPerson(vault, personId);
-    const { state, consentId } = consentStateOf(listConsents(vault, { personId }), mechanismId);
-    const perpetrator = onlyPerpetrator(roles);
-    const shownAs = perpetrator || NAME_STATES.has(state) ? 'name' : 'pseudonym';
-    const needsMaterial = !perpetrator && ((roles.includes('victim') && inv.hasMaterial) || inv.witnessIds.has(personId) || inv.linkedIds.has(personId));
-    const materialConsent = !needsMaterial ? 'not-needed' : SHARE_STATES.has(state) ? 'given' : 'missing';
-    const record = consentId ? `consent record ${consentId} (state '${state}')` : `no consent record for '${mechanismId}' or for all mechanisms ('*')`;
-    const why = perpetrator
-      ? 'alleged perpetrator: named as recorded'
-      : shownAs === 'name'
-        ? `${record} allows disclosing the name to this mechanism`
-        : `${record} does not allow disclosing the name: pseudonym used`;
-    persons.push({
-      personId,
-      roles,
-      pseudonym: person.pseudonym,
-      shownAs,
-      consentState: state,
-      ...(consentId ? { consentId } : {}),
-      materialConsent,
-      why,
-      realName: person.realName,
-      display: shownAs === 'name' ? person.realName : person.pseudonym,
-      person,
-    });
-    if (materialConsent === 'missing') {
-      const what = [roles.includes('victim') ? 'a victim in this case' : '', inv.witnessIds.has(personId) ? 'the witness of an included testimony' : '', inv.linkedIds.has(personId) ? 'linked to an included item' : '']
-        .filter(Boolean)
-        .join(', ');
-      blockers.push({
-        code: 'CONSENT_REQUIRED',
-        personId,
-        ...(consentId ? { consentId } : {}),
-        message: consentId
-          ? `${person.pseudonym} (${personId}, ${what}) has not consented to sharing material with this mechanism: consent record ${consentId} is '${state}'. Record a new consent, or leave their material out of the packet.`
-          : `${person.pseudonym} (${personId}, ${what}) has no consent record for mechanism '${mechanismId}' (nor for all mechanisms): record their consent before exporting, or leave their material out of the packet.`,
-      });
-    }
-  }
+/** One person's decision: name or pseudonym, and whether share consent is needed and given (rules above). */
+function decidePerson(vault: Vault, mechanismId: string, personId: string, roles: PersonRole[], inv: Involvement): PersonDecision {
+  const person = getPerson(vault, personId);
+  const { state, consentId } = consentStateOf(listConsents(vault, { personId }), mechanismId);
+  const perpetrator = onlyPerpetrator(roles);
+  const shownAs = perpetrator || NAME_STATES.has(state) ? 'name' : 'pseudonym';
+  const needsMaterial = !perpetrator && ((roles.includes('victim') && inv.hasMaterial) || inv.witnessIds.has(personId) || inv.linkedIds.has(personId));
+  const materialConsent = !needsMaterial ? 'not-needed' : SHARE_STATES.has(state) ? 'given' : 'missing';
+  const record = consentId ? `consent record ${consentId} (state '${state}')` : `no consent record for '${mechanismId}' or for all mechanisms ('*')`;
+  const why = perpetrator
+    ? 'alleged perpetrator: named as recorded'
+    : shownAs === 'name'
+      ? `${record} allows disclosing the name to this mechanism`
+      : `${record} does not allow disclosing the name: pseudonym used`;
+  return {
+    personId,
+    roles,
+    pseudonym: person.pseudonym,
+    shownAs,
+    consentState: state,
+    ...(consentId ? { consentId } : {}),
+    materialConsent,
+    why,
+    realName: person.realName,
+    display: shownAs === 'name' ? person.realName : person.pseudonym,
+    person,
+  };
+}
+
+/** The export's refusal for a person whose share consent is missing, naming the consent record or its absence. */
+function consentBlocker(d: PersonDecision, mechanismId: string, inv: Involvement): PacketBlocker {
+  const { personId, consentId, consentState: state, pseudonym } = d;
+  const what = [d.roles.includes('victim') ? 'a victim in this case' : '', inv.witnessIds.has(personId) ? 'the witness of an included testimony' : '', inv.linkedIds.has(personId) ? 'linked to an included item' : '']
+    .filter(Boolean)
+    .join(', ');
+  return {
+    code: 'CONSENT_REQUIRED',
+    personId,
+    ...(consentId ? { consentId } : {}),
+    message: consentId
+      ? `${pseudonym} (${personId}, ${what}) has not consented to sharing material with this mechanism: consent record ${consentId} is '${state}'. Record a new consent, or leave their material out of the packet.`
+      : `${pseudonym} (${personId}, ${what}) has no consent record for mechanism '${mechanismId}' (nor for all mechanisms): record their consent before exporting, or leave their material out of the packet.`,
+  };
+}
+
+export function decidePersons(vault: Vault, mechanismId: string, caseId: string, inv: Involvement): { persons: PersonDecision[]; blockers: PacketBlocker[] } {
+  const persons = [...involvedRoles(vault, caseId, inv)].map(([personId, roles]) => decidePerson(vault, mechanismId, personId, roles, inv));
+  const blockers = persons.filter((d) => d.materialConsent === 'missing').map((d) => consentBlocker(d, mechanismId, inv));
   const order: readonly PersonRole[] = ['victim', 'witness', 'family', 'representative', 'source', 'documenter', 'alleged-perpetrator'];
   const rank = (p: PersonDecision): number => Math.min(...p.roles.map((r) => order.indexOf(r)), order.length);
   persons.sort((a, b) => rank(a) - rank(b) || a.pseudonym.localeCompare(b.pseudonym) || a.personId.localeCompare(b.personId));
