@@ -63,19 +63,21 @@ function parseChat(name: string, text: string): ParsedChat {
   return parsed;
 }
 
-/** Imports a chat export read by readChatExport: every file as an item, then the messages with their links. */
-export async function importChatExport(vault: Vault, input: string, files: readonly ExportFile[], options: IngestOptions = {}): Promise<ChatImportReport> {
+/** The export's chat text (the one at the top of the export first) and its messages, read before anything is ingested. */
+async function readChatText(files: readonly ExportFile[]): Promise<{ chatFile: ExportFile; parsed: ParsedChat }> {
   const chatFile = files.find((f) => isChatText(f.name) && !f.name.includes('/')) ?? files.find((f) => isChatText(f.name))!;
   const text = chatFile.data ?? (await fsp.readFile(chatFile.path!));
   if (text.length > MAX_CHAT_TEXT) throw new HuellaError('FILE_TOO_LARGE', 'The chat text of this export is too large.');
-  const parsed = parseChat(chatFile.name, text.toString('utf8'));
-  const ordered = [chatFile, ...files.filter((f) => f !== chatFile)];
-  const results = await ingestSetFiles(vault, input, ordered, options);
-  const chatResult = results[0]!;
-  if (!chatResult.itemId) throw new HuellaError('FILE_UNREADABLE', `The chat text could not be ingested: ${chatResult.error?.message ?? 'unknown error'}`);
-  // Attachments are named relative to the chat text's folder (Telegram: `photos/photo_1@….jpg` beside result.json,
-  // which may itself sit in a `ChatExport_<date>/` folder of a zip); WhatsApp names bare files. The exact relative
-  // path wins; a bare file name is the fallback when it is unambiguous in the export.
+  return { chatFile, parsed: parseChat(chatFile.name, text.toString('utf8')) };
+}
+
+/**
+ * The item an attachment name refers to, among the ingested files (`ordered[0]` is the chat text itself).
+ * Attachments are named relative to the chat text's folder (Telegram: `photos/photo_1@….jpg` beside result.json,
+ * which may itself sit in a `ChatExport_<date>/` folder of a zip); WhatsApp names bare files. The exact relative
+ * path wins; a bare file name is the fallback when it is unambiguous in the export.
+ */
+function attachmentItems(chatFile: ExportFile, ordered: readonly ExportFile[], results: readonly IngestFileResult[]): (name: string) => string | null {
   const base = path.posix.dirname(chatFile.name);
   const relative = (name: string): string => (base === '.' ? name : name.startsWith(`${base}/`) ? name.slice(base.length + 1) : name);
   const byName = new Map<string, string>();
@@ -87,7 +89,34 @@ export async function importChatExport(vault: Vault, input: string, files: reado
     const b = path.posix.basename(f.name);
     byBase.set(b, byBase.has(b) && byBase.get(b) !== id ? null : id);
   });
-  const itemFor = (name: string): string | null => byName.get(name.replace(/^\.\//, '')) ?? byBase.get(path.posix.basename(name)) ?? null;
+  return (name) => byName.get(name.replace(/^\.\//, '')) ?? byBase.get(path.posix.basename(name)) ?? null;
+}
+
+/** Records the messages of a chat not imported before, with its `chat.imported` event, in one transaction. */
+function recordChat(vault: Vault, chatItemId: string, parsed: ParsedChat, rows: readonly ChatMessageRow[], linked: readonly ChatMessageRow[]): void {
+  const salt = newCommitmentSalt();
+  const now = new Date();
+  vault.transaction(() => {
+    // The event names the items and counts the links; who said what is personal data, committed with a salt.
+    const ev = vault.log.append('chat.imported', chatItemId, {
+      format: parsed.format,
+      messages: rows.length,
+      linked: linked.length,
+      attachmentItems: [...new Set(linked.map((r) => r.attachmentItem!))].sort(),
+      messagesCommitment: commitment(salt, rows),
+    }, now);
+    insertChat(vault.store, { itemId: chatItemId, format: parsed.format, title: parsed.title ?? null, importedAt: now.toISOString(), eventSeq: ev.seq, commitSalt: salt }, rows);
+  });
+}
+
+/** Imports a chat export read by readChatExport: every file as an item, then the messages with their links. */
+export async function importChatExport(vault: Vault, input: string, files: readonly ExportFile[], options: IngestOptions = {}): Promise<ChatImportReport> {
+  const { chatFile, parsed } = await readChatText(files);
+  const ordered = [chatFile, ...files.filter((f) => f !== chatFile)];
+  const results = await ingestSetFiles(vault, input, ordered, options);
+  const chatItemId = results[0]!.itemId;
+  if (!chatItemId) throw new HuellaError('FILE_UNREADABLE', `The chat text could not be ingested: ${results[0]!.error?.message ?? 'unknown error'}`);
+  const itemFor = attachmentItems(chatFile, ordered, results);
   const rows: ChatMessageRow[] = parsed.messages.map((m) => ({
     seq: m.seq,
     sentAt: m.sentAt ?? null,
@@ -99,31 +128,8 @@ export async function importChatExport(vault: Vault, input: string, files: reado
   const withAttachment = rows.filter((r) => r.attachmentName !== null);
   const linked = withAttachment.filter((r) => r.attachmentItem !== null);
   const missing = [...new Set(withAttachment.filter((r) => r.attachmentItem === null).map((r) => r.attachmentName!))];
-  const already = readChat(vault.store, chatResult.itemId) !== undefined;
-  if (!already) {
-    const salt = newCommitmentSalt();
-    const now = new Date();
-    vault.transaction(() => {
-      // The event names the items and counts the links; who said what is personal data, committed with a salt.
-      const ev = vault.log.append('chat.imported', chatResult.itemId!, {
-        format: parsed.format,
-        messages: rows.length,
-        linked: linked.length,
-        attachmentItems: [...new Set(linked.map((r) => r.attachmentItem!))].sort(),
-        messagesCommitment: commitment(salt, rows),
-      }, now);
-      insertChat(vault.store, { itemId: chatResult.itemId!, format: parsed.format, title: parsed.title ?? null, importedAt: now.toISOString(), eventSeq: ev.seq, commitSalt: salt }, rows);
-    });
-  }
+  const already = readChat(vault.store, chatItemId) !== undefined;
+  if (!already) recordChat(vault, chatItemId, parsed, rows, linked);
   vault.log.writeCheckpoint('chat import');
-  return {
-    format: parsed.format,
-    chatItemId: chatResult.itemId,
-    messages: rows.length,
-    messagesWithAttachment: withAttachment.length,
-    linked: linked.length,
-    missing,
-    alreadyImported: already,
-    results,
-  };
+  return { format: parsed.format, chatItemId, messages: rows.length, messagesWithAttachment: withAttachment.length, linked: linked.length, missing, alreadyImported: already, results };
 }
