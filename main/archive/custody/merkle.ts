@@ -31,8 +31,16 @@ export type MerkleNodeStore = {
 const LEAF_PREFIX = Buffer.from([0x00]);
 const EMPTY_ROOT = crypto.createHash('sha256').digest();
 
+/** Entries up to this size are hashed in one shot (a copy after the prefix byte), larger ones streamed. */
+const ONE_SHOT_LEAF_BYTES = 16 * 1024;
+
 export function leafHash(entry: Uint8Array): Buffer {
-  return crypto.createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  // A custody event (~360 bytes) is hashed for its leaf by every verify: one-shot, as nodeHash below.
+  if (entry.length > ONE_SHOT_LEAF_BYTES) return crypto.createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  const input = Buffer.allocUnsafe(1 + entry.length);
+  input[0] = 0x00;
+  input.set(entry, 1);
+  return crypto.hash('sha256', input, 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {

@@ -350,7 +350,7 @@ function checkEvent(row: EventRow, signatureValid: boolean, publicKey: Buffer, l
     add({ check: 'event.sequence', event: row.seq, message: `Custody log has a gap or reordering: expected event #${log.expectedSeq}, found #${row.seq}.`, expected: String(log.expectedSeq), found: String(row.seq) });
     log.expectedSeq = row.seq;
   }
-  const actualHash = crypto.createHash('sha256').update(row.bytes).digest();
+  const actualHash = crypto.hash('sha256', row.bytes, 'buffer');
   log.leaves.push(leafHash(row.bytes));
   if (!actualHash.equals(row.hash)) {
     add({ check: 'event.hash', event: row.seq, message: `Event #${row.seq}: stored hash does not match its bytes.`, expected: hex(actualHash), found: hex(row.hash) });
@@ -358,25 +358,27 @@ function checkEvent(row: EventRow, signatureValid: boolean, publicKey: Buffer, l
   if (!signatureValid) {
     add({ check: 'event.signature', event: row.seq, message: `Event #${row.seq}: the signature is not valid for the vault's key (the event was altered or signed by another key).` });
   }
+  const text = row.bytes.toString('utf8');
   let ev: CustodyEvent | undefined;
   try {
-    ev = JSON.parse(row.bytes.toString('utf8')) as CustodyEvent;
+    ev = JSON.parse(text) as CustodyEvent;
   } catch {
     add({ check: 'event.json', event: row.seq, message: `Event #${row.seq} is not valid JSON.` });
   }
-  if (ev) checkEventContent(row, ev, publicKey, log, add);
+  if (ev) checkEventContent(row, text, ev, publicKey, log, add);
   log.prevHash = actualHash.toString('hex');
   log.expectedSeq++;
 }
 
-function checkEventContent(row: EventRow, ev: CustodyEvent, publicKey: Buffer, log: EventLogState, add: (p: VerifyProblem) => void): void {
+/** `text`: the event's bytes as UTF-8 text (what was parsed into `ev`). */
+function checkEventContent(row: EventRow, text: string, ev: CustodyEvent, publicKey: Buffer, log: EventLogState, add: (p: VerifyProblem) => void): void {
   let canonical: string | undefined;
   try {
     canonical = canonicalJson(ev);
   } catch {
     canonical = undefined;
   }
-  if (canonical !== row.bytes.toString('utf8')) {
+  if (canonical !== text) {
     add({ check: 'event.canonical', event: row.seq, message: `Event #${row.seq} is not in canonical (RFC 8785) form.` });
   }
   const keys = Object.keys(ev).sort();

@@ -135,6 +135,12 @@ describe('merkle: RFC 9162 hashing', () => {
     expect(emptyRoot().toString('hex')).toBe(EMPTY_ROOT_HEX);
     expect(leafHash(Buffer.alloc(0)).toString('hex')).toBe(ROOTS_HEX[0]); // the tree of size 1 is its leaf hash
     expect(leafHash(h('00'))).toEqual(sha256(h('0000')));
+    // Both ways leafHash hashes: one shot (a custody event) and streamed (an entry above 16 KiB); a view into a
+    // larger buffer hashes only its own bytes.
+    for (const size of [359, 16 * 1024, 16 * 1024 + 1, 100_000]) {
+      const entry = Buffer.alloc(size + 8, size % 251).subarray(4, 4 + size);
+      expect(leafHash(entry)).toEqual(sha256(Buffer.concat([h('00'), entry])));
+    }
     expect(nodeHash(h('aa'), h('bb'))).toEqual(sha256(h('01aabb')));
     expect(treeRoot(new MemoryMerkleStore(), 0).toString('hex')).toBe(EMPTY_ROOT_HEX);
     expect(rootFromLeafHashes([]).toString('hex')).toBe(EMPTY_ROOT_HEX);
