@@ -8,7 +8,7 @@ import { pickLocalized } from '../../shared/localized';
 import { getTaxonomy } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { PASSPHRASE } from './support/flows';
+import { leaveLockUnlock, PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
 
@@ -143,16 +143,13 @@ for (const lang of LANGS) {
       await shoot('03-testimony-invalid-language');
       const testimonyUrl = page.url();
       await page.waitForTimeout(1600); // the draft is written within 2 s
-      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
-      await page.getByRole('button', { name: m('shell.lock') }).click();
-      await page.getByRole('heading', { name: m('unlock.title') }).waitFor();
-      await page.getByLabel(m('unlock.passphrase')).fill(PASSPHRASE);
-      await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await leaveLockUnlock(page, m);
       await page.goto(testimonyUrl);
       await expect.poll(() => page.getByLabel(m('testimony.fields.text'), { exact: true }).inputValue(), { timeout: 10_000 }).toBe(typed);
       expect(await page.getByLabel(m('testimony.fields.place'), { exact: true }).inputValue()).toBe('Kadıköy police station, Istanbul');
+      // The refused language too: kept in the draft as typed, back in view and still marked.
+      expect(await language.inputValue()).toBe('Klingonese');
+      expect(await language.getAttribute('aria-invalid')).toBe('true');
       await shoot('04-testimony-after-unlock');
     });
 

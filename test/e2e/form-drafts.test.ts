@@ -8,7 +8,7 @@ import type { Draft } from '../../shared/model/drafts';
 import { termLabel } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
 import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { importViaApi, PASSPHRASE } from './support/flows';
+import { importViaApi, lockAndUnlock as lockAndUnlockIn, PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
 
@@ -33,14 +33,7 @@ for (const lang of LANGS) {
     const digits = (v: string) => (lang === 'ar' ? v.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))) : v);
     const draftOf = (form: string, recordId: string) => host.call('drafts.get', { form, recordId } as never) as Promise<Draft | null>;
 
-    const lockAndUnlock = async () => {
-      const { page } = app;
-      await page.getByRole('button', { name: m('shell.lock') }).click();
-      await page.getByRole('heading', { name: m('unlock.title') }).waitFor();
-      await page.getByLabel(m('unlock.passphrase')).fill(PASSPHRASE);
-      await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
-    };
+    const lockAndUnlock = () => lockAndUnlockIn(app.page, m);
 
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), `huella-e2e-form-drafts-${lang}-`));
@@ -106,6 +99,37 @@ for (const lang of LANGS) {
       await expect.poll(async () => (await host.call('cases.get', { id: kase.id })).summary).toBe(said);
       await expect.poll(() => draftOf('case', kase.id)).toBeNull();
       await expect.poll(() => page.getByTestId('draft-restored').count()).toBe(0);
+    });
+
+    it('keeps a country typed that is not a choice through leaving, locking and unlocking, marked; never stored', async () => {
+      const { page } = app;
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const country = page.getByRole('combobox', { name: m('cases.country') });
+      const before = (await host.call('cases.get', { id: kase.id })).country;
+      await country.fill('Narnia');
+      await country.press('Tab');
+      await page.getByText(m('problem.validation.notACountry')).first().waitFor();
+      // In the draft as typed, not in the record.
+      await expect.poll(async () => (await draftOf('case', kase.id))?.data.countryTyped, { timeout: 3000 }).toBe('Narnia');
+      expect((await host.call('cases.get', { id: kase.id })).country).toBe(before);
+      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await lockAndUnlock();
+      await page.goto(`${host.origin}/#/case/${kase.id}`);
+      await page.getByTestId('draft-restored').waitFor();
+      expect(await country.inputValue()).toBe('Narnia');
+      expect(await country.getAttribute('aria-invalid')).toBe('true');
+      await page.getByText(m('problem.validation.notACountry')).first().waitFor();
+      await shoot('case-country-refused-restored');
+      // Chosen (by its code) at last: nothing pending in the draft any more.
+      await country.fill('GE');
+      await country.press('Tab');
+      await expect.poll(async () => (await draftOf('case', kase.id))?.data).toMatchObject({ country: 'GE', countryTyped: '' });
+      expect(await country.getAttribute('aria-invalid')).toBeNull();
+      await page.getByRole('button', { name: m('common.save'), exact: true }).first().click();
+      await expect.poll(async () => (await host.call('cases.get', { id: kase.id })).country).toBe('GE');
+      await expect.poll(() => draftOf('case', kase.id)).toBeNull();
     });
 
     it("keeps an item's description through leaving, locking and unlocking; saving it drops the draft", async () => {

@@ -10,7 +10,7 @@ import { testJpeg } from '../fixtures/phone-media';
 import { startTestHost, type TestHost } from './host/server';
 import { drawnLeftToRight } from './support/bidi';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { importViaApi, PASSPHRASE } from './support/flows';
+import { importViaApi, leaveLockUnlock, PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 
 /**
@@ -50,13 +50,7 @@ for (const lang of LANGS) {
     };
     const leaveAndLock = async () => {
       const { page } = app;
-      await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
-      await page.getByRole('button', { name: m('shell.lock') }).click();
-      await page.getByRole('heading', { name: m('unlock.title') }).waitFor();
-      await page.getByLabel(m('unlock.passphrase')).fill(PASSPHRASE);
-      await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+      await leaveLockUnlock(page, m);
       await openWizard();
     };
     const arrest = () => app.page.getByRole('group', { name: fieldNamed('arrestDate', lang) });

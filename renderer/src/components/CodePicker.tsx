@@ -28,7 +28,9 @@ export function matchOptions(options: readonly CodeOption[], query: string, limi
  * listbox popup. Type a few letters of the name in the UI language, in English, or the code; arrow keys move,
  * Enter or a click chooses, Escape closes and puts the chosen value back, Alt+ArrowDown opens the whole list.
  * Text that is not a choice is never stored: leaving the field with it keeps the text in view, marked, and says why
- * (the caller gets only codes from the list, or null when the person cleared the field).
+ * (the caller gets only codes from the list, or null when the person cleared the field). What is typed is also given
+ * to `onTyped` as it is typed, for the form's draft, and a draft's `typed` text is brought back marked, so a word
+ * that is not a choice survives leaving the screen, locking, or a crash like every other field (issue 13).
  */
 export function CodePicker({
   label,
@@ -39,6 +41,8 @@ export function CodePicker({
   refusal,
   error,
   extraOption,
+  typed,
+  onTyped,
   id: givenId,
 }: {
   readonly label: string;
@@ -52,16 +56,25 @@ export function CodePicker({
   readonly error?: string | undefined;
   /** For a query that is not in the list but is still acceptable (a language tag with a region). */
   readonly extraOption?: (query: string) => CodeOption | undefined;
+  /** Text a form's draft kept that was not (yet) a choice: shown as typed, marked as refused, instead of `value`. */
+  readonly typed?: string | undefined;
+  /**
+   * Each change of the text that is not a choice, for the form's draft; '' when nothing is pending any more without
+   * a change of value (the same choice again, Escape, an emptied field). A call of onChange also means nothing is
+   * pending.
+   */
+  readonly onTyped?: (typed: string) => void;
   readonly id?: string;
 }) {
   const { t } = useTranslation();
   const autoId = useId();
   const id = givenId ?? autoId;
   const chosen = useMemo(() => options.find((o) => o.code === value) ?? (value ? extraOption?.(value) : undefined), [options, value, extraOption]);
-  const [text, setText] = useState<string | undefined>(undefined); // undefined: not editing, show the chosen name
+  // undefined: not editing, show the chosen name. A draft's pending text comes back as it was left: refused.
+  const [text, setText] = useState<string | undefined>(typed || undefined);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-  const [refused, setRefused] = useState(false);
+  const [refused, setRefused] = useState(Boolean(typed));
   const listRef = useRef<HTMLUListElement>(null);
   const query = text ?? '';
   const hits = useMemo(() => {
@@ -83,6 +96,7 @@ export function CodePicker({
     setOpen(false);
     setRefused(false);
     if (o.code !== value) onChange(o.code);
+    else onTyped?.('');
   };
   /** Leaving the field: an empty field clears, an exact name or code chooses, anything else is refused. */
   const settle = () => {
@@ -93,6 +107,7 @@ export function CodePicker({
       setText(undefined);
       setRefused(false);
       if (value !== undefined) onChange(null);
+      else onTyped?.('');
       return;
     }
     const exact = [...hits].find((o) => o.code.toLowerCase() === q || [o.label, ...o.alt].some((n) => normalizeForSearch(n) === q));
@@ -141,7 +156,9 @@ export function CodePicker({
         if (open || text !== undefined) {
           e.preventDefault();
           setOpen(false);
+          if (text !== undefined) onTyped?.('');
           setText(undefined);
+          setRefused(false);
         }
         break;
       case 'Tab':
@@ -175,6 +192,7 @@ export function CodePicker({
           value={text ?? chosen?.label ?? ''}
           onChange={(e) => {
             setText(e.target.value);
+            onTyped?.(e.target.value);
             setOpen(true);
             setActive(0);
             setRefused(false);

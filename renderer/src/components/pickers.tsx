@@ -10,6 +10,9 @@ type PickerProps = {
   readonly onChange: (code: string | null) => void;
   readonly hint?: string;
   readonly error?: string | undefined;
+  /** Text not (yet) a choice, as a form's draft kept it (CodePicker). */
+  readonly typed?: string | undefined;
+  readonly onTyped?: (typed: string) => void;
   readonly id?: string;
 };
 

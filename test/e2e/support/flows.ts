@@ -47,6 +47,22 @@ export const EN = {
   continue: 'Continue to the library',
 };
 
+/** Locks the vault with "Lock now" and unlocks it with the passphrase; ends on the library. `m` gives the UI's words. */
+export async function lockAndUnlock(page: Page, m: (key: string) => string): Promise<void> {
+  await page.getByRole('button', { name: m('shell.lock') }).click();
+  await page.getByRole('heading', { name: m('unlock.title') }).waitFor();
+  await page.getByLabel(m('unlock.passphrase')).fill(PASSPHRASE);
+  await page.getByRole('button', { name: m('unlock.submit'), exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+}
+
+/** What a documenter does mid-form (issue 13, nothing typed is lost): leaves for the library, locks, unlocks. */
+export async function leaveLockUnlock(page: Page, m: (key: string) => string): Promise<void> {
+  await page.getByRole('link', { name: m('nav.library'), exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: m('library.title') }).waitFor();
+  await lockAndUnlock(page, m);
+}
+
 /** Imports paths through the API (fast set-up for tests that are not about importing). */
 export async function importViaApi(host: TestHost, paths: string[]): Promise<void> {
   const { operationId } = await host.call('ingest.start', { paths });

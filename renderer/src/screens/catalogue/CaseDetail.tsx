@@ -65,10 +65,11 @@ export function CaseDetailScreen({ id }: { readonly id: string }) {
   );
 }
 
-type CaseValues = { readonly title: string; readonly country: string; readonly status: string; readonly summary: string; readonly notes: string };
+/** countryTyped: a country name typed that is not (yet) a choice, kept in the draft (CodePicker's onTyped). */
+type CaseValues = { readonly title: string; readonly country: string; readonly countryTyped: string; readonly status: string; readonly summary: string; readonly notes: string };
 
 function caseValues(c: Case): CaseValues {
-  return { title: c.title, country: c.country ?? '', status: c.status, summary: c.summary ?? '', notes: c.notes ?? '' };
+  return { title: c.title, country: c.country ?? '', countryTyped: '', status: c.status, summary: c.summary ?? '', notes: c.notes ?? '' };
 }
 
 /** The case's description, kept as a draft ('case') while it is typed, until it is saved. */
@@ -112,7 +113,7 @@ function CaseFieldsForm({ c, draft, onSaved }: { readonly c: Case; readonly draf
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
           {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required dir="auto" />}
         </Field>
-        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} error={text(issueAt(error, 'country'))} onChange={(x) => change({ ...v, country: x ?? '' })} />
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} typed={v.countryTyped || undefined} onTyped={(x) => change({ ...v, countryTyped: x })} error={text(issueAt(error, 'country'))} onChange={(x) => change({ ...v, country: x ?? '', countryTyped: '' })} />
         <Field label={t('cases.statusLabel')}>
           {(p) => (
             <select {...p} value={v.status} onChange={(e) => change({ ...v, status: e.target.value })}>

@@ -70,8 +70,9 @@ export function CasesScreen() {
   );
 }
 
-type NewCaseValues = { readonly title: string; readonly country: string };
-const NO_CASE: NewCaseValues = { title: '', country: '' };
+/** countryTyped: a country name typed that is not (yet) a choice, kept in the draft (CodePicker's onTyped). */
+type NewCaseValues = { readonly title: string; readonly country: string; readonly countryTyped: string };
+const NO_CASE: NewCaseValues = { title: '', country: '', countryTyped: '' };
 
 /** The "open a new case" form, kept as a draft ('case-new') while it is typed, until the case is created. */
 function NewCase() {
@@ -109,7 +110,7 @@ function NewCaseForm({ draft }: { readonly draft: Draft | null }) {
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
           {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required maxLength={500} dir="auto" />}
         </Field>
-        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} error={text(issueAt(error, 'country'))} onChange={(c) => change({ ...v, country: c ?? '' })} />
+        <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} typed={v.countryTyped || undefined} onTyped={(x) => change({ ...v, countryTyped: x })} error={text(issueAt(error, 'country'))} onChange={(c) => change({ ...v, country: c ?? '', countryTyped: '' })} />
         <ErrorNote error={error} fieldsShown />
         <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
         <div className="actions">

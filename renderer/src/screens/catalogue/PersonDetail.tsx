@@ -78,6 +78,8 @@ type PersonValues = {
   /** A birth date typed halfway (DateField's typedDate()), kept in the draft; '' when none. */
   readonly birthDateTyped: string;
   readonly nationality: string;
+  /** A nationality typed that is not (yet) a choice (CodePicker's onTyped), kept in the draft; '' when none. */
+  readonly nationalityTyped: string;
   readonly occupation: string;
   readonly contact: string;
   readonly notes: string;
@@ -91,6 +93,7 @@ function personValues(p: Person): PersonValues {
     birthDate: p.birthDate ?? '',
     birthDateTyped: '',
     nationality: p.nationality ?? '',
+    nationalityTyped: '',
     occupation: p.occupation ?? '',
     contact: p.contact ?? '',
     notes: p.notes ?? '',
@@ -176,7 +179,7 @@ function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly 
           onChange={(d) => setV({ ...v, birthDate: d ?? '', birthDateTyped: '' })}
           onTyped={(typed) => setV({ ...v, birthDateTyped: typed })}
         />
-        <CountryPicker label={t('people.nationality')} value={v.nationality || undefined} error={refusal('nationality')} onChange={(c) => setV({ ...v, nationality: c ?? '' })} />
+        <CountryPicker label={t('people.nationality')} value={v.nationality || undefined} typed={v.nationalityTyped || undefined} onTyped={(x) => setV({ ...v, nationalityTyped: x })} error={refusal('nationality')} onChange={(c) => setV({ ...v, nationality: c ?? '', nationalityTyped: '' })} />
         <Field label={t('people.occupation')} error={refusal('occupation')}>{(q) => <input {...q} type="text" value={v.occupation} onChange={set('occupation')} dir="auto" />}</Field>
         <Field label={t('people.contact')} error={refusal('contact')}>{(q) => <input {...q} type="text" value={v.contact} onChange={set('contact')} dir="auto" autoComplete="off" />}</Field>
       </div>

@@ -17,7 +17,7 @@ const AUTOSAVE_MAX_WAIT_MS = 4000;
 const DRAFT_MS = 400;
 const DRAFT_MAX_WAIT_MS = 1500;
 
-const FIELD_NAMES = ['title', 'caseId', 'witnessId', 'interviewDate', 'interviewDateTyped', 'place', 'interviewer', 'language', 'interpreter', 'text'] as const;
+const FIELD_NAMES = ['title', 'caseId', 'witnessId', 'interviewDate', 'interviewDateTyped', 'place', 'interviewer', 'language', 'languageTyped', 'interpreter', 'text'] as const;
 
 /** The fields a draft holds, over the saved record's (a draft of an older shape keeps what it has). */
 function fieldsFromDraft(saved: TestimonyFields, draft: Draft | null): TestimonyFields | undefined {
@@ -41,6 +41,7 @@ function fieldsOf(x: Testimony): TestimonyFields {
     place: x.place ?? '',
     interviewer: x.interviewer ?? '',
     language: x.language ?? '',
+    languageTyped: '',
     interpreter: x.interpreter ?? '',
     text: x.text,
   };

@@ -25,6 +25,8 @@ export type TestimonyFields = {
   readonly place: string;
   readonly interviewer: string;
   readonly language: string;
+  /** A language typed that is not (yet) a choice (CodePicker's onTyped), kept in the draft; '' when none. */
+  readonly languageTyped: string;
   readonly interpreter: string;
   readonly text: string;
 };
@@ -166,7 +168,9 @@ export function TestimonyView({
               value={fields.language || undefined}
               hint={t('testimony.languageHint')}
               error={refusal('language')}
-              onChange={(code) => onChange({ ...fields, language: code ?? '' })}
+              typed={fields.languageTyped || undefined}
+              onTyped={(typed) => onChange({ ...fields, languageTyped: typed })}
+              onChange={(code) => onChange({ ...fields, language: code ?? '', languageTyped: '' })}
             />
             <div className="field">
               <label htmlFor="tes-interpreter">{t('testimony.fields.interpreter')}</label>
@@ -270,6 +274,7 @@ function History({ id, tick, current, onRestore }: { readonly id: string; readon
                   place: r.fields.place ?? '',
                   interviewer: r.fields.interviewer ?? '',
                   language: r.fields.language ?? '',
+                  languageTyped: '',
                   interpreter: r.fields.interpreter ?? '',
                   text: r.text,
                 });
