@@ -59,6 +59,13 @@ describe('npm run bench --quick', () => {
       expect(p.perItemMs).toBeCloseTo((p.seconds * 1000) / p.items, 6);
     }
     expect(d.scale?.ingest.map((p) => p.items)).toEqual(QUICK_SIZES.scaleIngest);
+    // Its verify rows too (`huella verify`, not the library under tsx), each beside the same command on one object.
+    expect(report.measures.filter((m) => m.section === 'scale' && m.measure.includes('verify')).map((m) => m.via)).toEqual(QUICK_SIZES.scaleVerify.flatMap(() => ['cli', 'cli']));
+    for (const p of d.scale?.verify ?? []) {
+      expect(p.fixedSeconds).toBeGreaterThan(0);
+      expect(p.perItemMs).toBeCloseTo((p.seconds * 1000) / p.items, 6);
+    }
+    expect(d.scale?.verify.map((p) => p.items)).toEqual(QUICK_SIZES.scaleVerify.map((n) => n + 1)); // and the probe photo
     // Every original (previews come on top; identical previews of copies are stored once).
     expect(d.verify?.objects).toBeGreaterThan(QUICK_SIZES.smallJpegs);
     expect(d.verify?.bytesHashed).toBeGreaterThan(d.batch!.bytes);

@@ -1,17 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ingestWithCli, makeSmallJpegs } from './batch';
 import { huellaCliRun } from './vault-verify';
-import { BENCH_PASSPHRASE, freshVault } from './ingest-large';
+import { freshVault } from './ingest-large';
 
 /**
  * How cost grows with work (issue 19 item 6): batch ingest (no previews) of N small JPEGs into a fresh vault, and
- * `verify` of vaults of M objects, each as time per item and peak RSS, each in a fresh process. The ingest rows run
- * `huella ingest` as a user runs it (the built CLI through its shebang, like the batch rows), so their peak RSS is the
- * CLI's, not that of tsx and the library; their time per item is the whole command's time / N.
- * The command's fixed cost (start-up, unlock, the parse worker's start, close) is also measured, by the same command
- * importing one other photo into the same vault just before, and reported beside it (fixedSeconds): at 500 files it
+ * `verify` of vaults of M objects, each as time per item and peak RSS, each in a fresh process. Both run the command
+ * as a user runs it (`huella ingest`, `huella verify`: the built CLI through its shebang, like the batch and verify
+ * rows), so their peak RSS is the CLI's, not that of tsx and the library; their time per item is the whole command's
+ * time / N. The command's fixed cost (start-up, unlock, the parse or crypto workers' start, close) is also measured,
+ * by the same command on the same vault when it holds one other photo only (imported just before the batch), and
+ * reported beside it (fixedSeconds): at 500 files it
  * is a visible share of the per-item figure, which a flat curve must be read with. It is not subtracted: at small
  * sizes on a loaded machine the difference of two noisy timings can come out negative (it did in the quick bench). A vault ten times
  * larger must not make each item slower: the per-item cost is compared with that of the smallest size. The photos
@@ -19,24 +19,21 @@ import { BENCH_PASSPHRASE, freshVault } from './ingest-large';
  */
 export type ScalePoint = {
   readonly items: number;
-  /** The whole command (ingest) or the verify call alone (verify). */
+  /** The whole command, start-up included. */
   readonly seconds: number;
-  /** Ingest: the same command importing one photo (start-up, unlock, worker start, close), for reading perItemMs. */
+  /** The same command on the vault holding one photo (start-up, unlock, workers' start, close), for reading perItemMs. */
   readonly fixedSeconds?: number;
   readonly perItemMs: number;
   readonly peakRssMb: number;
 };
 export type ScaleResult = { readonly ingest: readonly ScalePoint[]; readonly verify: readonly ScalePoint[] };
 
-function verifyInChild(vaultDir: string): { seconds: number; peakRssMb: number; objects: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'verify-child.ts'), vaultDir], {
-    env: { ...process.env, HUELLA_PASSPHRASE: BENCH_PASSPHRASE, HUELLA_TEST_WEAK_KDF: '1' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`verify child failed: ${r.stderr}`);
-  const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; maxRssKb: number; objects: number };
-  return { seconds: m.seconds, peakRssMb: m.maxRssKb / 1024, objects: m.objects };
+/** `huella verify --json` of the vault, as a user runs it: the whole command's time and its peak RSS. */
+function verifyWithCli(vaultDir: string): { seconds: number; peakRssMb: number; objects: number } {
+  const r = huellaCliRun(['verify', vaultDir, '--json']);
+  const report = JSON.parse(r.stdout) as { ok: boolean; objects: number; problems: readonly unknown[] };
+  if (!report.ok) throw new Error(`huella verify found problems in the scale vault: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  return { seconds: r.seconds, peakRssMb: r.peakRssMb, objects: report.objects };
 }
 
 /** A folder holding the first `n` photos of `all` (hard links: no copy). */
@@ -71,6 +68,7 @@ export async function benchScale(opts: { ingestSizes: readonly number[]; verifyS
     await freshVault(dir);
     const input = subset(photos.dir, n, path.join(opts.workDir, `scale-in-${n}`));
     const fixed = ingestWithCli(dir, [probe], { previews: false, expect: 1 });
+    const fixedVerify = opts.verifySizes.includes(n) ? verifyWithCli(dir) : undefined;
     opts.log(`scale: ingest of ${n} files`);
     const r = ingestWithCli(dir, [input], { previews: false, expect: n });
     const perItemMs = (r.seconds * 1000) / n;
@@ -79,8 +77,8 @@ export async function benchScale(opts: { ingestSizes: readonly number[]; verifyS
     vaults.set(n, dir);
     if (opts.verifySizes.includes(n)) {
       opts.log(`scale: verify of ${n} objects`);
-      const v = verifyInChild(dir);
-      verify.push({ items: v.objects, seconds: v.seconds, perItemMs: (v.seconds * 1000) / v.objects, peakRssMb: v.peakRssMb });
+      const v = verifyWithCli(dir);
+      verify.push({ items: v.objects, seconds: v.seconds, fixedSeconds: fixedVerify!.seconds, perItemMs: (v.seconds * 1000) / v.objects, peakRssMb: Math.max(v.peakRssMb, fixedVerify!.peakRssMb) });
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
