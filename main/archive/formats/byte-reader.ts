@@ -1,16 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TruncatedInputError } from './errors';
+import { scannableBuffer } from './marker-scan';
 
-/** Two read buffers used in turn by a file reader (see ByteReader.fromFileReusing). */
-type BufferPair = readonly [Buffer, Buffer];
+/** Read buffers used in turn by a file reader (see ByteReader.fromFileReusing). */
+type BufferSet = readonly Buffer[];
 
 const REUSED_BUFFER_BYTES = 1 << 20;
-/** Pairs kept for the next reader: one per file being stripped at once, at most this many kept. */
-const MAX_SPARE_PAIRS = 4;
-const sparePairs: BufferPair[] = [];
+/** One being parsed, one being written out, one being read into. */
+const REUSED_BUFFERS = 3;
+/** Sets kept for the next reader: one per file being stripped at once, at most this many kept. */
+const MAX_SPARE_SETS = 4;
+const spareSets: BufferSet[] = [];
 
 /** Where a reader with reused buffers writes: flushed at each read, and asked whether it holds a view of a buffer. */
-export type RefillSink = { flush(): Promise<void>; holds(buffer: ArrayBufferLike): boolean };
+export type RefillSink = { flush(): Promise<void>; holds(buffer: ArrayBufferLike): boolean; startFlush?(): void };
 
 /**
  * Sequential reader over a byte stream for structure parsers: exact reads, skips, peeks and pass-through copies,
@@ -29,38 +32,52 @@ export class ByteReader {
   ) {}
 
   /**
-   * Reads `fh` (from its start) into two 1 MiB buffers used in turn and kept for the next file: stripping a photo
+   * Reads `fh` (from its start) into three 1 MiB buffers used in turn and kept for the next file: stripping a photo
    * then allocates no memory for its bytes, which in a large process costs more in garbage collection than the
-   * parse itself (test/bench/strip.ts). The rules that make reuse safe:
+   * parse itself (test/bench/strip.ts). The buffers are scannable (marker-scan.ts). The next chunk is read ahead
+   * while the parser works on the current one and the sink writes the one before. The rules that make reuse safe:
    *  - readExact, readUpTo and peek return copies, so what a parser keeps is its own;
    *  - nextChunk, copyTo and skip return views, valid until the next read after the one that follows (a parser
    *    writes them to `sink` or gives them back with unshift);
-   *  - at each read the sink is flushed: at the same time as the read (the write of one buffer overlaps the read
-   *    into the other), or before it when the sink still holds a view of the buffer about to be read into; bytes
-   *    still queued from that buffer are copied out first.
-   * The caller must flush its sink before close(), which gives the buffers back.
+   *  - at each read the sink is told to start writing what it holds (startFlush, else flush at the same time as
+   *    the read); before a buffer is read into again, the sink is flushed if it still holds a view of it, and bytes
+   *    still queued from it are copied out.
+   * The caller must flush its sink before close(), which waits for the read ahead and gives the buffers back.
    */
   static fromFileReusing(fh: FileHandle, sink: RefillSink): ByteReader {
-    const pair = sparePairs.pop() ?? ([Buffer.allocUnsafeSlow(REUSED_BUFFER_BYTES), Buffer.allocUnsafeSlow(REUSED_BUFFER_BYTES)] as const);
+    const set = spareSets.pop() ?? Array.from({ length: REUSED_BUFFERS }, () => scannableBuffer(REUSED_BUFFER_BYTES));
     let released = false;
     let turn = 0;
+    let ahead: Promise<Buffer | null> | null = null;
+    const readInto = async (buf: Buffer): Promise<Buffer | null> => {
+      if (sink.holds(buf.buffer)) await sink.flush();
+      reader.detachFrom(buf);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      return bytesRead === 0 ? null : buf.subarray(0, bytesRead);
+    };
+    const readAhead = (): void => {
+      const buf = set[turn] as Buffer;
+      turn = (turn + 1) % set.length;
+      ahead = readInto(buf);
+      ahead.catch(() => undefined); // seen by the next read, or dropped by close
+    };
     const reader: ByteReader = new ByteReader(
       async () => {
-        const buf = pair[turn] as Buffer;
-        turn = 1 - turn;
-        if (sink.holds(buf.buffer)) await sink.flush();
-        reader.detachFrom(buf);
-        const [read, written] = await Promise.allSettled([fh.read(buf, 0, buf.length, null), sink.flush()]);
+        if (ahead === null) readAhead();
+        if (sink.startFlush) sink.startFlush();
+        const [read, written] = await Promise.allSettled([ahead as Promise<Buffer | null>, sink.startFlush ? Promise.resolve() : sink.flush()]);
         if (written.status === 'rejected') throw written.reason;
         if (read.status === 'rejected') throw read.reason;
-        return read.value.bytesRead === 0 ? null : buf.subarray(0, read.value.bytesRead);
+        if (read.value !== null) readAhead();
+        return read.value;
       },
-      () => {
+      async () => {
         if (!released) {
           released = true;
-          if (sparePairs.length < MAX_SPARE_PAIRS) sparePairs.push(pair);
+          // A read still under way writes into the buffers: it ends before they go to another file.
+          await ahead?.catch(() => undefined);
+          if (spareSets.length < MAX_SPARE_SETS) spareSets.push(set);
         }
-        return Promise.resolve();
       },
     );
     reader.copies = true;

@@ -15,11 +15,18 @@ export type ByteSink = {
 // 1 MiB per writev: 8 MiB calls cost ~7× the system time here (see WRITE_BUFFER_BYTES in blobs/store.ts).
 const FLUSH_AT = 1 << 20;
 
+/**
+ * Writes to a file in pieces of about 1 MiB, each at its place in the file. A piece is written while the caller goes
+ * on (who may not change what it wrote until flush, as above); the next full piece waits for the writes before it
+ * to end, so memory stays bounded whatever the caller writes.
+ */
 export class FileSink implements ByteSink {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private written = 0;
   private flushedTo = 0;
+  private readonly inFlight = new Set<{ readonly parts: readonly Buffer[]; readonly done: Promise<void> }>();
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(private readonly fh: FileHandle) {}
 
@@ -28,26 +35,60 @@ export class FileSink implements ByteSink {
   }
 
   async write(b: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure.error;
     if (b.length === 0) return;
     this.pending.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     this.pendingBytes += b.length;
     this.written += b.length;
-    if (this.pendingBytes >= FLUSH_AT) await this.flush();
+    if (this.pendingBytes >= FLUSH_AT) {
+      await this.writesUnderWay();
+      this.startFlush();
+    }
   }
 
-  /** Whether a write not yet flushed is a view of `buffer`. */
+  /** Whether a write not yet flushed (pending or under way) is a view of `buffer`. */
   holds(buffer: ArrayBufferLike): boolean {
-    return this.pending.some((p) => p.buffer === buffer);
+    if (this.pending.some((p) => p.buffer === buffer)) return true;
+    for (const w of this.inFlight) if (w.parts.some((p) => p.buffer === buffer)) return true;
+    return false;
   }
 
-  async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
+  /** Starts writing what is pending, at its place in the file, without waiting for it. */
+  startFlush(): void {
+    if (this.pendingBytes === 0 || this.failure) return;
     const parts = this.pending;
-    const total = this.pendingBytes;
+    const at = this.flushedTo;
+    this.flushedTo += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    await writevFully(this.fh, parts, this.flushedTo);
-    this.flushedTo += total;
+    const entry = {
+      parts,
+      done: writevFully(this.fh, parts, at).then(
+        () => void this.inFlight.delete(entry),
+        (e: unknown) => {
+          this.inFlight.delete(entry);
+          this.failure ??= { error: e };
+        },
+      ),
+    };
+    this.inFlight.add(entry);
+  }
+
+  /** Waits for every write under way; throws the first write error. */
+  private async writesUnderWay(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight].map((w) => w.done));
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Writes everything written so far; throws the first write error. */
+  async flush(): Promise<void> {
+    this.startFlush();
+    await this.writesUnderWay();
+  }
+
+  /** Waits for the writes under way whatever their outcome: before the file is closed after a failure. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight].map((w) => w.done));
   }
 
   async patch(position: number, b: Uint8Array): Promise<void> {

@@ -18,6 +18,7 @@ import type { ByteSink } from './byte-sink';
 import { stripFailed, TruncatedInputError } from './errors';
 import { keptExifIsEmpty, keptExifLabels, minimalExifApp1, readKeptExif, type KeptExif } from './exif-kept';
 import { neutraliseIccProfile } from './icc';
+import { MarkerFinder } from './marker-scan';
 import { RecordBuilder } from './strip-record';
 import type { StripOptions, StripRecord } from './types';
 
@@ -92,11 +93,21 @@ async function readPayload(r: ByteReader, marker: number): Promise<Buffer> {
 
 /** Copies entropy-coded data up to (not including) the next marker other than RSTn, which is left in the reader. */
 async function copyScanData(r: ByteReader, sink: ByteSink): Promise<void> {
+  const finder = new MarkerFinder();
+  try {
+    await copyScan(r, sink, finder);
+  } finally {
+    finder.release();
+  }
+}
+
+async function copyScan(r: ByteReader, sink: ByteSink, finder: MarkerFinder): Promise<void> {
   let chunk = await r.nextChunk();
   let i = 0;
   while (chunk !== null) {
-    const idx = chunk.indexOf(0xff, i);
-    if (idx < 0) {
+    // The next 0xFF not followed by a stuffed 0x00 (those are scan data): an RSTn, fill bytes, or the marker after the scan.
+    const idx = finder.find(chunk, i);
+    if (idx >= chunk.length) {
       await sink.write(chunk);
       chunk = await r.nextChunk();
       i = 0;

@@ -9,11 +9,12 @@ import type { StreamSource } from './types';
 /**
  * Runs `write` against a temp name beside `outPath` and renames it into place only when it succeeds, so a failed
  * or refused strip never leaves a partial (possibly still identifying) file at `outPath`.
+ * `write` may say how many bytes it wrote (`bytesOut`), else the file is measured.
  * `durable` adds fsync of the file and its folder. Off by default: an exported copy is re-made from the vault's
  * original at any time, and the packet writer syncs the finished packet once before signing it, which lets the
  * kernel batch the writes instead of forcing each file out (see test/bench/strip.ts for the cost).
  */
-export async function writeAtomically<T>(outPath: string, write: (tmpPath: string) => Promise<T>, durable = false): Promise<{ value: T; bytesOut: number }> {
+export async function writeAtomically<T extends { readonly bytesOut?: number }>(outPath: string, write: (tmpPath: string) => Promise<T>, durable = false): Promise<{ value: T; bytesOut: number }> {
   const dir = path.dirname(outPath);
   const tmp = path.join(dir, `.${path.basename(outPath)}.${crypto.randomBytes(6).toString('hex')}.partial`);
   try {
@@ -26,10 +27,11 @@ export async function writeAtomically<T>(outPath: string, write: (tmpPath: strin
         await fh.close();
       }
     }
-    const st = await fsp.stat(tmp);
+    // The size the writer counted, else the file's (one system call less per copy when it is known).
+    const bytesOut = value.bytesOut ?? (await fsp.stat(tmp)).size;
     await fsp.rename(tmp, outPath);
     if (durable) await fsyncDir(dir);
-    return { value, bytesOut: st.size };
+    return { value, bytesOut };
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;
@@ -39,12 +41,13 @@ export async function writeAtomically<T>(outPath: string, write: (tmpPath: strin
 /** Opens `tmpPath` (new file, owner-only), lets `fill` write into it, then flushes. */
 export async function withFileSink<T>(tmpPath: string, fill: (sink: FileSink) => Promise<T>): Promise<T> {
   const fh = await fsp.open(tmpPath, 'wx', 0o600);
+  const sink = new FileSink(fh);
   try {
-    const sink = new FileSink(fh);
     const value = await fill(sink);
     await sink.flush();
     return value;
   } finally {
+    await sink.settle();
     await fh.close();
   }
 }

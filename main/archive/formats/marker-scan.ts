@@ -1,0 +1,171 @@
+/**
+ * Finding where a JPEG scan ends: the first 0xFF in the entropy-coded data that is not followed by a stuffed 0x00.
+ * A 12 MP photo's scan holds about one 0xFF00 pair every 400 bytes; finding them one by one with Buffer.indexOf
+ * costs a native call each (~1.3 ms per photo, a third of the strip). Buffers made by scannableBuffer live in a
+ * WebAssembly memory and are searched 16 bytes at a time with SIMD instead (~0.2 ms); any other buffer is searched
+ * with indexOf. Both give the same answer (test/unit/main/archive/formats/marker-scan.test.ts).
+ */
+
+/** Unsigned LEB128, as WebAssembly encodes sizes and counts. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const section = (id: number, body: readonly number[]): number[] => [id, ...leb(body.length), ...body];
+
+/**
+ * (module
+ *   (import "m" "m" (memory 1))
+ *   (func (export "scan") (param $p i32) (param $end i32) (result i32) (local $m i32)
+ *     ;; 16 bytes at a time while 17 can be read: lanes where byte == 0xFF and the next byte != 0x00
+ *     (block $done (loop $simd
+ *       (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 17)) (local.get $end)))
+ *       (local.set $m (i8x16.bitmask (v128.andnot
+ *         (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 0xff)))
+ *         (i8x16.eq (v128.load offset=1 (local.get $p)) (i8x16.splat (i32.const 0))))))
+ *       (if (local.get $m) (return (i32.add (local.get $p) (i32.ctz (local.get $m)))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 16)))
+ *       (br $simd)))
+ *     ;; the last bytes one by one; a 0xFF in the last byte is returned (what follows it is not known here)
+ *     (block $out (loop $s
+ *       (br_if $out (i32.ge_u (local.get $p) (local.get $end)))
+ *       (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0xff)) (then
+ *         (if (i32.eq (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (return (local.get $p)))
+ *         (if (i32.load8_u offset=1 (local.get $p)) (return (local.get $p)))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 1)))
+ *       (br $s)))
+ *     (local.get $end)))
+ */
+function moduleBytes(): Uint8Array {
+  const P = [0x20, 0x00]; // local.get $p
+  const END = [0x20, 0x01]; // local.get $end
+  const body = [
+    ...[0x01, 0x01, 0x7f], // one local: i32 $m
+    ...[0x02, 0x40, 0x03, 0x40], // block $done, loop $simd
+    ...P, 0x41, 0x11, 0x6a, ...END, 0x4b, 0x0d, 0x01, // br_if $done (p + 17 > end)
+    ...P, 0xfd, 0x00, 0x00, 0x00, 0x41, 0x7f, 0xfd, 0x0f, 0xfd, 0x23, // v128.load p; i8x16.splat 0xff; i8x16.eq
+    ...P, 0xfd, 0x00, 0x00, 0x01, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x23, // v128.load offset=1 p; i8x16.splat 0; i8x16.eq
+    ...[0xfd, 0x4f, 0xfd, 0x64, 0x22, 0x02], // v128.andnot; i8x16.bitmask; local.tee $m
+    ...[0x04, 0x40, ...P, 0x20, 0x02, 0x68, 0x6a, 0x0f, 0x0b], // if: return p + ctz(m)
+    ...P, 0x41, 0x10, 0x6a, 0x21, 0x00, 0x0c, 0x00, // p += 16; br $simd
+    ...[0x0b, 0x0b], // end loop, end block
+    ...[0x02, 0x40, 0x03, 0x40], // block $out, loop $s
+    ...P, ...END, 0x4f, 0x0d, 0x01, // br_if $out (p >= end)
+    ...P, 0x2d, 0x00, 0x00, 0x41, 0xff, 0x01, 0x46, 0x04, 0x40, // if (load8_u p == 0xff)
+    ...P, 0x41, 0x01, 0x6a, ...END, 0x46, 0x04, 0x40, ...P, 0x0f, 0x0b, //   if (p + 1 == end) return p
+    ...P, 0x2d, 0x00, 0x01, 0x04, 0x40, ...P, 0x0f, 0x0b, //   if (load8_u offset=1 p) return p
+    0x0b, // end if
+    ...P, 0x41, 0x01, 0x6a, 0x21, 0x00, 0x0c, 0x00, // p += 1; br $s
+    ...[0x0b, 0x0b], // end loop, end block
+    ...END, 0x0b, // return end
+  ];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f]), // type: (i32, i32) -> i32
+    ...section(2, [0x01, 0x01, 0x6d, 0x01, 0x6d, 0x02, 0x00, 0x01]), // import "m" "m" memory, at least 1 page
+    ...section(3, [0x01, 0x00]), // one function of type 0
+    ...section(7, [0x01, 0x04, 0x73, 0x63, 0x61, 0x6e, 0x00, 0x00]), // export "scan"
+    ...section(10, [0x01, ...leb(body.length), ...body]),
+  ]);
+}
+
+type Scan = (from: number, end: number) => number;
+
+/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it as a value). */
+type WasmApi = {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+};
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The searcher of each WebAssembly memory made here, by its buffer. */
+const scanners = new WeakMap<ArrayBufferLike, Scan>();
+let compiled: object | null | undefined;
+
+function scanModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasm === undefined ? null : new wasm.Module(moduleBytes());
+    } catch {
+      compiled = null; // no SIMD here (or WebAssembly switched off, e.g. --jitless): plain buffers and indexOf
+    }
+  }
+  return compiled;
+}
+
+const PAGE = 64 * 1024;
+
+/**
+ * A buffer of `bytes` (a multiple of 64 KiB) that nextMarkerCandidate searches with SIMD: the whole of a
+ * WebAssembly memory of its own (never grown, so the buffer stays valid). A plain buffer when WebAssembly is not
+ * available.
+ */
+export function scannableBuffer(bytes: number): Buffer {
+  const mod = scanModule();
+  if (wasm !== undefined && mod !== null && bytes % PAGE === 0) {
+    const memory = new wasm.Memory({ initial: bytes / PAGE, maximum: bytes / PAGE });
+    const instance = new wasm.Instance(mod, { m: { m: memory } });
+    scanners.set(memory.buffer, instance.exports.scan as Scan);
+    return Buffer.from(memory.buffer, 0, bytes);
+  }
+  return Buffer.allocUnsafeSlow(bytes);
+}
+
+/** Whether `b` is searched with SIMD (it lies in a buffer made by scannableBuffer). */
+export function searchedInWasm(b: Buffer): boolean {
+  return scanners.has(b.buffer);
+}
+
+/**
+ * The first index `i >= from` in `b` where b[i] is 0xFF and b[i + 1] is not 0x00, or where b[i] is a 0xFF in the
+ * last byte; `b.length` when there is none.
+ */
+export function nextMarkerCandidate(b: Buffer, from: number): number {
+  const scan = scanners.get(b.buffer);
+  if (scan !== undefined) return scan(b.byteOffset + from, b.byteOffset + b.length) - b.byteOffset;
+  let i = from;
+  for (;;) {
+    const idx = b.indexOf(0xff, i);
+    if (idx < 0) return b.length;
+    if (idx + 1 === b.length || b[idx + 1] !== 0x00) return idx;
+    i = idx + 2;
+  }
+}
+
+const SCRATCH_BYTES = 1 << 20;
+const spareScratch: Buffer[] = [];
+
+/**
+ * nextMarkerCandidate for one scan at a time, for chunks of any buffer: a chunk that is not scannable (from a stream,
+ * e.g. the vault's decrypting one) is copied once into a scannable scratch buffer and searched there, which costs
+ * less than one indexOf per stuffed byte. release() gives the scratch buffer back for the next scan.
+ */
+export class MarkerFinder {
+  private scratch: Buffer | null = null;
+  /** The chunk whose bytes the scratch buffer holds. */
+  private copied: Buffer | null = null;
+
+  find(b: Buffer, from: number): number {
+    if (scanners.has(b.buffer) || b.length > SCRATCH_BYTES || scanModule() === null) return nextMarkerCandidate(b, from);
+    if (this.copied !== b) {
+      this.scratch ??= spareScratch.pop() ?? scannableBuffer(SCRATCH_BYTES);
+      b.copy(this.scratch);
+      this.copied = b;
+    }
+    return nextMarkerCandidate((this.scratch as Buffer).subarray(0, b.length), from);
+  }
+
+  release(): void {
+    if (this.scratch !== null && spareScratch.length < 4) spareScratch.push(this.scratch);
+    this.scratch = null;
+    this.copied = null;
+  }
+}
