@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
-import { createAgeDecryptStream, createAgeEncryptStream } from './age';
+import { AgeEncryptor, createAgeDecryptStream, createAgeEncryptStream } from './age';
 import { encryptInline, encryptInParallel, HEAD_BYTES, HeadCollector, tooLarge } from './encrypt-file';
 import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
@@ -427,9 +427,32 @@ export class BlobStore {
     return Buffer.concat(parts);
   }
 
-  /** Stage an in-memory working copy (previews). */
-  async stageBuffer(data: Buffer): Promise<StagedObject> {
-    return this.stage(Readable.from([data]));
+  /**
+   * Stage an in-memory working copy (previews). With durable: false it is written to tmp/<random>.part, encrypted
+   * in one piece, and left pending (not flushed, not named) for makeReady(), which flushes a group of them at once.
+   */
+  async stageBuffer(data: Buffer, options: { readonly durable?: boolean } = {}): Promise<StagedObject> {
+    if (options.durable !== false) return this.stage(Readable.from([data]));
+    const partPath = this.#newPartPath();
+    const sha256 = crypto.createHash('sha256').update(data).digest();
+    let out: fsp.FileHandle | undefined;
+    try {
+      const encryptor = new AgeEncryptor([this.#recipient]);
+      let sealed: Buffer;
+      try {
+        sealed = Buffer.concat([encryptor.start(), ...encryptor.update(data), ...encryptor.final()]);
+      } finally {
+        encryptor.destroy();
+      }
+      out = await fsp.open(partPath, 'wx', 0o600);
+      await out.writeFile(sealed);
+      this.#unflushed.set(partPath, out);
+      out = undefined;
+      return { name: this.objectName(sha256), sha256, size: data.length, head: Buffer.from(data.subarray(0, HEAD_BYTES)), readyPath: partPath, pending: true };
+    } catch (e) {
+      await out?.close().catch(() => undefined);
+      throw await this.#failStage(partPath, e, undefined);
+    }
   }
 
   /** Stored object `name`, opened for reading (the caller closes it). */

@@ -111,10 +111,13 @@ async function makePreview(req: ParseRequest): Promise<{ data: Buffer; width: nu
   } else {
     image = sharp(input(req), { limitInputPixels: req.maxPixels, failOn: 'error', animated: false }).rotate(); // apply EXIF orientation
   }
-  // The output carries no metadata (sharp strips by default).
+  // The output carries no metadata (sharp strips by default). A JPEG or WebP is decoded already shrunk by 2, 4 or 8
+  // when the preview is that much smaller (sharp's shrink-on-load, on by default with resize). libwebp's effort 0
+  // (its fastest method): 512 px previews of the bench's photos cost 14.7 ms of CPU each against 19.0 ms at effort 2
+  // (median of 5 rounds of 48, one thread), for 2% more bytes (29.1 KB against 28.5 KB).
   const { data, info } = await image
     .resize({ width: req.previewSize, height: req.previewSize, fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 78, effort: 2 })
+    .webp({ quality: 78, effort: 0 })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
