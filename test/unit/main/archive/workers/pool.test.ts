@@ -11,8 +11,8 @@ const CRYPTO_WORKER = workerEntry('crypto-worker', new URL('../../../../../main/
 const FAILURES = { code: 'INTERNAL', outOfMemory: 'thread out of memory', crashed: 'thread crashed', stopped: 'thread stopped', timedOut: () => 'thread timed out' } as const;
 
 const pools: WorkerPool<CryptoRequest, unknown>[] = [];
-function pool(entry: URL, size: number): WorkerPool<CryptoRequest, unknown> {
-  const p = new WorkerPool<CryptoRequest, unknown>(entry, { size, heapMb: 64, failures: FAILURES });
+function pool(entry: URL, size: number, tasksPerThread?: number): WorkerPool<CryptoRequest, unknown> {
+  const p = new WorkerPool<CryptoRequest, unknown>(entry, { size, heapMb: 64, failures: FAILURES, ...(tasksPerThread ? { tasksPerThread } : {}) });
   pools.push(p);
   return p;
 }
@@ -64,5 +64,44 @@ describe('WorkerPool.warm', () => {
     await p.close();
     p.warm();
     expect(p.started).toBe(0);
+  });
+});
+
+/** A long import's threads (issue 19: memory flat with the batch): a thread is ended after its share of tasks, and idle ones on request. */
+describe('WorkerPool: fresh threads after tasksPerThread, idle threads ended', () => {
+  const seed = crypto.randomBytes(32);
+  const { publicKey } = ed25519KeyPairFromSeed(seed);
+  const messages = [Buffer.from('event')];
+  const task = { request: { type: 'verify-signatures' as const, publicKey, messages, signatures: [ed25519Sign(seed, messages[0]!)] }, timeoutMs: 60_000 };
+
+  it('a thread runs at most tasksPerThread tasks, then a fresh one takes the next; every task gets its result', async () => {
+    const p = pool(CRYPTO_WORKER, 1, 3);
+    const results = [];
+    for (let i = 0; i < 7; i++) results.push(await p.run(task));
+    expect(results).toEqual(Array.from({ length: 7 }, () => [true]));
+    expect(p.spawned).toBe(3); // tasks 1-3, 4-6, 7
+    const many = await Promise.all(Array.from({ length: 6 }, () => p.run(task)));
+    expect(many).toEqual(Array.from({ length: 6 }, () => [true]));
+    expect(p.spawned).toBe(5); // task 8-9 on the third thread, 10-12 on the fourth, 13 on the fifth
+  });
+
+  it('without tasksPerThread a thread is kept for every task', async () => {
+    const p = pool(CRYPTO_WORKER, 1);
+    for (let i = 0; i < 7; i++) await p.run(task);
+    expect(p.spawned).toBe(1);
+  });
+
+  it('endIdle ends the idle threads only; a busy one finishes its task, and the next task starts a thread', async () => {
+    const p = pool(CRYPTO_WORKER, 2);
+    await Promise.all([p.run(task), p.run(task)]);
+    expect(p.started).toBe(2);
+    const busy = p.run(task);
+    expect(await p.endIdle()).toBe(1);
+    expect(p.started).toBe(1);
+    expect(await busy).toEqual([true]);
+    expect(await p.endIdle()).toBe(1);
+    expect(p.started).toBe(0);
+    expect(await p.run(task)).toEqual([true]);
+    expect(p.started).toBe(1);
   });
 });
