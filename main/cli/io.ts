@@ -96,3 +96,18 @@ export function progressBar(enabled: boolean): { update(done: number, total: num
     },
   };
 }
+
+/**
+ * Runs a long operation with a signal that Ctrl-C (SIGINT) aborts while it runs, so that it stops cleanly and says
+ * what was kept rather than the process dying mid-write.
+ */
+export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

@@ -9,7 +9,7 @@ import { formatBytes } from '../../archive/blobs/store';
 import type { Command, ParsedValues } from '../command';
 import type { Out } from '../io';
 import { str } from '../command';
-import { progressBar, UsageError, unlockFrom } from '../io';
+import { progressBar, untilInterrupted, UsageError, unlockFrom } from '../io';
 import { withVault } from '../unlock';
 
 function positiveInt(values: ParsedValues, key: string): number | undefined {
@@ -61,35 +61,33 @@ export const backupCommand: Command = {
     const keep = positiveInt(values, 'keep');
     const storage = await storageFor(target!, values, positiveInt(values, 'retention-days'));
     const bar = progressBar(!out.json);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
-      const r = await withVault(dir!, values, (vault) =>
-        backupVault(vault, storage, {
-          ...(keep !== undefined ? { keep } : {}),
-          rehash: Boolean(values.rehash),
-          signal: controller.signal,
-          onProgress: (p) => bar.update(p.done, p.total, `${p.phase} ${p.done}/${p.total}${p.phase === 'objects' ? `  ${formatBytes(p.bytesDone)} copied` : ''}`),
-        }),
-      );
-      bar.done();
-      if (out.json) out.data(r);
-      else {
-        out.line(`Backup generation ${r.generation} written to ${r.backupDir}.`);
-        out.line(`  objects:   ${r.objects.copied} copied (${formatBytes(r.objects.bytesCopied)}), ${r.objects.reused} already in the backup; ${r.objects.total} in all (${formatBytes(r.objects.totalBytes)})`);
-        out.line(`  database:  ${formatBytes(r.database.bytes)} (encrypted snapshot, rewritten each time)`);
-        out.line(`  written:   ${formatBytes(r.bytesWritten)} this run (${r.bytesWritten} bytes); this generation totals ${formatBytes(r.totalBytes)}`);
-        if (r.pruned.generations.length > 0) out.line(`  pruned:    generation(s) ${r.pruned.generations.join(', ')}; ${r.pruned.objects} object(s) no longer needed (${formatBytes(r.pruned.bytes)})`);
-        out.line(`  backup key fingerprint: ${r.keyFingerprint}`);
-        out.line('  (write the fingerprint down: `huella backup verify --key-fingerprint "…"` proves later, without the passphrase, that a backup was made by this vault)');
-        for (const name of r.objects.missingAtSource) out.line(`WARNING: object ${name} is listed by the vault but missing from it; it could not be backed up. Run \`huella verify\`.`);
+    return untilInterrupted(async (signal) => {
+      try {
+        const r = await withVault(dir!, values, (vault) =>
+          backupVault(vault, storage, {
+            ...(keep !== undefined ? { keep } : {}),
+            rehash: Boolean(values.rehash),
+            signal,
+            onProgress: (p) => bar.update(p.done, p.total, `${p.phase} ${p.done}/${p.total}${p.phase === 'objects' ? `  ${formatBytes(p.bytesDone)} copied` : ''}`),
+          }),
+        );
+        bar.done();
+        if (out.json) out.data(r);
+        else {
+          out.line(`Backup generation ${r.generation} written to ${r.backupDir}.`);
+          out.line(`  objects:   ${r.objects.copied} copied (${formatBytes(r.objects.bytesCopied)}), ${r.objects.reused} already in the backup; ${r.objects.total} in all (${formatBytes(r.objects.totalBytes)})`);
+          out.line(`  database:  ${formatBytes(r.database.bytes)} (encrypted snapshot, rewritten each time)`);
+          out.line(`  written:   ${formatBytes(r.bytesWritten)} this run (${r.bytesWritten} bytes); this generation totals ${formatBytes(r.totalBytes)}`);
+          if (r.pruned.generations.length > 0) out.line(`  pruned:    generation(s) ${r.pruned.generations.join(', ')}; ${r.pruned.objects} object(s) no longer needed (${formatBytes(r.pruned.bytes)})`);
+          out.line(`  backup key fingerprint: ${r.keyFingerprint}`);
+          out.line('  (write the fingerprint down: `huella backup verify --key-fingerprint "…"` proves later, without the passphrase, that a backup was made by this vault)');
+          for (const name of r.objects.missingAtSource) out.line(`WARNING: object ${name} is listed by the vault but missing from it; it could not be backed up. Run \`huella verify\`.`);
+        }
+        return r.objects.missingAtSource.length > 0 ? 1 : 0;
+      } finally {
+        storage.close();
       }
-      return r.objects.missingAtSource.length > 0 ? 1 : 0;
-    } finally {
-      process.off('SIGINT', onSignal);
-      storage.close();
-    }
+    });
   },
 };
 

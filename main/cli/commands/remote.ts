@@ -3,7 +3,7 @@ import { pullBundles } from '../../archive/remote/bundles';
 import { addVaultRemote, openRemote, pushToRemote, removeVaultRemote, vaultRemotes } from '../../archive/remote/remotes';
 import type { Command } from '../command';
 import { list, str } from '../command';
-import { progressBar, UsageError } from '../io';
+import { progressBar, untilInterrupted, UsageError } from '../io';
 import { withVault } from '../unlock';
 import { receiveLines, recipientFrom } from './transfer';
 
@@ -77,13 +77,10 @@ export const pushCommand: Command = {
     if (hasSelection !== (str(values, 'to') !== undefined)) throw new UsageError('To send something new, give both --to CONTACT-CARD and --case/--items; with neither, push only finishes interrupted pushes.');
     const recipient = hasSelection ? await recipientFrom(values) : undefined;
     const bar = progressBar(!out.json);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    return untilInterrupted(async (signal) => {
       const r = await withVault(dir!, values, (vault) =>
         pushToRemote(vault, name!, recipient ? { recipient, ...(caseId ? { caseId } : {}), itemIds } : undefined, {
-          signal: controller.signal,
+          signal,
           onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `bundle ${p.bundle + 1}/${p.bundles}  file ${p.file}/${p.files}  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
         }),
       );
@@ -97,9 +94,7 @@ export const pushCommand: Command = {
         if (r.pushed.length === 0) out.line('Nothing to push.');
       }
       return 0;
-    } finally {
-      process.off('SIGINT', onSignal);
-    }
+    });
   },
 };
 
@@ -111,14 +106,11 @@ export const pullCommand: Command = {
   args: [2, 2],
   async run([dir, name], values, out) {
     const from = str(values, 'from');
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    return untilInterrupted(async (signal) => {
       const r = await withVault(dir!, values, async (vault) => {
         const remote = openRemote(vault, name!);
         try {
-          return await pullBundles(vault, remote, { acceptNewSender: Boolean(values['accept-new-sender']), ...(from ? { expectSender: from } : {}), signal: controller.signal });
+          return await pullBundles(vault, remote, { acceptNewSender: Boolean(values['accept-new-sender']), ...(from ? { expectSender: from } : {}), signal });
         } finally {
           remote.destroy();
         }
@@ -134,8 +126,6 @@ export const pullCommand: Command = {
         if (r.bundles.length === 0) out.line('No bundles for this vault on the remote.');
       }
       return refused.length > 0 ? 1 : 0;
-    } finally {
-      process.off('SIGINT', onSignal);
-    }
+    });
   },
 };

@@ -7,7 +7,7 @@ import { contactFingerprint, displayFingerprint, fingerprintWords, formatContact
 import { contactCardQrGif, contactCardQrSvg, readContactCardFromImage } from '../../archive/transfer/contact-qr';
 import type { Command, ParsedValues } from '../command';
 import { list, str } from '../command';
-import { progressBar, UsageError } from '../io';
+import { progressBar, untilInterrupted, UsageError } from '../io';
 import { withVault } from '../unlock';
 
 /** `huella contact`, `huella share` (a transfer bundle on a folder) and `huella receive` (DESIGN §9). */
@@ -56,13 +56,10 @@ export const shareCommand: Command = {
     if (!caseId && itemIds.length === 0) throw new UsageError('Choose what to share: --case ID and/or --items ID,….');
     const recipient = await recipientFrom(values);
     const bar = progressBar(!out.json);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    return untilInterrupted(async (signal) => {
       const r = await withVault(dir!, values, (vault) =>
         createBundle(vault, dest, { recipient, ...(caseId ? { caseId } : {}), itemIds }, {
-          signal: controller.signal,
+          signal,
           onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.done}/${p.total} originals  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
         }),
       );
@@ -75,9 +72,7 @@ export const shareCommand: Command = {
         out.line(`  recorded in this vault's custody log as event #${r.transferSeq} (items.transferred).`);
       }
       return 0;
-    } finally {
-      process.off('SIGINT', onSignal);
-    }
+    });
   },
 };
 
@@ -97,15 +92,12 @@ export const receiveCommand: Command = {
   async run([dir, bundleDir], values, out) {
     const from = str(values, 'from');
     const bar = progressBar(!out.json);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    return untilInterrupted(async (signal) => {
       const r = await withVault(dir!, values, (vault) =>
         receiveBundle(vault, path.resolve(bundleDir!), {
           acceptNewSender: Boolean(values['accept-new-sender']),
           ...(from ? { expectSender: from } : {}),
-          signal: controller.signal,
+          signal,
           onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, `${p.done}/${p.total} objects checked  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}`),
         }),
       );
@@ -113,8 +105,6 @@ export const receiveCommand: Command = {
       if (out.json) out.data(r);
       else receiveLines(r, out);
       return 0;
-    } finally {
-      process.off('SIGINT', onSignal);
-    }
+    });
   },
 };
