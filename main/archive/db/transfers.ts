@@ -72,14 +72,18 @@ export function sentBundle(db: ReadableDb, bundleId: string): SentBundle | undef
   );
 }
 
-/** What a bundle needs of one item of the sender's vault. */
-export type ItemForTransfer = {
+/** An item with its stored object: what a sent and a received item both carry. */
+type ItemObject = {
   readonly id: string;
   readonly objectName: string;
   readonly sha256: Buffer;
   readonly size: number;
   readonly mediaType: string;
   readonly originalName: string;
+};
+
+/** What a bundle needs of one item of the sender's vault. */
+export type ItemForTransfer = ItemObject & {
   readonly metadata: string;
   readonly commitSalt: Buffer;
   readonly ingestedAt: string;
@@ -132,13 +136,7 @@ export function itemBySha256(db: ReadableDb, sha256: Uint8Array): { readonly ite
   return r ? { itemId: r.id, purged: r.purged_at !== null } : undefined;
 }
 
-export type ReceivedItemRow = {
-  readonly id: string;
-  readonly objectName: string;
-  readonly sha256: Buffer;
-  readonly size: number;
-  readonly mediaType: string;
-  readonly originalName: string;
+export type ReceivedItemRow = ItemObject & {
   readonly sourceNote: string;
   readonly receivedAt: string;
   readonly eventSeq: number;

@@ -132,6 +132,10 @@ function tagValue(ctx: FillContext, path: FillPath, field: MechanismField): Answ
 
 type VictimPath = Extract<FillPath, `victim.${string}` | `consent.${string}`>;
 
+function isVictimPath(path: FillPath): path is VictimPath {
+  return path.startsWith('victim.') || path.startsWith('consent.');
+}
+
 /** The paths read from the case's (first) victim and their consent; none when the case has no victim. */
 function victimValue(ctx: FillContext, path: VictimPath, text: (s: string | undefined) => string | undefined): AnswerValue | undefined {
   const victims = ctx.persons.filter((p) => p.roles.includes('victim'));
@@ -169,22 +173,12 @@ function victimValue(ctx: FillContext, path: VictimPath, text: (s: string | unde
 
 function catalogueValue(ctx: FillContext, path: FillPath, field: MechanismField): AnswerValue | undefined {
   const text = (s: string | undefined): string | undefined => (s ? ctx.pseudonymiser.apply(s).text : undefined);
+  if (isVictimPath(path)) return victimValue(ctx, path, text);
   switch (path) {
     case 'case.title':
       return text(ctx.caseRecord.title);
     case 'case.country':
       return ctx.caseRecord.country;
-    case 'victim.displayName':
-    case 'victim.familyName':
-    case 'victim.givenNames':
-    case 'victim.sex':
-    case 'victim.birthDate':
-    case 'victim.nationality':
-    case 'victim.occupation':
-    case 'consent.nameDisclosure':
-    case 'consent.sharing':
-    case 'consent.recorded':
-      return victimValue(ctx, path, text);
     case 'perpetrators.displayNames': {
       const names = ctx.persons
         .filter((p) => p.roles.includes('alleged-perpetrator'))

@@ -7,6 +7,7 @@ import { minisignSign } from '../custody/minisign';
 import { keyIdFromPublicKey, minisignKeyIdHex } from '../custody/minisign';
 import { formatTlogProof } from '../custody/tlog-proof';
 import { caseItemIds, itemForTransfer, eventSeqsForSubjects, eventTypesForSubject, recordSentBundle, type ItemForTransfer } from '../db/transfers';
+import type { TransferPlanView } from '../../../shared/model/transfer';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { getCase } from '../catalogue/cases';
@@ -136,22 +137,13 @@ export async function createBundle(vault: Vault, out: string, input: CreateBundl
   }
 }
 
-/** What a bundle for `input` would carry, for the person to review before anything is written or sent. */
-export type BundlePlan = {
-  readonly recipientFingerprint: string;
-  readonly case?: { readonly id: string; readonly title: string; readonly country?: string; readonly hasSummary: boolean };
-  readonly items: readonly {
-    readonly itemId: string;
-    readonly label: string;
-    readonly size: number;
-    readonly mediaType: string;
-    /** Catalogue fields that travel in records.age besides the hash, size, media type and original file name. */
-    readonly fields: readonly ('title' | 'description' | 'place' | 'captureTime' | 'metadata')[];
-    /** The types of the item's custody events, in log order (each travels with its inclusion proof). */
-    readonly events: readonly string[];
-  }[];
-  readonly bytes: number;
-};
+/**
+ * What a bundle for `input` would carry, for the person to review before anything is written or sent: the
+ * contract's TransferPlanView (each item's catalogue fields that travel besides hash, size, media type and original
+ * name; its custody event types in log order, each travelling with its inclusion proof), with the recipient's
+ * fingerprint only (the IPC handler adds its words).
+ */
+export type BundlePlan = Omit<TransferPlanView, 'recipient'> & { readonly recipientFingerprint: string };
 
 /** The same selection as createBundle, read only: nothing is written, nothing recorded. */
 export function planBundle(vault: Vault, input: CreateBundleInput): BundlePlan {

@@ -3,6 +3,7 @@
  * witness (./request.ts: the checkpoint and the consistency proof from the last size that witness
  * cosigned), and the cosignatures that come back, verified before they are stored beside their checkpoint.
  */
+import type { AddCosignatureView, CosignedCheckpointView, WitnessView } from '../../../shared/api';
 import { HuellaError, msg } from '../errors';
 import {
   insertCosignature,
@@ -32,23 +33,10 @@ type Vault = { readonly store: WritableDb; readonly log: CustodyLog; transaction
 /** Cosignatures more than a day ahead of this computer's clock are refused (the spec lets verifiers do so). */
 const MAX_FUTURE_SECONDS = 24 * 3600;
 
-export type WitnessInfo = {
-  readonly id: number;
-  readonly name: string;
-  readonly label: string;
-  readonly verifierKey: string;
-  readonly fingerprint: string;
-  readonly addedAt: string;
-  /** The largest checkpoint this witness cosigned, and when it signed it (seconds). */
-  readonly lastCosigned?: { readonly size: number; readonly signedAt: number };
-};
+/** The contract's types (shared/api.ts): what the IPC and the CLI hand out is what this service returns. */
+export type WitnessInfo = WitnessView;
 
-export type CosignedCheckpoint = {
-  readonly checkpointId: number;
-  readonly size: number;
-  readonly createdAt: string;
-  readonly cosignatures: readonly { readonly witnessId: number; readonly name: string; readonly label: string; readonly signedAt: number }[];
-};
+export type CosignedCheckpoint = CosignedCheckpointView & { readonly checkpointId: number };
 
 export type WitnessRequestOutput = {
   readonly text: string;
@@ -58,11 +46,7 @@ export type WitnessRequestOutput = {
   readonly witness?: { readonly name: string; readonly label: string };
 };
 
-export type AddCosignatureResult = {
-  readonly checkpointSize: number;
-  readonly added: readonly { readonly name: string; readonly label: string; readonly signedAt: number }[];
-  readonly alreadyKnown: number;
-};
+export type AddCosignatureResult = AddCosignatureView;
 
 function nowIso(): string {
   return new Date().toISOString();
