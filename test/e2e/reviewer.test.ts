@@ -64,6 +64,9 @@ for (const lang of LANGS) {
       await page.getByRole('button', { name: m('verifyPacket.choose') }).click();
       await page.getByText(which, { exact: true }).waitFor();
       await page.getByRole('button', { name: m('verifyPacket.verify'), exact: true }).click();
+      // No verdict of an earlier run stays on screen while this one starts (it did, until the new run had begun:
+      // a stale "all good" that this wait then took for the new one).
+      expect(await page.getByTestId('verify-sentences').count()).toBe(0);
       const heading = page.getByRole('heading', { level: 2, name: verdict });
       await heading.waitFor({ timeout: 60_000 });
       // Focus lands on the verdict, not on the page body.

@@ -34,9 +34,13 @@ export type LongOperation<K extends OperationKind> = {
 export function useLongOperation<K extends OperationKind>(kind: K): LongOperation<K> {
   const [operationId, setOperationId] = useState<string>();
   const [startError, setStartError] = useState<unknown>();
-  const op = useOperation(operationId);
+  // A new run being started (begin() in flight, a dialog maybe open): the last run's report, files and error are
+  // not shown meanwhile, so a verdict on screen is never the previous one's (a reviewer re-verifying with a key saw
+  // the old "all good" until the new run had started). If nothing starts (a dialog cancelled), they come back.
+  const [starting, setStarting] = useState(false);
+  const op = useOperation(starting ? undefined : operationId);
   const done = op?.done;
-  const running = operationId !== undefined && !done;
+  const running = starting || (operationId !== undefined && !done);
   const progress = op?.progress?.kind === kind ? (op.progress.progress as ProgressOf<K>) : undefined;
   const report = done?.ok && done.result.kind === kind ? (done.result.report as ReportOf<K>) : undefined;
   // Cancelled by the person (or by locking): not an error to show. The screen says it was cancelled (finished,
@@ -45,17 +49,20 @@ export function useLongOperation<K extends OperationKind>(kind: K): LongOperatio
 
   const start = useCallback(async (begin: () => Promise<OperationStarted | null | undefined>) => {
     setStartError(undefined);
+    setStarting(true);
     try {
       const started = await begin();
       if (started) setOperationId(started.operationId);
     } catch (e) {
       setStartError(e);
+    } finally {
+      setStarting(false);
     }
   }, []);
   const cancel = useCallback(() => {
-    if (!operationId) return;
+    if (!operationId || starting) return;
     call('operations.cancel', { operationId }).catch((e: unknown) => setStartError(e));
-  }, [operationId]);
+  }, [operationId, starting]);
 
   return useMemo(
     () => ({ operationId, running, progress, report, error: startError ?? failure, files: op?.files ?? [], finished: done !== undefined, start, cancel }),
