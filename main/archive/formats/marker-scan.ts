@@ -111,10 +111,15 @@ const PAGE = 64 * 1024;
 export function scannableBuffer(bytes: number): Buffer {
   const mod = scanModule();
   if (wasm !== undefined && mod !== null && bytes % PAGE === 0) {
-    const memory = new wasm.Memory({ initial: bytes / PAGE, maximum: bytes / PAGE });
-    const instance = new wasm.Instance(mod, { m: { m: memory } });
-    scanners.set(memory.buffer, instance.exports.scan as Scan);
-    return Buffer.from(memory.buffer, 0, bytes);
+    try {
+      const memory = new wasm.Memory({ initial: bytes / PAGE, maximum: bytes / PAGE });
+      const instance = new wasm.Instance(mod, { m: { m: memory } });
+      scanners.set(memory.buffer, instance.exports.scan as Scan);
+      return Buffer.from(memory.buffer, 0, bytes);
+    } catch {
+      // A memory reserves address space beyond its size (guard pages): under a tight limit (ulimit -v) it may be
+      // refused. A plain buffer then, searched with indexOf.
+    }
   }
   return Buffer.allocUnsafeSlow(bytes);
 }
