@@ -7,10 +7,14 @@ import { avInfoOf, MATROSKA_TYPES, OGG_TYPES, readAvInfo } from './av-info';
 import type * as C2paReader from './content-credentials';
 import type * as HeifDecoder from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
+import { collectYoungGarbage } from '../blobs/young-garbage';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
 import { C2PA_TYPES, EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 // Runs in a worker thread (DESIGN §1 A3): a hostile file can crash or hang only this thread, which the pool kills.
+// A task that brought its file's bytes (a preview's original, transferred) or made a preview leaves them as garbage
+// outside the JS heap behind a tiny handle, which V8 collects late (young-garbage.ts): a young-generation collection
+// once the task is answered frees them at once.
 sharp.cache(false);
 sharp.concurrency(1);
 
@@ -166,6 +170,7 @@ parentPort!.on('message', (req: ParseRequest) => {
     }
     const transfer = [...(res.preview ? [res.preview.buffer as ArrayBuffer] : []), ...(res.manifestStore ? [res.manifestStore.buffer as ArrayBuffer] : [])];
     parentPort!.postMessage({ ok: true, value: res }, transfer);
+    if (req.data || req.wantPreview) setImmediate(collectYoungGarbage);
   })().catch((e: unknown) => {
     parentPort!.postMessage({ ok: false, error: { code: 'PARSER_FAILED', message: errorText(e) } });
   });
