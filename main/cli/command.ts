@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { HuellaError } from '../archive/errors';
 import type { Out } from './io';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -35,4 +36,9 @@ export function list(values: ParsedValues, key: string): string[] {
   const v = values[key];
   if (Array.isArray(v)) return v;
   return typeof v === 'string' ? [v] : [];
+}
+
+/** A command that prints or replaces a secret runs only with --yes; without it, `why` says what it would do. */
+export function requireYes(values: ParsedValues, why: string): void {
+  if (!values.yes) throw new HuellaError('INVALID_INPUT', why);
 }

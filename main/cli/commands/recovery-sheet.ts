@@ -5,7 +5,7 @@ import { HuellaError } from '../../archive/errors';
 import { renderRecoverySheet, type SheetPaper } from '../../archive/vault/recovery-sheet';
 import type { Vault } from '../../archive/vault/vault';
 import type { Command, ParsedValues } from '../command';
-import { str } from '../command';
+import { requireYes, str } from '../command';
 import type { Out } from '../io';
 import { UsageError } from '../io';
 import { withVault } from '../unlock';
@@ -68,12 +68,7 @@ export const recoverySheetCommand: Command = {
     sheetLanguage(values);
     sheetPaper(values);
     if (target !== '-' && fs.existsSync(target)) throw new HuellaError('CONFLICT', 'That file already exists; the recovery sheet is never written over another file.');
-    if (!values.yes) {
-      throw new HuellaError(
-        'INVALID_INPUT',
-        'The recovery key is not stored anywhere, so it cannot be printed again. This command makes a NEW recovery key: the old key and its sheet stop working. Run again with --yes to do that.',
-      );
-    }
+    requireYes(values, 'The recovery key is not stored anywhere, so it cannot be printed again. This command makes a NEW recovery key: the old key and its sheet stop working. Run again with --yes to do that.');
     const vaultId = await withVault(dir!, values, async (vault) => {
       const key = await vault.replaceRecoveryKey();
       await writeSheet(vault, key, target, values, out);

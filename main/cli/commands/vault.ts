@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createVault, openVault } from '../../archive/vault/vault';
 import { HuellaError } from '../../archive/errors';
 import type { Command } from '../command';
-import { str } from '../command';
+import { requireYes, str } from '../command';
 import { newPassphraseFrom, passphraseFrom, UsageError, unlockFrom } from '../io';
 import { SHEET_OPTIONS, sheetLanguage, sheetPaper, writeSheet } from './recovery-sheet';
 import { withVault } from '../unlock';
@@ -103,12 +103,7 @@ export const identityExportCommand: Command = {
   options: { yes: { type: 'boolean' } },
   args: [1, 1],
   async run([dir], values, out) {
-    if (!values.yes) {
-      throw new HuellaError(
-        'INVALID_INPUT',
-        'This prints the secret key that decrypts every file in the vault. Anyone who sees it can read all the evidence. Run again with --yes if you really need it (e.g. to recover files with `age -d -i`).',
-      );
-    }
+    requireYes(values, 'This prints the secret key that decrypts every file in the vault. Anyone who sees it can read all the evidence. Run again with --yes if you really need it (e.g. to recover files with `age -d -i`).');
     const identity = await withVault(dir!, values, async (vault) => ({ identity: vault.exportAgeIdentity(), recipient: vault.ageRecipient }));
     if (out.json) out.data(identity);
     else {

@@ -7,7 +7,7 @@ import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRe
 import { cosignRequest } from '../../archive/witness/cosign';
 import { initWitness, listLogStates, loadWitnessKey } from '../../archive/witness/state';
 import type { Command } from '../command';
-import { str } from '../command';
+import { requireYes, str } from '../command';
 import { withVault } from '../unlock';
 
 function readText(file: string, what: string): string {
@@ -183,12 +183,7 @@ export const dbKeyCommand: Command = {
   options: { yes: { type: 'boolean' } },
   args: [1, 1],
   async run([dir], values, out) {
-    if (!values.yes) {
-      throw new HuellaError(
-        'INVALID_INPUT',
-        'This prints the key of the vault\'s database: with it and the vault folder, anyone can read the whole catalogue (file names, places, people, testimonies). Run again with --yes only to read the vault without Huella (see the README, "Reading your vault without Huella").',
-      );
-    }
+    requireYes(values, 'This prints the key of the vault\'s database: with it and the vault folder, anyone can read the whole catalogue (file names, places, people, testimonies). Run again with --yes only to read the vault without Huella (see the README, "Reading your vault without Huella").');
     const key = await withVault(dir!, values, async (vault) => vault.exportDatabaseKeyHex());
     if (out.json) out.data({ key, pragma: `PRAGMA key = "x'${key}'";` });
     else {
