@@ -39,11 +39,11 @@ const TERMS = ['perp.police', 'perp.military', 'perp.prison-staff', 'perp.intell
  * finished before its kill moment (the load of a shared machine changes): kill moments are spread over the work
  * itself rather than over Node's start-up or after the end, which would test nothing.
  */
-type Timing = { startup: number; ingestPerMiB: number; export: number; perEdit: number };
+type Timing = { startup: number; ingestPerMiB: number; largePerMiB: number; export: number; perEdit: number };
 
 type Source = { readonly file: string; readonly name: string; readonly sha256: string; readonly needles: readonly Buffer[] };
 /** `openAtKill`: which of the watched files the CLI held open at the moment it was killed (from /proc/<pid>/fd). */
-type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number; readonly openAtKill: readonly string[] };
+type Child = { readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly killed: boolean; readonly ms: number; readonly openAtKill: readonly string[]; readonly openMs?: number };
 
 /**
  * Which of `watched` (absolute paths) process `pid` has open right now: ingest holds a source file open while it
@@ -75,7 +75,11 @@ function openFilesOf(pid: number | undefined, watched: readonly string[]): strin
  * holds `killAtLine` complete lines: just after a file is reported, while the next group of the ingest pipeline is
  * being named in tmp/ (makeReady), committed or published, the stages a timed kill rarely hits in a short batch.
  */
-async function runKillable(args: readonly string[], killAfterMs: number, killAtLine?: number, watch: readonly string[] = []): Promise<Child> {
+/**
+ * `fromOpen`: the timer starts only when the CLI is first seen holding this file open (polled every 10 ms), so the
+ * kill lands inside its reading and sealing (or just after it), not in the start-up or the files before it.
+ */
+async function runKillable(args: readonly string[], killAfterMs: number, killAtLine?: number, watch: readonly string[] = [], fromOpen?: string): Promise<Child> {
   const started = performance.now();
   const child = huellaSpawn(args);
   let stdout = '';
@@ -93,10 +97,28 @@ async function runKillable(args: readonly string[], killAfterMs: number, killAtL
     if (killAtLine !== undefined && stdout.split('\n').length - 1 >= killAtLine) kill();
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(kill, killAfterMs);
+  let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let openedAt: number | undefined;
+  let openMs: number | undefined;
+  if (fromOpen === undefined) timer = setTimeout(kill, killAfterMs);
+  else {
+    // Also measures how long the file stays open (the estimate of the next such run).
+    poll = setInterval(() => {
+      const open = openFilesOf(child.pid, [fromOpen]).length > 0;
+      if (open && openedAt === undefined) {
+        openedAt = performance.now();
+        timer = setTimeout(kill, killAfterMs);
+      } else if (!open && openedAt !== undefined && openMs === undefined && !killed) {
+        openMs = performance.now() - openedAt;
+        clearInterval(poll);
+      }
+    }, 10);
+  }
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearInterval(poll);
   clearTimeout(timer);
-  return { stdout, stderr, code, killed, ms: performance.now() - started, openAtKill };
+  return { stdout, stderr, code, killed, ms: performance.now() - started, openAtKill, ...(openMs !== undefined ? { openMs } : {}) };
 }
 
 /** Complete JSON lines only: the line the kill cut in half was never reported. */
@@ -289,7 +311,9 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     const exp = await runKillable(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', out, '--json'], 120_000);
     if (exp.code !== 0) throw new Error(`calibration export failed: ${exp.stderr}`);
     fs.rmSync(out, { recursive: true, force: true });
-    return { startup, ingestPerMiB: Math.max(10, (ing.ms - startup) / mib(batch.sources)), export: exp.ms, perEdit: startup + 150 };
+    const ingestPerMiB = Math.max(10, (ing.ms - startup) / mib(batch.sources));
+    // A large file is read and sealed on every core, faster than small files go (measured by the first such run).
+    return { startup, ingestPerMiB, largePerMiB: ingestPerMiB / 4, export: exp.ms, perEdit: startup + 150 };
   }
   const timing = await calibrate();
   log(`crash calibration: start-up ${Math.round(timing.startup)} ms, ingest ${Math.round(timing.ingestPerMiB)} ms/MiB, export ${Math.round(timing.export)} ms`);
@@ -324,6 +348,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     let killAtLine: number | undefined;
     let batchMiB = 0;
     let editCount = 0;
+    let fromOpenUsed = false;
 
     if (op === 'ingest') {
       // A large file in every second timed-kill run and every fourth kill-at-report run (quick: the first ingest).
@@ -335,8 +360,14 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
       killAfter = killAt(timing.startup + batchMiB * timing.ingestPerMiB);
       // Every second ingest is killed right after its k-th report instead (k seeded), if that comes before the timer.
       killAtLine = ingestRuns++ % 2 === 1 ? 1 + Math.floor(rnd() * (runSources.length - 1)) : undefined;
-      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAtLine === undefined ? killAfter : Math.max(killAfter, 60_000), killAtLine, batch.large ? [batch.large] : []);
+      // A timed kill of a batch with a large file: timed from the moment the CLI opens that file, over the time its
+      // bytes are expected to take (so most such kills land inside parallel sealing).
+      const fromOpen = killAtLine === undefined ? batch.large : undefined;
+      fromOpenUsed = fromOpen !== undefined;
+      if (fromOpen) killAfter = Math.round(fraction * Math.max((fs.statSync(fromOpen).size / MiB) * timing.largePerMiB, 50));
+      outcome = await runKillable(['ingest', vaultDir, dir, '--json'], killAtLine === undefined ? killAfter : Math.max(killAfter, 60_000), killAtLine, batch.large ? [batch.large] : [], fromOpen);
       if (batch.large) largeRuns++;
+      if (batch.large && outcome.openMs !== undefined) timing.largePerMiB = Math.max(1, outcome.openMs / (fs.statSync(batch.large).size / MiB));
       if (outcome.openAtKill.length > 0) killedInLarge++;
       for (const line of completeJsonLines(outcome.stdout)) {
         const src = runSources.find((s) => typeof line.path === 'string' && path.basename(line.path) === s.name);
@@ -468,7 +499,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
 
     if (failures.length === before) passed++;
     const what = op === 'ingest' ? ` (${runIngested.length}/${runSources.length} files reported ingested${outcome.openAtKill.length > 0 ? ', killed inside the large file' : ''})` : '';
-    log(`crash run ${runNo}/${runs} ${op}: ${outcome.killed ? (killAtLine !== undefined ? `killed after report ${killAtLine}` : `killed at ${killAfter} ms`) : `finished in ${Math.round(outcome.ms)} ms`}${what}${failures.length > before ? ` — ${failures.length - before} FAILURE(S)` : ''}`);
+    log(`crash run ${runNo}/${runs} ${op}: ${outcome.killed ? (killAtLine !== undefined ? `killed after report ${killAtLine}` : `killed at ${killAfter} ms${fromOpenUsed ? ' after the large file was opened' : ''}`) : `finished in ${Math.round(outcome.ms)} ms`}${what}${failures.length > before ? ` — ${failures.length - before} FAILURE(S)` : ''}`);
   }
 
   function storedTitle(v: Vault, key: string): string | undefined {
