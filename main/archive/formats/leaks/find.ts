@@ -78,6 +78,70 @@ function scanStructured(b: Buffer, ranges: Ranges, needles: Needles, f: Findings
   for (const x of ranges.extra) scanBuffer(x.data, needles, f, x.where);
 }
 
+type ImageFamily = Extract<Family, 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp'>;
+const IMAGE_FAMILIES: ReadonlySet<Family> = new Set<ImageFamily>(['jpeg', 'png', 'webp', 'gif', 'bmp']);
+
+function isImageFamily(family: Family): family is ImageFamily {
+  return IMAGE_FAMILIES.has(family);
+}
+
+/**
+ * A still image read whole: its structure, its EXIF/XMP (JPEG, PNG), then the value scan by structure where we read
+ * one (JPEG, PNG, WebP). Returns whether that scan was done (else the caller scans the whole file).
+ */
+async function imageFindings(path: string, family: ImageFamily, f: Findings, keep: boolean, needles: Needles): Promise<boolean> {
+  const b = await readLimited(path, f);
+  if (!b) return false;
+  if (family === 'jpeg') jpegStructure(b, f, 'JPEG', keep);
+  else if (family === 'png') pngStructure(b, f);
+  else if (family === 'webp') webpStructure(b, f);
+  else if (family === 'gif') gifStructure(b, f);
+  else bmpStructure(b, f);
+  if (family === 'jpeg' || family === 'png') await exifrFindings(b, f, keep);
+  const ranges = family === 'jpeg' ? jpegRanges(b) : family === 'png' ? pngRanges(b) : family === 'webp' ? webpRanges(b) : undefined;
+  if (!ranges) return false;
+  scanStructured(b, ranges, needles, f);
+  return true;
+}
+
+/** Every other format, by its own reader (the whole file's values are scanned afterwards). */
+async function otherFindings(path: string, family: Exclude<Family, ImageFamily>, f: Findings, keep: boolean, needles: Needles): Promise<void> {
+  switch (family) {
+    case 'tiff':
+      return exifrFindings(path, f, keep, true);
+    case 'heif': {
+      const b = await readLimited(path, f);
+      if (b) heifStructure(b, f);
+      return exifrFindings(path, f, keep);
+    }
+    case 'pdf': {
+      const b = await readLimited(path, f);
+      if (b) pdfFindings(b, f, keep, needles);
+      return;
+    }
+    case 'ooxml':
+    case 'odf': {
+      const b = await readLimited(path, f);
+      if (b) await zipFindings(b, family, f, keep, needles);
+      return;
+    }
+    case 'bmff':
+      return bmffFindings(path, f, keep);
+    case 'mp3':
+      return mp3Findings(path, f);
+    case 'wav':
+      return wavFindings(path, f);
+    case 'flac':
+      return flacFindings(path, f);
+    case 'ogg':
+      return oggFindings(path, f);
+    case 'matroska':
+      return matroskaFindings(path, f);
+    case 'text':
+      return;
+  }
+}
+
 /**
  * The re-read of a written copy: what identifying metadata is left (leaks; an empty list means clean) and what the
  * copy legitimately holds (facts: a kept capture date, Orientation, a colour profile). The packet states only
@@ -85,76 +149,12 @@ function scanStructured(b: Buffer, ranges: Ranges, needles: Needles, f: Findings
  */
 export async function inspectCopy(path: string, mediaType: string, opts: LeakOptions): Promise<CopyInspection> {
   const f = new Findings();
-  const keep = opts.keepCaptureDate;
   const needles = needlesFor(opts.originalValues);
   const family = familyOf(mediaType);
   let scanned = false;
-  switch (family) {
-    case undefined:
-      f.add('unknown-metadata', 'no leak check exists for this type');
-      break;
-    case 'jpeg':
-    case 'png':
-    case 'webp':
-    case 'gif':
-    case 'bmp': {
-      const b = await readLimited(path, f);
-      if (b) {
-        if (family === 'jpeg') jpegStructure(b, f, 'JPEG', keep);
-        else if (family === 'png') pngStructure(b, f);
-        else if (family === 'webp') webpStructure(b, f);
-        else if (family === 'gif') gifStructure(b, f);
-        else bmpStructure(b, f);
-        if (family === 'jpeg' || family === 'png') await exifrFindings(b, f, keep);
-        const ranges = family === 'jpeg' ? jpegRanges(b) : family === 'png' ? pngRanges(b) : family === 'webp' ? webpRanges(b) : undefined;
-        if (ranges) {
-          scanStructured(b, ranges, needles, f);
-          scanned = true;
-        }
-      }
-      break;
-    }
-    case 'tiff':
-      await exifrFindings(path, f, keep, true);
-      break;
-    case 'heif': {
-      const b = await readLimited(path, f);
-      if (b) heifStructure(b, f);
-      await exifrFindings(path, f, keep);
-      break;
-    }
-    case 'pdf': {
-      const b = await readLimited(path, f);
-      if (b) pdfFindings(b, f, keep, needles);
-      break;
-    }
-    case 'ooxml':
-    case 'odf': {
-      const b = await readLimited(path, f);
-      if (b) await zipFindings(b, family, f, keep, needles);
-      break;
-    }
-    case 'bmff':
-      await bmffFindings(path, f, keep);
-      break;
-    case 'mp3':
-      await mp3Findings(path, f);
-      break;
-    case 'wav':
-      await wavFindings(path, f);
-      break;
-    case 'flac':
-      await flacFindings(path, f);
-      break;
-    case 'ogg':
-      await oggFindings(path, f);
-      break;
-    case 'matroska':
-      await matroskaFindings(path, f);
-      break;
-    case 'text':
-      break;
-  }
+  if (family === undefined) f.add('unknown-metadata', 'no leak check exists for this type');
+  else if (isImageFamily(family)) scanned = await imageFindings(path, family, f, opts.keepCaptureDate, needles);
+  else await otherFindings(path, family, f, opts.keepCaptureDate, needles);
   if (!scanned) await scanFile(path, needles, f);
   return { leaks: f.all, facts: f.facts };
 }
