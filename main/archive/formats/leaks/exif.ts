@@ -53,6 +53,67 @@ function add(f: Findings, kind: LeakKind | 'capture-date', detail: string): void
   else f.add(kind, detail);
 }
 
+/** IFD0: Orientation is a fact; the pointers to the other IFDs are structure (a GPS pointer is itself a leak). */
+function ifd0Findings(f: Findings, value: Record<string, unknown>, keys: readonly string[], keepCaptureDate: boolean, tiffStructureAllowed: boolean): void {
+  for (const k of keys) {
+    if (k === 'Orientation') {
+      const o = Number(value[k]);
+      if (Number.isInteger(o)) f.setOrientation(o);
+      continue;
+    }
+    if (k === 'ExifIFD' || k === 'GpsIFD' || k === 'InteropIFD') continue;
+    if (tiffStructureAllowed && TIFF_STRUCTURE.has(k)) continue;
+    add(f, classifyTag(k, keepCaptureDate), `IFD0:${k}`);
+  }
+  if (keys.includes('GpsIFD')) f.add('gps', 'GPS IFD pointer');
+}
+
+/** One block of exifr's output, classified: a leak, a fact (colour profile, Orientation) or nothing. */
+function blockFindings(f: Findings, block: string, value: unknown, keepCaptureDate: boolean, tiffStructureAllowed: boolean): void {
+  const keys = typeof value === 'object' && !(value instanceof Uint8Array) && !Array.isArray(value) ? Object.keys(value as object) : [];
+  switch (block) {
+    case 'errors':
+      // exifr's own parse warnings (silentErrors), not metadata.
+      return;
+    case 'icc': {
+      // Profiles are kept with their identity removed (icc.ts); the value scan still covers every byte.
+      const desc = (value as Record<string, unknown>).ProfileDescription;
+      f.setColourProfile(typeof desc === 'string' ? desc : '');
+      return;
+    }
+    case 'ihdr':
+      // IHDR: pixel layout.
+      return;
+    case 'jfif': {
+      const j = value as Record<string, unknown>;
+      if (Number(j.ThumbnailWidth ?? j.XThumbnail ?? 0) > 0) f.add('thumbnail', 'JFIF thumbnail');
+      return;
+    }
+    case 'ifd0':
+      return ifd0Findings(f, value as Record<string, unknown>, keys, keepCaptureDate, tiffStructureAllowed);
+    case 'ifd1':
+      return f.add('thumbnail', 'IFD1 thumbnail image');
+    case 'gps':
+      return f.add('gps', `GPS tags (${keys.filter((k) => /^GPS/.test(k)).join(', ')})`);
+    case 'makerNote':
+      return f.add('unknown-metadata', 'MakerNote');
+    case 'userComment':
+      return f.add('comment', 'UserComment');
+    case 'iptc':
+      return f.add('iptc', `IPTC (${keys.join(', ')})`);
+    case 'exif':
+    case 'interop':
+      for (const k of keys) {
+        if (k === 'MakerNote') f.add('unknown-metadata', 'MakerNote');
+        else add(f, classifyTag(k, keepCaptureDate), `${block === 'exif' ? 'Exif' : 'Interop'}:${k}`);
+      }
+      return;
+    default:
+      // Everything else exifr returns is an XMP namespace (dc, xmp, aux, photoshop…) or raw XMP.
+      f.add('xmp', `XMP ${block}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`);
+  }
+}
+
 /** What exifr finds in a file or buffer, classified. `tiffStructureAllowed` for re-encoded TIFFs. */
 export async function exifrFindings(input: string | Buffer, f: Findings, keepCaptureDate: boolean, tiffStructureAllowed = false): Promise<void> {
   let out: Record<string, unknown> | undefined;
@@ -64,64 +125,6 @@ export async function exifrFindings(input: string | Buffer, f: Findings, keepCap
   }
   if (!out) return;
   for (const [block, value] of Object.entries(out)) {
-    if (value === undefined || value === null) continue;
-    const keys = typeof value === 'object' && !(value instanceof Uint8Array) && !Array.isArray(value) ? Object.keys(value as object) : [];
-    switch (block) {
-      case 'errors':
-        // exifr's own parse warnings (silentErrors), not metadata.
-        continue;
-      case 'icc': {
-        // Profiles are kept with their identity removed (icc.ts); the value scan still covers every byte.
-        const desc = (value as Record<string, unknown>).ProfileDescription;
-        f.setColourProfile(typeof desc === 'string' ? desc : '');
-        continue;
-      }
-      case 'ihdr':
-        // IHDR: pixel layout.
-        continue;
-      case 'jfif': {
-        const j = value as Record<string, unknown>;
-        if (Number(j.ThumbnailWidth ?? j.XThumbnail ?? 0) > 0) f.add('thumbnail', 'JFIF thumbnail');
-        continue;
-      }
-      case 'ifd0':
-        for (const k of keys) {
-          if (k === 'Orientation') {
-            const o = Number((value as Record<string, unknown>)[k]);
-            if (Number.isInteger(o)) f.setOrientation(o);
-            continue;
-          }
-          if (k === 'ExifIFD' || k === 'GpsIFD' || k === 'InteropIFD') continue;
-          if (tiffStructureAllowed && TIFF_STRUCTURE.has(k)) continue;
-          add(f, classifyTag(k, keepCaptureDate), `IFD0:${k}`);
-        }
-        if (keys.includes('GpsIFD')) f.add('gps', 'GPS IFD pointer');
-        continue;
-      case 'ifd1':
-        f.add('thumbnail', 'IFD1 thumbnail image');
-        continue;
-      case 'gps':
-        f.add('gps', `GPS tags (${keys.filter((k) => /^GPS/.test(k)).join(', ')})`);
-        continue;
-      case 'makerNote':
-        f.add('unknown-metadata', 'MakerNote');
-        continue;
-      case 'userComment':
-        f.add('comment', 'UserComment');
-        continue;
-      case 'iptc':
-        f.add('iptc', `IPTC (${keys.join(', ')})`);
-        continue;
-      case 'exif':
-      case 'interop':
-        for (const k of keys) {
-          if (k === 'MakerNote') f.add('unknown-metadata', 'MakerNote');
-          else add(f, classifyTag(k, keepCaptureDate), `${block === 'exif' ? 'Exif' : 'Interop'}:${k}`);
-        }
-        continue;
-      default:
-        // Everything else exifr returns is an XMP namespace (dc, xmp, aux, photoshop…) or raw XMP.
-        f.add('xmp', `XMP ${block}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`);
-    }
+    if (value !== undefined && value !== null) blockFindings(f, block, value, keepCaptureDate, tiffStructureAllowed);
   }
 }
