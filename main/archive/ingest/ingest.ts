@@ -135,6 +135,7 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
     }
     // Groups grow 1, 2, 4, … GROUP_FILES: the first files are reported at once, and a cancel soon after the start
     // stops all but a few files.
+    if (vault.blobs.linkedCount >= SETTLE_LINKED_FILES) await vault.blobs.settleLinked();
     const group = await pipeline.takeGroup(i, Math.min(GROUP_FILES, 2 ** groups++));
     for (const r of await recordGroup(vault, group, options)) {
       if (r.status === 'ingested') committedAny = true;
@@ -150,6 +151,8 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
   }
   // Files prepared ahead but not recorded (cancel): their staged bytes are removed, nothing of them remains.
   await pipeline.discardRest();
+  // The groups' objects made durable in blobs/ (see publishLinked), then their names in tmp/ removed.
+  await vault.blobs.settleLinked();
   let checkpointSize: number | undefined;
   if (committedAny) checkpointSize = vault.log.writeCheckpoint(cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
   // Phase 2: every original above is durable, committed and reported; the previews (this batch's, and any left
@@ -186,23 +189,36 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
 
 type Prepared = { readonly staged: StagedObject; readonly sniff: SniffResult; readonly parsed: ParseResponse | HuellaError };
 
-/** Files prepared ahead of the one being recorded, and bytes (a bound on the memory and disk they hold in flight). */
-export const PIPELINE_FILES = 16;
-/** Files recorded in one transaction at most. */
-export const GROUP_FILES = 32;
+/**
+ * Files prepared ahead of the one being recorded (read, hashed, encrypted into tmp/, parsed; waiting for their group),
+ * and bytes: a bound on the open files and the unflushed bytes in tmp/ they hold. Of them, at most STAGE_FILES are
+ * being read and encrypted at once (each holds a read ring in memory while it is).
+ */
+export const PIPELINE_FILES = 128;
+export const PIPELINE_BYTES = 64 * 1024 * 1024;
+export const STAGE_FILES = 8;
+/**
+ * Files recorded in one transaction at most. A group costs about three journal commits whatever its size (its
+ * files' flush with tmp/, the database commit, the publish), so a group takes every file prepared while the group
+ * before it was committed.
+ */
+export const GROUP_FILES = 128;
+/** Published objects whose blobs/ folders are made durable together (BlobStore.settleLinked), at most. */
+export const SETTLE_LINKED_FILES = 2048;
 
 type PipelineOutcome = { readonly file: SourceFile; readonly prepared?: Prepared; readonly error?: HuellaError };
-export const PIPELINE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Prepares files ahead, in order: file i+k starts while file i is recorded, within PIPELINE_FILES and PIPELINE_BYTES
- * (a file larger than PIPELINE_BYTES is prepared alone). take(i) waits for file i; it is called for 0, 1, 2, ….
+ * Prepares files ahead, in order: file i+k starts while file i waits for its group or is recorded, within
+ * PIPELINE_FILES, PIPELINE_BYTES (a file larger than PIPELINE_BYTES is prepared alone) and STAGE_FILES at once.
+ * take(i) waits for file i; it is called for 0, 1, 2, ….
  */
 class PreparePipeline {
   readonly #running = new Map<number, Promise<Prepared>>();
   readonly #settled = new Set<number>();
   #next = 0;
   #bytes = 0;
+  #active = 0;
 
   constructor(
     private readonly vault: Vault,
@@ -229,7 +245,7 @@ class PreparePipeline {
   }
 
   async take(i: number): Promise<Prepared> {
-    this.#fill(i);
+    this.#fill();
     if (!this.#running.has(i)) this.#start(i); // not started ahead (a cancel came): start it, it reports the cancel
     const p = this.#running.get(i)!;
     try {
@@ -238,11 +254,12 @@ class PreparePipeline {
       this.#running.delete(i);
       this.#settled.delete(i);
       this.#bytes -= this.files[i]!.size;
-      this.#fill(i + 1);
+      this.#fill();
     }
   }
 
   async discardRest(): Promise<void> {
+    this.#next = this.files.length; // nothing more starts
     const rest = [...this.#running.values()];
     this.#running.clear();
     for (const p of rest) {
@@ -251,23 +268,26 @@ class PreparePipeline {
     }
   }
 
-  #fill(from: number): void {
-    this.#next = Math.max(this.#next, from);
+  #fill(): void {
     while (this.#next < this.files.length && !this.options.signal?.aborted) {
       const size = this.files[this.#next]!.size;
-      const busy = this.#running.size;
-      if (busy > 0 && (busy >= PIPELINE_FILES || this.#bytes + size > PIPELINE_BYTES)) return;
+      const held = this.#running.size;
+      if (held > 0 && (held >= PIPELINE_FILES || this.#active >= STAGE_FILES || this.#bytes + size > PIPELINE_BYTES)) return;
       this.#start(this.#next);
     }
   }
 
   #start(i: number): void {
     const p = prepareOne(this.vault, this.files[i]!, this.options, (n) => this.onBytes(i, n));
+    this.#active++;
+    const settle = (): void => {
+      this.#active--;
+      // Still held (not discarded by a cancel): ready for its group. The next file starts in its place.
+      if (this.#running.get(i) === p) this.#settled.add(i);
+      this.#fill();
+    };
     // awaited by take(); a rejection must not be unhandled meanwhile
-    p.then(
-      () => this.#settled.add(i),
-      () => this.#settled.add(i),
-    );
+    p.then(settle, settle);
     this.#running.set(i, p);
     this.#bytes += this.files[i]!.size;
     this.#next = Math.max(this.#next, i + 1);
@@ -427,7 +447,7 @@ async function recordGroup(vault: Vault, prepared: readonly PipelineOutcome[], o
   const kept = recorded.filter((r): r is Recorded => 'result' in r && r.keep);
   let published = true;
   try {
-    await vault.blobs.publishMany(kept.map((r) => r.staged.name));
+    await vault.blobs.publishLinked(kept.map((r) => r.staged.name));
   } catch {
     published = false; // committed: each is published again (or its error reported) one by one below
   }
