@@ -215,7 +215,6 @@ type PipelineOutcome = { readonly file: SourceFile; readonly prepared?: Prepared
  */
 class PreparePipeline {
   readonly #running = new Map<number, Promise<Prepared>>();
-  readonly #settled = new Set<number>();
   #next = 0;
   #bytes = 0;
   #active = 0;
@@ -228,12 +227,15 @@ class PreparePipeline {
   ) {}
 
   /**
-   * File i (waited for) and the files after it that are already prepared, up to `max`, as outcomes: a prepared file or
-   * the error that stopped it. A cancel ends the group.
+   * File i and the files after it that are prepared or being prepared when it is called, up to `max`, each waited for,
+   * as outcomes: a prepared file or the error that stopped it. A cancel ends the group. (Taking only the files
+   * already prepared made groups of 3 files on average: the files being prepared finish within a few milliseconds,
+   * and each group costs three rounds of flushes.)
    */
   async takeGroup(i: number, max: number): Promise<PipelineOutcome[]> {
     const group: PipelineOutcome[] = [];
-    for (let j = i; j < this.files.length && group.length < max && (j === i || this.#settled.has(j)); j++) {
+    const started = this.#next; // files i..started-1 are held (prepared or being prepared)
+    for (let j = i; j < this.files.length && group.length < max && (j === i || (j < started && this.#running.has(j))); j++) {
       const outcome = await this.take(j).then(
         (prepared): PipelineOutcome => ({ file: this.files[j]!, prepared }),
         (e: unknown): PipelineOutcome => ({ file: this.files[j]!, error: e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file') }),
@@ -252,7 +254,6 @@ class PreparePipeline {
       return await p;
     } finally {
       this.#running.delete(i);
-      this.#settled.delete(i);
       this.#bytes -= this.files[i]!.size;
       this.#fill();
     }
@@ -282,9 +283,7 @@ class PreparePipeline {
     this.#active++;
     const settle = (): void => {
       this.#active--;
-      // Still held (not discarded by a cancel): ready for its group. The next file starts in its place.
-      if (this.#running.get(i) === p) this.#settled.add(i);
-      this.#fill();
+      this.#fill(); // the next file starts in its place
     };
     // awaited by take(); a rejection must not be unhandled meanwhile
     p.then(settle, settle);

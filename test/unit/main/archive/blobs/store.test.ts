@@ -331,6 +331,116 @@ describe('BlobStore.publishMany (shard folders)', () => {
   });
 });
 
+describe('BlobStore.publishLinked (a batch\'s groups published, their folders made durable once)', () => {
+  const fresh = (): BlobStore => {
+    const dir = tempDir('huella-store-linked-');
+    fs.mkdirSync(path.join(dir, 'blobs'));
+    fs.mkdirSync(path.join(dir, 'tmp'));
+    return new BlobStore(dir, identity, crypto.randomBytes(32));
+  };
+  const tmpOf = (s: BlobStore): string[] => fs.readdirSync(s.tmpDir).sort();
+
+  it('a linked object is readable in blobs/ at once and keeps its durable tmp/ name until settleLinked, which fsyncs each shard folder once', async () => {
+    const s = fresh();
+    const datas = Array.from({ length: 6 }, () => crypto.randomBytes(2000));
+    const staged = await Promise.all(datas.map((d) => s.stage(Readable.from([d]))));
+    const names = staged.map((x) => x.name);
+    await s.publishLinked(names.slice(0, 3));
+    await s.publishLinked(names.slice(3));
+    for (let i = 0; i < datas.length; i++) expect((await s.readPlaintext(names[i]!)).equals(datas[i]!), `object ${i}`).toBe(true);
+    // Until settled, each object's committed tmp/<name>.ready is still there: what a crash leaves for recover().
+    expect(tmpOf(s)).toEqual(names.map((n) => `${n}.ready`).sort());
+    expect(s.linkedCount).toBe(6);
+    const probe = await fsp.open(s.tmpDir, 'r');
+    const proto = Object.getPrototypeOf(probe) as fsp.FileHandle;
+    await probe.close();
+    const sync = vi.spyOn(proto, 'sync');
+    try {
+      await s.settleLinked();
+      const shards = new Set(names.map((n) => n.slice(0, 2))).size;
+      expect(sync).toHaveBeenCalledTimes(shards + 1); // every shard folder once, and blobs/ (new folders)
+    } finally {
+      sync.mockRestore();
+    }
+    expect(tmpOf(s)).toEqual([]);
+    expect(s.linkedCount).toBe(0);
+    for (let i = 0; i < datas.length; i++) expect((await s.readPlaintext(names[i]!)).equals(datas[i]!)).toBe(true);
+  });
+
+  it('a crash before settleLinked loses nothing committed: the link lost, recover() puts the object back; the link kept, recover() removes the tmp/ name', async () => {
+    const s = fresh();
+    const [a, b, c] = [crypto.randomBytes(3000), crypto.randomBytes(3000), crypto.randomBytes(3000)];
+    const sa = await s.stage(Readable.from([a]));
+    const sb = await s.stage(Readable.from([b]));
+    const sc = await s.stage(Readable.from([c]));
+    await s.publishLinked([sa.name, sb.name]); // committed and reported; sc staged, never committed
+    // The power cut: the link of `a` did not reach the disk, the one of `b` did.
+    fs.rmSync(s.pathOf(sa.name));
+    const after = new BlobStore(path.dirname(s.blobsDir), identity, Buffer.alloc(32)); // a new process: nothing in memory
+    const report = await after.recover((name) => name === sa.name || name === sb.name);
+    expect(report).toEqual({ discarded: 1, rolledForward: 2 });
+    expect(tmpOf(s)).toEqual([]);
+    expect((await after.readPlaintext(sa.name)).equals(a)).toBe(true);
+    expect((await after.readPlaintext(sb.name)).equals(b)).toBe(true);
+    expect(await after.exists(sc.name)).toBe(false);
+  });
+
+  it('a duplicate named in the same group, then discarded, leaves the tmp/ name of the object it duplicates until settled', async () => {
+    const s = fresh();
+    const data = crypto.randomBytes(5000);
+    const inputs = [0, 1].map((i) => {
+      const file = path.join(root, `dup-${i}-${crypto.randomBytes(4).toString('hex')}`);
+      fs.writeFileSync(file, data);
+      return file;
+    });
+    const staged: StagedObject[] = [];
+    for (const file of inputs) {
+      const fh = await fsp.open(file, 'r');
+      staged.push(await s.stageFile(fh, { sizeHint: data.length, durable: false }).finally(() => fh.close()));
+    }
+    const ready = (await s.makeReady(staged)) as StagedObject[];
+    expect(ready[0]!.name).toBe(ready[1]!.name);
+    await s.publishLinked([ready[0]!.name]); // the first committed, the second a duplicate
+    await s.discard(ready[1]!);
+    expect(tmpOf(s)).toEqual([`${ready[0]!.name}.ready`]); // without it, a crash now could find neither name
+    await s.settleLinked();
+    expect(tmpOf(s)).toEqual([]);
+    expect((await s.readPlaintext(ready[0]!.name)).equals(data)).toBe(true);
+  });
+
+  it('the same content named again while linked (a later group): the linked object is settled first', async () => {
+    const s = fresh();
+    const data = crypto.randomBytes(4000);
+    const first = await s.stage(Readable.from([data]));
+    await s.publishLinked([first.name]);
+    expect(s.linkedCount).toBe(1);
+    const again = await s.stage(Readable.from([data])); // renamed onto tmp/<name>.ready: settled before that
+    expect(s.linkedCount).toBe(0);
+    await s.discard(again);
+    expect(tmpOf(s)).toEqual([]);
+    expect((await s.readPlaintext(first.name)).equals(data)).toBe(true);
+  });
+
+  it('a file system without hard links: each group is published at once (renamed, folders fsynced)', async () => {
+    const s = fresh();
+    const link = vi.spyOn(fsp, 'link').mockRejectedValue(Object.assign(new Error('Operation not permitted'), { code: 'EPERM' }));
+    try {
+      const data = crypto.randomBytes(1000);
+      const st = await s.stage(Readable.from([data]));
+      await s.publishLinked([st.name]);
+      expect(tmpOf(s)).toEqual([]);
+      expect(s.linkedCount).toBe(0);
+      expect((await s.readPlaintext(st.name)).equals(data)).toBe(true);
+      const st2 = await s.stage(Readable.from([crypto.randomBytes(1000)]));
+      await s.publishLinked([st2.name]);
+      expect(link).toHaveBeenCalledTimes(1); // found once, then published without trying
+      expect(tmpOf(s)).toEqual([]);
+    } finally {
+      link.mockRestore();
+    }
+  });
+});
+
 describe('dropBytes (after a short writev)', () => {
   const parts = [Buffer.from('abc'), Buffer.from('de'), Buffer.from('fghi')];
   const rest = (n: number): string => Buffer.concat(dropBytes(parts, n)).toString();

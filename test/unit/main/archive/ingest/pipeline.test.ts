@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
+import { parseEvent } from '../../../../../main/archive/custody/log';
 import { createVault } from '../../../../../main/archive/vault/vault';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
@@ -45,6 +46,54 @@ describe('ingest pipeline and grouped commits', () => {
       const v = await verifyVault(vault);
       expect(v.problems).toEqual([]);
       expect(v.objects).toBe(39);
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it('groups of many files: each file is committed and stored when reported, a failing file loses none of its group, events in file order', async () => {
+    const inputs = path.join(root, 'in-groups');
+    fs.mkdirSync(inputs);
+    const names: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const name = `g${String(i).padStart(3, '0')}.bin`;
+      names.push(name);
+      // Every 17th file is over the size limit: it fails while the files around it are prepared in the same group.
+      fs.writeFileSync(path.join(inputs, name), crypto.randomBytes(i % 17 === 3 ? 9000 : 1000 + i * 37));
+    }
+    const { vault } = await createVault(path.join(root, 'vault-groups'), TEST_PASSPHRASE);
+    try {
+      const eventsBefore = vault.log.size();
+      const seen: { name: string; status: string; events: number }[] = [];
+      const problems: string[] = [];
+      const report = await ingestPaths(vault, [inputs], {
+        maxFileBytes: 8000,
+        onFile: (r) => {
+          const name = path.basename(r.path);
+          seen.push({ name, status: r.status, events: vault.log.size() });
+          if (r.status !== 'ingested') return;
+          // Reported: its transaction committed, its row there, its object readable from blobs/ (durable in tmp/
+          // under its name until the batch's folders are flushed, see BlobStore.publishLinked).
+          if (vault.db.inTransaction) problems.push(`${name}: reported inside a transaction`);
+          const objectName = vault.blobs.objectName(Buffer.from(r.sha256!, 'hex'));
+          if (!vault.db.prepare('SELECT 1 FROM objects WHERE name = ?').get(objectName)) problems.push(`${name}: no object row`);
+          if (!fs.existsSync(vault.blobs.pathOf(objectName))) problems.push(`${name}: not in blobs/`);
+        },
+      });
+      expect(problems).toEqual([]);
+      expect(seen.map((x) => x.name)).toEqual(names);
+      const tooLarge = names.filter((_, i) => i % 17 === 3);
+      expect(report.results.filter((r) => r.status === 'failed').map((r) => path.basename(r.path))).toEqual(tooLarge);
+      expect(report.results.filter((r) => r.status === 'failed').every((r) => r.error?.code === 'FILE_TOO_LARGE')).toBe(true);
+      expect(report.ingested).toBe(120 - tooLarge.length);
+      // Grouped: at the time of some report, events of later files were committed already (one transaction each group).
+      expect(seen.some((x, k) => k > 0 && x.status === 'ingested' && x.events > eventsBefore + seen.slice(0, k + 1).filter((y) => y.status === 'ingested').length)).toBe(true);
+      // The item.ingested events, one per ingested file, in the order of the files, each naming its file's item.
+      const ingestedEvents = [...vault.log.events(eventsBefore)].map((e) => parseEvent(e.bytes)).filter((e) => e.type === 'item.ingested');
+      expect(ingestedEvents.map((e) => e.subject)).toEqual(report.results.filter((r) => r.status === 'ingested').map((r) => r.itemId));
+      expect(fs.readdirSync(path.join(root, 'vault-groups', 'tmp'))).toEqual([]);
+      const v = await verifyVault(vault);
+      expect(v.problems).toEqual([]);
     } finally {
       vault.lock();
     }
