@@ -73,7 +73,8 @@ function openFilesOf(pid: number | undefined, watched: readonly string[]): strin
 /**
  * Runs the CLI and kills it with SIGKILL after `killAfterMs` (if it has not exited by then), or as soon as its stdout
  * holds `killAtLine` complete lines: just after a file is reported, while the next group of the ingest pipeline is
- * being named in tmp/ (makeReady), committed or published, the stages a timed kill rarely hits in a short batch.
+ * being named in tmp/ (makeReady), committed or published, the stages a timed kill rarely hits in a short batch, and
+ * always before the batch's published objects are settled (BlobStore.settleLinked: their tmp/ names still hold them).
  */
 /**
  * `fromOpen`: the timer starts only when the CLI is first seen holding this file open (polled every 10 ms), so the
