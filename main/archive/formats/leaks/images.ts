@@ -36,6 +36,28 @@ function exifIsAllowed(payload: Buffer, keepCaptureDate: boolean): boolean {
   return exif !== undefined && exif.every((tag) => CAPTURE_DATE_TAG_NUMBERS.has(tag));
 }
 
+/** A JPEG segment other than the image's own: a comment, thumbnail, Exif beyond what is allowed, XMP, IPTC, any APPn. */
+function jpegSegmentFindings(f: Findings, where: string, m: number, payload: Buffer, keepCaptureDate: boolean): void {
+  const id = payload.toString('latin1', 0, Math.min(40, payload.length));
+  if (m === 0xfe) f.add('comment', `${where}: COM segment`);
+  else if (m === 0xe0) {
+    if (id.startsWith('JFIF\0')) {
+      if (payload.length > 14 || (payload[12] ?? 0) > 0) f.add('thumbnail', `${where}: JFIF thumbnail`);
+    } else f.add(id.startsWith('JFXX') ? 'thumbnail' : 'unknown-metadata', `${where}: APP0 segment`);
+  } else if (m === 0xe1) {
+    if (id.startsWith('Exif\0\0')) {
+      if (!exifIsAllowed(payload, keepCaptureDate)) f.add('unknown-metadata', `${where}: Exif with more than Orientation${keepCaptureDate ? ' and the capture date' : ''}`);
+    } else if (id.startsWith(XMP_ID) || id.startsWith(XMP_EXT_ID)) f.add('xmp', `${where}: XMP segment`);
+    else f.add('unknown-metadata', `${where}: APP1 segment`);
+  } else if (m === 0xe2) {
+    if (id.startsWith('MPF\0')) f.add('thumbnail', `${where}: MPF (preview images)`);
+    else if (!id.startsWith('ICC_PROFILE\0')) f.add('unknown-metadata', `${where}: APP2 segment`);
+  } else if (m === 0xed) f.add('iptc', `${where}: APP13 (Photoshop/IPTC)`);
+  else if (m === 0xee) {
+    if (!(id.startsWith('Adobe') && payload.length === 12)) f.add('unknown-metadata', `${where}: APP14 segment beyond the Adobe transform`);
+  } else if (m >= 0xe3 && m <= 0xef) f.add('unknown-metadata', `${where}: APP${m - 0xe0} segment`);
+}
+
 export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG', keepCaptureDate = false): void {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) {
     f.add('unknown-metadata', `${where}: not a JPEG stream`);
@@ -63,24 +85,7 @@ export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG', keepCaptur
     if (i + 4 > b.length) break;
     const len = b.readUInt16BE(i + 2);
     const payload = b.subarray(i + 4, i + 2 + len);
-    const id = payload.toString('latin1', 0, Math.min(40, payload.length));
-    if (m === 0xfe) f.add('comment', `${where}: COM segment`);
-    else if (m === 0xe0) {
-      if (id.startsWith('JFIF\0')) {
-        if (payload.length > 14 || (payload[12] ?? 0) > 0) f.add('thumbnail', `${where}: JFIF thumbnail`);
-      } else f.add(id.startsWith('JFXX') ? 'thumbnail' : 'unknown-metadata', `${where}: APP0 segment`);
-    } else if (m === 0xe1) {
-      if (id.startsWith('Exif\0\0')) {
-        if (!exifIsAllowed(payload, keepCaptureDate)) f.add('unknown-metadata', `${where}: Exif with more than Orientation${keepCaptureDate ? ' and the capture date' : ''}`);
-      } else if (id.startsWith(XMP_ID) || id.startsWith(XMP_EXT_ID)) f.add('xmp', `${where}: XMP segment`);
-      else f.add('unknown-metadata', `${where}: APP1 segment`);
-    } else if (m === 0xe2) {
-      if (id.startsWith('MPF\0')) f.add('thumbnail', `${where}: MPF (preview images)`);
-      else if (!id.startsWith('ICC_PROFILE\0')) f.add('unknown-metadata', `${where}: APP2 segment`);
-    } else if (m === 0xed) f.add('iptc', `${where}: APP13 (Photoshop/IPTC)`);
-    else if (m === 0xee) {
-      if (!(id.startsWith('Adobe') && payload.length === 12)) f.add('unknown-metadata', `${where}: APP14 segment beyond the Adobe transform`);
-    } else if (m >= 0xe3 && m <= 0xef) f.add('unknown-metadata', `${where}: APP${m - 0xe0} segment`);
+    jpegSegmentFindings(f, where, m, payload, keepCaptureDate);
     i += 2 + len;
     if (m === 0xda) {
       // Skip entropy-coded data to the next marker that is not a stuffed byte or a restart marker.
