@@ -94,6 +94,35 @@ describe('chat export import', () => {
     }, 180_000);
   }
 
+  it('an attachment named by its bare file name links to the one file of that name in a subfolder, and to none when two different files share the name', async () => {
+    const root = tempDir('huella-chat-basename-');
+    const run = async (name: string, twin: boolean) => {
+      const exp = await makeWhatsAppExport({ dir: path.join(root, name), layout: 'ios', zip: false });
+      const moved = exp.media[0]!;
+      fs.mkdirSync(path.join(exp.path, 'a'));
+      fs.renameSync(path.join(exp.path, moved), path.join(exp.path, 'a', moved));
+      if (twin) {
+        fs.mkdirSync(path.join(exp.path, 'b'));
+        fs.writeFileSync(path.join(exp.path, 'b', moved), Buffer.concat([fs.readFileSync(path.join(exp.path, 'a', moved)), Buffer.from('other')]));
+      }
+      const { vault } = await createVault(path.join(root, `${name}-vault`), TEST_PASSPHRASE);
+      try {
+        const report = await importChatExport(vault, exp.path, (await readChatExport(exp.path))!);
+        const message = readChatMessages(vault.store, report.chatItemId).find((x) => x.attachmentName === moved)!;
+        return { report, moved, linkedTo: message.attachmentItem ? getItem(vault, message.attachmentItem).originalName : null };
+      } finally {
+        vault.lock();
+      }
+    };
+    const one = await run('one', false);
+    expect(one.report.linked).toBe(5);
+    expect(one.linkedTo).toBe(one.moved);
+    // Two different files of that name: which one the message meant cannot be known, so neither is linked.
+    const two = await run('two', true);
+    expect(two.report.linked).toBe(4);
+    expect(two.linkedTo).toBeNull();
+  }, 180_000);
+
   it('a zip with ../ entries is refused and nothing is imported from it (the parse, and ingest as huella ingest and the app run it)', async () => {
     const root = tempDir('huella-chat-slip-');
     const zip = path.join(root, 'WhatsApp Chat with X.zip');
