@@ -81,7 +81,8 @@ export async function pendingOutbox(vault: Vault): Promise<string[]> {
     return [];
   }
   // A push killed between writing the bundle and naming it by its id left a finished `.new-*` folder: name it now.
-  // A bundle killed while being written (`..new-*.partial-*`) was never finished: remove it.
+  // A bundle killed while being written (`..new-*.partial-*`) was never finished, and one killed while being removed
+  // after its push (`.pushed-*`) is already sent: remove them.
   for (const n of names.filter((x) => x.startsWith('.'))) {
     const full = path.join(outboxDir(vault), n);
     const finished = n.startsWith('.new-') && (await fsp.access(path.join(full, BUNDLE_FILES.signature)).then(() => true, () => false));
@@ -94,6 +95,18 @@ export async function pendingOutbox(vault: Vault): Promise<string[]> {
     }
   }
   return [...new Set(names.filter((n) => /^[a-z2-7]{26}$/.test(n)))].sort().map((n) => path.join(outboxDir(vault), n));
+}
+
+/**
+ * Removes a bundle pushed whole from the outbox. Renamed out of the pending names first (one atomic step), then
+ * deleted: a push killed during the deletion leaves a hidden `.pushed-*` folder that the next pendingOutbox clears,
+ * never a half-deleted folder under the bundle's id, which every later push would try, and fail, to send
+ * ("bundle.json is missing": the crash campaign's kills found it).
+ */
+async function removePushed(dir: string): Promise<void> {
+  const gone = path.join(path.dirname(dir), `.pushed-${path.basename(dir)}`);
+  await fsp.rename(dir, gone);
+  await fsp.rm(gone, { recursive: true, force: true });
 }
 
 export type PushOptions = { readonly signal?: AbortSignal; readonly onProgress?: (p: PushProgress & { readonly bundle: number; readonly bundles: number }) => void };
@@ -122,7 +135,7 @@ export async function pushToRemote(vault: Vault, remoteName: string, input: Crea
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (p) => options.onProgress?.({ ...p, bundle: i, bundles: pending.length }),
       });
-      await fsp.rm(dir, { recursive: true, force: true });
+      await removePushed(dir);
       pushed.push(r);
     }
     return { ...(created ? { created } : {}), pushed };

@@ -5,9 +5,10 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { liveCaseSummaries } from '../../../../../main/archive/db/cases';
 import { itemIngestRecords } from '../../../../../main/archive/db/items';
 import { addCaseItems, createCase } from '../../../../../main/archive/catalogue/cases';
@@ -139,6 +140,33 @@ describe('push and pull through S3', () => {
     expect(resumed.pushed).toEqual([expect.objectContaining({ bundleId: made.bundleId, alreadyThere: 1, uploaded: 4 })]);
     const again = await pullBundles(lawyer, openRemote(lawyer, 'org'));
     expect(again.bundles.find((b) => b.bundleId === made.bundleId)?.status).toBe('received');
+  }, 120_000);
+
+  it('a push killed while removing a bundle it sent leaves nothing that stops the next push', async () => {
+    // The kill: the deletion of the pushed bundle stops after bundle.json is gone (rm walks the folder in its own
+    // order). Before, that half-deleted folder kept the bundle's id, and every later push failed on it.
+    const real = fsp.rm.bind(fsp);
+    let removing: string | undefined;
+    const rm = vi.spyOn(fsp, 'rm').mockImplementation(async (p, o) => {
+      const target = String(p);
+      if (removing === undefined && path.dirname(target) === outboxDir(documenter)) {
+        removing = target;
+        await real(path.join(target, BUNDLE_FILES.manifest));
+        throw new Error('killed while removing');
+      }
+      return real(p, o);
+    });
+    try {
+      await expect(pushToRemote(documenter, 'org', { recipient: vaultContactCard(lawyer), itemIds: [itemIds[1]!] })).rejects.toThrow('killed while removing');
+    } finally {
+      rm.mockRestore();
+    }
+    expect(removing).toBeDefined();
+    expect(fs.existsSync(removing!)).toBe(true);
+    const next = await pushToRemote(documenter, 'org', undefined);
+    expect(next.pushed).toEqual([]);
+    expect(await pendingOutbox(documenter)).toEqual([]);
+    expect(fs.existsSync(removing!)).toBe(false);
   }, 120_000);
 
   it('a tampered object on S3 is refused, naming the object; nothing imported; a re-push repairs it', async () => {
