@@ -73,16 +73,17 @@ describe('database snapshot', () => {
     fs.mkdirSync(inbox);
     fs.writeFileSync(path.join(inbox, 'a.bin'), crypto.randomBytes(200_000));
     const blobs = vault.blobs;
-    // Ingest publishes a committed group at once (publishMany); the backup runs between the commit and the publish.
-    const publishMany = blobs.publishMany.bind(blobs);
+    // Ingest publishes a committed group at once (publishLinked: linked into blobs/, the tmp/ name kept until the
+    // batch settles); the backup runs between the commit and the publish.
+    const publishLinked = blobs.publishLinked.bind(blobs);
     let during: BackupReport | undefined;
     let sawReady = false;
-    blobs.publishMany = async (names: readonly string[]): Promise<void> => {
+    blobs.publishLinked = async (names: readonly string[]): Promise<void> => {
       if (!during) {
         sawReady = names.length > 0 && names.every((name) => fs.existsSync(path.join(blobs.tmpDir, `${name}.ready`)) && !fs.existsSync(blobs.pathOf(name)));
         during = await backupVault(vault, backupDir);
       }
-      return publishMany(names);
+      return publishLinked(names);
     };
     try {
       const r = await ingestPaths(vault, [inbox], { previews: false });
