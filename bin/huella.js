@@ -6,7 +6,7 @@
 // it is), hence here. `node bin/huella.js` (the tests) runs without them.
 // UV_THREADPOOL_SIZE=32: an import flushes each group of files with one fdatasync per file, issued together so the
 // file system can join them into few journal commits; libuv's pool runs 4 at a time by default. 20 groups of 32
-// new files of 240 KB flushed in 1.7–2.8 s with 4 threads, 0.7–1.1 s with 32 (alternating runs, load 20–30). libuv reads it once, when its pool first starts: before any module is loaded, hence here too.
+// new files of 240 KB flushed in 1.7–2.8 s with 4 threads, 0.7–1.1 s with 32 (alternating runs, load 20–30). libuv reads it once, when its pool first starts: before any module is loaded, hence here too. The desktop app's main process sets the same value first thing (main/electron/threadpool.ts).
 // `huella` launcher: runs the bundled CLI in dist/cli (scripts/build-cli.js; `npm ci` builds it through the
 // `prepare` script). Before running it checks that the bundle was made from the sources as they are now, and
 // rebuilds it (about 1 s) when any of them changed: a stale CLI can never run, whoever edited the archive code.

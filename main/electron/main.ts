@@ -1,4 +1,6 @@
-// First, before anything else loads: no module imported below may open a socket (DESIGN §1 A5).
+// First, before anything else loads: the libuv thread pool's size (read once, when the pool starts), then the
+// socket guard (no module imported below may open a socket, DESIGN §1 A5).
+import './threadpool';
 import './guard/install';
 import fs from 'node:fs';
 import path from 'node:path';

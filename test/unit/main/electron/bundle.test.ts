@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParseRequest, ParseResponse } from '../../../../main/archive/ingest/parse-protocol';
+import { APP_THREADPOOL_SIZE } from '../../../../main/electron/threadpool';
 import { REPO_ROOT as ROOT, buildMainBundles, removeMainBundles } from '../../../helpers/build-main';
 import { writeGpsPhoto } from '../../../helpers/photos';
 import { tempDir } from '../../../helpers/tmp';
@@ -174,6 +176,50 @@ describe('no sockets in the main process (static check of the bundled import gra
     const code = fs.readFileSync(path.join(ELECTRON_OUT, 'main.cjs'), 'utf8');
     expect(code).toMatch(/var DEVELOPMENT = false(;| &&)/);
     expect(code).not.toContain('HUELLA_DEVELOPMENT');
+  });
+});
+
+/**
+ * Loaded before main.cjs (`node -r`): at the bundle's first require of a module that is not Node's own (electron, or
+ * a native module: the first code that could start libuv's pool behind our back), reports UV_THREADPOOL_SIZE and how
+ * many threads the pool starts with, then exits. libuv starts every thread of its pool inside the first queued task
+ * (uv_queue_work's one-time init), so the thread count right after one fs.stat() is the pool's size; 0 would mean the
+ * pool was already running (started before the setting). Linux: threads counted in /proc/self/task.
+ */
+const POOL_PROBE = `
+const Module = require('node:module');
+const fs = require('node:fs');
+const builtins = new Set(Module.builtinModules);
+const threads = () => fs.readdirSync('/proc/self/task').length;
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (!isMain && !request.startsWith('node:') && !builtins.has(request)) {
+    const env = process.env.UV_THREADPOOL_SIZE;
+    const before = threads();
+    fs.stat(__filename, () => {});
+    process.stdout.write(JSON.stringify({ first: request, env, poolThreads: threads() - before }));
+    process.exit(0);
+  }
+  return load.apply(this, arguments);
+};
+`;
+
+describe('the bundled main process\'s libuv thread pool', () => {
+  const dir = tempDir();
+
+  it('starts with the CLI\'s 32 threads (UV_THREADPOOL_SIZE set before anything could start the pool)', () => {
+    const probe = path.join(dir, 'pool-probe.cjs');
+    fs.writeFileSync(probe, POOL_PROBE);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.UV_THREADPOOL_SIZE;
+    const r = spawnSync(process.execPath, ['-r', probe, path.join(ELECTRON_OUT, 'main.cjs')], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const seen = JSON.parse(r.stdout) as { first: string; env?: string; poolThreads: number };
+    expect(seen.env).toBe(APP_THREADPOOL_SIZE);
+    expect(seen.poolThreads).toBe(Number(APP_THREADPOOL_SIZE));
+    // The same probe with the setting given by the environment: the app keeps it (and the probe counts right).
+    const given = spawnSync(process.execPath, ['-r', probe, path.join(ELECTRON_OUT, 'main.cjs')], { env: { ...env, UV_THREADPOOL_SIZE: '7' }, encoding: 'utf8' });
+    expect(JSON.parse(given.stdout)).toMatchObject({ env: '7', poolThreads: 7 });
   });
 });
 
