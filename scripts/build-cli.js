@@ -26,7 +26,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { CLI_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, buildWorkers } from './bundles.js';
+import { CLI_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, asciiOutputs, buildWorkers } from './bundles.js';
 import { CLI_DIR, CURRENT_FILE, readCurrentBuild, staleReason } from './cli-freshness.js';
 
 const COMMANDS_DIR = 'main/cli/commands';
@@ -65,7 +65,9 @@ async function bundleCli(outDir) {
     buildWorkers(outDir, { target: CLI_NODE_TARGET }),
   ]);
   fs.copyFileSync(path.join(ROOT, WORKER_BOOTSTRAP), path.join(outDir, 'bootstrap.mjs'));
-  return { commandFiles, metafiles: results.flat().map((r) => r.metafile) };
+  const metafiles = results.flat().map((r) => r.metafile);
+  asciiOutputs(metafiles);
+  return { commandFiles, metafiles };
 }
 
 /** Every exported command of every command module, in the order of COMMANDS (main/cli/commands/index.ts). */

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { ELECTRON_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, buildWorkers, cjsOptions } from './bundles.js';
+import { ELECTRON_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, asciiOutputs, buildWorkers, cjsOptions } from './bundles.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const OUT = path.resolve(values.out ?? path.join(ROOT, 'dist/main'));
@@ -65,6 +65,7 @@ try {
   console.error('build:main failed');
   process.exit(1);
 }
+asciiOutputs(results.map((r) => r.metafile));
 
 // The PDF cover documents embed these fonts (main/archive/pdf/fonts.ts looks for fonts/ beside the
 // bundle first): copied from their npm packages (SIL OFL 1.1), so no font binary lives in the repository.

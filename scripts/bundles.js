@@ -1,5 +1,6 @@
 // What the desktop main process (scripts/build-main.js) and the `huella` CLI (scripts/build-cli.js) bundle alike:
 // the native externals and the worker threads. One list, so a worker added for one is shipped with both.
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -74,4 +75,33 @@ export function buildWorkers(outDir, { target, prelude = [], define = {} }) {
       }),
     ),
   );
+}
+
+/**
+ * Rewrites every non-ASCII character left in the JavaScript outputs of esbuild `metafiles` as a `\uXXXX` escape (a
+ * character beyond U+FFFF as its two UTF-16 halves). esbuild escapes them in strings and identifiers but keeps them
+ * in the comments it preserves and in regular expression literals. V8 keeps a script's whole source in memory for
+ * as long as the thread lives, and a single non-ASCII character makes it a two-byte string: twice the size, in every
+ * thread that loads it (three en dashes in @trustnxt/c2pa-ts's comments made parse-worker.cjs 8.5 MB of heap in
+ * each parser and preview thread instead of 4.3 MB; issue 19, peak memory of an import). The escape means the same
+ * character in a string, a template, a regular expression (with or without the u flag) and an identifier, and is
+ * plain text in a comment.
+ */
+export function asciiOutputs(metafiles) {
+  for (const metafile of metafiles) {
+    for (const file of Object.keys(metafile.outputs)) {
+      if (!/\.[cm]?js$/.test(file)) continue;
+      const out = path.resolve(ROOT, file);
+      const text = fs.readFileSync(out, 'utf8');
+      if (!/[^\0-\x7f]/.test(text)) continue;
+      // An odd run of backslashes before the character escapes it: one of them goes with it (the escape alone means the
+      // same). U+2028/U+2029 left raw can only be in a comment (esbuild escapes them elsewhere), where they end a
+      // line comment: a newline keeps that.
+      const escaped = text.replace(/(\\*)([^\0-\x7f])/g, (_, slashes, c) => {
+        if (c === '\u2028' || c === '\u2029') return `${slashes}\n`;
+        return `${slashes.slice(0, slashes.length - (slashes.length % 2))}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      });
+      fs.writeFileSync(out, escaped);
+    }
+  }
 }

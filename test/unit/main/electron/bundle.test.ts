@@ -172,6 +172,15 @@ describe('no sockets in the main process (static check of the bundled import gra
     expect(sharp).toBeGreaterThan(env);
   });
 
+  it('every bundle is ASCII (V8 keeps a thread\'s script source; one other character makes it two bytes a character)', () => {
+    // parse-worker.cjs is loaded by each parser and preview thread of an import: 8.5 MB of heap each when three en
+    // dashes in a package's comments made it two-byte, 4.3 MB when ASCII (scripts/bundles.js asciiOutputs).
+    for (const file of fs.readdirSync(ELECTRON_OUT).filter((f) => /\.c?js$/.test(f))) {
+      const bytes = fs.readFileSync(path.join(ELECTRON_OUT, file));
+      expect(bytes.findIndex((b) => b > 0x7f), file).toBe(-1);
+    }
+  });
+
   it('production bundles have DevTools compiled out', () => {
     const code = fs.readFileSync(path.join(ELECTRON_OUT, 'main.cjs'), 'utf8');
     expect(code).toMatch(/var DEVELOPMENT = false(;| &&)/);
