@@ -82,7 +82,8 @@ async function stripAndCheck(vault: Vault, details: PlanDetails, root: string, i
   if (inspected.leaks.length > 0) throw new HuellaError('LEAK_DETECTED', leakMessage(planned.label, planned.itemId, inspected.leaks), { details: { itemId: planned.itemId } });
   if (planned.contentCredentials) await checkCopyHoldsNoManifest(it, abs);
   checkClaims(it, record, inspected.facts);
-  return { path: planned.exportPath!, hashed: await sha256File(abs), record, facts: inspected.facts };
+  // The hash of the bytes the re-read checked when it read the copy whole (one read), else of the file read again.
+  return { path: planned.exportPath!, hashed: inspected.hashed ?? (await sha256File(abs)), record, facts: inspected.facts };
 }
 
 async function encryptOriginal(vault: Vault, details: PlanDetails, root: string, it: PlannedItemInternal, signal: AbortSignal | undefined): Promise<{ path: string; hashed: Hashed }> {

@@ -48,7 +48,11 @@ export type LeakFinding = { readonly kind: LeakKind; readonly detail: string };
  */
 export type CopyFacts = { readonly captureDate: readonly string[]; readonly orientation?: number; readonly colourProfile?: string };
 
-export type CopyInspection = { readonly leaks: readonly LeakFinding[]; readonly facts: CopyFacts };
+/**
+ * `hashed`: SHA-256 and size of the bytes the re-read parsed, when it read the whole file at once (still images,
+ * HEIF, PDF, office documents); absent when it streamed the file (audio, video, TIFF, text).
+ */
+export type CopyInspection = { readonly leaks: readonly LeakFinding[]; readonly facts: CopyFacts; readonly hashed?: { readonly sha256: string; readonly size: number } };
 
 export type LeakOptions = StripOptions & { readonly originalValues?: readonly (string | { readonly field: string; readonly value: string })[] };
 

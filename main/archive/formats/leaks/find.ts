@@ -5,6 +5,7 @@
  * original's metadata values. An empty list means clean; a type it has no reader for is reported, never passed.
  */
 import fsp from 'node:fs/promises';
+import { sha256Hex, type Hashed } from '../../fs/files';
 import type { CopyInspection, LeakFinding, LeakOptions } from '../types';
 import { flacFindings, mp3Findings, wavFindings } from './audio';
 import { bmffFindings } from './bmff';
@@ -45,13 +46,28 @@ function familyOf(mediaType: string): Family | undefined {
   return undefined;
 }
 
-async function readLimited(path: string, f: Findings): Promise<Buffer | undefined> {
-  const { size } = await fsp.stat(path);
-  if (size > MAX_IN_MEMORY) {
-    f.add('unknown-metadata', 'file too large for the structural re-read');
-    return undefined;
+/**
+ * The copy being re-read. A reader that needs the whole file in memory asks `whole()`: read once, bounded, and
+ * hashed as read, so the packet's hash of the copy is of the very bytes these checks parsed (no second read).
+ */
+class CopyFile {
+  hashed: Hashed | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly f: Findings,
+  ) {}
+
+  async whole(): Promise<Buffer | undefined> {
+    const { size } = await fsp.stat(this.path);
+    if (size > MAX_IN_MEMORY) {
+      this.f.add('unknown-metadata', 'file too large for the structural re-read');
+      return undefined;
+    }
+    const b = await fsp.readFile(this.path);
+    this.hashed = { sha256: sha256Hex(b), size: b.length };
+    return b;
   }
-  return fsp.readFile(path);
 }
 
 export async function findLeaks(path: string, mediaType: string, opts: LeakOptions): Promise<LeakFinding[]> {
@@ -89,8 +105,8 @@ function isImageFamily(family: Family): family is ImageFamily {
  * A still image read whole: its structure, its EXIF/XMP (JPEG, PNG), then the value scan by structure where we read
  * one (JPEG, PNG, WebP). Returns whether that scan was done (else the caller scans the whole file).
  */
-async function imageFindings(path: string, family: ImageFamily, f: Findings, keep: boolean, needles: Needles): Promise<boolean> {
-  const b = await readLimited(path, f);
+async function imageFindings(copy: CopyFile, family: ImageFamily, f: Findings, keep: boolean, needles: Needles): Promise<boolean> {
+  const b = await copy.whole();
   if (!b) return false;
   if (family === 'jpeg') jpegStructure(b, f, 'JPEG', keep);
   else if (family === 'png') pngStructure(b, f);
@@ -105,23 +121,24 @@ async function imageFindings(path: string, family: ImageFamily, f: Findings, kee
 }
 
 /** Every other format, by its own reader (the whole file's values are scanned afterwards). */
-async function otherFindings(path: string, family: Exclude<Family, ImageFamily>, f: Findings, keep: boolean, needles: Needles): Promise<void> {
+async function otherFindings(copy: CopyFile, family: Exclude<Family, ImageFamily>, f: Findings, keep: boolean, needles: Needles): Promise<void> {
+  const path = copy.path;
   switch (family) {
     case 'tiff':
       return exifrFindings(path, f, keep, true);
     case 'heif': {
-      const b = await readLimited(path, f);
+      const b = await copy.whole();
       if (b) heifStructure(b, f);
       return exifrFindings(path, f, keep);
     }
     case 'pdf': {
-      const b = await readLimited(path, f);
+      const b = await copy.whole();
       if (b) pdfFindings(b, f, keep, needles);
       return;
     }
     case 'ooxml':
     case 'odf': {
-      const b = await readLimited(path, f);
+      const b = await copy.whole();
       if (b) await zipFindings(b, family, f, keep, needles);
       return;
     }
@@ -149,12 +166,13 @@ async function otherFindings(path: string, family: Exclude<Family, ImageFamily>,
  */
 export async function inspectCopy(path: string, mediaType: string, opts: LeakOptions): Promise<CopyInspection> {
   const f = new Findings();
+  const copy = new CopyFile(path, f);
   const needles = needlesFor(opts.originalValues);
   const family = familyOf(mediaType);
   let scanned = false;
   if (family === undefined) f.add('unknown-metadata', 'no leak check exists for this type');
-  else if (isImageFamily(family)) scanned = await imageFindings(path, family, f, opts.keepCaptureDate, needles);
-  else await otherFindings(path, family, f, opts.keepCaptureDate, needles);
+  else if (isImageFamily(family)) scanned = await imageFindings(copy, family, f, opts.keepCaptureDate, needles);
+  else await otherFindings(copy, family, f, opts.keepCaptureDate, needles);
   if (!scanned) await scanFile(path, needles, f);
-  return { leaks: f.all, facts: f.facts };
+  return { leaks: f.all, facts: f.facts, ...(copy.hashed ? { hashed: copy.hashed } : {}) };
 }

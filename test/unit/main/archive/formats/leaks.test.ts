@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../../../../main/archive/formats/index';
+import { findLeaks, inspectCopy } from '../../../../../main/archive/formats/index';
 import { tempDir } from '../../../../helpers/tmp';
 import { makeJpeg, RICH_EXIF } from '../../../../fixtures/photos';
 import { OPTS, strip } from './strip-helpers';
@@ -77,5 +78,17 @@ describe('findLeaks', () => {
     fs.copyFileSync(fx.path, withMake);
     const leaks = await findLeaks(withMake, 'image/jpeg', OPTS);
     expect(leaks).toContainEqual({ kind: 'unknown-metadata', detail: 'JPEG: Exif with more than Orientation' });
+  });
+
+  it('hashes the bytes it read whole (the packet uses this hash of the copy, not a second read); a streamed re-read says none', async () => {
+    const fx = await makeJpeg({ dir, name: 'hashed.jpg', width: 48, height: 32, seed: 5, exif: { orientation: 3 } });
+    const { out } = await strip(fx, dir);
+    const bytes = fs.readFileSync(out);
+    const inspected = await inspectCopy(out, 'image/jpeg', OPTS);
+    expect(inspected.leaks).toEqual([]);
+    expect(inspected.hashed).toEqual({ sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+    const text = path.join(dir, 'note.txt');
+    fs.writeFileSync(text, 'a note');
+    expect((await inspectCopy(text, 'text/plain', OPTS)).hashed).toBeUndefined();
   });
 });
