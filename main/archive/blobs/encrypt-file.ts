@@ -1,5 +1,5 @@
 import type fsp from 'node:fs/promises';
-import { HuellaError } from '../errors';
+import { HuellaError, fromSystemError } from '../errors';
 import { formatBytes } from '../format-bytes';
 import { writevFully } from '../fs/writev';
 import { sealSlot } from './crypto';
@@ -130,6 +130,7 @@ export async function encryptInline(file: fsp.FileHandle, out: fsp.FileHandle, r
 export async function encryptInParallel(file: fsp.FileHandle, out: fsp.FileHandle, ring: HashRing, hasher: SlotHasher, recipient: Uint8Array, options: EncryptOptions): Promise<EncryptedFile> {
   const { prefix, payloadKey } = newAgePayload([recipient]);
   const sealer = new SlotSealer(out, ring, prefix.length, payloadKey);
+  const flusher = new FlushAhead(out);
   const head = new HeadCollector();
   let size = 0;
   try {
@@ -148,16 +149,68 @@ export async function encryptInParallel(file: fsp.FileHandle, out: fsp.FileHandl
       head.add(slotView(ring, slot, Math.min(n, HEAD_BYTES)));
       hasher.submit(slot, n);
       pending = { slot, offset, length: n };
+      flusher.wrote(offset);
     }
     // An empty file is one empty final chunk.
     if (!pending) sealer.seal(0, 0, 0, true);
     await sealer.finish();
+    await flusher.finish();
     return { size, head: head.bytes() };
   } catch (e) {
     await sealer.settle(); // no worker may still write into `out` when the caller closes it
+    await flusher.settle();
     throw e;
   } finally {
     payloadKey.fill(0);
+  }
+}
+
+/**
+ * Starts flushing a large file's ciphertext to the disk while the rest is still being sealed: an fdatasync in the
+ * background each time FLUSH_AHEAD_BYTES more have been handed to the sealers (one at a time, never awaited by the
+ * loop). Without it the whole file waits in the page cache (the kernel's background writeback starts only at 10% of
+ * memory dirty: 2.4 GB on a 24 GB machine) and the caller's final fdatasync flushed all of it after the last byte
+ * was sealed, the disk idle until then and the cores idle during it (2 GiB: ~0.9 s of `sync` here). This changes no
+ * guarantee: the caller still fdatasyncs the whole file before naming it. A failed early flush is not swallowed: on
+ * Linux a write-back error is reported once, so a later fdatasync could succeed without the lost pages; it fails
+ * the file at the end instead.
+ */
+const FLUSH_AHEAD_BYTES = 128 * 1024 * 1024;
+
+export class FlushAhead {
+  #flushing: Promise<void> | undefined;
+  #next: number;
+  #failure: unknown;
+
+  constructor(
+    private readonly out: Pick<fsp.FileHandle, 'datasync'>,
+    private readonly step = FLUSH_AHEAD_BYTES,
+  ) {
+    this.#next = step;
+  }
+
+  /** `bytes` of plaintext have been handed to the sealers (their ciphertext is written or being written). */
+  wrote(bytes: number): void {
+    if (bytes < this.#next || this.#flushing) return;
+    this.#next = bytes + this.step;
+    this.#flushing = this.out
+      .datasync()
+      .catch((e: unknown) => {
+        this.#failure ??= e;
+      })
+      .finally(() => {
+        this.#flushing = undefined;
+      });
+  }
+
+  async finish(): Promise<void> {
+    await this.settle();
+    if (this.#failure) throw fromSystemError(this.#failure, 'writing an encrypted object');
+  }
+
+  /** Waits for the flush in flight (before the caller closes the file). */
+  async settle(): Promise<void> {
+    await this.#flushing;
   }
 }
 
