@@ -123,6 +123,22 @@ function diskError(file: string, e: unknown): HuellaError | undefined {
   return new HuellaError('VAULT_CORRUPT', `The vault database (archive.db) could not be read: the disk reported an input/output error (${code}). The disk may be failing or was disconnected; nothing was changed.`, { cause: e });
 }
 
+/**
+ * Bounds this connection's page cache to `kib` KiB (PRAGMA cache_size = -kib; SQLite's build default here is 16 MB).
+ * The pages held are decrypted ones; a smaller cache costs a decryption of each page read again. For a one-shot
+ * batch (the CLI's import, issue 19: peak memory with previews ≤ 200 MB) whose hot pages are the tails of its indexes.
+ */
+export function limitPageCache(db: ReadableDb, kib: number): void {
+  if (!Number.isInteger(kib) || kib <= 0) throw new HuellaError('INTERNAL', `page cache size must be a positive whole number of KiB, not ${kib}`);
+  connectionOf(db).pragma(`cache_size = -${kib}`);
+}
+
+/** The page cache bound in KiB (limitPageCache; SQLite's build default until set). */
+export function pageCacheKib(db: ReadableDb): number {
+  const v = connectionOf(db).pragma('cache_size', { simple: true }) as number;
+  return v < 0 ? -v : (v * (connectionOf(db).pragma('page_size', { simple: true }) as number)) / 1024;
+}
+
 /** PRAGMA quick_check: used by verify. Returns the problems found (empty when the database is sound). */
 export function databaseIntegrityProblems(db: ReadableDb): string[] {
   try {
