@@ -83,9 +83,23 @@ export function insertMerkleNode(db: WritableDb, level: number, index: number, h
   writer(db).run('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)', level, index, hash);
 }
 
-/** Every stored node, for verify's full recomputation. */
+/** Every stored node. */
 export function iterateMerkleNodes(db: ReadableDb): IterableIterator<{ level: number; idx: number; hash: Buffer }> {
   return reader(db).iterate('SELECT level, idx, hash FROM merkle_nodes');
+}
+
+/** Up to `limit` stored nodes of one level from index `fromIdx` on, by index (verify checks each level in order). */
+export function merkleNodesFrom(db: ReadableDb, level: number, fromIdx: number, limit: number): { idx: number; hash: Buffer }[] {
+  return reader(db).all('SELECT idx, hash FROM merkle_nodes WHERE level = ? AND idx >= ? ORDER BY idx LIMIT ?', level, fromIdx, limit);
+}
+
+export function merkleNodeCount(db: ReadableDb): number {
+  return reader(db).one<{ n: number }>('SELECT count(*) AS n FROM merkle_nodes')!.n;
+}
+
+/** The stored nodes that are no complete subtree of a tree of `size` leaves (they cover leaves beyond it), by level and index. */
+export function merkleNodesBeyond(db: ReadableDb, size: number): { level: number; idx: number }[] {
+  return reader(db).all('SELECT level, idx FROM merkle_nodes WHERE level < 0 OR level > 52 OR idx < 0 OR (idx + 1) * (1 << level) > ? ORDER BY level, idx', size);
 }
 
 // checkpoints

@@ -17,6 +17,28 @@ export function allObjects(db: ReadableDb): ObjectRow[] {
   return reader(db).all('SELECT name, sha256, size, kind, purged_at AS purgedAt FROM objects');
 }
 
+/** Every object row in table order, a page at a time: up to `limit` rows after the row numbered `afterRow`. */
+export function objectRowsAfter(db: ReadableDb, afterRow: number, limit: number): (ObjectRow & { readonly row: number })[] {
+  return reader(db).all('SELECT rowid AS row, name, sha256, size, kind, purged_at AS purgedAt FROM objects WHERE rowid > ? ORDER BY rowid LIMIT ?', afterRow, limit);
+}
+
+/** The row of one object by name, purged or not. */
+export function objectRow(db: ReadableDb, name: string): ObjectRow | undefined {
+  return reader(db).one('SELECT name, sha256, size, kind, purged_at AS purgedAt FROM objects WHERE name = ?', name);
+}
+
+/** The objects whose bytes the vault must hold, with their sizes, in name order (the order of blobs/ on disk). */
+export function liveObjectSizes(db: ReadableDb): { name: string; size: number }[] {
+  return reader(db).all('SELECT name, size FROM objects WHERE purged_at IS NULL ORDER BY name');
+}
+
+/** The names of the live objects with from <= name < to (one shard folder of blobs/). */
+export function liveObjectNamesBetween(db: ReadableDb, from: string, to: string): string[] {
+  return reader(db)
+    .all<{ name: string }>('SELECT name FROM objects WHERE name >= ? AND name < ? AND purged_at IS NULL', from, to)
+    .map((r) => r.name);
+}
+
 /** The row naming this blob, purged or not. */
 export function findObject(db: ReadableDb, name: string): { name: string; purgedAt: string | null } | undefined {
   return reader(db).one('SELECT name, purged_at AS purgedAt FROM objects WHERE name = ?', name);

@@ -25,7 +25,6 @@ export class ObjectHashes {
   readonly #tuning: ObjectTaskTuning;
   readonly #signal: AbortSignal | undefined;
   readonly #results = new Map<string, ObjectHash>();
-  readonly #started = new Set<string>();
   readonly #runs: Promise<void>[] = [];
   /** Shared with every task: set by stop() (or a cancelled signal), and the tasks on the workers stop between two reads. */
   readonly #cancel = new SharedArrayBuffer(4);
@@ -49,11 +48,6 @@ export class ObjectHashes {
       this.#stopped = true; // one failure stops the rest; finish() throws it
     });
     this.#runs.push(run);
-  }
-
-  /** Whether `name` was handed to `start` (its result is, or will be, known). */
-  has(name: string): boolean {
-    return this.#started.has(name);
   }
 
   /** Objects hashed (whatever the outcome) and plaintext bytes hashed so far; `onProgress` hears of each task after this. */
@@ -84,14 +78,15 @@ export class ObjectHashes {
   }
 
   async #run(jobs: readonly ObjectJob[]): Promise<void> {
-    for (const j of jobs) this.#started.add(j.name);
     const tasks = objectTasks(jobs, this.#tuning);
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < tasks.length) {
         if (this.#signal?.aborted) this.#stopped = true;
         if (this.#stopped) return;
-        const task = tasks[next++]!;
+        // A task sent is not kept here (its names are the keys of its results): memory is the results' alone.
+        const task = tasks[next]!;
+        tasks[next++] = [];
         const results = await this.#vault.blobs.hashObjects(
           task.map((t) => t.name),
           task.reduce((a, t) => a + t.size, 0),

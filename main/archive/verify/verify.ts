@@ -3,14 +3,14 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../custody/jcs';
-import { emptyRoot, leafHash, nodeHash, treeRoot, verifyConsistency } from '../custody/merkle';
+import { leafHash, verifyConsistency } from '../custody/merkle';
 import { parseCheckpointBody } from '../custody/checkpoint';
 import { openNote } from '../custody/note';
 import { CUSTODY_EVENT_TYPES } from '../custody/event-types';
-import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent, type CustodyLog } from '../custody/log';
-import { eventCount, eventsAfter, iterateMerkleNodes, type EventRow } from '../db/custody';
+import { CHAINED_EVENT_VERSION, EVENT_VERSION, GENESIS_PREV, type CustodyEvent, type CustodyLog, type StoredCheckpoint } from '../custody/log';
+import { eventCount, eventsAfter, iterateEvents, type EventRow } from '../db/custody';
 import { itemIngestRecords } from '../db/items';
-import { allObjects, type ObjectRow } from '../db/objects';
+import { liveObjectNamesBetween, liveObjectSizes, objectRow, objectRowsAfter } from '../db/objects';
 import { databaseIntegrityProblems } from '../db/open';
 import { HuellaError } from '../errors';
 import { envelopeDamage } from '../vault/envelope';
@@ -18,7 +18,8 @@ import { readVaultHeader } from '../vault/header';
 import { VAULT_FILES, type Vault } from '../vault/vault';
 import { verifySignatures } from '../blobs/crypto';
 import type { ObjectHash } from '../blobs/crypto-protocol';
-import { ObjectHashes, type HashProgress } from './object-hashes';
+import { ObjectHashes, type HashProgress, type ObjectJob } from './object-hashes';
+import { CompactRange, TreeCheck } from './tree-check';
 import type { VerifyCheck, VerifyProblem, VerifyProgress, VerifyReport } from '../../../shared/model/custody';
 
 /**
@@ -68,18 +69,13 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
   // read again once the check has passed. In name order: the order of blobs/ on disk. The first tasks start the
   // crypto threads; a caller that can start them earlier does (the CLI, before the unlock: warmCryptoWorkers).
   const hashes = new ObjectHashes(vault, VERIFY_TUNING, options.signal);
-  const hashAll = (objects: readonly ObjectRow[]): void => {
-    if (options.skipObjects) return;
-    hashes.start(
-      objects
-        .filter((o) => !o.purgedAt)
-        .map((o) => ({ name: o.name, size: o.size }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    );
+  /** Starts hashing `jobs` if listed; whether they were (the list itself is not kept here). */
+  const hashAll = (jobs: readonly ObjectJob[] | undefined): boolean => {
+    if (jobs && !options.skipObjects) hashes.start(jobs);
+    return jobs !== undefined;
   };
   try {
-    const early = objectsBeforeIntegrityCheck(vault);
-    if (early) hashAll(early);
+    const listedEarly = hashAll(objectsBeforeIntegrityCheck(vault));
     for (const message of headerProblems(vault.dir)) add({ check: 'vault.header', message });
     const databaseProblems = databaseIntegrityProblems(vault.store);
     for (const msg of databaseProblems) add({ check: 'database.integrity', message: `Database integrity check: ${msg}` });
@@ -88,21 +84,17 @@ export async function verifyVault(vault: Vault, options: VerifyOptions = {}): Pr
       // tasks already on the crypto threads are cancelled (finally: hashes.stop()), not left to finish.
       return { ok: false, problems, events: 0, checkpoints: 0, objects: 0, bytesHashed: 0, root: '' };
     }
-    let objects = early;
-    if (!objects) {
-      objects = allObjects(vault.store);
-      hashAll(objects);
-    }
-    return await verifyFromDatabase(vault, options, problems, hashes, objects);
+    if (!listedEarly) hashAll(liveObjectSizes(vault.store));
+    return await verifyFromDatabase(vault, options, problems, hashes);
   } finally {
     hashes.stop();
   }
 }
 
-/** The object rows, read before the database is known to be sound: undefined if they cannot be read. */
-function objectsBeforeIntegrityCheck(vault: Vault): ObjectRow[] | undefined {
+/** The live objects to hash, read before the database is known to be sound: undefined if they cannot be read. */
+function objectsBeforeIntegrityCheck(vault: Vault): ObjectJob[] | undefined {
   try {
-    return allObjects(vault.store);
+    return liveObjectSizes(vault.store);
   } catch {
     return undefined;
   }
@@ -112,7 +104,7 @@ type Add = (p: VerifyProblem) => void;
 type Progress = (p: VerifyProgress) => void;
 
 /** The stages, each a section of DESIGN's verify: 1 events, 2 tree, 3 checkpoints, 4 items and objects. */
-async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems: VerifyProblem[], hashes: ObjectHashes, objects: readonly ObjectRow[]): Promise<VerifyReport> {
+async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems: VerifyProblem[], hashes: ObjectHashes): Promise<VerifyReport> {
   const add: Add = (p) => {
     problems.push(p);
   };
@@ -121,16 +113,19 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
   if (options.expectedPublicKey && !options.expectedPublicKey.equals(publicKey)) {
     add({ check: 'external.key', message: 'The vault signs with a different key than the one you expected.', expected: options.expectedPublicKey.toString('base64'), found: publicKey.toString('base64') });
   }
-  const log = await checkEvents(vault, publicKey, options.signal, add, progress);
-  const tree = checkTree(vault, log.leaves, add, progress);
-  const checkpoints = checkCheckpoints(vault, publicKey, log.leaves.length, tree, options.externalCheckpoints ?? [], add, progress);
+  const stored = vault.log.checkpoints();
+  const external = options.externalCheckpoints ?? [];
+  const treeCheck = new TreeCheck(vault.store, [...stored.map((c) => c.note), ...external].flatMap(checkpointSize));
+  const log = await checkEvents(vault, publicKey, treeCheck, options.signal, add, progress);
+  const tree = checkTree(vault, treeCheck, add, progress);
+  const checkpoints = checkCheckpoints(vault, publicKey, stored, treeCheck.size, tree, external, add, progress);
   checkItemEvents(vault, log.itemEvents, add);
-  const toHash = checkObjectRows(vault, log, objects, add);
-  const bytesHashed = options.skipObjects ? 0 : await checkObjectBytes(vault, hashes, toHash, objects, add, progress);
+  const toHash = checkObjectRows(vault, log, add);
+  const bytesHashed = options.skipObjects ? 0 : await checkObjectBytes(vault, hashes, toHash, add, progress);
   return {
     ok: problems.length === 0,
     problems,
-    events: log.leaves.length,
+    events: treeCheck.size,
     checkpoints,
     objects: toHash.length,
     bytesHashed,
@@ -142,9 +137,9 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
  * 1. Events: sequence, canonical form, chain, stored hash, signature, field shape. Read page by page; a page's
  * signatures are checked in one batch on a crypto worker while the page before it is checked here.
  */
-async function checkEvents(vault: Vault, publicKey: Buffer, signal: AbortSignal | undefined, add: Add, progress: Progress): Promise<EventLogState> {
+async function checkEvents(vault: Vault, publicKey: Buffer, tree: TreeCheck, signal: AbortSignal | undefined, add: Add, progress: Progress): Promise<EventLogState> {
   const total = eventCount(vault.store);
-  const log: EventLogState = { leaves: [], expectations: new Map(), purged: new Set(), itemEvents: new Map(), prevHash: GENESIS_PREV, expectedSeq: 0 };
+  const log: EventLogState = { tree, expectations: new Map(), purged: new Set(), itemEvents: new Map(), prevHash: GENESIS_PREV, expectedSeq: 0 };
   let pending: { rows: EventRow[]; valid: Promise<readonly boolean[]> } | undefined;
   let afterSeq = -1;
   for (;;) {
@@ -160,47 +155,46 @@ async function checkEvents(vault: Vault, publicKey: Buffer, signal: AbortSignal 
     pending = next;
     afterSeq = rows.at(-1)!.seq;
   }
-  progress({ phase: 'events', done: log.leaves.length, total, bytesDone: 0, bytesTotal: 0 });
+  progress({ phase: 'events', done: tree.size, total, bytesDone: 0, bytesTotal: 0 });
   return log;
 }
 
 /** The tree recomputed from the leaves: the root at any size, and the root now. */
 type RecomputedTree = { readonly rootAt: (size: number) => Buffer; readonly currentRoot: Buffer };
 
-/** 2. Tree: every stored node of a complete subtree must equal the recomputed one. */
-function checkTree(vault: Vault, leaves: Buffer[], add: Add, progress: Progress): RecomputedTree {
+/**
+ * The tree size a checkpoint's note names (its second line), read without checking anything else: the recomputed
+ * tree keeps its root at each such size as the leaves stream by (section 3 checks the note itself).
+ */
+function checkpointSize(note: string): number[] {
+  const line = note.split('\n', 2)[1];
+  return line !== undefined && /^(0|[1-9][0-9]{0,15})$/.test(line) ? [Number(line)] : [];
+}
+
+/**
+ * 2. Tree: every stored node of a complete subtree must equal the recomputed one (compared as the events went by,
+ * tree-check.ts). A root at a size no checkpoint named (none, in practice) is recomputed from the events.
+ */
+function checkTree(vault: Vault, tree: TreeCheck, add: Add, progress: Progress): RecomputedTree {
   progress({ phase: 'tree', done: 0, total: 1, bytesDone: 0, bytesTotal: 0 });
-  const levels: Buffer[][] = [leaves];
-  while (levels[levels.length - 1]!.length > 1) {
-    const below = levels[levels.length - 1]!;
-    const above: Buffer[] = [];
-    for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
-    levels.push(above);
+  tree.problems().forEach(add);
+  const rootAt = (size: number): Buffer => tree.rootAt(size) ?? rootFromEvents(vault, size);
+  return { rootAt, currentRoot: tree.root() };
+}
+
+/** The root of the first `size` events as stored, recomputed leaf by leaf. */
+function rootFromEvents(vault: Vault, size: number): Buffer {
+  const range = new CompactRange();
+  for (const row of iterateEvents(vault.store)) {
+    if (range.size === size) break;
+    range.add(leafHash(row.bytes));
   }
-  let nodesSeen = 0;
-  for (const n of iterateMerkleNodes(vault.store)) {
-    nodesSeen++;
-    const expected = levels[n.level]?.[n.idx];
-    if (!expected) {
-      add({ check: 'merkle.node', message: `Merkle node (level ${n.level}, index ${n.idx}) covers events that do not exist.` });
-    } else if (!expected.equals(n.hash)) {
-      add({ check: 'merkle.node', event: n.level === 0 ? n.idx : undefined, message: `Merkle node (level ${n.level}, index ${n.idx}) does not match the events it covers.`, expected: expected.toString('base64'), found: n.hash.toString('base64') } as VerifyProblem);
-    }
-  }
-  const completeNodes = levels.reduce((a, l) => a + l.length, 0);
-  if (nodesSeen !== completeNodes) {
-    add({ check: 'merkle.node', message: `The stored Merkle tree has ${nodesSeen} nodes; the log needs ${completeNodes}.`, expected: String(completeNodes), found: String(nodesSeen) });
-  }
-  // The recomputed levels hold every complete subtree, so a root at any size costs O(log n) reads.
-  const recomputed = { getNode: (level: number, index: number) => levels[level]?.[index], putNode: () => undefined };
-  const rootAt = (size: number): Buffer => (size === 0 ? emptyRoot() : treeRoot(recomputed, size));
-  return { rootAt, currentRoot: rootAt(leaves.length) };
+  return range.root();
 }
 
 /** 3. Checkpoints, stored and supplied: signature, origin, and consistency with the recomputed tree. Returns how many are stored. */
-function checkCheckpoints(vault: Vault, publicKey: Buffer, logSize: number, tree: RecomputedTree, external: readonly string[], add: Add, progress: Progress): number {
+function checkCheckpoints(vault: Vault, publicKey: Buffer, stored: readonly StoredCheckpoint[], logSize: number, tree: RecomputedTree, external: readonly string[], add: Add, progress: Progress): number {
   const verifier = { name: vault.log.origin, publicKey };
-  const stored = vault.log.checkpoints();
   stored.forEach((c, i) => {
     checkCheckpoint(vault, verifier, logSize, tree, { note: c.note, label: `Checkpoint ${c.id} (${c.reason}, ${c.createdAt})`, id: c.id, external: false }, add);
     if (i % 100 === 0) progress({ phase: 'checkpoints', done: i, total: stored.length, bytesDone: 0, bytesTotal: 0 });
@@ -257,14 +251,16 @@ function checkItemEvents(vault: Vault, itemEvents: ReadonlyMap<string, number>, 
   }
 }
 
-/** 4b. Object rows against what the log records (in log order), then rows no event records; returns the objects to hash. */
-function checkObjectRows(vault: Vault, log: EventLogState, objects: readonly ObjectRow[], add: Add): ToHash[] {
-  const byName = new Map(objects.map((o) => [o.name, o]));
+/**
+ * 4b. Object rows against what the log records (in log order), then rows no event records; returns the objects to
+ * hash. The rows are looked up one by one and scanned a page at a time, not held.
+ */
+function checkObjectRows(vault: Vault, log: EventLogState, add: Add): ToHash[] {
   const toHash: ToHash[] = [];
   for (const [sha, exp] of log.expectations) {
     if (log.purged.has(sha)) continue;
     const name = vault.blobs.objectName(Buffer.from(sha, 'hex'));
-    const row = byName.get(name);
+    const row = objectRow(vault.store, name);
     if (!row) {
       add({ check: 'object.row', event: exp.event, item: exp.item, object: name, message: `Event #${exp.event} (${exp.kind} of ${exp.item}) names content that the vault no longer lists.`, expected: sha });
       continue;
@@ -272,26 +268,28 @@ function checkObjectRows(vault: Vault, log: EventLogState, objects: readonly Obj
     if (row.sha256.toString('hex') !== sha || row.size !== exp.size) {
       add({ check: 'object.row', event: exp.event, item: exp.item, object: name, message: `The database row of object ${name.slice(0, 12)}… disagrees with event #${exp.event}.`, expected: `${sha} / ${exp.size} bytes`, found: `${row.sha256.toString('hex')} / ${row.size} bytes` });
     }
-    toHash.push({ name, exp });
+    toHash.push({ name, exp, purgedRow: row.purgedAt !== null });
   }
-  for (const o of objects) {
-    if (o.purgedAt) continue;
-    if (vault.blobs.objectName(o.sha256) !== o.name) {
-      add({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
-    }
-    if (!log.expectations.has(o.sha256.toString('hex'))) {
-      add({ check: 'object.orphan', object: o.name, message: `Object ${o.name.slice(0, 12)}… is listed in the database but no custody event records it.` });
+  for (let page = objectRowsAfter(vault.store, Number.MIN_SAFE_INTEGER, ROW_PAGE); page.length > 0; page = page.length < ROW_PAGE ? [] : objectRowsAfter(vault.store, page.at(-1)!.row, ROW_PAGE)) {
+    for (const o of page) {
+      if (o.purgedAt) continue;
+      if (vault.blobs.objectName(o.sha256) !== o.name) {
+        add({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
+      }
+      if (!log.expectations.has(o.sha256.toString('hex'))) {
+        add({ check: 'object.orphan', object: o.name, message: `Object ${o.name.slice(0, 12)}… is listed in the database but no custody event records it.` });
+      }
     }
   }
   return toHash;
 }
 
 /** 4c. Every expected object's bytes (hashed on the workers since the start) against the log, then blob files no row knows. Returns the bytes hashed. */
-async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: readonly ToHash[], objects: readonly ObjectRow[], add: Add, progress: Progress): Promise<number> {
+async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: readonly ToHash[], add: Add, progress: Progress): Promise<number> {
   let bytesHashed = 0;
   const bytesTotal = toHash.reduce((a, t) => a + t.exp.size, 0);
   // Expected objects that were not started above (a row marked purged that the log still expects).
-  const late = toHash.filter((t) => !hashes.has(t.name));
+  const late = toHash.filter((t) => t.purgedRow);
   if (late.length > 0) hashes.start(late.map((t) => ({ name: t.name, size: t.exp.size })));
   const report = (h: HashProgress): void => progress({ phase: 'objects', done: Math.min(h.objects, toHash.length), total: toHash.length, bytesDone: Math.min(h.bytes, bytesTotal), bytesTotal });
   report(hashes.progress(report));
@@ -303,17 +301,14 @@ async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: read
     objectProblems(name, exp, r).forEach(add);
   }
   progress({ phase: 'objects', done: toHash.length, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
-  // Blob files that no database row knows (would be leftovers or planted files).
-  const known = new Set(objects.filter((o) => !o.purgedAt).map((o) => o.name));
-  for (const file of await listBlobFiles(vault.blobs.blobsDir)) {
-    if (!known.has(file)) add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` });
-  }
+  // Blob files that no live database row knows (would be leftovers or planted files).
+  await forEachUnknownBlobFile(vault, (file) => add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` }));
   return bytesHashed;
 }
 
-/** What the event pages build up: the Merkle leaves, the objects the log records, and where the chain stands. */
+/** What the event pages build up: the Merkle tree (checked as it grows), the objects the log records, and where the chain stands. */
 type EventLogState = {
-  readonly leaves: Buffer[];
+  readonly tree: TreeCheck;
   readonly expectations: Map<string, ObjectExpectation>; // sha256 hex → expectation (originals + derived)
   readonly purged: Set<string>;
   readonly itemEvents: Map<string, number>; // item id → seq of item.ingested
@@ -351,7 +346,7 @@ function checkEvent(row: EventRow, signatureValid: boolean, publicKey: Buffer, l
     log.expectedSeq = row.seq;
   }
   const actualHash = crypto.hash('sha256', row.bytes, 'buffer');
-  log.leaves.push(leafHash(row.bytes));
+  log.tree.add(leafHash(row.bytes));
   if (!actualHash.equals(row.hash)) {
     add({ check: 'event.hash', event: row.seq, message: `Event #${row.seq}: stored hash does not match its bytes.`, expected: hex(actualHash), found: hex(row.hash) });
   }
@@ -423,7 +418,8 @@ function collectExpectations(ev: CustodyEvent, out: Map<string, ObjectExpectatio
   }
 }
 
-type ToHash = { readonly name: string; readonly exp: ObjectExpectation };
+/** purgedRow: the row is marked purged, so the object was not among those hashed from the start. */
+type ToHash = { readonly name: string; readonly exp: ObjectExpectation; readonly purgedRow: boolean };
 
 function objectProblems(name: string, exp: ObjectExpectation, r: ObjectHash): VerifyProblem[] {
   const where = { event: exp.event, item: exp.item, object: name };
@@ -435,25 +431,35 @@ function objectProblems(name: string, exp: ObjectExpectation, r: ObjectHash): Ve
   return out;
 }
 
-async function listBlobFiles(blobsDir: string): Promise<string[]> {
-  const out: string[] = [];
+/** Object rows read per page by the scans of section 4. */
+const ROW_PAGE = 1000;
+
+/**
+ * Each file in blobs/ (in the order the folders list them) that names no live object row. A shard folder's files are
+ * checked against the live names of that shard (its two-character prefix) only; anything else is looked up alone.
+ */
+async function forEachUnknownBlobFile(vault: Vault, onUnknown: (file: string) => void): Promise<void> {
+  const blobsDir = vault.blobs.blobsDir;
+  const known = (name: string): boolean => objectRow(vault.store, name)?.purgedAt === null;
   let dirs: string[];
   try {
     dirs = await fsp.readdir(blobsDir);
   } catch {
-    return out;
+    return;
   }
   for (const d of dirs) {
     let files: string[];
     try {
       files = await fsp.readdir(path.join(blobsDir, d));
     } catch {
-      out.push(d);
+      if (!known(d)) onUnknown(d);
       continue;
     }
-    for (const f of files) out.push(f);
+    const shard = /^[0-9a-f]{2}$/.test(d) ? new Set(liveObjectNamesBetween(vault.store, d, d[0]! + String.fromCharCode(d.charCodeAt(1) + 1))) : undefined;
+    for (const f of files) {
+      if (!(shard && f.startsWith(d) ? shard.has(f) : known(f))) onUnknown(f);
+    }
   }
-  return out;
 }
 
 /**
