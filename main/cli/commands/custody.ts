@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { HuellaError } from '../../archive/errors';
+import { limitPageCache } from '../../archive/db/open';
 import { warmCryptoWorkers } from '../../archive/blobs/crypto';
 import { formatBytes } from '../../archive/blobs/store';
 import { consistencyReport, parsePublicKeyText, publicKeyForms, verifyStandaloneProof } from '../../archive/custody/service';
@@ -20,6 +21,13 @@ function readText(file: string, what: string): string {
     throw new HuellaError('FILE_UNREADABLE', `Cannot read the ${what} file (${file}).`, { cause: e });
   }
 }
+
+/**
+ * The database page cache of `huella verify` (KiB; the app keeps SQLite's 16 MB). Verify reads the log, the tree and
+ * the object rows once each, in order; the integrity check reads every page once. A bigger cache only holds pages
+ * that are not read again.
+ */
+export const VERIFY_PAGE_CACHE_KIB = 4096;
 
 function problemLine(p: VerifyProblem): string {
   const where = [p.event !== undefined ? `event #${p.event}` : '', p.item ? `item ${p.item}` : '', p.object ? `object ${p.object.slice(0, 16)}…` : '', p.checkpoint !== undefined ? `checkpoint ${p.checkpoint}` : '']
@@ -44,6 +52,7 @@ export const verifyCommand: Command = {
     const expectedPublicKey = keyFile ? parsePublicKeyText(readText(keyFile, 'public key')) : undefined;
     const externalCheckpoints = list(values, 'checkpoint').map((f) => readText(f, 'checkpoint'));
     const report = await withVault(dir!, values, async (vault) => {
+      limitPageCache(vault.store, VERIFY_PAGE_CACHE_KIB);
       const r = await verifyVault(vault, {
         ...(expectedPublicKey ? { expectedPublicKey } : {}),
         externalCheckpoints,
