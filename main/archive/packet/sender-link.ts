@@ -65,29 +65,53 @@ type Receipt = { readonly data: Readonly<Record<string, unknown>> };
  * these (origin, seqs, leaf hashes, checkpoint size and root).
  */
 export function verifySenderLink(small: ReadonlyMap<string, Buffer>, rec: ReceivedRecord, original: { readonly sha256: string; readonly size: number }, receipt: Receipt): SenderLinkResult {
-  const failures: { file: string; reason: string }[] = [];
-  const passes: { file: string; reason: string }[] = [];
-  const fail = (file: string, reason: string): SenderLinkResult => {
-    failures.push({ file, reason });
-    return { failures, passes };
-  };
+  const out: Findings = { failures: [], passes: [] };
+  const sender = senderCheckpoint(small, rec, out);
+  const events = sender && senderEvents(small, rec, out);
+  if (!sender || !events) return out;
+  const link: Link = { small, rec, sender, events, out };
+  const ingest = provenEvent(link, rec.ingested, 'sender ingest');
+  const transfer = provenEvent(link, rec.transferred, 'sender transfer');
+  if (!ingest || !transfer) return out;
+  const failure = originalNotRecorded(rec, original, ingest, transfer) ?? receiptDiffers(rec, receipt, sender.cp, ingest, transfer);
+  if (failure) out.failures.push(failure);
+  return out;
+}
+
+type Failure = { file: string; reason: string };
+type Findings = { readonly failures: Failure[]; readonly passes: Failure[] };
+type Sender = { readonly verifier: { readonly name: string; readonly publicKey: Uint8Array }; readonly cp: VerifiedCheckpoint; readonly cpText: string };
+type Link = { readonly small: ReadonlyMap<string, Buffer>; readonly rec: ReceivedRecord; readonly sender: Sender; readonly events: ReadonlyMap<number, { bytes: Buffer; signature: string }>; readonly out: Findings };
+type ProvenEvent = { readonly event: CustodyEvent; readonly leaf: Buffer };
+
+/** Records a failure; undefined, for the step that stops there. */
+function failed(out: Findings, file: string, reason: string): undefined {
+  out.failures.push({ file, reason });
+  return undefined;
+}
+
+/** The sender's verifier key (named as items.json says) and its checkpoint signed by it; undefined after a failure. */
+function senderCheckpoint(small: ReadonlyMap<string, Buffer>, rec: ReceivedRecord, out: Findings): Sender | undefined {
   const cpPath = `${rec.dir}/${SENDER_FILES.checkpoint}`;
   const keyPath = `${rec.dir}/${SENDER_FILES.verifierKey}`;
   const cpText = small.get(cpPath)?.toString('utf8');
   const keyText = small.get(keyPath)?.toString('utf8').trim();
-  if (!cpText) return fail(cpPath, 'the sender\'s checkpoint is missing');
-  if (!keyText) return fail(keyPath, 'the sender\'s verifier key is missing');
-  let verifier: { name: string; publicKey: Uint8Array };
-  let cp: VerifiedCheckpoint;
+  if (!cpText) return failed(out, cpPath, 'the sender\'s checkpoint is missing');
+  if (!keyText) return failed(out, keyPath, 'the sender\'s verifier key is missing');
   try {
     const k = parseVerifierKey(keyText);
-    verifier = { name: k.name, publicKey: k.publicKey };
-    if (k.name !== rec.origin) return fail(keyPath, `the sender's key is named ${k.name}, items.json says the sender's log is ${rec.origin}`);
-    cp = verifyCheckpoint(cpText, verifier);
-    passes.push({ file: keyPath, reason: `the sender's key (${rec.origin})` }, { file: cpPath, reason: `the sender's checkpoint of ${cp.size} events, signed by that key` });
+    const verifier = { name: k.name, publicKey: k.publicKey };
+    if (k.name !== rec.origin) return failed(out, keyPath, `the sender's key is named ${k.name}, items.json says the sender's log is ${rec.origin}`);
+    const cp = verifyCheckpoint(cpText, verifier);
+    out.passes.push({ file: keyPath, reason: `the sender's key (${rec.origin})` }, { file: cpPath, reason: `the sender's checkpoint of ${cp.size} events, signed by that key` });
+    return { verifier, cp, cpText };
   } catch (e) {
-    return fail(cpPath, `the sender's checkpoint does not verify: ${(e as Error).message}`);
+    return failed(out, cpPath, `the sender's checkpoint does not verify: ${(e as Error).message}`);
   }
+}
+
+/** The sender's events.jsonl by seq; undefined (after a failure) if a line is not a canonical event. */
+function senderEvents(small: ReadonlyMap<string, Buffer>, rec: ReceivedRecord, out: Findings): Map<number, { bytes: Buffer; signature: string }> | undefined {
   const events = new Map<number, { bytes: Buffer; signature: string }>();
   for (const line of (small.get(`${rec.dir}/${SENDER_FILES.events}`)?.toString('utf8') ?? '').split('\n').filter(Boolean)) {
     try {
@@ -95,48 +119,52 @@ export function verifySenderLink(small: ReadonlyMap<string, Buffer>, rec: Receiv
       const bytes = Buffer.from(o.event, 'utf8');
       events.set((parseCanonicalJson(bytes) as CustodyEvent).seq, { bytes, signature: o.signature });
     } catch {
-      return fail(`${rec.dir}/${SENDER_FILES.events}`, 'a line of the sender\'s events.jsonl is not a canonical event');
+      return failed(out, `${rec.dir}/${SENDER_FILES.events}`, 'a line of the sender\'s events.jsonl is not a canonical event');
     }
   }
-  const proven = (ref: ReceivedRecord['ingested'], what: string): { event: CustodyEvent; leaf: Buffer } | undefined => {
-    if (ref.entry !== senderEntryPath(rec.dir, ref.seq) || ref.proof !== senderProofPath(rec.dir, ref.seq)) {
-      fail(ref.proof, `${what}: its entry or proof path does not match event #${ref.seq}`);
-      return undefined;
-    }
-    const entry = small.get(ref.entry);
-    const proofText = small.get(ref.proof)?.toString('utf8');
-    if (!entry || !proofText) {
-      fail(ref.entry, `${what}: the sender's event #${ref.seq} or its proof is missing`);
-      return undefined;
-    }
-    try {
-      const proof = parseTlogProof(proofText);
-      if (proof.checkpoint !== cpText) throw new Error('the proof is against another checkpoint than the sender\'s');
-      if (proof.index !== ref.seq) throw new Error(`the proof is for entry ${proof.index}`);
-      verifyTlogProof(proof, entry, verifier);
-    } catch (e) {
-      fail(ref.proof, `${what}: the sender's event #${ref.seq} is not proven in the sender's log: ${(e as Error).message}`);
-      return undefined;
-    }
-    const shipped = events.get(ref.seq);
-    if (!shipped || !shipped.bytes.equals(entry) || !ed25519Verify(verifier.publicKey, entry, Buffer.from(shipped.signature, 'base64'))) {
-      fail(ref.entry, `${what}: the sender's event #${ref.seq} is not signed by the sender's key (or differs from events.jsonl)`);
-      return undefined;
-    }
-    passes.push({ file: ref.entry, reason: `the sender's event #${ref.seq}, signed` }, { file: ref.proof, reason: `the sender's event #${ref.seq} is in the sender's signed log (RFC 9162)` });
-    return { event: parseCanonicalJson(entry) as CustodyEvent, leaf: leafHash(entry) };
-  };
-  const ingest = proven(rec.ingested, 'sender ingest');
-  const transfer = proven(rec.transferred, 'sender transfer');
-  if (!ingest || !transfer) return { failures, passes };
+  return events;
+}
+
+/** One of the sender's events: at its paths, proven in the sender's checkpoint, signed by the sender's key as shipped in events.jsonl. */
+function provenEvent(link: Link, ref: ReceivedRecord['ingested'], what: string): ProvenEvent | undefined {
+  const { small, rec, sender, out } = link;
+  if (ref.entry !== senderEntryPath(rec.dir, ref.seq) || ref.proof !== senderProofPath(rec.dir, ref.seq)) {
+    return failed(out, ref.proof, `${what}: its entry or proof path does not match event #${ref.seq}`);
+  }
+  const entry = small.get(ref.entry);
+  const proofText = small.get(ref.proof)?.toString('utf8');
+  if (!entry || !proofText) return failed(out, ref.entry, `${what}: the sender's event #${ref.seq} or its proof is missing`);
+  try {
+    const proof = parseTlogProof(proofText);
+    if (proof.checkpoint !== sender.cpText) throw new Error('the proof is against another checkpoint than the sender\'s');
+    if (proof.index !== ref.seq) throw new Error(`the proof is for entry ${proof.index}`);
+    verifyTlogProof(proof, entry, sender.verifier);
+  } catch (e) {
+    return failed(out, ref.proof, `${what}: the sender's event #${ref.seq} is not proven in the sender's log: ${(e as Error).message}`);
+  }
+  const shipped = link.events.get(ref.seq);
+  if (!shipped || !shipped.bytes.equals(entry) || !ed25519Verify(sender.verifier.publicKey, entry, Buffer.from(shipped.signature, 'base64'))) {
+    return failed(out, ref.entry, `${what}: the sender's event #${ref.seq} is not signed by the sender's key (or differs from events.jsonl)`);
+  }
+  out.passes.push({ file: ref.entry, reason: `the sender's event #${ref.seq}, signed` }, { file: ref.proof, reason: `the sender's event #${ref.seq} is in the sender's signed log (RFC 9162)` });
+  return { event: parseCanonicalJson(entry) as CustodyEvent, leaf: leafHash(entry) };
+}
+
+/** Why the sender's ingest event does not record this original, or its transfer event does not include it; undefined if they do. */
+function originalNotRecorded(rec: ReceivedRecord, original: { readonly sha256: string; readonly size: number }, ingest: ProvenEvent, transfer: ProvenEvent): Failure | undefined {
   const d = ingest.event.data as { sha256?: unknown; size?: unknown };
   if ((ingest.event.type !== 'item.ingested' && ingest.event.type !== 'item.received') || d.sha256 !== original.sha256 || d.size !== original.size) {
-    return fail(rec.ingested.entry, `the sender's event #${rec.ingested.seq} does not record this original (SHA-256 and size)`);
+    return { file: rec.ingested.entry, reason: `the sender's event #${rec.ingested.seq} does not record this original (SHA-256 and size)` };
   }
   const t = transfer.event.data as { objects?: unknown };
   if (transfer.event.type !== 'items.transferred' || !Array.isArray(t.objects) || !t.objects.includes(commitment(Buffer.from(rec.transferSalt, 'base64'), original.sha256))) {
-    return fail(rec.transferred.entry, `the sender's transfer event #${rec.transferred.seq} does not include this original`);
+    return { file: rec.transferred.entry, reason: `the sender's transfer event #${rec.transferred.seq} does not include this original` };
   }
+  return undefined;
+}
+
+/** Why this vault's receipt event does not name exactly the sender's records shipped here; undefined if it does. */
+function receiptDiffers(rec: ReceivedRecord, receipt: Receipt, cp: VerifiedCheckpoint, ingest: ProvenEvent, transfer: ProvenEvent): Failure | undefined {
   const from = receipt.data.from as Record<string, unknown> | undefined;
   const expected: Record<string, unknown> = {
     origin: rec.origin,
@@ -148,6 +176,5 @@ export function verifySenderLink(small: ReadonlyMap<string, Buffer>, rec: Receiv
     checkpointRoot: cp.rootHash.toString('base64'),
   };
   const differs = Object.keys(expected).filter((k) => from?.[k] !== expected[k]);
-  if (differs.length > 0) return fail(rec.ingested.entry, `this vault's receipt event does not name the sender's records shipped here (${differs.join(', ')} differ)`);
-  return { failures, passes };
+  return differs.length > 0 ? { file: rec.ingested.entry, reason: `this vault's receipt event does not name the sender's records shipped here (${differs.join(', ')} differ)` } : undefined;
 }
