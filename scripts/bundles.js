@@ -58,8 +58,9 @@ export function cjsOptions(extraDefine = {}) {
  * imported first (the desktop app's socket guard).
  */
 export function buildWorkers(outDir, { target, prelude = [], define = {} }) {
-  return Promise.all(
-    Object.entries(WORKERS).map(([name, source]) =>
+  const parts = Object.entries(LAZY_PARTS).flatMap(([worker, modules]) => Object.values(modules).map(([part, source]) => ({ file: `${worker}-${part}.cjs`, source })));
+  return Promise.all([
+    ...Object.entries(WORKERS).map(([name, source]) =>
       build({
         ...cjsOptions(define),
         stdin: {
@@ -72,9 +73,51 @@ export function buildWorkers(outDir, { target, prelude = [], define = {} }) {
         platform: 'node',
         target,
         external: NATIVE_EXTERNALS,
+        ...(LAZY_PARTS[name] ? { plugins: [lazyParts(name)] } : {}),
       }),
     ),
-  );
+    ...parts.map(({ file, source }) =>
+      build({ ...cjsOptions(define), entryPoints: [source], outfile: path.join(outDir, file), platform: 'node', target, external: NATIVE_EXTERNALS }),
+    ),
+  ]);
+}
+
+/**
+ * Modules a worker imports (`import()`) only when a file needs them, bundled apart as `<worker>-<part>.cjs` beside it
+ * and required on first use: V8 keeps a thread's whole script source in memory, and these are most of the parse
+ * worker's (libheif's WebAssembly decoder ~2 MB, the C2PA reader and its X.509 stack ~1.7 MB, of 4.4 MB), held by
+ * each parser and preview thread of an import that never meets a HEIC file or a Content Credentials manifest (issue 19:
+ * peak memory of an import). worker → import specifier in its source → [part, source module].
+ */
+export const LAZY_PARTS = {
+  'parse-worker': {
+    './content-credentials': ['c2pa', 'main/archive/ingest/content-credentials.ts'],
+    './heif-preview': ['heif', 'main/archive/ingest/heif-preview.ts'],
+  },
+};
+
+/**
+ * esbuild plugin: the worker's `import()` of a LAZY_PARTS module resolves to a stand-in module,
+ * `module.exports = require('./<worker>-<part>.cjs')`, with that file left external. esbuild bundles an `import()` of a
+ * bundled module as a call of its (lazy) wrapper, so the part's file is required on first use, as a CommonJS load
+ * (as bootstrap.mjs loads workers), and from beside the worker's bundle.
+ */
+function lazyParts(worker) {
+  const modules = LAZY_PARTS[worker];
+  const files = new Set(Object.values(modules).map(([part]) => `./${worker}-${part}.cjs`));
+  return {
+    name: 'lazy-parts',
+    setup(b) {
+      b.onResolve({ filter: /^\.\// }, (args) => {
+        if (args.namespace === 'lazy-part' && files.has(args.path)) return { path: args.path, external: true };
+        const part = modules[args.path];
+        if (args.kind !== 'dynamic-import' || !part) return undefined;
+        if (path.resolve(args.resolveDir, `${args.path}.ts`) !== path.resolve(ROOT, part[1])) return undefined;
+        return { path: `./${worker}-${part[0]}.cjs`, namespace: 'lazy-part' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-part' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: ROOT }));
+    },
+  };
 }
 
 /**

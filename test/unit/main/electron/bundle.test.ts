@@ -108,7 +108,9 @@ describe('scripts/build-main.js output', () => {
           expect(GUARD_IMPORTS[file] ?? [], `${file} imports ${imp.path}`).toContain(imp.path);
           continue;
         }
-        expect(imp.path.startsWith('node:') || BUILTINS.has(imp.path) || allowed.has(imp.path), `${file} imports ${imp.path}`).toBe(true);
+        // A bundle of our own beside it (a worker's lazily loaded part, scripts/bundles.js LAZY_PARTS): its inputs are in this scan too.
+        const sibling = /^\.\/[\w-]+\.cjs$/.test(imp.path) && fs.existsSync(path.join(ELECTRON_OUT, imp.path));
+        expect(imp.path.startsWith('node:') || BUILTINS.has(imp.path) || allowed.has(imp.path) || sibling, `${file} imports ${imp.path}`).toBe(true);
       }
     }
   });
@@ -251,6 +253,35 @@ describe('the bundled parse worker', () => {
       expect(value.preview && Buffer.from(value.preview).subarray(8, 12).toString('latin1')).toBe('WEBP');
       expect(Math.max(value.previewWidth ?? 0, value.previewHeight ?? 0)).toBe(64);
       expect(JSON.stringify(value.metadata)).toContain(photo.serial);
+    } finally {
+      await worker.terminate();
+    }
+  }, 60_000);
+
+  it('loads its lazy parts from their own bundles: a signed HEIC gets its preview (libheif) and Content Credentials (C2PA)', async () => {
+    // scripts/bundles.js LAZY_PARTS: the parse worker's bundle holds neither library; it requires the part files
+    // beside it on first use.
+    const code = fs.readFileSync(path.join(ELECTRON_OUT, 'parse-worker.cjs'), 'utf8');
+    for (const [part, marker] of [['parse-worker-c2pa.cjs', 'SuperBox = class'], ['parse-worker-heif.cjs', 'libheif']] as const) {
+      expect(code).not.toContain(marker);
+      expect(fs.readFileSync(path.join(ELECTRON_OUT, part), 'utf8')).toContain(marker);
+      expect(code).toContain(`require("./${part}")`);
+    }
+    const entry = new URL(`file://${path.join(ELECTRON_OUT, 'parse-worker.cjs')}`);
+    const worker = new Worker(new URL(`file://${path.join(ELECTRON_OUT, 'bootstrap.mjs')}`), { workerData: { __entry: entry.href }, stdout: false, stderr: false });
+    try {
+      const heic = path.join(ROOT, 'test/fixtures/c2pa/c2pa-rs-signed.heic');
+      const request: ParseRequest = { path: heic, mediaType: 'image/heic', wantMetadata: true, wantPreview: true, previewSize: 64, maxPixels: 10_000_000 };
+      const reply = await new Promise<{ ok: boolean; value?: ParseResponse }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage(request);
+      });
+      expect(reply.ok).toBe(true);
+      const value = reply.value!;
+      expect(value.previewError).toBeUndefined();
+      expect(value.preview && Buffer.from(value.preview).subarray(8, 12).toString('latin1')).toBe('WEBP');
+      expect(value.metadata.contentCredentials).toMatchObject({ state: 'valid', claimGenerator: 'c2pa-rs 0.40.0' });
     } finally {
       await worker.terminate();
     }
