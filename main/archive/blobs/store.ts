@@ -11,6 +11,7 @@ import { encryptInline, encryptInParallel, HEAD_BYTES, HeadCollector, tooLarge }
 import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
+import { PlaintextReader, plaintextStream } from './plaintext-reader';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
 import { hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
@@ -512,13 +513,40 @@ export class BlobStore {
     return hashObjectsOnWorkers(this.#identity, names.map((n) => this.pathOf(n)), bytes, cancel);
   }
 
-  /** The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. */
+  /**
+   * The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. Read through reused buffers
+   * (plaintext-reader.ts), one read each time the consumer wants more.
+   */
   openPlaintext(name: string): Readable {
-    const file = this.pathOf(name);
-    const input = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
-    const decrypt = createAgeDecryptStream([this.#identity]);
-    input.on('error', (e) => decrypt.destroy(objectReadError(name, e)));
-    return input.pipe(decrypt);
+    return plaintextStream(() => this.#openObject(name), [this.#identity], (e) => (e instanceof HuellaError ? e : objectReadError(name, e)));
+  }
+
+  /**
+   * Object `name`'s plaintext handed to `consume` piece by piece (authenticated 64 KiB chunks), the next one decrypted
+   * only once `consume` has returned (or its promise settled); no stream in between, the file read through reused
+   * buffers. A piece is the consumer's only until then: it is zeroed after. For consumers that take each piece at
+   * once (hashing). Returns the plaintext's size; errors as openPlaintext's (a damaged object fails after the
+   * pieces that authenticated before the damage).
+   */
+  async eachPlaintextChunk(name: string, consume: (piece: Buffer) => void | Promise<void>): Promise<number> {
+    const file = await this.#openObject(name);
+    const reader = new PlaintextReader(file, [this.#identity]);
+    let size = 0;
+    try {
+      for (let pieces = await reader.next(); pieces; pieces = await reader.next()) {
+        for (const piece of pieces) {
+          size += piece.length;
+          await consume(piece);
+          piece.fill(0);
+        }
+      }
+      return size;
+    } catch (e) {
+      throw e instanceof HuellaError ? e : objectReadError(name, e);
+    } finally {
+      reader.close();
+      await file.close().catch(() => undefined);
+    }
   }
 
   /** Small objects (previews) only. */

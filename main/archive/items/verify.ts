@@ -32,10 +32,7 @@ export async function verifyItem(vault: Vault, itemId: string): Promise<ItemVeri
   let size = 0;
   let readError: string | undefined;
   try {
-    for await (const chunk of vault.blobs.openPlaintext(itemObjectName(vault, itemId))) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
+    size = await vault.blobs.eachPlaintextChunk(itemObjectName(vault, itemId), (piece) => void hash.update(piece));
   } catch (e) {
     readError = e instanceof HuellaError ? e.message : 'the encrypted file could not be read';
   }
