@@ -9,26 +9,31 @@ import { AgeDecryptor } from './age';
  * Why not fs.createReadStream piped into the decrypting Transform, as before: the read stream allocates a fresh
  * 1 MiB buffer for every read. Outside the JS heap, behind a tiny handle, those buffers are freed only when V8's
  * external-memory accounting forces full collections: 45 mark-compacts per 200 photos stripped from streams
- * (strip6's --trace-gc). Here the ciphertext lands in the same two buffers every time (the decryptor keeps a view
- * of the unconsumed tail of the previous one, hence two, alternated: AgeDecryptor.update's contract), and no
- * Transform or pipe sits between the file and the consumer. What stays fresh is each chunk's plaintext: Node's
+ * (strip6's --trace-gc). Here the ciphertext lands in the same three buffers every time, in turn: the one being
+ * decrypted, the previous one (the decryptor keeps a view of its unconsumed tail: AgeDecryptor.update's contract)
+ * and the next one, read while this one is decrypted (without that read ahead, 200 objects of 4.4 MB read 3 times
+ * took 3.4–4.5 s against the read stream's 2.9–3.4 s, same CPU). No Transform or pipe sits between the file and
+ * the consumer. What stays fresh is each chunk's plaintext: Node's
  * AEAD has no output-buffer API, so every 64 KiB chunk opened is a new buffer (see young-garbage.ts).
  */
 export const READ_BYTES = 1024 * 1024;
 
-/** Idle pairs of read buffers kept for the next object read (an export reads several at once). */
-const IDLE_PAIRS = 4;
-const idle: [Buffer, Buffer][] = [];
+export const READ_BUFFERS = 3;
+/** Idle sets of read buffers kept for the next object read (an export reads several at once). */
+const IDLE_SETS = 4;
+const idle: Buffer[][] = [];
 
-function takePair(): [Buffer, Buffer] {
-  return idle.pop() ?? [Buffer.allocUnsafeSlow(READ_BYTES), Buffer.allocUnsafeSlow(READ_BYTES)];
+function takeBuffers(): Buffer[] {
+  return idle.pop() ?? Array.from({ length: READ_BUFFERS }, () => Buffer.allocUnsafeSlow(READ_BYTES));
 }
 
 export class PlaintextReader {
   readonly #file: fsp.FileHandle;
   readonly #decryptor: AgeDecryptor;
-  #buffers: [Buffer, Buffer] | undefined = takePair();
+  #buffers: Buffer[] | undefined = takeBuffers();
   #turn = 0;
+  /** The read of the next buffer, started before the current one is decrypted. */
+  #ahead: Promise<number> | undefined;
   #done = false;
   /** An error thrown with authenticated plaintext before it: the plaintext is returned first, the error next. */
   #failure: unknown;
@@ -58,13 +63,15 @@ export class PlaintextReader {
     if (!buffers) throw new Error('PlaintextReader used after close()');
     try {
       const buf = buffers[this.#turn]!;
-      const { bytesRead } = await this.#file.read(buf, 0, READ_BYTES, null);
+      const bytesRead = await (this.#ahead ?? this.#read(buf));
+      this.#ahead = undefined;
       if (bytesRead === 0) {
         this.#done = true;
         this.#decryptor.final(out);
         return;
       }
-      this.#turn ^= 1;
+      this.#turn = (this.#turn + 1) % READ_BUFFERS;
+      if (bytesRead === READ_BYTES) this.#ahead = this.#read(buffers[this.#turn]!);
       this.#decryptor.update(buf.subarray(0, bytesRead), out);
     } catch (e) {
       this.#done = true;
@@ -75,12 +82,19 @@ export class PlaintextReader {
     }
   }
 
-  /** Wipes the keys and gives the read buffers back; the caller closes the file (after this, or after a read settled). */
-  close(): void {
+  async #read(buf: Buffer): Promise<number> {
+    const { bytesRead } = await this.#file.read(buf, 0, READ_BYTES, null);
+    return bytesRead;
+  }
+
+  /** Wipes the keys and, once no read is in flight, gives the read buffers back; then the caller closes the file. */
+  async close(): Promise<void> {
     this.#decryptor.destroy();
+    await this.#ahead?.catch(() => undefined);
+    this.#ahead = undefined;
     const buffers = this.#buffers;
     this.#buffers = undefined;
-    if (buffers && idle.length < IDLE_PAIRS) idle.push(buffers);
+    if (buffers && idle.length < IDLE_SETS) idle.push(buffers);
   }
 }
 
@@ -121,7 +135,7 @@ export function plaintextStream(open: () => Promise<fsp.FileHandle>, identities:
     destroy(error, callback) {
       // A read in flight still writes into the reader's buffers: they go back, and the file closes, after it.
       void reading.then(async () => {
-        reader?.close();
+        await reader?.close();
         await file?.close().catch(() => undefined);
         callback(error);
       });

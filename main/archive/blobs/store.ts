@@ -515,7 +515,7 @@ export class BlobStore {
 
   /**
    * The decrypted object as a stream; authenticated chunk by chunk, never buffered whole. Read through reused buffers
-   * (plaintext-reader.ts), one read each time the consumer wants more.
+   * (plaintext-reader.ts), one read ahead of the consumer.
    */
   openPlaintext(name: string): Readable {
     return plaintextStream(() => this.#openObject(name), [this.#identity], (e) => (e instanceof HuellaError ? e : objectReadError(name, e)));
@@ -544,7 +544,7 @@ export class BlobStore {
     } catch (e) {
       throw e instanceof HuellaError ? e : objectReadError(name, e);
     } finally {
-      reader.close();
+      await reader.close();
       await file.close().catch(() => undefined);
     }
   }
