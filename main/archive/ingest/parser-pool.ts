@@ -14,16 +14,21 @@ import type { ParseRequest, ParseResponse } from './parse-protocol';
  */
 export const TASKS_PER_THREAD = 50_000;
 
-let parserPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
-
-/** The parser threads (metadata and previews of untrusted files), started on first use. */
-export function parsers(): WorkerPool<ParseRequest, ParseResponse> {
-  parserPool ??= new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
-    size: parserThreads(),
+/** Threads of the parse worker: parsers and previewers are the same worker, in pools of their own sizes. */
+function parseWorkerPool(size: number): WorkerPool<ParseRequest, ParseResponse> {
+  return new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
+    size,
     heapMb: 512,
     youngMb: 4,
     tasksPerThread: TASKS_PER_THREAD,
   });
+}
+
+let parserPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
+
+/** The parser threads (metadata and previews of untrusted files), started on first use. */
+export function parsers(): WorkerPool<ParseRequest, ParseResponse> {
+  parserPool ??= parseWorkerPool(parserThreads());
   return parserPool;
 }
 
@@ -40,12 +45,7 @@ let previewPool: WorkerPool<ParseRequest, ParseResponse> | undefined;
  * while previews are made the main thread only reads and stores them, and both cores decode and encode.
  */
 export function previewers(): WorkerPool<ParseRequest, ParseResponse> {
-  previewPool ??= new WorkerPool<ParseRequest, ParseResponse>(workerEntry('parse-worker', import.meta.url), {
-    size: previewThreads(),
-    heapMb: 512,
-    youngMb: 4,
-    tasksPerThread: TASKS_PER_THREAD,
-  });
+  previewPool ??= parseWorkerPool(previewThreads());
   return previewPool;
 }
 
