@@ -9,6 +9,7 @@ import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } f
 import { HuellaError, fromSystemError } from '../errors';
 import type { StagedObject } from '../blobs/store';
 import type { Vault } from '../vault/vault';
+import type { CustodyEvent } from '../custody/log';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
 import { parsers, shutdownParsers } from './parser-pool';
 import { makePendingPreviews, previewLater, PREVIEW_MAX_BYTES, PREVIEW_SIZE } from './previews';
@@ -99,33 +100,80 @@ export async function shutdownIngestWorkers(): Promise<void> {
 }
 
 export async function ingestPaths(vault: Vault, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
-  const results: IngestFileResult[] = [];
-  const record = (r: IngestFileResult): void => {
-    results.push(r);
-    options.onFile?.(r);
-  };
-  const early: IngestFileResult[] = [];
   options.onProgress?.({ phase: 'scanning', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 });
-  const files = await collectFiles(inputs, early);
-  early.forEach(record);
-  const bytesTotal = files.reduce((a, f) => a + f.size, 0);
-  let bytesDone = 0;
-  let filesDone = 0;
-  const progress = (phase: IngestProgress['phase']): void =>
-    options.onProgress?.({ phase, filesTotal: files.length, filesDone, bytesTotal, bytesDone });
-  progress('ingesting');
+  const skipped: IngestFileResult[] = [];
+  const batch = new Batch(await collectFiles(inputs, skipped), options);
+  skipped.forEach((r) => batch.record(r));
+  batch.progress('ingesting');
+  const originals = await ingestOriginals(vault, batch, options);
+  let checkpointSize: number | undefined;
+  if (originals.committedAny) checkpointSize = vault.log.writeCheckpoint(originals.cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
+  // Phase 2: every original above is durable, committed and reported; the previews (this batch's, and any left
+  // pending by a crash or a quit) are made from the source files still on disk, with their own progress.
+  if (!originals.cancelled && options.waitPreviews !== false && options.previews !== false) {
+    checkpointSize = (await makeBatchPreviews(vault, batch, originals.sources, options)) ?? checkpointSize;
+  }
+  batch.progress('done');
+  return batchReport(batch.results, originals.cancelled, checkpointSize);
+}
+
+/** One ingestPaths batch: its files, the results reported so far and the progress counters its stages share. */
+class Batch {
+  readonly results: IngestFileResult[] = [];
+  readonly bytesTotal: number;
+  bytesDone = 0;
+  filesDone = 0;
+  readonly #seen = new Map<number, number>(); // bytes of file i counted in bytesDone so far
+
+  constructor(
+    readonly files: readonly SourceFile[],
+    private readonly options: IngestOptions,
+  ) {
+    this.bytesTotal = files.reduce((a, f) => a + f.size, 0);
+  }
+
+  /** A file's result, kept for the report and passed to onFile. */
+  record(r: IngestFileResult): void {
+    this.results.push(r);
+    this.options.onFile?.(r);
+  }
+
+  /** n more bytes of file i read (by the pipeline preparing it). */
+  read(i: number, n: number): void {
+    this.#seen.set(i, (this.#seen.get(i) ?? 0) + n);
+    this.bytesDone += n;
+    this.progress('ingesting');
+  }
+
+  /** File i reported: its bytes not yet counted count as done. */
+  done(i: number, r: IngestFileResult): void {
+    this.record(r);
+    this.bytesDone += this.files[i]!.size - (this.#seen.get(i) ?? 0);
+    this.#seen.delete(i);
+    this.filesDone++;
+    this.progress('ingesting');
+  }
+
+  progress(phase: IngestProgress['phase'], previews?: Pick<IngestProgress, 'previewsTotal' | 'previewsDone'>): void {
+    const { files, filesDone, bytesTotal, bytesDone } = this;
+    this.options.onProgress?.({ phase, filesTotal: files.length, filesDone, bytesTotal, bytesDone, ...previews });
+  }
+}
+
+type OriginalsOutcome = { readonly cancelled: boolean; readonly committedAny: boolean; readonly sources: ReadonlyMap<string, string> };
+
+/**
+ * Phase 1: every file prepared, recorded in groups, published and reported, in order, until the end or a cancel.
+ * The pipeline: up to PIPELINE_FILES files (PIPELINE_BYTES) are read, hashed, encrypted, made durable in tmp/ and
+ * parsed at once. The files already prepared when the next one is (up to GROUP_FILES, in order) are recorded as a
+ * group: one transaction (each file in its own savepoint, so one failure loses only that file) and one commit,
+ * then published; a file is reported only after that, so what is reported is durable, as before.
+ */
+async function ingestOriginals(vault: Vault, batch: Batch, options: IngestOptions): Promise<OriginalsOutcome> {
+  const { files } = batch;
   let cancelled = false;
   let committedAny = false;
-  // The pipeline: up to PIPELINE_FILES files (PIPELINE_BYTES) are read, hashed, encrypted, made durable in tmp/ and
-  // parsed at once. The files already prepared when the next one is (up to GROUP_FILES, in order) are recorded as a
-  // group: one transaction (each file in its own savepoint, so one failure loses only that file) and one commit,
-  // then published; a file is reported only after that, so what is reported is durable, as before.
-  const seen = new Map<number, number>(); // bytes of file i counted in bytesDone so far
-  const pipeline = new PreparePipeline(vault, files, options, (i, n) => {
-    seen.set(i, (seen.get(i) ?? 0) + n);
-    bytesDone += n;
-    progress('ingesting');
-  });
+  const pipeline = new PreparePipeline(vault, files, options, (i, n) => batch.read(i, n));
   let groups = 0;
   const sources = new Map<string, string>(); // item id → the file it was ingested from, for phase 2
   for (let i = 0; i < files.length && !cancelled; ) {
@@ -141,39 +189,39 @@ export async function ingestPaths(vault: Vault, inputs: readonly string[], optio
       if (r.status === 'ingested') committedAny = true;
       if (r.status === 'ingested' && r.itemId) sources.set(r.itemId, files[i]!.path);
       if (r.error?.code === 'CANCELLED') cancelled = true;
-      record(r);
-      bytesDone += files[i]!.size - (seen.get(i) ?? 0);
-      seen.delete(i);
+      batch.done(i, r);
       i++;
-      filesDone++;
-      progress('ingesting');
     }
   }
   // Files prepared ahead but not recorded (cancel): their staged bytes are removed, nothing of them remains.
   await pipeline.discardRest();
   // The groups' objects made durable in blobs/ (see publishLinked), then their names in tmp/ removed.
   await vault.blobs.settleLinked();
-  let checkpointSize: number | undefined;
-  if (committedAny) checkpointSize = vault.log.writeCheckpoint(cancelled ? 'ingest batch (cancelled)' : 'ingest batch').size;
-  // Phase 2: every original above is durable, committed and reported; the previews (this batch's, and any left
-  // pending by a crash or a quit) are made from the source files still on disk, with their own progress.
-  if (!cancelled && options.waitPreviews !== false && options.previews !== false) {
-    const made = await makePendingPreviews(vault, {
-      sources,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.parseTimeoutMs !== undefined ? { parseTimeoutMs: options.parseTimeoutMs } : {}),
-      ...(options.onPreviewsMade ? { onMade: options.onPreviewsMade } : {}),
-      onProgress: (p) => options.onProgress?.({ phase: 'previews', filesTotal: files.length, filesDone, bytesTotal, bytesDone, previewsTotal: p.total, previewsDone: p.done }),
-    });
-    if (made.checkpointSize !== undefined) checkpointSize = made.checkpointSize;
-    // A file no preview could be made of is still reported with the warning, as when previews were made inline.
-    const warned = new Map(made.unpreviewable.map((u) => [u.itemId, u.warning]));
-    results.forEach((r, k) => {
-      const w = r.itemId !== undefined && r.status === 'ingested' ? warned.get(r.itemId) : undefined;
-      if (w) results[k] = { ...r, warnings: [...r.warnings, w] };
-    });
-  }
-  progress('done');
+  return { cancelled, committedAny, sources };
+}
+
+/**
+ * Phase 2: the pending previews made (makePendingPreviews), with their own progress; a file no preview could be made
+ * of is still reported with the warning, as when previews were made inline. Returns the size of the checkpoint it
+ * wrote, if any.
+ */
+async function makeBatchPreviews(vault: Vault, batch: Batch, sources: ReadonlyMap<string, string>, options: IngestOptions): Promise<number | undefined> {
+  const made = await makePendingPreviews(vault, {
+    sources,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.parseTimeoutMs !== undefined ? { parseTimeoutMs: options.parseTimeoutMs } : {}),
+    ...(options.onPreviewsMade ? { onMade: options.onPreviewsMade } : {}),
+    onProgress: (p) => batch.progress('previews', { previewsTotal: p.total, previewsDone: p.done }),
+  });
+  const warned = new Map(made.unpreviewable.map((u) => [u.itemId, u.warning]));
+  batch.results.forEach((r, k) => {
+    const w = r.itemId !== undefined && r.status === 'ingested' ? warned.get(r.itemId) : undefined;
+    if (w) batch.results[k] = { ...r, warnings: [...r.warnings, w] };
+  });
+  return made.checkpointSize;
+}
+
+function batchReport(results: IngestFileResult[], cancelled: boolean, checkpointSize: number | undefined): IngestReport {
   const count = (s: IngestStatus): number => results.filter((r) => r.status === s).length;
   const report: { -readonly [K in keyof IngestReport]: IngestReport[K] } = {
     results,
@@ -513,68 +561,90 @@ async function afterCommit(vault: Vault, rec: Recorded, published = false): Prom
  * check, warnings, the objects and items rows, the signed item.ingested event, the search index.
  */
 function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string, previewPending = false): Recorded {
-  const file = { display };
-
+  const sha256 = staged.sha256.toString('hex');
   const existing = itemByObject(vault.store, staged.name);
   // Content that was purged (destroyed on purpose) and is ingested again revives its item: same id, a new signed
   // item.ingested event, bytes stored again. Otherwise the same bytes are stored once and reported as a duplicate.
   if (existing && !existing.purgedAt) {
-    return { staged, keep: false, result: { path: file.display, status: 'duplicate', itemId: existing.id, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings: [] } };
+    return { staged, keep: false, result: { path: display, status: 'duplicate', itemId: existing.id, sha256, size: staged.size, mediaType: sniff.mediaType, warnings: [] } };
   }
-
-  const warnings: IngestWarning[] = [];
-  if (sniff.mismatch) warnings.push({ code: 'TYPE_MISMATCH', message: sniff.mismatch });
-  let metadata: ExtractedMetadata = {};
-  let preview: ParseResponse['preview'];
-  if (parsed instanceof HuellaError) {
-    warnings.push({ code: parsed.code === 'PARSER_TIMEOUT' ? 'PARSER_TIMEOUT' : 'PARSER_FAILED', message: `${parsed.message} The file itself was preserved.` });
-  } else {
-    metadata = parsed.metadata;
-    if (parsed.metadataError) warnings.push({ code: 'PARSER_FAILED', message: `Metadata could not be read (${parsed.metadataError}). The file itself was preserved.` });
-    if (parsed.previewError) warnings.push({ code: 'PREVIEW_FAILED', message: `No preview could be made (${parsed.previewError}).` });
-    preview = parsed.preview;
-  }
-
+  const { warnings, preview, ...read } = parseOutcome(sniff, parsed);
   const added = options.addedMetadata?.(display);
-  if (added) metadata = { ...metadata, ...added };
-
+  const metadata = added ? { ...read.metadata, ...added } : read.metadata;
   const revived = existing?.purgedAt ? existing.id : undefined;
   const itemId = revived ?? newItemId();
-  const salt = newCommitmentSalt();
-  const now = new Date();
+  const row: ItemRow = { itemId, revived: revived !== undefined, staged, mediaType: sniff.mediaType, originalName, metadata, warnings, previewPending };
   try {
-    vault.transaction(() => {
-      if (revived) revivePurgedOriginal(vault.store, staged.name, now.toISOString());
-      else insertObject(vault.store, { name: staged.name, sha256: staged.sha256, size: staged.size, kind: 'original', createdAt: now.toISOString() });
-      // The event commits to the file name and metadata without revealing them: packets include this event, and a
-      // file name or GPS position must not leave with it unless the lawyer exports them on purpose.
-      const ev = vault.log.append('item.ingested', itemId, {
-        sha256: staged.sha256.toString('hex'),
-        size: staged.size,
-        mediaType: sniff.mediaType,
-        nameCommitment: commitment(salt, originalName),
-        metadataCommitment: commitment(salt, metadata),
-        // Whether the file's Content Credentials validated is stated in clear (it identifies nobody); who signed
-        // them and what they assert is inside the metadata commitment.
-        ...(metadata.contentCredentials ? { contentCredentials: metadata.contentCredentials.state } : {}),
-        // Likewise for the PGP signature over a file from a ProofMode bundle (a signature by another key than the
-        // bundle's is not valid); the key's fingerprint and the file's role are inside the commitment.
-        ...(metadata.proofMode?.signature ? { proofModeSignature: metadata.proofMode.signature.state === 'valid' ? 'valid' : 'invalid' } : {}),
-        ...(revived ? { revivesPurged: true } : {}),
-      }, now);
-      const fields: IngestedItemFields = {
-        mediaType: sniff.mediaType, originalName, sourceNote: options.sourceNote ?? null, ingestedAt: now.toISOString(), ingestSeq: ev.seq,
-        metadata: JSON.stringify(metadata), commitSalt: salt, captureTime: metadata.captureTime ?? null, gpsLat: metadata.gps?.lat ?? null,
-        gpsLon: metadata.gps?.lon ?? null, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null, size: staged.size, previewPending,
-      };
-      if (revived) reviveIngestedItem(vault.store, itemId, fields);
-      else insertIngestedItem(vault.store, itemId, staged.name, fields);
-      indexItem(vault, itemId);
-    });
+    vault.transaction(() => writeItemRows(vault, row, options));
   } catch (e) {
     throw fromSystemError(e, 'recording the item in the vault database');
   }
-  return { staged, keep: true, warnings, ...(preview ? { preview } : {}), result: { path: file.display, status: 'ingested', itemId, sha256: staged.sha256.toString('hex'), size: staged.size, mediaType: sniff.mediaType, warnings } };
+  return { staged, keep: true, warnings, ...(preview ? { preview } : {}), result: { path: display, status: 'ingested', itemId, sha256, size: staged.size, mediaType: sniff.mediaType, warnings } };
+}
+
+/** What the parser's answer for a file gives its item: the metadata, the preview, and the warnings to report. */
+function parseOutcome(sniff: SniffResult, parsed: ParseResponse | HuellaError): { warnings: IngestWarning[]; metadata: ExtractedMetadata; preview?: ParseResponse['preview'] } {
+  const warnings: IngestWarning[] = [];
+  if (sniff.mismatch) warnings.push({ code: 'TYPE_MISMATCH', message: sniff.mismatch });
+  if (parsed instanceof HuellaError) {
+    warnings.push({ code: parsed.code === 'PARSER_TIMEOUT' ? 'PARSER_TIMEOUT' : 'PARSER_FAILED', message: `${parsed.message} The file itself was preserved.` });
+    return { warnings, metadata: {} };
+  }
+  if (parsed.metadataError) warnings.push({ code: 'PARSER_FAILED', message: `Metadata could not be read (${parsed.metadataError}). The file itself was preserved.` });
+  if (parsed.previewError) warnings.push({ code: 'PREVIEW_FAILED', message: `No preview could be made (${parsed.previewError}).` });
+  return { warnings, metadata: parsed.metadata, ...(parsed.preview ? { preview: parsed.preview } : {}) };
+}
+
+/** A new (or revived) item: what recordRows writes of it. */
+type ItemRow = {
+  readonly itemId: string;
+  readonly revived: boolean;
+  readonly staged: StagedObject;
+  readonly mediaType: string;
+  readonly originalName: string;
+  readonly metadata: ExtractedMetadata;
+  readonly warnings: readonly IngestWarning[];
+  readonly previewPending: boolean;
+};
+
+/** Inside recordRows' transaction: the object row, the signed item.ingested event, the item row, the search index. */
+function writeItemRows(vault: Vault, row: ItemRow, options: IngestOptions): void {
+  const { itemId, staged, metadata, warnings } = row;
+  const salt = newCommitmentSalt();
+  const now = new Date();
+  if (row.revived) revivePurgedOriginal(vault.store, staged.name, now.toISOString());
+  else insertObject(vault.store, { name: staged.name, sha256: staged.sha256, size: staged.size, kind: 'original', createdAt: now.toISOString() });
+  const ev = vault.log.append('item.ingested', itemId, ingestedEvent(row, salt), now);
+  const fields: IngestedItemFields = {
+    mediaType: row.mediaType, originalName: row.originalName, sourceNote: options.sourceNote ?? null, ingestedAt: now.toISOString(), ingestSeq: ev.seq,
+    metadata: JSON.stringify(metadata), commitSalt: salt, captureTime: metadata.captureTime ?? null, gpsLat: metadata.gps?.lat ?? null,
+    gpsLon: metadata.gps?.lon ?? null, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null, size: staged.size, previewPending: row.previewPending,
+  };
+  if (row.revived) reviveIngestedItem(vault.store, itemId, fields);
+  else insertIngestedItem(vault.store, itemId, staged.name, fields);
+  indexItem(vault, itemId);
+}
+
+/**
+ * The item.ingested event's payload. It commits to the file name and metadata without revealing them: packets include
+ * this event, and a file name or GPS position must not leave with it unless the lawyer exports them on purpose.
+ */
+function ingestedEvent(row: ItemRow, salt: Buffer): CustodyEvent['data'] {
+  const { staged, metadata } = row;
+  return {
+    sha256: staged.sha256.toString('hex'),
+    size: staged.size,
+    mediaType: row.mediaType,
+    nameCommitment: commitment(salt, row.originalName),
+    metadataCommitment: commitment(salt, metadata),
+    // Whether the file's Content Credentials validated is stated in clear (it identifies nobody); who signed
+    // them and what they assert is inside the metadata commitment.
+    ...(metadata.contentCredentials ? { contentCredentials: metadata.contentCredentials.state } : {}),
+    // Likewise for the PGP signature over a file from a ProofMode bundle (a signature by another key than the
+    // bundle's is not valid); the key's fingerprint and the file's role are inside the commitment.
+    ...(metadata.proofMode?.signature ? { proofModeSignature: metadata.proofMode.signature.state === 'valid' ? 'valid' : 'invalid' } : {}),
+    ...(row.revived ? { revivesPurged: true } : {}),
+  };
 }
 
 /** A preview is a working copy: stored encrypted like the original, its derivation recorded in the custody log. */
