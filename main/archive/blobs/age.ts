@@ -260,21 +260,31 @@ export class AgeDecryptor {
   }
 
   #drain(out: Buffer[], atEnd: boolean): void {
-    const queue = this.#queue;
-    if (this.#state === 'nonce') {
-      if (queue.length < AGE_PAYLOAD_NONCE_BYTES) {
-        if (atEnd) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload nonce is missing or short.');
-        return;
-      }
-      const nonce = queue.take(AGE_PAYLOAD_NONCE_BYTES);
-      this.#payload = new PayloadCipher(hkdfSha256(this.#fileKey!, nonce, 'payload'));
-      this.#fileKey!.fill(0);
-      this.#fileKey = undefined;
-      this.#state = 'payload';
-    }
+    if (this.#state === 'nonce' && !this.#takeNonce(atEnd)) return;
     const payload = this.#payload;
     if (this.#state !== 'payload' || !payload) return;
-    // More than one encrypted chunk buffered: the first one is followed by data, so it must be a non-final chunk.
+    this.#openInnerChunks(payload, out);
+    if (atEnd) this.#openLastChunk(payload, out);
+  }
+
+  /** The payload nonce, once buffered, keys the payload cipher (and the file key is wiped); false: not yet buffered. */
+  #takeNonce(atEnd: boolean): boolean {
+    const queue = this.#queue;
+    if (queue.length < AGE_PAYLOAD_NONCE_BYTES) {
+      if (atEnd) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload nonce is missing or short.');
+      return false;
+    }
+    const nonce = queue.take(AGE_PAYLOAD_NONCE_BYTES);
+    this.#payload = new PayloadCipher(hkdfSha256(this.#fileKey!, nonce, 'payload'));
+    this.#fileKey!.fill(0);
+    this.#fileKey = undefined;
+    this.#state = 'payload';
+    return true;
+  }
+
+  /** Every buffered chunk that is followed by more data, so must be a non-final chunk, opened into `out`. */
+  #openInnerChunks(payload: PayloadCipher, out: Buffer[]): void {
+    const queue = this.#queue;
     while (queue.length > AGE_ENCRYPTED_CHUNK_SIZE) {
       const chunk = queue.take(AGE_ENCRYPTED_CHUNK_SIZE);
       const index = payload.index;
@@ -293,7 +303,11 @@ export class AgeDecryptor {
         details: { chunk: index },
       });
     }
-    if (!atEnd) return;
+  }
+
+  /** At the end of the input: what is left must be the final chunk, opened into `out`. */
+  #openLastChunk(payload: PayloadCipher, out: Buffer[]): void {
+    const queue = this.#queue;
     const index = payload.index;
     if (queue.length === 0 && index === 0) throw new HuellaError('AGE_FORMAT', 'The age file is truncated: its payload has no chunks.');
     if (queue.length < AEAD_TAG_BYTES) {
@@ -303,27 +317,31 @@ export class AgeDecryptor {
     }
     const chunk = queue.take(queue.length);
     const plain = payload.open(chunk, true);
-    if (!plain) {
-      // Not a valid final chunk. If it is an authentic non-final one, the file was cut short (the spec requires an
-      // error when the end comes without a final chunk); otherwise the chunk itself was altered.
-      const nonFinal = payload.open(chunk, false, index);
-      if (!nonFinal) throw chunkIntegrityError(index);
-      if (chunk.length === AGE_ENCRYPTED_CHUNK_SIZE) {
-        // Authentic and well-formed, so it is released like every earlier chunk (as the reference implementation does).
-        push(out, nonFinal);
-        throw new HuellaError('AGE_FORMAT', `The age file is truncated: it ends after chunk ${index} without a final chunk.`, {
-          details: { chunk: index },
-        });
-      }
-      nonFinal.fill(0);
-      throw new HuellaError('AGE_FORMAT', `The age file is truncated or malformed: chunk ${index} is short but not the final chunk.`, {
-        details: { chunk: index },
-      });
-    }
+    if (!plain) throw notFinalChunkError(payload, chunk, index, out);
     if (index > 0 && plain.length === 0) throw emptyFinalChunkError(index);
     push(out, plain);
     this.#state = 'done';
   }
+}
+
+/**
+ * The last chunk is not a valid final chunk. If it is an authentic non-final one, the file was cut short (the spec
+ * requires an error when the end comes without a final chunk); otherwise the chunk itself was altered.
+ */
+function notFinalChunkError(payload: PayloadCipher, chunk: Buffer, index: number, out: Buffer[]): HuellaError {
+  const nonFinal = payload.open(chunk, false, index);
+  if (!nonFinal) return chunkIntegrityError(index);
+  if (chunk.length === AGE_ENCRYPTED_CHUNK_SIZE) {
+    // Authentic and well-formed, so it is released like every earlier chunk (as the reference implementation does).
+    push(out, nonFinal);
+    return new HuellaError('AGE_FORMAT', `The age file is truncated: it ends after chunk ${index} without a final chunk.`, {
+      details: { chunk: index },
+    });
+  }
+  nonFinal.fill(0);
+  return new HuellaError('AGE_FORMAT', `The age file is truncated or malformed: chunk ${index} is short but not the final chunk.`, {
+    details: { chunk: index },
+  });
 }
 
 function push(out: Buffer[], plain: Buffer): void {
