@@ -1,19 +1,18 @@
 import type { Migration } from '../migrate';
 
-/**
- * Vault core: key/value settings, encrypted objects (originals and working copies), items, the custody log
- * (events, Merkle nodes of complete subtrees, signed checkpoints).
- */
-export const migration0001: Migration = {
-  version: 1,
-  name: '0001-initial',
-  up(db) {
-    db.exec(`
+// The DDL of each table group, executed in this order. Its text, indentation included, is what sqlite_master keeps
+// of every vault created since: kept as it was written inside up(), so the schema stays byte-identical.
+
+/** Key/value settings. */
+const SETTINGS = `
       CREATE TABLE settings (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
       ) STRICT;
+`;
 
+/** Encrypted objects: originals and working copies. */
+const OBJECTS = `
       -- One row per encrypted blob. name = hex(HMAC-SHA256(nameKey, sha256)); the plain sha256 exists only here.
       CREATE TABLE objects (
         name       TEXT PRIMARY KEY,
@@ -23,7 +22,10 @@ export const migration0001: Migration = {
         created_at TEXT NOT NULL,
         purged_at  TEXT
       ) STRICT;
+`;
 
+/** Items: one per ingested original, with what was read of it. */
+const ITEMS = `
       CREATE TABLE items (
         id             TEXT PRIMARY KEY,
         object_name    TEXT NOT NULL UNIQUE REFERENCES objects(name),
@@ -43,7 +45,10 @@ export const migration0001: Migration = {
       ) STRICT;
       CREATE INDEX items_ingested_at ON items(ingested_at);
       CREATE INDEX items_capture_time ON items(capture_time);
+`;
 
+/** The custody log: events, Merkle nodes of complete subtrees, signed checkpoints. */
+const CUSTODY_LOG = `
       CREATE TABLE events (
         seq       INTEGER PRIMARY KEY,
         type      TEXT NOT NULL,
@@ -68,6 +73,16 @@ export const migration0001: Migration = {
         reason     TEXT NOT NULL,
         created_at TEXT NOT NULL
       ) STRICT;
-    `);
+`;
+
+/**
+ * Vault core: key/value settings, encrypted objects (originals and working copies), items, the custody log
+ * (events, Merkle nodes of complete subtrees, signed checkpoints).
+ */
+export const migration0001: Migration = {
+  version: 1,
+  name: '0001-initial',
+  up(db) {
+    for (const ddl of [SETTINGS, OBJECTS, ITEMS, CUSTODY_LOG]) db.exec(ddl);
   },
 };

@@ -1,19 +1,10 @@
 import type { Migration } from '../migrate';
 
-/**
- * The catalogue (DESIGN §4): cases, people and their roles, testimonies with edit history, consent per person and
- * mechanism, tag assignments from the versioned taxonomies, links, and the full-text index.
- *
- * Conventions: ids are prefixed random strings (main/archive/ids.ts); times are ISO-8601 UTC strings; rows are
- * never hard-deleted by the catalogue (deleted_at / removed_at / revoked_at tombstones), so the custody log and the
- * tables always tell the same story. The FTS index stores text normalised by shared/text.ts normalizeForSearch
- * (accents, case and Arabic diacritics folded), and queries are normalised the same way.
- */
-export const migration0002: Migration = {
-  version: 2,
-  name: '0002-catalogue',
-  up(db) {
-    db.exec(`
+// The DDL of each table group, executed in this order. Its text, indentation included, is what sqlite_master keeps
+// of every vault created since: kept as it was written inside up(), so the schema stays byte-identical.
+
+/** Cases and the items filed in them. */
+const CASES = `
       CREATE TABLE cases (
         id         TEXT PRIMARY KEY,
         title      TEXT NOT NULL,
@@ -34,7 +25,10 @@ export const migration0002: Migration = {
         PRIMARY KEY (case_id, item_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX case_items_item ON case_items(item_id);
+`;
 
+/** People and their roles in cases. */
+const PERSONS = `
       CREATE TABLE persons (
         id          TEXT PRIMARY KEY,
         real_name   TEXT NOT NULL,
@@ -58,7 +52,10 @@ export const migration0002: Migration = {
         PRIMARY KEY (case_id, person_id, role)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX case_persons_person ON case_persons(person_id);
+`;
 
+/** Testimonies, their revisions and the items they cite. */
+const TESTIMONIES = `
       CREATE TABLE testimonies (
         id             TEXT PRIMARY KEY,
         case_id        TEXT REFERENCES cases(id),
@@ -94,7 +91,10 @@ export const migration0002: Migration = {
         added_at     TEXT NOT NULL,
         PRIMARY KEY (testimony_id, item_id)
       ) STRICT, WITHOUT ROWID;
+`;
 
+/** Consent per person and mechanism. */
+const CONSENTS = `
       -- Consent per person and mechanism ('*' = any mechanism). The newest row for the mechanism or for '*' is
       -- in force; if that row is revoked the state is 'revoked' (a withdrawal never brings back an older consent).
       -- Older rows stay as history. See main/archive/catalogue/consent.ts consentStateOf.
@@ -113,7 +113,10 @@ export const migration0002: Migration = {
         revoked_at      TEXT
       ) STRICT;
       CREATE INDEX consents_person ON consents(person_id, mechanism);
+`;
 
+/** Tag assignments. */
+const TAGS = `
       -- Tags from ./shared/taxonomy. details: JSON of the taxonomy's assignment fields (Istanbul Protocol: position,
       -- duration, frequency, anatomical site, instruments, perpetrators present).
       CREATE TABLE tag_assignments (
@@ -128,7 +131,10 @@ export const migration0002: Migration = {
       ) STRICT;
       CREATE INDEX tag_assignments_target ON tag_assignments(target_type, target_id);
       CREATE INDEX tag_assignments_term ON tag_assignments(term_id);
+`;
 
+/** Links between catalogue objects. */
+const LINKS = `
       -- Free links between any two catalogue objects (e.g. item shows the injury described in testimony).
       CREATE TABLE links (
         id         TEXT PRIMARY KEY,
@@ -143,12 +149,18 @@ export const migration0002: Migration = {
       ) STRICT;
       CREATE INDEX links_from ON links(from_type, from_id);
       CREATE INDEX links_to ON links(to_type, to_id);
+`;
 
+/** Item descriptions. */
+const ITEM_DESCRIPTIONS = `
       -- Descriptions documenters write for an item ("what it shows"), used in packet evidence indexes.
       ALTER TABLE items ADD COLUMN title TEXT;
       ALTER TABLE items ADD COLUMN description TEXT;
       ALTER TABLE items ADD COLUMN place TEXT;
+`;
 
+/** The full-text index. */
+const SEARCH = `
       -- Full-text index. doc_type: item | case | testimony | person. Text is pre-normalised (see above).
       CREATE VIRTUAL TABLE search_fts USING fts5(
         doc_type UNINDEXED,
@@ -164,6 +176,21 @@ export const migration0002: Migration = {
         fts_rowid INTEGER NOT NULL UNIQUE,
         PRIMARY KEY (doc_type, doc_id)
       ) STRICT, WITHOUT ROWID;
-    `);
+`;
+
+/**
+ * The catalogue (DESIGN §4): cases, people and their roles, testimonies with edit history, consent per person and
+ * mechanism, tag assignments from the versioned taxonomies, links, and the full-text index.
+ *
+ * Conventions: ids are prefixed random strings (main/archive/ids.ts); times are ISO-8601 UTC strings; rows are
+ * never hard-deleted by the catalogue (deleted_at / removed_at / revoked_at tombstones), so the custody log and the
+ * tables always tell the same story. The FTS index stores text normalised by shared/text.ts normalizeForSearch
+ * (accents, case and Arabic diacritics folded), and queries are normalised the same way.
+ */
+export const migration0002: Migration = {
+  version: 2,
+  name: '0002-catalogue',
+  up(db) {
+    for (const ddl of [CASES, PERSONS, TESTIMONIES, CONSENTS, TAGS, LINKS, ITEM_DESCRIPTIONS, SEARCH]) db.exec(ddl);
   },
 };
