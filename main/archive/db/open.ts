@@ -5,6 +5,16 @@ import { HuellaError } from '../errors';
 import { Connection, connectionOf, handleOf, type ReadableDb, type WritableDb } from './connection';
 import { migrate } from './migrate';
 
+/** SQLCipher's key pragma argument for a raw key (x'…': the 32 bytes are the key itself, no passphrase derivation). */
+function rawKeyArgument(keyHex: string): string {
+  return `"x'${keyHex}'"`;
+}
+
+/** The statement that opens archive.db in an upstream SQLCipher 4 shell, given its key (what `huella db-key` prints). */
+export function shellKeyStatement(keyHex: string): string {
+  return `PRAGMA key = ${rawKeyArgument(keyHex)};`;
+}
+
 export type { ReadableDb, WritableDb } from './connection';
 
 /**
@@ -23,7 +33,7 @@ export function openDatabase(file: string, key: Uint8Array, options: { readonly 
   try {
     db.pragma("cipher='sqlcipher'");
     db.pragma('legacy=4');
-    db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+    db.pragma(`key=${rawKeyArgument(Buffer.from(key).toString('hex'))}`);
     // The first read proves the key: with a wrong key or a damaged file SQLite reports SQLITE_NOTADB here.
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
   } catch (e) {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import encodeQR from 'qr';
+import { shellKeyStatement } from '../../archive/db/open';
 import { HuellaError } from '../../archive/errors';
 import { keyFingerprint } from '../../archive/custody/cosignature';
 import { addCosignature, addWitness, cosignedCheckpoints, witnessesOf, witnessRequest } from '../../archive/witness/documenter';
@@ -185,7 +186,7 @@ export const dbKeyCommand: Command = {
   async run([dir], values, out) {
     requireYes(values, 'This prints the key of the vault\'s database: with it and the vault folder, anyone can read the whole catalogue (file names, places, people, testimonies). Run again with --yes only to read the vault without Huella (see the README, "Reading your vault without Huella").');
     const key = await withVault(dir!, values, async (vault) => vault.exportDatabaseKeyHex());
-    if (out.json) out.data({ key, pragma: `PRAGMA key = "x'${key}'";` });
+    if (out.json) out.data({ key, pragma: shellKeyStatement(key) });
     else {
       out.info('WARNING: this key opens the whole catalogue of the vault. Do not save it in a file; type it only into the SQLCipher shell.');
       out.line(key);

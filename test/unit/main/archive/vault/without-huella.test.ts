@@ -66,6 +66,10 @@ describe('reading a vault without Huella: upstream SQLCipher 4 shell and age', (
     expect(r.stderr).toMatch(/WARNING/);
     key = r.stdout.trim();
     expect(key).toMatch(/^[0-9a-f]{64}$/);
+    // --json also gives the statement to type into the shell (the one sql() below types).
+    const json = huella(['db-key', vault, '--yes', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ key, pragma: `PRAGMA key = "x'${key}'";` });
     const id = huella(['identity', 'export', vault, '--yes']);
     expect(id.code, id.stderr).toBe(0);
     identityFile = path.join(root, 'identity.txt');
@@ -78,8 +82,8 @@ describe('reading a vault without Huella: upstream SQLCipher 4 shell and age', (
     expect(rows(db, key, 'PRAGMA journal_mode;')).toEqual(['wal']);
     expect(rows(db, key, "SELECT original_name FROM items ORDER BY original_name;")).toEqual(['acta.txt', 'datos.bin']);
     expect(rows(db, key, "SELECT type FROM events WHERE seq = 0;")).toEqual(['vault.created']);
-    // Printing the key was recorded in the custody log, like an identity export.
-    expect(rows(db, key, "SELECT count(*) FROM events WHERE type = 'vault.db-key-exported';")).toEqual(['1']);
+    // Printing the key (twice: text and --json) was recorded in the custody log, like an identity export.
+    expect(rows(db, key, "SELECT count(*) FROM events WHERE type = 'vault.db-key-exported';")).toEqual(['2']);
     expect(rows(db, key, "SELECT count(*) FROM events WHERE type = 'vault.identity-exported';")).toEqual(['1']);
     expect(sql(db, `${key.slice(0, 63)}${key[63] === '0' ? '1' : '0'}`, 'SELECT count(*) FROM items;').status).toBe(26); // wrong key: "file is not a database"
 
