@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Draft, DraftForm, DraftSaveInput } from '../../../shared/model/drafts';
+import { ErrorNote } from '../components/ErrorNote';
 import { call } from './api';
 import { useAsync } from './useAsync';
 import { useAutosave } from './useAutosave';
@@ -109,5 +110,102 @@ export function DraftKept({ refused, draft, opened }: { readonly refused: boolea
     <p className="note note-ok" role="status" data-testid="draft-kept">
       {t('drafts.kept')}
     </p>
+  );
+}
+
+/** One catalogue form kept as a draft while it is typed (useDraftForm): its values, save state and refusal. */
+export type DraftFormState<V> = {
+  /** What the form opened on: the saved values with the draft over them, and whether it was a draft. */
+  readonly opened: { readonly values: V; readonly state: DraftState };
+  readonly values: V;
+  /** What DraftNote says: the opened state until the form is saved for real, then 'none'. */
+  readonly note: DraftState;
+  /** Saved for real since the last change. */
+  readonly saved: boolean;
+  /** The last save's refusal (an ApiFailure with the refused fields), undefined when none. */
+  readonly error: unknown;
+  readonly draft: FormDraft<V>['status'];
+  /** Every change of a value: shown, and written as the draft shortly after. */
+  change(next: V): void;
+  submit(e: FormEvent): Promise<void>;
+};
+
+/**
+ * The state of a catalogue form kept as a draft (the case, person, consent and item forms, new and edited): it opens
+ * on the saved values with the draft over them (`base`: see useFormDraft), writes every change as the draft, and on
+ * submit saves for real, then discards the draft, says it is saved and calls `onSaved` with what `save` returned.
+ * A refusal keeps the values and the draft. `ready` is asked first: false leaves the form as it is, unsaved (the
+ * form says why, e.g. at a date typed halfway).
+ */
+export function useDraftForm<V extends DraftValues, R = void>(options: {
+  readonly form: DraftForm;
+  readonly recordId: string;
+  /** The draft WithDraft loaded (null: none). */
+  readonly draft: Draft | null;
+  /** The values the form shows without a draft (read when the form opens). */
+  readonly saved: V;
+  readonly base?: string | undefined;
+  readonly ready?: (values: V) => boolean;
+  readonly save: (values: V) => Promise<R>;
+  readonly onSaved?: (result: R) => void;
+}): DraftFormState<V> {
+  const { form, recordId, draft, base, ready, save, onSaved } = options;
+  const [opened] = useState(() => restoreDraft(options.saved, draft, base));
+  const [values, setValues] = useState<V>(opened.values);
+  const [note, setNote] = useState(opened.state);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const kept = useFormDraft<V>(form, recordId, base, opened.state, draft !== null);
+  const change = (next: V) => {
+    setSaved(false);
+    setValues(next);
+    kept.schedule(next);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    setError(undefined);
+    if (ready && !ready(values)) return;
+    try {
+      const result = await save(values);
+      await kept.discard().catch(() => undefined);
+      setNote('none');
+      setSaved(true);
+      onSaved?.(result);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return { opened, values, note, saved, error, draft: kept.status, change, submit };
+}
+
+/**
+ * The end of a draft form: the refusal (`fieldsShown`: the form shows each refused field at the field), that what
+ * was typed is kept as a draft, the submit button and, with `savedLabel`, a status that says it was saved.
+ */
+export function DraftFormEnd<V>({
+  form,
+  submitLabel,
+  submitDisabled,
+  savedLabel,
+  fieldsShown = true,
+}: {
+  readonly form: DraftFormState<V>;
+  readonly submitLabel: string;
+  readonly submitDisabled?: boolean;
+  readonly savedLabel?: string;
+  readonly fieldsShown?: boolean;
+}) {
+  return (
+    <>
+      <ErrorNote error={form.error} fieldsShown={fieldsShown} />
+      <DraftKept refused={form.error !== undefined} draft={form.draft} opened={form.opened.state} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={submitDisabled}>
+          {submitLabel}
+        </button>
+        {savedLabel !== undefined ? <span role="status">{form.saved ? savedLabel : ''}</span> : null}
+      </div>
+    </>
   );
 }

@@ -13,7 +13,7 @@ import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 
 /** One case: its description, the people in it and their roles, testimonies, items, tags. */
 export function CaseDetailScreen({ id }: { readonly id: string }) {
@@ -79,36 +79,23 @@ function CaseFields({ c, onSaved }: { readonly c: Case; readonly onSaved: () => 
 
 function CaseFieldsForm({ c, draft, onSaved }: { readonly c: Case; readonly draft: Draft | null; readonly onSaved: () => void }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => restoreDraft(caseValues(c), draft, c.updatedAt));
-  const [v, setV] = useState<CaseValues>(opened.values);
-  const [note, setNote] = useState(opened.state);
   const text = useMessage();
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const kept = useFormDraft<CaseValues>('case', c.id, c.updatedAt, opened.state, draft !== null);
-  const change = (next: CaseValues) => {
-    setSaved(false);
-    setV(next);
-    kept.schedule(next);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setSaved(false);
-    setError(undefined);
-    try {
+  const form = useDraftForm({
+    form: 'case',
+    recordId: c.id,
+    draft,
+    saved: caseValues(c),
+    base: c.updatedAt,
+    save: async (v) => {
       await call('cases.update', { id: c.id, title: v.title, country: v.country || null, status: v.status as CaseStatus, summary: v.summary || null, notes: v.notes || null });
-      await kept.discard().catch(() => undefined);
-      setNote('none');
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    },
+    onSaved,
+  });
+  const { values: v, change, error } = form;
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="case-fields">
+    <form className="card" onSubmit={(e) => void form.submit(e)} aria-labelledby="case-fields">
       <h2 id="case-fields">{t('cases.description')}</h2>
-      <DraftNote state={note} />
+      <DraftNote state={form.note} />
       <div className="two-col">
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
           {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required dir="auto" />}
@@ -132,14 +119,7 @@ function CaseFieldsForm({ c, draft, onSaved }: { readonly c: Case; readonly draf
       <Field label={t('cases.notes')} error={text(issueAt(error, 'notes'))}>
         {(p) => <textarea {...p} rows={3} value={v.notes} onChange={(e) => change({ ...v, notes: e.target.value })} dir="auto" />}
       </Field>
-      <ErrorNote error={error} fieldsShown />
-      <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-      <div className="actions">
-        <button type="submit" className="primary">
-          {t('common.save')}
-        </button>
-        <span role="status">{saved ? t('common.saved') : ''}</span>
-      </div>
+      <DraftFormEnd form={form} submitLabel={t('common.save')} savedLabel={t('common.saved')} />
     </form>
   );
 }

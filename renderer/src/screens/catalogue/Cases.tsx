@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, type CaseStatus } from '../../../../shared/model/catalogue';
 import type { Draft } from '../../../../shared/model/drafts';
@@ -12,7 +12,7 @@ import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 
 /** Every case (a matter: one detainee, one incident), and a form to open a new one. */
 export function CasesScreen() {
@@ -81,43 +81,27 @@ function NewCase() {
 
 function NewCaseForm({ draft }: { readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => restoreDraft(NO_CASE, draft));
-  const [v, setV] = useState<NewCaseValues>(opened.values);
-  const [open, setOpen] = useState(opened.state !== 'none');
-  const [error, setError] = useState<unknown>();
   const text = useMessage();
-  const kept = useFormDraft<NewCaseValues>('case-new', 'new', undefined, opened.state, draft !== null);
-  const change = (next: NewCaseValues) => {
-    setV(next);
-    kept.schedule(next);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      const c = await call('cases.create', { title: v.title, ...(v.country ? { country: v.country } : {}) });
-      await kept.discard().catch(() => undefined);
-      navigate({ name: 'case', id: c.id });
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const form = useDraftForm({
+    form: 'case-new',
+    recordId: 'new',
+    draft,
+    saved: NO_CASE,
+    save: (v) => call('cases.create', { title: v.title, ...(v.country ? { country: v.country } : {}) }),
+    onSaved: (c) => navigate({ name: 'case', id: c.id }),
+  });
+  const { values: v, change, error } = form;
+  const [open, setOpen] = useState(form.opened.state !== 'none');
   return (
     <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('cases.new')}</summary>
-      <form onSubmit={(e) => void submit(e)}>
-        <DraftNote state={opened.state} />
+      <form onSubmit={(e) => void form.submit(e)}>
+        <DraftNote state={form.note} />
         <Field label={t('cases.caseTitle')} error={text(issueAt(error, 'title'))}>
           {(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} required maxLength={500} dir="auto" />}
         </Field>
         <CountryPicker label={t('cases.country')} hint={t('cases.countryHint')} value={v.country || undefined} typed={v.countryTyped || undefined} onTyped={(x) => change({ ...v, countryTyped: x })} error={text(issueAt(error, 'country'))} onChange={(c) => change({ ...v, country: c ?? '', countryTyped: '' })} />
-        <ErrorNote error={error} fieldsShown />
-        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={!v.title.trim()}>
-            {t('cases.create')}
-          </button>
-        </div>
+        <DraftFormEnd form={form} submitLabel={t('cases.create')} submitDisabled={!v.title.trim()} />
       </form>
     </details>
   );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_RECORDING_METHODS, type ConsentRecordingMethod, type ConsentState, type ConsentStatus } from '../../../../shared/model/catalogue';
 import type { Draft } from '../../../../shared/model/drafts';
@@ -10,7 +10,7 @@ import { useFormat } from '../../lib/format';
 import { useMessage } from '../../lib/message';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 import { MECHANISM_OPTIONS, useMechanismLabel } from './mechanisms';
 
 /**
@@ -162,56 +162,42 @@ function RecordConsent({ personId, onRecorded }: { readonly personId: string; re
 function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId: string; readonly draft: Draft | null; readonly onRecorded: () => void }) {
   const { t } = useTranslation();
   const mechanismLabel = useMechanismLabel();
-  const [opened] = useState(() =>
-    restoreDraft<ConsentValues>({ mechanism: '*', discloseName: false, shareMaterial: false, recipients: '', givenAt: today(), givenAtTyped: '', howRecorded: 'oral-recorded', notes: '' }, draft),
-  );
-  const [v, setV] = useState<ConsentValues>(opened.values);
-  const [note, setNote] = useState(opened.state);
-  const [open, setOpen] = useState(opened.state !== 'none');
   const text = useMessage();
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>();
   // Recording with a date half typed would record the date it replaced: refused at the field, the text kept.
   const [halfDate, setHalfDate] = useState(false);
-  const kept = useFormDraft<ConsentValues>('consent', personId, undefined, opened.state, draft !== null);
-  const change = (next: ConsentValues) => {
-    setDone(false);
-    setV(next);
-    kept.schedule(next);
-  };
+  const form = useDraftForm<ConsentValues>({
+    form: 'consent',
+    recordId: personId,
+    draft,
+    saved: { mechanism: '*', discloseName: false, shareMaterial: false, recipients: '', givenAt: today(), givenAtTyped: '', howRecorded: 'oral-recorded', notes: '' },
+    ready: (v) => {
+      setHalfDate(Boolean(v.givenAtTyped));
+      return Boolean(v.givenAt) && !v.givenAtTyped;
+    },
+    save: async (v) => {
+      await call('consent.record', {
+        personId,
+        mechanism: v.mechanism,
+        discloseName: v.discloseName,
+        shareMaterial: v.shareMaterial,
+        givenAt: v.givenAt,
+        howRecorded: v.howRecorded as ConsentRecordingMethod,
+        ...(v.recipients.trim() ? { recipients: v.recipients.trim() } : {}),
+        ...(v.notes ? { notes: v.notes } : {}),
+      });
+    },
+    onSaved: onRecorded,
+  });
+  const { values: v, change, error, opened } = form;
+  const [open, setOpen] = useState(opened.state !== 'none');
   const { mechanism, discloseName, shareMaterial, recipients, notes } = v;
   const givenAt = v.givenAt || undefined;
   const howRecorded = v.howRecorded as ConsentRecordingMethod;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setDone(false);
-    setError(undefined);
-    setHalfDate(Boolean(v.givenAtTyped));
-    if (!givenAt || v.givenAtTyped) return;
-    try {
-      await call('consent.record', {
-        personId,
-        mechanism,
-        discloseName,
-        shareMaterial,
-        givenAt,
-        howRecorded,
-        ...(recipients.trim() ? { recipients: recipients.trim() } : {}),
-        ...(notes ? { notes } : {}),
-      });
-      await kept.discard().catch(() => undefined);
-      setNote('none');
-      setDone(true);
-      onRecorded();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
     <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('consent.record')}</summary>
-      <form onSubmit={(e) => void submit(e)}>
-        <DraftNote state={note} />
+      <form onSubmit={(e) => void form.submit(e)}>
+        <DraftNote state={form.note} />
         <Field label={t('consent.mechanism')}>
           {(p) => (
             <select {...p} value={mechanism} onChange={(e) => change({ ...v, mechanism: e.target.value })}>
@@ -257,14 +243,7 @@ function RecordConsentForm({ personId, draft, onRecorded }: { readonly personId:
           )}
         </Field>
         <Field label={t('consent.notes')} error={text(issueAt(error, 'notes'))}>{(p) => <textarea {...p} rows={2} value={notes} onChange={(e) => change({ ...v, notes: e.target.value })} dir="auto" />}</Field>
-        <ErrorNote error={error} fieldsShown />
-        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={!givenAt}>
-            {t('consent.save')}
-          </button>
-          <span role="status">{done ? t('consent.saved') : ''}</span>
-        </div>
+        <DraftFormEnd form={form} submitLabel={t('consent.save')} submitDisabled={!givenAt} savedLabel={t('consent.saved')} />
       </form>
     </details>
   );

@@ -11,7 +11,7 @@ import { call } from '../../lib/api';
 import { href, type Route } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 
 function routeFor(id: string): Route | undefined {
   switch (typeOfId(id)) {
@@ -52,48 +52,27 @@ function ItemDescription({ itemId, ...values }: { readonly itemId: string } & It
 
 function ItemDescriptionForm({ itemId, saved: savedValues, draft }: { readonly itemId: string; readonly saved: ItemValues; readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => restoreDraft(savedValues, draft));
-  const [v, setV] = useState<ItemValues>(opened.values);
-  const [note, setNote] = useState(opened.state);
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const kept = useFormDraft<ItemValues>('item', itemId, undefined, opened.state, draft !== null);
-  const change = (next: ItemValues) => {
-    setSaved(false);
-    setV(next);
-    kept.schedule(next);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setSaved(false);
-    setError(undefined);
-    try {
+  const form = useDraftForm({
+    form: 'item',
+    recordId: itemId,
+    draft,
+    saved: savedValues,
+    save: async (v) => {
       await call('items.edit', { id: itemId, title: v.title.trim() || null, description: v.description || null, place: v.place.trim() || null });
-      await kept.discard().catch(() => undefined);
-      setNote('none');
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    }
-  };
+    },
+  });
+  const { values: v, change } = form;
   // A description brought back from a draft opens unfolded, so the person sees it is there and not yet saved.
   return (
-    <details className="card" open={opened.state !== 'none' || undefined}>
+    <details className="card" open={form.opened.state !== 'none' || undefined}>
       <summary>{t('item.describe')}</summary>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={(e) => void form.submit(e)}>
         <p className="hint">{t('item.describeHint')}</p>
-        <DraftNote state={note} />
+        <DraftNote state={form.note} />
         <Field label={t('item.titleField')}>{(p) => <input {...p} type="text" value={v.title} onChange={(e) => change({ ...v, title: e.target.value })} dir="auto" />}</Field>
         <Field label={t('item.description')}>{(p) => <textarea {...p} rows={3} value={v.description} onChange={(e) => change({ ...v, description: e.target.value })} dir="auto" />}</Field>
         <Field label={t('item.place')}>{(p) => <input {...p} type="text" value={v.place} onChange={(e) => change({ ...v, place: e.target.value })} dir="auto" />}</Field>
-        <ErrorNote error={error} />
-        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-        <div className="actions">
-          <button type="submit" className="primary">
-            {t('common.save')}
-          </button>
-          <span role="status">{saved ? t('common.saved') : ''}</span>
-        </div>
+        <DraftFormEnd form={form} fieldsShown={false} submitLabel={t('common.save')} savedLabel={t('common.saved')} />
       </form>
     </details>
   );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -8,7 +8,7 @@ import { call, issueAt } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 import { useMessage } from '../../lib/message';
 
 /**
@@ -71,45 +71,29 @@ function NewPerson() {
 
 function NewPersonForm({ draft }: { readonly draft: Draft | null }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => restoreDraft(NO_PERSON, draft));
-  const [v, setV] = useState<NewPersonValues>(opened.values);
-  const [open, setOpen] = useState(opened.state !== 'none');
-  const [error, setError] = useState<unknown>();
   const text = useMessage();
-  const kept = useFormDraft<NewPersonValues>('person-new', 'new', undefined, opened.state, draft !== null);
-  const change = (next: NewPersonValues) => {
-    setV(next);
-    kept.schedule(next);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      const p = await call('persons.create', { realName: v.realName, pseudonym: v.pseudonym });
-      await kept.discard().catch(() => undefined);
-      navigate({ name: 'person', id: p.id });
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const form = useDraftForm({
+    form: 'person-new',
+    recordId: 'new',
+    draft,
+    saved: NO_PERSON,
+    save: (v) => call('persons.create', { realName: v.realName, pseudonym: v.pseudonym }),
+    onSaved: (p) => navigate({ name: 'person', id: p.id }),
+  });
+  const { values: v, change, error } = form;
+  const [open, setOpen] = useState(form.opened.state !== 'none');
   return (
     <details className="card" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('people.new')}</summary>
-      <form onSubmit={(e) => void submit(e)}>
-        <DraftNote state={opened.state} />
+      <form onSubmit={(e) => void form.submit(e)}>
+        <DraftNote state={form.note} />
         <Field label={t('people.pseudonym')} hint={t('people.pseudonymHint')} error={text(issueAt(error, 'pseudonym'))}>
           {(p) => <input {...p} type="text" value={v.pseudonym} onChange={(e) => change({ ...v, pseudonym: e.target.value })} required dir="auto" />}
         </Field>
         <Field label={t('people.realName')} hint={t('people.realNameHint')} error={text(issueAt(error, 'realName'))}>
           {(p) => <input {...p} type="text" value={v.realName} onChange={(e) => change({ ...v, realName: e.target.value })} required dir="auto" autoComplete="off" />}
         </Field>
-        <ErrorNote error={error} fieldsShown />
-        <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={!v.realName.trim() || !v.pseudonym.trim()}>
-            {t('people.create')}
-          </button>
-        </div>
+        <DraftFormEnd form={form} submitLabel={t('people.create')} submitDisabled={!v.realName.trim() || !v.pseudonym.trim()} />
       </form>
     </details>
   );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEXES, type Person, type Sex } from '../../../../shared/model/catalogue';
 import type { Draft } from '../../../../shared/model/drafts';
@@ -12,7 +12,7 @@ import { useMessage } from '../../lib/message';
 import { href, navigate } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useConfirm } from '../../lib/useConfirm';
-import { DraftKept, DraftNote, restoreDraft, useFormDraft, WithDraft } from '../../lib/useFormDraft';
+import { DraftFormEnd, DraftNote, useDraftForm, WithDraft } from '../../lib/useFormDraft';
 import { ConsentSection } from './Consent';
 
 /** One person: identity (real name shown only here, on purpose), roles in cases, and consent. */
@@ -107,29 +107,20 @@ function PersonFields({ p, onSaved }: { readonly p: Person; readonly onSaved: ()
 
 function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly draft: Draft | null; readonly onSaved: () => void }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => restoreDraft(personValues(p), draft, p.updatedAt));
-  const [v, setVState] = useState<PersonValues>(opened.values);
-  const [note, setNote] = useState(opened.state);
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>();
   const text = useMessage();
-  const kept = useFormDraft<PersonValues>('person', p.id, p.updatedAt, opened.state, draft !== null);
-  const setV = (next: PersonValues) => {
-    setSaved(false);
-    setVState(next);
-    kept.schedule(next);
-  };
-  const refusal = (path: string) => text(issueAt(error, path));
   // Saving with a birth date typed halfway would save the date it replaced: refused at the field, the text kept.
   const [halfDate, setHalfDate] = useState(false);
-  const set = (k: keyof PersonValues) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setSaved(false);
-    setError(undefined);
-    setHalfDate(Boolean(v.birthDateTyped));
-    if (v.birthDateTyped) return;
-    try {
+  const form = useDraftForm({
+    form: 'person',
+    recordId: p.id,
+    draft,
+    saved: personValues(p),
+    base: p.updatedAt,
+    ready: (v) => {
+      setHalfDate(Boolean(v.birthDateTyped));
+      return !v.birthDateTyped;
+    },
+    save: async (v) => {
       await call('persons.update', {
         id: p.id,
         pseudonym: v.pseudonym,
@@ -141,19 +132,17 @@ function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly 
         contact: v.contact || null,
         notes: v.notes || null,
       });
-      await kept.discard().catch(() => undefined);
-      setNote('none');
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    },
+    onSaved,
+  });
+  const { values: v, change: setV, error, opened } = form;
+  const refusal = (path: string) => text(issueAt(error, path));
+  const set = (k: keyof PersonValues) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="person-fields">
+    <form className="card" onSubmit={(e) => void form.submit(e)} aria-labelledby="person-fields">
       <h2 id="person-fields">{t('people.identity')}</h2>
       <p className="note note-warn">{t('people.identityWarning')}</p>
-      <DraftNote state={note} />
+      <DraftNote state={form.note} />
       <div className="two-col">
         <Field label={t('people.pseudonym')} error={refusal('pseudonym')}>{(q) => <input {...q} type="text" value={v.pseudonym} onChange={set('pseudonym')} required dir="auto" />}</Field>
         <Field label={t('people.realName')} error={refusal('realName')}>{(q) => <input {...q} type="text" value={v.realName} onChange={set('realName')} required dir="auto" autoComplete="off" />}</Field>
@@ -186,14 +175,7 @@ function PersonFieldsForm({ p, draft, onSaved }: { readonly p: Person; readonly 
       <Field label={t('people.notes')} error={refusal('notes')}>
         {(q) => <textarea {...q} rows={3} value={v.notes} onChange={set('notes')} dir="auto" />}
       </Field>
-      <ErrorNote error={error} fieldsShown />
-      <DraftKept refused={error !== undefined} draft={kept.status} opened={opened.state} />
-      <div className="actions">
-        <button type="submit" className="primary">
-          {t('common.save')}
-        </button>
-        <span role="status">{saved ? t('common.saved') : ''}</span>
-      </div>
+      <DraftFormEnd form={form} submitLabel={t('common.save')} savedLabel={t('common.saved')} />
     </form>
   );
 }
