@@ -26,7 +26,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { CLI_NODE_TARGET, NATIVE_EXTERNALS, ROOT, WORKER_BOOTSTRAP, asciiOutputs, buildWorkers } from './bundles.js';
+import { CLI_NODE_TARGET, NATIVE_EXTERNALS, OUTPUT_OPTIONS, ROOT, WORKER_BOOTSTRAP, asciiOutputs, buildWorkers } from './bundles.js';
 import { CLI_DIR, CURRENT_FILE, readCurrentBuild, staleReason } from './cli-freshness.js';
 
 const COMMANDS_DIR = 'main/cli/commands';
@@ -55,12 +55,7 @@ async function bundleCli(outDir) {
       outExtension: { '.js': '.mjs' },
       external: NATIVE_EXTERNALS,
       banner: { js: requireBanner },
-      sourcemap: false,
-      minify: false,
-      legalComments: 'none',
-      logLevel: 'warning',
-      metafile: true,
-      absWorkingDir: ROOT,
+      ...OUTPUT_OPTIONS,
     }),
     buildWorkers(outDir, { target: CLI_NODE_TARGET }),
   ]);

@@ -35,17 +35,25 @@ export const WORKER_BOOTSTRAP = 'main/archive/workers/bootstrap.mjs';
 // `workerEntry(name, import.meta.url)` finds `<name>.cjs` beside the bundle.
 const importMetaUrlBanner = "const __huellaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
+/**
+ * esbuild output options of every bundle of ours, CommonJS or the CLI's ES modules: readable code without source maps
+ * or legal comments, and a metafile (asciiOutputs reads the outputs from it).
+ */
+export const OUTPUT_OPTIONS = {
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  absWorkingDir: ROOT,
+};
+
 /** esbuild options shared by the CommonJS bundles (main process, preload, workers). */
 export function cjsOptions(extraDefine = {}) {
   return {
     bundle: true,
     format: 'cjs',
-    sourcemap: false,
-    minify: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-    absWorkingDir: ROOT,
+    ...OUTPUT_OPTIONS,
     define: { ...extraDefine, 'import.meta.url': '__huellaImportMetaUrl' },
     banner: { js: importMetaUrlBanner },
   };
