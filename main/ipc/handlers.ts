@@ -4,26 +4,46 @@ import { currentCheckpoint, eventPage } from '../archive/custody/views';
 import { publicKeyForms } from '../archive/custody/service';
 import { HuellaError } from '../archive/errors';
 import { ingestSources } from '../archive/sources/ingest-sources';
-import { addCaseItems, createCase, deleteCase, getCase, listCases, removeCaseItems, updateCase } from '../archive/catalogue/cases';
-import { consentStatuses, listConsents, recordConsent, revokeConsent } from '../archive/catalogue/consent';
-import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
-import { createLink, listLinks, removeLink } from '../archive/catalogue/links';
-import { createPerson, deletePerson, getPerson, listPersons, removePersonRole, setPersonRole, updatePerson } from '../archive/catalogue/persons';
-import { subjectLabels } from '../archive/items/labels';
-import { searchCatalogue } from '../archive/catalogue/search';
-import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/items/selection';
-import { assignTag, editTagDetails, listTags, removeTag } from '../archive/catalogue/tags';
 import {
+  addCaseItems,
+  assignTag,
+  consentStatuses,
+  createCase,
+  createLink,
+  createPerson,
   createTestimony,
+  deleteCase,
+  deletePerson,
   deleteTestimony,
+  editTagDetails,
   editTestimony,
+  getCase,
+  getPerson,
   getTestimony,
   getTestimonyRevision,
   linkTestimonyItems,
+  listCases,
+  listConsents,
+  listLinks,
+  listPersons,
+  listTags,
   listTestimonies,
+  recordConsent,
+  removeCaseItems,
+  removeLink,
+  removePersonRole,
+  removeTag,
+  revokeConsent,
+  searchCatalogue,
+  setPersonRole,
   testimonyHistory,
   unlinkTestimonyItems,
-} from '../archive/catalogue/testimonies';
+  updateCase,
+  updatePerson,
+} from '../archive/catalogue';
+import { deleteItem, editItem, restoreItem } from '../archive/items/edit';
+import { subjectLabels } from '../archive/items/labels';
+import { addSelectionToCase, deleteSelection, tagSelection } from '../archive/items/selection';
 import { discardDraft, getDraft, listDrafts, saveDraft } from '../archive/drafts/drafts';
 import { exportPacket } from '../archive/export/build';
 import { planPacketChecked } from '../archive/export/plan-checked';
