@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LANGUAGES } from '../../../shared/api';
 import { COUNTRY_CODES, LANGUAGE_CODES, canonicalLanguageTag } from '../../../shared/locale/codes';
 import { useFormat } from '../lib/format';
 import { CodePicker, type CodeOption } from './CodePicker';
@@ -74,4 +75,21 @@ export function LanguagePicker(props: PickerProps) {
     [lang],
   );
   return <CodePicker {...props} options={options} extraOption={extraOption} refusal={t('problem.validation.notALanguage')} />;
+}
+
+/**
+ * The languages of the app itself (its interface, a packet's language; not the ISO languages of LanguagePicker), as
+ * the <option>s of a <select>, each named as translated in the person's language.
+ */
+export function AppLanguageOptions() {
+  const { t } = useTranslation();
+  return (
+    <>
+      {LANGUAGES.map((l) => (
+        <option key={l} value={l}>
+          {t(`languages.${l}`)}
+        </option>
+      ))}
+    </>
+  );
 }

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, type Language, type SessionStatus } from '../../../shared/api';
+import type { Language, SessionStatus } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
+import { AppLanguageOptions } from '../components/pickers';
 import { call } from '../lib/api';
 import { currentLanguage, isLanguage, setLanguage } from '../lib/i18n';
 import { OperationsProvider } from '../lib/operations';
@@ -90,11 +91,7 @@ function LanguagePicker() {
           void call('settings.set', { language: v }).catch(() => undefined);
         }}
       >
-        {LANGUAGES.map((l) => (
-          <option key={l} value={l}>
-            {t(`languages.${l}`)}
-          </option>
-        ))}
+        <AppLanguageOptions />
       </select>
     </div>
   );

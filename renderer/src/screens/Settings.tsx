@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, type Language } from '../../../shared/api';
+import type { Language } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
+import { AppLanguageOptions } from '../components/pickers';
 import { Screen } from '../components/Screen';
 import { actorLabel, DEFAULT_ACTOR } from '../lib/actor';
 import { call } from '../lib/api';
@@ -47,11 +48,7 @@ export function SettingsScreen() {
         <Field label={t('settings.language')}>
           {(p) => (
             <select {...p} value={language} onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}>
-              {LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {t(`languages.${l}`)}
-                </option>
-              ))}
+              <AppLanguageOptions />
             </select>
           )}
         </Field>

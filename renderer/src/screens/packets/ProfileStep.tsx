@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '../../../../shared/api';
+import { AppLanguageOptions } from '../../components/pickers';
 import { isLanguage } from '../../lib/i18n';
 import { PROFILES, type StepProps } from './wizard-state';
 
@@ -33,11 +33,7 @@ export function ProfileStep({ choices, set }: StepProps) {
       <div className="field">
         <label htmlFor="packet-lang">{t('packet.language')}</label>
         <select id="packet-lang" value={choices.lang} onChange={(e) => isLanguage(e.target.value) && set({ lang: e.target.value })}>
-          {LANGUAGES.map((l) => (
-            <option key={l} value={l}>
-              {t(`languages.${l}`)}
-            </option>
-          ))}
+          <AppLanguageOptions />
         </select>
       </div>
       <div className="check">
