@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asciiDigits, useFormat } from '../lib/format';
+import { describedByOf, FieldNotes } from './Field';
 
 type Part = 'day' | 'month' | 'year';
 type Parts = { readonly day: string; readonly month: string; readonly year: string };
@@ -126,9 +127,7 @@ export function DateField({
   const composed = composeDate(parts, partial);
   const invalid = touched && composed === 'invalid';
   const shownError = invalid ? t(partial ? 'problem.validation.notAPartialDate' : 'problem.validation.notADate') : error;
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : '', shownError ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = describedByOf(id, hint, shownError);
 
   const update = (patch: Partial<Parts>) => {
     const next = { ...parts, ...patch };
@@ -210,16 +209,7 @@ export function DateField({
         {badges}
       </legend>
       <div className="date-parts">{order.map((p) => controls[p])}</div>
-      {shownError ? (
-        <p className="field-error" id={errorId}>
-          {shownError}
-        </p>
-      ) : null}
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={hint} error={shownError} />
     </fieldset>
   );
 }

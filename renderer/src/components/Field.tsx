@@ -18,23 +18,35 @@ export function Field({
   readonly children: (props: ControlProps) => ReactNode;
 }) {
   const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
+  const describedBy = describedByOf(id, hint, error);
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children({ id, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(error ? { 'aria-invalid': true as const } : {}) })}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** What a field's control is described by: the ids of its refusal and hint (FieldNotes), undefined when neither is shown. */
+export function describedByOf(id: string, hint: string | undefined, error: string | undefined): string | undefined {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** Under a field's control: why its value was refused, then its hint, with the ids describedByOf names. */
+export function FieldNotes({ id, hint, error }: { readonly id: string; readonly hint?: string | undefined; readonly error?: string | undefined }) {
+  return (
+    <>
       {error ? (
-        <p className="field-error" id={errorId}>
+        <p className="field-error" id={`${id}-error`}>
           {error}
         </p>
       ) : null}
       {hint ? (
-        <p className="hint" id={hintId}>
+        <p className="hint" id={`${id}-hint`}>
           {hint}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
