@@ -14,6 +14,7 @@ import { href } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useLongOperation } from '../../lib/useLongOperation';
 import { PathValue } from '../../components/PathValue';
+import { RemotePicker, useRemoteChoice } from '../../components/RemotePicker';
 
 /** A sender this vault has never received from: what the person compares with them before accepting. */
 type NewSender = { readonly fingerprint: string; readonly words: string };
@@ -35,12 +36,9 @@ export function ReceiveScreen() {
   const f = useFormat();
   const [folder, setFolder] = useState<string>();
   const [dialogError, setDialogError] = useState<unknown>();
-  const [remote, setRemote] = useState('');
   const receive = useLongOperation('receive');
   const pull = useLongOperation('pull');
-  const remotes = useAsync(() => call('remotes.list', {}), []);
-  // The first remote until the person picks one.
-  const remoteName = remote || remotes.value?.[0]?.name || '';
+  const { remotes, remoteName, setRemote } = useRemoteChoice();
 
   const choose = async () => {
     setDialogError(undefined);
@@ -85,20 +83,11 @@ export function ReceiveScreen() {
       </section>
       <section className="card" aria-labelledby="receive-remote">
         <h2 id="receive-remote">{t('receive.remoteTitle')}</h2>
-        {(remotes.value ?? []).length === 0 ? (
+        {remotes.length === 0 ? (
           <p className="hint">{t('receive.noRemotes')}</p>
         ) : (
           <>
-            <div className="field">
-              <label htmlFor="receive-remote-name">{t('receive.remote')}</label>
-              <select id="receive-remote-name" value={remoteName} onChange={(e) => setRemote(e.target.value)}>
-                {(remotes.value ?? []).map((r) => (
-                  <option key={r.name} value={r.name}>
-                    {r.name} ({r.url})
-                  </option>
-                ))}
-              </select>
-            </div>
+            <RemotePicker id="receive-remote-name" label={t('receive.remote')} remotes={remotes} value={remoteName} onChange={setRemote} />
             <OperationControls
               op={pull}
               startLabel={t('receive.pull')}

@@ -13,6 +13,7 @@ import { href } from '../../lib/router';
 import { useAsync } from '../../lib/useAsync';
 import { useLongOperation } from '../../lib/useLongOperation';
 import { PathValue } from '../../components/PathValue';
+import { RemotePicker, useRemoteChoice } from '../../components/RemotePicker';
 
 type Recipient = ApiInput<'transfer.plan'>['recipient'];
 
@@ -31,11 +32,8 @@ export function ShareScreen({ caseId: initialCase, items }: { readonly caseId?: 
   const [dialogError, setDialogError] = useState<unknown>();
   const [mode, setMode] = useState<'folder' | 'remote'>('folder');
   const [folder, setFolder] = useState<string>();
-  const [remote, setRemote] = useState('');
   const op = useLongOperation('share');
-  const remotes = useAsync(() => call('remotes.list', {}), []);
-  // The first remote until the person picks one.
-  const remoteName = remote || remotes.value?.[0]?.name || '';
+  const { remotes, remoteName, setRemote } = useRemoteChoice();
 
   const recipient: Recipient | undefined = cardFile ? { path: cardFile } : cardText.trim() ? { text: cardText } : undefined;
   const ready = Boolean((items || caseId) && recipient);
@@ -181,7 +179,7 @@ export function ShareScreen({ caseId: initialCase, items }: { readonly caseId?: 
               <input type="radio" name="share-mode" checked={mode === 'folder'} onChange={() => setMode('folder')} /> {t('share.toFolder')}
             </label>
             <label>
-              <input type="radio" name="share-mode" checked={mode === 'remote'} onChange={() => setMode('remote')} disabled={(remotes.value ?? []).length === 0} />{' '}
+              <input type="radio" name="share-mode" checked={mode === 'remote'} onChange={() => setMode('remote')} disabled={remotes.length === 0} />{' '}
               {t('share.toRemote')}
             </label>
           </fieldset>
@@ -193,18 +191,9 @@ export function ShareScreen({ caseId: initialCase, items }: { readonly caseId?: 
               <PathValue path={folder} none={t('share.noFolder')} />
             </div>
           ) : (
-            <div className="field">
-              <label htmlFor="share-remote">{t('share.remote')}</label>
-              <select id="share-remote" value={remoteName} onChange={(e) => setRemote(e.target.value)}>
-                {(remotes.value ?? []).map((r) => (
-                  <option key={r.name} value={r.name}>
-                    {r.name} ({r.url})
-                  </option>
-                ))}
-              </select>
-            </div>
+            <RemotePicker id="share-remote" label={t('share.remote')} remotes={remotes} value={remoteName} onChange={setRemote} />
           )}
-          {(remotes.value ?? []).length === 0 ? <p className="hint">{t('share.noRemotes')}</p> : null}
+          {remotes.length === 0 ? <p className="hint">{t('share.noRemotes')}</p> : null}
           <OperationControls
             op={op}
             startLabel={mode === 'folder' ? t('share.write') : t('share.push')}
