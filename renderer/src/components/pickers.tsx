@@ -93,3 +93,20 @@ export function AppLanguageOptions() {
     </>
   );
 }
+
+/**
+ * People as the <option>s of a <select>: an empty first choice in the caller's words ("No witness", "Choose a
+ * person…"), then each person by pseudonym (never the real name: someone may be looking over the shoulder).
+ */
+export function PersonOptions({ persons, emptyLabel }: { readonly persons: readonly { readonly id: string; readonly pseudonym: string }[] | undefined; readonly emptyLabel: string }) {
+  return (
+    <>
+      <option value="">{emptyLabel}</option>
+      {(persons ?? []).map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.pseudonym}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -4,7 +4,7 @@ import { CASE_STATUSES, PERSON_ROLES, type Case, type CaseStatus, type PersonRol
 import type { Draft } from '../../../../shared/model/drafts';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Field } from '../../components/Field';
-import { CountryPicker } from '../../components/pickers';
+import { CountryPicker, PersonOptions } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
 import { TagEditor } from '../../components/TagEditor';
 import { call, issueAt } from '../../lib/api';
@@ -175,12 +175,7 @@ function CasePersons({ c, onChanged }: { readonly c: Case; readonly onChanged: (
         <div className="field inline">
           <label htmlFor="case-add-person">{t('cases.person')}</label>
           <select id="case-add-person" ref={personSelect} value={personId} onChange={(e) => setPersonId(e.target.value)}>
-            <option value="">{t('cases.choosePerson')}</option>
-            {(persons.value ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.pseudonym}
-              </option>
-            ))}
+            <PersonOptions persons={persons.value} emptyLabel={t('cases.choosePerson')} />
           </select>
         </div>
         <div className="field inline">

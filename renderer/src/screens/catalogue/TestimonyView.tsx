@@ -4,7 +4,7 @@ import { ItemName } from '../../components/ItemName';
 import { CasePicker } from '../../components/CasePicker';
 import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
-import { LanguagePicker } from '../../components/pickers';
+import { LanguagePicker, PersonOptions } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
 import { TagEditor } from '../../components/TagEditor';
 import { call, issueAt } from '../../lib/api';
@@ -136,12 +136,7 @@ export function TestimonyView({
             <div className="field">
               <label htmlFor="tes-witness">{t('testimony.fields.witness')}</label>
               <select id="tes-witness" value={fields.witnessId} name="witnessId" onChange={onField}>
-                <option value="">{t('testimony.noWitness')}</option>
-                {(persons.value ?? []).map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.pseudonym}
-                  </option>
-                ))}
+                <PersonOptions persons={persons.value} emptyLabel={t('testimony.noWitness')} />
               </select>
             </div>
             <DateField
