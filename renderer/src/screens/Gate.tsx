@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language, SessionStatus } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
+import { MIN_PASSPHRASE, NewPassphraseFields } from '../components/NewPassphraseFields';
 import { AppLanguageOptions } from '../components/pickers';
 import { call } from '../lib/api';
 import { currentLanguage, isLanguage, setLanguage } from '../lib/i18n';
@@ -188,8 +189,6 @@ function UnlockForm({
   );
 }
 
-const MIN_PASSPHRASE = 10;
-
 function CreateForm({
   onCancel,
   onOpenExisting,
@@ -255,17 +254,7 @@ function CreateForm({
           <PathValue id="create-folder-value" path={folder} none={t('create.noFolder')} />
         </div>
       </div>
-      <Field label={t('create.passphrase')} hint={t('create.passphraseHint', { count: MIN_PASSPHRASE })}>
-        {(p) => <input {...p} type="password" value={pass} onChange={(e) => setPass(e.target.value)} autoComplete="new-password" minLength={MIN_PASSPHRASE} required />}
-      </Field>
-      <Field label={t('create.confirm')}>
-        {(p) => <input {...p} type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" aria-invalid={mismatch} required />}
-      </Field>
-      {mismatch ? (
-        <p className="note note-error" role="alert">
-          {t('create.mismatch')}
-        </p>
-      ) : null}
+      <NewPassphraseFields label={t('create.passphrase')} value={pass} onChange={setPass} confirm={confirm} onConfirm={setConfirm} mismatch={mismatch} />
       <p className="note note-warn">{t('create.warning')}</p>
       <ErrorNote error={error} />
       <div className="actions">

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../shared/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
+import { MIN_PASSPHRASE, NewPassphraseFields } from '../components/NewPassphraseFields';
 import { AppLanguageOptions } from '../components/pickers';
 import { Screen } from '../components/Screen';
 import { actorLabel, DEFAULT_ACTOR } from '../lib/actor';
@@ -108,20 +109,10 @@ function ChangePassphrase() {
       <Field label={t('settings.currentPassphrase')}>
         {(p) => <input {...p} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />}
       </Field>
-      <Field label={t('settings.newPassphrase')} hint={t('create.passphraseHint', { count: 10 })}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required />}
-      </Field>
-      <Field label={t('create.confirm')}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={confirm} aria-invalid={mismatch} onChange={(e) => setConfirm(e.target.value)} required />}
-      </Field>
-      {mismatch ? (
-        <p className="note note-error" role="alert">
-          {t('create.mismatch')}
-        </p>
-      ) : null}
+      <NewPassphraseFields label={t('settings.newPassphrase')} value={next} onChange={setNext} confirm={confirm} onConfirm={setConfirm} mismatch={mismatch} />
       <ErrorNote error={error} />
       <div className="actions">
-        <button type="submit" disabled={busy || mismatch || !current || next.length < 10}>
+        <button type="submit" disabled={busy || mismatch || !current || next.length < MIN_PASSPHRASE}>
           {t('settings.changePassphrase')}
         </button>
         <span role="status">{done ? t('settings.passphraseChanged') : ''}</span>
