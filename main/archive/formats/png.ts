@@ -71,62 +71,73 @@ function neutralIccp(data: Buffer): { chunk: Buffer; label: string; removed: rea
   return { chunk: Buffer.concat([head, body, crc]), label: n.label, removed: [...(keywordChanged ? ['profile name replaced'] : []), ...n.removed] };
 }
 
+/** The next chunk's 8-byte head read and checked: length, type, IHDR first, no unknown critical chunk. */
+async function readChunkHead(r: ByteReader, first: boolean): Promise<{ head: Buffer; length: number; type: string }> {
+  const head = await r.readExact(8);
+  const length = head.readUInt32BE(0);
+  const type = head.toString('latin1', 4, 8);
+  if (length > 0x7fffffff) throw stripFailed(FORMAT, 'a chunk declares an impossible length');
+  if (!/^[A-Za-z]{4}$/.test(type)) throw stripFailed(FORMAT, 'a chunk has an invalid type (the file is damaged)');
+  if (first && type !== 'IHDR') throw stripFailed(FORMAT, 'the first chunk is not IHDR');
+  const critical = (type.charCodeAt(0) & 0x20) === 0;
+  if (critical && !CRITICAL.has(type)) throw stripUnsupported(FORMAT, 'it contains an unknown critical chunk that a decoder would need');
+  return { head, length, type };
+}
+
+/** The iCCP chunk read whole, its CRC checked, and written rebuilt (neutralIccp) or dropped when damaged. */
+async function copyIccp(r: ByteReader, sink: ByteSink, rec: RecordBuilder, head: Buffer, length: number): Promise<void> {
+  if (length > MAX_BUFFERED_CHUNK) throw stripFailed(FORMAT, 'the colour profile chunk is implausibly large');
+  const data = await r.readExact(length);
+  const crc = zlib.crc32(data, zlib.crc32(head.subarray(4, 8)));
+  const stored = (await r.readExact(4)).readUInt32BE(0);
+  if (stored !== crc) throw stripFailed(FORMAT, 'a chunk checksum (CRC) does not match: the file is damaged');
+  const neutral = neutralIccp(data);
+  if ('chunk' in neutral) {
+    await sink.write(neutral.chunk);
+    rec.kept(`iCCP (${neutral.label}; colour tags byte-identical)`);
+    for (const x of neutral.removed) rec.removed(`ICC profile: ${x}`);
+  } else {
+    rec.removed(`iCCP (${neutral.reason})`);
+    rec.note('a damaged colour profile was dropped, colours may shift slightly');
+  }
+}
+
+/** Any other chunk: copied (head, data, CRC) when kept, else read through; its CRC checked either way. */
+async function copyOrDropChunk(r: ByteReader, sink: ByteSink, rec: RecordBuilder, head: Buffer, length: number, type: string): Promise<void> {
+  const keep = KEEP.has(type);
+  let crc = zlib.crc32(head.subarray(4, 8));
+  if (keep) {
+    await sink.write(head);
+    await r.copyTo(length, sink, (part) => {
+      crc = zlib.crc32(part, crc);
+    });
+  } else {
+    // Dropped chunks are still read through to check their CRC: a damaged file is refused, not guessed at.
+    let left = length;
+    while (left > 0) {
+      const part = await r.readExact(Math.min(left, 1 << 20));
+      crc = zlib.crc32(part, crc);
+      left -= part.length;
+    }
+  }
+  const crcBytes = await r.readExact(4);
+  if (crcBytes.readUInt32BE(0) !== crc >>> 0) throw stripFailed(FORMAT, 'a chunk checksum (CRC) does not match: the file is damaged');
+  if (keep) {
+    await sink.write(crcBytes);
+    if (!CRITICAL.has(type)) rec.kept(type);
+  } else rec.removed(describeDropped(type));
+}
+
 export async function stripPng(r: ByteReader, sink: ByteSink, _opts: StripOptions): Promise<StripRecord> {
   const rec = new RecordBuilder('png', 'lossless-structure');
   try {
     const sig = await r.readExact(8);
     if (!sig.equals(SIGNATURE)) throw stripFailed(FORMAT, 'it does not begin with the PNG signature');
     await sink.write(sig);
-    let first = true;
-    for (;;) {
-      const head = await r.readExact(8);
-      const length = head.readUInt32BE(0);
-      const type = head.toString('latin1', 4, 8);
-      if (length > 0x7fffffff) throw stripFailed(FORMAT, 'a chunk declares an impossible length');
-      if (!/^[A-Za-z]{4}$/.test(type)) throw stripFailed(FORMAT, 'a chunk has an invalid type (the file is damaged)');
-      if (first && type !== 'IHDR') throw stripFailed(FORMAT, 'the first chunk is not IHDR');
-      first = false;
-      const critical = (type.charCodeAt(0) & 0x20) === 0;
-      if (critical && !CRITICAL.has(type)) throw stripUnsupported(FORMAT, 'it contains an unknown critical chunk that a decoder would need');
-      const keep = KEEP.has(type);
-      let crc = zlib.crc32(head.subarray(4, 8));
-      if (type === 'iCCP') {
-        if (length > MAX_BUFFERED_CHUNK) throw stripFailed(FORMAT, 'the colour profile chunk is implausibly large');
-        const data = await r.readExact(length);
-        crc = zlib.crc32(data, crc);
-        const stored = (await r.readExact(4)).readUInt32BE(0);
-        if (stored !== crc) throw stripFailed(FORMAT, 'a chunk checksum (CRC) does not match: the file is damaged');
-        const neutral = neutralIccp(data);
-        if ('chunk' in neutral) {
-          await sink.write(neutral.chunk);
-          rec.kept(`iCCP (${neutral.label}; colour tags byte-identical)`);
-          for (const x of neutral.removed) rec.removed(`ICC profile: ${x}`);
-        } else {
-          rec.removed(`iCCP (${neutral.reason})`);
-          rec.note('a damaged colour profile was dropped, colours may shift slightly');
-        }
-        continue;
-      }
-      if (keep) {
-        await sink.write(head);
-        await r.copyTo(length, sink, (part) => {
-          crc = zlib.crc32(part, crc);
-        });
-      } else {
-        // Dropped chunks are still read through to check their CRC: a damaged file is refused, not guessed at.
-        let left = length;
-        while (left > 0) {
-          const part = await r.readExact(Math.min(left, 1 << 20));
-          crc = zlib.crc32(part, crc);
-          left -= part.length;
-        }
-      }
-      const crcBytes = await r.readExact(4);
-      if (crcBytes.readUInt32BE(0) !== crc >>> 0) throw stripFailed(FORMAT, 'a chunk checksum (CRC) does not match: the file is damaged');
-      if (keep) {
-        await sink.write(crcBytes);
-        if (!CRITICAL.has(type)) rec.kept(type);
-      } else rec.removed(describeDropped(type));
+    for (let first = true; ; first = false) {
+      const { head, length, type } = await readChunkHead(r, first);
+      if (type === 'iCCP') await copyIccp(r, sink, rec, head, length);
+      else await copyOrDropChunk(r, sink, rec, head, length, type);
       if (type === 'IEND') break;
     }
     const trailing = await r.drain();
