@@ -32,6 +32,47 @@ async function skipSubBlocks(r: ByteReader): Promise<void> {
   }
 }
 
+/** An image descriptor (after its 0x2c): descriptor, local colour table, LZW code size and data, copied. */
+async function copyImage(r: ByteReader, sink: ByteSink): Promise<void> {
+  const desc = await r.readExact(9);
+  await sink.write(Buffer.from([0x2c]));
+  await sink.write(desc);
+  const p = desc[8] as number;
+  if (p & 0x80) await r.copyTo(3 * (1 << ((p & 7) + 1)), sink);
+  await r.copyTo(1, sink); // LZW minimum code size
+  await copySubBlocks(r, sink);
+}
+
+/** An Application extension (after 0x21 0xff): kept for the animation loop, else dropped and named. */
+async function copyOrDropApplication(r: ByteReader, sink: ByteSink, rec: RecordBuilder): Promise<void> {
+  const size = (await r.readExact(1))[0] as number;
+  const id = await r.readExact(size);
+  const name = size === 11 ? id.toString('latin1') : '';
+  if (KEEP_APPS.has(name)) {
+    await sink.write(Buffer.from([0x21, 0xff, size]));
+    await sink.write(id);
+    await copySubBlocks(r, sink);
+    rec.kept(`Application extension ${name} (animation loop)`);
+  } else {
+    await skipSubBlocks(r);
+    rec.removed(name === 'XMP DataXMP' ? 'XMP' : name === 'ICCRGBG1012' ? 'ICC profile' : /^MGK(8BIM|IPTC)/.test(name) ? 'IPTC/8BIM' : 'Application extension');
+  }
+}
+
+/** An extension (after its 0x21): Graphic Control and Plain Text kept, Application judged, the others dropped. */
+async function copyOrDropExtension(r: ByteReader, sink: ByteSink, rec: RecordBuilder): Promise<void> {
+  const label = (await r.readExact(1))[0] as number;
+  if (label === 0xf9 || label === 0x01) {
+    await sink.write(Buffer.from([0x21, label]));
+    await copySubBlocks(r, sink);
+    if (label === 0x01) rec.kept('Plain Text extension (rendered content)');
+    return;
+  }
+  if (label === 0xff) return copyOrDropApplication(r, sink, rec);
+  await skipSubBlocks(r);
+  rec.removed(label === 0xfe ? 'Comment extension' : 'unknown extension');
+}
+
 export async function stripGif(r: ByteReader, sink: ByteSink, _opts: StripOptions): Promise<StripRecord> {
   const rec = new RecordBuilder('gif', 'lossless-structure');
   try {
@@ -49,41 +90,10 @@ export async function stripGif(r: ByteReader, sink: ByteSink, _opts: StripOption
         break;
       }
       if (intro === 0x2c) {
-        const desc = await r.readExact(9);
-        await sink.write(Buffer.from([0x2c]));
-        await sink.write(desc);
-        const p = desc[8] as number;
-        if (p & 0x80) await r.copyTo(3 * (1 << ((p & 7) + 1)), sink);
-        await r.copyTo(1, sink); // LZW minimum code size
-        await copySubBlocks(r, sink);
+        await copyImage(r, sink);
         frames++;
-        continue;
-      }
-      if (intro !== 0x21) throw stripFailed(FORMAT, 'an unknown block type (the file is damaged)');
-      const label = (await r.readExact(1))[0] as number;
-      if (label === 0xf9 || label === 0x01) {
-        await sink.write(Buffer.from([0x21, label]));
-        await copySubBlocks(r, sink);
-        if (label === 0x01) rec.kept('Plain Text extension (rendered content)');
-        continue;
-      }
-      if (label === 0xff) {
-        const size = (await r.readExact(1))[0] as number;
-        const id = await r.readExact(size);
-        const name = size === 11 ? id.toString('latin1') : '';
-        if (KEEP_APPS.has(name)) {
-          await sink.write(Buffer.from([0x21, 0xff, size]));
-          await sink.write(id);
-          await copySubBlocks(r, sink);
-          rec.kept(`Application extension ${name} (animation loop)`);
-        } else {
-          await skipSubBlocks(r);
-          rec.removed(name === 'XMP DataXMP' ? 'XMP' : name === 'ICCRGBG1012' ? 'ICC profile' : /^MGK(8BIM|IPTC)/.test(name) ? 'IPTC/8BIM' : 'Application extension');
-        }
-        continue;
-      }
-      await skipSubBlocks(r);
-      rec.removed(label === 0xfe ? 'Comment extension' : 'unknown extension');
+      } else if (intro === 0x21) await copyOrDropExtension(r, sink, rec);
+      else throw stripFailed(FORMAT, 'an unknown block type (the file is damaged)');
     }
     if (frames === 0) throw stripFailed(FORMAT, 'it contains no image');
     const trailing = await r.drain();
