@@ -10,6 +10,11 @@
  *   date); handler names ("DJI.AVC", "Core Media Video") and video compressor names are zeroed.
  * - Tracks that are neither video nor sound (timed metadata such as Apple 'mebx', GoPro GPMF 'meta', camera motion
  *   'camm', timecode, subtitle tracks that drones use for GPS) become `free` and their samples are zeroed in mdat.
+ * - Media data that no kept (video or sound) track points at is zeroed too: a metadata track whose sample tables
+ *   are damaged, a removed meta box's items, or an editor's leftovers may sit there, and no player reads it. So a
+ *   file whose tracks cannot all be traced (a track without handler, a video or sound track without sample tables,
+ *   no moov at all) is refused rather than passed through. Fragmented files (moof) keep their media data as it is:
+ *   their samples are described by the fragments, and one with a metadata track is refused.
  * Two passes over the source: the first reads the box tree (holding only the small boxes), the second copies the
  * file while applying the edits.
  */
@@ -42,6 +47,12 @@ type Ctx = {
   metaTracks: number;
   zeroedSampleBytes: number;
   fragmented: boolean;
+  /** Content ranges of the top-level mdat boxes, and the byte ranges the kept tracks' samples occupy. */
+  readonly mdats: Array<[number, number]>;
+  readonly kept: Array<[number, number]>;
+  /** Kept tracks whose samples could not be located (no sample tables), and whether a moov was seen. */
+  untraced: number;
+  moov: boolean;
 };
 
 type Box = { readonly type: string; readonly start: number; readonly header: number; readonly size: number };
@@ -121,31 +132,46 @@ function findChild(b: Buffer, type: string, label: string): Buffer | undefined {
   return undefined;
 }
 
-/** Byte ranges of every chunk of a track, from its sample tables (stsz, stsc, stco/co64). */
-function sampleRanges(trak: Buffer, label: string): Array<[number, number]> {
+/** The sample sizes of a track: stsz, or its compact form stz2 (4-, 8- or 16-bit sizes). */
+function sampleSizes(stbl: Buffer, label: string, bad: () => never): { count: number; sizeOf: (i: number) => number } | undefined {
+  const stsz = findChild(stbl, 'stsz', label);
+  if (stsz) {
+    const fixed = stsz.length >= 12 ? stsz.readUInt32BE(4) : bad();
+    const count = stsz.readUInt32BE(8);
+    if (fixed === 0 && 12 + count * 4 > stsz.length) bad();
+    return { count, sizeOf: (i) => (fixed !== 0 ? fixed : stsz.readUInt32BE(12 + i * 4)) };
+  }
+  const stz2 = findChild(stbl, 'stz2', label);
+  if (!stz2) return undefined;
+  const field = stz2.length >= 12 ? stz2[7]! : bad();
+  const count = stz2.readUInt32BE(8);
+  if ((field !== 4 && field !== 8 && field !== 16) || 12 + Math.ceil((count * field) / 8) > stz2.length) bad();
+  const sizeOf = (i: number): number => (field === 16 ? stz2.readUInt16BE(12 + i * 2) : field === 8 ? stz2[12 + i]! : (stz2[12 + (i >> 1)]! >> ((i & 1) === 0 ? 4 : 0)) & 0xf);
+  return { count, sizeOf };
+}
+
+/** Byte ranges of every chunk of a track, from its sample tables (stsz or stz2, stsc, stco/co64); undefined without them. */
+function sampleRanges(trak: Buffer, label: string): Array<[number, number]> | undefined {
   const stbl = ((): Buffer | undefined => {
     const mdia = findChild(trak, 'mdia', label);
     const minf = mdia ? findChild(mdia, 'minf', label) : undefined;
     return minf ? findChild(minf, 'stbl', label) : undefined;
   })();
-  if (!stbl) return [];
-  const stsz = findChild(stbl, 'stsz', label);
-  const stsc = findChild(stbl, 'stsc', label);
-  const stco = findChild(stbl, 'stco', label);
-  const co64 = findChild(stbl, 'co64', label);
-  if (!stsz || !stsc || (!stco && !co64)) return [];
+  if (!stbl) return undefined;
   const bad = (): never => {
     throw stripFailed(label, 'a sample table is inconsistent');
   };
+  const sizes = sampleSizes(stbl, label, bad);
+  const stsc = findChild(stbl, 'stsc', label);
+  const stco = findChild(stbl, 'stco', label);
+  const co64 = findChild(stbl, 'co64', label);
+  if (!sizes || !stsc || (!stco && !co64)) return undefined;
   const offsets: number[] = [];
   const co = (stco ?? co64) as Buffer;
   const nChunks = co.length >= 8 ? co.readUInt32BE(4) : bad();
   if (nChunks > MAX_CHUNKS || 8 + nChunks * (stco ? 4 : 8) > co.length) bad();
   for (let i = 0; i < nChunks; i++) offsets.push(stco ? co.readUInt32BE(8 + i * 4) : Number(co.readBigUInt64BE(8 + i * 8)));
-  const fixed = stsz.length >= 12 ? stsz.readUInt32BE(4) : bad();
-  const nSamples = stsz.readUInt32BE(8);
-  if (fixed === 0 && 12 + nSamples * 4 > stsz.length) bad();
-  const sizeOf = (i: number): number => (fixed !== 0 ? fixed : stsz.readUInt32BE(12 + i * 4));
+  const { count: nSamples, sizeOf } = sizes;
   const nRuns = stsc.length >= 8 ? stsc.readUInt32BE(4) : bad();
   if (8 + nRuns * 12 > stsc.length) bad();
   const ranges: Array<[number, number]> = [];
@@ -196,9 +222,10 @@ function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined)
     switch (box.type) {
       case 'trak': {
         const h = handlerOf(content, ctx.label);
-        if (h !== undefined && !AV_HANDLERS.has(h)) {
+        if (h === undefined) throw stripFailed(ctx.label, 'a track has no handler, so it cannot be told whether it holds video, sound or metadata');
+        if (!AV_HANDLERS.has(h)) {
           neutralise(ctx, abs, box);
-          for (const [from, to] of sampleRanges(content, ctx.label)) {
+          for (const [from, to] of sampleRanges(content, ctx.label) ?? []) {
             ctx.edits.push({ from, to });
             ctx.zeroedSampleBytes += to - from;
           }
@@ -206,6 +233,9 @@ function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined)
           ctx.rec.removed(`track of type '${printable(h)}' (timed metadata, timecode or text): track removed, its samples zeroed`);
           continue;
         }
+        const samples = sampleRanges(content, ctx.label);
+        if (samples) for (const r of samples) ctx.kept.push(r);
+        else ctx.untraced++;
         walk(ctx, content, absContent, h);
         continue;
       }
@@ -285,10 +315,13 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: numb
       // Last box, to the end of the file (an mdat being written when recording stopped, typically).
       const rest = await r.drain();
       if (type !== 'mdat') throw stripFailed(ctx.label, 'an open-ended box that is not media data');
+      ctx.mdats.push([start + header, start + header + rest]);
       return { end: start + header + rest, total: start + header + rest };
     }
     if (size < header) throw stripFailed(ctx.label, 'a box declares an impossible size');
     const contentSize = size - header;
+    if (type === 'mdat') ctx.mdats.push([start + header, start + size]);
+    if (type === 'moov') ctx.moov = true;
     if (NEUTRALISE.has(type) || CONTAINERS.has(type) || PADDING.has(type)) {
       if (contentSize > MAX_BOX_IN_MEMORY) {
         if (!PADDING.has(type)) throw stripUnsupported(ctx.label, 'a metadata box is implausibly large');
@@ -323,6 +356,31 @@ async function apply(r: ByteReader, sink: ByteSink, edits: readonly Edit[], end:
   if (end > pos) await r.copyTo(end - pos, sink);
 }
 
+/**
+ * Zero edits for the media data that no kept track points at (see the header), with the bytes they cover. Refuses
+ * when the kept tracks cannot all be traced, since what they point at is then unknown.
+ */
+function unreferencedMediaData(ctx: Ctx): { edits: Edit[]; bytes: number } {
+  if (ctx.fragmented || ctx.mdats.every(([from, to]) => to === from)) return { edits: [], bytes: 0 };
+  if (!ctx.moov) throw stripUnsupported(ctx.label, 'it has media data but no movie box (moov), so what the media data holds cannot be told (a recording that was cut off?)');
+  if (ctx.untraced > 0) throw stripFailed(ctx.label, 'a video or sound track has no sample tables, so its media cannot be told from leftover data');
+  const kept = [...ctx.kept].sort((a, b) => a[0] - b[0]);
+  const edits: Edit[] = [];
+  let bytes = 0;
+  for (const [start, end] of ctx.mdats) {
+    let pos = start;
+    for (const [from, to] of kept) {
+      if (to <= pos || from >= end) continue;
+      if (from > pos) edits.push({ from: pos, to: from });
+      pos = Math.max(pos, to);
+      if (pos >= end) break;
+    }
+    if (pos < end) edits.push({ from: pos, to: end });
+  }
+  for (const e of edits) bytes += e.to - e.from;
+  return { edits, bytes };
+}
+
 function normalise(edits: Edit[], end: number, label: string): Edit[] {
   const sorted = [...edits].filter((e) => e.to > e.from).sort((a, b) => a.from - b.from || a.to - b.to);
   const out: Edit[] = [];
@@ -342,17 +400,19 @@ export function stripBmff(ext: string): StripHandler {
   const label = ext.toUpperCase();
   return async (source, tmpPath, opts) => {
     const rec = new RecordBuilder(ext, 'lossless-structure');
-    const ctx: Ctx = { opts, edits: [], rec, label, times: 0, names: 0, metaTracks: 0, zeroedSampleBytes: 0, fragmented: false };
+    const ctx: Ctx = { opts, edits: [], rec, label, times: 0, names: 0, metaTracks: 0, zeroedSampleBytes: 0, fragmented: false, mdats: [], kept: [], untraced: 0, moov: false };
     try {
       const { value: extent } = await withReader(source, (r) => scan(r, ctx));
       if (ctx.fragmented && ctx.metaTracks > 0) throw stripUnsupported(label, 'it is fragmented and has a timed-metadata track, whose fragments we cannot remove');
       if (extent.end === 0) throw stripFailed(label, 'it contains no boxes');
-      const edits = normalise(ctx.edits, extent.end, label);
+      const unreferenced = unreferencedMediaData(ctx);
+      const edits = normalise([...ctx.edits, ...unreferenced.edits], extent.end, label);
+      if (unreferenced.bytes > 0) rec.removed(`media data no video or sound track points at (${unreferenced.bytes} bytes, zeroed)`);
       if (ctx.times > 0) rec.removed(`creation/modification times in mvhd/tkhd/mdhd (${ctx.times})`);
       if (ctx.names > 0) rec.removed(`handler and compressor names (${ctx.names})`);
       if (extent.total > extent.end) rec.removed(`stray bytes after the last box (${extent.total - extent.end})`);
       rec.note(
-        `metadata boxes turned into free boxes of the same size: no offset moved, media data byte-identical${ctx.zeroedSampleBytes > 0 ? ` except ${ctx.zeroedSampleBytes} bytes of removed metadata-track samples (zeroed)` : ''}`,
+        `metadata boxes turned into free boxes of the same size: no offset moved, media data byte-identical${ctx.zeroedSampleBytes > 0 ? ` except ${ctx.zeroedSampleBytes} bytes of removed metadata-track samples (zeroed)` : ''}${unreferenced.bytes > 0 ? `${ctx.zeroedSampleBytes > 0 ? ' and' : ' except'} ${unreferenced.bytes} bytes no kept track points at (zeroed)` : ''}`,
       );
       const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => apply(r, sink, edits, extent.end)));
       return { record: rec.build(), bytesIn };

@@ -6,7 +6,8 @@ import { isHuellaError } from '../../../../../main/archive/errors';
 import { stripToFile } from '../../../../../main/archive/formats/index';
 import { readAvInfo } from '../../../../../main/archive/ingest/av-info';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
-import { decodedMd5, makeMatroska, makeOgg, packetMd5s, type OggKind } from '../../../../fixtures/phone-media';
+import { decodedMd5, DRONE_SUBTITLE, makeCameraMp4, makeMatroska, makeOgg, packetMd5s, type OggKind } from '../../../../fixtures/phone-media';
+import type { MadeFixture } from '../../../../fixtures/photos';
 import { tempDir } from '../../../../helpers/tmp';
 import { expectClean, expectDirty, OPTS, strip } from './strip-helpers';
 
@@ -88,4 +89,64 @@ describe('WebM / Matroska video', () => {
     expect(isHuellaError(err, 'STRIP_FAILED')).toBe(true);
     expect(fs.existsSync(out)).toBe(false);
   });
+});
+
+describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track with GPS)', () => {
+  const maps = ['0:v:0', '0:a:0'];
+  /** The offset of the type field of the n-th (from 0) box of `type`, found by its name as a byte string. */
+  const boxAt = (b: Buffer, type: string, n = 0): number => {
+    let at = -1;
+    for (let i = 0; i <= n; i++) at = b.indexOf(Buffer.from(type, 'latin1'), at + 1);
+    if (at < 0) throw new Error(`no ${type} #${n}`);
+    return at;
+  };
+  const rename = (file: string, type: string, n: number, to: string, name: string): MadeFixture => {
+    const b = fs.readFileSync(file);
+    b.write(to, boxAt(b, type, n), 'latin1');
+    const out = path.join(dir, name);
+    fs.writeFileSync(out, b);
+    return { path: out, mediaType: 'video/mp4', originalValues: [DRONE_SUBTITLE] };
+  };
+  const leaked = (fx: MadeFixture, out: string): string[] => fx.originalValues.filter((v) => fs.readFileSync(out).includes(Buffer.from(v, 'latin1')));
+
+  for (const v of [{ name: 'camera.mp4' }, { name: 'camera.mov', mov: true }, { name: 'camera-faststart.mp4', faststart: true }, { name: 'camera-fragmented.mp4', fragmented: true }]) {
+    it(`${v.name}: names, places, dates and the subtitle track gone in place; every video and audio frame identical`, async () => {
+      const fx = makeCameraMp4({ dir, ...v });
+      expect(fx.originalValues.every((x) => fs.readFileSync(fx.path).includes(Buffer.from(x, 'latin1')))).toBe(true);
+      const { out, result } = await strip(fx, dir);
+      expect(leaked(fx, out)).toEqual([]);
+      expect(fs.statSync(out).size).toBe(fs.statSync(fx.path).size);
+      expect(packetMd5s(out, maps)).toEqual(packetMd5s(fx.path, maps));
+      expect(decodedMd5(out, maps)).toBe(decodedMd5(fx.path, maps));
+      if (!v.fragmented) expect(result.record.removed.some((r) => /^track of type '(text|sbtl)'/.test(r))).toBe(true);
+    }, 60_000);
+  }
+
+  it('zeroes media data that no kept track points at: samples left by an editor that removed a track, or a metadata track whose tables are damaged', async () => {
+    const fx = makeCameraMp4({ dir, name: 'leftover-src.mp4' });
+    // The subtitle track (the third) turned into free space by an editor: its samples stay in mdat, pointed at by nothing.
+    // Then a subtitle track whose chunk table (stco) is unreadable: its samples cannot be located through it.
+    for (const damaged of [rename(fx.path, 'trak', 2, 'free', 'leftover.mp4'), rename(fx.path, 'stco', 2, 'stcx', 'damaged-table.mp4')]) {
+      const { out, result } = await strip(damaged, dir);
+      expect(leaked(damaged, out)).toEqual([]);
+      expect(result.record.removed.some((r) => /^media data no video or sound track points at \(\d+ bytes, zeroed\)$/.test(r))).toBe(true);
+      expect(packetMd5s(out, maps)).toEqual(packetMd5s(damaged.path, maps));
+    }
+  }, 60_000);
+
+  it('refuses, with the reason, a file whose media cannot be told from leftover data', async () => {
+    const fx = makeCameraMp4({ dir, name: 'untraceable-src.mp4' });
+    const cases: Array<[MadeFixture, 'STRIP_FAILED' | 'STRIP_UNSUPPORTED', RegExp]> = [
+      [rename(fx.path, 'stco', 0, 'stcx', 'video-no-table.mp4'), 'STRIP_FAILED', /video or sound track has no sample tables/],
+      [rename(fx.path, 'hdlr', 1, 'hdlx', 'no-handler.mp4'), 'STRIP_FAILED', /track has no handler/],
+      [rename(fx.path, 'moov', 0, 'junk', 'no-moov.mp4'), 'STRIP_UNSUPPORTED', /no movie box \(moov\)/],
+    ];
+    for (const [bad, code, reason] of cases) {
+      const out = path.join(dir, `out-${path.basename(bad.path)}`);
+      const err = await stripToFile(() => fs.createReadStream(bad.path), bad.mediaType, out, OPTS).catch((e: unknown) => e);
+      expect(isHuellaError(err, code), `${path.basename(bad.path)}: ${String(err)}`).toBe(true);
+      expect((err as Error).message).toMatch(reason);
+      expect(fs.existsSync(out)).toBe(false);
+    }
+  }, 60_000);
 });
