@@ -242,19 +242,23 @@ function neutralDescription(profile: Buffer, desc: string | undefined): string {
   return space === 'GRAY' ? 'Gray' : space === 'CMYK' ? 'CMYK' : space === 'RGB ' ? 'RGB' : 'Colour profile';
 }
 
-/**
- * Rebuilds `input` with its colour tags only, a neutral description and copyright, and the header's identifying
- * fields zeroed (see the header of this file). `ok: false` when the profile is malformed: the caller drops it.
- */
-export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
-  if (input.length < 132 || input.toString('latin1', 36, 40) !== 'acsp') return { ok: false, reason: 'not a valid ICC profile' };
+type Tag = { readonly sig: string; readonly data: Buffer };
+type SortedTags = { readonly kept: Tag[]; readonly removed: Set<string>; readonly desc: string | undefined };
+
+/** The profile cut to its declared size, when its header and tag table hold together; else why not. */
+function checkedProfile(input: Buffer): { profile: Buffer; count: number } | { reason: string } {
+  if (input.length < 132 || input.toString('latin1', 36, 40) !== 'acsp') return { reason: 'not a valid ICC profile' };
   const declared = input.readUInt32BE(0);
-  if (declared > input.length || declared < 132) return { ok: false, reason: 'profile size inconsistent' };
+  if (declared > input.length || declared < 132) return { reason: 'profile size inconsistent' };
   const profile = input.subarray(0, declared);
   const count = profile.readUInt32BE(128);
-  if (count > 200 || 132 + count * 12 > profile.length) return { ok: false, reason: 'tag table inconsistent' };
-  const v4 = (profile[8] ?? 0) >= 4;
-  const kept: { sig: string; data: Buffer }[] = [];
+  if (count > 200 || 132 + count * 12 > profile.length) return { reason: 'tag table inconsistent' };
+  return { profile, count };
+}
+
+/** The tag table read: colour tags kept (the first of each signature), the others named as removed, 'desc' read. */
+function sortTags(profile: Buffer, count: number): SortedTags | { reason: string } {
+  const kept: Tag[] = [];
   const removed = new Set<string>();
   let desc: string | undefined;
   for (let i = 0; i < count; i++) {
@@ -262,21 +266,21 @@ export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
     const sig = profile.toString('latin1', e, e + 4);
     const at = profile.readUInt32BE(e + 4);
     const size = profile.readUInt32BE(e + 8);
-    if (at < 132 || size < 8 || at + size > profile.length) return { ok: false, reason: `tag ${JSON.stringify(sig)} lies outside the profile` };
+    if (at < 132 || size < 8 || at + size > profile.length) return { reason: `tag ${JSON.stringify(sig)} lies outside the profile` };
     if (sig === 'desc') desc = readTagText(profile, at, size);
     if (COLOUR_TAGS.has(sig)) {
       if (!kept.some((k) => k.sig === sig)) kept.push({ sig, data: profile.subarray(at, at + size) });
     } else if (sig !== 'desc' && sig !== 'cprt') removed.add(/^[\x20-\x7e]{4}$/.test(sig) ? sig.trim() : 'private');
   }
-  if (!kept.some((k) => /^(rXYZ|kTRC|A2B0|B2A0|D2B0)$/.test(k.sig))) return { ok: false, reason: 'no colour-defining tags' };
-  const label = neutralDescription(profile, desc);
-  kept.push({ sig: 'desc', data: textTag('desc', label, v4) }, { sig: 'cprt', data: textTag('cprt', '', v4) });
+  if (!kept.some((k) => /^(rXYZ|kTRC|A2B0|B2A0|D2B0)$/.test(k.sig))) return { reason: 'no colour-defining tags' };
+  return { kept, removed, desc };
+}
 
-  // Lay out: header, tag table, then each tag's data 4-byte aligned; identical data is stored once.
-  const tableEnd = 132 + kept.length * 12;
+/** The tag table and tag data: each tag's data 4-byte aligned after the table; identical data is stored once. */
+function layOutTags(kept: readonly Tag[]): { table: Buffer; blobs: Buffer[] } {
   const blobs: Buffer[] = [];
   const entries: { sig: string; at: number; size: number }[] = [];
-  let offset = tableEnd;
+  let offset = 132 + kept.length * 12;
   for (const k of kept) {
     const same = entries.findIndex((x, j) => kept[j]!.data.equals(k.data));
     if (same >= 0) {
@@ -288,9 +292,6 @@ export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
     blobs.push(padded);
     offset += padded.length;
   }
-  const header = Buffer.from(profile.subarray(0, 128));
-  for (const [a, b] of IDENTITY_HEADER_FIELDS) header.fill(0, a, b);
-  header.fill(0, 100, 128); // reserved
   const table = Buffer.alloc(4 + kept.length * 12);
   table.writeUInt32BE(kept.length, 0);
   entries.forEach((x, j) => {
@@ -298,6 +299,15 @@ export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
     table.writeUInt32BE(x.at, 4 + j * 12 + 4);
     table.writeUInt32BE(x.size, 4 + j * 12 + 8);
   });
+  return { table, blobs };
+}
+
+/** The new profile: the header with its identifying fields and reserved bytes zeroed, size and profile ID rewritten. */
+function assemble(profile: Buffer, kept: readonly Tag[]): Buffer {
+  const header = Buffer.from(profile.subarray(0, 128));
+  for (const [a, b] of IDENTITY_HEADER_FIELDS) header.fill(0, a, b);
+  header.fill(0, 100, 128); // reserved
+  const { table, blobs } = layOutTags(kept);
   const out = Buffer.concat([header, table, ...blobs]);
   out.writeUInt32BE(out.length, 0);
   const hadId = profile.subarray(84, 100).some((x) => x !== 0);
@@ -309,18 +319,34 @@ export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
     forId.fill(0, 64, 68);
     crypto.createHash('md5').update(forId).digest().copy(out, 84);
   }
+  return out;
+}
+
+/** What the rebuild took away, in words for the record. */
+function removedParts(profile: Buffer, { removed, desc }: SortedTags, label: string): string[] {
   const dropped = [...removed].sort();
   const zeroed = IDENTITY_HEADER_FIELDS.filter(([a, b]) => profile.subarray(a, b).some((x) => x !== 0)).map(([, , name]) => name);
   const cprtText = findTagText(profile, 'cprt');
-  return {
-    ok: true,
-    profile: out,
-    label,
-    removed: [
-      ...(desc !== undefined && desc.replace(/\0/g, '').trim() !== label ? ['description replaced by the colour space name'] : []),
-      ...(cprtText !== undefined && cprtText.replace(/\0/g, '').trim() !== '' ? ['copyright text'] : []),
-      ...(zeroed.length > 0 ? [`header ${zeroed.join(', ')}`] : []),
-      ...(dropped.length > 0 ? [`tags ${dropped.join(', ')}`] : []),
-    ],
-  };
+  return [
+    ...(desc !== undefined && desc.replace(/\0/g, '').trim() !== label ? ['description replaced by the colour space name'] : []),
+    ...(cprtText !== undefined && cprtText.replace(/\0/g, '').trim() !== '' ? ['copyright text'] : []),
+    ...(zeroed.length > 0 ? [`header ${zeroed.join(', ')}`] : []),
+    ...(dropped.length > 0 ? [`tags ${dropped.join(', ')}`] : []),
+  ];
+}
+
+/**
+ * Rebuilds `input` with its colour tags only, a neutral description and copyright, and the header's identifying
+ * fields zeroed (see the header of this file). `ok: false` when the profile is malformed: the caller drops it.
+ */
+export function neutraliseIccProfile(input: Buffer): NeutralisedProfile {
+  const checked = checkedProfile(input);
+  if ('reason' in checked) return { ok: false, reason: checked.reason };
+  const { profile, count } = checked;
+  const tags = sortTags(profile, count);
+  if ('reason' in tags) return { ok: false, reason: tags.reason };
+  const v4 = (profile[8] ?? 0) >= 4;
+  const label = neutralDescription(profile, tags.desc);
+  const kept = [...tags.kept, { sig: 'desc', data: textTag('desc', label, v4) }, { sig: 'cprt', data: textTag('cprt', '', v4) }];
+  return { ok: true, profile: assemble(profile, kept), label, removed: removedParts(profile, tags, label) };
 }
