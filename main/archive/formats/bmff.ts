@@ -191,78 +191,90 @@ function sampleRanges(trak: Buffer, label: string): Array<[number, number]> | un
   return ranges;
 }
 
+/** A box found by walk: its header, its parent's bytes, where it starts in the file, and its content. */
+type Found = { readonly box: Box; readonly parent: Buffer; readonly abs: number; readonly content: Buffer; readonly absContent: number };
+
+/** Walks the boxes of `b` (which starts at `absBase` in the file), inside a track of `handler` if any, noting the edits. */
 function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined): void {
   let off = 0;
   while (off + 8 <= b.length) {
     const box = readBoxHeader(b, off, ctx.label);
     const abs = absBase + off;
-    const content = b.subarray(off + box.header, off + box.size);
-    const absContent = abs + box.header;
+    const found: Found = { box, parent: b, abs, content: b.subarray(off + box.header, off + box.size), absContent: abs + box.header };
     off += box.size;
-    if (NEUTRALISE.has(box.type)) {
-      neutralise(ctx, abs, box);
-      const what =
-        box.type === 'uuid'
-          ? b.subarray(box.start + box.header - 16, box.start + box.header).toString('hex') === XMP_UUID
-            ? 'uuid (XMP)'
-            : 'uuid (vendor data)'
-          : box.type === 'udta'
-            ? `udta (${childTypes(content, ctx.label).join(', ') || 'empty'})`
-            : box.type;
-      ctx.rec.removed(what);
-      continue;
-    }
-    if (PADDING.has(box.type)) {
-      if (content.some((x) => x !== 0)) {
-        ctx.edits.push({ from: absContent, to: absContent + content.length });
-        ctx.rec.removed('leftover bytes in free-space boxes (zeroed)');
-      }
-      continue;
-    }
-    switch (box.type) {
-      case 'trak': {
-        const h = handlerOf(content, ctx.label);
-        if (h === undefined) throw stripFailed(ctx.label, 'a track has no handler, so it cannot be told whether it holds video, sound or metadata');
-        if (!AV_HANDLERS.has(h)) {
-          neutralise(ctx, abs, box);
-          for (const [from, to] of sampleRanges(content, ctx.label) ?? []) {
-            ctx.edits.push({ from, to });
-            ctx.zeroedSampleBytes += to - from;
-          }
-          ctx.metaTracks++;
-          ctx.rec.removed(`track of type '${printable(h)}' (timed metadata, timecode or text): track removed, its samples zeroed`);
-          continue;
-        }
-        const samples = sampleRanges(content, ctx.label);
-        if (samples) for (const r of samples) ctx.kept.push(r);
-        else ctx.untraced++;
-        walk(ctx, content, absContent, h);
-        continue;
-      }
-      case 'mvhd':
-      case 'tkhd':
-      case 'mdhd':
-        zeroTimes(ctx, content, absContent, box.type);
-        continue;
-      case 'hdlr':
-        if (content.length > 24 && content.subarray(24).some((x) => x !== 0)) {
-          ctx.edits.push({ from: absContent + 24, to: absContent + content.length });
-          ctx.names++;
-        }
-        continue;
-      case 'stsd':
-        if (handler === 'vide') zeroCompressorNames(ctx, content, absContent);
-        continue;
-      case 'dref':
-        refuseExternalData(ctx, content);
-        continue;
-      case 'moof':
-        ctx.fragmented = true;
-        walk(ctx, content, absContent, handler);
-        continue;
-      default:
-        if (CONTAINERS.has(box.type)) walk(ctx, content, absContent, handler);
-    }
+    visit(ctx, found, handler);
+  }
+}
+
+function visit(ctx: Ctx, f: Found, handler: string | undefined): void {
+  const { box, content, absContent } = f;
+  if (NEUTRALISE.has(box.type)) removeMetadataBox(ctx, f);
+  else if (PADDING.has(box.type)) zeroPadding(ctx, content, absContent);
+  else if (box.type === 'trak') visitTrack(ctx, f);
+  else if (box.type === 'mvhd' || box.type === 'tkhd' || box.type === 'mdhd') zeroTimes(ctx, content, absContent, box.type);
+  else if (box.type === 'hdlr') zeroHandlerName(ctx, content, absContent);
+  else if (box.type === 'stsd') {
+    if (handler === 'vide') zeroCompressorNames(ctx, content, absContent);
+  } else if (box.type === 'dref') refuseExternalData(ctx, content);
+  else if (box.type === 'moof') {
+    ctx.fragmented = true;
+    walk(ctx, content, absContent, handler);
+  } else if (CONTAINERS.has(box.type)) walk(ctx, content, absContent, handler);
+}
+
+/** udta, meta, uuid or prft: becomes a zeroed free box, and the record says what it was. */
+function removeMetadataBox(ctx: Ctx, f: Found): void {
+  const { box, parent } = f;
+  neutralise(ctx, f.abs, box);
+  const what =
+    box.type === 'uuid'
+      ? parent.subarray(box.start + box.header - 16, box.start + box.header).toString('hex') === XMP_UUID
+        ? 'uuid (XMP)'
+        : 'uuid (vendor data)'
+      : box.type === 'udta'
+        ? `udta (${childTypes(f.content, ctx.label).join(', ') || 'empty'})`
+        : box.type;
+  ctx.rec.removed(what);
+}
+
+/** The content of a free, skip or wide box is zeroed when anything is left in it. */
+function zeroPadding(ctx: Ctx, content: Buffer, absContent: number): void {
+  if (content.some((x) => x !== 0)) {
+    ctx.edits.push({ from: absContent, to: absContent + content.length });
+    ctx.rec.removed('leftover bytes in free-space boxes (zeroed)');
+  }
+}
+
+/** A video or sound track is kept (its samples noted, its boxes walked); any other track is removed. */
+function visitTrack(ctx: Ctx, f: Found): void {
+  const h = handlerOf(f.content, ctx.label);
+  if (h === undefined) throw stripFailed(ctx.label, 'a track has no handler, so it cannot be told whether it holds video, sound or metadata');
+  if (!AV_HANDLERS.has(h)) {
+    removeTrack(ctx, f, h);
+    return;
+  }
+  const samples = sampleRanges(f.content, ctx.label);
+  if (samples) for (const r of samples) ctx.kept.push(r);
+  else ctx.untraced++;
+  walk(ctx, f.content, f.absContent, h);
+}
+
+/** A timed-metadata, timecode or text track becomes a free box, and its samples are zeroed in the media data. */
+function removeTrack(ctx: Ctx, f: Found, handler: string): void {
+  neutralise(ctx, f.abs, f.box);
+  for (const [from, to] of sampleRanges(f.content, ctx.label) ?? []) {
+    ctx.edits.push({ from, to });
+    ctx.zeroedSampleBytes += to - from;
+  }
+  ctx.metaTracks++;
+  ctx.rec.removed(`track of type '${printable(handler)}' (timed metadata, timecode or text): track removed, its samples zeroed`);
+}
+
+/** A handler name (after the 24 bytes of version, flags, pre_defined, type and reserved) is zeroed. */
+function zeroHandlerName(ctx: Ctx, content: Buffer, absContent: number): void {
+  if (content.length > 24 && content.subarray(24).some((x) => x !== 0)) {
+    ctx.edits.push({ from: absContent + 24, to: absContent + content.length });
+    ctx.names++;
   }
 }
 
