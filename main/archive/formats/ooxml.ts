@@ -80,15 +80,93 @@ function childNames(xml: string): string[] {
   return names;
 }
 
+/** Settings that name a template, a data source, a path or a document: w:rsids, w:attachedTemplate, docIds… */
+function isNamingSetting(el: XmlName): boolean {
+  return (
+    (W.has(el.ns) && ['rsids', 'attachedTemplate', 'docVars', 'mailMerge'].includes(el.local)) ||
+    ((el.ns === W14 || el.ns === W15) && el.local === 'docId') ||
+    (el.ns === X15AC && el.local === 'absPath') ||
+    (el.ns === XR && el.local === 'revisionPtr')
+  );
+}
+
+/** An attribute's fate as `XmlEdit.attribute` says it (null: dropped, a string: new value); undefined: not this rule's. */
+type AttributeRule = (el: XmlName, attr: XmlName, c: Counters) => string | null | undefined;
+
+/** WordprocessingML: w:rsid* go, tracked-change and comment authors become neutral, their dates go (w16cex too). */
+const wordAttribute: AttributeRule = (_el, attr, c) => {
+  if (W.has(attr.ns)) {
+    if (attr.local.startsWith('rsid')) {
+      c.rsids++;
+      return null;
+    }
+    if (attr.local === 'author') {
+      c.authors++;
+      return NEUTRAL_AUTHOR;
+    }
+    if (attr.local === 'initials') return NEUTRAL_INITIALS;
+    if (attr.local === 'date') {
+      c.dates++;
+      return null;
+    }
+  }
+  if (attr.ns === W16CEX && attr.local === 'dateUtc') {
+    c.dates++;
+    return null;
+  }
+  return undefined;
+};
+
+/** SpreadsheetML: threaded-comment persons become neutral and lose their accounts, comment dates and builds go. */
+const spreadsheetAttribute: AttributeRule = (el, attr, c) => {
+  if (el.ns === XTC && el.local === 'person') {
+    if (attr.local === 'displayName') {
+      c.authors++;
+      return NEUTRAL_AUTHOR;
+    }
+    if (attr.local === 'userId' || attr.local === 'providerId') return null;
+  }
+  if (el.ns === XTC && el.local === 'threadedComment' && attr.local === 'dT') {
+    c.dates++;
+    return null;
+  }
+  if (S.has(el.ns) && el.local === 'fileVersion' && ['appName', 'lastEdited', 'lowestEdited', 'rupBuild'].includes(attr.local)) {
+    c.settings++;
+    return null;
+  }
+  return undefined;
+};
+
+/** PresentationML: comment authors (classic and modern) become neutral and lose their accounts, comment dates go. */
+const presentationAttribute: AttributeRule = (el, attr, c) => {
+  if ((P.has(el.ns) && el.local === 'cmAuthor') || (el.ns === P188 && el.local === 'author')) {
+    if (attr.local === 'name') {
+      c.authors++;
+      return NEUTRAL_AUTHOR;
+    }
+    if (attr.local === 'initials') return NEUTRAL_INITIALS;
+    if (attr.local === 'userId' || attr.local === 'providerId') return null;
+    return undefined;
+  }
+  if (P.has(el.ns) && el.local === 'cm' && attr.local === 'dt') {
+    c.dates++;
+    return null;
+  }
+  if (el.ns === P188 && (el.local === 'cm' || el.local === 'reply') && attr.local === 'created') {
+    // Required by the schema: a fixed value says nothing.
+    c.dates++;
+    return EPOCH;
+  }
+  return undefined;
+};
+
+/** In this order; the first rule that answers decides. */
+const ATTRIBUTE_RULES: readonly AttributeRule[] = [wordAttribute, spreadsheetAttribute, presentationAttribute];
+
 function scrubPart(xml: string, c: Counters): string {
-  const isW = (n: XmlName): boolean => W.has(n.ns);
   return rewriteXml(xml, {
     dropElement: (el) => {
-      const drop =
-        (isW(el) && ['rsids', 'attachedTemplate', 'docVars', 'mailMerge'].includes(el.local)) ||
-        ((el.ns === W14 || el.ns === W15) && el.local === 'docId') ||
-        (el.ns === X15AC && el.local === 'absPath') ||
-        (el.ns === XR && el.local === 'revisionPtr');
+      const drop = isNamingSetting(el);
       if (drop) c.settings++;
       return drop;
     },
@@ -100,57 +178,9 @@ function scrubPart(xml: string, c: Counters): string {
       return undefined;
     },
     attribute: (el, attr) => {
-      if (W.has(attr.ns)) {
-        if (attr.local.startsWith('rsid')) {
-          c.rsids++;
-          return null;
-        }
-        if (attr.local === 'author') {
-          c.authors++;
-          return NEUTRAL_AUTHOR;
-        }
-        if (attr.local === 'initials') return NEUTRAL_INITIALS;
-        if (attr.local === 'date') {
-          c.dates++;
-          return null;
-        }
-      }
-      if (attr.ns === W16CEX && attr.local === 'dateUtc') {
-        c.dates++;
-        return null;
-      }
-      if (el.ns === XTC && el.local === 'person') {
-        if (attr.local === 'displayName') {
-          c.authors++;
-          return NEUTRAL_AUTHOR;
-        }
-        if (attr.local === 'userId' || attr.local === 'providerId') return null;
-      }
-      if (el.ns === XTC && el.local === 'threadedComment' && attr.local === 'dT') {
-        c.dates++;
-        return null;
-      }
-      if (S.has(el.ns) && el.local === 'fileVersion' && ['appName', 'lastEdited', 'lowestEdited', 'rupBuild'].includes(attr.local)) {
-        c.settings++;
-        return null;
-      }
-      if ((P.has(el.ns) && el.local === 'cmAuthor') || (el.ns === P188 && el.local === 'author')) {
-        if (attr.local === 'name') {
-          c.authors++;
-          return NEUTRAL_AUTHOR;
-        }
-        if (attr.local === 'initials') return NEUTRAL_INITIALS;
-        if (attr.local === 'userId' || attr.local === 'providerId') return null;
-        if (attr.local === 'clrIdx' || attr.local === 'lastIdx' || attr.local === 'id') return undefined;
-      }
-      if (P.has(el.ns) && el.local === 'cm' && attr.local === 'dt') {
-        c.dates++;
-        return null;
-      }
-      if (el.ns === P188 && (el.local === 'cm' || el.local === 'reply') && attr.local === 'created') {
-        // Required by the schema: a fixed value says nothing.
-        c.dates++;
-        return EPOCH;
+      for (const rule of ATTRIBUTE_RULES) {
+        const fate = rule(el, attr, c);
+        if (fate !== undefined) return fate;
       }
       return undefined;
     },
