@@ -26,7 +26,6 @@ import { assessIccProfile, neutraliseIccProfile } from '../../../main/archive/fo
 import { readKeptExif } from '../../../main/archive/formats/exif-kept';
 import { phoneIccProfile } from '../../fixtures/phone-icc';
 import { findLeaks, stripToFile } from '../../../main/archive/formats';
-import { readExifOrientation, readTiffOrientation } from '../../../main/archive/formats/exif-orientation';
 import { readZipSafely } from '../../../main/archive/formats/zip/read';
 import { sniffMediaType } from '../../../main/archive/ingest/sniff';
 import { matroskaInfo, oggInfo } from '../../../main/archive/ingest/av-info';
@@ -193,8 +192,6 @@ const targets: Target[] = [
   { name: 'backup parseManifest', weight: 1, input: textual(['{"format":"huella-backup-manifest","version":1}']), call: (b) => parseManifest(b) },
   { name: 'backup parseObjectsList', weight: 1, input: textual([`${'a'.repeat(64)} 12 ${'b'.repeat(64)}\n`]), call: (b) => parseObjectsList(b.toString('utf8')) },
   { name: 'backup parseCustodyRecord', weight: 1, input: textual(['{"format":"huella-backup-custody","version":1}']), call: (b) => parseCustodyRecord(b) },
-  { name: 'readTiffOrientation', weight: 1, input: mutated([tiffLoop]), call: (b) => readTiffOrientation(b) },
-  { name: 'readExifOrientation', weight: 1, input: mutated([Buffer.concat([Buffer.from('Exif\0\0'), tiffLoop])]), call: (b) => readExifOrientation(b) },
   { name: 'assessIccProfile', weight: 1, input: mutated([]), call: (b) => assessIccProfile(b) },
   { name: 'neutraliseIccProfile', weight: 1, input: mutated([phoneIccProfile('google'), phoneIccProfile('huawei')]), call: (b) => neutraliseIccProfile(b) },
   { name: 'readKeptExif', weight: 1, input: mutated([tiffLoop]), call: (b) => readKeptExif(b, true) },
