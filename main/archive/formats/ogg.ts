@@ -207,51 +207,9 @@ export async function stripOgg(r: ByteReader, sink: ByteSink, _opts: StripOption
   const streams = new Map<number, Stream>();
   let pages = 0;
   try {
-    for (;;) {
-      const page = await readPage(r);
-      if (page === null) break;
+    for (let page = await readPage(r); page !== null; page = await readPage(r)) {
       pages++;
-      let s = streams.get(page.serial);
-      if (page.flags & BOS) {
-        if (s) throw stripFailed(FORMAT, 'a stream begins twice');
-        if (streams.size >= MAX_STREAMS) throw stripUnsupported(FORMAT, 'it has too many logical streams');
-        const p = pieces(page);
-        const codec = p[0] && p[0].ends ? codecOf(p[0].data) : undefined;
-        if (!codec) throw stripUnsupported(FORMAT, 'it holds a stream that is not Opus, Vorbis or FLAC (its comments could not be removed)');
-        if (p.length !== 1) throw stripFailed(FORMAT, 'the first page of a stream holds more than its identification header');
-        s = { serial: page.serial, codec, headersLeft: headerCount(codec, p[0]!.data) - 1, headers: [Buffer.from(p[0]!.data)], partial: [], partialBytes: 0, inputSeq: page.sequence, outputSeq: 0, done: false, flacLastSeen: false };
-        streams.set(page.serial, s);
-        if (codec === 'flac' && ((p[0]!.data[13] as number) & 0x80) !== 0) throw stripFailed(FORMAT, 'a FLAC stream has no comment block');
-        continue;
-      }
-      if (!s) throw stripFailed(FORMAT, 'a page belongs to a stream that never began');
-      if (page.sequence !== ((s.inputSeq + 1) >>> 0)) rec.note('the original had gaps in its page sequence numbers (lost pages); kept as they were');
-      s.inputSeq = page.sequence;
-      if (!s.done) {
-        if (page.flags & CONTINUED ? s.partial.length === 0 : s.partial.length > 0) throw stripFailed(FORMAT, 'a header packet is cut');
-        for (const piece of pieces(page)) {
-          if (s.done) throw stripUnsupported(FORMAT, 'audio data begins on the same page as the last header (not allowed by the codec mapping)');
-          s.partial.push(Buffer.from(piece.data));
-          s.partialBytes += piece.data.length;
-          if (s.partialBytes > MAX_HEADER_PACKET) throw stripFailed(FORMAT, 'a header packet is implausibly large');
-          if (!piece.ends) continue;
-          const pkt = Buffer.concat(s.partial);
-          s.partial = [];
-          s.partialBytes = 0;
-          s.headers.push(pkt);
-          if (s.codec === 'flac' && pkt.length > 0 && ((pkt[0] as number) & 0x80) !== 0) s.flacLastSeen = true;
-          s.headersLeft--;
-          if (s.headersLeft === 0 || (s.codec === 'flac' && s.flacLastSeen)) s.done = true;
-        }
-        if (s.done) {
-          const out = pagesFor(rewriteHeaders(s, rec), s.serial, 0, true);
-          for (const b of out) await sink.write(b);
-          s.outputSeq = out.length;
-        }
-        continue;
-      }
-      await sink.write(buildPage({ ...page, sequence: s.outputSeq++ }));
-      if (page.flags & EOS) streams.delete(page.serial);
+      await copyPage(page, streams, sink, rec);
     }
     if (pages === 0) throw stripFailed(FORMAT, 'it does not begin with an Ogg page');
     for (const s of streams.values()) if (!s.done) throw stripFailed(FORMAT, 'a stream ends inside its headers');
@@ -263,4 +221,64 @@ export async function stripOgg(r: ByteReader, sink: ByteSink, _opts: StripOption
     if (e instanceof TruncatedInputError) throw stripFailed(FORMAT, 'the file is truncated', e);
     throw e;
   }
+}
+
+/** One page: begins a stream, adds to its headers, or is copied with its sequence number rewritten. */
+async function copyPage(page: OggPage, streams: Map<number, Stream>, sink: ByteSink, rec: RecordBuilder): Promise<void> {
+  if (page.flags & BOS) {
+    beginStream(page, streams);
+    return;
+  }
+  const s = streams.get(page.serial);
+  if (!s) throw stripFailed(FORMAT, 'a page belongs to a stream that never began');
+  if (page.sequence !== ((s.inputSeq + 1) >>> 0)) rec.note('the original had gaps in its page sequence numbers (lost pages); kept as they were');
+  s.inputSeq = page.sequence;
+  if (!s.done) {
+    await takeHeaderPage(s, page, sink, rec);
+    return;
+  }
+  await sink.write(buildPage({ ...page, sequence: s.outputSeq++ }));
+  if (page.flags & EOS) streams.delete(page.serial);
+}
+
+/** A stream's first page: its identification header alone, of a codec whose comments we know how to remove. */
+function beginStream(page: OggPage, streams: Map<number, Stream>): void {
+  if (streams.has(page.serial)) throw stripFailed(FORMAT, 'a stream begins twice');
+  if (streams.size >= MAX_STREAMS) throw stripUnsupported(FORMAT, 'it has too many logical streams');
+  const p = pieces(page);
+  const codec = p[0] && p[0].ends ? codecOf(p[0].data) : undefined;
+  if (!codec) throw stripUnsupported(FORMAT, 'it holds a stream that is not Opus, Vorbis or FLAC (its comments could not be removed)');
+  if (p.length !== 1) throw stripFailed(FORMAT, 'the first page of a stream holds more than its identification header');
+  const s: Stream = { serial: page.serial, codec, headersLeft: headerCount(codec, p[0]!.data) - 1, headers: [Buffer.from(p[0]!.data)], partial: [], partialBytes: 0, inputSeq: page.sequence, outputSeq: 0, done: false, flacLastSeen: false };
+  streams.set(page.serial, s);
+  if (codec === 'flac' && ((p[0]!.data[13] as number) & 0x80) !== 0) throw stripFailed(FORMAT, 'a FLAC stream has no comment block');
+}
+
+/** A page of header packets; once the last header is in, the rewritten headers are written on pages of their own. */
+async function takeHeaderPage(s: Stream, page: OggPage, sink: ByteSink, rec: RecordBuilder): Promise<void> {
+  if (page.flags & CONTINUED ? s.partial.length === 0 : s.partial.length > 0) throw stripFailed(FORMAT, 'a header packet is cut');
+  for (const piece of pieces(page)) {
+    if (s.done) throw stripUnsupported(FORMAT, 'audio data begins on the same page as the last header (not allowed by the codec mapping)');
+    takeHeaderPiece(s, piece);
+  }
+  if (s.done) {
+    const out = pagesFor(rewriteHeaders(s, rec), s.serial, 0, true);
+    for (const b of out) await sink.write(b);
+    s.outputSeq = out.length;
+  }
+}
+
+/** A piece of a header packet; a packet's last piece completes it, and may complete the stream's headers. */
+function takeHeaderPiece(s: Stream, piece: { data: Buffer; ends: boolean }): void {
+  s.partial.push(Buffer.from(piece.data));
+  s.partialBytes += piece.data.length;
+  if (s.partialBytes > MAX_HEADER_PACKET) throw stripFailed(FORMAT, 'a header packet is implausibly large');
+  if (!piece.ends) return;
+  const pkt = Buffer.concat(s.partial);
+  s.partial = [];
+  s.partialBytes = 0;
+  s.headers.push(pkt);
+  if (s.codec === 'flac' && pkt.length > 0 && ((pkt[0] as number) & 0x80) !== 0) s.flacLastSeen = true;
+  s.headersLeft--;
+  if (s.headersLeft === 0 || (s.codec === 'flac' && s.flacLastSeen)) s.done = true;
 }
