@@ -272,66 +272,71 @@ function groupsBox(grpl: Box, plan: Plan): Buffer | undefined {
   return box('grpl', grpl.body);
 }
 
+/** What rebuilding the meta box needs: the file, the plan, the record, and where the new mdat's data begins. */
+type MetaInputs = { readonly f: HeifFile; readonly plan: Plan; readonly rec: RecordBuilder; readonly mdatDataStart: number; readonly offsetSize: 4 | 8; readonly idat: Buffer | undefined };
+
 function buildMeta(f: HeifFile, plan: Plan, rec: RecordBuilder, mdatDataStart: number, offsetSize: 4 | 8, idat: Buffer | undefined): Buffer {
-  const versionFlags = f.metaBox.body.subarray(0, 4);
+  const m: MetaInputs = { f, plan, rec, mdatDataStart, offsetSize, idat };
   const parts: Buffer[] = [];
-  let namedItems = false;
   for (const child of f.meta.children) {
-    switch (child.type) {
-      case 'hdlr': {
-        if (child.body.length < 24) throw new HeifFormatError('the meta handler box is too short');
-        const head = child.body.subarray(0, 24);
-        if (child.body.subarray(24).some((x) => x !== 0)) rec.removed('handler name');
-        parts.push(box('hdlr', head, Buffer.from([0])));
-        break;
-      }
-      case 'pitm':
-        parts.push(box('pitm', child.body));
-        break;
-      case 'iinf': {
-        const items = plan.kept;
-        namedItems = items.some((i) => i.name.length > 0);
-        parts.push(fullBox('iinf', items.length > 0xffff ? 1 : 0, 0, items.length > 0xffff ? u32(items.length) : u16(items.length), ...items.map(infeBox)));
-        break;
-      }
-      case 'iloc':
-        parts.push(ilocBox(plan, mdatDataStart, offsetSize));
-        break;
-      case 'iref': {
-        const b = irefBox(f, plan);
-        if (b) parts.push(b);
-        break;
-      }
-      case 'iprp': {
-        const { ipco, map } = planProperties(f, plan, rec);
-        const ipma = ipmaBox(f, plan, map);
-        parts.push(box('iprp', ipco, ...(ipma ? [ipma] : [])));
-        break;
-      }
-      case 'idat':
-        if (idat && idat.length > 0) parts.push(box('idat', idat));
-        break;
-      case 'dinf':
-        checkDinf(child);
-        parts.push(box('dinf', child.body));
-        break;
-      case 'grpl': {
-        const b = groupsBox(child, plan);
-        if (b) parts.push(b);
-        break;
-      }
-      case 'ipro':
-        throw new HeifUnsupportedError('it has protected (encrypted) items');
-      case 'xml ':
-      case 'bxml':
-        rec.removed('XML metadata box in meta');
-        break;
-      default:
-        rec.removed(`meta box '${printable4cc(child.type)}'`);
-    }
+    const b = rebuildMetaChild(m, child);
+    if (b) parts.push(b);
   }
-  if (namedItems) rec.removed('item names');
-  return box('meta', versionFlags, ...parts);
+  if (f.meta.children.some((c) => c.type === 'iinf') && plan.kept.some((i) => i.name.length > 0)) rec.removed('item names');
+  return box('meta', f.metaBox.body.subarray(0, 4), ...parts);
+}
+
+/** One child of meta, rebuilt for the kept items; undefined when it goes (the record says so when it held metadata). */
+function rebuildMetaChild(m: MetaInputs, child: Box): Buffer | undefined {
+  switch (child.type) {
+    case 'hdlr':
+      return handlerBox(child, m.rec);
+    case 'pitm':
+      return box('pitm', child.body);
+    case 'iinf':
+      return iinfBox(m.plan.kept);
+    case 'iloc':
+      return ilocBox(m.plan, m.mdatDataStart, m.offsetSize);
+    case 'iref':
+      return irefBox(m.f, m.plan);
+    case 'iprp':
+      return iprpBox(m.f, m.plan, m.rec);
+    case 'idat':
+      return m.idat && m.idat.length > 0 ? box('idat', m.idat) : undefined;
+    case 'dinf':
+      checkDinf(child);
+      return box('dinf', child.body);
+    case 'grpl':
+      return groupsBox(child, m.plan);
+    case 'ipro':
+      throw new HeifUnsupportedError('it has protected (encrypted) items');
+    case 'xml ':
+    case 'bxml':
+      m.rec.removed('XML metadata box in meta');
+      return undefined;
+    default:
+      m.rec.removed(`meta box '${printable4cc(child.type)}'`);
+      return undefined;
+  }
+}
+
+/** The meta handler keeps its type and loses its name. */
+function handlerBox(hdlr: Box, rec: RecordBuilder): Buffer {
+  if (hdlr.body.length < 24) throw new HeifFormatError('the meta handler box is too short');
+  if (hdlr.body.subarray(24).some((x) => x !== 0)) rec.removed('handler name');
+  return box('hdlr', hdlr.body.subarray(0, 24), Buffer.from([0]));
+}
+
+function iinfBox(items: readonly Item[]): Buffer {
+  const large = items.length > 0xffff;
+  return fullBox('iinf', large ? 1 : 0, 0, large ? u32(items.length) : u16(items.length), ...items.map(infeBox));
+}
+
+/** Item properties: the kept ones (ipco) and the kept items' associations to them (ipma, when any is left). */
+function iprpBox(f: HeifFile, plan: Plan, rec: RecordBuilder): Buffer {
+  const { ipco, map } = planProperties(f, plan, rec);
+  const ipma = ipmaBox(f, plan, map);
+  return box('iprp', ipco, ...(ipma ? [ipma] : []));
 }
 
 function describeTop(b: Box, file: Buffer): string {
