@@ -24,6 +24,7 @@ import { RecordBuilder } from './strip-record';
 import type { StripOptions } from './types';
 import type { XmlName } from './xml-rewrite';
 import { escapeXmlText, firstElementText, rewriteXml, XmlRewriteError } from './xml-rewrite';
+import type { ZipEntryData } from './zip/read';
 import { readZipSafely } from './zip/read';
 import type { ZipOutEntry } from './zip/write';
 import { writeZip } from './zip/write';
@@ -239,81 +240,117 @@ function classify(name: string): PartKind {
   return 'refuse';
 }
 
+/** What one package's rewrite builds up: the entries written, the record, the counts it names at the end. */
+type PackageWork = {
+  readonly label: string;
+  readonly tmpPath: string;
+  readonly opts: StripOptions;
+  readonly rec: RecordBuilder;
+  readonly counters: Counters;
+  /** Parts removed whole, whose relationships and content-type overrides go with them. */
+  readonly removed: ReadonlySet<string>;
+  readonly out: ZipOutEntry[];
+  media: number;
+};
+
+/** The entries of an Office Open XML package, read with the safety limits; it must have [Content_Types].xml. */
+async function readPackage(input: Buffer, label: string): Promise<ZipEntryData[]> {
+  const entries = await readZipSafely(input, label);
+  if (!entries.some((e) => e.name === '[Content_Types].xml')) throw stripFailed(label, 'it has no [Content_Types].xml (not an Office Open XML package)');
+  return entries;
+}
+
+/** docProps/core.xml written anew: empty, but for a plain ISO dcterms:created when the profile keeps the capture date. */
+function rewriteCore(xml: string, w: PackageWork): string {
+  const fields = childNames(xml);
+  if (fields.length > 0) w.rec.removed(`docProps/core.xml: ${fields.join(', ')}`);
+  const created = firstElementText(xml, (el) => el.ns === DCTERMS && el.local === 'created')?.trim();
+  const keep = w.opts.keepCaptureDate && created !== undefined && ISO_DATE.test(created) ? created : undefined;
+  if (keep) w.rec.kept('docProps/core.xml: created');
+  return EMPTY_CORE(keep);
+}
+
+/** docProps/app.xml written anew, empty. */
+function rewriteApp(xml: string, w: PackageWork): string {
+  const fields = childNames(xml);
+  if (fields.length > 0) w.rec.removed(`docProps/app.xml: ${fields.join(', ')}`);
+  return EMPTY_APP;
+}
+
+/** An embedded image or sound, stripped by its own stripper in a scratch file beside the output. */
+async function stripMedia(e: ZipEntryData, w: PackageWork): Promise<Buffer> {
+  const r = await stripEmbeddedFile(e.data, `${w.tmpPath}.m${w.media}`, w.opts, w.label);
+  w.media++;
+  w.rec.removed(`embedded media: ${r.what}`);
+  return r.data;
+}
+
+const REFUSED =
+  'it contains embedded objects, macros or parts of an unknown kind, which carry metadata we do not strip; export the original encrypted to the recipient instead';
+
+/** One part's new bytes as its kind says, or undefined when the part is removed; a part of a refused kind throws. */
+async function rewritePart(e: ZipEntryData, w: PackageWork): Promise<Buffer | string | undefined> {
+  const text = (): string => e.data.toString('utf8');
+  switch (classify(e.name)) {
+    case 'core':
+      return rewriteCore(text(), w);
+    case 'app':
+      return rewriteApp(text(), w);
+    case 'remove':
+      w.rec.removed(e.name.toLowerCase().startsWith('customxml/') ? 'customXml parts' : e.name);
+      return undefined;
+    case 'rels':
+      return dropRelationships(e.name, text(), w.removed);
+    case 'content-types':
+      return dropOverrides(text(), w.removed);
+    case 'xml':
+      return scrubPart(text(), w.counters);
+    case 'media':
+      return stripMedia(e, w);
+    case 'printer':
+      w.rec.removed('printer name in printer settings');
+      return zeroPrinterName(e.data);
+    case 'keep':
+      return e.data;
+    case 'refuse':
+      throw stripUnsupported(w.label, REFUSED);
+  }
+}
+
+/** Every part rewritten in the package's order into `w.out`; a part that is not well-formed XML fails the strip. */
+async function rewriteParts(entries: readonly ZipEntryData[], w: PackageWork): Promise<void> {
+  try {
+    for (const e of entries) {
+      const data = await rewritePart(e, w);
+      if (data !== undefined) w.out.push({ name: e.name, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data, compress: e.compressed });
+    }
+  } catch (e) {
+    if (e instanceof XmlRewriteError) throw stripFailed(w.label, `a part is not well-formed XML (${e.message})`);
+    throw e;
+  }
+}
+
+/** The record's totals: authors, dates, rsids and settings counted across the parts, and the media stripped. */
+function recordTotals(w: PackageWork): void {
+  const { rec, counters: c, media } = w;
+  if (c.authors > 0) rec.removed(`comment and revision authors replaced by "${NEUTRAL_AUTHOR}" (${c.authors})`);
+  if (c.dates > 0) rec.removed(`comment and revision dates (${c.dates})`);
+  if (c.rsids > 0) rec.removed(`editing-session ids w:rsid* (${c.rsids})`);
+  if (c.settings > 0) rec.removed(`settings naming templates, paths, data sources or builds (${c.settings})`);
+  rec.note(`ZIP written anew with fixed entry times${media > 0 ? `; ${media} embedded media file${media === 1 ? '' : 's'} stripped` : ''}; document text unchanged`);
+}
+
 export function stripOoxml(ext: string): StripHandler {
   const label = ext.toUpperCase();
   return async (source, tmpPath, opts: StripOptions) => {
     const input = await readAllLimited(source, MAX_INPUT_BYTES, () => stripUnsupported(label, 'it is larger than 256 MiB'));
-    const entries = await readZipSafely(input, label);
-    if (!entries.some((e) => e.name === '[Content_Types].xml')) throw stripFailed(label, 'it has no [Content_Types].xml (not an Office Open XML package)');
-    const rec = new RecordBuilder(ext, 'rewrite');
-    const c: Counters = { authors: 0, dates: 0, rsids: 0, settings: 0 };
-    const removed = new Set<string>();
-    for (const e of entries) if (classify(e.name) === 'remove') removed.add(e.name);
-    const out: ZipOutEntry[] = [];
-    let media = 0;
-    let scratch = 0;
-    try {
-      for (const e of entries) {
-        const kind = classify(e.name);
-        const text = (): string => e.data.toString('utf8');
-        const put = (data: Buffer | string): void => void out.push({ name: e.name, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data, compress: e.compressed });
-        switch (kind) {
-          case 'core': {
-            const xml = text();
-            const fields = childNames(xml);
-            if (fields.length > 0) rec.removed(`docProps/core.xml: ${fields.join(', ')}`);
-            const created = firstElementText(xml, (el) => el.ns === DCTERMS && el.local === 'created')?.trim();
-            const keep = opts.keepCaptureDate && created !== undefined && ISO_DATE.test(created) ? created : undefined;
-            if (keep) rec.kept('docProps/core.xml: created');
-            put(EMPTY_CORE(keep));
-            break;
-          }
-          case 'app': {
-            const fields = childNames(text());
-            if (fields.length > 0) rec.removed(`docProps/app.xml: ${fields.join(', ')}`);
-            put(EMPTY_APP);
-            break;
-          }
-          case 'remove':
-            rec.removed(e.name.toLowerCase().startsWith('customxml/') ? 'customXml parts' : e.name);
-            break;
-          case 'rels':
-            put(dropRelationships(e.name, text(), removed));
-            break;
-          case 'content-types':
-            put(dropOverrides(text(), removed));
-            break;
-          case 'xml':
-            put(scrubPart(text(), c));
-            break;
-          case 'media': {
-            const r = await stripEmbeddedFile(e.data, `${tmpPath}.m${scratch++}`, opts, label);
-            put(r.data);
-            media++;
-            rec.removed(`embedded media: ${r.what}`);
-            break;
-          }
-          case 'printer':
-            put(zeroPrinterName(e.data));
-            rec.removed('printer name in printer settings');
-            break;
-          case 'keep':
-            put(e.data);
-            break;
-          case 'refuse':
-            throw stripUnsupported(label, 'it contains embedded objects, macros or parts of an unknown kind, which carry metadata we do not strip; export the original encrypted to the recipient instead');
-        }
-      }
-    } catch (e) {
-      if (e instanceof XmlRewriteError) throw stripFailed(label, `a part is not well-formed XML (${e.message})`);
-      throw e;
-    }
-    if (c.authors > 0) rec.removed(`comment and revision authors replaced by "${NEUTRAL_AUTHOR}" (${c.authors})`);
-    if (c.dates > 0) rec.removed(`comment and revision dates (${c.dates})`);
-    if (c.rsids > 0) rec.removed(`editing-session ids w:rsid* (${c.rsids})`);
-    if (c.settings > 0) rec.removed(`settings naming templates, paths, data sources or builds (${c.settings})`);
-    rec.note(`ZIP written anew with fixed entry times${media > 0 ? `; ${media} embedded media file${media === 1 ? '' : 's'} stripped` : ''}; document text unchanged`);
-    await writeZip(out, tmpPath);
-    return { record: rec.build(), bytesIn: input.length };
+    const entries = await readPackage(input, label);
+    const removed = new Set(entries.filter((e) => classify(e.name) === 'remove').map((e) => e.name));
+    const counters: Counters = { authors: 0, dates: 0, rsids: 0, settings: 0 };
+    const w: PackageWork = { label, tmpPath, opts, rec: new RecordBuilder(ext, 'rewrite'), counters, removed, out: [], media: 0 };
+    await rewriteParts(entries, w);
+    recordTotals(w);
+    await writeZip(w.out, tmpPath);
+    return { record: w.rec.build(), bytesIn: input.length };
   };
 }
