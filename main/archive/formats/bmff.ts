@@ -19,10 +19,9 @@
  * file while applying the edits.
  */
 import type { ByteReader } from './byte-reader';
-import type { ByteSink } from './byte-sink';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
 import type { StripHandler } from './handler';
-import { withFileSink, withReader } from './output';
+import { copyWithEdits, withFileSink, withReader, type Edit } from './output';
 import { RecordBuilder } from './strip-record';
 import type { StripOptions } from './types';
 
@@ -34,8 +33,6 @@ const PADDING = new Set(['free', 'skip', 'wide']);
 const AV_HANDLERS = new Set(['vide', 'soun']);
 const XMP_UUID = 'be7acfcb97a942e89c71999491e3afac';
 const FREE = Buffer.from('free', 'latin1');
-
-type Edit = { readonly from: number; readonly to: number; readonly bytes?: Buffer };
 
 type Ctx = {
   readonly opts: StripOptions;
@@ -355,18 +352,6 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: numb
   return { end, total: end };
 }
 
-/** Pass two: copy up to `end`, applying the edits in order. */
-async function apply(r: ByteReader, sink: ByteSink, edits: readonly Edit[], end: number): Promise<void> {
-  let pos = 0;
-  for (const e of edits) {
-    if (e.from > pos) await r.copyTo(e.from - pos, sink);
-    const len = e.to - e.from;
-    await r.skip(len);
-    await sink.write(e.bytes ?? Buffer.alloc(len));
-    pos = e.to;
-  }
-  if (end > pos) await r.copyTo(end - pos, sink);
-}
 
 /**
  * Zero edits for the media data that no kept track points at (see the header), with the bytes they cover. Refuses
@@ -426,7 +411,7 @@ export function stripBmff(ext: string): StripHandler {
       rec.note(
         `metadata boxes turned into free boxes of the same size: no offset moved, media data byte-identical${ctx.zeroedSampleBytes > 0 ? ` except ${ctx.zeroedSampleBytes} bytes of removed metadata-track samples (zeroed)` : ''}${unreferenced.bytes > 0 ? `${ctx.zeroedSampleBytes > 0 ? ' and' : ' except'} ${unreferenced.bytes} bytes no kept track points at (zeroed)` : ''}`,
       );
-      const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => apply(r, sink, edits, extent.end)));
+      const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => copyWithEdits(r, sink, edits, extent.end)));
       return { record: rec.build(), bytesIn };
     } catch (e) {
       if (e instanceof TruncatedInputError) throw stripFailed(label, 'box sizes overflow the file (it is truncated or damaged)', e);

@@ -14,10 +14,9 @@
  * second copies the file applying same-length edits.
  */
 import type { ByteReader } from './byte-reader';
-import type { ByteSink } from './byte-sink';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
 import type { StripHandler } from './handler';
-import { withFileSink, withReader } from './output';
+import { copyWithEdits, withFileSink, withReader, type Edit } from './output';
 import { RecordBuilder } from './strip-record';
 
 const FORMAT = 'Matroska';
@@ -55,7 +54,6 @@ const REMOVED_TOP: ReadonlyMap<number, string> = new Map([
 ]);
 const SEGMENT_CHILDREN = new Set<number>([ID.SeekHead, ID.Info, ID.Tracks, ID.Cluster, ID.Cues, ID.Attachments, ID.Chapters, ID.Tags, ID.Void, ID.Crc32]);
 
-type Edit = { readonly from: number; readonly to: number; readonly bytes?: Buffer };
 export type Element = { readonly id: number; readonly start: number; readonly headerSize: number; readonly size: number | undefined };
 
 /** An EBML variable-length integer from a buffer: its length and value (undefined for "unknown size"). */
@@ -264,17 +262,6 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<ScanResult> {
   return { end, total: end + trailing, clusters };
 }
 
-async function apply(r: ByteReader, sink: ByteSink, edits: readonly Edit[], end: number): Promise<void> {
-  let pos = 0;
-  for (const e of edits) {
-    if (e.from > pos) await r.copyTo(e.from - pos, sink);
-    const len = e.to - e.from;
-    await r.skip(len);
-    await sink.write(e.bytes ?? Buffer.alloc(len));
-    pos = e.to;
-  }
-  if (end > pos) await r.copyTo(end - pos, sink);
-}
 
 function normalise(edits: Edit[]): Edit[] {
   const sorted = [...edits].filter((e) => e.to > e.from).sort((a, b) => a.from - b.from || b.to - a.to);
@@ -300,7 +287,7 @@ export const stripMatroska: StripHandler = async (source, tmpPath) => {
     if (extent.total > extent.end) rec.removed(`data after the Segment (${extent.total - extent.end} bytes)`);
     const edits = normalise(ctx.edits);
     rec.note('metadata elements turned into Void elements of the same size: no offset moved, clusters (all frames) byte-identical');
-    const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => apply(r, sink, edits, extent.end)));
+    const { bytesIn } = await withFileSink(tmpPath, (sink) => withReader(source, (r) => copyWithEdits(r, sink, edits, extent.end)));
     return { record: rec.build(), bytesIn };
   } catch (e) {
     if (e instanceof TruncatedInputError) throw stripFailed(FORMAT, 'the file is truncated', e);

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../fs/durable';
 import { ByteReader } from './byte-reader';
-import { FileSink } from './byte-sink';
+import { FileSink, type ByteSink } from './byte-sink';
 import type { StreamSource } from './types';
 
 /**
@@ -80,4 +80,23 @@ export async function readAllLimited(source: StreamSource, limit: number, onTooL
     await r.close();
   }
   return Buffer.concat(parts, n);
+}
+
+/** A same-length edit of a copy: source bytes [from, to) are replaced by `bytes`, or by zeros when there are none. */
+export type Edit = { readonly from: number; readonly to: number; readonly bytes?: Buffer };
+
+/**
+ * Copies the source from the reader's start up to `end` into `sink`, applying `edits` (sorted, not overlapping):
+ * the second pass of the strippers that edit in place (MP4/MOV, Matroska), where no byte moves.
+ */
+export async function copyWithEdits(r: ByteReader, sink: ByteSink, edits: readonly Edit[], end: number): Promise<void> {
+  let pos = 0;
+  for (const e of edits) {
+    if (e.from > pos) await r.copyTo(e.from - pos, sink);
+    const len = e.to - e.from;
+    await r.skip(len);
+    await sink.write(e.bytes ?? Buffer.alloc(len));
+    pos = e.to;
+  }
+  if (end > pos) await r.copyTo(end - pos, sink);
 }
