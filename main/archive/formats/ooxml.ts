@@ -40,6 +40,7 @@ const X15AC = 'http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac';
 const XR = 'http://schemas.microsoft.com/office/spreadsheetml/2014/revision';
 const XTC = 'http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments';
 const P = new Set(['http://schemas.openxmlformats.org/presentationml/2006/main', 'http://purl.oclc.org/ooxml/presentationml/main']);
+const P15 = 'http://schemas.microsoft.com/office/powerpoint/2012/main';
 const P188 = 'http://schemas.microsoft.com/office/powerpoint/2018/8/main';
 const REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const CT = 'http://schemas.openxmlformats.org/package/2006/content-types';
@@ -138,7 +139,22 @@ const spreadsheetAttribute: AttributeRule = (el, attr, c) => {
   return undefined;
 };
 
-/** PresentationML: comment authors (classic and modern) become neutral and lose their accounts, comment dates go. */
+/** A shared workbook's revision history (headers, users, comment changes): names become neutral, times fixed. */
+const revisionAttribute: AttributeRule = (el, attr, c) => {
+  if (!S.has(el.ns)) return undefined;
+  if ((el.local === 'header' && attr.local === 'userName') || (el.local === 'userInfo' && attr.local === 'name') || (el.local === 'rcmt' && attr.local === 'author')) {
+    c.authors++;
+    return NEUTRAL_AUTHOR;
+  }
+  if ((el.local === 'header' || el.local === 'userInfo') && attr.local === 'dateTime') {
+    // Required by the schema: a fixed value says nothing.
+    c.dates++;
+    return EPOCH;
+  }
+  return undefined;
+};
+
+/** PresentationML: comment authors (classic and modern) become neutral and lose their accounts and presence ids, comment dates go. */
 const presentationAttribute: AttributeRule = (el, attr, c) => {
   if ((P.has(el.ns) && el.local === 'cmAuthor') || (el.ns === P188 && el.local === 'author')) {
     if (attr.local === 'name') {
@@ -149,6 +165,7 @@ const presentationAttribute: AttributeRule = (el, attr, c) => {
     if (attr.local === 'userId' || attr.local === 'providerId') return null;
     return undefined;
   }
+  if (el.ns === P15 && el.local === 'presenceInfo' && (attr.local === 'userId' || attr.local === 'providerId')) return null;
   if (P.has(el.ns) && el.local === 'cm' && attr.local === 'dt') {
     c.dates++;
     return null;
@@ -162,7 +179,7 @@ const presentationAttribute: AttributeRule = (el, attr, c) => {
 };
 
 /** In this order; the first rule that answers decides. */
-const ATTRIBUTE_RULES: readonly AttributeRule[] = [wordAttribute, spreadsheetAttribute, presentationAttribute];
+const ATTRIBUTE_RULES: readonly AttributeRule[] = [wordAttribute, spreadsheetAttribute, revisionAttribute, presentationAttribute];
 
 function scrubPart(xml: string, c: Counters): string {
   return rewriteXml(xml, {

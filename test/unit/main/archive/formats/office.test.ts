@@ -147,6 +147,42 @@ describe('XLSX and PPTX stripping', () => {
     expect(after.get('ppt/commentAuthors.xml')).toContain('<p:cmAuthor id="1" name="Author" initials="A" lastIdx="1" clrIdx="0"/>');
     expect(after.get('ppt/comments/comment1.xml')).toContain('<p:cm authorId="1" idx="1">');
   });
+
+  it('XLSX: the shared-workbook revision history keeps its changes but loses user names and times', async () => {
+    const file = path.join(dir, 'revisions.xlsx');
+    const S = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    await writeZipFile(file, [
+      { name: '[Content_Types].xml', data: CT },
+      { name: 'xl/workbook.xml', data: `<workbook ${S}><sheets><sheet name="Detainees" sheetId="1"/></sheets></workbook>` },
+      { name: 'xl/revisions/revisionHeaders.xml', data: `<headers ${S} guid="{1}"><header guid="{2}" dateTime="2024-03-06T09:15:00" maxSheetId="2" userName="${DOC_PEOPLE.editor}"><sheetIdMap count="1"><sheetId val="1"/></sheetIdMap></header></headers>` },
+      { name: 'xl/revisions/userNames.xml', data: `<users ${S} count="1"><userInfo guid="{3}" name="${DOC_PEOPLE.commenter}" id="1" dateTime="2024-03-06T09:20:00"/></users>` },
+      { name: 'xl/revisions/revisionLog1.xml', data: `<revisions ${S}><rcmt sheetId="1" cell="B1" guid="{4}" action="add" author="${DOC_PEOPLE.author}"/><rcc rId="1" sId="1"><nc r="B1"><v>3</v></nc></rcc></revisions>` },
+    ]);
+    const fx: MadeFixture = { path: file, mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', originalValues: [DOC_PEOPLE.editor, DOC_PEOPLE.commenter, DOC_PEOPLE.author, '2024-03-06T09:15', '2024-03-06T09:20'] };
+    const { out, result } = await strip(fx, dir);
+    await expectClean(fx, out);
+    const after = await parts(out);
+    expect(after.get('xl/revisions/revisionHeaders.xml')).toContain('<header guid="{2}" dateTime="1970-01-01T00:00:00Z" maxSheetId="2" userName="Author">');
+    expect(after.get('xl/revisions/userNames.xml')).toContain('<userInfo guid="{3}" name="Author" id="1" dateTime="1970-01-01T00:00:00Z"/>');
+    expect(after.get('xl/revisions/revisionLog1.xml')).toContain('author="Author"/><rcc rId="1" sId="1"><nc r="B1"><v>3</v></nc></rcc>');
+    expect(result.record.removed).toContain('comment and revision authors replaced by "Author" (3)');
+    expect(result.record.removed).toContain('comment and revision dates (2)');
+  });
+
+  it('PPTX: the presence ids in a comment author\'s extension go', async () => {
+    const file = path.join(dir, 'presence.pptx');
+    await writeZipFile(file, [
+      { name: '[Content_Types].xml', data: CT },
+      {
+        name: 'ppt/commentAuthors.xml',
+        data: `<p:cmAuthorLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="1" name="${DOC_PEOPLE.commenter}" initials="TWH" lastIdx="1" clrIdx="0"><p:extLst><p:ext uri="{19B8F6BF-5375-455C-9EA6-DF929625EA0E}"><p15:presenceInfo xmlns:p15="http://schemas.microsoft.com/office/powerpoint/2012/main" userId="tomasz.wh@example.org" providerId="AD"/></p:ext></p:extLst></p:cmAuthor></p:cmAuthorLst>`,
+      },
+    ]);
+    const fx: MadeFixture = { path: file, mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', originalValues: [DOC_PEOPLE.commenter, 'tomasz.wh@example.org'] };
+    const { out } = await strip(fx, dir);
+    await expectClean(fx, out);
+    expect((await parts(out)).get('ppt/commentAuthors.xml')).toContain('<p15:presenceInfo xmlns:p15="http://schemas.microsoft.com/office/powerpoint/2012/main"/>');
+  });
 });
 
 describe('ODT stripping', () => {
