@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeMp4 } from '../../fixtures/av';
-import { makeHeif, makeMatroska, makeOgg } from '../../fixtures/phone-media';
+import { makeCameraMp4, makeHeif, makeMatroska, makeOgg } from '../../fixtures/phone-media';
 import { makeDocx, makeOdt, makePdf, writeZipFile } from '../../fixtures/documents';
 import { makeJpegs, makePng, makeTiff, makeWebp, richJpegOptions } from '../../fixtures/photos';
 import { isHuellaError } from '../../../main/archive/errors';
@@ -14,7 +14,7 @@ import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt
 
 /**
  * Malformed input (DESIGN §1 A3: a crafted file triggers parser bugs). A seeded corpus of valid JPEG, PNG, TIFF,
- * WebP, HEIC-like and real HEIC (heif-enc), PDF, DOCX, ODT, ZIP, MP4, Ogg Opus (opusenc) and WebM (ffmpeg) files, then truncated, bit-flipped and structurally hostile
+ * WebP, HEIC-like and real HEIC (heif-enc), PDF, DOCX, ODT, ZIP, MP4 (by hand, and a camera's from ffmpeg with a GPS subtitle track), Ogg Opus (opusenc) and WebM (ffmpeg) files, then truncated, bit-flipped and structurally hostile
  * variants of each (see hostile.ts). For every file:
  *  - `huella ingest --json` reports it (the bytes are the evidence: a file whose metadata cannot be read is still
  *    preserved, with a warning), within 10 s, with no stack trace, and the exit code matches the report;
@@ -32,7 +32,7 @@ type CorpusFile = { readonly path: string; readonly format: string; readonly kin
 type Base = { readonly format: string; readonly ext: string; readonly bytes: Buffer; readonly values: readonly string[]; readonly hostile: Hostile[] };
 
 /** Only the formats whose valid file a redacted packet must carry (a generic ZIP is refused by design). */
-const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'heic', 'iphone-heic', 'pdf', 'docx', 'odt', 'mp4', 'opus', 'webm']);
+const MUST_STRIP_VALID = new Set(['jpeg', 'png', 'tiff', 'webp', 'heic', 'iphone-heic', 'pdf', 'docx', 'odt', 'mp4', 'camera-mp4', 'opus', 'webm']);
 
 async function makeBases(dir: string, seed: number, quick: boolean): Promise<Base[]> {
   fs.mkdirSync(dir, { recursive: true });
@@ -51,6 +51,8 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
   const heic = await makeHeif({ dir, name: 'base-iphone.heic', seed, width: 128, height: 96 });
   const opus = makeOgg({ dir, kind: 'opus', name: 'base.opus', seconds: 1 });
   const webm = makeMatroska({ dir, name: 'base.webm' });
+  // A camera's MP4 (H.264, AAC, a drone's GPS subtitle track) from ffmpeg: bit flips in real sample tables.
+  const camera = makeCameraMp4({ dir, name: 'base-camera.mp4' });
   const jpegBytes = read(jpeg!.path);
   return [
     { format: 'jpeg', ext: 'jpg', bytes: jpegBytes, values: jpeg!.originalValues, hostile: hostileJpeg(jpegBytes) },
@@ -66,6 +68,7 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
     { format: 'iphone-heic', ext: 'heic', bytes: read(heic.path), values: heic.originalValues, hostile: [] },
     { format: 'opus', ext: 'opus', bytes: read(opus.path), values: opus.originalValues, hostile: [] },
     { format: 'webm', ext: 'webm', bytes: read(webm.path), values: webm.originalValues, hostile: [] },
+    { format: 'camera-mp4', ext: 'mp4', bytes: read(camera.path), values: camera.originalValues, hostile: [] },
   ];
 }
 
