@@ -10,11 +10,13 @@
  *   date); handler names ("DJI.AVC", "Core Media Video") and video compressor names are zeroed.
  * - Tracks that are neither video nor sound (timed metadata such as Apple 'mebx', GoPro GPMF 'meta', camera motion
  *   'camm', timecode, subtitle tracks that drones use for GPS) become `free` and their samples are zeroed in mdat.
- * - Media data that no kept (video or sound) track points at is zeroed too: a metadata track whose sample tables
- *   are damaged, a removed meta box's items, or an editor's leftovers may sit there, and no player reads it. So a
- *   file whose tracks cannot all be traced (a track without handler, a video or sound track without sample tables,
- *   no moov at all) is refused rather than passed through. Fragmented files (moof) keep their media data as it is:
- *   their samples are described by the fragments, and one with a metadata track is refused.
+ * - Media data that no kept (video or sound) track points at is zeroed too: a removed meta box's items or an
+ *   editor's leftovers (a track taken out of moov, its samples left) may sit there, and no player reads it. So a
+ *   file whose tracks cannot all be traced is refused rather than passed through: a track without handler, any
+ *   track without sample tables, kept samples that overlap each other or lie outside mdat (damaged tables, which
+ *   could make a video track "keep" a removed track's samples), or media data without any moov. Fragmented files
+ *   (moof) keep their media data as it is: their samples are described by the fragments, and one with a metadata
+ *   track is refused.
  * Two passes over the source: the first reads the box tree (holding only the small boxes), the second copies the
  * file while applying the edits.
  */
@@ -259,7 +261,9 @@ function visitTrack(ctx: Ctx, f: Found): void {
 /** A timed-metadata, timecode or text track becomes a free box, and its samples are zeroed in the media data. */
 function removeTrack(ctx: Ctx, f: Found, handler: string): void {
   neutralise(ctx, f.abs, f.box);
-  for (const [from, to] of sampleRanges(f.content, ctx.label) ?? []) {
+  const samples = sampleRanges(f.content, ctx.label);
+  if (!samples) throw stripFailed(ctx.label, `a timed-metadata track ('${printable(handler)}') has damaged sample tables, so its samples, which can hold positions, cannot be found and removed`);
+  for (const [from, to] of samples) {
     ctx.edits.push({ from, to });
     ctx.zeroedSampleBytes += to - from;
   }
@@ -362,6 +366,7 @@ function unreferencedMediaData(ctx: Ctx): { edits: Edit[]; bytes: number } {
   if (!ctx.moov) throw stripUnsupported(ctx.label, 'it has media data but no movie box (moov), so what the media data holds cannot be told (a recording that was cut off?)');
   if (ctx.untraced > 0) throw stripFailed(ctx.label, 'a video or sound track has no sample tables, so its media cannot be told from leftover data');
   const kept = [...ctx.kept].sort((a, b) => a[0] - b[0]);
+  checkKeptSamples(ctx, kept);
   const edits: Edit[] = [];
   let bytes = 0;
   for (const [start, end] of ctx.mdats) {
@@ -376,6 +381,19 @@ function unreferencedMediaData(ctx: Ctx): { edits: Edit[]; bytes: number } {
   }
   for (const e of edits) bytes += e.to - e.from;
   return { edits, bytes };
+}
+
+/** Kept samples never share bytes and always lie inside an mdat; otherwise the sample tables are damaged. */
+function checkKeptSamples(ctx: Ctx, kept: ReadonlyArray<readonly [number, number]>): void {
+  const mdats = [...ctx.mdats].sort((a, b) => a[0] - b[0]);
+  let m = 0;
+  for (let i = 0; i < kept.length; i++) {
+    const [from, to] = kept[i]!;
+    if (i > 0 && from < kept[i - 1]![1]) throw stripFailed(ctx.label, 'its sample tables are damaged: two samples share the same bytes');
+    while (m < mdats.length && mdats[m]![1] <= from) m++;
+    const mdat = mdats[m];
+    if (!mdat || from < mdat[0] || to > mdat[1]) throw stripFailed(ctx.label, 'its sample tables are damaged: a sample lies outside the media data');
+  }
 }
 
 function normalise(edits: Edit[], end: number, label: string): Edit[] {

@@ -107,6 +107,15 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
     fs.writeFileSync(out, b);
     return { path: out, mediaType: 'video/mp4', originalValues: [DRONE_SUBTITLE] };
   };
+  /** The first video sample's size (stsz entry 1) grown by `by` bytes, as a damaged table would. */
+  const grownSample = (file: string, name: string, by = 4096): MadeFixture => {
+    const b = fs.readFileSync(file);
+    const entry = boxAt(b, 'stsz', 0) + 4 + 12;
+    b.writeUInt32BE(b.readUInt32BE(entry) + by, entry);
+    const out = path.join(dir, name);
+    fs.writeFileSync(out, b);
+    return { path: out, mediaType: 'video/mp4', originalValues: [DRONE_SUBTITLE] };
+  };
   const leaked = (fx: MadeFixture, out: string): string[] => fx.originalValues.filter((v) => fs.readFileSync(out).includes(Buffer.from(v, 'latin1')));
 
   for (const v of [{ name: 'camera.mp4' }, { name: 'camera.mov', mov: true }, { name: 'camera-faststart.mp4', faststart: true }, { name: 'camera-fragmented.mp4', fragmented: true }]) {
@@ -122,16 +131,14 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
     }, 60_000);
   }
 
-  it('zeroes media data that no kept track points at: samples left by an editor that removed a track, or a metadata track whose tables are damaged', async () => {
+  it('zeroes media data that no kept track points at: the samples an editor left when it removed a track', async () => {
     const fx = makeCameraMp4({ dir, name: 'leftover-src.mp4' });
     // The subtitle track (the third) turned into free space by an editor: its samples stay in mdat, pointed at by nothing.
-    // Then a subtitle track whose chunk table (stco) is unreadable: its samples cannot be located through it.
-    for (const damaged of [rename(fx.path, 'trak', 2, 'free', 'leftover.mp4'), rename(fx.path, 'stco', 2, 'stcx', 'damaged-table.mp4')]) {
-      const { out, result } = await strip(damaged, dir);
-      expect(leaked(damaged, out)).toEqual([]);
-      expect(result.record.removed.some((r) => /^media data no video or sound track points at \(\d+ bytes, zeroed\)$/.test(r))).toBe(true);
-      expect(packetMd5s(out, maps)).toEqual(packetMd5s(damaged.path, maps));
-    }
+    const damaged = rename(fx.path, 'trak', 2, 'free', 'leftover.mp4');
+    const { out, result } = await strip(damaged, dir);
+    expect(leaked(damaged, out)).toEqual([]);
+    expect(result.record.removed.some((r) => /^media data no video or sound track points at \(\d+ bytes, zeroed\)$/.test(r))).toBe(true);
+    expect(packetMd5s(out, maps)).toEqual(packetMd5s(damaged.path, maps));
   }, 60_000);
 
   it('refuses, with the reason, a file whose media cannot be told from leftover data', async () => {
@@ -140,6 +147,11 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
       [rename(fx.path, 'stco', 0, 'stcx', 'video-no-table.mp4'), 'STRIP_FAILED', /video or sound track has no sample tables/],
       [rename(fx.path, 'hdlr', 1, 'hdlx', 'no-handler.mp4'), 'STRIP_FAILED', /track has no handler/],
       [rename(fx.path, 'moov', 0, 'junk', 'no-moov.mp4'), 'STRIP_UNSUPPORTED', /no movie box \(moov\)/],
+      // The subtitle track's chunk table unreadable: its GPS samples cannot be located (the reliability campaign's leak).
+      [rename(fx.path, 'stco', 2, 'stcx', 'subtitle-no-table.mp4'), 'STRIP_FAILED', /timed-metadata track \('(text|sbtl)'\) has damaged sample tables/],
+      // A video sample size grown by a damaged table: the video would "keep" the bytes after it (the subtitle's, say).
+      [grownSample(fx.path, 'video-sample-grown.mp4'), 'STRIP_FAILED', /sample tables are damaged: two samples share the same bytes/],
+      [grownSample(fx.path, 'video-sample-outside.mp4', 0x40000000), 'STRIP_FAILED', /sample tables are damaged: a sample lies outside the media data/],
     ];
     for (const [bad, code, reason] of cases) {
       const out = path.join(dir, `out-${path.basename(bad.path)}`);
