@@ -8,6 +8,8 @@
  *    previous/next segment UIDs and file names, SegmentFamily and ChapterTranslate removed; MuxingApp and WritingApp
  *    (mandatory) kept empty; the rest of the space is a Void;
  *  - track names and codec names (an encoder's or device's free text) become Void in place;
+ *  - a file with any track that is neither video nor audio (subtitles, metadata…: a drone's GPS as subtitles) is
+ *    refused, since frames are copied as they are; so is one without a track list;
  *  - the content of existing Void elements is zeroed (editors leave old metadata in them), CRC-32 elements of
  *    edited masters become Void (their checksum would no longer match), and unknown Segment children become Void.
  * Two passes over the source: the first reads the element tree (holding only SeekHead, Info and Tracks), the
@@ -33,6 +35,7 @@ export const ID = {
   Duration: 0x4489,
   Tracks: 0x1654ae6b,
   TrackEntry: 0xae,
+  TrackType: 0x83,
   TrackName: 0x536e,
   CodecID: 0x86,
   CodecName: 0x258688,
@@ -103,7 +106,34 @@ export function voidOf(n: number): Buffer {
   return b;
 }
 
-type Ctx = { readonly edits: Edit[]; readonly rec: RecordBuilder };
+type Ctx = { readonly edits: Edit[]; readonly rec: RecordBuilder; tracks: number };
+
+/** TrackType values (Matroska spec §5.1.4.1.3) whose frames are pictures or sound; any other can carry text. */
+const AV_TRACK_TYPES: ReadonlyMap<number, string> = new Map([
+  [1, 'video'],
+  [2, 'audio'],
+]);
+const OTHER_TRACK_TYPES: ReadonlyMap<number, string> = new Map([
+  [3, 'complex'],
+  [0x10, 'logo'],
+  [0x11, 'subtitle'],
+  [0x12, 'buttons'],
+  [0x20, 'control'],
+  [0x21, 'metadata'],
+]);
+
+/**
+ * A track's frames stay byte-identical, so only picture and sound tracks may stay: a subtitle or metadata track
+ * (a drone's GPS as subtitles, a dashcam's positions) is refused rather than copied.
+ */
+function checkTrackType(tb: Buffer, absTb: number): void {
+  const type = children(tb, absTb).find((c) => c.id === ID.TrackType);
+  const size = type?.size ?? 0;
+  const value = type && size > 0 && size <= 6 ? tb.readUIntBE(type.start - absTb + type.headerSize, size) : undefined;
+  if (value !== undefined && AV_TRACK_TYPES.has(value)) return;
+  const kind = value === undefined ? 'a track of no stated type' : `a ${OTHER_TRACK_TYPES.get(value) ?? `type ${value}`} track`;
+  throw stripUnsupported(FORMAT, `it has ${kind}, whose frames can hold text such as positions or names and would be copied as they are`);
+}
 
 function voidRange(ctx: Ctx, from: number, to: number): void {
   ctx.edits.push({ from, to, bytes: voidOf(to - from) });
@@ -159,6 +189,8 @@ function rewriteTracks(ctx: Ctx, el: Element, body: Buffer): void {
     if (t.id === ID.Crc32) voidRange(ctx, t.start, t.start + t.headerSize + t.size!);
     if (t.id !== ID.TrackEntry) continue;
     const tb = body.subarray(t.start - absBody + t.headerSize, t.start - absBody + t.headerSize + t.size!);
+    checkTrackType(tb, t.start + t.headerSize);
+    ctx.tracks++;
     for (const c of children(tb, t.start + t.headerSize)) {
       if (c.id === ID.TrackName || c.id === ID.CodecName || c.id === ID.Crc32) {
         voidRange(ctx, c.start, c.start + c.headerSize + c.size!);
@@ -280,10 +312,11 @@ function normalise(edits: Edit[]): Edit[] {
 
 export const stripMatroska: StripHandler = async (source, tmpPath) => {
   const rec = new RecordBuilder('matroska', 'lossless-structure');
-  const ctx: Ctx = { edits: [], rec };
+  const ctx: Ctx = { edits: [], rec, tracks: 0 };
   try {
     const { value: extent } = await withReader(source, (r) => scan(r, ctx));
     if (extent.clusters === 0) throw stripFailed(FORMAT, 'it contains no clusters (no audio or video)');
+    if (ctx.tracks === 0) throw stripFailed(FORMAT, 'it has no track list, so what its frames hold cannot be told');
     if (extent.total > extent.end) rec.removed(`data after the Segment (${extent.total - extent.end} bytes)`);
     const edits = normalise(ctx.edits);
     rec.note('metadata elements turned into Void elements of the same size: no offset moved, clusters (all frames) byte-identical');

@@ -6,7 +6,7 @@ import { isHuellaError } from '../../../../../main/archive/errors';
 import { stripToFile } from '../../../../../main/archive/formats/index';
 import { readAvInfo } from '../../../../../main/archive/ingest/av-info';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
-import { decodedMd5, DRONE_SUBTITLE, makeCameraMp4, makeMatroska, makeOgg, packetMd5s, type OggKind } from '../../../../fixtures/phone-media';
+import { decodedMd5, DRONE_SUBTITLE, makeCameraMp4, makeMatroska, makeOgg, packetMd5s, tool, type OggKind } from '../../../../fixtures/phone-media';
 import type { MadeFixture } from '../../../../fixtures/photos';
 import { tempDir } from '../../../../helpers/tmp';
 import { expectClean, expectDirty, OPTS, strip } from './strip-helpers';
@@ -80,6 +80,19 @@ describe('WebM / Matroska video', () => {
       expect(await readAvInfo(out, fx.mediaType)).toEqual({ codecs: ['V_VP9', 'A_OPUS'], durationSeconds: expect.closeTo(2, 1) as unknown as number });
     }, 60_000);
   }
+
+  it('refuses a file with a subtitle track (a drone GPS as subtitles): its frames would be copied as they are', async () => {
+    const srt = path.join(dir, 'gps.srt');
+    fs.writeFileSync(srt, `1\n00:00:00,000 --> 00:00:01,000\n${DRONE_SUBTITLE}\n`);
+    const mkv = path.join(dir, 'with-subtitles.mkv');
+    tool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=15:duration=1', '-i', srt, '-map', '0', '-map', '1', '-c:v', 'libvpx-vp9', '-b:v', '100k', '-c:s', 'srt', mkv]);
+    expect(fs.readFileSync(mkv).includes(Buffer.from(DRONE_SUBTITLE, 'latin1'))).toBe(true);
+    const out = path.join(dir, 'out-with-subtitles.mkv');
+    const err = await stripToFile(() => fs.createReadStream(mkv), 'video/matroska', out, OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(err, 'STRIP_UNSUPPORTED'), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(/it has a subtitle track, whose frames can hold text such as positions/);
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
 
   it('fails clearly on a truncated file', async () => {
     const fx = makeMatroska({ dir, name: 'cut.webm' });
