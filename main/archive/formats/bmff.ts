@@ -5,7 +5,8 @@
  * - udta (©xyz location, ©mak, ©mod, ©swr, ©day, names…), meta (keys/ilst: com.apple.quicktime.location.ISO6709,
  *   make, model, software, creationdate…), uuid boxes (XMP, vendor camera data), and prft (wall-clock time) become
  *   `free` boxes of the same size with zeroed content, wherever they are (top level, moov, trak, …).
- * - The content of existing free/skip/wide boxes is zeroed: editors leave old metadata in padding.
+ * - The content of existing free/skip/wide boxes is zeroed: editors leave old metadata in padding, and top-level
+ *   boxes of a type we do not know (a dashcam's 'gps ' table, vendor data) become zeroed free boxes too.
  * - mvhd/tkhd/mdhd creation and modification times are zeroed (creation kept when the profile keeps the capture
  *   date); handler names ("DJI.AVC", "Core Media Video") and video compressor names are zeroed.
  * - Tracks that are neither video nor sound (timed metadata such as Apple 'mebx', GoPro GPMF 'meta', camera motion
@@ -32,6 +33,8 @@ const MAX_CHUNKS = 20_000_000;
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'moof', 'traf']);
 const NEUTRALISE = new Set(['udta', 'meta', 'uuid', 'prft']);
 const PADDING = new Set(['free', 'skip', 'wide']);
+/** Top-level boxes kept as they are (besides those walked above): structure, media data, fragments and their indexes. */
+const KEPT_TOP = new Set(['ftyp', 'styp', 'mdat', 'mfra', 'sidx', 'ssix', 'pdin']);
 const AV_HANDLERS = new Set(['vide', 'soun']);
 const XMP_UUID = 'be7acfcb97a942e89c71999491e3afac';
 const FREE = Buffer.from('free', 'latin1');
@@ -301,6 +304,16 @@ function refuseExternalData(ctx: Ctx, dref: Buffer): void {
   }
 }
 
+/**
+ * A top-level box of a type we do not know (a dashcam's 'gps ' table, a vendor's data) becomes zeroed free space,
+ * read through rather than held: players skip boxes they do not know, so nothing they play changes.
+ */
+function removeUnknownTopBox(ctx: Ctx, type: string, start: number, header: number, size: number): void {
+  ctx.edits.push({ from: start + 4, to: start + 8, bytes: FREE });
+  ctx.edits.push({ from: start + header, to: start + size });
+  ctx.rec.removed(`a top-level box of unknown type '${printable(type)}' (turned into free space)`);
+}
+
 /** Pass one: top-level boxes, holding only the ones that can contain metadata. */
 async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: number }> {
   let end = 0;
@@ -350,7 +363,10 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: numb
         }
         walk(ctx, whole, start, undefined);
       }
-    } else await r.skip(contentSize);
+    } else {
+      if (!KEPT_TOP.has(type)) removeUnknownTopBox(ctx, type, start, header, size);
+      await r.skip(contentSize);
+    }
     end = start + size;
   }
   return { end, total: end };

@@ -154,6 +154,24 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
     expect(packetMd5s(out, maps)).toEqual(packetMd5s(damaged.path, maps));
   }, 60_000);
 
+  it('turns a top-level box of a type it does not know (a dashcam GPS box) into zeroed free space', async () => {
+    const fx = makeCameraMp4({ dir, name: 'vendor-box-src.mp4' });
+    const body = Buffer.from(`${DRONE_SUBTITLE} from a vendor box`, 'latin1');
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write('gps ', 4, 'latin1');
+    const withBox = path.join(dir, 'vendor-box.mp4');
+    fs.writeFileSync(withBox, Buffer.concat([fs.readFileSync(fx.path), head, body]));
+    const made: MadeFixture = { path: withBox, mediaType: 'video/mp4', originalValues: [DRONE_SUBTITLE] };
+    const { out, result } = await strip(made, dir);
+    expect(leaked(made, out)).toEqual([]);
+    expect(result.record.removed).toContain("a top-level box of unknown type 'gps ' (turned into free space)");
+    const b = fs.readFileSync(out);
+    expect(b.length).toBe(fs.statSync(withBox).size);
+    expect(b.subarray(b.length - body.length - 4, b.length - body.length).toString('latin1')).toBe('free');
+    expect(packetMd5s(out, maps)).toEqual(packetMd5s(withBox, maps));
+  }, 60_000);
+
   it('refuses, with the reason, a file whose media cannot be told from leftover data', async () => {
     const fx = makeCameraMp4({ dir, name: 'untraceable-src.mp4' });
     const cases: Array<[MadeFixture, 'STRIP_FAILED' | 'STRIP_UNSUPPORTED', RegExp]> = [
