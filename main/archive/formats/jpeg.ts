@@ -11,7 +11,10 @@
  *  - APP14 Adobe (12 bytes: version, flags, colour transform): decoders need its transform flag to decode CMYK and
  *    YCCK JPEGs correctly (without it libjpeg guesses and inverts or miscolours them); it carries nothing
  *    identifying, and is rebuilt to its 12 defined bytes so nothing rides along.
- * Data after EOI (MPF preview images, motion-photo videos, vendor trailers with their own metadata) is dropped.
+ * Data after EOI (MPF preview images, motion-photo videos, vendor trailers with their own metadata) is dropped, and
+ * so is any segment whose marker is not one of the coding markers above (reserved markers 0x02-0xBF, JPG and JPGn
+ * extensions): whatever it holds is not image data we know, and a damaged APP1 marker (0xE1 read as 0xA1) would
+ * otherwise carry the whole Exif through.
  */
 import type { ByteReader } from './byte-reader';
 import type { ByteSink } from './byte-sink';
@@ -229,6 +232,14 @@ function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuil
 }
 
 /** Strips one JPEG from `r` into `sink`. Throws STRIP_FAILED on damaged or truncated input. */
+/**
+ * Length-bearing markers that code the image and are copied: SOFn, DHT, DAC (0xC0-0xCF but JPG 0xC8), SOS, DQT,
+ * DNL, DRI, DHP, EXP (0xDA-0xDF), and JPEG-LS's SOF55 and LSE (0xF7, 0xF8).
+ */
+function isCodingMarker(m: number): boolean {
+  return (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8;
+}
+
 export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOptions): Promise<StripRecord> {
   const rec = new RecordBuilder('jpeg', 'lossless-structure');
   try {
@@ -257,6 +268,10 @@ export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOption
         if (m === 0xfe) rec.removed('COM');
         else if (inHeader) onHeaderApp(h, m, payload, rec, opts);
         else rec.removed(appName(m, payload));
+        continue;
+      }
+      if (!isCodingMarker(m)) {
+        rec.removed(`segment of unknown marker 0x${m.toString(16).toUpperCase()} (${payload.length + 2} bytes)`);
         continue;
       }
       const seg = segment(m, payload);

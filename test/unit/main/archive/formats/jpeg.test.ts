@@ -129,6 +129,22 @@ describe('JPEG stripping', () => {
     await expectClean(fx, out);
   });
 
+  it('drops a segment whose marker is not a coding marker: a damaged APP1 marker (0xE1 read as 0xA1) does not carry the Exif through', async () => {
+    const fx = await makeJpeg({ dir, name: 'reserved-marker.jpg', width: 64, height: 48, seed: 6, exif: RICH_EXIF });
+    const src = fs.readFileSync(fx.path);
+    const coding = jpegCodingData(src);
+    const app1 = src.indexOf(Buffer.from([0xff, 0xe1]));
+    expect(src.subarray(app1 + 4, app1 + 8).toString('latin1')).toBe('Exif');
+    src[app1 + 1] = 0xa1;
+    fs.writeFileSync(fx.path, src);
+    const { out, result } = await strip(fx, dir);
+    expect(result.record.removed.some((r) => /^segment of unknown marker 0xA1 \(\d+ bytes\)$/.test(r))).toBe(true);
+    // The coding segments and scan data of the undamaged original, byte for byte: only the damaged segment went.
+    expect(jpegCodingData(fs.readFileSync(out)).equals(coding)).toBe(true);
+    for (const v of fx.originalValues) expect(fs.readFileSync(out).includes(Buffer.from(v, 'latin1')), v).toBe(false);
+    await expectClean(fx, out);
+  });
+
   it('keeps the capture date and its kin, and nothing else, when the profile keeps the capture date', async () => {
     const { out, result } = await strip(rich, dir, KEEP_DATE, 'keep-date.jpg');
     const tags = await exiftoolRead(out);
