@@ -56,6 +56,10 @@ function jpegSegmentFindings(f: Findings, where: string, m: number, payload: Buf
   else if (m === 0xee) {
     if (!(id.startsWith('Adobe') && payload.length === 12)) f.add('unknown-metadata', `${where}: APP14 segment beyond the Adobe transform`);
   } else if (m >= 0xe3 && m <= 0xef) f.add('unknown-metadata', `${where}: APP${m - 0xe0} segment`);
+  else if (!((m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8)) {
+    // Not SOFn/DHT/DAC, SOS/DQT/DNL/DRI/DHP/EXP or JPEG-LS: a reserved or extension marker, whose content is unknown.
+    f.add('unknown-metadata', `${where}: segment of unknown marker 0x${m.toString(16).toUpperCase()}`);
+  }
 }
 
 export function jpegStructure(b: Buffer, f: Findings, where = 'JPEG', keepCaptureDate = false): void {

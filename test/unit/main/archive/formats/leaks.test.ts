@@ -78,6 +78,11 @@ describe('findLeaks', () => {
     fs.copyFileSync(fx.path, withMake);
     const leaks = await findLeaks(withMake, 'image/jpeg', OPTS);
     expect(leaks).toContainEqual({ kind: 'unknown-metadata', detail: 'JPEG: Exif with more than Orientation' });
+    // A segment under a reserved marker (a damaged APP1 marker, 0xE1 read as 0xA1), after SOI.
+    const reserved = Buffer.from([0xff, 0xa1, 0x00, 0x08, ...Buffer.from('Exif\0\0', 'latin1')]);
+    const withReserved = path.join(dir, 'with-reserved.jpg');
+    fs.writeFileSync(withReserved, Buffer.concat([fs.readFileSync(out).subarray(0, 2), reserved, fs.readFileSync(out).subarray(2)]));
+    expect(await findLeaks(withReserved, 'image/jpeg', OPTS)).toContainEqual({ kind: 'unknown-metadata', detail: 'JPEG: segment of unknown marker 0xA1' });
   });
 
   it('hashes the bytes it read whole (the packet uses this hash of the copy, not a second read); a streamed re-read says none', async () => {
