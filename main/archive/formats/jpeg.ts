@@ -75,6 +75,9 @@ type Header = {
   adobe?: Buffer;
   frame: Buffer[];
   frameBytes: number;
+  /** Frame headers (SOFn) seen, and whether the file is hierarchical (DHP), where several are allowed. */
+  frames: number;
+  hierarchical: boolean;
 };
 
 async function readMarker(r: ByteReader): Promise<number> {
@@ -240,12 +243,56 @@ function isCodingMarker(m: number): boolean {
   return (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8;
 }
 
+const isFrameHeader = (m: number): boolean => (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) || m === 0xf7 || m === 0xde;
+
+/** Whether a DHT or DQT payload is exactly a run of well-formed tables (ITU T.81 B.2.4.1-2). */
+function tablesFill(payload: Buffer, dht: boolean): boolean {
+  let i = 0;
+  while (i < payload.length) {
+    const id = payload[i]!;
+    if ((id >> 4) > 1 || (id & 0x0f) > 3) return false;
+    if (dht) {
+      if (i + 17 > payload.length) return false;
+      let n = 0;
+      for (let k = 1; k <= 16; k++) n += payload[i + k]!;
+      i += 17 + n;
+    } else i += 1 + 64 * ((id >> 4) + 1);
+  }
+  return i === payload.length && payload.length > 0;
+}
+
+/**
+ * A coding segment is copied as it is, so its length must be exactly what its fields say (ITU T.81 B.2): a damaged
+ * marker (APP1 read as SOF1, say) would otherwise carry a whole Exif through as "image data". Segments of other
+ * markers are dropped (false). A malformed one, or a second frame header outside hierarchical mode, refuses the file.
+ */
+function keepCodingSegment(m: number, payload: Buffer, h: Header, rec: RecordBuilder): boolean {
+  if (!isCodingMarker(m)) {
+    rec.removed(`segment of unknown marker 0x${m.toString(16).toUpperCase()} (${payload.length + 2} bytes)`);
+    return false;
+  }
+  const n = payload.length;
+  const ok =
+    m === 0xc4 ? tablesFill(payload, true)
+    : m === 0xdb ? tablesFill(payload, false)
+    : m === 0xda ? n >= 1 && payload[0]! >= 1 && payload[0]! <= 4 && n === 4 + 2 * payload[0]!
+    : m === 0xdd || m === 0xdc ? n === 2
+    : m === 0xdf ? n === 1
+    : m === 0xcc ? n % 2 === 0
+    : isFrameHeader(m) ? n >= 6 && payload[5]! >= 1 && n === 6 + 3 * payload[5]!
+    : true; // LSE (JPEG-LS parameters): variable
+  if (!ok) throw stripFailed(FORMAT, `its 0x${m.toString(16).toUpperCase()} segment does not have the length its fields give (the file is damaged)`);
+  if (m === 0xde) h.hierarchical = true;
+  else if (isFrameHeader(m) && ++h.frames > 1 && !h.hierarchical) throw stripFailed(FORMAT, 'it has two frame headers (the file is damaged)');
+  return true;
+}
+
 export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOptions): Promise<StripRecord> {
   const rec = new RecordBuilder('jpeg', 'lossless-structure');
   try {
     const soi = await r.readExact(2);
     if (soi[0] !== 0xff || soi[1] !== 0xd8) throw stripFailed(FORMAT, 'it does not begin with a JPEG start-of-image marker');
-    const h: Header = { exifSeen: false, icc: new Map(), iccCount: 0, iccBad: false, frame: [], frameBytes: 0 };
+    const h: Header = { exifSeen: false, icc: new Map(), iccCount: 0, iccBad: false, frame: [], frameBytes: 0, frames: 0, hierarchical: false };
     let inHeader = true;
     let scans = 0;
     for (;;) {
@@ -270,10 +317,7 @@ export async function stripJpeg(r: ByteReader, sink: ByteSink, opts: StripOption
         else rec.removed(appName(m, payload));
         continue;
       }
-      if (!isCodingMarker(m)) {
-        rec.removed(`segment of unknown marker 0x${m.toString(16).toUpperCase()} (${payload.length + 2} bytes)`);
-        continue;
-      }
+      if (!keepCodingSegment(m, payload, h, rec)) continue;
       const seg = segment(m, payload);
       if (inHeader && m !== 0xda) {
         h.frameBytes += seg.length;

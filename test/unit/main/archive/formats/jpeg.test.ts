@@ -145,6 +145,18 @@ describe('JPEG stripping', () => {
     await expectClean(fx, out);
   });
 
+  it('refuses a coding segment whose length is not what its fields give: a damaged APP1 marker read as a second SOF1', async () => {
+    const fx = await makeJpeg({ dir, name: 'exif-as-sof.jpg', width: 64, height: 48, seed: 7, exif: RICH_EXIF });
+    const src = fs.readFileSync(fx.path);
+    src[src.indexOf(Buffer.from([0xff, 0xe1])) + 1] = 0xc1;
+    fs.writeFileSync(fx.path, src);
+    const out = path.join(dir, 'exif-as-sof-out.jpg');
+    const err = await stripToFile(() => fs.createReadStream(fx.path), 'image/jpeg', out, OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(err, 'STRIP_FAILED'), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(/0xC1 segment does not have the length its fields give/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('keeps the capture date and its kin, and nothing else, when the profile keeps the capture date', async () => {
     const { out, result } = await strip(rich, dir, KEEP_DATE, 'keep-date.jpg');
     const tags = await exiftoolRead(out);
