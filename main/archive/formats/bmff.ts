@@ -52,6 +52,8 @@ type Ctx = {
   /** Content ranges of the top-level mdat boxes, and the byte ranges the kept tracks' samples occupy. */
   readonly mdats: Array<[number, number]>;
   readonly kept: Array<[number, number]>;
+  /** The samples of removed tracks, zeroed by their own edits (not counted again as unreferenced). */
+  readonly removedSamples: Array<[number, number]>;
   /** Kept tracks whose samples could not be located (no sample tables), and whether a moov was seen. */
   untraced: number;
   moov: boolean;
@@ -197,21 +199,37 @@ function sampleRanges(trak: Buffer, label: string): Array<[number, number]> | un
 type Found = { readonly box: Box; readonly parent: Buffer; readonly abs: number; readonly content: Buffer; readonly absContent: number };
 
 /** Walks the boxes of `b` (which starts at `absBase` in the file), inside a track of `handler` if any, noting the edits. */
-function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined): void {
+/**
+ * The children that moov, trak, mdia and minf may keep (besides the metadata and padding boxes handled by type):
+ * any other (a vendor box, or a udta whose type a damaged byte changed) becomes zeroed free space, as an unknown
+ * top-level box does. Deeper boxes (sample tables, fragments) hold numbers only and are left as they are.
+ */
+const KEPT_CHILDREN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['moov', new Set(['mvhd', 'trak', 'mvex', 'iods'])],
+  ['trak', new Set(['tkhd', 'edts', 'tref', 'mdia', 'tapt', 'load'])],
+  ['mdia', new Set(['mdhd', 'hdlr', 'minf', 'elng'])],
+  ['minf', new Set(['vmhd', 'smhd', 'hmhd', 'nmhd', 'sthd', 'gmhd', 'hdlr', 'dinf', 'stbl'])],
+]);
+
+function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined, parentType = ''): void {
   let off = 0;
   while (off + 8 <= b.length) {
     const box = readBoxHeader(b, off, ctx.label);
     const abs = absBase + off;
     const found: Found = { box, parent: b, abs, content: b.subarray(off + box.header, off + box.size), absContent: abs + box.header };
     off += box.size;
-    visit(ctx, found, handler);
+    visit(ctx, found, handler, parentType);
   }
 }
 
-function visit(ctx: Ctx, f: Found, handler: string | undefined): void {
+function visit(ctx: Ctx, f: Found, handler: string | undefined, parentType: string): void {
   const { box, content, absContent } = f;
   if (NEUTRALISE.has(box.type)) removeMetadataBox(ctx, f);
   else if (PADDING.has(box.type)) zeroPadding(ctx, content, absContent);
+  else if (KEPT_CHILDREN.get(parentType)?.has(box.type) === false) {
+    neutralise(ctx, f.abs, box);
+    ctx.rec.removed(`a box of unknown type '${printable(box.type)}' in ${parentType} (turned into free space)`);
+  }
   else if (box.type === 'trak') visitTrack(ctx, f);
   else if (box.type === 'mvhd' || box.type === 'tkhd' || box.type === 'mdhd') zeroTimes(ctx, content, absContent, box.type);
   else if (box.type === 'hdlr') zeroHandlerName(ctx, content, absContent);
@@ -220,8 +238,8 @@ function visit(ctx: Ctx, f: Found, handler: string | undefined): void {
   } else if (box.type === 'dref') refuseExternalData(ctx, content);
   else if (box.type === 'moof') {
     ctx.fragmented = true;
-    walk(ctx, content, absContent, handler);
-  } else if (CONTAINERS.has(box.type)) walk(ctx, content, absContent, handler);
+    walk(ctx, content, absContent, handler, box.type);
+  } else if (CONTAINERS.has(box.type)) walk(ctx, content, absContent, handler, box.type);
 }
 
 /** udta, meta, uuid or prft: becomes a zeroed free box, and the record says what it was. */
@@ -258,7 +276,7 @@ function visitTrack(ctx: Ctx, f: Found): void {
   const samples = sampleRanges(f.content, ctx.label);
   if (samples) for (const r of samples) ctx.kept.push(r);
   else ctx.untraced++;
-  walk(ctx, f.content, f.absContent, h);
+  walk(ctx, f.content, f.absContent, h, 'trak');
 }
 
 /** A timed-metadata, timecode or text track becomes a free box, and its samples are zeroed in the media data. */
@@ -268,6 +286,7 @@ function removeTrack(ctx: Ctx, f: Found, handler: string): void {
   if (!samples) throw stripFailed(ctx.label, `a timed-metadata track ('${printable(handler)}') has damaged sample tables, so its samples, which can hold positions, cannot be found and removed`);
   for (const [from, to] of samples) {
     ctx.edits.push({ from, to });
+    ctx.removedSamples.push([from, to]);
     ctx.zeroedSampleBytes += to - from;
   }
   ctx.metaTracks++;
@@ -383,11 +402,12 @@ function unreferencedMediaData(ctx: Ctx): { edits: Edit[]; bytes: number } {
   if (ctx.untraced > 0) throw stripFailed(ctx.label, 'a video or sound track has no sample tables, so its media cannot be told from leftover data');
   const kept = [...ctx.kept].sort((a, b) => a[0] - b[0]);
   checkKeptSamples(ctx, kept);
+  const accounted = [...kept, ...ctx.removedSamples].sort((a, b) => a[0] - b[0]);
   const edits: Edit[] = [];
   let bytes = 0;
   for (const [start, end] of ctx.mdats) {
     let pos = start;
-    for (const [from, to] of kept) {
+    for (const [from, to] of accounted) {
       if (to <= pos || from >= end) continue;
       if (from > pos) edits.push({ from: pos, to: from });
       pos = Math.max(pos, to);
@@ -431,7 +451,7 @@ export function stripBmff(ext: string): StripHandler {
   const label = ext.toUpperCase();
   return async (source, tmpPath, opts) => {
     const rec = new RecordBuilder(ext, 'lossless-structure');
-    const ctx: Ctx = { opts, edits: [], rec, label, times: 0, names: 0, metaTracks: 0, zeroedSampleBytes: 0, fragmented: false, mdats: [], kept: [], untraced: 0, moov: false };
+    const ctx: Ctx = { opts, edits: [], rec, label, times: 0, names: 0, metaTracks: 0, zeroedSampleBytes: 0, fragmented: false, mdats: [], kept: [], removedSamples: [], untraced: 0, moov: false };
     try {
       const { value: extent } = await withReader(source, (r) => scan(r, ctx));
       if (ctx.fragmented && ctx.metaTracks > 0) throw stripUnsupported(label, 'it is fragmented and has a timed-metadata track, whose fragments we cannot remove');

@@ -172,6 +172,19 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
     expect(packetMd5s(out, maps)).toEqual(packetMd5s(withBox, maps));
   }, 60_000);
 
+  it('turns a box of unknown type in moov or a track (a udta whose type a damaged byte changed) into zeroed free space', async () => {
+    const fx = makeCameraMp4({ dir, name: 'odd-child-src.mp4' });
+    const values = fx.originalValues.filter((v) => v !== DRONE_SUBTITLE);
+    const moovUdta = rename(fx.path, 'udta', 0, 'udtz', 'odd-moov-child.mp4');
+    const b = fs.readFileSync(moovUdta.path);
+    // The udta a muxer writes last in moov holds the artist, title and location.
+    expect(values.some((v) => b.includes(Buffer.from(v, 'latin1')))).toBe(true);
+    const { out, result } = await strip({ ...moovUdta, originalValues: values }, dir);
+    expect(values.filter((v) => fs.readFileSync(out).includes(Buffer.from(v, 'latin1')))).toEqual([]);
+    expect(result.record.removed.some((r) => /^a box of unknown type 'udtz' in (moov|trak) \(turned into free space\)$/.test(r))).toBe(true);
+    expect(packetMd5s(out, maps)).toEqual(packetMd5s(moovUdta.path, maps));
+  }, 60_000);
+
   it('refuses, with the reason, a file whose media cannot be told from leftover data', async () => {
     const fx = makeCameraMp4({ dir, name: 'untraceable-src.mp4' });
     const cases: Array<[MadeFixture, 'STRIP_FAILED' | 'STRIP_UNSUPPORTED', RegExp]> = [
