@@ -198,7 +198,6 @@ function sampleRanges(trak: Buffer, label: string): Array<[number, number]> | un
 /** A box found by walk: its header, its parent's bytes, where it starts in the file, and its content. */
 type Found = { readonly box: Box; readonly parent: Buffer; readonly abs: number; readonly content: Buffer; readonly absContent: number };
 
-/** Walks the boxes of `b` (which starts at `absBase` in the file), inside a track of `handler` if any, noting the edits. */
 /**
  * The children that moov, trak, mdia and minf may keep (besides the metadata and padding boxes handled by type):
  * any other (a vendor box, or a udta whose type a damaged byte changed) becomes zeroed free space, as an unknown
@@ -211,6 +210,10 @@ const KEPT_CHILDREN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['minf', new Set(['vmhd', 'smhd', 'hmhd', 'nmhd', 'sthd', 'gmhd', 'hdlr', 'dinf', 'stbl'])],
 ]);
 
+/**
+ * Walks the boxes of `b` (which starts at `absBase` in the file), children of a `parentType` box ('' at the top),
+ * inside a track of `handler` if any, noting the edits.
+ */
 function walk(ctx: Ctx, b: Buffer, absBase: number, handler: string | undefined, parentType = ''): void {
   let off = 0;
   while (off + 8 <= b.length) {
