@@ -101,7 +101,7 @@ async function checkIdentical(ctx: Ctx, vault: string, items: readonly Ingested[
   check(ctx, cat.code === 0 && cat.stdoutBytes.equals(last.source), `${label}: ${last.name} (${last.itemId}) read back differs from the source (${describeRun('cat', cat)})`);
 }
 
-async function ingestPhase(ctx: Ctx, root: string, seed: number, quick: boolean): Promise<void> {
+async function ingestPhase(ctx: Ctx, root: string, seed: number, quick: boolean, diskMb: number): Promise<void> {
   const label = `seed ${seed} ingest`;
   const rnd = seededRandom(seed);
   const disk = path.join(root, 'disk');
@@ -116,7 +116,9 @@ async function ingestPhase(ctx: Ctx, root: string, seed: number, quick: boolean)
   const ballastBytes = Math.max(2 * MiB, 2 * bigSize);
   fillUntilFull(ballast, ballastBytes);
   const sources = new Map<string, Buffer>();
-  for (let i = 0; i < (quick ? 8 : 12); i++) sources.set(`a-big-${String(i).padStart(2, '0')}.bin`, randomFile(path.join(src, `a-big-${String(i).padStart(2, '0')}.bin`), bigSize, rnd));
+  // More than the disk holds, whatever the seed's file size: on the 18 MB round, twelve files of 512 KB never filled it.
+  const bigCount = quick ? 8 : Math.ceil((diskMb * MiB) / bigSize) + 2;
+  for (let i = 0; i < bigCount; i++) sources.set(`a-big-${String(i).padStart(2, '0')}.bin`, randomFile(path.join(src, `a-big-${String(i).padStart(2, '0')}.bin`), bigSize, rnd));
   for (let i = 0; i < 3; i++) sources.set(`z-small-${i}.bin`, randomFile(path.join(src, `z-small-${i}.bin`), 8 * 1024, rnd));
 
   const r = await runHuella(['ingest', vault, src, '--json', '--no-previews'], { timeoutMs: 300_000 });
@@ -251,7 +253,7 @@ export const run: Campaign = async ({ seed, quick, workDir, log }) => {
     mountFailure = mountTmpfs(disk, sizeMb);
     if (mountFailure) break;
     try {
-      await ingestPhase(ctx, root, seed + round, quick);
+      await ingestPhase(ctx, root, seed + round, quick, sizeMb);
     } finally {
       unmount(disk);
     }
