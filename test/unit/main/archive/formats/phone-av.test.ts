@@ -185,6 +185,37 @@ describe('MP4 / MOV from a camera (ffmpeg: H.264, AAC, a drone subtitle track wi
     expect(packetMd5s(out, maps)).toEqual(packetMd5s(moovUdta.path, maps));
   }, 60_000);
 
+  it('reads compact sample sizes (stz2) as it reads stsz: the same samples kept, nothing taken for leftover data', async () => {
+    const fx = makeCameraMp4({ dir, name: 'stz2-src.mp4' });
+    const b = fs.readFileSync(fx.path);
+    // The video's stsz (32-bit sizes) rewritten as stz2 with 16-bit sizes, followed by a free box of the bytes saved,
+    // so no box size and no offset changes.
+    const at = boxAt(b, 'stsz', 0) - 4;
+    const size = b.readUInt32BE(at);
+    const count = b.readUInt32BE(at + 16);
+    expect(b.readUInt32BE(at + 12)).toBe(0); // sizes listed one by one
+    const stz2 = Buffer.alloc(20 + 2 * count);
+    stz2.writeUInt32BE(stz2.length, 0);
+    stz2.write('stz2', 4, 'latin1');
+    stz2[15] = 16;
+    stz2.writeUInt32BE(count, 16);
+    for (let i = 0; i < count; i++) {
+      const sampleSize = b.readUInt32BE(at + 20 + 4 * i);
+      expect(sampleSize).toBeLessThan(0x10000);
+      stz2.writeUInt16BE(sampleSize, 20 + 2 * i);
+    }
+    const free = Buffer.alloc(size - stz2.length);
+    free.writeUInt32BE(free.length, 0);
+    free.write('free', 4, 'latin1');
+    const compact = path.join(dir, 'stz2.mp4');
+    fs.writeFileSync(compact, Buffer.concat([b.subarray(0, at), stz2, free, b.subarray(at + size)]));
+    expect(packetMd5s(compact, maps)).toEqual(packetMd5s(fx.path, maps));
+    const { out, result } = await strip({ ...fx, path: compact }, dir);
+    expect(leaked(fx, out)).toEqual([]);
+    expect(result.record.removed.some((r) => r.startsWith('media data no video or sound track points at'))).toBe(false);
+    expect(packetMd5s(out, maps)).toEqual(packetMd5s(fx.path, maps));
+  }, 60_000);
+
   it('refuses, with the reason, a file whose media cannot be told from leftover data', async () => {
     const fx = makeCameraMp4({ dir, name: 'untraceable-src.mp4' });
     const cases: Array<[MadeFixture, 'STRIP_FAILED' | 'STRIP_UNSUPPORTED', RegExp]> = [
