@@ -51,6 +51,9 @@ function ooxmlPart(xml: string, f: Findings): void {
   if (/\bdisplayName="(?!Author")/.test(xml) && /threadedcomments/.test(xml)) f.add('owner', 'threaded-comment person');
   if (/<p:cmAuthor\b[^>]*\bname="(?!Author")/.test(xml) || /<p188:author\b[^>]*\bname="(?!Author")/.test(xml)) f.add('owner', 'presentation comment author');
   if (/\b(userId|providerId)="/.test(xml)) f.add('owner', 'account ids of commenters');
+  // A shared workbook's revision history (xl/revisions/): who changed it, and when.
+  if (/<([\w.-]+:)?(header\b[^>]*\buserName|userInfo\b[^>]*\bname|rcmt\b[^>]*\bauthor)="(?!Author")/.test(xml)) f.add('owner', 'spreadsheet revision user');
+  if (/<([\w.-]+:)?(header|userInfo)\b[^>]*\bdateTime="(?!1970-01-01T00:00:00Z")/.test(xml)) f.add('timestamp', 'spreadsheet revision time');
 }
 
 function odfMeta(xml: string, f: Findings, keepCaptureDate: boolean): void {

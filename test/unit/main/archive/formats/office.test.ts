@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { stripToFile } from '../../../../../main/archive/formats/index';
+import { findLeaks, stripToFile } from '../../../../../main/archive/formats/index';
 import { readZipSafely } from '../../../../../main/archive/formats/zip/read';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
@@ -159,8 +159,13 @@ describe('XLSX and PPTX stripping', () => {
       { name: 'xl/revisions/revisionLog1.xml', data: `<revisions ${S}><rcmt sheetId="1" cell="B1" guid="{4}" action="add" author="${DOC_PEOPLE.author}"/><rcc rId="1" sId="1"><nc r="B1"><v>3</v></nc></rcc></revisions>` },
     ]);
     const fx: MadeFixture = { path: file, mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', originalValues: [DOC_PEOPLE.editor, DOC_PEOPLE.commenter, DOC_PEOPLE.author, '2024-03-06T09:15', '2024-03-06T09:20'] };
+    // The copy's independent re-read knows these fields by their structure, without being told the values.
+    expect((await findLeaks(file, fx.mediaType, OPTS)).map((l) => `${l.kind}: ${l.detail}`)).toEqual(
+      expect.arrayContaining(['owner: spreadsheet revision user', 'timestamp: spreadsheet revision time']),
+    );
     const { out, result } = await strip(fx, dir);
     await expectClean(fx, out);
+    expect(await findLeaks(out, fx.mediaType, OPTS)).toEqual([]);
     const after = await parts(out);
     expect(after.get('xl/revisions/revisionHeaders.xml')).toContain('<header guid="{2}" dateTime="1970-01-01T00:00:00Z" maxSheetId="2" userName="Author">');
     expect(after.get('xl/revisions/userNames.xml')).toContain('<userInfo guid="{3}" name="Author" id="1" dateTime="1970-01-01T00:00:00Z"/>');
