@@ -229,10 +229,7 @@ function visit(ctx: Ctx, f: Found, handler: string | undefined, parentType: stri
   const { box, content, absContent } = f;
   if (NEUTRALISE.has(box.type)) removeMetadataBox(ctx, f);
   else if (PADDING.has(box.type)) zeroPadding(ctx, content, absContent);
-  else if (KEPT_CHILDREN.get(parentType)?.has(box.type) === false) {
-    neutralise(ctx, f.abs, box);
-    ctx.rec.removed(`a box of unknown type '${printable(box.type)}' in ${parentType} (turned into free space)`);
-  }
+  else if (KEPT_CHILDREN.get(parentType)?.has(box.type) === false) removeUnknownBox(ctx, f.abs, box, parentType);
   else if (box.type === 'trak') visitTrack(ctx, f);
   else if (box.type === 'mvhd' || box.type === 'tkhd' || box.type === 'mdhd') zeroTimes(ctx, content, absContent, box.type);
   else if (box.type === 'hdlr') zeroHandlerName(ctx, content, absContent);
@@ -327,13 +324,14 @@ function refuseExternalData(ctx: Ctx, dref: Buffer): void {
 }
 
 /**
- * A top-level box of a type we do not know (a dashcam's 'gps ' table, a vendor's data) becomes zeroed free space,
- * read through rather than held: players skip boxes they do not know, so nothing they play changes.
+ * A box of a type we do not know, at the top level (a dashcam's 'gps ' table, a vendor's data; read through rather
+ * than held) or in moov, a track, mdia or minf (`parentType`), becomes zeroed free space: players skip boxes they do
+ * not know, so nothing they play changes.
  */
-function removeUnknownTopBox(ctx: Ctx, type: string, start: number, header: number, size: number): void {
-  ctx.edits.push({ from: start + 4, to: start + 8, bytes: FREE });
-  ctx.edits.push({ from: start + header, to: start + size });
-  ctx.rec.removed(`a top-level box of unknown type '${printable(type)}' (turned into free space)`);
+function removeUnknownBox(ctx: Ctx, absStart: number, box: Box, parentType?: string): void {
+  neutralise(ctx, absStart, box);
+  const type = printable(box.type);
+  ctx.rec.removed(parentType === undefined ? `a top-level box of unknown type '${type}' (turned into free space)` : `a box of unknown type '${type}' in ${parentType} (turned into free space)`);
 }
 
 /** Pass one: top-level boxes, holding only the ones that can contain metadata. */
@@ -386,7 +384,7 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<{ end: number; total: numb
         walk(ctx, whole, start, undefined);
       }
     } else {
-      if (!KEPT_TOP.has(type)) removeUnknownTopBox(ctx, type, start, header, size);
+      if (!KEPT_TOP.has(type)) removeUnknownBox(ctx, start, { type, start, header, size });
       await r.skip(contentSize);
     }
     end = start + size;

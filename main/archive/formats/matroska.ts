@@ -108,11 +108,9 @@ export function voidOf(n: number): Buffer {
 
 type Ctx = { readonly edits: Edit[]; readonly rec: RecordBuilder; tracks: number };
 
-/** TrackType values (Matroska spec §5.1.4.1.3) whose frames are pictures or sound; any other can carry text. */
-const AV_TRACK_TYPES: ReadonlyMap<number, string> = new Map([
-  [1, 'video'],
-  [2, 'audio'],
-]);
+/** TrackType values (Matroska spec §5.1.4.1.3) whose frames are pictures or sound (video 1, audio 2); any other can carry text. */
+const AV_TRACK_TYPES: ReadonlySet<number> = new Set([1, 2]);
+/** The names of the others, for the reason a file is refused. */
 const OTHER_TRACK_TYPES: ReadonlyMap<number, string> = new Map([
   [3, 'complex'],
   [0x10, 'logo'],
