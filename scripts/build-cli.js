@@ -85,11 +85,17 @@ async function readManifest(outDir, commandFiles) {
   return { version: pkg.version, commands };
 }
 
+/**
+ * A dependency's file: under node_modules/, or (a worktree whose node_modules is a link to another checkout's)
+ * under a path esbuild gives through that link's target, such as ../../main/node_modules/zod/….
+ */
+const isDependency = (f) => f.startsWith('node_modules/') || f.includes('/node_modules/');
+
 /** The sources a build was made from (ours, not node_modules: package-lock.json stands for those), with mtime and size. */
 function sourceStamps(metafiles, startedAt) {
   const files = new Set(BUILD_INPUTS);
   // (A worker's generated stdin entry, '<name>-entry.ts', is in the metafile too but is no file.)
-  for (const m of metafiles) for (const f of Object.keys(m.inputs)) if (!f.startsWith('node_modules/') && fs.existsSync(path.join(ROOT, f))) files.add(f);
+  for (const m of metafiles) for (const f of Object.keys(m.inputs)) if (!isDependency(f) && fs.existsSync(path.join(ROOT, f))) files.add(f);
   return [...files].sort().map((f) => {
     const st = fs.statSync(path.join(ROOT, f));
     // Changed while we were building: the bundle may hold either version, so record it as stale (rebuilt next start).
