@@ -8,12 +8,15 @@
  *    previous/next segment UIDs and file names, SegmentFamily and ChapterTranslate removed; MuxingApp and WritingApp
  *    (mandatory) kept empty; the rest of the space is a Void;
  *  - track names and codec names (an encoder's or device's free text) become Void in place;
- *  - a file with any track that is neither video nor audio (subtitles, metadata…: a drone's GPS as subtitles) is
- *    refused, since frames are copied as they are; so is one without a track list;
+ *  - a track that is neither video nor audio (subtitles, metadata…: a drone's GPS as subtitles) goes: its track
+ *    entry, every block of its frames and its Cues entries become Void elements of the same size (its frames are
+ *    text we cannot judge); a file that lists such a track only after its frames or its Cues, or whose blocks cannot
+ *    be told apart, is refused, and so is one without a track list or without any video or audio track;
  *  - the content of existing Void elements is zeroed (editors leave old metadata in them), CRC-32 elements of
  *    edited masters become Void (their checksum would no longer match), and unknown Segment children become Void.
- * Two passes over the source: the first reads the element tree (holding only SeekHead, Info and Tracks), the
- * second copies the file applying same-length edits.
+ * Two passes over the source: the first reads the element tree (holding only SeekHead, Info and Tracks, and Cues
+ * when a track goes; stepping through each Cluster's block headers when a track goes), the second copies the file
+ * applying same-length edits.
  */
 import type { ByteReader } from './byte-reader';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
@@ -36,11 +39,19 @@ export const ID = {
   Tracks: 0x1654ae6b,
   TrackEntry: 0xae,
   TrackType: 0x83,
+  TrackNumber: 0xd7,
   TrackName: 0x536e,
   CodecID: 0x86,
   CodecName: 0x258688,
   Cluster: 0x1f43b675,
+  SimpleBlock: 0xa3,
+  BlockGroup: 0xa0,
+  Block: 0xa1,
+  EncryptedBlock: 0xaf,
   Cues: 0x1c53bb6b,
+  CuePoint: 0xbb,
+  CueTrackPositions: 0xb7,
+  CueTrack: 0xf7,
   Attachments: 0x1941a469,
   Chapters: 0x1043a770,
   Tags: 0x1254c367,
@@ -106,7 +117,17 @@ export function voidOf(n: number): Buffer {
   return b;
 }
 
-type Ctx = { readonly edits: Edit[]; readonly rec: RecordBuilder; tracks: number };
+type Ctx = {
+  readonly edits: Edit[];
+  readonly rec: RecordBuilder;
+  /** Track entries read, and of them the video and audio ones (kept). */
+  tracks: number;
+  avTracks: number;
+  /** Track numbers of the tracks that go: their blocks and Cues entries become Void. */
+  readonly removedTracks: Set<number>;
+  /** A Cluster or the Cues came before the track list: a track that goes can no longer have its blocks found. */
+  blocksSeen: boolean;
+};
 
 /** TrackType values (Matroska spec §5.1.4.1.3) whose frames are pictures or sound (video 1, audio 2); any other can carry text. */
 const AV_TRACK_TYPES: ReadonlySet<number> = new Set([1, 2]);
@@ -120,17 +141,36 @@ const OTHER_TRACK_TYPES: ReadonlyMap<number, string> = new Map([
   [0x21, 'metadata'],
 ]);
 
+/** The body of child `e` of a master held in memory as `parent` (at absolute offset `absParent`). */
+function bodyOf(parent: Buffer, absParent: number, e: Element): Buffer {
+  const from = e.start - absParent + e.headerSize;
+  return parent.subarray(from, from + e.size!);
+}
+
+/** An unsigned-integer child of a master held in memory; undefined when absent or not 1–6 bytes long. */
+function uintChild(b: Buffer, abs: number, id: number): number | undefined {
+  const c = children(b, abs).find((x) => x.id === id);
+  return c !== undefined && c.size! > 0 && c.size! <= 6 ? b.readUIntBE(c.start - abs + c.headerSize, c.size!) : undefined;
+}
+
+/** What a track that is neither video nor audio is, for the record ("a subtitle track"); undefined for video and audio. */
+function nonAvKind(tb: Buffer, absTb: number): string | undefined {
+  const type = uintChild(tb, absTb, ID.TrackType);
+  if (type !== undefined && AV_TRACK_TYPES.has(type)) return undefined;
+  return type === undefined ? 'a track of no stated type' : `a ${OTHER_TRACK_TYPES.get(type) ?? `type ${type}`} track`;
+}
+
 /**
- * A track's frames stay byte-identical, so only picture and sound tracks may stay: a subtitle or metadata track
- * (a drone's GPS as subtitles, a dashcam's positions) is refused rather than copied.
+ * A track whose frames may be text (a drone's GPS as subtitles, a dashcam's positions) goes: its entry now, its
+ * blocks and Cues entries as the scan meets them. That needs its number, and its entry before any block or cue.
  */
-function checkTrackType(tb: Buffer, absTb: number): void {
-  const type = children(tb, absTb).find((c) => c.id === ID.TrackType);
-  const size = type?.size ?? 0;
-  const value = type && size > 0 && size <= 6 ? tb.readUIntBE(type.start - absTb + type.headerSize, size) : undefined;
-  if (value !== undefined && AV_TRACK_TYPES.has(value)) return;
-  const kind = value === undefined ? 'a track of no stated type' : `a ${OTHER_TRACK_TYPES.get(value) ?? `type ${value}`} track`;
-  throw stripUnsupported(FORMAT, `it has ${kind}, whose frames can hold text such as positions or names and would be copied as they are`);
+function removeTrack(ctx: Ctx, t: Element, tb: Buffer, kind: string): void {
+  if (ctx.blocksSeen) throw stripUnsupported(FORMAT, `it lists ${kind} only after its frames or seeking index, so that track's frames cannot be found before they are copied`);
+  const n = uintChild(tb, t.start + t.headerSize, ID.TrackNumber);
+  if (n === undefined) throw stripUnsupported(FORMAT, `it has ${kind} without a track number, so its frames cannot be told apart`);
+  ctx.removedTracks.add(n);
+  voidRange(ctx, t.start, t.start + t.headerSize + t.size!);
+  ctx.rec.removed(`${kind} (its entry, frames and index entries turned into Void elements: such frames can hold text such as positions or names)`);
 }
 
 function voidRange(ctx: Ctx, from: number, to: number): void {
@@ -186,9 +226,14 @@ function rewriteTracks(ctx: Ctx, el: Element, body: Buffer): void {
   for (const t of children(body, absBody)) {
     if (t.id === ID.Crc32) voidRange(ctx, t.start, t.start + t.headerSize + t.size!);
     if (t.id !== ID.TrackEntry) continue;
-    const tb = body.subarray(t.start - absBody + t.headerSize, t.start - absBody + t.headerSize + t.size!);
-    checkTrackType(tb, t.start + t.headerSize);
+    const tb = bodyOf(body, absBody, t);
     ctx.tracks++;
+    const kind = nonAvKind(tb, t.start + t.headerSize);
+    if (kind !== undefined) {
+      removeTrack(ctx, t, tb, kind);
+      continue;
+    }
+    ctx.avTracks++;
     for (const c of children(tb, t.start + t.headerSize)) {
       if (c.id === ID.TrackName || c.id === ID.CodecName || c.id === ID.Crc32) {
         voidRange(ctx, c.start, c.start + c.headerSize + c.size!);
@@ -203,7 +248,7 @@ function rewriteSeekHead(ctx: Ctx, el: Element, body: Buffer): void {
   for (const s of children(body, absBody)) {
     if (s.id === ID.Crc32) voidRange(ctx, s.start, s.start + s.headerSize + s.size!);
     if (s.id !== ID.Seek) continue;
-    const sb = body.subarray(s.start - absBody + s.headerSize, s.start - absBody + s.headerSize + s.size!);
+    const sb = bodyOf(body, absBody, s);
     const idEl = children(sb, 0).find((c) => c.id === ID.SeekID);
     const target = idEl && idEl.size! <= 4 && idEl.size! > 0 ? sb.readUIntBE(idEl.headerSize + idEl.start, idEl.size!) : undefined;
     if (target !== undefined && REMOVED_TOP.has(target)) voidRange(ctx, s.start, s.start + s.headerSize + s.size!);
@@ -222,18 +267,70 @@ async function readHeader(r: ByteReader): Promise<{ id: number; size: number | u
   return { id: id.value!, size: size.value, headerSize: id.len + size.len };
 }
 
-/** Skips a Cluster of unknown size (live recordings): its children until the next Segment-level element. */
-async function skipOpenCluster(r: ByteReader): Promise<void> {
-  for (;;) {
+/** How far into a BlockGroup its Block's track number is looked for (the Block comes first, or after a few small elements). */
+const BLOCK_GROUP_PEEK = 4096;
+
+/** The track number of a block element whose header (`headerSize` bytes) is at the reader's position; undefined for other elements. */
+async function blockTrack(r: ByteReader, id: number, headerSize: number, size: number): Promise<number | undefined> {
+  if (id === ID.SimpleBlock) return readVint(await r.peek(headerSize + 8), headerSize, false)?.value;
+  if (id === ID.EncryptedBlock) throw stripUnsupported(FORMAT, 'it has encrypted blocks, whose track cannot be told');
+  if (id !== ID.BlockGroup) return undefined;
+  const head = await r.peek(headerSize + Math.min(size, BLOCK_GROUP_PEEK));
+  for (let off = headerSize; off < head.length; ) {
+    const cid = readVint(head, off, true);
+    const csize = cid ? readVint(head, off + cid.len, false) : undefined;
+    if (!cid || !csize || csize.value === undefined) break;
+    if (cid.value === ID.Block) return readVint(head, off + cid.len + csize.len, false)?.value;
+    off += cid.len + csize.len + csize.value;
+  }
+  throw stripUnsupported(FORMAT, 'a block group whose track cannot be told');
+}
+
+/**
+ * A Cluster's children, from the reader's position to `end` (undefined: a Cluster of unknown size, as live
+ * recordings write, ends at the next Segment-level element). The blocks of a track that goes become Void.
+ */
+async function scanCluster(r: ByteReader, ctx: Ctx, end: number | undefined): Promise<void> {
+  ctx.blocksSeen = true;
+  if (end !== undefined && ctx.removedTracks.size === 0) return r.skip(end - r.position);
+  while (end === undefined || r.position < end) {
     const head = await r.peek(12);
-    if (head.length === 0) return;
+    if (head.length === 0) {
+      if (end === undefined) return;
+      throw new TruncatedInputError(end - r.position);
+    }
     const id = readVint(head, 0, true);
     if (!id) throw stripFailed(FORMAT, 'damaged data inside a cluster');
-    if (SEGMENT_CHILDREN.has(id.value!) || id.value === ID.EBML) return;
+    if (end === undefined && (SEGMENT_CHILDREN.has(id.value!) || id.value === ID.EBML)) return;
     const size = readVint(head, id.len, false);
     if (!size || size.value === undefined) throw stripFailed(FORMAT, 'an element of unknown size inside a cluster');
-    await r.skip(id.len + size.len + size.value);
+    const start = r.position;
+    const total = id.len + size.len + size.value;
+    if (end !== undefined && start + total > end) throw stripFailed(FORMAT, 'an element overruns its cluster');
+    if (ctx.removedTracks.size > 0) {
+      const track = await blockTrack(r, id.value!, id.len + size.len, size.value);
+      if (track !== undefined && ctx.removedTracks.has(track)) voidRange(ctx, start, start + total);
+    }
+    await r.skip(total);
   }
+}
+
+/** Cues entries of a track that goes become Void: a CuePoint when all its positions are of such tracks, else those positions. */
+function rewriteCues(ctx: Ctx, el: Element, body: Buffer): void {
+  const absBody = el.start + el.headerSize;
+  const before = ctx.edits.length;
+  for (const p of children(body, absBody)) {
+    if (p.id !== ID.CuePoint) continue;
+    const pb = bodyOf(body, absBody, p);
+    const absPb = p.start + p.headerSize;
+    const positions = children(pb, absPb).filter((c) => c.id === ID.CueTrackPositions);
+    const gone = positions.filter((c) => ctx.removedTracks.has(uintChild(bodyOf(pb, absPb, c), c.start + c.headerSize, ID.CueTrack) ?? -1));
+    if (gone.length > 0 && gone.length === positions.length) voidRange(ctx, p.start, p.start + p.headerSize + p.size!);
+    else for (const c of gone) voidRange(ctx, c.start, c.start + c.headerSize + c.size!);
+  }
+  if (ctx.edits.length === before) return;
+  // The checksum of an edited master would no longer match.
+  for (const c of children(body, absBody)) if (c.id === ID.Crc32) voidRange(ctx, c.start, c.start + c.headerSize + c.size!);
 }
 
 async function scan(r: ByteReader, ctx: Ctx): Promise<ScanResult> {
@@ -259,7 +356,7 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<ScanResult> {
     if (el.size === undefined) {
       if (el.id !== ID.Cluster) throw stripUnsupported(FORMAT, 'an element other than a cluster has an unknown size');
       clusters++;
-      await skipOpenCluster(r);
+      await scanCluster(r, ctx, undefined);
       continue;
     }
     if (bodyStart + el.size > segEnd) throw stripFailed(FORMAT, 'an element overruns the Segment');
@@ -278,9 +375,11 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<ScanResult> {
     } else if (el.id === ID.Void) {
       await r.skip(el.size);
       if (el.size > 0) ctx.edits.push({ from: bodyStart, to: bodyStart + el.size });
-    } else if (el.id === ID.Cluster || el.id === ID.Cues) {
-      if (el.id === ID.Cluster) clusters++;
-      await r.skip(el.size);
+    } else if (el.id === ID.Cluster) {
+      clusters++;
+      await scanCluster(r, ctx, bodyStart + el.size);
+    } else if (el.id === ID.Cues) {
+      await scanCues(r, ctx, element);
     } else {
       await r.skip(el.size);
       if (bodyStart + el.size - start >= 2) voidRange(ctx, start, bodyStart + el.size);
@@ -292,6 +391,15 @@ async function scan(r: ByteReader, ctx: Ctx): Promise<ScanResult> {
   return { end, total: end + trailing, clusters };
 }
 
+/** The Cues are held only when a track goes (its entries become Void); otherwise stepped over. */
+async function scanCues(r: ByteReader, ctx: Ctx, el: Element): Promise<void> {
+  if (ctx.removedTracks.size === 0) {
+    ctx.blocksSeen = true;
+    return r.skip(el.size!);
+  }
+  if (el.size! > MAX_MASTER_IN_MEMORY) throw stripUnsupported(FORMAT, 'its seeking index (Cues) is implausibly large');
+  rewriteCues(ctx, el, await r.readExact(el.size!));
+}
 
 function normalise(edits: Edit[]): Edit[] {
   const sorted = [...edits].filter((e) => e.to > e.from).sort((a, b) => a.from - b.from || b.to - a.to);
@@ -310,11 +418,12 @@ function normalise(edits: Edit[]): Edit[] {
 
 export const stripMatroska: StripHandler = async (source, tmpPath) => {
   const rec = new RecordBuilder('matroska', 'lossless-structure');
-  const ctx: Ctx = { edits: [], rec, tracks: 0 };
+  const ctx: Ctx = { edits: [], rec, tracks: 0, avTracks: 0, removedTracks: new Set(), blocksSeen: false };
   try {
     const { value: extent } = await withReader(source, (r) => scan(r, ctx));
     if (extent.clusters === 0) throw stripFailed(FORMAT, 'it contains no clusters (no audio or video)');
     if (ctx.tracks === 0) throw stripFailed(FORMAT, 'it has no track list, so what its frames hold cannot be told');
+    if (ctx.avTracks === 0) throw stripUnsupported(FORMAT, 'it has no video or audio track');
     if (extent.total > extent.end) rec.removed(`data after the Segment (${extent.total - extent.end} bytes)`);
     const edits = normalise(ctx.edits);
     rec.note('metadata elements turned into Void elements of the same size: no offset moved, clusters (all frames) byte-identical');

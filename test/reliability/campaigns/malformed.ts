@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeMp4 } from '../../fixtures/av';
-import { makeCameraMp4, makeHeif, makeMatroska, makeOgg } from '../../fixtures/phone-media';
+import { makeCameraMp4, makeDroneMkv, makeHeif, makeMatroska, makeOgg } from '../../fixtures/phone-media';
 import { makeDocx, makeOdt, makePdf, writeZipFile } from '../../fixtures/documents';
 import { makeJpegs, makePng, makeTiff, makeWebp, richJpegOptions } from '../../fixtures/photos';
 import { isHuellaError } from '../../../main/archive/errors';
@@ -14,7 +14,7 @@ import { heicLike, hostileDocx, hostileHeic, hostileJpeg, hostileMp4, hostileOdt
 
 /**
  * Malformed input (DESIGN §1 A3: a crafted file triggers parser bugs). A seeded corpus of valid JPEG, PNG, TIFF,
- * WebP, HEIC-like and real HEIC (heif-enc), PDF, DOCX, ODT, ZIP, MP4 (by hand, and a camera's from ffmpeg with a GPS subtitle track), Ogg Opus (opusenc) and WebM (ffmpeg) files, then truncated, bit-flipped and structurally hostile
+ * WebP, HEIC-like and real HEIC (heif-enc), PDF, DOCX, ODT, ZIP, MP4 (by hand, and a camera's from ffmpeg with a GPS subtitle track), Ogg Opus (opusenc), WebM (ffmpeg) and a drone's Matroska with a GPS subtitle track (ffmpeg) files, then truncated, bit-flipped and structurally hostile
  * variants of each (see hostile.ts). For every file:
  *  - `huella ingest --json` reports it (the bytes are the evidence: a file whose metadata cannot be read is still
  *    preserved, with a warning), within 10 s, with no stack trace, and the exit code matches the report;
@@ -53,6 +53,8 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
   const webm = makeMatroska({ dir, name: 'base.webm' });
   // A camera's MP4 (H.264, AAC, a drone's GPS subtitle track) from ffmpeg: bit flips in real sample tables.
   const camera = makeCameraMp4({ dir, name: 'base-camera.mp4' });
+  // A drone's Matroska (VP9, its GPS as an SRT subtitle track): bit flips in block headers, track numbers and cues.
+  const drone = makeDroneMkv({ dir, name: 'base-drone.mkv' });
   const jpegBytes = read(jpeg!.path);
   return [
     { format: 'jpeg', ext: 'jpg', bytes: jpegBytes, values: jpeg!.originalValues, hostile: hostileJpeg(jpegBytes) },
@@ -69,6 +71,7 @@ async function makeBases(dir: string, seed: number, quick: boolean): Promise<Bas
     { format: 'opus', ext: 'opus', bytes: read(opus.path), values: opus.originalValues, hostile: [] },
     { format: 'webm', ext: 'webm', bytes: read(webm.path), values: webm.originalValues, hostile: [] },
     { format: 'camera-mp4', ext: 'mp4', bytes: read(camera.path), values: camera.originalValues, hostile: [] },
+    { format: 'drone-mkv', ext: 'mkv', bytes: read(drone.path), values: drone.originalValues, hostile: [] },
   ];
 }
 

@@ -6,7 +6,7 @@ import { isHuellaError } from '../../../../../main/archive/errors';
 import { stripToFile } from '../../../../../main/archive/formats/index';
 import { readAvInfo } from '../../../../../main/archive/ingest/av-info';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
-import { decodedMd5, DRONE_SUBTITLE, makeCameraMp4, makeMatroska, makeOgg, packetMd5s, tool, type OggKind } from '../../../../fixtures/phone-media';
+import { decodedMd5, DRONE_SUBTITLE, makeCameraMp4, makeDroneMkv, makeMatroska, makeOgg, packetMd5s, tool, type OggKind } from '../../../../fixtures/phone-media';
 import type { MadeFixture } from '../../../../fixtures/photos';
 import { tempDir } from '../../../../helpers/tmp';
 import { expectClean, expectDirty, OPTS, strip } from './strip-helpers';
@@ -81,18 +81,25 @@ describe('WebM / Matroska video', () => {
     }, 60_000);
   }
 
-  it('refuses a file with a subtitle track (a drone GPS as subtitles): its frames would be copied as they are', async () => {
-    const srt = path.join(dir, 'gps.srt');
-    fs.writeFileSync(srt, `1\n00:00:00,000 --> 00:00:01,000\n${DRONE_SUBTITLE}\n`);
-    const mkv = path.join(dir, 'with-subtitles.mkv');
-    tool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=15:duration=1', '-i', srt, '-map', '0', '-map', '1', '-c:v', 'libvpx-vp9', '-b:v', '100k', '-c:s', 'srt', mkv]);
-    expect(fs.readFileSync(mkv).includes(Buffer.from(DRONE_SUBTITLE, 'latin1'))).toBe(true);
-    const out = path.join(dir, 'out-with-subtitles.mkv');
-    const err = await stripToFile(() => fs.createReadStream(mkv), 'video/matroska', out, OPTS).catch((e: unknown) => e);
-    expect(isHuellaError(err, 'STRIP_UNSUPPORTED'), String(err)).toBe(true);
-    expect((err as Error).message).toMatch(/it has a subtitle track, whose frames can hold text such as positions/);
-    expect(fs.existsSync(out)).toBe(false);
-  }, 60_000);
+  for (const muxer of ['ffmpeg', 'mkvmerge'] as const) {
+    it(`a subtitle track (a drone's GPS as subtitles, ${muxer}): its entry, frames and cue points become Void; the video is identical`, async () => {
+      const fx = makeDroneMkv({ dir, name: `with-subtitles-${muxer}.mkv`, mkvmerge: muxer === 'mkvmerge' });
+      const mkv = fx.path;
+      expect(fs.readFileSync(mkv).includes(Buffer.from(DRONE_SUBTITLE, 'latin1'))).toBe(true);
+      expect(tool('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', mkv]).toString().trim().split('\n')).toEqual(['video', 'subtitle']);
+      const { out, result } = await strip(fx, dir);
+      await expectClean(fx, out);
+      expect(result.record.removed.some((r) => r.startsWith('a subtitle track (its entry, frames and index entries turned into Void elements'))).toBe(true);
+      expect(fs.statSync(out).size).toBe(fs.statSync(mkv).size);
+      expect(tool('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', out]).toString().trim()).toBe('video');
+      expect(packetMd5s(out, ['0:v:0'])).toEqual(packetMd5s(mkv, ['0:v:0']));
+      expect(decodedMd5(out, ['0:v:0'])).toBe(decodedMd5(mkv, ['0:v:0']));
+      // mkvinfo (mkvtoolnix, not our parser) reads the copy whole and finds one track and no cue of track 2.
+      const info = tool('mkvinfo', ['-v', '-a', out]).toString();
+      expect(info.match(/Track type:/g)?.length).toBe(1);
+      expect(info).not.toMatch(/Cue track: 2|track number 2/);
+    }, 60_000);
+  }
 
   it('fails clearly on a truncated file', async () => {
     const fx = makeMatroska({ dir, name: 'cut.webm' });
