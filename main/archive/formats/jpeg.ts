@@ -239,7 +239,7 @@ function onHeaderApp(h: Header, marker: number, payload: Buffer, rec: RecordBuil
  * Length-bearing markers that code the image and are copied: SOFn, DHT, DAC (0xC0-0xCF but JPG 0xC8), SOS, DQT,
  * DNL, DRI, DHP, EXP (0xDA-0xDF), and JPEG-LS's SOF55 and LSE (0xF7, 0xF8).
  */
-function isCodingMarker(m: number): boolean {
+export function isCodingMarker(m: number): boolean {
   return (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8;
 }
 

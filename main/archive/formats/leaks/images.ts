@@ -36,6 +36,15 @@ function exifIsAllowed(payload: Buffer, keepCaptureDate: boolean): boolean {
   return exif !== undefined && exif.every((tag) => CAPTURE_DATE_TAG_NUMBERS.has(tag));
 }
 
+/**
+ * Segments that code the image: SOFn, DHT, DAC (0xC0-0xCF but JPG 0xC8), SOS, DQT, DNL, DRI, DHP, EXP (0xDA-0xDF),
+ * JPEG-LS's SOF55 and LSE (0xF7, 0xF8). Written here again, not imported from the stripper (this re-read stays
+ * independent of it); a test checks both lists agree on every marker.
+ */
+export function isCodingSegmentMarker(m: number): boolean {
+  return (m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8;
+}
+
 /** A JPEG segment other than the image's own: a comment, thumbnail, Exif beyond what is allowed, XMP, IPTC, any APPn. */
 function jpegSegmentFindings(f: Findings, where: string, m: number, payload: Buffer, keepCaptureDate: boolean): void {
   const id = payload.toString('latin1', 0, Math.min(40, payload.length));
@@ -56,8 +65,8 @@ function jpegSegmentFindings(f: Findings, where: string, m: number, payload: Buf
   else if (m === 0xee) {
     if (!(id.startsWith('Adobe') && payload.length === 12)) f.add('unknown-metadata', `${where}: APP14 segment beyond the Adobe transform`);
   } else if (m >= 0xe3 && m <= 0xef) f.add('unknown-metadata', `${where}: APP${m - 0xe0} segment`);
-  else if (!((m >= 0xc0 && m <= 0xcf && m !== 0xc8) || (m >= 0xda && m <= 0xdf) || m === 0xf7 || m === 0xf8)) {
-    // Not SOFn/DHT/DAC, SOS/DQT/DNL/DRI/DHP/EXP or JPEG-LS: a reserved or extension marker, whose content is unknown.
+  else if (!isCodingSegmentMarker(m)) {
+    // A reserved or extension marker, whose content is unknown.
     f.add('unknown-metadata', `${where}: segment of unknown marker 0x${m.toString(16).toUpperCase()}`);
   }
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks, inspectCopy } from '../../../../../main/archive/formats/index';
+import { isCodingMarker } from '../../../../../main/archive/formats/jpeg';
+import { isCodingSegmentMarker } from '../../../../../main/archive/formats/leaks/images';
 import { tempDir } from '../../../../helpers/tmp';
 import { makeJpeg, RICH_EXIF } from '../../../../fixtures/photos';
 import { OPTS, strip } from './strip-helpers';
@@ -10,6 +12,13 @@ import { OPTS, strip } from './strip-helpers';
 const dir = tempDir('huella-leaks-');
 
 describe('findLeaks', () => {
+  it('the JPEG re-read and the stripper agree on which markers code the image, over all 256 (APPn and COM aside)', () => {
+    const apart = (m: number): boolean => (m >= 0xe0 && m <= 0xef) || m === 0xfe;
+    const differ = Array.from({ length: 256 }, (_, m) => m).filter((m) => !apart(m) && isCodingMarker(m) !== isCodingSegmentMarker(m));
+    expect(differ).toEqual([]);
+    expect(Array.from({ length: 256 }, (_, m) => m).filter(isCodingMarker).length).toBe(23);
+  });
+
   it('names each kind of metadata in an original photo; only a found original value is quoted, with its field', async () => {
     const fx = await makeJpeg({ dir, width: 64, height: 48, seed: 1, exif: RICH_EXIF, xmp: true, iptc: true, makerNotes: true, thumbnail: true, comment: true });
     const leaks = await findLeaks(fx.path, 'image/jpeg', { ...OPTS, originalValues: fx.originalValues });
