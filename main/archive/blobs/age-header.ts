@@ -15,7 +15,7 @@
  */
 import crypto from 'node:crypto';
 import { HuellaError } from '../errors';
-import { X25519_KEY_BYTES, x25519Ephemeral, x25519PublicFromSecret, x25519SharedSecret } from './age-keys';
+import { X25519_KEY_BYTES, x25519Ephemeral, x25519Recipient, x25519SharedSecret, type AgeIdentity } from './age-keys';
 import { AEAD_NONCE_BYTES, aeadOpen, aeadSeal, decodeRawBase64, encodeRawBase64, hkdfSha256 } from './age-primitives';
 
 export const AGE_VERSION_LINE = 'age-encryption.org/v1';
@@ -167,17 +167,18 @@ export function parseAgeHeader(header: Uint8Array): AgeHeader {
 }
 
 /**
- * Finds the file key: the first X25519 stanza that one of `identities` (X25519 secrets) opens. Unknown stanza types
- * are ignored; malformed X25519 stanzas and the rules the spec makes absolute (low-order shares, scrypt mixed with
- * other stanzas) are AGE_FORMAT; nothing opening is AGE_NO_IDENTITY_MATCHED. The header MAC is checked separately.
+ * Finds the file key: the first X25519 stanza that one of `identities` (X25519 secrets, or identities prepared by
+ * x25519Identity) opens. Unknown stanza types are ignored; malformed X25519 stanzas and the rules the spec makes
+ * absolute (low-order shares, scrypt mixed with other stanzas) are AGE_FORMAT; nothing opening is
+ * AGE_NO_IDENTITY_MATCHED. The header MAC is checked separately.
  */
-export function unwrapFileKey(stanzas: readonly AgeStanza[], identities: readonly Uint8Array[]): Buffer {
+export function unwrapFileKey(stanzas: readonly AgeStanza[], identities: readonly AgeIdentity[]): Buffer {
   if (stanzas.some((s) => s.args[0] === SCRYPT_STANZA_TYPE) && stanzas.length !== 1) {
     fail('a passphrase (scrypt) stanza is mixed with other recipient stanzas');
   }
   const x25519 = stanzas.flatMap((s, index) => (s.args[0] === X25519_STANZA_TYPE ? [{ index, ...parseX25519Stanza(s, index) }] : []));
   for (const identity of identities) {
-    const recipient = x25519PublicFromSecret(identity);
+    const recipient = x25519Recipient(identity);
     for (const { index, share, body } of x25519) {
       const shared = x25519SharedSecret(identity, share);
       if (!shared) fail(`recipient stanza ${index + 1} has a low-order X25519 share`);

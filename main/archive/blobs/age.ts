@@ -34,6 +34,7 @@ import {
 } from './age-header';
 import { ByteQueue, PayloadCipher } from './age-payload';
 import { AEAD_TAG_BYTES, hkdfSha256 } from './age-primitives';
+import type { AgeIdentity } from './age-keys';
 
 export { parseAgeHeader } from './age-header';
 export type { AgeHeader, AgeStanza } from './age-header';
@@ -170,7 +171,7 @@ type DecryptState = 'header' | 'nonce' | 'payload' | 'done';
  * implementation does.
  */
 export class AgeDecryptor {
-  readonly #identities: readonly Uint8Array[];
+  readonly #identities: readonly AgeIdentity[];
   #state: DecryptState = 'header';
   #headerBuf = Buffer.alloc(0);
   #headerLength = 0;
@@ -179,7 +180,7 @@ export class AgeDecryptor {
   #payload: PayloadCipher | undefined;
   readonly #queue = new ByteQueue();
 
-  constructor(identities: readonly Uint8Array[]) {
+  constructor(identities: readonly AgeIdentity[]) {
     this.#identities = identities;
   }
 

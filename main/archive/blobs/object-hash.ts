@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { AgeDecryptor } from './age';
+import { x25519Identity, type X25519Identity } from './age-keys';
 import { HuellaError, fromSystemError } from '../errors';
 import { collectYoungGarbage } from './young-garbage';
 import type { HashObjectsRequest, ObjectHash } from './crypto-protocol';
@@ -30,7 +31,7 @@ function throwIfCancelled(cancel: Int32Array | undefined): void {
   if (cancel && Atomics.load(cancel, 0) !== 0) throw new HuellaError('CANCELLED', 'Cancelled.');
 }
 
-function hashObject(file: string, identity: Uint8Array, cancel: Int32Array | undefined): ObjectHash {
+function hashObject(file: string, identity: X25519Identity, cancel: Int32Array | undefined): ObjectHash {
   throwIfCancelled(cancel);
   let fd: number;
   try {
@@ -77,8 +78,9 @@ function hashObject(file: string, identity: Uint8Array, cancel: Int32Array | und
 export function hashObjects(req: HashObjectsRequest): ObjectHash[] {
   try {
     const cancel = req.cancel ? new Int32Array(req.cancel) : undefined;
+    const identity = x25519Identity(req.identity); // once per task, not per object
     return req.files.map((f) => {
-      const r = hashObject(f, req.identity, cancel);
+      const r = hashObject(f, identity, cancel);
       if (plainSinceCollection >= COLLECT_EVERY_BYTES) {
         plainSinceCollection = 0;
         collectYoungGarbage(); // the plaintext chunks of the objects just hashed are garbage now

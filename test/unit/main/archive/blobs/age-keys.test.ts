@@ -9,6 +9,7 @@ import {
   encodeAgeRecipient,
   generateX25519Secret,
   x25519Ephemeral,
+  x25519Identity,
   x25519PublicFromSecret,
   x25519SharedSecret,
 } from '../../../../../main/archive/blobs/age-keys';
@@ -60,6 +61,16 @@ describe('age keys: known answers', () => {
     const one = Buffer.alloc(32);
     one[0] = 1;
     expect(x25519SharedSecret(secret, one)).toBeUndefined();
+    expect(x25519SharedSecret(x25519Identity(secret), one)).toBeUndefined();
+  });
+
+  it('gives the same answers from a prepared identity (x25519Identity: verify opens many files with one)', () => {
+    const alice = Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex');
+    const bobPublic = Buffer.from('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f', 'hex');
+    const prepared = x25519Identity(alice);
+    expect(prepared.recipient.toString('hex')).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+    expect(x25519SharedSecret(prepared, bobPublic)?.toString('hex')).toBe('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742');
+    expect(formatCode(() => x25519Identity(Buffer.alloc(31)))).toBe('FORMAT_INVALID');
   });
 });
 

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
-import { generateX25519Secret, x25519PublicFromSecret } from '../../../../../main/archive/blobs/age-keys';
+import { encodeAgeRecipient, generateX25519Secret, x25519PublicFromSecret } from '../../../../../main/archive/blobs/age-keys';
 import { hashObjects } from '../../../../../main/archive/blobs/object-hash';
 import { collectYoungGarbage } from '../../../../../main/archive/blobs/young-garbage';
 import { tempDir } from '../../../../helpers/tmp';
@@ -37,6 +38,20 @@ describe('hashObjects (crypto worker task)', () => {
     expect(results).toEqual(sha256s.map((sha256) => ({ kind: 'ok', sha256, size: 1024 * 1024 })));
     // 24 MiB of plaintext went through 64 KiB buffers; at most the objects since the last collection are still held.
     expect(held).toBeLessThan(6 * 1024 * 1024);
+  });
+
+  it('opens files written by the age tool (the identity prepared once per task)', () => {
+    const plain = crypto.randomBytes(200_000);
+    const files = [0, 1].map((i) => {
+      const file = path.join(dir, `tool${i}.age`);
+      const r = spawnSync('age', ['-r', encodeAgeRecipient(x25519PublicFromSecret(identity)), '-o', file], { input: plain });
+      expect(r.status, String(r.stderr)).toBe(0);
+      return file;
+    });
+    const sha256 = crypto.createHash('sha256').update(plain).digest('hex');
+    expect(hashObjects({ type: 'hash-objects', identity: new Uint8Array(identity), files })).toEqual([0, 1].map(() => ({ kind: 'ok', sha256, size: 200_000 })));
+    const stranger = generateX25519Secret();
+    expect(hashObjects({ type: 'hash-objects', identity: new Uint8Array(stranger), files: [files[0]!] })[0]).toMatchObject({ kind: 'error' });
   });
 
   it('says which objects are missing or damaged, and stops with CANCELLED once the flag is set', async () => {
