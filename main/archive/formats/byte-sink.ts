@@ -121,6 +121,11 @@ export class BufferSink implements ByteSink {
     return Promise.resolve();
   }
 
+  /** What was written, as the pieces given to write (views, not copies) or one buffer after a patch. */
+  parts(): readonly Buffer[] {
+    return this.chunks;
+  }
+
   toBuffer(): Buffer {
     if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.written)];
     return this.chunks[0] ?? Buffer.alloc(0);

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
 import { fileSource, stripToFile } from '../../../../../main/archive/formats/index';
+import { WHOLE_FILE_LIMIT } from '../../../../../main/archive/formats/whole-file';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
 import type { MadeFixture } from '../../../../fixtures/photos';
@@ -220,6 +221,20 @@ describe('JPEG stripping', () => {
       expect(fromFile[i]).toEqual(fromStream[i]!.result);
     });
     await expectClean(rich, path.join(dir, 'via-file-0.jpg'));
+  });
+
+  it('from a file larger than one read buffer may be (streamed in 1 MiB pieces), then a small one, writes what a stream gives', async () => {
+    // A 36 MiB trailer after EOI (a motion photo's video, say) puts the file over WHOLE_FILE_LIMIT.
+    const large = path.join(dir, 'large-trailer.jpg');
+    fs.writeFileSync(large, Buffer.concat([fs.readFileSync(rich.path), crypto.randomBytes(36 * 1024 * 1024)]));
+    expect(fs.statSync(large).size).toBeGreaterThan(WHOLE_FILE_LIMIT);
+    for (const [i, fx] of [{ ...rich, path: large }, rich, progressive].entries()) {
+      const viaStream = await strip(fx, dir, OPTS, `order-stream-${i}.jpg`);
+      const out = path.join(dir, `order-file-${i}.jpg`);
+      const viaFile = await stripToFile(fileSource(fx.path), 'image/jpeg', out, OPTS);
+      expect(viaFile).toEqual(viaStream.result);
+      expect(fs.readFileSync(out).equals(fs.readFileSync(viaStream.out)), fx.path).toBe(true);
+    }
   });
 
   it('from a file, a truncated JPEG is refused and leaves nothing', async () => {
