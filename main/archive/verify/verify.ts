@@ -293,6 +293,9 @@ async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: read
   if (late.length > 0) hashes.start(late.map((t) => ({ name: t.name, size: t.exp.size })));
   const report = (h: HashProgress): void => progress({ phase: 'objects', done: Math.min(h.objects, toHash.length), total: toHash.length, bytesDone: Math.min(h.bytes, bytesTotal), bytesTotal });
   report(hashes.progress(report));
+  // blobs/ is listed while the workers hash, not after the last object; its findings are reported after theirs.
+  const unknownFiles = unknownBlobFiles(vault);
+  unknownFiles.catch(() => undefined); // awaited below, where a failure is thrown
   await hashes.finish();
   // In log order, as the log records them.
   for (const { name, exp } of toHash) {
@@ -302,7 +305,7 @@ async function checkObjectBytes(vault: Vault, hashes: ObjectHashes, toHash: read
   }
   progress({ phase: 'objects', done: toHash.length, total: toHash.length, bytesDone: bytesHashed, bytesTotal });
   // Blob files that no live database row knows (would be leftovers or planted files).
-  await forEachUnknownBlobFile(vault, (file) => add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` }));
+  for (const file of await unknownFiles) add({ check: 'object.orphan', object: file, message: `blobs/ holds a file (${file.slice(0, 12)}…) that the vault does not list.` });
   return bytesHashed;
 }
 
@@ -438,14 +441,16 @@ const ROW_PAGE = 1000;
  * Each file in blobs/ (in the order the folders list them) that names no live object row. A shard folder's files are
  * checked against the live names of that shard (its two-character prefix) only; anything else is looked up alone.
  */
-async function forEachUnknownBlobFile(vault: Vault, onUnknown: (file: string) => void): Promise<void> {
+async function unknownBlobFiles(vault: Vault): Promise<string[]> {
+  const unknown: string[] = [];
+  const onUnknown = (file: string): void => void unknown.push(file);
   const blobsDir = vault.blobs.blobsDir;
   const known = (name: string): boolean => objectRow(vault.store, name)?.purgedAt === null;
   let dirs: string[];
   try {
     dirs = await fsp.readdir(blobsDir);
   } catch {
-    return;
+    return unknown;
   }
   for (const d of dirs) {
     let files: string[];
@@ -460,6 +465,7 @@ async function forEachUnknownBlobFile(vault: Vault, onUnknown: (file: string) =>
       if (!(shard && f.startsWith(d) ? shard.has(f) : known(f))) onUnknown(f);
     }
   }
+  return unknown;
 }
 
 /**

@@ -129,6 +129,41 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
     expect(r.objects).toBe(FILES);
   });
 
+  it('blobs/ is listed while the objects are still being hashed; what it finds is reported after them', async () => {
+    const dir = path.join(root, 'listing');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    const realReaddir = fs.promises.readdir;
+    let listingStarted!: () => void;
+    const listing = new Promise<boolean>((resolve) => (listingStarted = () => resolve(true)));
+    const readdir = vi.spyOn(fs.promises, 'readdir').mockImplementation(((...args: Parameters<typeof realReaddir>) => {
+      if (args[0] === vault.blobs.blobsDir) listingStarted();
+      return realReaddir(...args);
+    }) as typeof realReaddir);
+    try {
+      Object.assign(VERIFY_TUNING, { objectTaskFiles: 4, objectTaskBytes: 64_000 });
+      const missing = objectsInLogOrder(vault)[3]!;
+      fs.rmSync(vault.blobs.pathOf(missing));
+      fs.writeFileSync(path.join(vault.blobs.blobsDir, 'planted'), 'not an object');
+      // Every object task waits (up to 5 s) for blobs/ to be listed: listed only after the hashing, none would see it.
+      const real = vault.blobs.hashObjects.bind(vault.blobs);
+      let tasksThatSawTheListing = 0;
+      const tasks = vi.spyOn(vault.blobs, 'hashObjects').mockImplementation(async (...args) => {
+        if (await Promise.race([listing, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))])) tasksThatSawTheListing++;
+        return real(...args);
+      });
+      const r = await verifyVault(vault);
+      expect(tasksThatSawTheListing).toBe(tasks.mock.calls.length);
+      expect(r.problems.map((p) => [p.check, p.object])).toEqual([
+        ['object.missing', missing],
+        ['object.orphan', 'planted'],
+      ]);
+    } finally {
+      readdir.mockRestore();
+      vault.lock();
+    }
+  });
+
   it('objects are hashed while the database integrity check runs; when it fails, only it is reported', async () => {
     const dir = path.join(root, 'integrity');
     fs.cpSync(pristine, dir, { recursive: true });
