@@ -18,8 +18,9 @@ export type ObjectHash =
 
 /**
  * Encrypt `length` bytes of plaintext at `offset` in `ring` as age STREAM chunks `firstChunk`, `firstChunk + 1`, …
- * (the last of them flagged final when `last`), and write the ciphertext to `fd` at `position` (large-file ingest:
- * the chunks of an age payload are independent, so slots of one file are sealed in parallel).
+ * (the last of them flagged final when `last`), and copy the ciphertext into `out`, a ring of `outBytes` bytes, at
+ * file position `position` modulo its size (large-file ingest: the chunks of an age payload are independent, so
+ * slots of one file are sealed in parallel; blobs/ciphertext-ring.ts writes the ring to the file).
  */
 export type SealSlotRequest = {
   readonly type: 'seal-slot';
@@ -29,7 +30,8 @@ export type SealSlotRequest = {
   readonly length: number;
   readonly firstChunk: number;
   readonly last: boolean;
-  readonly fd: number;
+  readonly out: SharedArrayBuffer;
+  readonly outBytes: number;
   readonly position: number;
 };
 

@@ -2,8 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { AGE_CHUNK_SIZE } from './age';
 import { PayloadCipher } from './age-payload';
 import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
-import { HuellaError, fromSystemError } from '../errors';
-import { writevFullySync } from '../fs/writev';
+import { HuellaError } from '../errors';
+import { copyIntoRing } from './ciphertext-ring';
 import { hashObjects } from './object-hash';
 import { collectYoungGarbage } from './young-garbage';
 import type { CryptoRequest, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
@@ -16,17 +16,16 @@ function sealSlot(req: SealSlotRequest): { written: number } {
   req.key.fill(0);
   try {
     const data = Buffer.from(req.ring, req.offset, req.length);
-    const parts: Buffer[] = [];
     const chunks = Math.max(1, Math.ceil(req.length / AGE_CHUNK_SIZE));
+    let written = 0;
     for (let i = 0; i < chunks; i++) {
-      parts.push(...cipher.seal(data.subarray(i * AGE_CHUNK_SIZE, (i + 1) * AGE_CHUNK_SIZE), req.last && i === chunks - 1));
+      for (const part of cipher.seal(data.subarray(i * AGE_CHUNK_SIZE, (i + 1) * AGE_CHUNK_SIZE), req.last && i === chunks - 1)) {
+        copyIntoRing(req.out, req.outBytes, req.position + written, part);
+        written += part.length;
+      }
     }
-    const written = writevFullySync(req.fd, parts, req.position);
-    parts.length = 0;
     collectYoungGarbage(); // the slot's sealed chunks are garbage now: see young-garbage.ts
     return { written };
-  } catch (e) {
-    throw fromSystemError(e, 'writing an encrypted object');
   } finally {
     cipher.destroy();
   }

@@ -1,28 +1,30 @@
 import type fsp from 'node:fs/promises';
-import { HuellaError, fromSystemError } from '../errors';
+import { HuellaError } from '../errors';
 import { formatBytes } from '../format-bytes';
 import { writevFully } from '../fs/writev';
 import { sealSlot } from './crypto';
 import { AGE_CHUNK_SIZE, AGE_ENCRYPTED_CHUNK_SIZE, AgeEncryptor, newAgePayload } from './age';
 import { slotView, type HashRing, type SlotHasher } from './parallel-hash';
+import type { CiphertextRing } from './ciphertext-ring';
 
 /**
  * The two loops of BlobStore.stageFile: a file read into a ring of reused buffers, each slot handed to the hasher
  * and encrypted as age STREAM chunks into an open .part file.
  *  - encryptInline: on this thread, in order (small files: a thread hop costs more than the work).
- *  - encryptInParallel: every slot is sealed by a crypto worker (blobs/crypto.ts), which also writes its
- *    ciphertext at the slot's own position in the file. The age payload nonce is a chunk counter, so the chunks of
- *    one file are independent: slots are sealed on all cores at once, while this thread reads the next ones and the
- *    hash thread hashes them from the same shared memory. Reading, hashing, encryption and writing all overlap.
+ *  - encryptInParallel: every slot is sealed by a crypto worker (blobs/crypto.ts) into the ciphertext ring
+ *    (./ciphertext-ring.ts) at the slot's own position, and the ring writes the file in large, direct writes. The
+ *    age payload nonce is a chunk counter, so the chunks of one file are independent: slots are sealed on all cores
+ *    at once, while this thread reads the next ones and the hash thread hashes them from the same shared memory.
+ *    Reading, hashing, encryption and writing all overlap.
  * Both return the plaintext size and its first bytes (for sniffing); the caller fsyncs and names the file.
  */
 
 export const HEAD_BYTES = 4100;
 
 /**
- * Ciphertext is written in batches of this size. Measured here (1 GiB, writev of 64 KiB pieces, then fsync):
- * 1 MiB per call 1.2 s (0.27 s system time), 8 MiB per call 2.8 s (1.9 s system time); 16 KiB writes are slower
- * again (one syscall per 16 KiB). A ring slot is 1 MiB, so a sealed slot is one such write.
+ * encryptInline's ciphertext is written in batches of this size. Measured here (1 GiB, writev of 64 KiB pieces,
+ * then fsync): 1 MiB per call 1.2 s (0.27 s system time), 8 MiB per call 2.8 s (1.9 s system time); 16 KiB writes
+ * are slower again (one syscall per 16 KiB).
  */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
@@ -127,14 +129,13 @@ export async function encryptInline(file: fsp.FileHandle, out: fsp.FileHandle, r
   }
 }
 
-export async function encryptInParallel(file: fsp.FileHandle, out: fsp.FileHandle, ring: HashRing, hasher: SlotHasher, recipient: Uint8Array, options: EncryptOptions): Promise<EncryptedFile> {
+export async function encryptInParallel(file: fsp.FileHandle, sink: CiphertextRing, ring: HashRing, hasher: SlotHasher, recipient: Uint8Array, options: EncryptOptions): Promise<EncryptedFile> {
   const { prefix, payloadKey } = newAgePayload([recipient]);
-  const sealer = new SlotSealer(out, ring, prefix.length, payloadKey);
-  const flusher = new FlushAhead(out);
+  const sealer = new SlotSealer(sink, ring, prefix.length, payloadKey);
   const head = new HeadCollector();
   let size = 0;
   try {
-    await writevFully(out, [prefix], 0);
+    sink.put(0, prefix);
     // A slot is sealed once the next read shows whether it was the last (the final chunk is flagged in its nonce).
     let pending: { slot: number; offset: number; length: number } | undefined;
     for (let slot = 0; ; slot = (slot + 1) % ring.slots) {
@@ -142,93 +143,57 @@ export async function encryptInParallel(file: fsp.FileHandle, out: fsp.FileHandl
       await Promise.all([hasher.released(slot), sealer.released(slot)]);
       const n = await readSlot(file, ring, slot, size);
       if (size === 0 && !pending) reportHead(ring, slot, n, options);
-      if (pending) sealer.seal(pending.slot, pending.offset, pending.length, n === 0);
+      if (pending) await sealer.seal(pending.slot, pending.offset, pending.length, n === 0);
       if (n === 0) break;
       const offset = size;
       size = accept(n, size, options);
       head.add(slotView(ring, slot, Math.min(n, HEAD_BYTES)));
       hasher.submit(slot, n);
       pending = { slot, offset, length: n };
-      flusher.wrote(offset);
     }
     // An empty file is one empty final chunk.
-    if (!pending) sealer.seal(0, 0, 0, true);
+    if (!pending) await sealer.seal(0, 0, 0, true);
     await sealer.finish();
-    await flusher.finish();
+    await sink.finish(prefix.length + sealedLength(size));
     return { size, head: head.bytes() };
   } catch (e) {
-    await sealer.settle(); // no worker may still write into `out` when the caller closes it
-    await flusher.settle();
+    await sealer.settle(); // no worker may still fill the ring, nor a write be in flight, when the caller closes the file
+    await sink.settle();
     throw e;
   } finally {
     payloadKey.fill(0);
   }
 }
 
-/**
- * Starts flushing a large file's ciphertext to the disk while the rest is still being sealed: an fdatasync in the
- * background each time FLUSH_AHEAD_BYTES more have been handed to the sealers (one at a time, never awaited by the
- * loop). Without it the whole file waits in the page cache (the kernel's background writeback starts only at 10% of
- * memory dirty: 2.4 GB on a 24 GB machine) and the caller's final fdatasync flushed all of it after the last byte
- * was sealed, the disk idle until then and the cores idle during it (2 GiB: ~0.9 s of `sync` here). This changes no
- * guarantee: the caller still fdatasyncs the whole file before naming it. A failed early flush is not swallowed: on
- * Linux a write-back error is reported once, so a later fdatasync could succeed without the lost pages; it fails
- * the file at the end instead.
- */
-const FLUSH_AHEAD_BYTES = 128 * 1024 * 1024;
-
-export class FlushAhead {
-  #flushing: Promise<void> | undefined;
-  #next: number;
-  #failure: unknown;
-
-  constructor(
-    private readonly out: Pick<fsp.FileHandle, 'datasync'>,
-    private readonly step = FLUSH_AHEAD_BYTES,
-  ) {
-    this.#next = step;
-  }
-
-  /** `bytes` of plaintext have been handed to the sealers (their ciphertext is written or being written). */
-  wrote(bytes: number): void {
-    if (bytes < this.#next || this.#flushing) return;
-    this.#next = bytes + this.step;
-    this.#flushing = this.out
-      .datasync()
-      .catch((e: unknown) => {
-        this.#failure ??= e;
-      })
-      .finally(() => {
-        this.#flushing = undefined;
-      });
-  }
-
-  async finish(): Promise<void> {
-    await this.settle();
-    if (this.#failure) throw fromSystemError(this.#failure, 'writing an encrypted object');
-  }
-
-  /** Waits for the flush in flight (before the caller closes the file). */
-  async settle(): Promise<void> {
-    await this.#flushing;
-  }
+/** The age payload's length for `size` bytes of plaintext: each chunk gains a tag, and an empty file is one chunk. */
+function sealedLength(size: number): number {
+  return size + Math.max(1, Math.ceil(size / AGE_CHUNK_SIZE)) * (AGE_ENCRYPTED_CHUNK_SIZE - AGE_CHUNK_SIZE);
 }
 
-/** Hands slots to the crypto workers and tracks which are still being sealed (and so may not be refilled yet). */
+/**
+ * Hands slots to the crypto workers, which seal them into the ciphertext ring, and tracks which are still being
+ * sealed (and so may not be refilled yet).
+ */
 class SlotSealer {
   readonly #busy = new Map<number, Promise<unknown>>();
   #failure: unknown;
 
   constructor(
-    private readonly out: fsp.FileHandle,
+    private readonly sink: CiphertextRing,
     private readonly ring: HashRing,
     private readonly prefixLength: number,
     private readonly key: Buffer,
   ) {}
 
-  /** Seals `length` bytes of `slot`, which hold the plaintext from `offset` on (a multiple of the chunk size). */
-  seal(slot: number, offset: number, length: number, last: boolean): void {
+  /**
+   * Seals `length` bytes of `slot`, which hold the plaintext from `offset` on (a multiple of the chunk size), once
+   * the ciphertext ring has room for them (resolves when the work is handed over, not when it is done).
+   */
+  async seal(slot: number, offset: number, length: number, last: boolean): Promise<void> {
     const firstChunk = offset / AGE_CHUNK_SIZE;
+    const position = this.prefixLength + firstChunk * AGE_ENCRYPTED_CHUNK_SIZE;
+    const end = position + sealedLength(length);
+    await this.sink.room(end);
     const work = sealSlot({
       key: this.key,
       ring: this.ring.buffer as SharedArrayBuffer,
@@ -236,27 +201,33 @@ class SlotSealer {
       length,
       firstChunk,
       last,
-      fd: this.out.fd,
-      position: this.prefixLength + firstChunk * AGE_ENCRYPTED_CHUNK_SIZE,
-    }).catch((e: unknown) => {
-      this.#failure ??= e;
-    });
+      out: this.sink.memory,
+      outBytes: this.sink.size,
+      position,
+    }).then(
+      () => this.sink.sealed(position, end),
+      (e: unknown) => {
+        this.#failure ??= e;
+        this.sink.fail(e);
+      },
+    );
     this.#busy.set(slot, work);
   }
 
   throwIfFailed(): void {
     if (this.#failure) throw this.#failure;
+    this.sink.throwIfFailed();
   }
 
   async released(slot: number): Promise<void> {
     await this.#busy.get(slot);
     this.#busy.delete(slot);
-    if (this.#failure) throw this.#failure;
+    this.throwIfFailed();
   }
 
   async finish(): Promise<void> {
     await this.settle();
-    if (this.#failure) throw this.#failure;
+    this.throwIfFailed();
   }
 
   async settle(): Promise<void> {

@@ -7,7 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { HuellaError, fromSystemError } from '../errors';
 import { fsyncDir } from '../fs/durable';
 import { AgeEncryptor, createAgeDecryptStream, createAgeEncryptStream } from './age';
-import { encryptInline, encryptInParallel, HEAD_BYTES, HeadCollector, tooLarge } from './encrypt-file';
+import { encryptInline, encryptInParallel, HEAD_BYTES, HeadCollector, tooLarge, type EncryptedFile } from './encrypt-file';
+import { CiphertextRing, LARGE_FILE_RING, createCiphertextMemory } from './ciphertext-ring';
+import { openDirect } from '../fs/direct-io';
 import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
@@ -101,6 +103,8 @@ export class BlobStore {
   readonly #identity: Buffer;
   readonly #nameKey: Buffer;
   readonly #idleRings: { large?: HashRing; small: HashRing[] } = { small: [] };
+  /** A large-file ciphertext ring's memory (ciphertext-ring.ts) not in use, kept as the large read ring is. */
+  #idleCiphertext: SharedArrayBuffer | undefined;
   /** Pending objects' files (stageFile with durable: false), written but not yet flushed, by their .part path. */
   readonly #unflushed = new Map<string, fsp.FileHandle>();
   /**
@@ -189,11 +193,25 @@ export class BlobStore {
     const large = (options.sizeHint ?? 0) >= PARALLEL_THRESHOLD;
     const ring = this.#takeRing(large);
     const hasher = createSlotHasher(ring, options.sizeHint ?? 0);
-    const loop = large ? encryptInParallel : encryptInline;
     let out: fsp.FileHandle | undefined;
+    let direct: fsp.FileHandle | undefined;
     try {
       out = await fsp.open(partPath, 'wx', 0o600);
-      const { size, head } = await loop(file, out, ring, hasher, this.#recipient, { maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, signal: options.signal, onBytes: options.onBytes, onHead: options.onHead });
+      const encryptOptions = { maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, signal: options.signal, onBytes: options.onBytes, onHead: options.onHead };
+      let encrypted: EncryptedFile;
+      if (large) {
+        direct = await openDirect(partPath);
+        const memory = this.#idleCiphertext ?? createCiphertextMemory(LARGE_FILE_RING);
+        this.#idleCiphertext = undefined;
+        try {
+          encrypted = await encryptInParallel(file, new CiphertextRing(memory, LARGE_FILE_RING, out, direct), ring, hasher, this.#recipient, encryptOptions);
+        } finally {
+          this.#idleCiphertext = memory; // ciphertext only: nothing to wipe
+        }
+      } else {
+        encrypted = await encryptInline(file, out, ring, hasher, this.#recipient, encryptOptions);
+      }
+      const { size, head } = encrypted;
       if (options.durable === false) {
         // Not flushed here: makeReady flushes the whole group at once (see there). The handle stays open for it.
         const sha256 = await hasher.digest();
@@ -210,6 +228,7 @@ export class BlobStore {
       await out?.close().catch(() => undefined);
       throw await this.#failStage(partPath, e, options.signal);
     } finally {
+      await direct?.close().catch(() => undefined);
       new Uint8Array(ring.buffer).fill(0); // plaintext does not linger in a buffer we keep
       this.#returnRing(large, ring);
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FlushAhead } from '../../../../../main/archive/blobs/encrypt-file';
+import { FlushAhead } from '../../../../../main/archive/blobs/ciphertext-ring';
 import { HuellaError } from '../../../../../main/archive/errors';
 
-// encryptInParallel flushes a large file's ciphertext in the background while the rest is sealed (FlushAhead), so the
+// Without direct I/O, the ciphertext ring flushes a large file in the background while the rest is sealed (FlushAhead), so the
 // caller's final fdatasync no longer flushes the whole file after the last byte (2 GiB: 0.52 s → 0.06 s, strace).
 
 /** A file handle whose datasync calls are counted and settle only when the test says. */

@@ -85,14 +85,12 @@ describe('BlobStore.stageFile', () => {
     await store.remove(viaFile.name);
   });
 
-  it('a large file hashed on the second thread decrypts with the age CLI to the same bytes', async () => {
-    const { file, data } = writeInput(PARALLEL_THRESHOLD + 3 * MiB + 1);
+  // The second size goes more than twice round the 16 MiB ciphertext ring, and ends in a partial block written
+  // through the page cache after the direct writes.
+  it.each([PARALLEL_THRESHOLD + 3 * MiB + 1, 37 * MiB + 5])('a large file (%i bytes) hashed on the second thread decrypts with the age CLI to the same bytes', async (bytes) => {
+    const { file, data } = writeInput(bytes);
     const staged = await stageFileOf(file, { sizeHint: data.length });
-    const idFile = path.join(root, 'identity.txt');
-    fs.writeFileSync(idFile, `${encodeAgeIdentity(identity)}\n`, { mode: 0o600 });
-    const r = spawnSync('age', ['-d', '-i', idFile, staged.readyPath], { maxBuffer: 64 * MiB });
-    expect(r.status, r.stderr.toString()).toBe(0);
-    expect(r.stdout.equals(data)).toBe(true);
+    expect(ageDecryptWithReference(staged.readyPath).equals(data)).toBe(true);
     await store.discard(staged);
   });
 
