@@ -2,8 +2,8 @@
  * Finding where a JPEG scan ends: the first 0xFF in the entropy-coded data that is not followed by a stuffed 0x00.
  * A 12 MP photo's scan holds about one 0xFF00 pair every 400 bytes; finding them one by one with Buffer.indexOf
  * costs a native call each (~1.3 ms per photo, a third of the strip). Buffers made by scannableBuffer live in a
- * WebAssembly memory and are searched 16 bytes at a time with SIMD instead (~0.2 ms); any other buffer is searched
- * with indexOf. Both give the same answer (test/unit/main/archive/formats/marker-scan.test.ts).
+ * WebAssembly memory and are searched with SIMD instead, 64 bytes at a time where there is no 0xFF (~0.35 ms); any
+ * other buffer is searched with indexOf. Both give the same answer (test/unit/main/archive/formats/marker-scan.test.ts).
  */
 
 /** Unsigned LEB128, as WebAssembly encodes sizes and counts. */
@@ -23,7 +23,25 @@ const section = (id: number, body: readonly number[]): number[] => [id, ...leb(b
 /**
  * (module
  *   (import "m" "m" (memory 1))
- *   (func (export "scan") (param $p i32) (param $end i32) (result i32) (local $m i32)
+ *   (func (export "scan") (param $p i32) (param $end i32) (result i32) (local $m i32) (local $q i32)
+ *     ;; 64 bytes at a time while 65 can be read: a block without any 0xFF (six in seven of a photo's scan) is
+ *     ;; passed over with four compares; a block with one is searched 16 bytes at a time as below
+ *     (block $wide (loop $w
+ *       (br_if $wide (i32.gt_u (i32.add (local.get $p) (i32.const 65)) (local.get $end)))
+ *       (if (v128.any_true (v128.or
+ *             (v128.or (i8x16.eq (v128.load (local.get $p)) (i8x16.splat (i32.const 0xff)))
+ *                      (i8x16.eq (v128.load offset=16 (local.get $p)) (i8x16.splat (i32.const 0xff))))
+ *             (v128.or (i8x16.eq (v128.load offset=32 (local.get $p)) (i8x16.splat (i32.const 0xff)))
+ *                      (i8x16.eq (v128.load offset=48 (local.get $p)) (i8x16.splat (i32.const 0xff))))))
+ *         (then
+ *           (local.set $q (i32.add (local.get $p) (i32.const 64)))
+ *           (loop $x
+ *             <sixteen lanes, as below: return p + ctz(m) when one is found>
+ *             (local.set $p (i32.add (local.get $p) (i32.const 16)))
+ *             (br_if $x (i32.lt_u (local.get $p) (local.get $q))))
+ *           (br $w)))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 64)))
+ *       (br $w)))
  *     ;; 16 bytes at a time while 17 can be read: lanes where byte == 0xFF and the next byte != 0x00
  *     (block $done (loop $simd
  *       (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 17)) (local.get $end)))
@@ -42,18 +60,37 @@ const section = (id: number, body: readonly number[]): number[] => [id, ...leb(b
  *       (local.set $p (i32.add (local.get $p) (i32.const 1)))
  *       (br $s)))
  *     (local.get $end)))
+ * Measured over a 12 MP photo's scan (4.4 MB, one 0xFF every ~380 bytes), same run: 16 bytes at a time only
+ * 7.3 GB/s (0.60 ms per photo), with the 64-byte pass 12.8 GB/s (0.35 ms).
  */
 function moduleBytes(): Uint8Array {
   const P = [0x20, 0x00]; // local.get $p
   const END = [0x20, 0x01]; // local.get $end
-  const body = [
-    ...[0x01, 0x01, 0x7f], // one local: i32 $m
-    ...[0x02, 0x40, 0x03, 0x40], // block $done, loop $simd
-    ...P, 0x41, 0x11, 0x6a, ...END, 0x4b, 0x0d, 0x01, // br_if $done (p + 17 > end)
-    ...P, 0xfd, 0x00, 0x00, 0x00, 0x41, 0x7f, 0xfd, 0x0f, 0xfd, 0x23, // v128.load p; i8x16.splat 0xff; i8x16.eq
+  const FF = [0x41, 0x7f, 0xfd, 0x0f]; // i8x16.splat 0xff
+  const EQ_FF_AT = (offset: number): number[] => [...P, 0xfd, 0x00, 0x00, offset, ...FF, 0xfd, 0x23]; // v128.load offset p; i8x16.eq
+  /** The sixteen lanes at p: m = lanes with 0xFF not followed by 0x00; if any, return p + ctz(m). */
+  const LANES = [
+    ...EQ_FF_AT(0),
     ...P, 0xfd, 0x00, 0x00, 0x01, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x23, // v128.load offset=1 p; i8x16.splat 0; i8x16.eq
     ...[0xfd, 0x4f, 0xfd, 0x64, 0x22, 0x02], // v128.andnot; i8x16.bitmask; local.tee $m
     ...[0x04, 0x40, ...P, 0x20, 0x02, 0x68, 0x6a, 0x0f, 0x0b], // if: return p + ctz(m)
+  ];
+  const body = [
+    ...[0x01, 0x02, 0x7f], // two locals: i32 $m, i32 $q
+    ...[0x02, 0x40, 0x03, 0x40], // block $wide, loop $w
+    ...P, 0x41, 0xc1, 0x00, 0x6a, ...END, 0x4b, 0x0d, 0x01, // br_if $wide (p + 65 > end)
+    ...EQ_FF_AT(0), ...EQ_FF_AT(16), 0xfd, 0x50, ...EQ_FF_AT(32), ...EQ_FF_AT(48), 0xfd, 0x50, // two v128.or
+    ...[0xfd, 0x50, 0xfd, 0x53, 0x04, 0x40], // v128.or; v128.any_true; if
+    ...P, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x03, //   q = p + 64
+    0x03, 0x40, ...LANES, //   loop $x: the sixteen lanes at p
+    ...P, 0x41, 0x10, 0x6a, 0x21, 0x00, //     p += 16
+    ...P, 0x20, 0x03, 0x49, 0x0d, 0x00, 0x0b, //     br_if $x (p < q); end loop
+    ...[0x0c, 0x01, 0x0b], //   br $w; end if
+    ...P, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x00, 0x0c, 0x00, // p += 64; br $w
+    ...[0x0b, 0x0b], // end loop, end block
+    ...[0x02, 0x40, 0x03, 0x40], // block $done, loop $simd
+    ...P, 0x41, 0x11, 0x6a, ...END, 0x4b, 0x0d, 0x01, // br_if $done (p + 17 > end)
+    ...LANES,
     ...P, 0x41, 0x10, 0x6a, 0x21, 0x00, 0x0c, 0x00, // p += 16; br $simd
     ...[0x0b, 0x0b], // end loop, end block
     ...[0x02, 0x40, 0x03, 0x40], // block $out, loop $s

@@ -44,6 +44,34 @@ describe('nextMarkerCandidate (the end of a JPEG scan)', () => {
     expect(checked).toBeGreaterThan(100_000);
   });
 
+  it('sparse 0xFF, as in a photo: the 64-byte pass finds each one, at any place in a block and across blocks', () => {
+    const mem = scannableBuffer(1 << 20);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (let t = 0; t < 4000; t++) {
+      const data = crypto.randomBytes(64 + crypto.randomInt(700));
+      for (let i = 0; i < data.length; i++) if (data[i] === 0xff) data[i] = 0x7f;
+      // One to three 0xFF, each stuffed (0x00 after it), before an RST, or before another byte; often at the last
+      // byte of a 64-byte block, where the byte that decides lies in the next block.
+      for (let k = 1 + crypto.randomInt(3); k > 0; k--) {
+        const at = crypto.randomInt(2) === 0 ? Math.min(data.length - 1, 64 * crypto.randomInt(12) + 63) : crypto.randomInt(data.length);
+        data[at] = 0xff;
+        if (at + 1 < data.length) data[at + 1] = [0x00, 0xd5, 0x42][crypto.randomInt(3)] as number;
+      }
+      const base = crypto.randomInt(256);
+      data.copy(mem, base);
+      const view = mem.subarray(base, base + data.length);
+      for (const from of [0, 1, crypto.randomInt(data.length + 1)]) {
+        const want = expected(data, from);
+        const got = nextMarkerCandidate(view, from);
+        if (got !== want) wrong.push(`${data.toString('hex')} from ${from}: ${got}, not ${want}`);
+        checked++;
+      }
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+    expect(checked).toBe(12_000);
+  });
+
   it('a 0xFF in the last byte of a view is returned whatever follows it in memory', () => {
     const mem = scannableBuffer(1 << 16);
     mem.fill(0x11);
@@ -51,6 +79,11 @@ describe('nextMarkerCandidate (the end of a JPEG scan)', () => {
     mem[100] = 0x00; // outside the view: must not be read as its stuffed byte
     expect(nextMarkerCandidate(mem.subarray(50, 100), 0)).toBe(49);
     expect(nextMarkerCandidate(Buffer.from(mem.subarray(50, 100)), 0)).toBe(49);
+    // Views of one and two 64-byte blocks, and one more byte: the block pass must not read past the view either.
+    mem[99] = 0x11;
+    mem[299] = 0xff;
+    mem[300] = 0x00;
+    for (const len of [64, 65, 128, 129]) expect(nextMarkerCandidate(mem.subarray(300 - len, 300), 0)).toBe(len - 1);
     // And at the very end of the memory.
     mem[mem.length - 1] = 0xff;
     expect(nextMarkerCandidate(mem, 100)).toBe(mem.length - 1);
