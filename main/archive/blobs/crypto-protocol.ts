@@ -42,10 +42,24 @@ export type SealSlotRequest = {
  */
 export type VerifySignaturesRequest = { readonly type: 'verify-signatures'; readonly publicKey: Uint8Array; readonly messages: readonly Uint8Array[]; readonly signatures: readonly Uint8Array[]; readonly seed?: Uint8Array };
 
-export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest;
+/**
+ * A small file to ingest (blobs/encrypt-small.ts): `source` read, hashed and encrypted to `recipient` (the vault's
+ * public age recipient: no secret) into `partPath`, a new file, left open and not flushed; at most `maxBytes`.
+ */
+export type EncryptFileRequest = { readonly type: 'encrypt-file'; readonly source: string; readonly partPath: string; readonly recipient: Uint8Array; readonly maxBytes: number };
+
+/**
+ * The file's SHA-256, size and first bytes (for sniffing); `fd`, the open .part file, now the caller's to flush and
+ * close; the size and modification time the source had before it was read (the caller checks it did not change).
+ */
+export type EncryptedSmallFile = { readonly sha256: Uint8Array; readonly size: number; readonly head: Uint8Array; readonly fd: number; readonly sourceSize: number; readonly sourceMtimeMs: number };
+
+export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest;
 
 export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
   ? readonly ObjectHash[]
   : R extends SealSlotRequest
     ? { readonly written: number }
-    : readonly boolean[];
+    : R extends EncryptFileRequest
+      ? EncryptedSmallFile
+      : readonly boolean[];

@@ -5,6 +5,7 @@ import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
 import { HuellaError } from '../errors';
 import { copyIntoRing } from './ciphertext-ring';
 import { hashObjects } from './object-hash';
+import { encryptSmallFile } from './encrypt-small';
 import { collectYoungGarbage } from './young-garbage';
 import type { CryptoRequest, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
 
@@ -42,7 +43,7 @@ function verifySignatures(req: VerifySignaturesRequest): boolean[] {
 
 parentPort!.on('message', (req: CryptoRequest) => {
   try {
-    const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : verifySignatures(req);
+    const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : req.type === 'encrypt-file' ? encryptSmallFile(req) : verifySignatures(req);
     parentPort!.postMessage({ ok: true, value });
   } catch (e) {
     const err = e instanceof HuellaError ? e : new HuellaError('INTERNAL', 'A crypto worker failed.');

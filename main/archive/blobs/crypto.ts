@@ -1,11 +1,12 @@
 import os from 'node:os';
-import type { CryptoRequest, CryptoResult, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
+import type { CryptoRequest, CryptoResult, EncryptedSmallFile, EncryptFileRequest, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
 import { workerEntry } from '../workers/entry';
 import { WorkerPool } from '../workers/pool';
 
 /**
  * The crypto worker threads (blobs/crypto-worker.ts), one per core: verify decrypts and hashes objects on them,
- * checks event signatures in batches there, and large-file ingest seals the slots of one file on them in parallel.
+ * checks event signatures in batches there, large-file ingest seals the slots of one file on them in parallel, and
+ * ingest reads, hashes and encrypts each small file on one of them (encrypt-small.ts).
  * Tasks are never hostile-input parsers (an age file is authenticated chunk by chunk), so the time limit is only a
  * guard against a stuck disk; a worker that fails is replaced.
  */
@@ -20,6 +21,8 @@ export function cryptoPool(): WorkerPool<CryptoRequest, unknown> {
     // ~64 MB of garbage per thread; a small one collects every few MiB, and the memory is reused while still mapped
     // (a warm 512 MiB stageFile took 1.2–1.6 s of CPU with it, 2.0 s without, on the loaded shared machine).
     youngMb: 2,
+    // A small file's .part descriptor is opened here and handed to the main thread (encrypt-small.ts).
+    trackUnmanagedFds: false,
     failures: {
       code: 'INTERNAL',
       outOfMemory: 'A crypto worker ran out of memory.',
@@ -69,6 +72,11 @@ export function hashObjects(identity: Uint8Array, files: readonly string[], byte
 
 export function sealSlot(request: Omit<SealSlotRequest, 'type'>): Promise<{ readonly written: number }> {
   return withSecretCopy(request.key, (key) => runCrypto({ ...request, type: 'seal-slot', key } satisfies SealSlotRequest, request.length));
+}
+
+/** A small file read, hashed and encrypted into a new .part file on a worker (blobs/encrypt-small.ts). */
+export function encryptFile(request: Omit<EncryptFileRequest, 'type'>, bytes: number): Promise<EncryptedSmallFile> {
+  return runCrypto({ ...request, type: 'encrypt-file' } satisfies EncryptFileRequest, bytes);
 }
 
 /**

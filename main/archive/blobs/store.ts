@@ -15,7 +15,7 @@ import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
 import { PlaintextReader, plaintextStream } from './plaintext-reader';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
-import { hashObjects as hashObjectsOnWorkers } from './crypto';
+import { encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
 
 /**
@@ -34,6 +34,8 @@ import type { ObjectHash } from './crypto-protocol';
  */
 
 export { HEAD_BYTES };
+/** Files below this size are staged whole on a crypto worker (stageSmallFile); larger ones by stageFile. */
+export const SMALL_FILE_BYTES = PARALLEL_THRESHOLD;
 /** stage()'s output buffer: see WRITE_BUFFER_BYTES in encrypt-file.ts. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
@@ -91,6 +93,17 @@ export type StageFileOptions = StageOptions & {
   readonly onHead?: (head: Buffer) => void;
 };
 
+/** A pending object's open .part file: a FileHandle, or the descriptor a crypto worker wrote it through (rawPart). */
+type OpenPart = Pick<fsp.FileHandle, 'datasync' | 'close'>;
+
+/** An open file known by its descriptor alone, as makeReady and discard use a pending object's file. */
+function rawPart(fd: number): OpenPart {
+  return {
+    datasync: () => new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()))),
+    close: () => new Promise<void>((resolve, reject) => fs.close(fd, (e) => (e ? reject(e) : resolve()))),
+  };
+}
+
 /** link(2) errors of a file system without hard links (FAT, exFAT, some network shares). */
 const NO_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'EXDEV', 'ENOSYS']);
 
@@ -106,7 +119,7 @@ export class BlobStore {
   /** A large-file ciphertext ring's memory (ciphertext-ring.ts) not in use, kept as the large read ring is. */
   #idleCiphertext: SharedArrayBuffer | undefined;
   /** Pending objects' files (stageFile with durable: false), written but not yet flushed, by their .part path. */
-  readonly #unflushed = new Map<string, fsp.FileHandle>();
+  readonly #unflushed = new Map<string, OpenPart>();
   /**
    * Shard folders of blobs/ this store has seen exist (created with blobs/ fsynced after, or found existing), so
    * publishMany does not ask again: 731 of 981 mkdir calls of a 1,000-photo import failed with EEXIST. Forgotten
@@ -234,6 +247,33 @@ export class BlobStore {
     }
   }
 
+  /**
+   * stageFile with durable: false for a small file (below SMALL_FILE_BYTES), by its path, on a crypto worker
+   * (encrypt-small.ts): the file stat'ed, read, hashed and encrypted there, so this thread only waits. Returns the
+   * pending object and the size and modification time the file had before it was read. Same errors as
+   * ingest's stat, open and stageFile of the same file.
+   */
+  async stageSmallFile(source: string, options: StageFileOptions = {}): Promise<{ staged: StagedObject; sourceSize: number; sourceMtimeMs: number }> {
+    const partPath = this.#newPartPath();
+    try {
+      if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
+      const r = await encryptFile({ source, partPath, recipient: this.#recipient, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER }, options.sizeHint ?? 0);
+      this.#unflushed.set(partPath, rawPart(r.fd));
+      const sha256 = Buffer.from(r.sha256.buffer, r.sha256.byteOffset, r.sha256.byteLength);
+      const head = Buffer.from(r.head.buffer, r.head.byteOffset, r.head.byteLength);
+      const staged: StagedObject = { name: this.objectName(sha256), sha256, size: r.size, head, readyPath: partPath, pending: true };
+      if (options.signal?.aborted) {
+        await this.discard(staged);
+        throw new HuellaError('CANCELLED', 'Cancelled.');
+      }
+      options.onHead?.(Buffer.from(head));
+      options.onBytes?.(r.size);
+      return { staged, sourceSize: r.sourceSize, sourceMtimeMs: r.sourceMtimeMs };
+    } catch (e) {
+      throw await this.#failStage(partPath, e, options.signal);
+    }
+  }
+
   #newPartPath(): string {
     return path.join(this.tmpDir, `${crypto.randomBytes(12).toString('hex')}.part`);
   }
@@ -270,7 +310,7 @@ export class BlobStore {
    */
   async makeReady(staged: readonly StagedObject[]): Promise<(StagedObject | HuellaError)[]> {
     const out: (StagedObject | HuellaError)[] = new Array<StagedObject | HuellaError>(staged.length);
-    const handles: (fsp.FileHandle | undefined)[] = new Array<fsp.FileHandle | undefined>(staged.length);
+    const handles: (OpenPart | undefined)[] = new Array<OpenPart | undefined>(staged.length);
     await this.#settleBeforeReplacing(staged.filter((s) => s.pending).map((s) => s.name));
     // The renames issued together (each a round trip to the thread pool otherwise, one after the other).
     await Promise.all(

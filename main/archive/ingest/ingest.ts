@@ -7,7 +7,7 @@ import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { insertIngestedItem, itemByObject, reviveIngestedItem, setItemPreview, type IngestedItemFields } from '../db/items';
 import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } from '../db/objects';
 import { HuellaError, fromSystemError } from '../errors';
-import type { StagedObject } from '../blobs/store';
+import { SMALL_FILE_BYTES, type StagedObject, type StageFileOptions } from '../blobs/store';
 import type { Vault } from '../vault/vault';
 import type { CustodyEvent } from '../custody/log';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
@@ -244,7 +244,7 @@ type Prepared = { readonly staged: StagedObject; readonly sniff: SniffResult; re
  */
 export const PIPELINE_FILES = 128;
 export const PIPELINE_BYTES = 64 * 1024 * 1024;
-export const STAGE_FILES = 8;
+export const STAGE_FILES = 32;
 /**
  * Files recorded in one transaction at most. A group costs about three journal commits whatever its size (its
  * files' flush with tmp/, the database commit, the publish), so a group takes every file prepared while the group
@@ -347,38 +347,30 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   if (file.size > maxBytes) {
     throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
   }
-  const before = await fsp.stat(file.path);
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file.path, 'r');
-  } catch (e) {
-    throw fromSystemError(e, 'opening the file');
-  }
   // Its bytes are written here, but flushed and named in tmp/ with the group it is recorded with (BlobStore.makeReady:
   // the group's fdatasyncs and one fsync of tmp/ issued together, so they share the file system's commits), before
   // that group's commit.
-  // Parse concurrently with hashing/encryption: the worker reads the same file on another core. The media type it
-  // needs is sniffed from the first piece stageFile reads (onHead), so the parser starts as soon as that is read,
-  // without a separate read of the file's head.
+  // The parser reads the same file on another thread. The media type it needs is sniffed from the first piece
+  // staging reads (onHead), so the parser starts as soon as that is read, without a separate read of the file's head.
   let headed: Promise<{ sniff: SniffResult; parsed: Promise<ParseResponse | HuellaError> }> | undefined;
   const onHead = (head: Buffer): void => {
     headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options) }));
     headed.catch(() => undefined); // handled below, after staging; not an unhandled rejection meanwhile
   };
-  const stageOpts = { maxBytes, onBytes, sizeHint: before.size, durable: false, onHead, ...(options.signal ? { signal: options.signal } : {}) };
-  let staged: StagedObject;
+  const stageOpts = { maxBytes, onBytes, sizeHint: file.size, durable: false, onHead, ...(options.signal ? { signal: options.signal } : {}) };
+  let stagedFile: StagedSource;
   try {
-    staged = await vault.blobs.stageFile(handle, stageOpts);
+    // A small file is staged on a crypto worker (stat, read, hash, encrypt): this thread records the items meanwhile.
+    stagedFile = file.size < SMALL_FILE_BYTES ? await vault.blobs.stageSmallFile(file.path, stageOpts) : await stageOpened(vault, file, stageOpts);
   } catch (e) {
     await headed?.then((h) => h.parsed).catch(() => undefined); // never leave a worker task dangling
     throw e;
-  } finally {
-    await handle.close().catch(() => undefined);
   }
+  const { staged } = stagedFile;
   let sniff: SniffResult;
   let parsed: ParseResponse | HuellaError;
   try {
-    if (!headed) throw new Error('stageFile returned without reporting the head of the file');
+    if (!headed) throw new Error('staging returned without reporting the head of the file');
     const h = await headed;
     sniff = h.sniff;
     parsed = await h.parsed;
@@ -387,11 +379,30 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
     throw e;
   }
   const after = await fsp.stat(file.path).catch(() => undefined);
-  if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs || staged.size !== before.size) {
+  if (!after || after.size !== stagedFile.sourceSize || after.mtimeMs !== stagedFile.sourceMtimeMs || staged.size !== stagedFile.sourceSize) {
     await vault.blobs.discard(staged);
     throw new HuellaError('FILE_CHANGED', 'The file changed while it was being ingested; nothing was stored. Try again when it is no longer being written.');
   }
   return { staged, sniff, parsed };
+}
+
+/** A staged file and the size and modification time its source had before it was read. */
+type StagedSource = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number };
+
+/** A large file staged from here (BlobStore.stageFile: its slots sealed by the crypto workers in parallel). */
+async function stageOpened(vault: Vault, file: SourceFile, stageOpts: StageFileOptions): Promise<StagedSource> {
+  const before = await fsp.stat(file.path);
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file.path, 'r');
+  } catch (e) {
+    throw fromSystemError(e, 'opening the file');
+  }
+  try {
+    return { staged: await vault.blobs.stageFile(handle, { ...stageOpts, sizeHint: before.size }), sourceSize: before.size, sourceMtimeMs: before.mtimeMs };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /** Starts the parser worker on a file being ingested, by its sniffed type (metadata only: previews come in phase 2). */

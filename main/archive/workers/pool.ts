@@ -35,6 +35,7 @@ export class WorkerPool<Req, Res> {
   readonly #youngMb: number | undefined;
   readonly #failures: PoolFailures;
   readonly #tasksPerThread: number;
+  readonly #trackUnmanagedFds: boolean;
   readonly #slots: Slot[] = [];
   #spawned = 0;
   readonly #queue: { task: WorkerTask<Req>; pending: Pending<Res> }[] = [];
@@ -47,13 +48,19 @@ export class WorkerPool<Req, Res> {
    * exifr's), so a long import's memory grew with its size; a fresh thread every so often keeps it flat whatever the
    * cause, including a native library's. Default: never.
    */
-  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number }) {
+  /**
+   * trackUnmanagedFds: false for threads that hand descriptors they open to the caller (a crypto worker's .part file,
+   * flushed and closed by the main thread): Node would otherwise close them when the thread ends, and warns when a
+   * number the main thread closed is opened again by the thread. Default true (Node's).
+   */
+  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number; readonly trackUnmanagedFds?: boolean }) {
     this.#entry = entry;
     this.#size = Math.max(1, options.size);
     this.#heapMb = options.heapMb ?? 512;
     this.#youngMb = options.youngMb;
     this.#failures = options.failures ?? PARSER_FAILURES;
     this.#tasksPerThread = options.tasksPerThread ?? Infinity;
+    this.#trackUnmanagedFds = options.trackUnmanagedFds ?? true;
   }
 
   get size(): number {
@@ -111,6 +118,7 @@ export class WorkerPool<Req, Res> {
       resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, ...(this.#youngMb ? { maxYoungGenerationSizeMb: this.#youngMb } : {}) },
       stdout: false,
       stderr: false,
+      trackUnmanagedFds: this.#trackUnmanagedFds,
     });
     worker.unref();
     const slot: Slot = { worker, busy: false, tasks: 0 };

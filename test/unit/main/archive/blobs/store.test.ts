@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeAgeIdentity } from '../../../../../main/archive/blobs/age-keys';
 import { PARALLEL_THRESHOLD, shutdownHashWorker } from '../../../../../main/archive/blobs/parallel-hash';
-import { BlobStore, HEAD_BYTES, type StagedObject } from '../../../../../main/archive/blobs/store';
+import { BlobStore, HEAD_BYTES, SMALL_FILE_BYTES, type StagedObject } from '../../../../../main/archive/blobs/store';
+import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { dropBytes } from '../../../../../main/archive/fs/writev';
 import { HuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
@@ -24,7 +25,7 @@ const store = (() => {
   fs.mkdirSync(path.join(root, 'tmp'));
   return new BlobStore(root, identity, crypto.randomBytes(32));
 })();
-afterAll(() => shutdownHashWorker());
+afterAll(() => Promise.all([shutdownHashWorker(), shutdownCryptoWorkers()]));
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -153,6 +154,79 @@ describe('BlobStore.stageFile', () => {
     expect(e).toBeInstanceOf(HuellaError);
     expect((e as HuellaError).message).toMatch(/encrypted object/);
     expect(tmpEntries()).toEqual(before);
+  });
+});
+
+/** Descriptors this process holds open now (the crypto workers' included: one process). */
+const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+
+describe('BlobStore.stageSmallFile (a small file staged on a crypto worker)', () => {
+  // Empty, sub-chunk, the 64 KiB chunk edges, the worker's 1 MiB read buffer and write batch edges, and just below
+  // the size where ingest stages by stageFile instead.
+  const sizes = [0, 1, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, MiB - 1, MiB, MiB + 1, 2 * MiB + 3, SMALL_FILE_BYTES - 1];
+  it.each(sizes)('%i bytes: same hash, name, size and head as stage(); pending until makeReady, then the same plaintext', async (bytes) => {
+    const { file, data } = writeInput(bytes);
+    const viaStream = await store.stage(Readable.from([data]));
+    const streamLength = fs.statSync(viaStream.readyPath).size;
+    await store.discard(viaStream);
+    const heads: Buffer[] = [];
+    const seen: number[] = [];
+    const st = fs.statSync(file);
+    const r = await store.stageSmallFile(file, { onHead: (h) => heads.push(h), onBytes: (n) => seen.push(n) });
+    expect(heads).toHaveLength(1);
+    expect(heads[0]!.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
+    expect(seen.reduce((a, n) => a + n, 0)).toBe(bytes);
+    expect(r.sourceSize).toBe(bytes);
+    expect(r.sourceMtimeMs).toBe(st.mtimeMs);
+    const { staged } = r;
+    expect(staged.pending).toBe(true);
+    expect(path.basename(staged.readyPath)).toMatch(/^[0-9a-f]{24}\.part$/); // what recovery deletes after a crash
+    expect(staged.sha256.toString('hex')).toBe(crypto.createHash('sha256').update(data).digest('hex'));
+    expect(staged.name).toBe(viaStream.name);
+    expect(staged.size).toBe(bytes);
+    expect(staged.head.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
+    const [ready] = await store.makeReady([staged]);
+    expect(ready).not.toBeInstanceOf(HuellaError);
+    const o = ready as StagedObject;
+    expect(fs.statSync(o.readyPath).size).toBe(streamLength);
+    await store.publish(o.name);
+    expect((await store.readPlaintext(o.name)).equals(data)).toBe(true);
+    if (bytes === 0 || bytes === MiB + 1 || bytes === SMALL_FILE_BYTES - 1) expect(ageDecryptWithReference(store.pathOf(o.name)).equals(data)).toBe(true);
+    await store.remove(o.name);
+  });
+
+  it('discarded before makeReady: its descriptor closed, its file gone; many at once leave no descriptor open', async () => {
+    const inputs = Array.from({ length: 24 }, (_, i) => writeInput(50 * KiB + i * 7 * KiB));
+    const round = async (): Promise<void> => {
+      const staged = await Promise.all(inputs.map(({ file }) => store.stageSmallFile(file)));
+      for (const [i, { staged: s }] of staged.entries()) {
+        expect(s.sha256.equals(crypto.createHash('sha256').update(inputs[i]!.data).digest())).toBe(true);
+        await store.discard(s);
+        expect(fs.existsSync(s.readyPath)).toBe(false);
+      }
+    };
+    await round(); // every crypto thread started (a thread's own event loop holds descriptors)
+    const fds = openFds();
+    await round();
+    expect(openFds()).toBe(fds);
+  });
+
+  it('the same errors as the stat, open and staging of the file by the main thread, nothing left in tmp/ or open', async () => {
+    const before = tmpEntries();
+    const fds = openFds();
+    const code = async (p: Promise<unknown>): Promise<HuellaError> => (await p.then(() => undefined, (x: unknown) => x)) as HuellaError;
+    const missing = await code(store.stageSmallFile(path.join(root, 'no-such-file')));
+    expect([missing.code, missing.message]).toEqual(['FILE_UNREADABLE', 'File not found while ingesting a file']);
+    const folder = await code(store.stageSmallFile(root));
+    expect(folder.code).toBe('FILE_UNREADABLE');
+    expect(folder.message).toMatch(/encrypted object/);
+    const big = writeInput(2 * MiB + 1);
+    expect((await code(store.stageSmallFile(big.file, { maxBytes: 2 * MiB }))).code).toBe('FILE_TOO_LARGE');
+    const ac = new AbortController();
+    ac.abort();
+    expect((await code(store.stageSmallFile(big.file, { signal: ac.signal }))).code).toBe('CANCELLED');
+    expect(tmpEntries()).toEqual(before);
+    expect(openFds()).toBe(fds);
   });
 });
 
