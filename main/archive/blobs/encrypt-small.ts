@@ -62,6 +62,7 @@ function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<En
   let parts: Buffer[] = [encryptor.start()];
   let pending = parts[0]!.length;
   let used = 0; // bytes of readBuffer that held plaintext
+  const finder = new Finder(req.find);
   try {
     for (;;) {
       const n = fs.readSync(source, readBuffer, 0, READ_BYTES, size);
@@ -71,6 +72,7 @@ function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<En
       const data = readBuffer.subarray(0, n);
       head ??= new Uint8Array(data.subarray(0, HEAD_BYTES));
       hash.update(data);
+      finder.scan(data);
       const before = parts.length;
       encryptor.update(data, parts);
       for (let i = before; i < parts.length; i++) pending += parts[i]!.length;
@@ -83,16 +85,45 @@ function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<En
     }
     parts.push(...encryptor.final());
     writevFullySync(out, parts, written);
-    return { sha256: new Uint8Array(hash.digest()), size, head: head ?? new Uint8Array(0) };
+    return { sha256: new Uint8Array(hash.digest()), size, head: head ?? new Uint8Array(0), found: finder.found };
   } catch (e) {
     encryptor.destroy();
     throw e;
   } finally {
+    finder.clear();
     readBuffer.fill(0, 0, used); // plaintext does not linger in a buffer we keep
     sealedSinceCollection += size;
     if (sealedSinceCollection >= COLLECT_EVERY_BYTES) {
       sealedSinceCollection = 0;
       collectYoungGarbage(); // the sealed chunks of the files just written are garbage now
     }
+  }
+}
+
+/** Whether `needle` occurs in the bytes scanned, read by read (an occurrence across two reads is found too). */
+class Finder {
+  found = false;
+  #tail = Buffer.alloc(0); // the last needle.length - 1 bytes scanned (plaintext: zeroed when replaced)
+
+  readonly #needle: Buffer | undefined;
+
+  constructor(needle: Uint8Array | undefined) {
+    this.#needle = needle ? Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength) : undefined;
+  }
+
+  scan(data: Buffer): void {
+    const needle = this.#needle;
+    if (!needle || needle.length === 0 || this.found) return;
+    const keep = needle.length - 1;
+    const seam = Buffer.concat([this.#tail, data.subarray(0, keep)]);
+    this.found = seam.includes(needle) || data.includes(needle);
+    const tail = Buffer.from(data.length >= keep ? data.subarray(data.length - keep) : seam.subarray(Math.max(0, seam.length - keep)));
+    seam.fill(0);
+    this.#tail.fill(0);
+    this.#tail = tail;
+  }
+
+  clear(): void {
+    this.#tail.fill(0);
   }
 }

@@ -93,6 +93,9 @@ export type StageFileOptions = StageOptions & {
   readonly onHead?: (head: Buffer) => void;
 };
 
+/** stageSmallFile's result: see there. */
+export type SmallFileStaged = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number; readonly found: boolean };
+
 /** A pending object's open .part file: a FileHandle, or the descriptor a crypto worker wrote it through (rawPart). */
 type OpenPart = Pick<fsp.FileHandle, 'datasync' | 'close'>;
 
@@ -250,14 +253,15 @@ export class BlobStore {
   /**
    * stageFile with durable: false for a small file (below SMALL_FILE_BYTES), by its path, on a crypto worker
    * (encrypt-small.ts): the file stat'ed, read, hashed and encrypted there, so this thread only waits. Returns the
-   * pending object and the size and modification time the file had before it was read. Same errors as
-   * ingest's stat, open and stageFile of the same file.
+   * pending object, the size and modification time the file had before it was read, and whether the bytes `find`
+   * occur in it. Same errors as ingest's stat, open and stageFile of the same file. (No onHead: the head is the
+   * staged object's.)
    */
-  async stageSmallFile(source: string, options: StageFileOptions = {}): Promise<{ staged: StagedObject; sourceSize: number; sourceMtimeMs: number }> {
+  async stageSmallFile(source: string, options: StageOptions & { readonly sizeHint?: number; readonly find?: Uint8Array } = {}): Promise<SmallFileStaged> {
     const partPath = this.#newPartPath();
     try {
       if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
-      const r = await encryptFile({ source, partPath, recipient: this.#recipient, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER }, options.sizeHint ?? 0);
+      const r = await encryptFile({ source, partPath, recipient: this.#recipient, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, ...(options.find ? { find: options.find } : {}) }, options.sizeHint ?? 0);
       this.#unflushed.set(partPath, rawPart(r.fd));
       const sha256 = Buffer.from(r.sha256.buffer, r.sha256.byteOffset, r.sha256.byteLength);
       const head = Buffer.from(r.head.buffer, r.head.byteOffset, r.head.byteLength);
@@ -266,9 +270,8 @@ export class BlobStore {
         await this.discard(staged);
         throw new HuellaError('CANCELLED', 'Cancelled.');
       }
-      options.onHead?.(Buffer.from(head));
       options.onBytes?.(r.size);
-      return { staged, sourceSize: r.sourceSize, sourceMtimeMs: r.sourceMtimeMs };
+      return { staged, sourceSize: r.sourceSize, sourceMtimeMs: r.sourceMtimeMs, found: r.found };
     } catch (e) {
       throw await this.#failStage(partPath, e, options.signal);
     }

@@ -7,7 +7,7 @@ import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { insertIngestedItem, itemByObject, reviveIngestedItem, setItemPreview, type IngestedItemFields } from '../db/items';
 import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } from '../db/objects';
 import { HuellaError, fromSystemError } from '../errors';
-import { SMALL_FILE_BYTES, type StagedObject, type StageFileOptions } from '../blobs/store';
+import { SMALL_FILE_BYTES, type StagedObject, type StageFileOptions, type StageOptions } from '../blobs/store';
 import type { Vault } from '../vault/vault';
 import type { CustodyEvent } from '../custody/log';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
@@ -15,7 +15,7 @@ import { parsers, shutdownParsers } from './parser-pool';
 import { makePendingPreviews, previewLater, PREVIEW_MAX_BYTES, PREVIEW_SIZE } from './previews';
 import { MAX_INPUT_PIXELS } from '../formats/vips-env';
 import type { ExtractedMetadata } from './metadata';
-import { baseMediaType, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { baseMediaType, JUMBF_BOX_TYPE, METADATA_TYPES, PREVIEW_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
 import { sniffMediaType, type SniffResult } from './sniff';
 import { newItemId } from '../ids';
 import { indexItem } from '../catalogue/search-index';
@@ -349,19 +349,17 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   }
   // Its bytes are written here, but flushed and named in tmp/ with the group it is recorded with (BlobStore.makeReady:
   // the group's fdatasyncs and one fsync of tmp/ issued together, so they share the file system's commits), before
-  // that group's commit.
-  // The parser reads the same file on another thread. The media type it needs is sniffed from the first piece
-  // staging reads (onHead), so the parser starts as soon as that is read, without a separate read of the file's head.
+  // that group's commit. The parser reads the same file on another thread, started on the media type sniffed from
+  // the first bytes staging read (onHead), without a separate read of the file's head.
   let headed: Promise<{ sniff: SniffResult; parsed: Promise<ParseResponse | HuellaError> }> | undefined;
-  const onHead = (head: Buffer): void => {
-    headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options) }));
+  const onHead = (head: Buffer, holdsNoJumbf = false): void => {
+    headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options, holdsNoJumbf) }));
     headed.catch(() => undefined); // handled below, after staging; not an unhandled rejection meanwhile
   };
-  const stageOpts = { maxBytes, onBytes, sizeHint: file.size, durable: false, onHead, ...(options.signal ? { signal: options.signal } : {}) };
+  const stageOpts = { maxBytes, onBytes, sizeHint: file.size, ...(options.signal ? { signal: options.signal } : {}) };
   let stagedFile: StagedSource;
   try {
-    // A small file is staged on a crypto worker (stat, read, hash, encrypt): this thread records the items meanwhile.
-    stagedFile = file.size < SMALL_FILE_BYTES ? await vault.blobs.stageSmallFile(file.path, stageOpts) : await stageOpened(vault, file, stageOpts);
+    stagedFile = file.size < SMALL_FILE_BYTES ? await stageSmall(vault, file, stageOpts, onHead) : await stageOpened(vault, file, { ...stageOpts, durable: false, onHead });
   } catch (e) {
     await headed?.then((h) => h.parsed).catch(() => undefined); // never leave a worker task dangling
     throw e;
@@ -389,6 +387,17 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
 /** A staged file and the size and modification time its source had before it was read. */
 type StagedSource = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number };
 
+/**
+ * A small file staged on a crypto worker (stat, read, hash, encrypt; BlobStore.stageSmallFile), this thread free to
+ * record the files before it meanwhile. The worker, which reads every byte, also says whether the file holds a
+ * JUMBF box type: without one it holds no Content Credentials, and the parser need not read it whole again.
+ */
+async function stageSmall(vault: Vault, file: SourceFile, stageOpts: StageOptions, onHead: (head: Buffer, holdsNoJumbf: boolean) => void): Promise<StagedSource> {
+  const r = await vault.blobs.stageSmallFile(file.path, { ...stageOpts, find: JUMBF_BOX_TYPE });
+  onHead(Buffer.from(r.staged.head), !r.found);
+  return r;
+}
+
 /** A large file staged from here (BlobStore.stageFile: its slots sealed by the crypto workers in parallel). */
 async function stageOpened(vault: Vault, file: SourceFile, stageOpts: StageFileOptions): Promise<StagedSource> {
   const before = await fsp.stat(file.path);
@@ -406,14 +415,14 @@ async function stageOpened(vault: Vault, file: SourceFile, stageOpts: StageFileO
 }
 
 /** Starts the parser worker on a file being ingested, by its sniffed type (metadata only: previews come in phase 2). */
-function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions): Promise<ParseResponse | HuellaError> {
+function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions, holdsNoJumbf: boolean): Promise<ParseResponse | HuellaError> {
   const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
   const wantMetadata = METADATA_TYPES.has(baseType);
   if (!wantMetadata) return Promise.resolve({ metadata: {} });
   // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
   return parsers()
     .run({
-      request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS },
+      request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, ...(holdsNoJumbf ? { holdsNoJumbf } : {}) },
       timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
     })
     .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));

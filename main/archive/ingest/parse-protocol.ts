@@ -12,7 +12,15 @@ export type ParseRequest = {
   readonly maxPixels: number;
   /** Return the file's C2PA manifest store as embedded (a packet keeping Content Credentials ships it as a sidecar). */
   readonly wantManifestStore?: boolean;
+  /**
+   * The caller read every byte of the file (ingest, while encrypting it) and none is JUMBF_BOX_TYPE: the file holds no
+   * C2PA manifest store, and the parser need not read it whole again to look for one.
+   */
+  readonly holdsNoJumbf?: boolean;
 };
+
+/** Every C2PA manifest store is a JUMBF superbox (box type 'jumb'), stored as is in each format the reader supports. */
+export const JUMBF_BOX_TYPE = Buffer.from('jumb', 'latin1');
 
 export type ParseResponse = {
   readonly metadata: ExtractedMetadata;

@@ -9,7 +9,7 @@ import type * as HeifDecoder from './heif-preview';
 import { readHeifSegments } from './heif-metadata';
 import { collectYoungGarbage } from '../blobs/young-garbage';
 import { normalizeExifrOutput, type ExtractedMetadata } from './metadata';
-import { C2PA_TYPES, EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, type ParseRequest, type ParseResponse } from './parse-protocol';
+import { C2PA_TYPES, EXIFR_TYPES, HEIF_TYPES, HEVC_TYPES, JUMBF_BOX_TYPE, type ParseRequest, type ParseResponse } from './parse-protocol';
 
 // Runs in a worker thread (DESIGN §1 A3): a hostile file can crash or hang only this thread, which the pool kills.
 // A task that brought its file's bytes (a preview's original, transferred) or made a preview leaves them as garbage
@@ -25,8 +25,6 @@ const c2pa = (): Promise<typeof C2paReader> => (c2paModule ??= import('./content
 let heifModule: Promise<typeof HeifDecoder> | undefined;
 const heifDecoder = (): Promise<typeof HeifDecoder> => (heifModule ??= import('./heif-preview'));
 
-/** Every C2PA manifest store is a JUMBF superbox (box type 'jumb'), stored as is in each format the reader supports. */
-const JUMBF_BOX_TYPE = Buffer.from('jumb', 'latin1');
 /** Whether `buf` may hold a manifest store: a file without the bytes 'jumb' holds none, so the reader need not load. */
 function mayHoldManifestStore(buf: Uint8Array): boolean {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).includes(JUMBF_BOX_TYPE);
@@ -71,7 +69,7 @@ const MAX_C2PA_BYTES = 256 * 1024 * 1024;
 
 async function readMetadata(req: ParseRequest): Promise<ExtractedMetadata> {
   const base = await readFormatMetadata(req);
-  if (!C2PA_TYPES.has(req.mediaType)) return base;
+  if (!C2PA_TYPES.has(req.mediaType) || req.holdsNoJumbf) return base;
   const whole = await readWhole(req, MAX_C2PA_BYTES);
   if (!whole || !mayHoldManifestStore(whole)) return base;
   const cc = await (await c2pa()).readContentCredentials(whole);

@@ -169,13 +169,11 @@ describe('BlobStore.stageSmallFile (a small file staged on a crypto worker)', ()
     const viaStream = await store.stage(Readable.from([data]));
     const streamLength = fs.statSync(viaStream.readyPath).size;
     await store.discard(viaStream);
-    const heads: Buffer[] = [];
     const seen: number[] = [];
     const st = fs.statSync(file);
-    const r = await store.stageSmallFile(file, { onHead: (h) => heads.push(h), onBytes: (n) => seen.push(n) });
-    expect(heads).toHaveLength(1);
-    expect(heads[0]!.equals(data.subarray(0, HEAD_BYTES))).toBe(true);
+    const r = await store.stageSmallFile(file, { onBytes: (n) => seen.push(n) });
     expect(seen.reduce((a, n) => a + n, 0)).toBe(bytes);
+    expect(r.found).toBe(false); // nothing was looked for
     expect(r.sourceSize).toBe(bytes);
     expect(r.sourceMtimeMs).toBe(st.mtimeMs);
     const { staged } = r;
@@ -193,6 +191,38 @@ describe('BlobStore.stageSmallFile (a small file staged on a crypto worker)', ()
     expect((await store.readPlaintext(o.name)).equals(data)).toBe(true);
     if (bytes === 0 || bytes === MiB + 1 || bytes === SMALL_FILE_BYTES - 1) expect(ageDecryptWithReference(store.pathOf(o.name)).equals(data)).toBe(true);
     await store.remove(o.name);
+  });
+
+  it('finds the bytes it is asked for anywhere in the file, across the worker\'s reads too', async () => {
+    const needle = Buffer.from('jumb', 'latin1');
+    const without = (bytes: number): Buffer => {
+      const d = crypto.randomBytes(bytes);
+      for (let i = d.indexOf(needle); i >= 0; i = d.indexOf(needle)) d[i] = 0; // random bytes may hold it (rarely)
+      return d;
+    };
+    const at = (bytes: number, where: number | undefined): Buffer => {
+      const d = without(bytes);
+      if (where !== undefined) needle.copy(d, where);
+      return d;
+    };
+    const cases: [string, Buffer, boolean][] = [
+      ['absent', at(3 * MiB, undefined), false],
+      ['first bytes', at(100 * KiB, 0), true],
+      ['last bytes', at(100 * KiB, 100 * KiB - 4), true],
+      ['across the first two reads', at(2 * MiB, MiB - 2), true],
+      ['across the second and third reads', at(3 * MiB, 2 * MiB - 1), true],
+      ['last bytes of a read', at(2 * MiB, MiB - 4), true],
+      ['first bytes of a read', at(2 * MiB, MiB), true],
+      ['a file shorter than it', Buffer.from('jum'), false],
+    ];
+    for (const [what, data, expected] of cases) {
+      const file = path.join(root, `find-${crypto.randomBytes(4).toString('hex')}`);
+      fs.writeFileSync(file, data);
+      const r = await store.stageSmallFile(file, { find: needle });
+      expect(r.found, what).toBe(expected);
+      expect(r.staged.sha256.equals(crypto.createHash('sha256').update(data).digest()), what).toBe(true);
+      await store.discard(r.staged);
+    }
   });
 
   it('discarded before makeReady: its descriptor closed, its file gone; many at once leave no descriptor open', async () => {
