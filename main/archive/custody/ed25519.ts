@@ -77,3 +77,18 @@ export function ed25519VerifyOwn(seed: Uint8Array, publicKey: Uint8Array, messag
     return ed25519Verify(publicKey, m, s);
   });
 }
+
+/**
+ * As ed25519Verify, on libuv's thread pool (crypto.verify with a callback): a caller checking many signatures starts
+ * them all and goes on with other work while every core verifies. Resolves false (never rejects) as ed25519Verify.
+ */
+export function ed25519VerifyAsync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return resolve(false);
+      crypto.verify(null, message, cachedPublicKey(publicKey, () => publicKeyObject(publicKey)), signature, (err, ok) => resolve(err === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}

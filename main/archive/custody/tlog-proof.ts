@@ -15,7 +15,7 @@
 import { HuellaError } from '../errors';
 import { decodeBase64Strict, encodeBase64 } from './base64';
 import { verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint';
-import { HASH_BYTES, leafHash, verifyInclusion } from './merkle';
+import { HASH_BYTES, leafHash, verifyInclusion, type NodeHashMemo } from './merkle';
 import type { NoteVerifier } from './note';
 
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
@@ -69,8 +69,25 @@ export function formatTlogProof(p: TlogProofInput): string {
   return `${lines.join('\n')}\n${p.checkpoint}`;
 }
 
-/** Parses the text form strictly (canonical base64, exact header, blank line before the checkpoint). */
-export function parseTlogProof(input: string | Uint8Array): TlogProof {
+/**
+ * Proof hashes already decoded, by their base64 line: a packet's proofs repeat the same upper siblings, and a
+ * canonical line always decodes to the same bytes. Holds only lines that decoded; the caller owns the map.
+ */
+export type ProofHashCache = Map<string, Buffer>;
+
+function proofHash(line: string, n: number, cache: ProofHashCache | undefined): Buffer {
+  const hit = cache?.get(line);
+  if (hit !== undefined) return hit;
+  const h = decodeBase64Strict(line, `Proof hash ${n} of the .tlog-proof`, HASH_BYTES);
+  cache?.set(line, h);
+  return h;
+}
+
+/**
+ * Parses the text form strictly (canonical base64, exact header, blank line before the checkpoint). With `cache`, the
+ * proof's hashes may be Buffers shared with other proofs parsed with the same cache: read them, never change them.
+ */
+export function parseTlogProof(input: string | Uint8Array, cache?: ProofHashCache): TlogProof {
   let text: string;
   try {
     text = typeof input === 'string' ? input : UTF8.decode(input);
@@ -101,7 +118,7 @@ export function parseTlogProof(input: string | Uint8Array): TlogProof {
   const proof: Buffer[] = [];
   for (line = nextLine(); line !== undefined && line !== ''; line = nextLine()) {
     if (proof.length === MAX_PROOF_HASHES) throw malformed(`it has more than ${MAX_PROOF_HASHES} proof hashes`);
-    proof.push(decodeBase64Strict(line, `Proof hash ${proof.length + 1} of the .tlog-proof`, HASH_BYTES));
+    proof.push(proofHash(line, proof.length + 1, cache));
   }
   if (line === undefined) throw malformed('there is no blank line before the checkpoint');
   const checkpoint = text.slice(pos);
@@ -153,11 +170,11 @@ export function verifyTlogProof(proof: TlogProof | string | Uint8Array, entry: U
  * carry the same checkpoint: its signature is checked once, not once per event). The caller must have checked that
  * `p.checkpoint` is the text of `checkpoint`.
  */
-export function verifyTlogProofAgainst(p: TlogProof, entry: Uint8Array, checkpoint: VerifiedCheckpoint): VerifiedTlogProof {
+export function verifyTlogProofAgainst(p: TlogProof, entry: Uint8Array, checkpoint: VerifiedCheckpoint, memo?: NodeHashMemo): VerifiedTlogProof {
   if (p.index >= checkpoint.size) {
     throw new HuellaError('VERIFY_FAILED', `The proof is for entry ${p.index} but the checkpoint covers only ${checkpoint.size} entries.`);
   }
-  if (!verifyInclusion(leafHash(entry), p.index, checkpoint.size, p.proof, checkpoint.rootHash)) {
+  if (!verifyInclusion(leafHash(entry), p.index, checkpoint.size, p.proof, checkpoint.rootHash, memo)) {
     throw new HuellaError('VERIFY_FAILED', `The entry is not in the signed log at index ${p.index}: the entry, the proof or the index was altered.`);
   }
   return { index: p.index, checkpoint, ...(p.extra !== undefined ? { extra: p.extra } : {}) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify, ed25519VerifyOwn } from '../../../../../main/archive/custody/ed25519';
+import { ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify, ed25519VerifyAsync, ed25519VerifyOwn } from '../../../../../main/archive/custody/ed25519';
 import { isHuellaError } from '../../../../../main/archive/errors';
 
 const h = (hex: string): Buffer => Buffer.from(hex, 'hex');
@@ -102,6 +102,33 @@ describe('ed25519: rejection without exceptions', () => {
     expect(isHuellaError(caught, 'INVALID_INPUT')).toBe(true);
     expect((caught as Error).message).toMatch(/32 bytes/);
     expect(() => ed25519KeyPairFromSeed(Buffer.alloc(64))).toThrow(/32 bytes/);
+  });
+});
+
+describe('ed25519VerifyAsync: the same answers on the thread pool (packet verify)', () => {
+  const v = RFC8032_7_1[2];
+  const pub = h(v.publicKey);
+  const msg = h(v.message);
+  const sig = h(v.signature);
+
+  it('accepts every RFC 8032 §7.1 signature, all checked at once', async () => {
+    expect(await Promise.all(RFC8032_7_1.map((x) => ed25519VerifyAsync(h(x.publicKey), h(x.message), h(x.signature))))).toEqual(RFC8032_7_1.map(() => true));
+  });
+
+  it('rejects, never throws, exactly where ed25519Verify does', async () => {
+    const cases: [Buffer, Buffer, Buffer][] = [];
+    for (let i = 0; i < 64; i++) {
+      const s = Buffer.from(sig);
+      s[i]! ^= 0x01;
+      cases.push([pub, msg, s]);
+    }
+    const m = Buffer.from(msg);
+    m[0]! ^= 1;
+    cases.push([pub, m, sig], [h(RFC8032_7_1[1].publicKey), msg, sig]);
+    cases.push([pub.subarray(0, 31), msg, sig], [pub, msg, sig.subarray(0, 63)], [pub, msg, Buffer.alloc(0)], [Buffer.alloc(32, 0xff), msg, sig], [Buffer.alloc(32), msg, Buffer.alloc(64)]);
+    const results = await Promise.all(cases.map(([k, x, s]) => ed25519VerifyAsync(k, x, s)));
+    expect(results).toEqual(cases.map(() => false));
+    expect(results).toEqual(cases.map(([k, x, s]) => ed25519Verify(k, x, s)));
   });
 });
 

@@ -14,6 +14,7 @@ import {
   treeRoot,
   verifyConsistency,
   verifyInclusion,
+  type NodeHashMemo,
   type MerkleNodeStore,
 } from '../../../../../main/archive/custody/merkle';
 import { isHuellaError } from '../../../../../main/archive/errors';
@@ -404,6 +405,30 @@ describe('merkle: properties over random trees (fast-check)', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('with one memo shared by every proof of a tree (packet verify), every proof still verifies and every altered one still fails', () => {
+    const n = 808;
+    const root = rootOf(n);
+    const shared: NodeHashMemo = new Map();
+    const checked = Array.from({ length: Math.ceil(n / 3) }, (_, k) => 3 * k);
+    let hashedWithout = 0;
+    for (const i of checked) {
+      const proof = inclusionProof(store, i, n);
+      hashedWithout += proof.length;
+      expect(verifyInclusion(leaves[i]!, i, n, proof, root, shared), `leaf ${i}`).toBe(true);
+    }
+    // The upper nodes are shared: far fewer distinct nodes than hashes of proofs checked one by one.
+    expect(shared.size).toBeLessThan(hashedWithout / 2);
+    for (const i of checked) {
+      // The genuine path is in the memo: a flipped sibling, leaf, index or root is a new input, hashed anew.
+      const proof = inclusionProof(store, i, n);
+      const j = i % proof.length;
+      expect(verifyInclusion(leaves[i]!, i, n, proof.map((q, k) => (k === j ? flipBit(q, i % 256) : q)), root, shared), `leaf ${i} proof[${j}]`).toBe(false);
+      expect(verifyInclusion(flipBit(leaves[i]!, 5), i, n, proof, root, shared)).toBe(false);
+      expect(verifyInclusion(leaves[i]!, i ^ 1, n, proof, root, shared)).toBe(false);
+      expect(verifyInclusion(leaves[i]!, i, n, proof, flipBit(root, 9), shared)).toBe(false);
+    }
   });
 
   it('documents the RFC 9162 limit: a proof does not commit to the tree size, the signed checkpoint does', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatCheckpointBody, signCheckpoint } from '../../../../../main/archive/custody/checkpoint';
+import { formatCheckpointBody, signCheckpoint, verifyCheckpoint } from '../../../../../main/archive/custody/checkpoint';
 import { ed25519KeyPairFromSeed } from '../../../../../main/archive/custody/ed25519';
 import { canonicalBytes } from '../../../../../main/archive/custody/jcs';
-import { MemoryMerkleStore, appendLeaf, inclusionProof, leafHash, treeRoot } from '../../../../../main/archive/custody/merkle';
+import { MemoryMerkleStore, appendLeaf, inclusionProof, leafHash, treeRoot, type NodeHashMemo } from '../../../../../main/archive/custody/merkle';
 import {
   TLOG_PROOF_HEADER,
   formatTlogProof,
@@ -10,6 +10,8 @@ import {
   tlogProofFromJson,
   tlogProofToJson,
   verifyTlogProof,
+  verifyTlogProofAgainst,
+  type ProofHashCache,
 } from '../../../../../main/archive/custody/tlog-proof';
 import { isHuellaError } from '../../../../../main/archive/errors';
 
@@ -125,6 +127,22 @@ describe('tlog-proof: offline verification of a custody event', () => {
       expect(r.index).toBe(i);
       expect(r.checkpoint.size).toBe(13);
     });
+  });
+
+  it('parsed with one cache and verified with one memo (packet verify), every proof passes and an altered one fails as alone', () => {
+    const cache: ProofHashCache = new Map();
+    const memo: NodeHashMemo = new Map();
+    const cp = verifyCheckpoint(checkpoint, verifier);
+    events.forEach((e, i) => expect(verifyTlogProofAgainst(parseTlogProof(proofFor(i), cache), e, cp, memo).index).toBe(i));
+    expect(cache.size).toBeGreaterThan(0);
+    const p = parseTlogProof(proofFor(5), cache);
+    const altered = formatTlogProof({ ...p, proof: p.proof.map((h, i) => (i === 1 ? Buffer.from(h).fill(7, 0, 1) : h)) });
+    expect(errorOf(() => verifyTlogProofAgainst(parseTlogProof(altered, cache), events[5]!, cp, memo))).toEqual(errorOf(() => verifyTlogProof(altered, events[5]!, verifier)));
+    expect(errorOf(() => verifyTlogProofAgainst(parseTlogProof(proofFor(5), cache), events[6]!, cp, memo))?.code).toBe('VERIFY_FAILED');
+    // A line the cache holds is still checked where it stands: a bad line is named as in a fresh parse.
+    const badLine = proofFor(5).replace(/\n([A-Za-z0-9+/]{43}=)\n/, '\n$1x\n');
+    expect(errorOf(() => parseTlogProof(badLine, cache))).toEqual(errorOf(() => parseTlogProof(badLine)));
+    expect(errorOf(() => parseTlogProof(badLine))?.message).toMatch(/Proof hash 1 /);
   });
 
   it('names what failed: entry, index, proof hash, checkpoint', () => {
