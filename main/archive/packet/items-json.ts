@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ITEMS_FORMAT } from './layout';
-import { receivedSchema } from './sender-link';
 
 /**
  * custody/items.json: per exported file, what it is and how to check it against the custody log (DESIGN §6).
@@ -20,6 +19,19 @@ import { receivedSchema } from './sender-link';
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const packetPath = z.string().min(1).max(1024);
 const logRef = z.object({ seq: z.number().int().min(0), proof: packetPath }).strict();
+const senderRef = z.object({ seq: z.number().int().min(0), proof: packetPath, entry: packetPath }).strict();
+
+/** An exhibit received from another vault: where the sender's records for it are in the packet (./sender-link.ts). */
+export const receivedSchema = z
+  .object({
+    origin: z.string().min(1).max(200),
+    dir: packetPath,
+    ingested: senderRef,
+    transferred: senderRef,
+    transferSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/),
+  })
+  .strict();
+export type ReceivedRecord = z.infer<typeof receivedSchema>;
 
 export const transformationSchema = z
   .object({

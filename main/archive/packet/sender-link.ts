@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint';
 import { commitment } from '../custody/commitment';
 import { ed25519Verify } from '../custody/ed25519';
@@ -7,6 +6,7 @@ import type { CustodyEvent } from '../custody/log';
 import { leafHash } from '../custody/merkle';
 import { parseVerifierKey } from '../custody/note';
 import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
+import type { ReceivedRecord } from './items-json';
 
 /**
  * The sender's link of an exhibit's chain (DESIGN §9): when the exhibit came to this vault in a transfer bundle,
@@ -40,19 +40,8 @@ export function senderProofPath(dir: string, seq: number): string {
   return `${dir}/${SENDER_FILES.proofs}/${seq}.tlog-proof`;
 }
 
-const packetPath = z.string().min(1).max(1024);
-const senderRef = z.object({ seq: z.number().int().min(0), proof: packetPath, entry: packetPath }).strict();
-
-export const receivedSchema = z
-  .object({
-    origin: z.string().min(1).max(200),
-    dir: packetPath,
-    ingested: senderRef,
-    transferred: senderRef,
-    transferSalt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/),
-  })
-  .strict();
-export type ReceivedRecord = z.infer<typeof receivedSchema>;
+/** items.json's `received` (its schema is in ./items-json.ts, with the rest of items.json). */
+export type { ReceivedRecord };
 
 export type SenderLinkResult = { readonly failures: readonly { readonly file: string; readonly reason: string }[]; readonly passes: readonly { readonly file: string; readonly reason: string }[] };
 

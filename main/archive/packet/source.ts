@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { HuellaError } from '../errors';
-import { openZipSafely, ZipProblem, type SafeZip, type SafeZipEntry, type ZipLimits } from '../formats/zip/read';
+import type { SafeZip, SafeZipEntry, ZipLimits } from '../formats/zip/read';
 
 export type { ZipLimits };
 
@@ -119,6 +119,8 @@ function packetPaths(entries: readonly SafeZipEntry[]): Map<string, SafeZipEntry
 }
 
 async function openZip(file: string, limits: ZipLimits): Promise<PacketSource> {
+  // Loaded here: the zip reader (yauzl, and Node's streams behind it) is not needed to verify a folder.
+  const { openZipSafely, ZipProblem } = await import('../formats/zip/read');
   let zip: SafeZip;
   try {
     zip = await openZipSafely({ file }, limits, { backslashes: 'refuse' });

@@ -1,22 +1,24 @@
 import crypto from 'node:crypto';
 import type { PacketCheck, PacketCheckName, PacketFileAbout, PacketFileProblem, PacketFileRow, PacketProgress, PacketVerifyReport } from '../../../shared/model/packet';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint';
-import { ed25519Verify } from '../custody/ed25519';
+import { ed25519Verify, ed25519VerifyAsync } from '../custody/ed25519';
 import { parseCanonicalJson } from '../custody/jcs';
 import type { CustodyEvent } from '../custody/log';
 import { formatMinisignPublicKey, keyIdFromPublicKey, minisignKeyIdHex, minisignSignatureKeyId, minisignVerify } from '../custody/minisign';
 import { parseVerifierKey } from '../custody/note';
 import { describePublicKeyText, keyLabel, type DescribedKey } from '../custody/service';
-import { parseTlogProof, verifyTlogProofAgainst } from '../custody/tlog-proof';
+import type { NodeHashMemo } from '../custody/merkle';
+import { parseTlogProof, verifyTlogProofAgainst, type ProofHashCache } from '../custody/tlog-proof';
 import { HuellaError } from '../errors';
 import { bagInfoValue, parseBagInfo, parseManifest, type ManifestEntry } from './bagit';
 import { verifySenderLink } from './sender-link';
 import { CONTENT_CREDENTIALS_DIR, ManifestStoreScanner } from './c2pa-sidecar';
 import { checkItemContentCredentials } from './content-credentials-check';
-import { itemsJsonSchema, type ItemsJson } from './items-json';
+import type { ItemsJson } from './items-json';
+import { itemsJsonIfValid } from './items-json-check';
 import { verifyWitnessed, witnessSubjects, type WitnessedResult } from './witnessed';
 import { BAG, BAGIT_TXT, entryPath, proofPath } from './layout';
-import { openPacketSource, UnsafeArchiveError, type PacketSource, type ZipLimits } from './source';
+import { openPacketSource, UnsafeArchiveError, type PacketFile, type PacketSource, type ZipLimits } from './source';
 
 /**
  * verifyPacket: checks a packet (folder or zip) without the vault (DESIGN §6), and says per file PASS or FAIL and
@@ -94,49 +96,100 @@ function message(e: unknown): string {
 
 /** Files of a folder packet up to this size are read whole (proofs, entries, photos): a stream per file cost more. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+/** Kept files of a folder packet are read into blocks of this size, each file a view of its block. */
+const KEPT_BLOCK_BYTES = 1024 * 1024;
 
-async function hashAll(src: PacketSource, opts: VerifyOptions): Promise<{ hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string>; withManifest: Set<string> }> {
-  const hashes = new Map<string, string>();
-  const small = new Map<string, Buffer>();
-  const errors = new Map<string, string>();
-  const withManifest = new Set<string>();
-  let done = 0;
+/** What reading the packet gave: every file's hash, the kept files' bytes, the evidence with a C2PA store, the files that could not be read. */
+type Hashed = { hashes: Map<string, string>; small: Map<string, Buffer>; errors: Map<string, string>; withManifest: Set<string> };
+
+/** Files whose bytes the checks read (tag files, custody records, Content Credentials sidecars), besides their hash. */
+const isKept = (f: PacketFile): boolean => (!f.path.startsWith('data/') || f.path.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && f.size <= MAX_TAG_FILE;
+
+/**
+ * Reads and hashes every file once: the kept files first, then `afterKept` (the caller starts work on them, such as the
+ * events' signatures on the thread pool), then the payload. Errors are listed in the packet's file order.
+ */
+async function hashAll(src: PacketSource, opts: VerifyOptions, afterKept: (small: ReadonlyMap<string, Buffer>) => void): Promise<Hashed> {
+  const out: Hashed = { hashes: new Map(), small: new Map(), errors: new Map(), withManifest: new Set() };
   // Files only hashed (the payload) are read into this one buffer; one byte more than READ_WHOLE_BYTES, so that a file
   // grown past its listed size still reads longer than that size and fails as it does when read whole.
   const scratch = src.readInto ? Buffer.allocUnsafe(READ_WHOLE_BYTES + 1) : undefined;
-  for (const f of src.files) {
-    if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification was cancelled.');
-    const keep = (!f.path.startsWith('data/') || f.path.startsWith(`${CONTENT_CREDENTIALS_DIR}/`)) && f.size <= MAX_TAG_FILE;
-    // Evidence copies are scanned for a C2PA manifest store as they are hashed (./content-credentials-check.ts).
-    const scan = f.path.startsWith(`${BAG.evidence}/`) ? new ManifestStoreScanner() : undefined;
-    const h = crypto.createHash('sha256');
-    const parts: Buffer[] = [];
-    let n = 0;
-    try {
-      const take = (chunk: Buffer): void => {
-        n += chunk.length;
-        if (n > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
-        h.update(chunk);
-        scan?.update(chunk);
-        if (keep) parts.push(chunk);
-      };
-      if (!keep && scratch && f.size <= READ_WHOLE_BYTES) take(src.readInto!(f.path, scratch));
-      else if (src.readWhole && f.size <= READ_WHOLE_BYTES) take(src.readWhole(f.path));
-      else for await (const chunk of (await src.open(f.path)) as AsyncIterable<Buffer>) take(chunk);
-      if (n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
-      hashes.set(f.path, h.digest('hex'));
-      // A file read whole is one fresh buffer already: kept as it is, not copied.
-      if (keep) small.set(f.path, parts.length === 1 ? parts[0]! : Buffer.concat(parts, n));
-      if (scan?.found) withManifest.add(f.path);
-    } catch (e) {
-      errors.set(f.path, `could not be read: ${message(e)}`);
+  const kept = src.readInto ? new KeptBlocks(src.readInto) : undefined;
+  let done = 0;
+  const pass = async (files: readonly PacketFile[], keep: boolean): Promise<void> => {
+    for (const f of files) {
+      if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'Verification was cancelled.');
+      await hashFile(src, f, keep ? kept : scratch, keep, out);
+      opts.onProgress?.({ phase: 'verifying', done: ++done, total: src.files.length });
     }
-    opts.onProgress?.({ phase: 'verifying', done: ++done, total: src.files.length });
-  }
-  return { hashes, small, errors, withManifest };
+  };
+  await pass(src.files.filter(isKept), true);
+  afterKept(out.small);
+  await pass(src.files.filter((f) => !isKept(f)), false);
+  const errors = out.errors;
+  out.errors = new Map(src.files.filter((f) => errors.has(f.path)).map((f) => [f.path, errors.get(f.path)!]));
+  return out;
 }
 
-function text(small: Map<string, Buffer>, p: string): string | undefined {
+/** Kept files of a folder packet, each read into a shared block as a view of it (a fresh buffer per proof file cost more). */
+class KeptBlocks {
+  #block = Buffer.alloc(0);
+  #used = 0;
+  constructor(private readonly readInto: NonNullable<PacketSource['readInto']>) {}
+
+  /** The file as a view; at most one byte more than its listed size is read (a file grown past it fails as read whole). */
+  read(f: PacketFile): Buffer {
+    const room = f.size + 1;
+    if (this.#block.length - this.#used < room) {
+      this.#block = Buffer.allocUnsafe(Math.max(KEPT_BLOCK_BYTES, room));
+      this.#used = 0;
+    }
+    const view = this.readInto(f.path, this.#block.subarray(this.#used, this.#used + room));
+    this.#used += view.length;
+    return view;
+  }
+}
+
+/** One file read (whole into `into` when it fits, else streamed), hashed, scanned for a C2PA store if it is evidence, and kept if `keep`. */
+async function hashFile(src: PacketSource, f: PacketFile, into: Buffer | KeptBlocks | undefined, keep: boolean, out: Hashed): Promise<void> {
+  // Evidence copies are scanned for a C2PA manifest store as they are hashed (./content-credentials-check.ts).
+  const scan = f.path.startsWith(`${BAG.evidence}/`) ? new ManifestStoreScanner() : undefined;
+  try {
+    const whole = f.size > READ_WHOLE_BYTES ? undefined : into instanceof KeptBlocks ? into.read(f) : into ? src.readInto!(f.path, into) : src.readWhole?.(f.path);
+    let read: Streamed;
+    if (whole) {
+      if (whole.length > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
+      scan?.update(whole);
+      read = { n: whole.length, sha256: crypto.hash('sha256', whole, 'hex'), bytes: whole };
+    } else read = await streamFile(src, f, keep, scan);
+    if (read.n !== f.size) throw new HuellaError('PACKET_INVALID', 'the entry is shorter than its declared size');
+    out.hashes.set(f.path, read.sha256);
+    if (keep) out.small.set(f.path, read.bytes!);
+    if (scan?.found) out.withManifest.add(f.path);
+  } catch (e) {
+    out.errors.set(f.path, `could not be read: ${message(e)}`);
+  }
+}
+
+type Streamed = { readonly n: number; readonly sha256: string; readonly bytes?: Buffer };
+
+/** A file too large to read whole (or any file of a zip), hashed as it streams; its bytes too if `keep`. */
+async function streamFile(src: PacketSource, f: PacketFile, keep: boolean, scan: ManifestStoreScanner | undefined): Promise<Streamed> {
+  const h = crypto.createHash('sha256');
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of (await src.open(f.path)) as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > f.size) throw new HuellaError('UNSAFE_ARCHIVE', 'the entry inflates beyond its declared size');
+    h.update(chunk);
+    scan?.update(chunk);
+    if (keep) parts.push(chunk);
+  }
+  // A file read in one chunk is one fresh buffer already: kept as it is, not copied.
+  return { n, sha256: h.digest('hex'), ...(keep ? { bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, n) } : {}) };
+}
+
+function text(small: ReadonlyMap<string, Buffer>, p: string): string | undefined {
   const b = small.get(p);
   if (!b) return undefined;
   try {
@@ -232,27 +285,33 @@ type Keys = {
  * container, BagIt, keys, signature, checkpoint, events and proofs, items.json, witnesses.
  */
 async function verifySource(src: PacketSource, r: Report, opts: VerifyOptions): Promise<PacketVerifyReport> {
-  const read = await readContainer(src, r, opts);
+  // events.jsonl is parsed, and its signatures set going on the thread pool, as soon as the custody files are read:
+  // they are checked while the payload is hashed. The report still says what it found in the order below.
+  let prepared: Promise<PreparedEvents> = Promise.resolve({ publicKey: undefined, lines: undefined });
+  const read = await readContainer(src, r, opts, (small) => {
+    prepared = prepareEvents(small, opts.key);
+    prepared.catch(() => undefined); // awaited below; never an unhandled rejection if a stage before throws
+  });
   const { manifest, packetId } = checkBag(r, src, read);
   const keys = checkKeys(r, read.small, opts.key);
   await checkSignature(r, read.small, keys);
   const checked = checkCheckpoint(r, read.small, keys);
   const checkpoint = checked?.verified;
-  const events = checkEvents(r, read, keys, checked);
-  checkItems(r, read, events, checkpoint, keys.origin, packetId, manifest?.entries ?? []);
-  const witnessed = checkWitnesses(r, read, events, checkpoint, keys, opts.witnessKeys ?? []);
+  const events = checkEvents(r, read, keys, checked, await prepared);
+  const items = checkItems(r, read, events, checkpoint, keys.origin, packetId, manifest?.entries ?? [], await readItemsJson(read.small));
+  const witnessed = checkWitnesses(r, read, events, checkpoint, keys, opts.witnessKeys ?? [], items);
   return packetReport(r, src.format, read.files, packetId, keys, witnessed);
 }
 
 /** The container: unsafe entries (folder form), then every file hashed once; a file that cannot be read fails. */
-async function readContainer(src: PacketSource, r: Report, opts: VerifyOptions): Promise<Read> {
+async function readContainer(src: PacketSource, r: Report, opts: VerifyOptions, afterKept: (small: ReadonlyMap<string, Buffer>) => void): Promise<Read> {
   const files = src.files.map((f) => f.path);
   const sizes = new Map(src.files.map((f) => [f.path, f.size]));
   for (const u of src.unsafe) {
     r.failFile(u.path, u.reason, 'unreadable');
     r.fail('container', `${u.path} ${u.reason}`);
   }
-  const { hashes, small, errors, withManifest } = await hashAll(src, opts);
+  const { hashes, small, errors, withManifest } = await hashAll(src, opts, afterKept);
   for (const [p, why] of errors) {
     r.failFile(p, why, 'unreadable');
     r.fail('container', `${p} ${why}`);
@@ -294,7 +353,7 @@ function checkManifests(r: Report, read: Read): ReturnType<typeof parseManifest>
 }
 
 /** bag-info.txt and Payload-Oxum; returns the packet id (External-Identifier). */
-function checkBagInfo(r: Report, small: Map<string, Buffer>, all: PacketSource['files']): string | undefined {
+function checkBagInfo(r: Report, small: ReadonlyMap<string, Buffer>, all: PacketSource['files']): string | undefined {
   const bagInfoText = text(small, BAG.bagInfo);
   const bagInfo = bagInfoText === undefined ? undefined : parseBagInfo(bagInfoText);
   const packetId = bagInfo ? bagInfoValue(bagInfo.info, 'External-Identifier') : undefined;
@@ -315,7 +374,7 @@ function checkBagInfo(r: Report, small: Map<string, Buffer>, all: PacketSource['
 }
 
 /** The keys: the one given (if any) against custody/public-key, and custody/verifier-key against the signing key. */
-function checkKeys(r: Report, small: Map<string, Buffer>, key: string | undefined): Keys {
+function checkKeys(r: Report, small: ReadonlyMap<string, Buffer>, key: string | undefined): Keys {
   // Messages name each key as its own file does (see describePublicKeyText).
   const bagKeyText = text(small, BAG.publicKey);
   let publicKey: Buffer | undefined;
@@ -350,7 +409,7 @@ function checkKeys(r: Report, small: Map<string, Buffer>, key: string | undefine
 }
 
 /** custody/verifier-key names the log's origin and must name the signing key; returns the origin. */
-function checkVerifierKey(r: Report, small: Map<string, Buffer>, publicKey: Buffer | undefined, keySource: 'given' | 'packet'): string | undefined {
+function checkVerifierKey(r: Report, small: ReadonlyMap<string, Buffer>, publicKey: Buffer | undefined, keySource: 'given' | 'packet'): string | undefined {
   const verifierText = text(small, BAG.verifierKey)?.trim();
   if (verifierText === undefined) {
     r.fail('public-key', 'custody/verifier-key is missing');
@@ -369,7 +428,7 @@ function checkVerifierKey(r: Report, small: Map<string, Buffer>, publicKey: Buff
 }
 
 /** The minisign signature over tagmanifest-sha256.txt. */
-async function checkSignature(r: Report, small: Map<string, Buffer>, keys: Keys): Promise<void> {
+async function checkSignature(r: Report, small: ReadonlyMap<string, Buffer>, keys: Keys): Promise<void> {
   const tagmanifestBytes = small.get(BAG.tagmanifest);
   const sigText = text(small, BAG.signature);
   if (sigText === undefined) r.fail('signature', `${BAG.signature} is missing`);
@@ -394,7 +453,7 @@ async function checkSignature(r: Report, small: Map<string, Buffer>, keys: Keys)
 type Checkpoint = { readonly verified: VerifiedCheckpoint; readonly text: string };
 
 /** custody/checkpoint, signed by the log's key under its origin. */
-function checkCheckpoint(r: Report, small: Map<string, Buffer>, keys: Keys): Checkpoint | undefined {
+function checkCheckpoint(r: Report, small: ReadonlyMap<string, Buffer>, keys: Keys): Checkpoint | undefined {
   const checkpointText = text(small, BAG.checkpoint);
   if (checkpointText === undefined) r.fail('checkpoint', 'custody/checkpoint is missing');
   else if (!keys.publicKey || !keys.origin) r.fail('checkpoint', 'no usable key or origin to check the checkpoint with');
@@ -413,21 +472,32 @@ function checkCheckpoint(r: Report, small: Map<string, Buffer>, keys: Keys): Che
 }
 
 /** events.jsonl line by line (canonical, signed, equal to its entry file, proven in the checkpoint's tree), then files under entries/ and proofs/ no event names. */
-function checkEvents(r: Report, read: Read, keys: Keys, checkpoint: Checkpoint | undefined): Map<number, ShippedEvent> {
+function checkEvents(r: Report, read: Read, keys: Keys, checkpoint: Checkpoint | undefined, prepared: PreparedEvents): Map<number, ShippedEvent> {
   const events = new Map<number, ShippedEvent>();
   const referenced = new Set<string>();
-  const eventsText = text(read.small, BAG.events);
-  if (eventsText === undefined) r.fail('events', 'custody/events.jsonl is missing or unreadable');
+  // Every proof is against the same checkpoint: their hashes and upper nodes are decoded and hashed once.
+  const proofs: ProofContext = { cache: new Map(), memo: new Map() };
+  const lines = prepared.lines ?? (read.small.has(BAG.events) ? prepareEventLines(text(read.small, BAG.events), keys.publicKey, false) : undefined);
+  if (lines === undefined) r.fail('events', 'custody/events.jsonl is missing or unreadable');
   else {
-    const lines = eventsText.split('\n').filter((l) => l.length > 0);
-    lines.forEach((line, i) => {
-      const shipped = parseEventLine(r, line, `custody/events.jsonl line ${i + 1}`, events, keys.publicKey);
-      if (!shipped) return;
-      events.set(shipped.seq, { seq: shipped.seq, bytes: shipped.bytes, event: shipped.event });
-      referenced.add(entryPath(shipped.seq));
-      referenced.add(proofPath(shipped.seq));
-      checkEventFiles(r, read.small, shipped, keys, checkpoint);
-    });
+    const sameKey = prepared.publicKey === keys.publicKey || (prepared.publicKey !== undefined && keys.publicKey !== undefined && prepared.publicKey.equals(keys.publicKey));
+    for (const line of lines) {
+      if ('fail' in line) {
+        r.fail('events', line.fail);
+        r.failFile(BAG.events, line.fail);
+        continue;
+      }
+      const { seq } = line;
+      const signed = sameKey ? line.signed : keys.publicKey !== undefined && ed25519Verify(keys.publicKey, line.bytes, line.signature);
+      if (!signed) {
+        r.fail('events', `event #${seq}: its Ed25519 signature does not verify`);
+        r.failFile(BAG.events, `event #${seq}: its signature does not verify`);
+      }
+      events.set(seq, { seq, bytes: line.bytes, event: line.event });
+      referenced.add(entryPath(seq));
+      referenced.add(proofPath(seq));
+      checkEventFiles(r, read.small, line, keys, checkpoint, proofs);
+    }
     if (r.check('events').fails.length === 0) r.pass('events', `${events.size} events, canonical and signed`);
     if (r.check('proofs').fails.length === 0 && events.size > 0) r.pass('proofs', `${events.size} inclusion proofs verify against custody/checkpoint`);
     if (r.check('events').fails.length === 0) r.passFile(BAG.events, `${events.size} signed events`);
@@ -443,39 +513,74 @@ function checkEvents(r: Report, read: Read, keys: Keys, checkpoint: Checkpoint |
 
 type EventLine = { event?: unknown; signature?: unknown; proof?: unknown; entry?: unknown };
 
-/** One line of events.jsonl: JSON, canonical, a new seq, its Ed25519 signature; undefined (and a failure) when it cannot be used. */
-function parseEventLine(r: Report, line: string, where: string, events: ReadonlyMap<number, ShippedEvent>, publicKey: Buffer | undefined): (ShippedEvent & { readonly rec: EventLine }) | undefined {
-  const failLine = (why: string): undefined => {
-    r.fail('events', why);
-    r.failFile(BAG.events, why);
-    return undefined;
-  };
+/** A line of events.jsonl as parsed: why it cannot be used, or the event, its bytes and whether its signature verifies. */
+type PreparedLine = { readonly fail: string } | (ShippedEvent & { readonly rec: EventLine; readonly signature: Buffer; readonly signed: boolean });
+
+/** events.jsonl parsed (undefined when missing or unreadable), each signature checked with `publicKey`. */
+type PreparedEvents = { readonly publicKey: Buffer | undefined; readonly lines: readonly PreparedLine[] | undefined };
+
+/**
+ * events.jsonl, parsed and its signatures checked on the thread pool while the caller goes on (the payload is hashed
+ * meanwhile), with the key the checks will use: the one checkKeys gives (run here on a scratch report, as its
+ * findings are reported in their own place). checkEvents checks again the key is the same.
+ */
+async function prepareEvents(small: ReadonlyMap<string, Buffer>, key: string | undefined): Promise<PreparedEvents> {
+  const publicKey = checkKeys(new Report(), small, key).publicKey;
+  const eventsText = small.has(BAG.events) ? text(small, BAG.events) : undefined;
+  // A few signatures are checked here at once: a trip through the pool would take longer than they do.
+  const onPool = (small.get(BAG.events)?.length ?? 0) >= POOL_SIGNATURES_FROM_BYTES;
+  const lines = onPool ? prepareEventLines(eventsText, publicKey, true) : prepareEventLines(eventsText, publicKey, false);
+  return { publicKey, lines: lines && (await Promise.all(lines)) };
+}
+
+/** events.jsonl of at least this size (about 64 events) has its signatures checked on the thread pool. */
+const POOL_SIGNATURES_FROM_BYTES = 64 * 1024;
+
+/** Each line of events.jsonl parsed in order (a seq seen on an earlier usable line is a repeat), its signature checked on the pool if `async`. */
+function prepareEventLines(eventsText: string | undefined, publicKey: Buffer | undefined, async: true): (PreparedLine | Promise<PreparedLine>)[] | undefined;
+function prepareEventLines(eventsText: string | undefined, publicKey: Buffer | undefined, async: false): PreparedLine[] | undefined;
+function prepareEventLines(eventsText: string | undefined, publicKey: Buffer | undefined, async: boolean): (PreparedLine | Promise<PreparedLine>)[] | undefined {
+  if (eventsText === undefined) return undefined;
+  const seen = new Set<number>();
+  return eventsText
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((line, i) => {
+      const parsed = parseEventLine(line, `custody/events.jsonl line ${i + 1}`, seen);
+      if ('fail' in parsed) return parsed;
+      const sigOk = (ok: boolean): PreparedLine => ({ ...parsed, signed: ok });
+      if (!publicKey || parsed.signature.length !== 64) return sigOk(false);
+      return async ? ed25519VerifyAsync(publicKey, parsed.bytes, parsed.signature).then(sigOk) : sigOk(ed25519Verify(publicKey, parsed.bytes, parsed.signature));
+    });
+}
+
+/** One line of events.jsonl: JSON, canonical, a seq not in `seen` (added to it); why not, when it cannot be used. */
+function parseEventLine(line: string, where: string, seen: Set<number>): { readonly fail: string } | (ShippedEvent & { readonly rec: EventLine; readonly signature: Buffer }) {
   let rec: EventLine;
   try {
     rec = JSON.parse(line) as EventLine;
   } catch {
-    return failLine(`${where} is not JSON`);
+    return { fail: `${where} is not JSON` };
   }
-  if (typeof rec.event !== 'string' || typeof rec.signature !== 'string') return failLine(`${where} lacks "event" or "signature"`);
+  if (typeof rec.event !== 'string' || typeof rec.signature !== 'string') return { fail: `${where} lacks "event" or "signature"` };
   const bytes = Buffer.from(rec.event, 'utf8');
   let ev: CustodyEvent;
   try {
     ev = parseCanonicalJson(bytes) as CustodyEvent;
   } catch (e) {
-    return failLine(`${where}: ${message(e)}`);
+    return { fail: `${where}: ${message(e)}` };
   }
   const seq = ev.seq;
-  if (!Number.isSafeInteger(seq) || events.has(seq)) return failLine(`${where} has a missing or repeated seq`);
-  const sig = Buffer.from(rec.signature, 'base64');
-  if (!publicKey || sig.length !== 64 || !ed25519Verify(publicKey, bytes, sig)) {
-    r.fail('events', `event #${seq}: its Ed25519 signature does not verify`);
-    r.failFile(BAG.events, `event #${seq}: its signature does not verify`);
-  }
-  return { seq, bytes, event: ev, rec };
+  if (!Number.isSafeInteger(seq) || seen.has(seq)) return { fail: `${where} has a missing or repeated seq` };
+  seen.add(seq);
+  return { seq, bytes, event: ev, rec, signature: Buffer.from(rec.signature, 'base64') };
 }
 
+/** What every inclusion proof of a packet shares (see parseTlogProof's cache and verifyInclusion's memo). */
+type ProofContext = { readonly cache: ProofHashCache; readonly memo: NodeHashMemo };
+
 /** An event's entry file (equal to the event) and inclusion proof (against custody/checkpoint). */
-function checkEventFiles(r: Report, small: Map<string, Buffer>, shipped: ShippedEvent & { readonly rec: EventLine }, keys: Keys, checkpoint: Checkpoint | undefined): void {
+function checkEventFiles(r: Report, small: ReadonlyMap<string, Buffer>, shipped: ShippedEvent & { readonly rec: EventLine }, keys: Keys, checkpoint: Checkpoint | undefined, proofs: ProofContext): void {
   const { seq, bytes, rec } = shipped;
   const ePath = entryPath(seq);
   const pPath = proofPath(seq);
@@ -499,10 +604,10 @@ function checkEventFiles(r: Report, small: Map<string, Buffer>, shipped: Shipped
     return;
   }
   try {
-    const proof = parseTlogProof(proofText);
+    const proof = parseTlogProof(proofText, proofs.cache);
     if (proof.checkpoint !== checkpoint.text) throw new HuellaError('VERIFY_FAILED', 'the proof is against another checkpoint than custody/checkpoint');
     if (proof.index !== seq) throw new HuellaError('VERIFY_FAILED', `the proof is for entry ${proof.index}, not ${seq}`);
-    verifyTlogProofAgainst(proof, bytes, checkpoint.verified);
+    verifyTlogProofAgainst(proof, bytes, checkpoint.verified, proofs.memo);
     r.passFile(pPath, `event #${seq} is in the signed log (RFC 9162 inclusion proof)`);
   } catch (e) {
     r.failFile(pPath, `event #${seq}: ${message(e)}`);
@@ -511,7 +616,7 @@ function checkEventFiles(r: Report, small: Map<string, Buffer>, shipped: Shipped
 }
 
 /** Witness cosignatures (custody/witnessed/), merged into the report. */
-function checkWitnesses(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, keys: Keys, witnessKeys: readonly string[]): WitnessedResult {
+function checkWitnesses(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, keys: Keys, witnessKeys: readonly string[], items: ItemsJson | undefined): WitnessedResult {
   const witnessed = verifyWitnessed({
     files: read.files,
     text: (p) => text(read.small, p),
@@ -520,7 +625,7 @@ function checkWitnesses(r: Report, read: Read, events: Map<number, ShippedEvent>
     origin: keys.origin,
     publicKey: keys.publicKey,
     witnessKeys,
-    subjects: witnessSubjects(text(read.small, BAG.items)),
+    subjects: witnessSubjects(items),
   });
   if (witnessed.check) {
     witnessed.check.fails.forEach((f) => r.fail('witnesses', f));
@@ -621,7 +726,7 @@ function itemsCheck(r: Report, read: Read, events: Map<number, ShippedEvent>, ma
     },
     payloadFile: (p, sha, size, what) => {
       described.add(p);
-      if (!read.files.includes(p)) {
+      if (!read.sizes.has(p)) {
         bad(p, `${what}: ${p} is described in items.json but missing`);
         return;
       }
@@ -633,10 +738,10 @@ function itemsCheck(r: Report, read: Read, events: Map<number, ShippedEvent>, ma
   };
 }
 
-/** custody/items.json against the events, the manifest and the payload: each exhibit, each testimony, nothing undescribed. */
-function checkItems(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, origin: string | undefined, packetId: string | undefined, manifest: readonly ManifestEntry[]): void {
-  const items = parseItemsJson(r, read.small);
-  if (!items) return;
+/** custody/items.json against the events, the manifest and the payload: each exhibit, each testimony, nothing undescribed. Returns it as parsed, if valid. */
+function checkItems(r: Report, read: Read, events: Map<number, ShippedEvent>, checkpoint: VerifiedCheckpoint | undefined, origin: string | undefined, packetId: string | undefined, manifest: readonly ManifestEntry[], itemsRead: ItemsRead): ItemsJson | undefined {
+  const items = parseItemsJson(r, itemsRead);
+  if (!items) return undefined;
   const c = itemsCheck(r, read, events, manifest);
   if (packetId && items.packetId !== packetId) c.bad(BAG.items, `items.json is for packet ${items.packetId}, bag-info.txt says ${packetId}`);
   if (origin && items.origin !== origin) c.bad(BAG.items, `items.json names log ${items.origin}, the verifier key names ${origin}`);
@@ -656,23 +761,44 @@ function checkItems(r: Report, read: Read, events: Map<number, ShippedEvent>, ch
     r.pass('items', `${items.items.length} items and ${items.testimonies.length} testimonies consistent with the events and the manifest`);
     r.passFile(BAG.items, 'consistent');
   }
+  return items;
 }
 
-function parseItemsJson(r: Report, small: Map<string, Buffer>): ItemsJson | undefined {
+/** custody/items.json as read: valid (as itemsJsonSchema parses it), or why not, or missing/unreadable. */
+type ItemsRead = { readonly items: ItemsJson } | { readonly invalid: string } | { readonly missing: true };
+
+/**
+ * custody/items.json parsed and validated. A file that certainly passes the schema is taken as it is
+ * (./items-json-check.ts); any other is given to the schema, which decides and names what is wrong: zod is loaded
+ * only then, not at every start.
+ */
+async function readItemsJson(small: ReadonlyMap<string, Buffer>): Promise<ItemsRead> {
   const raw = text(small, BAG.items);
-  if (raw === undefined) {
+  if (raw === undefined) return { missing: true };
+  try {
+    const value: unknown = JSON.parse(raw);
+    const valid = itemsJsonIfValid(value);
+    if (valid) return { items: valid };
+    const { itemsJsonSchema } = await import('./items-json');
+    const parsed = itemsJsonSchema.safeParse(value);
+    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+    return { items: parsed.data };
+  } catch (e) {
+    return { invalid: message(e) };
+  }
+}
+
+function parseItemsJson(r: Report, read: ItemsRead): ItemsJson | undefined {
+  if ('missing' in read) {
     r.fail('items', 'custody/items.json is missing or unreadable');
     return undefined;
   }
-  try {
-    const parsed = itemsJsonSchema.safeParse(JSON.parse(raw));
-    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
-    return parsed.data;
-  } catch (e) {
-    r.fail('items', `custody/items.json is not valid: ${message(e)}`);
-    r.failFile(BAG.items, `not valid: ${message(e)}`);
+  if ('invalid' in read) {
+    r.fail('items', `custody/items.json is not valid: ${read.invalid}`);
+    r.failFile(BAG.items, `not valid: ${read.invalid}`);
     return undefined;
   }
+  return read.items;
 }
 
 function recordedAt(events: ReadonlyMap<number, ShippedEvent>, seq: number | undefined): { recordedAt?: string } {

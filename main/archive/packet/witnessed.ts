@@ -15,7 +15,7 @@ import { verifyCheckpoint, type VerifiedCheckpoint } from '../custody/checkpoint
 import { verifyConsistency } from '../custody/merkle';
 import { parseTlogProof, verifyTlogProof } from '../custody/tlog-proof';
 import { parseConsistencyFile } from '../witness/request';
-import { itemsJsonSchema } from './items-json';
+import type { ItemsJson } from './items-json';
 import { BAG, witnessedCheckpointPath, witnessedConsistencyPath, witnessedProofPath } from './layout';
 
 export type WitnessedInput = {
@@ -197,19 +197,13 @@ function witnessedExhibits(subjects: WitnessedInput['subjects'], coveredBy: Read
   });
 }
 
-/** The exhibits and testimonies of items.json with the event that first records each (ingest, revision). */
-export function witnessSubjects(itemsJsonText: string | undefined): WitnessedInput['subjects'] {
-  if (itemsJsonText === undefined) return [];
-  try {
-    const parsed = itemsJsonSchema.safeParse(JSON.parse(itemsJsonText));
-    if (!parsed.success) return []; // the items check reports it
-    return [
-      ...parsed.data.items.map((i) => ({ label: i.label, itemId: i.itemId, seq: i.original.ingested.seq })),
-      ...parsed.data.testimonies.flatMap((t) => (t.revisionEvent ? [{ label: t.label, testimonyId: t.testimonyId, seq: t.revisionEvent.seq }] : [])),
-    ];
-  } catch {
-    return [];
-  }
+/** The exhibits and testimonies of items.json (as the items check parsed it; undefined when it is not valid) with the event that first records each (ingest, revision). */
+export function witnessSubjects(items: ItemsJson | undefined): WitnessedInput['subjects'] {
+  if (items === undefined) return []; // the items check reports it
+  return [
+    ...items.items.map((i) => ({ label: i.label, itemId: i.itemId, seq: i.original.ingested.seq })),
+    ...items.testimonies.flatMap((t) => (t.revisionEvent ? [{ label: t.label, testimonyId: t.testimonyId, seq: t.revisionEvent.seq }] : [])),
+  ];
 }
 
 export { witnessedProofPath };
