@@ -121,6 +121,8 @@ export class BlobStore {
   readonly #idleRings: { large?: HashRing; small: HashRing[] } = { small: [] };
   /** A large-file ciphertext ring's memory (ciphertext-ring.ts) not in use, kept as the large read ring is. */
   #idleCiphertext: SharedArrayBuffer | undefined;
+  /** Settles when the large file being staged (if any) is done: the next one waits for it (stageFile). */
+  #largeTurn: Promise<void> = Promise.resolve();
   /** Pending objects' files (stageFile with durable: false), written but not yet flushed, by their .part path. */
   readonly #unflushed = new Map<string, OpenPart>();
   /**
@@ -205,8 +207,22 @@ export class BlobStore {
    * (npm run bench -- --only ingest compares it with age).
    */
   async stageFile(file: fsp.FileHandle, options: StageFileOptions = {}): Promise<StagedObject> {
+    if ((options.sizeHint ?? 0) < PARALLEL_THRESHOLD) return this.#stageFileNow(file, options, false);
+    // One large file at a time: each already keeps both crypto workers busy, and each holds a read ring and a
+    // ciphertext ring (~32 MiB): a batch of phone videos staged side by side took 400-500 MB (24 files of 9 MiB).
+    const before = this.#largeTurn;
+    let done!: () => void;
+    this.#largeTurn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      return await this.#stageFileNow(file, options, true);
+    } finally {
+      done();
+    }
+  }
+
+  async #stageFileNow(file: fsp.FileHandle, options: StageFileOptions, large: boolean): Promise<StagedObject> {
     const partPath = this.#newPartPath();
-    const large = (options.sizeHint ?? 0) >= PARALLEL_THRESHOLD;
     const ring = this.#takeRing(large);
     const hasher = createSlotHasher(ring, options.sizeHint ?? 0);
     let out: fsp.FileHandle | undefined;

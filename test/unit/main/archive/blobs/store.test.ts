@@ -260,6 +260,32 @@ describe('BlobStore.stageSmallFile (a small file staged on a crypto worker)', ()
   });
 });
 
+describe('BlobStore.stageFile of several large files at once', () => {
+  it('stages one large file at a time (each holds ~32 MiB of rings): reading the next starts after the one before is staged', async () => {
+    const inputs = [writeInput(PARALLEL_THRESHOLD + 1), writeInput(PARALLEL_THRESHOLD + 3 * MiB), writeInput(PARALLEL_THRESHOLD + 5)];
+    const log: string[] = [];
+    const staged = await Promise.all(
+      inputs.map(async ({ file, data }, i) => {
+        const fh = await fsp.open(file, 'r');
+        let first = true;
+        const onBytes = (): void => {
+          if (first) log.push(`read ${i}`);
+          first = false;
+        };
+        const s = await store.stageFile(fh, { sizeHint: data.length, durable: false, onBytes }).finally(() => fh.close());
+        log.push(`staged ${i}`);
+        return s;
+      }),
+    );
+    // Whichever order they start in, each is read and staged before the next is read.
+    expect(log).toHaveLength(6);
+    for (let k = 0; k < 6; k += 2) expect([log[k], log[k + 1]]).toEqual([log[k], log[k]!.replace('read', 'staged')]);
+    expect(log.filter((x) => x.startsWith('read')).sort()).toEqual(['read 0', 'read 1', 'read 2']);
+    staged.forEach((s, i) => expect(s.sha256.equals(crypto.createHash('sha256').update(inputs[i]!.data).digest())).toBe(true));
+    for (const r of await store.makeReady(staged)) await store.publish((r as StagedObject).name);
+  }, 60_000);
+});
+
 describe('BlobStore.makeReady (pending objects named as a group)', () => {
   it('stageFile with durable: false leaves an unnamed .part that recovery discards; makeReady names the group, in order, errors in place', async () => {
     const before = tmpEntries();
