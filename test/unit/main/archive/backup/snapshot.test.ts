@@ -101,47 +101,61 @@ describe('database snapshot', () => {
   it('a backup taken while another process ingests is consistent: each generation restores and verifies', async () => {
     const vaultDir = path.join(root, 'v3');
     const backupDir = path.join(root, 'b3');
-    const inbox = path.join(root, 'in3');
-    fs.mkdirSync(inbox);
-    const FILES = 120;
-    for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(inbox, `f${String(i).padStart(3, '0')}.bin`), crypto.randomBytes(20_000 + i));
+    const FILES = 240;
     (await createVault(vaultDir, TEST_PASSPHRASE)).vault.lock();
     // Open first: opening cleans tmp/, which must not happen under a running ingest.
     const vault = await openVault(vaultDir, { passphrase: TEST_PASSPHRASE });
     const reports: BackupReport[] = [];
+    // A generation counts as taken mid-ingest when it holds some but not all of a round's files. Whether one lands
+    // there is a matter of timing (an ingest commits groups of files, a few per second), so the ingest runs again
+    // with new files, up to 5 rounds, until one has; every generation of every round is checked the same way.
+    const midIngest: BackupReport[] = [];
+    let expected = 0;
     try {
-      const child = huellaSpawn(['ingest', vaultDir, inbox, '--no-previews', '--json']);
-      let exited = false;
-      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-        exited = true;
-        resolve(code);
-      }));
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      while (!exited) {
-        reports.push(await backupVault(vault, backupDir, { keep: 1000 }));
-        await new Promise((r) => setTimeout(r, 50));
+      for (let round = 0; round < 5 && midIngest.length === 0; round++) {
+        const inbox = path.join(root, `in3-${round}`);
+        fs.mkdirSync(inbox);
+        for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(inbox, `f${String(i).padStart(3, '0')}.bin`), crypto.randomBytes(20_000 + i));
+        const before = expected;
+        expected += FILES;
+        const child = huellaSpawn(['ingest', vaultDir, inbox, '--no-previews', '--json']);
+        let exited = false;
+        const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+          exited = true;
+          resolve(code);
+        }));
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // Read what it prints: a full pipe would block it.
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        while (!exited) {
+          const r = await backupVault(vault, backupDir, { keep: 1000 });
+          reports.push(r);
+          if (r.objects.total > before && r.objects.total < expected) midIngest.push(r);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(await exit, stderr).toBe(0);
+        expect(stdout).toContain(`"summary":{"ingested":${FILES},`);
       }
-      expect(await exit, stderr).toBe(0);
       reports.push(await backupVault(vault, backupDir, { keep: 1000 }));
       expect((await verifyVault(vault)).problems).toEqual([]);
     } finally {
       vault.lock();
     }
-    const counts: number[] = [];
     for (const r of reports) expect(r.objects.missingAtSource).toEqual([]);
-    // Restore up to 6 generations spread over the run (each restore verifies every object), the last included.
-    const step = Math.max(1, Math.ceil(reports.length / 6));
-    const sample = reports.filter((_, i) => i % step === 0 || i === reports.length - 1);
-    expect(sample.length).toBeGreaterThanOrEqual(2);
+    expect(midIngest.length, `objects per generation: ${reports.map((r) => r.objects.total).join(', ')}`).toBeGreaterThan(0);
+    // Restore at most 7 generations (each restore verifies every object): the first, the first mid-ingest one, the
+    // last, and up to four spread over the run.
+    const step = Math.max(1, Math.ceil(reports.length / 4));
+    const sample = [...new Set([reports[0]!, midIngest[0]!, ...reports.filter((_, i) => i % step === 0), reports.at(-1)!])]
+      .sort((a, b) => a.generation - b.generation);
     for (const r of sample) {
       const restored = await restoreBackup(backupDir, path.join(root, `r3-${r.generation}`), { passphrase: TEST_PASSPHRASE }, { generation: r.generation });
       expect(restored.verify.problems, `generation ${r.generation}`).toEqual([]);
       expect(restored.objects.damaged).toEqual([]);
-      counts.push(restored.objects.total);
+      expect(restored.objects.total, `generation ${r.generation}`).toBe(r.objects.total);
     }
-    // At least one generation was taken mid-ingest (some but not all files), and the last has everything.
-    expect(counts.some((n) => n > 0 && n < FILES), `objects per restored generation: ${counts.join(', ')}`).toBe(true);
-    expect(counts.at(-1)).toBe(FILES);
+    expect(sample.at(-1)!.objects.total).toBe(expected);
   }, 180_000);
 });
