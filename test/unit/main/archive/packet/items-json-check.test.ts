@@ -1,7 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { itemsJsonSchema } from '../../../../../main/archive/packet/items-json';
 import { itemsJsonIfValid } from '../../../../../main/archive/packet/items-json-check';
 import { ITEMS_FORMAT } from '../../../../../main/archive/packet/layout';
+
+const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../../../../main/archive/packet/items.schema.json');
 
 /**
  * itemsJsonIfValid (packet verify's check of items.json without zod) against itemsJsonSchema, the rule: on an
@@ -167,5 +172,32 @@ describe('itemsJsonIfValid: never accepts what itemsJsonSchema refuses', () => {
     for (const v of [null, [], 'x', 1, Object.assign(Object.create(null) as object, fullItemsJson())]) expect(itemsJsonIfValid(v)).toBeUndefined();
     const withProto = JSON.parse(JSON.stringify(fullItemsJson()).replace('{', '{"__proto__":{"x":1},')) as unknown;
     expect(agree(withProto, '__proto__ key')).toBe(false);
+  });
+});
+
+describe('items.schema.json: the one description of items.json beside the zod schema', () => {
+  it('is exactly z.toJSONSchema(itemsJsonSchema) (after a change to the schema: UPDATE_ITEMS_SCHEMA=1 npx vitest run this file)', () => {
+    const fromZod = `${JSON.stringify(z.toJSONSchema(itemsJsonSchema), null, 2)}\n`;
+    if (process.env.UPDATE_ITEMS_SCHEMA === '1') fs.writeFileSync(SCHEMA_FILE, fromZod);
+    expect(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(JSON.parse(fromZod));
+  });
+
+  it('the checker refuses to load a schema with a keyword it does not run', async () => {
+    const { vi } = await import('vitest');
+    const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { properties: Record<string, Record<string, unknown>> };
+    for (const [keyword, value] of [['format', 'email'], ['anyOf', []], ['exclusiveMinimum', 0]] as const) {
+      vi.resetModules();
+      const changed = structuredClone(schema);
+      changed.properties.origin![keyword] = value;
+      vi.doMock('../../../../../main/archive/packet/items.schema.json', () => ({ default: changed }));
+      await expect(import('../../../../../main/archive/packet/items-json-check'), keyword).rejects.toThrow(new RegExp(`keyword ${keyword} is not understood`));
+      vi.doUnmock('../../../../../main/archive/packet/items.schema.json');
+    }
+    vi.resetModules();
+    const changed = structuredClone(schema);
+    changed.properties.checkpoint!.additionalProperties = true;
+    vi.doMock('../../../../../main/archive/packet/items.schema.json', () => ({ default: changed }));
+    await expect(import('../../../../../main/archive/packet/items-json-check')).rejects.toThrow(/not strict/);
+    vi.doUnmock('../../../../../main/archive/packet/items.schema.json');
   });
 });
