@@ -147,6 +147,73 @@ describe('BlobStore.stageFile', () => {
     await store.discard(again);
   });
 
+  /**
+   * A large file's source as a handle whose reads can be steered: `steer(position, length)` returns the bytes to
+   * give (fewer than asked for a short read), an Error to fail with, or undefined to read as asked. Counts the reads
+   * in flight; `delayMs(position)` is how long a read waits before it starts.
+   */
+  async function steeredHandle(file: string, steer: (position: number, length: number) => number | Error | undefined, delayMs: (position: number) => number = () => 1): Promise<{ fh: fsp.FileHandle; inFlight: () => number; close: () => Promise<void> }> {
+    const real = await fsp.open(file, 'r');
+    let inFlight = 0;
+    const read = async (buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number; buffer: Buffer }> => {
+      inFlight++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, delayMs(position))); // reads overlap, as on a loaded thread pool
+        const how = steer(position, length);
+        if (how instanceof Error) throw how;
+        return await real.read(buffer, offset, how ?? length, position);
+      } finally {
+        inFlight--;
+      }
+    };
+    return { fh: { read } as unknown as fsp.FileHandle, inFlight: () => inFlight, close: () => real.close() };
+  }
+
+  it('a large file whose reads come back short is still stored whole (read ahead or not)', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + 5 * MiB + 7);
+    const short = new Set<number>();
+    const src = await steeredHandle(file, (position, length) => {
+      // Short reads at the start of slots 2 and 3 and in the middle of slot 5: each slot's read goes on from there.
+      if (position === 2 * MiB || position === 3 * MiB || position === 5 * MiB + 300 * KiB) {
+        short.add(position);
+        return 100 * KiB;
+      }
+      if (position === 5 * MiB) return 300 * KiB;
+      return length;
+    });
+    try {
+      const staged = await store.stageFile(src.fh, { sizeHint: data.length });
+      expect(short.size).toBe(3);
+      expect(staged.size).toBe(data.length);
+      expect(staged.sha256.equals(crypto.createHash('sha256').update(data).digest())).toBe(true);
+      expect(ageDecryptWithReference(staged.readyPath).equals(data)).toBe(true);
+      await store.discard(staged);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('a read that fails ahead of the slot being sealed: the error, no read still in flight, nothing left in tmp/', async () => {
+    const { file, data } = writeInput(PARALLEL_THRESHOLD + 9 * MiB);
+    await store.discard(await stageFileOf(file, { sizeHint: data.length })); // the workers are up: a failure ends quickly
+    const before = tmpEntries();
+    // The reads after the failing one are slow: they are still in flight when it fails.
+    const src = await steeredHandle(
+      file,
+      (position) => (position === 6 * MiB ? Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }) : undefined),
+      (position) => (position > 6 * MiB ? 500 : 1),
+    );
+    try {
+      const e = await store.stageFile(src.fh, { sizeHint: data.length }).catch((x: unknown) => x);
+      expect(src.inFlight()).toBe(0);
+      expect(e).toBeInstanceOf(HuellaError);
+      expect((e as HuellaError).message).toMatch(/encrypted object/);
+      expect(tmpEntries()).toEqual(before);
+    } finally {
+      await src.close();
+    }
+  });
+
   it('an unreadable source (a directory): a clear error, nothing left in tmp/', async () => {
     const before = tmpEntries();
     const fh = await fsp.open(root, 'r');
