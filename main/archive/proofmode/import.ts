@@ -23,7 +23,7 @@ import { ingestSetFiles, listFolderFiles, readZipSet, setFileLabel, type SetFile
 import type { IngestOptions } from '../ingest/ingest';
 import type { Vault } from '../vault/vault';
 import { classifyBundleName, looksLikeBundle, PUBKEY_FILE, type BundleName } from './layout';
-import { MAX_KEY_BYTES, MAX_SIGNATURE_BYTES, PGP_VERIFIER } from './pgp';
+import { MAX_KEY_BYTES, MAX_SIGNATURE_BYTES, PGP_VERIFIER } from './pgp-check';
 import { checkSignature } from './pgp-pool';
 import { parseProofCsv, parseProofJson, statedMediaHash } from './proof-data';
 

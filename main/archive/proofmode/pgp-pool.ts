@@ -1,6 +1,6 @@
 import { WorkerPool } from '../workers/pool';
 import { workerEntry } from '../workers/entry';
-import { PGP_VERIFIER, type SignatureCheckRequest, type SignatureCheckResult } from './pgp';
+import { PGP_VERIFIER, type SignatureCheckRequest, type SignatureCheckResult } from './pgp-check';
 
 /**
  * The thread that checks OpenPGP signatures from bundles (pgp-worker.ts). One is enough (a check takes

@@ -12,23 +12,9 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
-import type { PgpSignatureCheck } from '../../../shared/model/items';
+import { MAX_KEY_BYTES, MAX_SIGNATURE_BYTES, PGP_VERIFIER, type SignatureCheckRequest, type SignatureCheckResult } from './pgp-check';
 
-export const PGP_VERIFIER = 'openpgp.js 6.3.2';
-
-/** Larger than any real key or signature (a 4096-bit RSA public key with subkeys armored is ~3 KB). */
-export const MAX_KEY_BYTES = 256 * 1024;
-export const MAX_SIGNATURE_BYTES = 64 * 1024;
-
-export type SignatureCheckRequest = {
-  readonly publicKey: string;
-  readonly signature: string;
-  /** The signed bytes: given, or read (streamed) from `path`. */
-  readonly data?: Uint8Array;
-  readonly path?: string;
-};
-
-export type SignatureCheckResult = Omit<PgpSignatureCheck, 'signatureFile'>;
+export { MAX_KEY_BYTES, MAX_SIGNATURE_BYTES, PGP_VERIFIER, type SignatureCheckRequest, type SignatureCheckResult } from './pgp-check';
 
 /** RFC 9580 §9.5 hash algorithm IDs. */
 const HASH_NAMES: Record<number, string> = { 1: 'MD5', 2: 'SHA-1', 3: 'RIPEMD-160', 8: 'SHA-256', 9: 'SHA-384', 10: 'SHA-512', 11: 'SHA-224', 12: 'SHA3-256', 14: 'SHA3-512' };

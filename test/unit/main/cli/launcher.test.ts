@@ -85,6 +85,15 @@ describe('bin/huella.js', () => {
     expect(bytes).toBeLessThan(catalogue + 32 * 1024);
   });
 
+  it('openpgp.js (600 KB of JavaScript) is only in the pgp worker, never in a module a command loads', () => {
+    const build = path.join(cliDir, 'builds', current().build);
+    const meta = JSON.parse(fs.readFileSync(path.join(build, 'meta.json'), 'utf8')) as Meta & { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const holding = Object.entries(meta.outputs)
+      .filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('node_modules/openpgp/')))
+      .map(([out]) => path.basename(out));
+    expect(holding).toEqual(['pgp-worker.cjs']);
+  });
+
   it('`packet verify` (a reviewer without a vault) loads neither SQLCipher, libsodium, sharp nor the export code', () => {
     const build = path.join(cliDir, 'builds', current().build);
     const probe = `
