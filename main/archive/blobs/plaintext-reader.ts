@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { readFullySync } from '../fs/writev';
 import { AgeDecryptor } from './age';
 
 /**
@@ -141,4 +143,28 @@ export function plaintextStream(open: () => Promise<fsp.FileHandle>, identities:
       });
     },
   });
+}
+
+/**
+ * The plaintext of the age file `fd` decrypted whole, in this thread, into the buffer `take(bytes)` gives: the file
+ * is read into it at once, its chunks authenticated and opened, and each chunk's plaintext written back over the
+ * ciphertext it came from (chunk i's plaintext starts at i × 64 KiB, before chunk i's ciphertext, and is copied only
+ * once every chunk is open). Returns the plaintext's size, at the start of that buffer; null when the file is larger
+ * than `maxBytes` or not a regular file, or when it grew while being read. Throws what the decryptor throws.
+ */
+export function decryptWholeSync(fd: number, identities: readonly Uint8Array[], maxBytes: number, take: (bytes: number) => Buffer): number | null {
+  const st = fs.fstatSync(fd);
+  if (!st.isFile() || st.size > maxBytes) return null;
+  const buf = take(st.size + 1);
+  const n = readFullySync(fd, buf.subarray(0, st.size + 1));
+  if (n > st.size) return null;
+  const decryptor = new AgeDecryptor(identities);
+  try {
+    const pieces = decryptor.final(decryptor.update(buf.subarray(0, n)));
+    let at = 0;
+    for (const p of pieces) at += p.copy(buf, at);
+    return at;
+  } finally {
+    decryptor.destroy();
+  }
 }

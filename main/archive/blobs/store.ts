@@ -13,7 +13,7 @@ import { openDirect } from '../fs/direct-io';
 import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
-import { PlaintextReader, plaintextStream } from './plaintext-reader';
+import { PlaintextReader, decryptWholeSync, plaintextStream } from './plaintext-reader';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
 import { encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
@@ -597,6 +597,28 @@ export class BlobStore {
    */
   openPlaintext(name: string): Readable {
     return plaintextStream(() => this.#openObject(name), [this.#identity], (e) => (e instanceof HuellaError ? e : objectReadError(name, e)));
+  }
+
+  /**
+   * Object `name`'s plaintext decrypted whole, in this thread, into the buffer `take(bytes)` gives (the export's
+   * strip of a photo: formats/strip.ts vaultObjectSource): its size, at the start of that buffer. Null when the
+   * object is larger than `maxBytes` on disk, and also when it cannot be opened, read or decrypted whole: the caller
+   * then streams it (openPlaintext), which reports that failure as it always did, after the plaintext before it.
+   */
+  readPlaintextWhole(name: string, maxBytes: number, take: (bytes: number) => Buffer): number | null {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.pathOf(name), 'r');
+    } catch {
+      return null;
+    }
+    try {
+      return decryptWholeSync(fd, [this.#identity], maxBytes, take);
+    } catch {
+      return null;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**

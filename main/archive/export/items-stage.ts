@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import type { PacketBlocker } from '../../../shared/model/packet';
 import { createAgeEncryptStream } from '../blobs/age';
 import { HuellaError, msg } from '../errors';
-import { inspectCopy, stripToFile, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
+import { inspectCopy, stripToFile, vaultObjectSource, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
 import type { Vault } from '../vault/vault';
 import { checkCopyHoldsNoManifest, writeSidecar, type WrittenSidecar } from './content-credentials-stage';
 import { mapLimit, sha256File, streamToNewFile, type Hashed } from './files';
@@ -77,7 +77,11 @@ async function stripAndCheck(vault: Vault, details: PlanDetails, root: string, i
   const { planned, detail, objectName } = it;
   const keepCaptureDate = details.plan.keepCaptureDate;
   const abs = path.join(root, planned.exportPath!);
-  const { record } = await stripToFile(() => vault.blobs.openPlaintext(objectName), detail.mediaType, abs, { keepCaptureDate, keepOrientation: true });
+  const source = vaultObjectSource(
+    () => vault.blobs.openPlaintext(objectName),
+    (limit, take) => vault.blobs.readPlaintextWhole(objectName, limit, take),
+  );
+  const { record } = await stripToFile(source, detail.mediaType, abs, { keepCaptureDate, keepOrientation: true });
   const inspected = await inspectCopy(abs, detail.mediaType, { keepCaptureDate, keepOrientation: true, originalValues: it.originalValues });
   if (inspected.leaks.length > 0) throw new HuellaError('LEAK_DETECTED', leakMessage(planned.label, planned.itemId, inspected.leaks), { details: { itemId: planned.itemId } });
   if (planned.contentCredentials) await checkCopyHoldsNoManifest(it, abs);

@@ -4,7 +4,7 @@ import { writevFullySync } from '../fs/writev';
 import { ByteReader } from './byte-reader';
 import { BufferSink, FileSink, type ByteSink } from './byte-sink';
 import { withFileSink, withReader } from './output';
-import { readWholeFile } from './whole-file';
+import type { WholeFile } from './whole-file';
 import type { StreamSource, StripOptions, StripRecord } from './types';
 
 type Stripped = { readonly record: StripRecord; readonly bytesIn: number; readonly bytesOut?: number };
@@ -16,15 +16,17 @@ export type StripHandler = (source: StreamSource, tmpPath: string, opts: StripOp
 export type StructuralStripper = (r: ByteReader, sink: ByteSink, opts: StripOptions) => Promise<StripRecord>;
 
 /**
- * `reuseBuffers`: when the source is a file (fileSource), read it whole into a reused buffer and write the copy at
- * once (fromWholeFile), or, when it is larger than that buffer may be, through reused 1 MiB buffers
- * (ByteReader.fromFileReusing). Only for a stripper that keeps nothing it got from nextChunk/copyTo past its next
- * read, and writes it at once.
+ * `reuseBuffers`: when the source can be had whole (source.whole: a file, or a vault object decrypted whole), strip
+ * it from that reused buffer and write the copy at once (fromWhole); else, when it is a file (fileSource), through
+ * reused 1 MiB buffers (ByteReader.fromFileReusing). Only for a stripper that keeps nothing it got from
+ * nextChunk/copyTo past its next read, and writes it at once.
  */
 export function streaming(strip: StructuralStripper, opts: { readonly reuseBuffers?: boolean } = {}): StripHandler {
   return async (source, tmpPath, stripOpts) => {
-    if (opts.reuseBuffers === true && source.file !== undefined) {
-      return (await fromWholeFile(strip, source.file, tmpPath, stripOpts)) ?? fromFileReusing(strip, source.file, tmpPath, stripOpts);
+    if (opts.reuseBuffers === true) {
+      const whole = source.whole?.() ?? null;
+      if (whole !== null) return fromWhole(strip, whole, tmpPath, stripOpts);
+      if (source.file !== undefined) return fromFileReusing(strip, source.file, tmpPath, stripOpts);
     }
     return withFileSink(tmpPath, async (sink) => {
       const { value, bytesIn } = await withReader(source, (r) => strip(r, sink, stripOpts));
@@ -34,14 +36,11 @@ export function streaming(strip: StructuralStripper, opts: { readonly reuseBuffe
 }
 
 /**
- * `file` read whole into a reused buffer (whole-file.ts), stripped into memory (views of that buffer and the new
- * segments) and written to `tmpPath` (a new file, owner-only) with one writev: the file system is called in this
- * thread, a few times per photo. Null, having written nothing, when the file is not a regular file of at most
- * WHOLE_FILE_LIMIT bytes. The copy is opened before the strip, as fromFileReusing does, so the same error wins.
+ * A plaintext had whole (whole-file.ts), stripped into memory (views of its buffer and the new segments) and written
+ * to `tmpPath` (a new file, owner-only) with one writev: the file system is called in this thread, a few times per
+ * photo. The buffer goes back afterwards, whatever happens.
  */
-async function fromWholeFile(strip: StructuralStripper, file: string, tmpPath: string, opts: StripOptions): Promise<Stripped | null> {
-  const whole = readWholeFile(file);
-  if (whole === null) return null;
+async function fromWhole(strip: StructuralStripper, whole: WholeFile, tmpPath: string, opts: StripOptions): Promise<Stripped> {
   try {
     const out = fs.openSync(tmpPath, 'wx', 0o600);
     try {

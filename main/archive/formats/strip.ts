@@ -3,6 +3,7 @@ import { HuellaError, fromSystemError } from '../errors';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
 import { formatFor } from './formats';
 import { writeAtomically } from './output';
+import { readWholeFile, readWholeWith } from './whole-file';
 import type { StreamSource, StripFileOptions, StripResult, StripSupport } from './types';
 
 export function canStrip(mediaType: string): StripSupport {
@@ -15,7 +16,17 @@ export function canStrip(mediaType: string): StripSupport {
 
 /** A plaintext file on disk as a strip source: a stream when a stripper wants one, else read into reused buffers. */
 export function fileSource(file: string): StreamSource {
-  return Object.assign(() => fs.createReadStream(file, { highWaterMark: 1 << 20 }), { file });
+  return Object.assign(() => fs.createReadStream(file, { highWaterMark: 1 << 20 }), { file, whole: () => readWholeFile(file) });
+}
+
+/**
+ * A vault object as a strip source (the export): `open` gives its decrypting stream (BlobStore.openPlaintext), and
+ * `readWhole` decrypts it whole into a buffer it is given (BlobStore.readPlaintextWhole), so that the JPEG stripper
+ * works from one buffer as it does for a file. An object larger than WHOLE_FILE_LIMIT, or one that fails to
+ * decrypt whole, is streamed, and the stream reports any failure as it always did.
+ */
+export function vaultObjectSource(open: () => NodeJS.ReadableStream, readWhole: (limit: number, take: (bytes: number) => Buffer) => number | null): StreamSource {
+  return Object.assign(() => open(), { whole: () => readWholeWith(readWhole) });
 }
 
 /**

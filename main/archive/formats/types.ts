@@ -1,3 +1,5 @@
+import type { WholeFile } from './whole-file';
+
 /**
  * Shapes of metadata stripping for exported working copies (DESIGN §4, §6). The original evidentiary copy is never
  * touched: a stripper reads it as a stream and writes a new file whose transformation is described by a StripRecord,
@@ -23,8 +25,11 @@ export type StripResult = { readonly record: StripRecord; readonly bytesIn: numb
 /**
  * Opens the plaintext as a fresh stream on every call (the caller decrypts it from the vault). `file`: set by
  * fileSource() when the plaintext is a file on disk, so a stripper can read it into reused buffers instead.
+ * `whole`: the plaintext in one reused buffer (whole-file.ts; the caller release()s it), or null when it is larger
+ * than WHOLE_FILE_LIMIT (or not to be had whole): set by fileSource() and by the export for a vault object
+ * (vaultObjectSource), used by the strippers that keep nothing past their next read (JPEG).
  */
-export type StreamSource = (() => NodeJS.ReadableStream) & { readonly file?: string };
+export type StreamSource = (() => NodeJS.ReadableStream) & { readonly file?: string; readonly whole?: () => WholeFile | null };
 
 export type LeakKind =
   | 'gps'

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readFullySync } from '../fs/writev';
 import { scannableBuffer } from './marker-scan';
 
 /**
@@ -52,30 +53,48 @@ export function readWholeFile(file: string): WholeFile | null {
     if (!st.isFile() || st.size > WHOLE_FILE_LIMIT) return null;
     // One byte more than the file holds, so a read that fills the buffer means the file grew: streamed instead.
     buf = takeBuffer(st.size + 1);
-    let n = 0;
-    for (;;) {
-      const k = fs.readSync(fd, buf, n, buf.length - n, null);
-      if (k === 0) break;
-      n += k;
-      if (n === buf.length) {
-        giveBack(buf);
-        return null;
-      }
-    }
+    const n = readFullySync(fd, buf);
     const held = buf;
     buf = null;
-    let released = false;
-    return {
-      bytes: held.subarray(0, n),
-      release: () => {
-        if (!released) giveBack(held);
-        released = true;
-      },
-    };
-  } catch (e) {
-    if (buf !== null) giveBack(buf);
-    throw e;
+    return wholeOf(held, n);
   } finally {
+    if (buf !== null) giveBack(buf);
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A plaintext had whole through `read` (a vault object decrypted whole: BlobStore.readPlaintextWhole), into a reused
+ * buffer that `read` asks for with `take(bytes)`. `read` returns how many bytes of that buffer, from its start, hold
+ * the plaintext, or null when it is not to be had whole (too large, or a failure the stream will report); null then.
+ */
+export function readWholeWith(read: (limit: number, take: (bytes: number) => Buffer) => number | null): WholeFile | null {
+  let held: Buffer | null = null;
+  let n: number | null = null;
+  try {
+    n = read(WHOLE_FILE_LIMIT, (bytes) => {
+      if (held !== null) giveBack(held);
+      held = takeBuffer(bytes);
+      return held;
+    });
+  } finally {
+    if (n === null && held !== null) giveBack(held);
+  }
+  return n === null || held === null ? null : wholeOf(held, n);
+}
+
+/** The first `n` bytes of `held` as a WholeFile; null (`held` given back) when they fill it: the file grew while read. */
+function wholeOf(held: Buffer, n: number): WholeFile | null {
+  if (n === held.length) {
+    giveBack(held);
+    return null;
+  }
+  let released = false;
+  return {
+    bytes: held.subarray(0, n),
+    release: () => {
+      if (!released) giveBack(held);
+      released = true;
+    },
+  };
 }

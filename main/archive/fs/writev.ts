@@ -39,3 +39,17 @@ export function dropBytes(parts: readonly Buffer[], n: number): Buffer[] {
   if (i === parts.length) return [];
   return [parts[i]!.subarray(skip), ...parts.slice(i + 1)];
 }
+
+/**
+ * Reads `fd` from its start into `buf` until the end of the file or until `buf` is full, in this thread. Returns the
+ * bytes read: `buf.length` means the file may hold more (callers size `buf` one byte past what they expect).
+ */
+export function readFullySync(fd: number, buf: Buffer): number {
+  let n = 0;
+  while (n < buf.length) {
+    const k = fs.readSync(fd, buf, n, buf.length - n, n);
+    if (k === 0) break;
+    n += k;
+  }
+  return n;
+}

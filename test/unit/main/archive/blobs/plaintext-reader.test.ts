@@ -153,3 +153,51 @@ describe('BlobStore plaintext reader (reused read buffers)', () => {
     expect(((await viaStream(missing)).error as HuellaError).code).toBe('OBJECT_MISSING');
   });
 });
+
+describe('BlobStore.readPlaintextWhole (an object decrypted whole into a given buffer: the export\'s JPEG strip)', () => {
+  /** The plaintext, from the start of the buffer `take` gave, and the sizes asked of `take`. */
+  function whole(name: string, maxBytes = 64 * 1024 * 1024): { plain: Buffer | null; asked: number[] } {
+    const asked: number[] = [];
+    let buf: Buffer | undefined;
+    const n = store.readPlaintextWhole(name, maxBytes, (bytes) => {
+      asked.push(bytes);
+      // Filled with junk: the plaintext must be written over it, not merely left where it already was.
+      buf = Buffer.alloc(bytes, 0xa5);
+      return buf;
+    });
+    return { plain: n === null ? null : buf!.subarray(0, n), asked };
+  }
+
+  it('gives exactly the plaintext, at the buffer\'s start, at every chunk boundary', async () => {
+    for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 2 * 1024 * KiB + 7]) {
+      const data = crypto.randomBytes(size);
+      const { name, file } = await putObject(data);
+      const { plain, asked } = whole(name);
+      expect(plain?.equals(data), `size ${size}`).toBe(true);
+      // One buffer, one byte larger than the object (a read that fills it means the file grew).
+      expect(asked).toEqual([fs.statSync(file).size + 1]);
+    }
+  });
+
+  it('gives null, to be streamed, for an object over the limit (without asking for a buffer), damaged, cut short, missing, or for another key', async () => {
+    const data = crypto.randomBytes(3 * CHUNK + 100);
+    const { name, file } = await putObject(data);
+    const size = fs.statSync(file).size;
+    expect(whole(name, size - 1)).toEqual({ plain: null, asked: [] });
+    expect(whole(name, size).plain?.equals(data)).toBe(true);
+
+    const sealed = fs.readFileSync(file);
+    const altered = Buffer.from(sealed);
+    const at = altered.length - 2 * SEALED;
+    altered[at] = altered[at]! ^ 1;
+    const damaged = await putObject(data);
+    fs.writeFileSync(damaged.file, altered);
+    expect(whole(damaged.name).plain).toBeNull();
+    const cut = await putObject(data);
+    fs.writeFileSync(cut.file, sealed.subarray(0, sealed.length - 10));
+    expect(whole(cut.name).plain).toBeNull();
+    expect(whole(crypto.randomBytes(32).toString('hex')).plain).toBeNull();
+    const other = await putObject(data, crypto.randomBytes(32));
+    expect(whole(other.name).plain).toBeNull();
+  });
+});

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
-import { fileSource, stripToFile } from '../../../../../main/archive/formats/index';
+import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
+import { BlobStore } from '../../../../../main/archive/blobs/store';
+import { fileSource, stripToFile, vaultObjectSource, type StreamSource } from '../../../../../main/archive/formats/index';
 import { WHOLE_FILE_LIMIT } from '../../../../../main/archive/formats/whole-file';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
@@ -235,6 +237,50 @@ describe('JPEG stripping', () => {
       expect(viaFile).toEqual(viaStream.result);
       expect(fs.readFileSync(out).equals(fs.readFileSync(viaStream.out)), fx.path).toBe(true);
     }
+  });
+
+  it('from a vault object (the export), decrypted whole, writes what the decrypting stream gives; a larger or damaged object is streamed', async () => {
+    const store = new BlobStore(dir, crypto.randomBytes(32), crypto.randomBytes(32));
+    fs.mkdirSync(store.blobsDir, { recursive: true });
+    const put = async (data: Buffer): Promise<{ name: string; file: string }> => {
+      const name = crypto.randomBytes(32).toString('hex');
+      const file = store.pathOf(name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, await ageEncryptBuffer(data, [store.recipientPublicKey]));
+      return { name, file };
+    };
+    const sourceOf = (name: string, taken: (number | null)[]): StreamSource =>
+      vaultObjectSource(() => store.openPlaintext(name), (limit, take) => {
+        const n = store.readPlaintextWhole(name, limit, take);
+        taken.push(n);
+        return n;
+      });
+    const large = Buffer.concat([fs.readFileSync(rich.path), crypto.randomBytes(36 * 1024 * 1024)]);
+    for (const [i, data] of [large, fs.readFileSync(rich.path), fs.readFileSync(progressive.path)].entries()) {
+      const { name } = await put(data);
+      const viaStream = path.join(dir, `vault-stream-${i}.jpg`);
+      const viaWhole = path.join(dir, `vault-whole-${i}.jpg`);
+      const taken: (number | null)[] = [];
+      const streamed = await stripToFile(() => store.openPlaintext(name), 'image/jpeg', viaStream, OPTS);
+      expect(await stripToFile(sourceOf(name, taken), 'image/jpeg', viaWhole, OPTS)).toEqual(streamed);
+      expect(fs.readFileSync(viaWhole).equals(fs.readFileSync(viaStream))).toBe(true);
+      // Decrypted whole unless the object is over the limit (the 36 MiB trailer): then streamed.
+      expect(taken).toEqual([i === 0 ? null : data.length]);
+    }
+    // A damaged object fails as it does from the stream (the same error), and leaves nothing.
+    const { name, file } = await put(fs.readFileSync(rich.path));
+    const sealed = fs.readFileSync(file);
+    const at = Math.floor(sealed.length / 2);
+    sealed[at] = sealed[at]! ^ 1;
+    fs.writeFileSync(file, sealed);
+    const fromStream = await stripToFile(() => store.openPlaintext(name), 'image/jpeg', path.join(dir, 'vault-bad-stream.jpg'), OPTS).catch((e: unknown) => e);
+    const taken: (number | null)[] = [];
+    const fromWhole = await stripToFile(sourceOf(name, taken), 'image/jpeg', path.join(dir, 'vault-bad-whole.jpg'), OPTS).catch((e: unknown) => e);
+    expect(isHuellaError(fromWhole, 'AGE_INTEGRITY')).toBe(true);
+    expect(fromWhole).toEqual(fromStream);
+    expect((fromWhole as Error).message).toBe((fromStream as Error).message);
+    expect(taken).toEqual([null]);
+    expect(fs.existsSync(path.join(dir, 'vault-bad-whole.jpg'))).toBe(false);
   });
 
   it('from a file, a truncated JPEG is refused and leaves nothing', async () => {
