@@ -27,6 +27,7 @@ export const WORKERS = {
   'pgp-worker': 'main/archive/proofmode/pgp-worker.ts',
   'hash-worker': 'main/archive/blobs/hash-worker.ts',
   'crypto-worker': 'main/archive/blobs/crypto-worker.ts',
+  'kdf-worker': 'main/archive/vault/kdf-worker.ts',
 };
 
 export const WORKER_BOOTSTRAP = 'main/archive/workers/bootstrap.mjs';

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { HuellaError } from '../errors';
-import { loadSodium } from './sodium';
+import { Worker } from 'node:worker_threads';
+import { workerBootstrap, workerEntry } from '../workers/entry';
+import { argon2idKey, type Argon2idRequest } from './argon2id';
 
 /**
  * Passphrase → KEK with Argon2id (libsodium crypto_pwhash, ALG_ARGON2ID13), DESIGN §3.
@@ -49,16 +51,45 @@ export async function derivePassphraseKek(passphrase: string, kdf: PassphraseKdf
       throw new HuellaError('WEAK_KDF', 'This vault was created with test-only key-derivation settings and cannot be trusted; it is refused.');
     }
   }
-  const sodium = await loadSodium();
   const salt = Buffer.from(kdf.salt, 'base64');
-  if (salt.length !== sodium.crypto_pwhash_SALTBYTES) throw new HuellaError('VAULT_CORRUPT', 'vault.json is damaged: the key-derivation salt has the wrong length.');
-  const passBytes = Buffer.from(passphrase.normalize('NFC'), 'utf8');
-  try {
-    const out = sodium.crypto_pwhash(32, passBytes, salt, kdf.opslimit, kdf.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  } finally {
-    passBytes.fill(0);
-  }
+  if (salt.length !== SALT_BYTES) throw new HuellaError('VAULT_CORRUPT', 'vault.json is damaged: the key-derivation salt has the wrong length.');
+  // Their own memory (TextEncoder, a copy of the salt), not views into Node's Buffer pool, all of which a message copies.
+  const req: Argon2idRequest = { passBytes: new TextEncoder().encode(passphrase.normalize('NFC')), salt: new Uint8Array(salt), opslimit: kdf.opslimit, memlimit: kdf.memlimit };
+  const key = kdf.memlimit > IN_THREAD_MEMLIMIT ? await argon2idInWorker(req) : await argon2idKey(req);
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+}
+
+/** crypto_pwhash_SALTBYTES. */
+const SALT_BYTES = 16;
+
+/**
+ * Up to this much KDF memory (test vaults only: WEAK_TEST_MEMLIMIT) the derivation runs in this thread; above it in a
+ * thread of its own (kdf-worker.ts). libsodium is WebAssembly, whose memory grows but never shrinks: a derivation in
+ * this thread left the 256 MiB of DEFAULT_MEMLIMIT resident for the life of the process, i.e. the whole of every CLI
+ * command and of the app's session after unlock (`huella ingest` of 1,000 files peaked at 379 MB, 326 MB of it
+ * reached during the unlock). The thread's memory is freed when it ends. The cost is that thread's start, a few
+ * tens of ms, against ~1 s of derivation.
+ */
+export const IN_THREAD_MEMLIMIT = 1024 * 1024;
+
+function argon2idInWorker(req: Argon2idRequest): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerBootstrap(), { workerData: { __entry: workerEntry('kdf-worker', import.meta.url).href } });
+    let settled = false;
+    // Settled once the thread has ended, so that its memory is gone before the caller goes on.
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      req.passBytes.fill(0);
+      void worker.terminate().finally(fn);
+    };
+    worker.once('message', (m: { ok: true; key: Uint8Array } | { ok: false; message: string }) =>
+      settle(() => (m.ok ? resolve(m.key) : reject(new HuellaError('INTERNAL', `The key could not be derived from the passphrase: ${m.message}`)))),
+    );
+    worker.once('error', (e) => settle(() => reject(new HuellaError('INTERNAL', 'The key-derivation thread failed.', { cause: e }))));
+    worker.once('exit', (code) => settle(() => reject(new HuellaError('INTERNAL', `The key-derivation thread stopped (exit code ${code}).`))));
+    worker.postMessage(req);
+  });
 }
 
 export function deriveRecoveryKek(recoveryKey: Uint8Array, kdf: RecoveryKdf): Buffer {
