@@ -6,7 +6,9 @@ import { median, timed, timeShell } from './lib';
 /**
  * The key derivation every unlock pays (Argon2id, the real parameters: opslimit 3, 256 MiB), next to
  * `openssl kdf SCRYPT` at age's passphrase work factor (N=2^18, r=8, p=1: also 256 MiB), the memory-hard unlock of
- * the reference tool. Library call (a process start-up would distort a ~1 s figure), libsodium loaded before timing.
+ * the reference tool. Library call (a process start-up would distort a ~1 s figure). Since f88a183 the derivation
+ * runs in a thread of its own that loads libsodium (so its 256 MiB leave with it): that start is in the figure, as a
+ * user pays it; from source (tsx) it is slower than in the built CLI.
  */
 export type KdfResult = { readonly runs: number; readonly huellaSeconds: number; readonly opensslScryptSeconds: number; readonly memlimitMiB: number; readonly opslimit: number };
 
