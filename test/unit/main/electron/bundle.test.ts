@@ -234,6 +234,29 @@ describe('the bundled main process\'s libuv thread pool', () => {
   });
 });
 
+describe('the bundled key-derivation worker', () => {
+  it('runs through bootstrap.mjs without tsx and derives what the Argon2 reference implementation does', async () => {
+    // vault/kdf.ts runs every real unlock (Argon2id, 64 MiB and more) in this thread; the app has no tsx.
+    expect(fs.readdirSync(ELECTRON_OUT)).toContain('kdf-worker.cjs');
+    const entry = new URL(`file://${path.join(ELECTRON_OUT, 'kdf-worker.cjs')}`);
+    const worker = new Worker(new URL(`file://${path.join(ELECTRON_OUT, 'bootstrap.mjs')}`), { workerData: { __entry: entry.href }, stdout: false, stderr: false });
+    const salt = Buffer.from('bundle salt 16 B');
+    try {
+      const reply = await new Promise<{ ok: boolean; key?: Uint8Array }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ passBytes: new TextEncoder().encode('bundled passphrase'), salt: new Uint8Array(salt), opslimit: 3, memlimit: 64 * 1024 * 1024 });
+      });
+      expect(reply.ok).toBe(true);
+      const ref = spawnSync('argon2', [salt.toString('latin1'), '-id', '-t', '3', '-k', String(64 * 1024), '-p', '1', '-l', '32', '-r'], { input: 'bundled passphrase' });
+      expect(ref.status, ref.stderr.toString()).toBe(0);
+      expect(Buffer.from(reply.key!).toString('hex')).toBe(ref.stdout.toString().trim());
+    } finally {
+      await worker.terminate();
+    }
+  }, 60_000);
+});
+
 describe('the bundled parse worker', () => {
   const dir = tempDir();
 
