@@ -10,9 +10,9 @@ import type { EncryptFileRequest, EncryptedSmallFile } from './crypto-protocol';
 /**
  * Ingest of a small file on a crypto worker (blobs/crypto-worker.ts): the file stat'ed, opened, read once through a
  * reused buffer, hashed and encrypted to the vault's recipient (its age header's key setup too: an ephemeral X25519
- * key, the ECDH and HKDF per file) into a new tmp/<random>.part, not flushed (BlobStore.makeReady flushes a group
- * at once). The main thread, which records the items in the database, keeps none of this work: a batch of 5,000
- * photos spent ~6 s of its time here (issue 19 item 2). The plaintext never leaves the thread; the read buffer is
+ * key, the ECDH and HKDF per file) into a new tmp/<random>.part, not flushed (the main thread starts its flush on
+ * the thread pool at once; BlobStore.makeReady waits for it). The main thread, which records the items in the
+ * database, keeps none of this work: a batch of 5,000 photos spent ~6 s of its time here (issue 19 item 2). The plaintext never leaves the thread; the read buffer is
  * zeroed after each file. Errors are those BlobStore.stageFile and ingest's prepareOne report for the same failure.
  */
 

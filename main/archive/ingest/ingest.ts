@@ -347,9 +347,9 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   if (file.size > maxBytes) {
     throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
   }
-  // Its bytes are written here, but flushed and named in tmp/ with the group it is recorded with (BlobStore.makeReady:
-  // the group's fdatasyncs and one fsync of tmp/ issued together, so they share the file system's commits), before
-  // that group's commit. The parser reads the same file on another thread, started on the media type sniffed from
+  // Its bytes are written here and named in tmp/ with the group it is recorded with (BlobStore.makeReady: one fsync
+  // of tmp/ for the group), before that group's commit; a small file's data flush starts as soon as it is written
+  // and makeReady waits for it. The parser reads the same file on another thread, started on the media type sniffed from
   // the first bytes staging read (onHead), without a separate read of the file's head.
   let headed: Promise<{ sniff: SniffResult; parsed: Promise<ParseResponse | HuellaError> }> | undefined;
   const onHead = (head: Buffer, holdsNoJumbf = false): void => {

@@ -423,6 +423,46 @@ describe('BlobStore.makeReady (pending objects named as a group)', () => {
     }
   });
 
+  it('a small file\'s flush starts as soon as it is staged; makeReady waits for that flush (not a second one) and reports its failure', async () => {
+    const before = tmpEntries();
+    const inputs = [writeInput(200 * KiB), writeInput(50 * KiB), writeInput(70 * KiB)];
+    const flushed: number[] = [];
+    const real = fs.fdatasync.bind(fs);
+    let failNext = false;
+    const datasync = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
+      flushed.push(fd);
+      if (failNext) {
+        failNext = false;
+        setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5, syscall: 'fdatasync' })));
+        return;
+      }
+      real(fd, cb);
+    }) as typeof fs.fdatasync);
+    try {
+      const staged: StagedObject[] = [];
+      for (const [i, { file }] of inputs.entries()) {
+        failNext = i === 1; // the second file's write-back fails
+        staged.push((await store.stageSmallFile(file)).staged);
+        expect(flushed.length, `file ${i} flushing once staged`).toBe(i + 1);
+      }
+      // Dropped while its flush may still run: the descriptor is closed after it, the file removed.
+      await store.discard(staged[2]!);
+      expect(fs.existsSync(staged[2]!.readyPath)).toBe(false);
+      const ready = await store.makeReady(staged.slice(0, 2));
+      expect(flushed.length).toBe(3); // no file flushed twice
+      expect(ready[0]).not.toBeInstanceOf(HuellaError);
+      expect(ready[1]).toBeInstanceOf(HuellaError);
+      expect((ready[1] as HuellaError).message).toMatch(/encrypted object/);
+      const o = ready[0] as StagedObject;
+      await store.publish(o.name);
+      expect((await store.readPlaintext(o.name)).equals(inputs[0]!.data)).toBe(true);
+      await store.remove(o.name);
+      expect(tmpEntries()).toEqual(before);
+    } finally {
+      datasync.mockRestore();
+    }
+  });
+
   it('stageBuffer with durable: false (a group of previews): written unflushed as .part, flushed and named by makeReady, age-decryptable', async () => {
     const before = tmpEntries();
     const datas = [crypto.randomBytes(30 * KiB), crypto.randomBytes(64 * KiB), crypto.randomBytes(64 * KiB + 1), Buffer.from('x')];
