@@ -45,15 +45,19 @@ export type VerifySignaturesRequest = { readonly type: 'verify-signatures'; read
 /**
  * A small file to ingest (blobs/encrypt-small.ts): `source` read, hashed and encrypted to `recipient` (the vault's
  * public age recipient: no secret) into `partPath`, a new file, left open and not flushed; at most `maxBytes`.
+ * `keep`: also return the bytes read (`plaintext`, in memory only), for the metadata parser, which then need not read
+ * the file again.
  */
-export type EncryptFileRequest = { readonly type: 'encrypt-file'; readonly source: string; readonly partPath: string; readonly recipient: Uint8Array; readonly maxBytes: number; readonly find?: Uint8Array };
+export type EncryptFileRequest = { readonly type: 'encrypt-file'; readonly source: string; readonly partPath: string; readonly recipient: Uint8Array; readonly maxBytes: number; readonly find?: Uint8Array; readonly keep?: boolean };
 
 /**
  * The file's SHA-256, size and first bytes (for sniffing); `fd`, the open .part file, now the caller's to flush and
  * close; the size and modification time the source had before it was read (the caller checks it did not change);
- * `found`: whether the request's `find` bytes occur in the file (false without `find`).
+ * `found`: whether the request's `find` bytes occur in the file (false without `find`); `plaintext`: with `keep`, the bytes
+ * hashed and encrypted, in an ArrayBuffer of their own (transferred, not copied, with the reply), unless the file's
+ * size changed while it was read (the caller then refuses the file anyway).
  */
-export type EncryptedSmallFile = { readonly sha256: Uint8Array; readonly size: number; readonly head: Uint8Array; readonly found: boolean; readonly fd: number; readonly sourceSize: number; readonly sourceMtimeMs: number };
+export type EncryptedSmallFile = { readonly sha256: Uint8Array; readonly size: number; readonly head: Uint8Array; readonly found: boolean; readonly fd: number; readonly sourceSize: number; readonly sourceMtimeMs: number; readonly plaintext?: Uint8Array };
 
 export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest;
 

@@ -43,7 +43,13 @@ function verifySignatures(req: VerifySignaturesRequest): boolean[] {
 
 parentPort!.on('message', (req: CryptoRequest) => {
   try {
-    const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : req.type === 'encrypt-file' ? encryptSmallFile(req) : verifySignatures(req);
+    if (req.type === 'encrypt-file') {
+      const value = encryptSmallFile(req);
+      // A kept plaintext moves to the caller (no copy of it is left here).
+      parentPort!.postMessage({ ok: true, value }, value.plaintext ? [value.plaintext.buffer as ArrayBuffer] : []);
+      return;
+    }
+    const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : verifySignatures(req);
     parentPort!.postMessage({ ok: true, value });
   } catch (e) {
     const err = e instanceof HuellaError ? e : new HuellaError('INTERNAL', 'A crypto worker failed.');

@@ -12,8 +12,8 @@ import type { EncryptFileRequest, EncryptedSmallFile } from './crypto-protocol';
  * reused buffer, hashed and encrypted to the vault's recipient (its age header's key setup too: an ephemeral X25519
  * key, the ECDH and HKDF per file) into a new tmp/<random>.part, not flushed (the main thread starts its flush on
  * the thread pool at once; BlobStore.makeReady waits for it). The main thread, which records the items in the
- * database, keeps none of this work: a batch of 5,000 photos spent ~6 s of its time here (issue 19 item 2). The plaintext never leaves the thread; the read buffer is
- * zeroed after each file. Errors are those BlobStore.stageFile and ingest's prepareOne report for the same failure.
+ * database, keeps none of this work: a batch of 5,000 photos spent ~6 s of its time here (issue 19 item 2). The plaintext leaves the thread only when the caller asks to keep
+ * it (for the metadata parser; in memory); the read buffer is zeroed after each file. Errors are those BlobStore.stageFile and ingest's prepareOne report for the same failure.
  */
 
 const READ_BYTES = 1024 * 1024;
@@ -40,7 +40,7 @@ export function encryptSmallFile(req: EncryptFileRequest): EncryptedSmallFile {
   let out: number | undefined;
   try {
     out = fs.openSync(req.partPath, 'wx', 0o600);
-    const sealed = sealInto(source, out, req);
+    const sealed = sealInto(source, out, req, req.keep && before.size > 0 ? Buffer.allocUnsafeSlow(before.size) : undefined);
     const fd = out;
     out = undefined; // the caller's now: flushed and closed by BlobStore.makeReady, or closed by discard
     return { ...sealed, fd, sourceSize: before.size, sourceMtimeMs: before.mtimeMs };
@@ -52,8 +52,11 @@ export function encryptSmallFile(req: EncryptFileRequest): EncryptedSmallFile {
   }
 }
 
-/** Reads `source` to its end, hashing it and writing its age encryption to `out`. */
-function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<EncryptedSmallFile, 'fd' | 'sourceSize' | 'sourceMtimeMs'> {
+/**
+ * Reads `source` to its end, hashing it and writing its age encryption to `out`; the bytes read are copied into
+ * `kept` as well, if given (the file's size when stat'ed), and returned in it when they fill it exactly.
+ */
+function sealInto(source: number, out: number, req: EncryptFileRequest, kept?: Buffer): Omit<EncryptedSmallFile, 'fd' | 'sourceSize' | 'sourceMtimeMs'> {
   const encryptor = new AgeEncryptor([req.recipient]);
   const hash = crypto.createHash('sha256');
   let head: Uint8Array | undefined; // its own memory: a Buffer may be a view into Node's pool, all of which a message would copy
@@ -73,6 +76,7 @@ function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<En
       head ??= new Uint8Array(data.subarray(0, HEAD_BYTES));
       hash.update(data);
       finder.scan(data);
+      if (kept && size + n <= kept.length) data.copy(kept, size);
       const before = parts.length;
       encryptor.update(data, parts);
       for (let i = before; i < parts.length; i++) pending += parts[i]!.length;
@@ -85,11 +89,14 @@ function sealInto(source: number, out: number, req: EncryptFileRequest): Omit<En
     }
     parts.push(...encryptor.final());
     writevFullySync(out, parts, written);
-    return { sha256: new Uint8Array(hash.digest()), size, head: head ?? new Uint8Array(0), found: finder.found };
+    const plaintext = kept && size === kept.length ? new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength) : undefined;
+    kept = plaintext ? undefined : kept; // returned: no longer ours to zero
+    return { sha256: new Uint8Array(hash.digest()), size, head: head ?? new Uint8Array(0), found: finder.found, ...(plaintext ? { plaintext } : {}) };
   } catch (e) {
     encryptor.destroy();
     throw e;
   } finally {
+    kept?.fill(0); // not returned (an error, or the file's size changed): zeroed like the read buffer
     finder.clear();
     readBuffer.fill(0, 0, used); // plaintext does not linger in a buffer we keep
     sealedSinceCollection += size;

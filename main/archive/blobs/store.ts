@@ -94,7 +94,7 @@ export type StageFileOptions = StageOptions & {
 };
 
 /** stageSmallFile's result: see there. */
-export type SmallFileStaged = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number; readonly found: boolean };
+export type SmallFileStaged = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number; readonly found: boolean; readonly plaintext?: Buffer };
 
 /** A pending object's open .part file: a FileHandle, or the descriptor a crypto worker wrote it through (rawPart). */
 type OpenPart = Pick<fsp.FileHandle, 'datasync' | 'close'>;
@@ -282,14 +282,14 @@ export class BlobStore {
    * stageFile with durable: false for a small file (below SMALL_FILE_BYTES), by its path, on a crypto worker
    * (encrypt-small.ts): the file stat'ed, read, hashed and encrypted there, so this thread only waits. Returns the
    * pending object, the size and modification time the file had before it was read, and whether the bytes `find`
-   * occur in it. Same errors as ingest's stat, open and stageFile of the same file. (No onHead: the head is the
-   * staged object's.)
+   * occur in it; with `keep`, the bytes it read too (`plaintext`, in memory, for the metadata parser). Same errors as
+   * ingest's stat, open and stageFile of the same file. (No onHead: the head is the staged object's.)
    */
-  async stageSmallFile(source: string, options: StageOptions & { readonly sizeHint?: number; readonly find?: Uint8Array } = {}): Promise<SmallFileStaged> {
+  async stageSmallFile(source: string, options: StageOptions & { readonly sizeHint?: number; readonly find?: Uint8Array; readonly keep?: boolean } = {}): Promise<SmallFileStaged> {
     const partPath = this.#newPartPath();
     try {
       if (options.signal?.aborted) throw new HuellaError('CANCELLED', 'Cancelled.');
-      const r = await encryptFile({ source, partPath, recipient: this.#recipient, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, ...(options.find ? { find: options.find } : {}) }, options.sizeHint ?? 0);
+      const r = await encryptFile({ source, partPath, recipient: this.#recipient, maxBytes: options.maxBytes ?? Number.MAX_SAFE_INTEGER, ...(options.find ? { find: options.find } : {}), ...(options.keep ? { keep: true } : {}) }, options.sizeHint ?? 0);
       this.#unflushed.set(partPath, flushingPart(rawPart(r.fd)));
       const sha256 = Buffer.from(r.sha256.buffer, r.sha256.byteOffset, r.sha256.byteLength);
       const head = Buffer.from(r.head.buffer, r.head.byteOffset, r.head.byteLength);
@@ -299,7 +299,8 @@ export class BlobStore {
         throw new HuellaError('CANCELLED', 'Cancelled.');
       }
       options.onBytes?.(r.size);
-      return { staged, sourceSize: r.sourceSize, sourceMtimeMs: r.sourceMtimeMs, found: r.found };
+      const plaintext = r.plaintext ? Buffer.from(r.plaintext.buffer, r.plaintext.byteOffset, r.plaintext.byteLength) : undefined;
+      return { staged, sourceSize: r.sourceSize, sourceMtimeMs: r.sourceMtimeMs, found: r.found, ...(plaintext ? { plaintext } : {}) };
     } catch (e) {
       throw await this.#failStage(partPath, e, options.signal);
     }

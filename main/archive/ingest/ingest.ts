@@ -7,7 +7,7 @@ import { commitment, newCommitmentSalt } from '../custody/commitment';
 import { insertIngestedItem, itemByObject, reviveIngestedItem, setItemPreview, type IngestedItemFields } from '../db/items';
 import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } from '../db/objects';
 import { HuellaError, fromSystemError } from '../errors';
-import { SMALL_FILE_BYTES, type StagedObject, type StageFileOptions, type StageOptions } from '../blobs/store';
+import { SMALL_FILE_BYTES, type SmallFileStaged, type StagedObject, type StageFileOptions, type StageOptions } from '../blobs/store';
 import type { Vault } from '../vault/vault';
 import type { CustodyEvent } from '../custody/log';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
@@ -263,6 +263,7 @@ type PipelineOutcome = { readonly file: SourceFile; readonly prepared?: Prepared
  */
 class PreparePipeline {
   readonly #running = new Map<number, Promise<Prepared>>();
+  readonly #handoff = new ByteBudget(HANDOFF_BYTES);
   #next = 0;
   #bytes = 0;
   #active = 0;
@@ -327,7 +328,7 @@ class PreparePipeline {
   }
 
   #start(i: number): void {
-    const p = prepareOne(this.vault, this.files[i]!, this.options, (n) => this.onBytes(i, n));
+    const p = prepareOne(this.vault, this.files[i]!, this.options, (n) => this.onBytes(i, n), this.#handoff);
     this.#active++;
     const settle = (): void => {
       this.#active--;
@@ -342,7 +343,7 @@ class PreparePipeline {
 }
 
 /** Read, hash, encrypt into tmp/ (durable) and parse one file: everything but recording it. */
-async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions, onBytes: (n: number) => void): Promise<Prepared> {
+async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions, onBytes: (n: number) => void, handoff: ByteBudget): Promise<Prepared> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (file.size > maxBytes) {
     throw new HuellaError('FILE_TOO_LARGE', `The file is larger than the ingest limit.`);
@@ -352,14 +353,15 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
   // and makeReady waits for it. The parser reads the same file on another thread, started on the media type sniffed from
   // the first bytes staging read (onHead), without a separate read of the file's head.
   let headed: Promise<{ sniff: SniffResult; parsed: Promise<ParseResponse | HuellaError> }> | undefined;
-  const onHead = (head: Buffer, holdsNoJumbf = false): void => {
-    headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options, holdsNoJumbf) }));
+  const onHead = (head: Buffer, holdsNoJumbf = false, read?: ReadBytes): void => {
+    headed = sniffMediaType(head, file.display).then((sniff) => ({ sniff, parsed: startParse(file, sniff, options, holdsNoJumbf, read?.bytes) }));
     headed.catch(() => undefined); // handled below, after staging; not an unhandled rejection meanwhile
+    if (read) void headed.then((h) => h.parsed).then(read.release, read.release);
   };
   const stageOpts = { maxBytes, onBytes, sizeHint: file.size, ...(options.signal ? { signal: options.signal } : {}) };
   let stagedFile: StagedSource;
   try {
-    stagedFile = file.size < SMALL_FILE_BYTES ? await stageSmall(vault, file, stageOpts, onHead) : await stageOpened(vault, file, { ...stageOpts, durable: false, onHead });
+    stagedFile = file.size < SMALL_FILE_BYTES ? await stageSmall(vault, file, stageOpts, onHead, handoff) : await stageOpened(vault, file, { ...stageOpts, durable: false, onHead });
   } catch (e) {
     await headed?.then((h) => h.parsed).catch(() => undefined); // never leave a worker task dangling
     throw e;
@@ -388,13 +390,51 @@ async function prepareOne(vault: Vault, file: SourceFile, options: IngestOptions
 type StagedSource = { readonly staged: StagedObject; readonly sourceSize: number; readonly sourceMtimeMs: number };
 
 /**
+ * Bytes of plaintext handed from the crypto workers to the parser at once (ingest's files in flight), at most: a file
+ * that would pass it is parsed from its path, as before. 32 photos of the bench's (~240 KB) fit; phone photos of 3–5 MB
+ * four or five at a time; the bound keeps the import's peak memory (issue 19: ≤ 200 MB) whatever the files.
+ */
+export const HANDOFF_BYTES = 16 * 1024 * 1024;
+
+/** A count of bytes held (plaintext handed to the parser), bounded. */
+class ByteBudget {
+  #held = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** n bytes taken, and the function that gives them back (once, whatever it is called), or undefined: no room. */
+  take(n: number): (() => void) | undefined {
+    if (n <= 0 || this.#held + n > this.limit) return undefined;
+    this.#held += n;
+    let given = false;
+    return () => {
+      if (!given) this.#held -= n;
+      given = true;
+    };
+  }
+}
+
+/** A file's bytes as the crypto worker read them (in memory), and the release of their room in the budget. */
+type ReadBytes = { readonly bytes: Buffer; readonly release: () => void };
+
+/**
  * A small file staged on a crypto worker (stat, read, hash, encrypt; BlobStore.stageSmallFile), this thread free to
  * record the files before it meanwhile. The worker, which reads every byte, also says whether the file holds a
- * JUMBF box type: without one it holds no Content Credentials, and the parser need not read it whole again.
+ * JUMBF box type: without one it holds no Content Credentials, and the parser need not read it whole again. Within
+ * the budget, the worker hands over the bytes it read, and the parser reads the metadata from them instead of
+ * opening and reading the file again (the same bytes that were hashed, so the metadata is that of what is stored).
  */
-async function stageSmall(vault: Vault, file: SourceFile, stageOpts: StageOptions, onHead: (head: Buffer, holdsNoJumbf: boolean) => void): Promise<StagedSource> {
-  const r = await vault.blobs.stageSmallFile(file.path, { ...stageOpts, find: JUMBF_BOX_TYPE });
-  onHead(Buffer.from(r.staged.head), !r.found);
+async function stageSmall(vault: Vault, file: SourceFile, stageOpts: StageOptions, onHead: (head: Buffer, holdsNoJumbf: boolean, read?: ReadBytes) => void, handoff: ByteBudget): Promise<StagedSource> {
+  const release = handoff.take(file.size);
+  let r: SmallFileStaged;
+  try {
+    r = await vault.blobs.stageSmallFile(file.path, { ...stageOpts, find: JUMBF_BOX_TYPE, ...(release ? { keep: true } : {}) });
+  } catch (e) {
+    release?.();
+    throw e;
+  }
+  if (release && !r.plaintext) release();
+  onHead(Buffer.from(r.staged.head), !r.found, release && r.plaintext ? { bytes: r.plaintext, release } : undefined);
   return r;
 }
 
@@ -414,18 +454,33 @@ async function stageOpened(vault: Vault, file: SourceFile, stageOpts: StageFileO
   }
 }
 
+/**
+ * Types whose metadata the parser reads from bytes handed to it rather than from the file: exifr walks a JPEG's
+ * segments the same way from a file (chunk by chunk) and from memory (held equal by the parse tests).
+ */
+const FROM_MEMORY_TYPES: ReadonlySet<string> = new Set(['image/jpeg']);
+
 /** Starts the parser worker on a file being ingested, by its sniffed type (metadata only: previews come in phase 2). */
-function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions, holdsNoJumbf: boolean): Promise<ParseResponse | HuellaError> {
+function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions, holdsNoJumbf: boolean, bytes?: Buffer): Promise<ParseResponse | HuellaError> {
   const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
   const wantMetadata = METADATA_TYPES.has(baseType);
   if (!wantMetadata) return Promise.resolve({ metadata: {} });
-  // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
-  return parsers()
-    .run({
-      request: { path: file.path, mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, ...(holdsNoJumbf ? { holdsNoJumbf } : {}) },
-      timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
-    })
-    .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));
+  // A JPEG's metadata is read from the bytes read already, when given (moved to the parser thread, not copied); every
+  // other type from the file, as its reader does (its readers from a file and from memory differ).
+  // A file whose metadata cannot be read from memory is parsed again from its path, so that a damaged file's warning
+  // is worded as before (exifr words some errors differently when it reads a file chunk by chunk).
+  const data = bytes && FROM_MEMORY_TYPES.has(baseType) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+  const parse = (fromMemory: boolean): Promise<ParseResponse | HuellaError> =>
+    parsers()
+      .run({
+        // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
+        request: { path: fromMemory ? '' : file.path, ...(fromMemory ? { data } : {}), mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, ...(holdsNoJumbf ? { holdsNoJumbf } : {}) },
+        ...(fromMemory ? { transfer: [data!.buffer as ArrayBuffer] } : {}),
+        timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+      })
+      .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));
+  if (!data) return parse(false);
+  return parse(true).then((r) => (!(r instanceof HuellaError) && r.metadataError !== undefined ? parse(false) : r));
 }
 
 /** Starts the parser worker for a file (by path) or for bytes in memory; never rejects. */

@@ -260,6 +260,24 @@ describe('BlobStore.stageSmallFile (a small file staged on a crypto worker)', ()
     await store.remove(o.name);
   });
 
+  it('with keep, hands back exactly the bytes it hashed and encrypted, in a buffer of their own; without, none', async () => {
+    for (const bytes of [1, 64 * KiB + 1, MiB + 1, 2 * MiB + 3, SMALL_FILE_BYTES - 1]) {
+      const { file, data } = writeInput(bytes);
+      const kept = await store.stageSmallFile(file, { keep: true });
+      expect(kept.plaintext?.equals(data), `${bytes}`).toBe(true);
+      expect(kept.plaintext!.buffer.byteLength).toBe(bytes); // its own memory: transferable as a whole
+      expect(kept.staged.sha256.equals(crypto.createHash('sha256').update(data).digest())).toBe(true);
+      const plain = await store.stageSmallFile(file);
+      expect(plain.plaintext).toBeUndefined();
+      await store.discard(kept.staged);
+      await store.discard(plain.staged);
+    }
+    const empty = writeInput(0);
+    const r = await store.stageSmallFile(empty.file, { keep: true });
+    expect(r.plaintext).toBeUndefined();
+    await store.discard(r.staged);
+  });
+
   it('finds the bytes it is asked for anywhere in the file, across the worker\'s reads too', async () => {
     const needle = Buffer.from('jumb', 'latin1');
     const without = (bytes: number): Buffer => {
