@@ -14,6 +14,7 @@ import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
 import { PlaintextReader, decryptWholeSync, plaintextStream } from './plaintext-reader';
+import { collectYoungGarbage } from './young-garbage';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
 import { encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
@@ -632,6 +633,8 @@ export class BlobStore {
       return null;
     } finally {
       fs.closeSync(fd);
+      // Each 64 KiB chunk opened was a fresh buffer outside the JS heap, garbage once copied (young-garbage.ts).
+      collectYoungGarbage();
     }
   }
 
