@@ -1,13 +1,19 @@
 // Throughput of JPEG metadata stripping (main/archive/formats) next to `exiftool -all= -o outdir/ …` (one
 // exiftool process over all files, writing copies, never overwriting), on the same photos. Both outputs are then
 // checked for leaks. A measurement, not a test: `npx tsx test/bench/strip.ts [count] [megapixels] [runs]`.
+//
+// The headline row is the path a user takes: the export's strip of a vault item (the object decrypted, stripped,
+// written; items-stage.ts), next to exiftool on the plaintext files. Both tools read and write in the same folder,
+// on the file system stripBenchPlace() picks (`npm run bench` and this script alike), printed with the figures.
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { fileSource, findLeaks, stripToFile } from '../../main/archive/formats/index';
+import { BlobStore } from '../../main/archive/blobs/store';
+import { fileSource, findLeaks, stripToFile, vaultObjectSource } from '../../main/archive/formats/index';
 import type { StripOptions } from '../../main/archive/formats/index';
 import { makeJpegs, richJpegOptions } from '../fixtures/photos';
 
@@ -19,12 +25,14 @@ const DISTINCT_PHOTOS = 8;
 export type Throughput = { readonly medianSeconds: number; readonly filesPerSecond: number; readonly cpuSeconds: number };
 type Timed = { readonly seconds: number; readonly cpuSeconds: number };
 export type StripBenchResult = {
+  /** The headline: one vault object after the other, decrypted and stripped as the export does (vaultObjectSource). */
+  readonly oursVault: Throughput;
   /** One file after the other, like the single exiftool process, each read from its file (fileSource). */
   readonly ours: Throughput;
   /** The same from a stream of each file: how an export reads, from the vault's decrypting stream. */
   readonly oursStream: Throughput;
   readonly exiftool: Throughput;
-  /** exiftool's time over ours (sequential): > 1 means we are faster. */
+  /** exiftool's time over ours from vault objects (the headline, sequential): > 1 means we are faster. */
   readonly ratio: number;
   /** Four files at a time (stripping is I/O-bound; an export can overlap files). */
   readonly oursConcurrent: Throughput;
@@ -32,10 +40,33 @@ export type StripBenchResult = {
   readonly oursDurable: Throughput;
   readonly files: number;
   readonly megabytes: number;
+  /** Where the inputs, the vault and every output were: the folder and its file system. */
+  readonly place: BenchPlace;
+  /** Ours: the worse of the copies from vault objects and from files. */
   readonly filesWithLeaks: { readonly ours: number; readonly exiftool: number };
   /** Output files whose image data (quantisation and Huffman tables, frame header, every scan) is byte-identical to the input's. */
   readonly losslessFiles: { readonly ours: number; readonly exiftool: number };
 };
+
+export type BenchPlace = { readonly dir: string; readonly fileSystem: string };
+
+const FILE_SYSTEMS: Readonly<Record<number, string>> = { 0x01021994: 'tmpfs', 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' };
+
+/**
+ * Where the strip bench works, for `npm run bench` and `npx tsx test/bench/strip.ts` alike: HUELLA_BENCH_DIR if
+ * set, else tmpfs (/dev/shm) when there is one, else the OS temp folder. Why not the disk: this machine is a VM whose
+ * host takes back guest memory left free for a few seconds (virtio-balloon free page reporting, 2 MiB blocks); ext4
+ * (kernel 6.18) puts a large write in large folios, taken from those blocks, and touching them again costs a host
+ * fault per page, counted as our system time in the write's copy. A copy written in one 4 MB writev paid it
+ * (~1.3 s of system time per 880 MB when the freed memory had sat for 4 s; 0.25 s when it had not), exiftool's 8 KiB
+ * writes did not (small folios come from memory still in use), so the disk measured the VM, not the strippers.
+ * tmpfs allocates single pages: both tools pay the same for their bytes.
+ */
+export function stripBenchPlace(): BenchPlace {
+  const dir = process.env.HUELLA_BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  const type = fs.statfsSync(dir).type;
+  return { dir, fileSystem: FILE_SYSTEMS[type] ?? `file system 0x${type.toString(16)}` };
+}
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,6 +110,36 @@ async function timeOurs(files: readonly string[], outDir: string, concurrency = 
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/** The inputs as objects of a vault's blob store (made once, not timed), as an export finds them. */
+async function makeVault(files: readonly string[], workDir: string): Promise<{ store: BlobStore; names: string[] }> {
+  const dir = freshDir(path.join(workDir, 'vault'));
+  fs.mkdirSync(path.join(dir, 'blobs'));
+  fs.mkdirSync(path.join(dir, 'tmp'));
+  const store = new BlobStore(dir, crypto.randomBytes(32), crypto.randomBytes(32));
+  const names: string[] = [];
+  for (const f of files) {
+    const staged = await store.stage(fs.createReadStream(f));
+    await store.publish(staged.name);
+    names.push(staged.name);
+  }
+  return { store, names };
+}
+
+/** Each object stripped as the export's item stage does (items-stage.ts stripAndCheck), one after the other. */
+async function timeVault(vault: { store: BlobStore; names: readonly string[] }, files: readonly string[], outDir: string): Promise<Timed> {
+  freshDir(outDir);
+  const { store, names } = vault;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const [i, name] of names.entries()) {
+    const source = vaultObjectSource(() => store.openPlaintext(name), (limit, take) => store.readPlaintextWhole(name, limit, take));
+    await stripToFile(source, 'image/jpeg', path.join(outDir, path.basename(files[i] as string)), OPTS);
+  }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
@@ -136,47 +197,61 @@ function countLossless(inputs: readonly string[], outDir: string): number {
   return inputs.filter((f) => sameImageData(fs.readFileSync(f), fs.readFileSync(path.join(outDir, path.basename(f))))).length;
 }
 
-/** `distinct`: how many different photos to render (default 8); the others are copies of them. */
-export async function benchStrip(opts: { count: number; megapixels: number; workDir: string; runs: number; distinct?: number }): Promise<StripBenchResult> {
-  const files = await makeInputs(opts.count, opts.megapixels, opts.workDir, opts.distinct ?? DISTINCT_PHOTOS);
-  const oursOut = path.join(opts.workDir, 'out-ours');
-  const toolOut = path.join(opts.workDir, 'out-exiftool');
-  const ours: Timed[] = [];
-  const tool: Timed[] = [];
-  const streamed: Timed[] = [];
-  const concurrent: Timed[] = [];
-  const durable: Timed[] = [];
+/**
+ * `distinct`: how many different photos to render (default 8); the others are copies of them. Works in a new folder
+ * under stripBenchPlace(), removed at the end.
+ */
+export async function benchStrip(opts: { count: number; megapixels: number; runs: number; distinct?: number }): Promise<StripBenchResult> {
+  const place = stripBenchPlace();
+  const workDir = fs.mkdtempSync(path.join(place.dir, 'huella-strip-bench-'));
+  try {
+    return await benchIn(workDir, place, opts);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function benchIn(workDir: string, place: BenchPlace, opts: { count: number; megapixels: number; runs: number; distinct?: number }): Promise<StripBenchResult> {
+  const files = await makeInputs(opts.count, opts.megapixels, workDir, opts.distinct ?? DISTINCT_PHOTOS);
+  const vault = await makeVault(files, workDir);
+  const vaultOut = path.join(workDir, 'out-vault');
+  const oursOut = path.join(workDir, 'out-ours');
+  const toolOut = path.join(workDir, 'out-exiftool');
+  const t = { vault: [] as Timed[], ours: [] as Timed[], tool: [] as Timed[], streamed: [] as Timed[], concurrent: [] as Timed[], durable: [] as Timed[] };
   for (let r = 0; r < opts.runs; r++) {
     // Alternate the order so neither side always gets the warmer page cache.
     if (r % 2 === 0) {
-      ours.push(await timeOurs(files, oursOut));
-      tool.push(await timeExiftool(files, toolOut));
+      t.vault.push(await timeVault(vault, files, vaultOut));
+      t.tool.push(await timeExiftool(files, toolOut));
     } else {
-      tool.push(await timeExiftool(files, toolOut));
-      ours.push(await timeOurs(files, oursOut));
+      t.tool.push(await timeExiftool(files, toolOut));
+      t.vault.push(await timeVault(vault, files, vaultOut));
     }
-    streamed.push(await timeOurs(files, oursOut, 1, false, true));
-    concurrent.push(await timeOurs(files, oursOut, 4));
-    durable.push(await timeOurs(files, oursOut, 1, true));
+    t.ours.push(await timeOurs(files, oursOut));
+    t.streamed.push(await timeOurs(files, oursOut, 1, false, true));
+    t.concurrent.push(await timeOurs(files, oursOut, 4));
+    t.durable.push(await timeOurs(files, oursOut, 1, true));
   }
+  // The copies checked are the headline's (from vault objects) and the last from files (durable, same bytes).
   const tp = (runs: readonly Timed[]): Throughput => {
-    const seconds = median(runs.map((t) => t.seconds));
-    return { medianSeconds: seconds, filesPerSecond: files.length / seconds, cpuSeconds: median(runs.map((t) => t.cpuSeconds)) };
+    const seconds = median(runs.map((x) => x.seconds));
+    return { medianSeconds: seconds, filesPerSecond: files.length / seconds, cpuSeconds: median(runs.map((x) => x.cpuSeconds)) };
   };
-  const o = tp(ours);
-  const e = tp(tool);
-  const megabytes = files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1e6;
+  const e = tp(t.tool);
+  const v = tp(t.vault);
   return {
-    ours: o,
-    oursStream: tp(streamed),
+    oursVault: v,
+    ours: tp(t.ours),
+    oursStream: tp(t.streamed),
     exiftool: e,
-    ratio: e.medianSeconds / o.medianSeconds,
-    oursConcurrent: tp(concurrent),
-    oursDurable: tp(durable),
+    ratio: e.medianSeconds / v.medianSeconds,
+    oursConcurrent: tp(t.concurrent),
+    oursDurable: tp(t.durable),
     files: files.length,
-    megabytes,
-    filesWithLeaks: { ours: await countLeaky(oursOut), exiftool: await countLeaky(toolOut) },
-    losslessFiles: { ours: countLossless(files, oursOut), exiftool: countLossless(files, toolOut) },
+    megabytes: files.reduce((n, f) => n + fs.statSync(f).size, 0) / 1e6,
+    place,
+    filesWithLeaks: { ours: Math.max(await countLeaky(vaultOut), await countLeaky(oursOut)), exiftool: await countLeaky(toolOut) },
+    losslessFiles: { ours: Math.min(countLossless(files, vaultOut), countLossless(files, oursOut)), exiftool: countLossless(files, toolOut) },
   };
 }
 
@@ -184,22 +259,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const count = Number(process.argv[2] ?? 200);
   const megapixels = Number(process.argv[3] ?? 12);
   const runs = Number(process.argv[4] ?? 3);
-  // tmpfs when there is one: on a shared machine, disk writeback of ~1 GB per run swamps what is being measured.
-  const base = process.env.HUELLA_BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
-  const workDir = fs.mkdtempSync(path.join(base, 'huella-strip-bench-'));
-  try {
-    const r = await benchStrip({ count, megapixels, workDir, runs });
-    console.log(`${r.files} JPEGs × ${megapixels} MP (${r.megabytes.toFixed(0)} MB) in ${base}, median of ${runs} runs, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0]?.toFixed(2)}`);
-    const row = (name: string, t: Throughput, tail = ''): void =>
-      console.log(`${name.padEnd(34)}${t.medianSeconds.toFixed(2).padStart(10)}${t.cpuSeconds.toFixed(2).padStart(8)}${t.filesPerSecond.toFixed(1).padStart(10)}${tail}`);
-    console.log(`${'tool'.padEnd(34)}${'median s'.padStart(10)}${'CPU s'.padStart(8)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}${'lossless'.padStart(10)}`);
-    row('huella stripToFile (from files)', r.ours, `${String(r.filesWithLeaks.ours).padStart(13)}${String(r.losslessFiles.ours).padStart(10)}`);
-    row('exiftool -all= -o outdir/', r.exiftool, `${String(r.filesWithLeaks.exiftool).padStart(13)}${String(r.losslessFiles.exiftool).padStart(10)}`);
-    row('huella, from streams', r.oursStream);
-    row('huella, 4 files at a time', r.oursConcurrent);
-    row('huella, durable (fsync each)', r.oursDurable);
-    console.log(`ratio (exiftool / huella, sequential): wall ${r.ratio.toFixed(2)}×, CPU ${(r.exiftool.cpuSeconds / r.ours.cpuSeconds).toFixed(2)}×; from streams: wall ${(r.exiftool.medianSeconds / r.oursStream.medianSeconds).toFixed(2)}×; 4 at a time: wall ${(r.exiftool.medianSeconds / r.oursConcurrent.medianSeconds).toFixed(2)}×`);
-  } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  const r = await benchStrip({ count, megapixels, runs });
+  console.log(`${r.files} JPEGs × ${megapixels} MP (${r.megabytes.toFixed(0)} MB), files in ${r.place.dir} (${r.place.fileSystem}), median of ${runs} runs, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0]?.toFixed(2)}`);
+  const row = (name: string, x: Throughput, tail = ''): void =>
+    console.log(`${name.padEnd(40)}${x.medianSeconds.toFixed(2).padStart(10)}${x.cpuSeconds.toFixed(2).padStart(8)}${x.filesPerSecond.toFixed(1).padStart(10)}${tail}`);
+  console.log(`${'tool'.padEnd(40)}${'median s'.padStart(10)}${'CPU s'.padStart(8)}${'files/s'.padStart(10)}${'leaky files'.padStart(13)}${'lossless'.padStart(10)}`);
+  row('huella, from vault objects (export)', r.oursVault, `${String(r.filesWithLeaks.ours).padStart(13)}${String(r.losslessFiles.ours).padStart(10)}`);
+  row('exiftool -all= -o outdir/', r.exiftool, `${String(r.filesWithLeaks.exiftool).padStart(13)}${String(r.losslessFiles.exiftool).padStart(10)}`);
+  row('huella stripToFile (from files)', r.ours);
+  row('huella, from file streams', r.oursStream);
+  row('huella, from files, 4 at a time', r.oursConcurrent);
+  row('huella, from files, durable (fsync)', r.oursDurable);
+  const ratio = (x: Throughput): string => `wall ${(r.exiftool.medianSeconds / x.medianSeconds).toFixed(2)}×, CPU ${(r.exiftool.cpuSeconds / x.cpuSeconds).toFixed(2)}×`;
+  console.log(`exiftool / huella, one at a time: from vault objects ${ratio(r.oursVault)}; from files ${ratio(r.ours)}; from files 4 at a time ${ratio(r.oursConcurrent)}`);
 }
