@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import type { PacketBlocker } from '../../../shared/model/packet';
 import { createAgeEncryptStream } from '../blobs/age';
 import { HuellaError, msg } from '../errors';
-import { inspectCopy, stripToFile, vaultObjectSource, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
+import { inspectCopy, stripToFile, vaultObjectSource, wipeWholeFileBuffers, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
 import type { Vault } from '../vault/vault';
 import { checkCopyHoldsNoManifest, writeSidecar, type WrittenSidecar } from './content-credentials-stage';
 import { mapLimit, sha256File, streamToNewFile, type Hashed } from './files';
@@ -112,24 +112,29 @@ export async function runItemStage(vault: Vault, details: PlanDetails, root: str
   const problems: PacketBlocker[] = [];
   let done = 0;
   opts.onProgress?.(0, work.length);
-  const results = await mapLimit(
-    work,
-    Math.max(1, Math.min(4, opts.concurrency ?? 3)),
-    async (it): Promise<ItemOutcome | undefined> => {
-      if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'The export was cancelled; nothing was written.');
-      let outcome: ItemOutcome | undefined;
-      try {
-        const exported = it.planned.exportPath ? await stripAndCheck(vault, details, root, it) : undefined;
-        const sidecar = exported && it.planned.contentCredentials?.kept ? await writeSidecar(vault, root, it) : undefined;
-        const original = it.planned.originalPath && opts.writeOriginals ? await encryptOriginal(vault, details, root, it, opts.signal) : undefined;
-        outcome = { it, ...(exported ? { exported } : {}), ...(original ? { original } : {}), ...(sidecar ? { sidecar } : {}) };
-      } catch (e) {
-        problems.push(problemOf(e, it));
-      }
-      opts.onProgress?.(++done, work.length);
-      return outcome;
-    },
-    opts.signal,
-  );
+  let results: (ItemOutcome | undefined)[];
+  try {
+    results = await mapLimit(
+      work,
+      Math.max(1, Math.min(4, opts.concurrency ?? 3)),
+      async (it): Promise<ItemOutcome | undefined> => {
+        if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'The export was cancelled; nothing was written.');
+        let outcome: ItemOutcome | undefined;
+        try {
+          const exported = it.planned.exportPath ? await stripAndCheck(vault, details, root, it) : undefined;
+          const sidecar = exported && it.planned.contentCredentials?.kept ? await writeSidecar(vault, root, it) : undefined;
+          const original = it.planned.originalPath && opts.writeOriginals ? await encryptOriginal(vault, details, root, it, opts.signal) : undefined;
+          outcome = { it, ...(exported ? { exported } : {}), ...(original ? { original } : {}), ...(sidecar ? { sidecar } : {}) };
+        } catch (e) {
+          problems.push(problemOf(e, it));
+        }
+        opts.onProgress?.(++done, work.length);
+        return outcome;
+      },
+      opts.signal,
+    );
+  } finally {
+    wipeWholeFileBuffers(); // the photos' plaintext, kept in the strip's reused buffers
+  }
   return { outcomes: results.filter((r): r is ItemOutcome => r !== undefined), problems: problems.sort((a, b) => a.message.localeCompare(b.message)) };
 }

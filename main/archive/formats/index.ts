@@ -1,4 +1,5 @@
 export type { CopyFacts, CopyInspection, LeakFinding, LeakKind, LeakOptions, StreamSource, StripFileOptions, StripMethod, StripOptions, StripRecord, StripResult, StripSupport } from './types';
 export { canKeepCaptureDate, canStrip, fileSource, stripToFile, vaultObjectSource } from './strip';
+export { wipeWholeFileBuffers } from './whole-file';
 export { findLeaks, inspectCopy } from './leaks/find';
 export { assessIccProfile } from './icc';
