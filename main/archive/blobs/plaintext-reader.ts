@@ -162,7 +162,10 @@ export function decryptWholeSync(fd: number, identities: readonly Uint8Array[], 
   try {
     const pieces = decryptor.final(decryptor.update(buf.subarray(0, n)));
     let at = 0;
-    for (const p of pieces) at += p.copy(buf, at);
+    for (const p of pieces) {
+      at += p.copy(buf, at);
+      p.fill(0); // each opened chunk is a fresh buffer left to the garbage collector: no plaintext in it
+    }
     return at;
   } finally {
     decryptor.destroy();
