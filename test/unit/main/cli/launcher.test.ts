@@ -45,7 +45,7 @@ describe('bin/huella.js', () => {
 
   it('run directly (as `npx huella` does), its shebang starts Node with the memory and thread-pool settings of a large import', () => {
     const bin = fs.readFileSync(HUELLA_BIN, 'utf8');
-    expect(bin.split('\n')[0]).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=32 node --max-semi-space-size=1');
+    expect(bin.split('\n')[0]).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=32 node --max-semi-space-size=1 --heap-growing-percent=50');
     const direct = spawnSync(HUELLA_BIN, ['--version'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
     expect(direct.status, direct.stderr).toBe(0);
     expect(direct.stdout).toMatch(/^huella \d/);
