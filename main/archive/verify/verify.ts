@@ -251,37 +251,63 @@ function checkItemEvents(vault: Vault, itemEvents: ReadonlyMap<string, number>, 
   }
 }
 
+/** What section 4b keeps of the row of an object the log expects: the row its hash names. */
+type ExpectedRow = { readonly name: string; readonly sha256: string; readonly size: number; readonly purged: boolean };
+
 /**
  * 4b. Object rows against what the log records (in log order), then rows no event records; returns the objects to
- * hash. The rows are looked up one by one and scanned a page at a time, not held.
+ * hash. One scan of the rows, a page at a time, recomputes each row's name from its recorded hash (one HMAC a row):
+ * a row whose name is the one its hash gives is the row of that content (names are unique), kept only if the log
+ * expects it. An object the log expects without such a row (none, unless rows were altered) is looked up by the name
+ * its hash gives, alone. The scan's own findings come after those of the log's objects, as before.
  */
 function checkObjectRows(vault: Vault, log: EventLogState, add: Add): ToHash[] {
+  const rows = new Map<string, ExpectedRow>(); // sha256 hex → its row, for the objects the log expects
+  const rowProblems = scanObjectRows(vault, log.expectations, rows);
   const toHash: ToHash[] = [];
   for (const [sha, exp] of log.expectations) {
     if (log.purged.has(sha)) continue;
-    const name = vault.blobs.objectName(Buffer.from(sha, 'hex'));
-    const row = objectRow(vault.store, name);
+    const row = rows.get(sha) ?? expectedRowByName(vault, sha);
     if (!row) {
-      add({ check: 'object.row', event: exp.event, item: exp.item, object: name, message: `Event #${exp.event} (${exp.kind} of ${exp.item}) names content that the vault no longer lists.`, expected: sha });
+      add({ check: 'object.row', event: exp.event, item: exp.item, object: vault.blobs.objectName(Buffer.from(sha, 'hex')), message: `Event #${exp.event} (${exp.kind} of ${exp.item}) names content that the vault no longer lists.`, expected: sha });
       continue;
     }
-    if (row.sha256.toString('hex') !== sha || row.size !== exp.size) {
-      add({ check: 'object.row', event: exp.event, item: exp.item, object: name, message: `The database row of object ${name.slice(0, 12)}… disagrees with event #${exp.event}.`, expected: `${sha} / ${exp.size} bytes`, found: `${row.sha256.toString('hex')} / ${row.size} bytes` });
+    const name = row.name;
+    if (row.sha256 !== sha || row.size !== exp.size) {
+      add({ check: 'object.row', event: exp.event, item: exp.item, object: name, message: `The database row of object ${name.slice(0, 12)}… disagrees with event #${exp.event}.`, expected: `${sha} / ${exp.size} bytes`, found: `${row.sha256} / ${row.size} bytes` });
     }
-    toHash.push({ name, exp, purgedRow: row.purgedAt !== null });
+    toHash.push({ name, exp, purgedRow: row.purged });
   }
+  rowProblems.forEach(add);
+  return toHash;
+}
+
+/** The row named as the content `sha` (hex) is, whatever hash it records; undefined if there is none. */
+function expectedRowByName(vault: Vault, sha: string): ExpectedRow | undefined {
+  const name = vault.blobs.objectName(Buffer.from(sha, 'hex'));
+  const row = objectRow(vault.store, name);
+  return row && { name, sha256: row.sha256.toString('hex'), size: row.size, purged: row.purgedAt !== null };
+}
+
+/**
+ * Every object row, a page at a time: into `rows`, the row of each content the log expects (its name is the one its
+ * hash gives); returned, the problems of live rows: a name that is not its hash's, content that no event records.
+ */
+function scanObjectRows(vault: Vault, expectations: ReadonlyMap<string, ObjectExpectation>, rows: Map<string, ExpectedRow>): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
   for (let page = objectRowsAfter(vault.store, Number.MIN_SAFE_INTEGER, ROW_PAGE); page.length > 0; page = page.length < ROW_PAGE ? [] : objectRowsAfter(vault.store, page.at(-1)!.row, ROW_PAGE)) {
     for (const o of page) {
+      const sha = o.sha256.toString('hex');
+      const expected = expectations.has(sha);
+      if (o.purgedAt && !expected) continue;
+      const named = vault.blobs.objectName(o.sha256) === o.name;
+      if (named && expected) rows.set(sha, { name: o.name, sha256: sha, size: o.size, purged: o.purgedAt !== null });
       if (o.purgedAt) continue;
-      if (vault.blobs.objectName(o.sha256) !== o.name) {
-        add({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
-      }
-      if (!log.expectations.has(o.sha256.toString('hex'))) {
-        add({ check: 'object.orphan', object: o.name, message: `Object ${o.name.slice(0, 12)}… is listed in the database but no custody event records it.` });
-      }
+      if (!named) problems.push({ check: 'object.name', object: o.name, message: `Object ${o.name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
+      if (!expected) problems.push({ check: 'object.orphan', object: o.name, message: `Object ${o.name.slice(0, 12)}… is listed in the database but no custody event records it.` });
     }
   }
-  return toHash;
+  return problems;
 }
 
 /** 4c. Every expected object's bytes (hashed on the workers since the start) against the log, then blob files no row knows. Returns the bytes hashed. */

@@ -129,6 +129,44 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
     expect(r.objects).toBe(FILES);
   });
 
+  it('object rows altered in the database: each named by the row its hash names, in log order, then the rows in table order', async () => {
+    type Row = { name: string; item: string; seq: number; sha256: Buffer; size: number };
+    let rows: Row[] = [];
+    let tableOrder: string[] = [];
+    const [forged, renamedTo, plantedSha] = ['', 'e'.repeat(64), crypto.randomBytes(32)];
+    let forgedSha = Buffer.alloc(0);
+    let planted = forged;
+    const r = await verifyCopy('rows', (v) => {
+      const db = rawDatabase(v.store);
+      rows = db.prepare('SELECT o.name, i.id AS item, i.ingest_seq AS seq, o.sha256, o.size FROM items i JOIN objects o ON o.name = i.object_name ORDER BY i.ingest_seq').all() as Row[];
+      forgedSha = crypto.randomBytes(32);
+      db.pragma('foreign_keys = OFF'); // as someone editing the file would: items still name the rows changed below
+      db.prepare('UPDATE objects SET sha256 = ? WHERE name = ?').run(forgedSha, rows[3]!.name); // its hash: name and log disagree
+      db.prepare('UPDATE objects SET size = size + 1 WHERE name = ?').run(rows[10]!.name);
+      db.prepare('DELETE FROM objects WHERE name = ?').run(rows[20]!.name);
+      db.prepare('UPDATE objects SET name = ? WHERE name = ?').run(renamedTo, rows[25]!.name); // filed under another name
+      planted = v.blobs.objectName(plantedSha); // a well-named row of content no event records
+      db.prepare("INSERT INTO objects (name, sha256, size, kind, created_at) VALUES (?, ?, 5, 'original', '2026-01-01T00:00:00.000Z')").run(planted, plantedSha);
+      tableOrder = (db.prepare('SELECT name FROM objects ORDER BY rowid').all() as { name: string }[]).map((o) => o.name);
+    });
+    const hex = (b: Buffer): string => b.toString('hex');
+    const at = (i: number) => ({ event: rows[i]!.seq, item: rows[i]!.item, object: rows[i]!.name });
+    const gone = (i: number) => ({ check: 'object.row', ...at(i), message: `Event #${rows[i]!.seq} (original of ${rows[i]!.item}) names content that the vault no longer lists.`, expected: hex(rows[i]!.sha256) });
+    const differs = (i: number, found: string) => ({ check: 'object.row', ...at(i), message: `The database row of object ${rows[i]!.name.slice(0, 12)}… disagrees with event #${rows[i]!.seq}.`, expected: `${hex(rows[i]!.sha256)} / ${rows[i]!.size} bytes`, found });
+    const misnamed = (name: string) => ({ check: 'object.name', object: name, message: `Object ${name.slice(0, 12)}… is filed under a name that does not match its recorded hash.` });
+    const unrecorded = (name: string) => ({ check: 'object.orphan', object: name, message: `Object ${name.slice(0, 12)}… is listed in the database but no custody event records it.` });
+    const scanned: Record<string, object[]> = { [rows[3]!.name]: [misnamed(rows[3]!.name), unrecorded(rows[3]!.name)], [renamedTo]: [misnamed(renamedTo)], [planted]: [unrecorded(planted)] };
+    expect(r.problems.filter((p) => p.check !== 'object.orphan' || !p.message.startsWith('blobs/'))).toEqual([
+      differs(3, `${hex(forgedSha)} / ${rows[3]!.size} bytes`),
+      differs(10, `${hex(rows[10]!.sha256)} / ${rows[10]!.size + 1} bytes`),
+      gone(20),
+      gone(25),
+      ...tableOrder.flatMap((name) => scanned[name] ?? []),
+    ]);
+    // The files of the deleted and the renamed rows are on disk with no live row naming them.
+    expect(r.problems.filter((p) => p.message.startsWith('blobs/')).map((p) => p.object).sort()).toEqual([rows[20]!.name, rows[25]!.name].sort());
+  });
+
   it('blobs/ is listed while the objects are still being hashed; what it finds is reported after them', async () => {
     const dir = path.join(root, 'listing');
     fs.cpSync(pristine, dir, { recursive: true });
