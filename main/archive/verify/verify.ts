@@ -103,6 +103,24 @@ function objectsBeforeIntegrityCheck(vault: Vault): ObjectJob[] | undefined {
 type Add = (p: VerifyProblem) => void;
 type Progress = (p: VerifyProgress) => void;
 
+/**
+ * A crypto thread gets its next object task only when this thread handles the end of its last one (workers/pool.ts),
+ * so a long run of checks here (a page of 2,048 events: ~70 ms) left both threads idle once their tasks ended. The
+ * checks below give the event loop a turn (`if (turns.due) await turns.take()`) every VERIFY_TUNING.turnMs.
+ */
+class Turns {
+  #since = performance.now();
+
+  get due(): boolean {
+    return performance.now() - this.#since >= VERIFY_TUNING.turnMs;
+  }
+
+  async take(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#since = performance.now();
+  }
+}
+
 /** The stages, each a section of DESIGN's verify: 1 events, 2 tree, 3 checkpoints, 4 items and objects. */
 async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems: VerifyProblem[], hashes: ObjectHashes): Promise<VerifyReport> {
   const add: Add = (p) => {
@@ -116,11 +134,12 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
   const stored = vault.log.checkpoints();
   const external = options.externalCheckpoints ?? [];
   const treeCheck = new TreeCheck(vault.store, [...stored.map((c) => c.note), ...external].flatMap(checkpointSize));
-  const log = await checkEvents(vault, publicKey, treeCheck, options.signal, add, progress);
+  const turns = new Turns();
+  const log = await checkEvents(vault, publicKey, treeCheck, options.signal, add, progress, turns);
   const tree = checkTree(vault, treeCheck, add, progress);
   const checkpoints = checkCheckpoints(vault, publicKey, stored, treeCheck.size, tree, external, add, progress);
-  checkItemEvents(vault, log.itemEvents, add);
-  const toHash = checkObjectRows(vault, log, add);
+  await checkItemEvents(vault, log.itemEvents, add, turns);
+  const toHash = await checkObjectRows(vault, log, add, turns);
   const bytesHashed = options.skipObjects ? 0 : await checkObjectBytes(vault, hashes, toHash, add, progress);
   return {
     ok: problems.length === 0,
@@ -137,7 +156,7 @@ async function verifyFromDatabase(vault: Vault, options: VerifyOptions, problems
  * 1. Events: sequence, canonical form, chain, stored hash, signature, field shape. Read page by page; a page's
  * signatures are checked in one batch on a crypto worker while the page before it is checked here.
  */
-async function checkEvents(vault: Vault, publicKey: Buffer, tree: TreeCheck, signal: AbortSignal | undefined, add: Add, progress: Progress): Promise<EventLogState> {
+async function checkEvents(vault: Vault, publicKey: Buffer, tree: TreeCheck, signal: AbortSignal | undefined, add: Add, progress: Progress, turns: Turns): Promise<EventLogState> {
   const total = eventCount(vault.store);
   const log: EventLogState = { tree, expectations: new Map(), purged: new Set(), itemEvents: new Map(), prevHash: GENESIS_PREV, expectedSeq: 0 };
   let pending: { rows: EventRow[]; valid: Promise<readonly boolean[]> } | undefined;
@@ -148,7 +167,10 @@ async function checkEvents(vault: Vault, publicKey: Buffer, tree: TreeCheck, sig
     const next = rows.length > 0 ? { rows, valid: checkSignatures(vault.log, rows) } : undefined;
     if (pending) {
       const valid = await pending.valid;
-      pending.rows.forEach((row, i) => checkEvent(row, valid[i]!, publicKey, log, add));
+      for (const [i, row] of pending.rows.entries()) {
+        if (turns.due) await turns.take();
+        checkEvent(row, valid[i]!, publicKey, log, add);
+      }
       progress({ phase: 'events', done: log.expectedSeq, total, bytesDone: 0, bytesTotal: 0 });
     }
     if (!next) break;
@@ -240,8 +262,9 @@ function checkCheckpoint(vault: Vault, verifier: { name: string; publicKey: Buff
 }
 
 /** 4a. Every item has its ingest (or receipt) event, and points at it. */
-function checkItemEvents(vault: Vault, itemEvents: ReadonlyMap<string, number>, add: Add): void {
+async function checkItemEvents(vault: Vault, itemEvents: ReadonlyMap<string, number>, add: Add, turns: Turns): Promise<void> {
   for (const it of itemIngestRecords(vault.store)) {
+    if (turns.due) await turns.take();
     const seq = itemEvents.get(it.id);
     if (seq === undefined) {
       add({ check: 'item.event', item: it.id, message: `Item ${it.id} has no item.ingested (or item.received) event in the custody log.` });
@@ -261,12 +284,13 @@ type ExpectedRow = { readonly name: string; readonly sha256: string; readonly si
  * expects it. An object the log expects without such a row (none, unless rows were altered) is looked up by the name
  * its hash gives, alone. The scan's own findings come after those of the log's objects, as before.
  */
-function checkObjectRows(vault: Vault, log: EventLogState, add: Add): ToHash[] {
+async function checkObjectRows(vault: Vault, log: EventLogState, add: Add, turns: Turns): Promise<ToHash[]> {
   const rows = new Map<string, ExpectedRow>(); // sha256 hex → its row, for the objects the log expects
-  const rowProblems = scanObjectRows(vault, log.expectations, rows);
+  const rowProblems = await scanObjectRows(vault, log.expectations, rows, turns);
   const toHash: ToHash[] = [];
   for (const [sha, exp] of log.expectations) {
     if (log.purged.has(sha)) continue;
+    if (turns.due) await turns.take();
     const row = rows.get(sha) ?? expectedRowByName(vault, sha);
     if (!row) {
       add({ check: 'object.row', event: exp.event, item: exp.item, object: vault.blobs.objectName(Buffer.from(sha, 'hex')), message: `Event #${exp.event} (${exp.kind} of ${exp.item}) names content that the vault no longer lists.`, expected: sha });
@@ -293,10 +317,11 @@ function expectedRowByName(vault: Vault, sha: string): ExpectedRow | undefined {
  * Every object row, a page at a time: into `rows`, the row of each content the log expects (its name is the one its
  * hash gives); returned, the problems of live rows: a name that is not its hash's, content that no event records.
  */
-function scanObjectRows(vault: Vault, expectations: ReadonlyMap<string, ObjectExpectation>, rows: Map<string, ExpectedRow>): VerifyProblem[] {
+async function scanObjectRows(vault: Vault, expectations: ReadonlyMap<string, ObjectExpectation>, rows: Map<string, ExpectedRow>, turns: Turns): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   for (let page = objectRowsAfter(vault.store, Number.MIN_SAFE_INTEGER, ROW_PAGE); page.length > 0; page = page.length < ROW_PAGE ? [] : objectRowsAfter(vault.store, page.at(-1)!.row, ROW_PAGE)) {
     for (const o of page) {
+      if (turns.due) await turns.take();
       const sha = o.sha256.toString('hex');
       const expected = expectations.has(sha);
       if (o.purgedAt && !expected) continue;
@@ -349,9 +374,10 @@ type EventLogState = {
  * eventPage: events per page of the log (its signatures one batch, split over the workers); localSignatures: below
  * this many events a page's signatures are checked here (starting a worker would cost more); objectTaskFiles,
  * objectTaskBytes: a worker task holds up to this many objects or bytes (few messages, yet every core busy until the
- * end). Tests lower them to exercise paging and the workers on a small vault.
+ * end); turnMs: the longest run of checks on this thread between two turns of its event loop (class Turns). Tests
+ * lower them to exercise paging and the workers on a small vault.
  */
-export const VERIFY_TUNING = { eventPage: 2048, localSignatures: 64, objectTaskFiles: 64, objectTaskBytes: 16 * 1024 * 1024 };
+export const VERIFY_TUNING = { eventPage: 2048, localSignatures: 64, objectTaskFiles: 64, objectTaskBytes: 16 * 1024 * 1024, turnMs: 10 };
 
 /**
  * `valid[i]` for `rows[i]` under the log's key (CustodyLog.checkSignatures: the vault holds the signing seed, so its

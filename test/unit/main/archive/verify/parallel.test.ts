@@ -167,6 +167,49 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
     expect(r.problems.filter((p) => p.message.startsWith('blobs/')).map((p) => p.object).sort()).toEqual([rows[20]!.name, rows[25]!.name].sort());
   });
 
+  it('the checks on this thread give the event loop a turn every turnMs (the crypto threads get their next task only then)', async () => {
+    const real = setImmediate;
+    let turnsDuringVerify = 0;
+    const spy = vi.spyOn(globalThis, 'setImmediate').mockImplementation(((...args: Parameters<typeof setImmediate>) => {
+      turnsDuringVerify++;
+      return real(...args);
+    }) as typeof setImmediate);
+    let events = 0;
+    let objectRows = 0;
+    try {
+      VERIFY_TUNING.turnMs = 0; // a turn before each event checked, each item and each object row
+      const r = await verifyCopy('turns', (v) => {
+        const db = rawDatabase(v.store);
+        objectRows = (db.prepare('SELECT count(*) AS n FROM objects').get() as { n: number }).n;
+        turnsDuringVerify = 0;
+      });
+      events = r.events;
+      expect(r.ok).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    // Events, items (one per object here), object rows, and the log's objects: one turn each at least.
+    expect(turnsDuringVerify).toBeGreaterThanOrEqual(events + 3 * objectRows);
+  });
+
+  it("each thread's first object task is larger (it runs while this thread checks the database and hands out no task)", async () => {
+    const dir = path.join(root, 'first-tasks');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      Object.assign(VERIFY_TUNING, { objectTaskFiles: 2, objectTaskBytes: 1e9 });
+      const tasks = vi.spyOn(vault.blobs, 'hashObjects');
+      expect((await verifyVault(vault)).ok).toBe(true);
+      const sizes = tasks.mock.calls.map((c) => c[0].length);
+      const threads = Math.max(1, os.availableParallelism());
+      expect(sizes.slice(0, threads)).toEqual(Array.from({ length: threads }, () => 8));
+      expect(sizes.slice(threads).every((n) => n <= 2)).toBe(true);
+      expect(sizes.reduce((a, n) => a + n, 0)).toBe(FILES);
+    } finally {
+      vault.lock();
+    }
+  });
+
   it('blobs/ is listed while the objects are still being hashed; what it finds is reported after them', async () => {
     const dir = path.join(root, 'listing');
     fs.cpSync(pristine, dir, { recursive: true });
