@@ -12,6 +12,7 @@ import type { Vault } from '../vault/vault';
 import type { CustodyEvent } from '../custody/log';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
 import { parsers, shutdownParsers } from './parser-pool';
+import type { WorkerTask } from '../workers/pool';
 import { makePendingPreviews, previewLater, PREVIEW_MAX_BYTES, PREVIEW_SIZE } from './previews';
 import { MAX_INPUT_PIXELS } from '../formats/vips-env';
 import type { ExtractedMetadata } from './metadata';
@@ -460,6 +461,13 @@ async function stageOpened(vault: Vault, file: SourceFile, stageOpts: StageFileO
  */
 const FROM_MEMORY_TYPES: ReadonlySet<string> = new Set(['image/jpeg']);
 
+/**
+ * Files queued in a parser thread at most (WorkerTask.queueBehind): while the main thread records a group in one
+ * transaction (40–80 ms) it answers no thread, and a parser given one file at a time sat idle after ~2 ms. The bytes
+ * these files bring are bounded by HANDOFF_BYTES.
+ */
+const PARSE_QUEUE_BEHIND = 31;
+
 /** Starts the parser worker on a file being ingested, by its sniffed type (metadata only: previews come in phase 2). */
 function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions, holdsNoJumbf: boolean, bytes?: Buffer): Promise<ParseResponse | HuellaError> {
   const baseType = baseMediaType(sniff.mediaType); // 'audio/ogg; codecs=opus' → 'audio/ogg'
@@ -470,14 +478,18 @@ function startParse(file: SourceFile, sniff: SniffResult, options: IngestOptions
   // A file whose metadata cannot be read from memory is parsed again from its path, so that a damaged file's warning
   // is worded as before (exifr words some errors differently when it reads a file chunk by chunk).
   const data = bytes && FROM_MEMORY_TYPES.has(baseType) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
+  const task = (fromMemory: boolean): WorkerTask<ParseRequest> => ({
+    // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
+    request: { path: fromMemory ? '' : file.path, ...(fromMemory ? { data } : {}), mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, ...(holdsNoJumbf ? { holdsNoJumbf } : {}) },
+    // Bytes moved to a parser thread are gone from here: if they must be sent again (they waited in a thread whose
+    // file before them hung or crashed it), the file is parsed from its path, as a file beyond the budget is.
+    ...(fromMemory ? { transfer: [data!.buffer as ArrayBuffer], again: () => task(false) } : {}),
+    timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+    queueBehind: PARSE_QUEUE_BEHIND,
+  });
   const parse = (fromMemory: boolean): Promise<ParseResponse | HuellaError> =>
     parsers()
-      .run({
-        // The preview is made in phase 2 (makePendingPreviews), once the batch's originals are safe.
-        request: { path: fromMemory ? '' : file.path, ...(fromMemory ? { data } : {}), mediaType: baseType, wantMetadata, wantPreview: false, previewSize: PREVIEW_SIZE, maxPixels: MAX_INPUT_PIXELS, ...(holdsNoJumbf ? { holdsNoJumbf } : {}) },
-        ...(fromMemory ? { transfer: [data!.buffer as ArrayBuffer] } : {}),
-        timeoutMs: options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
-      })
+      .run(task(fromMemory))
       .catch((e: unknown) => (e instanceof HuellaError ? e : new HuellaError('PARSER_FAILED', 'The parser failed on this file.')));
   if (!data) return parse(false);
   return parse(true).then((r) => (!(r instanceof HuellaError) && r.metadataError !== undefined ? parse(false) : r));

@@ -1,5 +1,6 @@
 import '../formats/vips-env';
 import { parentPort } from 'node:worker_threads';
+import { serveSerially } from '../workers/serve';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import fsp from 'node:fs/promises';
@@ -138,38 +139,47 @@ function errorText(e: unknown): string {
   return m.split('\n')[0]!.replace(/\/[^\s:]+/g, '…').slice(0, 200);
 }
 
-parentPort!.on('message', (req: ParseRequest) => {
-  void (async () => {
-    let metadata: ExtractedMetadata = {};
-    let metadataError: string | undefined;
-    if (req.wantMetadata) {
-      try {
-        metadata = await readMetadata(req);
-      } catch (e) {
-        metadataError = errorText(e);
-      }
-    }
-    const res: { -readonly [K in keyof ParseResponse]: ParseResponse[K] } = { metadata };
-    if (metadataError) res.metadataError = metadataError;
-    if (req.wantPreview) {
-      try {
-        const p = await makePreview(req);
-        res.preview = p.data;
-        res.previewWidth = p.width;
-        res.previewHeight = p.height;
-      } catch (e) {
-        res.previewError = errorText(e);
-      }
-    }
-    if (req.wantManifestStore) {
-      const whole = await readWhole(req, MAX_C2PA_BYTES).catch(() => undefined);
-      const store = whole && mayHoldManifestStore(whole) ? (await c2pa()).extractManifestStore(whole) : undefined;
-      if (store) res.manifestStore = new Uint8Array(store);
-    }
-    const transfer = [...(res.preview ? [res.preview.buffer as ArrayBuffer] : []), ...(res.manifestStore ? [res.manifestStore.buffer as ArrayBuffer] : [])];
-    parentPort!.postMessage({ ok: true, value: res }, transfer);
-    if (req.data || req.wantPreview) setImmediate(collectYoungGarbage);
-  })().catch((e: unknown) => {
+/** One task: metadata, preview and manifest store as asked, answered with its result or the error that stopped it. */
+async function handle(req: ParseRequest): Promise<void> {
+  try {
+    await answer(req);
+  } catch (e) {
     parentPort!.postMessage({ ok: false, error: { code: 'PARSER_FAILED', message: errorText(e) } });
-  });
-});
+  }
+}
+
+async function answer(req: ParseRequest): Promise<void> {
+  let metadata: ExtractedMetadata = {};
+  let metadataError: string | undefined;
+  if (req.wantMetadata) {
+    try {
+      metadata = await readMetadata(req);
+    } catch (e) {
+      metadataError = errorText(e);
+    }
+  }
+  const res: { -readonly [K in keyof ParseResponse]: ParseResponse[K] } = { metadata };
+  if (metadataError) res.metadataError = metadataError;
+  if (req.wantPreview) {
+    try {
+      const p = await makePreview(req);
+      res.preview = p.data;
+      res.previewWidth = p.width;
+      res.previewHeight = p.height;
+    } catch (e) {
+      res.previewError = errorText(e);
+    }
+  }
+  if (req.wantManifestStore) {
+    const whole = await readWhole(req, MAX_C2PA_BYTES).catch(() => undefined);
+    const store = whole && mayHoldManifestStore(whole) ? (await c2pa()).extractManifestStore(whole) : undefined;
+    if (store) res.manifestStore = new Uint8Array(store);
+  }
+  const transfer = [...(res.preview ? [res.preview.buffer as ArrayBuffer] : []), ...(res.manifestStore ? [res.manifestStore.buffer as ArrayBuffer] : [])];
+  parentPort!.postMessage({ ok: true, value: res }, transfer);
+  if (req.data || req.wantPreview) setImmediate(collectYoungGarbage);
+}
+
+// The pool may queue several files in this thread (parser-pool.ts): they are parsed one after another, so the file
+// whose parse hangs or crashes the thread is the one the pool's time limit and failure name.
+serveSerially(handle);

@@ -6,7 +6,28 @@ import { workerBootstrap } from './entry';
  * A small pool of worker threads for untrusted parsing (DESIGN §1 A3): each task has a time limit, and a worker
  * that overruns it is terminated and replaced, so a hostile file can hang nothing. Workers get a heap limit.
  */
-export type WorkerTask<Req> = { readonly request: Req; readonly timeoutMs: number; readonly transfer?: readonly ArrayBuffer[] };
+/**
+ * A task for a thread of the pool, and its time limit (which starts when the thread begins it, not when it is given).
+ *
+ * queueBehind: how many tasks may be ahead of it in a thread's own queue (default 0: it is given to an idle thread
+ * only). A thread runs the tasks given to it one after another (a synchronous handler, or workers/serve.ts), so a
+ * thread that finishes one goes straight on to the next, rather than waiting until this thread handles the reply
+ * and posts another, which it cannot while it runs a long synchronous step (an import's group transaction, 40–80
+ * ms: the threads sat idle then). A task waits in a thread only when every thread the pool may start is busy. Only
+ * the running task's time limit runs; a task that hangs or ends its thread fails alone, with the same error as when
+ * it runs alone, and the tasks queued behind it are sent again, first, to a fresh thread.
+ *
+ * again: for a task whose buffers are transferred (moved to the thread, gone from the caller's side), the task to send
+ * in its place if it must be sent again (it was queued behind a task that hung or ended the thread, so it never
+ * ran). Without it, such a task is given to an idle thread only, and never has to be sent again.
+ */
+export type WorkerTask<Req> = {
+  readonly request: Req;
+  readonly timeoutMs: number;
+  readonly transfer?: readonly ArrayBuffer[];
+  readonly queueBehind?: number;
+  readonly again?: () => WorkerTask<Req>;
+};
 
 /** What a failed task is reported as (the defaults speak of parsing a file, the pool's first use). */
 export type PoolFailures = {
@@ -25,8 +46,11 @@ const PARSER_FAILURES: PoolFailures = {
   timedOut: (s) => `Reading this file's metadata took longer than ${s} s and was stopped.`,
 };
 
-type Slot = { worker: Worker; busy: boolean; tasks: number };
 type Pending<Res> = { resolve: (r: Res) => void; reject: (e: unknown) => void };
+type Queued<Req, Res> = { readonly task: WorkerTask<Req>; readonly pending: Pending<Res> };
+/** A thread, the tasks given to it in order (the first is the one it runs), and how many it was given in all. */
+type Slot<Req, Res> = { readonly worker: Worker; readonly tasks: Queued<Req, Res>[]; given: number; gone: boolean; error?: Error; timer?: NodeJS.Timeout };
+type Reply<Res> = { ok: true; value: Res } | { ok: false; error: { code: string; message: string } };
 
 export class WorkerPool<Req, Res> {
   readonly #entry: URL;
@@ -36,9 +60,9 @@ export class WorkerPool<Req, Res> {
   readonly #failures: PoolFailures;
   readonly #tasksPerThread: number;
   readonly #trackUnmanagedFds: boolean;
-  readonly #slots: Slot[] = [];
+  readonly #slots: Slot<Req, Res>[] = [];
   #spawned = 0;
-  readonly #queue: { task: WorkerTask<Req>; pending: Pending<Res> }[] = [];
+  readonly #queue: Queued<Req, Res>[] = [];
   #closed = false;
 
   /**
@@ -99,20 +123,27 @@ export class WorkerPool<Req, Res> {
    * heap, its image library's memory) is given back when a phase of work ends. Returns how many were ended.
    */
   async endIdle(): Promise<number> {
-    const idle = this.#slots.filter((s) => !s.busy);
-    for (const s of idle) this.#slots.splice(this.#slots.indexOf(s), 1);
+    const idle = this.#slots.filter((s) => s.tasks.length === 0);
+    for (const s of idle) this.#drop(s);
     await Promise.all(idle.map((s) => s.worker.terminate()));
     return idle.length;
   }
 
+  /** Ends every thread: a running task fails as stopped, the tasks waiting (in a thread or here) as cancelled. */
   async close(): Promise<void> {
     this.#closed = true;
-    const slots = this.#slots.splice(0);
+    const slots = [...this.#slots];
+    const waiting: Queued<Req, Res>[] = [];
+    for (const s of slots) {
+      const [running, ...behind] = this.#drop(s);
+      running?.pending.reject(new HuellaError(this.#failures.code, this.#failures.stopped));
+      waiting.push(...behind);
+    }
+    for (const q of [...waiting, ...this.#queue.splice(0)]) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
     await Promise.all(slots.map((s) => s.worker.terminate()));
-    for (const q of this.#queue.splice(0)) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
   }
 
-  #spawn(): Slot {
+  #spawn(): Slot<Req, Res> {
     const worker = new Worker(workerBootstrap(), {
       workerData: { __entry: this.#entry.href },
       resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, ...(this.#youngMb ? { maxYoungGenerationSizeMb: this.#youngMb } : {}) },
@@ -120,73 +151,117 @@ export class WorkerPool<Req, Res> {
       stderr: false,
       trackUnmanagedFds: this.#trackUnmanagedFds,
     });
-    worker.unref();
-    const slot: Slot = { worker, busy: false, tasks: 0 };
+    const slot: Slot<Req, Res> = { worker, tasks: [], given: 0, gone: false };
     this.#spawned++;
     this.#slots.push(slot);
-    // An idle thread that fails (one warmed up whose bundle will not load, say) is dropped, not left to throw in the
-    // process: the next task starts a new one and gets that thread's error. A busy one's failure is its task's.
-    worker.on('error', () => undefined);
-    worker.once('exit', () => {
-      const i = this.#slots.indexOf(slot);
-      if (i >= 0 && !slot.busy) this.#slots.splice(i, 1);
+    // Before unref(): Node refs the thread's port again when a first 'message' listener is added.
+    worker.on('message', (msg: Reply<Res>) => this.#onReply(slot, msg));
+    // A thread's error is its running task's, settled when the thread has exited: Node hands on every reply the thread
+    // posted before it ended first (an uncaught exception's 'error' may come before them), so the task that failed is
+    // the first one left. An idle thread that fails (one warmed up whose bundle will not load, say) is dropped, not
+    // left to throw in the process: the next task starts a new one and gets that thread's error.
+    worker.on('error', (e: Error) => {
+      slot.error ??= e;
     });
+    worker.once('exit', () => this.#onExit(slot));
+    worker.unref();
     return slot;
   }
 
+  /** The thread for the next task: an idle one, a new one, or the least busy if the task may wait behind its tasks. */
+  #slotFor(task: WorkerTask<Req>): Slot<Req, Res> | undefined {
+    let best: Slot<Req, Res> | undefined;
+    for (const s of this.#slots) {
+      if (s.given < this.#tasksPerThread && (!best || s.tasks.length < best.tasks.length)) best = s;
+    }
+    if (best?.tasks.length === 0) return best;
+    if (this.#slots.length < this.#size) return this.#spawn();
+    // Transferred buffers are gone once posted: such a task waits only if it says what to send in its place.
+    const behind = task.transfer?.length && !task.again ? 0 : (task.queueBehind ?? 0);
+    return best && best.tasks.length <= behind ? best : undefined;
+  }
+
   #pump(): void {
-    while (this.#queue.length > 0) {
-      let slot = this.#slots.find((s) => !s.busy);
-      if (!slot) {
-        if (this.#slots.length >= this.#size) return;
-        slot = this.#spawn();
-      }
-      const next = this.#queue.shift()!;
-      this.#dispatch(slot, next.task, next.pending);
+    while (!this.#closed && this.#queue.length > 0) {
+      const slot = this.#slotFor(this.#queue[0]!.task);
+      if (!slot) return;
+      this.#post(slot, this.#queue.shift()!);
     }
   }
 
-  #dispatch(slot: Slot, task: WorkerTask<Req>, pending: Pending<Res>): void {
-    slot.busy = true;
-    const { worker } = slot;
-    worker.ref();
-    let settled = false;
-    const finish = (fn: () => void, replace: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      // A thread that failed is replaced; one that has done its share of tasks is ended too (a fresh one next).
-      if (replace || ++slot.tasks >= this.#tasksPerThread) {
-        const i = this.#slots.indexOf(slot);
-        if (i >= 0) this.#slots.splice(i, 1);
-        void worker.terminate();
-      } else {
-        slot.busy = false;
-        // An idle worker must not keep the process alive; a busy one must (else Node exits mid-task).
-        worker.unref();
+  #post(slot: Slot<Req, Res>, q: Queued<Req, Res>): void {
+    slot.tasks.push(q);
+    slot.given++;
+    // A busy worker must keep the process alive (else Node exits mid-task); an idle one must not.
+    slot.worker.ref();
+    if (slot.tasks.length === 1) this.#startTimer(slot);
+    try {
+      slot.worker.postMessage(q.task.request, q.task.transfer as ArrayBuffer[] | undefined);
+    } catch (e) {
+      // A request that cannot be sent (not cloneable): that task fails, nothing else does.
+      slot.tasks.pop();
+      slot.given--;
+      if (slot.tasks.length === 0) {
+        clearTimeout(slot.timer);
+        slot.worker.unref();
       }
-      fn();
-      this.#pump();
-    };
-    const onMessage = (msg: { ok: true; value: Res } | { ok: false; error: { code: string; message: string } }): void => {
-      if (msg.ok) finish(() => pending.resolve(msg.value), false);
-      else finish(() => pending.reject(new HuellaError((msg.error.code as never) ?? failures.code, msg.error.message)), false);
-    };
+      q.pending.reject(e);
+    }
+  }
+
+  /** The time limit of the thread's running task (the first given to it and not answered), from now. */
+  #startTimer(slot: Slot<Req, Res>): void {
+    const { timeoutMs } = slot.tasks[0]!.task;
+    slot.timer = setTimeout(() => this.#timedOut(slot, timeoutMs), timeoutMs);
+  }
+
+  #onReply(slot: Slot<Req, Res>, msg: Reply<Res>): void {
+    if (slot.gone) return;
+    const done = slot.tasks.shift();
+    if (!done) return;
+    clearTimeout(slot.timer);
+    if (slot.tasks.length > 0) this.#startTimer(slot);
+    else if (slot.given >= this.#tasksPerThread) {
+      // A thread that has done its share of tasks is ended (a fresh one takes the next).
+      this.#drop(slot);
+      void slot.worker.terminate();
+    } else slot.worker.unref();
+    if (msg.ok) done.pending.resolve(msg.value);
+    else done.pending.reject(new HuellaError((msg.error.code as never) ?? this.#failures.code, msg.error.message));
+    this.#pump();
+  }
+
+  #onExit(slot: Slot<Req, Res>): void {
+    if (slot.gone) return; // ended by the pool: its tasks are settled already
     const failures = this.#failures;
-    const onError = (e: Error): void => {
-      const oom = /heap|memory/i.test(e.message);
-      finish(() => pending.reject(new HuellaError(failures.code, oom ? failures.outOfMemory : failures.crashed, { cause: e })), true);
-    };
-    const onExit = (): void => finish(() => pending.reject(new HuellaError(failures.code, failures.stopped)), true);
-    const timer = setTimeout(() => {
-      finish(() => pending.reject(new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(task.timeoutMs / 1000)))), true);
-    }, task.timeoutMs);
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(task.request, task.transfer as ArrayBuffer[] | undefined);
+    const e = slot.error;
+    const failure = !e
+      ? new HuellaError(failures.code, failures.stopped)
+      : new HuellaError(failures.code, /heap|memory/i.test(e.message) ? failures.outOfMemory : failures.crashed, { cause: e });
+    this.#fail(slot, failure);
+  }
+
+  #timedOut(slot: Slot<Req, Res>, timeoutMs: number): void {
+    if (slot.gone) return;
+    const failures = this.#failures;
+    this.#fail(slot, new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000))));
+    void slot.worker.terminate();
+  }
+
+  /** The thread is replaced: its running task fails, and the tasks queued behind it go first to the next threads. */
+  #fail(slot: Slot<Req, Res>, failure: HuellaError): void {
+    const [running, ...behind] = this.#drop(slot);
+    this.#queue.unshift(...behind.map((q) => ({ task: q.task.again ? q.task.again() : q.task, pending: q.pending })));
+    running?.pending.reject(failure);
+    this.#pump();
+  }
+
+  /** The thread leaves the pool (no task is posted to it again, its replies are ignored); returns its tasks. */
+  #drop(slot: Slot<Req, Res>): Queued<Req, Res>[] {
+    slot.gone = true;
+    clearTimeout(slot.timer);
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    return slot.tasks.splice(0);
   }
 }

@@ -186,6 +186,19 @@ describe('ingest', () => {
     expect(report.results[0]!.warnings.map((w) => w.code)).toContain('PARSER_TIMEOUT');
   });
 
+  it('a parser time limit overrun fails each file it stopped alone, the files queued behind it in the thread too, and keeps them all', async () => {
+    // Every parse overruns 1 ms: the files waiting in the parser thread behind the one stopped are sent again (those
+    // whose bytes were moved to the thread, by their path) and each reports its own overrun; nothing is lost.
+    const dir = path.join(root, 'slow-many');
+    const photos = await Promise.all(Array.from({ length: 6 }, (_, i) => writeGpsPhoto(dir, `slow-${i}.jpg`, 200 + i)));
+    const report = await ingestPaths(vault, [dir], { parseTimeoutMs: 1 });
+    expect(report.results).toHaveLength(photos.length);
+    for (const r of report.results) {
+      expect(r.status).toBe('ingested');
+      expect(r.warnings.map((w) => w.code)).toContain('PARSER_TIMEOUT');
+    }
+  });
+
   it('refuses a file over the size limit and stores nothing of it', async () => {
     const dir = path.join(root, 'big');
     fs.mkdirSync(dir);

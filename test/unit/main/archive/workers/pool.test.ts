@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ed25519KeyPairFromSeed, ed25519Sign } from '../../../../../main/archive/custody/ed25519';
 import type { CryptoRequest } from '../../../../../main/archive/blobs/crypto-protocol';
 import { workerEntry } from '../../../../../main/archive/workers/entry';
-import { WorkerPool } from '../../../../../main/archive/workers/pool';
+import { WorkerPool, type WorkerTask } from '../../../../../main/archive/workers/pool';
+import type { HuellaError } from '../../../../../main/archive/errors';
+import type { TestReply, TestRequest } from './pool-test-worker';
 
 // The crypto worker, as the pool in blobs/crypto.ts starts it (this test file stands in for its caller).
 const CRYPTO_WORKER = workerEntry('crypto-worker', new URL('../../../../../main/archive/blobs/crypto.ts', import.meta.url).href);
@@ -103,5 +107,151 @@ describe('WorkerPool: fresh threads after tasksPerThread, idle threads ended', (
     expect(p.started).toBe(0);
     expect(await p.run(task)).toEqual([true]);
     expect(p.started).toBe(1);
+  });
+});
+
+/**
+ * Tasks queued in a thread (WorkerTask.queueBehind, issue 19 item 2): a thread gets its next tasks while the main thread is
+ * busy elsewhere, and the hostile-file semantics stay those of one task per thread: only the running task's time limit
+ * counts, and a task that hangs, crashes or exhausts its thread fails alone, with the same error, while the tasks
+ * queued behind it run on a fresh thread.
+ */
+describe('WorkerPool: tasks queued in a thread', () => {
+  const TEST_WORKER = new URL('./pool-test-worker.ts', import.meta.url);
+  const queued: WorkerPool<TestRequest, TestReply>[] = [];
+  afterEach(async () => {
+    await Promise.all(queued.splice(0).map((p) => p.close()));
+  });
+  function queuedPool(size: number, tasksPerThread?: number): WorkerPool<TestRequest, TestReply> {
+    const p = new WorkerPool<TestRequest, TestReply>(TEST_WORKER, { size, heapMb: 64, failures: FAILURES, ...(tasksPerThread ? { tasksPerThread } : {}) });
+    queued.push(p);
+    return p;
+  }
+  const echo = (value: number, timeoutMs = 60_000, more: { busyMs?: number; sleepMs?: number } = {}): WorkerTask<TestRequest> => ({ request: { op: 'echo', value, ...more }, timeoutMs, queueBehind: 8 });
+  const waiting = (request: TestRequest, timeoutMs: number): WorkerTask<TestRequest> => ({ request, timeoutMs, queueBehind: 8 });
+  const values = (rs: readonly TestReply[]): number[] => rs.map((r) => r.value);
+  /** A thread that is up (its start-up is not part of what a test times). */
+  async function warmed(p: WorkerPool<TestRequest, TestReply>): Promise<number> {
+    return (await p.run(echo(0))).thread;
+  }
+
+  it('a thread runs its queued tasks while the main thread is busy, one after another, in order', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const runs = [1, 2, 3, 4].map((v) => p.run(echo(v, 60_000, { busyMs: 20, sleepMs: 5 })));
+    const blockedUntil = Date.now() + 1500; // the main thread busy (a group's transaction): no reply is handled meanwhile
+    while (Date.now() < blockedUntil);
+    const rs = await Promise.all(runs);
+    expect(values(rs)).toEqual([1, 2, 3, 4]);
+    expect(rs.every((r) => r.maxRunning === 1)).toBe(true); // the async handler ran them one at a time
+    expect(rs[3]!.startedAt).toBeLessThan(blockedUntil); // the fourth began before the main thread could post it
+    expect(p.spawned).toBe(1);
+  });
+
+  it('a task that may not wait behind others is given to an idle thread only, as before', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const runs = [p.run(echo(1, 60_000, { busyMs: 200 })), p.run({ request: { op: 'echo', value: 2 }, timeoutMs: 60_000 })];
+    const blockedUntil = Date.now() + 1000;
+    while (Date.now() < blockedUntil);
+    const rs = await Promise.all(runs);
+    expect(values(rs)).toEqual([1, 2]);
+    expect(rs[1]!.startedAt).toBeGreaterThanOrEqual(blockedUntil); // posted only once the reply to 1 was handled
+  });
+
+  it('only the running task has its time limit running: tasks queued behind a slow one do not time out', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const rs = await Promise.all([1, 2, 3, 4].map((v) => p.run(echo(v, 1500, { busyMs: 600 }))));
+    expect(values(rs)).toEqual([1, 2, 3, 4]);
+    expect(p.spawned).toBe(1);
+  });
+
+  it('a task that hangs fails alone with the time-limit error; the tasks behind it run on a fresh thread', async () => {
+    const p = queuedPool(1);
+    const first = await warmed(p);
+    const runs = [p.run(echo(1)), p.run(waiting({ op: 'hang' }, 800)), p.run(echo(3)), p.run(echo(4))];
+    const settled = await Promise.allSettled(runs);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL', message: 'thread timed out' });
+    const [r1, , r3, r4] = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+    expect([r1!.thread, r1!.value, r3!.value, r4!.value]).toEqual([first, 1, 3, 4]);
+    expect(r3!.thread).not.toBe(first);
+    expect(p.spawned).toBe(2);
+  });
+
+  it.each([
+    ['crash', 'thread crashed'],
+    ['exit', 'thread stopped'],
+    ['oom', 'thread out of memory'],
+  ] as const)('a task that ends its thread (%s) fails alone with "%s", right after a reply from the same thread', async (op, message) => {
+    const p = queuedPool(1);
+    for (let round = 0; round < (op === 'oom' ? 1 : 8); round++) {
+      // The reply to 1 and the thread's end come together: the failure must be the second task's, not the first's.
+      const settled = await Promise.allSettled([p.run(echo(1)), p.run(waiting({ op }, 60_000)), p.run(echo(3)), p.run(echo(4))]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL', message });
+      expect(settled.filter((s) => s.status === 'fulfilled').map((s) => s.value.value)).toEqual([1, 3, 4]);
+    }
+  });
+
+  it('a task whose bytes are transferred waits for an idle thread, unless it says what to send again in their place', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const hang = p.run(waiting({ op: 'hang' }, 800));
+    const data2 = new Uint8Array(500);
+    const again = p.run({ request: { op: 'bytes', value: 3, data: data2 }, transfer: [data2.buffer], timeoutMs: 60_000, queueBehind: 8, again: () => echo(33) });
+    const data = new Uint8Array(1000);
+    const moved = p.run({ request: { op: 'bytes', value: 2, data }, transfer: [data.buffer], timeoutMs: 60_000, queueBehind: 8 });
+    expect(data2.byteLength).toBe(0); // posted behind the hang: its bytes are gone from here
+    expect(data.byteLength).toBe(1000); // waiting for an idle thread
+    await expect(hang).rejects.toThrow('thread timed out');
+    expect(await moved).toMatchObject({ value: 2, bytes: 1000 }); // its bytes arrived whole
+    expect(await again).toMatchObject({ value: 33 }); // it waited behind the hang; sent again as it asked
+  });
+
+  it('closing the pool fails the running task as stopped and the tasks queued behind it as cancelled', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const runs = [p.run(waiting({ op: 'hang' }, 60_000)), p.run(echo(2)), p.run(echo(3))];
+    const outcomes = Promise.allSettled(runs);
+    await new Promise((r) => setTimeout(r, 200));
+    await p.close();
+    const settled = await outcomes;
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as HuellaError).code : 'fulfilled'))).toEqual(['INTERNAL', 'CANCELLED', 'CANCELLED']);
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'thread stopped' });
+  });
+
+  it('a request that cannot be sent fails alone; the thread and the tasks around it go on', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    const runs = [p.run(echo(1, 60_000, { sleepMs: 100 })), p.run(waiting({ op: 'echo', value: 2, notCloneable: () => 2 } as unknown as TestRequest, 60_000)), p.run(echo(3))];
+    const settled = await Promise.allSettled(runs);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'DataCloneError' });
+    expect(p.spawned).toBe(1);
+  });
+
+  it('a second thread is started before a task is queued behind another', async () => {
+    const p = queuedPool(2);
+    const rs = await Promise.all([p.run(echo(1, 60_000, { sleepMs: 300 })), p.run(echo(2, 60_000, { sleepMs: 300 }))]);
+    expect(rs[0]!.thread).not.toBe(rs[1]!.thread);
+    expect(p.spawned).toBe(2);
+  });
+
+  it('idle threads, warmed and never given a task or done with theirs, do not keep the process alive', () => {
+    const child = fileURLToPath(new URL('./pool-exit-child.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout.trim(), r.stderr).toBe('1,2');
+    expect(r.signal).toBeNull(); // not killed by the time limit: it ended by itself
+    expect(r.status).toBe(0);
+  });
+
+  it('a thread still ends after tasksPerThread tasks, counting those queued in it', async () => {
+    const p = queuedPool(1, 3);
+    const rs = await Promise.all(Array.from({ length: 7 }, (_, i) => p.run(echo(i))));
+    expect(values(rs)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(new Set(rs.map((r) => r.thread)).size).toBe(3); // tasks 0-2, 3-5, 6
+    expect(p.spawned).toBe(3);
   });
 });
