@@ -59,7 +59,25 @@ export type EncryptFileRequest = { readonly type: 'encrypt-file'; readonly sourc
  */
 export type EncryptedSmallFile = { readonly sha256: Uint8Array; readonly size: number; readonly head: Uint8Array; readonly found: boolean; readonly fd: number; readonly sourceSize: number; readonly sourceMtimeMs: number; readonly plaintext?: Uint8Array };
 
-export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest;
+/**
+ * The age file `file` decrypted whole with `identity` into `into` (a SharedArrayBuffer the caller holds: one of the
+ * strip's reused buffers, formats/whole-file.ts), at `intoOffset`, in at most `intoBytes`: the file is read there and
+ * each chunk's plaintext copied back over it, as BlobStore.readPlaintextWhole does in the calling thread. The reply's
+ * `bytes`: the plaintext's size, from `intoOffset`; null when the file is not a regular file, is larger than
+ * `maxBytes` (or than `intoBytes` less one byte), grew, is missing, damaged or for another key: the caller then
+ * streams it, and the stream reports the failure. No plaintext stays in the worker (each opened chunk is zeroed).
+ */
+export type DecryptWholeRequest = {
+  readonly type: 'decrypt-whole';
+  readonly identity: Uint8Array;
+  readonly file: string;
+  readonly maxBytes: number;
+  readonly into: SharedArrayBuffer;
+  readonly intoOffset: number;
+  readonly intoBytes: number;
+};
+
+export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest | DecryptWholeRequest;
 
 export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
   ? readonly ObjectHash[]
@@ -67,4 +85,6 @@ export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
     ? { readonly written: number }
     : R extends EncryptFileRequest
       ? EncryptedSmallFile
-      : readonly boolean[];
+      : R extends DecryptWholeRequest
+        ? { readonly bytes: number | null }
+        : readonly boolean[];

@@ -6,6 +6,7 @@ import { HuellaError } from '../errors';
 import { copyIntoRing } from './ciphertext-ring';
 import { hashObjects } from './object-hash';
 import { encryptSmallFile } from './encrypt-small';
+import { decryptWholeInto } from './plaintext-reader';
 import { collectYoungGarbage } from './young-garbage';
 import type { CryptoRequest, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
 
@@ -47,6 +48,10 @@ parentPort!.on('message', (req: CryptoRequest) => {
       const value = encryptSmallFile(req);
       // A kept plaintext moves to the caller (no copy of it is left here).
       parentPort!.postMessage({ ok: true, value }, value.plaintext ? [value.plaintext.buffer as ArrayBuffer] : []);
+      return;
+    }
+    if (req.type === 'decrypt-whole') {
+      parentPort!.postMessage({ ok: true, value: decryptWholeInto(req) });
       return;
     }
     const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : verifySignatures(req);

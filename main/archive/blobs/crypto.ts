@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { CryptoRequest, CryptoResult, EncryptedSmallFile, EncryptFileRequest, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
+import type { CryptoRequest, CryptoResult, DecryptWholeRequest, EncryptedSmallFile, EncryptFileRequest, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
 import { workerEntry } from '../workers/entry';
 import { WorkerPool } from '../workers/pool';
 
@@ -85,6 +85,18 @@ const ENCRYPT_QUEUE_BEHIND = 15;
 /** A small file read, hashed and encrypted into a new .part file on a worker (blobs/encrypt-small.ts). */
 export function encryptFile(request: Omit<EncryptFileRequest, 'type'>, bytes: number): Promise<EncryptedSmallFile> {
   return runCrypto({ ...request, type: 'encrypt-file' } satisfies EncryptFileRequest, bytes, ENCRYPT_QUEUE_BEHIND);
+}
+
+/**
+ * The age file `file` decrypted whole with `identity` on a worker, into `into` (a view of a SharedArrayBuffer): the
+ * plaintext's size, at its start, or null (see DecryptWholeRequest). Rejects only when the worker fails (crashed,
+ * stopped, timed out): a thread being ended may still write into `into` then.
+ */
+export async function decryptWhole(identity: Uint8Array, file: string, maxBytes: number, into: Buffer): Promise<number | null> {
+  if (!(into.buffer instanceof SharedArrayBuffer)) throw new TypeError('decryptWhole: the buffer must be a view of a SharedArrayBuffer');
+  const request = (copy: Uint8Array): DecryptWholeRequest => ({ type: 'decrypt-whole', identity: copy, file, maxBytes, into: into.buffer as SharedArrayBuffer, intoOffset: into.byteOffset, intoBytes: into.length });
+  const { bytes } = await withSecretCopy(identity, (copy) => runCrypto(request(copy), into.length));
+  return bytes;
 }
 
 /**

@@ -3,6 +3,8 @@ import type fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { readFullySync } from '../fs/writev';
 import { AgeDecryptor } from './age';
+import { collectYoungGarbage, keepFreedMemoryMapped } from './young-garbage';
+import type { DecryptWholeRequest } from './crypto-protocol';
 
 /**
  * The vault's read side (BlobStore.openPlaintext, BlobStore.eachPlaintextChunk): an age file read through two
@@ -169,5 +171,38 @@ export function decryptWholeSync(fd: number, identities: readonly Uint8Array[], 
     return at;
   } finally {
     decryptor.destroy();
+  }
+}
+
+/**
+ * decryptWholeSync of the age file at `file`: null also when it cannot be opened or fails to decrypt (missing,
+ * damaged, cut short, for another key), for the caller to stream it instead, where the stream reports the failure.
+ */
+export function decryptWholeFile(file: string, identities: readonly Uint8Array[], maxBytes: number, take: (bytes: number) => Buffer): number | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return decryptWholeSync(fd, identities, maxBytes, take);
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+    // Each 64 KiB chunk opened was a fresh buffer outside the JS heap, garbage once copied (young-garbage.ts).
+    collectYoungGarbage();
+  }
+}
+
+/** A crypto worker's decrypt-whole task (crypto-protocol.ts): into the caller's shared buffer; the identity copy is zeroed. */
+export function decryptWholeInto(req: DecryptWholeRequest): { bytes: number | null } {
+  keepFreedMemoryMapped();
+  try {
+    const into = Buffer.from(req.into, req.intoOffset, req.intoBytes);
+    return { bytes: decryptWholeFile(req.file, [req.identity], Math.min(req.maxBytes, req.intoBytes - 1), () => into) };
+  } finally {
+    req.identity.fill(0);
   }
 }

@@ -13,10 +13,9 @@ import { openDirect } from '../fs/direct-io';
 import { formatBytes } from '../format-bytes';
 import { x25519PublicFromSecret } from './age-keys';
 import { readAgeHeader, rewrapAgeHeader } from './age-rewrap';
-import { PlaintextReader, decryptWholeSync, plaintextStream } from './plaintext-reader';
-import { collectYoungGarbage } from './young-garbage';
+import { PlaintextReader, decryptWholeFile, plaintextStream } from './plaintext-reader';
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
-import { encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
+import { decryptWhole, encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
 
 /**
@@ -621,21 +620,27 @@ export class BlobStore {
    * then streams it (openPlaintext), which reports that failure as it always did, after the plaintext before it.
    */
   readPlaintextWhole(name: string, maxBytes: number, take: (bytes: number) => Buffer): number | null {
-    let fd: number;
+    return decryptWholeFile(this.pathOf(name), [this.#identity], maxBytes, take);
+  }
+
+  /**
+   * readPlaintextWhole on a crypto worker, so the calling thread is free meanwhile (an export strips one photo while
+   * the next is decrypted). `take(bytes)` must give a view of a SharedArrayBuffer (formats' scannable buffers are),
+   * which the worker reads and decrypts into; another buffer is decrypted into in this thread. Null as
+   * readPlaintextWhole; rejects only when the worker fails (crypto.ts decryptWhole).
+   */
+  async readPlaintextWholeOnWorker(name: string, maxBytes: number, take: (bytes: number) => Buffer): Promise<number | null> {
+    let size: number;
     try {
-      fd = fs.openSync(this.pathOf(name), 'r');
+      const st = fs.statSync(this.pathOf(name));
+      if (!st.isFile() || st.size > maxBytes) return null;
+      size = st.size;
     } catch {
       return null;
     }
-    try {
-      return decryptWholeSync(fd, [this.#identity], maxBytes, take);
-    } catch {
-      return null;
-    } finally {
-      fs.closeSync(fd);
-      // Each 64 KiB chunk opened was a fresh buffer outside the JS heap, garbage once copied (young-garbage.ts).
-      collectYoungGarbage();
-    }
+    const into = take(size + 1);
+    if (!(into.buffer instanceof SharedArrayBuffer)) return this.readPlaintextWhole(name, maxBytes, () => into);
+    return decryptWhole(this.#identity, this.pathOf(name), maxBytes, into);
   }
 
   /**

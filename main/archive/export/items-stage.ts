@@ -4,7 +4,8 @@ import { Transform } from 'node:stream';
 import type { PacketBlocker } from '../../../shared/model/packet';
 import { createAgeEncryptStream } from '../blobs/age';
 import { HuellaError, msg } from '../errors';
-import { inspectCopy, stripToFile, vaultObjectSource, wipeWholeFileBuffers, type CopyFacts, type LeakFinding, type StripRecord } from '../formats';
+import type { BlobStore } from '../blobs/store';
+import { inspectCopy, StripAhead, stripsFromWhole, stripToFile, wipeWholeFileBuffers, type CopyFacts, type LeakFinding, type StreamSource, type StripRecord } from '../formats';
 import type { Vault } from '../vault/vault';
 import { checkCopyHoldsNoManifest, writeSidecar, type WrittenSidecar } from './content-credentials-stage';
 import { mapLimit, sha256File, streamToNewFile, type Hashed } from './files';
@@ -73,14 +74,25 @@ function checkClaims(it: PlannedItemInternal, record: StripRecord, facts: CopyFa
   if (bad.length > 0) throw new HuellaError('INTERNAL', `${it.planned.label} (${it.planned.itemId}): the stripper's record does not match the written copy (${bad.join('; ')}); nothing was exported.`);
 }
 
-async function stripAndCheck(vault: Vault, details: PlanDetails, root: string, it: PlannedItemInternal): Promise<ExportedCopy> {
-  const { planned, detail, objectName } = it;
+/**
+ * How many photos are decrypted ahead of the one being stripped. 2 against 1: see the commit that set it (the strip
+ * bench's headline row, one at a time); with the stage's own concurrency of 3, at most 5 buffers are held at once.
+ */
+const STRIP_AHEAD_DEPTH = 2;
+
+/**
+ * The export's reads of the objects it strips whole (JPEG), in the order given: each decrypted whole on a crypto
+ * worker, the next STRIP_AHEAD_DEPTH started when one is asked for, so they are decrypted while it is stripped in
+ * this thread. The strip bench's headline row takes this same path. close() it, then wipeWholeFileBuffers().
+ */
+export function stripAhead(blobs: BlobStore, names: readonly string[]): StripAhead {
+  return new StripAhead(names, { open: (n) => blobs.openPlaintext(n), readWhole: (n, limit, take) => blobs.readPlaintextWholeOnWorker(n, limit, take) }, STRIP_AHEAD_DEPTH);
+}
+
+async function stripAndCheck(source: StreamSource, details: PlanDetails, root: string, it: PlannedItemInternal): Promise<ExportedCopy> {
+  const { planned, detail } = it;
   const keepCaptureDate = details.plan.keepCaptureDate;
   const abs = path.join(root, planned.exportPath!);
-  const source = vaultObjectSource(
-    () => vault.blobs.openPlaintext(objectName),
-    (limit, take) => vault.blobs.readPlaintextWhole(objectName, limit, take),
-  );
   const { record } = await stripToFile(source, detail.mediaType, abs, { keepCaptureDate, keepOrientation: true });
   const inspected = await inspectCopy(abs, detail.mediaType, { keepCaptureDate, keepOrientation: true, originalValues: it.originalValues });
   if (inspected.leaks.length > 0) throw new HuellaError('LEAK_DETECTED', leakMessage(planned.label, planned.itemId, inspected.leaks), { details: { itemId: planned.itemId } });
@@ -112,6 +124,7 @@ export async function runItemStage(vault: Vault, details: PlanDetails, root: str
   const problems: PacketBlocker[] = [];
   let done = 0;
   opts.onProgress?.(0, work.length);
+  const ahead = stripAhead(vault.blobs, work.filter((it) => it.planned.exportPath && stripsFromWhole(it.detail.mediaType)).map((it) => it.objectName));
   let results: (ItemOutcome | undefined)[];
   try {
     results = await mapLimit(
@@ -121,7 +134,7 @@ export async function runItemStage(vault: Vault, details: PlanDetails, root: str
         if (opts.signal?.aborted) throw new HuellaError('CANCELLED', 'The export was cancelled; nothing was written.');
         let outcome: ItemOutcome | undefined;
         try {
-          const exported = it.planned.exportPath ? await stripAndCheck(vault, details, root, it) : undefined;
+          const exported = it.planned.exportPath ? await stripAndCheck(ahead.source(it.objectName), details, root, it) : undefined;
           const sidecar = exported && it.planned.contentCredentials?.kept ? await writeSidecar(vault, root, it) : undefined;
           const original = it.planned.originalPath && opts.writeOriginals ? await encryptOriginal(vault, details, root, it, opts.signal) : undefined;
           outcome = { it, ...(exported ? { exported } : {}), ...(original ? { original } : {}), ...(sidecar ? { sidecar } : {}) };
@@ -134,6 +147,7 @@ export async function runItemStage(vault: Vault, details: PlanDetails, root: str
       opts.signal,
     );
   } finally {
+    await ahead.close(); // the reads started ahead and not used: no worker writes into a buffer after the wipe
     wipeWholeFileBuffers(); // the photos' plaintext, kept in the strip's reused buffers
   }
   return { outcomes: results.filter((r): r is ItemOutcome => r !== undefined), problems: problems.sort((a, b) => a.message.localeCompare(b.message)) };

@@ -109,3 +109,12 @@ export function formatFor(mediaType: string): FormatEntry | undefined {
   cached ??= table();
   return cached.get(mediaType.toLowerCase().split(';')[0]?.trim() ?? '');
 }
+
+/**
+ * Whether the stripper of `mediaType` works from the plaintext had whole (source.whole: JPEG): an export decrypts
+ * those items ahead of their strip (StripAhead), the others it streams when it gets to them.
+ */
+export function stripsFromWhole(mediaType: string): boolean {
+  const entry = formatFor(mediaType);
+  return entry?.kind === 'strip' && entry.handler.takesWhole === true;
+}

@@ -10,7 +10,10 @@ import type { StreamSource, StripOptions, StripRecord } from './types';
 type Stripped = { readonly record: StripRecord; readonly bytesIn: number; readonly bytesOut?: number };
 
 /** Writes a stripped copy of `source` to `tmpPath` (which the caller renames into place on success). */
-export type StripHandler = (source: StreamSource, tmpPath: string, opts: StripOptions) => Promise<Stripped>;
+export type StripHandler = ((source: StreamSource, tmpPath: string, opts: StripOptions) => Promise<Stripped>) & {
+  /** Whether it asks its source for the plaintext whole (source.whole) first: an export then reads it ahead. */
+  readonly takesWhole?: boolean;
+};
 
 /** A one-pass streaming stripper: structure in from a reader, structure out to a sink. */
 export type StructuralStripper = (r: ByteReader, sink: ByteSink, opts: StripOptions) => Promise<StripRecord>;
@@ -22,9 +25,9 @@ export type StructuralStripper = (r: ByteReader, sink: ByteSink, opts: StripOpti
  * nextChunk/copyTo past its next read, and writes it at once.
  */
 export function streaming(strip: StructuralStripper, opts: { readonly reuseBuffers?: boolean } = {}): StripHandler {
-  return async (source, tmpPath, stripOpts) => {
+  const handler: StripHandler = async (source, tmpPath, stripOpts) => {
     if (opts.reuseBuffers === true) {
-      const whole = source.whole?.() ?? null;
+      const whole = (await source.whole?.()) ?? null;
       if (whole !== null) return fromWhole(strip, whole, tmpPath, stripOpts);
       if (source.file !== undefined) return fromFileReusing(strip, source.file, tmpPath, stripOpts);
     }
@@ -33,6 +36,7 @@ export function streaming(strip: StructuralStripper, opts: { readonly reuseBuffe
       return { record: value, bytesIn, bytesOut: sink.bytesWritten };
     });
   };
+  return Object.assign(handler, { takesWhole: opts.reuseBuffers === true });
 }
 
 /**

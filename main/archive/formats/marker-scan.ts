@@ -106,7 +106,9 @@ function moduleBytes(): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f]), // type: (i32, i32) -> i32
-    ...section(2, [0x01, 0x01, 0x6d, 0x01, 0x6d, 0x02, 0x00, 0x01]), // import "m" "m" memory, at least 1 page
+    // import "m" "m" memory, shared, at least 1 page, at most 65,536 (4 GiB): a shared memory's buffer is a
+    // SharedArrayBuffer, which a crypto worker can decrypt a photo into (blobs/crypto-worker.ts: decrypt-whole)
+    ...section(2, [0x01, 0x01, 0x6d, 0x01, 0x6d, 0x02, 0x03, 0x01, ...leb(65536)]),
     ...section(3, [0x01, 0x00]), // one function of type 0
     ...section(7, [0x01, 0x04, 0x73, 0x63, 0x61, 0x6e, 0x00, 0x00]), // export "scan"
     ...section(10, [0x01, ...leb(body.length), ...body]),
@@ -118,7 +120,7 @@ type Scan = (from: number, end: number) => number;
 /** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it as a value). */
 type WasmApi = {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  readonly Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => { readonly buffer: SharedArrayBuffer };
   readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 };
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -141,15 +143,15 @@ function scanModule(): object | null {
 const PAGE = 64 * 1024;
 
 /**
- * A buffer of `bytes` (a multiple of 64 KiB) that nextMarkerCandidate searches with SIMD: the whole of a
- * WebAssembly memory of its own (never grown, so the buffer stays valid). A plain buffer when WebAssembly is not
- * available.
+ * A buffer of `bytes` (a multiple of 64 KiB) that nextMarkerCandidate searches with SIMD: the whole of a shared
+ * WebAssembly memory of its own (never grown, so the buffer stays valid). A buffer over a plain SharedArrayBuffer
+ * when WebAssembly is not available. Either way its memory is a SharedArrayBuffer: another thread can write into it.
  */
 export function scannableBuffer(bytes: number): Buffer {
   const mod = scanModule();
   if (wasm !== undefined && mod !== null && bytes % PAGE === 0) {
     try {
-      const memory = new wasm.Memory({ initial: bytes / PAGE, maximum: bytes / PAGE });
+      const memory = new wasm.Memory({ initial: bytes / PAGE, maximum: bytes / PAGE, shared: true });
       const instance = new wasm.Instance(mod, { m: { m: memory } });
       scanners.set(memory.buffer, instance.exports.scan as Scan);
       return Buffer.from(memory.buffer, 0, bytes);
@@ -158,7 +160,7 @@ export function scannableBuffer(bytes: number): Buffer {
       // refused. A plain buffer then, searched with indexOf.
     }
   }
-  return Buffer.allocUnsafeSlow(bytes);
+  return Buffer.from(new SharedArrayBuffer(bytes));
 }
 
 /** Whether `b` is searched with SIMD (it lies in a buffer made by scannableBuffer). */

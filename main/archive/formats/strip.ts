@@ -3,7 +3,7 @@ import { HuellaError, fromSystemError } from '../errors';
 import { stripFailed, stripUnsupported, TruncatedInputError } from './errors';
 import { formatFor } from './formats';
 import { writeAtomically } from './output';
-import { readWholeFile, readWholeWith } from './whole-file';
+import { readWholeElsewhere, readWholeFile, type ReadWholeElsewhere } from './whole-file';
 import type { StreamSource, StripFileOptions, StripResult, StripSupport } from './types';
 
 export function canStrip(mediaType: string): StripSupport {
@@ -21,12 +21,13 @@ export function fileSource(file: string): StreamSource {
 
 /**
  * A vault object as a strip source (the export): `open` gives its decrypting stream (BlobStore.openPlaintext), and
- * `readWhole` decrypts it whole into a buffer it is given (BlobStore.readPlaintextWhole), so that the JPEG stripper
- * works from one buffer as it does for a file. An object larger than WHOLE_FILE_LIMIT, or one that fails to
- * decrypt whole, is streamed, and the stream reports any failure as it always did.
+ * `readWhole` decrypts it whole into a buffer it is given (BlobStore.readPlaintextWholeOnWorker, or in this thread
+ * readPlaintextWhole), so that the JPEG stripper works from one buffer as it does for a file. An object larger than
+ * WHOLE_FILE_LIMIT, or one that fails to decrypt whole, is streamed, and the stream reports any failure as it always
+ * did. An export strips its items through StripAhead (strip-ahead.ts), which starts the next items' reads early.
  */
-export function vaultObjectSource(open: () => NodeJS.ReadableStream, readWhole: (limit: number, take: (bytes: number) => Buffer) => number | null): StreamSource {
-  return Object.assign(() => open(), { whole: () => readWholeWith(readWhole) });
+export function vaultObjectSource(open: () => NodeJS.ReadableStream, readWhole: ReadWholeElsewhere): StreamSource {
+  return Object.assign(() => open(), { whole: () => readWholeElsewhere(readWhole) });
 }
 
 /**

@@ -27,9 +27,10 @@ export type StripResult = { readonly record: StripRecord; readonly bytesIn: numb
  * fileSource() when the plaintext is a file on disk, so a stripper can read it into reused buffers instead.
  * `whole`: the plaintext in one reused buffer (whole-file.ts; the caller release()s it), or null when it is larger
  * than WHOLE_FILE_LIMIT (or not to be had whole): set by fileSource() and by the export for a vault object
- * (vaultObjectSource), used by the strippers that keep nothing past their next read (JPEG).
+ * (vaultObjectSource, StripAhead: decrypted on a crypto worker, hence a promise), used by the strippers that keep
+ * nothing past their next read (JPEG).
  */
-export type StreamSource = (() => NodeJS.ReadableStream) & { readonly file?: string; readonly whole?: () => WholeFile | null };
+export type StreamSource = (() => NodeJS.ReadableStream) & { readonly file?: string; readonly whole?: () => WholeFile | null | Promise<WholeFile | null> };
 
 export type LeakKind =
   | 'gps'

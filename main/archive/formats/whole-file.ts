@@ -15,8 +15,11 @@ export const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 const MIN_BUFFER_BYTES = 8 * 1024 * 1024;
 /** Whole WebAssembly pages, so nextMarkerCandidate searches the buffer with SIMD (marker-scan.ts). */
 const PAGE = 64 * 1024;
-/** Buffers kept for the next file: one per file being stripped at once, at most this many kept. */
-const MAX_SPARE = 2;
+/**
+ * Buffers kept for the next file: one per file being stripped or read ahead at once (an export: 3 strips and 2
+ * reads ahead, export/items-stage.ts), at most this many kept; a buffer made anew costs its pages' first touch.
+ */
+export const MAX_SPARE = 5;
 const spare: Buffer[] = [];
 
 export type WholeFile = {
@@ -46,7 +49,7 @@ function giveBack(b: Buffer): void {
 /**
  * Zeroes the buffers kept for the next file: the plaintext of the last photos stripped must not stay in the process
  * once the work is done (an export calls this when its items are written, whatever the outcome). Zeroing per photo
- * instead would cost ~5-10 % of a strip; once per export it is at most 2 × 32 MiB.
+ * instead would cost ~5-10 % of a strip; once per export it is at most 5 × 32 MiB (5 × 8 MiB for phone photos).
  */
 export function wipeWholeFileBuffers(): void {
   for (const b of spare) b.fill(0);
@@ -74,24 +77,51 @@ export function readWholeFile(file: string): WholeFile | null {
   }
 }
 
+/** The buffer a reader asks for with take(bytes); asking again gives the first one back. */
+class Taken {
+  held: Buffer | null = null;
+  readonly take = (bytes: number): Buffer => {
+    if (this.held !== null) giveBack(this.held);
+    this.held = takeBuffer(bytes);
+    return this.held;
+  };
+}
+
+export type ReadWhole = (limit: number, take: (bytes: number) => Buffer) => number | null;
+export type ReadWholeElsewhere = (limit: number, take: (bytes: number) => Buffer) => number | null | Promise<number | null>;
+
 /**
  * A plaintext had whole through `read` (a vault object decrypted whole: BlobStore.readPlaintextWhole), into a reused
  * buffer that `read` asks for with `take(bytes)`. `read` returns how many bytes of that buffer, from its start, hold
  * the plaintext, or null when it is not to be had whole (too large, or a failure the stream will report); null then.
  */
-export function readWholeWith(read: (limit: number, take: (bytes: number) => Buffer) => number | null): WholeFile | null {
-  let held: Buffer | null = null;
+export function readWholeWith(read: ReadWhole): WholeFile | null {
+  const t = new Taken();
   let n: number | null = null;
   try {
-    n = read(WHOLE_FILE_LIMIT, (bytes) => {
-      if (held !== null) giveBack(held);
-      held = takeBuffer(bytes);
-      return held;
-    });
+    n = read(WHOLE_FILE_LIMIT, t.take);
   } finally {
-    if (n === null && held !== null) giveBack(held);
+    if (n === null && t.held !== null) giveBack(t.held);
   }
-  return n === null || held === null ? null : wholeOf(held, n);
+  return n === null || t.held === null ? null : wholeOf(t.held, n);
+}
+
+/**
+ * readWholeWith for a `read` that fills the buffer in another thread (BlobStore.readPlaintextWholeOnWorker; the
+ * buffers are SharedArrayBuffers). When `read` rejects (the thread failed, and may still be writing), the buffer is
+ * zeroed and dropped, not kept for another photo, and the plaintext is not to be had whole: null.
+ */
+export async function readWholeElsewhere(read: ReadWholeElsewhere): Promise<WholeFile | null> {
+  const t = new Taken();
+  let n: number | null;
+  try {
+    n = await read(WHOLE_FILE_LIMIT, t.take);
+  } catch {
+    t.held?.fill(0);
+    return null;
+  }
+  if (n === null && t.held !== null) giveBack(t.held);
+  return n === null || t.held === null ? null : wholeOf(t.held, n);
 }
 
 /** The first `n` bytes of `held` as a WholeFile; null (`held` given back) when they fill it: the file grew while read. */

@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
 import { x25519PublicFromSecret } from '../../../../../main/archive/blobs/age-keys';
 import { READ_BUFFERS, READ_BYTES } from '../../../../../main/archive/blobs/plaintext-reader';
 import { BlobStore } from '../../../../../main/archive/blobs/store';
+import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { HuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
 
@@ -154,17 +155,23 @@ describe('BlobStore plaintext reader (reused read buffers)', () => {
   });
 });
 
-describe('BlobStore.readPlaintextWhole (an object decrypted whole into a given buffer: the export\'s JPEG strip)', () => {
+/** Where the object is decrypted whole: in this thread, or on a crypto worker into a SharedArrayBuffer (StripAhead). */
+const WHOLE_MODES = ['in this thread', 'on a crypto worker'] as const;
+
+afterAll(() => shutdownCryptoWorkers());
+
+describe.each(WHOLE_MODES)('BlobStore.readPlaintextWhole %s (an object decrypted whole into a given buffer: the export\'s JPEG strip)', (mode) => {
   /** The plaintext, from the start of the buffer `take` gave, and the sizes asked of `take`. */
-  function whole(name: string, maxBytes = 64 * 1024 * 1024): { plain: Buffer | null; asked: number[] } {
+  async function whole(name: string, maxBytes = 64 * 1024 * 1024): Promise<{ plain: Buffer | null; asked: number[] }> {
     const asked: number[] = [];
     let buf: Buffer | undefined;
-    const n = store.readPlaintextWhole(name, maxBytes, (bytes) => {
+    const take = (bytes: number): Buffer => {
       asked.push(bytes);
       // Filled with junk: the plaintext must be written over it, not merely left where it already was.
-      buf = Buffer.alloc(bytes, 0xa5);
+      buf = (mode === 'in this thread' ? Buffer.alloc(bytes) : Buffer.from(new SharedArrayBuffer(bytes))).fill(0xa5);
       return buf;
-    });
+    };
+    const n = mode === 'in this thread' ? store.readPlaintextWhole(name, maxBytes, take) : await store.readPlaintextWholeOnWorker(name, maxBytes, take);
     return { plain: n === null ? null : buf!.subarray(0, n), asked };
   }
 
@@ -172,7 +179,7 @@ describe('BlobStore.readPlaintextWhole (an object decrypted whole into a given b
     for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 2 * 1024 * KiB + 7]) {
       const data = crypto.randomBytes(size);
       const { name, file } = await putObject(data);
-      const { plain, asked } = whole(name);
+      const { plain, asked } = await whole(name);
       expect(plain?.equals(data), `size ${size}`).toBe(true);
       // One buffer, one byte larger than the object (a read that fills it means the file grew).
       expect(asked).toEqual([fs.statSync(file).size + 1]);
@@ -183,8 +190,8 @@ describe('BlobStore.readPlaintextWhole (an object decrypted whole into a given b
     const data = crypto.randomBytes(3 * CHUNK + 100);
     const { name, file } = await putObject(data);
     const size = fs.statSync(file).size;
-    expect(whole(name, size - 1)).toEqual({ plain: null, asked: [] });
-    expect(whole(name, size).plain?.equals(data)).toBe(true);
+    expect(await whole(name, size - 1)).toEqual({ plain: null, asked: [] });
+    expect((await whole(name, size)).plain?.equals(data)).toBe(true);
 
     const sealed = fs.readFileSync(file);
     const altered = Buffer.from(sealed);
@@ -192,12 +199,35 @@ describe('BlobStore.readPlaintextWhole (an object decrypted whole into a given b
     altered[at] = altered[at]! ^ 1;
     const damaged = await putObject(data);
     fs.writeFileSync(damaged.file, altered);
-    expect(whole(damaged.name).plain).toBeNull();
+    expect((await whole(damaged.name)).plain).toBeNull();
     const cut = await putObject(data);
     fs.writeFileSync(cut.file, sealed.subarray(0, sealed.length - 10));
-    expect(whole(cut.name).plain).toBeNull();
-    expect(whole(crypto.randomBytes(32).toString('hex')).plain).toBeNull();
+    expect((await whole(cut.name)).plain).toBeNull();
+    expect((await whole(crypto.randomBytes(32).toString('hex'))).plain).toBeNull();
     const other = await putObject(data, crypto.randomBytes(32));
-    expect(whole(other.name).plain).toBeNull();
+    expect((await whole(other.name)).plain).toBeNull();
+  });
+});
+
+describe('BlobStore.readPlaintextWholeOnWorker', () => {
+  it('decrypts into a buffer that is not shared in this thread instead (a worker could not write into it)', async () => {
+    const data = crypto.randomBytes(2 * CHUNK + 3);
+    const { name } = await putObject(data);
+    const buf = Buffer.alloc(4 * CHUNK);
+    const n = await store.readPlaintextWholeOnWorker(name, 1 << 20, () => buf);
+    expect(buf.subarray(0, n!).equals(data)).toBe(true);
+  });
+
+  it('an object that grew after it was looked at (larger than the buffer asked for) is not decrypted into it: null', async () => {
+    const { name, file } = await putObject(crypto.randomBytes(10));
+    const large = fs.readFileSync((await putObject(crypto.randomBytes(5 * CHUNK))).file);
+    let buf: Buffer | undefined;
+    const n = await store.readPlaintextWholeOnWorker(name, 1 << 20, (bytes) => {
+      fs.writeFileSync(file, large); // the worker finds this one
+      buf = Buffer.from(new SharedArrayBuffer(bytes)).fill(0xa5);
+      return buf;
+    });
+    expect(n).toBeNull();
+    expect(buf!.every((b) => b === 0xa5)).toBe(true);
   });
 });

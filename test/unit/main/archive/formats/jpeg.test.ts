@@ -1,19 +1,20 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../../../../main/archive/formats/vips-env';
 import sharp from 'sharp';
 import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
 import { BlobStore } from '../../../../../main/archive/blobs/store';
+import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { fileSource, stripToFile, vaultObjectSource, type StreamSource } from '../../../../../main/archive/formats/index';
-import { readWholeWith, WHOLE_FILE_LIMIT, wipeWholeFileBuffers } from '../../../../../main/archive/formats/whole-file';
+import { MAX_SPARE, WHOLE_FILE_LIMIT, wipeWholeFileBuffers } from '../../../../../main/archive/formats/whole-file';
 import { isHuellaError } from '../../../../../main/archive/errors';
 import { tempDir } from '../../../../helpers/tmp';
 import type { MadeFixture } from '../../../../fixtures/photos';
 import { makeJpeg, makeJpegs, photoPixels, RICH_EXIF, richJpegOptions } from '../../../../fixtures/photos';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
-import { colourTags, expectClean, expectDirty, jpegCodingData, jpegMarkers, KEEP_DATE, OPTS, strip } from './strip-helpers';
+import { colourTags, expectClean, expectDirty, jpegCodingData, jpegMarkers, KEEP_DATE, keptWholeBuffers, OPTS, putVaultObject, strip } from './strip-helpers';
 
 const dir = tempDir('huella-strip-jpeg-');
 
@@ -22,6 +23,8 @@ async function rendered(file: string): Promise<{ data: Buffer; width: number; he
   const { data, info } = await sharp(file).rotate().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
+
+afterAll(() => shutdownCryptoWorkers());
 
 describe('JPEG stripping', () => {
   let rich: MadeFixture;
@@ -239,19 +242,13 @@ describe('JPEG stripping', () => {
     }
   });
 
-  it('from a vault object (the export), decrypted whole, writes what the decrypting stream gives; a larger or damaged object is streamed', async () => {
+  it.each(['in this thread', 'on a crypto worker'])('from a vault object (the export), decrypted whole %s, writes what the decrypting stream gives; a larger or damaged object is streamed', async (mode) => {
     const store = new BlobStore(dir, crypto.randomBytes(32), crypto.randomBytes(32));
     fs.mkdirSync(store.blobsDir, { recursive: true });
-    const put = async (data: Buffer): Promise<{ name: string; file: string }> => {
-      const name = crypto.randomBytes(32).toString('hex');
-      const file = store.pathOf(name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, await ageEncryptBuffer(data, [store.recipientPublicKey]));
-      return { name, file };
-    };
+    const put = (data: Buffer): Promise<{ name: string; file: string }> => putVaultObject(store, data);
     const sourceOf = (name: string, taken: (number | null)[]): StreamSource =>
-      vaultObjectSource(() => store.openPlaintext(name), (limit, take) => {
-        const n = store.readPlaintextWhole(name, limit, take);
+      vaultObjectSource(() => store.openPlaintext(name), async (limit, take) => {
+        const n = mode === 'in this thread' ? store.readPlaintextWhole(name, limit, take) : await store.readPlaintextWholeOnWorker(name, limit, take);
         taken.push(n);
         return n;
       });
@@ -291,22 +288,13 @@ describe('JPEG stripping', () => {
     fs.mkdirSync(path.dirname(store.pathOf(name)), { recursive: true });
     fs.writeFileSync(store.pathOf(name), await ageEncryptBuffer(plain, [store.recipientPublicKey]));
     const source = (): StreamSource => vaultObjectSource(() => store.openPlaintext(name), (limit, take) => store.readPlaintextWhole(name, limit, take));
-    // The buffers kept (at most two), seen through the reader's own take(): copies of their bytes.
-    const kept = (): Buffer[] => {
-      const seen: Buffer[] = [];
-      readWholeWith((_limit, take) => {
-        seen.push(Buffer.from(take(1)), Buffer.from(take(1)));
-        return null;
-      });
-      return seen;
-    };
     const probe = plain.subarray(plain.length >> 1, (plain.length >> 1) + 64);
-    // Three strips at once: three buffers, two kept, the third dropped (zeroed first: a test cannot see a dropped one,
-    // but it can see that the two kept are the ones that were used).
-    await Promise.all([0, 1, 2].map((i) => stripToFile(source(), 'image/jpeg', path.join(dir, `wipe-${i}.jpg`), OPTS)));
-    expect(kept().some((b) => b.includes(probe))).toBe(true);
+    // MAX_SPARE + 1 strips at once: as many buffers, MAX_SPARE kept, the last one dropped (zeroed first: a test cannot
+    // see a dropped one, but it can see that the ones kept are the ones that were used).
+    await Promise.all(Array.from({ length: MAX_SPARE + 1 }, (_, i) => stripToFile(source(), 'image/jpeg', path.join(dir, `wipe-${i}.jpg`), OPTS)));
+    expect(keptWholeBuffers().filter((b) => b.includes(probe)).length).toBe(MAX_SPARE);
     wipeWholeFileBuffers();
-    for (const b of kept()) expect(b.every((x) => x === 0)).toBe(true);
+    for (const b of keptWholeBuffers()) expect(b.every((x) => x === 0)).toBe(true);
   });
 
   it('from a file, a truncated JPEG is refused and leaves nothing', async () => {

@@ -25,6 +25,8 @@ describe('nextMarkerCandidate (the end of a JPEG scan)', () => {
     const mem = scannableBuffer(1 << 20);
     expect(mem.length).toBe(1 << 20);
     expect(searchedInWasm(mem)).toBe(true);
+    // Shared memory: a crypto worker decrypts a photo straight into it (BlobStore.readPlaintextWholeOnWorker).
+    expect(mem.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(searchedInWasm(Buffer.from(mem.subarray(0, 10)))).toBe(false);
     const wrong: string[] = [];
     let checked = 0;

@@ -1,7 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { findLeaks, stripToFile } from '../../../../../main/archive/formats/index';
+import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
+import type { BlobStore } from '../../../../../main/archive/blobs/store';
+import { MAX_SPARE, readWholeWith } from '../../../../../main/archive/formats/whole-file';
 import type { LeakFinding, StripOptions, StripResult } from '../../../../../main/archive/formats/index';
 import { exiftoolRead } from '../../../../fixtures/exiftool';
 import type { MadeFixture } from '../../../../fixtures/photos';
@@ -165,4 +169,26 @@ export function colourTags(profile: Buffer): Record<string, string> {
     out[sig] = profile.subarray(at, at + profile.readUInt32BE(e + 8)).toString('hex');
   }
   return out;
+}
+
+/**
+ * Copies of the buffers formats/whole-file.ts keeps for the next photo (at most MAX_SPARE), seen through the reader's
+ * own take(): each take gives the previous buffer back to the end of the list and takes the next.
+ */
+export function keptWholeBuffers(): Buffer[] {
+  const seen: Buffer[] = [];
+  readWholeWith((_limit, take) => {
+    for (let i = 0; i < MAX_SPARE; i++) seen.push(Buffer.from(take(1)));
+    return null;
+  });
+  return seen;
+}
+
+/** `data` encrypted to `store`'s key as an object of it, under a random name (as an ingest would have stored it). */
+export async function putVaultObject(store: BlobStore, data: Buffer): Promise<{ name: string; file: string }> {
+  const name = crypto.randomBytes(32).toString('hex');
+  const file = store.pathOf(name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, await ageEncryptBuffer(data, [store.recipientPublicKey]));
+  return { name, file };
 }
