@@ -19,12 +19,12 @@ const THREADS = Math.max(1, os.availableParallelism());
 /** Tasks in flight at once: the pool's threads, each with the next task waiting. */
 const TASKS_IN_FLIGHT = 2 * THREADS;
 /**
- * The first task of each thread holds up to this many times a task's objects and bytes (and at most a quarter of
- * its share of the bytes): those tasks start before the database's integrity check, one synchronous statement on
- * this thread (~0.15-0.2 s of CPU at 5,000 objects) during which no next task can be handed out, so with tasks of
- * the usual size both threads sat idle for most of it.
+ * The first task of each thread holds a quarter of that thread's share of the bytes (at least a task's bytes, at
+ * most FIRST_TASK_MAX_BYTES), however many objects: those tasks start before the database's integrity check, one
+ * synchronous statement on this thread during which no next task can be handed out (CPU ~0.17 s at 5,000 objects,
+ * ~0.57 s at 20,000), so with tasks of the usual size both threads sat idle for most of it.
  */
-const FIRST_TASK_SCALE = 4;
+const FIRST_TASK_MAX_BYTES = 256 * 1024 * 1024;
 
 export type HashProgress = { readonly objects: number; readonly bytes: number };
 
@@ -116,7 +116,7 @@ export class ObjectHashes {
 function objectTasks(jobs: readonly ObjectJob[], tuning: ObjectTaskTuning): ObjectJob[][] {
   const tasks: ObjectJob[][] = [];
   const share = jobs.reduce((a, j) => a + j.size, 0) / THREADS;
-  const first = { files: FIRST_TASK_SCALE * tuning.objectTaskFiles, bytes: Math.max(tuning.objectTaskBytes, Math.min(FIRST_TASK_SCALE * tuning.objectTaskBytes, share / 4)) };
+  const first = { files: Infinity, bytes: Math.min(FIRST_TASK_MAX_BYTES, Math.max(tuning.objectTaskBytes, share / 4)) };
   let bytes = 0;
   for (const j of jobs) {
     const last = tasks.at(-1);
