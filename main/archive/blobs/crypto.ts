@@ -64,11 +64,20 @@ export function warmCryptoWorkers(): void {
 }
 
 /**
+ * Verify's tasks may wait in a crypto thread (WorkerTask.queueBehind), not only in this thread's queue: an object
+ * task behind the one running, so that a thread goes on to its next task without waiting for this thread to handle
+ * the reply (it may be checking the log); a batch of signatures behind up to two, since a task that may wait behind
+ * none goes only to an idle thread, and verify's object tasks keep every thread busy until the last object.
+ */
+const OBJECTS_QUEUE_BEHIND = 1;
+const SIGNATURES_QUEUE_BEHIND = 2;
+
+/**
  * Decrypts each file with `identity` on a worker and hashes it; results in the order of `files`. Once `cancel` (an
  * Int32 flag) is set, the task stops between two reads and fails with CANCELLED.
  */
 export function hashObjects(identity: Uint8Array, files: readonly string[], bytes: number, cancel?: SharedArrayBuffer): Promise<readonly ObjectHash[]> {
-  return withSecretCopy(identity, (copy) => runCrypto({ type: 'hash-objects', identity: copy, files, ...(cancel ? { cancel } : {}) } satisfies HashObjectsRequest, bytes));
+  return withSecretCopy(identity, (copy) => runCrypto({ type: 'hash-objects', identity: copy, files, ...(cancel ? { cancel } : {}) } satisfies HashObjectsRequest, bytes, OBJECTS_QUEUE_BEHIND));
 }
 
 export function sealSlot(request: Omit<SealSlotRequest, 'type'>): Promise<{ readonly written: number }> {
@@ -104,8 +113,8 @@ export async function decryptWhole(identity: Uint8Array, file: string, maxBytes:
  * signing seed of `publicKey`), a signature equal to the seed's own is valid without a full verification.
  */
 export function verifySignatures(publicKey: Uint8Array, messages: readonly Uint8Array[], signatures: readonly Uint8Array[], seed?: Uint8Array): Promise<readonly boolean[]> {
-  if (!seed) return runCrypto({ type: 'verify-signatures', publicKey, messages, signatures });
-  return withSecretCopy(seed, (copy) => runCrypto({ type: 'verify-signatures', publicKey, messages, signatures, seed: copy }));
+  if (!seed) return runCrypto({ type: 'verify-signatures', publicKey, messages, signatures }, 0, SIGNATURES_QUEUE_BEHIND);
+  return withSecretCopy(seed, (copy) => runCrypto({ type: 'verify-signatures', publicKey, messages, signatures, seed: copy }, 0, SIGNATURES_QUEUE_BEHIND));
 }
 
 /** Stops the crypto threads (CLI exit, tests); the next task starts new ones. */

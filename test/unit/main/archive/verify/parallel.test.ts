@@ -8,7 +8,7 @@ import type * as dbOpen from '../../../../../main/archive/db/open';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { createVault, openVault } from '../../../../../main/archive/vault/vault';
 import { verifyVault, VERIFY_TUNING } from '../../../../../main/archive/verify/verify';
-import { shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
+import { cryptoPool, shutdownCryptoWorkers } from '../../../../../main/archive/blobs/crypto';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 
 // The database's integrity check, replaceable per test (below): verify's objects must already be hashing when it runs.
@@ -209,6 +209,17 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
       expect(tasks.mock.calls.reduce((a, c) => a + c[0].length, 0)).toBe(FILES);
     } finally {
       vault.lock();
+    }
+  });
+
+  it('object tasks and signature batches may wait in a crypto thread (a thread does not wait for this one to hand out its next task)', async () => {
+    const run = vi.spyOn(cryptoPool(), 'run');
+    try {
+      expect((await verifyCopy('queued', () => undefined)).ok).toBe(true);
+      const behind = (type: string): Set<number | undefined> => new Set(run.mock.calls.filter(([t]) => (t.request as { type: string }).type === type).map(([t]) => t.queueBehind));
+      expect([behind('hash-objects'), behind('verify-signatures')]).toEqual([new Set([1]), new Set([2])]);
+    } finally {
+      run.mockRestore();
     }
   });
 
