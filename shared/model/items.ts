@@ -164,4 +164,9 @@ export type IngestReport = {
   readonly skipped: number;
   readonly cancelled: boolean;
   readonly checkpointSize?: number;
+  /**
+   * Previews still to be made once the import returned (a cancel while they were being made, or a vault error): the
+   * next unlock or import makes them. Set by the app's import operation, as `huella ingest` prints it.
+   */
+  readonly previewsPending?: number;
 };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, screenshot, type AppWindow } from './support/browser';
-import { PASSPHRASE, importViaApi } from './support/flows';
+import { expectCancelledImport, importViaApi, PASSPHRASE } from './support/flows';
 import { writePhoto, writePhotoFolder } from './support/photos';
 
 /**
@@ -64,21 +64,19 @@ describe('auto-lock and lock events', () => {
 
   it('cancels a long import: the files already imported stay, the rest are not imported', async () => {
     const { page } = app;
-    // 300 distinct small files (a byte appended to one JPEG makes each unique), so the import takes a while.
+    // 1,000 distinct small files (a byte appended to one JPEG makes each unique), so the import takes a while.
     const many = path.join(tmp, 'many');
     fs.mkdirSync(many);
     const base = fs.readFileSync(await writePhoto(tmp, { name: 'base.jpg', seed: 9 }));
-    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(many, `scan-${i}.jpg`), Buffer.concat([base, Buffer.from(String(i))]));
+    for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(many, `scan-${i}.jpg`), Buffer.concat([base, Buffer.from(String(i))]));
     await page.getByRole('link', { name: 'Import', exact: true }).click();
     host.dialogs.queue('pickFiles', [many]);
     await page.getByRole('button', { name: 'Choose a folder…' }).click();
     await page.getByRole('button', { name: 'Cancel import' }).click();
-    await page.getByText('The import was cancelled; the files already imported are kept.').waitFor({ timeout: 60_000 });
-    const done = host.emitted.filter((e) => e.event === 'operation.done').at(-1)?.payload as { result: { report: { ingested: number; cancelled: boolean } } };
-    expect(done.result.report.cancelled).toBe(true);
-    expect(done.result.report.ingested).toBeLessThan(300);
+    // Pressed at once, Cancel lands among the originals on any machine this runs on; the helper checks either phase.
+    const report = await expectCancelledImport(page, host, 'en', 1000);
     const total = (await host.call('items.list', { offset: 0, limit: 1, sort: 'name-asc' })).total;
-    expect(total).toBe(4 + done.result.report.ingested);
+    expect(total).toBe(4 + report.ingested);
   });
 
   it('locks after the idle minutes from the settings, unless there is activity', async () => {

@@ -106,6 +106,7 @@ function IngestStatus({ op }: { readonly op: LongOperation<'ingest'> }) {
             {report.cancelled ? t('import.cancelled') + ' ' : ''}
             {t('import.summary', { ingested: f.number(report.ingested), duplicates: f.number(report.duplicates), failed: f.number(report.failed), skipped: f.number(report.skipped) })}
           </p>
+          {report.previewsPending ? <p>{t('import.previewsPending', { count: report.previewsPending, formatted: f.number(report.previewsPending) })}</p> : null}
           <a href={href({ name: 'library' })}>{t('import.openLibrary')}</a>
         </div>
       ) : null}

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { OperationResult } from '../../../shared/api';
+import { expect } from 'vitest';
+import type { Language, OperationResult } from '../../../shared/api';
+import type { IngestReport } from '../../../shared/model/items';
 import type { TestHost } from '../host/server';
+import { messages, pluralPattern } from './messages';
 
 export const PASSPHRASE = 'correct horse battery staple';
 
@@ -72,4 +75,38 @@ export async function importViaApi(host: TestHost, paths: string[]): Promise<voi
 
 export function fixtureDir(base: string, name: string): string {
   return path.join(base, name);
+}
+
+/**
+ * After Cancel was pressed on a running import of `chosen` files: checks what the screen says against the operation's
+ * report, whichever phase the click reached. Cancelled while the originals were being stored (phase 1), the import
+ * stops: fewer files than chosen were handled and the screen says the import was cancelled. Cancelled once every
+ * original was stored (phase 2), only the previews stop: every file was handled. Either way the screen says how many
+ * previews are left for later. Which phase a click lands in depends on the machine's speed; each outcome is checked exactly,
+ * and an import that finished before the click fails the test (it needs more files).
+ */
+export async function expectCancelledImport(page: Page, host: TestHost, lang: Language | 'pseudo', chosen: number): Promise<IngestReport> {
+  const m = messages(lang);
+  const note = page.locator('.note[role=status]');
+  await note.waitFor({ timeout: 60_000 });
+  const done = host.emitted.filter((e) => e.event === 'operation.done').at(-1)?.payload as { ok: boolean; result?: OperationResult } | undefined;
+  if (!done?.ok || done.result?.kind !== 'ingest') throw new Error(`the import did not end with a report: ${JSON.stringify(done)}`);
+  const report = done.result.report;
+  const handled = report.ingested + report.duplicates + report.failed + report.skipped;
+  const lines = await note.locator('p').allInnerTexts();
+  if (report.cancelled) {
+    expect(handled).toBeLessThan(chosen);
+    expect(lines[0]).toContain(m('import.cancelled'));
+  } else {
+    expect(report.previewsPending, 'the import finished before Cancel was pressed: the test needs more files').toBeGreaterThan(0);
+    expect(handled).toBe(chosen);
+    expect(lines[0]).not.toContain(m('import.cancelled'));
+  }
+  // The previews not made (a phase stopped, or never started) are counted under the summary, in the language.
+  const pending = report.previewsPending ?? 0;
+  expect(pending).toBeLessThanOrEqual(report.ingested);
+  if (pending === 0) expect(lines).toHaveLength(1);
+  else if (lang === 'pseudo') expect(lines[1]).toBe(m(`import.previewsPending_${new Intl.PluralRules('en').select(pending)}`, { formatted: String(pending) }));
+  else expect(lines[1]).toMatch(pluralPattern(lang, 'import.previewsPending', pending));
+  return report;
 }
