@@ -99,7 +99,8 @@ export function encryptFile(request: Omit<EncryptFileRequest, 'type'>, bytes: nu
 /**
  * The age file `file` decrypted whole with `identity` on a worker, into `into` (a view of a SharedArrayBuffer): the
  * plaintext's size, at its start, or null (see DecryptWholeRequest). Rejects only when the worker fails (crashed,
- * stopped, timed out): a thread being ended may still write into `into` then.
+ * stopped, timed out); a time-out once the thread has ended (WorkerPool: unless it is held in native code past the
+ * pool's grace period, when it may still write into `into`: the caller drops the buffer, whole-file.ts).
  */
 export async function decryptWhole(identity: Uint8Array, file: string, maxBytes: number, into: Buffer): Promise<number | null> {
   if (!(into.buffer instanceof SharedArrayBuffer)) throw new TypeError('decryptWhole: the buffer must be a view of a SharedArrayBuffer');

@@ -108,8 +108,9 @@ export function readWholeWith(read: ReadWhole): WholeFile | null {
 
 /**
  * readWholeWith for a `read` that fills the buffer in another thread (BlobStore.readPlaintextWholeOnWorker; the
- * buffers are SharedArrayBuffers). When `read` rejects (the thread failed, and may still be writing), the buffer is
- * zeroed and dropped, not kept for another photo, and the plaintext is not to be had whole: null.
+ * buffers are SharedArrayBuffers). When `read` rejects (the thread failed; a thread that timed out has ended by then,
+ * unless it is stuck in native code past the pool's grace period and may still write), the buffer is zeroed and
+ * dropped, not kept for another photo, and the plaintext is not to be had whole: null.
  */
 export async function readWholeElsewhere(read: ReadWholeElsewhere): Promise<WholeFile | null> {
   const t = new Taken();

@@ -60,6 +60,7 @@ export class WorkerPool<Req, Res> {
   readonly #failures: PoolFailures;
   readonly #tasksPerThread: number;
   readonly #trackUnmanagedFds: boolean;
+  readonly #endGraceMs: number;
   readonly #slots: Slot<Req, Res>[] = [];
   #spawned = 0;
   readonly #queue: Queued<Req, Res>[] = [];
@@ -77,7 +78,11 @@ export class WorkerPool<Req, Res> {
    * flushed and closed by the main thread): Node would otherwise close them when the thread ends, and warns when a
    * number the main thread closed is opened again by the thread. Default true (Node's).
    */
-  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number; readonly trackUnmanagedFds?: boolean }) {
+  /**
+   * endGraceMs: how long a thread that overran its time limit is given to end before its tasks are settled anyway
+   * (see #timedOut). Default 2 s: a thread running JavaScript ends within milliseconds.
+   */
+  constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number; readonly trackUnmanagedFds?: boolean; readonly endGraceMs?: number }) {
     this.#entry = entry;
     this.#size = Math.max(1, options.size);
     this.#heapMb = options.heapMb ?? 512;
@@ -85,6 +90,7 @@ export class WorkerPool<Req, Res> {
     this.#failures = options.failures ?? PARSER_FAILURES;
     this.#tasksPerThread = options.tasksPerThread ?? Infinity;
     this.#trackUnmanagedFds = options.trackUnmanagedFds ?? true;
+    this.#endGraceMs = options.endGraceMs ?? 2_000;
   }
 
   get size(): number {
@@ -241,17 +247,37 @@ export class WorkerPool<Req, Res> {
     this.#fail(slot, failure);
   }
 
+  /**
+   * The thread is ended first, and its tasks settled once it has: until then it may still write where its running
+   * task writes (a shared buffer it fills, a file it was given) and start the task queued next in it, which must not
+   * run twice at once. A thread held in native code cannot be stopped (terminate waits for it to return to
+   * JavaScript): its tasks are settled after endGraceMs anyway, so a stuck thread still hangs nothing.
+   */
   #timedOut(slot: Slot<Req, Res>, timeoutMs: number): void {
     if (slot.gone) return;
     const failures = this.#failures;
-    this.#fail(slot, new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000))));
-    void slot.worker.terminate();
+    const failure = new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000)));
+    const tasks = this.#drop(slot);
+    let grace: NodeJS.Timeout | undefined;
+    const settle = (): void => {
+      if (grace === undefined) return;
+      clearTimeout(grace);
+      grace = undefined;
+      this.#settle(tasks, failure);
+    };
+    grace = setTimeout(settle, this.#endGraceMs);
+    slot.worker.terminate().then(settle, settle);
   }
 
   /** The thread is replaced: its running task fails, and the tasks queued behind it go first to the next threads. */
   #fail(slot: Slot<Req, Res>, failure: HuellaError): void {
-    const [running, ...behind] = this.#drop(slot);
-    this.#queue.unshift(...behind.map((q) => ({ task: q.task.again ? q.task.again() : q.task, pending: q.pending })));
+    this.#settle(this.#drop(slot), failure);
+  }
+
+  /** A gone thread's tasks: the running one fails; those behind it go first to the next threads (cancelled once closed). */
+  #settle([running, ...behind]: Queued<Req, Res>[], failure: HuellaError): void {
+    if (this.#closed) for (const q of behind) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
+    else this.#queue.unshift(...behind.map((q) => ({ task: q.task.again ? q.task.again() : q.task, pending: q.pending })));
     running?.pending.reject(failure);
     this.#pump();
   }

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ed25519KeyPairFromSeed, ed25519Sign } from '../../../../../main/archive/custody/ed25519';
@@ -178,6 +181,46 @@ describe('WorkerPool: tasks queued in a thread', () => {
     expect([r1!.thread, r1!.value, r3!.value, r4!.value]).toEqual([first, 1, 3, 4]);
     expect(r3!.thread).not.toBe(first);
     expect(p.spawned).toBe(2);
+  });
+
+  it('a task that overruns its time limit fails only once its thread has ended: nothing writes for it afterwards', async () => {
+    const p = queuedPool(1);
+    await warmed(p);
+    // The thread waits in a native read into shared memory (as a crypto thread decrypting into a strip's buffer) when
+    // its time runs out (1 s, ample for a thread that is up to begin the read); the bytes come 200 ms later. It can end only once the read has returned, so its task must
+    // not fail before: the caller zeroes and drops the buffer on that failure, and nothing may write into it after.
+    const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huella-pool-')), 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const into = new SharedArrayBuffer(4);
+    const seen = new Uint8Array(into);
+    const started = Date.now();
+    const [read, behind] = [p.run(waiting({ op: 'read-into', fifo, into }, 1000)), p.run(echo(2))];
+    const late = setTimeout(() => fs.writeFileSync(fifo, 'late'), 1200);
+    try {
+      await expect(read).rejects.toMatchObject({ code: 'INTERNAL', message: 'thread timed out' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1190);
+      const atFailure = Buffer.from(seen).toString();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(Buffer.from(seen).toString()).toBe(atFailure);
+      expect(atFailure).toBe('late');
+      expect((await behind).value).toBe(2); // the task behind it ran on a fresh thread, once
+    } finally {
+      clearTimeout(late);
+      fs.rmSync(path.dirname(fifo), { recursive: true, force: true });
+    }
+  });
+
+  it('a thread held in native code past its time limit fails its task after the grace period, not when the code returns', async () => {
+    const p = new WorkerPool<TestRequest, TestReply>(TEST_WORKER, { size: 1, heapMb: 64, failures: FAILURES, endGraceMs: 200 });
+    queued.push(p);
+    await p.run(echo(0));
+    const counter = new SharedArrayBuffer(4);
+    const started = Date.now();
+    // One native call of ~2 s (8M PBKDF2 rounds; 1.2M took 0.34 s here): terminate() cannot end the thread before it returns.
+    await expect(p.run(waiting({ op: 'native', counter, iterations: 8_000_000 }, 200))).rejects.toMatchObject({ message: 'thread timed out' });
+    expect(Atomics.load(new Int32Array(counter), 0)).toBe(0); // still in its first call
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((await p.run(echo(5))).value).toBe(5); // a fresh thread takes the next task
   });
 
   it.each([
