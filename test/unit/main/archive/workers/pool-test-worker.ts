@@ -1,19 +1,16 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parentPort, threadId } from 'node:worker_threads';
 import { serveSerially } from '../../../../../main/archive/workers/serve';
 
 // A worker for pool.test.ts: each request says what to do (reply, work, sleep, hang, crash, exit, exhaust memory,
-// run native code).
+// wait in a native read).
 export type TestRequest =
   | { readonly op: 'echo'; readonly value: number; readonly busyMs?: number; readonly sleepMs?: number }
   | { readonly op: 'bytes'; readonly value: number; readonly data: Uint8Array }
   | { readonly op: 'hang' | 'crash' | 'exit' | 'oom' }
-  // Native calls of `iterations` PBKDF2 rounds, each followed by a count in `counter` (a thread writing into shared
-  // memory, as a crypto thread decrypting into a strip's buffer does); never replies.
-  | { readonly op: 'native'; readonly counter: SharedArrayBuffer; readonly iterations: number }
   // One read from the pipe `fifo` straight into `into` (shared memory): it waits in native code until the test writes.
-  | { readonly op: 'read-into'; readonly fifo: string; readonly into: SharedArrayBuffer };
+  // `reading` is set to 1 just before the read.
+  | { readonly op: 'read-into'; readonly fifo: string; readonly into: SharedArrayBuffer; readonly reading: SharedArrayBuffer };
 export type TestReply = { readonly value: number; readonly thread: number; readonly maxRunning: number; readonly startedAt: number; readonly bytes?: number };
 
 let running = 0;
@@ -33,15 +30,9 @@ async function handle(req: TestRequest): Promise<void> {
     if (req.op === 'hang') for (;;);
     if (req.op === 'read-into') {
       const fd = fs.openSync(req.fifo, 'r+'); // read and write: opening a pipe so does not wait for a writer
+      Atomics.store(new Int32Array(req.reading), 0, 1);
       fs.readSync(fd, new Uint8Array(req.into));
       for (;;);
-    }
-    if (req.op === 'native') {
-      const count = new Int32Array(req.counter);
-      for (;;) {
-        crypto.pbkdf2Sync('p', 's', req.iterations, 32, 'sha256');
-        Atomics.add(count, 0, 1);
-      }
     }
     if (req.op === 'exit') process.exit(3);
     if (req.op === 'crash') await new Promise(() => setImmediate(() => { throw new Error('uncaught'); }));

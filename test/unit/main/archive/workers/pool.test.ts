@@ -165,8 +165,9 @@ describe('WorkerPool: tasks queued in a thread', () => {
   it('only the running task has its time limit running: tasks queued behind a slow one do not time out', async () => {
     const p = queuedPool(1);
     await warmed(p);
-    const rs = await Promise.all([1, 2, 3, 4].map((v) => p.run(echo(v, 1500, { busyMs: 600 }))));
-    expect(values(rs)).toEqual([1, 2, 3, 4]);
+    // 8 × 400 ms of work queued in one thread, each with 2 s: a limit running for the queued ones too would end it.
+    const rs = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((v) => p.run(echo(v, 2000, { busyMs: 400 }))));
+    expect(values(rs)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(p.spawned).toBe(1);
   });
 
@@ -183,22 +184,46 @@ describe('WorkerPool: tasks queued in a thread', () => {
     expect(p.spawned).toBe(2);
   });
 
+  /** A pipe for a thread to wait on in a native read ('read-into'), and a way to write it that never blocks. */
+  function pipe(): { readonly fifo: string; write(text: string): void; remove(): void } {
+    const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huella-pool-')), 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    return {
+      fifo,
+      // Non-blocking: with no reader left (the thread ended) this throws ENXIO rather than waiting for ever.
+      write: (text) => {
+        const fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+        try {
+          fs.writeSync(fd, text);
+        } finally {
+          fs.closeSync(fd);
+        }
+      },
+      remove: () => fs.rmSync(path.dirname(fifo), { recursive: true, force: true }),
+    };
+  }
+
   it('a task that overruns its time limit fails only once its thread has ended: nothing writes for it afterwards', async () => {
     const p = queuedPool(1);
     await warmed(p);
     // The thread waits in a native read into shared memory (as a crypto thread decrypting into a strip's buffer) when
-    // its time runs out (1 s, ample for a thread that is up to begin the read); the bytes come 200 ms later. It can end only once the read has returned, so its task must
-    // not fail before: the caller zeroes and drops the buffer on that failure, and nothing may write into it after.
-    const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huella-pool-')), 'pipe');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // its time runs out (1 s, ample for a thread that is up to begin the read); the bytes come 200 ms later. It can
+    // end only once the read has returned, so its task must not fail before: the caller zeroes and drops the buffer
+    // on that failure, and nothing may write into it after.
+    const { fifo, write, remove } = pipe();
     const into = new SharedArrayBuffer(4);
+    const reading = new SharedArrayBuffer(4);
     const seen = new Uint8Array(into);
-    const started = Date.now();
-    const [read, behind] = [p.run(waiting({ op: 'read-into', fifo, into }, 1000)), p.run(echo(2))];
-    const late = setTimeout(() => fs.writeFileSync(fifo, 'late'), 1200);
+    const [read, behind] = [p.run(waiting({ op: 'read-into', fifo, into, reading }, 1000)), p.run(echo(2))];
+    let written = false;
+    const late = setTimeout(() => {
+      write('late');
+      written = true;
+    }, 1200);
     try {
       await expect(read).rejects.toMatchObject({ code: 'INTERNAL', message: 'thread timed out' });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1190);
+      expect(Atomics.load(new Int32Array(reading), 0)).toBe(1); // it was in the read when its time ran out
+      expect(written).toBe(true); // failed only after the bytes came
       const atFailure = Buffer.from(seen).toString();
       await new Promise((r) => setTimeout(r, 300));
       expect(Buffer.from(seen).toString()).toBe(atFailure);
@@ -206,7 +231,7 @@ describe('WorkerPool: tasks queued in a thread', () => {
       expect((await behind).value).toBe(2); // the task behind it ran on a fresh thread, once
     } finally {
       clearTimeout(late);
-      fs.rmSync(path.dirname(fifo), { recursive: true, force: true });
+      remove();
     }
   });
 
@@ -214,13 +239,19 @@ describe('WorkerPool: tasks queued in a thread', () => {
     const p = new WorkerPool<TestRequest, TestReply>(TEST_WORKER, { size: 1, heapMb: 64, failures: FAILURES, endGraceMs: 200 });
     queued.push(p);
     await p.run(echo(0));
-    const counter = new SharedArrayBuffer(4);
-    const started = Date.now();
-    // One native call of ~2 s (8M PBKDF2 rounds; 1.2M took 0.34 s here): terminate() cannot end the thread before it returns.
-    await expect(p.run(waiting({ op: 'native', counter, iterations: 8_000_000 }, 200))).rejects.toMatchObject({ message: 'thread timed out' });
-    expect(Atomics.load(new Int32Array(counter), 0)).toBe(0); // still in its first call
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect((await p.run(echo(5))).value).toBe(5); // a fresh thread takes the next task
+    // The thread waits in a native read until this test writes the pipe, which it does only once the task has failed.
+    const { fifo, write, remove } = pipe();
+    const into = new SharedArrayBuffer(4);
+    const reading = new SharedArrayBuffer(4);
+    try {
+      await expect(p.run(waiting({ op: 'read-into', fifo, into, reading }, 200))).rejects.toMatchObject({ message: 'thread timed out' });
+      expect(Atomics.load(new Int32Array(reading), 0)).toBe(1);
+      expect(Buffer.from(new Uint8Array(into)).toString()).toBe('\0\0\0\0'); // still in the read: it never returned
+      expect((await p.run(echo(5))).value).toBe(5); // a fresh thread takes the next task
+      write('free'); // the stuck thread returns from its read and ends
+    } finally {
+      remove();
+    }
   });
 
   it.each([
@@ -284,11 +315,13 @@ describe('WorkerPool: tasks queued in a thread', () => {
 
   it('idle threads, warmed and never given a task or done with theirs, do not keep the process alive', () => {
     const child = fileURLToPath(new URL('./pool-exit-child.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', timeout: 20_000 });
+    // A generous limit: the child boots tsx and three threads (~2 s of CPU here, ~10 s at load 10 on 2 cores); one
+    // kept alive by an idle thread never ends, however long it is given.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', timeout: 90_000 });
     expect(r.stdout.trim(), r.stderr).toBe('1,2');
     expect(r.signal).toBeNull(); // not killed by the time limit: it ended by itself
     expect(r.status).toBe(0);
-  });
+  }, 120_000);
 
   it('a thread still ends after tasksPerThread tasks, counting those queued in it', async () => {
     const p = queuedPool(1, 3);
