@@ -50,7 +50,6 @@ import { planPacketChecked } from '../archive/export/plan-checked';
 import { verifyPacket } from '../archive/packet/verify';
 import { itemContext } from '../archive/items/context';
 import { getItem, listItemsPage } from '../archive/items/items';
-import { countPendingPreviews } from '../archive/db/items';
 import { createVault, openVault } from '../archive/vault/vault';
 import { verifyItem } from '../archive/items/verify';
 import { recordVerification } from '../archive/verify/record-verification';
@@ -340,9 +339,7 @@ export function createHandlers(session: Session): Handlers {
           // The library and the item page fill in their placeholders as each group of previews is stored.
           onPreviewsMade: (itemIds) => session.emit('items.previewsMade', { itemIds }),
         });
-        // A cancel while the previews were being made stops them, not the import: the screen says how many are left.
-        const previewsPending = vault.isLocked ? 0 : countPendingPreviews(vault.store);
-        return { kind: 'ingest', report: previewsPending > 0 ? { ...report, previewsPending } : report };
+        return { kind: 'ingest', report };
       });
       return { operationId };
     },

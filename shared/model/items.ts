@@ -166,7 +166,7 @@ export type IngestReport = {
   readonly checkpointSize?: number;
   /**
    * Previews still to be made once the import returned (a cancel while they were being made, or a vault error): the
-   * next unlock or import makes them. Set by the app's import operation, as `huella ingest` prints it.
+   * next unlock or import makes them. Absent when none (ingestSources: the app's import and `huella ingest`).
    */
   readonly previewsPending?: number;
 };

@@ -7,6 +7,7 @@
  */
 import type { IngestFileResult, IngestReport } from '../../../shared/model/items';
 import { importChatExport, readChatExport, type ChatImportReport } from '../chats/import';
+import { countPendingPreviews } from '../db/items';
 import { HuellaError, isHuellaError } from '../errors';
 import { importProofModeBundle, readProofModeBundle, type ProofModeImportReport } from '../proofmode/import';
 import type { Vault } from '../vault/vault';
@@ -72,6 +73,8 @@ export async function ingestSources(vault: Vault, inputs: readonly string[], opt
   const all = [...results, ...(rest?.results ?? [])];
   const count = (s: IngestFileResult['status']): number => all.filter((r) => r.status === s).length;
   const checkpointSize = rest?.checkpointSize ?? (imports.length > 0 ? vault.log.size() : undefined);
+  // Previews left for the next unlock or import (a cancel or a vault error stopped them; --no-wait-previews).
+  const previewsPending = options.previews === false || vault.isLocked ? 0 : countPendingPreviews(vault.store);
   return {
     results: all,
     ingested: count('ingested'),
@@ -80,6 +83,7 @@ export async function ingestSources(vault: Vault, inputs: readonly string[], opt
     skipped: count('skipped'),
     cancelled: rest?.cancelled ?? options.signal?.aborted ?? false,
     ...(checkpointSize !== undefined ? { checkpointSize } : {}),
+    ...(previewsPending > 0 ? { previewsPending } : {}),
     imports,
   };
 }

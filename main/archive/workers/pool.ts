@@ -258,14 +258,14 @@ export class WorkerPool<Req, Res> {
     const failures = this.#failures;
     const failure = new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000)));
     const tasks = this.#drop(slot);
-    let grace: NodeJS.Timeout | undefined;
+    let settled = false;
     const settle = (): void => {
-      if (grace === undefined) return;
+      if (settled) return;
+      settled = true;
       clearTimeout(grace);
-      grace = undefined;
       this.#settle(tasks, failure);
     };
-    grace = setTimeout(settle, this.#endGraceMs);
+    const grace = setTimeout(settle, this.#endGraceMs);
     slot.worker.terminate().then(settle, settle);
   }
 

@@ -1,7 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../archive/blobs/store';
 import { messagesNamingItem, readChat, readChatMessages } from '../../archive/db/chats';
-import { countPendingPreviews } from '../../archive/db/items';
 import { limitPageCache } from '../../archive/db/open';
 import { proofModeEntriesOfItem, proofModeFilesOfMedia } from '../../archive/db/proofmode';
 import { shutdownIngestWorkers, type IngestFileResult, type IngestProgress } from '../../archive/ingest/ingest';
@@ -104,7 +103,7 @@ export const ingestCommand: Command = {
         };
         // ProofMode bundles and chat exports are imported with their links (ingest/sources.ts); the rest as files.
         const r = await ingestSources(vault, paths, { ...options, onImport: (i) => (out.json ? out.data(importJson(i)) : out.line(importLine(i))) });
-        return { ...r, previewsPending: options.previews ? countPendingPreviews(vault.store) : 0 };
+        return { ...r, previewsPending: r.previewsPending ?? 0 };
       });
       bar.done();
       if (report.previewsPending > 0 && !out.json) {
