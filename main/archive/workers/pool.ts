@@ -79,7 +79,7 @@ export class WorkerPool<Req, Res> {
    * number the main thread closed is opened again by the thread. Default true (Node's).
    */
   /**
-   * endGraceMs: how long a thread that overran its time limit is given to end before its tasks are settled anyway
+   * endGraceMs: how long a thread that overran its time limit (or is closed) is given to end before its tasks are settled anyway
    * (see #timedOut). Default 2 s: a thread running JavaScript ends within milliseconds.
    */
   constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number; readonly trackUnmanagedFds?: boolean; readonly endGraceMs?: number }) {
@@ -135,18 +135,16 @@ export class WorkerPool<Req, Res> {
     return idle.length;
   }
 
-  /** Ends every thread: a running task fails as stopped, the tasks waiting (in a thread or here) as cancelled. */
+  /**
+   * Ends every thread: a running task fails as stopped, the tasks waiting (in a thread or here) as cancelled. A
+   * thread's tasks are settled once it has ended (or after endGraceMs, if it is held in native code), as when one
+   * times out: until then it may still write where its running task writes. Resolves when every task is settled.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    const slots = [...this.#slots];
-    const waiting: Queued<Req, Res>[] = [];
-    for (const s of slots) {
-      const [running, ...behind] = this.#drop(s);
-      running?.pending.reject(new HuellaError(this.#failures.code, this.#failures.stopped));
-      waiting.push(...behind);
-    }
-    for (const q of [...waiting, ...this.#queue.splice(0)]) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const q of this.#queue.splice(0)) q.pending.reject(new HuellaError('CANCELLED', 'Cancelled.'));
+    const stopped = new HuellaError(this.#failures.code, this.#failures.stopped);
+    await Promise.all([...this.#slots].map((s) => this.#end(s, stopped)));
   }
 
   #spawn(): Slot<Req, Res> {
@@ -256,17 +254,24 @@ export class WorkerPool<Req, Res> {
   #timedOut(slot: Slot<Req, Res>, timeoutMs: number): void {
     if (slot.gone) return;
     const failures = this.#failures;
-    const failure = new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000)));
+    void this.#end(slot, new HuellaError(failures.code === 'PARSER_FAILED' ? 'PARSER_TIMEOUT' : 'INTERNAL', failures.timedOut(Math.round(timeoutMs / 1000))));
+  }
+
+  /** The thread leaves the pool and is ended; its tasks are settled when it has, or after endGraceMs. */
+  #end(slot: Slot<Req, Res>, failure: HuellaError): Promise<void> {
     const tasks = this.#drop(slot);
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(grace);
-      this.#settle(tasks, failure);
-    };
-    const grace = setTimeout(settle, this.#endGraceMs);
-    slot.worker.terminate().then(settle, settle);
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return; // the grace period ran out, then the thread ended after all
+        settled = true;
+        clearTimeout(grace);
+        this.#settle(tasks, failure);
+        resolve();
+      };
+      const grace = setTimeout(settle, this.#endGraceMs);
+      slot.worker.terminate().then(settle, settle);
+    });
   }
 
   /** The thread is replaced: its running task fails, and the tasks queued behind it go first to the next threads. */

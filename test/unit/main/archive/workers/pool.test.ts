@@ -296,6 +296,43 @@ describe('WorkerPool: tasks queued in a thread', () => {
     expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'thread stopped' });
   });
 
+  it('closing the pool fails a running task only once its thread has ended: nothing writes for it afterwards', async () => {
+    // As on a time-out: an export cancelled while a crypto thread decrypts into a strip's buffer zeroes and drops the
+    // buffer when the task fails, so the thread must be gone by then. Its native read returns 200 ms after close().
+    const p = new WorkerPool<TestRequest, TestReply>(TEST_WORKER, { size: 1, heapMb: 64, failures: FAILURES, endGraceMs: 30_000 });
+    queued.push(p);
+    await p.run(echo(0));
+    const { fifo, write, remove } = pipe();
+    const into = new SharedArrayBuffer(4);
+    const reading = new SharedArrayBuffer(4);
+    const seen = new Uint8Array(into);
+    const read = p.run(waiting({ op: 'read-into', fifo, into, reading }, 60_000));
+    const behind = p.run(echo(2));
+    const outcomes = Promise.allSettled([read, behind]);
+    let written = false;
+    let late: NodeJS.Timeout | undefined;
+    try {
+      while (Atomics.load(new Int32Array(reading), 0) !== 1) await new Promise((r) => setTimeout(r, 10));
+      late = setTimeout(() => {
+        write('late');
+        written = true;
+      }, 200);
+      const closed = p.close();
+      const [r, b] = await outcomes;
+      expect(written).toBe(true); // settled only after the bytes came
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL', message: 'thread stopped' });
+      expect((b as PromiseRejectedResult).reason).toMatchObject({ code: 'CANCELLED' });
+      const atFailure = Buffer.from(seen).toString();
+      expect(atFailure).toBe('late');
+      await closed;
+      await new Promise((res) => setTimeout(res, 300));
+      expect(Buffer.from(seen).toString()).toBe(atFailure);
+    } finally {
+      clearTimeout(late);
+      remove();
+    }
+  });
+
   it('a request that cannot be sent fails alone; the thread and the tasks around it go on', async () => {
     const p = queuedPool(1);
     await warmed(p);
