@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { API, API_EVENTS, API_METHODS } from '../../../../shared/api';
 import { dispatch } from '../../../../main/ipc/dispatch';
 import { assertHandlersComplete, createHandlers } from '../../../../main/ipc/handlers';
-import { Session } from '../../../../main/ipc/session';
+import type { Session } from '../../../../main/ipc/session';
+import { testSession } from '../../../helpers/session-host';
 
 /**
  * The contract (STYLE 2): one handler per API method and no other, every method with a zod input schema, results
  * as { ok, value } | { ok, error }, and no method reachable without an unlocked vault where it needs one.
  */
-function session(): Session {
-  let state = {};
-  return new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null, chooseTransferPath: async () => null },
-    appState: { load: () => state, save: (s) => void (state = s) },
-    emit: () => undefined,
-  });
-}
+const session = (): Session => testSession().session;
 
 describe('API contract and handlers', () => {
   it('has exactly one handler per method', () => {

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiEventName, ApiEvents, OperationResult } from '../../../../shared/api';
+import type { ApiEventName, OperationResult } from '../../../../shared/api';
 import type { IngestReport } from '../../../../shared/model/items';
 import { countPendingPreviews } from '../../../../main/archive/db/items';
 import { shutdownIngestWorkers } from '../../../../main/archive/ingest/ingest';
 import { createHandlers } from '../../../../main/ipc/handlers';
-import { Session } from '../../../../main/ipc/session';
+import type { Session } from '../../../../main/ipc/session';
 import { tempDir, TEST_PASSPHRASE } from '../../../helpers/tmp';
 import { writeGpsPhoto } from '../../../helpers/photos';
+import { testSession, type Emitted } from '../../../helpers/session-host';
 
 /**
  * Cancel of the app's import (operations.cancel), at each of its two phases, made deterministic by cancelling from
@@ -15,25 +16,15 @@ import { writeGpsPhoto } from '../../../helpers/photos';
  * among the previews only the previews stop: every original is in and report.cancelled stays false. Either way the
  * report says how many previews are left for the next unlock or import (previewsPending), which the screen shows.
  */
-type Emitted = { readonly event: ApiEventName; readonly payload: unknown };
-
 function host(cancelWhen: (event: ApiEventName, payload: unknown) => boolean): { session: Session; emitted: Emitted[] } {
-  let state = {};
-  const emitted: Emitted[] = [];
   let cancelled = false;
-  const session: Session = new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null, chooseTransferPath: async () => null },
-    appState: { load: () => state, save: (s) => void (state = s) },
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => {
-      emitted.push({ event, payload });
-      const id = (emitted.find((e) => e.event === 'operation.progress')?.payload as { operationId?: string } | undefined)?.operationId;
-      if (!cancelled && id && cancelWhen(event, payload)) {
-        cancelled = true;
-        session.cancelOperation(id);
-      }
-    },
+  return testSession((session, emitted, event, payload) => {
+    const id = (emitted.find((e) => e.event === 'operation.progress')?.payload as { operationId?: string } | undefined)?.operationId;
+    if (!cancelled && id && cancelWhen(event, payload)) {
+      cancelled = true;
+      session.cancelOperation(id);
+    }
   });
-  return { session, emitted };
 }
 
 async function finished(emitted: readonly Emitted[]): Promise<IngestReport> {

@@ -2,34 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiEventName, ApiEvents } from '../../../../shared/api';
+import type { ApiEvents } from '../../../../shared/api';
 import { countPendingPreviews } from '../../../../main/archive/db/items';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../main/archive/ingest/ingest';
 import { readItemPreview } from '../../../../main/archive/items/items';
 import { createVault, openVault, type Vault } from '../../../../main/archive/vault/vault';
 import { verifyVault } from '../../../../main/archive/verify/verify';
 import { createHandlers } from '../../../../main/ipc/handlers';
-import { Session } from '../../../../main/ipc/session';
 import { tempDir, TEST_PASSPHRASE } from '../../../helpers/tmp';
 import { writeGpsPhoto } from '../../../helpers/photos';
+import { testSession, type Emitted } from '../../../helpers/session-host';
 
 /**
  * The previews' phase interrupted (issue 19 item 2) resumes in the app by itself: vault.unlock starts a background
  * run that makes every preview left pending, from the stored originals, and announces each stored group
  * (items.previewsMade). A lock stops that run; what it did not make is made at the next unlock, nothing twice.
  */
-type Emitted = { readonly event: ApiEventName; readonly payload: unknown };
-
-function host(): { session: Session; emitted: Emitted[] } {
-  let state = {};
-  const emitted: Emitted[] = [];
-  const session = new Session({
-    dialogs: { chooseVaultFolder: async () => null, pickFiles: async () => null, choosePacketDestination: async () => null, choosePacket: async () => null, chooseSaveFile: async () => null, chooseTextFile: async () => null, chooseBackupFolder: async () => null, chooseTransferPath: async () => null },
-    appState: { load: () => state, save: (s) => void (state = s) },
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void emitted.push({ event, payload }),
-  });
-  return { session, emitted };
-}
+const host = (): ReturnType<typeof testSession> => testSession();
 
 const announced = (emitted: readonly Emitted[]): string[] => emitted.filter((e) => e.event === 'items.previewsMade').flatMap((e) => [...(e.payload as ApiEvents['items.previewsMade']).itemIds]);
 
