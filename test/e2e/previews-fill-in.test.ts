@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { countPendingPreviews } from '../../main/archive/db/items';
 import { ingestPaths } from '../../main/archive/ingest/ingest';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
-import { importViaApi, PASSPHRASE } from './support/flows';
+import { expectCancelledImport, importViaApi, PASSPHRASE } from './support/flows';
 import { messages } from './support/messages';
 import { writePhoto } from './support/photos';
 
@@ -123,6 +124,31 @@ for (const lang of ['en', 'ar'] as const) {
       const done = after.findIndex((e) => e.event === 'operation.done');
       expect(after.findIndex((e) => e.event === 'items.previewsMade')).toBeLessThan(done);
     }, 120_000);
+
+    it('Cancel pressed while the previews are made: every original is in, and the screen says how many previews are left', async () => {
+      // 1,000 distinct files (a byte appended to one photo): their previews take seconds on any machine, so a click
+      // made as soon as the previews' phase is announced lands inside it.
+      const many = path.join(tmp, 'many');
+      fs.mkdirSync(many);
+      const base = fs.readFileSync(await writePhoto(tmp, { name: 'base.jpg', seed: seed++ }));
+      for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(many, `scan-${i}.jpg`), Buffer.concat([base, Buffer.from(`#${i}`)]));
+      await go('#/import', m('import.title'));
+      const before = host.emitted.length;
+      host.dialogs.queue('pickFiles', [many]);
+      await app.page.getByRole('button', { name: m('import.pickFolder') }).click();
+      const inPreviews = () => host.emitted.slice(before).some((e) => e.event === 'operation.progress' && (e.payload as { progress?: { phase?: string } }).progress?.phase === 'previews');
+      await expect.poll(inPreviews, { timeout: 120_000, interval: 20 }).toBe(true);
+      await app.page.getByRole('button', { name: m('import.cancel') }).click();
+      await screenshot(app.page, `${lang}-import-previews-cancelling`);
+      const report = await expectCancelledImport(app.page, host, lang, 1000);
+      expect(report.cancelled).toBe(false); // the originals were all in before the click
+      expect(report.ingested).toBe(1000);
+      expect(report.previewsPending).toBeGreaterThan(0);
+      await shoot('import-cancelled-in-previews');
+      // What was left is made at the next unlock (or import): here the app's background run, as after an unlock.
+      host.session.makePreviewsInBackground(host.session.requireVault());
+      await expect.poll(() => countPendingPreviews(host.session.requireVault().store), { timeout: 120_000 }).toBe(0);
+    }, 240_000);
 
     it('stayed on the test host, with no CSP violation or page error', async () => {
       await app.close();

@@ -43,7 +43,8 @@ export function isolate(lang: Language | 'pseudo'): (v: string) => string {
  */
 export function pluralPattern(lang: Language, key: string, n: number): RegExp {
   const m = messages(lang);
-  const digits = lang === 'ar' ? String(n).replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))) : String(n);
+  // The number as the app formats it: the language's digits, with or without its grouping mark (1,000; 1.000; ١٬٠٠٠).
+  const digits = [...String(n)].map((d) => (lang === 'ar' ? String.fromCharCode(0x0660 + Number(d)) : d)).join('[,.\u066C\u00A0\u202F]?');
   const [before, after] = m(`${key}_${new Intl.PluralRules(lang).select(n)}`, { formatted: '\u0000' }).split('\u0000') as [string, string | undefined];
   const esc = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return after === undefined ? new RegExp(`^${esc(before)}$`) : new RegExp(`^${esc(before)}[\u2066-\u2069]*${digits}[\u2066-\u2069]*${esc(after)}$`);
