@@ -94,6 +94,52 @@ export function parseCanonicalJson(bytes: Uint8Array): unknown {
   } catch (e) {
     throw new HuellaError('FORMAT_INVALID', 'A custody record is not valid UTF-8 JSON.', { cause: e });
   }
+  // Most records are canonical: the one-pass form below says so. Any other goes through canonicalJson, which decides.
+  if (canonicalOfParsed(value) === text) return value;
   if (canonicalJson(value) !== text) throw new HuellaError('FORMAT_INVALID', 'A custody record is not in canonical (RFC 8785) form.');
   return value;
+}
+
+/**
+ * canonicalJson(value) for a value JSON.parse gave, in one pass: a packet's verification parses every event, and
+ * `check` then canonicalize walking each value apart cost 48–90 ms of CPU for 601 events in a fresh process, against
+ * 28–54 ms for this. Undefined when the value holds what `check` refuses (a lone surrogate, a number that is not a
+ * safe integer), so that canonicalJson names it.
+ * The same text as the canonicalize package for such values: keys in the order of Array.prototype.sort (UTF-16 code
+ * units), strings and numbers spelled by JSON.stringify, no whitespace. JSON.parse gives only plain objects, dense
+ * arrays, strings, finite numbers, booleans and null, and no cycles: the rest of `check` has nothing to refuse there.
+ * Exported for its test against canonicalJson.
+ */
+export function canonicalOfParsed(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+    case 'number':
+      return Number.isSafeInteger(value) ? JSON.stringify(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return 'null';
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const v of value as unknown[]) {
+      const t = canonicalOfParsed(v);
+      if (t === undefined) return undefined;
+      parts.push(t);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o).sort()) {
+    if (LONE_SURROGATE.test(k)) return undefined;
+    const t = canonicalOfParsed(o[k]);
+    if (t === undefined) return undefined;
+    parts.push(`${JSON.stringify(k)}:${t}`);
+  }
+  return `{${parts.join(',')}}`;
 }

@@ -73,6 +73,9 @@ async function openFolder(root: string): Promise<PacketSource> {
   };
   await walk(root, '');
   const known = new Set(files.map((f) => f.path));
+  // Packet paths are made by the walk above from the names readdir gave, joined by '/': already normal, so joined to
+  // the folder by text (path.join normalised each of the thousands of paths again).
+  const base = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
   return {
     format: 'folder',
     files,
@@ -87,13 +90,16 @@ async function openFolder(root: string): Promise<PacketSource> {
     },
     readInto: (p, into) => {
       if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
-      const fd = fs.openSync(path.join(root, ...p.split('/')), 'r');
+      const fd = fs.openSync(`${base}${p}`, 'r');
       try {
         let n = 0;
         while (n < into.length) {
           const k = fs.readSync(fd, into, n, into.length - n, null);
-          if (k === 0) break;
           n += k;
+          // A read of a regular file that returns less than asked has reached the file's end: the read of 0 bytes
+          // that would confirm it is skipped (a system call per file, and a packet has a file per event and per
+          // proof). Bytes appended after this read go unseen, as they did after that last read.
+          if (k === 0 || n < into.length) break;
         }
         return into.subarray(0, n);
       } finally {

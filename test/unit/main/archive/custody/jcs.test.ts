@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalBytes, canonicalJson, parseCanonicalJson } from '../../../../../main/archive/custody/jcs';
+import { canonicalBytes, canonicalJson, canonicalOfParsed, parseCanonicalJson } from '../../../../../main/archive/custody/jcs';
 import { isHuellaError } from '../../../../../main/archive/errors';
 
 function codeOf(f: () => unknown): string | undefined {
@@ -107,6 +107,52 @@ describe('jcs: parseCanonicalJson', () => {
         expect(canonicalBytes(JSON.parse(bytes.toString('utf8')))).toEqual(bytes);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  // parseCanonicalJson takes a record as canonical when canonicalOfParsed gives back its exact text: so on anything
+  // JSON.parse can give, canonicalOfParsed must give canonicalJson's text, or undefined where canonicalJson refuses.
+  const sameAsCanonicalJson = (text: string): void => {
+    const value: unknown = JSON.parse(text);
+    let expected: string | undefined;
+    try {
+      expected = canonicalJson(value);
+    } catch {
+      expected = undefined;
+    }
+    expect(canonicalOfParsed(value), text).toBe(expected);
+  };
+
+  it('its one-pass form gives canonicalJson’s text on parsed values, and nothing where canonicalJson refuses', () => {
+    const edges = [
+      '{}',
+      '[]',
+      '{"b":1,"a":2,"10":3,"9":4,"":5,"é":6,"z":7,"Z":8}',
+      String.raw`{"\ud83d\ude00":1,"\ufb33":2,"\u20ac":3,"\r":4,"1":5}`, // RFC 8785 §3.2.3: UTF-16 code unit order
+      String.raw`{"s":"\"\\\b\f\n\r\t\u0001\u001f/\u20ac\u2028\u2029\u007f"}`,
+      '[0,-0,1,-1,9007199254740991,-9007199254740991,9007199254740992,1.5,1e2,1e400,-1e-7]',
+      String.raw`["\ud800","\udc00x","a\ud83d\ude00b","\ude00\ud83d"]`,
+      String.raw`{"\ud800":1}`,
+      '{"__proto__":{"toJSON":1},"constructor":"x"}',
+      '[true,false,null,[[[]]],{"a":{"b":{"c":[null]}}}]',
+      '{"a":1,"a":2}',
+    ];
+    for (const text of edges) sameAsCanonicalJson(text);
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'binary' }),
+        fc.oneof(fc.maxSafeInteger(), fc.double(), fc.integer().map((n) => n * 2 ** 40)),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ unit: 'binary' }), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    // JSON.stringify spells lone surrogates as escapes, so the parsed values hold them; NaN and ±Infinity become null.
+    fc.assert(
+      fc.property(json, (v) => sameAsCanonicalJson(JSON.stringify(v))),
+      { numRuns: 2000 },
     );
   });
 });

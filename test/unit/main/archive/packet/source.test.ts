@@ -37,4 +37,23 @@ describe('folder packet source: readInto', () => {
     expect(() => src.readInto!('data/evidence/E003.jpg', small)).toThrow(/No file/);
     expect(() => src.readInto!('../outside', small)).toThrow(/No file/);
   });
+
+  it('a file changed since the walk reads as it is now (longer or shorter than listed); an empty file reads empty', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'data'));
+    const grown = path.join(dir, 'data', 'grown.bin');
+    const shrunk = path.join(dir, 'data', 'shrunk.bin');
+    fs.writeFileSync(grown, photo.subarray(0, 5000));
+    fs.writeFileSync(shrunk, photo.subarray(0, 5000));
+    fs.writeFileSync(path.join(dir, 'data', 'empty.bin'), '');
+    // The folder given with a trailing separator: the paths are joined to it as text.
+    const src = await openPacketSource(`${dir}${path.sep}`);
+    fs.appendFileSync(grown, photo.subarray(5000, 5007));
+    fs.truncateSync(shrunk, 4000);
+    // What verify gives: one byte more than the listed size, so a grown file reads longer than listed.
+    const into = (p: string): Buffer => Buffer.alloc(src.files.find((f) => f.path === p)!.size + 1);
+    expect(src.readInto!('data/grown.bin', into('data/grown.bin')).equals(photo.subarray(0, 5001))).toBe(true);
+    expect(src.readInto!('data/shrunk.bin', into('data/shrunk.bin')).equals(photo.subarray(0, 4000))).toBe(true);
+    expect(src.readInto!('data/empty.bin', into('data/empty.bin')).length).toBe(0);
+  });
 });
