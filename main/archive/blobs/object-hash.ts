@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { AgeDecryptor } from './age';
 import { x25519Identity, type X25519Identity } from './age-keys';
 import { HuellaError, fromSystemError } from '../errors';
-import { collectYoungGarbage } from './young-garbage';
+import { collectYoungGarbage, keepFreedMemoryMapped } from './young-garbage';
 import type { HashObjectsRequest, ObjectHash } from './crypto-protocol';
 
 /**
@@ -74,8 +74,20 @@ function hashObject(file: string, identity: X25519Identity, cancel: Int32Array |
   }
 }
 
-/** A hash-objects task: each file's outcome, in order; the identity copy is zeroed at the end. */
+/**
+ * A hash-objects task: each file's outcome, in order; the identity copy is zeroed at the end.
+ *
+ * keepFreedMemoryMapped: the opened chunks (fresh 64 KiB buffers, above) are freed together by the collections
+ * below, and with glibc's initial trim threshold each collection handed that memory back to the kernel, so the next
+ * objects' chunks faulted every page in again (young-garbage.ts). This task's loop alone, in one thread, over 5,000
+ * age files of the verify bench's photos (1.19 GB), load 7–9: 2.78–3.43 s of CPU and 34,000–60,000 page faults
+ * before, 2.46–2.87 s and 15,000–19,000 after (3 and 7 runs). In a whole `huella verify` it is often raised already,
+ * by chance (a large buffer freed by any thread raises it: young-garbage.ts); this makes it certain. `huella verify`
+ * of those 5,024 objects, 9 alternated pairs at load 2.7–4.7: page faults 24,000–32,500 before, 22,800–23,400 after;
+ * CPU median 5.73 → 5.29 s (lower in 8 pairs of 9), wall median 5.46 → 5.02 s.
+ */
 export function hashObjects(req: HashObjectsRequest): ObjectHash[] {
+  keepFreedMemoryMapped();
   try {
     const cancel = req.cancel ? new Int32Array(req.cancel) : undefined;
     const identity = x25519Identity(req.identity); // once per task, not per object

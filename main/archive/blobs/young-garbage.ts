@@ -50,8 +50,8 @@ let thresholdRaised = false;
  * threshold to twice that (mallopt(3), "dynamic mmap threshold"); its state is the process's, not the thread's. So a
  * block of 8 MiB is allocated and freed here: heaps are then trimmed only when 16 MiB or more is free at their top,
  * and allocations under 8 MiB come from the heaps. The same happens by chance whenever Node frees a large buffer (a
- * 1 MiB read buffer sets 1 and 2 MiB); this makes it certain for the whole-object decryption. A no-op elsewhere
- * than glibc (or where MALLOC_* variables fixed the thresholds).
+ * 1 MiB read buffer sets 1 and 2 MiB); this makes it certain for the whole-object decryption and for verify's
+ * hash-objects task (object-hash.ts). A no-op elsewhere than glibc (or where MALLOC_* variables fixed the thresholds).
  */
 export function keepFreedMemoryMapped(): void {
   if (thresholdRaised) return;

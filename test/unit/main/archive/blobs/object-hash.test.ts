@@ -2,12 +2,20 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ageEncryptBuffer } from '../../../../../main/archive/blobs/age';
 import { encodeAgeRecipient, generateX25519Secret, x25519PublicFromSecret } from '../../../../../main/archive/blobs/age-keys';
 import { hashObjects } from '../../../../../main/archive/blobs/object-hash';
-import { collectYoungGarbage } from '../../../../../main/archive/blobs/young-garbage';
+import { collectYoungGarbage, keepFreedMemoryMapped } from '../../../../../main/archive/blobs/young-garbage';
 import { tempDir } from '../../../../helpers/tmp';
+import type * as YoungGarbage from '../../../../../main/archive/blobs/young-garbage';
+
+// keepFreedMemoryMapped as it is, watched: the task must call it (its effect, glibc's trim threshold, is the process's
+// and cannot be undone or observed reliably from a test).
+vi.mock('../../../../../main/archive/blobs/young-garbage', async (importOriginal) => {
+  const actual = await importOriginal<typeof YoungGarbage>();
+  return { ...actual, keepFreedMemoryMapped: vi.fn(actual.keepFreedMemoryMapped) };
+});
 
 // Verify's task on a crypto worker, run here in-process: each age file decrypted and hashed, and the plaintext chunks
 // (fresh 64 KiB buffers outside the JS heap, Node's AEAD has no output-buffer API) freed as it goes, not left for V8
@@ -38,6 +46,14 @@ describe('hashObjects (crypto worker task)', () => {
     expect(results).toEqual(sha256s.map((sha256) => ({ kind: 'ok', sha256, size: 1024 * 1024 })));
     // 24 MiB of plaintext went through 64 KiB buffers; at most the objects since the last collection are still held.
     expect(held).toBeLessThan(6 * 1024 * 1024);
+  });
+
+  it('keeps freed memory mapped before it opens anything, so each object\'s chunks do not fault their pages in again', async () => {
+    const { files, sha256s } = await ageFiles(2, 100_000);
+    vi.mocked(keepFreedMemoryMapped).mockClear();
+    const results = hashObjects({ type: 'hash-objects', identity: new Uint8Array(identity), files });
+    expect(results).toEqual(sha256s.map((sha256) => ({ kind: 'ok', sha256, size: 100_000 })));
+    expect(vi.mocked(keepFreedMemoryMapped)).toHaveBeenCalledTimes(1);
   });
 
   it('opens files written by the age tool (the identity prepared once per task)', () => {
