@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomBytesPooled } from './crypto/random-pool';
 
 /**
  * Identifiers people may type: a short type prefix and 10 characters of Crockford base32 (50 random bits).
@@ -9,7 +9,7 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 export type IdPrefix = 'it' | 'case' | 'per' | 'tes' | 'con' | 'tag' | 'lnk' | 'pkt' | 'pmb';
 
 export function newId(prefix: IdPrefix): string {
-  const bytes = crypto.randomBytes(10);
+  const bytes = randomBytesPooled(10);
   let s = '';
   for (let i = 0; i < 10; i++) s += ALPHABET[bytes[i]! & 31];
   return `${prefix}_${s}`;

@@ -77,7 +77,13 @@ export type DecryptWholeRequest = {
   readonly intoBytes: number;
 };
 
-export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest | DecryptWholeRequest;
+/**
+ * Ed25519 signatures made with `seed` (the vault's signing seed; the worker zeroes its copy): `signatures[i]` over
+ * `messages[i]`. Ingest signs a group's custody events here ahead of its transaction (custody/log.ts SignedAhead).
+ */
+export type SignMessagesRequest = { readonly type: 'sign-messages'; readonly seed: Uint8Array; readonly messages: readonly Uint8Array[] };
+
+export type CryptoRequest = HashObjectsRequest | SealSlotRequest | VerifySignaturesRequest | EncryptFileRequest | DecryptWholeRequest | SignMessagesRequest;
 
 export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
   ? readonly ObjectHash[]
@@ -87,4 +93,6 @@ export type CryptoResult<R extends CryptoRequest> = R extends HashObjectsRequest
       ? EncryptedSmallFile
       : R extends DecryptWholeRequest
         ? { readonly bytes: number | null }
-        : readonly boolean[];
+        : R extends SignMessagesRequest
+          ? readonly Uint8Array[]
+          : readonly boolean[];

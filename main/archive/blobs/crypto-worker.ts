@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { AGE_CHUNK_SIZE } from './age';
 import { PayloadCipher } from './age-payload';
-import { ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
+import { ed25519Sign, ed25519Verify, ed25519VerifyOwn } from '../custody/ed25519';
 import { HuellaError } from '../errors';
 import { copyIntoRing } from './ciphertext-ring';
 import { hashObjects } from './object-hash';
 import { encryptSmallFile } from './encrypt-small';
 import { decryptWholeInto } from './plaintext-reader';
 import { collectYoungGarbage } from './young-garbage';
-import type { CryptoRequest, SealSlotRequest, VerifySignaturesRequest } from './crypto-protocol';
+import type { CryptoRequest, SealSlotRequest, SignMessagesRequest, VerifySignaturesRequest } from './crypto-protocol';
 
 // A crypto worker thread (blobs/crypto.ts starts one per core). Tasks are plain loops over reused buffers: no
 // streams, no per-chunk promises. Replies follow the worker pool's protocol: { ok, value } or { ok: false, error }.
@@ -42,6 +42,14 @@ function verifySignatures(req: VerifySignaturesRequest): boolean[] {
   }
 }
 
+function signMessages(req: SignMessagesRequest): Buffer[] {
+  try {
+    return req.messages.map((m) => ed25519Sign(req.seed, m));
+  } finally {
+    req.seed.fill(0);
+  }
+}
+
 parentPort!.on('message', (req: CryptoRequest) => {
   try {
     if (req.type === 'encrypt-file') {
@@ -52,6 +60,10 @@ parentPort!.on('message', (req: CryptoRequest) => {
     }
     if (req.type === 'decrypt-whole') {
       parentPort!.postMessage({ ok: true, value: decryptWholeInto(req) });
+      return;
+    }
+    if (req.type === 'sign-messages') {
+      parentPort!.postMessage({ ok: true, value: signMessages(req) });
       return;
     }
     const value = req.type === 'hash-objects' ? hashObjects(req) : req.type === 'seal-slot' ? sealSlot(req) : verifySignatures(req);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { CryptoRequest, CryptoResult, DecryptWholeRequest, EncryptedSmallFile, EncryptFileRequest, HashObjectsRequest, ObjectHash, SealSlotRequest } from './crypto-protocol';
+import type { CryptoRequest, CryptoResult, DecryptWholeRequest, EncryptedSmallFile, EncryptFileRequest, HashObjectsRequest, ObjectHash, SealSlotRequest, SignMessagesRequest } from './crypto-protocol';
 import { workerEntry } from '../workers/entry';
 import { WorkerPool } from '../workers/pool';
 
@@ -116,6 +116,15 @@ export async function decryptWhole(identity: Uint8Array, file: string, maxBytes:
 export function verifySignatures(publicKey: Uint8Array, messages: readonly Uint8Array[], signatures: readonly Uint8Array[], seed?: Uint8Array): Promise<readonly boolean[]> {
   if (!seed) return runCrypto({ type: 'verify-signatures', publicKey, messages, signatures }, 0, SIGNATURES_QUEUE_BEHIND);
   return withSecretCopy(seed, (copy) => runCrypto({ type: 'verify-signatures', publicKey, messages, signatures, seed: copy }, 0, SIGNATURES_QUEUE_BEHIND));
+}
+
+/**
+ * Ed25519 signatures of `messages` with `seed`, made on one worker (ingest signs a group's custody events there while
+ * this thread waits for the group's files to be flushed). It may wait behind the small files queued in a thread
+ * (ENCRYPT_QUEUE_BEHIND), not for an idle one, which an import keeps busy.
+ */
+export function signMessages(seed: Uint8Array, messages: readonly Uint8Array[]): Promise<readonly Uint8Array[]> {
+  return withSecretCopy(seed, (copy) => runCrypto({ type: 'sign-messages', seed: copy, messages } satisfies SignMessagesRequest, 0, ENCRYPT_QUEUE_BEHIND + 1));
 }
 
 /** Stops the crypto threads (CLI exit, tests); the next task starts new ones. */

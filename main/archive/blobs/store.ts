@@ -17,6 +17,7 @@ import { PlaintextReader, decryptWholeFile, plaintextStream } from './plaintext-
 import { PARALLEL_THRESHOLD, createHashRing, createSlotHasher, type HashRing } from './parallel-hash';
 import { decryptWhole, encryptFile, hashObjects as hashObjectsOnWorkers } from './crypto';
 import type { ObjectHash } from './crypto-protocol';
+import { randomBytesPooled } from '../crypto/random-pool';
 
 /**
  * Content-addressed store of age v1 files (DESIGN §3). Plaintext never touches the disk: bytes are hashed and
@@ -307,7 +308,7 @@ export class BlobStore {
   }
 
   #newPartPath(): string {
-    return path.join(this.tmpDir, `${crypto.randomBytes(12).toString('hex')}.part`);
+    return path.join(this.tmpDir, `${randomBytesPooled(12).toString('hex')}.part`);
   }
 
   /** Step 2 of the write protocol: the bytes are durable in partPath; name the object and make the rename durable. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { HuellaError } from '../errors';
+import { randomBytesPooled } from '../crypto/random-pool';
 
 /**
  * Salted commitments to private data (file names, metadata with GPS, testimony text, personal data).
@@ -18,7 +19,7 @@ import { HuellaError } from '../errors';
 export const COMMITMENT_SALT_BYTES = 16;
 
 export function newCommitmentSalt(): Buffer {
-  return crypto.randomBytes(COMMITMENT_SALT_BYTES);
+  return randomBytesPooled(COMMITMENT_SALT_BYTES);
 }
 
 export function commitment(salt: Uint8Array, value: unknown): string {

@@ -4,7 +4,7 @@ import { inTransaction, transaction, type ReadableDb, type WritableDb } from '..
 import { HuellaError } from '../errors';
 import { commitment, newCommitmentSalt } from './commitment';
 import { canonicalBytes } from './jcs';
-import { ed25519KeyPairFromSeed, ed25519Sign, ed25519VerifyOwn } from './ed25519';
+import { ED25519_SIGNATURE_BYTES, ed25519KeyPairFromSeed, ed25519Sign, ed25519VerifyOwn } from './ed25519';
 import { appendLeaf, consistencyProof, inclusionProof, leafHash, treeRoot, type MerkleNodeStore } from './merkle';
 import { formatCheckpointBody, signCheckpoint } from './checkpoint';
 import type { CustodyEventType } from './event-types';
@@ -46,6 +46,17 @@ export type CustodyEvent = {
 export type StoredEvent = custodyTables.EventRow;
 
 export type StoredCheckpoint = custodyTables.CheckpointRow;
+
+/** An event prepared to be appended (CustodyLog.prepareEvent): the event and its canonical bytes, the message to sign. */
+export type PreparedEvent = { readonly event: CustodyEvent; readonly bytes: Buffer };
+
+/** A prepared event and the Ed25519 signature of its bytes by the log's key, made ahead (CustodyLog.append). */
+export type SignedAhead = PreparedEvent & { readonly signature: Uint8Array };
+
+/** The same event: every field equal, `data` the very same object (so the same canonical bytes). */
+function sameEvent(a: CustodyEvent, b: CustodyEvent): boolean {
+  return a.v === b.v && a.seq === b.seq && a.time === b.time && a.actor === b.actor && a.type === b.type && a.subject === b.subject && a.data === b.data && a.prev === b.prev;
+}
 
 export function checkpointOrigin(vaultId: string): string {
   return `huella/${vaultId}`;
@@ -91,11 +102,33 @@ export class CustodyLog {
     return custodyTables.eventCount(this.#db);
   }
 
-  /** Appends one event. Must be called inside the transaction that makes the change it records. */
-  append(type: CustodyEventType, subject: string | null, data: CustodyEvent['data'], time = new Date()): StoredEvent {
-    if (!inTransaction(this.#db)) throw new HuellaError('INTERNAL', 'custody events must be appended inside the transaction of their change');
+  /** The number the next appended event will have (the log's size), as of now. */
+  nextSeq(): number {
     const last = custodyTables.lastEvent(this.#db);
-    const seq = last ? last.seq + 1 : 0;
+    return last ? last.seq + 1 : 0;
+  }
+
+  /**
+   * The event `append(type, subject, data, time)` would write if it were number `seq`, unsigned: to be signed
+   * elsewhere (ingest signs a group's events on a crypto thread while it waits for the group's files) and handed
+   * back to `append` with its signature. Nothing is written.
+   */
+  prepareEvent(type: CustodyEventType, subject: string | null, data: CustodyEvent['data'], time: Date, seq: number): PreparedEvent {
+    const event: CustodyEvent = { v: EVENT_VERSION, seq, time: time.toISOString(), actor: this.actor, type, subject, data };
+    return { event, bytes: canonicalBytes(event) };
+  }
+
+  /**
+   * Appends one event. Must be called inside the transaction that makes the change it records.
+   *
+   * `signed`: the event as prepared ahead (prepareEvent) and its signature. It is used only when the event appended now
+   * is that same event: same number (nothing was appended since it was prepared), time, actor, type, subject and the
+   * same `data` object, so the same canonical bytes; Ed25519 is deterministic (RFC 8032 §5.1.6), so what is stored
+   * is exactly what signing here would store. Otherwise the event is signed here, as without `signed`.
+   */
+  append(type: CustodyEventType, subject: string | null, data: CustodyEvent['data'], time = new Date(), signed?: SignedAhead): StoredEvent {
+    if (!inTransaction(this.#db)) throw new HuellaError('INTERNAL', 'custody events must be appended inside the transaction of their change');
+    const seq = this.nextSeq();
     const event: CustodyEvent = {
       v: EVENT_VERSION,
       seq,
@@ -105,8 +138,9 @@ export class CustodyLog {
       subject,
       data,
     };
-    const bytes = canonicalBytes(event);
-    const signature = ed25519Sign(this.#seed, bytes);
+    const ahead = signed && sameEvent(signed.event, event) && signed.signature.length === ED25519_SIGNATURE_BYTES ? signed : undefined;
+    const bytes = ahead ? ahead.bytes : canonicalBytes(event);
+    const signature = ahead ? Buffer.from(ahead.signature) : ed25519Sign(this.#seed, bytes);
     const hash = crypto.createHash('sha256').update(bytes).digest();
     custodyTables.insertEvent(this.#db, { seq, type, subject, bytes, signature, hash });
     appendLeaf(this.store, seq, leafHash(bytes));

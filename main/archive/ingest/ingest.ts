@@ -9,7 +9,8 @@ import { findObject, insertObject, revivePurgedOriginal, revivePurgedPreview } f
 import { HuellaError, fromSystemError } from '../errors';
 import { SMALL_FILE_BYTES, type SmallFileStaged, type StagedObject, type StageFileOptions, type StageOptions } from '../blobs/store';
 import type { Vault } from '../vault/vault';
-import type { CustodyEvent } from '../custody/log';
+import type { CustodyEvent, PreparedEvent, SignedAhead } from '../custody/log';
+import { signMessages } from '../blobs/crypto';
 import { shutdownHashWorker } from '../blobs/parallel-hash';
 import { parsers, shutdownParsers } from './parser-pool';
 import type { WorkerTask } from '../workers/pool';
@@ -562,14 +563,16 @@ async function recordGroup(vault: Vault, prepared: readonly PipelineOutcome[], o
     const err = e instanceof HuellaError ? e : fromSystemError(e, 'ingesting a file');
     return { path: display, status: 'failed', warnings: [], error: err.toApiError() };
   };
+  const ahead = signAhead(vault, prepared, options);
   const group = await makeGroupDurable(vault, prepared);
+  const signed = ahead.ready();
   let recorded: (Recorded | IngestFileResult)[];
   try {
     recorded = vault.transaction(() =>
-      group.map((o) => {
+      group.map((o, k) => {
         if (!o.prepared) return failed(o.file.display, o.error);
         try {
-          return recordRows(vault, o.prepared.staged, o.prepared.sniff, o.prepared.parsed, o.file.display, options, path.basename(o.file.display), previewLater(o.prepared.sniff, o.prepared.staged.size, options));
+          return recordRows(vault, o.prepared.staged, o.prepared.sniff, o.prepared.parsed, o.file.display, options, path.basename(o.file.display), previewLater(o.prepared.sniff, o.prepared.staged.size, options), signed[k]);
         } catch (e) {
           return failed(o.file.display, e);
         }
@@ -647,7 +650,7 @@ async function afterCommit(vault: Vault, rec: Recorded, published = false): Prom
  * One file's rows and custody event, in a transaction (a savepoint inside a group's), synchronously: the duplicate
  * check, warnings, the objects and items rows, the signed item.ingested event, the search index.
  */
-function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string, previewPending = false): Recorded {
+function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string, previewPending = false, ahead?: PlannedItem): Recorded {
   const sha256 = staged.sha256.toString('hex');
   const existing = itemByObject(vault.store, staged.name);
   // Content that was purged (destroyed on purpose) and is ingested again revives its item: same id, a new signed
@@ -655,18 +658,102 @@ function recordRows(vault: Vault, staged: StagedObject, sniff: SniffResult, pars
   if (existing && !existing.purgedAt) {
     return { staged, keep: false, result: { path: display, status: 'duplicate', itemId: existing.id, sha256, size: staged.size, mediaType: sniff.mediaType, warnings: [] } };
   }
-  const { warnings, preview, ...read } = parseOutcome(sniff, parsed);
-  const added = options.addedMetadata?.(display);
-  const metadata = added ? { ...read.metadata, ...added } : read.metadata;
   const revived = existing?.purgedAt ? existing.id : undefined;
-  const itemId = revived ?? newItemId();
-  const row: ItemRow = { itemId, revived: revived !== undefined, staged, mediaType: sniff.mediaType, originalName, metadata, warnings, previewPending };
+  // The item as planned before the transaction (signAhead), when its event is the one appended now: a new item, and
+  // the log as it was planned for. Otherwise planned now, as before.
+  const usable = ahead?.event !== undefined && revived === undefined && !ahead.row.revived && ahead.row.staged.name === staged.name && ahead.row.previewPending === previewPending && ahead.event.event.seq === vault.log.nextSeq();
+  const plan = usable ? ahead : planItem(staged, sniff, parsed, display, options, originalName, previewPending, revived, new Date());
+  const { row, preview, warnings } = plan;
+  const { itemId } = row;
   try {
-    vault.transaction(() => writeItemRows(vault, row, options));
+    vault.transaction(() => writeItemRows(vault, { ...row, staged }, options, plan));
   } catch (e) {
     throw fromSystemError(e, 'recording the item in the vault database');
   }
   return { staged, keep: true, warnings, ...(preview ? { preview } : {}), result: { path: display, status: 'ingested', itemId, sha256, size: staged.size, mediaType: sniff.mediaType, warnings } };
+}
+
+/**
+ * What recordRows writes for a new (or revived) item, decided before it writes: its id, metadata and warnings, the
+ * salt of its commitments, its time and its item.ingested event's data; and, when signed ahead, that event.
+ */
+type PlannedItem = {
+  readonly row: ItemRow;
+  /** The row's warnings, to which a preview's failure is added after the commit (afterCommit). */
+  readonly warnings: IngestWarning[];
+  readonly preview?: ParseResponse['preview'];
+  readonly salt: Buffer;
+  readonly now: Date;
+  readonly data: CustodyEvent['data'];
+  /** Planned ahead: its event as prepared for the number it is to have, and signed, if the signature came back. */
+  readonly event?: PreparedEvent;
+  readonly signed?: SignedAhead;
+};
+
+function planItem(staged: StagedObject, sniff: SniffResult, parsed: ParseResponse | HuellaError, display: string, options: IngestOptions, originalName: string, previewPending: boolean, revived: string | undefined, now: Date): PlannedItem {
+  const { warnings, preview, ...read } = parseOutcome(sniff, parsed);
+  const added = options.addedMetadata?.(display);
+  const metadata = added ? { ...read.metadata, ...added } : read.metadata;
+  const itemId = revived ?? newItemId();
+  const row: ItemRow = { itemId, revived: revived !== undefined, staged, mediaType: sniff.mediaType, originalName, metadata, warnings, previewPending };
+  const salt = newCommitmentSalt();
+  return { row, warnings, ...(preview ? { preview } : {}), salt, now, data: Object.freeze(ingestedEvent(row, salt)) };
+}
+
+/** A group's items planned ahead (signAhead), and their item.ingested events being signed on a crypto thread. */
+type Ahead = {
+  /**
+   * The planned items by the group's index (undefined: planned in the transaction), each with its event prepared for
+   * the number it will have, and signed if the signatures are back.
+   */
+  ready(): readonly (PlannedItem | undefined)[];
+};
+
+/**
+ * A group's items planned before its files are made durable (makeGroupDurable: an fsync of each file and of tmp/),
+ * and their item.ingested events signed meanwhile on a crypto thread, rather than one by one inside the group's
+ * transaction on this thread (an Ed25519 signature costs ~80 µs here, the largest single part of an item's rows).
+ * Each event is prepared with the number it will have if the group's items are all recorded in order and nothing
+ * else appends an event before; recordRows uses a plan only for a new item whose event gets that very number, so a
+ * group's events from its first failed or duplicate file on (or all, if another event came first) are planned and
+ * signed again in the transaction, as before. The signatures are used only if they are back when the files are
+ * durable: this thread never waits for them (the events are then signed in the transaction, as before).
+ */
+function signAhead(vault: Vault, group: readonly PipelineOutcome[], options: IngestOptions): Ahead {
+  const plans: (PlannedItem | undefined)[] = [];
+  const events: PreparedEvent[] = [];
+  try {
+    let seq = vault.log.nextSeq();
+    const now = new Date();
+    const names = new Set<string>();
+    for (const o of group) {
+      const p = o.prepared;
+      // Planned up to the first file that will not be a new item (another file of the group or an item of the vault
+      // has its bytes), or whose plan fails (recordRows reports that): the numbers after it would all be wrong.
+      if (!p || names.has(p.staged.name) || itemByObject(vault.store, p.staged.name) !== undefined) break;
+      names.add(p.staged.name);
+      const plan = planItem(p.staged, p.sniff, p.parsed, o.file.display, options, path.basename(o.file.display), previewLater(p.sniff, p.staged.size, options), undefined, now);
+      const event = vault.log.prepareEvent('item.ingested', plan.row.itemId, plan.data, now, seq++);
+      plans.push({ ...plan, event });
+      events.push(event);
+    }
+  } catch {
+    // planned again, and any error reported, in the transaction
+  }
+  let signatures: readonly Uint8Array[] | undefined;
+  if (events.length > 0) {
+    vault.log
+      .withSeedCopy((seed) => signMessages(seed, events.map((e) => e.bytes)))
+      .then(
+        (s) => {
+          if (s.length === events.length) signatures = s;
+        },
+        () => undefined, // signed in the transaction instead
+      );
+  }
+  return {
+    ready: () => (signatures ? plans.map((plan, k) => ({ ...plan!, signed: { ...events[k]!, signature: signatures![k]! } })) : plans),
+  };
 }
 
 /** What the parser's answer for a file gives its item: the metadata, the preview, and the warnings to report. */
@@ -695,13 +782,12 @@ type ItemRow = {
 };
 
 /** Inside recordRows' transaction: the object row, the signed item.ingested event, the item row, the search index. */
-function writeItemRows(vault: Vault, row: ItemRow, options: IngestOptions): void {
+function writeItemRows(vault: Vault, row: ItemRow, options: IngestOptions, plan: Pick<PlannedItem, 'salt' | 'now' | 'data' | 'signed'>): void {
   const { itemId, staged, metadata, warnings } = row;
-  const salt = newCommitmentSalt();
-  const now = new Date();
+  const { salt, now } = plan;
   if (row.revived) revivePurgedOriginal(vault.store, staged.name, now.toISOString());
   else insertObject(vault.store, { name: staged.name, sha256: staged.sha256, size: staged.size, kind: 'original', createdAt: now.toISOString() });
-  const ev = vault.log.append('item.ingested', itemId, ingestedEvent(row, salt), now);
+  const ev = vault.log.append('item.ingested', itemId, plan.data, now, plan.signed);
   const fields: IngestedItemFields = {
     mediaType: row.mediaType, originalName: row.originalName, sourceNote: options.sourceNote ?? null, ingestedAt: now.toISOString(), ingestSeq: ev.seq,
     metadata: JSON.stringify(metadata), commitSalt: salt, captureTime: metadata.captureTime ?? null, gpsLat: metadata.gps?.lat ?? null,

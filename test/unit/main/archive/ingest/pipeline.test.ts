@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ingestPaths, shutdownIngestWorkers } from '../../../../../main/archive/ingest/ingest';
 import { parseEvent } from '../../../../../main/archive/custody/log';
 import { createVault } from '../../../../../main/archive/vault/vault';
+import { createCase } from '../../../../../main/archive/catalogue/cases';
 import { verifyVault } from '../../../../../main/archive/verify/verify';
 import { tempDir, TEST_PASSPHRASE } from '../../../../helpers/tmp';
 
@@ -95,6 +96,44 @@ describe('ingest pipeline and grouped commits', () => {
       const v = await verifyVault(vault);
       expect(v.problems).toEqual([]);
     } finally {
+      vault.lock();
+    }
+  });
+
+  it('events appended by others while a group is prepared: each file\'s event is signed for its own place in the log', async () => {
+    // A group's item.ingested events are signed ahead for the numbers they will have (signAhead); the app may append
+    // other events meanwhile (a case created while an import runs). Those shift the numbers: the events are signed
+    // again in the transaction, and the log stays in order and verifies.
+    const inputs = path.join(root, 'in-others');
+    fs.mkdirSync(inputs);
+    for (let i = 0; i < 150; i++) fs.writeFileSync(path.join(inputs, `o${String(i).padStart(3, '0')}.bin`), crypto.randomBytes(2000 + i));
+    const { vault } = await createVault(path.join(root, 'vault-others'), TEST_PASSPHRASE);
+    let cases = 0;
+    let stop = false;
+    const others = (async () => {
+      while (!stop) {
+        await new Promise((r) => setImmediate(r));
+        if (!stop) {
+          createCase(vault, { title: `case ${cases}` });
+          cases++;
+        }
+      }
+    })();
+    try {
+      const report = await ingestPaths(vault, [inputs]);
+      stop = true;
+      await others;
+      expect(report.ingested).toBe(150);
+      expect(cases).toBeGreaterThan(0);
+      const events = [...vault.log.events()].map((e) => parseEvent(e.bytes));
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, k) => k));
+      expect(events.filter((e) => e.type === 'item.ingested').map((e) => e.subject)).toEqual(report.results.map((r) => r.itemId));
+      expect(events.filter((e) => e.type === 'case.created')).toHaveLength(cases);
+      const v = await verifyVault(vault);
+      expect(v.problems).toEqual([]);
+    } finally {
+      stop = true;
+      await others;
       vault.lock();
     }
   });
