@@ -720,7 +720,7 @@ type Ahead = {
  * durable: this thread never waits for them (the events are then signed in the transaction, as before).
  */
 function signAhead(vault: Vault, group: readonly PipelineOutcome[], options: IngestOptions): Ahead {
-  const plans: (PlannedItem | undefined)[] = [];
+  const plans: PlannedItem[] = []; // the group's first files, in order; those after them are planned in the transaction
   const events: PreparedEvent[] = [];
   try {
     let seq = vault.log.nextSeq();
@@ -752,7 +752,7 @@ function signAhead(vault: Vault, group: readonly PipelineOutcome[], options: Ing
       );
   }
   return {
-    ready: () => (signatures ? plans.map((plan, k) => ({ ...plan!, signed: { ...events[k]!, signature: signatures![k]! } })) : plans),
+    ready: () => (signatures ? plans.map((plan, k) => ({ ...plan, signed: { ...events[k]!, signature: signatures![k]! } })) : plans),
   };
 }
 

@@ -76,31 +76,23 @@ async function openFolder(root: string): Promise<PacketSource> {
   // Packet paths are made by the walk above from the names readdir gave, joined by '/': already normal, so joined to
   // the folder by text (path.join normalised each of the thousands of paths again).
   const base = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
+  const fileAt = (p: string): string => {
+    if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
+    return `${base}${p}`;
+  };
   return {
     format: 'folder',
     files,
     unsafe,
-    open: async (p) => {
-      if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
-      return fs.createReadStream(path.join(root, ...p.split('/')), { highWaterMark: 1 << 20 });
-    },
-    readWhole: (p) => {
-      if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
-      return fs.readFileSync(path.join(root, ...p.split('/')));
-    },
+    open: async (p) => fs.createReadStream(fileAt(p), { highWaterMark: 1 << 20 }),
+    readWhole: (p) => fs.readFileSync(fileAt(p)),
     readInto: (p, into) => {
-      if (!known.has(p)) throw new HuellaError('NOT_FOUND', `No file ${p} in the packet.`);
-      const fd = fs.openSync(`${base}${p}`, 'r');
+      const fd = fs.openSync(fileAt(p), 'r');
       try {
-        let n = 0;
-        while (n < into.length) {
-          const k = fs.readSync(fd, into, n, into.length - n, null);
-          n += k;
-          // A read of a regular file that returns less than asked has reached the file's end: the read of 0 bytes
-          // that would confirm it is skipped (a system call per file, and a packet has a file per event and per
-          // proof). Bytes appended after this read go unseen, as they did after that last read.
-          if (k === 0 || n < into.length) break;
-        }
+        // One read: a read of a regular file returns less than asked only at the file's end (the callers' buffers are
+        // a few MiB, far under Linux's 2 GiB limit per read), so no closing read of 0 bytes confirms it (a system call
+        // per file, and a packet has a file per event and per proof). Bytes appended after it go unseen, as before.
+        const n = fs.readSync(fd, into, 0, into.length, null);
         return into.subarray(0, n);
       } finally {
         fs.closeSync(fd);

@@ -79,8 +79,8 @@ export class WorkerPool<Req, Res> {
    * number the main thread closed is opened again by the thread. Default true (Node's).
    */
   /**
-   * endGraceMs: how long a thread that overran its time limit (or is closed) is given to end before its tasks are settled anyway
-   * (see #timedOut). Default 2 s: a thread running JavaScript ends within milliseconds.
+   * endGraceMs: how long a thread that overran its time limit (or is closed) is given to end before its tasks are
+   * settled anyway (see #end). Default 2 s: a thread running JavaScript ends within milliseconds.
    */
   constructor(entry: URL, options: { readonly size: number; readonly heapMb?: number; readonly youngMb?: number; readonly failures?: PoolFailures; readonly tasksPerThread?: number; readonly trackUnmanagedFds?: boolean; readonly endGraceMs?: number }) {
     this.#entry = entry;

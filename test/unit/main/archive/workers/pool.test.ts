@@ -184,12 +184,19 @@ describe('WorkerPool: tasks queued in a thread', () => {
     expect(p.spawned).toBe(2);
   });
 
-  /** A pipe for a thread to wait on in a native read ('read-into'), and a way to write it that never blocks. */
-  function pipe(): { readonly fifo: string; write(text: string): void; remove(): void } {
+  /**
+   * A 'read-into' request: the thread waits in a native read from a pipe into shared memory (`seen`), and says when it
+   * is in it (`inRead`); `write` gives it its bytes and never blocks.
+   */
+  function nativeRead(): { readonly request: TestRequest; readonly seen: Uint8Array; inRead(): boolean; write(text: string): void; remove(): void } {
     const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huella-pool-')), 'pipe');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const into = new SharedArrayBuffer(4);
+    const reading = new SharedArrayBuffer(4);
     return {
-      fifo,
+      request: { op: 'read-into', fifo, into, reading },
+      seen: new Uint8Array(into),
+      inRead: () => Atomics.load(new Int32Array(reading), 0) === 1,
       // Non-blocking: with no reader left (the thread ended) this throws ENXIO rather than waiting for ever.
       write: (text) => {
         const fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
@@ -210,11 +217,8 @@ describe('WorkerPool: tasks queued in a thread', () => {
     // its time runs out (1 s, ample for a thread that is up to begin the read); the bytes come 200 ms later. It can
     // end only once the read has returned, so its task must not fail before: the caller zeroes and drops the buffer
     // on that failure, and nothing may write into it after.
-    const { fifo, write, remove } = pipe();
-    const into = new SharedArrayBuffer(4);
-    const reading = new SharedArrayBuffer(4);
-    const seen = new Uint8Array(into);
-    const [read, behind] = [p.run(waiting({ op: 'read-into', fifo, into, reading }, 1000)), p.run(echo(2))];
+    const { request, seen, inRead, write, remove } = nativeRead();
+    const [read, behind] = [p.run(waiting(request, 1000)), p.run(echo(2))];
     let written = false;
     const late = setTimeout(() => {
       write('late');
@@ -222,7 +226,7 @@ describe('WorkerPool: tasks queued in a thread', () => {
     }, 1200);
     try {
       await expect(read).rejects.toMatchObject({ code: 'INTERNAL', message: 'thread timed out' });
-      expect(Atomics.load(new Int32Array(reading), 0)).toBe(1); // it was in the read when its time ran out
+      expect(inRead()).toBe(true); // it was in the read when its time ran out
       expect(written).toBe(true); // failed only after the bytes came
       const atFailure = Buffer.from(seen).toString();
       await new Promise((r) => setTimeout(r, 300));
@@ -240,13 +244,11 @@ describe('WorkerPool: tasks queued in a thread', () => {
     queued.push(p);
     await p.run(echo(0));
     // The thread waits in a native read until this test writes the pipe, which it does only once the task has failed.
-    const { fifo, write, remove } = pipe();
-    const into = new SharedArrayBuffer(4);
-    const reading = new SharedArrayBuffer(4);
+    const { request, seen, inRead, write, remove } = nativeRead();
     try {
-      await expect(p.run(waiting({ op: 'read-into', fifo, into, reading }, 200))).rejects.toMatchObject({ message: 'thread timed out' });
-      expect(Atomics.load(new Int32Array(reading), 0)).toBe(1);
-      expect(Buffer.from(new Uint8Array(into)).toString()).toBe('\0\0\0\0'); // still in the read: it never returned
+      await expect(p.run(waiting(request, 200))).rejects.toMatchObject({ message: 'thread timed out' });
+      expect(inRead()).toBe(true);
+      expect(Buffer.from(seen).toString()).toBe('\0\0\0\0'); // still in the read: it never returned
       expect((await p.run(echo(5))).value).toBe(5); // a fresh thread takes the next task
       write('free'); // the stuck thread returns from its read and ends
     } finally {
@@ -302,17 +304,14 @@ describe('WorkerPool: tasks queued in a thread', () => {
     const p = new WorkerPool<TestRequest, TestReply>(TEST_WORKER, { size: 1, heapMb: 64, failures: FAILURES, endGraceMs: 30_000 });
     queued.push(p);
     await p.run(echo(0));
-    const { fifo, write, remove } = pipe();
-    const into = new SharedArrayBuffer(4);
-    const reading = new SharedArrayBuffer(4);
-    const seen = new Uint8Array(into);
-    const read = p.run(waiting({ op: 'read-into', fifo, into, reading }, 60_000));
+    const { request, seen, inRead, write, remove } = nativeRead();
+    const read = p.run(waiting(request, 60_000));
     const behind = p.run(echo(2));
     const outcomes = Promise.allSettled([read, behind]);
     let written = false;
     let late: NodeJS.Timeout | undefined;
     try {
-      while (Atomics.load(new Int32Array(reading), 0) !== 1) await new Promise((r) => setTimeout(r, 10));
+      while (!inRead()) await new Promise((r) => setTimeout(r, 10));
       late = setTimeout(() => {
         write('late');
         written = true;
