@@ -16,10 +16,18 @@ import { writevFully } from '../fs/writev';
 export type RingShape = { readonly ringBytes: number; readonly writeBytes: number; readonly inFlight: number };
 
 /**
- * 16 MiB in writes of 4 MiB (the largest request this VM's disk queue takes: max_sectors_kb 4096), two in flight:
- * while two writes are at the disk, 8 MiB are free for the 1 MiB slots being sealed.
+ * 32 MiB in writes of 4 MiB (the largest request this VM's disk queue takes: max_sectors_kb 4096), four in flight:
+ * while four writes are at the disk, 16 MiB are free for the 1 MiB slots being sealed.
+ *
+ * Why not 16 MiB with two in flight (as before): the disk (write, then the flush of the device's write cache) is
+ * the floor of a large ingest here (`dd oflag=direct conv=fdatasync` of 2 GiB: 2.7–3.5 s), and the writer went idle
+ * whenever a crypto thread or the hashing thread lost its core for a moment: 0.4 s of a 3.4 s loop on a quiet
+ * machine, up to 1.9 s at load 7. Twice the room rides that out. 2 GiB `huella ingest` (built CLI, 5 alternating
+ * rounds, load 6–8): wall 6.83 / 5.13 / 6.45 / 6.06 / 5.30 s against 7.45 / 6.61 / 7.88 / 6.60 / 5.47 s, faster in
+ * every round; peak RSS 151–152 MB against 134–135 MB (issue 19: ≤ 200 MB; only files of PARALLEL_THRESHOLD and more
+ * use the ring, one at a time, so a batch of photos never holds it).
  */
-export const LARGE_FILE_RING: RingShape = { ringBytes: 16 * 1024 * 1024, writeBytes: 4 * 1024 * 1024, inFlight: 2 };
+export const LARGE_FILE_RING: RingShape = { ringBytes: 32 * 1024 * 1024, writeBytes: 4 * 1024 * 1024, inFlight: 4 };
 
 export function createCiphertextMemory(shape: RingShape): SharedArrayBuffer {
   return alignedSharedMemory(shape.ringBytes);

@@ -222,7 +222,7 @@ export class BlobStore {
   async stageFile(file: fsp.FileHandle, options: StageFileOptions = {}): Promise<StagedObject> {
     if ((options.sizeHint ?? 0) < PARALLEL_THRESHOLD) return this.#stageFileNow(file, options, false);
     // One large file at a time: each already keeps both crypto workers busy, and each holds a read ring and a
-    // ciphertext ring (~32 MiB): a batch of phone videos staged side by side took 400-500 MB (24 files of 9 MiB).
+    // ciphertext ring (16 + 32 MiB): a batch of phone videos staged side by side took 400-500 MB (24 files of 9 MiB).
     const before = this.#largeTurn;
     let done!: () => void;
     this.#largeTurn = new Promise<void>((resolve) => (done = resolve));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CiphertextRing, createCiphertextMemory, type RingShape } from '../../../../../main/archive/blobs/ciphertext-ring';
+import { CiphertextRing, LARGE_FILE_RING, createCiphertextMemory, type RingShape } from '../../../../../main/archive/blobs/ciphertext-ring';
 import { HuellaError } from '../../../../../main/archive/errors';
 import { DIRECT_ALIGN, alignedSharedMemory, openDirect } from '../../../../../main/archive/fs/direct-io';
 import { tempDir } from '../../../../helpers/tmp';
@@ -133,6 +133,45 @@ describe('CiphertextRing', () => {
       await waiting;
       expect(roomy).toBe(true);
       for (const w of writes.slice(2)) w.resolve();
+      await ring.settle();
+    } finally {
+      await close(t);
+    }
+  });
+
+  it('large files: four 4 MiB writes at the disk at once, and room for 16 MiB of slots being sealed meanwhile', async () => {
+    // The disk is the floor of a large ingest: a ring that only kept two writes in flight left it idle whenever a
+    // sealing thread lost its core (ciphertext-ring.ts, LARGE_FILE_RING). Peak memory stays bounded (issue 19).
+    const MiB = 1024 * 1024;
+    expect(LARGE_FILE_RING.writeBytes).toBe(4 * MiB); // the largest request the disk queue takes here
+    expect(LARGE_FILE_RING.ringBytes).toBeLessThanOrEqual(32 * MiB);
+    const t = await target(false);
+    const writes: { resolve(): void; start: number; length: number }[] = [];
+    const held = {
+      write: (_b: Buffer, _o: number, n: number, p: number) => new Promise((resolve) => writes.push({ resolve: () => resolve({ bytesWritten: n }), start: p, length: n })),
+    } as unknown as fsp.FileHandle;
+    try {
+      const ring = new CiphertextRing(createCiphertextMemory(LARGE_FILE_RING), LARGE_FILE_RING, t.out, held);
+      const slot = MiB + 16 * 32; // a 1 MiB slot of plaintext, sealed: 16 chunks of 64 KiB, each with its 16-byte tag
+      let sealed = 0;
+      // Slots are sealed while the ring has room for them; the disk answers nothing yet.
+      for (;;) {
+        let roomy = false;
+        const waiting = ring.room(sealed + slot).then(() => (roomy = true));
+        await new Promise((r) => setImmediate(r));
+        if (!roomy) break;
+        await waiting;
+        ring.put(sealed, crypto.randomBytes(slot));
+        sealed += slot;
+      }
+      expect(writes.map((w) => [w.start, w.length])).toEqual([0, 1, 2, 3].map((k) => [k * 4 * MiB, 4 * MiB]));
+      expect(sealed).toBeGreaterThanOrEqual(LARGE_FILE_RING.ringBytes - slot); // the whole ring was sealed into
+      writes[0]!.resolve(); // the oldest write done: its 4 MiB take new slots, and the next write is issued
+      await new Promise((r) => setImmediate(r));
+      await ring.room(sealed + slot);
+      expect(writes).toHaveLength(5);
+      for (const w of writes) w.resolve();
+      ring.fail(new HuellaError('INTERNAL', 'test over'));
       await ring.settle();
     } finally {
       await close(t);
