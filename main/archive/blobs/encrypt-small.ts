@@ -53,13 +53,18 @@ export function encryptSmallFile(req: EncryptFileRequest): EncryptedSmallFile {
 }
 
 /**
- * Reads `source` to its end, hashing it and writing its age encryption to `out`; the bytes read are copied into
- * `kept` as well, if given (the file's size when stat'ed), and returned in it when they fill it exactly.
+ * Reads `source` to its end, hashing it and writing its age encryption to `out`. With `kept` (the file's size when
+ * stat'ed) the bytes are read into it, and returned in it when they fill it exactly: a file that shrank or grew
+ * since its stat returns nothing, and `kept` is zeroed.
  */
 function sealInto(source: number, out: number, req: EncryptFileRequest, kept?: Buffer): Omit<EncryptedSmallFile, 'fd' | 'sourceSize' | 'sourceMtimeMs'> {
   const encryptor = new AgeEncryptor([req.recipient]);
   const hash = crypto.createHash('sha256');
-  let head: Uint8Array | undefined; // its own memory: a Buffer may be a view into Node's pool, all of which a message would copy
+  // The first HEAD_BYTES (or all, if fewer), in memory of its own: a Buffer may be a view into Node's pool, all of
+  // which a message would copy. Filled over several reads when the first is shorter (a read into `kept` ends where
+  // the file ended when it was stat'ed).
+  const head = new Uint8Array(HEAD_BYTES);
+  let headLength = 0;
   let size = 0;
   let written = 0;
   let parts: Buffer[] = [encryptor.start()];
@@ -68,15 +73,21 @@ function sealInto(source: number, out: number, req: EncryptFileRequest, kept?: B
   const finder = new Finder(req.find);
   try {
     for (;;) {
-      const n = fs.readSync(source, readBuffer, 0, READ_BYTES, size);
+      // While `kept` has room the file is read straight into it (no copy of each read, no read buffer to zero);
+      // past its end (the file grew since it was stat'ed) through the read buffer, to find the end and hash it all.
+      const into = kept !== undefined && size < kept.length ? kept : undefined;
+      const n = into ? fs.readSync(source, into, size, Math.min(READ_BYTES, into.length - size), size) : fs.readSync(source, readBuffer, 0, READ_BYTES, size);
       if (n === 0) break;
       if (size + n > req.maxBytes) throw tooLarge(req.maxBytes);
-      used = Math.max(used, n);
-      const data = readBuffer.subarray(0, n);
-      head ??= new Uint8Array(data.subarray(0, HEAD_BYTES));
+      if (!into) used = Math.max(used, n);
+      const data = into ? into.subarray(size, size + n) : readBuffer.subarray(0, n);
+      if (headLength < HEAD_BYTES) {
+        const take = data.subarray(0, HEAD_BYTES - headLength);
+        head.set(take, headLength);
+        headLength += take.length;
+      }
       hash.update(data);
       finder.scan(data);
-      if (kept && size + n <= kept.length) data.copy(kept, size);
       const before = parts.length;
       encryptor.update(data, parts);
       for (let i = before; i < parts.length; i++) pending += parts[i]!.length;
@@ -91,9 +102,12 @@ function sealInto(source: number, out: number, req: EncryptFileRequest, kept?: B
     writevFullySync(out, parts, written);
     const plaintext = kept && size === kept.length ? new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength) : undefined;
     kept = plaintext ? undefined : kept; // returned: no longer ours to zero
-    return { sha256: new Uint8Array(hash.digest()), size, head: head ?? new Uint8Array(0), found: finder.found, ...(plaintext ? { plaintext } : {}) };
+    const headOut = headLength === HEAD_BYTES ? head : head.slice(0, headLength);
+    if (headOut !== head) head.fill(0);
+    return { sha256: new Uint8Array(hash.digest()), size, head: headOut, found: finder.found, ...(plaintext ? { plaintext } : {}) };
   } catch (e) {
     encryptor.destroy();
+    head.fill(0);
     throw e;
   } finally {
     kept?.fill(0); // not returned (an error, or the file's size changed): zeroed like the read buffer

@@ -143,6 +143,24 @@ export function limitPageCache(db: ReadableDb, kib: number): void {
   connectionOf(db).pragma(`cache_size = -${kib}`);
 }
 
+/**
+ * Lets this connection's write-ahead log grow to `pages` pages before SQLite folds it into archive.db (PRAGMA
+ * wal_autocheckpoint; SQLite's default is 1,000). For a one-shot batch (the CLI's import, issue 19): each checkpoint
+ * decrypts and re-encrypts every page it copies (SQLCipher) and fsyncs archive.db, and an import rewrites the same
+ * index pages group after group, so a small log copies them again and again. Durability is unchanged: a commit is
+ * durable once its frames are in the log (synchronous = FULL), wherever the checkpoint happens; closeDatabase folds the
+ * log and truncates it, and an interrupted batch's log is replayed on the next open.
+ */
+export function spaceCheckpoints(db: ReadableDb, pages: number): void {
+  if (!Number.isInteger(pages) || pages <= 0) throw new HuellaError('INTERNAL', `checkpoint spacing must be a positive whole number of pages, not ${pages}`);
+  connectionOf(db).pragma(`wal_autocheckpoint = ${pages}`);
+}
+
+/** The log size (pages) at which SQLite checkpoints (spaceCheckpoints; 1,000 until set). */
+export function checkpointSpacing(db: ReadableDb): number {
+  return connectionOf(db).pragma('wal_autocheckpoint', { simple: true }) as number;
+}
+
 /** The page cache bound in KiB (limitPageCache; SQLite's build default until set). */
 export function pageCacheKib(db: ReadableDb): number {
   const v = connectionOf(db).pragma('cache_size', { simple: true }) as number;
