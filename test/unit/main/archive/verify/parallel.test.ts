@@ -209,15 +209,39 @@ describe('verify on the crypto workers: pages of events, tasks of objects', () =
       // objects go in name order, a hash of random bytes, so how many fit differs from run to run (2 in ~5 % of runs
       // on 2 cores, 1 on many cores): the rule is checked, not a count. It fails when first tasks are limited to 2
       // objects like the others (checked).
+      // It also ends at a quarter of the thread's share of the objects (the next test).
       const limit = Math.min(256 * 1024 * 1024, Math.max(4000, share / 4));
+      const files = Math.max(2, Math.ceil(FILES / threads / 4));
       const sizeOf = new Map(liveObjectSizes(vault.store).map((o) => [o.name, o.size]));
       first.forEach(([names, bytes], k) => {
         const next = (tasks.mock.calls[k + 1]?.[0] ?? [])[0];
-        expect([names.length === 1 || bytes <= limit, next === undefined || bytes + sizeOf.get(next)! > limit]).toEqual([true, true]);
+        expect([names.length === 1 || bytes <= limit, next === undefined || names.length === files || bytes + sizeOf.get(next)! > limit]).toEqual([true, true]);
       });
       if (threads <= 2) expect(limit).toBeGreaterThan(4000 * 20); // on this vault, far more than a regular task
       expect(rest.every(([names, bytes]) => names.length <= 2 && (bytes <= 4000 || names.length === 1))).toBe(true);
       expect(tasks.mock.calls.reduce((a, c) => a + c[0].length, 0)).toBe(FILES);
+    } finally {
+      vault.lock();
+    }
+  });
+
+  it("a first object task also holds at most a quarter of its thread's share of the objects: small objects are spread over the threads", async () => {
+    const dir = path.join(root, 'first-tasks-count');
+    fs.cpSync(pristine, dir, { recursive: true });
+    const vault = await openVault(dir, { passphrase: TEST_PASSPHRASE });
+    try {
+      // Tasks so large in bytes that the whole vault fits in one: before, the first task took every object, and one
+      // thread hashed them all while the others waited (a vault of 5,000 small files: one thread did 90 % of it).
+      Object.assign(VERIFY_TUNING, { objectTaskFiles: 2, objectTaskBytes: 64 * 1024 * 1024 });
+      const tasks = vi.spyOn(vault.blobs, 'hashObjects');
+      expect((await verifyVault(vault)).ok).toBe(true);
+      const threads = Math.max(1, os.availableParallelism());
+      const files = Math.max(2, Math.ceil(FILES / threads / 4));
+      const sizes = tasks.mock.calls.map((c) => c[0].length);
+      expect(sizes.slice(0, threads).every((n) => n <= files)).toBe(true);
+      expect(sizes.slice(threads).every((n) => n <= 2)).toBe(true);
+      expect(sizes.length).toBeGreaterThanOrEqual(Math.min(threads, FILES));
+      expect(sizes.reduce((a, n) => a + n, 0)).toBe(FILES);
     } finally {
       vault.lock();
     }
