@@ -36,6 +36,22 @@ describe('huella export / huella packet verify', () => {
     expect(text.stdout).toMatch(/Persona A .* shown by pseudonym/);
   });
 
+  it('--dry-run names each answer by the field id --answers takes, says where a filled one came from and what a missing one must be', () => {
+    const bad = path.join(root, 'bad-answers.json');
+    fs.writeFileSync(bad, JSON.stringify({ urgency: 'yes', sourceName: 'Equipo jurídico' }));
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--answers', bad, '--dry-run']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/--answers FILE, a JSON object \{"<field id>": value/);
+    // Filled from the catalogue: the value, with where it came from (a testimony's date is its interview date).
+    expect(r.stdout).toMatch(/^ {2}incidentDate {2}“Date”: 2024-03-07 {2}\[from testimony “.*” \(tes_\w+\), interviewed on 2024-03-07\]$/m);
+    expect(r.stdout).toMatch(/^ {2}sourceName {2}“Your name”: Equipo jurídico {2}\[your answer\]$/m);
+    // Missing and invalid answers: the id to use and the form of the answer.
+    expect(r.stdout).toMatch(/^ {2}sourceContact {2}“Contact details”: MISSING \(required\); give text$/m);
+    expect(r.stdout).toMatch(/^ {2}victimKnowsStateInformed {2}“.*”: MISSING \(required\); give true or false$/m);
+    expect(r.stdout).toMatch(/^ {2}urgency {2}“.*”: NOT VALID \(not-a-choice\); give one of "ongoing-or-imminent", /m);
+    expect(r.stdout).toMatch(/^Missing required fields: .*“Contact details” \(sourceContact\)/m);
+  });
+
   it('exports a zip and verifies it; a changed packet exits 1 with the reason', () => {
     const out = path.join(root, 'out', 'packet.zip');
     const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--lang', 'ar', '--out', out, '--answers', answers, '--json']);
