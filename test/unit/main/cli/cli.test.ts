@@ -27,6 +27,19 @@ describe('huella CLI', () => {
     expect(r.stderr).toMatch(/bogus-flag/);
   });
 
+  it('a command group alone lists its commands (with --help on stdout and exit 0), not "unknown command"', () => {
+    const help = huella(['consent', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}consent record {2}record a person's consent/m);
+    expect(help.stdout).toMatch(/^ {2}consent revoke /m);
+    const bare = huella(['case']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/'huella case' is followed by one of:/);
+    expect(bare.stderr).toMatch(/^ {2}case add-items /m);
+    expect(huella(['log', 'witness', '--help']).stdout).toMatch(/^ {2}log witness add /m);
+    expect(huella(['frobnicate', '--help']).stderr).toMatch(/Unknown command 'frobnicate'/);
+  });
+
   it('init prints the recovery key once, with the instruction to write it down', () => {
     const r = huella(['init', vault, '--json']);
     expect(r.code).toBe(0);
