@@ -159,6 +159,22 @@ describe('packet export (redacted folder, forensic zip)', () => {
     }
   });
 
+  it('the cover\'s own commands, run as printed, catch a changed custody file (items.json)', () => {
+    // A reviewer follows the cover's 'How to verify'. custody/items.json (the claims about each file) is listed only
+    // in tagmanifest-sha256.txt: the printed sha256sum line must check that file too, or a changed items.json passes
+    // both minisign and 'sha256sum -c manifest-sha256.txt'.
+    const text = execFileSync('pdftotext', ['-layout', path.join(folder, 'data/submission', fs.readdirSync(path.join(folder, 'data/submission')).find((f) => f.endsWith('.pdf'))!), '-']).toString('utf8');
+    const commands = text.split('\n').map((l) => l.trim()).filter((l) => /^(sha256sum|minisign) /.test(l));
+    expect(commands.some((c) => c.startsWith('minisign'))).toBe(true);
+    const copy = path.join(root, 'cover-commands');
+    fs.cpSync(folder, copy, { recursive: true });
+    const shell = (c: string): number | null => spawnSync('sh', ['-c', c.replace('<signing-key.pub>', 'custody/public-key')], { cwd: copy }).status;
+    for (const c of commands) expect(shell(c), c).toBe(0);
+    const items = path.join(copy, 'custody/items.json');
+    fs.writeFileSync(items, fs.readFileSync(items, 'utf8').replace('"E001"', '"E00I"'));
+    expect(commands.map(shell).some((code) => code !== 0), commands.join('\n')).toBe(true);
+  });
+
   it('passes its own verifier with the key given out of band, per file', async () => {
     const key = fs.readFileSync(path.join(folder, 'custody/public-key'), 'utf8');
     const report = await verifyPacket(folder, { key });
