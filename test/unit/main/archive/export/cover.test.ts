@@ -37,6 +37,15 @@ describe('cover documents', () => {
     for (const k of COVER_TEXT_KEYS) for (const l of LANGS) expect(coverText(k, l).trim(), `${k}/${l}`).not.toBe('');
   });
 
+  it('says where the RFC 9162 checker it names comes from, in every language (it is not a standard tool nor in the packet)', () => {
+    for (const l of LANGS) {
+      const model = buildCoverModel(input(l));
+      const proof = model.commands.find(([, command]) => command.startsWith('node rfc9162-check.mjs'));
+      expect(proof, l).toBeDefined();
+      expect(proof![0], l).toContain('test/tools');
+    }
+  });
+
   it('says how to submit in the cover\'s language (the Special Procedures give a sentence, not an address)', () => {
     const sp = getMechanism('sp-torture')!;
     const contactOf = (lang: CoverInput['lang']): string => JSON.stringify(buildCoverModel(input(lang, sp)));
