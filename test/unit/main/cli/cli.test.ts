@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { huella, huellaBytes, jsonLines } from '../../../helpers/cli';
+import { HUELLA_BIN, huella, huellaBytes, jsonLines } from '../../../helpers/cli';
 import { tempDir } from '../../../helpers/tmp';
 import { writeGpsPhoto } from '../../../helpers/photos';
 
@@ -72,6 +72,15 @@ describe('huella CLI', () => {
     const bytes = huellaBytes(['cat', vault, String(jpeg.itemId)]);
     expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(jpeg.sha256);
     expect(bytes.equals(fs.readFileSync(photo))).toBe(true);
+  });
+
+  it('ls piped into a reader that has already gone (| head) ends quietly with 0, not an EPIPE stack trace', () => {
+    const err = path.join(root, 'epipe.err');
+    const r = execFileSync('bash', ['-c', `"${process.execPath}" "${HUELLA_BIN}" ls "${vault}" 2>"${err}" | true; echo "\${PIPESTATUS[0]}"`], {
+      env: { ...process.env, HUELLA_PASSPHRASE: 'correct horse battery staple' },
+    }).toString().trim();
+    expect(fs.readFileSync(err, 'utf8')).not.toMatch(/EPIPE|Unhandled/);
+    expect(r).toBe('0');
   });
 
   it('gives a clear error and exit 1 for a wrong passphrase, an unknown item, a missing vault', () => {
