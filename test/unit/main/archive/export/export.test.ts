@@ -208,6 +208,27 @@ describe('packet export (redacted folder, forensic zip)', () => {
     expect(ms.out).toContain(otherId);
   });
 
+  it('a packet re-signed with another minisign key and that key put in custody/public-key: the signature is checked with the key as its file gives it', async () => {
+    // Without --key the signature was checked with the packet's key under a derived ID, and the report said 'made
+    // with key ID X, but it was checked with minisign key ID X: a different key'. The signature is valid for that key;
+    // what fails is that the custody records are signed by another (the vault's) key.
+    const copy = path.join(root, 'resigned');
+    fs.cpSync(folder, copy, { recursive: true });
+    const pub = path.join(root, 'resign.pub');
+    expect(run('minisign', ['-G', '-W', '-p', pub, '-s', path.join(root, 'resign.key')]).code).toBe(0);
+    fs.copyFileSync(pub, path.join(copy, 'custody/public-key'));
+    const tag = path.join(copy, 'tagmanifest-sha256.txt');
+    const sha = (f: string): string => crypto.createHash('sha256').update(fs.readFileSync(path.join(copy, f))).digest('hex');
+    fs.writeFileSync(tag, fs.readFileSync(tag, 'utf8').replace(/^[0-9a-f]{64}(?= {2}custody\/public-key$)/m, sha('custody/public-key')));
+    expect(run('minisign', ['-S', '-W', '-s', path.join(root, 'resign.key'), '-m', 'tagmanifest-sha256.txt'], copy).code).toBe(0);
+    expect(run('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', 'custody/public-key'], copy).code).toBe(0);
+    const report = await verifyPacket(copy);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.name === 'signature')).toMatchObject({ status: 'PASS' });
+    expect(report.checks.find((c) => c.name === 'public-key')!.reason).toMatch(/custody\/verifier-key names another key than the signing key/);
+    for (const c of report.checks) expect(c.reason).not.toMatch(/a different key/);
+  });
+
   it('shows pseudonyms everywhere for people without name consent: files, names, DOCX XML and PDF text', () => {
     const hidden = [NAMES.victim, 'Quintana', NAMES.family, 'Mamani', 'ANA MARIA PEREZ'];
     for (const dir of [folder, path.join(root, 'unzipped')]) {
