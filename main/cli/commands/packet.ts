@@ -198,7 +198,11 @@ export const exportCommand: Command = {
           else {
             out.line(`Packet ${report.packetId} written to ${report.outPath} (${report.format}, ${report.files} files, ${report.payloadBytes} payload bytes, ${report.durationMs} ms).`);
             out.line(`tagmanifest-sha256.txt SHA-256: ${report.tagmanifestSha256}; checkpoint ${report.checkpoint.origin} size ${report.checkpoint.size}; logged as event #${report.exportedEventSeq}.`);
-            if (report.missingFields.length) out.line(`To complete in the cover document: ${missingFieldLabels(report.mechanismId, report.missingFields, input.lang)}`);
+            if (report.missingFields.length) {
+              // The cover documents are files of the signed packet: completing them by hand makes it fail verification.
+              out.line(`Still to be answered (the cover says “to be completed”): ${missingFieldLabels(report.mechanismId, report.missingFields, input.lang)} (${report.missingFields.join(', ')}).`);
+              out.line('Give them with --answers FILE and export again: a cover document edited after the export no longer matches the signed manifest, and the packet then fails verification (sha256sum -c, huella packet verify).');
+            }
             for (const w of report.warnings) out.info(`Warning: ${w}`);
           }
           return 0;

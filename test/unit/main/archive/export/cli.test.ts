@@ -52,6 +52,18 @@ describe('huella export / huella packet verify', () => {
     expect(r.stdout).toMatch(/^Missing required fields: .*“Contact details” \(sourceContact\)/m);
   });
 
+  it('an export with answers still missing says to give them with --answers, not to edit the signed cover', () => {
+    const partial = path.join(root, 'partial-answers.json');
+    const { sourceContact: _omitted, ...rest } = JSON.parse(fs.readFileSync(answers, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(partial, JSON.stringify(rest));
+    const out = path.join(root, 'partial');
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', out, '--answers', partial]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Still to be answered .*“Contact details” \(sourceContact\)\.$/m);
+    expect(r.stdout).toMatch(/^Give them with --answers FILE and export again: a cover document edited after the export no longer matches the signed manifest/m);
+    expect(r.stdout).not.toMatch(/To complete in the cover document/);
+  });
+
   it('exports a zip and verifies it; a changed packet exits 1 with the reason', () => {
     const out = path.join(root, 'out', 'packet.zip');
     const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--lang', 'ar', '--out', out, '--answers', answers, '--json']);
