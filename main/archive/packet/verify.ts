@@ -722,7 +722,7 @@ function itemsCheck(r: Report, read: Read, events: Map<number, ShippedEvent>, ma
         return undefined;
       }
       if (!type.includes(ev.event.type) || ev.event.subject !== subject) {
-        bad(file, `${what}: event #${ref.seq} is a ${ev.event.type} about ${String(ev.event.subject)}, not a ${type.join('/')} about ${subject}`);
+        bad(file, `${what}: event #${ref.seq} is a '${ev.event.type}' event about ${String(ev.event.subject)}, not a '${type.join("' or '")}' event about ${subject}`);
         return undefined;
       }
       return ev;

@@ -229,6 +229,19 @@ describe('packet export (redacted folder, forensic zip)', () => {
     for (const c of report.checks) expect(c.reason).not.toMatch(/a different key/);
   });
 
+  it('an items.json entry naming another item is reported in plain words', async () => {
+    const copy = path.join(root, 'other-item');
+    fs.cpSync(folder, copy, { recursive: true });
+    const items = path.join(copy, 'custody/items.json');
+    const itemId = w.photos[0]!.itemId;
+    fs.writeFileSync(items, fs.readFileSync(items, 'utf8').replace(`"itemId": "${itemId}"`, '"itemId": "it_0000000000"'));
+    const report = await verifyPacket(copy);
+    const reason = report.checks.find((c) => c.name === 'items')!.reason;
+    // It read "event #1 is a item.ingested about …, not a item.ingested about …".
+    expect(reason).toMatch(/E00\d ingest: event #\d+ is a /);
+    expect(reason).toMatch(new RegExp(`is a 'item\\.ingested' event about ${itemId}, not a 'item\\.ingested' event about it_0000000000`));
+  });
+
   it('shows pseudonyms everywhere for people without name consent: files, names, DOCX XML and PDF text', () => {
     const hidden = [NAMES.victim, 'Quintana', NAMES.family, 'Mamani', 'ANA MARIA PEREZ'];
     for (const dir of [folder, path.join(root, 'unzipped')]) {
