@@ -129,6 +129,7 @@ function printPlan(plan: PacketPlan, line: (s: string) => void): void {
   for (const i of plan.items) {
     const where = [i.exportPath, i.originalPath].filter(Boolean).join(' + ') || 'nothing';
     line(`  ${i.label} ${i.itemId} ${i.mediaType}: ${i.action} -> ${where}${i.removes.length ? `; removes ${i.removes.join(', ')}` : ''}${i.reason ? `; ${i.reason}` : ''}`);
+    if (i.trialStrip) line(`      stripped in a trial run: removed ${i.trialStrip.removed.join('; ') || 'nothing'}${i.trialStrip.kept.length ? `; kept ${i.trialStrip.kept.join('; ')}` : ''}`);
     const cc = i.contentCredentials;
     if (cc) line(`      Content Credentials (${cc.state} at import): ${cc.kept ? `kept as ${cc.sidecarPath}, beside the copy (they describe the original)` : 'removed'}${cc.discloses.length ? `; they disclose ${cc.discloses.join('; ')}` : ''}`);
   }

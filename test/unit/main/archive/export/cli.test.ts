@@ -33,6 +33,10 @@ describe('huella export / huella packet verify', () => {
     expect(fs.existsSync(out)).toBe(false);
     const text = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--answers', answers, '--dry-run']);
     expect(text.stdout).toMatch(/E004 .* refuse -> nothing/);
+    // What the trial strip removed, as items.json will say: also for formats whose metadata is not read at import.
+    expect(plan.items[0]!.trialStrip!.removed).toEqual(expect.arrayContaining(['APP1/Exif', 'APP1/XMP']));
+    expect(plan.items[3]!.trialStrip).toBeUndefined();
+    expect(text.stdout).toMatch(/^ {6}stripped in a trial run: removed APP1\/Exif; .*; kept Orientation=6/m);
     expect(text.stdout).toMatch(/Persona A .* shown by pseudonym/);
   });
 
