@@ -48,8 +48,12 @@ export function issueMessage(issue: z.core.$ZodIssue): Message {
     case 'invalid_type':
       if (issue.message.endsWith('received undefined')) return { key: 'problem.validation.required' };
       return { key: own ?? 'problem.validation.wrongType' };
-    case 'invalid_value':
+    case 'invalid_value': {
+      // The allowed values of an enum are ids, not what a person typed: name them (the CLI has no list to pick from).
+      const choices = issue.values.filter((v): v is string => typeof v === 'string');
+      if (!own && choices.length === issue.values.length && choices.length > 0 && choices.length <= 12) return { key: 'problem.validation.notOneOf', params: { choices: choices.join(', ') } };
       return { key: own ?? 'problem.validation.notAChoice' };
+    }
     case 'unrecognized_keys':
       return { key: 'problem.validation.unknownFields', params: { fields: issue.keys.map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k)).join(', ') } };
     default:

@@ -17,11 +17,33 @@ export type Out = {
   info(text: string): void;
 };
 
+let stdoutClosed = false;
+
+/**
+ * `huella ls … | head`: once the reader has gone, stdout's writes fail with EPIPE, which Node throws as an unhandled
+ * 'error' event (a stack trace, exit 1). The command goes on to its end (an import is not cut short) and prints
+ * nothing more; any other stdout error still surfaces.
+ */
+function watchStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') stdoutClosed = true;
+    else process.nextTick(() => {
+      throw e;
+    });
+  });
+}
+
+function writeStdout(text: string): void {
+  if (!stdoutClosed) process.stdout.write(text);
+}
+
 export function makeOut(json: boolean): Out {
+  watchStdout();
   return {
     json,
-    line: (text) => process.stdout.write(text + '\n'),
-    data: (value) => process.stdout.write(JSON.stringify(value) + '\n'),
+    line: (text) => writeStdout(text + '\n'),
+    data: (value) => writeStdout(JSON.stringify(value) + '\n'),
     info: (text) => process.stderr.write(text + '\n'),
   };
 }

@@ -47,6 +47,18 @@ function findCommand(specs: readonly CommandSpec[], words: readonly string[]): C
   return best;
 }
 
+/** The commands whose names start with the longest run of these words that begins any (e.g. 'case', 'log witness'). */
+function groupOf(specs: readonly CommandSpec[], words: readonly string[]): string | undefined {
+  for (let n = words.length; n > 0; n--) {
+    const prefix = `${words.slice(0, n).join(' ')} `;
+    const members = specs.filter((c) => c.name.startsWith(prefix));
+    if (members.length === 0) continue;
+    const width = Math.max(...members.map((c) => c.name.length));
+    return [`'huella ${prefix.trim()}' is followed by one of:`, ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), `Run 'huella ${members[0]!.name} --help' for a command's usage.`].join('\n');
+  }
+  return undefined;
+}
+
 export async function main(argv: readonly string[], catalog: CommandCatalog): Promise<number> {
   const json = argv.includes('--json');
   const out = makeOut(json);
@@ -63,7 +75,15 @@ export async function main(argv: readonly string[], catalog: CommandCatalog): Pr
       return 0;
     }
     const spec = findCommand(catalog.specs, words);
-    if (!spec) throw new UsageError(`Unknown command '${words.slice(0, 2).join(' ')}'. Run 'huella --help'.`);
+    if (!spec) {
+      // `huella case --help` or `huella consent`: the commands of that group, not "unknown command".
+      const group = groupOf(catalog.specs, words);
+      if (group && (argv.includes('--help') || argv.includes('-h'))) {
+        process.stdout.write(`${group}\n`);
+        return 0;
+      }
+      throw new UsageError(group ?? `Unknown command '${words.slice(0, 2).join(' ')}'. Run 'huella --help'.`);
+    }
     const parsed = parseArgs({
       args: argv.slice(spec.name.split(' ').length),
       options: { ...COMMON_OPTIONS, ...spec.options },

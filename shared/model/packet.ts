@@ -115,6 +115,12 @@ export type PlannedItem = {
   readonly originalPath?: string;
   /** Identifying metadata this item carries that the stripped copy will not (gps, serial, make/model…). */
   readonly removes: readonly string[];
+  /**
+   * The dry run only (checkPacket): what stripping this item in the scratch folder removed and kept, as the copy's
+   * transformation record in items.json will say (for formats whose metadata is not read at import: audio, video,
+   * documents, `removes` is empty).
+   */
+  readonly trialStrip?: { readonly removed: readonly string[]; readonly kept: readonly string[] };
   readonly reason?: string;
   /** Present when the original carries Content Credentials (C2PA): their verdict at import and what happens to them. */
   readonly contentCredentials?: PlannedContentCredentials;

@@ -29,7 +29,13 @@ export function parsePublicKeyText(text: string): Buffer {
  * (minisign's own keys carry a random ID, not the one Huella derives from the key), or the verifier key's
  * name+hash. A message must never name a key ID that appears in none of the files the person holds.
  */
-export type DescribedKey = { readonly publicKey: Buffer; readonly id: string; readonly form: 'minisign' | 'note' | 'base64' };
+export type DescribedKey = {
+  readonly publicKey: Buffer;
+  readonly id: string;
+  readonly form: 'minisign' | 'note' | 'base64';
+  /** A minisign key file's own key ID (random when minisign made the key; derived from the key when we did). */
+  readonly minisignKeyId?: Buffer;
+};
 
 export function describePublicKeyText(text: string): DescribedKey {
   const t = text.trim();
@@ -39,7 +45,7 @@ export function describePublicKeyText(text: string): DescribedKey {
   }
   if (t.startsWith('untrusted comment:') || /^RW[A-Za-z0-9+/]{54}$/.test(t)) {
     const pk = parseMinisignPublicKey(t);
-    return { publicKey: Buffer.from(pk.publicKey), id: minisignKeyIdHex(pk.keyId), form: 'minisign' };
+    return { publicKey: Buffer.from(pk.publicKey), id: minisignKeyIdHex(pk.keyId), form: 'minisign', minisignKeyId: Buffer.from(pk.keyId) };
   }
   const raw = tryDecodeBase64(t);
   if (raw && raw.length === 32) return { publicKey: raw, id: raw.toString('base64'), form: 'base64' };

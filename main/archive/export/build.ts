@@ -226,7 +226,12 @@ export async function checkPacket(vault: Vault, input: PacketPlanInput & { reado
   try {
     const stage = await runItemStage(vault, details, scratch.root, { ...options, onProgress: (done, total) => options.onProgress?.({ phase: 'stripping', done, total }), writeOriginals: false });
     const blockers = [...details.plan.blockers, ...stage.problems];
-    return { ...details.plan, blockers, canExport: blockers.length === 0 };
+    const records = new Map(stage.outcomes.filter((o) => o.exported).map((o) => [o.it.planned.itemId, o.exported!.record]));
+    const items = details.plan.items.map((i) => {
+      const r = records.get(i.itemId);
+      return r ? { ...i, trialStrip: { removed: r.removed, kept: r.kept } } : i;
+    });
+    return { ...details.plan, items, blockers, canExport: blockers.length === 0 };
   } finally {
     await discardOutput(scratch);
   }

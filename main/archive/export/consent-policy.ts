@@ -66,7 +66,9 @@ function decidePerson(vault: Vault, mechanismId: string, personId: string, roles
     ? 'alleged perpetrator: named as recorded'
     : shownAs === 'name'
       ? `${record} allows disclosing the name to this mechanism`
-      : `${record} does not allow disclosing the name: pseudonym used`;
+      : consentId
+        ? `${record} does not allow disclosing the name: pseudonym used`
+        : `${record}, so the name may not be disclosed: pseudonym used`;
   return {
     personId,
     roles,

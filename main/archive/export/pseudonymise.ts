@@ -60,6 +60,23 @@ function wordsPattern(words: readonly string[]): string {
   return `(?<!${WORD_CHAR})${words.join(`[^\\p{L}\\p{N}]+`)}(?!${WORD_CHAR})`;
 }
 
+/**
+ * Parts of one person's name written side by side without their full name ("Valentina Quispe" of "Valentina
+ * Quispe-Marron", "Pérez, Ana") are each matched on their own: one pseudonym for the run, not "V.Q. V.Q.".
+ * Only a space, a comma or a hyphen may stand between them, on one line.
+ */
+function joinAdjacentParts(taken: { from: number; to: number; pseudonym: string }[], text: string, f: Folded): void {
+  for (let i = 0; i + 1 < taken.length; ) {
+    const a = taken[i]!;
+    const b = taken[i + 1]!;
+    const between = text.slice(f.end[a.to - 1]!, f.start[b.from]!);
+    if (a.pseudonym === b.pseudonym && /^[ \t\u00a0,\-\u2010\u2011]{1,3}$/u.test(between)) {
+      a.to = b.to;
+      taken.splice(i + 1, 1);
+    } else i++;
+  }
+}
+
 export function createPseudonymiser(names: readonly NameToHide[]): Pseudonymiser {
   const patterns: Pattern[] = [];
   for (const n of names) {
@@ -92,6 +109,7 @@ export function createPseudonymiser(names: readonly NameToHide[]): Pseudonymiser
       }
       if (taken.length === 0) return { text, count: 0 };
       taken.sort((x, y) => x.from - y.from);
+      joinAdjacentParts(taken, text, f);
       let out = '';
       let pos = 0;
       for (const t of taken) {

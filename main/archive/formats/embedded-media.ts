@@ -55,7 +55,9 @@ export async function stripEmbeddedFile(data: Buffer, scratchPath: string, opts:
     throw stripUnsupported(container, `it embeds a file of type ${ft?.mime ?? 'unknown'} whose metadata we cannot strip`);
   }
   try {
-    const { record } = await entry.handler(() => Readable.from([data]), scratchPath, opts);
+    // The document's own creation date is what a profile keeping capture dates keeps; a pasted photo's dates go, as in
+    // a PDF (pdf.ts), since the export's re-read of the document allows an embedded image nothing but Orientation.
+    const { record } = await entry.handler(() => Readable.from([data]), scratchPath, { ...opts, keepCaptureDate: false });
     return { data: await fsp.readFile(scratchPath), what: `${entry.label} metadata`, record };
   } finally {
     await fsp.rm(scratchPath, { force: true });

@@ -435,7 +435,10 @@ async function checkSignature(r: Report, small: ReadonlyMap<string, Buffer>, key
   else if (!tagmanifestBytes) r.fail('signature', 'there is no tagmanifest to check the signature against');
   else if (!keys.publicKey) r.fail('signature', 'no usable public key to check the signature with');
   else {
-    const res = await minisignVerify(formatMinisignPublicKey(keys.publicKey), sigText, tagmanifestBytes);
+    // The key as its file gives it: a minisign key keeps its own key ID (else it is derived from the key, as ours are).
+    const described = keys.given ?? keys.bagKey;
+    const keyId = described?.publicKey.equals(keys.publicKey) ? described.minisignKeyId : undefined;
+    const res = await minisignVerify(formatMinisignPublicKey(keys.publicKey, keyId), sigText, tagmanifestBytes);
     if (res.ok) {
       r.pass('signature', `valid minisign signature over tagmanifest-sha256.txt (trusted comment: ${res.trustedComment})`);
       r.passFile(BAG.signature, 'valid signature');
@@ -719,7 +722,7 @@ function itemsCheck(r: Report, read: Read, events: Map<number, ShippedEvent>, ma
         return undefined;
       }
       if (!type.includes(ev.event.type) || ev.event.subject !== subject) {
-        bad(file, `${what}: event #${ref.seq} is a ${ev.event.type} about ${String(ev.event.subject)}, not a ${type.join('/')} about ${subject}`);
+        bad(file, `${what}: event #${ref.seq} is a '${ev.event.type}' event about ${String(ev.event.subject)}, not a '${type.join("' or '")}' event about ${subject}`);
         return undefined;
       }
       return ev;

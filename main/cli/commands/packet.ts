@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { HuellaError } from '../../archive/errors';
 import { verifyPacket } from '../../archive/packet/verify';
-import type { PacketExportInput, PacketPlan, PacketProfile, PacketVerifyReport } from '../../../shared/model/packet';
+import type { FieldOrigin, PacketExportInput, PacketPlan, PacketProfile, PacketVerifyReport } from '../../../shared/model/packet';
 import type { Language } from '../../../shared/api';
+import { allFields, getMechanism } from '../../../shared/mechanisms';
+import type { MechanismField } from '../../../shared/mechanisms';
 import type { Command, ParsedValues } from '../command';
 import { list, str } from '../command';
 import { progressBar, UsageError } from '../io';
@@ -65,12 +67,69 @@ function exportInput(values: ParsedValues): PacketExportInput {
   };
 }
 
+/** What an answer to a field must be in the --answers JSON. */
+function answerForm(field: MechanismField | undefined): string {
+  switch (field?.type) {
+    case 'date':
+      return 'a date "YYYY", "YYYY-MM" or "YYYY-MM-DD"';
+    case 'boolean':
+      return 'true or false';
+    case 'country':
+      return 'an ISO 3166 two-letter country code, e.g. "AR"';
+    case 'choice':
+      return `one of ${(field.choices ?? []).map((c) => JSON.stringify(c.id)).join(', ')}`;
+    case 'multichoice':
+      return `a list of ${(field.choices ?? []).map((c) => JSON.stringify(c.id)).join(', ')}`;
+    case 'items':
+      return 'a list of item ids';
+    default:
+      return 'text';
+  }
+}
+
+function shownValue(value: PacketPlan['fields'][number]['value']): string {
+  const v = Array.isArray(value) ? value.join(', ') : String(value);
+  const flat = v.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
+}
+
+function originText(o: FieldOrigin): string {
+  const what = [o.label ? `“${o.label}”` : undefined, o.recordId ? `(${o.recordId})` : undefined].filter(Boolean).join(' ');
+  // A testimony's origin date is its interview date (FieldOrigin): say so, it is not the date of the events.
+  const date = o.date ? (o.kind === 'testimony' ? `, interviewed on ${o.date}` : ` ${o.date}`) : '';
+  return `from ${o.kind}${what ? ` ${what}` : ''}${date}`;
+}
+
+/**
+ * Every answer the cover documents will state, with its field id (the key in --answers) and where a value filled from
+ * the catalogue came from, so the lawyer can check each one (a testimony's interview date fills the date of arrest,
+ * for instance) and correct it; then what each missing or invalid answer must be.
+ */
+function printAnswers(plan: PacketPlan, line: (s: string) => void): void {
+  const mechanism = getMechanism(plan.mechanismId);
+  const byId = new Map((mechanism ? allFields(mechanism) : []).map((f) => [f.id, f]));
+  const invalid = new Map(plan.invalidAnswers.map((a) => [a.fieldId, a.reason]));
+  line('Answers (give or correct any with --answers FILE, a JSON object {"<field id>": value, …}):');
+  const unanswered: string[] = [];
+  for (const f of plan.fields) {
+    const bad = invalid.get(f.fieldId);
+    if (bad !== undefined) line(`  ${f.fieldId}  “${f.label}”: NOT VALID (${bad}); give ${answerForm(byId.get(f.fieldId))}`);
+    else if (f.source === 'missing' || f.value === null) {
+      if (f.required) line(`  ${f.fieldId}  “${f.label}”: MISSING (required)${f.deferred ? ', left to be completed before sending' : ''}; give ${answerForm(byId.get(f.fieldId))}`);
+      else unanswered.push(f.fieldId);
+    } else line(`  ${f.fieldId}  “${f.label}”: ${shownValue(f.value)}  [${f.source === 'answer' ? 'your answer' : f.origin ? originText(f.origin) : 'from the catalogue'}]`);
+  }
+  for (const [fieldId, reason] of invalid) if (!plan.fields.some((f) => f.fieldId === fieldId)) line(`  ${fieldId}: NOT VALID (${reason}); this mechanism has no such field`);
+  if (unanswered.length > 0) line(`  Optional, not answered: ${unanswered.join(', ')}`);
+}
+
 function printPlan(plan: PacketPlan, line: (s: string) => void): void {
   line(`Mechanism: ${plan.mechanismId} (${plan.mechanismTitle}, template ${plan.mechanismStatus}); profile ${plan.profile}; language ${plan.lang}; capture dates ${plan.keepCaptureDate ? 'kept where the file format can hold them (an item that loses its date lists capture-date under removes)' : 'removed'}`);
   line('Items:');
   for (const i of plan.items) {
     const where = [i.exportPath, i.originalPath].filter(Boolean).join(' + ') || 'nothing';
     line(`  ${i.label} ${i.itemId} ${i.mediaType}: ${i.action} -> ${where}${i.removes.length ? `; removes ${i.removes.join(', ')}` : ''}${i.reason ? `; ${i.reason}` : ''}`);
+    if (i.trialStrip) line(`      stripped in a trial run: removed ${i.trialStrip.removed.join('; ') || 'nothing'}${i.trialStrip.kept.length ? `; kept ${i.trialStrip.kept.join('; ')}` : ''}`);
     const cc = i.contentCredentials;
     if (cc) line(`      Content Credentials (${cc.state} at import): ${cc.kept ? `kept as ${cc.sidecarPath}, beside the copy (they describe the original)` : 'removed'}${cc.discloses.length ? `; they disclose ${cc.discloses.join('; ')}` : ''}`);
   }
@@ -78,7 +137,8 @@ function printPlan(plan: PacketPlan, line: (s: string) => void): void {
   for (const t of plan.testimonies) line(`  ${t.label} ${t.testimonyId} -> ${t.exportPath ?? 'not exported'}; ${t.replacements} name occurrence(s) replaced`);
   line('Persons:');
   for (const p of plan.persons) line(`  ${p.pseudonym} (${p.personId}, ${p.roles.join('/') || 'no role'}): shown by ${p.shownAs}; material consent ${p.materialConsent}; ${p.why}`);
-  if (plan.missingFields.length) line(`Missing required fields: ${plan.fields.filter((f) => plan.missingFields.includes(f.fieldId)).map((f) => `“${f.label}”`).join(', ')}`);
+  printAnswers(plan, line);
+  if (plan.missingFields.length) line(`Missing required fields: ${plan.fields.filter((f) => plan.missingFields.includes(f.fieldId)).map((f) => `“${f.label}” (${f.fieldId})`).join(', ')}`);
   for (const w of plan.warnings) line(`Warning: ${w}`);
   for (const b of plan.blockers) line(`BLOCKED [${b.code}]: ${b.message}`);
   line(plan.canExport ? 'The packet can be exported.' : 'The packet cannot be exported until the problems above are fixed.');
@@ -139,7 +199,11 @@ export const exportCommand: Command = {
           else {
             out.line(`Packet ${report.packetId} written to ${report.outPath} (${report.format}, ${report.files} files, ${report.payloadBytes} payload bytes, ${report.durationMs} ms).`);
             out.line(`tagmanifest-sha256.txt SHA-256: ${report.tagmanifestSha256}; checkpoint ${report.checkpoint.origin} size ${report.checkpoint.size}; logged as event #${report.exportedEventSeq}.`);
-            if (report.missingFields.length) out.line(`To complete in the cover document: ${missingFieldLabels(report.mechanismId, report.missingFields, input.lang)}`);
+            if (report.missingFields.length) {
+              // The cover documents are files of the signed packet: completing them by hand makes it fail verification.
+              out.line(`Still to be answered (the cover says “to be completed”): ${missingFieldLabels(report.mechanismId, report.missingFields, input.lang)} (${report.missingFields.join(', ')}).`);
+              out.line('Give them with --answers FILE and export again: a cover document edited after the export no longer matches the signed manifest, and the packet then fails verification (sha256sum -c, huella packet verify).');
+            }
             for (const w of report.warnings) out.info(`Warning: ${w}`);
           }
           return 0;

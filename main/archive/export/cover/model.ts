@@ -225,7 +225,8 @@ function coverCustody(c: CoverInput['custody'], t: T): CoverModel['custody'] {
 function coverCommands(example: number | undefined, t: T): CoverModel['commands'] {
   return [
     [t('verifySignature'), 'minisign -Vm tagmanifest-sha256.txt -p <signing-key.pub>'],
-    [t('verifyHashes'), 'sha256sum -c manifest-sha256.txt'],
+    // tagmanifest-sha256.txt (the signed file) lists the custody files, items.json among them; manifest-sha256.txt only data/.
+    [t('verifyHashes'), 'sha256sum -c tagmanifest-sha256.txt manifest-sha256.txt'],
     ...(example !== undefined
       ? ([[t('verifyProof'), `node rfc9162-check.mjs tlog-proof --proof-file custody/proofs/${example}.tlog-proof --leaf-file custody/entries/${example}.json --verifier-key "$(cat custody/verifier-key)"`]] as const)
       : []),

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { huella, huellaBytes, jsonLines } from '../../../helpers/cli';
+import { HUELLA_BIN, huella, huellaBytes, jsonLines } from '../../../helpers/cli';
 import { tempDir } from '../../../helpers/tmp';
 import { writeGpsPhoto } from '../../../helpers/photos';
 
@@ -25,6 +25,19 @@ describe('huella CLI', () => {
     const r = huella(['ls', vault, '--bogus-flag']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bogus-flag/);
+  });
+
+  it('a command group alone lists its commands (with --help on stdout and exit 0), not "unknown command"', () => {
+    const help = huella(['consent', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}consent record {2}record a person's consent/m);
+    expect(help.stdout).toMatch(/^ {2}consent revoke /m);
+    const bare = huella(['case']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/'huella case' is followed by one of:/);
+    expect(bare.stderr).toMatch(/^ {2}case add-items /m);
+    expect(huella(['log', 'witness', '--help']).stdout).toMatch(/^ {2}log witness add /m);
+    expect(huella(['frobnicate', '--help']).stderr).toMatch(/Unknown command 'frobnicate'/);
   });
 
   it('init prints the recovery key once, with the instruction to write it down', () => {
@@ -59,6 +72,15 @@ describe('huella CLI', () => {
     const bytes = huellaBytes(['cat', vault, String(jpeg.itemId)]);
     expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(jpeg.sha256);
     expect(bytes.equals(fs.readFileSync(photo))).toBe(true);
+  });
+
+  it('ls piped into a reader that has already gone (| head) ends quietly with 0, not an EPIPE stack trace', () => {
+    const err = path.join(root, 'epipe.err');
+    const r = execFileSync('bash', ['-c', `"${process.execPath}" "${HUELLA_BIN}" ls "${vault}" 2>"${err}" | true; echo "\${PIPESTATUS[0]}"`], {
+      env: { ...process.env, HUELLA_PASSPHRASE: 'correct horse battery staple' },
+    }).toString().trim();
+    expect(fs.readFileSync(err, 'utf8')).not.toMatch(/EPIPE|Unhandled/);
+    expect(r).toBe('0');
   });
 
   it('gives a clear error and exit 1 for a wrong passphrase, an unknown item, a missing vault', () => {

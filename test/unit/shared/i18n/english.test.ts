@@ -47,7 +47,9 @@ describe('zod refusals as messages', () => {
 
   it('keys zod’s own refusals by their code', () => {
     expect(issues(CaseCreateInput, {}).map((i) => i.message.key)).toEqual(['problem.validation.required']);
-    expect(issues(CaseCreateInput, { title: 'x', status: 'archived' }).map((i) => i.message.key)).toEqual(['problem.validation.notAChoice']);
+    // An enum's refusal names its choices: the CLI said 'status: Not one of the choices offered.' and listed none.
+    expect(issues(CaseCreateInput, { title: 'x', status: 'archived' }).map((i) => i.message)).toEqual([{ key: 'problem.validation.notOneOf', params: { choices: 'open, submitted, closed' } }]);
+    expect(englishIssues(issues(CaseCreateInput, { title: 'x', status: 'archived' }))).toBe('status: Not one of the choices: open, submitted, closed.');
     expect(issues(CaseCreateInput, { title: 'x', colour: 'red' })).toEqual([{ path: [], message: { key: 'problem.validation.unknownFields', params: { fields: 'colour' } } }]);
     expect(issueMessage({ code: 'too_big', origin: 'array', maximum: 3, path: [], message: 'x' } as never)).toEqual({ key: 'problem.validation.tooMany', params: { max: 3 } });
   });

@@ -33,7 +33,39 @@ describe('huella export / huella packet verify', () => {
     expect(fs.existsSync(out)).toBe(false);
     const text = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--answers', answers, '--dry-run']);
     expect(text.stdout).toMatch(/E004 .* refuse -> nothing/);
+    // What the trial strip removed, as items.json will say: also for formats whose metadata is not read at import.
+    expect(plan.items[0]!.trialStrip!.removed).toEqual(expect.arrayContaining(['APP1/Exif', 'APP1/XMP']));
+    expect(plan.items[3]!.trialStrip).toBeUndefined();
+    expect(text.stdout).toMatch(/^ {6}stripped in a trial run: removed APP1\/Exif; .*; kept Orientation=6/m);
     expect(text.stdout).toMatch(/Persona A .* shown by pseudonym/);
+  });
+
+  it('--dry-run names each answer by the field id --answers takes, says where a filled one came from and what a missing one must be', () => {
+    const bad = path.join(root, 'bad-answers.json');
+    fs.writeFileSync(bad, JSON.stringify({ urgency: 'yes', sourceName: 'Equipo jurídico' }));
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--answers', bad, '--dry-run']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/--answers FILE, a JSON object \{"<field id>": value/);
+    // Filled from the catalogue: the value, with where it came from (a testimony's date is its interview date).
+    expect(r.stdout).toMatch(/^ {2}incidentDate {2}“Date”: 2024-03-07 {2}\[from testimony “.*” \(tes_\w+\), interviewed on 2024-03-07\]$/m);
+    expect(r.stdout).toMatch(/^ {2}sourceName {2}“Your name”: Equipo jurídico {2}\[your answer\]$/m);
+    // Missing and invalid answers: the id to use and the form of the answer.
+    expect(r.stdout).toMatch(/^ {2}sourceContact {2}“Contact details”: MISSING \(required\); give text$/m);
+    expect(r.stdout).toMatch(/^ {2}victimKnowsStateInformed {2}“.*”: MISSING \(required\); give true or false$/m);
+    expect(r.stdout).toMatch(/^ {2}urgency {2}“.*”: NOT VALID \(not-a-choice\); give one of "ongoing-or-imminent", /m);
+    expect(r.stdout).toMatch(/^Missing required fields: .*“Contact details” \(sourceContact\)/m);
+  });
+
+  it('an export with answers still missing says to give them with --answers, not to edit the signed cover', () => {
+    const partial = path.join(root, 'partial-answers.json');
+    const { sourceContact: _omitted, ...rest } = JSON.parse(fs.readFileSync(answers, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(partial, JSON.stringify(rest));
+    const out = path.join(root, 'partial');
+    const r = huella(['export', vaultDir, '--mechanism', MECHANISM, '--case', caseId, '--profile', 'redacted', '--out', out, '--answers', partial]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Still to be answered .*“Contact details” \(sourceContact\)\.$/m);
+    expect(r.stdout).toMatch(/^Give them with --answers FILE and export again: a cover document edited after the export no longer matches the signed manifest/m);
+    expect(r.stdout).not.toMatch(/To complete in the cover document/);
   });
 
   it('exports a zip and verifies it; a changed packet exits 1 with the reason', () => {

@@ -30,6 +30,8 @@ describe('packet consent enforcement', () => {
     expect(b.consentId).toBeUndefined();
     expect(b.message).toMatch(/has no consent record for mechanism 'sp-communication'/);
     expect(b.message).not.toContain(NAMES.family);
+    // The plan's line for that person reads as a sentence (it read "no consent record for … does not allow …").
+    expect(plan.persons.find((p) => p.personId === w.persons.family)!.why).toBe("no consent record for 'sp-communication' or for all mechanisms ('*'), so the name may not be disclosed: pseudonym used");
     const out = path.join(root, 'no-record');
     await expect(exportPacket(w.vault, { ...base(), testimonyIds: [t.id], outPath: out })).rejects.toMatchObject({ code: 'CONSENT_REQUIRED', details: { personId: w.persons.family } });
     expect(fs.existsSync(out)).toBe(false);

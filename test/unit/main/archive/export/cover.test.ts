@@ -37,6 +37,26 @@ describe('cover documents', () => {
     for (const k of COVER_TEXT_KEYS) for (const l of LANGS) expect(coverText(k, l).trim(), `${k}/${l}`).not.toBe('');
   });
 
+  it('says where the RFC 9162 checker it names comes from, in every language (it is not a standard tool nor in the packet)', () => {
+    for (const l of LANGS) {
+      const model = buildCoverModel(input(l));
+      const proof = model.commands.find(([, command]) => command.startsWith('node rfc9162-check.mjs'));
+      expect(proof, l).toBeDefined();
+      expect(proof![0], l).toContain('test/tools');
+    }
+  });
+
+  it('dates the custody log by when files were added to the archive, never by when they were collected', () => {
+    // The ingest time is when a file entered the vault (or was received from another): a photo taken in 2024 and
+    // imported in 2026 was not 'collected' in 2026, as 'First file collected: 2026-…' said.
+    expect(coverText('firstIngest', 'en')).toBe('First file added to the archive');
+    expect(coverText('custodyIntro', 'en')).toMatch(/when it was added to the archive/);
+    for (const l of LANGS) for (const k of ['firstIngest', 'lastIngest'] as const) expect(coverText(k, l), `${k}/${l}`).not.toMatch(/collect|recopil|جُمع/u);
+    expect(coverText('custodyIntro', 'es')).toMatch(/al incorporarse al acervo/);
+    expect(coverText('custodyIntro', 'fr')).toMatch(/lors de son entrée dans l'archive/);
+    expect(coverText('custodyIntro', 'ar')).toMatch(/عند إضافته إلى الأرشيف/u);
+  });
+
   it('says how to submit in the cover\'s language (the Special Procedures give a sentence, not an address)', () => {
     const sp = getMechanism('sp-torture')!;
     const contactOf = (lang: CoverInput['lang']): string => JSON.stringify(buildCoverModel(input(lang, sp)));

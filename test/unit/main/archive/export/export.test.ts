@@ -159,6 +159,22 @@ describe('packet export (redacted folder, forensic zip)', () => {
     }
   });
 
+  it('the cover\'s own commands, run as printed, catch a changed custody file (items.json)', () => {
+    // A reviewer follows the cover's 'How to verify'. custody/items.json (the claims about each file) is listed only
+    // in tagmanifest-sha256.txt: the printed sha256sum line must check that file too, or a changed items.json passes
+    // both minisign and 'sha256sum -c manifest-sha256.txt'.
+    const text = execFileSync('pdftotext', ['-layout', path.join(folder, 'data/submission', fs.readdirSync(path.join(folder, 'data/submission')).find((f) => f.endsWith('.pdf'))!), '-']).toString('utf8');
+    const commands = text.split('\n').map((l) => l.trim()).filter((l) => /^(sha256sum|minisign) /.test(l));
+    expect(commands.some((c) => c.startsWith('minisign'))).toBe(true);
+    const copy = path.join(root, 'cover-commands');
+    fs.cpSync(folder, copy, { recursive: true });
+    const shell = (c: string): number | null => spawnSync('sh', ['-c', c.replace('<signing-key.pub>', 'custody/public-key')], { cwd: copy }).status;
+    for (const c of commands) expect(shell(c), c).toBe(0);
+    const items = path.join(copy, 'custody/items.json');
+    fs.writeFileSync(items, fs.readFileSync(items, 'utf8').replace('"E001"', '"E00I"'));
+    expect(commands.map(shell).some((code) => code !== 0), commands.join('\n')).toBe(true);
+  });
+
   it('passes its own verifier with the key given out of band, per file', async () => {
     const key = fs.readFileSync(path.join(folder, 'custody/public-key'), 'utf8');
     const report = await verifyPacket(folder, { key });
@@ -190,6 +206,40 @@ describe('packet export (redacted folder, forensic zip)', () => {
     const ms = run('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', other], folder);
     expect(ms.out).toContain(packetId);
     expect(ms.out).toContain(otherId);
+  });
+
+  it('a packet re-signed with another minisign key and that key put in custody/public-key: the signature is checked with the key as its file gives it', async () => {
+    // Without --key the signature was checked with the packet's key under a derived ID, and the report said 'made
+    // with key ID X, but it was checked with minisign key ID X: a different key'. The signature is valid for that key;
+    // what fails is that the custody records are signed by another (the vault's) key.
+    const copy = path.join(root, 'resigned');
+    fs.cpSync(folder, copy, { recursive: true });
+    const pub = path.join(root, 'resign.pub');
+    expect(run('minisign', ['-G', '-W', '-p', pub, '-s', path.join(root, 'resign.key')]).code).toBe(0);
+    fs.copyFileSync(pub, path.join(copy, 'custody/public-key'));
+    const tag = path.join(copy, 'tagmanifest-sha256.txt');
+    const sha = (f: string): string => crypto.createHash('sha256').update(fs.readFileSync(path.join(copy, f))).digest('hex');
+    fs.writeFileSync(tag, fs.readFileSync(tag, 'utf8').replace(/^[0-9a-f]{64}(?= {2}custody\/public-key$)/m, sha('custody/public-key')));
+    expect(run('minisign', ['-S', '-W', '-s', path.join(root, 'resign.key'), '-m', 'tagmanifest-sha256.txt'], copy).code).toBe(0);
+    expect(run('minisign', ['-Vm', 'tagmanifest-sha256.txt', '-p', 'custody/public-key'], copy).code).toBe(0);
+    const report = await verifyPacket(copy);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.name === 'signature')).toMatchObject({ status: 'PASS' });
+    expect(report.checks.find((c) => c.name === 'public-key')!.reason).toMatch(/custody\/verifier-key names another key than the signing key/);
+    for (const c of report.checks) expect(c.reason).not.toMatch(/a different key/);
+  });
+
+  it('an items.json entry naming another item is reported in plain words', async () => {
+    const copy = path.join(root, 'other-item');
+    fs.cpSync(folder, copy, { recursive: true });
+    const items = path.join(copy, 'custody/items.json');
+    const itemId = w.photos[0]!.itemId;
+    fs.writeFileSync(items, fs.readFileSync(items, 'utf8').replace(`"itemId": "${itemId}"`, '"itemId": "it_0000000000"'));
+    const report = await verifyPacket(copy);
+    const reason = report.checks.find((c) => c.name === 'items')!.reason;
+    // It read "event #1 is a item.ingested about …, not a item.ingested about …".
+    expect(reason).toMatch(/E00\d ingest: event #\d+ is a /);
+    expect(reason).toMatch(new RegExp(`is a 'item\\.ingested' event about ${itemId}, not a 'item\\.ingested' event about it_0000000000`));
   });
 
   it('shows pseudonyms everywhere for people without name consent: files, names, DOCX XML and PDF text', () => {

@@ -21,6 +21,16 @@ describe('pseudonymiser', () => {
     expect(p.apply('Ana es perezosa; Perezoso.').text).toBe('Ana es perezosa; Perezoso.');
   });
 
+  it('puts one pseudonym for name parts written side by side, not one per part', () => {
+    // "Ana María Pérez Quintana" written as "María Pérez" or "Pérez Quintana": the case title of a packet read
+    // "Detención de Persona A Persona A" before.
+    expect(p.apply('Detención de María Pérez, comisaría 3')).toMatchObject({ text: 'Detención de Persona A, comisaría 3', count: 1 });
+    expect(p.apply('PÉREZ-QUINTANA, María declaró.').text).toBe('Persona A declaró.');
+    // Separated by words or by a line: two occurrences.
+    expect(p.apply('Pérez y Quintana').text).toBe('Persona A y Persona A');
+    expect(p.apply('Pérez\nQuintana').text).toBe('Persona A\nPersona A');
+  });
+
   it('handles Arabic with or without diacritics', () => {
     expect(p.apply('قال مُحَمَّد العلي إنه رأى').text).toBe('قال الشاهد ب إنه رأى');
   });

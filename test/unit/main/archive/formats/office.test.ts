@@ -57,6 +57,16 @@ describe('DOCX stripping', () => {
     await expectClean(fx, out, KEEP_DATE);
   });
 
+  it('keeps dcterms:created but drops an embedded photo\'s own dates, so the re-read finds nothing (as in a PDF)', async () => {
+    // A forensic export (capture dates kept) of a report with a pasted photo was refused by the export's re-read:
+    // the photo kept its Exif dates, which only a stand-alone JPEG may keep.
+    const fx = await makeDocx({ dir, name: 'keep-photo.docx', photo: true });
+    const { out, result } = await strip(fx, dir, KEEP_DATE, 'keep-photo-out.docx');
+    expect(result.record.kept).toEqual(['docProps/core.xml: created']);
+    expect(await findLeaks(out, DOCX, KEEP_DATE)).toEqual([]);
+    await expectClean(fx, out, KEEP_DATE);
+  });
+
   it('refuses a zip bomb quickly, without inflating it', async () => {
     const file = path.join(dir, 'bomb.docx');
     const zip = new yazl.ZipFile();
@@ -214,5 +224,12 @@ describe('ODT stripping', () => {
     const { out, result } = await strip(fx, dir, KEEP_DATE, 'keep-out.odt');
     expect(result.record.kept).toEqual(['meta.xml: creation-date']);
     expect((await parts(out)).get('meta.xml')).toContain('<meta:creation-date>2024-03-05T14:22:00</meta:creation-date>');
+  });
+
+  it('keeps meta:creation-date but drops an embedded photo\'s own dates, so the re-read finds nothing', async () => {
+    const fx = await makeOdt({ dir, name: 'keep-photo.odt', photo: true });
+    const { out } = await strip(fx, dir, KEEP_DATE, 'keep-photo-out.odt');
+    expect(await findLeaks(out, fx.mediaType, KEEP_DATE)).toEqual([]);
+    await expectClean(fx, out, KEEP_DATE);
   });
 });
