@@ -176,6 +176,10 @@ for (const lang of LANGS) {
       await page.getByTestId('gps-flag').waitFor();
       await page.getByRole('button', { name: m('item.verify') }).click();
       await page.getByText(m('item.verifyOk')).waitFor();
+      // The capture time as the camera wrote it (10:15 at UTC−3, support/photos.ts), not moved into the browser's
+      // zone (UTC here), which showed 13:15 / 1:15 PM.
+      const captured = await page.locator('dt', { hasText: m('item.captured') }).locator('xpath=following-sibling::dd[1]').innerText();
+      expect(captured).toContain(lang === 'ar' ? '١٠:١٥' : '10:15');
       // A tag's details (typed in English here) start where the language starts: on the right in Arabic, beside
       // their label, not thrown to the far side of the row.
       const value = page.locator('.tags dd', { hasText: '20 minutes' });

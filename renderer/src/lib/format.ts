@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { recordedTimeFormat } from '../../../shared/recorded-time';
 import { isLanguage } from './i18n';
 
 /**
@@ -42,6 +43,10 @@ export type Formatters = {
    */
   calendarDate(value: string | undefined): string;
   dateTime(iso: string | undefined): string;
+  /** A time as a camera or a file recorded it: its clock time and offset, not this computer's (shared/recorded-time.ts). */
+  recordedDateTime(value: string | undefined): string;
+  /** The calendar day of such a recorded time, as it was recorded (not this computer's day at that instant). */
+  recordedDate(value: string | undefined): string;
   number(n: number): string;
   bytes(n: number): string;
   percent(done: number, total: number): string;
@@ -63,6 +68,7 @@ function make(lang: string, locale: string): Formatters {
   const listFmt = new Intl.ListFormat(lang, { style: 'long', type: 'unit' });
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
   const unitFmts = units.map((unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
+  const recorded = recordedTimeFormat(locale);
   const parse = (iso: string | undefined): Date | undefined => {
     if (!iso) return undefined;
     const d = new Date(iso);
@@ -88,6 +94,8 @@ function make(lang: string, locale: string): Formatters {
       const d = parse(iso);
       return d ? dateTimeFmt.format(d) : '';
     },
+    recordedDateTime: (value) => recorded.dateTime(value),
+    recordedDate: (value) => recorded.date(value),
     number: (n) => num.format(n),
     bytes: (n) => {
       let i = 0;

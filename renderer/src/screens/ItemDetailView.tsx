@@ -132,7 +132,7 @@ function EvidenceFacts({ item }: { readonly item: ItemDetail }) {
         <dt>{t('item.size')}</dt>
         <dd>{f.bytes(item.size)}</dd>
         <dt>{t('item.captured')}</dt>
-        <dd>{item.captureTime ? f.dateTime(item.captureTime) : t('item.unknown')}</dd>
+        <dd>{item.captureTime ? f.recordedDateTime(item.captureTime) : t('item.unknown')}</dd>
         <dt>{t('item.ingested')}</dt>
         <dd>{f.dateTime(item.ingestedAt)}</dd>
         <dt>{t('item.sha256')}</dt>
