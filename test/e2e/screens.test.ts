@@ -226,6 +226,12 @@ for (const lang of LANGS) {
       const { page } = app;
       await go(page, `#/testimony/${seeded.testimonyId}`, 'Interview with Witness A');
       await page.getByTestId('save-state').waitFor();
+      // Drop-downs stand as tall as the text boxes beside them (in Arabic they were 51px beside 42px), and a date's
+      // month, day and year line up.
+      const height = (selector: string) => page.locator(selector).evaluate((el) => (el as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height);
+      const [select, input, month, day] = [await height('#tes-witness'), await height('#tes-place'), await height('.date-month select'), await height('.date-day input')];
+      expect(Math.abs(select - input), `select ${select}px, text box ${input}px`).toBeLessThan(1.5);
+      expect(Math.abs(month - day), `month ${month}px, day ${day}px`).toBeLessThan(1.5);
       await shoot(page, '17-testimony');
       await page.getByRole('heading', { name: m('testimony.history') }).scrollIntoViewIfNeeded();
       // The versions list has no numbers in any language (each says its version), in Arabic too.
