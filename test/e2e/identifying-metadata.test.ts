@@ -15,7 +15,8 @@ import { writePhoto } from './support/photos';
  * A PDF naming its author and an MP3 recording a place were shown with "No location, device serial or author was
  * found in this file's metadata": the import does not read those types' metadata, so the page claimed an absence
  * it never looked for, and a documenter could share the original thinking it clean. The page now says the
- * metadata was not read; a photo's is read and said as before. In en and ar.
+ * metadata was not read; a photo's is read and said as before. And "This preview was re-made by Huella" is said
+ * only under a preview, not under the placeholder of a file that has none. In en and ar.
  */
 for (const lang of ['en', 'ar'] as const satisfies readonly Language[]) {
   describe(`what the item page says of identifying metadata (${lang})`, () => {
@@ -55,6 +56,8 @@ for (const lang of ['en', 'ar'] as const satisfies readonly Language[]) {
         const region = await open(name);
         expect(await region.innerText(), name).toContain(m('item.identifyingNotRead'));
         expect(await region.innerText(), name).not.toContain(m('item.noIdentifying'));
+        // No preview was made of it: the page does not say one was re-made.
+        expect(await app.page.getByText(m('item.previewNote')).count(), name).toBe(0);
       }
       await screenshot(app.page, `${lang}-identifying-not-read`);
     });
@@ -62,6 +65,7 @@ for (const lang of ['en', 'ar'] as const satisfies readonly Language[]) {
     it('a photo, whose metadata is read, is never said to be unread', async () => {
       const region = await open('plain.jpg');
       expect(await region.innerText()).not.toContain(m('item.identifyingNotRead'));
+      await app.page.getByText(m('item.previewNote')).waitFor();
     });
   });
 }

@@ -58,7 +58,7 @@ export function ItemDetailView({
           ) : (
             <PreviewPlaceholder mediaType={item.mediaType} pending={item.previewPending === true} large />
           )}
-          <p className="hint">{t('item.previewNote')}</p>
+          {item.hasPreview ? <p className="hint">{t('item.previewNote')}</p> : null}
         </div>
         <div className="item-facts">
           <IdentifyingMetadata metadata={item.metadata} mediaType={item.mediaType} />
