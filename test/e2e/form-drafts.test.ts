@@ -9,7 +9,7 @@ import { termLabel } from '../../shared/taxonomy';
 import { startTestHost, type TestHost } from './host/server';
 import { hasFocus, openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { importViaApi, lockAndUnlock as lockAndUnlockIn, PASSPHRASE } from './support/flows';
-import { messages } from './support/messages';
+import { isolate, messages } from './support/messages';
 import { writePhotoFolder } from './support/photos';
 
 /**
@@ -396,6 +396,34 @@ for (const lang of LANGS) {
       await year.fill(digits('2025'));
       await expect.poll(async () => { const x = await host.call('testimonies.get', { id: testimony.id }); return [x.interviewDate, x.text]; }, { timeout: 8000 }).toEqual(['2025-03', said]);
       await expect.poll(async () => (await draftOf('testimony', testimony.id))?.data.interviewDateTyped ?? '').toBe('');
+    });
+
+    it("marks a testimony's refused text field (a place too long) at the field and names it in the note; the text typed stays", async () => {
+      const { page } = app;
+      const testimony = await host.call('testimonies.create', { title: 'Interview with Witness C', text: 'First paragraph.' });
+      await page.goto(`${host.origin}/#/testimony/${testimony.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Interview with Witness C' }).waitFor();
+      const place = page.getByRole('textbox', { name: m('testimony.fields.place'), exact: true });
+      const box = page.getByRole('textbox', { name: m('testimony.fields.text'), exact: true });
+      const said = 'First paragraph.\n\nThe second paragraph, typed while the place was too long.';
+      await place.fill('Kadıköy '.repeat(70)); // 560 characters: over the 500 a place may have
+      await box.fill(said);
+      await expect.poll(() => page.getByTestId('save-state').innerText(), { timeout: 8000 }).toBe(m('testimony.saveFailed'));
+      // The note says which field, and the field itself is marked with the reason, as the note's advice says.
+      const tooLong = m('problem.validation.tooLong', { max: 500 });
+      await page.locator('.note-error li', { hasText: m('common.labelled', { label: isolate(lang)(m('testimony.fields.place')) }) }).waitFor();
+      expect(await place.getAttribute('aria-invalid')).toBe('true');
+      const describedBy = (await place.getAttribute('aria-describedby')) ?? '';
+      expect(describedBy).not.toBe('');
+      expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).innerText()).toContain(tooLong.split(/\d/)[0]!.trim());
+      expect(await box.getAttribute('aria-invalid')).toBeNull();
+      expect(await box.inputValue()).toBe(said);
+      await expect.poll(async () => (await draftOf('testimony', testimony.id))?.data.text, { timeout: 3000 }).toBe(said);
+      await shoot('testimony-place-too-long');
+      // Shortened: saved, and no longer marked.
+      await place.fill('Kadıköy police station, Istanbul');
+      await expect.poll(async () => (await host.call('testimonies.get', { id: testimony.id })).text, { timeout: 8000 }).toBe(said);
+      await expect.poll(() => place.getAttribute('aria-invalid')).toBeNull();
     });
   });
 }

@@ -176,6 +176,10 @@ for (const lang of LANGS) {
       await page.getByTestId('gps-flag').waitFor();
       await page.getByRole('button', { name: m('item.verify') }).click();
       await page.getByText(m('item.verifyOk')).waitFor();
+      // The capture time as the camera wrote it (10:15 at UTC−3, support/photos.ts), not moved into the browser's
+      // zone (UTC here), which showed 13:15 / 1:15 PM.
+      const captured = await page.locator('dt', { hasText: m('item.captured') }).locator('xpath=following-sibling::dd[1]').innerText();
+      expect(captured).toContain(lang === 'ar' ? '١٠:١٥' : '10:15');
       // A tag's details (typed in English here) start where the language starts: on the right in Arabic, beside
       // their label, not thrown to the far side of the row.
       const value = page.locator('.tags dd', { hasText: '20 minutes' });
@@ -222,6 +226,12 @@ for (const lang of LANGS) {
       const { page } = app;
       await go(page, `#/testimony/${seeded.testimonyId}`, 'Interview with Witness A');
       await page.getByTestId('save-state').waitFor();
+      // Drop-downs stand as tall as the text boxes beside them (in Arabic they were 51px beside 42px), and a date's
+      // month, day and year line up.
+      const height = (selector: string) => page.locator(selector).evaluate((el) => (el as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height);
+      const [select, input, month, day] = [await height('#tes-witness'), await height('#tes-place'), await height('.date-month select'), await height('.date-day input')];
+      expect(Math.abs(select - input), `select ${select}px, text box ${input}px`).toBeLessThan(1.5);
+      expect(Math.abs(month - day), `month ${month}px, day ${day}px`).toBeLessThan(1.5);
       await shoot(page, '17-testimony');
       await page.getByRole('heading', { name: m('testimony.history') }).scrollIntoViewIfNeeded();
       // The versions list has no numbers in any language (each says its version), in Arabic too.

@@ -6,7 +6,7 @@ import type { Language } from '../../shared/api';
 import { startTestHost, type TestHost } from './host/server';
 import { openApp, recordAxe, runAxe, screenshot, type AppWindow } from './support/browser';
 import { PASSPHRASE } from './support/flows';
-import { messages } from './support/messages';
+import { isolate, messages } from './support/messages';
 
 /**
  * Settings → change the passphrase, in en, es and ar: a mismatched confirmation and a wrong current passphrase are
@@ -47,6 +47,12 @@ for (const lang of ['en', 'es', 'ar'] as const satisfies readonly Language[]) {
       const confirm = form.getByLabel(m('create.confirm'));
       const submit = form.getByRole('button', { name: m('settings.changePassphrase') });
       await current.fill('not the passphrase at all');
+      // Too short: said at the field, not only a greyed-out button.
+      await next.fill('short');
+      await confirm.fill('short');
+      expect(await submit.isDisabled()).toBe(true);
+      expect(await next.getAttribute('aria-invalid')).toBe('true');
+      await form.getByText(m(`create.tooShort_${new Intl.PluralRules(lang).select(10)}`, { count: isolate(lang)(lang === 'ar' ? '١٠' : '10') })).waitFor();
       await next.fill(NEW);
       await confirm.fill(`${NEW}!`);
       await form.getByRole('alert').filter({ hasText: m('create.mismatch') }).waitFor();

@@ -6,7 +6,7 @@ export const MIN_PASSPHRASE = 10;
 
 /**
  * A new passphrase typed twice (creating a vault, changing its passphrase): the passphrase with its minimum length,
- * the confirmation marked, and said in an alert, while it differs (`mismatch`, computed by the caller, which also
+ * marked and said at the field when it is too short, the confirmation marked, and said in an alert, while it differs (`mismatch`, computed by the caller, which also
  * refuses to submit then).
  */
 export function NewPassphraseFields({
@@ -25,9 +25,11 @@ export function NewPassphraseFields({
   readonly mismatch: boolean;
 }) {
   const { t } = useTranslation();
+  // Said once the person has gone on to the confirmation: otherwise the only sign was a greyed-out button.
+  const tooShort = value.length > 0 && confirm.length > 0 && [...value].length < MIN_PASSPHRASE;
   return (
     <>
-      <Field label={label} hint={t('create.passphraseHint', { count: MIN_PASSPHRASE })}>
+      <Field label={label} hint={t('create.passphraseHint', { count: MIN_PASSPHRASE })} error={tooShort ? t('create.tooShort', { count: MIN_PASSPHRASE }) : undefined}>
         {(p) => <input {...p} type="password" value={value} onChange={(e) => onChange(e.target.value)} autoComplete="new-password" minLength={MIN_PASSPHRASE} required />}
       </Field>
       <Field label={t('create.confirm')}>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { recordedTimeFormat } from '../../../shared/recorded-time';
 import { isLanguage } from './i18n';
 
 /**
@@ -42,6 +43,15 @@ export type Formatters = {
    */
   calendarDate(value: string | undefined): string;
   dateTime(iso: string | undefined): string;
+  /** A time as a camera or a file recorded it: its clock time and offset, not this computer's (shared/recorded-time.ts). */
+  recordedDateTime(value: string | undefined): string;
+  /** The calendar day of such a recorded time, as it was recorded (not this computer's day at that instant). */
+  recordedDate(value: string | undefined): string;
+  /**
+   * The day a record gives (a consent's "given on"): a calendar date ("2024-03-05") as that day, a date and time as
+   * its own day. `date` would read "2024-03-05" as midnight UTC and show 4 March west of Greenwich.
+   */
+  day(value: string | undefined): string;
   number(n: number): string;
   bytes(n: number): string;
   percent(done: number, total: number): string;
@@ -63,6 +73,15 @@ function make(lang: string, locale: string): Formatters {
   const listFmt = new Intl.ListFormat(lang, { style: 'long', type: 'unit' });
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
   const unitFmts = units.map((unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
+  const recorded = recordedTimeFormat(locale);
+  const calendarDate = (value: string | undefined): string => {
+    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value ?? '');
+    if (!m) return value ?? '';
+    const at = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+    const d = new Date(at);
+    d.setUTCFullYear(Number(m[1])); // years before 100 are not 19xx
+    return (m[3] ? dayFmt : m[2] ? monthFmt : yearFmt).format(d);
+  };
   const parse = (iso: string | undefined): Date | undefined => {
     if (!iso) return undefined;
     const d = new Date(iso);
@@ -76,18 +95,14 @@ function make(lang: string, locale: string): Formatters {
       const d = parse(iso);
       return d ? dateFmt.format(d) : '';
     },
-    calendarDate: (value) => {
-      const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value ?? '');
-      if (!m) return value ?? '';
-      const at = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
-      const d = new Date(at);
-      d.setUTCFullYear(Number(m[1])); // years before 100 are not 19xx
-      return (m[3] ? dayFmt : m[2] ? monthFmt : yearFmt).format(d);
-    },
+    calendarDate,
     dateTime: (iso) => {
       const d = parse(iso);
       return d ? dateTimeFmt.format(d) : '';
     },
+    recordedDateTime: (value) => recorded.dateTime(value),
+    recordedDate: (value) => recorded.date(value),
+    day: (value) => (/^\d{4}(-\d{2}){0,2}$/.test(value ?? '') ? calendarDate(value) : recorded.date(value)),
     number: (n) => num.format(n),
     bytes: (n) => {
       let i = 0;

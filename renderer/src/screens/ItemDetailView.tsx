@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ItemVerification } from '../../../shared/api';
 import type { CustodyEventView } from '../../../shared/model/custody';
+import { readsIdentifyingMetadata } from '../../../shared/model/identifying-metadata';
 import type { ExtractedMetadata, ItemDetail } from '../../../shared/model/items';
 import { CopyButton } from '../components/CopyButton';
 import { CustodyTimeline } from '../components/CustodyTimeline';
@@ -57,10 +58,10 @@ export function ItemDetailView({
           ) : (
             <PreviewPlaceholder mediaType={item.mediaType} pending={item.previewPending === true} large />
           )}
-          <p className="hint">{t('item.previewNote')}</p>
+          {item.hasPreview ? <p className="hint">{t('item.previewNote')}</p> : null}
         </div>
         <div className="item-facts">
-          <IdentifyingMetadata metadata={item.metadata} />
+          <IdentifyingMetadata metadata={item.metadata} mediaType={item.mediaType} />
           <ContentCredentialsFacts metadata={item.metadata} />
           <ProofModeFacts metadata={item.metadata} />
           <EvidenceFacts item={item} />
@@ -132,7 +133,7 @@ function EvidenceFacts({ item }: { readonly item: ItemDetail }) {
         <dt>{t('item.size')}</dt>
         <dd>{f.bytes(item.size)}</dd>
         <dt>{t('item.captured')}</dt>
-        <dd>{item.captureTime ? f.dateTime(item.captureTime) : t('item.unknown')}</dd>
+        <dd>{item.captureTime ? f.recordedDateTime(item.captureTime) : t('item.unknown')}</dd>
         <dt>{t('item.ingested')}</dt>
         <dd>{f.dateTime(item.ingestedAt)}</dd>
         <dt>{t('item.sha256')}</dt>
@@ -165,10 +166,19 @@ const IDENTIFYING: readonly (keyof ExtractedMetadata)[] = ['make', 'model', 'ser
  * Metadata that can identify a person, a device or a place, shown as evidence but clearly flagged: documenters
  * must know before they share anything that the file says where it was made and by which device.
  */
-function IdentifyingMetadata({ metadata }: { readonly metadata: ExtractedMetadata }) {
+function IdentifyingMetadata({ metadata, mediaType }: { readonly metadata: ExtractedMetadata; readonly mediaType: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const present = IDENTIFYING.filter((k) => metadata[k] !== undefined && metadata[k] !== '');
+  if (!metadata.gps && present.length === 0 && !readsIdentifyingMetadata(mediaType)) {
+    // Not read is not "none": a PDF's author or a recording's place may well be there.
+    return (
+      <section aria-labelledby="item-identifying" className="note note-warn" data-testid="identifying-not-read">
+        <h2 id="item-identifying">{t('item.identifying')}</h2>
+        <p>{t('item.identifyingNotRead')}</p>
+      </section>
+    );
+  }
   if (!metadata.gps && present.length === 0) {
     return (
       <section aria-labelledby="item-identifying" className="note note-ok">

@@ -328,7 +328,7 @@ function ListRow({ item, f, tabIndex, onFocus, selected, onClick }: { readonly i
         <SelectedMark selected={selected} />
       </span>
       <span>{t(`media.${mediaFamily(item.mediaType)}`)}</span>
-      <span>{f.date(item.captureTime)}</span>
+      <span>{f.recordedDate(item.captureTime)}</span>
       <span>{f.date(item.ingestedAt)}</span>
       <span>{f.bytes(item.size)}</span>
       <Flags item={item} />

@@ -36,6 +36,8 @@ export type AppWindow = {
 export type OpenOptions = {
   readonly locale?: string;
   readonly viewport?: { width: number; height: number };
+  /** The browser's time zone (IANA name); UTC unless given. */
+  readonly timezoneId?: string;
   /** Install Playwright's fake clock before the app loads (idle auto-lock tests). */
   readonly fakeClock?: boolean;
   /** Open the app in the pseudo-locale (every translated text in accented look-alikes: shared/i18n/pseudo.ts). */
@@ -51,7 +53,7 @@ export async function openApp(host: Pick<TestHost, 'origin' | 'token'>, options:
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=Translate,OptimizationHints,MediaRouter'],
     viewport: options.viewport ?? { width: 1280, height: 860 },
     locale: options.locale ?? 'en-GB',
-    timezoneId: 'UTC',
+    timezoneId: options.timezoneId ?? 'UTC',
     // Every request from the page carries the per-run token; the host refuses any that does not.
     extraHTTPHeaders: { 'x-huella-token': host.token },
     serviceWorkers: 'block',

@@ -41,7 +41,7 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
             return (
               <li key={g.key}>
                 <ConsentBadge state={g.state} />{' '}
-                {rec ? <span>{t('consent.givenOn', { date: f.date(rec.givenAt), how: t(`consent.methods.${rec.howRecorded}`) })}</span> : null}
+                {rec ? <span>{t('consent.givenOn', { date: f.day(rec.givenAt), how: t(`consent.methods.${rec.howRecorded}`) })}</span> : null}
                 <div className="hint">
                   {g.mechanisms.length === statuses.value!.length
                     ? t('consent.coversAll')
@@ -73,7 +73,7 @@ export function ConsentSection({ personId }: { readonly personId: string }) {
               {records.value.map((c) => (
                 <tr key={c.id}>
                   <td>{mechanismLabel(c.mechanism)}</td>
-                  <td>{f.date(c.givenAt)}</td>
+                  <td>{f.day(c.givenAt)}</td>
                   <td>
                     {c.discloseName ? t('consent.nameYes') : t('consent.nameNo')}
                     <br />
@@ -138,8 +138,10 @@ export function ConsentBadge({ state }: { readonly state: ConsentState }) {
   return <span className={`badge ${tone}`}>{t(`consent.states.${state}`)}</span>;
 }
 
+/** Today on this computer's calendar (toISOString's is the UTC day: yesterday or tomorrow for part of the day). */
 function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  const d = new Date();
+  return `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 type ConsentValues = {

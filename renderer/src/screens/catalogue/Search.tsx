@@ -206,7 +206,7 @@ export function SearchScreen() {
                   {h.title}
                 </a>{' '}
                 {h.hasGps ? <span className="badge badge-gps">{t('library.gpsBadge')}</span> : null}
-                {h.captureTime ? <span className="hint"> {f.dateTime(h.captureTime)}</span> : null}
+                {h.captureTime ? <span className="hint"> {f.recordedDateTime(h.captureTime)}</span> : null}
                 <p dir="auto" className="hint">
                   <Highlighted text={h.snippet} ranges={h.highlights} />
                 </p>

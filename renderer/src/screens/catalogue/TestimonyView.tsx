@@ -4,6 +4,7 @@ import { ItemName } from '../../components/ItemName';
 import { CasePicker } from '../../components/CasePicker';
 import { DateField } from '../../components/DateField';
 import { ErrorNote } from '../../components/ErrorNote';
+import { describedByOf, FieldNotes } from '../../components/Field';
 import { LanguagePicker, PersonOptions } from '../../components/pickers';
 import { Screen } from '../../components/Screen';
 import { TagEditor } from '../../components/TagEditor';
@@ -79,6 +80,30 @@ export function TestimonyView({
   const onField = (e: { target: { name: string; value: string } }) => onChange({ ...fields, [e.target.name as keyof TestimonyFields]: e.target.value });
   const text = useMessage();
   const refusal = (path: string) => text(issueAt(saveState.kind === 'error' ? saveState.error : undefined, path));
+  // A refused text field is marked where it is, with the reason read with it (not only in the note at the top).
+  const marked = (id: string, path: string, hint?: string) => {
+    const error = refusal(path);
+    const describedBy = describedByOf(id, hint, error);
+    return { ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(error ? { 'aria-invalid': true as const } : {}) };
+  };
+  const markedAs = {
+    title: marked('tes-title', 'title'),
+    place: marked('tes-place', 'place'),
+    interviewer: marked('tes-interviewer', 'interviewer'),
+    interpreter: marked('tes-interpreter', 'interpreter'),
+    text: marked('tes-text', 'text', t('testimony.textHint')),
+  };
+  const fieldLabels: Readonly<Record<string, string>> = {
+    title: t('testimony.fields.title'),
+    caseId: t('testimony.fields.case'),
+    witnessId: t('testimony.fields.witness'),
+    interviewDate: t('testimony.fields.interviewDate'),
+    place: t('testimony.fields.place'),
+    interviewer: t('testimony.fields.interviewer'),
+    language: t('testimony.fields.language'),
+    interpreter: t('testimony.fields.interpreter'),
+    text: t('testimony.fields.text'),
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
       e.preventDefault();
@@ -114,7 +139,7 @@ export function TestimonyView({
             {t('testimony.draftRestored')}
           </p>
         ) : null}
-        {saveState.kind === 'error' ? <ErrorNote error={saveState.error} /> : null}
+        {saveState.kind === 'error' ? <ErrorNote error={saveState.error} fieldLabels={fieldLabels} /> : null}
         {saveState.kind === 'error' && draftState === 'saved' ? (
           <p className="note note-ok" role="status" data-testid="draft-kept">
             {t('testimony.draftKept')}
@@ -128,9 +153,10 @@ export function TestimonyView({
         <form className="card" aria-labelledby="testimony-fields" onSubmit={(e) => e.preventDefault()}>
           <h2 id="testimony-fields">{t('testimony.record')}</h2>
           <div className="two-col">
-            <div className="field">
+            <div className={refusal('title') ? 'field field-invalid' : 'field'}>
               <label htmlFor="tes-title">{t('testimony.fields.title')}</label>
-              <input id="tes-title" type="text" value={fields.title} name="title" onChange={onField} required dir="auto" />
+              <input id="tes-title" type="text" value={fields.title} name="title" onChange={onField} required dir="auto" {...markedAs.title} />
+              <FieldNotes id="tes-title" error={refusal('title')} />
             </div>
             <CasePicker id="tes-case" label={t('testimony.fields.case')} emptyLabel={t('testimony.noCase')} value={fields.caseId} onChange={(caseId) => onChange({ ...fields, caseId })} />
             <div className="field">
@@ -149,13 +175,15 @@ export function TestimonyView({
               onChange={(v) => onChange({ ...fields, interviewDate: v ?? '', interviewDateTyped: '' })}
               onTyped={(typed) => onChange({ ...fields, interviewDateTyped: typed })}
             />
-            <div className="field">
+            <div className={refusal('place') ? 'field field-invalid' : 'field'}>
               <label htmlFor="tes-place">{t('testimony.fields.place')}</label>
-              <input id="tes-place" type="text" value={fields.place} name="place" onChange={onField} dir="auto" />
+              <input id="tes-place" type="text" value={fields.place} name="place" onChange={onField} dir="auto" {...markedAs.place} />
+              <FieldNotes id="tes-place" error={refusal('place')} />
             </div>
-            <div className="field">
+            <div className={refusal('interviewer') ? 'field field-invalid' : 'field'}>
               <label htmlFor="tes-interviewer">{t('testimony.fields.interviewer')}</label>
-              <input id="tes-interviewer" type="text" value={fields.interviewer} name="interviewer" onChange={onField} dir="auto" />
+              <input id="tes-interviewer" type="text" value={fields.interviewer} name="interviewer" onChange={onField} dir="auto" {...markedAs.interviewer} />
+              <FieldNotes id="tes-interviewer" error={refusal('interviewer')} />
             </div>
             <LanguagePicker
               id="tes-language"
@@ -167,17 +195,16 @@ export function TestimonyView({
               onTyped={(typed) => onChange({ ...fields, languageTyped: typed })}
               onChange={(code) => onChange({ ...fields, language: code ?? '', languageTyped: '' })}
             />
-            <div className="field">
+            <div className={refusal('interpreter') ? 'field field-invalid' : 'field'}>
               <label htmlFor="tes-interpreter">{t('testimony.fields.interpreter')}</label>
-              <input id="tes-interpreter" type="text" value={fields.interpreter} name="interpreter" onChange={onField} dir="auto" />
+              <input id="tes-interpreter" type="text" value={fields.interpreter} name="interpreter" onChange={onField} dir="auto" {...markedAs.interpreter} />
+              <FieldNotes id="tes-interpreter" error={refusal('interpreter')} />
             </div>
           </div>
-          <div className="field">
+          <div className={refusal('text') ? 'field field-invalid' : 'field'}>
             <label htmlFor="tes-text">{t('testimony.fields.text')}</label>
-            <textarea id="tes-text" className="testimony-text" value={fields.text} name="text" onChange={onField} dir="auto" aria-describedby="tes-text-hint" rows={14} />
-            <p className="hint" id="tes-text-hint">
-              {t('testimony.textHint')}
-            </p>
+            <textarea id="tes-text" className="testimony-text" value={fields.text} name="text" onChange={onField} dir="auto" rows={14} {...markedAs.text} />
+            <FieldNotes id="tes-text" hint={t('testimony.textHint')} error={refusal('text')} />
           </div>
         </form>
         {fields.witnessId ? <WitnessConsent personId={fields.witnessId} /> : null}

@@ -78,7 +78,7 @@ export function ExhibitPanel({ itemId, planned, blocked, onClose }: { readonly i
               <bdi dir="auto">{item.originalName}</bdi>
             </dd>
             <dt>{t('item.captured')}</dt>
-            <dd>{item.captureTime ? f.dateTime(item.captureTime) : t('item.unknown')}</dd>
+            <dd>{item.captureTime ? f.recordedDateTime(item.captureTime) : t('item.unknown')}</dd>
             <dt>{t('item.size')}</dt>
             <dd>{f.bytes(item.size)}</dd>
             <dt>{t('item.sha256')}</dt>
