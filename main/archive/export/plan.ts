@@ -345,7 +345,7 @@ function planFields(
     }
   } else if (filled.missing.length > 0) {
     p.warnings.push({
-      message: `Required answers still to be completed in the cover document: ${filled.missing.map(label).join(', ')}.`,
+      message: `Required answers not yet given: ${filled.missing.map(label).join(', ')}. The cover marks them as still to be completed; give them and export again (editing the signed cover afterwards would break its verification).`,
       problem: msg('problem.packet.answersToComplete', { fields: filled.missing.map((id) => fieldLabel(ctx.mechanism, id, ctx.lang)).join(', ') }),
     });
   }

@@ -97,7 +97,13 @@ describe('WGAD answers from the catalogue', () => {
     // Messages name fields by their label in the packet's language, never by their id.
     for (const text of [...strict.blockers.map((b) => b.message), ...strict.warnings, ...deferred.warnings]) expect(text).not.toMatch(/domesticSteps|familyName|arrestDate/);
     // The CLI (no deferredFields): marked "to be completed" as before, not blocking.
-    expect(planPacket(vault, base).canExport).toBe(true);
+    const cli = planPacket(vault, base);
+    expect(cli.canExport).toBe(true);
+    // The warning says to give the answer and export again: completing the signed cover by hand would break the
+    // packet's verification (it said "to be completed in the cover document").
+    const toGive = cli.warnings[cli.notices.findIndex((n) => n.problem.key === 'problem.packet.answersToComplete')]!;
+    expect(toGive).toMatch(/give them and export again/);
+    expect(toGive).not.toMatch(/completed in the cover document/);
     // The cover says the packet is an incomplete draft and marks the deferred answer as such.
     const outPath = path.join(tempDir('deferred-cover-'), 'packet');
     await exportPacket(vault, { ...base, deferredFields: ['domesticSteps'], outPath });
