@@ -42,6 +42,8 @@ const DATA = dataWords(
   '20 minutes twice a day about 3 hours',
   'IMG jpg scan broken link Huella Test Camera HT',
   'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec January February March April June July August September October November December AM PM',
+  // A recorded time's offset as Intl names it in English ("10:15 AM GMT-3": shared/recorded-time.ts).
+  'GMT',
   'Turkey Türkiye Turkish',
   // Sizes as Intl writes them in English (the unit names of Intl.NumberFormat).
   'byte bytes kB MB GB',
