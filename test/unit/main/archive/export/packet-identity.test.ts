@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestimony } from '../../../../../main/archive/catalogue';
 import { exportPacket } from '../../../../../main/archive/export';
 import { commitment } from '../../../../../main/archive/custody/commitment';
 import { parseEvent } from '../../../../../main/archive/custody/log';
@@ -27,13 +28,15 @@ import { MECHANISM, makeWorld, type World } from './world';
  *    packet's checkpoint root (also quoted in its cover) is a node of a later packet's proofs when the earlier tree
  *    size is a power of two (that whole tree is then a complete subtree of every later one);
  *  - the SHA-256 of a file both hold byte for byte (bagit.txt; the same exhibit's copy when both carry it): anyone
- *    holding the file computes it.
+ *    holding the file computes it;
+ *  - not inherent, stated there until the event format changes: the case id and the witness's person id of the
+ *    testimonies both carry, which a testimony's custody events name in the clear.
  * The consent record both rely on is no longer shared: each packet carries its own `consent.relied` event, whose
  * record and event are sealed in a salted commitment new for each packet (the `consent.recorded` event, its ids,
  * signature and leaf hash were the same in every packet relying on it).
  */
 
-const ID = /\b(pkt|it|case|per|tst|con|tag|evt|obj)_[0-9a-z]{10}\b/g;
+const ID = /\b(pkt|it|case|per|tes|con|tag|lnk|pmb)_[0-9a-z]{10}\b/g; // every prefix newId() gives (main/archive/ids.ts)
 
 function allText(dir: string): string {
   const parts: string[] = [];
@@ -75,6 +78,10 @@ describe('packets of one case do not link to each other', () => {
     reports.c = await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out('c') });
     for (let i = 0; i < 3; i++) await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out(`again-${i}`) });
     reports.d = await exportPacket(w.vault, { ...base, itemIds: [w.photos[0]!.itemId], testimonyIds: [], outPath: out('d') });
+    // Two packets, each with a different testimony of the same witness in the same case.
+    const second = createTestimony(w.vault, { caseId: w.caseId, witnessId: w.persons.witness, title: 'Second statement', interviewDate: '2024-03-09', language: 'es', text: 'Volví al retén dos días después.' });
+    reports.e = await exportPacket(w.vault, { ...base, itemIds: [w.photos[1]!.itemId], testimonyIds: [w.testimonyId], outPath: out('e') });
+    reports.f = await exportPacket(w.vault, { ...base, itemIds: [w.photos[2]!.itemId], testimonyIds: [second.id], outPath: out('f') });
   });
   afterAll(() => w?.vault.lock());
 
@@ -93,6 +100,14 @@ describe('packets of one case do not link to each other', () => {
     expect(b).toContain(origin);
     expect(a).not.toContain(reports.b!.packetId);
     expect(b).not.toContain(reports.a!.packetId);
+  });
+
+  it('two packets with different testimonies of one witness in one case share the case id and the witness id (the testimony events name them)', () => {
+    // Stated in main/archive/packet/README.md ('What two packets of one vault share'): a testimony's custody events
+    // name its case and witness in the clear, so these two ids link the packets; nothing else does.
+    const idsE = new Set(allText(out('e')).match(ID));
+    const idsF = new Set(allText(out('f')).match(ID));
+    expect([...idsE].filter((id) => idsF.has(id)).sort()).toEqual([w.caseId, w.persons.witness].sort());
   });
 
   it('a later packet of the same exhibit carries none of the earlier packets\' events or ids, and is no bigger', () => {
